@@ -1,0 +1,75 @@
+"""Reference cases: published figures reproduced by the model, each with its source.
+
+    >>> from flopbook import case
+    >>> result = case("deepseek-semianalysis")
+    >>> result.ok, [d.title for d in result.discrepancies]
+
+A case is a YAML file in this folder. Its ``kind`` names the runner that reads it; a runner
+returns a :class:`~flopbook.cases.result.CaseResult`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from flopbook.errors import UnknownNameError
+
+if TYPE_CHECKING:
+    from flopbook.cases.result import CaseResult
+    from flopbook.scenario import Document
+
+__all__ = ["CaseInfo", "case", "cases"]
+
+# kind -> "module:function"; a runner takes the parsed Document and returns a CaseResult.
+RUNNERS: dict[str, str] = {
+    "fleet": "flopbook.cases.fleet_cases:run_fleet_case",
+    "published-fleet-table": "flopbook.cases.fleet_cases:run_published_table",
+}
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    name: str
+    title: str
+    kind: str
+    file: str
+
+
+@cache
+def cases() -> list[CaseInfo]:
+    """The reference cases shipped with flopbook."""
+    import yaml
+
+    found = []
+    for item in sorted(resources.files("flopbook.cases").iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".yaml"):
+            data = yaml.safe_load(item.read_text(encoding="utf-8"))
+            found.append(CaseInfo(data["name"], data.get("title", ""), data["kind"], item.name))
+    return found
+
+
+def _document(info: CaseInfo) -> Document:
+    from flopbook.scenario import Document
+
+    text = (resources.files("flopbook.cases") / info.file).read_text(encoding="utf-8")
+    return Document(text, f"cases/{info.file}")
+
+
+def case(name: str) -> CaseResult:
+    """Run the reference case called ``name``."""
+    import difflib
+
+    by_name = {c.name: c for c in cases()}
+    info = by_name.get(name)
+    if info is None:
+        near = difflib.get_close_matches(name, list(by_name), n=2, cutoff=0.4)
+        hint = f"did you mean {' or '.join(near)}?" if near else "cases: " + ", ".join(by_name)
+        raise UnknownNameError(f"unknown case {name!r}", hint=hint)
+    module, func = RUNNERS[info.kind].split(":")
+    runner: Callable[[Document], CaseResult] = getattr(importlib.import_module(module), func)
+    return runner(_document(info))

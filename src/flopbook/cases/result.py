@@ -1,0 +1,135 @@
+"""What a reference case returns: tables, named discrepancies and checks against published
+figures (each with its source and tolerance)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    url: str | None = None
+    date: str | None = None
+
+    def cite(self) -> str:
+        parts = [self.title]
+        if self.date:
+            parts.append(self.date)
+        if self.url:
+            parts.append(self.url)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A published figure, the model's answer, and whether they agree within tolerance.
+
+    ``tolerance`` is relative (0.03 = 3%); ``None`` makes it a comparison, not a test.
+    ``derived`` marks a figure derived from published ones (the derivation in ``note``).
+    """
+
+    label: str
+    published: float
+    model: float
+    unit: str
+    source: Source
+    tolerance: float | None = 0.03
+    derived: bool = False
+    note: str | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.model / self.published if self.published else float("inf")
+
+    @property
+    def ok(self) -> bool | None:
+        if self.tolerance is None:
+            return None
+        return abs(self.ratio - 1) <= self.tolerance
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "published": self.published,
+            "model": self.model,
+            "unit": self.unit,
+            "ratio": self.ratio,
+            "tolerance": self.tolerance,
+            "ok": self.ok,
+            "derived": self.derived,
+            "source": self.source.cite(),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """An error in a published table: what, where, why, and the value before and after."""
+
+    code: str
+    title: str
+    where: str
+    explanation: str
+    published: str
+    corrected: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Grid:
+    """A table already reduced to text cells (a published table as it was printed)."""
+
+    title: str
+    columns: list[str]
+    rows: list[tuple[str, str, list[str]]]  # label, unit label, cells
+    caption: str = ""
+    flagged: set[tuple[int, int]] = field(default_factory=set)  # (row, column) cells
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "columns": self.columns,
+            "rows": [{"label": r[0], "unit": r[1], "cells": r[2]} for r in self.rows],
+        }
+
+
+@dataclass
+class CaseResult:
+    name: str
+    title: str
+    summary: str
+    sources: list[Source]
+    grids: list[Grid] = field(default_factory=list)
+    fleets: list[tuple[str, Any]] = field(default_factory=list)  # (title, FleetResult)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok is not False for c in self.checks)
+
+    def check(self, label: str) -> Check:
+        for c in self.checks:
+            if c.label == label:
+                return c
+        raise KeyError(label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "summary": self.summary,
+            "ok": self.ok,
+            "sources": [s.cite() for s in self.sources],
+            "published_tables": [g.as_dict() for g in self.grids],
+            "discrepancies": [d.as_dict() for d in self.discrepancies],
+            "fleets": [{"title": t, **r.to_dict()} for t, r in self.fleets],
+            "checks": [c.as_dict() for c in self.checks],
+            "notes": self.notes,
+        }

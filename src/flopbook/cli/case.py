@@ -1,0 +1,44 @@
+"""`flopbook case [NAME]`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from flopbook.cli import app
+from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+
+
+@app.command("case")
+def case_command(
+    name: Annotated[str | None, typer.Argument(help="A reference case; none lists them.")] = None,
+    fmt: FormatOpt = Format.table,
+    samples: SamplesOpt = 10_000,
+    seed: SeedOpt = None,
+) -> None:
+    """Run a reference case: published figures, the model's answer, and each discrepancy.
+
+    Example: flopbook case deepseek-semianalysis
+    """
+    from flopbook.cases import case, cases
+    from flopbook.quantity import sampling
+    from flopbook.render import cases as render_cases
+    from flopbook.render import data
+
+    if name is None:
+        listing = cases()
+        if fmt is Format.json:
+            emit(data.to_json([{"name": c.name, "title": c.title} for c in listing]))
+        else:
+            for c in listing:
+                emit(f"{c.name:28} {c.title}")
+        return
+    with sampling(samples, seed):
+        result = case(name)
+    if fmt is Format.json:
+        emit(data.to_json(result.to_dict()))
+    elif fmt is Format.csv:
+        emit(render_cases.checks_csv(result))
+    else:
+        render_cases.print_case(result, console())

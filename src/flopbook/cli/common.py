@@ -1,0 +1,43 @@
+"""Options shared by the commands, and the one place results are written out."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="table for people, json or csv for programs.")
+]
+SamplesOpt = Annotated[
+    int,
+    typer.Option("--samples", "-n", min=1,
+                 help="Monte Carlo samples drawn for each uncertain input (a range).")
+]
+SeedOpt = Annotated[
+    int | None,
+    typer.Option("--seed", help="Random seed; the same seed gives the same numbers. "
+                 "Default: a fixed seed, so runs repeat."),
+]
+
+
+def console() -> Any:
+    import sys
+
+    from rich.console import Console
+
+    # Piped output (a file, `less`, CI logs) gets a width that fits the tables, not 80.
+    width = None if sys.stdout.isatty() else 140
+    return Console(highlight=False, soft_wrap=False, width=width)
+
+
+def emit(text: str) -> None:
+    typer.echo(text, nl=not text.endswith("\n"))

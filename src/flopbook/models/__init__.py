@@ -1,0 +1,1 @@
+"""Models: arithmetic on quantities. A model never prints; renderers show its results."""

@@ -1,0 +1,580 @@
+"""The fleet model: capex, power, opex, capital cost and TCO of a set of GPU SKUs.
+
+    >>> from flopbook import Fleet, Sku
+    >>> fleet = Fleet([Sku("H800", count="10k GPU", server_cost_per_gpu="35k USD/GPU")])
+    >>> fleet.run().get("tco_per_year")
+
+Aggregation is decided by the metric, not by the caller. *Extensive* metrics (GPUs, dollars,
+watts, FLOP/s) add across SKUs. *Intensive* metrics (cost per GPU, W per GPU, $/GPU-hour) are
+defined as the ratio of two extensive metrics, and their total is the ratio of the two totals
+— a weighted average. There is no code path that sums an intensive row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
+
+from flopbook.errors import InputError, UnknownNameError
+from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.models.finance import CAPITAL_COST_METHODS, annuity, straight_line
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pint
+
+    from flopbook.catalog import Chip
+    from flopbook.quantity import Summary
+
+TOTAL = "Total"
+
+# ---- inputs ----------------------------------------------------------------------------
+
+ASSUMPTION_FIELDS: dict[str, FieldSpec] = {
+    f.name: f
+    for f in [
+        FieldSpec("useful_life", "Useful life", ("year",), "4 years",
+                  "years over which capex is written off (3 to 6)",
+                  bare_unit="year", low=3, high=6),
+        FieldSpec("cost_of_capital", "Cost of capital", ("",), "10%",
+                  "yearly return owed on the capital (used by the annuity)", low=0, high=1),
+        FieldSpec("server_overhead_capex", "Server parts beside the GPU", ("",), "40%",
+                  "non-GPU server parts as a share of the GPU price (only with gpu_price)",
+                  low=0, high=5),
+        FieldSpec("networking", "Networking capex", ("", "USD/GPU"), "15%",
+                  "share of server capex, or a cost per GPU such as \"3k USD/GPU\"", low=0),
+        FieldSpec("storage", "Storage capex", ("", "USD/GPU"), "3%",
+                  "share of server capex, or a cost per GPU", low=0),
+        FieldSpec("facility", "Facility capex", ("", "USD/GPU"), "0%",
+                  "data-centre build cost: a share of server capex, or per GPU", low=0),
+        FieldSpec("tdp_share", "Average draw (share of TDP)", ("",), "100%",
+                  "average accelerator power as a share of its TDP", low=0, high=1.5),
+        FieldSpec("server_power_overhead", "Server power beside the GPU", ("", "W/GPU"),
+                  "50%", "CPUs, NICs, fans: a share of GPU power, or watts per GPU", low=0),
+        FieldSpec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
+        FieldSpec("electricity_price", "Electricity price", ("USD/kWh",), "0.08 USD/kWh",
+                  "price paid per kWh of facility power", low=0),
+        FieldSpec("hosting", "Hosting (colocation)", ("USD/kW/month",), "130 USD/kW/month",
+                  "rent per kW of IT power, excluding electricity", low=0),
+        FieldSpec("maintenance", "Maintenance (share of capex per year)", ("",), "3%",
+                  "support and spares per year as a share of capex", low=0, high=1),
+        FieldSpec("other_opex", "Other opex per GPU-year", ("USD/GPU/year",),
+                  "1k USD/GPU/year", "staff, software and any other running cost", low=0),
+    ]
+}
+
+SKU_FIELDS: dict[str, FieldSpec] = {
+    f.name: f
+    for f in [
+        FieldSpec("count", "GPUs", ("GPU",), "10k GPU", "number of accelerators",
+                  bare_unit="GPU", low=0),
+        FieldSpec("server_cost_per_gpu", "Server cost per GPU", ("USD/GPU",), "35k USD/GPU",
+                  "whole server cost divided by its accelerators", low=0),
+        FieldSpec("gpu_price", "GPU price", ("USD/GPU",), "25k USD/GPU",
+                  "accelerator price alone; server parts are added (server_overhead_capex)",
+                  low=0),
+        FieldSpec("operating_cost", "Operating cost per GPU-year", ("USD/GPU/year",),
+                  "4.5k USD/GPU/year",
+                  "a published all-in running cost; replaces the computed opex", low=0),
+        FieldSpec("tdp", "TDP", ("W",), "700 W", "overrides the catalog's TDP", low=0),
+        FieldSpec("bf16_dense", "BF16 dense peak", ("TFLOP/s",), "989 TFLOP/s",
+                  "overrides the catalog's dense BF16 peak", low=0),
+        FieldSpec("fp8_dense", "FP8 dense peak", ("TFLOP/s",), "1979 TFLOP/s",
+                  "overrides the catalog's dense FP8 peak", low=0),
+    ]
+}
+
+
+@cache
+def default_assumptions() -> dict[str, Any]:
+    """The defaults in ``models/defaults.yaml``: raw mappings with value, source and note."""
+    import yaml
+
+    text = (resources.files("flopbook.models") / "defaults.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _capital_cost_method(raw: Any) -> str:
+    value = raw.get("value") if isinstance(raw, dict) else raw
+    if value not in CAPITAL_COST_METHODS:
+        raise InputError(
+            f"unknown method {value!r}",
+            field="capital_cost",
+            hint="write depreciation (straight-line) or annuity (at the cost of capital)",
+        )
+    return str(value)
+
+
+class Assumptions:
+    """Shared fleet assumptions; anything not given takes its sourced default."""
+
+    def __init__(self, **given: Any) -> None:
+        defaults = default_assumptions()
+        unknown = set(given) - set(ASSUMPTION_FIELDS) - {"capital_cost"}
+        if unknown:
+            name = sorted(unknown)[0]
+            raise _unknown_field(name, [*ASSUMPTION_FIELDS, "capital_cost"], "assumptions")
+        self.capital_cost = _capital_cost_method(given.get("capital_cost",
+                                                           defaults["capital_cost"]))
+        self.given = set(given) - {"capital_cost"}
+        self.inputs: dict[str, Input] = {}
+        for name, spec in ASSUMPTION_FIELDS.items():
+            raw = given.get(name, defaults[name])
+            self.inputs[name] = read_input(spec, raw, key=f"assumptions.{name}")
+
+    def __getitem__(self, name: str) -> pint.Quantity:
+        return self.inputs[name].value
+
+    def merged(self, overrides: Mapping[str, Any]) -> Assumptions:
+        """These assumptions with some fields replaced (per-SKU overrides)."""
+        if not overrides:
+            return self
+        raw: dict[str, Any] = {n: self.inputs[n] for n in self.given}
+        raw.update(overrides)
+        raw.setdefault("capital_cost", self.capital_cost)
+        return Assumptions(**raw)
+
+    def used_defaults(self) -> list[str]:
+        return [n for n in ASSUMPTION_FIELDS if n not in self.given]
+
+
+@dataclass
+class Sku:
+    """One column of the fleet: a chip, how many, and what each cost."""
+
+    chip: str
+    count: Any
+    name: str | None = None
+    server_cost_per_gpu: Any = None
+    gpu_price: Any = None
+    operating_cost: Any = None
+    tdp: Any = None
+    bf16_dense: Any = None
+    fp8_dense: Any = None
+    assumptions: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from flopbook.catalog import chip as find_chip
+
+        self.spec_chip: Chip = find_chip(self.chip)
+        self.name = self.name or self.spec_chip.id
+        prefix = f"skus.{self.name}"
+        for fname, spec in SKU_FIELDS.items():
+            raw = getattr(self, fname)
+            if raw is not None:
+                self.inputs[fname] = read_input(spec, raw, key=f"{prefix}.{fname}")
+        if "server_cost_per_gpu" not in self.inputs and "gpu_price" not in self.inputs:
+            raise InputError(
+                "needs server_cost_per_gpu or gpu_price",
+                field=f"skus.{self.name}",
+                hint='add e.g. server_cost_per_gpu: "35k USD/GPU"',
+            )
+
+    def value(self, name: str) -> pint.Quantity | None:
+        found = self.inputs.get(name)
+        return found.value if found else None
+
+    def peak(self, precision: Literal["bf16_dense", "fp8_dense"]) -> pint.Quantity | None:
+        return self.value(precision) or self.spec_chip.spec(precision)
+
+    def power_rating(self) -> pint.Quantity:
+        tdp = self.value("tdp") or self.spec_chip.spec("tdp")
+        if tdp is None:
+            raise InputError(
+                f"the catalog has no TDP for {self.spec_chip.id}",
+                field=f"skus.{self.name}.tdp",
+                hint='give one, e.g. tdp: "700 W"',
+            )
+        return tdp
+
+    def matches(self, term: str) -> bool:
+        key = _key(term)
+        c = self.spec_chip
+        names = [self.name or "", c.id, c.name, c.architecture, *c.entry.aliases]
+        return any(_key(n) == key for n in names)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_\-]+", "", name).lower()
+
+
+def _unknown_field(name: str, known: Iterable[str], where: str) -> InputError:
+    import difflib
+
+    near = difflib.get_close_matches(name, list(known), n=1)
+    hint = f"did you mean {near[0]}?" if near else "known fields: " + ", ".join(known)
+    return UnknownNameError(f"unknown field {name!r}", field=f"{where}.{name}", hint=hint)
+
+
+# ---- metrics ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One row of the fleet table."""
+
+    key: str
+    label: str
+    unit: str
+    kind: Literal["extensive", "intensive"]
+    doc: str
+    numerator: str | None = None  # intensive metrics: a ratio of two extensive ones
+    denominator: str | None = None
+
+
+def _ext(key: str, label: str, unit: str, doc: str) -> Metric:
+    return Metric(key, label, unit, "extensive", doc)
+
+
+def _ratio(key: str, label: str, unit: str, num: str, den: str, doc: str) -> Metric:
+    return Metric(key, label, unit, "intensive", doc, num, den)
+
+
+METRICS: list[Metric] = [
+    _ext("gpus", "GPUs", "GPU", "number of accelerators"),
+    _ratio("server_cost_per_gpu", "Server cost per GPU", "USD/GPU", "server_capex", "gpus",
+           "server capex / GPUs"),
+    _ext("server_capex", "Server capex", "USD", "GPUs x server cost per GPU"),
+    _ext("cluster_capex", "Networking, storage, facility", "USD",
+         "capex beside the servers"),
+    _ext("capex", "Capex", "USD", "server capex + networking, storage and facility"),
+    _ratio("capex_per_gpu", "Capex per GPU", "USD/GPU", "capex", "gpus", "capex / GPUs"),
+    _ext("it_power", "IT power", "MW", "GPUs x (TDP x draw share) x (1 + server overhead)"),
+    _ext("facility_power", "Facility power", "MW", "IT power x PUE"),
+    _ratio("power_per_gpu", "IT power per GPU", "W/GPU", "it_power", "gpus",
+           "IT power / GPUs"),
+    _ext("energy", "Energy per year", "GWh/year", "facility power x one year"),
+    _ext("electricity", "Electricity", "USD/year", "energy x electricity price"),
+    _ext("hosting", "Hosting", "USD/year", "IT power x hosting rent"),
+    _ext("maintenance", "Maintenance", "USD/year", "capex x maintenance share"),
+    _ext("other_opex", "Other opex", "USD/year", "GPUs x other opex per GPU-year"),
+    _ext("opex", "Opex per year", "USD/year",
+         "electricity + hosting + maintenance + other (or a published operating cost)"),
+    _ratio("opex_per_gpu", "Opex per GPU-year", "USD/GPU/year", "opex", "gpus",
+           "opex / GPUs"),
+    _ext("depreciation", "Depreciation (straight-line)", "USD/year",
+         "capex / useful life"),
+    _ext("annuity", "Capital cost (annuity)", "USD/year",
+         "capex x r / (1 - (1 + r)^-life), r = cost of capital"),
+    _ext("capital_cost", "Capital cost per year", "USD/year",
+         "depreciation or annuity, as chosen"),
+    _ext("tco_per_year", "TCO per year", "USD/year", "capital cost + opex"),
+    _ext("gpu_hours", "GPU-hours per year", "GPU*hour/year", "GPUs x 8,766 hours"),
+    _ratio("cost_per_gpu_hour", "Cost per GPU-hour", "USD/GPU/hour", "tco_per_year",
+           "gpu_hours", "TCO per year / GPU-hours per year"),
+    _ext("bf16_capacity", "BF16 dense capacity", "PFLOP/s", "GPUs x dense BF16 peak"),
+    _ratio("cost_per_bf16_pflop_hour", "Cost per BF16 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
+           "tco_per_year", "bf16_capacity", "TCO per year / dense BF16 capacity"),
+    _ext("fp8_capacity", "FP8 dense capacity", "PFLOP/s", "GPUs x dense FP8 peak"),
+    _ratio("cost_per_fp8_pflop_hour", "Cost per FP8 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
+           "tco_per_year", "fp8_capacity", "TCO per year / dense FP8 capacity"),
+]
+METRIC_BY_KEY = {m.key: m for m in METRICS}
+
+
+def metric(key: str) -> Metric:
+    if key not in METRIC_BY_KEY:
+        raise _unknown_field(key, METRIC_BY_KEY, "metric")
+    return METRIC_BY_KEY[key]
+
+
+# ---- the model -------------------------------------------------------------------------
+
+
+def _share_or_per_gpu(value: Input, base: pint.Quantity, gpus: pint.Quantity) -> pint.Quantity:
+    """A share of ``base``, or a per-GPU amount times the GPU count."""
+    return base * value.value if value.is_share() else (value.value * gpus).to(base.units)
+
+
+def sku_extensives(sku: Sku, a: Assumptions) -> dict[str, pint.Quantity | None]:
+    """The extensive metrics of one SKU (intensive ones are derived from these)."""
+    from flopbook.quantity import registry
+
+    ureg = registry()
+    year = ureg.Quantity(1, "year")
+    gpus = sku.inputs["count"].value
+    if (cost := sku.value("server_cost_per_gpu")) is not None:
+        server_capex = (gpus * cost).to("USD")
+    else:
+        price = sku.value("gpu_price")
+        server_capex = (gpus * price * (1 + a["server_overhead_capex"])).to("USD")
+    cluster_capex = sum(
+        (_share_or_per_gpu(a.inputs[n], server_capex, gpus) for n in
+         ("networking", "storage", "facility")),
+        start=0 * server_capex,
+    )
+    capex = server_capex + cluster_capex
+
+    gpu_power = sku.power_rating() * a["tdp_share"] / ureg.GPU * gpus
+    overhead = a.inputs["server_power_overhead"]
+    server_power = (
+        gpu_power * overhead.value if overhead.is_share() else overhead.value * gpus
+    )
+    it_power = (gpu_power + server_power).to("MW")
+    facility_power = (it_power * a["pue"]).to("MW")
+    energy = (facility_power * year).to("GWh") / year
+
+    out: dict[str, pint.Quantity | None] = {
+        "gpus": gpus,
+        "server_capex": server_capex,
+        "cluster_capex": cluster_capex,
+        "capex": capex,
+        "it_power": it_power,
+        "facility_power": facility_power,
+        "energy": energy,
+    }
+    if (published := sku.value("operating_cost")) is not None:
+        # A source's all-in running cost replaces the itemised one; the items stay unknown.
+        out.update(electricity=None, hosting=None, maintenance=None, other_opex=None)
+        out["opex"] = (published * gpus).to("USD/year")
+    else:
+        out["electricity"] = (energy * a["electricity_price"]).to("USD/year")
+        out["hosting"] = (it_power * a["hosting"]).to("USD/year")
+        out["maintenance"] = (capex * a["maintenance"] / year).to("USD/year")
+        out["other_opex"] = (a["other_opex"] * gpus).to("USD/year")
+        out["opex"] = out["electricity"] + out["hosting"] + out["maintenance"] + out["other_opex"]
+    out["depreciation"] = straight_line(capex, a["useful_life"]).to("USD/year")
+    out["annuity"] = annuity(capex, a["cost_of_capital"], a["useful_life"]).to("USD/year")
+    out["capital_cost"] = out[a.capital_cost]
+    out["tco_per_year"] = out["capital_cost"] + out["opex"]
+    out["gpu_hours"] = (gpus * year.to("hour") / year).to("GPU*hour/year")
+    for precision, key in (("bf16_dense", "bf16_capacity"), ("fp8_dense", "fp8_capacity")):
+        peak = sku.peak(precision)
+        out[key] = None if peak is None else (peak * gpus / ureg.GPU).to("PFLOP/s")
+    return out
+
+
+class FleetResult:
+    """Every metric for every SKU and for the total, as quantities (samples with units)."""
+
+    def __init__(
+        self,
+        columns: list[str],
+        extensive: dict[str, dict[str, pint.Quantity | None]],
+        *,
+        name: str = "",
+        capital_cost: str = "depreciation",
+        assumptions: Assumptions | None = None,
+        skus: list[Sku] | None = None,
+    ) -> None:
+        self.name = name
+        self.columns = columns
+        self.capital_cost = capital_cost
+        self.assumptions = assumptions
+        self.skus = skus or []
+        self.partial: dict[str, list[str]] = {}
+        self.values: dict[str, dict[str, pint.Quantity | None]] = {}
+        for m in METRICS:
+            if m.kind == "extensive":
+                row = {c: extensive[c][m.key] for c in columns}
+                row[TOTAL] = self._total(m.key, row)
+            else:
+                row = {c: _ratio_of(extensive[c][m.numerator], extensive[c][m.denominator])
+                       for c in columns}
+                # The total is a ratio of totals over the SKUs where the ratio is defined:
+                # a weighted average, never a sum of the per-SKU figures.
+                defined = [c for c in columns if row[c] is not None]
+                num = _sum([extensive[c][m.numerator] for c in defined])
+                den = _sum([extensive[c][m.denominator] for c in defined])
+                row[TOTAL] = _ratio_of(num, den)
+                if defined and len(defined) < len(columns):
+                    self.partial[m.key] = [c for c in columns if c not in defined]
+            self.values[m.key] = {
+                c: (None if v is None else v.to(m.unit)) for c, v in row.items()
+            }
+
+    def _total(self, key: str, row: dict[str, pint.Quantity | None]) -> pint.Quantity | None:
+        present = [v for v in row.values() if v is not None]
+        missing = [c for c, v in row.items() if v is None]
+        if missing and present:
+            self.partial[key] = missing
+        return _sum(present)
+
+    @property
+    def all_columns(self) -> list[str]:
+        return [*self.columns, TOTAL]
+
+    def get(self, key: str, column: str = TOTAL) -> pint.Quantity | None:
+        m = metric(key)
+        if column not in self.values[m.key]:
+            raise UnknownNameError(
+                f"no column {column!r}", hint="columns: " + ", ".join(self.all_columns)
+            )
+        return self.values[m.key][column]
+
+    def summary(self, key: str, column: str = TOTAL) -> Summary | None:
+        from flopbook.quantity import summarize
+
+        value = self.get(key, column)
+        return None if value is None else summarize(value, metric(key).unit)
+
+    @property
+    def sampled(self) -> bool:
+        from flopbook.quantity import is_point
+
+        return any(v is not None and not is_point(v)
+                   for row in self.values.values() for v in row.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: every quantity as value + unit (+ percentiles if sampled)."""
+        rows = []
+        for m in METRICS:
+            cells = {}
+            for c in self.all_columns:
+                s = self.summary(m.key, c)
+                cells[c] = None if s is None else s.as_dict()
+            rows.append({"metric": m.key, "label": m.label, "kind": m.kind, "unit": m.unit,
+                         "values": cells, "missing": self.partial.get(m.key, [])})
+        out: dict[str, Any] = {
+            "name": self.name,
+            "columns": self.all_columns,
+            "capital_cost": self.capital_cost,
+            "metrics": rows,
+        }
+        if self.assumptions is not None:
+            out["assumptions"] = [_input_dict(i, default=n not in self.assumptions.given)
+                                  for n, i in self.assumptions.inputs.items()]
+        return out
+
+    def to_dataframe(self, stat: str = "mean") -> pd.DataFrame:
+        """Metrics as rows, SKUs and Total as columns (``stat``: mean, p5, p50 or p95)."""
+        import pandas as pd
+
+        data = {}
+        for m in METRICS:
+            row = {}
+            for c in self.all_columns:
+                s = self.summary(m.key, c)
+                row[c] = None if s is None else getattr(s, stat)
+            row["unit"] = m.unit
+            data[m.label] = row
+        frame = pd.DataFrame.from_dict(data, orient="index")
+        frame.index.name = self.name or "metric"
+        return frame
+
+    def _repr_html_(self) -> str:
+        return self.to_dataframe()._repr_html_()
+
+    def __repr__(self) -> str:
+        tco = self.summary("tco_per_year")
+        return (f"<FleetResult {self.name!r}: {', '.join(self.columns)}; "
+                f"TCO {tco.mean:,.0f} {tco.unit}>" if tco else "<FleetResult>")
+
+
+def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
+    from flopbook.quantity import summarize
+
+    d = {"name": i.name, **summarize(i.value).as_dict(), "source": i.source, "note": i.note}
+    if default:
+        d["default"] = True
+    return d
+
+
+def _sum(values: list[pint.Quantity | None]) -> pint.Quantity | None:
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    total = present[0]
+    for v in present[1:]:
+        total = total + v
+    return total
+
+
+def _ratio_of(num: pint.Quantity | None, den: pint.Quantity | None) -> pint.Quantity | None:
+    import numpy as np
+
+    if num is None or den is None:
+        return None
+    d = np.asarray(den.magnitude, dtype=float)
+    if np.all(d == 0):
+        return None  # a SKU with no GPUs has no per-GPU figure
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return num / den
+
+
+class Fleet:
+    """A set of SKUs under shared assumptions."""
+
+    def __init__(
+        self,
+        skus: Iterable[Sku | Mapping[str, Any]],
+        assumptions: Assumptions | Mapping[str, Any] | None = None,
+        *,
+        name: str = "",
+        description: str = "",
+    ) -> None:
+        self.name = name
+        self.description = description
+        if assumptions is None:
+            assumptions = Assumptions()
+        elif not isinstance(assumptions, Assumptions):
+            assumptions = Assumptions(**assumptions)
+        self.assumptions = assumptions
+        self.skus = [s if isinstance(s, Sku) else Sku(**s) for s in skus]
+        if not self.skus:
+            raise InputError("a fleet needs at least one SKU", field="skus",
+                             hint='add e.g. - {chip: H800, count: "10k GPU", '
+                                  'server_cost_per_gpu: "35k USD/GPU"}')
+        seen: set[str] = set()
+        for s in self.skus:
+            if s.name in seen:
+                raise InputError(f"two SKUs are named {s.name!r}", field="skus",
+                                 hint="give each a distinct name:")
+            seen.add(s.name or "")
+
+    @classmethod
+    def from_file(cls, path: str) -> Fleet:
+        from flopbook.scenario import load_scenario
+
+        return load_scenario(path)
+
+    def subset(self, only: str | Iterable[str] | None) -> Fleet:
+        """The SKUs whose name, chip, alias or architecture matches one of ``only``
+        (``"H800,H100"``, ``"Hopper"``)."""
+        if only is None:
+            return self
+        terms = [t.strip() for t in (only.split(",") if isinstance(only, str) else only)]
+        terms = [t for t in terms if t]
+        for t in terms:
+            if not any(s.matches(t) for s in self.skus):
+                raise UnknownNameError(
+                    f"--only {t!r} matches no SKU",
+                    hint="SKUs here: " + ", ".join(s.name or "" for s in self.skus)
+                    + " (a chip, SKU name or architecture such as Hopper)",
+                )
+        kept = [s for s in self.skus if any(s.matches(t) for t in terms)]
+        sub = Fleet.__new__(Fleet)
+        sub.name, sub.description = self.name, self.description
+        sub.assumptions, sub.skus = self.assumptions, kept
+        return sub
+
+    def run(
+        self, *, only: str | Iterable[str] | None = None, capital_cost: str | None = None
+    ) -> FleetResult:
+        fleet = self.subset(only)
+        base = fleet.assumptions
+        if capital_cost is not None:
+            base = base.merged({"capital_cost": _capital_cost_method(capital_cost)})
+        extensive = {}
+        for s in fleet.skus:
+            a = base.merged(s.assumptions) if s.assumptions else base
+            extensive[s.name] = sku_extensives(s, a)
+        return FleetResult(
+            [s.name or "" for s in fleet.skus],
+            extensive,
+            name=self.name,
+            capital_cost=base.capital_cost,
+            assumptions=base,
+            skus=fleet.skus,
+        )
+
+    def inputs(self) -> list[tuple[str, Input]]:
+        """Every input with its place: ``("skus.H800.count", Input)``, assumptions last."""
+        rows = [(f"skus.{s.name}.{n}", i) for s in self.skus for n, i in s.inputs.items()]
+        rows += [(f"assumptions.{n}", i) for n, i in self.assumptions.inputs.items()]
+        return rows

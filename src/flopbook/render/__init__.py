@@ -1,0 +1,1 @@
+"""Renderers: results -> tables, JSON, CSV, workbooks, HTML. A renderer never computes."""

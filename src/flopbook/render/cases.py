@@ -1,0 +1,116 @@
+"""Terminal rendering of a reference case: the published table with its errors marked, the
+named discrepancies, the corrected table and model, and the checks against published
+figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING
+
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from flopbook.render.table import fleet_table
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from flopbook.cases.result import CaseResult, Check, Grid
+
+
+def grid_table(grid: Grid) -> Table:
+    table = Table(title=grid.title, caption=grid.caption or None, caption_justify="left")
+    table.add_column("", style="bold")
+    for c in grid.columns:
+        table.add_column(c, justify="right", style="bold" if c == "Total" else None)
+    for i, (label, _unit, cells) in enumerate(grid.rows):
+        shown = []
+        for j, cell in enumerate(cells):
+            flagged = (i, j) in grid.flagged
+            shown.append(Text(cell + (" ✗" if flagged else ""),
+                              style="bold red" if flagged else ""))
+        row_flag = (i, -1) in grid.flagged
+        table.add_row(Text(label + (" ✗" if row_flag else ""),
+                           style="bold red" if row_flag else "bold"), *shown)
+    return table
+
+
+def _verdict(c: Check) -> Text:
+    if c.ok is None:
+        return Text(f"{c.ratio:.2f}×", style="cyan")
+    return Text("ok" if c.ok else "OFF", style="green" if c.ok else "bold red")
+
+
+def _fmt(x: float, unit: str) -> str:
+    from flopbook.render.numbers import compact_usd
+
+    if unit.startswith("USD"):
+        rest = unit[3:]
+        return compact_usd(x) + (rest.replace("/", " / ") if rest else "")
+    return f"{x:,.4g} {unit}"
+
+
+def checks_table(result: CaseResult) -> Table:
+    table = Table(title="Published figures against the model", caption_justify="left",
+                  caption="tolerance is relative; 'derived' figures are derived from published "
+                  "ones as noted; a ratio without a verdict is a comparison, not a test")
+    for col in ("figure", "published", "model", "model / published", "tolerance", "", "source"):
+        table.add_column(col, justify="right" if col in ("published", "model",
+                                                         "model / published") else "left",
+                         overflow="fold")
+    for c in result.checks:
+        table.add_row(
+            c.label + (" (derived)" if c.derived else ""),
+            _fmt(c.published, c.unit),
+            _fmt(c.model, c.unit),
+            f"{c.ratio:.3f}",
+            "—" if c.tolerance is None else f"±{c.tolerance:.0%}",
+            _verdict(c),
+            c.source.title + (f" — {c.note}" if c.note else ""),
+        )
+    return table
+
+
+def print_case(result: CaseResult, console: Console) -> None:
+    console.print(Panel(Text(result.summary), title=result.title, title_align="left"))
+    if result.grids:
+        console.print(grid_table(result.grids[0]))
+    if result.discrepancies:
+        console.print(Text("What is wrong in it", style="bold underline"))
+        for d in result.discrepancies:
+            line = Text("  ")
+            line.append(d.code, style="bold red")
+            line.append(f"  {d.title}  ", style="bold")
+            line.append(f"[{d.where}]  ", style="dim")
+            line.append(d.published, style="red")
+            line.append(" → ")
+            line.append(d.corrected, style="bold green")
+            console.print(line)
+            console.print(Text("        " + d.explanation), style="dim")
+        console.print()
+    for grid in result.grids[1:]:
+        console.print(grid_table(grid))
+    for title, fleet in result.fleets:
+        console.print(fleet_table(fleet, title=title))
+    if result.checks:
+        console.print(checks_table(result))
+    for note in result.notes:
+        console.print(Text("Note: " + note, style="dim"))
+    console.print(Text("Sources: " + "; ".join(s.cite() for s in result.sources), style="dim"))
+    ok = result.ok
+    console.print(Text("All checks within tolerance." if ok else "Some checks are OFF.",
+                       style="bold green" if ok else "bold red"))
+
+
+def checks_csv(result: CaseResult) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["label", "published", "model", "unit", "ratio", "tolerance", "ok", "derived",
+                "source"])
+    for c in result.checks:
+        w.writerow([c.label, f"{c.published:.10g}", f"{c.model:.10g}", c.unit,
+                    f"{c.ratio:.6f}", "" if c.tolerance is None else c.tolerance,
+                    "" if c.ok is None else c.ok, c.derived, c.source.cite()])
+    return buf.getvalue()

@@ -1,0 +1,58 @@
+"""Machine-readable output: JSON (every quantity as value + unit) and CSV."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
+
+
+def _default(o: Any) -> Any:
+    import numpy as np
+
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(f"cannot write {type(o).__name__} as JSON")
+
+
+def fleet_csv(result: Any) -> str:
+    """One row per metric and column: metric, label, column, unit, mean, p5, p50, p95."""
+    import csv
+    import io
+
+    from flopbook.models.fleet import METRICS
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["metric", "label", "kind", "column", "unit", "mean", "p5", "p50", "p95"])
+    for m in METRICS:
+        for c in result.all_columns:
+            s = result.summary(m.key, c)
+            if s is None:
+                w.writerow([m.key, m.label, m.kind, c, m.unit, "", "", "", ""])
+            else:
+                w.writerow([m.key, m.label, m.kind, c, m.unit,
+                            *(f"{x:.10g}" for x in (s.mean, s.p5, s.p50, s.p95))])
+    return buf.getvalue()
+
+
+def catalog_csv(chips: Any) -> str:
+    """One row per chip and spec: id, field, value, as_of, source."""
+    import csv
+    import io
+
+    from flopbook.catalog.schema import SPEC_UNITS
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["id", "field", "value", "as_of", "source", "note"])
+    for c in chips:
+        for key in SPEC_UNITS:
+            f = c.field(key)
+            w.writerow([c.id, key, f.value or "", f.as_of, f.source, f.note or ""])
+    return buf.getvalue()

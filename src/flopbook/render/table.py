@@ -1,0 +1,121 @@
+"""Terminal tables (rich) for fleet results and the catalog."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+from flopbook.render import numbers
+
+if TYPE_CHECKING:
+    from flopbook.catalog import Catalog, Chip
+    from flopbook.models.fleet import FleetResult
+
+# Rows shown by default; the rest are in JSON/CSV and with --all.
+SHORT_ROWS = [
+    "gpus", "server_cost_per_gpu", "capex", "capex_per_gpu", "it_power", "facility_power",
+    "opex", "opex_per_gpu", "depreciation", "annuity", "tco_per_year", "cost_per_gpu_hour",
+    "cost_per_bf16_pflop_hour", "cost_per_fp8_pflop_hour",
+]
+
+
+def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | None = None) -> Table:
+    from flopbook.models.fleet import METRICS, TOTAL
+
+    sampled = result.sampled
+    table = Table(
+        title=title if title is not None else (result.name or None),
+        caption=_caption(result, sampled),
+        caption_justify="left",
+        show_lines=False,
+    )
+    table.add_column("", style="bold", no_wrap=True)
+    for c in result.columns:
+        table.add_column(c, justify="right", no_wrap=True)
+    table.add_column(TOTAL, justify="right", style="bold", no_wrap=True)
+    for m in METRICS:
+        if not all_rows and m.key not in SHORT_ROWS:
+            continue
+        label = m.label
+        if m.key == result.capital_cost:
+            label += " ◂ in TCO"
+        if m.kind == "intensive":
+            label += " (avg)"
+        cells = [numbers.summary(result.summary(m.key, c), m.unit) for c in result.all_columns]
+        if m.key in result.partial:
+            cells[-1] += "*"
+        table.add_row(f"{label} [{numbers.UNIT_LABELS.get(m.unit, m.unit)}]", *cells)
+    return table
+
+
+def _caption(result: FleetResult, sampled: bool) -> str:
+    lines = [
+        "Totals: extensive rows add; (avg) rows are ratios of totals, weighted by the "
+        "denominator (GPUs, GPU-hours, PFLOP/s) — never sums.",
+        f"TCO uses {result.capital_cost}"
+        + (" (straight-line over the useful life)." if result.capital_cost == "depreciation"
+           else " at the cost of capital."),
+    ]
+    if sampled:
+        lines.append("Uncertain inputs: mean (5th–95th percentile).")
+    for key, missing in result.partial.items():
+        lines.append(f"* {key}: total over the SKUs that have it (not {', '.join(missing)}).")
+    if result.assumptions is not None and result.assumptions.used_defaults():
+        lines.append("Defaults used: " + ", ".join(result.assumptions.used_defaults())
+                     + " (see `flopbook fleet --help`).")
+    return "\n".join(lines)
+
+
+def catalog_table(cat: Catalog) -> Table:
+    table = Table(title="Accelerator catalog (dense peak rates; `flopbook catalog NAME` "
+                  "for sources)")
+    for col in ("id", "name", "arch", "BF16", "FP8", "HBM", "HBM BW", "TDP", "available"):
+        table.add_column(col, justify="left" if col in ("id", "name", "arch") else "right")
+    for c in cat:
+        s = c.entry.specs
+        table.add_row(
+            c.id, c.name, c.architecture,
+            _spec(s.bf16_dense.value), _spec(s.fp8_dense.value), _spec(s.hbm_capacity.value),
+            _spec(s.hbm_bandwidth.value), _spec(s.tdp.value), c.entry.dates.available.value or "",
+        )
+    return table
+
+
+def _spec(v: str | None) -> str:
+    return "—" if v is None else v
+
+
+def chip_table(c: Chip) -> Table:
+    from flopbook.catalog.schema import SPEC_LABELS
+
+    e = c.entry
+    table = Table(title=f"{e.name} ({e.id}; {e.vendor} {e.architecture}"
+                  + (f"; also {', '.join(e.aliases)}" if e.aliases else "") + ")",
+                  show_lines=True)
+    table.add_column("field", style="bold")
+    table.add_column("value", justify="right")
+    table.add_column("as of")
+    table.add_column("source and note", overflow="fold")
+    for key, label in SPEC_LABELS.items():
+        f = c.field(key)
+        _sourced_row(table, label, f)
+    _sourced_row(table, "Announced", e.dates.announced)
+    _sourced_row(table, "Available", e.dates.available)
+    _sourced_row(table, "Export control", e.export_control)
+    for p in e.prices:
+        _sourced_row(table, f"Price ({p.kind.replace('_', ' ')})", p)
+    if e.price_note:
+        table.add_row("Prices", "", "", e.price_note)
+    return table
+
+
+def _sourced_row(table: Table, label: str, f) -> None:  # noqa: ANN001 - a Sourced
+    text = f.source + (f"\n{f.note}" if f.note else "")
+    value = "—" if f.value is None else f.value
+    if len(value) > 30:  # prose values (export rules) go with the source
+        text, value = value + "\n" + text, ""
+    table.add_row(label, value, f.as_of, text)
+    for alt in f.alternatives:
+        table.add_row("  alternative", alt.value or "—", alt.as_of,
+                      alt.source + (f"\n{alt.note}" if alt.note else ""))

@@ -1,0 +1,318 @@
+"""Scenario files (YAML) -> model inputs, with errors that point at the line.
+
+A fleet scenario (documented field by field in ``docs/scenario.md``)::
+
+    name: DeepSeek's 2,048 H800s
+    assumptions:
+      useful_life: 4 years
+      electricity_price: {value: 0.08 USD/kWh, source: "US EIA 2024", note: industrial}
+    skus:
+      - chip: H800
+        count: 2048
+        server_cost_per_gpu: 30k to 40k USD/GPU
+
+The file is checked in two steps: its shape with pydantic (known fields, required fields), then
+every value with the field's units and bounds. Either way a mistake becomes one
+:class:`~flopbook.errors.InputError` naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from flopbook.errors import InputError
+from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS
+
+if TYPE_CHECKING:
+    from flopbook.models.fleet import Fleet
+
+T = TypeVar("T")
+Path_ = tuple[str | int, ...]
+
+
+class InputMapping(BaseModel):
+    """``{value: …, source: …, note: …}``: a value with its provenance."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: str | float | int
+    source: str | None = None
+    note: str | None = None
+
+
+InputValue = str | float | int | InputMapping
+
+_ASSUMPTION_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in ASSUMPTION_FIELDS}
+_ASSUMPTION_MODEL_FIELDS["capital_cost"] = (str | None, None)
+AssumptionsFile = create_model(  # type: ignore[call-overload]
+    "AssumptionsFile", __config__=ConfigDict(extra="forbid"), **_ASSUMPTION_MODEL_FIELDS
+)
+
+_SKU_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in SKU_FIELDS}
+_SKU_MODEL_FIELDS["count"] = (InputValue, ...)
+SkuFile = create_model(  # type: ignore[call-overload]
+    "SkuFile",
+    __config__=ConfigDict(extra="forbid"),
+    chip=(str, ...),
+    name=(str | None, None),
+    assumptions=(AssumptionsFile | None, None),
+    **_SKU_MODEL_FIELDS,
+)
+
+
+class FleetFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = ""
+    description: str = ""
+    source: str | None = None
+    note: str | None = None
+    assumptions: AssumptionsFile | None = None  # type: ignore[valid-type]
+    skus: list[SkuFile] = Field(min_length=1)  # type: ignore[valid-type]
+
+
+# ---- reading YAML with line numbers ----------------------------------------------------
+
+
+def _loader() -> type:
+    """A safe YAML loader that keeps dates as text ("2025-01-31" is a label, not a date)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+class Document:
+    """A parsed YAML file that remembers where each value was written."""
+
+    def __init__(self, text: str, file: str) -> None:
+        import yaml
+
+        self.file = file
+        try:
+            loader = _loader()
+            self.root = yaml.compose(text, Loader=loader)
+            self.data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problem = getattr(exc, "problem", None) or "not valid YAML"
+            raise InputError(
+                f"not valid YAML: {problem}",
+                file=file,
+                line=mark.line + 1 if mark else None,
+                hint="check the indentation and quoting around this line",
+            ) from None
+        if self.data is None:
+            raise InputError("the file is empty", file=file,
+                             hint="see examples/ for a scenario to start from")
+        if not isinstance(self.data, dict):
+            raise InputError("expected a mapping of fields (name:, skus:, …) at the top",
+                             file=file, line=1, hint="see examples/ for a scenario")
+
+    @classmethod
+    def read(cls, path: str | Path) -> Document:
+        p = Path(path)
+        if not p.exists():
+            raise InputError("no such file", file=str(path), hint="check the path")
+        if p.is_dir():
+            raise InputError("is a folder, not a scenario file", file=str(path))
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InputError("is not a text (YAML) file", file=str(path),
+                             hint="give a .yaml scenario file") from None
+        return cls(text, str(path))
+
+    def line(self, path: Path_) -> int | None:
+        """The line of the deepest node along ``path`` (1-based)."""
+        import yaml
+
+        node = self.root
+        found = node.start_mark.line + 1 if node is not None else None
+        for part in path:
+            nxt = None
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if k.value == str(part):
+                        nxt = v
+                        # a missing or bad value is reported at its key's line
+                        found = k.start_mark.line + 1
+                        break
+            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+                  and 0 <= part < len(node.value)):
+                nxt = node.value[part]
+                found = nxt.start_mark.line + 1
+            if nxt is None:
+                break
+            node = nxt
+        return found
+
+    def error(self, exc: InputError, path: Path_) -> InputError:
+        return exc.located(file=self.file, line=self.line(path), field=_dotted(path))
+
+    def validate(self, model: type[T], path: Path_ = ()) -> T:
+        data: Any = self.data
+        for part in path:
+            data = data[part]
+        try:
+            return model.model_validate(data)  # type: ignore[attr-defined]
+        except ValidationError as exc:
+            raise self._explain(exc, path) from None
+
+    def _explain(self, exc: ValidationError, base: Path_) -> InputError:
+        err = _most_useful(exc.errors())
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and _is_type_tag(p))]
+        path: Path_ = (*base, *loc)
+        kind = err["type"]
+        name = str(loc[-1]) if loc else ""
+        if kind == "missing":
+            msg, hint = f"missing required field {name!r}", _example_hint(name)
+            path_for_line = path[:-1]
+        elif kind == "extra_forbidden":
+            known = _known_fields(base, loc)
+            msg, hint = f"unknown field {name!r}", _nearest_hint(name, known)
+            path_for_line = path
+        elif kind == "too_short":
+            msg, hint = "is empty", "add at least one entry"
+            path_for_line = path
+        else:
+            got = err.get("input")
+            msg = f"{_type_message(kind)}, got {got!r}"
+            hint = _example_hint(name)
+            path_for_line = path
+        return InputError(msg, file=self.file, line=self.line(path_for_line),
+                          field=_dotted(path), hint=hint)
+
+
+def _is_type_tag(p: str) -> bool:
+    # pydantic adds the union member tried ("str", "InputMapping") to the location
+    return p in {"str", "float", "int", "InputMapping", "AssumptionsFile", "SkuFile"} or (
+        p.startswith(("function-", "list[", "dict["))
+    )
+
+
+def _most_useful(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    # A union reports one error per member; the mapping member's is the most specific
+    # when the user wrote a mapping, otherwise the first is as good as any.
+    for e in errors:
+        if e["type"] in ("missing", "extra_forbidden", "too_short"):
+            return dict(e)
+    return dict(errors[0])
+
+
+def _type_message(kind: str) -> str:
+    return {
+        "string_type": "expected text",
+        "float_type": "expected a number or a quantity",
+        "int_type": "expected a number",
+        "model_type": "expected a mapping of fields",
+        "list_type": "expected a list (lines starting with '- ')",
+        "dict_type": "expected a mapping of fields",
+    }.get(kind, "has the wrong type")
+
+
+def _example_hint(name: str) -> str | None:
+    spec = SKU_FIELDS.get(name) or ASSUMPTION_FIELDS.get(name)
+    if spec:
+        return f'write e.g. {name}: "{spec.example}"'
+    return {
+        "skus": 'add e.g. skus: [{chip: H800, count: 2048, server_cost_per_gpu: "35k USD/GPU"}]',
+        "chip": "add e.g. chip: H800 (see `flopbook catalog`)",
+        "capital_cost": "write depreciation or annuity",
+        "value": 'write e.g. value: "35k USD/GPU"',
+    }.get(name)
+
+
+def _known_fields(base: Path_, loc: Sequence[Any]) -> list[str]:
+    where = [p for p in loc[:-1] if isinstance(p, str)]
+    if "assumptions" in where:
+        return [*ASSUMPTION_FIELDS, "capital_cost"]
+    if "skus" in where:
+        if where and where[-1] in ASSUMPTION_FIELDS or where[-1:] and where[-1] in SKU_FIELDS:
+            return ["value", "source", "note"]
+        return ["chip", "name", "assumptions", *SKU_FIELDS]
+    if where and (where[-1] in ASSUMPTION_FIELDS):
+        return ["value", "source", "note"]
+    return list(FleetFile.model_fields)
+
+
+def _nearest_hint(name: str, known: list[str]) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(name, known, n=1)
+    return f"did you mean {near[0]}?" if near else "known fields: " + ", ".join(known)
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _raw(value: Any) -> Any:
+    return value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
+
+
+def _guard(doc: Document, path: Path_, make: Callable[[], T]) -> T:
+    try:
+        return make()
+    except InputError as exc:
+        field = exc.field.rsplit(".", 1)[-1] if exc.field else None
+        full = (*path, field) if field and field not in path else path
+        raise doc.error(InputError(exc.message, hint=exc.hint), full) from None
+
+
+# ---- building models -------------------------------------------------------------------
+
+
+def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
+    """The :class:`~flopbook.models.fleet.Fleet` described at ``path`` of the document."""
+    from flopbook.models.fleet import Assumptions, Fleet, Sku
+
+    spec = doc.validate(FleetFile, path)
+    given = {k: _raw(v) for k, v in (spec.assumptions or AssumptionsFile()).model_dump(
+        exclude_none=True).items()}
+    assumptions = _guard(doc, (*path, "assumptions"), lambda: Assumptions(**given))
+    skus = []
+    for i, sku in enumerate(spec.skus):
+        fields = {k: _raw(getattr(sku, k)) for k in SKU_FIELDS if getattr(sku, k) is not None}
+        overrides = sku.assumptions.model_dump(exclude_none=True) if sku.assumptions else {}
+        where = (*path, "skus", i)
+
+        def make(sku: Any = sku, fields: dict[str, Any] = fields,
+                 overrides: dict[str, Any] = overrides) -> Sku:
+            return Sku(chip=sku.chip, name=sku.name, assumptions=overrides, **fields)
+
+        made = _guard_sku(doc, where, make)
+        if overrides:
+            _guard(doc, (*where, "assumptions"), lambda o=overrides: assumptions.merged(o))
+        skus.append(made)
+    return _guard(doc, path, lambda: Fleet(skus, assumptions, name=spec.name,
+                                           description=spec.description))
+
+
+def _guard_sku(doc: Document, where: Path_, make: Callable[[], T]) -> T:
+    try:
+        return make()
+    except InputError as exc:
+        field = exc.field or ""
+        # Sku reports "count" or "skus.H800" (whole SKU); the catalog reports no field
+        last = field.rsplit(".", 1)[-1] if field else "chip"
+        path = where if last.startswith("skus") or field.startswith("skus.") else (*where, last)
+        if "unknown chip" in exc.message:
+            path = (*where, "chip")
+        raise doc.error(InputError(exc.message, hint=exc.hint), path) from None
+
+
+def load_scenario(path: str | Path) -> Fleet:
+    """Read a fleet scenario file; any mistake is an InputError naming file, line, field."""
+    return fleet_from_document(Document.read(path))
