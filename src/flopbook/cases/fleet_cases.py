@@ -34,6 +34,7 @@ class CheckSpec(BaseModel):
     model: str  # fleet.<metric> | table.<row>.published_total | table.<row>.corrected_total
     only: str | None = None  # a SKU filter for fleet.<metric>
     column: str = "Total"
+    capital_cost: Literal["depreciation", "annuity"] | None = None
     source: str  # a key of `sources`
     tolerance: str | None = "3%"  # None: shown as a comparison, not a test
     derived: bool = False
@@ -227,7 +228,7 @@ def _check(c: CheckSpec, fleet: Fleet, totals: dict[str, dict[str, float]],
     unit = f"{published.units:~P}"
     kind, _, rest = c.model.partition(".")
     if kind == "fleet":
-        value = fleet.run(only=c.only).get(rest, c.column)
+        value = fleet.run(only=c.only, capital_cost=c.capital_cost).get(rest, c.column)
         if value is None:
             raise doc.error(InputError(f"the model has no {rest} for {c.column}"),
                             ("checks", i, "model"))

@@ -138,8 +138,15 @@ class Assumptions:
         raw.setdefault("capital_cost", self.capital_cost)
         return Assumptions(**raw)
 
-    def used_defaults(self) -> list[str]:
-        return [n for n in ASSUMPTION_FIELDS if n not in self.given]
+    def used_defaults(self, skus: Iterable[Sku] = ()) -> list[str]:
+        """The defaults in force, less those that no SKU's arithmetic reads."""
+        unused: set[str] = set()
+        skus = list(skus)
+        if skus and all("gpu_price" not in s.inputs for s in skus):
+            unused.add("server_overhead_capex")
+        if skus and all("operating_cost" in s.inputs for s in skus):
+            unused.update(("electricity_price", "hosting", "maintenance", "other_opex"))
+        return [n for n in ASSUMPTION_FIELDS if n not in self.given and n not in unused]
 
 
 @dataclass

@@ -68,8 +68,9 @@ def value(x: float, unit: str) -> str:
     return f"{sign}{d.prefix}{number(abs(x) / d.scale, d.digits)}{d.suffix}"
 
 
-def summary(s: Summary | None, unit: str, *, spread: bool = True) -> str:
-    """A point value, or the mean with its 90% interval: ``$1.6B (1.4–1.8)``."""
+def summary(s: Summary | None, unit: str, *, spread: bool = True, sep: str = " ") -> str:
+    """A point value, or the mean with its 90% interval: ``$1.6B (1.4–1.8)``; ``sep="\n"``
+    puts the interval on a line of its own (for narrow table cells)."""
     if s is None:
         return "—"
     text = value(s.mean, unit)
@@ -77,7 +78,7 @@ def summary(s: Summary | None, unit: str, *, spread: bool = True) -> str:
         d = DISPLAYS.get(unit, Display(1, "", ""))
         lo = number(s.p5 / d.scale, d.digits)
         hi = number(s.p95 / d.scale, d.digits)
-        text += f" ({lo}–{hi})"
+        text += f"{sep}({lo}–{hi})"
     return text
 
 

@@ -28,12 +28,14 @@ def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | Non
         title=title if title is not None else (result.name or None),
         caption=_caption(result, sampled),
         caption_justify="left",
-        show_lines=False,
+        show_lines=sampled,
     )
     table.add_column("", style="bold", no_wrap=True)
+    columns = result.all_columns if len(result.columns) > 1 else result.columns
     for c in result.columns:
         table.add_column(c, justify="right", no_wrap=True)
-    table.add_column(TOTAL, justify="right", style="bold", no_wrap=True)
+    if len(result.columns) > 1:
+        table.add_column(TOTAL, justify="right", style="bold", no_wrap=True)
     for m in METRICS:
         if not all_rows and m.key not in SHORT_ROWS:
             continue
@@ -42,8 +44,8 @@ def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | Non
             label += " ◂ in TCO"
         if m.kind == "intensive":
             label += " (avg)"
-        cells = [numbers.summary(result.summary(m.key, c), m.unit) for c in result.all_columns]
-        if m.key in result.partial:
+        cells = [numbers.summary(result.summary(m.key, c), m.unit, sep="\n") for c in columns]
+        if m.key in result.partial and len(columns) > 1:
             cells[-1] += "*"
         table.add_row(f"{label} [{numbers.UNIT_LABELS.get(m.unit, m.unit)}]", *cells)
     return table
@@ -61,9 +63,10 @@ def _caption(result: FleetResult, sampled: bool) -> str:
         lines.append("Uncertain inputs: mean (5th–95th percentile).")
     for key, missing in result.partial.items():
         lines.append(f"* {key}: total over the SKUs that have it (not {', '.join(missing)}).")
-    if result.assumptions is not None and result.assumptions.used_defaults():
-        lines.append("Defaults used: " + ", ".join(result.assumptions.used_defaults())
-                     + " (see `flopbook fleet --help`).")
+    defaults = result.assumptions.used_defaults(result.skus) if result.assumptions else []
+    if defaults:
+        lines.append("flopbook defaults used: " + ", ".join(defaults)
+                     + " (values and sources: --format json, or docs/scenario.md).")
     return "\n".join(lines)
 
 
