@@ -76,17 +76,21 @@ def catalog_table(cat: Catalog) -> Table:
     for col in ("id", "name", "arch", "BF16", "FP8", "HBM", "HBM BW", "TDP", "available"):
         table.add_column(col, justify="left" if col in ("id", "name", "arch") else "right")
     for c in cat:
-        s = c.entry.specs
         table.add_row(
             c.id, c.name, c.architecture,
-            _spec(s.bf16_dense.value), _spec(s.fp8_dense.value), _spec(s.hbm_capacity.value),
-            _spec(s.hbm_bandwidth.value), _spec(s.tdp.value), c.entry.dates.available.value or "",
+            *(_spec(c, key, unit) for key, unit in (
+                ("bf16_dense", "TFLOP/s"), ("fp8_dense", "TFLOP/s"), ("hbm_capacity", "GB"),
+                ("hbm_bandwidth", "TB/s"), ("tdp", "W"))),
+            c.entry.dates.available.value or "",
         )
     return table
 
 
-def _spec(v: str | None) -> str:
-    return "—" if v is None else v
+def _spec(c: Chip, key: str, unit: str) -> str:
+    value = c.spec(key)
+    if value is None:
+        return "—"
+    return f"{float(value.to(unit).magnitude.mean()):,.4g} {unit}"
 
 
 def chip_table(c: Chip) -> Table:

@@ -1,0 +1,102 @@
+"""Scenario files: good ones run, bad ones give one line naming file, line and field."""
+
+import json
+
+import pytest
+
+from flopbook.errors import InputError
+from flopbook.scenario import load_scenario
+
+GOOD = """\
+name: test fleet
+assumptions:
+  useful_life: 4 years
+  pue: {value: 1.2, source: "operator report", note: new hall}
+skus:
+  - chip: H800
+    count: 2048
+    server_cost_per_gpu: 30k to 40k USD/GPU
+  - chip: A100
+    count: {value: 1k GPU, source: "a filing"}
+    gpu_price: 15k USD/GPU
+"""
+
+
+def test_a_good_file_loads_with_its_sources(write):
+    fleet = load_scenario(write(GOOD))
+    assert [s.name for s in fleet.skus] == ["H800", "A100"]
+    assert fleet.assumptions.inputs["pue"].source == "operator report"
+    assert fleet.skus[1].inputs["count"].source == "a filing"
+    assert fleet.skus[0].inputs["server_cost_per_gpu"].value.magnitude.size > 1
+
+
+# (file text, expected line, a fragment of the message)
+BAD = {
+    "unknown chip": (GOOD.replace("chip: H800", "chip: H8000"), 6, "unknown chip 'H8000'"),
+    "negative count": (GOOD.replace("count: 2048", "count: -5"), 7, "must be at least 0"),
+    "non-numeric count": (GOOD.replace("count: 2048", "count: lots"), 7, "cannot read 'lots'"),
+    "watts for dollars": (GOOD.replace("30k to 40k USD/GPU", "700 W"), 8, "expected USD/GPU"),
+    "low above high": (GOOD.replace("30k to 40k", "40k to 30k"), 8, "above its high end"),
+    "missing field": (GOOD.replace("    count: 2048\n", ""), 6, "missing required field 'count'"),
+    "unknown field": (GOOD.replace("useful_life", "usefull_life"), 3, "did you mean useful_life"),
+    "bare price": (GOOD.replace("30k to 40k USD/GPU", "35000"), 8, "has no unit"),
+    "bad range in assumptions": (GOOD.replace("4 years", "9 years"), 3, "at most 6"),
+    "no skus": ("name: x\nskus: []\n", 2, "is empty"),
+    "not a mapping": ("- just\n- a list\n", 1, "expected a mapping"),
+    "broken yaml": ("name: x\nskus: [\n  - chip: H800\n", 3, "not valid YAML"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD), ids=list(BAD))
+def test_bad_files_give_one_line_with_file_line_and_field(case, write, cli):
+    text, line, fragment = BAD[case]
+    path = write(text)
+    run = cli("fleet", str(path))
+    assert run.code == 2, run.err
+    assert run.out == ""
+    err = run.err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert err.startswith(f"flopbook: error: {path}:{line}: "), err
+    assert fragment in err
+
+
+def test_an_empty_file_is_refused(write, cli):
+    run = cli("fleet", str(write("")))
+    assert run.code == 2 and "the file is empty" in run.err
+
+
+def test_a_missing_file_is_refused(tmp_path, cli):
+    run = cli("fleet", str(tmp_path / "nope.yaml"))
+    assert run.code == 2 and "no such file" in run.err
+
+
+def test_a_binary_file_is_refused(tmp_path, cli):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(b"PK\x03\x04\xff\xfe\x00binary")
+    run = cli("fleet", str(path))
+    assert run.code == 2 and "not a text" in run.err
+
+
+def test_the_input_file_is_never_modified(write, cli):
+    path = write(GOOD)
+    before = path.read_bytes()
+    cli("fleet", str(path))
+    cli("fleet", str(path), "--format", "json")
+    assert path.read_bytes() == before
+
+
+def test_errors_from_python_carry_the_place(write):
+    with pytest.raises(InputError) as err:
+        load_scenario(write(BAD["unknown chip"][0]))
+    assert err.value.line == 6 and err.value.field == "skus[0].chip"
+    assert "did you mean H800" in str(err.value)
+
+
+def test_the_example_scenario_runs(cli):
+    from conftest import ROOT
+
+    run = cli("fleet", str(ROOT / "examples" / "fleet.yaml"), "--format", "json",
+              "--samples", "500")
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    assert data["columns"][-1] == "Total"
