@@ -1,0 +1,42 @@
+"""The documentation and the code do not drift apart."""
+
+import re
+
+from conftest import ROOT
+from flopbook.models.fleet import ASSUMPTION_FIELDS, METRICS, SKU_FIELDS, default_assumptions
+
+
+def test_readme_opens_with_the_two_commands():
+    text = (ROOT / "README.md").read_text()
+    block = re.search(r"```sh\n(.*?)```", text, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
+    assert commands == ["make demo", "make test"]
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_field_is_documented_with_its_example_and_default():
+    doc = (ROOT / "docs" / "scenario.md").read_text()
+    defaults = default_assumptions()
+    for name, spec in ASSUMPTION_FIELDS.items():
+        row = next(line for line in doc.splitlines() if line.startswith(f"| `{name}` |"))
+        assert f"`{spec.example}`" in row
+        assert f"`{defaults[name]['value']}`" in row, name
+    for name, spec in SKU_FIELDS.items():
+        row = next(line for line in doc.splitlines() if line.startswith(f"| `{name}` |"))
+        assert f"`{spec.example}`" in row
+    for m in METRICS:
+        assert f"`{m.key}`" in doc
+
+
+def test_every_default_has_a_source_and_a_note():
+    for name, entry in default_assumptions().items():
+        assert entry.get("source") and entry.get("note"), name
+
+
+def test_every_command_help_has_an_example(cli):
+    for command in ("fleet", "case", "catalog"):
+        run = cli(command, "--help")
+        assert run.code == 0 and "Example: flopbook " + command in run.out
