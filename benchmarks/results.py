@@ -8,7 +8,10 @@ import re
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-HEADER = "# Benchmark results\n\nWritten by `make bench` (benchmarks/run.py); each section by its script.\n"
+HEADER = (
+    "# Benchmark results\n\n"
+    "Written by `make bench` (benchmarks/run.py); each section by its script.\n"
+)
 
 
 def machine() -> str:
