@@ -21,7 +21,7 @@ class LabelUnit:
 
 
 _MONEY = re.compile(
-    r"(?:\$|USD|US\$)\s*(?P<scale>bn|b|m|mm|mn|k|thousand|million|billion)?\b"
+    r"(?:\$|USD|US\$)\s*(?P<scale>bn|b|mm|mn|m|k|thousand|million|billion)?(?![A-Za-z])"
     r"(?:\s*(?:/|per)\s*(?P<per>[A-Za-z\-]+(?:\s*[-/]\s*[A-Za-z]+)?))?",
     re.IGNORECASE,
 )

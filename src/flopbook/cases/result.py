@@ -120,6 +120,22 @@ class CaseResult:
                 return c
         raise KeyError(label)
 
+    def to_dataframe(self) -> Any:
+        """The checks as a pandas DataFrame (figure, published, model, ratio, verdict)."""
+        import pandas as pd
+
+        return pd.DataFrame([c.as_dict() for c in self.checks]).set_index("label")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        items = "".join(
+            f"<li><b>{escape(d.code)}</b> {escape(d.title)}: {escape(d.published)} → "
+            f"{escape(d.corrected)}</li>" for d in self.discrepancies)
+        return (f"<h4>{escape(self.title)}</h4><p>{escape(self.summary)}</p>"
+                + (f"<ul>{items}</ul>" if items else "")
+                + self.to_dataframe()._repr_html_())
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
