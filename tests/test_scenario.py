@@ -74,7 +74,7 @@ def test_a_binary_file_is_refused(tmp_path, cli):
     path = tmp_path / "book.xlsx"
     path.write_bytes(b"PK\x03\x04\xff\xfe\x00binary")
     run = cli("fleet", str(path))
-    assert run.code == 2 and "not a text" in run.err
+    assert run.code == 2 and "is a workbook or zip file" in run.err
 
 
 def test_the_input_file_is_never_modified(write, cli):
@@ -100,3 +100,68 @@ def test_the_example_scenario_runs(cli):
     assert run.code == 0, run.err
     data = json.loads(run.out)
     assert data["columns"][-1] == "Total"
+
+
+MORE_BAD = {
+    "duplicate key": (GOOD.replace("    count: 2048\n", "    count: 2048\n    count: 4096\n"),
+                      8, "'count' is given twice (first on line 7)"),
+    "boolean count": (GOOD.replace("count: 2048", "count: yes"), 7,
+                      "expected a number or a quantity"),
+    "empty count": (GOOD.replace("count: 2048", "count:"), 7, "is empty"),
+    "misspelt count": (GOOD.replace("count: 2048", "cuont: 2048"), 7,
+                       "unknown field 'cuont' — did you mean count?"),
+    "bad source type": (GOOD.replace('source: "a filing"', "source: 5"), 10,
+                        "skus[1].count.source: expected text"),
+    "both prices": (GOOD.replace("gpu_price: 15k USD/GPU",
+                                 "gpu_price: 15k USD/GPU\n    server_cost_per_gpu: 20k USD/GPU"),
+                    11, "gives both server_cost_per_gpu and gpu_price"),
+    "share without %": (GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n"
+                                     "  networking: 10"), 4, "would be 1000%"),
+    "negative per-GPU networking": (GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n"
+                                                 "  networking: -3k USD/GPU"), 4,
+                                    "must be at least 0"),
+    "dashed range reversed": (GOOD.replace("30k to 40k USD/GPU", "0.9-0.7 USD/GPU"), 8,
+                              "above its high end"),
+    "an expression": (GOOD.replace("count: 2048", "count: 2**70"), 7, "cannot read"),
+    "per-SKU capital cost": (GOOD.replace("    gpu_price: 15k USD/GPU",
+                                          "    gpu_price: 15k USD/GPU\n    assumptions:\n"
+                                          "      capital_cost: annuity"), 13,
+                             "chosen for the whole fleet"),
+    "duplicate SKU names": (GOOD.replace("chip: A100", "chip: A100\n    name: H800"), 10,
+                            "two SKUs are named 'H800'"),
+    "chip without a TDP": (GOOD.replace("chip: A100", "chip: TPUv5p"), 9,
+                           "the catalog has no TDP for TPUv5p"),
+}
+
+
+@pytest.mark.parametrize("case", list(MORE_BAD), ids=list(MORE_BAD))
+def test_more_mistakes_analysts_make(case, write, cli):
+    text, line, fragment = MORE_BAD[case]
+    path = write(text)
+    run = cli("fleet", str(path))
+    assert run.code == 2, run.err
+    err = run.err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert err.startswith(f"flopbook: error: {path}:{line}: "), err
+    assert fragment in err
+
+
+def test_a_range_whose_ends_are_in_bounds_is_accepted(write):
+    fleet = load_scenario(write(GOOD.replace("useful_life: 4 years", "useful_life: 3 to 6 years")
+                                .replace("pue: {value: 1.2,", "pue: {value: 1.0 to 1.2,")))
+    life = fleet.assumptions["useful_life"].magnitude
+    assert life.min() >= 3 and life.max() <= 6  # tails clipped to the bounds
+
+
+def test_non_utf8_bytes_are_located(tmp_path, cli):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(GOOD.replace("test fleet", "flotte \xe9t\xe9").encode("latin-1"))
+    run = cli("fleet", str(path))
+    assert run.code == 2 and ":1: byte 0xe9 is not UTF-8" in run.err
+
+
+def test_a_zero_tdp_override_is_used_not_replaced():
+    from flopbook.models.fleet import Fleet, Sku
+
+    r = Fleet([Sku("H100", count=10, server_cost_per_gpu="30k USD/GPU", tdp="0 W")]).run()
+    assert float(r.get("it_power").magnitude[0]) == 0

@@ -61,6 +61,8 @@ def sampling(samples: int | None = None, seed: int | None = None) -> Iterator[Sa
     """Set the number of samples and the seed for the quantities made inside the block."""
     if samples is not None and samples < 1:
         raise InputError(f"samples must be at least 1, got {samples}")
+    if seed is not None and seed < 0:
+        raise InputError(f"the seed must be 0 or more, got {seed}")
     base = current_sampling()
     new = Sampling(samples or base.samples, base.seed if seed is None else seed)
     token = _SAMPLING.set(new)
@@ -83,6 +85,9 @@ def range_samples(
     n = n or s.samples
     if low == high:
         return np.full(1, float(low))
+    if n == 1:
+        # One sample is a point estimate: the median, not a random draw.
+        return np.full(1, math.sqrt(low * high) if low > 0 else (low + high) / 2)
     rng = s.rng(key)
     if low > 0:
         mu = (math.log(low) + math.log(high)) / 2

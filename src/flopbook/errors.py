@@ -59,3 +59,11 @@ class UnitMismatchError(InputError):
 
 class UnknownNameError(InputError):
     """A chip, case or metric name that is not known; the hint lists the nearest names."""
+
+
+def suggest(name: str, known: list[str] | tuple[str, ...], *, cutoff: float = 0.6) -> str:
+    """A hint naming the nearest of ``known``, or listing them all."""
+    import difflib
+
+    near = difflib.get_close_matches(name, list(known), n=1, cutoff=cutoff)
+    return f"did you mean {near[0]}?" if near else "known: " + ", ".join(known)

@@ -30,6 +30,7 @@ class FieldSpec:
     low: float | None = None  # bounds, in the canonical unit of the matching alternative
     high: float | None = None
     low_inclusive: bool = True
+    share: bool = False  # a share of something: a bare number above 1 is refused as ambiguous
 
     def describe_units(self) -> str:
         from flopbook.quantity import describe_unit
@@ -107,7 +108,8 @@ def read_input(spec: FieldSpec, raw: Any, *, key: str | None = None) -> Input:
             converted = quantity.to(unit)
         except pint.DimensionalityError:
             continue
-        _check_bounds(spec, converted, value)
+        _check_share(spec, value, converted)
+        converted = _check_bounds(spec, converted, value)
         return Input(spec.name, converted, raw=value, source=source, note=note)
     got = f"{quantity.units:~P}" or "a plain number"
     raise UnitMismatchError(
@@ -117,29 +119,57 @@ def read_input(spec: FieldSpec, raw: Any, *, key: str | None = None) -> Input:
     )
 
 
-def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> None:
+def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quantity:
+    """Check ``value`` against the field's bounds; return it with sampled tails clipped.
+
+    A point must lie within the bounds. An uncertain value is judged by its 90% interval
+    (what the user wrote, for a range): "3 to 6 years" is a fine useful life even though a
+    lognormal's far tail reaches below 3; those tail samples are clipped to the bound.
+    """
     import numpy as np
 
     m = np.asarray(value.magnitude, dtype=float)
     if not np.all(np.isfinite(m)):
         raise InputError(f"{raw!r} is not a finite number", field=spec.name)
-    # Bounds apply to the first (canonical) unit's scale only when it is the unit matched;
-    # a share field's bounds are on the share.
-    if value.units != value._REGISTRY.Unit(spec.units[0]):
-        return
+    canonical = value.units == value._REGISTRY.Unit(spec.units[0])
+    # Non-negativity holds in any unit; other bounds are on the canonical unit's scale.
+    low = spec.low if canonical or spec.low == 0 else None
+    high = spec.high if canonical else None
+    if low is None and high is None:
+        return value
+    if m.size == 1:
+        lo = hi = float(m[0])
+    else:
+        # the 90% interval, less sampling noise in its estimate (2% of its width)
+        lo, hi = np.percentile(m, [5, 95])
+        slack = 0.02 * (hi - lo)
+        lo, hi = lo + slack, hi - slack
     unit = f" {value.units:~P}" if not value.dimensionless else ""
-    if spec.low is not None:
-        bad = m < spec.low if spec.low_inclusive else m <= spec.low
-        if np.any(bad):
-            op = "at least" if spec.low_inclusive else "above"
-            raise InputError(
-                f"must be {op} {spec.low:g}{unit}, got {raw!r}",
-                field=spec.name,
-                hint=f'write e.g. "{spec.example}"',
-            )
-    if spec.high is not None and np.any(m > spec.high):
+    if low is not None and (lo < low or (lo == low and not spec.low_inclusive)):
+        op = "at least" if spec.low_inclusive else "above"
+        raise InputError(f"must be {op} {low:g}{unit}, got {raw!r}", field=spec.name,
+                         hint=f'write e.g. "{spec.example}"')
+    if high is not None and hi > high:
+        raise InputError(f"must be at most {high:g}{unit}, got {raw!r}", field=spec.name,
+                         hint=f'write e.g. "{spec.example}"')
+    if m.size > 1:
+        return value._REGISTRY.Quantity(np.clip(m, low, high), value.units)
+    return value
+
+
+def _check_share(spec: FieldSpec, value: Any, quantity: pint.Quantity) -> None:
+    """A bare number above 1 in a share field is almost always a percentage without its %."""
+    if not spec.share or not quantity.dimensionless:
+        return
+    written = str(value)
+    if "%" in written or "percent" in written:
+        return
+    import numpy as np
+
+    top = float(np.max(quantity.to("").magnitude))
+    if top > 1:
         raise InputError(
-            f"must be at most {spec.high:g}{unit}, got {raw!r}",
+            f"{value!r} would be {top:.0%}",
             field=spec.name,
-            hint=f'write e.g. "{spec.example}"',
+            hint=f'write a percentage, e.g. "{top:g}%" (or {top / 100:g})',
         )

@@ -13,6 +13,7 @@ the same seed always gives the same numbers.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -40,7 +41,8 @@ __all__ = [
 # Units that pint does not know. Each is its own dimension, so that a count of GPUs, a number
 # of tokens and a sum of dollars can never be added to each other by mistake.
 _DEFINITIONS = """
-USD = [currency] = _ = dollar = US_dollar
+USD = [currency] = _ = dollar = US_dollar = usd
+cent = 0.01 * USD = ¢ = cents
 CNY = [currency_cny] = _ = RMB = yuan = renminbi
 FLOP = [flop] = _ = flop
 FLOPS = FLOP / second
@@ -61,6 +63,7 @@ def registry() -> pint.UnitRegistry:
         ureg.define(line)
     # pint shows a year as "a" (annum); analysts read "year". Same length: 365.25 days.
     ureg.define("year = 365.25 * day = year = julian_year")
+    ureg.define("@alias month = mo")
     ureg.formatter.default_format = "~P"
     pint.set_application_registry(ureg)
     return ureg
@@ -73,63 +76,84 @@ def Quantity(value: Any, unit: str | Any = "") -> pint.Quantity:  # noqa: N802 -
 
 
 # ---- parsing ---------------------------------------------------------------------------
+# A quantity is read strictly as: [$] NUMBER [multiplier] [UNIT]. The number is never an
+# expression ("2*35k", "0.9-0.7" and "9**9**9" are refused or read as ranges, not computed),
+# and the unit goes to pint's unit parser, which accepts products and quotients of units only.
 
-_SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12}
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-# A multiplier suffix sits right against its number ("30k", "1.6B") and is not the start of
-# a unit ("80GB" is 80 gigabytes, "5kW" is 5 kilowatts).
-_SUFFIXED = re.compile(rf"(?<![\w.])({_NUMBER})(bn|[kKMBT])(?![A-Za-z])")
+_MULTIPLIERS = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12,
+                "m": 1e6, "mm": 1e6, "mn": 1e6}
+_MONEY_ONLY = {"m", "mm", "mn"}  # "$35m" is 35 million dollars; "35m" alone is 35 metres
+_NUMBER = r"(?>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)"  # atomic: never backs off
+_POINT = re.compile(
+    rf"^(?P<sign>[-+]?)\s*(?P<currency>\$|¥|US\$)?\s*(?P<num>{_NUMBER})"
+    r"(?:(?P<mult>bn|mm|mn|[kKMBTm])(?![A-Za-z]))?\s*(?P<unit>.*)$",
+    re.S,
+)
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_DOLLAR = re.compile(rf"\$\s*({_NUMBER}(?:bn|[kKMBT])?(?![A-Za-z]))")
 _HYPHEN_UNIT = re.compile(r"\b([A-Za-z]+)-(hour|second|day|month|year)s?\b")
-_RANGE = re.compile(r"\s+to\s+|\s*\.\.\s*")
+# "8k to 12k", "8k..12k", and a dash between two numbers: "30k-40k", "30k – 40k"
+_RANGE = re.compile(r"\s+to\s+|\s*\.\.\s*|(?<=[\dkKMBTmn%])\s*[-\u2013\u2014]\s*(?=[$¥.\d])")
+_EXAMPLE_HINT = 'write a number and a unit, e.g. "30k USD/GPU", "700 W", "8k to 12k GPU"'
 
 
-def _normalise(text: str) -> str:
-    s = text.strip().replace("\u2009", " ").replace("\u00a0", " ")
-    s = _THOUSANDS.sub("", s)
-    s = _DOLLAR.sub(r"\1 USD ", s)
-    s = s.replace("$", "USD").replace("¥", "CNY ")
-    s = _SUFFIXED.sub(lambda m: repr(float(m.group(1)) * _SUFFIX[m.group(2)]), s)
-    s = s.replace("%", " percent")
-    s = _HYPHEN_UNIT.sub(r"(\1*\2)", s)
-    # "2 USD /hour" and "2 USD / GPU / hour" are both fine for pint; squeeze odd spacing
-    s = re.sub(r"\s+", " ", s).strip()
-    # "USD /GPU" left behind by the dollar rewrite ("$2/GPU/hour" -> "2 USD /GPU/hour")
-    return s.replace(" /", "/").replace("/ ", "/")
+def _clean(text: str) -> str:
+    s = text.strip()
+    for space in ("\u2009", "\u00a0", "\u202f"):
+        s = s.replace(space, " ")
+    return _THOUSANDS.sub("", s.replace("\u2212", "-"))
 
 
-def _parse_point(text: str) -> pint.Quantity:
+def _unit_text(text: str) -> str:
+    u = text.strip().replace("%", " percent ")
+    u = _HYPHEN_UNIT.sub(r"(\1*\2)", u)
+    u = re.sub(r"\s+per\s+", "/", u)
+    u = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", u)).strip()
+    return u
+
+
+def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity:
+    """One value: ``"$35m"``, ``"30k USD/GPU"``, ``"15%"``, ``"2048"``."""
     ureg = registry()
-    norm = _normalise(text)
+    m = _POINT.match(_clean(text))
+    if m is None or re.search(r"\d,\d(?!\d\d)", text):
+        hint = ("use a point for decimals, e.g. 1.3" if re.search(r"\d,\d(?!\d\d)", text)
+                else _EXAMPLE_HINT)
+        raise InputError(f"cannot read {text!r} as a quantity", hint=hint)
+    mult, unit = m.group("mult"), m.group("unit")
+    if mult in _MONEY_ONLY and not m.group("currency"):
+        unit, mult = mult + unit, None  # "35m" is 35 metres, "5mm" 5 millimetres
+    value = float(m.group("num")) * (_MULTIPLIERS[mult] if mult else 1.0)
+    if m.group("sign") == "-":
+        value = -value
+    if not math.isfinite(value):
+        raise InputError(f"{text!r} is not a finite number", hint=_EXAMPLE_HINT)
+    unit = _unit_text(unit)
+    if m.group("currency"):
+        currency = "CNY" if m.group("currency") == "¥" else "USD"
+        unit = currency + (unit if unit.startswith("/") else (" " + unit if unit else ""))
+    if not unit:
+        return Quantity(value, unit_for_bare if unit_for_bare is not None else "")
     try:
-        value = ureg.parse_expression(norm)
-    except (pint.UndefinedUnitError, pint.DefinitionSyntaxError) as exc:
-        name = getattr(exc, "unit_names", None) or ""
-        if isinstance(name, tuple | list):
-            name = ", ".join(name)
+        units = ureg.parse_units(unit)
+    except pint.UndefinedUnitError as exc:
+        names = getattr(exc, "unit_names", None) or ()
+        name = names if isinstance(names, str) else ", ".join(names)
         raise InputError(
-            f"cannot read {text!r} as a quantity: unknown unit {name!r}".replace(" ''", ""),
-            hint='write a number and a unit, e.g. "30k USD/GPU", "700 W", "2 USD/GPU/hour"',
+            f"cannot read {text!r} as a quantity: unknown unit {name!r}", hint=_EXAMPLE_HINT
         ) from None
     except Exception:
-        raise InputError(
-            f"cannot read {text!r} as a quantity",
-            hint='write a number and a unit, e.g. "30k USD/GPU", "700 W", "8k to 12k GPU"',
-        ) from None
-    if not isinstance(value, pint.Quantity):
-        value = ureg.Quantity(float(value), "")
-    return ureg.Quantity(np.atleast_1d(np.asarray(value.magnitude, dtype=float)), value.units)
+        raise InputError(f"cannot read {text!r} as a quantity", hint=_EXAMPLE_HINT) from None
+    return Quantity(value, units)
 
 
 def parse_range(text: str) -> tuple[pint.Quantity, pint.Quantity] | None:
-    """Split ``"8k to 12k GPU"`` into its two ends (the unit of the high end serves both)."""
-    parts = _RANGE.split(text.strip())
+    """Split ``"8k to 12k GPU"`` into its two ends (a low end without a unit takes the high
+    end's: "10-15%" is 10% to 15%)."""
+    parts = _RANGE.split(_clean(text), maxsplit=1)
     if len(parts) != 2 or not all(p.strip() for p in parts):
         return None
-    low, high = (_parse_point(p) for p in parts)
-    if low.dimensionless and not high.dimensionless:
-        low = Quantity(low.to("").magnitude, high.units)
+    high = _parse_point(parts[1])
+    low = _parse_point(parts[0], unit_for_bare=high.units)
     try:
         low = low.to(high.units)
     except pint.DimensionalityError:

@@ -18,13 +18,23 @@ every value with the field's units and bounds. Either way a mistake becomes one
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    create_model,
+)
 
-from flopbook.errors import InputError
+from flopbook.errors import InputError, suggest
 from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS
 
 if TYPE_CHECKING:
@@ -38,12 +48,13 @@ class InputMapping(BaseModel):
     """``{value: …, source: …, note: …}``: a value with its provenance."""
 
     model_config = ConfigDict(extra="forbid")
-    value: str | float | int
-    source: str | None = None
-    note: str | None = None
+    value: StrictStr | StrictFloat | StrictInt
+    source: StrictStr | None = None
+    note: StrictStr | None = None
 
 
-InputValue = str | float | int | InputMapping
+# Strict: YAML's `yes`, `true` and `on` are booleans, and must not become 1 GPU.
+InputValue = StrictStr | StrictFloat | StrictInt | InputMapping
 
 _ASSUMPTION_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in ASSUMPTION_FIELDS}
 _ASSUMPTION_MODEL_FIELDS["capital_cost"] = (str | None, None)
@@ -56,8 +67,8 @@ _SKU_MODEL_FIELDS["count"] = (InputValue, ...)
 SkuFile = create_model(  # type: ignore[call-overload]
     "SkuFile",
     __config__=ConfigDict(extra="forbid"),
-    chip=(str, ...),
-    name=(str | None, None),
+    chip=(StrictStr, ...),
+    name=(StrictStr | None, None),
     assumptions=(AssumptionsFile | None, None),
     **_SKU_MODEL_FIELDS,
 )
@@ -90,6 +101,28 @@ def _loader() -> type:
     return Loader
 
 
+def _refuse_duplicate_keys(node: Any, file: str) -> None:
+    """YAML lets a repeated key silently replace the first; in a model that doubles a count
+    or drops a price without a word, so a repeated key is an error at its second line."""
+    import yaml
+
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for k, v in n.value:
+                key = str(k.value)
+                if key in seen:
+                    raise InputError(
+                        f"{key!r} is given twice (first on line {seen[key]})", file=file,
+                        line=k.start_mark.line + 1, hint="keep one of the two")
+                seen[key] = k.start_mark.line + 1
+                stack.append(v)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+
+
 class Document:
     """A parsed YAML file that remembers where each value was written."""
 
@@ -110,6 +143,7 @@ class Document:
                 line=mark.line + 1 if mark else None,
                 hint="check the indentation and quoting around this line",
             ) from None
+        _refuse_duplicate_keys(self.root, file)
         if self.data is None:
             raise InputError("the file is empty", file=file,
                              hint="see examples/ for a scenario to start from")
@@ -119,16 +153,22 @@ class Document:
 
     @classmethod
     def read(cls, path: str | Path) -> Document:
+        """Read a scenario file; a folder, a workbook or non-UTF-8 bytes are refused."""
         p = Path(path)
         if not p.exists():
             raise InputError("no such file", file=str(path), hint="check the path")
         if p.is_dir():
             raise InputError("is a folder, not a scenario file", file=str(path))
+        data = p.read_bytes()
+        if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise InputError("is a workbook or zip file, not a YAML scenario", file=str(path),
+                             hint="to check a workbook, run: flopbook audit " + str(path))
         try:
-            text = p.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise InputError("is not a text (YAML) file", file=str(path),
-                             hint="give a .yaml scenario file") from None
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(f"byte 0x{data[exc.start]:02x} is not UTF-8 text", file=str(path),
+                             line=line, hint="save the file as UTF-8") from None
         return cls(text, str(path))
 
     def line(self, path: Path_) -> int | None:
@@ -183,6 +223,9 @@ class Document:
         elif kind == "too_short":
             msg, hint = "is empty", "add at least one entry"
             path_for_line = path
+        elif err.get("input") is None:
+            msg, hint = "is empty", _example_hint(name) or "give a value or remove the line"
+            path_for_line = path
         else:
             got = err.get("input")
             msg = f"{_type_message(kind)}, got {got!r}"
@@ -200,17 +243,30 @@ def _is_type_tag(p: str) -> bool:
 
 
 def _most_useful(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    # A union reports one error per member; the mapping member's is the most specific
-    # when the user wrote a mapping, otherwise the first is as good as any.
-    for e in errors:
-        if e["type"] in ("missing", "extra_forbidden", "too_short"):
-            return dict(e)
-    return dict(errors[0])
+    """The one error worth a line. A misspelt field is reported as unknown before the field
+    it was meant to be is reported missing; otherwise the deepest error wins (in a mapping
+    ``{value, source}``, the bad ``source``), and a value that fits no member of a union of
+    types is one "expected a value" error."""
+    def depth(e: dict[str, Any]) -> int:
+        return len([p for p in e["loc"] if not (isinstance(p, str) and _is_type_tag(p))])
+
+    for kind in ("extra_forbidden", "missing", "too_short"):
+        for e in errors:
+            if e["type"] == kind and not (kind == "missing" and depth(e) > 1 and
+                                          any(p == "InputMapping" for p in e["loc"])
+                                          and not isinstance(e.get("input"), dict)):
+                return dict(e)
+    deepest = max(errors, key=depth)
+    same = [e for e in errors if depth(e) == depth(deepest)]
+    if len(same) > 1:
+        return {**deepest, "type": "value_type"}
+    return dict(deepest)
 
 
 def _type_message(kind: str) -> str:
     return {
         "string_type": "expected text",
+        "value_type": "expected a number or a quantity such as \"10k GPU\"",
         "float_type": "expected a number or a quantity",
         "int_type": "expected a number",
         "model_type": "expected a mapping of fields",
@@ -245,10 +301,7 @@ def _known_fields(base: Path_, loc: Sequence[Any]) -> list[str]:
 
 
 def _nearest_hint(name: str, known: list[str]) -> str:
-    import difflib
-
-    near = difflib.get_close_matches(name, known, n=1)
-    return f"did you mean {near[0]}?" if near else "known fields: " + ", ".join(known)
+    return suggest(name, known)
 
 
 def _dotted(path: Path_) -> str:
@@ -266,9 +319,21 @@ def _guard(doc: Document, path: Path_, make: Callable[[], T]) -> T:
     try:
         return make()
     except InputError as exc:
-        field = exc.field.rsplit(".", 1)[-1] if exc.field else None
-        full = (*path, field) if field and field not in path else path
-        raise doc.error(InputError(exc.message, hint=exc.hint), full) from None
+        parts = _parse_dotted(exc.field or "")
+        if parts and path and parts[0] == path[-1]:
+            parts = parts[1:]  # "assumptions.pew" reported inside assumptions:
+        raise doc.error(InputError(exc.message, hint=exc.hint), (*path, *parts)) from None
+
+
+def _parse_dotted(field: str) -> Path_:
+    """``"skus[1].name"`` -> ``("skus", 1, "name")``."""
+    parts: list[str | int] = []
+    for piece in filter(None, field.split(".")):
+        name, *indices = re.split(r"\[(\d+)\]", piece)
+        if name:
+            parts.append(name)
+        parts.extend(int(i) for i in indices if i)
+    return tuple(parts)
 
 
 # ---- building models -------------------------------------------------------------------
@@ -294,7 +359,9 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
 
         made = _guard_sku(doc, where, make)
         if overrides:
-            _guard(doc, (*where, "assumptions"), lambda o=overrides: assumptions.merged(o))
+            _guard(doc, (*where, "assumptions"),
+                   lambda o=overrides, m=made: assumptions.merged(
+                       o, key_prefix=f"skus.{m.name}.assumptions"))
         skus.append(made)
     return _guard(doc, path, lambda: Fleet(skus, assumptions, name=spec.name,
                                            description=spec.description))
@@ -304,12 +371,19 @@ def _guard_sku(doc: Document, where: Path_, make: Callable[[], T]) -> T:
     try:
         return make()
     except InputError as exc:
+        # A SKU reports "count", "skus.<name>" (the whole SKU) or "skus.<name>.<field>…";
+        # the catalog reports no field (an unknown chip).
         field = exc.field or ""
-        # Sku reports "count" or "skus.H800" (whole SKU); the catalog reports no field
-        last = field.rsplit(".", 1)[-1] if field else "chip"
-        path = where if last.startswith("skus") or field.startswith("skus.") else (*where, last)
+        fields = "|".join([*SKU_FIELDS, "assumptions", "chip", "name"])
+        nested = re.match(rf"^skus\..+?\.((?:{fields})(?:\..+)?)$", field)
         if "unknown chip" in exc.message:
-            path = (*where, "chip")
+            path: Path_ = (*where, "chip")
+        elif nested:
+            path = (*where, *nested.group(1).split("."))
+        elif field.startswith("skus.") or not field:
+            path = where
+        else:
+            path = (*where, field.rsplit(".", 1)[-1])
         raise doc.error(InputError(exc.message, hint=exc.hint), path) from None
 
 

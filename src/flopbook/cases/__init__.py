@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from flopbook.errors import UnknownNameError
+from flopbook.errors import UnknownNameError, suggest
 
 if TYPE_CHECKING:
     from flopbook.cases.result import CaseResult
@@ -62,14 +62,11 @@ def _document(info: CaseInfo) -> Document:
 
 def case(name: str) -> CaseResult:
     """Run the reference case called ``name``."""
-    import difflib
-
     by_name = {c.name: c for c in cases()}
     info = by_name.get(name)
     if info is None:
-        near = difflib.get_close_matches(name, list(by_name), n=2, cutoff=0.4)
-        hint = f"did you mean {' or '.join(near)}?" if near else "cases: " + ", ".join(by_name)
-        raise UnknownNameError(f"unknown case {name!r}", hint=hint)
+        raise UnknownNameError(f"unknown case {name!r}",
+                               hint=suggest(name, list(by_name), cutoff=0.4))
     module, func = RUNNERS[info.kind].split(":")
     runner: Callable[[Document], CaseResult] = getattr(importlib.import_module(module), func)
     return runner(_document(info))

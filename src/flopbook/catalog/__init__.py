@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["Catalog", "Chip", "catalog", "chip"]
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """A name as it is matched: case, spaces, dashes and underscores ignored."""
     return re.sub(r"[\s_\-]+", "", name).lower()
 
 
@@ -90,7 +91,7 @@ class Catalog:
         self._index: dict[str, Chip] = {}
         for c in self.chips:
             for n in (c.id, c.name, *c.entry.aliases):
-                self._index.setdefault(_key(n), c)
+                self._index.setdefault(name_key(n), c)
 
     def __iter__(self):
         return iter(self.chips)
@@ -102,10 +103,10 @@ class Catalog:
         return [c.id for c in self.chips]
 
     def get(self, name: str) -> Chip:
-        found = self._index.get(_key(name))
+        found = self._index.get(name_key(name))
         if found is not None:
             return found
-        near = difflib.get_close_matches(_key(name), list(self._index), n=3, cutoff=0.5)
+        near = difflib.get_close_matches(name_key(name), list(self._index), n=3, cutoff=0.5)
         ids = list(dict.fromkeys(self._index[k].id for k in near))
         hint = (
             f"did you mean {' or '.join(ids)}?"
@@ -115,7 +116,7 @@ class Catalog:
         raise UnknownNameError(f"unknown chip {name!r}", hint=hint)
 
     def __contains__(self, name: str) -> bool:
-        return _key(name) in self._index
+        return name_key(name) in self._index
 
 
 def _load_file(text: str, file: str) -> ChipEntry:

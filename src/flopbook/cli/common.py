@@ -24,7 +24,7 @@ SamplesOpt = Annotated[
 ]
 SeedOpt = Annotated[
     int | None,
-    typer.Option("--seed", help="Random seed; the same seed gives the same numbers. "
+    typer.Option("--seed", min=0, help="Random seed; the same seed gives the same numbers. "
                  "Default: a fixed seed, so runs repeat."),
 ]
 

@@ -12,14 +12,13 @@ defined as the ratio of two extensive metrics, and their total is the ratio of t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
-from flopbook.errors import InputError, UnknownNameError
+from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.finance import CAPITAL_COST_METHODS, annuity, straight_line
 
@@ -41,27 +40,33 @@ ASSUMPTION_FIELDS: dict[str, FieldSpec] = {
                   "years over which capex is written off (3 to 6)",
                   bare_unit="year", low=3, high=6),
         FieldSpec("cost_of_capital", "Cost of capital", ("",), "10%",
-                  "yearly return owed on the capital (used by the annuity)", low=0, high=1),
+                  "yearly return owed on the capital (used by the annuity)", low=0, high=1,
+                  share=True),
         FieldSpec("server_overhead_capex", "Server parts beside the GPU", ("",), "40%",
                   "non-GPU server parts as a share of the GPU price (only with gpu_price)",
-                  low=0, high=5),
+                  low=0, high=5, share=True),
         FieldSpec("networking", "Networking capex", ("", "USD/GPU"), "15%",
-                  "share of server capex, or a cost per GPU such as \"3k USD/GPU\"", low=0),
+                  "share of server capex, or a cost per GPU such as \"3k USD/GPU\"", low=0,
+                  share=True),
         FieldSpec("storage", "Storage capex", ("", "USD/GPU"), "3%",
-                  "share of server capex, or a cost per GPU", low=0),
+                  "share of server capex, or a cost per GPU", low=0, share=True),
         FieldSpec("facility", "Facility capex", ("", "USD/GPU"), "0%",
-                  "data-centre build cost: a share of server capex, or per GPU", low=0),
+                  "data-centre build cost: a share of server capex, or per GPU", low=0,
+                  share=True),
         FieldSpec("tdp_share", "Average draw (share of TDP)", ("",), "100%",
-                  "average accelerator power as a share of its TDP", low=0, high=1.5),
+                  "average accelerator power as a share of its TDP", low=0, high=1.5,
+                  share=True),
         FieldSpec("server_power_overhead", "Server power beside the GPU", ("", "W/GPU"),
-                  "50%", "CPUs, NICs, fans: a share of GPU power, or watts per GPU", low=0),
+                  "50%", "CPUs, NICs, fans: a share of GPU power, or watts per GPU", low=0,
+                  share=True),
         FieldSpec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
         FieldSpec("electricity_price", "Electricity price", ("USD/kWh",), "0.08 USD/kWh",
                   "price paid per kWh of facility power", low=0),
         FieldSpec("hosting", "Hosting (colocation)", ("USD/kW/month",), "130 USD/kW/month",
                   "rent per kW of IT power, excluding electricity", low=0),
         FieldSpec("maintenance", "Maintenance (share of capex per year)", ("",), "3%",
-                  "support and spares per year as a share of capex", low=0, high=1),
+                  "support and spares per year as a share of capex", low=0, high=1,
+                  share=True),
         FieldSpec("other_opex", "Other opex per GPU-year", ("USD/GPU/year",),
                   "1k USD/GPU/year", "staff, software and any other running cost", low=0),
     ]
@@ -112,7 +117,7 @@ def _capital_cost_method(raw: Any) -> str:
 class Assumptions:
     """Shared fleet assumptions; anything not given takes its sourced default."""
 
-    def __init__(self, **given: Any) -> None:
+    def __init__(self, *, key_prefix: str = "assumptions", **given: Any) -> None:
         defaults = default_assumptions()
         unknown = set(given) - set(ASSUMPTION_FIELDS) - {"capital_cost"}
         if unknown:
@@ -124,19 +129,21 @@ class Assumptions:
         self.inputs: dict[str, Input] = {}
         for name, spec in ASSUMPTION_FIELDS.items():
             raw = given.get(name, defaults[name])
-            self.inputs[name] = read_input(spec, raw, key=f"assumptions.{name}")
+            self.inputs[name] = read_input(spec, raw, key=f"{key_prefix}.{name}")
 
     def __getitem__(self, name: str) -> pint.Quantity:
         return self.inputs[name].value
 
-    def merged(self, overrides: Mapping[str, Any]) -> Assumptions:
-        """These assumptions with some fields replaced (per-SKU overrides)."""
+    def merged(self, overrides: Mapping[str, Any], *, key_prefix: str = "assumptions"
+               ) -> Assumptions:
+        """These assumptions with some fields replaced. A SKU's overrides are sampled under
+        the SKU's own name (``key_prefix``), independent of the shared value's samples."""
         if not overrides:
             return self
         raw: dict[str, Any] = {n: self.inputs[n] for n in self.given}
         raw.update(overrides)
         raw.setdefault("capital_cost", self.capital_cost)
-        return Assumptions(**raw)
+        return Assumptions(key_prefix=key_prefix, **raw)
 
     def used_defaults(self, skus: Iterable[Sku] = ()) -> list[str]:
         """The defaults in force, less those that no SKU's arithmetic reads."""
@@ -175,22 +182,39 @@ class Sku:
             raw = getattr(self, fname)
             if raw is not None:
                 self.inputs[fname] = read_input(spec, raw, key=f"{prefix}.{fname}")
-        if "server_cost_per_gpu" not in self.inputs and "gpu_price" not in self.inputs:
+        given = [n for n in ("server_cost_per_gpu", "gpu_price") if n in self.inputs]
+        if not given:
             raise InputError(
                 "needs server_cost_per_gpu or gpu_price",
                 field=f"skus.{self.name}",
                 hint='add e.g. server_cost_per_gpu: "35k USD/GPU"',
             )
+        if len(given) == 2:
+            raise InputError(
+                "gives both server_cost_per_gpu and gpu_price",
+                field=f"skus.{self.name}.gpu_price",
+                hint="keep one: a whole server's cost per GPU, or the GPU price alone",
+            )
+        if "capital_cost" in self.assumptions:
+            raise InputError(
+                "capital_cost is chosen for the whole fleet, not per SKU",
+                field=f"skus.{self.name}.assumptions.capital_cost",
+                hint="move it to the shared assumptions:",
+            )
+        self.power_rating()  # a chip without a TDP needs one here, where the error can point
 
     def value(self, name: str) -> pint.Quantity | None:
         found = self.inputs.get(name)
         return found.value if found else None
 
     def peak(self, precision: Literal["bf16_dense", "fp8_dense"]) -> pint.Quantity | None:
-        return self.value(precision) or self.spec_chip.spec(precision)
+        given = self.value(precision)
+        return given if given is not None else self.spec_chip.spec(precision)
 
     def power_rating(self) -> pint.Quantity:
-        tdp = self.value("tdp") or self.spec_chip.spec("tdp")
+        tdp = self.value("tdp")
+        if tdp is None:
+            tdp = self.spec_chip.spec("tdp")
         if tdp is None:
             raise InputError(
                 f"the catalog has no TDP for {self.spec_chip.id}",
@@ -200,22 +224,17 @@ class Sku:
         return tdp
 
     def matches(self, term: str) -> bool:
-        key = _key(term)
+        from flopbook.catalog import name_key
+
+        key = name_key(term)
         c = self.spec_chip
         names = [self.name or "", c.id, c.name, c.architecture, *c.entry.aliases]
-        return any(_key(n) == key for n in names)
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "", name).lower()
+        return any(name_key(n) == key for n in names)
 
 
 def _unknown_field(name: str, known: Iterable[str], where: str) -> InputError:
-    import difflib
-
-    near = difflib.get_close_matches(name, list(known), n=1)
-    hint = f"did you mean {near[0]}?" if near else "known fields: " + ", ".join(known)
-    return UnknownNameError(f"unknown field {name!r}", field=f"{where}.{name}", hint=hint)
+    return UnknownNameError(f"unknown field {name!r}", field=f"{where}.{name}",
+                            hint=suggest(name, tuple(known)))
 
 
 # ---- metrics ---------------------------------------------------------------------------
@@ -528,10 +547,10 @@ class Fleet:
                              hint='add e.g. - {chip: H800, count: "10k GPU", '
                                   'server_cost_per_gpu: "35k USD/GPU"}')
         seen: set[str] = set()
-        for s in self.skus:
+        for i, s in enumerate(self.skus):
             if s.name in seen:
-                raise InputError(f"two SKUs are named {s.name!r}", field="skus",
-                                 hint="give each a distinct name:")
+                raise InputError(f"two SKUs are named {s.name!r}", field=f"skus[{i}].name",
+                                 hint='give each a distinct name, e.g. name: "H100 (hall B)"')
             seen.add(s.name or "")
 
     @classmethod
@@ -547,6 +566,9 @@ class Fleet:
             return self
         terms = [t.strip() for t in (only.split(",") if isinstance(only, str) else only)]
         terms = [t for t in terms if t]
+        if not terms:
+            raise InputError("--only names no SKU",
+                             hint="give chip ids, SKU names or an architecture, e.g. H800,H100")
         for t in terms:
             if not any(s.matches(t) for s in self.skus):
                 raise UnknownNameError(
@@ -555,10 +577,7 @@ class Fleet:
                     + " (a chip, SKU name or architecture such as Hopper)",
                 )
         kept = [s for s in self.skus if any(s.matches(t) for t in terms)]
-        sub = Fleet.__new__(Fleet)
-        sub.name, sub.description = self.name, self.description
-        sub.assumptions, sub.skus = self.assumptions, kept
-        return sub
+        return Fleet(kept, self.assumptions, name=self.name, description=self.description)
 
     def run(
         self, *, only: str | Iterable[str] | None = None, capital_cost: str | None = None
@@ -569,7 +588,7 @@ class Fleet:
             base = base.merged({"capital_cost": _capital_cost_method(capital_cost)})
         extensive = {}
         for s in fleet.skus:
-            a = base.merged(s.assumptions) if s.assumptions else base
+            a = base.merged(s.assumptions, key_prefix=f"skus.{s.name}.assumptions")
             extensive[s.name] = sku_extensives(s, a)
         return FleetResult(
             [s.name or "" for s in fleet.skus],
