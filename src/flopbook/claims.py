@@ -122,6 +122,26 @@ class ClaimVerdict:
     def holds(self) -> bool:
         return self.verdict == "holds"
 
+    @property
+    def factor(self) -> float | None:
+        """How many times the claim is off (always >= 1), or None when not comparable."""
+        if self.ratio is None or self.ratio <= 0:
+            return None
+        return max(self.ratio, 1 / self.ratio)
+
+    @property
+    def direction(self) -> str | None:
+        """``too high`` or ``too low`` for a claim that is off."""
+        if self.verdict != "off" or self.ratio is None or self.ratio <= 0:
+            return None
+        return "too high" if self.ratio > 1 else "too low"
+
+    @property
+    def label(self) -> str:
+        if self.verdict == "off" and self.factor is not None:
+            return f"off by {_times(self.factor)} ({self.direction})"
+        return self.verdict
+
     def as_dict(self) -> dict[str, Any]:
         from flopbook.quantity import summarize
 
@@ -129,7 +149,8 @@ class ClaimVerdict:
                 "claimed_expression": self.claimed_text,
                 "model": summarize(self.model).as_dict(),
                 "claimed": summarize(self.claimed).as_dict(),
-                "verdict": self.verdict, "ratio": self.ratio, "tolerance": str(self.tolerance),
+                "verdict": self.verdict, "label": self.label, "ratio": self.ratio,
+                "factor": self.factor, "direction": self.direction, "tolerance": str(self.tolerance),
                 "explanation": self.explanation, "source": self.source, "note": self.note}
 
 
@@ -182,8 +203,9 @@ def _expr_text(raw: str | float | int) -> str:
 def check_claims(doc: Document) -> tuple[ClaimsFile, list[ClaimVerdict]]:
     """Every claim of a claims document, judged. Errors name the file, line and field."""
     from flopbook.calc import evaluate
+    from flopbook.workload_file import validate
 
-    spec = doc.validate(ClaimsFile)
+    spec = validate(doc, ClaimsFile)
     names: dict[str, pint.Quantity] = {}
     for name, raw in spec.define.items():
         text = raw.value if isinstance(raw, DefinedValue) else raw

@@ -145,9 +145,8 @@ def _price(c: Chip, given: Any, kind: str) -> tuple[pint.Quantity | None, str]:
     u = registry()
     if given is not None:
         value = given if not isinstance(given, str) else q(given, key=f"price.{c.id}")
-        if not value.check("[accelerator]") and not value.check("[currency]/[accelerator]/"
-                                                                "[time]"):
-            value = value / u.GPU  # "2 USD/hour" for one GPU
+        if "[accelerator]" not in value.dimensionality:
+            value = value / u.GPU  # "2 USD/hour" is for one GPU
         for unit in (HOURLY, CAPITAL):
             try:
                 return value.to(unit), "given"
@@ -161,7 +160,7 @@ def _price(c: Chip, given: Any, kind: str) -> tuple[pint.Quantity | None, str]:
     if value is None:
         return None, f"no {kind} price for {c.id} in the catalog"
     newest = sorted(c.prices(kind), key=lambda p: p.as_of)[-1]
-    return value, f"catalog {kind} ({newest.as_of}): {newest.source}"
+    return value, f"catalog {kind}, {newest.as_of}: {newest.source}"
 
 
 def _precision(name: str) -> str:
