@@ -150,7 +150,8 @@ class ClaimVerdict:
                 "model": summarize(self.model).as_dict(),
                 "claimed": summarize(self.claimed).as_dict(),
                 "verdict": self.verdict, "label": self.label, "ratio": self.ratio,
-                "factor": self.factor, "direction": self.direction, "tolerance": str(self.tolerance),
+                "factor": self.factor, "direction": self.direction,
+                "tolerance": str(self.tolerance),
                 "explanation": self.explanation, "source": self.source, "note": self.note}
 
 
