@@ -201,12 +201,16 @@ def _expr_text(raw: str | float | int) -> str:
     return raw if isinstance(raw, str) else repr(raw)
 
 
-def check_claims(doc: Document) -> tuple[ClaimsFile, list[ClaimVerdict]]:
-    """Every claim of a claims document, judged. Errors name the file, line and field."""
+def check_claims(doc: Document, model: type[BaseModel] = ClaimsFile
+                 ) -> tuple[Any, list[ClaimVerdict]]:
+    """Every claim of a claims document, judged. Errors name the file, line and field.
+
+    ``model`` is the document's schema: a claims file, or a case file that has ``define`` and
+    ``claims`` among its fields."""
     from flopbook.calc import evaluate
     from flopbook.workload_file import validate
 
-    spec = validate(doc, ClaimsFile)
+    spec: Any = validate(doc, model)
     names: dict[str, pint.Quantity] = {}
     for name, raw in spec.define.items():
         text = raw.value if isinstance(raw, DefinedValue) else raw

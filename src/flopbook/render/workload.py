@@ -52,12 +52,35 @@ def summary_text(s: Summary) -> str:
     return text if s.point else text + spread
 
 
+# Units a quantity of each kind is shown in when no unit is asked for (smallest first).
+_LADDERS = {
+    "an energy": ("Wh", "kWh", "MWh", "GWh", "TWh"),
+    "a power": ("W", "kW", "MW", "GW"),
+    "a time": ("s",),
+}
+
+
+def display_unit(value: pint.Quantity) -> str | None:
+    """A readable unit for ``value`` (``3,500 s·W`` -> ``Wh``), or None to keep its own."""
+    from flopbook.calc import kind_of
+    from flopbook.quantity import magnitudes
+
+    ladder = _LADDERS.get(kind_of(value))
+    if ladder is None:
+        return None
+    chosen = ladder[0]
+    for unit in ladder:
+        if abs(float(magnitudes(value, unit).mean())) >= 1:
+            chosen = unit
+    return chosen
+
+
 def quantity_text(value: pint.Quantity | None, unit: str | None = None) -> str:
     from flopbook.quantity import summarize
 
     if value is None:
         return "—"
-    return summary_text(summarize(value, unit))
+    return summary_text(summarize(value, unit or display_unit(value)))
 
 
 # ---- workload --------------------------------------------------------------------------
