@@ -72,7 +72,9 @@ class Tolerance:
         return max(ratio, 1 / ratio) <= self.value + 1e-12
 
     def __str__(self) -> str:
-        return f"±{self.value:.0%}" if self.kind == "relative" else f"within {self.value:g}×"
+        if self.kind == "relative":
+            return f"±{self.value * 100:.4g}%"
+        return f"within {self.value:g}×"
 
 
 def tolerance(raw: str | float | None) -> Tolerance:

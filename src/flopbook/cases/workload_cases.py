@@ -128,7 +128,8 @@ def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[st
 def _cell(x: Any, unit: str | None = None) -> str:
     from flopbook.render.workload import quantity_text
 
-    return quantity_text(x, unit)
+    share = hasattr(x, "dimensionless") and x.dimensionless
+    return quantity_text(x, unit, share=share)
 
 
 def _result(spec: WorkloadCaseFile, sources: dict[str, Source]) -> CaseResult:

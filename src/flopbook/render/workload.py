@@ -36,16 +36,23 @@ def unit_text(unit: str) -> str:
     return unit.replace("USD", "$").replace("GPU·h", "GPU-hours") if unit else ""
 
 
-def summary_text(s: Summary) -> str:
-    unit = s.unit
-    if unit == "":
-        text = f"{s.mean:.1%}" if abs(s.mean) < 10 else number(s.mean)
-        spread = (f" ({s.p5:.1%}–{s.p95:.1%})" if abs(s.mean) < 10 else
-                  f" ({number(s.p5)}–{number(s.p95)})")
-    elif unit == "USD":
-        from flopbook.render.numbers import compact_usd
+def _usd(x: float) -> str:
+    from flopbook.render.numbers import compact_usd
 
-        text, spread = compact_usd(s.mean), f" ({compact_usd(s.p5)}–{compact_usd(s.p95)})"
+    # compact_usd shows cents; a cost per request is a fraction of a cent
+    return compact_usd(x) if abs(x) >= 1 or x == 0 else f"${number(x)}"
+
+
+def summary_text(s: Summary, *, share: bool = False) -> str:
+    """``share``: show a plain number as a percentage (MFU, margin)."""
+    unit = s.unit
+    if unit == "" and share:
+        text = f"{s.mean:.1%}"
+        spread = f" ({s.p5:.1%}–{s.p95:.1%})"
+    elif unit == "":
+        text, spread = number(s.mean), f" ({number(s.p5)}–{number(s.p95)})"
+    elif unit == "USD":
+        text, spread = _usd(s.mean), f" ({_usd(s.p5)}–{_usd(s.p95)})"
     else:
         text = f"{number(s.mean)} {unit}"
         spread = f" ({number(s.p5)}–{number(s.p95)})"
@@ -75,12 +82,16 @@ def display_unit(value: pint.Quantity) -> str | None:
     return chosen
 
 
-def quantity_text(value: pint.Quantity | None, unit: str | None = None) -> str:
+def quantity_text(value: pint.Quantity | None, unit: str | None = None, *,
+                  share: bool = False) -> str:
     from flopbook.quantity import summarize
 
     if value is None:
         return "—"
-    return summary_text(summarize(value, unit or display_unit(value)))
+    return summary_text(summarize(value, unit or display_unit(value)), share=share)
+
+
+SHARES = {"mfu", "mbu", "margin"}
 
 
 # ---- workload --------------------------------------------------------------------------
@@ -97,7 +108,7 @@ def workload_table(result: WorkloadResult) -> Table:
                          overflow="fold")
     for r in result.rows:
         table.add_row(r.label + (" (solved)" if r.solved else ""),
-                      quantity_text(r.value, r.unit), r.formula)
+                      quantity_text(r.value, r.unit, share=r.key in SHARES), r.formula)
     return table
 
 
@@ -109,7 +120,7 @@ def inputs_table(result: WorkloadResult) -> Table:
         if i is None:
             continue
         text = " — ".join(x for x in (i.source, i.note) if x)
-        table.add_row(name, quantity_text(i.value), how, text)
+        table.add_row(name, quantity_text(i.value, share=name in SHARES), how, text)
     return table
 
 
