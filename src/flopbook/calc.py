@@ -463,5 +463,8 @@ def difference(a: pint.Quantity, b: pint.Quantity) -> str:
     from flopbook.quantity import Quantity
 
     ratio = Quantity(1.0, a.units) / Quantity(1.0, b.units)
-    return (f"{kind_of(a)} is not {kind_of(b)}; they differ by "
-            f"{kind_of(ratio) if ratio.dimensionality else 'a scale'}")
+    # name the factor between them whichever way round it has a name ("a time", not "1/time")
+    by = kind_of(ratio)
+    if by.startswith("a quantity of dimension"):
+        by = kind_of(1 / ratio)
+    return f"{kind_of(a)} is not {kind_of(b)}; they differ by {by}"
