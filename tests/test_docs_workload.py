@@ -3,7 +3,6 @@
 import re
 
 from conftest import ROOT
-
 from flopbook.models.workload import INFERENCE_FIELDS, TRAINING_FIELDS
 
 DOC = (ROOT / "docs" / "workload.md").read_text()
