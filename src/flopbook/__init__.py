@@ -36,10 +36,21 @@ _EXPORTS = {
     "load_scenario": "flopbook.scenario",
     "case": "flopbook.cases",
     "cases": "flopbook.cases",
+    "Training": "flopbook.models.workload",
+    "Inference": "flopbook.models.workload",
+    "WorkloadResult": "flopbook.models.workload",
+    "solve_training": "flopbook.models.workload",
+    "evaluate": "flopbook.calc",
+    "compare": "flopbook.models.compare",
+    "read_claims": "flopbook.claims",
+    "run_workload": "flopbook.workload_file",
 }
 
 __all__ = [
     "Assumptions",
+    "Inference",
+    "Training",
+    "WorkloadResult",
     "Catalog",
     "Fleet",
     "FleetResult",
@@ -53,20 +64,30 @@ __all__ = [
     "cases",
     "catalog",
     "chip",
+    "compare",
+    "evaluate",
     "load_scenario",
     "q",
+    "read_claims",
     "registry",
+    "run_workload",
     "sampling",
+    "solve_training",
     "summarize",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from flopbook.calc import evaluate
     from flopbook.cases import case, cases
     from flopbook.catalog import Catalog, catalog, chip
+    from flopbook.claims import read_claims
     from flopbook.errors import FlopbookError, InputError, UnitMismatchError, UnknownNameError
+    from flopbook.models.compare import compare
     from flopbook.models.fleet import Assumptions, Fleet, FleetResult, Sku
+    from flopbook.models.workload import Inference, Training, WorkloadResult, solve_training
     from flopbook.quantity import Quantity, q, registry, sampling, summarize
     from flopbook.scenario import load_scenario
+    from flopbook.workload_file import run_workload
 
 
 def __getattr__(name: str) -> Any:

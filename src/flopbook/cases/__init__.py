@@ -29,6 +29,10 @@ __all__ = ["CaseInfo", "case", "cases"]
 RUNNERS: dict[str, str] = {
     "fleet": "flopbook.cases.fleet_cases:run_fleet_case",
     "published-fleet-table": "flopbook.cases.fleet_cases:run_published_table",
+    "training-run": "flopbook.cases.workload_cases:run_training_case",
+    "inference-day": "flopbook.cases.workload_cases:run_inference_day",
+    "claims": "flopbook.cases.workload_cases:run_claims_case",
+    "cost-per-flop": "flopbook.cases.workload_cases:run_cost_per_flop",
 }
 
 

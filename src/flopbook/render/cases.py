@@ -66,7 +66,8 @@ def checks_table(result: CaseResult) -> Table:
             _fmt(c.published, c.unit),
             _fmt(c.model, c.unit),
             f"{c.ratio:.3f}",
-            "—" if c.tolerance is None else f"±{c.tolerance:.0%}",
+            # small tolerances (0.1%) must not print as ±0%
+            "—" if c.tolerance is None else f"±{c.tolerance * 100:.4g}%",
             _verdict(c),
             c.source.title + (f" — {c.note}" if c.note else ""),
         )

@@ -1,0 +1,470 @@
+"""Unit expressions: ``"5 s * 700 W"`` -> 3,500 J, checked, with catalog names.
+
+    >>> from flopbook.calc import evaluate
+    >>> evaluate("5 s * H100.tdp").to("Wh")          # 0.97 Wh
+    >>> evaluate("10,715 kWh / 365.25 day").to("kW")  # 1.22 kW
+
+The grammar is arithmetic (``+ - * / **``, parentheses) over numbers, units and names:
+
+- a number may carry a multiplier suffix (``30k``, ``1.6B``, ``14.8T``), thousands separators
+  (``10,715``), a leading ``$`` (``$2`` is 2 USD) or a trailing ``%``;
+- writing two things side by side multiplies them and binds tighter than ``*`` and ``/``, so
+  ``700 W / 8 GPU`` is 700 W per 8 GPUs (pint alone would read it as 87.5 W·GPU);
+- a name is a unit (``W``, ``kWh``, ``GPU``, ``token``, ``USD``…), a catalog figure
+  (``H100.bf16_dense``, ``H800.tdp``, ``H100.rental``) or a name defined by the caller.
+
+The text is tokenised here (so that every error points at a character), rewritten with
+explicit ``*`` and grouping parentheses, parsed by Python's :mod:`ast` and evaluated by walking
+the tree over a small set of node types. Nothing is ever passed to ``eval``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flopbook.errors import InputError, UnitMismatchError, UnknownNameError
+
+if TYPE_CHECKING:
+    import pint
+
+__all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "to_unit"]
+
+PRICE_NAMES = ("purchase", "server_per_gpu", "rental")
+
+_SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12}
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+    | (?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][-+]?\d+)?(?:bn|[kKMBT])?(?![A-Za-z_\d])
+             | \.\d+(?:[eE][-+]?\d+)?(?:bn|[kKMBT])?(?![A-Za-z_\d])
+             | (?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?=[A-Za-z_]))
+    | (?P<name>[A-Za-z_µΩ][A-Za-z0-9_µΩ]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
+    | (?P<op>\*\*|\^|[*/+\-×·])
+    | (?P<lp>\()
+    | (?P<rp>\))
+    | (?P<dollar>\$)
+    | (?P<percent>%)
+    """,
+    re.VERBOSE,
+)
+
+
+class CalcError(InputError):
+    """An expression that cannot be read or computed; the message points at the character."""
+
+
+def _pointed(text: str, pos: int) -> str:
+    # One line: the expression with a marker before the offending character.
+    pos = max(0, min(pos, len(text)))
+    return f"{text[:pos]}▸{text[pos:]}".strip()
+
+
+def _error(text: str, pos: int, message: str, hint: str | None = None,
+           cls: type[InputError] = None) -> InputError:  # type: ignore[assignment]
+    cls = cls or CalcError
+    return cls(f"{message} at character {pos + 1} of {_pointed(text, pos)!r}", hint=hint)
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # num, name, op, lp, rp, end
+    text: str
+    pos: int
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    pos = 0
+    dollar_at: int | None = None
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise _error(text, pos, f"unexpected character {text[pos]!r}",
+                         "write numbers, units, catalog names (H100.tdp), + - * / ** and ()")
+        kind = m.lastgroup or ""
+        value = m.group()
+        if kind == "dollar":
+            dollar_at = pos
+        elif kind == "percent":
+            out.append(_Tok("name", "percent", pos))
+        elif kind == "num":
+            out.append(_Tok("num", _number(value), pos))
+            if dollar_at is not None:
+                out.append(_Tok("name", "USD", dollar_at))
+                dollar_at = None
+        elif kind == "op":
+            out.append(_Tok("op", {"^": "**", "×": "*", "·": "*"}.get(value, value), pos))
+        elif kind != "space":
+            out.append(_Tok(kind, value, pos))
+        if dollar_at is not None and kind not in ("dollar", "space"):
+            raise _error(text, dollar_at, "a '$' must be followed by a number", 'e.g. "$2"')
+        pos = m.end()
+    if dollar_at is not None:
+        raise _error(text, dollar_at, "a '$' must be followed by a number", 'e.g. "$2"')
+    out.append(_Tok("end", "", len(text)))
+    return out
+
+
+def _number(text: str) -> str:
+    text = text.replace(",", "")
+    for suffix in ("bn", "k", "K", "M", "B", "T"):
+        if text.endswith(suffix):
+            return repr(float(text[: -len(suffix)]) * _SUFFIX[suffix])
+    return text
+
+
+class _Rewriter:
+    """Tokens -> Python source with explicit ``*`` and parentheses around each group of
+    side-by-side factors (``700 W / 8 GPU`` -> ``(700*W)/(8*GPU)``), keeping for each
+    character written the position it came from."""
+
+    def __init__(self, text: str, toks: list[_Tok]) -> None:
+        self.text, self.toks, self.i = text, toks, 0
+        self.parts: list[tuple[str, int]] = []
+
+    @property
+    def tok(self) -> _Tok:
+        return self.toks[self.i]
+
+    def emit(self, text: str, pos: int) -> None:
+        self.parts.append((text, pos))
+
+    def take(self) -> _Tok:
+        t = self.tok
+        self.emit(t.text, t.pos)
+        self.i += 1
+        return t
+
+    def run(self) -> tuple[str, list[int]]:
+        if self.tok.kind == "end":
+            raise CalcError("the expression is empty", hint='write e.g. "5 s * 700 W"')
+        self.expr()
+        if self.tok.kind != "end":
+            what = "')' without a matching '('" if self.tok.kind == "rp" else repr(self.tok.text)
+            raise _error(self.text, self.tok.pos, f"unexpected {what}",
+                         "join the parts with an operator")
+        source, where = "", []
+        for text, pos in self.parts:
+            source += text
+            where += [pos] * len(text)
+        return source, where
+
+    def expr(self) -> None:
+        self.term()
+        while self.tok.kind == "op" and self.tok.text in "+-*/":
+            self.take()
+            self.term()
+
+    def term(self) -> None:
+        while self.tok.kind == "op" and self.tok.text in "+-":
+            self.take()
+        start, first = len(self.parts), self.tok.pos
+        self.power()
+        grouped = False
+        while self.tok.kind in ("num", "name", "lp"):
+            self.emit("*", self.tok.pos)
+            self.power()
+            grouped = True
+        if grouped:
+            self.parts.insert(start, ("(", first))
+            self.emit(")", self.toks[self.i - 1].pos)
+
+    def power(self) -> None:
+        self.atom()
+        if self.tok.kind == "op" and self.tok.text == "**":
+            self.take()
+            while self.tok.kind == "op" and self.tok.text in "+-":
+                self.take()
+            self.power()
+
+    def atom(self) -> None:
+        t = self.tok
+        if t.kind in ("num", "name"):
+            self.take()
+        elif t.kind == "lp":
+            self.take()
+            self.expr()
+            if self.tok.kind != "rp":
+                raise _error(self.text, t.pos, "this '(' is never closed", "add a ')'")
+            self.take()
+        elif t.kind == "end":
+            raise _error(self.text, t.pos, "the expression ends too early",
+                         "finish it with a number or a unit")
+        else:
+            raise _error(self.text, t.pos, f"unexpected {t.text!r}",
+                         "expected a number, a unit, a catalog name or '('")
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed expression: the tree, and where each character of its source came from."""
+
+    text: str
+    tree: ast.Expression
+    where: list[int]  # position in ``text`` of each character of the rewritten source
+
+    def pos(self, node: ast.AST) -> int:
+        col = getattr(node, "col_offset", 0)
+        return self.where[col] if col < len(self.where) else len(self.text)
+
+    def names(self) -> list[str]:
+        """The names the expression uses (units, catalog figures, defined names)."""
+        return [_dotted(n) for n in ast.walk(self.tree)
+                if isinstance(n, ast.Name | ast.Attribute) and _dotted(n)]
+
+
+def parse(text: str) -> Expression:
+    """Parse ``text``; a mistake is a :class:`CalcError` naming the character."""
+    if not isinstance(text, str):
+        raise CalcError(f"expected an expression as text, got {text!r}")
+    source, where = _Rewriter(text, _tokens(text)).run()
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:  # the rewriter should have caught it; point anyway
+        col = (exc.offset or 1) - 1
+        pos = where[col] if col < len(where) else len(text)
+        raise _error(text, pos, "cannot parse the expression") from None
+    return Expression(text, tree, where)
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
+
+
+# ---- evaluation ------------------------------------------------------------------------
+
+
+def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None = None
+             ) -> pint.Quantity:
+    """The value of an expression as a quantity (samples where a catalog figure is a range).
+
+    ``names`` are extra names the expression may use (e.g. those a claims file defines).
+    """
+    expr = text if isinstance(text, Expression) else parse(text)
+    return _Evaluator(expr, names or {}).visit(expr.tree.body)
+
+
+class _Evaluator:
+    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity]) -> None:
+        self.expr, self.names = expr, names
+
+    def fail(self, node: ast.AST, message: str, hint: str | None = None,
+             cls: type[InputError] = CalcError) -> InputError:
+        return _error(self.expr.text, self.expr.pos(node), message, hint, cls)
+
+    def visit(self, node: ast.AST) -> pint.Quantity:
+        from flopbook.quantity import Quantity
+
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return Quantity(float(node.value), "")
+        if isinstance(node, ast.Name | ast.Attribute):
+            return self.name(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            value = self.visit(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.BinOp):
+            return self.binop(node)
+        raise self.fail(node, "unsupported construct")
+
+    def binop(self, node: ast.BinOp) -> pint.Quantity:
+        import pint
+
+        left, right = self.visit(node.left), self.visit(node.right)
+        op = node.op
+        if isinstance(op, ast.Mult):
+            return left * right
+        if isinstance(op, ast.Div):
+            return left / right
+        if isinstance(op, ast.Pow):
+            return self.power(node, left, right)
+        if isinstance(op, ast.Add | ast.Sub):
+            try:
+                return left + right if isinstance(op, ast.Add) else left - right
+            except pint.DimensionalityError:
+                verb = "add" if isinstance(op, ast.Add) else "subtract"
+                raise _error(self.expr.text, self._op_pos(node),
+                             f"cannot {verb} {describe(left)} and {describe(right)}",
+                             "only quantities of the same kind add up",
+                             UnitMismatchError) from None
+        raise self.fail(node, "unsupported operator")
+
+    def power(self, node: ast.BinOp, base: pint.Quantity, exponent: pint.Quantity
+              ) -> pint.Quantity:
+        from flopbook.quantity import Quantity, is_point
+
+        if not exponent.dimensionless or not is_point(exponent):
+            raise self.fail(node.right, "an exponent must be a plain number",
+                            cls=UnitMismatchError)
+        e = float(exponent.to("").magnitude[0])
+        if base.dimensionless:
+            return Quantity(base.to("").magnitude ** e, "")
+        return base ** e
+
+    def _op_pos(self, node: ast.BinOp) -> int:
+        # ast keeps no position for the operator itself; find it between the operands.
+        end = getattr(node.left, "end_col_offset", None)
+        start = getattr(node.right, "col_offset", None)
+        if end is not None and start is not None:
+            for col in range(end, start):
+                if col < len(self.expr.where):
+                    pos = self.expr.where[col]
+                    if pos < len(self.expr.text) and self.expr.text[pos] in "+-":
+                        return pos
+        return self.expr.pos(node)
+
+    def name(self, node: ast.AST) -> pint.Quantity:
+        from flopbook.quantity import Quantity
+
+        name = _dotted(node)
+        if name in self.names:
+            return Quantity(self.names[name].magnitude, self.names[name].units)
+        if "." in name:
+            return self.catalog(node, name)
+        import pint
+
+        from flopbook.quantity import registry
+
+        try:
+            return Quantity(1.0, registry().Unit(name))
+        except (pint.UndefinedUnitError, AttributeError, ValueError, TypeError):
+            pass
+        from flopbook.catalog import catalog
+
+        if name in catalog():
+            raise self.fail(node, f"{name!r} is a chip; name one of its figures",
+                            f"e.g. {catalog().get(name).id}.bf16_dense or "
+                            f"{catalog().get(name).id}.tdp", cls=UnknownNameError)
+        hint = "a unit (W, kWh, s, GPU, token, USD, FLOP…), a catalog figure (H100.tdp)"
+        if self.names:
+            hint += " or one of " + ", ".join(sorted(self.names))
+        raise self.fail(node, f"unknown name {name!r}", hint, cls=UnknownNameError)
+
+    def catalog(self, node: ast.AST, name: str) -> pint.Quantity:
+        from flopbook.catalog import chip
+        from flopbook.catalog.schema import SPEC_UNITS
+
+        chip_name, _, figure = name.partition(".")
+        try:
+            found = chip(chip_name)
+        except UnknownNameError as exc:
+            raise self.fail(node, exc.message, exc.hint, cls=UnknownNameError) from None
+        known = [*SPEC_UNITS, *PRICE_NAMES]
+        if figure in SPEC_UNITS:
+            value = found.spec(figure)
+        elif figure in PRICE_NAMES:
+            value = found.price(figure)
+        else:
+            import difflib
+
+            near = difflib.get_close_matches(figure, known, n=1)
+            hint = f"did you mean {found.id}.{near[0]}?" if near else "known: " + ", ".join(known)
+            raise self.fail(node, f"no catalog figure {figure!r}", hint, cls=UnknownNameError)
+        if value is None:
+            raise self.fail(node, f"the catalog has no {figure} for {found.id}",
+                            "give the value as a number and unit instead")
+        return value
+
+
+# ---- units and words -------------------------------------------------------------------
+
+_KINDS = {
+    "[length] ** 2 * [mass] / [time] ** 2": "an energy",
+    "[length] ** 2 * [mass] / [time] ** 3": "a power",
+    "[time]": "a time",
+    "[currency]": "an amount of money",
+    "[currency_cny]": "an amount of money in CNY",
+    "[flop]": "an amount of computation (FLOP)",
+    "[flop] / [time]": "a compute rate (FLOP/s)",
+    "[information]": "an amount of data",
+    "[information] / [time]": "a bandwidth",
+    "[accelerator]": "a number of GPUs",
+    "[token]": "a number of tokens",
+    "[query]": "a number of queries",
+    "[request]": "a number of requests",
+    "[node]": "a number of nodes",
+    "[accelerator] * [time]": "GPU time (GPU-hours)",
+    "[currency] / [time]": "money per unit of time",
+    "[currency] / [token]": "a price per token",
+    "[currency] / [accelerator] / [time]": "a price per GPU-hour",
+    "[currency] / [accelerator]": "a price per GPU",
+    "[length] ** 2 * [mass] / [time] ** 3 / [accelerator]": "a power per GPU",
+    "[flop] / [token]": "computation per token",
+    "[length] ** 2 * [mass] / [query] / [time] ** 2": "an energy per query",
+    "[currency] / [flop]": "a cost per FLOP",
+}
+
+
+def _dims_key(dims: object) -> str:
+    items = sorted(dict(dims).items())  # type: ignore[call-overload]
+    num = " * ".join(f"{k}" + (f" ** {v:g}" if v != 1 else "") for k, v in items if v > 0)
+    den = "".join(f" / {k}" + (f" ** {-v:g}" if v != -1 else "") for k, v in items if v < 0)
+    return (num or "1") + den if (num or den) else ""
+
+
+def kind_of(value: pint.Quantity | pint.Unit) -> str:
+    """Plain words for a quantity's dimension: ``700 W`` -> ``a power``."""
+    dims = value.dimensionality
+    if not dims:
+        return "a plain number"
+    key = _dims_key(dims)
+    return _KINDS.get(key, f"a quantity of dimension {dims}")
+
+
+def describe(value: pint.Quantity) -> str:
+    """``700 W`` -> ``700 W (a power)``, for messages."""
+    from flopbook.quantity import is_point, magnitudes
+
+    m = magnitudes(value)
+    shown = f"{m[0]:g}" if is_point(value) else f"{m.mean():g} (mean)"
+    unit = f"{value.units:~P}"
+    return f"{shown} {unit} ({kind_of(value)})".replace("  ", " ")
+
+
+def to_unit(value: pint.Quantity, unit: str, *, what: str = "the result") -> pint.Quantity:
+    """``value`` in ``unit`` (itself a unit expression such as ``Wh`` or ``USD/GPU/hour``), or
+    a :class:`UnitMismatchError` that says what each side is."""
+    import pint
+
+    target = evaluate(unit) if unit.strip() else None
+    if target is None:
+        raise CalcError("the target unit is empty", hint="e.g. --to Wh")
+    try:
+        return value.to(target.units)
+    except pint.DimensionalityError:
+        raise UnitMismatchError(
+            f"cannot express {what}, {describe(value)}, in {unit} ({kind_of(target)})",
+            hint=f"give --to a unit of the same kind, e.g. {suggest_unit(value)}",
+        ) from None
+
+
+_SUGGEST = {
+    "an energy": "Wh", "a power": "W", "a time": "hour", "an amount of money": "USD",
+    "an amount of computation (FLOP)": "FLOP", "a compute rate (FLOP/s)": "TFLOP/s",
+    "an amount of data": "GB", "a bandwidth": "TB/s",
+}
+
+
+def suggest_unit(value: pint.Quantity) -> str:
+    return _SUGGEST.get(kind_of(value), f"{value.units:~P}" or "a plain number (no --to)")
+
+
+def difference(a: pint.Quantity, b: pint.Quantity) -> str:
+    """Why ``a`` and ``b`` cannot be compared: ``a is an energy, b a power; they differ by a
+    time``."""
+    from flopbook.quantity import Quantity
+
+    ratio = Quantity(1.0, a.units) / Quantity(1.0, b.units)
+    # name the factor between them whichever way round it has a name ("a time", not "1/time")
+    by = kind_of(ratio)
+    if by.startswith("a quantity of dimension"):
+        by = kind_of(1 / ratio)
+    return f"{kind_of(a)} is not {kind_of(b)}; they differ by {by}"

@@ -1,0 +1,375 @@
+"""Runners for workload cases: a training run's cost and implied MFU, a published day of
+inference re-costed, claims checked against unit expressions, and cost per FLOP across chips.
+
+Each case file lists its inputs (every one with a source or marked as an assumption) and its
+checks: a published figure, the name of the model output it is held against, the source and
+the tolerance (``null``: shown as a comparison, not a test).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from flopbook.cases.fleet_cases import SourceSpec
+from flopbook.cases.result import CaseResult, Check, Grid, Source
+from flopbook.claims import ClaimSpec, DefinedValue
+from flopbook.errors import InputError
+
+if TYPE_CHECKING:
+    import pint
+
+    from flopbook.scenario import Document
+
+
+class CheckSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str
+    published: str | float | int  # a quantity, e.g. "5.576M USD"
+    model: str  # a key of the runner's outputs
+    source: str
+    tolerance: str | None = "3%"
+    derived: bool = False
+    note: str | None = None
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str
+    price_kind: str = "owned"
+    prices: dict[str, str] = Field(default_factory=dict)
+    source: str | None = None
+    note: str | None = None
+
+
+class WorkloadCaseFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    kind: str
+    title: str
+    summary: str
+    sources: dict[str, SourceSpec]
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    define: dict[str, str | float | int | DefinedValue] = Field(default_factory=dict)
+    claims: list[ClaimSpec] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(default_factory=list)
+    checks: list[CheckSpec] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+# ---- shared ----------------------------------------------------------------------------
+
+
+def _load(doc: Document) -> tuple[WorkloadCaseFile, dict[str, Source]]:
+    from flopbook.workload_file import validate
+
+    spec = validate(doc, WorkloadCaseFile)
+    sources = {k: Source(k, s.title, s.url, s.date) for k, s in spec.sources.items()}
+    for i, c in enumerate(spec.checks):
+        if c.source not in sources:
+            raise doc.error(InputError(f"unknown source {c.source!r}",
+                                       hint="use a key of sources:"), ("checks", i, "source"))
+    return spec, sources
+
+
+def _value(raw: Any) -> Any:
+    return raw.get("value") if isinstance(raw, dict) else raw
+
+
+def _q(doc: Document, key: str, unit: str | None = None) -> pint.Quantity:
+    """An input of the case file as a quantity, errors located at its line."""
+    from flopbook.quantity import q
+
+    raw = doc.data.get("inputs", {}).get(key)
+    if raw is None:
+        raise doc.error(InputError(f"missing input {key!r}"), ("inputs",))
+    try:
+        return q(_value(raw), unit, key=f"case.{key}")
+    except InputError as exc:
+        raise doc.error(InputError(exc.message, hint=exc.hint), ("inputs", key)) from None
+
+
+def _mean(x: pint.Quantity, unit: str) -> float:
+    from flopbook.quantity import magnitudes
+
+    return float(magnitudes(x, unit).mean())
+
+
+def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[str, Any],
+            doc: Document) -> list[Check]:
+    from flopbook.quantity import q
+
+    out = []
+    for i, c in enumerate(spec.checks):
+        try:
+            published = q(c.published) if isinstance(c.published, str) else q(float(
+                c.published))
+        except InputError as exc:
+            raise doc.error(exc, ("checks", i, "published")) from None
+        if c.model not in outputs:
+            raise doc.error(InputError(f"no model output {c.model!r}",
+                                       hint="outputs: " + ", ".join(sorted(outputs))),
+                            ("checks", i, "model"))
+        unit = f"{published.units:~P}"
+        model = outputs[c.model]
+        try:
+            value = _mean(model, unit) if hasattr(model, "units") else float(model)
+        except Exception:
+            raise doc.error(InputError(f"the model's {c.model} is {model.units:~P}, the "
+                                       f"published figure {unit}"),
+                            ("checks", i, "published")) from None
+        tol = None if c.tolerance is None else float(q(c.tolerance).to("").magnitude[0])
+        out.append(Check(c.label, float(published.magnitude[0]), value, unit,
+                         sources[c.source], tol, c.derived, c.note))
+    return out
+
+
+def _cell(x: Any, unit: str | None = None) -> str:
+    from flopbook.render.workload import quantity_text
+
+    share = hasattr(x, "dimensionless") and x.dimensionless
+    return quantity_text(x, unit, share=share)
+
+
+def _result(spec: WorkloadCaseFile, sources: dict[str, Source]) -> CaseResult:
+    return CaseResult(spec.name, spec.title, spec.summary.strip(), list(sources.values()),
+                      notes=spec.notes)
+
+
+# ---- deepseek-v3-training ----------------------------------------------------------------
+
+
+def run_training_case(doc: Document) -> CaseResult:
+    """A training run's cost, and the MFU its reported GPU-hours imply at each precision."""
+    from flopbook.models.workload import Training
+
+    spec, sources = _load(doc)
+    ins = {k: v for k, v in spec.inputs.items() if k != "precisions"}
+    precisions = spec.inputs.get("precisions", ["bf16", "fp8"])
+    outputs: dict[str, Any] = {}
+    grid = Grid("What the reported GPU-hours imply", ["value", "formula"], [],
+                caption="MFU = 6·N·D / (GPU-hours × dense peak); attention FLOPs and "
+                "recomputation are not counted, so true hardware utilisation is higher.")
+    try:
+        for p in precisions:
+            r = Training(**ins, precision=p).run()
+            outputs[f"mfu_{p}"] = r.get("mfu")
+            # the solver run backwards: the implied MFU must give back the GPU-hours
+            back = Training(**{k: v for k, v in ins.items() if k != "gpu_hours"},
+                            mfu=r.get("mfu"), precision=p).run()
+            outputs[f"gpu_hours_from_mfu_{p}"] = back.get("gpu_hours")
+            grid.rows.append((f"Implied MFU at {p.upper()} dense peak ({_cell(r.get('peak'))})",
+                              "", [_cell(r.get("mfu")), "FLOPs / (GPU-hours × peak)"]))
+        for key in ("flops", "gpu_hours", "cost", "wall_clock", "energy"):
+            if r.has(key):
+                outputs[key] = r.get(key)
+                row = next(x for x in r.rows if x.key == key)
+                grid.rows.insert(len(grid.rows) - len(precisions) if key == "flops" else
+                                 len(grid.rows), (row.label, "", [_cell(row.value, row.unit),
+                                                                  row.formula]))
+    except InputError as exc:
+        field = (exc.field or "").split(".")[0]
+        raise doc.error(InputError(exc.message, hint=exc.hint), ("inputs", field)) from None
+    out = _result(spec, sources)
+    out.grids = [grid]
+    out.checks = _checks(spec, sources, outputs, doc)
+    return out
+
+
+# ---- deepseek-inference-day --------------------------------------------------------------
+
+
+def run_inference_day(doc: Document) -> CaseResult:
+    """A published day of serving: cost, revenue and margin reproduced, then re-costed with
+    the fleet model's own cost per GPU-hour, and the throughput set against the roofline."""
+    from flopbook.catalog import chip as find
+    from flopbook.models.fleet import Fleet, Sku
+    from flopbook.models.workload import decode_rate, flops_per_token, margin
+    from flopbook.quantity import registry
+
+    u = registry()
+    spec, sources = _load(doc)
+    c = find(str(_value(spec.inputs.get("chip", "H800"))))
+    per_node = _q(doc, "gpus_per_node", "GPU/node")
+    avg_nodes, peak_nodes = _q(doc, "average_nodes", "node"), _q(doc, "peak_nodes", "node")
+    rental = _q(doc, "price", "USD/GPU/hour")
+    day = u.Quantity(1, "day")
+    tin, hit, tout = (_q(doc, k, "token") for k in ("input_tokens", "cache_hit_tokens",
+                                                     "output_tokens"))
+    p_hit, p_miss, p_out = (_q(doc, k, "USD/Mtoken") for k in ("price_cache_hit",
+                                                               "price_cache_miss",
+                                                               "price_output"))
+    gpu_hours = (avg_nodes * per_node * day).to("GPU*hour")
+    cost = (gpu_hours * rental).to("USD")
+    revenue = (hit * p_hit + (tin - hit) * p_miss + tout * p_out).to("USD")
+    outputs: dict[str, Any] = {"cost": cost, "revenue": revenue,
+                               "margin": margin(revenue, cost), "gpu_hours": gpu_hours}
+
+    # GPU time split by phase from the published per-node throughputs
+    prefill_node, decode_node = (_q(doc, "prefill_per_node", "token/s/node"),
+                                 _q(doc, "decode_per_node", "token/s/node"))
+    prefill_hours = (tin / prefill_node * per_node).to("GPU*hour")
+    decode_hours = (tout / decode_node * per_node).to("GPU*hour")
+    outputs["nodes_from_throughput"] = ((prefill_hours + decode_hours) / per_node / day).to(
+        "node")
+
+    # the owned cost per H800-hour: the fleet model, default assumptions, on the served fleet
+    server = c.price("server_per_gpu")
+    fleet = Fleet([Sku(c.id, count=(peak_nodes * per_node).to("GPU"),
+                       server_cost_per_gpu=server)], name=f"served fleet: peak nodes x "
+                  f"{_mean(per_node, 'GPU/node'):g} {c.id}")
+    owned = fleet.run().get("cost_per_gpu_hour")
+    outputs["owned_price"] = owned
+    outputs["owned_cost"] = (gpu_hours * owned).to("USD")
+    outputs["owned_cost_peak_fleet"] = (fleet.run().get("tco_per_year") * day).to("USD")
+    outputs["owned_margin"] = margin(revenue, outputs["owned_cost"])
+    for name, price in (("rental", rental), ("owned", owned)):
+        outputs[f"cost_per_m_output_{name}"] = (decode_hours * price / tout).to("USD/Mtoken")
+        outputs[f"cost_per_m_input_{name}"] = (prefill_hours * price / tin).to("USD/Mtoken")
+
+    # roofline per node, each phase at 100% of peak (FP8 compute, HBM bandwidth)
+    params = _q(doc, "active_params", "")
+    per_token = flops_per_token(params)
+    peak = c.spec(str(_value(spec.inputs.get("precision", "fp8_dense"))))
+    miss_share = ((tin - hit) / tin).to("")
+    prefill_roof = (peak * per_node / u.GPU / per_token / miss_share).to("token/s/node")
+    stream = _q(doc, "output_speed_per_stream", "token/s")
+    unit_gpus = _q(doc, "decode_unit_gpus", "GPU")
+    batch = (decode_node / per_node * unit_gpus / stream).to("")
+    one = u.Quantity(1.0, "")
+    decode_gpu, bound = decode_rate(
+        weight_bytes=(_q(doc, "total_params", "") * _q(doc, "bytes_per_param", "byte")),
+        kv_bytes_per_token=_q(doc, "kv_bytes_per_token", "byte"),
+        context=_q(doc, "kv_length", "token"), batch=batch, gpus=unit_gpus,
+        bandwidth=c.spec("hbm_bandwidth"), mbu=one, peak=peak, mfu=one, per_token=per_token)
+    outputs["prefill_roofline"] = prefill_roof
+    outputs["decode_roofline"] = (decode_gpu * per_node).to("token/s/node")
+    out = _result(spec, sources)
+    grid = Grid("The day re-costed and set against the roofline", ["at $2 rental",
+                                                                  "owned (fleet model)"], [],
+                caption=f"Owned: {fleet.name}, server cost {_cell(server)} (catalog), every "
+                "other assumption the fleet model's default; 'like-for-like' bills the same "
+                "average GPU-hours as the rental figure. GPU time is split between prefill and "
+                "decode by the published per-node throughputs.")
+    grid.rows += [
+        ("Price per H800-hour", "", [_cell(rental), _cell(owned)]),
+        ("Cost of the day (average nodes)", "", [_cell(cost), _cell(outputs["owned_cost"])]),
+        ("Cost of the day (owning the peak nodes all day)", "",
+         ["—", _cell(outputs["owned_cost_peak_fleet"])]),
+        ("Margin on cost (revenue − cost) / cost", "",
+         [_cell(outputs["margin"]), _cell(outputs["owned_margin"])]),
+        ("Cost per million input tokens", "", [_cell(outputs["cost_per_m_input_rental"]),
+                                               _cell(outputs["cost_per_m_input_owned"])]),
+        ("Cost per million output tokens", "", [_cell(outputs["cost_per_m_output_rental"]),
+                                                _cell(outputs["cost_per_m_output_owned"])]),
+    ]
+    roof = Grid(f"Per-node throughput against the {c.id} roofline", ["published", "roofline",
+                                                                     "share"], [],
+                caption=f"Prefill: 8 × {c.id} dense peak / (2 × active params) per computed "
+                "token, cache hits free. Decode: each step reads the FP8 weights of a decode "
+                f"unit and every sequence's KV cache at full HBM bandwidth ({bound}-bound); "
+                "concurrency from the published per-node and per-stream speeds.")
+    for label, pub, model in (("Prefill input tokens/s per node", prefill_node, prefill_roof),
+                              ("Decode output tokens/s per node", decode_node,
+                               outputs["decode_roofline"])):
+        share = _mean(pub, "token/s/node") / _mean(model, "token/s/node")
+        roof.rows.append((label, "", [_cell(pub), _cell(model), f"{share:.0%}"]))
+    out.grids = [grid, roof]
+    out.checks = _checks(spec, sources, outputs, doc)
+    return out
+
+
+# ---- claims ------------------------------------------------------------------------------
+
+
+def run_claims_case(doc: Document) -> CaseResult:
+    """Claims judged against unit expressions (see :mod:`flopbook.claims`)."""
+    from flopbook.calc import evaluate
+    from flopbook.claims import check_claims
+    from flopbook.models.workload import flops_per_token
+
+    spec, sources = _load(doc)
+    _file, verdicts = check_claims(doc, WorkloadCaseFile)
+    outputs: dict[str, Any] = {}
+    names: dict[str, Any] = {}
+    for name, raw in spec.define.items():
+        names[name] = evaluate(str(raw.value if isinstance(raw, DefinedValue) else raw), names)
+        outputs[name] = names[name]
+    for i, v in enumerate(verdicts):
+        outputs[f"claim{i + 1}.expression"] = v.model
+        outputs[f"claim{i + 1}.claimed"] = v.claimed
+        if v.ratio is not None:
+            outputs[f"claim{i + 1}.ratio"] = v.ratio
+            outputs[f"claim{i + 1}.factor"] = v.factor
+    if "params" in spec.inputs:
+        outputs["flops_per_token"] = flops_per_token(_q(doc, "params", ""))
+    grid = Grid("Claims", ["expression", "claimed", "verdict"], [],
+                caption="The expression is what the figures compute to; the claim is what was "
+                "said.")
+    for v in verdicts:
+        grid.rows.append((v.claim, "", [f"{v.expression} = {_cell(v.model)}",
+                                        f"{v.claimed_text} = {_cell(v.claimed)}",
+                                        f"{v.label}: {v.explanation}"]))
+    out = _result(spec, sources)
+    out.grids = [grid]
+    out.checks = _checks(spec, sources, outputs, doc)
+    return out
+
+
+# ---- china-cost-per-flop -----------------------------------------------------------------
+
+
+def run_cost_per_flop(doc: Document) -> CaseResult:
+    """A claimed cost-per-FLOP multiple, against each price scenario, and the prices that
+    would make it hold."""
+    from flopbook.models.compare import compare
+    from flopbook.quantity import registry
+
+    u = registry()
+    spec, sources = _load(doc)
+    reference = str(spec.inputs.get("reference", "H100"))
+    chips = [str(x) for x in spec.inputs.get("chips", [])]
+    precision = str(spec.inputs.get("precision", "bf16"))
+    claimed = float(_q(doc, "claimed_multiple", "").magnitude[0])
+    tol = float(_q(doc, "tolerance", "").magnitude[0])
+    outputs: dict[str, Any] = {}
+    grid = Grid(f"Cost per dense {precision.upper()} FLOP relative to {reference} "
+                f"(claim: {claimed:g}×)", ["price", "cost per FLOP vs " + reference,
+                                            f"holds (±{tol:.0%})?",
+                                            f"price that makes {claimed:g}× hold"], [],
+                caption="Holding means within the tolerance of the claimed multiple. The "
+                "break-even price keeps the reference's price and solves for the chip's.")
+    for i, sc in enumerate(spec.scenarios):
+        try:
+            result = compare([reference, *chips], prices=sc.prices, precision=precision,
+                             price_kind=sc.price_kind)
+        except InputError as exc:
+            raise doc.error(InputError(exc.message, hint=exc.hint),
+                            ("scenarios", i)) from None
+        ref = result.row(reference)
+        for name in chips:
+            row = result.row(name)
+            ratio = result.ratio(name)
+            key = f"{i + 1}.{row.chip}"
+            if ratio is None or ref.cost_per_pflop is None:
+                grid.rows.append((f"{sc.label}: {row.chip}", "", ["no price", "—", "—", "—"]))
+                continue
+            outputs[f"ratio.{key}"] = ratio
+            # the price per GPU at which this chip costs `claimed` times the reference per FLOP
+            target = (claimed * ref.cost_per_pflop * row.peak / u.GPU).to(
+                f"{ref.price.units:~P}" if ref.price is not None else "USD/GPU/hour")
+            outputs[f"break_even.{key}"] = target
+            kept = {k: v for k, v in sc.prices.items() if k in (reference, name, row.chip)}
+            back = compare([reference, name], prices={**kept, row.chip: target},
+                           precision=precision, price_kind=sc.price_kind)
+            outputs[f"ratio_at_break_even.{key}"] = back.ratio(name)
+            verdict = "holds" if abs(ratio / claimed - 1) <= tol else (
+                f"no: {claimed / ratio:.1f}× lower" if ratio < claimed
+                else f"no: {ratio / claimed:.1f}× higher")
+            grid.rows.append((f"{sc.label}: {row.chip}", "",
+                              [_cell(row.price), f"{ratio:.2f}×", verdict, _cell(target)]))
+    out = _result(spec, sources)
+    out.grids = [grid]
+    out.checks = _checks(spec, sources, outputs, doc)
+    return out

@@ -1,0 +1,250 @@
+"""Claims checked against unit expressions: holds / off by N× / not comparable.
+
+A claims file (YAML, read with line numbers)::
+
+    title: Energy per ChatGPT query
+    define:
+      home_power: {value: "10,715 kWh / year", source: "US EIA, 2020 average"}
+    claims:
+      - claim: "1 query = 5 H100-seconds = 5 seconds of an average US home"
+        expression: 5 s * H100.tdp          # what the model computes
+        claimed: 5 s * home_power           # what the claim says it equals
+        tolerance: 10%                      # or "2x": within a factor of two
+        source: Corry Wang, Bluesky, 2025-04-29
+
+A verdict compares the claimed value with the expression's value (by the mean where a figure
+is a range): it *holds* within the tolerance; otherwise it is *off by N×*, too high or too
+low; and where the two are different kinds of quantity it is *not comparable*, with what
+separates them (an energy is not a power: they differ by a time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from flopbook.errors import InputError
+
+if TYPE_CHECKING:
+    import pint
+
+    from flopbook.scenario import Document
+
+__all__ = ["ClaimVerdict", "check_claims", "judge", "read_claims", "tolerance"]
+
+
+class DefinedValue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: str | float | int
+    source: str | None = None
+    note: str | None = None
+
+
+class ClaimSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    claim: str
+    expression: str | float | int
+    claimed: str | float | int
+    tolerance: str | float | None = "10%"
+    source: str | None = None
+    note: str | None = None
+
+
+class ClaimsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = ""
+    description: str = ""
+    define: dict[str, str | float | int | DefinedValue] = Field(default_factory=dict)
+    claims: list[ClaimSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    kind: Literal["relative", "factor"]
+    value: float
+
+    def holds(self, ratio: float) -> bool:
+        if self.kind == "relative":
+            return abs(ratio - 1) <= self.value + 1e-12
+        return max(ratio, 1 / ratio) <= self.value + 1e-12
+
+    def __str__(self) -> str:
+        if self.kind == "relative":
+            return f"±{self.value * 100:.4g}%"
+        return f"within {self.value:g}×"
+
+
+def tolerance(raw: str | float | None) -> Tolerance:
+    """``"10%"`` or ``0.1`` (relative), ``"2x"`` (within a factor of two)."""
+    if raw is None:
+        return Tolerance("relative", 0.1)
+    if isinstance(raw, str) and raw.strip().lower().rstrip("x×").strip() != raw.strip().lower():
+        number = raw.strip().lower().rstrip("x×").strip()
+        try:
+            factor = float(number)
+        except ValueError:
+            factor = 0.0
+        if factor < 1:
+            raise InputError(f"cannot read tolerance {raw!r}", field="tolerance",
+                             hint='a factor is at least 1, e.g. "2x"; or a share, e.g. "10%"')
+        return Tolerance("factor", factor)
+    from flopbook.quantity import q
+
+    try:
+        share = q(raw) if isinstance(raw, str) else q(float(raw))
+        value = float(share.to("").magnitude[0])
+    except Exception:
+        raise InputError(f"cannot read tolerance {raw!r}", field="tolerance",
+                         hint='write a share such as "10%" or a factor such as "2x"') from None
+    if value < 0:
+        raise InputError(f"tolerance must not be negative, got {raw!r}", field="tolerance")
+    return Tolerance("relative", value)
+
+
+@dataclass(frozen=True)
+class ClaimVerdict:
+    """One claim: what the expression gives, what the claim says, and the verdict."""
+
+    claim: str
+    expression: str
+    claimed_text: str
+    model: pint.Quantity
+    claimed: pint.Quantity
+    verdict: Literal["holds", "off", "not comparable"]
+    tolerance: Tolerance
+    ratio: float | None  # claimed / model
+    explanation: str
+    source: str | None = None
+    note: str | None = None
+
+    @property
+    def holds(self) -> bool:
+        return self.verdict == "holds"
+
+    @property
+    def factor(self) -> float | None:
+        """How many times the claim is off (always >= 1), or None when not comparable."""
+        if self.ratio is None or self.ratio <= 0:
+            return None
+        return max(self.ratio, 1 / self.ratio)
+
+    @property
+    def direction(self) -> str | None:
+        """``too high`` or ``too low`` for a claim that is off."""
+        if self.verdict != "off" or self.ratio is None or self.ratio <= 0:
+            return None
+        return "too high" if self.ratio > 1 else "too low"
+
+    @property
+    def label(self) -> str:
+        if self.verdict == "off" and self.factor is not None:
+            return f"off by {_times(self.factor)} ({self.direction})"
+        return self.verdict
+
+    def as_dict(self) -> dict[str, Any]:
+        from flopbook.quantity import summarize
+
+        return {"claim": self.claim, "expression": self.expression,
+                "claimed_expression": self.claimed_text,
+                "model": summarize(self.model).as_dict(),
+                "claimed": summarize(self.claimed).as_dict(),
+                "verdict": self.verdict, "label": self.label, "ratio": self.ratio,
+                "factor": self.factor, "direction": self.direction,
+                "tolerance": str(self.tolerance),
+                "explanation": self.explanation, "source": self.source, "note": self.note}
+
+
+def _times(x: float) -> str:
+    return f"{x:,.0f}×" if x >= 100 else f"{x:,.3g}×"
+
+
+def judge(claim: str, model: pint.Quantity, claimed: pint.Quantity, tol: Tolerance, *,
+          expression: str = "", claimed_text: str = "", source: str | None = None,
+          note: str | None = None) -> ClaimVerdict:
+    """The verdict on a claim that ``claimed`` equals ``model``."""
+    import pint
+
+    from flopbook.calc import describe, difference
+    from flopbook.quantity import magnitudes
+
+    args = dict(claim=claim, expression=expression, claimed_text=claimed_text, model=model,
+                claimed=claimed, tolerance=tol, source=source, note=note)
+    try:
+        c = float(magnitudes(claimed.to(model.units)).mean())
+    except pint.DimensionalityError:
+        return ClaimVerdict(verdict="not comparable", ratio=None,
+                            explanation=f"the claim gives {describe(claimed)}, the expression "
+                            f"{describe(model)}: {difference(claimed, model)}", **args)
+    m = float(magnitudes(model).mean())
+    if m == 0 or c == 0:
+        same = m == c
+        return ClaimVerdict(verdict="holds" if same else "off", ratio=None,
+                            explanation="both are zero" if same else "one side is zero",
+                            **args)
+    ratio = c / m
+    if tol.holds(ratio):
+        how = "exactly" if abs(ratio - 1) < 1e-9 else f"within {abs(ratio - 1):.1%}"
+        return ClaimVerdict(verdict="holds", ratio=ratio,
+                            explanation=f"the claim matches the expression {how}", **args)
+    if ratio < 0:
+        return ClaimVerdict(verdict="off", ratio=ratio,
+                            explanation="the claim and the expression differ in sign", **args)
+    if ratio > 1:
+        text = f"the claim is {_times(ratio)} too high"
+    else:
+        text = f"the claim is {_times(1 / ratio)} too low"
+    return ClaimVerdict(verdict="off", ratio=ratio, explanation=text, **args)
+
+
+def _expr_text(raw: str | float | int) -> str:
+    return raw if isinstance(raw, str) else repr(raw)
+
+
+def check_claims(doc: Document, model: type[BaseModel] = ClaimsFile
+                 ) -> tuple[Any, list[ClaimVerdict]]:
+    """Every claim of a claims document, judged. Errors name the file, line and field.
+
+    ``model`` is the document's schema: a claims file, or a case file that has ``define`` and
+    ``claims`` among its fields."""
+    from flopbook.calc import evaluate
+    from flopbook.workload_file import validate
+
+    spec: Any = validate(doc, model)
+    names: dict[str, pint.Quantity] = {}
+    for name, raw in spec.define.items():
+        text = raw.value if isinstance(raw, DefinedValue) else raw
+        if not name.isidentifier():
+            raise doc.error(InputError(f"{name!r} cannot be used as a name",
+                                       hint="use letters, digits and _ (e.g. home_power)"),
+                            ("define", name))
+        try:
+            names[name] = evaluate(_expr_text(text), names)
+        except InputError as exc:
+            raise doc.error(InputError(exc.message, hint=exc.hint), ("define", name)) from None
+    verdicts = []
+    for i, c in enumerate(spec.claims):
+        values = []
+        for key in ("expression", "claimed"):
+            try:
+                values.append(evaluate(_expr_text(getattr(c, key)), names))
+            except InputError as exc:
+                raise doc.error(InputError(exc.message, hint=exc.hint),
+                                ("claims", i, key)) from None
+        try:
+            tol = tolerance(c.tolerance)
+        except InputError as exc:
+            raise doc.error(InputError(exc.message, hint=exc.hint),
+                            ("claims", i, "tolerance")) from None
+        verdicts.append(judge(c.claim, values[0], values[1], tol,
+                              expression=_expr_text(c.expression),
+                              claimed_text=_expr_text(c.claimed), source=c.source, note=c.note))
+    return spec, verdicts
+
+
+def read_claims(path: str | Path) -> tuple[ClaimsFile, list[ClaimVerdict]]:
+    from flopbook.scenario import Document
+
+    return check_claims(Document.read(path))

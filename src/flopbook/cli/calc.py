@@ -1,0 +1,43 @@
+"""`flopbook calc EXPRESSION [--to UNIT]`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from flopbook.cli import app
+from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, emit
+
+
+@app.command("calc")
+def calc_command(
+    expression: Annotated[str, typer.Argument(
+        help='A unit expression, e.g. "5 s * 700 W" or "2 * 37B FLOP/token * 168B token". '
+        "Catalog figures: H100.bf16_dense, H100.tdp, H800.rental.")],
+    to: Annotated[str | None, typer.Option("--to", help="Unit of the answer, e.g. Wh.")] = None,
+    fmt: FormatOpt = Format.table,
+    samples: SamplesOpt = 10_000,
+    seed: SeedOpt = None,
+) -> None:
+    """Evaluate a unit expression; units are checked, so 5 s + 700 W is an error.
+
+    Example: flopbook calc "5 s * H100.tdp" --to Wh
+    """
+    from flopbook.calc import evaluate, to_unit
+    from flopbook.quantity import sampling, summarize
+    from flopbook.render import data
+    from flopbook.render.workload import summary_text
+
+    with sampling(samples, seed):
+        value = evaluate(expression)
+        if to is not None:
+            value = to_unit(value, to)
+    s = summarize(value)
+    if fmt is Format.json:
+        emit(data.to_json({"expression": expression, **s.as_dict()}))
+    elif fmt is Format.csv:
+        emit(f"expression,mean,p5,p50,p95,unit\n\"{expression}\",{s.mean:.10g},{s.p5:.10g},"
+             f"{s.p50:.10g},{s.p95:.10g},{s.unit}\n")
+    else:
+        emit(f"{expression} = {summary_text(s)}")

@@ -1,0 +1,45 @@
+"""`flopbook check CLAIMS.yaml`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flopbook.cli import app
+from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+
+
+@app.command("check")
+def check_command(
+    claims: Annotated[Path, typer.Argument(help="A claims file (YAML).")],
+    fmt: FormatOpt = Format.table,
+    samples: SamplesOpt = 10_000,
+    seed: SeedOpt = None,
+) -> None:
+    """Check claims: each an expression, a claimed value and a tolerance. Verdicts: holds,
+    off by N× (too high or too low), not comparable (different kinds of quantity).
+
+    Exit code 0 when every claim holds, 1 when any does not, 2 for a bad file.
+
+    Example: flopbook check claims.yaml
+    """
+    from flopbook.claims import read_claims
+    from flopbook.quantity import sampling
+    from flopbook.render import data
+    from flopbook.render.workload import claims_csv, claims_table
+
+    with sampling(samples, seed):
+        spec, verdicts = read_claims(claims)
+    if fmt is Format.json:
+        emit(data.to_json({"title": spec.title, "claims": [v.as_dict() for v in verdicts]}))
+    elif fmt is Format.csv:
+        emit(claims_csv(verdicts))
+    else:
+        out = console()
+        out.print(claims_table(verdicts, spec.title))
+        held = sum(v.holds for v in verdicts)
+        out.print(f"{held} of {len(verdicts)} claims hold.")
+    if not all(v.holds for v in verdicts):
+        raise typer.Exit(1)

@@ -1,0 +1,63 @@
+"""`flopbook compare CHIP CHIP … [--price CHIP=PRICE]`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from flopbook.cli import app
+from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+
+
+@app.command("compare")
+def compare_command(
+    chips: Annotated[list[str], typer.Argument(
+        help='Two or more chips; the first is the reference (e.g. H100 H20 "Ascend 910C").')],
+    price: Annotated[list[str] | None, typer.Option(
+        "--price", help='A price for one chip, CHIP=PRICE, repeatable: H20="1.2 USD/GPU/hour" '
+        '(hourly) or H20="12k USD/GPU" (capital).')] = None,
+    price_kind: Annotated[str, typer.Option(
+        help="Where prices not given come from: rental (catalog), owned (the fleet model's "
+        "cost per GPU-hour from the catalog server price, default assumptions), "
+        "server_per_gpu or purchase (catalog capital prices).")] = "rental",
+    precision: Annotated[str, typer.Option(help="bf16, fp8, tf32 or fp32 (dense).")] = "bf16",
+    count: Annotated[str, typer.Option(
+        help="How many of the reference chip to match, e.g. 1000.")] = "1000",
+    fmt: FormatOpt = Format.table,
+    samples: SamplesOpt = 10_000,
+    seed: SeedOpt = None,
+) -> None:
+    """Cost per dense FLOP and power per FLOP side by side, and how many of each chip match
+    N of the first in FLOP/s, power and money.
+
+    Example: flopbook compare H100 H20 "Ascend 910C" --price-kind owned
+    """
+    from flopbook.errors import InputError
+    from flopbook.models.compare import compare
+    from flopbook.quantity import sampling
+    from flopbook.render import data
+    from flopbook.render.workload import comparison_csv, comparison_tables
+
+    prices = {}
+    for item in price or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InputError(f"cannot read --price {item!r}",
+                             hint='write CHIP=PRICE, e.g. --price H20="1.2 USD/GPU/hour"')
+        prices[name.strip()] = value.strip()
+    n = count.strip()
+    with sampling(samples, seed):
+        result = compare(chips, prices=prices, precision=precision, price_kind=price_kind,
+                         count=n if not n.replace(",", "").replace(".", "").isdigit()
+                         else f"{n} GPU")
+    if fmt is Format.json:
+        emit(data.to_json(result.to_dict()))
+    elif fmt is Format.csv:
+        emit(comparison_csv(result))
+    else:
+        out = console()
+        for t in comparison_tables(result):
+            out.print(t)
+        for note in result.notes:
+            out.print(f"Note: {note}", style="dim")

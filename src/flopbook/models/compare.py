@@ -1,0 +1,226 @@
+"""Cost per FLOP across chips: $/PFLOP-hour and W/PFLOP side by side, and how many of one chip
+match N of another in dense FLOP/s, power and money.
+
+    >>> from flopbook.models.compare import compare
+    >>> c = compare(["H100", "H20"], prices={"H20": "1.2 USD/GPU/hour"})
+    >>> c.rows[1].cost_per_pflop          # USD per PFLOP/s-hour at dense BF16
+    >>> c.matches[0].count                # H20s that match 1,000 H100s in dense FLOP/s
+
+A price is either hourly (USD/GPU/hour: a rental, or the owned cost the fleet model derives
+from a server price) or a capital cost (USD/GPU). Hourly prices give $ per PFLOP/s-hour;
+capital costs give $ per PFLOP/s of capacity. The two cannot be mixed in one comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flopbook.errors import InputError, UnitMismatchError
+
+if TYPE_CHECKING:
+    import pint
+
+    from flopbook.catalog import Chip
+
+__all__ = ["PRICE_KINDS", "ChipCost", "Comparison", "Match", "compare", "owned_cost_per_hour"]
+
+# Where a chip's price comes from when none is given: a catalog rental price, the owned cost
+# per GPU-hour the fleet model derives from the catalog's server (or GPU) price with default
+# assumptions, or the catalog's capital prices themselves.
+PRICE_KINDS = ("rental", "owned", "server_per_gpu", "purchase")
+HOURLY, CAPITAL = "USD/GPU/hour", "USD/GPU"
+
+
+@dataclass(frozen=True)
+class ChipCost:
+    chip: str
+    name: str
+    precision: str
+    peak: pint.Quantity  # TFLOP/s per GPU
+    tdp: pint.Quantity | None
+    price: pint.Quantity | None  # USD/GPU/hour or USD/GPU
+    price_source: str
+
+    @property
+    def hourly(self) -> bool:
+        return self.price is not None and self.price.check("[currency]/[accelerator]/[time]")
+
+    @property
+    def cost_per_pflop(self) -> pint.Quantity | None:
+        """USD per PFLOP/s-hour (hourly prices) or USD per PFLOP/s (capital prices)."""
+        if self.price is None:
+            return None
+        from flopbook.quantity import registry
+
+        u = registry()
+        unit = "USD/(PFLOP/s*hour)" if self.hourly else "USD/(PFLOP/s)"
+        return (self.price * u.GPU / self.peak).to(unit)
+
+    @property
+    def watts_per_pflop(self) -> pint.Quantity | None:
+        return None if self.tdp is None else (self.tdp / self.peak).to("W/(PFLOP/s)")
+
+
+@dataclass(frozen=True)
+class Match:
+    """``count`` of ``chip`` give the dense FLOP/s of ``reference_count`` of the reference."""
+
+    chip: str
+    count: pint.Quantity
+    power: pint.Quantity | None
+    reference_power: pint.Quantity | None
+    money: pint.Quantity | None
+    reference_money: pint.Quantity | None
+
+
+@dataclass
+class Comparison:
+    precision: str
+    reference: str
+    reference_count: pint.Quantity
+    rows: list[ChipCost]
+    matches: list[Match] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def row(self, chip: str) -> ChipCost:
+        from flopbook.catalog import chip as find
+
+        cid = find(chip).id
+        return next(r for r in self.rows if r.chip == cid)
+
+    def ratio(self, chip: str) -> float | None:
+        """Cost per FLOP of ``chip`` relative to the reference (1 = same)."""
+        from flopbook.quantity import magnitudes
+
+        a, b = self.row(self.reference).cost_per_pflop, self.row(chip).cost_per_pflop
+        if a is None or b is None:
+            return None
+        return float(magnitudes(b, f"{a.units}").mean() / magnitudes(a).mean())
+
+    def to_dict(self) -> dict[str, Any]:
+        from flopbook.quantity import summarize
+
+        def s(x: Any) -> Any:
+            return None if x is None else summarize(x).as_dict()
+
+        return {
+            "precision": self.precision,
+            "reference": self.reference,
+            "reference_count": s(self.reference_count),
+            "chips": [{"chip": r.chip, "name": r.name, "peak": s(r.peak), "tdp": s(r.tdp),
+                       "price": s(r.price), "price_source": r.price_source,
+                       "cost_per_pflop": s(r.cost_per_pflop),
+                       "watts_per_pflop": s(r.watts_per_pflop),
+                       "cost_per_flop_vs_reference": self.ratio(r.chip)} for r in self.rows],
+            "matches": [{"chip": m.chip, "count": s(m.count), "power": s(m.power),
+                         "reference_power": s(m.reference_power), "money": s(m.money),
+                         "reference_money": s(m.reference_money)} for m in self.matches],
+            "notes": self.notes,
+        }
+
+
+def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None
+                        ) -> tuple[pint.Quantity | None, str]:
+    """The fleet model's cost per GPU-hour of owning ``c``: its catalog server price (or GPU
+    price plus server parts), default assumptions unless given."""
+    from flopbook.models.fleet import Fleet, Sku
+
+    server = c.price("server_per_gpu")
+    gpu = c.price("purchase")
+    if server is None and gpu is None:
+        return None, f"no server or GPU price for {c.id} in the catalog"
+    kw = {"server_cost_per_gpu": server} if server is not None else {"gpu_price": gpu}
+    fleet = Fleet([Sku(c.id, count="1000 GPU", **kw)], dict(assumptions or {}))
+    value = fleet.run().get("cost_per_gpu_hour")
+    basis = "server price" if server is not None else "GPU price + default server parts"
+    return value, (f"owned: fleet model TCO per GPU-hour from the catalog {basis}, "
+                   "default assumptions")
+
+
+def _price(c: Chip, given: Any, kind: str) -> tuple[pint.Quantity | None, str]:
+    from flopbook.quantity import q, registry
+
+    u = registry()
+    if given is not None:
+        value = given if not isinstance(given, str) else q(given, key=f"price.{c.id}")
+        if "[accelerator]" not in value.dimensionality:
+            value = value / u.GPU  # "2 USD/hour" is for one GPU
+        for unit in (HOURLY, CAPITAL):
+            try:
+                return value.to(unit), "given"
+            except Exception:  # noqa: S112 - try the other kind of price
+                continue
+        raise UnitMismatchError(f"the price of {c.id} is {value.units:~P}, not a price",
+                                hint='write e.g. "2.5 USD/GPU/hour" or "30k USD/GPU"')
+    if kind == "owned":
+        return owned_cost_per_hour(c)
+    value = c.price(kind)
+    if value is None:
+        return None, f"no {kind} price for {c.id} in the catalog"
+    newest = sorted(c.prices(kind), key=lambda p: p.as_of)[-1]
+    return value, f"catalog {kind}, {newest.as_of}: {newest.source}"
+
+
+def _precision(name: str) -> str:
+    from flopbook.models.workload import _precision as read
+
+    return read(name)
+
+
+def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
+            precision: str = "bf16", price_kind: str = "rental",
+            count: Any = "1000 GPU") -> Comparison:
+    """Compare chips on cost per dense FLOP and power per FLOP; the first is the reference."""
+    from flopbook.catalog import chip as find
+    from flopbook.quantity import q, registry
+
+    u = registry()
+    if len(chips) < 2:
+        raise InputError("compare needs at least two chips", hint="e.g. compare H100 H20")
+    if price_kind not in PRICE_KINDS:
+        raise InputError(f"unknown price kind {price_kind!r}", field="price_kind",
+                         hint="one of " + ", ".join(PRICE_KINDS))
+    spec = _precision(precision)
+    found = [find(name) for name in chips]
+    given: dict[str, Any] = {}
+    for name, value in (prices or {}).items():
+        given[find(name).id] = value
+    extra = set(given) - {c.id for c in found}
+    if extra:
+        raise InputError(f"a price is given for {sorted(extra)[0]}, which is not compared",
+                         hint="add it to the chips or drop its --price")
+    rows = []
+    notes = []
+    for c in found:
+        peak = c.spec(spec)
+        if peak is None:
+            raise InputError(f"the catalog has no {spec} peak for {c.id}",
+                             hint="compare at another precision, e.g. --precision bf16")
+        price, source = _price(c, given.get(c.id), price_kind)
+        if price is None:
+            notes.append(f"{c.id}: {source}; give one with --price {c.id}=…")
+        rows.append(ChipCost(c.id, c.name, spec, peak, c.spec("tdp"), price, source))
+    priced = [r for r in rows if r.price is not None]
+    kinds = {r.hourly for r in priced}
+    if len(kinds) > 1:
+        hourly = next(r for r in priced if r.hourly)
+        capital = next(r for r in priced if not r.hourly)
+        raise UnitMismatchError(
+            f"cannot compare {hourly.chip}'s price per GPU-hour with {capital.chip}'s price "
+            "per GPU: an hourly cost and a capital cost are different kinds of quantity",
+            hint="give every chip the same kind of price (all USD/GPU/hour or all USD/GPU)")
+    n = q(count, "GPU") if not hasattr(count, "units") else count.to("GPU")
+    ref = rows[0]
+    ref_money = None if ref.price is None else (ref.price * n).to(
+        "USD/hour" if ref.hourly else "USD")
+    ref_power = None if ref.tdp is None else (ref.tdp * n / u.GPU).to("kW")
+    matches = []
+    for r in rows[1:]:
+        k = (n * ref.peak / r.peak).to("GPU")
+        money = None if r.price is None else (r.price * k).to(
+            "USD/hour" if r.hourly else "USD")
+        power = None if r.tdp is None else (r.tdp * k / u.GPU).to("kW")
+        matches.append(Match(r.chip, k, power, ref_power, money, ref_money))
+    return Comparison(spec, ref.chip, n, rows, matches, notes)

@@ -1,0 +1,616 @@
+"""Workload economics: what a training run or a stream of inference requests costs.
+
+    >>> from flopbook.models.workload import Training, Inference
+    >>> Training(params="37B", tokens="14.8T token", chip="H800", precision="fp8",
+    ...          gpu_hours="2.788M GPU*hour", price="2 USD/GPU/hour").run().get("mfu")
+    >>> Inference(params="8B", tokens_in="1000 token", tokens_out="500 token", chip="H100",
+    ...           batch=32, kv_bytes_per_token="128 kB").run().get("cost_per_million_output")
+
+Every output is a quantity with a unit and states the formula that made it. The formulas are
+deliberately the simple public ones (6·N·D for training, 2·N per token for inference, a
+roofline for throughput), so that each figure can be checked by hand:
+
+- training FLOPs = 6 × N × D: a forward pass is ~2 FLOPs per parameter per token and the
+  backward pass twice that (Kaplan et al. 2020, arXiv 2001.08361, section 2.1); attention
+  FLOPs are left out, as in the usual estimates;
+- FLOPs = GPU-hours × peak × MFU: given any three, :func:`solve_training` gives the fourth;
+- inference FLOPs per token = 2 × N, plus 2 × layers × context × d_model for attention when
+  the shape is given (Kaplan et al. 2020, table 1);
+- prefill is compute-bound: tokens/s per GPU = peak × MFU / FLOPs per token;
+- decode is bandwidth-bound: each step reads the weights once and the KV cache of every
+  sequence in the batch, so tokens/s per GPU = batch / step time / GPUs, the step time being
+  the larger of (weight bytes + batch × context × KV bytes per token) / (GPUs × bandwidth ×
+  MBU) and the step's FLOPs / (GPUs × peak × MFU).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flopbook.errors import InputError, UnknownNameError
+from flopbook.inputs import FieldSpec, Input, read_input
+
+if TYPE_CHECKING:
+    import pint
+
+    from flopbook.catalog import Chip
+    from flopbook.quantity import Summary
+
+__all__ = [
+    "INFERENCE_FIELDS",
+    "TRAINING_FIELDS",
+    "Inference",
+    "Training",
+    "WorkloadResult",
+    "decode_rate",
+    "flops_per_token",
+    "margin",
+    "prefill_rate",
+    "solve_training",
+    "training_flops",
+]
+
+# precision names users write -> catalog spec
+PRECISIONS = {"bf16": "bf16_dense", "fp16": "bf16_dense", "fp8": "fp8_dense", "int8": "fp8_dense",
+              "tf32": "tf32_dense", "fp32": "fp32"}
+BYTES_PER_PARAM = {"fp8_dense": 1.0, "bf16_dense": 2.0, "tf32_dense": 4.0, "fp32": 4.0}
+
+SOLVABLE = ("flops", "gpu_hours", "peak", "mfu")
+
+
+def _spec(name: str, label: str, units: tuple[str, ...], example: str, doc: str, **kw: Any
+          ) -> FieldSpec:
+    return FieldSpec(name, label, units, example, doc, **kw)
+
+
+_POSITIVE = {"low": 0, "low_inclusive": False}
+
+TRAINING_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    _spec("params", "Active parameters", ("",), "37B",
+          "parameters used per token (the active ones for a mixture of experts)", **_POSITIVE),
+    _spec("tokens", "Training tokens", ("token",), "14.8T token", "tokens trained on",
+          bare_unit="token", **_POSITIVE),
+    _spec("flops", "Training FLOPs", ("FLOP",), "3.3e24 FLOP",
+          "total training compute, instead of params and tokens", bare_unit="FLOP", **_POSITIVE),
+    _spec("gpu_hours", "GPU-hours", ("GPU*hour",), "2.788M GPU*hour",
+          "accelerator time used (solved when not given)", bare_unit="GPU*hour", **_POSITIVE),
+    _spec("peak", "Peak rate per GPU", ("TFLOP/s",), "989 TFLOP/s",
+          "dense peak at the training precision; overrides the catalog", **_POSITIVE),
+    _spec("mfu", "MFU", ("",), "35%",
+          "model FLOPs utilisation: achieved / peak FLOP/s, in (0, 1]", low=0,
+          low_inclusive=False, high=1),
+    _spec("gpus", "GPUs", ("GPU",), "2048 GPU", "GPUs running at once (for wall-clock time)",
+          bare_unit="GPU", **_POSITIVE),
+    _spec("price", "Price per GPU-hour", ("USD/GPU/hour",), "2 USD/GPU/hour",
+          "a rental price or an owned cost per GPU-hour", low=0),
+    _spec("power", "IT power per GPU", ("W",), "1050 W",
+          "GPU plus its share of the server; default: catalog TDP x (1 + server overhead)",
+          bare_unit="W", low=0),
+    _spec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
+]}
+
+INFERENCE_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    _spec("params", "Active parameters", ("",), "37B", "parameters used per token",
+          **_POSITIVE),
+    _spec("total_params", "Total parameters", ("",), "671B",
+          "all weights held in memory (default: the active ones)", **_POSITIVE),
+    _spec("tokens_in", "Input tokens per request", ("token",), "1000 token",
+          "prompt tokens computed in prefill", bare_unit="token", low=0),
+    _spec("tokens_out", "Output tokens per request", ("token",), "500 token",
+          "tokens generated in decode", bare_unit="token", low=0),
+    _spec("requests", "Requests per day", ("request/day",), "1M request/day",
+          "optional: gives daily totals", bare_unit="request/day", low=0),
+    _spec("peak", "Peak rate per GPU", ("TFLOP/s",), "1979 TFLOP/s",
+          "dense peak at the serving precision; overrides the catalog", **_POSITIVE),
+    _spec("bandwidth", "Memory bandwidth per GPU", ("TB/s",), "3.35 TB/s",
+          "HBM bandwidth; overrides the catalog", **_POSITIVE),
+    _spec("mfu", "Prefill MFU", ("",), "40%", "achieved / peak FLOP/s in prefill, in (0, 1]",
+          low=0, low_inclusive=False, high=1),
+    _spec("mbu", "Decode bandwidth utilisation", ("",), "70%",
+          "achieved / peak memory bandwidth in decode, in (0, 1]", low=0,
+          low_inclusive=False, high=1),
+    _spec("batch", "Concurrent sequences per replica", ("",), "64",
+          "sequences decoded together (batch size / concurrency)", low=1),
+    _spec("gpus", "GPUs per replica", ("GPU",), "8 GPU",
+          "GPUs holding one copy of the model", bare_unit="GPU", **_POSITIVE),
+    _spec("bytes_per_param", "Bytes per parameter", ("byte",), "1 byte",
+          "weight storage (default: 1 for FP8, 2 for BF16)", **_POSITIVE),
+    _spec("kv_bytes_per_token", "KV-cache bytes per token", ("byte",), "70 kB",
+          "KV cache one token of context occupies (all layers)", low=0),
+    _spec("context", "Average context in decode", ("token",), "1250 token",
+          "KV entries read per generated token (default: input + half the output)",
+          bare_unit="token", low=0),
+    _spec("layers", "Layers", ("",), "61", "for the attention FLOPs term (with d_model)",
+          **_POSITIVE),
+    _spec("d_model", "Model width", ("",), "7168", "for the attention FLOPs term (with layers)",
+          **_POSITIVE),
+    _spec("price", "Price per GPU-hour", ("USD/GPU/hour",), "2 USD/GPU/hour",
+          "a rental price or an owned cost per GPU-hour", low=0),
+    _spec("power", "IT power per GPU", ("W",), "1050 W",
+          "GPU plus its share of the server; default: catalog TDP x (1 + server overhead)",
+          bare_unit="W", low=0),
+    _spec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
+    _spec("price_input", "Price per input token", ("USD/Mtoken",), "0.55 USD/Mtoken",
+          "what a user pays per million input tokens", low=0),
+    _spec("price_output", "Price per output token", ("USD/Mtoken",), "2.19 USD/Mtoken",
+          "what a user pays per million output tokens", low=0),
+]}
+
+# Inference defaults that are flopbook's own, stated in every result that uses them.
+INFERENCE_DEFAULTS = {
+    "mfu": ("40%", "flopbook default: a tuned prefill reaches roughly 30-60% of dense peak"),
+    "mbu": ("70%", "flopbook default: a tuned decode reaches roughly 60-80% of HBM bandwidth"),
+    "batch": (1, "flopbook default: one sequence at a time (the worst case for cost)"),
+    "gpus": ("1 GPU", "flopbook default: the model fits on one GPU"),
+    "kv_bytes_per_token": ("0 byte", "not given: KV-cache reads are left out of decode"),
+}
+
+
+# ---- formulas --------------------------------------------------------------------------
+
+
+def _ureg() -> Any:
+    from flopbook.quantity import registry
+
+    return registry()
+
+
+def training_flops(params: pint.Quantity, tokens: pint.Quantity) -> pint.Quantity:
+    """6 × N × D: forward (2·N per token) plus backward (4·N per token)."""
+    u = _ureg()
+    return (6 * params * tokens * u.FLOP / u.token).to("FLOP")
+
+
+def solve_training(*, flops: pint.Quantity | None = None, gpu_hours: pint.Quantity | None = None,
+                   peak: pint.Quantity | None = None, mfu: pint.Quantity | None = None
+                   ) -> dict[str, pint.Quantity]:
+    """Given three of FLOPs, GPU-hours, peak rate per GPU and MFU, the fourth.
+
+    FLOPs = GPU-hours × peak × MFU (the GPU-hour's GPU cancels the peak's "per GPU").
+    """
+    u = _ureg()
+    known = {"flops": flops, "gpu_hours": gpu_hours, "peak": peak, "mfu": mfu}
+    missing = [k for k, v in known.items() if v is None]
+    if len(missing) != 1:
+        given = [k for k in SOLVABLE if k not in missing]
+        raise InputError(
+            f"give exactly three of flops, gpu_hours, peak and mfu (given: "
+            f"{', '.join(given) or 'none'})",
+            hint="leave out the one to solve for, e.g. drop mfu to get the MFU the others imply",
+        )
+    gpu_time = None if gpu_hours is None else (gpu_hours / u.GPU).to("hour")
+    if flops is None:
+        known["flops"] = (gpu_time * peak * mfu).to("FLOP")
+    elif gpu_hours is None:
+        known["gpu_hours"] = (flops / (peak * mfu) * u.GPU).to("GPU*hour")
+    elif peak is None:
+        known["peak"] = (flops / (gpu_time * mfu)).to("TFLOP/s")
+    else:
+        known["mfu"] = (flops / (gpu_time * peak)).to("")
+    return known  # type: ignore[return-value]
+
+
+def flops_per_token(params: pint.Quantity, *, layers: pint.Quantity | None = None,
+                    d_model: pint.Quantity | None = None,
+                    context: pint.Quantity | None = None) -> pint.Quantity:
+    """2 × N FLOPs per token, plus 2 × layers × context × d_model when the shape is given."""
+    u = _ureg()
+    base = 2 * params * u.FLOP / u.token
+    if layers is not None and d_model is not None and context is not None:
+        base = base + 2 * layers * (context / u.token) * d_model * u.FLOP / u.token
+    return base.to("FLOP/token")
+
+
+def prefill_rate(peak: pint.Quantity, mfu: pint.Quantity, per_token: pint.Quantity
+                 ) -> pint.Quantity:
+    """Compute-bound prefill: tokens/s per GPU = peak × MFU / FLOPs per token."""
+    u = _ureg()
+    return (peak * mfu / per_token / u.GPU).to("token/s/GPU")
+
+
+def decode_rate(*, weight_bytes: pint.Quantity, kv_bytes_per_token: pint.Quantity,
+                context: pint.Quantity, batch: pint.Quantity, gpus: pint.Quantity,
+                bandwidth: pint.Quantity, mbu: pint.Quantity, peak: pint.Quantity,
+                mfu: pint.Quantity, per_token: pint.Quantity
+                ) -> tuple[pint.Quantity, str]:
+    """Decode tokens/s per GPU from a roofline, and which bound applies ("memory" or
+    "compute", for the majority of samples)."""
+    import numpy as np
+
+    from flopbook.quantity import Quantity
+
+    u = _ureg()
+    n = gpus / u.GPU
+    step_bytes = weight_bytes + batch * (context / u.token) * kv_bytes_per_token
+    t_memory = (step_bytes / (n * bandwidth * mbu)).to("s")
+    t_compute = (batch * u.token * per_token / (n * peak * mfu)).to("s")
+    tm, tc = np.broadcast_arrays(t_memory.magnitude, t_compute.magnitude)
+    step = Quantity(np.maximum(tm, tc), "s")
+    bound = "memory" if np.mean(tm >= tc) >= 0.5 else "compute"
+    return (batch * u.token / step / n / u.GPU).to("token/s/GPU"), bound
+
+
+def margin(revenue: pint.Quantity, cost: pint.Quantity) -> pint.Quantity:
+    """(revenue − cost) / cost: the "cost-profit margin" DeepSeek reports (545% = 6.45×)."""
+    return ((revenue - cost) / cost).to("")
+
+
+# ---- results ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    value: pint.Quantity
+    unit: str
+    formula: str
+    solved: bool = False  # the solver's answer rather than a forward computation
+
+
+@dataclass
+class WorkloadResult:
+    """The outputs of a workload model, each with its formula, and the inputs used."""
+
+    name: str
+    kind: str
+    rows: list[Row] = field(default_factory=list)
+    inputs: list[tuple[str, Input | None, str]] = field(default_factory=list)  # name, input, how
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, key: str, label: str, value: pint.Quantity | None, unit: str, formula: str,
+            *, solved: bool = False) -> None:
+        if value is not None:
+            self.rows.append(Row(key, label, value.to(unit), unit, formula, solved))
+
+    def get(self, key: str) -> pint.Quantity:
+        for r in self.rows:
+            if r.key == key:
+                return r.value
+        raise UnknownNameError(f"no output {key!r} in this result",
+                               hint="outputs: " + ", ".join(r.key for r in self.rows))
+
+    def has(self, key: str) -> bool:
+        return any(r.key == key for r in self.rows)
+
+    def summary(self, key: str) -> Summary:
+        from flopbook.quantity import summarize
+
+        row = next(r for r in self.rows if r.key == key)
+        return summarize(row.value, row.unit)
+
+    def to_dict(self) -> dict[str, Any]:
+        from flopbook.quantity import summarize
+
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "outputs": [{"key": r.key, "label": r.label, **summarize(r.value, r.unit).as_dict(),
+                         "formula": r.formula, "solved": r.solved} for r in self.rows],
+            "inputs": [{"name": n, "how": how,
+                        **(summarize(i.value).as_dict() if i is not None else {}),
+                        "source": i.source if i else None, "note": i.note if i else None}
+                       for n, i, how in self.inputs],
+            "notes": self.notes,
+        }
+
+
+# ---- shared input handling -------------------------------------------------------------
+
+
+def _precision(raw: str | None) -> str:
+    name = (raw or "bf16").strip().lower().replace("-", "_")
+    spec = PRECISIONS.get(name) or (name if name in BYTES_PER_PARAM else None)
+    if spec is None:
+        raise InputError(f"unknown precision {raw!r}", field="precision",
+                         hint="write bf16, fp8, tf32 or fp32")
+    return spec
+
+
+class _Inputs:
+    """Read the given fields of a model; remember which were given, defaulted or solved."""
+
+    def __init__(self, fields: dict[str, FieldSpec], given: dict[str, Any], prefix: str) -> None:
+        unknown = set(given) - set(fields)
+        if unknown:
+            import difflib
+
+            name = sorted(unknown)[0]
+            near = difflib.get_close_matches(name, list(fields), n=1)
+            raise UnknownNameError(f"unknown field {name!r}", field=name,
+                                   hint=f"did you mean {near[0]}?" if near
+                                   else "known fields: " + ", ".join(fields))
+        self.fields = fields
+        self.values: dict[str, Input] = {}
+        self.how: dict[str, str] = {}
+        for name, raw in given.items():
+            if raw is not None:
+                self.values[name] = read_input(fields[name], raw, key=f"{prefix}.{name}")
+                self.how[name] = "given"
+
+    def get(self, name: str) -> pint.Quantity | None:
+        found = self.values.get(name)
+        return None if found is None else found.value
+
+    def default(self, name: str, raw: Any, how: str, source: str | None = None) -> None:
+        if name not in self.values:
+            spec = self.fields[name]
+            self.values[name] = read_input(spec, {"value": raw, "source": source} if source
+                                           else raw, key=f"default.{name}")
+            self.how[name] = how
+
+    def rows(self) -> list[tuple[str, Input | None, str]]:
+        return [(n, self.values[n], self.how[n]) for n in self.fields if n in self.values]
+
+
+def _chip(name: str | None) -> Chip | None:
+    if name is None:
+        return None
+    from flopbook.catalog import chip
+
+    try:
+        return chip(name)
+    except InputError as exc:
+        raise exc.located(field="chip") from None
+
+
+def _power_defaults(ins: _Inputs, chip: Chip | None) -> None:
+    """IT power per GPU = TDP × (1 + server overhead); PUE: the fleet model's defaults."""
+    from flopbook.models.fleet import default_assumptions
+
+    d = default_assumptions()
+    if "power" not in ins.values and chip is not None and chip.spec("tdp") is not None:
+        overhead = read_input(_spec("o", "", ("",), "50%", ""), d["server_power_overhead"])
+        power = chip.spec("tdp") * (1 + overhead.value)
+        ins.values["power"] = Input("power", power.to("W"),
+                                    source=f"{chip.id} TDP (catalog) x (1 + "
+                                    f"{d['server_power_overhead']['value']} server overhead: "
+                                    f"{d['server_power_overhead']['source']})")
+        ins.how["power"] = "default"
+    ins.default("pue", d["pue"]["value"], "default", d["pue"]["source"])
+
+
+def _peak(ins: _Inputs, chip: Chip | None, precision: str) -> pint.Quantity | None:
+    if (peak := ins.get("peak")) is not None:
+        return peak
+    if chip is None:
+        return None
+    value = chip.spec(precision)
+    if value is None:
+        raise InputError(f"the catalog has no {precision} peak for {chip.id}",
+                         field="precision",
+                         hint="choose another precision or give peak, e.g. peak: 752 TFLOP/s")
+    ins.values["peak"] = Input("peak", value, source=f"catalog: {chip.id}.{precision}")
+    ins.how["peak"] = "catalog"
+    return value
+
+
+# ---- training --------------------------------------------------------------------------
+
+
+@dataclass
+class Training:
+    """A training run. Give the model and data (params, tokens) or the FLOPs, a chip or peak
+    rate, and any two of GPU-hours, MFU and GPU count / price / power as you know them."""
+
+    params: Any = None
+    tokens: Any = None
+    flops: Any = None
+    gpu_hours: Any = None
+    chip: str | None = None
+    precision: str | None = "bf16"
+    peak: Any = None
+    mfu: Any = None
+    gpus: Any = None
+    price: Any = None
+    power: Any = None
+    pue: Any = None
+    name: str = ""
+
+    def run(self) -> WorkloadResult:
+        u = _ureg()
+        given = {n: getattr(self, n) for n in TRAINING_FIELDS}
+        ins = _Inputs(TRAINING_FIELDS, given, "training")
+        chip = _chip(self.chip)
+        precision = _precision(self.precision)
+        out = WorkloadResult(self.name, "training")
+
+        flops = ins.get("flops")
+        params, tokens = ins.get("params"), ins.get("tokens")
+        if flops is not None and (params is not None or tokens is not None):
+            raise InputError("give flops, or params and tokens, not both", field="flops",
+                             hint="drop flops to compute 6 x params x tokens")
+        if (params is None) != (tokens is None):
+            missing = "tokens" if tokens is None else "params"
+            raise InputError(f"missing {missing}", field=missing,
+                             hint=f'params and tokens go together, e.g. '
+                             f'{missing}: "{TRAINING_FIELDS[missing].example}"')
+        flops_formula = "given"
+        if params is not None:
+            flops = training_flops(params, tokens)
+            flops_formula = "6 × N × D (2·N forward + 4·N backward per token; no attention term)"
+        peak = _peak(ins, chip, precision)
+        solved = solve_training(flops=flops, gpu_hours=ins.get("gpu_hours"), peak=peak,
+                                mfu=ins.get("mfu")) if _one_missing(
+            flops, ins.get("gpu_hours"), peak, ins.get("mfu")) else None
+        if solved is None:
+            missing = [k for k, v in zip(SOLVABLE, (flops, ins.get("gpu_hours"), peak,
+                                                    ins.get("mfu")), strict=True) if v is None]
+            if not missing:
+                raise InputError("flops (or params and tokens), gpu_hours, peak and mfu are all "
+                                 "given: one of them must be left to solve for",
+                                 field="mfu", hint="drop mfu to get the MFU the others imply")
+            raise InputError("too little to go on: give three of flops (or params and tokens), "
+                             "gpu_hours, peak (or chip) and mfu", field=missing[0],
+                             hint=f"missing: {', '.join(missing)}")
+        unknown = next(k for k, v in zip(SOLVABLE, (flops, ins.get("gpu_hours"), peak,
+                                                    ins.get("mfu")), strict=True) if v is None)
+        out.add("flops", "Training FLOPs", solved["flops"], "FLOP",
+                flops_formula if unknown != "flops" else "GPU-hours × peak × MFU",
+                solved=unknown == "flops")
+        out.add("gpu_hours", "GPU-hours", solved["gpu_hours"], "GPU*hour",
+                "given" if unknown != "gpu_hours" else "FLOPs / (peak × MFU)",
+                solved=unknown == "gpu_hours")
+        out.add("peak", f"Peak rate per GPU ({precision})", solved["peak"], "TFLOP/s",
+                ins.values["peak"].source or "given" if unknown != "peak"
+                else "FLOPs / (GPU-hours × MFU)", solved=unknown == "peak")
+        out.add("mfu", "MFU", solved["mfu"], "",
+                "given" if unknown != "mfu" else "FLOPs / (GPU-hours × peak)",
+                solved=unknown == "mfu")
+        if unknown == "mfu":
+            import numpy as np
+
+            m = np.asarray(solved["mfu"].magnitude)
+            if np.any(m > 1):
+                out.notes.append("The implied MFU is above 100%: the figures cannot all be "
+                                 "right (more FLOPs than the GPUs can do at peak).")
+        gpu_hours = solved["gpu_hours"]
+        if (gpus := ins.get("gpus")) is not None:
+            out.add("wall_clock", "Wall-clock time", gpu_hours / gpus, "day",
+                    "GPU-hours / GPUs")
+        if (price := ins.get("price")) is not None:
+            out.add("cost", "Cost", gpu_hours * price, "USD", "GPU-hours × price per GPU-hour")
+        _power_defaults(ins, chip)
+        if (power := ins.get("power")) is not None:
+            energy = gpu_hours / u.GPU * power * ins.get("pue")
+            out.add("energy", "Energy", energy, "MWh", "GPU-hours × IT power per GPU × PUE")
+        out.inputs = ins.rows()
+        return out
+
+
+def _one_missing(*values: Any) -> bool:
+    return sum(v is None for v in values) == 1
+
+
+# ---- inference -------------------------------------------------------------------------
+
+
+@dataclass
+class Inference:
+    """Serving a model: per-request GPU time, energy and cost from a roofline."""
+
+    params: Any = None
+    tokens_in: Any = None
+    tokens_out: Any = None
+    chip: str | None = None
+    precision: str | None = "bf16"
+    total_params: Any = None
+    requests: Any = None
+    peak: Any = None
+    bandwidth: Any = None
+    mfu: Any = None
+    mbu: Any = None
+    batch: Any = None
+    gpus: Any = None
+    bytes_per_param: Any = None
+    kv_bytes_per_token: Any = None
+    context: Any = None
+    layers: Any = None
+    d_model: Any = None
+    price: Any = None
+    power: Any = None
+    pue: Any = None
+    price_input: Any = None
+    price_output: Any = None
+    name: str = ""
+
+    def run(self) -> WorkloadResult:
+        u = _ureg()
+        given = {n: getattr(self, n) for n in INFERENCE_FIELDS}
+        ins = _Inputs(INFERENCE_FIELDS, given, "inference")
+        for req in ("params", "tokens_in", "tokens_out"):
+            if ins.get(req) is None:
+                spec = INFERENCE_FIELDS[req]
+                raise InputError(f"missing {req}", field=req,
+                                 hint=f'write e.g. {req}: "{spec.example}"')
+        if (ins.get("layers") is None) != (ins.get("d_model") is None):
+            raise InputError("layers and d_model go together (attention FLOPs term)",
+                             field="layers" if ins.get("layers") is None else "d_model")
+        chip = _chip(self.chip)
+        precision = _precision(self.precision)
+        out = WorkloadResult(self.name, "inference")
+        for name, (raw, note) in INFERENCE_DEFAULTS.items():
+            ins.default(name, raw, "default", note)
+        ins.default("total_params", self.params, "default", "same as the active parameters")
+        ins.default("bytes_per_param", f"{BYTES_PER_PARAM[precision]:g} byte", "default",
+                    f"{precision} weights")
+        tin, tout = ins.get("tokens_in"), ins.get("tokens_out")
+        ins.default("context", (tin + tout / 2), "default", "input + half the output")
+        peak = _peak(ins, chip, precision)
+        bandwidth = ins.get("bandwidth")
+        if bandwidth is None and chip is not None:
+            bandwidth = chip.spec("hbm_bandwidth")
+            if bandwidth is not None:
+                ins.values["bandwidth"] = Input("bandwidth", bandwidth,
+                                                source=f"catalog: {chip.id}.hbm_bandwidth")
+                ins.how["bandwidth"] = "catalog"
+        if peak is None or bandwidth is None:
+            raise InputError("needs a chip (or peak and bandwidth)", field="chip",
+                             hint="write e.g. chip: H100 (see `flopbook catalog`)")
+
+        context = ins.get("context")
+        attention = ins.get("layers") is not None
+        per_token_decode = flops_per_token(ins.get("params"), layers=ins.get("layers"),
+                                           d_model=ins.get("d_model"), context=context)
+        # prefill attends on average to half the prompt
+        per_token_prefill = flops_per_token(ins.get("params"), layers=ins.get("layers"),
+                                            d_model=ins.get("d_model"), context=tin / 2)
+        formula = "2 × N" + (" + 2 × layers × context × d_model" if attention else
+                             " (attention term left out: give layers and d_model)")
+        out.add("flops_per_token", "FLOPs per output token", per_token_decode, "FLOP/token",
+                formula)
+        prefill = prefill_rate(peak, ins.get("mfu"), per_token_prefill)
+        weight_bytes = ins.get("total_params") * ins.get("bytes_per_param")
+        decode, bound = decode_rate(
+            weight_bytes=weight_bytes, kv_bytes_per_token=ins.get("kv_bytes_per_token"),
+            context=context, batch=ins.get("batch"), gpus=ins.get("gpus"), bandwidth=bandwidth,
+            mbu=ins.get("mbu"), peak=peak, mfu=ins.get("mfu"), per_token=per_token_decode)
+        out.add("prefill_rate", "Prefill tokens/s per GPU", prefill, "token/s/GPU",
+                "peak × MFU / FLOPs per token (compute-bound)")
+        out.add("decode_rate", "Decode tokens/s per GPU", decode, "token/s/GPU",
+                f"batch / step time / GPUs ({bound}-bound: step reads weights + batch × "
+                "context × KV bytes)" if bound == "memory" else
+                f"batch / step time / GPUs ({bound}-bound: batch × FLOPs per token / "
+                "(GPUs × peak × MFU))")
+        gpu_seconds = (tin / prefill + tout / decode).to("GPU*s")
+        out.add("gpu_seconds", "GPU-seconds per request", gpu_seconds, "GPU*s",
+                "input / prefill rate + output / decode rate")
+        _power_defaults(ins, chip)
+        energy = gpu_seconds / u.GPU * ins.get("power") * ins.get("pue")
+        out.add("energy", "Energy per request", energy, "Wh",
+                "GPU-seconds × IT power per GPU × PUE")
+        price = ins.get("price")
+        revenue = None
+        if price is not None:
+            cost = (gpu_seconds * price).to("USD")
+            out.add("cost", "Cost per request", cost, "USD", "GPU-seconds × price per GPU-hour")
+            out.add("cost_per_million_input", "Cost per million input tokens", price / prefill,
+                    "USD/Mtoken", "price per GPU-hour / prefill rate")
+            out.add("cost_per_million_output", "Cost per million output tokens",
+                    price / decode, "USD/Mtoken", "price per GPU-hour / decode rate")
+        pin, pout = ins.get("price_input"), ins.get("price_output")
+        if pin is not None or pout is not None:
+            revenue = ((pin if pin is not None else 0 * u.USD / u.token) * tin
+                       + (pout if pout is not None else 0 * u.USD / u.token) * tout).to("USD")
+            out.add("revenue", "Revenue per request", revenue, "USD",
+                    "input tokens × input price + output tokens × output price")
+            if price is not None:
+                out.add("margin", "Margin on cost", margin(revenue, cost), "",
+                        "(revenue − cost) / cost")
+        if (requests := ins.get("requests")) is not None:
+            day = requests * u.day / u.request
+            out.add("gpu_hours_per_day", "GPU-hours per day", gpu_seconds * day, "GPU*hour",
+                    "GPU-seconds per request × requests per day")
+            out.add("gpus_busy", "GPUs busy (average)", gpu_seconds * day / u.day, "GPU",
+                    "GPU-hours per day / 24 hours")
+            out.add("energy_per_day", "Energy per day", energy * day, "MWh",
+                    "energy per request × requests per day")
+            if price is not None:
+                out.add("cost_per_day", "Cost per day", cost * day, "USD",
+                        "cost per request × requests per day")
+            if revenue is not None:
+                out.add("revenue_per_day", "Revenue per day", revenue * day, "USD",
+                        "revenue per request × requests per day")
+        out.inputs = ins.rows()
+        return out

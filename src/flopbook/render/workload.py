@@ -1,0 +1,269 @@
+"""Terminal and CSV rendering of workload results, claim verdicts, chip comparisons and
+calculator answers. Renderers format; they never compute."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    import pint
+
+    from flopbook.claims import ClaimVerdict
+    from flopbook.models.compare import Comparison
+    from flopbook.models.workload import WorkloadResult
+    from flopbook.quantity import Summary
+
+
+def number(x: float) -> str:
+    """4 significant figures, thousands separators for everyday sizes, else scientific."""
+    if math.isnan(x):
+        return "n/a"
+    if x == 0:
+        return "0"
+    if 1e-3 <= abs(x) < 1e9:
+        digits = max(0, 3 - int(math.floor(math.log10(abs(x)))))
+        return f"{x:,.{digits}f}"
+    return f"{x:.4g}"
+
+
+def unit_text(unit: str) -> str:
+    return unit.replace("USD", "$").replace("GPU·h", "GPU-hours") if unit else ""
+
+
+def _usd(x: float) -> str:
+    from flopbook.render.numbers import compact_usd
+
+    # compact_usd shows cents; a cost per request is a fraction of a cent
+    return compact_usd(x) if abs(x) >= 1 or x == 0 else f"${number(x)}"
+
+
+def summary_text(s: Summary, *, share: bool = False) -> str:
+    """``share``: show a plain number as a percentage (MFU, margin)."""
+    unit = s.unit
+    if unit == "" and share:
+        text = f"{s.mean:.1%}"
+        spread = f" ({s.p5:.1%}–{s.p95:.1%})"
+    elif unit == "":
+        text, spread = number(s.mean), f" ({number(s.p5)}–{number(s.p95)})"
+    elif unit == "USD":
+        text, spread = _usd(s.mean), f" ({_usd(s.p5)}–{_usd(s.p95)})"
+    else:
+        text = f"{number(s.mean)} {unit}"
+        spread = f" ({number(s.p5)}–{number(s.p95)})"
+    return text if s.point else text + spread
+
+
+# Units a quantity of each kind is shown in when no unit is asked for (smallest first).
+_LADDERS = {
+    "an energy": ("Wh", "kWh", "MWh", "GWh", "TWh"),
+    "a power": ("W", "kW", "MW", "GW"),
+    "a time": ("s",),
+}
+
+
+def display_unit(value: pint.Quantity) -> str | None:
+    """A readable unit for ``value`` (``3,500 s·W`` -> ``Wh``), or None to keep its own."""
+    from flopbook.calc import kind_of
+    from flopbook.quantity import magnitudes
+
+    ladder = _LADDERS.get(kind_of(value))
+    if ladder is None:
+        return None
+    chosen = ladder[0]
+    for unit in ladder:
+        if abs(float(magnitudes(value, unit).mean())) >= 1:
+            chosen = unit
+    return chosen
+
+
+def quantity_text(value: pint.Quantity | None, unit: str | None = None, *,
+                  share: bool = False) -> str:
+    from flopbook.quantity import summarize
+
+    if value is None:
+        return "—"
+    return summary_text(summarize(value, unit or display_unit(value)), share=share)
+
+
+SHARES = {"mfu", "mbu", "margin"}
+
+
+# ---- workload --------------------------------------------------------------------------
+
+
+def workload_table(result: WorkloadResult) -> Table:
+    title = f"{result.kind.capitalize()}: {result.name}" if result.name else (
+        result.kind.capitalize())
+    table = Table(title=title, caption="Uncertain inputs: mean (5th–95th percentile). "
+                  "'solved' marks the figure the solver found from the other three.",
+                  caption_justify="left")
+    for col in ("output", "value", "formula"):
+        table.add_column(col, justify="right" if col == "value" else "left",
+                         overflow="fold")
+    for r in result.rows:
+        table.add_row(r.label + (" (solved)" if r.solved else ""),
+                      quantity_text(r.value, r.unit, share=r.key in SHARES), r.formula)
+    return table
+
+
+def inputs_table(result: WorkloadResult) -> Table:
+    table = Table(title="Inputs", caption_justify="left")
+    for col in ("input", "value", "from", "source / note"):
+        table.add_column(col, overflow="fold", justify="right" if col == "value" else "left")
+    for name, i, how in result.inputs:
+        if i is None:
+            continue
+        text = " — ".join(x for x in (i.source, i.note) if x)
+        table.add_row(name, quantity_text(i.value, share=name in SHARES), how, text)
+    return table
+
+
+def workload_csv(result: WorkloadResult) -> str:
+    from flopbook.quantity import summarize
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["output", "label", "mean", "p5", "p50", "p95", "unit", "formula"])
+    for r in result.rows:
+        s = summarize(r.value, r.unit)
+        w.writerow([r.key, r.label, f"{s.mean:.10g}", f"{s.p5:.10g}", f"{s.p50:.10g}",
+                    f"{s.p95:.10g}", s.unit, r.formula])
+    return buf.getvalue()
+
+
+# ---- claims ----------------------------------------------------------------------------
+
+_STYLE = {"holds": "bold green", "off": "bold red", "not comparable": "bold yellow"}
+
+
+def verdict_text(v: ClaimVerdict) -> Text:
+    return Text(v.label, style=_STYLE[v.verdict])
+
+
+def claims_table(verdicts: list[ClaimVerdict], title: str = "") -> Table:
+    table = Table(title=title or "Claims", show_lines=True, caption_justify="left",
+                  caption="The expression is what flopbook computes; the claim is what was "
+                  "said. Verdicts compare means where a figure is a range.")
+    for col in ("claim", "expression", "claimed", "tolerance", "verdict", "why"):
+        table.add_column(col, overflow="fold")
+    for v in verdicts:
+        table.add_row(
+            v.claim + (f"\n[{v.source}]" if v.source else ""),
+            f"{v.expression}\n= {quantity_text(v.model)}",
+            f"{v.claimed_text}\n= {quantity_text(v.claimed)}",
+            str(v.tolerance), verdict_text(v), v.explanation + (f"\n{v.note}" if v.note else ""))
+    return table
+
+
+def claims_csv(verdicts: list[ClaimVerdict]) -> str:
+    from flopbook.quantity import summarize
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["claim", "expression", "model", "model_unit", "claimed", "verdict", "ratio",
+                "tolerance", "explanation", "source"])
+    for v in verdicts:
+        m = summarize(v.model)
+        w.writerow([v.claim, v.expression, f"{m.mean:.10g}", m.unit, v.claimed_text,
+                    v.verdict, "" if v.ratio is None else f"{v.ratio:.6g}", str(v.tolerance),
+                    v.explanation, v.source or ""])
+    return buf.getvalue()
+
+
+# ---- compare ---------------------------------------------------------------------------
+
+
+def comparison_tables(c: Comparison) -> list[Table]:
+    hourly = any(r.hourly for r in c.rows)
+    per = "$ / PFLOP/s-hour" if hourly else "$ / PFLOP/s"
+    t = Table(title=f"Cost and power per dense {c.precision.split('_')[0].upper()} FLOP",
+              caption="Peak rates are dense (no sparsity). 'vs ref' is the cost per FLOP "
+              f"relative to {c.reference}.", caption_justify="left")
+    for col in ("chip", "peak", "TDP", "price", per, "vs ref", "W / PFLOP/s", "price from"):
+        t.add_column(col, overflow="fold",
+                     justify="left" if col in ("chip", "price from") else "right")
+    for r in c.rows:
+        ratio = c.ratio(r.chip)
+        t.add_row(r.chip, quantity_text(r.peak, "TFLOP/s"), quantity_text(r.tdp, "W"),
+                  _price(r.price), _bare(r.cost_per_pflop),
+                  "—" if ratio is None else f"{ratio:.2f}×",
+                  _bare(r.watts_per_pflop), _short(r.price_source))
+    n = quantity_text(c.reference_count).replace(" GPU", "")
+    m = Table(title=f"Matching {n} {c.reference} in dense "
+              "FLOP/s (TDP only)", caption_justify="left")
+    for col in ("chip", "count", "power", f"{c.reference} power", "money",
+                f"{c.reference} money"):
+        m.add_column(col, justify="left" if col == "chip" else "right")
+    for x in c.matches:
+        m.add_row(x.chip, quantity_text(x.count), quantity_text(x.power),
+                  quantity_text(x.reference_power), _money(x.money),
+                  _money(x.reference_money))
+    return [t, m]
+
+
+def _bare(x: Any) -> str:
+    # the column header carries the unit
+    from flopbook.quantity import summarize
+
+    if x is None:
+        return "—"
+    s = summarize(x)
+    text = number(s.mean)
+    return text if s.point else f"{text} ({number(s.p5)}–{number(s.p95)})"
+
+
+def _price(x: Any) -> str:
+    if x is None:
+        return "—"
+    from flopbook.quantity import summarize
+
+    s = summarize(x)
+    unit = "/GPU-hour" if "h" in s.unit.split("/")[-1] else "/GPU"
+    text = f"${number(s.mean)}{unit}"
+    return text if s.point else f"{text} ({number(s.p5)}–{number(s.p95)})"
+
+
+def _short(source: str) -> str:
+    # the full source is in --format json; a table shows where it starts
+    return source if len(source) <= 70 else source[:67].rstrip() + "…"
+
+
+def _money(x: Any) -> str:
+    if x is None:
+        return "—"
+    from flopbook.quantity import summarize
+    from flopbook.render.numbers import compact_usd
+
+    s = summarize(x)
+    rest = s.unit[3:] if s.unit.startswith("USD") else ""
+    return compact_usd(s.mean) + rest
+
+
+def comparison_csv(c: Comparison) -> str:
+    from flopbook.quantity import summarize
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["chip", "precision", "peak_tflops", "tdp_w", "price", "price_unit",
+                "cost_per_pflop", "cost_unit", "vs_reference", "watts_per_pflops",
+                "price_source"])
+    for r in c.rows:
+        price = None if r.price is None else summarize(r.price)
+        cost = None if r.cost_per_pflop is None else summarize(r.cost_per_pflop)
+        ratio = c.ratio(r.chip)
+        w.writerow([r.chip, r.precision, f"{summarize(r.peak, 'TFLOP/s').mean:.6g}",
+                    "" if r.tdp is None else f"{summarize(r.tdp, 'W').mean:.6g}",
+                    "" if price is None else f"{price.mean:.6g}",
+                    "" if price is None else price.unit,
+                    "" if cost is None else f"{cost.mean:.6g}",
+                    "" if cost is None else cost.unit,
+                    "" if ratio is None else f"{ratio:.6g}",
+                    "" if r.watts_per_pflop is None else
+                    f"{summarize(r.watts_per_pflop).mean:.6g}", r.price_source])
+    return buf.getvalue()

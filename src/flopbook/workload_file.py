@@ -1,0 +1,120 @@
+"""Workload scenario files (YAML): a training run or an inference service, one per file.
+
+    kind: training
+    name: DeepSeek-V3
+    chip: H800
+    precision: fp8
+    params: 37B
+    tokens: {value: 14.8T token, source: "DeepSeek-V3 report"}
+    gpu_hours: 2.788M GPU-hours
+
+Fields are those of :class:`~flopbook.models.workload.Training` and
+:class:`~flopbook.models.workload.Inference` (``docs/workload.md`` lists them with an example
+each). Any mistake is one :class:`~flopbook.errors.InputError` naming file, line and field.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, create_model
+
+from flopbook.errors import InputError
+from flopbook.scenario import Document, InputValue
+
+if TYPE_CHECKING:
+    from flopbook.models.workload import WorkloadResult
+
+T = TypeVar("T")
+
+_COMMON: dict[str, Any] = {
+    "kind": (str, ...),
+    "name": (str, ""),
+    "description": (str, ""),
+    "source": (str | None, None),
+    "note": (str | None, None),
+    "chip": (str | None, None),
+    "precision": (str | None, None),
+}
+
+
+def _file_model(name: str, fields: dict[str, Any]) -> type[BaseModel]:
+    extra = {n: (InputValue | None, None) for n in fields}
+    return create_model(name, __config__=ConfigDict(extra="forbid"),  # type: ignore[call-overload]
+                        **_COMMON, **extra)
+
+
+def _models() -> dict[str, type[BaseModel]]:
+    from flopbook.models.workload import INFERENCE_FIELDS, TRAINING_FIELDS
+
+    return {"training": _file_model("TrainingFile", TRAINING_FIELDS),
+            "inference": _file_model("InferenceFile", INFERENCE_FIELDS)}
+
+
+def validate(doc: Document, model: type[T], path: tuple[str | int, ...] = ()) -> T:
+    """``doc.validate`` with the hint for an unknown field drawn from ``model``'s own fields
+    (the shared explainer knows only the fleet file's)."""
+    try:
+        return doc.validate(model, path)
+    except InputError as exc:
+        if exc.message.startswith("unknown field") and isinstance(model, type) and issubclass(
+                model, BaseModel):
+            name = exc.message.split("'")[1] if "'" in exc.message else ""
+            known = _fields_of(model)
+            near = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean {near[0]}?" if near else "known fields: " + ", ".join(known)
+            raise InputError(exc.message, file=exc.file, line=exc.line, field=exc.field,
+                             hint=hint) from None
+        raise
+
+
+def _fields_of(model: type[BaseModel]) -> list[str]:
+    names = list(model.model_fields)
+    for f in model.model_fields.values():
+        for arg in getattr(f.annotation, "__args__", ()) or (f.annotation,):
+            inner = getattr(arg, "__args__", None)
+            for t in inner or (arg,):
+                if isinstance(t, type) and issubclass(t, BaseModel):
+                    names += [n for n in t.model_fields if n not in names]
+    return names
+
+
+def workload_from_document(doc: Document) -> Any:
+    """The Training or Inference model the document describes."""
+    from flopbook.models.workload import Inference, Training
+
+    models = _models()
+    kind = doc.data.get("kind")
+    if kind not in models:
+        got = f"got {kind!r}" if kind is not None else "missing"
+        raise doc.error(InputError(f"kind must be training or inference ({got})",
+                                   hint="add e.g. kind: training"), ("kind",))
+    spec = validate(doc, models[kind])
+    values = {k: (v.model_dump(exclude_none=True) if isinstance(v, BaseModel) else v)
+              for k, v in spec.model_dump(exclude_none=True).items()
+              if k not in ("kind", "description", "source", "note")}
+    # pydantic turned mappings into dicts already; keep strings and numbers as written
+    for k, v in list(values.items()):
+        raw = getattr(spec, k)
+        values[k] = raw.model_dump(exclude_none=True) if isinstance(raw, BaseModel) else v
+    cls = Training if kind == "training" else Inference
+    return cls(**values)
+
+
+def run_document(doc: Document) -> WorkloadResult:
+    """Run the workload a document describes; errors are located in the file."""
+    model = workload_from_document(doc)
+    try:
+        return model.run()
+    except InputError as exc:
+        field = (exc.field or "").split(".")[0]
+        path: tuple[str | int, ...] = (field,) if field and field in doc.data else ()
+        raise InputError(exc.message, file=doc.file, line=doc.line(path) if path else None,
+                         field=exc.field, hint=exc.hint) from None
+
+
+def run_workload(path: str | Path) -> WorkloadResult:
+    """Read and run a workload scenario file."""
+    return run_document(Document.read(path))

@@ -1,0 +1,42 @@
+"""docs/workload.md and the workload code do not drift apart."""
+
+import re
+
+from conftest import ROOT
+from flopbook.models.workload import INFERENCE_FIELDS, TRAINING_FIELDS
+
+DOC = (ROOT / "docs" / "workload.md").read_text()
+
+
+def test_every_workload_field_is_documented_with_its_example():
+    for fields in (TRAINING_FIELDS, INFERENCE_FIELDS):
+        for name, spec in fields.items():
+            row = next(line for line in DOC.splitlines() if line.startswith(f"| `{name}` |")
+                       and f"`{spec.example}`" in line)
+            assert row, name
+
+
+def test_every_option_of_the_new_commands_is_documented():
+    from flopbook.cli import app
+
+    commands = {c.name: c for c in app.registered_commands}
+    for name in ("compare",):
+        import inspect
+
+        params = inspect.signature(commands[name].callback).parameters
+        for p in params:
+            if p in ("chips", "fmt", "samples", "seed"):
+                continue
+            assert f"`--{p.replace('_', '-')}" in DOC, p
+
+
+def test_the_python_examples_run():
+    block = re.search(r"## Python\n\n```python\n(.*?)```", DOC, re.S).group(1)
+    import os
+
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        exec(compile(block, "docs/workload.md", "exec"), {})  # noqa: S102 - our own docs
+    finally:
+        os.chdir(here)
