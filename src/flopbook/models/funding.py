@@ -29,6 +29,8 @@ from flopbook.inputs import FieldSpec, Input, read_input
 if TYPE_CHECKING:
     import pint
 
+    from flopbook.quantity import Summary
+
 __all__ = [
     "COMPANY_FIELDS",
     "FUND_FIELDS",
@@ -38,6 +40,7 @@ __all__ = [
     "FundingRound",
     "PayerResult",
     "Row",
+    "read_fx_rate",
     "to_usd",
 ]
 
@@ -161,6 +164,11 @@ def _read(spec: FieldSpec, raw: Any, where: str) -> Input:
         raise InputError(exc.message, field=where, hint=exc.hint) from None
 
 
+def read_fx_rate(raw: Any, where: str = "fx_rate") -> Input:
+    """An exchange rate such as ``"6.45 CNY/USD"`` (or ``{value, source, note}``)."""
+    return _read(COMMON_FIELDS["fx_rate"], raw, where)
+
+
 def to_usd(value: pint.Quantity, fx: Input | None, field: str) -> np.ndarray:
     """Magnitudes in USD (per year where the value is per year): CNY needs an ``fx_rate``."""
     from flopbook.quantity import registry
@@ -271,6 +279,35 @@ class PayerResult:
     def total(self, key: str) -> pint.Quantity:
         return self.cumulative(key)[-1]
 
+    def summary(self, key: str, year: int | None = None) -> Summary:
+        """Mean and percentiles of a row in one year, or of its total over all years."""
+        from flopbook.quantity import summarize
+
+        row = PAYER_ROWS[key]
+        if year is None:
+            return summarize(self.total(key), "USD")
+        return summarize(self.at(key, year), row.unit or None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: each row by year (value + unit, percentiles if sampled)."""
+        from flopbook.quantity import summarize
+
+        rows = []
+        for key in self.rows:
+            r = PAYER_ROWS[key]
+            rows.append({
+                "row": key, "label": r.label, "unit": r.unit, "kind": r.kind,
+                "by_year": {str(y): self.summary(key, y).as_dict() for y in self.years},
+                "total": self.summary(key).as_dict() if r.kind == "flow" else None,
+            })
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "years": self.years,
+                               "rows": rows}
+        if self.kind == "fund":
+            out["annualised_net_return"] = summarize(self.annualised_net_return()).as_dict()
+        out["inputs"] = [{"name": n, **summarize(i.value).as_dict(), "raw": _plain(i.raw),
+                          "source": i.source, "note": i.note} for n, i in self.inputs]
+        return out
+
     def annualised_net_return(self) -> pint.Quantity:
         """The investors' compound yearly return over all the years (funds only)."""
         from flopbook.quantity import Quantity
@@ -314,8 +351,7 @@ class Fund:
         self.name = name
         self.years = check_years(first_year, last_year)
         f = FUND_FIELDS
-        self.fx_rate = None if fx_rate is None else _read(COMMON_FIELDS["fx_rate"], fx_rate,
-                                                          "fx_rate")
+        self.fx_rate = None if fx_rate is None else read_fx_rate(fx_rate)
         if aum is not None and aum_start is not None:
             raise _fail("give aum_start (with flows) or aum by year, not both", "aum",
                         "drop one of them")
@@ -407,6 +443,10 @@ class Fund:
         return out
 
 
+def _plain(raw: Any) -> Any:
+    return raw if isinstance(raw, str | int | float) or raw is None else str(raw)
+
+
 def _distinct(key: str, values: list[Input], years: list[int]) -> list[tuple[str, Input]]:
     """One row for an input given once; one per year for an input given year by year."""
     if len(values) == 1 or all(v is values[0] for v in values):
@@ -452,8 +492,7 @@ class Company:
         self.name = name
         self.years = check_years(first_year, last_year)
         f = COMPANY_FIELDS
-        self.fx_rate = None if fx_rate is None else _read(COMMON_FIELDS["fx_rate"], fx_rate,
-                                                          "fx_rate")
+        self.fx_rate = None if fx_rate is None else read_fx_rate(fx_rate)
         if operating_margin is not None and operating_cash_flow is not None:
             raise _fail("give operating_margin or operating_cash_flow, not both",
                         "operating_cash_flow")
