@@ -213,10 +213,10 @@ class Row:
 PAYER_ROWS: dict[str, Row] = {
     r.key: r
     for r in [
-        Row("aum", "AUM at the start of the year", "USD", "stock",
+        Row("aum", "AUM (start of year)", "USD", "stock",
             "given by year, or last year's closing assets plus this year's flows"),
         Row("gross_return", "Gross return", "", "share", "the year's return before fees"),
-        Row("net_return", "Net return to investors", "", "share",
+        Row("net_return", "Net return", "", "share",
             "gross return less management and performance fees"),
         Row("management_fees", "Management fees", "USD/year", "flow",
             "management fee x AUM at the start of the year"),
@@ -229,9 +229,9 @@ PAYER_ROWS: dict[str, Row] = {
         Row("operating_cash_flow", "Operating cash flow", "USD/year", "flow",
             "operating margin x revenue, or as given"),
         Row("capex_budget", "Capex budget", "USD/year", "flow", "capex share x revenue"),
-        Row("funding_rounds", "Outside funding rounds", "USD/year", "flow",
+        Row("funding_rounds", "Funding rounds", "USD/year", "flow",
             "money raised from outside, as given"),
-        Row("cash_available", "Cash available for R&D and capex", "USD/year", "flow",
+        Row("cash_available", "Cash available", "USD/year", "flow",
             "fund: min(reinvest share x fee income, fee income - operating costs); company: "
             "the capex budget (at most the operating cash flow) plus funding rounds"),
     ]

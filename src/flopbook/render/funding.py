@@ -24,35 +24,39 @@ BAND_STYLE = {"within_means": "bold green", "stretch": "bold yellow",
               "implausible": "bold red"}
 
 
-def _money(s: Summary | None) -> str:
-    return numbers.summary(s, "USD")
+def _money(s: Summary | None, *, spread: bool = True) -> str:
+    return numbers.summary(s, "USD", spread=spread)
 
 
-def _share(s: Summary) -> str:
+def _share(s: Summary, *, spread: bool = True) -> str:
     text = f"{s.mean:.1%}"
-    if not s.point:
+    if spread and not s.point:
         text += f" ({s.p5:.0%}–{s.p95:.0%})"
     return text
+
+
+_MEANS = ("Yearly cells are means (JSON and CSV give the 5th, 50th and 95th percentiles); "
+          "the Total column shows the 5th–95th percentile range.")
 
 
 def payer_table(result: PayerResult, *, title: str | None = None) -> Table:
     from flopbook.models.funding import PAYER_ROWS
 
     table = Table(title=title if title is not None else
-                  f"{result.name or 'Payer'}: cash by year ($M)", caption_justify="left",
-                  caption="Amounts in $M in each year; uncertain values: mean (5th–95th "
-                  "percentile). The total adds amounts over the years; AUM and returns do not "
-                  "add.")
+                  f"{result.name or 'Payer'}: cash by year", caption_justify="left",
+                  caption="Amounts in each year. The Total adds amounts over the years; AUM and "
+                  "returns do not add (net return: compound yearly rate). " + _MEANS)
     table.add_column("", style="bold", no_wrap=True)
     for y in result.years:
         table.add_column(str(y), justify="right", no_wrap=True)
-    table.add_column("Total", justify="right", style="bold", no_wrap=True)
+    table.add_column("Total", justify="right", style="bold")
     for key in result.rows:
         row = PAYER_ROWS[key]
         cells = []
         for y in result.years:
             s = result.summary(key, y)
-            cells.append(_share(s) if row.kind == "share" else _money(s))
+            cells.append(_share(s, spread=False) if row.kind == "share"
+                         else _money(s, spread=False))
         if row.kind == "flow":
             total = _money(result.summary(key))
         elif key == "net_return":
@@ -102,10 +106,10 @@ def spending_table(verdict: FundingVerdict) -> Table:
 def yearly_table(verdict: FundingVerdict) -> Table:
     from flopbook.quantity import Quantity, summarize
 
-    table = Table(title="Cash against spending, year by year ($M)", caption_justify="left",
+    table = Table(title="Cash against spending, year by year", caption_justify="left",
                   caption="Spending = capex in the year bought + running costs from then on. "
                   "Balance = cumulative cash − cumulative spending; negative means outside "
-                  "money was needed by then.")
+                  "money was needed by then. " + _MEANS.split(";")[0] + ".")
     table.add_column("", style="bold", no_wrap=True)
     for y in verdict.years:
         table.add_column(str(y), justify="right", no_wrap=True)
@@ -116,7 +120,7 @@ def yearly_table(verdict: FundingVerdict) -> Table:
         cells = []
         for row in data:
             s = summarize(Quantity(row, "USD"))
-            text = _money(s)
+            text = _money(s, spread=False)
             style = "red" if label == "Balance" and s.mean < 0 else ""
             cells.append(Text(text, style=style))
         table.add_row(label, *cells, style="bold" if label == "Balance" else None)
