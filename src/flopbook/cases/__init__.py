@@ -29,6 +29,7 @@ __all__ = ["CaseInfo", "case", "cases"]
 RUNNERS: dict[str, str] = {
     "fleet": "flopbook.cases.fleet_cases:run_fleet_case",
     "published-fleet-table": "flopbook.cases.fleet_cases:run_published_table",
+    "funding": "flopbook.cases.funding_cases:run_funding_case",
 }
 
 
