@@ -34,6 +34,13 @@ _EXPORTS = {
     "Assumptions": "flopbook.models.fleet",
     "FleetResult": "flopbook.models.fleet",
     "load_scenario": "flopbook.scenario",
+    "Fund": "flopbook.models.funding",
+    "Company": "flopbook.models.funding",
+    "PayerResult": "flopbook.models.funding",
+    "Spending": "flopbook.models.funding_verdict",
+    "FundingVerdict": "flopbook.models.funding_verdict",
+    "judge_funding": "flopbook.models.funding_verdict",
+    "load_payer": "flopbook.payer_file",
     "case": "flopbook.cases",
     "cases": "flopbook.cases",
 }
@@ -41,18 +48,25 @@ _EXPORTS = {
 __all__ = [
     "Assumptions",
     "Catalog",
+    "Company",
     "Fleet",
     "FleetResult",
     "FlopbookError",
+    "Fund",
+    "FundingVerdict",
     "InputError",
+    "PayerResult",
     "Quantity",
     "Sku",
+    "Spending",
     "UnitMismatchError",
     "UnknownNameError",
     "case",
     "cases",
     "catalog",
     "chip",
+    "judge_funding",
+    "load_payer",
     "load_scenario",
     "q",
     "registry",
@@ -65,6 +79,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.catalog import Catalog, catalog, chip
     from flopbook.errors import FlopbookError, InputError, UnitMismatchError, UnknownNameError
     from flopbook.models.fleet import Assumptions, Fleet, FleetResult, Sku
+    from flopbook.models.funding import Company, Fund, PayerResult
+    from flopbook.models.funding_verdict import FundingVerdict, Spending, judge_funding
+    from flopbook.payer_file import load_payer
     from flopbook.quantity import Quantity, q, registry, sampling, summarize
     from flopbook.scenario import load_scenario
 

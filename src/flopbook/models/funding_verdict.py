@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from flopbook.models.comparables import Placement
     from flopbook.models.fleet import FleetResult
 
-__all__ = ["Band", "FundingVerdict", "Spending", "Thresholds", "judge", "thresholds"]
+__all__ = ["Band", "FundingVerdict", "Spending", "Thresholds", "judge", "judge_funding",
+           "thresholds"]
 
 CAPEX = FieldSpec("capex", "Capex", ("USD", "CNY"), "1.6B USD",
                   "money spent on the fleet in the year it was bought", bare_unit="USD", low=0)
@@ -338,3 +339,7 @@ def judge(payer: PayerResult, spending: list[Spending],
             verdict.capex_to_aum = a.max(axis=0)
             verdict.placements.append(place(float(np.median(verdict.capex_to_aum)), "aum"))
     return verdict
+
+
+# the name under which the package exports it (``flopbook.judge_funding``)
+judge_funding = judge
