@@ -193,7 +193,7 @@ class FundingVerdict:
         cum_s = self.cumulative_spend
         if not np.any(cum_s > 0):
             return None
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return np.where(cum_s > 0, self.cumulative_cash / np.where(cum_s > 0, cum_s, 1),
                             np.inf)
 
@@ -299,7 +299,7 @@ def judge(payer: PayerResult, spending: list[Spending],
     capex_by_year = np.array([np.broadcast_to(r, (n,)) for r in capex_rows], dtype=float)
 
     cum_c, cum_s = np.cumsum(cash, axis=0), np.cumsum(spend, axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratios = np.where(cum_s > 0, cum_c / np.where(cum_s > 0, cum_s, 1), np.inf)
     coverage = ratios.min(axis=0)
     balance = cum_c - cum_s
@@ -321,11 +321,11 @@ def judge(payer: PayerResult, spending: list[Spending],
     if tcos and bought:
         tco = sum((_mag(t, "USD/year") for t in tcos), start=np.zeros(1))
         mean_cash = cash[years.index(bought[0]):].mean(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             verdict.tco_ratio = np.where(tco > 0, mean_cash / np.where(tco > 0, tco, 1), np.inf)
     if spending:
         revenue = np.broadcast_to(payer.usd("revenue"), (len(years), n))
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             r = np.where(revenue > 0, capex_by_year / np.where(revenue > 0, revenue, 1),
                          np.where(capex_by_year > 0, np.inf, 0.0))
         verdict.capex_to_revenue = r.max(axis=0)
@@ -333,7 +333,7 @@ def judge(payer: PayerResult, spending: list[Spending],
         if "aum" in payer.rows:
             aum = np.broadcast_to(np.array(np.broadcast_arrays(
                 *[_mag(a, "USD") for a in payer.rows["aum"]])), (len(years), n))
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 a = np.where(aum > 0, capex_by_year / np.where(aum > 0, aum, 1),
                              np.where(capex_by_year > 0, np.inf, 0.0))
             verdict.capex_to_aum = a.max(axis=0)
