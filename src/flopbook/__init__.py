@@ -34,6 +34,13 @@ _EXPORTS = {
     "Assumptions": "flopbook.models.fleet",
     "FleetResult": "flopbook.models.fleet",
     "load_scenario": "flopbook.scenario",
+    "Fund": "flopbook.models.funding",
+    "Company": "flopbook.models.funding",
+    "PayerResult": "flopbook.models.funding",
+    "Spending": "flopbook.models.funding_verdict",
+    "FundingVerdict": "flopbook.models.funding_verdict",
+    "judge_funding": "flopbook.models.funding_verdict",
+    "load_payer": "flopbook.payer_file",
     "case": "flopbook.cases",
     "cases": "flopbook.cases",
     "Training": "flopbook.models.workload",
@@ -52,12 +59,17 @@ __all__ = [
     "Training",
     "WorkloadResult",
     "Catalog",
+    "Company",
     "Fleet",
     "FleetResult",
     "FlopbookError",
+    "Fund",
+    "FundingVerdict",
     "InputError",
+    "PayerResult",
     "Quantity",
     "Sku",
+    "Spending",
     "UnitMismatchError",
     "UnknownNameError",
     "case",
@@ -66,6 +78,8 @@ __all__ = [
     "chip",
     "compare",
     "evaluate",
+    "judge_funding",
+    "load_payer",
     "load_scenario",
     "q",
     "read_claims",
@@ -84,7 +98,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.errors import FlopbookError, InputError, UnitMismatchError, UnknownNameError
     from flopbook.models.compare import compare
     from flopbook.models.fleet import Assumptions, Fleet, FleetResult, Sku
+    from flopbook.models.funding import Company, Fund, PayerResult
+    from flopbook.models.funding_verdict import FundingVerdict, Spending, judge_funding
     from flopbook.models.workload import Inference, Training, WorkloadResult, solve_training
+    from flopbook.payer_file import load_payer
     from flopbook.quantity import Quantity, q, registry, sampling, summarize
     from flopbook.scenario import load_scenario
     from flopbook.workload_file import run_workload

@@ -33,6 +33,7 @@ RUNNERS: dict[str, str] = {
     "inference-day": "flopbook.cases.workload_cases:run_inference_day",
     "claims": "flopbook.cases.workload_cases:run_claims_case",
     "cost-per-flop": "flopbook.cases.workload_cases:run_cost_per_flop",
+    "funding": "flopbook.cases.funding_cases:run_funding_case",
 }
 
 

@@ -66,6 +66,29 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A published claim in words (a verdict such as "within means") and the model's.
+
+    ``probability`` is the model's probability of its own answer (uncertain inputs)."""
+
+    label: str
+    published: str
+    model: str
+    source: Source
+    probability: float | None = None
+    note: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.published == self.model
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "published": self.published, "model": self.model,
+                "probability": self.probability, "ok": self.ok, "source": self.source.cite(),
+                "note": self.note}
+
+
+@dataclass(frozen=True)
 class Discrepancy:
     """An error in a published table: what, where, why, and the value before and after."""
 
@@ -109,10 +132,13 @@ class CaseResult:
     discrepancies: list[Discrepancy] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    # other results to show, as (title, result); render/cases.py knows how to draw each type
+    sections: list[tuple[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(c.ok is not False for c in self.checks)
+        return all(c.ok is not False for c in self.checks) and all(c.ok for c in self.claims)
 
     def check(self, label: str) -> Check:
         for c in self.checks:
@@ -147,5 +173,7 @@ class CaseResult:
             "discrepancies": [d.as_dict() for d in self.discrepancies],
             "fleets": [{"title": t, **r.to_dict()} for t, r in self.fleets],
             "checks": [c.as_dict() for c in self.checks],
+            "claims": [c.as_dict() for c in self.claims],
+            "sections": [{"title": t, **r.to_dict()} for t, r in self.sections],
             "notes": self.notes,
         }

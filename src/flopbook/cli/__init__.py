@@ -23,7 +23,16 @@ app = typer.Typer(
 )
 
 # Commands register themselves on `app` when their module is imported.
-from flopbook.cli import calc, case, catalog, check, compare, fleet, workload  # noqa: E402,F401
+from flopbook.cli import (  # noqa: E402,F401
+    calc,
+    case,
+    catalog,
+    check,
+    compare,
+    fleet,
+    fund,
+    workload,
+)
 
 
 def main() -> None:

@@ -74,6 +74,38 @@ def checks_table(result: CaseResult) -> Table:
     return table
 
 
+def claims_table(result: CaseResult) -> Table:
+    table = Table(title="Published claims against the model", caption_justify="left",
+                  caption="a claim in words holds when the model gives the same words; the "
+                  "probability is the model's for its own answer")
+    for col in ("claim", "published", "model", "probability", "", "source"):
+        table.add_column(col, overflow="fold")
+    for c in result.claims:
+        table.add_row(c.label, c.published, c.model,
+                      "—" if c.probability is None else f"{c.probability:.0%}",
+                      Text("ok" if c.ok else "OFF", style="green" if c.ok else "bold red"),
+                      c.source.title + (f" — {c.note}" if c.note else ""))
+    return table
+
+
+def _print_section(title: str, section: object, console: Console) -> None:
+    # each result type draws itself with its own renderer
+    from flopbook.models.funding import PayerResult
+    from flopbook.models.funding_verdict import FundingVerdict
+    from flopbook.render import funding
+
+    if isinstance(section, PayerResult):
+        console.print(funding.payer_table(section, title=title))
+        console.print(funding.inputs_table(section))
+    elif isinstance(section, FundingVerdict):
+        console.print(Text(title, style="bold underline"))
+        console.print(funding.spending_table(section))
+        console.print(funding.yearly_table(section))
+        console.print(funding.verdict_panel(section))
+    else:
+        console.print(Text(f"{title}: {section}"))
+
+
 def print_case(result: CaseResult, console: Console) -> None:
     console.print(Panel(Text(result.summary), title=result.title, title_align="left"))
     if result.grids:
@@ -95,8 +127,12 @@ def print_case(result: CaseResult, console: Console) -> None:
         console.print(grid_table(grid))
     for title, fleet in result.fleets:
         console.print(fleet_table(fleet, title=title))
+    for title, section in result.sections:
+        _print_section(title, section, console)
     if result.checks:
         console.print(checks_table(result))
+    if result.claims:
+        console.print(claims_table(result))
     for note in result.notes:
         console.print(Text("Note: " + note, style="dim"))
     console.print(Text("Sources: " + "; ".join(s.cite() for s in result.sources), style="dim"))
@@ -114,4 +150,7 @@ def checks_csv(result: CaseResult) -> str:
         w.writerow([c.label, f"{c.published:.10g}", f"{c.model:.10g}", c.unit,
                     f"{c.ratio:.6f}", "" if c.tolerance is None else c.tolerance,
                     "" if c.ok is None else c.ok, c.derived, c.source.cite()])
+    for cl in result.claims:
+        w.writerow([cl.label, cl.published, cl.model, "", "", "", cl.ok, False,
+                    cl.source.cite()])
     return buf.getvalue()

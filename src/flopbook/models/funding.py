@@ -1,0 +1,578 @@
+"""Payers: the cash a fund or a company could have put into compute, year by year.
+
+    >>> from flopbook.models.funding import Fund
+    >>> fund = Fund(first_year=2017, last_year=2024, aum_start="7B USD", returns="13%",
+    ...             management_fee="1%", performance_fee="20%", reinvest_share="70%")
+    >>> fund.run().total("cash_available")       # USD over the eight years
+
+A **fund** earns a management fee on its assets and a performance fee on gains above its
+high-water mark; a share of that fee income is what it can reinvest. A **company** has revenue,
+an operating cash flow and a capex budget; outside funding rounds are explicit inputs.
+
+Yearly inputs may be one value for every year (``"13%"``, or a range ``"8% to 18%"``, which is
+one draw shared by all years), a list with one value per year, or a mapping ``{2017: 28%, …}``.
+Money may be written in CNY when the payer gives an ``fx_rate``: flopbook never converts
+currencies on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from flopbook.errors import InputError
+from flopbook.inputs import FieldSpec, Input, read_input
+
+if TYPE_CHECKING:
+    import pint
+
+    from flopbook.quantity import Summary
+
+__all__ = [
+    "COMPANY_FIELDS",
+    "FUND_FIELDS",
+    "PAYER_ROWS",
+    "Company",
+    "Fund",
+    "FundingRound",
+    "PayerResult",
+    "Row",
+    "read_fx_rate",
+    "to_usd",
+]
+
+FIRST_POSSIBLE_YEAR, LAST_POSSIBLE_YEAR = 1900, 2100
+
+_MONEY = ("USD", "CNY")
+_MONEY_PER_YEAR = ("USD/year", "CNY/year", "USD", "CNY")
+
+COMMON_FIELDS: dict[str, FieldSpec] = {
+    f.name: f
+    for f in [
+        FieldSpec("fx_rate", "Exchange rate", ("CNY/USD", "USD/CNY"), "7.1 CNY/USD",
+                  "needed wherever a money value is written in CNY; give its source",
+                  low=0, low_inclusive=False),
+    ]
+}
+
+FUND_FIELDS: dict[str, FieldSpec] = {
+    f.name: f
+    for f in [
+        FieldSpec("aum_start", "AUM at the start", _MONEY, "7B USD",
+                  "assets under management at the start of the first year", low=0),
+        FieldSpec("aum", "AUM by year", _MONEY, "7B USD",
+                  "assets at the start of each year, instead of aum_start and flows", low=0),
+        FieldSpec("flows", "Net flows", _MONEY, "-500M USD",
+                  "money in (+) or out (-) at the start of each year, the first year's "
+                  "included"),
+        FieldSpec("returns", "Gross return", ("",), "13%",
+                  "the year's investment return before fees", low=-1, high=10),
+        FieldSpec("management_fee", "Management fee", ("",), "1%",
+                  "yearly fee as a share of assets at the start of the year", low=0, high=1),
+        FieldSpec("performance_fee", "Performance fee", ("",), "20%",
+                  "share of gains above the high-water mark, after the management fee",
+                  low=0, high=1),
+        FieldSpec("operating_costs", "Operating costs", ("", *_MONEY_PER_YEAR),
+                  "30%", "the fund's own running costs: a share of fee income, or an amount "
+                  "per year", low=0, high=1),
+        FieldSpec("reinvest_share", "Share of fee income reinvestable", ("",), "70%",
+                  "the share of fee income that may go to R&D and capex", low=0, high=1),
+    ]
+}
+
+COMPANY_FIELDS: dict[str, FieldSpec] = {
+    f.name: f
+    for f in [
+        FieldSpec("revenue", "Revenue", _MONEY_PER_YEAR, "13.2B USD/year",
+                  "revenue of each year", low=0),
+        FieldSpec("operating_margin", "Operating margin", ("",), "25%",
+                  "operating cash flow as a share of revenue", low=-10, high=1),
+        FieldSpec("operating_cash_flow", "Operating cash flow", _MONEY_PER_YEAR,
+                  "3B USD/year", "cash from operations in each year (instead of a margin)"),
+        FieldSpec("capex_share", "Capex budget (share of revenue)", ("",), "15%",
+                  "the share of revenue the company budgets for capex", low=0, high=1),
+        FieldSpec("amount", "Funding round", _MONEY, "500M USD",
+                  "money raised from outside in that year", low=0),
+    ]
+}
+
+
+# ---- reading inputs --------------------------------------------------------------------
+
+
+def _fail(message: str, field: str, hint: str | None = None) -> InputError:
+    return InputError(message, field=field, hint=hint)
+
+
+def check_years(first_year: Any, last_year: Any) -> list[int]:
+    """The payer's years, first to last; out-of-order or odd years are an InputError."""
+    for name, y in (("first_year", first_year), ("last_year", last_year)):
+        if isinstance(y, bool) or not isinstance(y, int | np.integer):
+            raise _fail(f"expected a year such as 2017, got {y!r}", name)
+        if not FIRST_POSSIBLE_YEAR <= int(y) <= LAST_POSSIBLE_YEAR:
+            raise _fail(f"{y} is not a plausible year", name,
+                        f"write a year between {FIRST_POSSIBLE_YEAR} and {LAST_POSSIBLE_YEAR}")
+    if last_year < first_year:
+        raise _fail(f"years out of order: last_year {last_year} is before first_year "
+                    f"{first_year}", "last_year", "write the earlier year as first_year")
+    return list(range(int(first_year), int(last_year) + 1))
+
+
+def _is_input_mapping(raw: Any) -> bool:
+    return isinstance(raw, Mapping) and not any(isinstance(k, int) for k in raw)
+
+
+def by_year(spec: FieldSpec, raw: Any, years: Sequence[int]) -> list[Input]:
+    """One :class:`Input` per year from a single value, a list, or a mapping by year."""
+    name = spec.name
+    if isinstance(raw, Mapping) and not _is_input_mapping(raw):
+        keys = list(raw)
+        bad = [k for k in keys if isinstance(k, bool) or not isinstance(k, int)]
+        if bad:
+            raise _fail(f"expected years as keys, got {bad[0]!r}", name,
+                        "write e.g. {2017: 28%, 2018: 30%}")
+        for a, b in zip(keys, keys[1:], strict=False):
+            if b <= a:
+                raise _fail(f"years out of order: {b} comes after {a}", f"{name}.{b}",
+                            "list the years from the earliest")
+        outside = [k for k in keys if k not in years]
+        if outside:
+            raise _fail(f"{outside[0]} is outside the payer's years {years[0]}–{years[-1]}",
+                        f"{name}.{outside[0]}", "change first_year/last_year or drop it")
+        missing = [y for y in years if y not in raw]
+        if missing:
+            raise _fail(f"no value for {missing[0]}", name,
+                        f"give every year from {years[0]} to {years[-1]}, or one value")
+        return [_read(spec, raw[y], f"{name}.{y}") for y in years]
+    if isinstance(raw, list | tuple):
+        if len(raw) != len(years):
+            raise _fail(f"has {len(raw)} values for {len(years)} years "
+                        f"({years[0]}–{years[-1]})", name,
+                        "give one value per year, or one value for all years")
+        return [_read(spec, v, f"{name}[{i}]") for i, v in enumerate(raw)]
+    one = _read(spec, raw, name)
+    return [one] * len(years)
+
+
+def _read(spec: FieldSpec, raw: Any, where: str) -> Input:
+    try:
+        return read_input(spec, raw, key=where)
+    except InputError as exc:
+        raise InputError(exc.message, field=where, hint=exc.hint) from None
+
+
+def read_fx_rate(raw: Any, where: str = "fx_rate") -> Input:
+    """An exchange rate such as ``"6.45 CNY/USD"`` (or ``{value, source, note}``)."""
+    return _read(COMMON_FIELDS["fx_rate"], raw, where)
+
+
+def to_usd(value: pint.Quantity, fx: Input | None, field: str) -> np.ndarray:
+    """Magnitudes in USD (per year where the value is per year): CNY needs an ``fx_rate``."""
+    from flopbook.quantity import registry
+
+    ureg = registry()
+    per_year = value.check("[currency] / [time]") or value.check("[currency_cny] / [time]")
+    amount = value * ureg.year if per_year else value
+    if amount.check("[currency_cny]"):
+        if fx is None:
+            raise _fail("is in CNY but no fx_rate is given", field,
+                        'add e.g. fx_rate: {value: "7.1 CNY/USD", source: "…"}')
+        rate = fx.value
+        amount = amount / rate if rate.check("[currency_cny] / [currency]") else amount * rate
+    return np.asarray(amount.to("USD").magnitude, dtype=float)
+
+
+def _usd(inp: Input, fx: Input | None, field: str, *, nonnegative: bool = False) -> np.ndarray:
+    m = to_usd(inp.value, fx, field)
+    if nonnegative and np.any(m < 0):
+        raise _fail(f"must not be negative, got {inp.raw!r}", field)
+    return m
+
+
+def _share(inp: Input) -> np.ndarray:
+    return np.asarray(inp.value.to("").magnitude, dtype=float)
+
+
+# ---- results ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a payer's yearly table."""
+
+    key: str
+    label: str
+    unit: str  # "USD/year" for amounts in a year, "USD" for a stock, "" for a share
+    kind: Literal["flow", "stock", "share"]  # flows add over years; the others never do
+    doc: str
+
+
+PAYER_ROWS: dict[str, Row] = {
+    r.key: r
+    for r in [
+        Row("aum", "AUM (start of year)", "USD", "stock",
+            "given by year, or last year's closing assets plus this year's flows"),
+        Row("gross_return", "Gross return", "", "share", "the year's return before fees"),
+        Row("net_return", "Net return", "", "share",
+            "gross return less management and performance fees"),
+        Row("management_fees", "Management fees", "USD/year", "flow",
+            "management fee x AUM at the start of the year"),
+        Row("performance_fees", "Performance fees", "USD/year", "flow",
+            "performance fee x gains above the high-water mark (after the management fee)"),
+        Row("revenue", "Revenue", "USD/year", "flow",
+            "a fund's fee income (management + performance fees); a company's revenue"),
+        Row("operating_costs", "Operating costs", "USD/year", "flow",
+            "the fund's own running costs"),
+        Row("operating_cash_flow", "Operating cash flow", "USD/year", "flow",
+            "operating margin x revenue, or as given"),
+        Row("capex_budget", "Capex budget", "USD/year", "flow", "capex share x revenue"),
+        Row("funding_rounds", "Funding rounds", "USD/year", "flow",
+            "money raised from outside, as given"),
+        Row("cash_available", "Cash available", "USD/year", "flow",
+            "fund: min(reinvest share x fee income, fee income - operating costs); company: "
+            "the capex budget (at most the operating cash flow) plus funding rounds"),
+    ]
+}
+
+
+@dataclass
+class PayerResult:
+    """A payer's yearly figures: each row is one quantity (samples) per year."""
+
+    name: str
+    kind: Literal["fund", "company"]
+    years: list[int]
+    rows: dict[str, list[pint.Quantity]]
+    inputs: list[tuple[str, Input]] = field(default_factory=list)
+    fx_rate: Input | None = None
+
+    def row(self, key: str) -> list[pint.Quantity]:
+        if key not in self.rows:
+            raise InputError(f"the {self.kind} has no row {key!r}",
+                             hint="rows: " + ", ".join(self.rows))
+        return self.rows[key]
+
+    def at(self, key: str, year: int) -> pint.Quantity:
+        if year not in self.years:
+            raise InputError(f"{year} is outside the payer's years "
+                             f"{self.years[0]}–{self.years[-1]}")
+        return self.row(key)[self.years.index(year)]
+
+    def usd(self, key: str) -> np.ndarray:
+        """A flow row as an array (years x samples) of USD in each year."""
+        values = [np.asarray(v.to("USD/year").magnitude, dtype=float) for v in self.row(key)]
+        return np.array(np.broadcast_arrays(*values))
+
+    def cumulative(self, key: str) -> list[pint.Quantity]:
+        """Running total of a flow row, in USD, to the end of each year."""
+        from flopbook.quantity import Quantity
+
+        if PAYER_ROWS[key].kind != "flow":
+            raise InputError(f"{PAYER_ROWS[key].label} does not add up over years",
+                             hint="only amounts per year have a cumulative total")
+        running = np.cumsum(self.usd(key), axis=0)
+        return [Quantity(r, "USD") for r in running]
+
+    def total(self, key: str) -> pint.Quantity:
+        return self.cumulative(key)[-1]
+
+    def summary(self, key: str, year: int | None = None) -> Summary:
+        """Mean and percentiles of a row in one year, or of its total over all years."""
+        from flopbook.quantity import summarize
+
+        row = PAYER_ROWS[key]
+        if year is None:
+            return summarize(self.total(key), "USD")
+        return summarize(self.at(key, year), row.unit or None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: each row by year (value + unit, percentiles if sampled)."""
+        from flopbook.quantity import summarize
+
+        rows = []
+        for key in self.rows:
+            r = PAYER_ROWS[key]
+            rows.append({
+                "row": key, "label": r.label, "unit": r.unit, "kind": r.kind,
+                "by_year": {str(y): self.summary(key, y).as_dict() for y in self.years},
+                "total": self.summary(key).as_dict() if r.kind == "flow" else None,
+            })
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "years": self.years,
+                               "rows": rows}
+        if self.kind == "fund":
+            out["annualised_net_return"] = summarize(self.annualised_net_return()).as_dict()
+        out["inputs"] = [{"name": n, **summarize(i.value).as_dict(), "raw": _plain(i.raw),
+                          "source": i.source, "note": i.note} for n, i in self.inputs]
+        return out
+
+    def annualised_net_return(self) -> pint.Quantity:
+        """The investors' compound yearly return over all the years (funds only)."""
+        from flopbook.quantity import Quantity
+
+        growth = np.prod([1 + np.asarray(r.to("").magnitude) for r in self.row("net_return")],
+                         axis=0)
+        return Quantity(np.maximum(growth, 0) ** (1 / len(self.years)) - 1, "")
+
+
+# ---- the fund --------------------------------------------------------------------------
+
+
+class Fund:
+    """An investment fund whose fee income pays for compute.
+
+    Fees, each year: the management fee on assets at the start of the year; the performance
+    fee on the gain per unit above the high-water mark (the highest net value per unit so far),
+    after the management fee — so a year that only recovers earlier losses earns none.
+    Cash available is ``min(reinvest_share x fee income, fee income - operating costs)``, never
+    below zero: the reinvestable share, and never money the fund needs to run itself.
+    """
+
+    kind = "fund"
+
+    def __init__(
+        self,
+        *,
+        first_year: int,
+        last_year: int,
+        returns: Any,
+        management_fee: Any,
+        performance_fee: Any = 0,
+        aum_start: Any = None,
+        aum: Any = None,
+        flows: Any = None,
+        operating_costs: Any = 0,
+        reinvest_share: Any = 1,
+        fx_rate: Any = None,
+        name: str = "",
+    ) -> None:
+        self.name = name
+        self.years = check_years(first_year, last_year)
+        f = FUND_FIELDS
+        self.fx_rate = None if fx_rate is None else read_fx_rate(fx_rate)
+        if aum is not None and aum_start is not None:
+            raise _fail("give aum_start (with flows) or aum by year, not both", "aum",
+                        "drop one of them")
+        if aum is None and aum_start is None:
+            raise _fail("missing the fund's assets", "aum_start",
+                        'write e.g. aum_start: "7B USD", or aum: {2017: 1B USD, …}')
+        if aum is not None and flows is not None:
+            raise _fail("flows go with aum_start; aum by year already includes them",
+                        "flows", "drop flows, or give aum_start instead of aum")
+        self.inputs: dict[str, list[Input]] = {}
+        if aum is not None:
+            self.inputs["aum"] = by_year(f["aum"], aum, self.years)
+        else:
+            self.inputs["aum_start"] = [_read(f["aum_start"], aum_start, "aum_start")]
+            self.inputs["flows"] = by_year(f["flows"], "0 USD" if flows is None else flows,
+                                           self.years)
+        for key, raw in (("returns", returns), ("management_fee", management_fee),
+                         ("performance_fee", performance_fee),
+                         ("operating_costs", operating_costs),
+                         ("reinvest_share", reinvest_share)):
+            self.inputs[key] = by_year(f[key], raw, self.years)
+        # convert once, so that a CNY value without an fx_rate fails here, not in run()
+        self._aum = self._money_list("aum", nonnegative=True) if aum is not None else None
+        self._start = (None if aum is not None else
+                       self._money_list("aum_start", nonnegative=True)[0])
+        self._flows = None if aum is not None else self._money_list("flows")
+
+    def _money_list(self, key: str, *, nonnegative: bool = False) -> list[np.ndarray]:
+        inputs = self.inputs[key]
+        where = [key] if len(inputs) == 1 and key == "aum_start" else [
+            f"{key}.{y}" for y in self.years]
+        return [_usd(i, self.fx_rate, w, nonnegative=nonnegative)
+                for i, w in zip(inputs, where, strict=True)]
+
+    def run(self) -> PayerResult:
+        from flopbook.quantity import Quantity
+
+        rows: dict[str, list[Any]] = {k: [] for k in (
+            "aum", "gross_return", "net_return", "management_fees", "performance_fees",
+            "revenue", "operating_costs", "cash_available")}
+        nav = np.ones(1)
+        hwm = np.ones(1)
+        closing = self._start
+        for t, _year in enumerate(self.years):
+            if self._aum is not None:
+                opening = self._aum[t]
+            else:
+                assert closing is not None and self._flows is not None
+                # redemptions cannot take out more than the fund holds
+                opening = np.maximum(closing + self._flows[t], 0.0)
+            r = _share(self.inputs["returns"][t])
+            mf = _share(self.inputs["management_fee"][t])
+            pf = _share(self.inputs["performance_fee"][t])
+            growth = 1 + r - mf  # per unit of value, before the performance fee
+            with np.errstate(divide="ignore", invalid="ignore"):
+                drawdown = np.where(nav > 0, hwm / np.where(nav > 0, nav, 1), np.inf)
+            perf_share = pf * np.maximum(growth - drawdown, 0.0)
+            net_growth = np.maximum(growth - perf_share, 0.0)
+            nav = nav * net_growth
+            hwm = np.maximum(hwm, nav)
+            closing = opening * net_growth
+
+            management = mf * opening
+            performance = perf_share * opening
+            income = management + performance
+            costs_in = self.inputs["operating_costs"][t]
+            costs = (_share(costs_in) * income if costs_in.is_share()
+                     else _usd(costs_in, self.fx_rate, f"operating_costs.{self.years[t]}",
+                               nonnegative=True))
+            reinvest = _share(self.inputs["reinvest_share"][t])
+            cash = np.maximum(np.minimum(reinvest * income, income - costs), 0.0)
+
+            rows["aum"].append(Quantity(opening, "USD"))
+            rows["gross_return"].append(Quantity(r, ""))
+            rows["net_return"].append(Quantity(net_growth - 1, ""))
+            for key, v in (("management_fees", management), ("performance_fees", performance),
+                           ("revenue", income), ("operating_costs", costs),
+                           ("cash_available", cash)):
+                rows[key].append(Quantity(v, "USD/year"))
+        return PayerResult(self.name, "fund", list(self.years), rows,
+                           inputs=self._input_rows(), fx_rate=self.fx_rate)
+
+    def _input_rows(self) -> list[tuple[str, Input]]:
+        out: list[tuple[str, Input]] = []
+        if self.fx_rate is not None:
+            out.append(("fx_rate", self.fx_rate))
+        for key, values in self.inputs.items():
+            out.extend(_distinct(key, values, self.years))
+        return out
+
+
+def _plain(raw: Any) -> Any:
+    return raw if isinstance(raw, str | int | float) or raw is None else str(raw)
+
+
+def _distinct(key: str, values: list[Input], years: list[int]) -> list[tuple[str, Input]]:
+    """One row for an input given once; one per year for an input given year by year."""
+    if len(values) == 1 or all(v is values[0] for v in values):
+        return [(key, values[0])]
+    return [(f"{key}.{y}", v) for y, v in zip(years, values, strict=True)]
+
+
+# ---- the company -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FundingRound:
+    """Outside money raised in one year (equity, debt, a parent's transfer)."""
+
+    year: int
+    amount: Input
+    label: str = ""
+
+
+class Company:
+    """A company that pays for compute from its operations, plus any funding rounds.
+
+    Its own cash each year is the capex budget (``capex_share x revenue``), but never more
+    than its operating cash flow when that is known; with no capex share, the whole operating
+    cash flow. Funding rounds are added in the year they were raised.
+    """
+
+    kind = "company"
+
+    def __init__(
+        self,
+        *,
+        first_year: int,
+        last_year: int,
+        revenue: Any,
+        operating_margin: Any = None,
+        operating_cash_flow: Any = None,
+        capex_share: Any = None,
+        funding_rounds: Sequence[Mapping[str, Any] | FundingRound] = (),
+        fx_rate: Any = None,
+        name: str = "",
+    ) -> None:
+        self.name = name
+        self.years = check_years(first_year, last_year)
+        f = COMPANY_FIELDS
+        self.fx_rate = None if fx_rate is None else read_fx_rate(fx_rate)
+        if operating_margin is not None and operating_cash_flow is not None:
+            raise _fail("give operating_margin or operating_cash_flow, not both",
+                        "operating_cash_flow")
+        if operating_margin is None and operating_cash_flow is None and capex_share is None:
+            raise _fail("needs operating_margin, operating_cash_flow or capex_share",
+                        "capex_share", 'add e.g. capex_share: "15%"')
+        self.inputs: dict[str, list[Input]] = {"revenue": by_year(f["revenue"], revenue,
+                                                                  self.years)}
+        for key, raw in (("operating_margin", operating_margin),
+                         ("operating_cash_flow", operating_cash_flow),
+                         ("capex_share", capex_share)):
+            if raw is not None:
+                self.inputs[key] = by_year(f[key], raw, self.years)
+        self.rounds: list[FundingRound] = []
+        for i, r in enumerate(funding_rounds):
+            self.rounds.append(r if isinstance(r, FundingRound) else self._round(i, r))
+        self._revenue = [_usd(v, self.fx_rate, f"revenue.{y}", nonnegative=True)
+                         for v, y in zip(self.inputs["revenue"], self.years, strict=True)]
+        self._ocf = None
+        if "operating_cash_flow" in self.inputs:
+            self._ocf = [_usd(v, self.fx_rate, f"operating_cash_flow.{y}") for v, y in
+                         zip(self.inputs["operating_cash_flow"], self.years, strict=True)]
+        self._rounds = [(r.year, _usd(r.amount, self.fx_rate, f"funding_rounds[{i}].amount",
+                                      nonnegative=True)) for i, r in enumerate(self.rounds)]
+
+    def _round(self, i: int, raw: Mapping[str, Any]) -> FundingRound:
+        where = f"funding_rounds[{i}]"
+        if not isinstance(raw, Mapping) or "year" not in raw or "amount" not in raw:
+            raise _fail("a funding round needs year and amount", where,
+                        'write e.g. {year: 2024, amount: "500M USD", source: "…"}')
+        year = raw["year"]
+        if isinstance(year, bool) or not isinstance(year, int) or year not in self.years:
+            raise _fail(f"year {year!r} is outside the payer's years "
+                        f"{self.years[0]}–{self.years[-1]}", f"{where}.year")
+        amount: Any = raw["amount"]
+        if "source" in raw or "note" in raw:
+            amount = {"value": amount, **{k: raw[k] for k in ("source", "note") if k in raw}}
+        return FundingRound(year, _read(COMPANY_FIELDS["amount"], amount, f"{where}.amount"),
+                            str(raw.get("label") or ""))
+
+    def run(self) -> PayerResult:
+        from flopbook.quantity import Quantity
+
+        rows: dict[str, list[Any]] = {k: [] for k in (
+            "revenue", "operating_cash_flow", "capex_budget", "funding_rounds",
+            "cash_available")}
+        for t, year in enumerate(self.years):
+            revenue = self._revenue[t]
+            ocf = None
+            if self._ocf is not None:
+                ocf = self._ocf[t]
+            elif "operating_margin" in self.inputs:
+                ocf = _share(self.inputs["operating_margin"][t]) * revenue
+            budget = None
+            if "capex_share" in self.inputs:
+                budget = _share(self.inputs["capex_share"][t]) * revenue
+            if budget is None:
+                assert ocf is not None
+                own = np.maximum(ocf, 0.0)
+            elif ocf is None:
+                own = budget
+            else:
+                own = np.minimum(budget, np.maximum(ocf, 0.0))
+            raised = sum((a for y, a in self._rounds if y == year), start=np.zeros(1))
+            rows["revenue"].append(Quantity(revenue, "USD/year"))
+            rows["operating_cash_flow"].append(None if ocf is None else
+                                               Quantity(ocf, "USD/year"))
+            rows["capex_budget"].append(None if budget is None else
+                                        Quantity(budget, "USD/year"))
+            rows["funding_rounds"].append(Quantity(raised, "USD/year"))
+            rows["cash_available"].append(Quantity(own + raised, "USD/year"))
+        rows = {k: v for k, v in rows.items() if all(x is not None for x in v)}
+        return PayerResult(self.name, "company", list(self.years), rows,
+                           inputs=self._input_rows(), fx_rate=self.fx_rate)
+
+    def _input_rows(self) -> list[tuple[str, Input]]:
+        out: list[tuple[str, Input]] = []
+        if self.fx_rate is not None:
+            out.append(("fx_rate", self.fx_rate))
+        for key, values in self.inputs.items():
+            out.extend(_distinct(key, values, self.years))
+        out.extend((f"funding_rounds.{r.year}", r.amount) for r in self.rounds)
+        return out

@@ -1,0 +1,345 @@
+"""Could the payer have paid? Spending on a fleet against the payer's cash, year by year.
+
+    >>> from flopbook.models.funding_verdict import Spending, judge
+    >>> verdict = judge(fund.run(), [Spending.from_capex("1.6B USD", 2023)])
+    >>> verdict.words, verdict.band_probabilities
+
+Spending is capex in the year of purchase plus the fleet's running costs (opex) in every year
+after, to the payer's last year. The **coverage** is the payer's cumulative cash available
+divided by the cumulative spending, at the worst year (the lowest ratio over the years with any
+spending): timing counts, a fleet bought before the money came in is not covered by it. The
+bands that turn coverage into words are data (``funding_thresholds.yaml``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from flopbook.errors import InputError
+from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.models.funding import PayerResult, to_usd
+
+if TYPE_CHECKING:
+    import pint
+
+    from flopbook.models.comparables import Placement
+    from flopbook.models.fleet import FleetResult
+
+__all__ = ["Band", "FundingVerdict", "Spending", "Thresholds", "judge", "judge_funding",
+           "thresholds"]
+
+CAPEX = FieldSpec("capex", "Capex", ("USD", "CNY"), "1.6B USD",
+                  "money spent on the fleet in the year it was bought", bare_unit="USD", low=0)
+
+
+# ---- thresholds ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    key: str
+    words: str
+    min_coverage: float
+    why: str
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Verdict bands, highest first; a coverage falls in the first band whose minimum it
+    reaches."""
+
+    bands: tuple[Band, ...]
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        mins = [b.min_coverage for b in self.bands]
+        if not self.bands or mins != sorted(mins, reverse=True) or mins[-1] != 0:
+            raise InputError("verdict bands must run from the highest min_coverage down to 0",
+                             field="bands")
+
+    def band_index(self, coverage: np.ndarray) -> np.ndarray:
+        idx = np.full(coverage.shape, len(self.bands) - 1)
+        for i in reversed(range(len(self.bands))):
+            idx = np.where(coverage >= self.bands[i].min_coverage, i, idx)
+        return idx
+
+    def describe(self) -> list[str]:
+        out = []
+        for i, b in enumerate(self.bands):
+            upper = f" and below {self.bands[i - 1].min_coverage:g}" if i else ""
+            out.append(f"{b.words}: coverage {b.min_coverage:g} or more{upper} — {b.why}")
+        return out
+
+
+@cache
+def thresholds() -> Thresholds:
+    """The default verdict bands (``funding_thresholds.yaml``)."""
+    import yaml
+
+    text = (resources.files("flopbook.models") / "funding_thresholds.yaml").read_text(
+        encoding="utf-8")
+    data = yaml.safe_load(text)
+    return Thresholds(tuple(Band(b["key"], b["words"], float(b["min_coverage"]),
+                                 " ".join(b["why"].split())) for b in data["bands"]),
+                      data.get("source", ""))
+
+
+# ---- spending --------------------------------------------------------------------------
+
+
+@dataclass
+class Spending:
+    """One purchase: capex in ``year``, running costs in each year after (from ``year`` on)."""
+
+    label: str
+    year: int
+    capex: pint.Quantity  # USD
+    opex: pint.Quantity | None = None  # USD/year
+    tco: pint.Quantity | None = None  # USD/year, for comparison with the cash per year
+    source: str | None = None
+
+    @classmethod
+    def from_capex(cls, amount: Any, year: int, *, fx_rate: Input | None = None,
+                   label: str = "capex", source: str | None = None) -> Spending:
+        """Capex alone: ``"1.6B USD"``, ``"¥1B"`` (with an ``fx_rate``), or a bare number of
+        dollars."""
+        from flopbook.quantity import Quantity
+
+        inp = read_input(CAPEX, amount, key=f"capex.{label}.{year}")
+        usd = to_usd(inp.value, fx_rate, "capex")
+        if np.any(usd < 0):
+            raise InputError(f"must not be negative, got {amount!r}", field="capex")
+        return cls(label, int(year), Quantity(usd, "USD"), source=source or inp.source)
+
+    @classmethod
+    def from_fleet(cls, result: FleetResult, year: int, *, label: str | None = None,
+                   source: str | None = None) -> Spending:
+        """A fleet's total capex, opex and TCO per year (from the fleet model)."""
+        return cls(label or result.name or "fleet", int(year), result.get("capex"),
+                   result.get("opex"), result.get("tco_per_year"), source)
+
+
+# ---- the verdict -----------------------------------------------------------------------
+
+
+@dataclass
+class FundingVerdict:
+    """Cash against spending, year by year and cumulatively, and what it means."""
+
+    payer: PayerResult
+    spending: list[Spending]
+    years: list[int]
+    cash: np.ndarray  # years x samples, USD in each year
+    spend: np.ndarray
+    coverage: np.ndarray  # samples
+    outside_money: np.ndarray  # samples, USD
+    runs_out: np.ndarray  # samples: the first year cumulative spending exceeds cash, or nan
+    bands: Thresholds
+    band_probabilities: dict[str, float]
+    band: Band
+    tco_ratio: np.ndarray | None = None  # mean yearly cash from first purchase / yearly TCO
+    capex_to_revenue: np.ndarray | None = None  # the highest year's capex / revenue
+    capex_to_aum: np.ndarray | None = None
+    placements: list[Placement] = field(default_factory=list)
+
+    @property
+    def words(self) -> str:
+        return self.band.words
+
+    @property
+    def cumulative_cash(self) -> np.ndarray:
+        return np.cumsum(self.cash, axis=0)
+
+    @property
+    def cumulative_spend(self) -> np.ndarray:
+        return np.cumsum(self.spend, axis=0)
+
+    @property
+    def balance(self) -> np.ndarray:
+        return self.cumulative_cash - self.cumulative_spend
+
+    @property
+    def probability_runs_out(self) -> float:
+        return float(np.mean(~np.isnan(self.runs_out)))
+
+    def runs_out_year(self) -> int | None:
+        """The most likely year the cash runs out, among the samples in which it does."""
+        years = self.runs_out[~np.isnan(self.runs_out)]
+        if years.size == 0:
+            return None
+        values, counts = np.unique(years, return_counts=True)
+        return int(values[np.argmax(counts)])
+
+    def binding_year(self) -> int | None:
+        """The year whose cumulative coverage is lowest (on average over samples)."""
+        ratios = self._ratios()
+        if ratios is None:
+            return None
+        # years before any spending have no ratio (infinite coverage): they cannot bind
+        finite = np.isfinite(ratios)
+        counts = finite.sum(axis=1)
+        if not counts.any():
+            return None
+        mean = np.where(counts > 0, np.where(finite, ratios, 0).sum(axis=1)
+                        / np.maximum(counts, 1), np.inf)
+        return self.years[int(np.argmin(mean))]
+
+    def _ratios(self) -> np.ndarray | None:
+        cum_s = self.cumulative_spend
+        if not np.any(cum_s > 0):
+            return None
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.where(cum_s > 0, self.cumulative_cash / np.where(cum_s > 0, cum_s, 1),
+                            np.inf)
+
+    def summaries(self) -> dict[str, Any]:
+        from flopbook.quantity import Quantity, summarize
+
+        out: dict[str, Any] = {
+            "coverage": summarize(Quantity(_finite(self.coverage), "")),
+            "outside_money": summarize(Quantity(self.outside_money, "USD")),
+            "total_capex": summarize(Quantity(_total_capex(self.spending), "USD")),
+            "total_spend": summarize(Quantity(self.spend.sum(axis=0), "USD")),
+            "total_cash": summarize(Quantity(self.cash.sum(axis=0), "USD")),
+        }
+        if self.tco_ratio is not None:
+            out["tco_ratio"] = summarize(Quantity(_finite(self.tco_ratio), ""))
+        if self.capex_to_revenue is not None:
+            out["capex_to_revenue"] = summarize(Quantity(_finite(self.capex_to_revenue), ""))
+        if self.capex_to_aum is not None:
+            out["capex_to_aum"] = summarize(Quantity(_finite(self.capex_to_aum), ""))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        from flopbook.quantity import Quantity, summarize
+
+        def yearly(a: np.ndarray) -> list[dict[str, Any]]:
+            return [{"year": y, **summarize(Quantity(row, "USD")).as_dict()}
+                    for y, row in zip(self.years, a, strict=True)]
+
+        return {
+            "verdict": self.words,
+            "band": self.band.key,
+            "band_probabilities": self.band_probabilities,
+            "thresholds": [{"key": b.key, "words": b.words, "min_coverage": b.min_coverage,
+                            "why": b.why} for b in self.bands.bands],
+            "thresholds_source": self.bands.source,
+            "binding_year": self.binding_year(),
+            "probability_cash_runs_out": self.probability_runs_out,
+            "cash_runs_out_year": self.runs_out_year(),
+            **{k: v.as_dict() for k, v in self.summaries().items()},
+            "spending": [_spending_dict(s) for s in self.spending],
+            "cash_available": yearly(self.cash),
+            "spend": yearly(self.spend),
+            "cumulative_cash": yearly(self.cumulative_cash),
+            "cumulative_spend": yearly(self.cumulative_spend),
+            "balance": yearly(self.balance),
+            "comparables": [p.as_dict() for p in self.placements],
+        }
+
+
+def _finite(a: np.ndarray) -> np.ndarray:
+    # a payer with no spending to cover has infinite coverage; show it as a large number
+    return np.where(np.isfinite(a), a, np.finfo(float).max)
+
+
+def _total_capex(spending: list[Spending]) -> np.ndarray:
+    total = np.zeros(1)
+    for s in spending:
+        total = total + np.asarray(s.capex.to("USD").magnitude, dtype=float)
+    return total
+
+
+def _spending_dict(s: Spending) -> dict[str, Any]:
+    from flopbook.quantity import summarize
+
+    return {"label": s.label, "year": s.year, "capex": summarize(s.capex, "USD").as_dict(),
+            "opex": None if s.opex is None else summarize(s.opex, "USD/year").as_dict(),
+            "tco_per_year": None if s.tco is None else summarize(s.tco, "USD/year").as_dict(),
+            "source": s.source}
+
+
+def _mag(x: pint.Quantity, unit: str) -> np.ndarray:
+    return np.asarray(x.to(unit).magnitude, dtype=float)
+
+
+def judge(payer: PayerResult, spending: list[Spending],
+          bands: Thresholds | None = None) -> FundingVerdict:
+    """Compare ``spending`` with the cash ``payer`` could put in, and give the verdict."""
+    from flopbook.models.comparables import place
+
+    bands = bands or thresholds()
+    years = payer.years
+    for s in spending:
+        if s.year not in years:
+            raise InputError(f"{s.label} is bought in {s.year}, outside the payer's years "
+                             f"{years[0]}–{years[-1]}",
+                             hint="choose a year the payer covers, or extend its years")
+    cash = payer.usd("cash_available")
+    rows: list[np.ndarray] = []
+    capex_rows: list[np.ndarray] = []
+    for y in years:
+        spent = np.zeros(1)
+        capex = np.zeros(1)
+        for s in spending:
+            if s.year == y:
+                capex = capex + _mag(s.capex, "USD")
+            if s.opex is not None and s.year <= y:
+                spent = spent + _mag(s.opex, "USD/year")  # one year of running costs
+        rows.append(spent + capex)
+        capex_rows.append(capex)
+    n = max([cash.shape[1], *(r.size for r in rows)])
+    cash = np.broadcast_to(cash, (len(years), n)).astype(float)
+    spend = np.array([np.broadcast_to(r, (n,)) for r in rows], dtype=float)
+    capex_by_year = np.array([np.broadcast_to(r, (n,)) for r in capex_rows], dtype=float)
+
+    cum_c, cum_s = np.cumsum(cash, axis=0), np.cumsum(spend, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratios = np.where(cum_s > 0, cum_c / np.where(cum_s > 0, cum_s, 1), np.inf)
+    coverage = ratios.min(axis=0)
+    balance = cum_c - cum_s
+    # a shortfall smaller than a millionth of the spending is rounding, not a shortfall
+    short = balance < -1e-6 * np.maximum(cum_s, 1.0)
+    first = np.argmax(short, axis=0)
+    runs_out = np.where(short.any(axis=0), np.asarray(years, dtype=float)[first], np.nan)
+    outside = np.maximum(-balance.min(axis=0), 0.0)
+
+    idx = bands.band_index(coverage)
+    probs = {b.key: float(np.mean(idx == i)) for i, b in enumerate(bands.bands)}
+    # the most probable band; on a tie, the less favourable one
+    best = max(range(len(bands.bands)), key=lambda i: (probs[bands.bands[i].key], i))
+
+    verdict = FundingVerdict(payer, spending, list(years), cash, spend, coverage, outside,
+                             runs_out, bands, probs, bands.bands[best])
+    bought = [y for y in years if any(s.year <= y for s in spending)]
+    tcos = [s.tco for s in spending if s.tco is not None]
+    if tcos and bought:
+        tco = sum((_mag(t, "USD/year") for t in tcos), start=np.zeros(1))
+        mean_cash = cash[years.index(bought[0]):].mean(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            verdict.tco_ratio = np.where(tco > 0, mean_cash / np.where(tco > 0, tco, 1), np.inf)
+    if spending:
+        revenue = np.broadcast_to(payer.usd("revenue"), (len(years), n))
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            r = np.where(revenue > 0, capex_by_year / np.where(revenue > 0, revenue, 1),
+                         np.where(capex_by_year > 0, np.inf, 0.0))
+        verdict.capex_to_revenue = r.max(axis=0)
+        verdict.placements.append(place(float(np.median(verdict.capex_to_revenue)), "revenue"))
+        if "aum" in payer.rows:
+            aum = np.broadcast_to(np.array(np.broadcast_arrays(
+                *[_mag(a, "USD") for a in payer.rows["aum"]])), (len(years), n))
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                a = np.where(aum > 0, capex_by_year / np.where(aum > 0, aum, 1),
+                             np.where(capex_by_year > 0, np.inf, 0.0))
+            verdict.capex_to_aum = a.max(axis=0)
+            verdict.placements.append(place(float(np.median(verdict.capex_to_aum)), "aum"))
+    return verdict
+
+
+# the name under which the package exports it (``flopbook.judge_funding``)
+judge_funding = judge

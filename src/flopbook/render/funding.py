@@ -1,0 +1,226 @@
+"""Rendering of the funding test: the payer's yearly cash, spending against it, the verdict."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from flopbook.render import numbers
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from flopbook.models.funding import PayerResult
+    from flopbook.models.funding_verdict import FundingVerdict
+    from flopbook.quantity import Summary
+
+BAND_STYLE = {"within_means": "bold green", "stretch": "bold yellow",
+              "implausible": "bold red"}
+
+
+def _money(s: Summary | None, *, spread: bool = True) -> str:
+    return numbers.summary(s, "USD", spread=spread)
+
+
+def _share(s: Summary, *, spread: bool = True) -> str:
+    text = f"{s.mean:.1%}"
+    if spread and not s.point:
+        text += f" ({s.p5:.0%}–{s.p95:.0%})"
+    return text
+
+
+_MEANS = ("Yearly cells are means (JSON and CSV give the 5th, 50th and 95th percentiles); "
+          "the Total column shows the 5th–95th percentile range.")
+
+
+def payer_table(result: PayerResult, *, title: str | None = None) -> Table:
+    from flopbook.models.funding import PAYER_ROWS
+
+    table = Table(title=title if title is not None else
+                  f"{result.name or 'Payer'}: cash by year", caption_justify="left",
+                  caption="Amounts in each year. The Total adds amounts over the years; AUM and "
+                  "returns do not add (net return: compound yearly rate). " + _MEANS)
+    table.add_column("", style="bold", no_wrap=True)
+    for y in result.years:
+        table.add_column(str(y), justify="right", no_wrap=True)
+    table.add_column("Total", justify="right", style="bold")
+    for key in result.rows:
+        row = PAYER_ROWS[key]
+        cells = []
+        for y in result.years:
+            s = result.summary(key, y)
+            cells.append(_share(s, spread=False) if row.kind == "share"
+                         else _money(s, spread=False))
+        if row.kind == "flow":
+            total = _money(result.summary(key))
+        elif key == "net_return":
+            from flopbook.quantity import summarize
+
+            total = _share(summarize(result.annualised_net_return())) + " a yr"
+        else:
+            total = "—"
+        table.add_row(row.label, *cells, total,
+                      style="bold" if key == "cash_available" else None)
+    return table
+
+
+def inputs_table(result: PayerResult) -> Table:
+    from flopbook.quantity import summarize
+
+    table = Table(title="Payer inputs and their sources", caption_justify="left")
+    for col in ("input", "value", "source and note"):
+        table.add_column(col, overflow="fold")
+    for name, inp in result.inputs:
+        s = summarize(inp.value)
+        value = str(inp.raw) if inp.raw is not None else f"{s.mean:,.4g} {s.unit}"
+        text = " — ".join(x for x in (inp.source, inp.note) if x) or "(no source given)"
+        table.add_row(name, value, text)
+    return table
+
+
+def spending_table(verdict: FundingVerdict) -> Table:
+    from flopbook.quantity import summarize
+
+    table = Table(title="Spending to pay for", caption_justify="left")
+    for col in ("what", "bought", "capex", "opex per year", "TCO per year", "source"):
+        table.add_column(col, justify="right" if col in ("capex", "opex per year",
+                                                         "TCO per year") else "left",
+                         overflow="fold")
+    for s in verdict.spending:
+        table.add_row(
+            s.label, str(s.year), _money(summarize(s.capex, "USD")),
+            "—" if s.opex is None else numbers.summary(summarize(s.opex, "USD/year"),
+                                                        "USD/year"),
+            "—" if s.tco is None else numbers.summary(summarize(s.tco, "USD/year"),
+                                                       "USD/year"),
+            s.source or "")
+    return table
+
+
+def yearly_table(verdict: FundingVerdict) -> Table:
+    from flopbook.quantity import Quantity, summarize
+
+    table = Table(title="Cash against spending, year by year", caption_justify="left",
+                  caption="Spending = capex in the year bought + running costs from then on. "
+                  "Balance = cumulative cash − cumulative spending; negative means outside "
+                  "money was needed by then. " + _MEANS.split(";")[0] + ".")
+    table.add_column("", style="bold", no_wrap=True)
+    for y in verdict.years:
+        table.add_column(str(y), justify="right", no_wrap=True)
+    rows = [("Cash available", verdict.cash), ("Spending", verdict.spend),
+            ("Cumulative cash", verdict.cumulative_cash),
+            ("Cumulative spending", verdict.cumulative_spend), ("Balance", verdict.balance)]
+    for label, data in rows:
+        cells = []
+        for row in data:
+            s = summarize(Quantity(row, "USD"))
+            text = _money(s, spread=False)
+            style = "red" if label == "Balance" and s.mean < 0 else ""
+            cells.append(Text(text, style=style))
+        table.add_row(label, *cells, style="bold" if label == "Balance" else None)
+    return table
+
+
+def verdict_panel(verdict: FundingVerdict) -> Panel:
+    s = verdict.summaries()
+    lines: list[Text] = []
+    head = Text("Verdict: ")
+    head.append(verdict.words, style=BAND_STYLE.get(verdict.band.key, "bold"))
+    p = verdict.band_probabilities[verdict.band.key]
+    if p < 1:
+        head.append(f"  (probability {p:.0%})")
+    lines.append(head)
+    if len([x for x in verdict.band_probabilities.values() if x > 0]) > 1:
+        lines.append(Text("Probability of each band: " + ", ".join(
+            f"{b.words} {verdict.band_probabilities[b.key]:.0%}"
+            for b in verdict.bands.bands)))
+    cov = s["coverage"]
+    binding = verdict.binding_year()
+    cov_text = _ratio(cov)
+    lines.append(Text(f"Coverage (cumulative cash / cumulative spending, worst year"
+                      f"{f' {binding}' if binding else ''}): {cov_text}"))
+    lines.append(Text(f"Spending {_money(s['total_spend'])} (capex {_money(s['total_capex'])})"
+                      f" against cash available {_money(s['total_cash'])} over "
+                      f"{verdict.years[0]}–{verdict.years[-1]}"))
+    year = verdict.runs_out_year()
+    pr = verdict.probability_runs_out
+    if year is None:
+        lines.append(Text("The cash never runs out."))
+    else:
+        chance = "" if pr == 1 else f" (probability {pr:.0%})"
+        lines.append(Text(f"The cash runs out in {year}{chance}; outside money needed: "
+                          f"{_money(s['outside_money'])}"))
+    if "tco_ratio" in s:
+        lines.append(Text(f"Cash available per year / the fleet's TCO per year: "
+                          f"{_ratio(s['tco_ratio'])} (a comparison, not part of the verdict)"))
+    for placement in verdict.placements:
+        lines.append(Text("Against comparables: " + placement.text, style="dim"))
+    lines.append(Text("Thresholds: " + "; ".join(
+        f"{b.words} ≥ {b.min_coverage:g}" for b in verdict.bands.bands if b.min_coverage > 0)
+        + f"; otherwise {verdict.bands.bands[-1].words}. ({verdict.bands.source})",
+        style="dim"))
+    return Panel(Group(*lines), title="Could the payer have paid?", title_align="left")
+
+
+def _ratio(s: Summary) -> str:
+    def one(x: float) -> str:
+        return "∞" if x > 1e300 else f"{x:,.2f}"
+
+    text = one(s.mean)
+    if not s.point:
+        text += f" ({one(s.p5)}–{one(s.p95)})"
+    return text
+
+
+def print_funding(payer: PayerResult, verdict: FundingVerdict | None, console: Console,
+                  *, inputs: bool = True) -> None:
+    console.print(payer_table(payer))
+    if inputs and payer.inputs:
+        console.print(inputs_table(payer))
+    if verdict is not None:
+        console.print(spending_table(verdict))
+        console.print(yearly_table(verdict))
+        console.print(verdict_panel(verdict))
+
+
+def funding_dict(payer: PayerResult, verdict: FundingVerdict | None) -> dict[str, Any]:
+    return {"payer": payer.to_dict(), "verdict": None if verdict is None else verdict.to_dict()}
+
+
+def funding_csv(payer: PayerResult, verdict: FundingVerdict | None) -> str:
+    """One row per figure and year: section, row, year, unit, mean, p5, p50, p95."""
+    from flopbook.models.funding import PAYER_ROWS
+    from flopbook.quantity import Quantity, summarize
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["section", "row", "year", "unit", "mean", "p5", "p50", "p95"])
+
+    def put(section: str, row: str, year: Any, s: Summary) -> None:
+        w.writerow([section, row, year, s.unit,
+                    *(f"{x:.10g}" for x in (s.mean, s.p5, s.p50, s.p95))])
+
+    for key in payer.rows:
+        for y in payer.years:
+            put("payer", key, y, payer.summary(key, y))
+        if PAYER_ROWS[key].kind == "flow":
+            put("payer", key, "total", payer.summary(key))
+    if verdict is not None:
+        for label, data in (("cash_available", verdict.cash), ("spend", verdict.spend),
+                            ("cumulative_cash", verdict.cumulative_cash),
+                            ("cumulative_spend", verdict.cumulative_spend),
+                            ("balance", verdict.balance)):
+            for y, row in zip(verdict.years, data, strict=True):
+                put("verdict", label, y, summarize(Quantity(row, "USD")))
+        for key, s in verdict.summaries().items():
+            put("verdict", key, "", s)
+        for key, p in verdict.band_probabilities.items():
+            w.writerow(["verdict", f"probability_{key}", "", "", f"{p:.10g}", "", "", ""])
+        w.writerow(["verdict", "verdict", "", "", verdict.words, "", "", ""])
+    return buf.getvalue()

@@ -1,0 +1,162 @@
+"""`flopbook fund` as a user meets it: tables, JSON, CSV, and one-line errors (exit 2).
+
+Most runs are in-process through the real entry point (``main``), which is fast; two go
+through a new process as a user's shell would.
+"""
+
+import csv
+import io
+import json
+import sys
+
+import pytest
+
+from conftest import ROOT, Run
+from flopbook.cli import main
+
+HIGH_FLYER = str(ROOT / "examples" / "high-flyer.yaml")
+COMPANY = str(ROOT / "examples" / "company.yaml")
+FLEET = str(ROOT / "examples" / "fleet.yaml")
+
+FUND = """\
+kind: fund
+name: A fund
+first_year: 2020
+last_year: 2022
+aum_start: 7B USD
+returns: 5%
+management_fee: 1%
+performance_fee: 20%
+reinvest_share: 70%
+"""
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """`flopbook ARGS` in this process: the exit code and what was printed."""
+
+    def _run(*args: str) -> Run:
+        monkeypatch.setattr(sys, "argv", ["flopbook", *args])
+        monkeypatch.setenv("COLUMNS", "200")
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return _run
+
+
+def test_in_a_new_process(cli, write):
+    ok = cli("fund", HIGH_FLYER, "--capex", "70M", "--year", "2023", "--samples", "200")
+    assert ok.code == 0 and "within means" in ok.out, ok.err
+    payer = write(FUND.replace("management_fee: 1%", "management_fee: 120%"), "payer.yaml")
+    failed = cli("fund", str(payer))
+    assert failed.code == 2 and failed.err.count("\n") == 1
+    assert failed.err.startswith(f"flopbook: error: {payer}:7: management_fee: must be at most")
+
+
+def test_payer_alone_shows_its_cash_by_year(run):
+    run = run("fund", HIGH_FLYER, "--samples", "300")
+    assert run.code == 0, run.err
+    assert "Cash available" in run.out and "2024" in run.out and "Verdict" not in run.out
+
+
+def test_capex_verdict_in_a_table(run):
+    run = run("fund", HIGH_FLYER, "--capex", "1.6B", "--year", "2023", "--samples", "300")
+    assert run.code == 0, run.err
+    assert "implausible without outside funding" in run.out
+    assert "The cash runs out in 2023" in run.out
+
+
+def test_capex_in_cny_with_an_exchange_rate(run):
+    run = run("fund", HIGH_FLYER, "--capex", "¥1B", "--year", "2021", "--fx", "6.45 CNY/USD",
+              "--format", "json", "--samples", "300")
+    data = json.loads(run.out)["verdict"]
+    assert data["verdict"] == "within means"
+    assert data["total_capex"]["value"] == pytest.approx(1e9 / 6.45)
+
+
+def test_fleet_file_json(run):
+    run = run("fund", COMPANY, "--fleet", FLEET, "--format", "json", "--samples", "200")
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    verdict = data["verdict"]
+    assert verdict["spending"][0]["tco_per_year"]["unit"] == "USD/year"
+    assert sum(verdict["band_probabilities"].values()) == pytest.approx(1)
+    assert [t["words"] for t in verdict["thresholds"]][0] == "within means"
+    assert data["payer"]["kind"] == "company"
+
+
+def test_csv_has_every_year_and_the_verdict(run):
+    run = run("fund", HIGH_FLYER, "--capex", "70M", "--year", "2023", "--format", "csv",
+              "--samples", "200")
+    rows = list(csv.DictReader(io.StringIO(run.out)))
+    years = {r["year"] for r in rows if r["row"] == "cash_available" and r["section"] == "payer"}
+    assert {str(y) for y in range(2017, 2025)} <= years
+    assert any(r["row"] == "verdict" and r["mean"] == "within means" for r in rows)
+
+
+def test_same_seed_same_output(run):
+    args = ("fund", HIGH_FLYER, "--capex", "1B", "--format", "json", "--samples", "200",
+            "--seed", "4")
+    assert run(*args).out == run(*args).out
+
+
+def test_help_has_an_example(run):
+    run = run("fund", "--help")
+    assert run.code == 0 and "Example: flopbook fund" in run.out
+
+
+def bad(run, *args):
+    result = run(*args)
+    assert result.code == 2, (result.out, result.err)
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("flopbook: error: "), result.err
+    assert "Traceback" not in result.err and not result.out
+    return lines[0]
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("management_fee: 1%", "management_fee: 120%", ":7: management_fee: must be at most 1"),
+    ("performance_fee: 20%", "performance_fee: 2", ":8: performance_fee: must be at most 1"),
+    ("aum_start: 7B USD", "aum_start: -7B USD", ":5: aum_start: must be at least 0"),
+    ("last_year: 2022", "last_year: 2019", ":4: last_year: years out of order"),
+    ("returns: 5%", "returns: {2021: 5%, 2020: 5%, 2022: 5%}",
+     ":6: returns.2020: years out of order: 2020 comes after 2021"),
+    ("returns: 5%", "returns: [5%, 5%]", ":6: returns: has 2 values for 3 years"),
+    ("reinvest_share: 70%", "reinvest_share: 70%\nfees: 1%", ":10: fees: unknown field 'fees'"),
+    ("kind: fund", "kind: fnud", ":1: kind: unknown payer kind 'fnud' — did you mean fund?"),
+    ("returns: 5%\n", "", "returns: missing required field 'returns'"),
+])
+def test_bad_payer_file_is_one_line_naming_file_line_field(run, write, old, new, expected):
+    path = write(FUND.replace(old, new), "payer.yaml")
+    before = path.read_bytes()
+    line = bad(run, "fund", str(path), "--capex", "1B")
+    assert str(path) in line and expected in line
+    assert path.read_bytes() == before  # input never modified
+
+
+def test_invalid_fleet_file_gives_its_own_error(run, write):
+    payer = write(FUND, "payer.yaml")
+    fleet = write("skus:\n  - chip: H800\n    count: 2048\n    server_cost_per_gpu: 35k W\n",
+                  "fleet.yaml")
+    line = bad(run, "fund", str(payer), "--fleet", str(fleet))
+    assert f"{fleet}:4: skus[0].server_cost_per_gpu" in line
+    missing = bad(run, "fund", str(payer), "--fleet", str(fleet) + ".nope")
+    assert "no such file" in missing
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("--capex", "¥1B"), "no exchange rate is given"),
+    (("--capex", "1B", "--year", "2030"), "--year 2030 is outside the payer's years"),
+    (("--capex", "700 W"), "expected"),
+    (("--capex", "-1B"), "capex: must be at least 0"),
+    (("--only", "H800"), "--only needs --fleet"),
+    (("--capex", "1B", "--fx", "6.45 USD"), "--fx: expected"),
+])
+def test_bad_options_are_one_line(run, write, args, expected):
+    payer = write(FUND, "payer.yaml")
+    assert expected in bad(run, "fund", str(payer), *args)
