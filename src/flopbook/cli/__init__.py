@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 # Commands register themselves on `app` when their module is imported.
-from flopbook.cli import case, catalog, fleet  # noqa: E402,F401
+from flopbook.cli import case, catalog, fleet, report  # noqa: E402,F401
 
 
 def main() -> None:
