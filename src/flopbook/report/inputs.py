@@ -69,13 +69,22 @@ def summary_of(value: pint.Quantity, raw: Any) -> tuple[float, float | None, flo
         except Exception:  # noqa: BLE001 - the value was read before; any doubt: use samples
             ends = None
         if ends is not None:
-            lo = float(magnitudes(ends[0].to(value.units))[0])
-            hi = float(magnitudes(ends[1].to(value.units))[0])
+            lo, hi = (_in_unit(end, value.units) for end in ends)
             if lo > 0:
                 return math.sqrt(lo * hi), lo, hi, "90% range, lognormal"
             return (lo + hi) / 2, lo, hi, "90% range, normal"
     p5, p50, p95 = np.percentile(m, [5, 50, 95])
     return float(p50), float(p5), float(p95), "samples (5th to 95th percentile)"
+
+
+def _in_unit(end: pint.Quantity, units: Any) -> float:
+    """One end of a range in the input's unit; a bare number ("1000 to 3000" GPUs) is
+    already in it, as the input reader took it."""
+    from flopbook.quantity import magnitudes
+
+    if end.dimensionless and not (1 * units).dimensionless:
+        return float(magnitudes(end)[0])
+    return float(magnitudes(end.to(units))[0])
 
 
 def at_value(inp: Input, used: float) -> Input:
