@@ -187,7 +187,8 @@ def test_changing_an_input_recalculates(tmp_path, varied):
     assert close(value(tco.sheet, tco.cell), expected)
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=3, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     counts=st.lists(st.integers(0, 50_000), min_size=1, max_size=3),
     cost=st.floats(5e3, 60e3),

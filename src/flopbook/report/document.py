@@ -123,7 +123,8 @@ class Chart:
         import matplotlib
 
         buf = io.StringIO()
-        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "flopbook"}):
+        # the salt is the title, so two charts on one page never share an element id
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": title}):
             figure.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
         text = buf.getvalue()
         start = text.find("<svg")
