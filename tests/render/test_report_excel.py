@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import system_programs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,6 +45,10 @@ skus:
     server_cost_per_gpu: 15k USD/GPU
     operating_cost: 4k USD/GPU/year
 """
+
+# fixtures shared by the tests that drive LibreOffice and Chromium
+recalculate = system_programs.recalculate
+soffice = system_programs.soffice
 
 
 def close(a: float, b: float) -> bool:

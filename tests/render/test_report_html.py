@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+import system_programs
 
 from flopbook.cases import case
 from flopbook.models.fleet import Fleet, Sku
@@ -13,6 +14,10 @@ from flopbook.quantity import sampling
 from flopbook.render.html import render_html, write_html
 from flopbook.report import build_report
 from flopbook.report.document import Chart
+
+# fixtures shared by the tests that drive LibreOffice and Chromium
+chromium = system_programs.chromium
+render_page = system_programs.render_page
 
 
 @pytest.fixture(scope="module")

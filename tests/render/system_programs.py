@@ -1,6 +1,7 @@
-"""System programs the report tests drive: LibreOffice (recalculates workbooks) and Chromium
-(renders HTML). Installed by scripts/install-system-deps.sh. Missing, a test skips on a
-developer's machine and FAILS under CI=true, so that CI cannot pass without running them."""
+"""Fixtures for the system programs the report tests drive: LibreOffice (recalculates
+workbooks) and Chromium (renders HTML), installed by scripts/install-system-deps.sh. When one
+is missing its tests skip on a developer's machine and FAIL under CI=true, so that CI cannot
+pass without running them."""
 
 from __future__ import annotations
 
