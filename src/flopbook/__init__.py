@@ -36,6 +36,8 @@ _EXPORTS = {
     "load_scenario": "flopbook.scenario",
     "case": "flopbook.cases",
     "cases": "flopbook.cases",
+    "build_report": "flopbook.report",
+    "write_reports": "flopbook.report",
 }
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "Sku",
     "UnitMismatchError",
     "UnknownNameError",
+    "build_report",
     "case",
     "cases",
     "catalog",
@@ -58,6 +61,7 @@ __all__ = [
     "registry",
     "sampling",
     "summarize",
+    "write_reports",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,6 +70,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.errors import FlopbookError, InputError, UnitMismatchError, UnknownNameError
     from flopbook.models.fleet import Assumptions, Fleet, FleetResult, Sku
     from flopbook.quantity import Quantity, q, registry, sampling, summarize
+    from flopbook.report import build_report, write_reports
     from flopbook.scenario import load_scenario
 
 

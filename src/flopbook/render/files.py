@@ -8,6 +8,7 @@ leaves half a file, and an existing file is replaced only with ``force``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -47,8 +48,11 @@ def check_target(path: str | Path, kind: str, *, force: bool = False,
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".flopbook-probe-"):
             pass
     except OSError as exc:
-        raise InputError(f"cannot write in {str(folder)!r}: {exc.strerror or exc}",
-                         file=where, hint="write somewhere you have permission to") from None
+        reason = ("read-only or no permission"
+                  if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT)
+                  else exc.strerror or str(exc))
+        raise InputError(f"cannot write in {str(folder)!r} ({reason})", file=where,
+                         hint="write somewhere you have permission to") from None
     return p
 
 

@@ -36,7 +36,7 @@ p.summary { font-size:16px; max-width:900px; }
 table { border-collapse:collapse; margin:8px 0 6px; font-variant-numeric:tabular-nums; }
 caption { caption-side:bottom; text-align:left; padding-top:6px; max-width:900px; }
 th, td { border-bottom:1px solid var(--line); padding:5px 10px; vertical-align:top; }
-th[scope=row] { text-align:left; font-weight:600; }
+th[scope=row] { text-align:left; font-weight:600; min-width:230px; }
 thead th { background:var(--band); text-align:left; position:sticky; top:0; }
 td.num, th.num { text-align:right; white-space:nowrap; }
 td.total, th.total { font-weight:600; background:#fafbfc; }

@@ -46,7 +46,7 @@ def fleet_charts(result: FleetResult, title: str = "") -> list[Chart]:
                                                                       strict=True)], fontsize=8)
     right.set_title("TCO per year by SKU")
     right.set_ylabel("$M / year")
-    right.legend(fontsize=8, loc="upper left")
+    right.legend(fontsize=8, loc="upper right", frameon=False)
     for ax in (left, right):
         ax.spines[["top", "right"]].set_visible(False)
         ax.margins(y=0.15)
