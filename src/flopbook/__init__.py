@@ -51,6 +51,8 @@ _EXPORTS = {
     "compare": "flopbook.models.compare",
     "read_claims": "flopbook.claims",
     "run_workload": "flopbook.workload_file",
+    "build_report": "flopbook.report",
+    "write_reports": "flopbook.report",
 }
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "Spending",
     "UnitMismatchError",
     "UnknownNameError",
+    "build_report",
     "case",
     "cases",
     "catalog",
@@ -88,6 +91,7 @@ __all__ = [
     "sampling",
     "solve_training",
     "summarize",
+    "write_reports",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -103,6 +107,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.models.workload import Inference, Training, WorkloadResult, solve_training
     from flopbook.payer_file import load_payer
     from flopbook.quantity import Quantity, q, registry, sampling, summarize
+    from flopbook.report import build_report, write_reports
     from flopbook.scenario import load_scenario
     from flopbook.workload_file import run_workload
 

@@ -31,6 +31,7 @@ from flopbook.cli import (  # noqa: E402,F401
     compare,
     fleet,
     fund,
+    report,
     workload,
 )
 

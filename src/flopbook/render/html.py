@@ -1,0 +1,253 @@
+"""A report as one self-contained HTML page: tables, charts, and every input with its source.
+
+Nothing is fetched to view it: the style sheet is inline, charts are inline SVG (or PNG as a
+data: URI), and there is no script. Every piece of text is escaped; links are made only from
+http(s) addresses.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from html import escape
+from typing import TYPE_CHECKING
+
+from flopbook.render import numbers
+
+if TYPE_CHECKING:
+    from flopbook.cases.result import Grid
+    from flopbook.report.document import Block, Chart, CheckRow, InputRow, Report
+
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+
+CSS = """
+:root { --ink:#1b1f24; --muted:#5b6470; --line:#d8dee6; --band:#f4f6f9; --bad:#b00020;
+        --good:#1e7b34; --accent:#1f4e99; }
+* { box-sizing: border-box; }
+body { margin:0; font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
+       color:var(--ink); background:#fff; }
+main { max-width:1180px; margin:0 auto; padding:28px 24px 60px; }
+h1 { font-size:26px; margin:0 0 8px; }
+h2 { font-size:19px; margin:34px 0 10px; border-bottom:2px solid var(--line);
+     padding-bottom:4px; }
+h3 { font-size:16px; margin:22px 0 6px; }
+p.summary { font-size:16px; max-width:900px; }
+.meta, .note, caption { color:var(--muted); font-size:13px; }
+table { border-collapse:collapse; margin:8px 0 6px; font-variant-numeric:tabular-nums; }
+caption { caption-side:bottom; text-align:left; padding-top:6px; max-width:900px; }
+th, td { border-bottom:1px solid var(--line); padding:5px 10px; vertical-align:top; }
+th[scope=row] { text-align:left; font-weight:600; min-width:230px; }
+thead th { background:var(--band); text-align:left; position:sticky; top:0; }
+td.num, th.num { text-align:right; white-space:nowrap; }
+td.total, th.total { font-weight:600; background:#fafbfc; }
+td.flag { color:var(--bad); font-weight:600; } .ok { color:var(--good); font-weight:600; }
+.off { color:var(--bad); font-weight:700; } .src { font-size:13px; max-width:420px; }
+ul.errors li { margin-bottom:8px; }
+code { background:var(--band); padding:1px 4px; border-radius:3px; }
+figure { margin:14px 0; } figure svg, figure img { max-width:100%; height:auto; }
+figcaption { color:var(--muted); font-size:13px; }
+details summary { cursor:pointer; color:var(--accent); margin:6px 0; }
+a { color:var(--accent); }
+@media print { thead th { position:static; } details { display:block; } }
+"""
+
+
+def _text(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _linked(text: str | None) -> str:
+    """Escaped text with its http(s) addresses as links."""
+    if not text:
+        return ""
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        url = m.group(0).rstrip(".,;")
+        out.append(_text(text[last:m.start()]))
+        out.append(f'<a href="{_text(url)}" rel="noopener noreferrer">{_text(url)}</a>')
+        last = m.start() + len(url)
+    out.append(_text(text[last:]))
+    return "".join(out)
+
+
+def input_value(row: InputRow, value: float | None = None) -> str:
+    x = row.value if value is None else value
+    if row.percent:
+        return f"{x * 100:,.4g}%"
+    if row.unit in ("", None):
+        return f"{x:,.6g}"
+    return f"{x:,.6g} {row.unit}"
+
+
+def _cell(block: Block, key: str, column: str) -> str:
+    line = block.line(key)
+    summary = line.summaries.get(column)
+    if summary is None and line.values.get(column) is not None:
+        return numbers.value(line.values[column] or 0.0, line.unit)
+    return numbers.summary(summary, line.unit)
+
+
+def _block_table(block: Block, keys: list[str]) -> str:
+    head = "".join(f'<th class="num{" total" if c == "Total" else ""}">{_text(c)}</th>'
+                   for c in block.columns)
+    rows = []
+    for key in keys:
+        line = block.line(key)
+        label = line.label + (" (avg)" if line.kind == "intensive" else "")
+        unit = numbers.UNIT_LABELS.get(line.unit, line.unit)
+        cells = "".join(
+            f'<td class="num{" total" if c == "Total" else ""}">{_text(_cell(block, key, c))}'
+            "</td>" for c in block.columns)
+        rows.append(f'<tr><th scope="row" title="{_text(line.doc)}">{_text(label)} '
+                    f'<span class="note">[{_text(unit)}]</span></th>{cells}</tr>')
+    return (f'<table><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            "</table>")
+
+
+def _block(block: Block) -> str:
+    parts = [f"<h3>{_text(block.title)}</h3>", _block_table(block, block.highlights)]
+    if block.sampled:
+        parts.append('<p class="note">Uncertain inputs: mean (5th–95th percentile) over the '
+                     "samples.</p>")
+    parts += [f'<p class="note">{_text(n)}</p>' for n in block.notes]
+    rest = [ln.key for ln in block.lines if ln.kind != "input"]
+    parts.append("<details><summary>Every line of the calculation</summary>"
+                 + _block_table(block, rest) + "</details>")
+    return "\n".join(parts)
+
+
+def _checks(checks: list[CheckRow]) -> str:
+    rows = []
+    for c in checks:
+        shown = c.model_sampled if c.model_sampled is not None else c.model
+        if c.ok is None:
+            verdict = f'<span class="note">{c.ratio:.2f}×, a comparison</span>'
+        else:
+            verdict = '<span class="ok">ok</span>' if c.ok else '<span class="off">OFF</span>'
+        tol = "—" if c.tolerance is None else f"±{c.tolerance:.0%}"
+        src = _linked(c.source.cite())
+        note = f"<br><span class=note>{_text(c.note)}</span>" if c.note else ""
+        rows.append(
+            f"<tr><th scope=row>{_text(c.label)}{' (derived)' if c.derived else ''}</th>"
+            f"<td class=num>{_text(_money(c.published, c.unit))}</td>"
+            f"<td class=num>{_text(_money(shown, c.unit))}</td>"
+            f"<td class=num>{shown / c.published if c.published else float('inf'):.3f}</td>"
+            f"<td class=num>{tol}</td><td>{verdict}</td><td class=src>{src}{note}</td></tr>")
+    return ("<table><thead><tr><th>Figure</th><th class=num>Published</th><th class=num>Model"
+            "</th><th class=num>Model / published</th><th class=num>Tolerance</th><th></th>"
+            f"<th>Source</th></tr></thead><tbody>{''.join(rows)}</tbody>"
+            "<caption>Tolerance is relative; “derived” figures are derived from published ones "
+            "as noted; a ratio without a verdict is a comparison, not a test.</caption></table>")
+
+
+def _money(x: float, unit: str) -> str:
+    if unit.startswith("USD"):
+        rest = unit[3:]
+        return numbers.compact_usd(x) + (rest.replace("/", " / ") if rest else "")
+    return f"{x:,.4g} {unit}"
+
+
+def _grid(grid: Grid) -> str:
+    head = "".join(f'<th class="num">{_text(c)}</th>' for c in grid.columns)
+    rows = []
+    for r, (label, _unit, cells) in enumerate(grid.rows):
+        row_flag = (r, -1) in grid.flagged
+        tds = []
+        for c, cell in enumerate(cells):
+            flagged = (r, c) in grid.flagged
+            mark = " ✗" if flagged else ""
+            tds.append(f'<td class="num{" flag" if flagged else ""}">{_text(cell)}{mark}</td>')
+        label_html = _text(label) + (" ✗" if row_flag else "")
+        rows.append(f'<tr><th scope=row class="{"flag" if row_flag else ""}">{label_html}</th>'
+                    f'{"".join(tds)}</tr>')
+    caption = f"<caption>{_text(grid.caption)}</caption>" if grid.caption else ""
+    return (f"<h3>{_text(grid.title)}</h3><table><thead><tr><th></th>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody>{caption}</table>")
+
+
+def _inputs(rows: list[InputRow]) -> str:
+    out = []
+    for i in rows:
+        rng = (f"{_text(input_value(i, i.low))} to {_text(input_value(i, i.high))}"
+               f"<br><span class=note>{_text(i.distribution)}</span>" if i.is_range else "")
+        default = " <span class=note>(flopbook default)</span>" if i.default else ""
+        note = f"<br><span class=note>{_text(i.note)}</span>" if i.note else ""
+        out.append(f"<tr><th scope=row>{_text(i.label)}{default}<br><code>{_text(i.place)}"
+                   f"</code></th><td class=num>{_text(input_value(i))}</td><td>{rng}</td>"
+                   f"<td class=src>{_linked(i.source) or '<span class=note>—</span>'}{note}"
+                   "</td></tr>")
+    return ("<table><thead><tr><th>Input</th><th class=num>Value used</th><th>Range</th>"
+            f"<th>Source and note</th></tr></thead><tbody>{''.join(out)}</tbody></table>")
+
+
+def chart_html(chart: Chart) -> str:
+    if chart.svg is not None:
+        body = chart.svg
+    elif chart.png is not None:
+        data = base64.b64encode(chart.png).decode("ascii")
+        body = f'<img alt="{_text(chart.title)}" src="data:image/png;base64,{data}">'
+    else:
+        return ""
+    caption = f"<figcaption>{_text(chart.title)}"
+    caption += f" — {_text(chart.caption)}" if chart.caption else ""
+    return f"<figure>{body}{caption}</figcaption></figure>"
+
+
+def render_html(report: Report) -> str:
+    """The page as a string."""
+    from flopbook import __version__
+
+    r = report
+    parts = [f"<h1>{_text(r.title)}</h1>"]
+    if r.summary:
+        parts.append(f'<p class="summary">{_text(r.summary)}</p>')
+    parts.append(f'<p class="meta">A {_text(r.kind)}, made by flopbook {__version__}'
+                 + (f" from <code>{_text(r.origin)}</code>" if r.origin else "")
+                 + ". The workbook export recomputes the same numbers with live formulas.</p>")
+    if r.checks:
+        ok = all(c.ok is not False for c in r.checks)
+        verdict = ('<span class="ok">All checks within tolerance.</span>' if ok
+                   else '<span class="off">Some checks are OFF.</span>')
+        parts += ['<section id="checks"><h2>Published figures against the model</h2>',
+                  _checks(r.checks), f"<p>{verdict}</p></section>"]
+    if r.grids or r.discrepancies:
+        parts.append('<section id="published"><h2>As published, and corrected</h2>')
+        if r.grids:
+            parts.append(_grid(r.grids[0]))
+        if r.discrepancies:
+            items = "".join(
+                f"<li><strong>{_text(d.code)}</strong> {_text(d.title)} "
+                f"<span class=note>[{_text(d.where)}]</span>: <span class=off>"
+                f"{_text(d.published)}</span> → <span class=ok>{_text(d.corrected)}</span>"
+                f"<br><span class=note>{_text(d.explanation)}</span></li>"
+                for d in r.discrepancies)
+            parts.append(f'<h3>What is wrong in it</h3><ul class="errors">{items}</ul>')
+        parts += [_grid(g) for g in r.grids[1:]]
+        parts.append("</section>")
+    parts.append('<section id="results"><h2>Results</h2>')
+    parts += [_block(b) for b in r.blocks]
+    parts.append("</section>")
+    if r.charts:
+        parts.append('<section id="charts"><h2>Charts</h2>')
+        parts += [chart_html(c) for c in r.charts]
+        parts.append("</section>")
+    parts += ['<section id="inputs"><h2>Inputs</h2>',
+              '<p class="note">Every input with where it came from. Ranges are sampled; the '
+              "value used is the median, which the workbook uses.</p>",
+              _inputs(r.inputs), "</section>"]
+    if r.sources or r.notes:
+        parts.append('<section id="sources"><h2>Sources and notes</h2><ul>')
+        parts += [f"<li>{_linked(s.cite())}</li>" for s in r.sources]
+        parts += [f"<li class=note>{_text(n)}</li>" for n in r.notes]
+        parts.append("</ul></section>")
+    body = "\n".join(parts)
+    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta name="generator" content="flopbook {__version__}">'
+            f"<title>{_text(r.title)}</title><style>{CSS}</style></head>\n"
+            f"<body><main>\n{body}\n</main></body></html>\n")
+
+
+def write_html(report: Report, path: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(render_html(report))

@@ -1,0 +1,110 @@
+"""Reports people share: a workbook with live formulas and a self-contained HTML page.
+
+    >>> from flopbook.report import build_report, write_reports
+    >>> report = build_report(flopbook.case("deepseek-semianalysis"))
+    >>> write_reports(report, xlsx="deepseek.xlsx", html="deepseek.html")
+
+A result becomes a :class:`~flopbook.report.document.Report` once; the writers render that
+without knowing the model. A model kind joins by one function that turns its result into a
+:class:`~flopbook.report.document.Block` (its inputs, its lines with formulas and the
+engine's values), named in :data:`BLOCKS` by the result's class name; charts are optional
+(:data:`CHARTS`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flopbook.errors import InputError
+
+if TYPE_CHECKING:
+    from flopbook.report.document import Block, Chart, Report
+    from flopbook.report.inputs import InputBook
+
+__all__ = ["BLOCKS", "CHARTS", "block_for", "build_report", "charts_for", "write_reports"]
+
+# result class name -> "module:function(result, book: InputBook, title: str) -> Block"
+BLOCKS: dict[str, str] = {
+    "FleetResult": "flopbook.report.fleet:fleet_block",
+}
+
+# result class name -> "module:function(result, title: str) -> list[Chart]"
+CHARTS: dict[str, str] = {
+    "FleetResult": "flopbook.render.report_charts:fleet_charts",
+}
+
+
+def _function(table: dict[str, str], result: Any) -> Callable[..., Any] | None:
+    target = table.get(type(result).__name__)
+    if target is None:
+        return None
+    module, func = target.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def block_for(result: Any, book: InputBook, title: str = "") -> Block:
+    """The report block of any result kind named in :data:`BLOCKS`."""
+    make = _function(BLOCKS, result)
+    if make is None:
+        raise InputError(f"no report for a {type(result).__name__} yet",
+                         hint="reports cover: " + ", ".join(BLOCKS))
+    return make(result, book, title)
+
+
+def charts_for(result: Any, title: str = "") -> list[Chart]:
+    make = _function(CHARTS, result)
+    return [] if make is None else make(result, title)
+
+
+def build_report(result: Any, *, origin: str = "", summary: str = "") -> Report:
+    """A report of a reference case (``CaseResult``) or of any model result in BLOCKS."""
+    from flopbook.cases.result import CaseResult
+    from flopbook.report.document import Report
+    from flopbook.report.inputs import InputBook
+
+    if isinstance(result, CaseResult):
+        from flopbook.report.case import case_report
+
+        report = case_report(result)
+        if origin:
+            report.origin = origin
+        return report
+    book = InputBook()
+    title = getattr(result, "name", "") or "Fleet"
+    block = block_for(result, book, title)
+    kind = type(result).__name__.removesuffix("Result").lower()
+    return Report(title=title, kind=f"{kind} scenario",
+                  summary=summary,
+                  inputs=book.rows, constants=list(book.constants.values()),
+                  blocks=[block], charts=charts_for(result, title), origin=origin)
+
+
+def write_reports(report: Report, *, xlsx: str | Path | None = None,
+                  html: str | Path | None = None, force: bool = False,
+                  protect: tuple[str | Path, ...] = ()) -> list[Path]:
+    """Write the workbook and/or the page. Every target is checked before anything is
+    written, and each file appears whole or not at all (see :mod:`flopbook.render.files`)."""
+    from flopbook.render.files import check_target, write_atomically
+
+    targets = [(p, kind) for p, kind in ((xlsx, "xlsx"), (html, "html")) if p is not None]
+    if not targets:
+        raise InputError("nothing to write", hint="give --xlsx OUT.xlsx and/or --html OUT.html")
+    paths = [check_target(p, kind, force=force, protect=protect) for p, kind in targets]
+    if len(paths) == 2 and paths[0] == paths[1]:
+        raise InputError("the workbook and the page would be the same file", file=str(xlsx),
+                         hint="give two different paths")
+    written = []
+    for path, (_, kind) in zip(paths, targets, strict=True):
+        if kind == "xlsx":
+            from flopbook.render.excel import write_workbook
+
+            write_atomically(path, lambda tmp: write_workbook(report, tmp))
+        else:
+            from flopbook.render.html import write_html
+
+            write_atomically(path, lambda tmp: write_html(report, tmp))
+        written.append(path)
+    return written

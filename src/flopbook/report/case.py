@@ -1,0 +1,157 @@
+"""A reference case as a report: its model blocks, and its checks as live formulas.
+
+A check's model answer becomes a formula when it names a cell of a block (``fleet.<metric>``,
+with ``only`` and ``column``) or a row of a rebuilt published table (``table.<row>.…``);
+otherwise it is written as a value, and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flopbook.report.document import Block, CheckRow, Report
+
+if TYPE_CHECKING:
+    from flopbook.cases.result import CaseResult, Check
+
+# Rows of a published fleet table (cases/fleet_cases.py ROWS) as formulas of one column.
+_TABLE_ROWS = {
+    "gpus": ("{gpus@COL}", "GPU"),
+    "server_cost_per_gpu": ("{server_cost_per_gpu@COL}", "USD/GPU"),
+    "server_capex": ("{capex@COL}", "USD"),
+    "operation_per_gpu": ("{opex_per_gpu@COL}*useful_life", "USD/GPU"),
+    "operation": ("{opex@COL}*useful_life", "USD"),
+    "ownership": ("{capex@COL}+{opex@COL}*useful_life", "USD"),
+}
+
+
+def _spec(result: CaseResult) -> Any | None:
+    """The case file's own description of its checks (model references), if it has one."""
+    from flopbook.cases import _document, cases
+    from flopbook.cases.fleet_cases import CaseFile
+
+    info = next((c for c in cases() if c.name == result.name), None)
+    if info is None:
+        return None
+    try:
+        return _document(info).validate(CaseFile)
+    except Exception:  # noqa: BLE001 - a case of another kind: its checks become values
+        return None
+
+
+def _block_for(results: list[Any], only: str | None) -> int | None:
+    """The block whose SKUs are those that ``only`` keeps (None: all SKUs)."""
+    if not results:
+        return None
+    everything = results[0]
+    wanted = [s.name for s in everything.skus
+              if only is None or any(s.matches(t.strip()) for t in only.split(","))]
+    for i, r in enumerate(results):
+        if list(r.columns) == wanted:
+            return i
+    return None
+
+
+def _in_block(formula: str, i: int) -> str:
+    return formula.replace("{", f"{{#{i}:")
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """Where a check's model answer comes from, as the case file says."""
+
+    model: str  # fleet.<metric> | table.<row>.published_total | table.<row>.corrected_total
+    only: str | None
+    column: str
+    table: Any  # the case's published table, for table.<row> references
+
+
+def _table_formula(ref: _Ref, row: str, which: str) -> str | None:
+    from flopbook.models.fleet import TOTAL
+
+    if row not in _TABLE_ROWS or ref.table is None:
+        return None
+    template = _TABLE_ROWS[row][0]
+    total = _in_block(template.replace("COL", TOTAL), 0)
+    if which == "corrected_total":
+        return total
+    if which == "published_total":
+        # the published Total: every column but those its formula left out
+        omitted = [c for c in ref.table.columns if c not in ref.table.total_columns]
+        return total + "".join(
+            "-(" + _in_block(template.replace("COL", c), 0) + ")" for c in omitted)
+    return None
+
+
+def _engine_answer(ref: _Ref, blocks: list[Block]) -> float:
+    """The engine's own answer at the values the report uses (the formula's expected value)."""
+    from flopbook.cases.fleet_cases import ROWS
+    from flopbook.models.fleet import TOTAL
+    from flopbook.quantity import magnitudes
+
+    kind, _, rest = ref.model.partition(".")
+    if kind == "fleet":
+        i = _block_for([b.engine for b in blocks], ref.only)
+        value = blocks[i or 0].engine.get(rest, ref.column)
+        return float(magnitudes(value, blocks[i or 0].line(rest).unit)[0])
+    row, _, which = rest.rpartition(".")
+    point = blocks[0].engine
+    life = point.assumptions["useful_life"]
+    fn, unit = ROWS[row][1], _TABLE_ROWS[row][1]
+    columns = [TOTAL] if which == "corrected_total" else ref.table.total_columns
+    return sum(float(magnitudes(fn(point, c, life), unit)[0]) for c in columns)
+
+
+def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
+               results: list[Any]) -> CheckRow:
+    from flopbook.quantity import registry
+
+    formula: str | None = None
+    unit = check.unit
+    kind, _, rest = ref.model.partition(".") if ref is not None else ("", "", "")
+    if ref is not None and kind == "fleet":
+        i = _block_for(results, ref.only)
+        if i is not None and rest in {ln.key for ln in blocks[i].lines}:
+            line = blocks[i].line(rest)
+            if line.values.get(ref.column) is not None:
+                formula, unit = f"{{#{i}:{rest}@{ref.column}}}", line.unit
+    elif ref is not None and kind == "table" and results:
+        row, _, which = rest.rpartition(".")
+        formula = _table_formula(ref, row, which)
+        unit = _TABLE_ROWS[row][1] if formula else unit
+    model = check.model
+    if formula is not None:
+        factor = float(registry().Quantity(1.0, unit).to(check.unit).magnitude)
+        if factor == 1.0:
+            model = _engine_answer(ref, blocks)
+        else:
+            formula = None  # a change of unit would need a bare number: keep the value
+    sampled = any(b.sampled for b in blocks)
+    return CheckRow(check.label, check.published, check.unit, model, formula, check.tolerance,
+                    check.source, check.derived, check.note,
+                    model_sampled=check.model if sampled else None)
+
+
+def case_report(result: CaseResult) -> Report:
+    from flopbook.report import block_for, charts_for
+    from flopbook.report.inputs import InputBook
+
+    book = InputBook()
+    results = [r for _, r in result.fleets]
+    blocks = [block_for(r, book, title) for title, r in result.fleets]
+    spec = _spec(result)
+    refs: list[_Ref | None] = [None] * len(result.checks)
+    if spec is not None and len(spec.checks) == len(result.checks):
+        table = getattr(spec, "published_table", None)
+        refs = [_Ref(c.model, c.only, c.column, table) if c.label == check.label else None
+                for c, check in zip(spec.checks, result.checks, strict=True)]
+    checks = [_check_row(c, ref, blocks, results)
+              for c, ref in zip(result.checks, refs, strict=True)]
+    charts = charts_for(results[0], result.fleets[0][0]) if results else []
+    return Report(
+        title=result.title, kind="reference case", summary=result.summary,
+        inputs=book.rows, constants=list(book.constants.values()), blocks=blocks,
+        checks=checks, grids=list(result.grids), discrepancies=list(result.discrepancies),
+        charts=charts, sources=list(result.sources), notes=list(result.notes),
+        origin=f"flopbook case {result.name}")

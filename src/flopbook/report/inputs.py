@@ -1,0 +1,162 @@
+"""Inputs as a workbook shows them: one defined name each, the value used, the range.
+
+A report's calculations use one value per input. For a point value that is the value; for a
+range it is the median (the geometric mean of the ends for a positive "low to high" range,
+which flopbook samples as a lognormal; the middle for one that crosses zero, sampled as a
+normal; the sample median otherwise). The workbook shows the ends beside it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from flopbook.report.document import InputRow
+
+if TYPE_CHECKING:
+    import pint
+
+    from flopbook.inputs import Input
+
+# Unit conversions the formulas need, by name: a number in a formula would be a hard-coded
+# constant with no label. Each is computed from the unit registry, so it is the engine's own.
+CONVERSIONS: dict[str, tuple[str, str, str]] = {
+    # name: (from, to, label)
+    "hours_per_year": ("year", "hour", "Hours in a year (365.25 days)"),
+    "months_per_year": ("year", "month", "Months in a year"),
+    "W_per_MW": ("MW", "W", "Watts in a megawatt"),
+    "kW_per_MW": ("MW", "kW", "Kilowatts in a megawatt"),
+    "MWh_per_GWh": ("GWh", "MWh", "Megawatt-hours in a gigawatt-hour"),
+    "kWh_per_GWh": ("GWh", "kWh", "Kilowatt-hours in a gigawatt-hour"),
+    "TFLOPS_per_PFLOPS": ("PFLOP/s", "TFLOP/s", "TFLOP/s in a PFLOP/s"),
+}
+
+
+def conversion(name: str) -> float:
+    from flopbook.quantity import registry
+
+    src, dst, _ = CONVERSIONS[name]
+    return float(registry().Quantity(1.0, src).to(dst).magnitude)
+
+
+def factor_formula(factor: float) -> str:
+    """``factor`` as ``*name`` or ``/name`` of a named conversion ("" when it is 1)."""
+    if math.isclose(factor, 1.0, rel_tol=1e-12):
+        return ""
+    for name in CONVERSIONS:
+        c = conversion(name)
+        if math.isclose(factor, c, rel_tol=1e-12):
+            return f"*{name}"
+        if math.isclose(factor, 1 / c, rel_tol=1e-12):
+            return f"/{name}"
+    raise ValueError(f"no named unit conversion for a factor of {factor!r}")
+
+
+def summary_of(value: pint.Quantity, raw: Any) -> tuple[float, float | None, float | None, str]:
+    """(value used, low, high, distribution) of an input."""
+    import numpy as np
+
+    from flopbook.quantity import is_point, magnitudes, parse_range
+
+    m = magnitudes(value)
+    if is_point(value):
+        return float(m[0]), None, None, "point"
+    if isinstance(raw, str):
+        try:
+            ends = parse_range(raw)
+        except Exception:  # noqa: BLE001 - the value was read before; any doubt: use samples
+            ends = None
+        if ends is not None:
+            lo, hi = (_in_unit(end, value.units) for end in ends)
+            if lo > 0:
+                return math.sqrt(lo * hi), lo, hi, "90% range, lognormal"
+            return (lo + hi) / 2, lo, hi, "90% range, normal"
+    p5, p50, p95 = np.percentile(m, [5, 50, 95])
+    return float(p50), float(p5), float(p95), "samples (5th to 95th percentile)"
+
+
+def _in_unit(end: pint.Quantity, units: Any) -> float:
+    """One end of a range in the input's unit; a bare number ("1000 to 3000" GPUs) is
+    already in it, as the input reader took it."""
+    from flopbook.quantity import magnitudes
+
+    if end.dimensionless and not (1 * units).dimensionless:
+        return float(magnitudes(end)[0])
+    return float(magnitudes(end.to(units))[0])
+
+
+def at_value(inp: Input, used: float) -> Input:
+    """The input with its samples replaced by the one value the report uses."""
+    from flopbook.quantity import Quantity
+
+    return replace(inp, value=Quantity(used, inp.value.units))
+
+
+_NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
+
+
+class InputBook:
+    """The inputs of a report: one row and one defined name per input, shared by blocks."""
+
+    def __init__(self) -> None:
+        self.rows: list[InputRow] = []
+        self._by_place: dict[str, InputRow] = {}
+        # the conversions' names are reserved first, so that no input can take one
+        self._taken: set[str] = {n.lower() for n in CONVERSIONS}
+        self.constants: dict[str, InputRow] = {}
+
+    def name_for(self, base: str) -> str:
+        """A defined name Excel and LibreOffice accept: letters, digits and underscores,
+        starting with a letter, never a cell address, unique regardless of case."""
+        name = _NOT_NAME.sub("_", base).strip("_") or "input"
+        if not name[0].isalpha():
+            name = "x_" + name
+        if re.fullmatch(r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*", name):
+            name += "_"
+        name = name[:200]
+        candidate, n = name, 2
+        while candidate.lower() in self._taken:
+            candidate, n = f"{name}_{n}", n + 1
+        self._taken.add(candidate.lower())
+        return candidate
+
+    def has(self, place: str) -> bool:
+        return place in self._by_place
+
+    def row(self, place: str) -> InputRow:
+        return self._by_place[place]
+
+    def named(self, name: str) -> InputRow:
+        for row in [*self.rows, *self.constants.values()]:
+            if row.name == name:
+                return row
+        raise KeyError(name)
+
+    def add(self, place: str, base_name: str, label: str, inp: Input | None = None, *,
+            value: pint.Quantity | None = None, raw: Any = None, source: str | None = None,
+            note: str | None = None, default: bool = False) -> InputRow:
+        """Register an input once (by place); later calls return the same row."""
+        if place in self._by_place:
+            return self._by_place[place]
+        if inp is not None:
+            value, raw = inp.value, inp.raw
+            source, note = inp.source, inp.note
+        assert value is not None
+        used, low, high, dist = summary_of(value, raw)
+        unit = f"{value.units:~P}"
+        percent = unit == "" and isinstance(raw, str) and raw.strip().endswith("%")
+        row = InputRow(self.name_for(base_name), place, label, used, unit, low, high, dist,
+                       source, note, default, percent)
+        self.rows.append(row)
+        self._by_place[place] = row
+        return row
+
+    def constant(self, name: str) -> str:
+        if name not in self.constants:
+            src, dst, label = CONVERSIONS[name]
+            self.constants[name] = InputRow(
+                name, "unit conversion", label, conversion(name), f"{dst}/{src}",
+                source="definition of the units (flopbook's unit registry)")
+        return name
