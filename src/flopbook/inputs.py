@@ -2,8 +2,10 @@
 
 Every model field is described by a :class:`FieldSpec` (label, accepted units, bounds, an
 example). :func:`read_input` turns what a user wrote — ``"35k USD/GPU"``, ``"8k to 12k"``,
-``0.15``, or a mapping ``{value: …, source: …, note: …}`` — into an :class:`Input`, or raises
-an :class:`~flopbook.errors.InputError` that says what to write instead.
+``0.15``, a distribution such as ``{pert: {low: 1.1, mode: 1.2, high: 1.5}}`` (see
+:mod:`flopbook.distributions`), or a mapping ``{value: …, source: …, note: …}`` whose value is
+any of these — into an :class:`Input`, or raises an :class:`~flopbook.errors.InputError` that
+says what to write instead.
 """
 
 from __future__ import annotations
@@ -60,13 +62,14 @@ def read_input(spec: FieldSpec, raw: Any, *, key: str | None = None) -> Input:
     """Coerce what a user wrote for ``spec`` into an :class:`Input` (see module doc)."""
     import pint
 
+    from flopbook.distributions import distribution_samples, is_distribution
     from flopbook.quantity import Quantity, q
 
     if isinstance(raw, Input):
         return read_input(spec, raw.value, key=key) if raw.name != spec.name else raw
     source = note = None
     value = raw
-    if isinstance(raw, dict):
+    if isinstance(raw, dict) and not is_distribution(raw):
         unknown = set(raw) - {"value", "source", "note"}
         if unknown:
             raise InputError(
@@ -85,7 +88,11 @@ def read_input(spec: FieldSpec, raw: Any, *, key: str | None = None) -> Input:
     try:
         if isinstance(value, bool):
             raise InputError(f"expected a quantity, got {value!r}")
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, dict):
+            quantity = distribution_samples(value, key=key or spec.name)
+            if quantity.dimensionless and spec.bare_unit and "" not in spec.units:
+                quantity = Quantity(quantity.to("").magnitude, spec.bare_unit)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
             if spec.bare_unit is not None:
                 quantity = Quantity(value, spec.bare_unit)
             elif "" in spec.units:
@@ -133,13 +140,27 @@ def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> None:
         if np.any(bad):
             op = "at least" if spec.low_inclusive else "above"
             raise InputError(
-                f"must be {op} {spec.low:g}{unit}, got {raw!r}",
+                f"must be {op} {spec.low:g}{unit}, got {raw!r}" + _share(bad),
                 field=spec.name,
-                hint=f'write e.g. "{spec.example}"',
+                hint=_bounded_hint(spec, bad),
             )
-    if spec.high is not None and np.any(m > spec.high):
+    if spec.high is not None and np.any(bad := m > spec.high):
         raise InputError(
-            f"must be at most {spec.high:g}{unit}, got {raw!r}",
+            f"must be at most {spec.high:g}{unit}, got {raw!r}" + _share(bad),
             field=spec.name,
-            hint=f'write e.g. "{spec.example}"',
+            hint=_bounded_hint(spec, bad),
         )
+
+
+def _share(bad: Any) -> str:
+    """For sampled values: how many samples fall outside (a range's tail may)."""
+    if bad.size == 1:
+        return ""
+    return f" ({int(bad.sum()):,} of {bad.size:,} samples fall outside)"
+
+
+def _bounded_hint(spec: FieldSpec, bad: Any) -> str:
+    if bad.size == 1:
+        return f'write e.g. "{spec.example}"'
+    return ("a range's tails are unbounded; use a bounded distribution, e.g. "
+            "{pert: {low: …, mode: …, high: …}} or {uniform: {low: …, high: …}}")
