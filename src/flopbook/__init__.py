@@ -34,6 +34,11 @@ _EXPORTS = {
     "Assumptions": "flopbook.models.fleet",
     "FleetResult": "flopbook.models.fleet",
     "load_scenario": "flopbook.scenario",
+    "Distribution": "flopbook.distributions",
+    "correlate": "flopbook.distributions",
+    "fleet_sensitivity": "flopbook.sensitivity",
+    "tornado": "flopbook.sensitivity",
+    "sobol_indices": "flopbook.sensitivity",
     "case": "flopbook.cases",
     "cases": "flopbook.cases",
 }
@@ -41,6 +46,7 @@ _EXPORTS = {
 __all__ = [
     "Assumptions",
     "Catalog",
+    "Distribution",
     "Fleet",
     "FleetResult",
     "FlopbookError",
@@ -53,20 +59,26 @@ __all__ = [
     "cases",
     "catalog",
     "chip",
+    "correlate",
+    "fleet_sensitivity",
     "load_scenario",
     "q",
     "registry",
     "sampling",
+    "sobol_indices",
     "summarize",
+    "tornado",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
     from flopbook.cases import case, cases
     from flopbook.catalog import Catalog, catalog, chip
+    from flopbook.distributions import Distribution, correlate
     from flopbook.errors import FlopbookError, InputError, UnitMismatchError, UnknownNameError
     from flopbook.models.fleet import Assumptions, Fleet, FleetResult, Sku
     from flopbook.quantity import Quantity, q, registry, sampling, summarize
     from flopbook.scenario import load_scenario
+    from flopbook.sensitivity import fleet_sensitivity, sobol_indices, tornado
 
 
 def __getattr__(name: str) -> Any:
