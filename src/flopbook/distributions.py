@@ -279,10 +279,14 @@ class Distribution:
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Independent random draws (NumPy's own samplers: faster than inverting the CDF)."""
         p = self.params
-        if self.kind == "normal":
-            return rng.normal(p["mean"], p["sd"], n)
-        if self.kind == "lognormal":
-            return rng.lognormal(p["mu"], p["sigma"], n)
+        if self.kind in ("normal", "lognormal"):
+            # The same draws as rng.normal / rng.lognormal (loc + scale x a standard normal),
+            # computed in place: no temporary arrays, and NumPy's vectorised exp.
+            z = rng.standard_normal(n)
+            loc, scale = (p["mean"], p["sd"]) if self.kind == "normal" else (p["mu"], p["sigma"])
+            z *= scale
+            z += loc
+            return np.exp(z, out=z) if self.kind == "lognormal" else z
         if self.kind == "uniform":
             return rng.uniform(p["low"], p["high"], n)
         if self.kind == "triangular":
