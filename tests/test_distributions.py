@@ -180,3 +180,12 @@ def test_memory_refused_with_an_estimate():
         require_memory(10**15)
     with pytest.raises(InputError, match="needs about"), sampling(10**15):
         pass
+
+
+@pytest.mark.parametrize("sampler", ["lhs", "sobol"])
+def test_quasi_random_inputs_are_independent_of_each_other(sampler):
+    # more inputs than one Sobol block (8), so that blocks are checked against each other
+    with sampling(2048, 5, sampler):
+        xs = [range_samples(1, 2, key=f"x{i}") for i in range(12)]
+    worst = max(abs(spearman(xs[i], xs[j])) for i in range(12) for j in range(i + 1, 12))
+    assert worst < 0.1

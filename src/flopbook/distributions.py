@@ -47,8 +47,8 @@ SAMPLERS = ("random", "sobol", "lhs")
 Z90 = 1.6448536269514722
 
 # Sobol points are drawn in blocks of this many dimensions (one per uncertain input, in the
-# order the inputs are read); blocks are scrambled independently. A block, not one design for
-# all inputs, because the number of inputs is not known when the first one is read.
+# order the inputs are read). Blocks, not one design for all inputs, because the number of
+# inputs is not known when the first one is read.
 _SOBOL_BLOCK = 8
 
 # A model holds about this many sample arrays at once (inputs, intermediate results, outputs);
@@ -92,11 +92,14 @@ class Sampling:
         block, column = divmod(self._sobol_used, _SOBOL_BLOCK)
         self._sobol_used += 1
         while len(self._sobol) <= block:
-            engine = qmc.Sobol(_SOBOL_BLOCK, scramble=True,
-                               seed=self.rng(f"sobol-block-{len(self._sobol)}"))
+            # Block b holds Sobol dimensions 8b to 8b + 7: its own direction numbers, since
+            # the same dimension scrambled twice stays strongly correlated with itself.
+            b = len(self._sobol)
+            engine = qmc.Sobol(_SOBOL_BLOCK * (b + 1), scramble=True,
+                               seed=self.rng(f"sobol-block-{b}"))
             # Sobol points are balanced in runs of a power of two; take the first n of them.
             points = engine.random_base2(max(0, math.ceil(math.log2(n))))[:n]
-            self._sobol.append(points)
+            self._sobol.append(np.ascontiguousarray(points[:, _SOBOL_BLOCK * b:]))
         return np.clip(self._sobol[block][:, column], 1e-12, 1 - 1e-12)
 
 
