@@ -66,7 +66,9 @@ benchmarks/samplers.py`; choose a sampler with `flopbook fleet … --sampler lhs
 {chr(10).join("- " + n for n in notes)}
 
 The tails (P5, P95) gain less than the mean: a percentile is a count of samples below a
-value, which quasi-random points spread more evenly but not by as much.
+value, which quasi-random points spread more evenly but not by as much. The reference has its
+own Monte Carlo error (about 0.01% on the mean), so errors near that size — Sobol's — are
+upper bounds on the true error and the factors derived from them are rough.
 """
     update_section("Samplers: accuracy per sample", body)
 
