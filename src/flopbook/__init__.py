@@ -41,6 +41,11 @@ _EXPORTS = {
     "FundingVerdict": "flopbook.models.funding_verdict",
     "judge_funding": "flopbook.models.funding_verdict",
     "load_payer": "flopbook.payer_file",
+    "Distribution": "flopbook.distributions",
+    "correlate": "flopbook.distributions",
+    "fleet_sensitivity": "flopbook.sensitivity",
+    "tornado": "flopbook.sensitivity",
+    "sobol_indices": "flopbook.sensitivity",
     "case": "flopbook.cases",
     "cases": "flopbook.cases",
     "Training": "flopbook.models.workload",
@@ -62,6 +67,7 @@ __all__ = [
     "WorkloadResult",
     "Catalog",
     "Company",
+    "Distribution",
     "Fleet",
     "FleetResult",
     "FlopbookError",
@@ -83,6 +89,8 @@ __all__ = [
     "evaluate",
     "judge_funding",
     "load_payer",
+    "correlate",
+    "fleet_sensitivity",
     "load_scenario",
     "q",
     "read_claims",
@@ -92,6 +100,9 @@ __all__ = [
     "solve_training",
     "summarize",
     "write_reports",
+    "sobol_indices",
+    "summarize",
+    "tornado",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -99,6 +110,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.cases import case, cases
     from flopbook.catalog import Catalog, catalog, chip
     from flopbook.claims import read_claims
+    from flopbook.distributions import Distribution, correlate
     from flopbook.errors import FlopbookError, InputError, UnitMismatchError, UnknownNameError
     from flopbook.models.compare import compare
     from flopbook.models.fleet import Assumptions, Fleet, FleetResult, Sku
@@ -109,6 +121,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.quantity import Quantity, q, registry, sampling, summarize
     from flopbook.report import build_report, write_reports
     from flopbook.scenario import load_scenario
+    from flopbook.sensitivity import fleet_sensitivity, sobol_indices, tornado
     from flopbook.workload_file import run_workload
 
 

@@ -10,6 +10,9 @@ A fleet scenario (documented field by field in ``docs/scenario.md``)::
       - chip: H800
         count: 2048
         server_cost_per_gpu: 30k to 40k USD/GPU
+    correlations:              # optional: rank correlations between uncertain inputs
+      - between: [skus.H800.count, skus.H800.server_cost_per_gpu]
+        rank: -0.5
 
 The file is checked in two steps: its shape with pydantic (known fields, required fields), then
 every value with the field's units and bounds. Either way a mistake becomes one
@@ -21,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -44,17 +47,27 @@ T = TypeVar("T")
 Path_ = tuple[str | int, ...]
 
 
+# A distribution, ``{pert: {low: …, mode: …, high: …}}``: checked by flopbook.distributions
+# when the value is read, so that its errors say what to write.
+DistributionMapping = dict[str, Any]
+
+
 class InputMapping(BaseModel):
     """``{value: …, source: …, note: …}``: a value with its provenance."""
 
     model_config = ConfigDict(extra="forbid")
-    value: StrictStr | StrictFloat | StrictInt
+    value: StrictStr | StrictFloat | StrictInt | DistributionMapping
     source: StrictStr | None = None
     note: StrictStr | None = None
 
 
 # Strict: YAML's `yes`, `true` and `on` are booleans, and must not become 1 GPU.
-InputValue = StrictStr | StrictFloat | StrictInt | InputMapping
+# Left to right: a mapping is read as {value, source, note} when it is one, else it is a
+# distribution (whose unknown keys are then reported by the distribution reader).
+InputValue = Annotated[
+    StrictStr | StrictFloat | StrictInt | InputMapping | DistributionMapping,
+    Field(union_mode="left_to_right"),
+]
 
 _ASSUMPTION_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in ASSUMPTION_FIELDS}
 _ASSUMPTION_MODEL_FIELDS["capital_cost"] = (str | None, None)
@@ -74,6 +87,14 @@ SkuFile = create_model(  # type: ignore[call-overload]
 )
 
 
+class CorrelationFile(BaseModel):
+    """``{between: [input, input], rank: 0.8}``: a rank correlation between two inputs."""
+
+    model_config = ConfigDict(extra="forbid")
+    between: list[str]
+    rank: float
+
+
 class FleetFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = ""
@@ -82,6 +103,7 @@ class FleetFile(BaseModel):
     note: str | None = None
     assumptions: AssumptionsFile | None = None  # type: ignore[valid-type]
     skus: list[SkuFile] = Field(min_length=1)  # type: ignore[valid-type]
+    correlations: list[CorrelationFile] | None = None
 
 
 # ---- reading YAML with line numbers ----------------------------------------------------
@@ -237,7 +259,8 @@ class Document:
 
 def _is_type_tag(p: str) -> bool:
     # pydantic adds the union member tried ("str", "InputMapping") to the location
-    return p in {"str", "float", "int", "InputMapping", "AssumptionsFile", "SkuFile"} or (
+    return p in {"str", "float", "int", "InputMapping", "AssumptionsFile", "SkuFile",
+                 "CorrelationFile"} or (
         p.startswith(("function-", "list[", "dict["))
     )
 
@@ -289,6 +312,8 @@ def _example_hint(name: str) -> str | None:
 
 def _known_fields(base: Path_, loc: Sequence[Any]) -> list[str]:
     where = [p for p in loc[:-1] if isinstance(p, str)]
+    if "correlations" in where:
+        return list(CorrelationFile.model_fields)
     if "assumptions" in where:
         return [*ASSUMPTION_FIELDS, "capital_cost"]
     if "skus" in where:
@@ -363,8 +388,42 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
                    lambda o=overrides, m=made: assumptions.merged(
                        o, key_prefix=f"skus.{m.name}.assumptions"))
         skus.append(made)
-    return _guard(doc, path, lambda: Fleet(skus, assumptions, name=spec.name,
-                                           description=spec.description))
+    fleet = _guard(doc, path, lambda: Fleet(skus, assumptions, name=spec.name,
+                                            description=spec.description))
+    if spec.correlations:
+        fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
+    return fleet
+
+
+def _correlated(doc: Document, path: Path_, fleet: Fleet,
+                correlations: list[CorrelationFile]) -> Fleet:
+    """The fleet with its inputs reordered to the rank correlations asked for."""
+    from flopbook.distributions import check_correlation, correlate
+
+    samples = {p: i.value.magnitude for p, i in fleet.inputs()}
+    uncertain = [p for p, m in samples.items() if m.size > 1]
+    pairs = []
+    for i, c in enumerate(correlations):
+        if len(c.between) != 2 or c.between[0] == c.between[1]:
+            raise doc.error(InputError(f"between names two different inputs, got {c.between}",
+                                       hint="write e.g. between: [skus.H800.count, "
+                                            "assumptions.pue]"), (*path, i, "between"))
+        for name in c.between:
+            if name not in uncertain:
+                why = "has one value" if name in samples else "is not an input here"
+                raise doc.error(InputError(
+                    f"{name!r} {why}; only uncertain inputs can be correlated",
+                    hint="uncertain inputs: " + (", ".join(uncertain) or "none — give "
+                                                 "some inputs a range first")),
+                    (*path, i, "between"))
+        try:
+            rho = check_correlation(c.rank)
+        except InputError as exc:
+            raise doc.error(InputError(exc.message, hint=exc.hint), (*path, i, "rank")) from None
+        pairs.append((c.between[0], c.between[1], rho))
+    reordered = _guard(doc, path, lambda: correlate(samples, pairs))
+    names = {n for a, b, _ in pairs for n in (a, b)}
+    return fleet.with_inputs({n: reordered[n] for n in names})
 
 
 def _guard_sku(doc: Document, where: Path_, make: Callable[[], T]) -> T:
@@ -383,7 +442,7 @@ def _guard_sku(doc: Document, where: Path_, make: Callable[[], T]) -> T:
         elif field.startswith("skus.") or not field:
             path = where
         else:
-            path = (*where, field.rsplit(".", 1)[-1])
+            path = (*where, *_parse_dotted(field))
         raise doc.error(InputError(exc.message, hint=exc.hint), path) from None
 
 

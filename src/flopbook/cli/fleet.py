@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,12 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+
+
+class Sampler(StrEnum):
+    random = "random"
+    sobol = "sobol"
+    lhs = "lhs"
 
 
 @app.command("fleet")
@@ -28,18 +35,109 @@ def fleet_command(
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
+    sampler: Annotated[
+        Sampler,
+        typer.Option(help="How uncertain inputs are sampled: random, lhs (Latin hypercube) "
+                     "or sobol (quasi-random); lhs and sobol settle with fewer samples."),
+    ] = Sampler.random,
+    sensitivity: Annotated[
+        str | None,
+        typer.Option(metavar="OUTPUT",
+                     help="Rank the uncertain inputs by their effect on OUTPUT (e.g. "
+                     "tco_per_year): a tornado and Sobol indices."),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(metavar="DIR",
+                     help="Write charts (PNG and SVG) to DIR: the distribution of the "
+                     "--sensitivity output (else TCO per year), and the tornado and Sobol "
+                     "indices with --sensitivity."),
+    ] = None,
 ) -> None:
     """Capex, power, opex and TCO of a GPU fleet, per SKU and in total.
 
-    Example: flopbook fleet examples/fleet.yaml --only Hopper
+    Example: flopbook fleet examples/fleet.yaml --only Hopper --sensitivity tco_per_year
     """
+    from flopbook.distributions import require_memory
+    from flopbook.models.fleet import metric
     from flopbook.quantity import sampling
-    from flopbook.scenario import load_scenario
+    from flopbook.scenario import Document, fleet_from_document
 
-    with sampling(samples, seed):
-        fleet = load_scenario(scenario)
+    output = sensitivity or "tco_per_year"
+    metric(output)  # an unknown output fails before any work
+    doc = Document.read(scenario)
+    require_memory(samples, _arrays_held(doc))
+    with sampling(samples, seed, sampler.value) as s:
+        fleet = fleet_from_document(doc)
         result = fleet.run(only=only, capital_cost=capital_cost)
-    render_fleet(result, fmt, all_rows=all_rows)
+        found = None
+        if sensitivity:
+            found = _sensitivity(fleet, sensitivity, only, capital_cost, samples, s.seed)
+    if plot is not None:
+        _plot(result, output, found, plot)
+    _render(result, found, fmt, all_rows)
+
+
+def _arrays_held(doc) -> int:  # noqa: ANN001 - a Document
+    """About how many sample arrays a run of this fleet holds at once: every input, and every
+    metric for each SKU and the total."""
+    from flopbook.models.fleet import ASSUMPTION_FIELDS, METRICS, SKU_FIELDS
+
+    skus = doc.data.get("skus")
+    n = len(skus) if isinstance(skus, list) else 1
+    return len(ASSUMPTION_FIELDS) + n * len(SKU_FIELDS) + 2 * len(METRICS) * (n + 1)
+
+
+def _sensitivity(fleet, output, only, capital_cost, samples, seed):  # noqa: ANN001, ANN202
+    import math
+
+    from flopbook.cli.progress import progress_bar
+    from flopbook.sensitivity import fleet_sensitivity, uncertain_inputs
+
+    k = len(uncertain_inputs(fleet.subset(only)))
+    # about --samples model rows in all: N x (k + 2), N a power of two, at least 256
+    base = max(256, 1 << max(0, math.ceil(math.log2(max(1, samples // (k + 2))))))
+    with progress_bar(f"Sensitivity of {output}") as update:
+        return fleet_sensitivity(fleet, output, only=only, capital_cost=capital_cost,
+                                 base_samples=base, seed=seed, progress=update)
+
+
+def _plot(result, output, found, directory: Path) -> None:  # noqa: ANN001
+    import sys
+
+    from flopbook.render import charts
+
+    written = []
+    if result.sampled and result.get(output) is not None:
+        written += charts.write_figure(charts.distribution_figure(result, output), directory,
+                                       f"{output}-distribution")
+    else:
+        print(f"flopbook: note: {output} has one value; no distribution to plot",
+              file=sys.stderr)
+    if found is not None:
+        written += charts.write_figure(charts.tornado_figure(found.tornado), directory,
+                                       f"{output}-tornado")
+        written += charts.write_figure(charts.sobol_figure(found.sobol), directory,
+                                       f"{output}-sobol")
+    for path in written:
+        print(f"flopbook: wrote {path}", file=sys.stderr)
+
+
+def _render(result, found, fmt: Format, all_rows: bool) -> None:  # noqa: ANN001
+    from flopbook.render import data
+    from flopbook.render import sensitivity as render_sensitivity
+
+    if found is None:
+        render_fleet(result, fmt, all_rows=all_rows)
+    elif fmt is Format.table:
+        render_fleet(result, fmt, all_rows=all_rows)
+        c = console()
+        c.print(render_sensitivity.tornado_table(found))
+        c.print(render_sensitivity.sobol_table(found))
+    elif fmt is Format.json:
+        emit(data.to_json({**result.to_dict(), "sensitivity": found.to_dict()}))
+    else:
+        emit(render_sensitivity.sensitivity_csv(found))
 
 
 def render_fleet(result, fmt: Format, *, all_rows: bool = False, title: str | None = None) -> None:  # noqa: ANN001

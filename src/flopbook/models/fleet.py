@@ -12,7 +12,8 @@ defined as the ratio of two extensive metrics, and their total is the ratio of t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -317,62 +318,163 @@ def _share_or_per_gpu(value: Input, base: pint.Quantity, gpus: pint.Quantity) ->
     return base * value.value if value.is_share() else (value.value * gpus).to(base.units)
 
 
-def sku_extensives(sku: Sku, a: Assumptions) -> dict[str, pint.Quantity | None]:
-    """The extensive metrics of one SKU (intensive ones are derived from these)."""
+@cache
+def _constant(expression: str, unit: str) -> pint.Quantity:
+    """A fixed conversion such as one MW for a year in GWh/year per MW (made once)."""
     from flopbook.quantity import registry
 
-    ureg = registry()
-    year = ureg.Quantity(1, "year")
-    gpus = sku.inputs["count"].value
-    if (cost := sku.value("server_cost_per_gpu")) is not None:
-        server_capex = (gpus * cost).to("USD")
-    else:
-        price = sku.value("gpu_price")
-        server_capex = (gpus * price * (1 + a["server_overhead_capex"])).to("USD")
-    cluster_capex = sum(
-        (_share_or_per_gpu(a.inputs[n], server_capex, gpus) for n in
-         ("networking", "storage", "facility")),
-        start=0 * server_capex,
-    )
-    capex = server_capex + cluster_capex
+    return registry().Quantity(expression).to(unit)
 
-    gpu_power = sku.power_rating() * a["tdp_share"] / ureg.GPU * gpus
-    overhead = a.inputs["server_power_overhead"]
-    server_power = (
-        gpu_power * overhead.value if overhead.is_share() else overhead.value * gpus
-    )
-    it_power = (gpu_power + server_power).to("MW")
-    facility_power = (it_power * a["pue"]).to("MW")
-    energy = (facility_power * year).to("GWh") / year
 
-    out: dict[str, pint.Quantity | None] = {
-        "gpus": gpus,
-        "server_capex": server_capex,
-        "cluster_capex": cluster_capex,
-        "capex": capex,
-        "it_power": it_power,
-        "facility_power": facility_power,
-        "energy": energy,
-    }
-    if (published := sku.value("operating_cost")) is not None:
-        # A source's all-in running cost replaces the itemised one; the items stay unknown.
-        out.update(electricity=None, hosting=None, maintenance=None, other_opex=None)
-        out["opex"] = (published * gpus).to("USD/year")
-    else:
-        out["electricity"] = (energy * a["electricity_price"]).to("USD/year")
-        out["hosting"] = (it_power * a["hosting"]).to("USD/year")
-        out["maintenance"] = (capex * a["maintenance"] / year).to("USD/year")
-        out["other_opex"] = (a["other_opex"] * gpus).to("USD/year")
-        out["opex"] = out["electricity"] + out["hosting"] + out["maintenance"] + out["other_opex"]
-    out["depreciation"] = straight_line(capex, a["useful_life"]).to("USD/year")
-    out["annuity"] = annuity(capex, a["cost_of_capital"], a["useful_life"]).to("USD/year")
-    out["capital_cost"] = out[a.capital_cost]
-    out["tco_per_year"] = out["capital_cost"] + out["opex"]
-    out["gpu_hours"] = (gpus * year.to("hour") / year).to("GPU*hour/year")
-    for precision, key in (("bf16_dense", "bf16_capacity"), ("fp8_dense", "fp8_capacity")):
-        peak = sku.peak(precision)
-        out[key] = None if peak is None else (peak * gpus / ureg.GPU).to("PFLOP/s")
-    return out
+class SkuMetrics(Mapping[str, "pint.Quantity | None"]):
+    """The extensive metrics of one SKU, each computed when first read (intensive ones are
+    derived from these). Reading only ``tco_per_year`` computes only what it needs, and point
+    factors are combined before they touch a sample array, which keeps a run over a million
+    samples to a few dozen array operations."""
+
+    KEYS = ("gpus", "server_capex", "cluster_capex", "capex", "it_power", "facility_power",
+            "energy", "electricity", "hosting", "maintenance", "other_opex", "opex",
+            "depreciation", "annuity", "capital_cost", "tco_per_year", "gpu_hours",
+            "bf16_capacity", "fp8_capacity")
+
+    def __init__(self, sku: Sku, a: Assumptions) -> None:
+        self.sku = sku
+        self.a = a
+        self._done: dict[str, pint.Quantity | None] = {}
+
+    def __getitem__(self, key: str) -> pint.Quantity | None:
+        if key not in self._done:
+            if key not in self.KEYS:
+                raise KeyError(key)
+            self._done[key] = getattr(self, f"_{key}")()
+        return self._done[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.KEYS)
+
+    def __len__(self) -> int:
+        return len(self.KEYS)
+
+    def is_none(self, key: str) -> bool:
+        """Whether ``key`` is unknown for this SKU, without computing it."""
+        if key in ("electricity", "hosting", "maintenance", "other_opex"):
+            return self.sku.value("operating_cost") is not None
+        if key in ("bf16_capacity", "fp8_capacity"):
+            return self.sku.peak(key.replace("capacity", "dense")) is None  # type: ignore[arg-type]
+        return False
+
+    # ---- capex
+
+    def _gpus(self) -> pint.Quantity:
+        return self.sku.inputs["count"].value
+
+    def _server_capex(self) -> pint.Quantity:
+        gpus = self["gpus"]
+        if (cost := self.sku.value("server_cost_per_gpu")) is not None:
+            return (gpus * cost).to("USD")
+        price = self.sku.value("gpu_price")
+        return (gpus * (price * (1 + self.a["server_overhead_capex"]))).to("USD")
+
+    def _cluster_capex(self) -> pint.Quantity:
+        server_capex, gpus = self["server_capex"], self["gpus"]
+        items = [self.a.inputs[n] for n in ("networking", "storage", "facility")]
+        shares = [i.value for i in items if i.is_share()]
+        per_gpu = [i for i in items if not i.is_share()]
+        total = server_capex * _sum(shares) if shares else 0 * server_capex
+        for i in per_gpu:
+            total = total + _share_or_per_gpu(i, server_capex, gpus)
+        return total
+
+    def _capex(self) -> pint.Quantity:
+        return self["server_capex"] + self["cluster_capex"]
+
+    # ---- power and energy
+
+    def _it_power(self) -> pint.Quantity:
+        from flopbook.quantity import registry
+
+        gpus = self["gpus"]
+        per_gpu = self.sku.power_rating() / registry().GPU
+        overhead = self.a.inputs["server_power_overhead"]
+        if overhead.is_share():
+            # (TDP x (1 + overhead)) in MW per GPU first: a point, so one array operation less
+            return (per_gpu * (1 + overhead.value)).to("MW/GPU") * self.a["tdp_share"] * gpus
+        gpu_power = per_gpu.to("MW/GPU") * self.a["tdp_share"] * gpus
+        return (gpu_power + overhead.value.to("MW/GPU") * gpus).to("MW")
+
+    def _facility_power(self) -> pint.Quantity:
+        return (self["it_power"] * self.a["pue"]).to("MW")
+
+    def _energy(self) -> pint.Quantity:
+        # a MW drawn for a year is 8.766 GWh: one factor, one array operation
+        per_mw = _constant("1 year", "GWh/MW") / _constant("1 year", "year")
+        return self["facility_power"] * per_mw
+
+    # ---- opex
+
+    def _electricity(self) -> pint.Quantity | None:
+        if self.is_none("electricity"):
+            return None
+        price = self.a["electricity_price"].to("USD/GWh")
+        return (self["energy"] * price).to("USD/year")
+
+    def _hosting(self) -> pint.Quantity | None:
+        if self.is_none("hosting"):
+            return None
+        return (self["it_power"] * self.a["hosting"].to("USD/MW/year")).to("USD/year")
+
+    def _maintenance(self) -> pint.Quantity | None:
+        if self.is_none("maintenance"):
+            return None
+        return (self["capex"] * (self.a["maintenance"] / _constant("1 year", "year"))
+                ).to("USD/year")
+
+    def _other_opex(self) -> pint.Quantity | None:
+        if self.is_none("other_opex"):
+            return None
+        return (self.a["other_opex"] * self["gpus"]).to("USD/year")
+
+    def _opex(self) -> pint.Quantity:
+        if (published := self.sku.value("operating_cost")) is not None:
+            # A source's all-in running cost replaces the itemised one; the items stay unknown.
+            return (published * self["gpus"]).to("USD/year")
+        return self["electricity"] + self["hosting"] + self["maintenance"] + self["other_opex"]
+
+    # ---- capital and totals
+
+    def _depreciation(self) -> pint.Quantity:
+        return straight_line(self["capex"], self.a["useful_life"]).to("USD/year")
+
+    def _annuity(self) -> pint.Quantity:
+        return annuity(self["capex"], self.a["cost_of_capital"],
+                       self.a["useful_life"]).to("USD/year")
+
+    def _capital_cost(self) -> pint.Quantity:
+        return self[self.a.capital_cost]
+
+    def _tco_per_year(self) -> pint.Quantity:
+        return self["capital_cost"] + self["opex"]
+
+    def _gpu_hours(self) -> pint.Quantity:
+        hours = _constant("1 year", "hour") / _constant("1 year", "year")
+        return (self["gpus"] * hours).to("GPU*hour/year")
+
+    def _capacity(self, precision: Literal["bf16_dense", "fp8_dense"]) -> pint.Quantity | None:
+        from flopbook.quantity import registry
+
+        peak = self.sku.peak(precision)
+        return None if peak is None else (peak / registry().GPU).to("PFLOP/s/GPU") * self["gpus"]
+
+    def _bf16_capacity(self) -> pint.Quantity | None:
+        return self._capacity("bf16_dense")
+
+    def _fp8_capacity(self) -> pint.Quantity | None:
+        return self._capacity("fp8_dense")
+
+
+def sku_extensives(sku: Sku, a: Assumptions) -> SkuMetrics:
+    """The extensive metrics of one SKU, computed as they are read."""
+    return SkuMetrics(sku, a)
 
 
 class FleetResult:
@@ -393,32 +495,41 @@ class FleetResult:
         self.capital_cost = capital_cost
         self.assumptions = assumptions
         self.skus = skus or []
-        self.partial: dict[str, list[str]] = {}
-        self.values: dict[str, dict[str, pint.Quantity | None]] = {}
+        self._extensive = extensive
+        self._partial: dict[str, list[str]] = {}
+        # Rows are computed when first read: a run that asks for one metric pays for one.
+        self.values: Mapping[str, dict[str, pint.Quantity | None]] = _Rows(self._row)
+
+    @property
+    def partial(self) -> dict[str, list[str]]:
+        """Metrics whose total covers only some SKUs, with the SKUs left out."""
         for m in METRICS:
-            if m.kind == "extensive":
-                row = {c: extensive[c][m.key] for c in columns}
-                row[TOTAL] = self._total(m.key, row)
-            else:
-                row = {c: _ratio_of(extensive[c][m.numerator], extensive[c][m.denominator])
-                       for c in columns}
-                # The total is a ratio of totals over the SKUs where the ratio is defined:
-                # a weighted average, never a sum of the per-SKU figures.
-                defined = [c for c in columns if row[c] is not None]
-                num = _sum([extensive[c][m.numerator] for c in defined])
-                den = _sum([extensive[c][m.denominator] for c in defined])
-                row[TOTAL] = _ratio_of(num, den)
-                if defined and len(defined) < len(columns):
-                    self.partial[m.key] = [c for c in columns if c not in defined]
-            self.values[m.key] = {
-                c: (None if v is None else v.to(m.unit)) for c, v in row.items()
-            }
+            self.values[m.key]
+        return {m.key: self._partial[m.key] for m in METRICS if m.key in self._partial}
+
+    def _row(self, key: str) -> dict[str, pint.Quantity | None]:
+        m, columns, extensive = METRIC_BY_KEY[key], self.columns, self._extensive
+        if m.kind == "extensive":
+            row = {c: extensive[c][m.key] for c in columns}
+            row[TOTAL] = self._total(m.key, row)
+        else:
+            row = {c: _ratio_of(extensive[c][m.numerator], extensive[c][m.denominator])
+                   for c in columns}
+            # The total is a ratio of totals over the SKUs where the ratio is defined:
+            # a weighted average, never a sum of the per-SKU figures.
+            defined = [c for c in columns if row[c] is not None]
+            num = _sum([extensive[c][m.numerator] for c in defined])
+            den = _sum([extensive[c][m.denominator] for c in defined])
+            row[TOTAL] = _ratio_of(num, den)
+            if defined and len(defined) < len(columns):
+                self._partial[m.key] = [c for c in columns if c not in defined]
+        return {c: (None if v is None else v.to(m.unit)) for c, v in row.items()}
 
     def _total(self, key: str, row: dict[str, pint.Quantity | None]) -> pint.Quantity | None:
         present = [v for v in row.values() if v is not None]
         missing = [c for c, v in row.items() if v is None]
         if missing and present:
-            self.partial[key] = missing
+            self._partial[key] = missing
         return _sum(present)
 
     @property
@@ -490,6 +601,27 @@ class FleetResult:
         tco = self.summary("tco_per_year")
         return (f"<FleetResult {self.name!r}: {', '.join(self.columns)}; "
                 f"TCO {tco.mean:,.0f} {tco.unit}>" if tco else "<FleetResult>")
+
+
+class _Rows(Mapping[str, dict[str, "pint.Quantity | None"]]):
+    """Metric rows, each made on first read."""
+
+    def __init__(self, make: Any) -> None:
+        self._make = make
+        self._done: dict[str, dict[str, pint.Quantity | None]] = {}
+
+    def __getitem__(self, key: str) -> dict[str, pint.Quantity | None]:
+        if key not in self._done:
+            if key not in METRIC_BY_KEY:
+                raise KeyError(key)
+            self._done[key] = self._make(key)
+        return self._done[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(METRIC_BY_KEY)
+
+    def __len__(self) -> int:
+        return len(METRIC_BY_KEY)
 
 
 def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
@@ -598,6 +730,43 @@ class Fleet:
             assumptions=base,
             skus=fleet.skus,
         )
+
+    def with_inputs(self, values: Mapping[str, Any]) -> Fleet:
+        """This fleet with some inputs replaced, named as in :meth:`inputs`
+        (``"skus.H800.count"``, ``"assumptions.pue"``): a quantity, or an array of numbers in
+        the input's unit. The model is rerun on the new values by :meth:`run`; sensitivity
+        analysis and correlated sampling use this to vary inputs without restating formulas.
+        """
+        import copy
+
+        from flopbook.quantity import Quantity
+
+        known = dict(self.inputs())
+        new = copy.copy(self)
+        new.assumptions = copy.copy(self.assumptions)
+        new.assumptions.inputs = dict(self.assumptions.inputs)
+        new.assumptions.given = set(self.assumptions.given)
+        skus = {s.name: s for s in self.skus}
+        for path, value in values.items():
+            if path not in known:
+                raise UnknownNameError(f"no input {path!r}",
+                                       hint="inputs here: " + ", ".join(known))
+            old = known[path]
+            quantity = (value.to(old.value.units) if hasattr(value, "units")
+                        else Quantity(value, old.value.units))
+            replaced = dataclasses.replace(old, value=quantity)
+            parts = path.split(".")
+            if parts[0] == "assumptions":
+                new.assumptions.inputs[parts[1]] = replaced
+                # SKU overrides are merged onto the given assumptions: count this one in
+                new.assumptions.given.add(parts[1])
+            else:
+                name, fname = ".".join(parts[1:-1]), parts[-1]
+                sku = copy.copy(skus[name])
+                sku.inputs = {**sku.inputs, fname: replaced}
+                skus[name] = sku
+        new.skus = [skus[s.name] for s in self.skus]
+        return new
 
     def inputs(self) -> list[tuple[str, Input]]:
         """Every input with its place: ``("skus.H800.count", Input)``, assumptions last."""

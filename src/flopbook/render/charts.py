@@ -1,0 +1,160 @@
+"""Charts of results: an output's distribution (histogram and CDF) and a tornado.
+
+Each function takes a result object and returns a matplotlib :class:`~matplotlib.figure.Figure`
+(Agg canvas, no pyplot, no global state), so an HTML report can embed the same figures;
+:func:`write_figure` saves one as PNG and SVG. Nothing here computes the model.
+
+    >>> fig = distribution_figure(result, "tco_per_year")
+    >>> write_figure(fig, "plots", "tco_per_year-distribution")
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from flopbook.render import numbers
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from flopbook.models.fleet import FleetResult
+    from flopbook.sensitivity import SobolResult, Tornado
+
+FORMATS = ("png", "svg")
+_BLUE, _ORANGE, _GREY = "#1f5fa6", "#d9822b", "#666666"
+
+
+def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=120, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _axis_label(label: str, unit: str) -> tuple[float, str]:
+    """The scale to divide by and the axis label with its unit: ``TCO per year ($M / year)``."""
+    d = numbers.DISPLAYS.get(unit)
+    scale = d.scale if d else 1.0
+    return scale, f"{label} ({numbers.UNIT_LABELS.get(unit, unit)})"
+
+
+def distribution_figure(result: FleetResult, metric: str, column: str | None = None) -> Figure:
+    """Histogram (with P5, P50, P95 and the mean marked) and CDF of one fleet output."""
+    from flopbook.models.fleet import TOTAL
+    from flopbook.models.fleet import metric as find_metric
+    from flopbook.quantity import magnitudes
+
+    m = find_metric(metric)
+    column = column or TOTAL
+    value = result.get(metric, column)
+    if value is None:
+        raise ValueError(f"{column} has no {m.label}")
+    x = magnitudes(value, m.unit)
+    s = result.summary(metric, column)
+    scale, xlabel = _axis_label(m.label, m.unit)
+    x = x / scale
+    title = f"{m.label}{'' if column == TOTAL else ' — ' + column}"
+    if result.name:
+        title += f" — {result.name}"
+    fig = _figure(10, 4.2)
+    hist, cdf = fig.subplots(1, 2)
+    hist.hist(x, bins=min(80, max(10, int(np.sqrt(x.size)))), color=_BLUE, alpha=0.85)
+    for val, name, style in ((s.p5, "P5", ":"), (s.p50, "P50", "--"), (s.p95, "P95", ":"),
+                             (s.mean, "mean", "-")):
+        hist.axvline(val / scale, color=_ORANGE if name == "mean" else _GREY, linestyle=style,
+                     linewidth=1.2, label=f"{name} {numbers.value(val, m.unit)}")
+    hist.set_xlabel(xlabel)
+    hist.set_ylabel("samples")
+    hist.set_title("Distribution")
+    hist.legend(fontsize="small", frameon=False)
+    ordered = np.sort(x)
+    cdf.plot(ordered, np.arange(1, ordered.size + 1) / ordered.size, color=_BLUE)
+    for p, val in ((0.05, s.p5), (0.5, s.p50), (0.95, s.p95)):
+        cdf.axhline(p, color=_GREY, linestyle=":", linewidth=0.8)
+        cdf.plot([val / scale], [p], "o", color=_ORANGE, markersize=4)
+    cdf.set_xlabel(xlabel)
+    cdf.set_ylabel("share of samples at or below")
+    cdf.set_ylim(0, 1)
+    cdf.set_title("Cumulative distribution")
+    fig.suptitle(f"{title} ({s.samples:,} samples)")
+    return fig
+
+
+def tornado_figure(t: Tornado, *, top: int = 12) -> Figure:
+    """Horizontal bars: the output with each input at its P5 and at its P95."""
+    bars = t.bars[:top][::-1]  # widest at the top
+    scale, xlabel = _axis_label(t.label, t.unit)
+    fig = _figure(9, 1.2 + 0.45 * max(1, len(bars)))
+    ax = fig.subplots()
+    base = t.baseline / scale
+    for i, b in enumerate(bars):
+        lo, hi = b.output_low / scale, b.output_high / scale
+        ax.barh(i, lo - base, left=base, color=_BLUE, height=0.6,
+                label="input at P5" if i == 0 else None)
+        ax.barh(i, hi - base, left=base, color=_ORANGE, height=0.6,
+                label="input at P95" if i == 0 else None)
+    ax.set_yticks(range(len(bars)),
+                  [f"{b.label}\n{_input_range(b.low, b.high, b.unit)}" for b in bars],
+                  fontsize="small")
+    ax.axvline(base, color=_GREY, linewidth=1)
+    ax.set_xlabel(xlabel)
+    ax.set_title(f"What moves {t.label}: each input from P5 to P95, others at median "
+                 f"(baseline {numbers.value(t.baseline, t.unit)})", fontsize="medium")
+    ax.legend(fontsize="small", frameon=False, loc="lower right")
+    return fig
+
+
+def sobol_figure(s: SobolResult, *, top: int = 12) -> Figure:
+    """First-order and total Sobol indices as paired bars with their confidence intervals."""
+    idx = s.indices[:top][::-1]
+    fig = _figure(9, 1.2 + 0.45 * max(1, len(idx)))
+    ax = fig.subplots()
+    y = np.arange(len(idx))
+    ax.barh(y + 0.18, [i.total for i in idx], xerr=[i.total_conf for i in idx], height=0.36,
+            color=_ORANGE, label="total (with interactions)")
+    ax.barh(y - 0.18, [i.first for i in idx], xerr=[i.first_conf for i in idx], height=0.36,
+            color=_BLUE, label="first order (alone)")
+    ax.set_yticks(y, [i.label for i in idx], fontsize="small")
+    ax.set_xlim(0, 1.05)
+    ax.set_xlabel(f"share of the variance of {s.label}")
+    ax.set_title(f"Sobol indices of {s.label} ({s.evaluations:,} model runs)",
+                 fontsize="medium")
+    ax.legend(fontsize="small", frameon=False, loc="lower right")
+    return fig
+
+
+def _input_range(low: float, high: float, unit: str) -> str:
+    from flopbook.render.sensitivity import plain
+
+    u = f" {unit}" if unit else ""
+    return f"P5 {plain(low)} – P95 {plain(high)}{u}"
+
+
+def write_figure(
+    fig: Figure, directory: str | Path, stem: str, formats: Sequence[str] = FORMATS
+) -> list[Path]:
+    """Save ``fig`` as ``DIR/STEM.png`` and ``DIR/STEM.svg``; a file is either whole or
+    absent (written beside, then renamed)."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        target = out / f"{stem}.{fmt}"
+        fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{fmt}", dir=out)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                fig.savefig(f, format=fmt)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written

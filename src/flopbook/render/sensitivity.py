@@ -1,0 +1,83 @@
+"""Sensitivity results as terminal tables and CSV."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+from flopbook.render import numbers
+
+if TYPE_CHECKING:
+    from flopbook.sensitivity import Sensitivity
+
+_BAR = 24  # characters of the widest tornado bar
+
+
+def tornado_table(s: Sensitivity) -> Table:
+    t = s.tornado
+    unit = t.unit
+    table = Table(
+        title=f"What moves {t.label} — tornado (each input from P5 to P95, others "
+              "at their medians)",
+        caption=f"Baseline, every input at its median: {numbers.value(t.baseline, unit)}.",
+        caption_justify="left",
+    )
+    table.add_column("input", style="bold", no_wrap=True)
+    table.add_column("input P5 – P95", justify="right", no_wrap=True)
+    table.add_column(f"{t.label} at P5", justify="right", no_wrap=True)
+    table.add_column("at P95", justify="right", no_wrap=True)
+    table.add_column("swing", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    widest = max((b.swing for b in t.bars), default=0) or 1
+    for b in t.bars:
+        u = f" {b.unit}" if b.unit else ""
+        table.add_row(b.input, f"{plain(b.low)} – {plain(b.high)}{u}",
+                      numbers.value(b.output_low, unit), numbers.value(b.output_high, unit),
+                      numbers.value(b.swing, unit), "█" * max(1, round(_BAR * b.swing / widest)))
+    return table
+
+
+def sobol_table(s: Sensitivity) -> Table:
+    r = s.sobol
+    table = Table(
+        title=f"Share of the variance of {r.label} — Sobol indices",
+        caption=f"First order: the input alone; total: with its interactions. ± is the 95% "
+                f"confidence half-width. Saltelli design, N = {r.base_samples:,}, "
+                f"{r.evaluations:,} model runs; inputs taken as independent.",
+        caption_justify="left",
+    )
+    table.add_column("input", style="bold", no_wrap=True)
+    table.add_column("first order", justify="right", no_wrap=True)
+    table.add_column("total", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for i in r.indices:
+        table.add_row(i.input, f"{i.first:.3f} ± {i.first_conf:.3f}",
+                      f"{i.total:.3f} ± {i.total_conf:.3f}",
+                      "█" * max(0, round(_BAR * min(1.0, max(0.0, i.total)))))
+    return table
+
+
+def plain(x: float) -> str:
+    """An input's value without its unit's display: ``28,850``, ``0.6163``."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
+def sensitivity_csv(s: Sensitivity) -> str:
+    """One row per input: tornado P5/P95 outputs and swing, Sobol first-order and total."""
+    import csv
+    import io
+
+    sobol = {i.input: i for i in s.sobol.indices}
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["output", "unit", "input", "input_unit", "input_p5", "input_p95",
+                "output_at_p5", "output_at_p95", "swing", "sobol_first", "sobol_first_conf",
+                "sobol_total", "sobol_total_conf"])
+    for b in s.tornado.bars:
+        i = sobol[b.input]
+        w.writerow([s.output, s.unit, b.input, b.unit,
+                    *(f"{x:.10g}" for x in (b.low, b.high, b.output_low, b.output_high,
+                                            b.swing, i.first, i.first_conf, i.total,
+                                            i.total_conf))])
+    return buf.getvalue()
