@@ -14,8 +14,12 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/flopbook case deepseek-semianalysis
+	mkdir -p reports
+	$(BIN)/flopbook report --case deepseek-semianalysis --force \
+	  --xlsx reports/deepseek-semianalysis.xlsx --html reports/deepseek-semianalysis.html
 
 test: $(STAMP)
+	sh scripts/install-system-deps.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
