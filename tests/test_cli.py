@@ -69,3 +69,18 @@ def test_unknown_names_exit_2_with_one_line(cli):
     for args in (("case", "deepseek"), ("catalog", "H8"), ("fleet", EXAMPLE, "--only", "TPU")):
         run = cli(*args)
         assert run.code == 2 and run.err.count("\n") == 1 and "Traceback" not in run.err
+
+
+def test_usage_errors_are_one_line_with_exit_2(cli):
+    for args, fragment in [
+        (("fleet", EXAMPLE, "--format", "xml"), "'xml' is not one of"),
+        (("fleet", EXAMPLE, "--samples", "0"), "--samples"),
+        (("fleet", EXAMPLE, "--seed", "-1"), "--seed"),
+        (("flee",), "Did you mean 'fleet'?"),
+        (("fleet",), "Missing argument"),
+        (("fleet", EXAMPLE, "--bogus"), "No such option"),
+    ]:
+        run = cli(*args)
+        assert run.code == 2, args
+        assert run.err.startswith("flopbook: error: ") and run.err.count("\n") == 1, run.err
+        assert fragment in run.err and "--help" in run.err

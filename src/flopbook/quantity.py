@@ -276,10 +276,10 @@ class Summary:
     def as_dict(self) -> dict[str, Any]:
         if self.point:
             return {"value": self.mean, "unit": self.unit}
+        # "value" is the mean; the percentiles say how uncertain it is
         return {
             "value": self.mean,
             "unit": self.unit,
-            "mean": self.mean,
             "p5": self.p5,
             "p50": self.p50,
             "p95": self.p95,

@@ -37,11 +37,31 @@ from flopbook.cli import (  # noqa: E402,F401
 
 
 def main() -> None:
-    """Entry point: any InputError becomes one line on stderr and exit code 2."""
+    """Entry point: any InputError, and any usage error (an unknown option, a bad --format),
+    becomes one line on stderr and exit code 2."""
+    import importlib
+
     from flopbook.errors import FlopbookError
 
+    # typer carries its own copy of click: take its exception classes from typer's public
+    # BadParameter rather than from a separately installed click.
+    errors = importlib.import_module(typer.BadParameter.__module__)
+    command = typer.main.get_command(app)
     try:
-        app()
+        code = command.main(prog_name="flopbook", standalone_mode=False)
+    except errors.NoArgsIsHelpError as exc:
+        # `flopbook` alone, or a group with no command: show the help, as a user expects
+        print(exc.ctx.get_help() if exc.ctx else "", file=sys.stderr)
+        sys.exit(2)
+    except errors.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "flopbook"
+        message = exc.format_message().replace("Value error, ", "")
+        print(f"flopbook: error: {message} — see `{where} --help`",
+              file=sys.stderr)
+        sys.exit(2)
+    except typer.Abort:
+        print("flopbook: interrupted", file=sys.stderr)
+        sys.exit(130)
     except FlopbookError as exc:
         print(f"flopbook: error: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -50,3 +70,4 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -39,11 +39,10 @@ def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
     return fig
 
 
-def _axis_label(label: str, unit: str) -> tuple[float, str]:
+def _axis_label(label: str, unit: str, typical: float) -> tuple[float, str]:
     """The scale to divide by and the axis label with its unit: ``TCO per year ($M / year)``."""
-    d = numbers.DISPLAYS.get(unit)
-    scale = d.scale if d else 1.0
-    return scale, f"{label} ({numbers.UNIT_LABELS.get(unit, unit)})"
+    scale, unit_label = numbers.axis(unit, typical)
+    return scale, f"{label} ({unit_label})"
 
 
 def distribution_figure(result: FleetResult, metric: str, column: str | None = None) -> Figure:
@@ -59,7 +58,7 @@ def distribution_figure(result: FleetResult, metric: str, column: str | None = N
         raise ValueError(f"{column} has no {m.label}")
     x = magnitudes(value, m.unit)
     s = result.summary(metric, column)
-    scale, xlabel = _axis_label(m.label, m.unit)
+    scale, xlabel = _axis_label(m.label, m.unit, s.p50)
     x = x / scale
     title = f"{m.label}{'' if column == TOTAL else ' — ' + column}"
     if result.name:
@@ -91,7 +90,7 @@ def distribution_figure(result: FleetResult, metric: str, column: str | None = N
 def tornado_figure(t: Tornado, *, top: int = 12) -> Figure:
     """Horizontal bars: the output with each input at its P5 and at its P95."""
     bars = t.bars[:top][::-1]  # widest at the top
-    scale, xlabel = _axis_label(t.label, t.unit)
+    scale, xlabel = _axis_label(t.label, t.unit, t.baseline)
     fig = _figure(9, 1.2 + 0.45 * max(1, len(bars)))
     ax = fig.subplots()
     base = t.baseline / scale

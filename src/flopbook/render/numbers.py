@@ -14,33 +14,41 @@ from flopbook.quantity import Summary
 
 @dataclass(frozen=True)
 class Display:
-    scale: float
+    """How one unit is shown: ``scales`` are (factor, prefix letter) pairs tried from the
+    largest down (one pair: a fixed scale); ``digits`` None means three significant
+    digits."""
+
+    scales: tuple[tuple[float, str], ...]
     prefix: str
     suffix: str
-    digits: int = 1
+    digits: int | None = None
 
 
-# Keyed by the metric unit (as written in the metric table).
+_MONEY = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, ""))
+_FLOPS = ((1e3, " EFLOP/s"), (1.0, " PFLOP/s"), (1e-3, " TFLOP/s"))
+
+# Keyed by the metric unit (as written in the metric table). Money and compute pick their
+# scale from the value, so a cell says "$1.60B" or "$731M" and the row label names no scale.
 DISPLAYS: dict[str, Display] = {
-    "USD": Display(1e6, "$", "M"),
-    "USD/year": Display(1e6, "$", "M/yr"),
-    "USD/GPU": Display(1e3, "$", "k"),
-    "USD/GPU/year": Display(1e3, "$", "k/yr"),
-    "USD/GPU/hour": Display(1, "$", "", 2),
-    "USD/(PFLOP/s*hour)": Display(1, "$", "", 2),
-    "GPU": Display(1, "", "", 0),
-    "MW": Display(1, "", " MW", 1),
-    "W/GPU": Display(1, "", " W", 0),
-    "GWh/year": Display(1, "", " GWh", 0),
-    "GPU*hour/year": Display(1e6, "", "M", 1),
-    "PFLOP/s": Display(1e3, "", " EFLOP/s", 2),
+    "USD": Display(_MONEY, "$", ""),
+    "USD/year": Display(_MONEY, "$", "/yr"),
+    "USD/GPU": Display(_MONEY, "$", ""),
+    "USD/GPU/year": Display(_MONEY, "$", "/yr"),
+    "USD/GPU/hour": Display(((1.0, ""),), "$", "", 2),
+    "USD/(PFLOP/s*hour)": Display(((1.0, ""),), "$", "", 2),
+    "GPU": Display(((1.0, ""),), "", "", 0),
+    "MW": Display(((1.0, ""),), "", " MW"),
+    "W/GPU": Display(((1.0, ""),), "", " W", 0),
+    "GWh/year": Display(((1.0, ""),), "", " GWh/yr"),
+    "GPU*hour/year": Display(((1e6, "M"),), "", ""),
+    "PFLOP/s": Display(_FLOPS, "", ""),
 }
 
 UNIT_LABELS: dict[str, str] = {
-    "USD": "$M",
-    "USD/year": "$M / year",
-    "USD/GPU": "$k / GPU",
-    "USD/GPU/year": "$k / GPU-year",
+    "USD": "$",
+    "USD/year": "$ / year",
+    "USD/GPU": "$ / GPU",
+    "USD/GPU/year": "$ / GPU-year",
     "USD/GPU/hour": "$ / GPU-hour",
     "USD/(PFLOP/s*hour)": "$ / PFLOP/s-hour",
     "GPU": "GPUs",
@@ -48,38 +56,66 @@ UNIT_LABELS: dict[str, str] = {
     "W/GPU": "W / GPU",
     "GWh/year": "GWh / year",
     "GPU*hour/year": "M GPU-hours / year",
-    "PFLOP/s": "EFLOP/s",
+    "PFLOP/s": "FLOP/s, dense",
 }
 
 
-def number(x: float, digits: int = 1) -> str:
+def number(x: float, digits: int | None = None) -> str:
+    """``digits`` decimals, or three significant digits (never an exponent)."""
     if math.isnan(x):
         return "n/a"
     if math.isinf(x):
         return "∞"
+    if digits is None:
+        a = abs(x)
+        digits = 0 if a == 0 or a >= 100 else 2 - math.floor(math.log10(a))
+        digits = min(digits, 12)
     return f"{x:,.{digits}f}"
+
+
+def _scale(x: float, d: Display) -> tuple[float, str]:
+    for factor, letter in d.scales:
+        if abs(x) >= factor:
+            return factor, letter
+    return d.scales[-1]
 
 
 def value(x: float, unit: str) -> str:
     d = DISPLAYS.get(unit)
     if d is None:
         return f"{x:,.4g} {unit}"
+    factor, letter = _scale(x, d)
     sign = "-" if x < 0 else ""
-    return f"{sign}{d.prefix}{number(abs(x) / d.scale, d.digits)}{d.suffix}"
+    return f"{sign}{d.prefix}{number(abs(x) / factor, d.digits)}{letter}{d.suffix}"
 
 
 def summary(s: Summary | None, unit: str, *, spread: bool = True, sep: str = " ") -> str:
-    """A point value, or the mean with its 90% interval: ``$1.6B (1.4–1.8)``; ``sep="\n"``
-    puts the interval on a line of its own (for narrow table cells)."""
+    """A point value, or the mean with its 90% interval: ``$1.60B (1.40–1.80)``;
+    ``sep="\n"`` puts the interval on a line of its own (for narrow table cells)."""
     if s is None:
         return "—"
     text = value(s.mean, unit)
     if spread and not s.point:
-        d = DISPLAYS.get(unit, Display(1, "", ""))
-        lo = number(s.p5 / d.scale, d.digits)
-        hi = number(s.p95 / d.scale, d.digits)
+        d = DISPLAYS.get(unit, Display(((1.0, ""),), "", ""))
+        factor, _ = _scale(s.mean, d)
+        lo = number(s.p5 / factor, d.digits)
+        hi = number(s.p95 / factor, d.digits)
         text += f"{sep}({lo}–{hi})"
     return text
+
+
+def axis(unit: str, typical: float) -> tuple[float, str]:
+    """One scale for a whole axis, chosen from a typical value: ``(1e6, "$M / year")``."""
+    d = DISPLAYS.get(unit)
+    label = UNIT_LABELS.get(unit, unit)
+    if d is None:
+        return 1.0, label
+    factor, letter = _scale(typical, d)
+    if d.prefix == "$":
+        return factor, "$" + letter + label[1:]
+    if d.scales is _FLOPS:
+        return factor, letter.strip() + ", dense"
+    return factor, label
 
 
 def compact_usd(x: float) -> str:
