@@ -105,8 +105,9 @@ def tornado_figure(t: Tornado, *, top: int = 12) -> Figure:
                   fontsize="small")
     ax.axvline(base, color=_GREY, linewidth=1)
     ax.set_xlabel(xlabel)
-    ax.set_title(f"What moves {t.label}: each input from P5 to P95, others at median "
-                 f"(baseline {numbers.value(t.baseline, t.unit)})", fontsize="medium")
+    # two lines: a long label and the baseline would run past the figure's edge on one
+    fig.suptitle(f"What moves {t.label}\neach input from P5 to P95, the others at their "
+                 f"median (baseline {numbers.value(t.baseline, t.unit)})", fontsize="medium")
     ax.legend(fontsize="small", frameon=False, loc="lower right")
     return fig
 
