@@ -23,10 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from flopbook.errors import InputError
 from flopbook.models.funding import COMPANY_FIELDS, FUND_FIELDS
+from flopbook.scenario import _dotted
 
 if TYPE_CHECKING:
     from flopbook.models.funding import Company, Fund
@@ -95,42 +96,7 @@ _EXAMPLES["amount"] = 'write e.g. amount: "500M USD"'
 
 
 def _validate(doc: Document, model: type[T], path: Path_) -> T:
-    data: Any = doc.data
-    for part in path:
-        data = data[part]
-    try:
-        return model.model_validate(data)  # type: ignore[attr-defined]
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc: Path_ = tuple(err["loc"])
-        name = str(loc[-1]) if loc else ""
-        if err["type"] == "missing":
-            where = (*path, *loc[:-1])
-            raise InputError(f"missing required field {name!r}", file=doc.file,
-                             line=doc.line(where), field=_dotted((*path, *loc)),
-                             hint=_EXAMPLES.get(name)) from None
-        if err["type"] == "extra_forbidden":
-            known = (list(RoundFile.model_fields) if "funding_rounds" in loc
-                     else [f for f in model.model_fields if f != "kind"])  # type: ignore[attr-defined]
-            near = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean {near[0]}?" if near else "known fields: " + ", ".join(known)
-            raise InputError(f"unknown field {name!r}", file=doc.file,
-                             line=doc.line((*path, *loc)), field=_dotted((*path, *loc)),
-                             hint=hint) from None
-        got = err.get("input")
-        what = {"list_type": "expected a list (lines starting with '- ')",
-                "string_type": "expected text",
-                "model_type": "expected a mapping of fields"}.get(err["type"],
-                                                                  "has the wrong type")
-        raise InputError(f"{what}, got {got!r}", file=doc.file, line=doc.line((*path, *loc)),
-                         field=_dotted((*path, *loc)), hint=_EXAMPLES.get(name)) from None
-
-
-def _dotted(path: Path_) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
+    return doc.validate(model, path, examples=_EXAMPLES)
 
 
 _INDEX = re.compile(r"\[(\d+)\]")

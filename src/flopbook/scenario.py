@@ -22,7 +22,7 @@ every value with the field's units and bounds. Either way a mistake becomes one
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -220,38 +220,44 @@ class Document:
     def error(self, exc: InputError, path: Path_) -> InputError:
         return exc.located(file=self.file, line=self.line(path), field=_dotted(path))
 
-    def validate(self, model: type[T], path: Path_ = ()) -> T:
+    def validate(self, model: type[T], path: Path_ = (), *,
+                 examples: Mapping[str, str] | None = None) -> T:
+        """``model`` validated against the data at ``path``; the first mistake becomes one
+        InputError with its line. ``examples`` maps a field name to the hint shown when that
+        field is missing or wrong (fleet fields have theirs already)."""
         data: Any = self.data
         for part in path:
             data = data[part]
         try:
             return model.model_validate(data)  # type: ignore[attr-defined]
         except ValidationError as exc:
-            raise self._explain(exc, path) from None
+            raise self._explain(exc, path, model, examples or {}) from None
 
-    def _explain(self, exc: ValidationError, base: Path_) -> InputError:
+    def _explain(self, exc: ValidationError, base: Path_, model: type,
+                 examples: Mapping[str, str]) -> InputError:
         err = _most_useful(exc.errors())
         loc = [p for p in err["loc"] if not (isinstance(p, str) and _is_type_tag(p))]
         path: Path_ = (*base, *loc)
         kind = err["type"]
         name = str(loc[-1]) if loc else ""
+        example = examples.get(name) or _example_hint(name)
         if kind == "missing":
-            msg, hint = f"missing required field {name!r}", _example_hint(name)
+            msg, hint = f"missing required field {name!r}", example
             path_for_line = path[:-1]
         elif kind == "extra_forbidden":
-            known = _known_fields(base, loc)
+            known = _known_fields(model, loc)
             msg, hint = f"unknown field {name!r}", _nearest_hint(name, known)
             path_for_line = path
         elif kind == "too_short":
             msg, hint = "is empty", "add at least one entry"
             path_for_line = path
         elif err.get("input") is None:
-            msg, hint = "is empty", _example_hint(name) or "give a value or remove the line"
+            msg, hint = "is empty", example or "give a value or remove the line"
             path_for_line = path
         else:
             got = err.get("input")
             msg = f"{_type_message(kind)}, got {got!r}"
-            hint = _example_hint(name)
+            hint = example
             path_for_line = path
         return InputError(msg, file=self.file, line=self.line(path_for_line),
                           field=_dotted(path), hint=hint)
@@ -310,19 +316,34 @@ def _example_hint(name: str) -> str | None:
     }.get(name)
 
 
-def _known_fields(base: Path_, loc: Sequence[Any]) -> list[str]:
-    where = [p for p in loc[:-1] if isinstance(p, str)]
-    if "correlations" in where:
-        return list(CorrelationFile.model_fields)
-    if "assumptions" in where:
-        return [*ASSUMPTION_FIELDS, "capital_cost"]
-    if "skus" in where:
-        if where and where[-1] in ASSUMPTION_FIELDS or where[-1:] and where[-1] in SKU_FIELDS:
-            return ["value", "source", "note"]
-        return ["chip", "name", "assumptions", *SKU_FIELDS]
-    if where and (where[-1] in ASSUMPTION_FIELDS):
-        return ["value", "source", "note"]
-    return list(FleetFile.model_fields)
+def _known_fields(model: type, loc: Sequence[Any]) -> list[str]:
+    """The fields of the (sub)model that holds ``loc``'s last part, read from the pydantic
+    model itself, so every file format gets its own suggestions."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", {})
+        if part not in fields:
+            return []
+        found = _submodels(fields[part].annotation)
+        if not found:
+            return []
+        # an input written as a mapping is {value, source, note} before it is a distribution
+        current = found[0]
+    return list(getattr(current, "model_fields", {}))
+
+
+def _submodels(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models inside an annotation (``X | None``, ``list[X]``, ``A | B``)."""
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found += _submodels(arg)
+    return found
 
 
 def _nearest_hint(name: str, known: list[str]) -> str:
