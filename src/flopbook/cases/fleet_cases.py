@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopbook.cases.result import CaseResult, Check, Discrepancy, Grid, Source
+from flopbook.cases.spec import CaseFileBase
 from flopbook.errors import InputError
 
 if TYPE_CHECKING:
@@ -16,13 +17,6 @@ if TYPE_CHECKING:
 
     from flopbook.models.fleet import Fleet, FleetResult
     from flopbook.scenario import Document
-
-
-class SourceSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    title: str
-    url: str | None = None
-    date: str | None = None
 
 
 class CheckSpec(BaseModel):
@@ -59,17 +53,10 @@ class TableSpec(BaseModel):
     rows: list[RowSpec]
 
 
-class CaseFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    kind: str
-    title: str
-    summary: str
-    sources: dict[str, SourceSpec]
+class CaseFile(CaseFileBase):
     fleet: dict[str, Any]
     published_table: TableSpec | None = None
     checks: list[CheckSpec] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
 
 
 # ---- rows of a published fleet table, computed from the model ---------------------------
@@ -100,10 +87,6 @@ def _cell(x: float, printed: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
 
 
-def _sources(spec: CaseFile) -> dict[str, Source]:
-    return {k: Source(k, s.title, s.url, s.date) for k, s in spec.sources.items()}
-
-
 def _load(doc: Document) -> tuple[CaseFile, Fleet]:
     from flopbook.scenario import fleet_from_document
 
@@ -118,7 +101,7 @@ def _load(doc: Document) -> tuple[CaseFile, Fleet]:
 
 def run_fleet_case(doc: Document) -> CaseResult:
     spec, fleet = _load(doc)
-    sources = _sources(spec)
+    sources = spec.source_map()
     result = fleet.run()
     out = CaseResult(spec.name, spec.title, spec.summary.strip(), list(sources.values()),
                      fleets=[(fleet.name or spec.title, result)], notes=spec.notes)
@@ -135,7 +118,7 @@ def run_published_table(doc: Document) -> CaseResult:
     table = spec.published_table
     if table is None:
         raise InputError("a published-fleet-table case needs published_table:", file=doc.file)
-    sources = _sources(spec)
+    sources = spec.source_map()
     result = fleet.run()
     life = fleet.assumptions["useful_life"]
     cols = table.columns

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopbook.cases.fleet_cases import SourceSpec
 from flopbook.cases.result import CaseResult, Check, Claim, Source
+from flopbook.cases.spec import CaseFileBase
 from flopbook.errors import InputError
 
 if TYPE_CHECKING:
@@ -52,17 +52,10 @@ class FundingCheckSpec(BaseModel):
     note: str | None = None
 
 
-class FundingCaseFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    kind: str
-    title: str
-    summary: str
-    sources: dict[str, SourceSpec]
+class FundingCaseFile(CaseFileBase):
     payer: dict[str, Any]
     scenarios: list[ScenarioSpec] = Field(default_factory=list)
     checks: list[FundingCheckSpec] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
 
 
 def _fleet_of_case(name: str, doc: Document, where: tuple[str | int, ...]) -> Any:
@@ -116,7 +109,7 @@ def run_funding_case(doc: Document) -> CaseResult:
     from flopbook.payer_file import payer_from_document
 
     spec = doc.validate(FundingCaseFile)
-    sources = {k: Source(k, s.title, s.url, s.date) for k, s in spec.sources.items()}
+    sources = spec.source_map()
     payer = payer_from_document(doc, ("payer",)).run()
     bands = thresholds()
     words = [b.words for b in bands.bands]

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopbook.cases.fleet_cases import SourceSpec
 from flopbook.cases.result import CaseResult, Check, Grid, Source
+from flopbook.cases.spec import CaseFileBase
 from flopbook.claims import ClaimSpec, DefinedValue
 from flopbook.errors import InputError
 
@@ -43,19 +43,12 @@ class Scenario(BaseModel):
     note: str | None = None
 
 
-class WorkloadCaseFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    kind: str
-    title: str
-    summary: str
-    sources: dict[str, SourceSpec]
+class WorkloadCaseFile(CaseFileBase):
     inputs: dict[str, Any] = Field(default_factory=dict)
     define: dict[str, str | float | int | DefinedValue] = Field(default_factory=dict)
     claims: list[ClaimSpec] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=list)
     checks: list[CheckSpec] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
 
 
 # ---- shared ----------------------------------------------------------------------------
@@ -65,7 +58,7 @@ def _load(doc: Document) -> tuple[WorkloadCaseFile, dict[str, Source]]:
     from flopbook.workload_file import validate
 
     spec = validate(doc, WorkloadCaseFile)
-    sources = {k: Source(k, s.title, s.url, s.date) for k, s in spec.sources.items()}
+    sources = spec.source_map()
     for i, c in enumerate(spec.checks):
         if c.source not in sources:
             raise doc.error(InputError(f"unknown source {c.source!r}",
