@@ -34,8 +34,11 @@ def console() -> Any:
 
     from rich.console import Console
 
-    # Piped output (a file, `less`, CI logs) gets a width that fits the tables, not 80.
-    width = None if sys.stdout.isatty() else 140
+    import os
+
+    # Piped output (a file, `less`, CI logs) gets a width that fits the tables, not rich's 80,
+    # unless COLUMNS says otherwise.
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 140
     return Console(highlight=False, soft_wrap=False, width=width)
 
 

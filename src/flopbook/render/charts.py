@@ -132,10 +132,7 @@ def sobol_figure(s: SobolResult, *, top: int = 12) -> Figure:
 
 
 def _input_range(low: float, high: float, unit: str) -> str:
-    from flopbook.render.sensitivity import plain
-
-    u = f" {unit}" if unit else ""
-    return f"P5 {plain(low)} – P95 {plain(high)}{u}"
+    return "P5 to P95: " + numbers.interval(low, high, unit)
 
 
 def write_figure(

@@ -104,6 +104,18 @@ def summary(s: Summary | None, unit: str, *, spread: bool = True, sep: str = " "
     return text
 
 
+def interval(low: float, high: float, unit: str) -> str:
+    """Two ends in one scale, three significant digits: ``$34.9k – $45.0k/GPU``."""
+    if unit.startswith("USD"):
+        factor, letter = _scale(max(abs(low), abs(high)), Display(_MONEY, "$", ""))
+        return (f"${number(low / factor)}{letter} – ${number(high / factor)}{letter}"
+                f"{unit[3:]}")
+    d = DISPLAYS.get(unit)
+    if d is not None:
+        return f"{value(low, unit)} – {value(high, unit)}"
+    return f"{number(low)} – {number(high)}" + (f" {unit}" if unit else "")
+
+
 def axis(unit: str, typical: float) -> tuple[float, str]:
     """One scale for a whole axis, chosen from a typical value: ``(1e6, "$M / year")``."""
     d = DISPLAYS.get(unit)

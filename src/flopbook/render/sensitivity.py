@@ -23,16 +23,15 @@ def tornado_table(s: Sensitivity) -> Table:
         caption=f"Baseline, every input at its median: {numbers.value(t.baseline, unit)}.",
         caption_justify="left",
     )
-    table.add_column("input", style="bold", no_wrap=True)
+    table.add_column("input", style="bold", min_width=16, max_width=36, overflow="fold")
     table.add_column("input P5 – P95", justify="right", no_wrap=True)
     table.add_column(f"{t.label} at P5", justify="right", no_wrap=True)
     table.add_column("at P95", justify="right", no_wrap=True)
     table.add_column("swing", justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
+    table.add_column("", no_wrap=True, overflow="crop", max_width=_BAR)
     widest = max((b.swing for b in t.bars), default=0) or 1
     for b in t.bars:
-        u = f" {b.unit}" if b.unit else ""
-        table.add_row(b.input, f"{plain(b.low)} – {plain(b.high)}{u}",
+        table.add_row(b.input, numbers.interval(b.low, b.high, b.unit),
                       numbers.value(b.output_low, unit), numbers.value(b.output_high, unit),
                       numbers.value(b.swing, unit), "█" * max(1, round(_BAR * b.swing / widest)))
     return table
@@ -47,7 +46,7 @@ def sobol_table(s: Sensitivity) -> Table:
                 f"{r.evaluations:,} model runs; inputs taken as independent.",
         caption_justify="left",
     )
-    table.add_column("input", style="bold", no_wrap=True)
+    table.add_column("input", style="bold", min_width=16, max_width=36, overflow="fold")
     table.add_column("first order", justify="right", no_wrap=True)
     table.add_column("total", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)

@@ -30,10 +30,11 @@ def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | Non
         caption_justify="left",
         show_lines=sampled,
     )
-    table.add_column("", style="bold", no_wrap=True)
+    # Labels and column heads wrap; figures never do, so a narrow terminal folds words.
+    table.add_column("", style="bold", min_width=18, max_width=40, overflow="fold")
     columns = result.all_columns if len(result.columns) > 1 else result.columns
     for c in result.columns:
-        table.add_column(c, justify="right", no_wrap=True)
+        table.add_column(c, justify="right", min_width=9)
     if len(result.columns) > 1:
         table.add_column(TOTAL, justify="right", style="bold", no_wrap=True)
     for m in METRICS:
