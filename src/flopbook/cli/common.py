@@ -30,11 +30,10 @@ SeedOpt = Annotated[
 
 
 def console() -> Any:
+    import os
     import sys
 
     from rich.console import Console
-
-    import os
 
     # Piped output (a file, `less`, CI logs) gets a width that fits the tables, not rich's 80,
     # unless COLUMNS says otherwise.
