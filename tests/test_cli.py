@@ -84,3 +84,29 @@ def test_usage_errors_are_one_line_with_exit_2(cli):
         assert run.code == 2, args
         assert run.err.startswith("flopbook: error: ") and run.err.count("\n") == 1, run.err
         assert fragment in run.err and "--help" in run.err
+
+
+def test_a_file_for_another_command_says_which(cli):
+    for name, command in (("training", "workload"), ("inference", "workload"),
+                          ("high-flyer", "fund"), ("claims", "check")):
+        run = cli("fleet", str(ROOT / "examples" / f"{name}.yaml"))
+        assert run.code == 2 and f"run: flopbook {command} " in run.err, run.err
+        assert run.err.count("\n") == 1
+
+
+def test_plot_folder_problems_are_one_line(cli, tmp_path):
+    a_file = tmp_path / "a.txt"
+    a_file.write_text("x")
+    for target, fragment in ((a_file, "needs a folder"),
+                             (tmp_path / "missing" / "deeper", "does not exist")):
+        run = cli("fleet", EXAMPLE, "--plot", str(target), "--samples", "100")
+        assert run.code == 2 and fragment in run.err and run.err.count("\n") == 1
+
+
+def test_sensitivity_names_the_output_and_refuses_what_cannot_be_ranked(cli):
+    run = cli("fleet", EXAMPLE, "--sensitivity", "tco", "--samples", "100")
+    assert run.code == 2 and "did you mean tco_per_year?" in run.err
+    run = cli("fleet", EXAMPLE, "--sensitivity", "gpus", "--samples", "500")
+    assert run.code == 2 and "no uncertain input moves gpus" in run.err
+    run = cli("fleet", EXAMPLE, "--sensitivity", "tco_per_year", "--samples", "1")
+    assert run.code == 2 and "--samples 1" in run.err

@@ -198,9 +198,6 @@ def range_samples(
         )
     if low == high:
         return np.full(1, float(low))
-    if (n or current_sampling().samples) == 1:
-        # One sample is a point estimate: the median, not a random draw.
-        return np.full(1, math.sqrt(low * high) if low > 0 else (low + high) / 2)
     kind = "lognormal" if low > 0 else "normal"
     return Distribution(kind, {"low": low, "high": high}).sample(key=key, n=n)
 
@@ -280,6 +277,9 @@ class Distribution:
             return np.full(1, float(self.point()))
         s = current_sampling()
         n = n or s.samples
+        if n == 1:
+            # One sample is a point estimate: the median, not a random draw.
+            return np.atleast_1d(self.ppf(np.array([0.5]))).astype(float)
         if s.sampler == "random":
             return self.draw(s.rng(key), n)
         return self.ppf(s.uniforms(key, n))

@@ -62,8 +62,17 @@ class UnknownNameError(InputError):
 
 
 def suggest(name: str, known: list[str] | tuple[str, ...], *, cutoff: float = 0.6) -> str:
-    """A hint naming the nearest of ``known``, or listing them all."""
+    """A hint naming the nearest of ``known`` (by spelling, else by the names that contain
+    what was written: "tco" -> tco_per_year), or listing them all."""
     import difflib
 
     near = difflib.get_close_matches(name, list(known), n=1, cutoff=cutoff)
-    return f"did you mean {near[0]}?" if near else "known: " + ", ".join(known)
+    if near:
+        return f"did you mean {near[0]}?"
+    low = name.lower()
+    containing = [k for k in known if low and low in k.lower()]
+    if len(containing) == 1:
+        return f"did you mean {containing[0]}?"
+    if 1 < len(containing) <= 5:
+        return "did you mean one of " + ", ".join(containing) + "?"
+    return "known: " + ", ".join(known)

@@ -467,6 +467,28 @@ def _guard_sku(doc: Document, where: Path_, make: Callable[[], T]) -> T:
         raise doc.error(InputError(exc.message, hint=exc.hint), path) from None
 
 
+# Files of other kinds, and the command that reads each: a user who passes one to the wrong
+# command is told where it goes rather than that its fields are unknown.
+OTHER_KINDS = {"training": "workload", "inference": "workload", "fund": "fund",
+               "company": "fund"}
+
+
+def refuse_other_kinds(doc: Document, command: str) -> None:
+    """An InputError when the document is a file for another command."""
+    kind = doc.data.get("kind")
+    if isinstance(kind, str) and kind in OTHER_KINDS and OTHER_KINDS[kind] != command:
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise InputError(f"this is {article} {kind} file, not one for `flopbook {command}`",
+                         file=doc.file, line=doc.line(("kind",)),
+                         hint=f"run: flopbook {OTHER_KINDS[kind]} {doc.file}")
+    if "claims" in doc.data and command != "check":
+        raise InputError(f"this is a claims file, not one for `flopbook {command}`",
+                         file=doc.file, line=doc.line(("claims",)),
+                         hint=f"run: flopbook check {doc.file}")
+
+
 def load_scenario(path: str | Path) -> Fleet:
     """Read a fleet scenario file; any mistake is an InputError naming file, line, field."""
-    return fleet_from_document(Document.read(path))
+    doc = Document.read(path)
+    refuse_other_kinds(doc, "fleet")
+    return fleet_from_document(doc)

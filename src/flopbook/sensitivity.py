@@ -250,12 +250,20 @@ def fleet_sensitivity(
     fleet = fleet.subset(only)
     samples = uncertain_inputs(fleet)
     if not samples:
+        from flopbook.quantity import current_sampling
+
+        if current_sampling().samples == 1:
+            raise InputError("with --samples 1 every range is taken at its median, so "
+                             "nothing varies to rank", hint="use --samples 1000 or more")
         raise InputError("nothing in this fleet is uncertain, so nothing to rank",
                          hint='give some inputs a range, e.g. count: "8k to 12k GPU"')
     _refuse_uncertain_overrides(fleet)
     units = {p: i.unit for p, i in fleet.inputs() if p in samples}
     model = fleet_model(fleet, output, column, capital_cost=capital_cost)
     t = tornado(model, samples, output=output, label=m.label, unit=m.unit, units=units)
+    if all(b.swing == 0 for b in t.bars):
+        raise InputError(f"no uncertain input moves {output}: it has one value",
+                         hint="rank the inputs of an output that varies, e.g. tco_per_year")
     s = sobol_indices(model, {p: empirical_ppf(v) for p, v in samples.items()},
                       base_samples=base_samples, seed=seed, output=output, label=m.label,
                       unit=m.unit, progress=progress)

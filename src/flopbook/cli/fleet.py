@@ -61,11 +61,16 @@ def fleet_command(
     from flopbook.distributions import require_memory
     from flopbook.models.fleet import metric
     from flopbook.quantity import sampling
-    from flopbook.scenario import Document, fleet_from_document
+    from flopbook.scenario import Document, fleet_from_document, refuse_other_kinds
+
+    from flopbook.render.files import check_folder
 
     output = sensitivity or "tco_per_year"
-    metric(output)  # an unknown output fails before any work
+    metric(output)  # an unknown output, or a folder that cannot be written, fails first
+    if plot is not None:
+        plot = check_folder(plot, "--plot")
     doc = Document.read(scenario)
+    refuse_other_kinds(doc, "fleet")
     require_memory(samples, _arrays_held(doc))
     with sampling(samples, seed, sampler.value) as s:
         fleet = fleet_from_document(doc)

@@ -305,8 +305,9 @@ METRIC_BY_KEY = {m.key: m for m in METRICS}
 
 
 def metric(key: str) -> Metric:
+    """The metric called ``key`` (``tco_per_year``), or an error naming the nearest."""
     if key not in METRIC_BY_KEY:
-        raise _unknown_field(key, METRIC_BY_KEY, "metric")
+        raise UnknownNameError(f"unknown output {key!r}", hint=suggest(key, tuple(METRIC_BY_KEY)))
     return METRIC_BY_KEY[key]
 
 

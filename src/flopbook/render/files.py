@@ -56,6 +56,28 @@ def check_target(path: str | Path, kind: str, *, force: bool = False,
     return p
 
 
+def check_folder(path: str | Path, option: str) -> Path:
+    """A folder to write charts into (made if missing, inside an existing folder), or an
+    InputError saying why it cannot be used."""
+    p = Path(path).expanduser()
+    where = str(path)
+    if p.exists() and not p.is_dir():
+        raise InputError(f"{option} needs a folder, and this is a file", file=where,
+                         hint=f"e.g. {option} charts/")
+    parent = p.absolute().parent
+    if not p.exists() and not parent.is_dir():
+        raise InputError(f"the folder {str(parent)!r} does not exist", file=where,
+                         hint="create it first, or write somewhere else")
+    try:
+        p.mkdir(exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=p, prefix=".flopbook-probe-"):
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot write in {where!r} ({exc.strerror or exc})", file=where,
+                         hint="write somewhere you have permission to") from None
+    return p
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
