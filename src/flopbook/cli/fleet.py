@@ -61,9 +61,8 @@ def fleet_command(
     from flopbook.distributions import require_memory
     from flopbook.models.fleet import metric
     from flopbook.quantity import sampling
-    from flopbook.scenario import Document, fleet_from_document, refuse_other_kinds
-
     from flopbook.render.files import check_folder
+    from flopbook.scenario import Document, fleet_from_document, refuse_other_kinds
 
     output = sensitivity or "tco_per_year"
     metric(output)  # an unknown output, or a folder that cannot be written, fails first
