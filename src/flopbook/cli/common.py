@@ -15,17 +15,19 @@ class Format(StrEnum):
 
 
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="table for people, json or csv for programs.")
+    Format, typer.Option("--format", "-f", help="table for people, json or csv for programs. "
+                 "E.g. --format json")
 ]
 SamplesOpt = Annotated[
     int,
     typer.Option("--samples", "-n", min=1,
-                 help="Monte Carlo samples drawn for each uncertain input (a range).")
+                 help="Monte Carlo samples drawn for each uncertain input (a range). "
+                 "E.g. --samples 100000")
 ]
 SeedOpt = Annotated[
     int | None,
     typer.Option("--seed", min=0, help="Random seed; the same seed gives the same numbers. "
-                 "Default: a fixed seed, so runs repeat."),
+                 "Default: a fixed seed, so runs repeat. E.g. --seed 7"),
 ]
 
 

@@ -24,34 +24,36 @@ def fleet_command(
     only: Annotated[
         str | None,
         typer.Option(help="Keep some SKUs: chip ids, SKU names or an architecture, "
-                     "comma-separated (e.g. H800,H100 or Hopper)."),
+                     "comma-separated. E.g. --only H800,H100 or --only Hopper"),
     ] = None,
     capital_cost: Annotated[
         str | None,
         typer.Option(help="How capex becomes a yearly cost: depreciation (straight-line, "
-                     "default) or annuity (at the cost of capital)."),
+                     "default) or annuity (at the cost of capital). E.g. --capital-cost annuity"),
     ] = None,
-    all_rows: Annotated[bool, typer.Option("--all", help="Show every row in the table.")] = False,
+    all_rows: Annotated[bool, typer.Option("--all", help="Show every row in the table (electricity, hosting, capacity…).")] = False,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
     sampler: Annotated[
         Sampler,
         typer.Option(help="How uncertain inputs are sampled: random, lhs (Latin hypercube) "
-                     "or sobol (quasi-random); lhs and sobol settle with fewer samples."),
+                     "or sobol (quasi-random); lhs and sobol settle with fewer samples. "
+                     "E.g. --sampler lhs"),
     ] = Sampler.random,
     sensitivity: Annotated[
         str | None,
         typer.Option(metavar="OUTPUT",
                      help="Rank the uncertain inputs by their effect on OUTPUT (e.g. "
-                     "tco_per_year): a tornado and Sobol indices."),
+                     "tco_per_year): a tornado and Sobol indices. E.g. --sensitivity "
+                     "cost_per_gpu_hour"),
     ] = None,
     plot: Annotated[
         Path | None,
         typer.Option(metavar="DIR",
                      help="Write charts (PNG and SVG) to DIR: the distribution of the "
                      "--sensitivity output (else TCO per year), and the tornado and Sobol "
-                     "indices with --sensitivity."),
+                     "indices with --sensitivity. E.g. --plot charts/"),
     ] = None,
 ) -> None:
     """Capex, power, opex and TCO of a GPU fleet, per SKU and in total.
