@@ -31,7 +31,11 @@ def fleet_command(
         typer.Option(help="How capex becomes a yearly cost: depreciation (straight-line, "
                      "default) or annuity (at the cost of capital). E.g. --capital-cost annuity"),
     ] = None,
-    all_rows: Annotated[bool, typer.Option("--all", help="Show every row in the table (electricity, hosting, capacity…).")] = False,
+    all_rows: Annotated[
+        bool,
+        typer.Option("--all", help="Show every row in the table (electricity, hosting, "
+                     "capacity…)."),
+    ] = False,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
