@@ -81,7 +81,7 @@ def fund_command(
                                                      "no exchange rate is given"),
                                  field="--capex",
                                  hint='add --fx "7.1 CNY/USD" (or fx_rate in the payer file)'
-                                 if "CNY" in exc.message else exc.hint) from None
+                                 if "no fx_rate" in exc.message else exc.hint) from None
         verdict = judge(result, spending) if spending else None
     if fmt is Format.json:
         emit(data.to_json(render.funding_dict(result, verdict)))

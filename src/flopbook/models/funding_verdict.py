@@ -13,6 +13,7 @@ bands that turn coverage into words are data (``funding_thresholds.yaml``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -106,14 +107,22 @@ class Spending:
     @classmethod
     def from_capex(cls, amount: Any, year: int, *, fx_rate: Input | None = None,
                    label: str = "capex", source: str | None = None) -> Spending:
-        """Capex alone: ``"1.6B USD"``, ``"¥1B"`` (with an ``fx_rate``), or a bare number of
-        dollars."""
+        """Capex alone: ``"1.6B USD"``, ``"¥1B"`` (with an ``fx_rate``), or ``"1.6B"`` (a
+        number with a scale is dollars). A plain number (``1.6``) is refused: it reads as
+        $1.60. So is any capex under $1k: no compute purchase costs that little."""
         from flopbook.quantity import Quantity
 
+        _check_has_unit(amount)
         inp = read_input(CAPEX, amount, key=f"capex.{label}.{year}")
         usd = to_usd(inp.value, fx_rate, "capex")
         if np.any(usd < 0):
             raise InputError(f"must not be negative, got {amount!r}", field="capex")
+        typical = float(np.median(usd))
+        if 0 < typical < MIN_CAPEX_USD:
+            raise InputError(
+                f"{_plain_text(amount)} is ${typical:,.2f}, too little for compute capex "
+                f"(under ${MIN_CAPEX_USD:,.0f})", field="capex",
+                hint=f"did you mean {_scaled_up(amount, inp.value)}?")
         return cls(label, int(year), Quantity(usd, "USD"), source=source or inp.source)
 
     @classmethod
@@ -122,6 +131,49 @@ class Spending:
         """A fleet's total capex, opex and TCO per year (from the fleet model)."""
         return cls(label or result.name or "fleet", int(year), result.get("capex"),
                    result.get("opex"), result.get("tco_per_year"), source)
+
+
+# The smallest capex taken at face value: one GPU server costs far more, so a smaller figure
+# is a scale left out ("1.6" meant as 1.6B).
+MIN_CAPEX_USD = 1_000.0
+# a number with a scale word: "1.6B", "70M", "$1.6bn"; its unit (dollars) goes without saying
+_SCALED = re.compile(r"\d\s*(?:k|K|M|B|bn|T|mm|mn)(?![A-Za-z])")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+")
+_PLAIN = re.compile(r"^[\s\d.,eE+\-–]*(?:\s+to\s+[\s\d.,eE+\-]*)?$")
+
+
+def _plain_text(amount: Any) -> str:
+    value = amount.get("value") if isinstance(amount, dict) else amount
+    return str(value)
+
+
+def _check_has_unit(amount: Any) -> None:
+    """A capex written as a plain number (``1.6``, ``1600000000``) has no unit to say what it
+    is: refuse it rather than read dollars (``--capex 1.6`` meant as $1.6B read as $1.60)."""
+    from flopbook.render.numbers import value as shown
+
+    value = amount.get("value") if isinstance(amount, dict) else amount
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return
+    text = str(value).strip()
+    if isinstance(value, str) and (_SCALED.search(text) or not _PLAIN.match(text)):
+        return
+    def with_scale(number: re.Match[str]) -> str:
+        x = float(number.group().replace(",", ""))
+        if x == 0:
+            return "0"
+        # a small plain number is billions or millions left out; a large one is dollars
+        return f"{x:g}B" if x < MIN_CAPEX_USD else shown(x, "USD").lstrip("$")
+
+    example = _NUMBER.sub(with_scale, text) + " USD"
+    raise InputError(f"{text} has no unit", field="capex", hint=f"write {example}")
+
+
+def _scaled_up(amount: Any, value: pint.Quantity) -> str:
+    """``"1.6 USD"`` -> ``"1.6B USD"``, ``"¥1.6"`` -> ``"¥1.6B"``: the figure with a billion."""
+    m = float(np.median(np.asarray(value.magnitude, dtype=float)))
+    currency = "CNY" if value.check("[currency_cny]") else "USD"
+    return f"{m:g}B {currency}"
 
 
 # ---- the verdict -----------------------------------------------------------------------
