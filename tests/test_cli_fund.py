@@ -213,3 +213,41 @@ def test_a_capex_with_a_scale_reads_as_dollars(run, capex):
     assert result.code == 0, result.err
     assert json.loads(result.out)["verdict"]["total_capex"]["value"] == pytest.approx(
         1.5e9, rel=0.1)
+
+
+def _flat(text: str) -> str:
+    """A table or panel's words on one line: box edges dropped, wrapped lines joined."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def test_capex_to_revenue_is_the_ratio_of_the_printed_means(run):
+    from flopbook.models.comparables import percent
+    from flopbook.render.numbers import value
+
+    args = ("fund", HIGH_FLYER, "--capex", "1.6B", "--year", "2023", "--samples", "500",
+            "--seed", "3")
+    data = json.loads(run(*args, "--format", "json").out)
+    revenue = next(r for r in data["payer"]["rows"]
+                   if r["row"] == "revenue")["by_year"]["2023"]["value"]
+    ratio = data["verdict"]["capex_to_revenue"]
+    assert data["verdict"]["capex_to_revenue_year"] == 2023
+    # a reader dividing the two printed means gets the printed ratio
+    assert ratio["value"] == pytest.approx(1.6e9 / revenue, rel=1e-9)
+    assert ratio["p5"] < ratio["value"] < ratio["p95"]  # the spread is kept
+    table = _flat(run(*args).out)
+    assert (f"capex / revenue {percent(1.6e9 / revenue)} in 2023 ($1.60B of capex ÷ "
+            f"{value(revenue, 'USD')} of revenue that year, the ratio of the means") in table
+
+
+def test_cash_running_out_in_a_few_samples_does_not_read_as_the_verdict(run, write):
+    # one draw of revenue for all three years: the $200M capex is covered unless revenue is
+    # under about $67M a year, which happens in a minority of samples
+    payer = write("kind: company\nfirst_year: 2020\nlast_year: 2022\n"
+                  "revenue: 50M to 200M USD/year\ncapex_share: 100%\n", "company.yaml")
+    result = run("fund", str(payer), "--capex", "200M USD", "--samples", "1000", "--seed", "1")
+    assert result.code == 0, result.err
+    text = _flat(result.out)
+    assert "Verdict: within means (in " in text
+    assert "of samples the cash runs out (most often in 2022)" in text
+    assert "in the others the cash lasts" in text
+    assert "The cash runs out" not in text and "probability" not in text.split("Verdict")[1]

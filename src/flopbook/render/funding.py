@@ -134,11 +134,11 @@ def verdict_panel(verdict: FundingVerdict) -> Panel:
     head.append(verdict.words, style=BAND_STYLE.get(verdict.band.key, "bold"))
     p = verdict.band_probabilities[verdict.band.key]
     if p < 1:
-        head.append(f"  (probability {p:.0%})")
+        head.append(f"  (in {_share_of_samples(p)} of samples)")
     lines.append(head)
     if len([x for x in verdict.band_probabilities.values() if x > 0]) > 1:
         lines.append(Text("Probability of each band: " + ", ".join(
-            f"{b.words} {verdict.band_probabilities[b.key]:.0%}"
+            f"{b.words} {_share_of_samples(verdict.band_probabilities[b.key])}"
             for b in verdict.bands.bands)))
     cov = s["coverage"]
     binding = verdict.binding_year()
@@ -152,20 +152,58 @@ def verdict_panel(verdict: FundingVerdict) -> Panel:
     pr = verdict.probability_runs_out
     if year is None:
         lines.append(Text("The cash never runs out."))
-    else:
-        chance = "" if pr == 1 else f" (probability {pr:.0%})"
-        lines.append(Text(f"The cash runs out in {year}{chance}; outside money needed: "
+    elif pr == 1:
+        lines.append(Text(f"The cash runs out in {year}; outside money needed: "
                           f"{_money(s['outside_money'])}"))
+    else:
+        # a share of samples, not a headline: under "within means" the cash can still run
+        # out in a few samples, and saying so must not read as the verdict
+        lines.append(Text(f"In {_share_of_samples(pr)} of samples the cash runs out (most "
+                          f"often in {year}), and those samples need "
+                          f"{_money(verdict.outside_money_when_short())} of outside money; "
+                          "in the others the cash lasts."))
     if "tco_ratio" in s:
         lines.append(Text(f"Cash available per year / the fleet's TCO per year: "
                           f"{_ratio(s['tco_ratio'])} (a comparison, not part of the verdict)"))
-    for placement in verdict.placements:
-        lines.append(Text("Against comparables: " + placement.text, style="dim"))
+    for line in comparables_lines(verdict):
+        lines.append(Text(line, style="dim"))
     lines.append(Text("Thresholds: " + "; ".join(
         f"{b.words} ≥ {b.min_coverage:g}" for b in verdict.bands.bands if b.min_coverage > 0)
         + f"; otherwise {verdict.bands.bands[-1].words}. ({verdict.bands.source})",
         style="dim"))
     return Panel(Group(*lines), title="Could the payer have paid?", title_align="left")
+
+
+def comparables_lines(verdict: FundingVerdict) -> list[str]:
+    """``capex / revenue 2,270% in 2023 ($1.60B of capex ÷ $70.6M of revenue that year, the
+    ratio of the means; …): above every comparable …`` — the two means are printed so that a
+    reader can divide them and get the same figure."""
+    from flopbook.models.comparables import percent
+
+    placed = {p.basis: p for p in verdict.placements}
+    out = []
+    for ratio in (verdict.capex_to_revenue, verdict.capex_to_aum):
+        if ratio is None or ratio.basis not in placed:
+            continue
+        p = placed[ratio.basis]
+        base = ("of revenue that year" if ratio.basis == "revenue"
+                else "of assets at the start of that year")
+        spread = ("" if p.spread is None else
+                  f"; 5th–95th percentile {percent(p.spread[0])}–{percent(p.spread[1])}")
+        out.append(f"Against comparables: {p.label} {percent(p.ratio)} in {ratio.year} "
+                   f"({numbers.value(ratio.capex, 'USD')} of capex ÷ "
+                   f"{numbers.value(ratio.base, 'USD')} {base}, the ratio of the means"
+                   f"{spread}): {p.position}")
+    return out
+
+
+def _share_of_samples(p: float) -> str:
+    """``37%``; never ``0%`` or ``100%`` for a share that is neither."""
+    if 0 < p < 0.005:
+        return "under 1%"
+    if 0.995 <= p < 1:
+        return "over 99%"
+    return f"{p:.0%}"
 
 
 def _ratio(s: Summary) -> str:
