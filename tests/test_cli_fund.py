@@ -251,3 +251,22 @@ def test_cash_running_out_in_a_few_samples_does_not_read_as_the_verdict(run, wri
     assert "of samples the cash runs out (most often in 2022)" in text
     assert "in the others the cash lasts" in text
     assert "The cash runs out" not in text and "probability" not in text.split("Verdict")[1]
+
+
+@pytest.mark.parametrize("option, example", [
+    ("--fleet", "E.g. --fleet examples/fleet.yaml"),
+    ("--only", "E.g. --only H800,H20"),
+    ("--year", "E.g. --year 2023"),
+    ("--capex", "E.g. --capex 1.6B"),
+    ("--fx", 'E.g. --fx "6.45 CNY/USD"'),
+])
+def test_help_gives_every_option_an_example(run, option, example):
+    from typer.main import get_command
+
+    from flopbook.cli import app
+
+    fund = get_command(app).commands["fund"]  # type: ignore[attr-defined]
+    own = next(p.help for p in fund.params if option in p.opts)
+    assert example in own, own
+    result = run("fund", "--help")
+    assert result.code == 0 and example in " ".join(result.out.split())  # help wraps lines
