@@ -42,3 +42,31 @@ def test_no_year_and_no_total_is_dropped_at_any_width(high_flyer, width):
     for year in range(2017, 2025):
         assert f" {year} " in text
     assert text.count("Total ┃") == 1
+
+
+def _significant(number: str) -> int:
+    digits = number.replace(",", "").replace(".", "").lstrip("0")
+    return len(digits)
+
+
+def test_money_has_three_significant_digits_and_its_own_scale(high_flyer):
+    import re
+
+    from flopbook.models.funding_verdict import Spending, judge
+    from flopbook.render.funding import spending_table, verdict_panel, yearly_table
+
+    payer = high_flyer.sections[0][1]
+    with sampling(300, 1):
+        verdict = judge(payer, [Spending.from_capex("1.6B", 2023),
+                                Spending.from_capex("2k USD", 2021)])
+    console = Console(width=200, record=True, highlight=False)
+    for part in (payer_table(payer), spending_table(verdict), yearly_table(verdict),
+                 verdict_panel(verdict)):
+        console.print(part)
+    text = console.export_text()
+    assert "$1.60B" in text and "$2.00k" in text
+    money = re.findall(r"\$([\d,.]+)[kMBT]?(?: \(([\d,.]+)–([\d,.]+)\))?", text)
+    assert len(money) > 50
+    for found in money:
+        for number in filter(None, found):
+            assert number == "0" or _significant(number) == 3, found

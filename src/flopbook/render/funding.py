@@ -132,7 +132,7 @@ def inputs_table(result: PayerResult) -> Table:
         table.add_column(col, overflow="fold")
     for name, inp in result.inputs:
         s = summarize(inp.value)
-        value = str(inp.raw) if inp.raw is not None else f"{s.mean:,.4g} {s.unit}"
+        value = str(inp.raw) if inp.raw is not None else numbers.summary(s, s.unit)
         text = " — ".join(x for x in (inp.source, inp.note) if x) or "(no source given)"
         table.add_row(name, value, text)
     return table
@@ -208,9 +208,9 @@ def verdict_panel(verdict: FundingVerdict) -> Panel:
     cov_text = _ratio(cov)
     lines.append(Text(f"Coverage (cumulative cash / cumulative spending, worst year"
                       f"{f' {binding}' if binding else ''}): {cov_text}"))
-    lines.append(Text(f"Spending {_money(s['total_spend'])} (capex {_money(s['total_capex'])})"
-                      f" against cash available {_money(s['total_cash'])} over "
-                      f"{verdict.years[0]}–{verdict.years[-1]}"))
+    lines.append(Text(f"Spending {_money(s['total_spend'])}, of which capex "
+                      f"{_money(s['total_capex'])}, against cash available "
+                      f"{_money(s['total_cash'])} over {verdict.years[0]}–{verdict.years[-1]}"))
     year = verdict.runs_out_year()
     pr = verdict.probability_runs_out
     if year is None:
