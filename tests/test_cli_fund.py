@@ -160,3 +160,113 @@ def test_invalid_fleet_file_gives_its_own_error(run, write):
 def test_bad_options_are_one_line(run, write, args, expected):
     payer = write(FUND, "payer.yaml")
     assert expected in bad(run, "fund", str(payer), *args)
+
+
+# ---- the exchange rate's direction, and capex without a unit or a scale -------------------
+
+
+@pytest.mark.parametrize("fx", ["6.45 CNY/USD", "0.155 USD/CNY"])
+def test_an_exchange_rate_either_way_round_is_the_same_rate(run, fx):
+    result = run("fund", HIGH_FLYER, "--capex", "¥1B", "--year", "2021", "--fx", fx,
+                 "--format", "json", "--samples", "200")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)["verdict"]
+    assert data["total_capex"]["value"] == pytest.approx(1e9 / 6.45, rel=1e-3)
+    assert data["verdict"] == "within means"
+
+
+@pytest.mark.parametrize("fx, expected", [
+    # written upside down: ¥1B would be $6.45B and the verdict would flip
+    ("6.45 USD/CNY", "--fx: 6.45 USD/CNY is 0.155 CNY per USD, outside 1–20 CNY per USD "
+                     "(the range since 1980) — did you mean 6.45 CNY/USD?"),
+    ("0.155 CNY/USD", "did you mean 6.45 CNY/USD?"),
+    ("645 CNY/USD", 'outside 1–20 CNY per USD (the range since 1980) — write CNY per USD'),
+])
+def test_an_implausible_exchange_rate_is_refused(run, fx, expected):
+    assert expected in bad(run, "fund", HIGH_FLYER, "--capex", "¥1B", "--year", "2021",
+                           "--fx", fx)
+
+
+def test_an_upside_down_rate_in_a_payer_file_is_refused(run, write):
+    path = write(FUND + "fx_rate: {value: 6.45 USD/CNY, source: Fed G.5A}\n", "payer.yaml")
+    line = bad(run, "fund", str(path))
+    assert f"{path}:10: fx_rate: 6.45 USD/CNY is 0.155 CNY per USD" in line
+    assert line.endswith("did you mean 6.45 CNY/USD?")
+
+
+@pytest.mark.parametrize("capex, expected", [
+    ("1.6", "--capex: 1.6 has no unit — write 1.6B USD"),
+    ("1600000000", "--capex: 1600000000 has no unit — write 1.60B USD"),
+    ("1 to 2", "--capex: 1 to 2 has no unit — write 1B to 2B USD"),
+    ("1.6 USD", "--capex: 1.6 USD is $1.60, too little for compute capex (under $1,000) — "
+                "did you mean 1.6B USD?"),
+    ("$1.6", "did you mean 1.6B USD?"),
+    ("700 W", "expected USD or CNY, got '700 W'"),
+])
+def test_a_capex_without_unit_or_scale_is_refused(run, capex, expected):
+    assert expected in bad(run, "fund", HIGH_FLYER, "--capex", capex)
+
+
+@pytest.mark.parametrize("capex", ["1.6B", "$1.6B", "1.6B USD", "1.4B to 1.6B USD"])
+def test_a_capex_with_a_scale_reads_as_dollars(run, capex):
+    result = run("fund", HIGH_FLYER, "--capex", capex, "--format", "json", "--samples", "200")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["verdict"]["total_capex"]["value"] == pytest.approx(
+        1.5e9, rel=0.1)
+
+
+def _flat(text: str) -> str:
+    """A table or panel's words on one line: box edges dropped, wrapped lines joined."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def test_capex_to_revenue_is_the_ratio_of_the_printed_means(run):
+    from flopbook.models.comparables import percent
+    from flopbook.render.numbers import value
+
+    args = ("fund", HIGH_FLYER, "--capex", "1.6B", "--year", "2023", "--samples", "500",
+            "--seed", "3")
+    data = json.loads(run(*args, "--format", "json").out)
+    revenue = next(r for r in data["payer"]["rows"]
+                   if r["row"] == "revenue")["by_year"]["2023"]["value"]
+    ratio = data["verdict"]["capex_to_revenue"]
+    assert data["verdict"]["capex_to_revenue_year"] == 2023
+    # a reader dividing the two printed means gets the printed ratio
+    assert ratio["value"] == pytest.approx(1.6e9 / revenue, rel=1e-9)
+    assert ratio["p5"] < ratio["value"] < ratio["p95"]  # the spread is kept
+    table = _flat(run(*args).out)
+    assert (f"capex / revenue {percent(1.6e9 / revenue)} in 2023 ($1.60B of capex ÷ "
+            f"{value(revenue, 'USD')} of revenue that year, the ratio of the means") in table
+
+
+def test_cash_running_out_in_a_few_samples_does_not_read_as_the_verdict(run, write):
+    # one draw of revenue for all three years: the $200M capex is covered unless revenue is
+    # under about $67M a year, which happens in a minority of samples
+    payer = write("kind: company\nfirst_year: 2020\nlast_year: 2022\n"
+                  "revenue: 50M to 200M USD/year\ncapex_share: 100%\n", "company.yaml")
+    result = run("fund", str(payer), "--capex", "200M USD", "--samples", "1000", "--seed", "1")
+    assert result.code == 0, result.err
+    text = _flat(result.out)
+    assert "Verdict: within means (in " in text
+    assert "of samples the cash runs out (most often in 2022)" in text
+    assert "in the others the cash lasts" in text
+    assert "The cash runs out" not in text and "probability" not in text.split("Verdict")[1]
+
+
+@pytest.mark.parametrize("option, example", [
+    ("--fleet", "E.g. --fleet examples/fleet.yaml"),
+    ("--only", "E.g. --only H800,H20"),
+    ("--year", "E.g. --year 2023"),
+    ("--capex", "E.g. --capex 1.6B"),
+    ("--fx", 'E.g. --fx "6.45 CNY/USD"'),
+])
+def test_help_gives_every_option_an_example(run, option, example):
+    from typer.main import get_command
+
+    from flopbook.cli import app
+
+    fund = get_command(app).commands["fund"]  # type: ignore[attr-defined]
+    own = next(p.help for p in fund.params if option in p.opts)
+    assert example in own, own
+    result = run("fund", "--help")
+    assert result.code == 0 and example in " ".join(result.out.split())  # help wraps lines

@@ -144,3 +144,16 @@ def test_performance_fees_are_zero_in_years_below_the_high_water_mark(rs, mf):
             assert fee > 0
         nav *= 1 + usd(r.at("net_return", year))
         mark = max(mark, nav)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(1, 20), st.floats(1, 1e12))
+def test_a_rate_in_cny_per_usd_or_usd_per_cny_converts_the_same(rate, yuan):
+    from flopbook.models.funding import read_fx_rate, to_usd
+    from flopbook.quantity import q
+
+    amount = q(yuan, "CNY")
+    one = to_usd(amount, read_fx_rate(f"{rate!r} CNY/USD"), "capex")
+    other = to_usd(amount, read_fx_rate(f"{1 / rate!r} USD/CNY"), "capex")
+    assert one == pytest.approx(yuan / rate, rel=1e-9)
+    assert other == pytest.approx(one, rel=1e-9)

@@ -13,31 +13,35 @@ from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console,
 
 @app.command("fund")
 def fund_command(
-    payer: Annotated[Path, typer.Argument(help="A payer file (YAML): a fund or a company.")],
+    payer: Annotated[Path, typer.Argument(
+        help="A payer file (YAML): a fund or a company. E.g. examples/high-flyer.yaml")],
     fleet: Annotated[
         Path | None,
         typer.Option(help="A fleet scenario file: its capex, and its running costs in every "
-                     "year after the purchase, are the spending to pay for."),
+                     "year after the purchase, are the spending to pay for. "
+                     "E.g. --fleet examples/fleet.yaml"),
     ] = None,
     only: Annotated[
         str | None,
         typer.Option(help="With --fleet: keep some SKUs (chip ids, SKU names or an "
-                     "architecture, comma-separated)."),
+                     "architecture, comma-separated). E.g. --only H800,H20"),
     ] = None,
     capex: Annotated[
         str | None,
-        typer.Option(help='Capex to pay for instead of (or beside) a fleet: "1.6B" (dollars), '
-                     '"1.6B USD", or "¥1B" with an exchange rate.'),
+        typer.Option(help="Capex to pay for instead of (or beside) a fleet, with its unit or "
+                     "a scale (1.6B is dollars; a plain 1.6 is refused). "
+                     'E.g. --capex 1.6B, --capex "1.6B USD", --capex ¥1B with --fx'),
     ] = None,
     year: Annotated[
         int | None,
         typer.Option(help="The year the fleet or capex is paid for. Default: the payer's "
-                     "last year (the most cash it could have saved up)."),
+                     "last year (the most cash it could have saved up). E.g. --year 2023"),
     ] = None,
     fx: Annotated[
         str | None,
-        typer.Option(help='Exchange rate for a --capex in CNY, e.g. "6.45 CNY/USD" (give its '
-                     "source in docs); default: the payer file's fx_rate."),
+        typer.Option(help="Exchange rate for a --capex in CNY, either way round; default: "
+                     "the payer file's fx_rate. "
+                     'E.g. --fx "6.45 CNY/USD" (the same as "0.155 USD/CNY")'),
     ] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
@@ -81,7 +85,7 @@ def fund_command(
                                                      "no exchange rate is given"),
                                  field="--capex",
                                  hint='add --fx "7.1 CNY/USD" (or fx_rate in the payer file)'
-                                 if "CNY" in exc.message else exc.hint) from None
+                                 if "no fx_rate" in exc.message else exc.hint) from None
         verdict = judge(result, spending) if spending else None
     if fmt is Format.json:
         emit(data.to_json(render.funding_dict(result, verdict)))

@@ -9,6 +9,7 @@ The figures are data (``comparables.yaml``), each with its source and date.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from flopbook.errors import InputError
 
-__all__ = ["Comparable", "Placement", "comparables", "place"]
+__all__ = ["Comparable", "Placement", "comparables", "percent", "place"]
 
 Basis = Literal["revenue", "aum"]
 
@@ -88,44 +89,67 @@ def comparables() -> list[Comparable]:
     return found
 
 
+def percent(r: float) -> str:
+    """A ratio as a percentage to three significant digits: ``23.8%``, ``2,270%``."""
+    x = r * 100
+    if not math.isfinite(x):
+        return "∞%"
+    if abs(x) >= 100 or x == 0:
+        return f"{x:,.0f}%"
+    return f"{x:.{max(0, 2 - math.floor(math.log10(abs(x))))}f}%"
+
+
 @dataclass(frozen=True)
 class Placement:
     """Where a capex ratio falls among the comparables."""
 
     basis: Basis
-    ratio: float
+    ratio: float  # the headline: for a payer, the ratio of the means in ``year``
     below: list[tuple[str, float]]  # comparables with a lower ratio, ascending
     above: list[tuple[str, float]]  # comparables with a higher ratio, ascending
+    year: int | None = None  # the payer's year the ratio is for
+    spread: tuple[float, float] | None = None  # 5th and 95th percentiles, when sampled
 
     @property
-    def text(self) -> str:
-        def fmt(r: float) -> str:
-            return f"{r:.1%}" if r >= 0.001 else f"{r:.3%}"
+    def label(self) -> str:
+        return "capex / revenue" if self.basis == "revenue" else "capex / AUM"
 
-        what = "capex / revenue" if self.basis == "revenue" else "capex / AUM"
+    @property
+    def position(self) -> str:
+        """Where the ratio falls: ``above every comparable (highest: Meta 23.8%, …)``."""
         if not self.below and not self.above:
-            return f"{what} {fmt(self.ratio)}; no comparables on this basis"
+            return "no comparables on this basis"
         if not self.above:
             name, r = self.below[-1]
             times = f", {self.ratio / r:,.1f}x the highest" if r else ""
-            return (f"{what} {fmt(self.ratio)}: above every comparable (highest: {name} "
-                    f"{fmt(r)}{times})")
+            return f"above every comparable (highest: {name} {percent(r)}{times})"
         if not self.below:
             name, r = self.above[0]
-            return f"{what} {fmt(self.ratio)}: below every comparable (lowest: {name} {fmt(r)})"
+            return f"below every comparable (lowest: {name} {percent(r)})"
         lo, hi = self.below[-1], self.above[0]
-        return (f"{what} {fmt(self.ratio)}: between {lo[0]} ({fmt(lo[1])}) and {hi[0]} "
-                f"({fmt(hi[1])})")
+        return f"between {lo[0]} ({percent(lo[1])}) and {hi[0]} ({percent(hi[1])})"
+
+    @property
+    def text(self) -> str:
+        when = f" in {self.year}" if self.year is not None else ""
+        spread = ("" if self.spread is None else
+                  f" (5th–95th percentile {percent(self.spread[0])}–"
+                  f"{percent(self.spread[1])})")
+        return f"{self.label} {percent(self.ratio)}{when}{spread}: {self.position}"
 
     def as_dict(self) -> dict[str, object]:
-        return {"basis": self.basis, "ratio": self.ratio, "text": self.text,
+        return {"basis": self.basis, "ratio": self.ratio, "year": self.year,
+                **({} if self.spread is None else {"p5": self.spread[0],
+                                                   "p95": self.spread[1]}),
+                "text": self.text,
                 "below": [{"name": n, "ratio": r} for n, r in self.below],
                 "above": [{"name": n, "ratio": r} for n, r in self.above]}
 
 
-def place(ratio: float, basis: Basis = "revenue") -> Placement:
+def place(ratio: float, basis: Basis = "revenue", *, year: int | None = None,
+          spread: tuple[float, float] | None = None) -> Placement:
     """Place a capex ratio (capex per year / revenue per year, or / AUM) on the scale."""
     scale = sorted(((c.name, r) for c in comparables() if (r := c.ratio(basis)) is not None),
                    key=lambda x: x[1])
     return Placement(basis, ratio, [s for s in scale if s[1] <= ratio],
-                     [s for s in scale if s[1] > ratio])
+                     [s for s in scale if s[1] > ratio], year, spread)

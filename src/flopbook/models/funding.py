@@ -164,13 +164,43 @@ def _read(spec: FieldSpec, raw: Any, where: str) -> Input:
         raise InputError(exc.message, field=where, hint=exc.hint) from None
 
 
+# CNY per USD has stayed between about 1.5 (1980) and 8.6 (1994) since 1980: People's Bank of
+# China official yearly averages (as listed in Wikipedia, "List of renminbi exchange rates",
+# read 2025); 7.2 in 2024. A rate outside 1-20 is a rate written upside down or mistyped.
+FX_PLAUSIBLE_CNY_PER_USD = (1.0, 20.0)
+
+
 def read_fx_rate(raw: Any, where: str = "fx_rate") -> Input:
-    """An exchange rate such as ``"6.45 CNY/USD"`` (or ``{value, source, note}``)."""
-    return _read(COMMON_FIELDS["fx_rate"], raw, where)
+    """An exchange rate such as ``"6.45 CNY/USD"``, or the same rate the other way round,
+    ``"0.155 USD/CNY"`` (or ``{value, source, note}``). The value is returned in CNY/USD
+    whichever way it was written; a rate outside 1-20 CNY per USD is refused as upside down
+    or mistyped."""
+    from dataclasses import replace
+
+    inp = _read(COMMON_FIELDS["fx_rate"], raw, where)
+    rate = inp.value
+    # pint does not turn USD/CNY into CNY/USD (the reciprocal unit): do it by dimension
+    if rate.check("[currency] / [currency_cny]"):
+        rate = (1 / rate).to("CNY/USD")
+    m = np.asarray(rate.magnitude, dtype=float)
+    lo, hi = FX_PLAUSIBLE_CNY_PER_USD
+    low, high = (float(m[0]),) * 2 if m.size == 1 else np.percentile(m, [5, 95])
+    if low < lo or high > hi:
+        typical = float(np.median(m))
+        written = inp.raw if isinstance(inp.raw, str | int | float) else typical
+        flipped = 1 / typical if typical > 0 else 0.0
+        hint = (f"did you mean {flipped:.3g} CNY/USD?" if lo <= flipped <= hi else
+                'write CNY per USD, e.g. "7.1 CNY/USD"')
+        what = (f"{written} is" if rate is inp.value
+                else f"{written} is {typical:.3g} CNY per USD,")
+        raise _fail(f"{what} outside {lo:g}–{hi:g} CNY per USD (the range since 1980)",
+                    where, hint)
+    return replace(inp, value=rate)
 
 
 def to_usd(value: pint.Quantity, fx: Input | None, field: str) -> np.ndarray:
-    """Magnitudes in USD (per year where the value is per year): CNY needs an ``fx_rate``."""
+    """Magnitudes in USD (per year where the value is per year): CNY needs an ``fx_rate``
+    (read by :func:`read_fx_rate`, so in CNY/USD)."""
     from flopbook.quantity import registry
 
     ureg = registry()
@@ -181,7 +211,10 @@ def to_usd(value: pint.Quantity, fx: Input | None, field: str) -> np.ndarray:
             raise _fail("is in CNY but no fx_rate is given", field,
                         'add e.g. fx_rate: {value: "7.1 CNY/USD", source: "…"}')
         rate = fx.value
-        amount = amount / rate if rate.check("[currency_cny] / [currency]") else amount * rate
+        if rate.check("[currency] / [currency_cny]"):  # an Input not made by read_fx_rate
+            rate = 1 / rate
+        # CNY / (CNY/USD) is USD: pint checks the dimensions, a wrong rate cannot pass
+        amount = amount / rate
     return np.asarray(amount.to("USD").magnitude, dtype=float)
 
 

@@ -13,6 +13,7 @@ bands that turn coverage into words are data (``funding_thresholds.yaml``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -22,16 +23,17 @@ import numpy as np
 
 from flopbook.errors import InputError
 from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.models.comparables import Basis, Placement
 from flopbook.models.funding import PayerResult, to_usd
 
 if TYPE_CHECKING:
     import pint
 
-    from flopbook.models.comparables import Placement
     from flopbook.models.fleet import FleetResult
+    from flopbook.quantity import Summary
 
-__all__ = ["Band", "FundingVerdict", "Spending", "Thresholds", "judge", "judge_funding",
-           "thresholds"]
+__all__ = ["Band", "CapexRatio", "FundingVerdict", "Spending", "Thresholds", "judge",
+           "judge_funding", "thresholds"]
 
 CAPEX = FieldSpec("capex", "Capex", ("USD", "CNY"), "1.6B USD",
                   "money spent on the fleet in the year it was bought", bare_unit="USD", low=0)
@@ -106,14 +108,22 @@ class Spending:
     @classmethod
     def from_capex(cls, amount: Any, year: int, *, fx_rate: Input | None = None,
                    label: str = "capex", source: str | None = None) -> Spending:
-        """Capex alone: ``"1.6B USD"``, ``"¥1B"`` (with an ``fx_rate``), or a bare number of
-        dollars."""
+        """Capex alone: ``"1.6B USD"``, ``"¥1B"`` (with an ``fx_rate``), or ``"1.6B"`` (a
+        number with a scale is dollars). A plain number (``1.6``) is refused: it reads as
+        $1.60. So is any capex under $1k: no compute purchase costs that little."""
         from flopbook.quantity import Quantity
 
+        _check_has_unit(amount)
         inp = read_input(CAPEX, amount, key=f"capex.{label}.{year}")
         usd = to_usd(inp.value, fx_rate, "capex")
         if np.any(usd < 0):
             raise InputError(f"must not be negative, got {amount!r}", field="capex")
+        typical = float(np.median(usd))
+        if 0 < typical < MIN_CAPEX_USD:
+            raise InputError(
+                f"{_plain_text(amount)} is ${typical:,.2f}, too little for compute capex "
+                f"(under ${MIN_CAPEX_USD:,.0f})", field="capex",
+                hint=f"did you mean {_scaled_up(amount, inp.value)}?")
         return cls(label, int(year), Quantity(usd, "USD"), source=source or inp.source)
 
     @classmethod
@@ -122,6 +132,49 @@ class Spending:
         """A fleet's total capex, opex and TCO per year (from the fleet model)."""
         return cls(label or result.name or "fleet", int(year), result.get("capex"),
                    result.get("opex"), result.get("tco_per_year"), source)
+
+
+# The smallest capex taken at face value: one GPU server costs far more, so a smaller figure
+# is a scale left out ("1.6" meant as 1.6B).
+MIN_CAPEX_USD = 1_000.0
+# a number with a scale word: "1.6B", "70M", "$1.6bn"; its unit (dollars) goes without saying
+_SCALED = re.compile(r"\d\s*(?:k|K|M|B|bn|T|mm|mn)(?![A-Za-z])")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+")
+_PLAIN = re.compile(r"^[\s\d.,eE+\-–]*(?:\s+to\s+[\s\d.,eE+\-]*)?$")
+
+
+def _plain_text(amount: Any) -> str:
+    value = amount.get("value") if isinstance(amount, dict) else amount
+    return str(value)
+
+
+def _check_has_unit(amount: Any) -> None:
+    """A capex written as a plain number (``1.6``, ``1600000000``) has no unit to say what it
+    is: refuse it rather than read dollars (``--capex 1.6`` meant as $1.6B read as $1.60)."""
+    from flopbook.render.numbers import value as shown
+
+    value = amount.get("value") if isinstance(amount, dict) else amount
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return
+    text = str(value).strip()
+    if isinstance(value, str) and (_SCALED.search(text) or not _PLAIN.match(text)):
+        return
+    def with_scale(number: re.Match[str]) -> str:
+        x = float(number.group().replace(",", ""))
+        if x == 0:
+            return "0"
+        # a small plain number is billions or millions left out; a large one is dollars
+        return f"{x:g}B" if x < MIN_CAPEX_USD else shown(x, "USD").lstrip("$")
+
+    example = _NUMBER.sub(with_scale, text) + " USD"
+    raise InputError(f"{text} has no unit", field="capex", hint=f"write {example}")
+
+
+def _scaled_up(amount: Any, value: pint.Quantity) -> str:
+    """``"1.6 USD"`` -> ``"1.6B USD"``, ``"¥1.6"`` -> ``"¥1.6B"``: the figure with a billion."""
+    m = float(np.median(np.asarray(value.magnitude, dtype=float)))
+    currency = "CNY" if value.check("[currency_cny]") else "USD"
+    return f"{m:g}B {currency}"
 
 
 # ---- the verdict -----------------------------------------------------------------------
@@ -143,8 +196,8 @@ class FundingVerdict:
     band_probabilities: dict[str, float]
     band: Band
     tco_ratio: np.ndarray | None = None  # mean yearly cash from first purchase / yearly TCO
-    capex_to_revenue: np.ndarray | None = None  # the highest year's capex / revenue
-    capex_to_aum: np.ndarray | None = None
+    capex_to_revenue: CapexRatio | None = None  # the highest year's capex / revenue
+    capex_to_aum: CapexRatio | None = None
     placements: list[Placement] = field(default_factory=list)
 
     @property
@@ -174,6 +227,17 @@ class FundingVerdict:
             return None
         values, counts = np.unique(years, return_counts=True)
         return int(values[np.argmax(counts)])
+
+    def outside_money_when_short(self) -> Summary | None:
+        """The outside money needed in the samples where the cash runs out (None if in none):
+        averaged over all samples it would be mostly zeros and mean little."""
+        from flopbook.quantity import Quantity, summarize
+
+        short = ~np.isnan(self.runs_out)
+        if not short.any():
+            return None
+        return summarize(Quantity(np.broadcast_to(self.outside_money, short.shape)[short],
+                                  "USD"))
 
     def binding_year(self) -> int | None:
         """The year whose cumulative coverage is lowest (on average over samples)."""
@@ -209,10 +273,10 @@ class FundingVerdict:
         }
         if self.tco_ratio is not None:
             out["tco_ratio"] = summarize(Quantity(_finite(self.tco_ratio), ""))
-        if self.capex_to_revenue is not None:
-            out["capex_to_revenue"] = summarize(Quantity(_finite(self.capex_to_revenue), ""))
-        if self.capex_to_aum is not None:
-            out["capex_to_aum"] = summarize(Quantity(_finite(self.capex_to_aum), ""))
+        for key, ratio in (("capex_to_revenue", self.capex_to_revenue),
+                           ("capex_to_aum", self.capex_to_aum)):
+            if ratio is not None:
+                out[key] = ratio.summary()
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -230,6 +294,8 @@ class FundingVerdict:
                             "why": b.why} for b in self.bands.bands],
             "thresholds_source": self.bands.source,
             "binding_year": self.binding_year(),
+            **{f"{r.key}_year": r.year for r in (self.capex_to_revenue, self.capex_to_aum)
+               if r is not None},
             "probability_cash_runs_out": self.probability_runs_out,
             "cash_runs_out_year": self.runs_out_year(),
             **{k: v.as_dict() for k, v in self.summaries().items()},
@@ -241,6 +307,53 @@ class FundingVerdict:
             "balance": yearly(self.balance),
             "comparables": [p.as_dict() for p in self.placements],
         }
+
+
+@dataclass(frozen=True)
+class CapexRatio:
+    """A year's capex against the payer's revenue (or assets) that year, in the year where
+    that is highest. The headline is the **ratio of the means** (mean capex / mean revenue):
+    the figure a reader gets by dividing the two printed means. The per-sample ratios give
+    its percentiles; their mean is not used, since a mean of ratios is not the ratio of the
+    means and would not match the printed figures."""
+
+    basis: Basis
+    year: int
+    capex: float  # mean capex that year, USD
+    base: float  # mean revenue that year (USD/year), or mean assets (USD)
+    samples: np.ndarray  # capex / base in each sample, that year
+
+    @property
+    def key(self) -> str:
+        return f"capex_to_{self.basis}"
+
+    @property
+    def value(self) -> float:
+        if self.base > 0:
+            return self.capex / self.base
+        return float("inf") if self.capex > 0 else 0.0
+
+    def summary(self) -> Summary:
+        from dataclasses import replace
+
+        from flopbook.quantity import Quantity, summarize
+
+        return replace(summarize(Quantity(_finite(self.samples), "")),
+                       mean=float(_finite(np.array([self.value]))[0]))
+
+
+def _capex_ratio(basis: Basis, years: list[int], capex: np.ndarray,
+                 base: np.ndarray) -> CapexRatio:
+    """``capex`` and ``base`` are years x samples; the year with the highest ratio of the
+    means is the one shown (the heaviest purchase against the payer's means)."""
+    cm, bm = capex.mean(axis=1), base.mean(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        means = np.where(bm > 0, cm / np.where(bm > 0, bm, 1), np.where(cm > 0, np.inf, 0.0))
+        per_sample = np.where(base > 0, capex / np.where(base > 0, base, 1),
+                              np.where(capex > 0, np.inf, 0.0))
+    bought = np.flatnonzero(cm > 0)
+    i = int(bought[np.argmax(means[bought])]) if bought.size else 0
+    return CapexRatio(basis, years[i], float(cm[i]), float(bm[i]), per_sample[i])
 
 
 def _finite(a: np.ndarray) -> np.ndarray:
@@ -325,19 +438,16 @@ def judge(payer: PayerResult, spending: list[Spending],
             verdict.tco_ratio = np.where(tco > 0, mean_cash / np.where(tco > 0, tco, 1), np.inf)
     if spending:
         revenue = np.broadcast_to(payer.usd("revenue"), (len(years), n))
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            r = np.where(revenue > 0, capex_by_year / np.where(revenue > 0, revenue, 1),
-                         np.where(capex_by_year > 0, np.inf, 0.0))
-        verdict.capex_to_revenue = r.max(axis=0)
-        verdict.placements.append(place(float(np.median(verdict.capex_to_revenue)), "revenue"))
+        ratios = [_capex_ratio("revenue", list(years), capex_by_year, revenue)]
         if "aum" in payer.rows:
             aum = np.broadcast_to(np.array(np.broadcast_arrays(
                 *[_mag(a, "USD") for a in payer.rows["aum"]])), (len(years), n))
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                a = np.where(aum > 0, capex_by_year / np.where(aum > 0, aum, 1),
-                             np.where(capex_by_year > 0, np.inf, 0.0))
-            verdict.capex_to_aum = a.max(axis=0)
-            verdict.placements.append(place(float(np.median(verdict.capex_to_aum)), "aum"))
+            ratios.append(_capex_ratio("aum", list(years), capex_by_year, aum))
+        for ratio in ratios:
+            setattr(verdict, ratio.key, ratio)
+            lo, hi = (float(x) for x in np.percentile(_finite(ratio.samples), [5, 95]))
+            verdict.placements.append(place(ratio.value, ratio.basis, year=ratio.year,
+                                            spread=None if lo == hi else (lo, hi)))
     return verdict
 
 
