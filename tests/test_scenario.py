@@ -153,6 +153,22 @@ def test_a_range_whose_ends_are_in_bounds_is_accepted(write):
     assert life.min() >= 3 and life.max() <= 6  # tails clipped to the bounds
 
 
+def test_a_share_range_is_judged_on_its_stated_interval_not_its_tail(write, cli):
+    from flopbook.quantity import sampling
+
+    # "0.6 to 0.9" is a share; its lognormal tail passes 1 in about 0.6% of samples
+    path = write(GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n"
+                              "  tdp_share: 0.6 to 0.9"))
+    with sampling(20_000, 1):
+        share = load_scenario(path).assumptions["tdp_share"].magnitude
+    assert share.max() > 1  # the tail is there, and is not a reason to refuse
+    # a range written in percent without its % is still refused
+    bad = write(GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n"
+                             "  tdp_share: 60 to 90"), name="bad.yaml")
+    run = cli("fleet", str(bad), "--samples", "1000")
+    assert run.code == 2 and "would be" in run.err, run.err
+
+
 def test_non_utf8_bytes_are_located(tmp_path, cli):
     path = tmp_path / "latin1.yaml"
     path.write_bytes(GOOD.replace("test fleet", "flotte \xe9t\xe9").encode("latin-1"))

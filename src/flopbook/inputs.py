@@ -155,13 +155,7 @@ def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quant
     inside_low = low is None or lowest > low or (lowest == low and spec.low_inclusive)
     if inside_low and (high is None or highest <= high):
         return value  # the common case: no sample near a bound, nothing to sort
-    if m.size == 1:
-        lo = hi = float(m[0])
-    else:
-        # the 90% interval, less sampling noise in its estimate (2% of its width)
-        lo, hi = np.percentile(m, [5, 95])
-        slack = 0.02 * (hi - lo)
-        lo, hi = lo + slack, hi - slack
+    lo, hi = _stated_interval(m)
     unit = f" {value.units:~P}" if not value.dimensionless else ""
     if low is not None and (lo < low or (lo == low and not spec.low_inclusive)):
         op = "at least" if spec.low_inclusive else "above"
@@ -175,6 +169,18 @@ def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quant
     return value
 
 
+def _stated_interval(m: Any) -> tuple[float, float]:
+    """The 90% interval of a sample array, less sampling noise in its estimate (2% of its
+    width); a point's own value at both ends."""
+    import numpy as np
+
+    if m.size == 1:
+        return float(m[0]), float(m[0])
+    lo, hi = np.percentile(m, [5, 95])
+    slack = 0.02 * (hi - lo)
+    return float(lo + slack), float(hi - slack)
+
+
 def _check_share(spec: FieldSpec, value: Any, quantity: pint.Quantity) -> None:
     """A bare number above 1 in a share field is almost always a percentage without its %."""
     if not spec.share or not quantity.dimensionless:
@@ -184,7 +190,12 @@ def _check_share(spec: FieldSpec, value: Any, quantity: pint.Quantity) -> None:
         return
     import numpy as np
 
-    top = float(np.max(quantity.to("").magnitude))
+    m = np.asarray(quantity.to("").magnitude, dtype=float)
+    top = float(np.max(m))
+    if top > 1 and m.size > 1:
+        # Judged like the bounds, on the stated 90% interval: "0.6 to 0.9" is a share even
+        # though a lognormal's far tail reaches above 1 at a million samples.
+        top = _stated_interval(m)[1]
     if top > 1:
         raise InputError(
             f"{value!r} would be {top:.0%}",
