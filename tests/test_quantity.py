@@ -1,9 +1,11 @@
 import numpy as np
 import pint
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flopbook.errors import InputError, UnitMismatchError
-from flopbook.quantity import convert, is_point, q, sampling, summarize
+from flopbook.quantity import convert, is_point, percentiles, q, sampling, summarize
 
 
 @pytest.mark.parametrize(
@@ -118,3 +120,22 @@ def test_a_unit_that_does_not_fit_names_both():
 def test_a_bare_number_where_money_is_expected_is_refused():
     with pytest.raises(UnitMismatchError, match="plain number"):
         convert(q(30_000), "USD/GPU")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.floats(-1e12, 1e12, allow_nan=False), min_size=1, max_size=300),
+    ps=st.lists(st.floats(0, 100), min_size=1, max_size=6),
+)
+def test_percentiles_are_numpys_to_the_last_bit(values, ps):
+    got = percentiles(values, ps)
+    assert np.array_equal(got, np.percentile(values, ps))
+
+
+def test_percentiles_of_many_samples_and_ties_match_numpy():
+    rng = np.random.default_rng(7)
+    for a in (rng.lognormal(size=100_001), rng.integers(0, 4, 5_000).astype(float)):
+        assert np.array_equal(percentiles(a, [5, 50, 95]), np.percentile(a, [5, 50, 95]))
+    with_nan = np.array([1.0, np.nan, 3.0])
+    assert np.array_equal(percentiles(with_nan, [50]), np.percentile(with_nan, [50]),
+                          equal_nan=True)

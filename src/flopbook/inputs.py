@@ -172,11 +172,11 @@ def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quant
 def _stated_interval(m: Any) -> tuple[float, float]:
     """The 90% interval of a sample array, less sampling noise in its estimate (2% of its
     width); a point's own value at both ends."""
-    import numpy as np
+    from flopbook.quantity import percentiles
 
     if m.size == 1:
         return float(m[0]), float(m[0])
-    lo, hi = np.percentile(m, [5, 95])
+    lo, hi = percentiles(m, (5, 95))
     slack = 0.02 * (hi - lo)
     return float(lo + slack), float(hi - slack)
 

