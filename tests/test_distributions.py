@@ -189,3 +189,30 @@ def test_quasi_random_inputs_are_independent_of_each_other(sampler):
         xs = [range_samples(1, 2, key=f"x{i}") for i in range(12)]
     worst = max(abs(spearman(xs[i], xs[j])) for i in range(12) for j in range(i + 1, 12))
     assert worst < 0.1
+
+
+def test_large_draws_come_in_blocks_that_do_not_depend_on_the_threads(monkeypatch):
+    from flopbook import distributions as d
+
+    n = 2 * d.DRAW_BLOCK + 1000
+    threaded = d.normal_draws(np.random.default_rng([3, 4]), n, 1.0, 0.5, log=True)
+    monkeypatch.setattr(d, "_draw_pool", lambda: None)  # one core: blocks in turn
+    serial = d.normal_draws(np.random.default_rng([3, 4]), n, 1.0, 0.5, log=True)
+    assert np.array_equal(threaded, serial)
+    # the first block is the input's own stream; the others are streams of their own
+    own = np.exp(1.0 + 0.5 * np.random.default_rng([3, 4]).standard_normal(d.DRAW_BLOCK))
+    assert np.allclose(threaded[:d.DRAW_BLOCK], own, rtol=1e-15)
+    blocks = threaded[: 2 * d.DRAW_BLOCK].reshape(2, -1)
+    assert not np.any(blocks[0] == blocks[1])
+    # and together they are one lognormal: median e^1, 90% of samples within e^(1 ± 0.82)
+    p5, p50, p95 = np.percentile(threaded, [5, 50, 95])
+    assert p50 == pytest.approx(np.e, rel=0.01)
+    assert p5 == pytest.approx(np.exp(1 - 0.5 * 1.6448536), rel=0.01)
+    assert p95 == pytest.approx(np.exp(1 + 0.5 * 1.6448536), rel=0.01)
+
+
+def test_a_small_draw_is_the_inputs_own_stream():
+    from flopbook import distributions as d
+
+    got = d.normal_draws(np.random.default_rng([1, 2]), 1000, 3.0, 2.0)
+    assert np.array_equal(got, np.random.default_rng([1, 2]).normal(3.0, 2.0, 1000))

@@ -27,8 +27,10 @@ import math
 import os
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -202,6 +204,53 @@ def range_samples(
     return Distribution(kind, {"low": low, "high": high}).sample(key=key, n=n)
 
 
+# ---- fast normal draws --------------------------------------------------------------------
+
+# A large draw is filled in blocks of this many samples, each block from a stream of its own,
+# on as many threads as there are cores (NumPy's generators and ufuncs release the GIL while
+# they fill an array). The first block comes from the input's own stream, so a draw of up to
+# this many samples is the same as one made in a single piece; every block's stream follows
+# from the input's, so the samples depend on the seed only, never on the number of cores.
+DRAW_BLOCK = 1 << 17
+
+
+def normal_draws(
+    rng: np.random.Generator, n: int, loc: float, scale: float, *, log: bool = False
+) -> np.ndarray:
+    """``loc + scale x`` a standard normal (its exp when ``log``): the draws of
+    ``rng.normal`` / ``rng.lognormal``, computed in place (no temporary arrays)."""
+    out = np.empty(n)
+    blocks = -(-n // DRAW_BLOCK)
+    streams = [rng, *rng.spawn(blocks - 1)] if blocks > 1 else [rng]
+
+    def fill(i: int) -> None:
+        z = out[i * DRAW_BLOCK:(i + 1) * DRAW_BLOCK]
+        streams[i].standard_normal(out=z)
+        z *= scale
+        z += loc
+        if log:
+            np.exp(z, out=z)
+
+    pool = _draw_pool() if blocks > 1 else None
+    if pool is None:
+        for i in range(blocks):
+            fill(i)
+    else:
+        for _ in pool.map(fill, range(blocks)):
+            pass
+    return out
+
+
+@cache
+def _draw_pool() -> ThreadPoolExecutor | None:
+    """Threads for filling large draws (None on one core: the blocks are filled in turn)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return ThreadPoolExecutor(min(cores, 8), "flopbook-draws") if cores > 1 else None
+
+
 # ---- named distributions -----------------------------------------------------------------
 
 # name -> the parameter sets it accepts (any one of them), in the order they are documented
@@ -288,13 +337,8 @@ class Distribution:
         """Independent random draws (NumPy's own samplers: faster than inverting the CDF)."""
         p = self.params
         if self.kind in ("normal", "lognormal"):
-            # The same draws as rng.normal / rng.lognormal (loc + scale x a standard normal),
-            # computed in place: no temporary arrays, and NumPy's vectorised exp.
-            z = rng.standard_normal(n)
             loc, scale = (p["mean"], p["sd"]) if self.kind == "normal" else (p["mu"], p["sigma"])
-            z *= scale
-            z += loc
-            return np.exp(z, out=z) if self.kind == "lognormal" else z
+            return normal_draws(rng, n, loc, scale, log=self.kind == "lognormal")
         if self.kind == "uniform":
             return rng.uniform(p["low"], p["high"], n)
         if self.kind == "triangular":
