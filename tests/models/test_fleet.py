@@ -216,3 +216,49 @@ def test_the_seed_reproduces_a_sampled_fleet(seed):
                               server_cost_per_gpu="30k to 40k USD/GPU")]).run()
     a, b = run(), run()
     assert np.array_equal(a.get("tco_per_year").magnitude, b.get("tco_per_year").magnitude)
+
+
+def _value_or_range(low, high, unit):
+    return st.sampled_from([f"{low} {unit}", f"{low} to {high} {unit}"])
+
+
+any_sku = st.fixed_dictionaries(
+    {"chip": st.sampled_from(CHIPS), "count": _value_or_range(800, 1200, "GPU")},
+    optional={"tdp": _value_or_range(600, 800, "W")},
+).flatmap(lambda sku: st.sampled_from([
+    {**sku, "server_cost_per_gpu": "30k to 40k USD/GPU"},
+    {**sku, "server_cost_per_gpu": "35k USD/GPU"},
+    {**sku, "gpu_price": "20k to 30k USD/GPU"},
+    {**sku, "server_cost_per_gpu": "35k USD/GPU", "operating_cost": "4k to 5k USD/GPU/year"},
+    {**sku, "gpu_price": "25k USD/GPU", "assumptions": {"pue": "1.1 to 1.2"}},
+]))
+any_assumptions = st.fixed_dictionaries({}, optional={
+    "useful_life": _value_or_range(4, 5, "years"),
+    "cost_of_capital": st.sampled_from(["0%", "8%", "6% to 12%"]),
+    "capital_cost": st.sampled_from(["depreciation", "annuity"]),
+    "networking": st.sampled_from(["12%", "10% to 15%", "3k USD/GPU", "2k to 4k USD/GPU"]),
+    "storage": st.sampled_from(["3%", "1k USD/GPU"]),
+    "facility": st.sampled_from(["0%", "5% to 10%"]),
+    "server_overhead_capex": st.sampled_from(["40%", "30% to 50%"]),
+    "tdp_share": st.sampled_from(["80%", "0.6 to 0.9"]),
+    "server_power_overhead": st.sampled_from(["50%", "40% to 60%", "300 W/GPU",
+                                              "200 to 400 W/GPU"]),
+    "pue": st.sampled_from(["1.3", "1.2 to 1.4"]),
+    "electricity_price": _value_or_range(0.05, 0.1, "USD/kWh"),
+    "hosting": _value_or_range(100, 150, "USD/kW/month"),
+    "maintenance": st.sampled_from(["3%", "2% to 4%"]),
+    "other_opex": _value_or_range(1000, 2000, "USD/GPU/year"),
+})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(any_sku, min_size=1, max_size=3), any_assumptions)
+def test_tco_is_capital_cost_plus_opex_sample_by_sample(skus, assumptions):
+    # tco_per_year is computed per GPU in one pass over the samples; the itemised rows with
+    # pint arithmetic: the two must agree in every form a fleet can take
+    with sampling(64, 5):
+        r = Fleet([Sku(name=f"sku{i}", **s) for i, s in enumerate(skus)], assumptions).run()
+    for c in r.all_columns:
+        tco = r.get("tco_per_year", c)
+        by_items = (r.get("capital_cost", c) + r.get("opex", c)).to(tco.units)
+        assert np.allclose(tco.magnitude, by_items.magnitude, rtol=1e-12, atol=0), c
