@@ -153,9 +153,13 @@ class Document:
 
         self.file = file
         try:
-            loader = _loader()
-            self.root = yaml.compose(text, Loader=loader)
-            self.data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
+            # one parse: the nodes (with their lines), then the data built from them
+            loader = _loader()(text)
+            try:
+                self.root = loader.get_single_node()
+                self.data = None if self.root is None else loader.construct_document(self.root)
+            finally:
+                loader.dispose()
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or "not valid YAML"
