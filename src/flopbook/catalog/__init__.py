@@ -124,7 +124,8 @@ def _load_file(text: str, file: str) -> ChipEntry:
     from pydantic import ValidationError
 
     try:
-        data = yaml.safe_load(text)
+        # libyaml's parser when PyYAML has it (ten times faster over the whole catalog)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
         return ChipEntry.model_validate(data)
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML ({exc.__class__.__name__})", file=file) from None

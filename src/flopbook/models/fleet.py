@@ -579,6 +579,7 @@ class FleetResult:
         self.skus = skus or []
         self._extensive = extensive
         self._partial: dict[str, list[str]] = {}
+        self._summaries: dict[tuple[str, str], Summary | None] = {}
         # Rows are computed when first read: a run that asks for one metric pays for one.
         self.values: Mapping[str, dict[str, pint.Quantity | None]] = _Rows(self._row)
 
@@ -594,6 +595,9 @@ class FleetResult:
         if m.kind == "extensive":
             row = {c: extensive[c][m.key] for c in columns}
             row[TOTAL] = self._total(m.key, row)
+            # a SKU's own value (or a total of one SKU) is converted to a new array; a sum
+            # is new already and is converted in place
+            made = {TOTAL} if sum(v is not None for v in row.values()) > 2 else set()
         else:
             row = {c: _ratio_of(extensive[c][m.numerator], extensive[c][m.denominator])
                    for c in columns}
@@ -605,7 +609,9 @@ class FleetResult:
             row[TOTAL] = _ratio_of(num, den)
             if defined and len(defined) < len(columns):
                 self._partial[m.key] = [c for c in columns if c not in defined]
-        return {c: (None if v is None else v.to(m.unit)) for c, v in row.items()}
+            made = set(row)  # ratios are new arrays
+        return {c: (None if v is None else _in_unit(v, m.unit, inplace=c in made))
+                for c, v in row.items()}
 
     def _total(self, key: str, row: dict[str, pint.Quantity | None]) -> pint.Quantity | None:
         present = [v for v in row.values() if v is not None]
@@ -629,8 +635,12 @@ class FleetResult:
     def summary(self, key: str, column: str = TOTAL) -> Summary | None:
         from flopbook.quantity import summarize
 
-        value = self.get(key, column)
-        return None if value is None else summarize(value, metric(key).unit)
+        # kept: a table, JSON and a DataFrame of one result each read every cell's summary
+        if (key, column) not in self._summaries:
+            value = self.get(key, column)
+            self._summaries[key, column] = (None if value is None
+                                            else summarize(value, metric(key).unit))
+        return self._summaries[key, column]
 
     @property
     def sampled(self) -> bool:
@@ -732,6 +742,14 @@ def _sum(values: list[pint.Quantity | None]) -> pint.Quantity | None:
 def _add_into(total: pint.Quantity, v: pint.Quantity) -> pint.Quantity:
     total += v  # pint converts v to total's unit (or refuses) and adds in place
     return total
+
+
+def _in_unit(value: pint.Quantity, unit: str, *, inplace: bool) -> pint.Quantity:
+    """``value`` in ``unit``; converted in place when it is an array of the row's own."""
+    if inplace and value.units != value._REGISTRY.Unit(unit):
+        value.ito(unit)
+        return value
+    return value.to(unit)
 
 
 def _ratio_of(num: pint.Quantity | None, den: pint.Quantity | None) -> pint.Quantity | None:
