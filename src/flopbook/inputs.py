@@ -193,12 +193,27 @@ def _check_share(spec: FieldSpec, value: Any, quantity: pint.Quantity) -> None:
     m = np.asarray(quantity.to("").magnitude, dtype=float)
     top = float(np.max(m))
     if top > 1 and m.size > 1:
-        # Judged like the bounds, on the stated 90% interval: "0.6 to 0.9" is a share even
-        # though a lognormal's far tail reaches above 1 at a million samples.
-        top = _stated_interval(m)[1]
+        # Judged on the stated 90% interval: "0.6 to 0.9" is a share even though a
+        # lognormal's far tail reaches above 1. A range's high end is what was written;
+        # other distributions' is estimated from the samples, as for the bounds.
+        top = _written_high(value)
+        if top is None:
+            top = _stated_interval(m)[1]
     if top > 1:
         raise InputError(
             f"{value!r} would be {top:.0%}",
             field=spec.name,
             hint=f'write a percentage, e.g. "{top:g}%" (or {top / 100:g})',
         )
+
+
+def _written_high(value: Any) -> float | None:
+    """The high end of a range written as text ("0.6 to 0.9"), as a plain number."""
+    from flopbook.quantity import parse_range
+
+    if not isinstance(value, str):
+        return None
+    ends = parse_range(value)
+    if ends is None or not ends[1].dimensionless:
+        return None
+    return float(ends[1].to("").magnitude[0])
