@@ -262,3 +262,17 @@ def test_tco_is_capital_cost_plus_opex_sample_by_sample(skus, assumptions):
         tco = r.get("tco_per_year", c)
         by_items = (r.get("capital_cost", c) + r.get("opex", c)).to(tco.units)
         assert np.allclose(tco.magnitude, by_items.magnitude, rtol=1e-12, atol=0), c
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(any_sku, min_size=1, max_size=3), st.lists(st.booleans(), min_size=3,
+                                                           max_size=3), any_assumptions)
+def test_partial_totals_are_known_without_computing_every_row(skus, zero, assumptions):
+    # a table asks which totals leave SKUs out before it has read every row
+    skus = [{**s, "count": "0 GPU"} if z else s for s, z in zip(skus, zero, strict=False)]
+    with sampling(16, 5):
+        fleet = Fleet([Sku(name=f"sku{i}", **s) for i, s in enumerate(skus)], assumptions)
+        quick, full = fleet.run(), fleet.run()
+    for m in METRICS:
+        full.get(m.key)
+    assert quick.partial == full.partial

@@ -586,9 +586,29 @@ class FleetResult:
     @property
     def partial(self) -> dict[str, list[str]]:
         """Metrics whose total covers only some SKUs, with the SKUs left out."""
+        found = {}
         for m in METRICS:
-            self.values[m.key]
-        return {m.key: self._partial[m.key] for m in METRICS if m.key in self._partial}
+            missing = self._missing(m)
+            if missing:
+                found[m.key] = missing
+        return found
+
+    def _missing(self, m: Metric) -> list[str]:
+        """The SKUs left out of ``m``'s total, without computing rows that nothing has read
+        where that can be known from the inputs (a table shows half of the rows)."""
+        columns, extensive = self.columns, self._extensive
+        known = all(isinstance(extensive[c], SkuMetrics) for c in columns)
+        if known and m.key not in self.values._done:  # type: ignore[attr-defined]
+            if m.kind == "extensive":
+                gone = [c for c in columns if extensive[c].is_none(m.key)]  # type: ignore[attr-defined]
+            else:
+                gone = [c for c in columns
+                        if extensive[c].is_none(m.numerator or "")  # type: ignore[attr-defined]
+                        or extensive[c].is_none(m.denominator or "")  # type: ignore[attr-defined]
+                        or _all_zero(extensive[c][m.denominator or ""])]
+            return gone if len(gone) < len(columns) else []
+        self.values[m.key]
+        return self._partial.get(m.key, [])
 
     def _row(self, key: str) -> dict[str, pint.Quantity | None]:
         m, columns, extensive = METRIC_BY_KEY[key], self.columns, self._extensive
@@ -750,6 +770,12 @@ def _in_unit(value: pint.Quantity, unit: str, *, inplace: bool) -> pint.Quantity
         value.ito(unit)
         return value
     return value.to(unit)
+
+
+def _all_zero(value: pint.Quantity | None) -> bool:
+    import numpy as np
+
+    return value is None or bool(np.all(np.asarray(value.magnitude) == 0))
 
 
 def _ratio_of(num: pint.Quantity | None, den: pint.Quantity | None) -> pint.Quantity | None:
