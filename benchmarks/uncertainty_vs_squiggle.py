@@ -29,7 +29,8 @@ from results import machine, update_section  # noqa: E402
 HERE = Path(__file__).parent
 PEER_DIR = HERE / "node_peers" / "squiggle"
 SIZES = (10_000, 100_000, 1_000_000)
-REPEATS = 3
+REPEATS = 3  # Squiggle: several seconds a run at 10^6 samples
+OUR_REPEATS = 7  # flopbook: a fraction of a second; more runs, less noise from other load
 SEED = 1
 
 # (name, chip, count, server cost per GPU); a range is a 90% interval (lognormal)
@@ -148,20 +149,25 @@ def run_flopbook(path: Path) -> list[dict]:
     once(1000)  # warm-up: imports, unit registry, catalog
     out = []
     for n in SIZES:
-        runs = [once(n) for _ in range(REPEATS)]
+        runs = [once(n) for _ in range(OUR_REPEATS)]
         seconds, s = min(runs, key=lambda r: r[0])
         out.append({"n": n, "seconds": seconds, "mean": s.mean, "p5": s.p5, "p50": s.p50,
                     "p95": s.p95})
     return out
 
 
+def _load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
 def main() -> None:
     install_peer()
     scenario = PEER_DIR / "fleet.yaml"
     scenario.write_text(SCENARIO)
+    before = _load()
     ours = run_flopbook(scenario)
     peer = run_squiggle(squiggle_code())
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    load = f"{before:.1f} before, {_load():.1f} after"
     rows = []
     agree_all = True
     for f, s in zip(ours, peer, strict=True):
@@ -182,8 +188,8 @@ def main() -> None:
 The same uncertain fleet TCO (4 SKUs, 10 uncertain inputs, each a 90% range drawn as a
 lognormal) in flopbook and in Squiggle (@quri/squiggle-lang 0.10.0 on Node
 {subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()}),
-from model text to mean and P5/P50/P95; best of {REPEATS} after a warm-up
-({machine()}; load average {load:.1f} when measured). Run: `python
+from model text to mean and P5/P50/P95; best of {OUR_REPEATS} (flopbook) and {REPEATS}
+(Squiggle) after a warm-up ({machine()}; load average {load} the runs). Run: `python
 benchmarks/uncertainty_vs_squiggle.py`.
 
 | samples | flopbook | samples/s | Squiggle | samples/s | speed-up | P5 / P50 / P95 diff. |
