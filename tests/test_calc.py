@@ -38,8 +38,9 @@ def test_suffixes_dollars_percent_and_powers():
 
 
 def test_catalog_figures_and_prices():
-    assert value("H800.bf16_dense", "TFLOP/s") == 989
-    assert value("Ascend910C.bf16_dense", "TFLOP/s") == 752
+    # peaks are per GPU, like prices: GPU-hours × peak is FLOPs
+    assert value("H800.bf16_dense", "TFLOP/s/GPU") == 989
+    assert value("Ascend910C.bf16_dense", "TFLOP/s/GPU") == 752
     assert evaluate("H100.rental").check("[currency]/[accelerator]/[time]")
 
 

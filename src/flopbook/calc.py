@@ -21,6 +21,7 @@ the tree over a small set of node types. Nothing is ever passed to ``eval``.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,9 +32,12 @@ from flopbook.errors import InputError, UnitMismatchError, UnknownNameError
 if TYPE_CHECKING:
     import pint
 
-__all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "to_unit"]
+__all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "simplified",
+           "to_unit"]
 
 PRICE_NAMES = ("purchase", "server_per_gpu", "rental")
+# Catalog figures read per GPU in expressions (TFLOP/s/GPU), like the prices (USD/GPU/hour).
+PER_GPU = ("fp8_dense", "bf16_dense", "tf32_dense", "fp32")
 
 _SUFFIX = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12}
 _TOKEN = re.compile(
@@ -243,14 +247,41 @@ def _dotted(node: ast.AST) -> str:
 # ---- evaluation ------------------------------------------------------------------------
 
 
-def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None = None
-             ) -> pint.Quantity:
+def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None = None, *,
+             simplify: bool = True) -> pint.Quantity:
     """The value of an expression as a quantity (samples where a catalog figure is a range).
 
     ``names`` are extra names the expression may use (e.g. those a claims file defines).
+    With ``simplify`` (the default) the units of the answer are reduced: ``FLOP / TFLOP``
+    cancels, a percentage acts as 1/100 (``1% * 7B USD`` is 70M USD), and a dimensionless
+    answer is a plain number.
     """
+    import numpy as np
+
     expr = text if isinstance(text, Expression) else parse(text)
-    return _Evaluator(expr, names or {}).visit(expr.tree.body)
+    # overflow and 0/0 are reported as errors at their operator, not as numpy warnings
+    with np.errstate(all="ignore"):
+        value = _Evaluator(expr, names or {}).visit(expr.tree.body)
+    return simplified(value) if simplify else value
+
+
+def simplified(value: pint.Quantity) -> pint.Quantity:
+    """``value`` with its units reduced: same-kind units cancel (``FLOP·s/GPU/h/TFLOP`` ->
+    ``1/GPU``), dimensionless factors such as ``%`` are multiplied out, and a dimensionless
+    quantity becomes a plain number."""
+    from pint.util import UnitsContainer
+
+    from flopbook.quantity import Quantity, registry
+
+    if value.dimensionless:
+        return Quantity(value.to("").magnitude, "")
+    ureg = registry()
+    reduced = value.to_reduced_units()
+    units = reduced.units._units  # noqa: SLF001 - pint's public Unit has no items()
+    kept = {n: e for n, e in units.items() if not ureg.Unit(n).dimensionless}
+    if len(kept) != len(units):
+        reduced = reduced.to(ureg.Unit(UnitsContainer(kept)))
+    return Quantity(reduced.magnitude, reduced.units)
 
 
 class _Evaluator:
@@ -265,6 +296,9 @@ class _Evaluator:
         from flopbook.quantity import Quantity
 
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            if not math.isfinite(float(node.value)):
+                raise self.fail(node, "the number is too large (not a finite number)",
+                                "numbers go up to about 1e308")
             return Quantity(float(node.value), "")
         if isinstance(node, ast.Name | ast.Attribute):
             return self.name(node)
@@ -276,6 +310,16 @@ class _Evaluator:
         raise self.fail(node, "unsupported construct")
 
     def binop(self, node: ast.BinOp) -> pint.Quantity:
+        import numpy as np
+
+        result = self._binop(node)
+        if not np.all(np.isfinite(np.asarray(result.magnitude, dtype=float))):
+            raise _error(self.expr.text, self._op_pos(node), "the result is not a finite number",
+                         "the numbers are too large; check the exponents and suffixes")
+        return result
+
+    def _binop(self, node: ast.BinOp) -> pint.Quantity:
+        import numpy as np
         import pint
 
         left, right = self.visit(node.left), self.visit(node.right)
@@ -283,6 +327,9 @@ class _Evaluator:
         if isinstance(op, ast.Mult):
             return left * right
         if isinstance(op, ast.Div):
+            if np.any(np.asarray(right.magnitude, dtype=float) == 0):
+                raise _error(self.expr.text, self._op_pos(node), "division by zero",
+                             "the divisor is zero")
             return left / right
         if isinstance(op, ast.Pow):
             return self.power(node, left, right)
@@ -291,14 +338,16 @@ class _Evaluator:
                 return left + right if isinstance(op, ast.Add) else left - right
             except pint.DimensionalityError:
                 verb = "add" if isinstance(op, ast.Add) else "subtract"
-                raise _error(self.expr.text, self._op_pos(node),
+                pos = self._op_pos(node)
+                raise _error(self.expr.text, pos,
                              f"cannot {verb} {describe(left)} and {describe(right)}",
-                             "only quantities of the same kind add up",
+                             _hyphen_hint(self.expr.text, pos)
+                             or "only quantities of the same kind add up",
                              UnitMismatchError) from None
         raise self.fail(node, "unsupported operator")
 
     def power(self, node: ast.BinOp, base: pint.Quantity, exponent: pint.Quantity
-              ) -> pint.Quantity:
+              ) -> pint.Quantity:  # non-finite answers are caught in binop
         from flopbook.quantity import Quantity, is_point
 
         if not exponent.dimensionless or not is_point(exponent):
@@ -317,7 +366,7 @@ class _Evaluator:
             for col in range(end, start):
                 if col < len(self.expr.where):
                     pos = self.expr.where[col]
-                    if pos < len(self.expr.text) and self.expr.text[pos] in "+-":
+                    if pos < len(self.expr.text) and self.expr.text[pos] in "+-*/^×·":
                         return pos
         return self.expr.pos(node)
 
@@ -371,7 +420,37 @@ class _Evaluator:
         if value is None:
             raise self.fail(node, f"the catalog has no {figure} for {found.id}",
                             "give the value as a number and unit instead")
+        if figure in PER_GPU:
+            # a peak is one GPU's: GPU-hours × peak is then FLOPs, and FLOPs over that an MFU
+            from flopbook.quantity import registry
+
+            value = value / registry().GPU
         return value
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)$")
+_WORD_AFTER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _hyphen_hint(text: str, pos: int) -> str | None:
+    """``GPU-hours`` is GPU minus hours; say how to write the product instead."""
+    if not (0 < pos < len(text) - 1) or text[pos] != "-":
+        return None
+    before, after = _WORD_BEFORE.search(text[:pos]), _WORD_AFTER.match(text, pos + 1)
+    if before is None or after is None:
+        return None
+    right = after.group()
+    import pint
+
+    from flopbook.quantity import registry
+
+    if right.endswith("s"):
+        try:  # "hours" -> "hour": the singular reads better in a product
+            registry().Unit(right[:-1])
+            right = right[:-1]
+        except (pint.UndefinedUnitError, AttributeError, ValueError, TypeError):
+            pass
+    return f"a hyphen is a minus sign: write {before.group(1)}*{right}"
 
 
 # ---- units and words -------------------------------------------------------------------
@@ -434,15 +513,21 @@ def to_unit(value: pint.Quantity, unit: str, *, what: str = "the result") -> pin
     a :class:`UnitMismatchError` that says what each side is."""
     import pint
 
-    target = evaluate(unit) if unit.strip() else None
+    # the target keeps its own unit ("%" stays a percentage, not 0.01)
+    target = evaluate(unit, simplify=False) if unit.strip() else None
     if target is None:
         raise CalcError("the target unit is empty", hint="e.g. --to Wh")
     try:
         return value.to(target.units)
     except pint.DimensionalityError:
+        hint = f"give --to a unit of the same kind, e.g. {suggest_unit(value)}"
+        gpus = (value / target).to_reduced_units().dimensionality
+        if dict(gpus) in ({"[accelerator]": 1}, {"[accelerator]": -1}):
+            hint = ("the two differ by a number of GPUs: catalog peaks and prices are per GPU, "
+                    "so multiply by a count such as 2048 GPU")
         raise UnitMismatchError(
             f"cannot express {what}, {describe(value)}, in {unit} ({kind_of(target)})",
-            hint=f"give --to a unit of the same kind, e.g. {suggest_unit(value)}",
+            hint=hint,
         ) from None
 
 

@@ -60,17 +60,30 @@ UNIT_LABELS: dict[str, str] = {
 }
 
 
-def number(x: float, digits: int | None = None) -> str:
-    """``digits`` decimals, or three significant digits (never an exponent)."""
+def number(x: float, digits: int | None = None, *, sig: int = 3) -> str:
+    """``digits`` decimals, or ``sig`` significant digits (never an exponent); a value that
+    rounds to zero shows no minus sign."""
     if math.isnan(x):
         return "n/a"
     if math.isinf(x):
-        return "∞"
+        return "∞" if x > 0 else "-∞"
     if digits is None:
         a = abs(x)
-        digits = 0 if a == 0 or a >= 100 else 2 - math.floor(math.log10(a))
+        digits = 0 if a == 0 or a >= 10 ** (sig - 1) else sig - 1 - math.floor(math.log10(a))
         digits = min(digits, 12)
-    return f"{x:,.{digits}f}"
+    text = f"{x:,.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def significant(x: float, most: int = 6) -> int:
+    """How many significant digits ``x`` needs to be shown as written: 5.576e6 -> 4, 545 -> 3,
+    87,072 -> 5 (at most ``most``)."""
+    if x == 0 or not math.isfinite(x):
+        return 1
+    for n in range(1, most):
+        if math.isclose(float(f"{x:.{n - 1}e}"), x, rel_tol=1e-9):
+            return n
+    return most
 
 
 def _scale(x: float, d: Display) -> tuple[float, str]:
@@ -80,26 +93,59 @@ def _scale(x: float, d: Display) -> tuple[float, str]:
     return d.scales[-1]
 
 
-def value(x: float, unit: str) -> str:
-    d = DISPLAYS.get(unit)
-    if d is None:
-        return f"{x:,.4g} {unit}"
+# Units without a display of their own: millions and up take a letter (2.788M GPU·h), below
+# a million the number is written out (3,806 MWh), and from 1e15 it is an exponent (3.29e24
+# FLOP), the way compute is usually quoted.
+_COUNT = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1.0, ""))
+_EXPONENT_FROM = 1e15
+
+
+def display(unit: str) -> Display:
+    """How ``unit`` is shown: its entry in DISPLAYS, else one made from the unit's text
+    (``USD/GPU/h`` -> ``$2.00/GPU/h``, ``%`` -> ``16.5%``, ``token`` -> ``1.23M token``)."""
+    if unit in DISPLAYS:
+        return DISPLAYS[unit]
+    if unit.startswith("USD"):
+        return Display(_MONEY, "$", unit[3:])
+    if unit == "%":
+        return Display(((1.0, ""),), "", "%")
+    return Display(_COUNT, "", f" {unit}" if unit else "")
+
+
+def value(x: float, unit: str, *, sig: int | None = None) -> str:
+    """``x`` in ``unit`` as a person reads it; ``sig`` significant digits (default: the
+    unit's own display, three significant digits for most)."""
+    d = display(unit)
+    if not math.isfinite(x):
+        return number(x)
+    if unit not in DISPLAYS and not d.prefix and d.scales is _COUNT and abs(x) >= _EXPONENT_FROM:
+        mantissa, _, exponent = f"{x:.{(sig or 3) - 1}e}".partition("e")
+        return f"{mantissa}e{int(exponent)}{d.suffix}"
     factor, letter = _scale(x, d)
-    sign = "-" if x < 0 else ""
-    return f"{sign}{d.prefix}{number(abs(x) / factor, d.digits)}{letter}{d.suffix}"
+    digits = d.digits if sig is None else None
+    if d.prefix != "$" and float(abs(x) / factor).is_integer():
+        digits = 0  # a count as written: 32, 37B, not 32.0, 37.0B
+    shown = number(abs(x) / factor, digits, sig=sig or 3)
+    sign = "-" if x < 0 and shown.strip("0.,") else ""
+    return f"{sign}{d.prefix}{shown}{letter}{d.suffix}"
 
 
-def summary(s: Summary | None, unit: str, *, spread: bool = True, sep: str = " ") -> str:
+def summary(s: Summary | None, unit: str, *, spread: bool = True, sep: str = " ",
+            sig: int | None = None) -> str:
     """A point value, or the mean with its 90% interval: ``$1.60B (1.40–1.80)``;
     ``sep="\n"`` puts the interval on a line of its own (for narrow table cells)."""
     if s is None:
         return "—"
-    text = value(s.mean, unit)
+    text = value(s.mean, unit, sig=sig)
     if spread and not s.point:
-        d = DISPLAYS.get(unit, Display(((1.0, ""),), "", ""))
-        factor, _ = _scale(s.mean, d)
-        lo = number(s.p5 / factor, d.digits)
-        hi = number(s.p95 / factor, d.digits)
+        d = display(unit)
+        if unit not in DISPLAYS and d.scales is _COUNT and abs(s.mean) >= _EXPONENT_FROM:
+            lo, hi = (value(x, "", sig=sig) for x in (s.p5, s.p95))
+        else:
+            factor, _ = _scale(s.mean, d)
+            digits = d.digits if sig is None else None
+            lo = number(s.p5 / factor, digits, sig=sig or 3)
+            hi = number(s.p95 / factor, digits, sig=sig or 3)
         text += f"{sep}({lo}–{hi})"
     return text
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -20,43 +19,26 @@ if TYPE_CHECKING:
     from flopbook.quantity import Summary
 
 
-def number(x: float) -> str:
-    """4 significant figures, thousands separators for everyday sizes, else scientific."""
-    if math.isnan(x):
-        return "n/a"
-    if x == 0:
-        return "0"
-    if 1e-3 <= abs(x) < 1e9:
-        digits = max(0, 3 - int(math.floor(math.log10(abs(x)))))
-        return f"{x:,.{digits}f}"
-    return f"{x:.4g}"
+# Workload figures are shown to four significant digits, so that a published figure
+# ($5.576M, 2.788M GPU-hours) can be read against them.
+SIG = 4
+
+# pint's short unit names -> the words people write
+_UNIT_WORDS = {"GPU·h": "GPU-hours", "GPU·s": "GPU-seconds", "d": "days", "h": "hours"}
 
 
 def unit_text(unit: str) -> str:
-    return unit.replace("USD", "$").replace("GPU·h", "GPU-hours") if unit else ""
+    return _UNIT_WORDS.get(unit, unit)
 
 
-def _usd(x: float) -> str:
-    from flopbook.render.numbers import compact_usd
-
-    # compact_usd shows cents; a cost per request is a fraction of a cent
-    return compact_usd(x) if abs(x) >= 1 or x == 0 else f"${number(x)}"
-
-
-def summary_text(s: Summary, *, share: bool = False) -> str:
+def summary_text(s: Summary, *, share: bool = False, sig: int = SIG) -> str:
     """``share``: show a plain number as a percentage (MFU, margin)."""
-    unit = s.unit
-    if unit == "" and share:
-        text = f"{s.mean:.1%}"
-        spread = f" ({s.p5:.1%}–{s.p95:.1%})"
-    elif unit == "":
-        text, spread = number(s.mean), f" ({number(s.p5)}–{number(s.p95)})"
-    elif unit == "USD":
-        text, spread = _usd(s.mean), f" ({_usd(s.p5)}–{_usd(s.p95)})"
-    else:
-        text = f"{number(s.mean)} {unit}"
-        spread = f" ({number(s.p5)}–{number(s.p95)})"
-    return text if s.point else text + spread
+    from flopbook.quantity import Summary as _Summary
+    from flopbook.render import numbers
+
+    if s.unit == "" and share:
+        s = _Summary("%", s.mean * 100, s.p5 * 100, s.p50 * 100, s.p95 * 100, s.samples)
+    return numbers.summary(s, unit_text(s.unit), sig=sig)
 
 
 # Units a quantity of each kind is shown in when no unit is asked for (smallest first).
@@ -120,8 +102,18 @@ def inputs_table(result: WorkloadResult) -> Table:
         if i is None:
             continue
         text = " — ".join(x for x in (i.source, i.note) if x)
-        table.add_row(name, quantity_text(i.value, share=name in SHARES), how, text)
+        table.add_row(name, _as_written(i.raw) or quantity_text(i.value, share=name in SHARES),
+                      how, text)
     return table
+
+
+def _as_written(raw: Any) -> str | None:
+    # an input reads best as the user wrote it (37B, 14.8T token, 30 to 40%)
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return f"{raw:,}" if isinstance(raw, int) else f"{raw:g}"
+    return None
 
 
 def workload_csv(result: WorkloadResult) -> str:
@@ -210,12 +202,11 @@ def comparison_tables(c: Comparison) -> list[Table]:
 def _bare(x: Any) -> str:
     # the column header carries the unit
     from flopbook.quantity import summarize
+    from flopbook.render import numbers
 
     if x is None:
         return "—"
-    s = summarize(x)
-    text = number(s.mean)
-    return text if s.point else f"{text} ({number(s.p5)}–{number(s.p95)})"
+    return numbers.summary(summarize(x), "", sig=SIG)
 
 
 def _price(x: Any) -> str:
@@ -224,9 +215,8 @@ def _price(x: Any) -> str:
     from flopbook.quantity import summarize
 
     s = summarize(x)
-    unit = "/GPU-hour" if "h" in s.unit.split("/")[-1] else "/GPU"
-    text = f"${number(s.mean)}{unit}"
-    return text if s.point else f"{text} ({number(s.p5)}–{number(s.p95)})"
+    unit = "USD/GPU-hour" if "h" in s.unit.split("/")[-1] else "USD/GPU"
+    return summary_text(s.__class__(unit, s.mean, s.p5, s.p50, s.p95, s.samples))
 
 
 def _short(source: str) -> str:
@@ -235,14 +225,7 @@ def _short(source: str) -> str:
 
 
 def _money(x: Any) -> str:
-    if x is None:
-        return "—"
-    from flopbook.quantity import summarize
-    from flopbook.render.numbers import compact_usd
-
-    s = summarize(x)
-    rest = s.unit[3:] if s.unit.startswith("USD") else ""
-    return compact_usd(s.mean) + rest
+    return quantity_text(x)
 
 
 def comparison_csv(c: Comparison) -> str:
