@@ -125,7 +125,7 @@ def read_input(spec: FieldSpec, raw: Any, *, key: str | None = None) -> Input:
         return Input(spec.name, converted, raw=value, source=source, note=note)
     got = f"{quantity.units:~P}" or "a plain number"
     raise UnitMismatchError(
-        f"expected {spec.describe_units()}, got {value!r} ({got})",
+        f"expected {spec.describe_units()}, got {written(value)} ({got})",
         field=spec.name,
         hint=f'write e.g. "{spec.example}"',
     )
@@ -157,12 +157,18 @@ def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quant
         return value  # the common case: no sample near a bound, nothing to sort
     lo, hi = _stated_interval(m)
     unit = f" {value.units:~P}" if not value.dimensionless else ""
+    # a share's bounds read as percentages: "at most 100%", not "at most 1"
+    percent = value.dimensionless and (spec.share or "%" in str(raw) or spec.high == 1)
+
+    def bound(x: float) -> str:
+        return f"{x * 100:g}%" if percent else f"{x:g}{unit}"
+
     if low is not None and (lo < low or (lo == low and not spec.low_inclusive)):
         op = "at least" if spec.low_inclusive else "above"
-        raise InputError(f"must be {op} {low:g}{unit}, got {raw!r}", field=spec.name,
+        raise InputError(f"must be {op} {bound(low)}, got {written(raw)}", field=spec.name,
                          hint=f'write e.g. "{spec.example}"')
     if high is not None and hi > high:
-        raise InputError(f"must be at most {high:g}{unit}, got {raw!r}", field=spec.name,
+        raise InputError(f"must be at most {bound(high)}, got {written(raw)}", field=spec.name,
                          hint=f'write e.g. "{spec.example}"')
     if m.size > 1:
         return value._REGISTRY.Quantity(np.clip(m, low, high), value.units)
@@ -217,3 +223,19 @@ def _written_high(value: Any) -> float | None:
     if ends is None or not ends[1].dimensionless:
         return None
     return float(ends[1].to("").magnitude[0])
+
+
+def written(raw: Any) -> str:
+    """A value as the user wrote it, for messages: ``'30k USD/GPU'``, ``0.15``, and a mapping
+    in the file's own style, ``{normal: {mean: 30k USD/GPU, sd: 20k USD/GPU}}``."""
+    if isinstance(raw, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in raw.items()) + "}"
+    return repr(raw)
+
+
+def _flow(raw: Any) -> str:
+    if isinstance(raw, dict):
+        return written(raw)
+    if isinstance(raw, list | tuple):
+        return "[" + ", ".join(_flow(v) for v in raw) + "]"
+    return str(raw)

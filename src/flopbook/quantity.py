@@ -196,6 +196,12 @@ def q(value: Any, unit: str | None = None, *, key: str | None = None) -> pint.Qu
             result = _parse_point(value)
         else:
             low, high = ends
+            if low.magnitude[0] > high.magnitude[0]:
+                # a percentage is said as one: "40% is above 20%", not "40 above 20"
+                pc = "%" if f"{high.units:~P}" == "%" else ""
+                raise InputError(f"the range's low end {low.magnitude[0]:g}{pc} is above its "
+                                 f"high end {high.magnitude[0]:g}{pc} in {value.strip()!r}",
+                                 hint="write the lower value first")
             result = ureg.Quantity(
                 range_samples(float(low.magnitude[0]), float(high.magnitude[0]), key=key),
                 high.units,
