@@ -463,6 +463,7 @@ _KINDS = {
     "[currency_cny]": "an amount of money in CNY",
     "[flop]": "an amount of computation (FLOP)",
     "[flop] / [time]": "a compute rate (FLOP/s)",
+    "[flop] / [accelerator] / [time]": "a compute rate per GPU (FLOP/s/GPU)",
     "[information]": "an amount of data",
     "[information] / [time]": "a bandwidth",
     "[accelerator]": "a number of GPUs",
@@ -535,6 +536,7 @@ _SUGGEST = {
     "an energy": "Wh", "a power": "W", "a time": "hour", "an amount of money": "USD",
     "an amount of computation (FLOP)": "FLOP", "a compute rate (FLOP/s)": "TFLOP/s",
     "an amount of data": "GB", "a bandwidth": "TB/s",
+    "a compute rate per GPU (FLOP/s/GPU)": "TFLOP/s/GPU", "a plain number": "%",
 }
 
 

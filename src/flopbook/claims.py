@@ -20,6 +20,8 @@ separates them (an energy is not a power: they differ by a time).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,7 +35,8 @@ if TYPE_CHECKING:
 
     from flopbook.scenario import Document
 
-__all__ = ["ClaimVerdict", "check_claims", "judge", "read_claims", "tolerance"]
+__all__ = ["ClaimVerdict", "check_claims", "defined_values", "judge", "read_claims",
+           "tolerance"]
 
 
 class DefinedValue(BaseModel):
@@ -78,7 +81,8 @@ class Tolerance:
 
 
 def tolerance(raw: str | float | None) -> Tolerance:
-    """``"10%"`` or ``0.1`` (relative), ``"2x"`` (within a factor of two)."""
+    """``"10%"`` or ``0.1`` (relative), ``"2x"`` (within a factor of two). A bare number
+    above 1 is refused: ``5`` would be ±500%, and was almost certainly meant as 5%."""
     if raw is None:
         return Tolerance("relative", 0.1)
     if isinstance(raw, str) and raw.strip().lower().rstrip("x×").strip() != raw.strip().lower():
@@ -100,7 +104,13 @@ def tolerance(raw: str | float | None) -> Tolerance:
         raise InputError(f"cannot read tolerance {raw!r}", field="tolerance",
                          hint='write a share such as "10%" or a factor such as "2x"') from None
     if value < 0:
-        raise InputError(f"tolerance must not be negative, got {raw!r}", field="tolerance")
+        raise InputError(f"tolerance must not be negative, got {raw!r}", field="tolerance",
+                         hint='write e.g. "10%"')
+    written = f"{raw:g}" if isinstance(raw, int | float) else str(raw).strip()
+    if value > 1 and "%" not in written and "percent" not in written:
+        raise InputError(f"a tolerance of {written} would be ±{value:.0%}",
+                         field="tolerance",
+                         hint=f'did you mean {written}%? (or "{written}x": within a factor)')
     return Tolerance("relative", value)
 
 
@@ -203,6 +213,89 @@ def _expr_text(raw: str | float | int) -> str:
     return raw if isinstance(raw, str) else repr(raw)
 
 
+# Hints for a claims file's fields when one is missing or wrong.
+EXAMPLES = {
+    "claims": 'add a list, e.g. claims: [{claim: "…", expression: "5 s * H100.tdp", '
+              'claimed: "1 Wh"}]',
+    "claim": 'add the claim in words, e.g. claim: "An H100 draws as much as a home"',
+    "expression": 'add what the figures give, e.g. expression: "5 s * H100.tdp"',
+    "claimed": 'add the value the claim states, e.g. claimed: "5 s * home"',
+    "value": 'write e.g. value: "10,715 kWh / year"',
+}
+
+
+def defined_values(doc: Document, define: Mapping[str, Any]) -> dict[str, pint.Quantity]:
+    """The values of a ``define:`` mapping. A definition may use any other (in any order);
+    a name that is already a unit or a catalog chip, a cycle, or a name that is not defined
+    is an error located at its line."""
+    import pint
+
+    from flopbook.calc import evaluate, parse
+    from flopbook.catalog import catalog
+    from flopbook.quantity import registry
+
+    parsed = {}
+    for name, raw in define.items():
+        where = ("define", name)
+        if not name.isidentifier():
+            raise doc.error(InputError(f"{name!r} cannot be used as a name",
+                                       hint="use letters, digits and _ (e.g. home_power)"),
+                            where)
+        text = _expr_text(raw.value if isinstance(raw, DefinedValue) else raw)
+        try:
+            parsed[name] = parse(text)
+        except InputError as exc:
+            raise doc.error(InputError(exc.message, hint=exc.hint), where) from None
+    uses = {name: [n for n in e.names() if n in parsed] for name, e in parsed.items()}
+    order = _dependency_order(doc, uses)
+    for name in parsed:
+        what = None
+        if name in catalog():
+            what = f"a chip in the catalog ({catalog().get(name).id})"
+        else:
+            with contextlib.suppress(pint.UndefinedUnitError, AttributeError, ValueError,
+                                     TypeError):
+                unit = registry().Unit(name)
+                what = f"a unit ({unit:P})"
+        if what is not None:
+            raise doc.error(InputError(f"{name!r} is already {what}; defining it would change "
+                                       "what it means everywhere",
+                                       hint=f"choose another name, e.g. my_{name}"),
+                            ("define", name))
+    names: dict[str, pint.Quantity] = {}
+    for name in order:
+        try:
+            names[name] = evaluate(parsed[name], names)
+        except InputError as exc:
+            raise doc.error(InputError(exc.message, hint=exc.hint), ("define", name)) from None
+    return names
+
+
+def _dependency_order(doc: Document, uses: Mapping[str, list[str]]) -> list[str]:
+    """The defined names, each after the names it uses; a cycle is an error."""
+    order: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "open":
+            cycle = path[path.index(name):] + [name]
+            message = (f"{name!r} is defined in terms of itself" if len(cycle) == 2 else
+                       "these names are defined in terms of each other: " + " → ".join(cycle))
+            raise doc.error(InputError(message, hint="give one of them a number and a unit, "
+                                       'e.g. home: "10,715 kWh / year"'), ("define", cycle[0]))
+        state[name] = "open"
+        for used in uses[name]:
+            visit(used, [*path, name])
+        state[name] = "done"
+        order.append(name)
+
+    for name in uses:
+        visit(name, [])
+    return order
+
+
 def check_claims(doc: Document, model: type[BaseModel] = ClaimsFile
                  ) -> tuple[Any, list[ClaimVerdict]]:
     """Every claim of a claims document, judged. Errors name the file, line and field.
@@ -212,18 +305,8 @@ def check_claims(doc: Document, model: type[BaseModel] = ClaimsFile
     from flopbook.calc import evaluate
     from flopbook.workload_file import validate
 
-    spec: Any = validate(doc, model)
-    names: dict[str, pint.Quantity] = {}
-    for name, raw in spec.define.items():
-        text = raw.value if isinstance(raw, DefinedValue) else raw
-        if not name.isidentifier():
-            raise doc.error(InputError(f"{name!r} cannot be used as a name",
-                                       hint="use letters, digits and _ (e.g. home_power)"),
-                            ("define", name))
-        try:
-            names[name] = evaluate(_expr_text(text), names)
-        except InputError as exc:
-            raise doc.error(InputError(exc.message, hint=exc.hint), ("define", name)) from None
+    spec: Any = validate(doc, model, examples=EXAMPLES)
+    names = defined_values(doc, spec.define)
     verdicts = []
     for i, c in enumerate(spec.claims):
         values = []

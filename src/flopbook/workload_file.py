@@ -52,9 +52,10 @@ def _models() -> dict[str, type[BaseModel]]:
             "inference": _file_model("InferenceFile", INFERENCE_FIELDS)}
 
 
-def validate(doc: Document, model: type[T], path: tuple[str | int, ...] = ()) -> T:
+def validate(doc: Document, model: type[T], path: tuple[str | int, ...] = (), *,
+             examples: dict[str, str] | None = None) -> T:
     """``doc.validate``: kept as this module's name for it (claims and cases call it)."""
-    return doc.validate(model, path)
+    return doc.validate(model, path, examples=examples)
 
 
 def workload_from_document(doc: Document) -> Any:

@@ -278,17 +278,12 @@ def run_inference_day(doc: Document) -> CaseResult:
 
 def run_claims_case(doc: Document) -> CaseResult:
     """Claims judged against unit expressions (see :mod:`flopbook.claims`)."""
-    from flopbook.calc import evaluate
-    from flopbook.claims import check_claims
+    from flopbook.claims import check_claims, defined_values
     from flopbook.models.workload import flops_per_token
 
     spec, sources = _load(doc)
     _file, verdicts = check_claims(doc, WorkloadCaseFile)
-    outputs: dict[str, Any] = {}
-    names: dict[str, Any] = {}
-    for name, raw in spec.define.items():
-        names[name] = evaluate(str(raw.value if isinstance(raw, DefinedValue) else raw), names)
-        outputs[name] = names[name]
+    outputs: dict[str, Any] = dict(defined_values(doc, spec.define))
     for i, v in enumerate(verdicts):
         outputs[f"claim{i + 1}.expression"] = v.model
         outputs[f"claim{i + 1}.claimed"] = v.claimed

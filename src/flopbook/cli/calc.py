@@ -27,12 +27,14 @@ def calc_command(
     from flopbook.calc import evaluate, to_unit
     from flopbook.quantity import sampling, summarize
     from flopbook.render import data
-    from flopbook.render.workload import summary_text
+    from flopbook.render.workload import display_unit, summary_text
 
     with sampling(samples, seed):
         value = evaluate(expression)
         if to is not None:
             value = to_unit(value, to)
+        elif (readable := display_unit(value)) is not None:
+            value = value.to(readable)  # 3,500 s·W reads as 0.9722 Wh
     s = summarize(value)
     if fmt is Format.json:
         emit(data.to_json({"expression": expression, **s.as_dict()}))

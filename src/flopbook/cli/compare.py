@@ -9,6 +9,9 @@ import typer
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
 
+_OPTIONS = {"price_kind": "--price-kind", "precision": "--precision", "count": "--count",
+            "price": "--price"}
+
 
 @app.command("compare")
 def compare_command(
@@ -46,11 +49,16 @@ def compare_command(
             raise InputError(f"cannot read --price {item!r}",
                              hint='write CHIP=PRICE, e.g. --price H20="1.2 USD/GPU/hour"')
         prices[name.strip()] = value.strip()
-    n = count.strip()
     with sampling(samples, seed):
-        result = compare(chips, prices=prices, precision=precision, price_kind=price_kind,
-                         count=n if not n.replace(",", "").replace(".", "").isdigit()
-                         else f"{n} GPU")
+        try:
+            result = compare(chips, prices=prices, precision=precision,
+                             price_kind=price_kind, count=count.strip())
+        except InputError as exc:
+            # the library names its arguments; the user typed options
+            option = _OPTIONS.get(exc.field or "")
+            if option is None:
+                raise
+            raise InputError(exc.message, field=option, hint=exc.hint) from None
     if fmt is Format.json:
         emit(data.to_json(result.to_dict()))
     elif fmt is Format.csv:

@@ -17,14 +17,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flopbook.errors import InputError, UnitMismatchError
+from flopbook.errors import InputError, UnitMismatchError, suggest
 
 if TYPE_CHECKING:
     import pint
 
     from flopbook.catalog import Chip
 
-__all__ = ["PRICE_KINDS", "ChipCost", "Comparison", "Match", "compare", "owned_cost_per_hour"]
+__all__ = ["PRICE_KINDS", "ChipCost", "Comparison", "Match", "compare", "gpu_count",
+           "owned_cost_per_hour"]
 
 # Where a chip's price comes from when none is given: a catalog rental price, the owned cost
 # per GPU-hour the fleet model derives from the catalog's server (or GPU) price with default
@@ -140,7 +141,8 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None
 
 
 def _price(c: Chip, given: Any, kind: str) -> tuple[pint.Quantity | None, str]:
-    from flopbook.quantity import q, registry
+    from flopbook.calc import describe
+    from flopbook.quantity import magnitudes, q, registry
 
     u = registry()
     if given is not None:
@@ -149,9 +151,15 @@ def _price(c: Chip, given: Any, kind: str) -> tuple[pint.Quantity | None, str]:
             value = value / u.GPU  # "2 USD/hour" is for one GPU
         for unit in (HOURLY, CAPITAL):
             try:
-                return value.to(unit), "given"
+                price = value.to(unit)
             except Exception:  # noqa: S112 - try the other kind of price
                 continue
+            if float(magnitudes(price).min()) <= 0:
+                raise InputError(f"the price of {c.id} must be above zero, got "
+                                 f"{given if isinstance(given, str) else describe(value)!r}",
+                                 field="price",
+                                 hint=f'write e.g. {c.id}="1.2 USD/GPU/hour"')
+            return price, "given"
         raise UnitMismatchError(f"the price of {c.id} is {value.units:~P}, not a price",
                                 hint='write e.g. "2.5 USD/GPU/hour" or "30k USD/GPU"')
     if kind == "owned":
@@ -161,6 +169,31 @@ def _price(c: Chip, given: Any, kind: str) -> tuple[pint.Quantity | None, str]:
         return None, f"no {kind} price for {c.id} in the catalog"
     newest = sorted(c.prices(kind), key=lambda p: p.as_of)[-1]
     return value, f"catalog {kind}, {newest.as_of}: {newest.source}"
+
+
+def gpu_count(raw: Any) -> pint.Quantity:
+    """How many GPUs: ``1000``, ``"1k"``, ``"2,048"``, ``"2048 GPU"``; a whole number above
+    zero."""
+    import pint
+
+    from flopbook.quantity import Quantity, is_point, magnitudes, q
+
+    hint = 'e.g. 1000, 1k or "2048 GPU"'
+    try:
+        value = raw if isinstance(raw, pint.Quantity) else q(raw)
+        if value.dimensionless:
+            value = Quantity(value.to("").magnitude, "GPU")
+        value = value.to("GPU")
+    except (InputError, pint.DimensionalityError):
+        raise InputError(f"cannot read {raw!r} as a number of GPUs", field="count",
+                         hint=hint) from None
+    m = magnitudes(value)
+    if float(m.min()) <= 0:
+        raise InputError(f"must be positive, got {raw!r}", field="count", hint=hint)
+    if is_point(value) and not float(m[0]).is_integer():
+        raise InputError(f"must be a whole number of GPUs, got {raw!r}", field="count",
+                         hint=hint)
+    return value
 
 
 def _precision(name: str) -> str:
@@ -174,14 +207,14 @@ def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
             count: Any = "1000 GPU") -> Comparison:
     """Compare chips on cost per dense FLOP and power per FLOP; the first is the reference."""
     from flopbook.catalog import chip as find
-    from flopbook.quantity import q, registry
+    from flopbook.quantity import registry
 
     u = registry()
     if len(chips) < 2:
         raise InputError("compare needs at least two chips", hint="e.g. compare H100 H20")
     if price_kind not in PRICE_KINDS:
-        raise InputError(f"unknown price kind {price_kind!r}", field="price_kind",
-                         hint="one of " + ", ".join(PRICE_KINDS))
+        raise InputError(f"unknown kind {price_kind!r}", field="price_kind",
+                         hint=suggest(price_kind, PRICE_KINDS))
     spec = _precision(precision)
     found = [find(name) for name in chips]
     given: dict[str, Any] = {}
@@ -211,7 +244,7 @@ def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
             f"cannot compare {hourly.chip}'s price per GPU-hour with {capital.chip}'s price "
             "per GPU: an hourly cost and a capital cost are different kinds of quantity",
             hint="give every chip the same kind of price (all USD/GPU/hour or all USD/GPU)")
-    n = q(count, "GPU") if not hasattr(count, "units") else count.to("GPU")
+    n = gpu_count(count)
     ref = rows[0]
     ref_money = None if ref.price is None else (ref.price * n).to(
         "USD/hour" if ref.hourly else "USD")

@@ -52,8 +52,14 @@ __all__ = [
 ]
 
 # precision names users write -> catalog spec
-PRECISIONS = {"bf16": "bf16_dense", "fp16": "bf16_dense", "fp8": "fp8_dense", "int8": "fp8_dense",
-              "tf32": "tf32_dense", "fp32": "fp32"}
+PRECISIONS = {"bf16": "bf16_dense", "fp8": "fp8_dense", "tf32": "tf32_dense", "fp32": "fp32"}
+# names the catalog has no peak for, and what to write instead
+_NOT_IN_CATALOG = {
+    "fp16": "the catalog lists BF16 peaks, not FP16 (dense FP16 equals BF16 on most chips): "
+            "write bf16",
+    "int8": "INT8 peaks count integer operations, not FLOPs: write fp8",
+    "fp4": "the catalog lists no FP4 peaks: write fp8, or give peak in a workload file",
+}
 BYTES_PER_PARAM = {"fp8_dense": 1.0, "bf16_dense": 2.0, "tf32_dense": 4.0, "fp32": 4.0}
 
 SOLVABLE = ("flops", "gpu_hours", "peak", "mfu")
@@ -302,9 +308,16 @@ class WorkloadResult:
 def _precision(raw: str | None) -> str:
     name = (raw or "bf16").strip().lower().replace("-", "_")
     spec = PRECISIONS.get(name) or (name if name in BYTES_PER_PARAM else None)
-    if spec is None:
+    if name in _NOT_IN_CATALOG:
         raise InputError(f"unknown precision {raw!r}", field="precision",
-                         hint="write bf16, fp8, tf32 or fp32")
+                         hint=_NOT_IN_CATALOG[name])
+    if spec is None:
+        from flopbook.errors import suggest
+
+        near = suggest(name, list(PRECISIONS))
+        raise InputError(f"unknown precision {raw!r}", field="precision",
+                         hint=near if near.startswith("did you") else
+                         "write bf16, fp8, tf32 or fp32")
     return spec
 
 
@@ -486,6 +499,42 @@ def _one_missing(*values: Any) -> bool:
 # ---- inference -------------------------------------------------------------------------
 
 
+def _size(x: float) -> str:
+    return f"{x / 1e12:,.3g} TB" if x >= 1e12 else f"{x / 1e9:,.3g} GB"
+
+
+def _check_memory(ins: _Inputs, chip: Chip | None, weight_bytes: pint.Quantity,
+                  context: pint.Quantity) -> None:
+    """The weights and the KV cache of every sequence in the batch must fit in the HBM of
+    the GPUs that hold one copy of the model; otherwise the roofline describes a server
+    that cannot exist."""
+    import math
+
+    hbm = None if chip is None else chip.spec("hbm_capacity")
+    if hbm is None:
+        return
+    u = _ureg()
+    kv = ins.get("batch") * (context / u.token) * ins.get("kv_bytes_per_token")
+    need_weights = float(weight_bytes.to("byte").magnitude.mean())
+    need_kv = float(kv.to("byte").magnitude.mean())
+    per_gpu = float(hbm.to("byte").magnitude.mean())
+    gpus = float((ins.get("gpus") / u.GPU).to("").magnitude.mean())
+    if need_weights + need_kv <= gpus * per_gpu:
+        return
+    bytes_per = float(ins.get("bytes_per_param").to("byte").magnitude.mean())
+    kv_text = f" + {_size(need_kv)} of KV cache" if need_kv else ""
+    fit = math.ceil((need_weights + need_kv) / per_gpu)
+    where = "gpus" if ins.how.get("gpus") == "given" else (
+        "total_params" if ins.how.get("total_params") == "given" else "params")
+    raise InputError(
+        f"the model does not fit: {_size(need_weights)} of weights (at {bytes_per:g} bytes per "
+        f"parameter){kv_text} is more than {gpus:g} GPU × {_size(per_gpu)} of {chip.id} HBM",
+        field=where,
+        hint=f"shard it across GPUs with gpus: {fit} GPU (or more), or store fewer bytes per "
+        "parameter (bytes_per_param)")
+
+
+
 @dataclass
 class Inference:
     """Serving a model: per-request GPU time, energy and cost from a roofline."""
@@ -562,6 +611,7 @@ class Inference:
                 formula)
         prefill = prefill_rate(peak, ins.get("mfu"), per_token_prefill)
         weight_bytes = ins.get("total_params") * ins.get("bytes_per_param")
+        _check_memory(ins, chip, weight_bytes, context)
         decode, bound = decode_rate(
             weight_bytes=weight_bytes, kv_bytes_per_token=ins.get("kv_bytes_per_token"),
             context=context, batch=ins.get("batch"), gpus=ins.get("gpus"), bandwidth=bandwidth,
