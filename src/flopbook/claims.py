@@ -79,6 +79,11 @@ class Tolerance:
             return f"±{self.value * 100:.4g}%"
         return f"within {self.value:g}×"
 
+    @property
+    def words(self) -> str:
+        """``±10%`` or ``a factor of 2``, for sentences."""
+        return str(self) if self.kind == "relative" else f"a factor of {self.value:g}"
+
 
 def tolerance(raw: str | float | None) -> Tolerance:
     """``"10%"`` or ``0.1`` (relative), ``"2x"`` (within a factor of two). A bare number
@@ -202,11 +207,9 @@ def judge(claim: str, model: pint.Quantity, claimed: pint.Quantity, tol: Toleran
     if ratio < 0:
         return ClaimVerdict(verdict="off", ratio=ratio,
                             explanation="the claim and the expression differ in sign", **args)
-    if ratio > 1:
-        text = f"the claim is {_times(ratio)} too high"
-    else:
-        text = f"the claim is {_times(1 / ratio)} too low"
-    return ClaimVerdict(verdict="off", ratio=ratio, explanation=text, **args)
+    # the label already says by how much and which way; say what it was judged against
+    return ClaimVerdict(verdict="off", ratio=ratio,
+                        explanation=f"outside the tolerance ({tol.words})", **args)
 
 
 def _expr_text(raw: str | float | int) -> str:

@@ -242,9 +242,10 @@ def run_inference_day(doc: Document) -> CaseResult:
     grid = Grid("The day re-costed and set against the roofline", ["at $2 rental",
                                                                   "owned (fleet model)"], [],
                 caption=f"Owned: {fleet.name}, server cost {_cell(server)} (catalog), every "
-                "other assumption the fleet model's default; 'like-for-like' bills the same "
-                "average GPU-hours as the rental figure. GPU time is split between prefill and "
-                "decode by the published per-node throughputs.")
+                "other assumption the fleet model's default. '(average nodes)' bills the same "
+                "average GPU-hours as the rental figure; '(owning the peak nodes all day)' pays "
+                "for every node the day needed at its peak. GPU time is split between prefill "
+                "and decode by the published per-node throughputs.")
     grid.rows += [
         ("Price per H800-hour", "", [_cell(rental), _cell(owned)]),
         ("Cost of the day (average nodes)", "", [_cell(cost), _cell(outputs["owned_cost"])]),

@@ -15,12 +15,16 @@ def calc_command(
     expression: Annotated[str, typer.Argument(
         help='A unit expression, e.g. "5 s * 700 W" or "2 * 37B FLOP/token * 168B token". '
         "Catalog figures: H100.bf16_dense, H100.tdp, H800.rental.")],
-    to: Annotated[str | None, typer.Option("--to", help="Unit of the answer, e.g. Wh.")] = None,
+    to: Annotated[str | None, typer.Option(
+        "--to", help="Unit of the answer, e.g. --to Wh (or --to % for a share).")] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
 ) -> None:
-    """Evaluate a unit expression; units are checked, so 5 s + 700 W is an error.
+    """Evaluate a unit expression, with its units checked.
+
+    Units are checked, so 5 s + 700 W is an error; a percentage is 1/100; catalog peaks are
+    per GPU (TFLOP/s/GPU), so GPU-hours times a peak is FLOPs.
 
     Example: flopbook calc "5 s * H100.tdp" --to Wh
     """

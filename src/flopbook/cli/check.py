@@ -18,8 +18,10 @@ def check_command(
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
 ) -> None:
-    """Check claims: each an expression, a claimed value and a tolerance. Verdicts: holds,
-    off by N× (too high or too low), not comparable (different kinds of quantity).
+    """Judge claims: holds, off by N×, or not comparable.
+
+    Each claim is an expression, a claimed value and a tolerance. Verdicts: holds, off by N×
+    (too high or too low), not comparable (different kinds of quantity).
 
     Exit code 0 when every claim holds, 1 when any does not, 2 for a bad file.
 

@@ -18,20 +18,26 @@ def compare_command(
     chips: Annotated[list[str], typer.Argument(
         help='Two or more chips; the first is the reference (e.g. H100 H20 "Ascend 910C").')],
     price: Annotated[list[str] | None, typer.Option(
-        "--price", help='A price for one chip, CHIP=PRICE, repeatable: H20="1.2 USD/GPU/hour" '
-        '(hourly) or H20="12k USD/GPU" (capital).')] = None,
+        "--price", help='A price for one chip, CHIP=PRICE, repeatable, above zero: hourly, '
+        'e.g. --price "H20=1.2 USD/GPU/hour", or capital, e.g. --price "H20=12k USD/GPU".')
+    ] = None,
     price_kind: Annotated[str, typer.Option(
         help="Where prices not given come from: rental (catalog), owned (the fleet model's "
         "cost per GPU-hour from the catalog server price, default assumptions), "
-        "server_per_gpu or purchase (catalog capital prices).")] = "rental",
-    precision: Annotated[str, typer.Option(help="bf16, fp8, tf32 or fp32 (dense).")] = "bf16",
+        "server_per_gpu or purchase (catalog capital prices); e.g. --price-kind owned.")
+    ] = "rental",
+    precision: Annotated[str, typer.Option(
+        help="Which dense peak: bf16, fp8, tf32 or fp32, e.g. --precision fp8.")] = "bf16",
     count: Annotated[str, typer.Option(
-        help="How many of the reference chip to match, e.g. 1000.")] = "1000",
+        help="How many of the reference chip to match, a whole number, e.g. --count 2048 "
+        "or --count 1k.")] = "1000",
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
 ) -> None:
-    """Cost per dense FLOP and power per FLOP side by side, and how many of each chip match
+    """Cost and power per dense FLOP, chip against chip.
+
+    Cost per dense FLOP and power per FLOP side by side, and how many of each chip match
     N of the first in FLOP/s, power and money.
 
     Example: flopbook compare H100 H20 "Ascend 910C" --price-kind owned

@@ -19,7 +19,9 @@ def workload_command(
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
 ) -> None:
-    """FLOPs, GPU-hours, time, cost and energy of a training run, or throughput, cost and
+    """A training run or an inference service, costed.
+
+    FLOPs, GPU-hours, time, cost and energy of a training run, or throughput, cost and
     energy per request of an inference service — each output with its formula.
 
     Example: flopbook workload examples/training.yaml

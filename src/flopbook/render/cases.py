@@ -17,7 +17,7 @@ from flopbook.render.table import fleet_table
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from flopbook.cases.result import CaseResult, Check, Grid
+    from flopbook.cases.result import CaseResult, Check, Grid, Source
 
 
 def grid_table(grid: Grid) -> Table:
@@ -43,49 +43,77 @@ def _verdict(c: Check) -> Text:
     return Text("ok" if c.ok else "OFF", style="green" if c.ok else "bold red")
 
 
-def _fmt(x: float, unit: str) -> str:
-    from flopbook.render.numbers import compact_usd
+def _fmt(x: float, unit: str, sig: int) -> str:
+    from flopbook.render import numbers
 
-    if unit.startswith("USD"):
-        rest = unit[3:]
-        return compact_usd(x) + (rest.replace("/", " / ") if rest else "")
-    return f"{x:,.4g} {unit}"
+    return numbers.value(x, unit, sig=sig)
+
+
+def footnotes(result: CaseResult) -> list[Source]:
+    """The sources a case cites, in the order they are numbered: the case's own list, then
+    any source a check or claim cites that is not in it."""
+    cited = list(result.sources)
+    for item in [*result.checks, *result.claims]:
+        if item.source not in cited:
+            cited.append(item.source)
+    return cited
+
+
+def _cite(source: Source, numbered: list[Source], note: str | None) -> Text:
+    # a long source is cited once, as a numbered footnote; the row carries its number
+    mark = f"[{numbered.index(source) + 1}]"
+    return Text(f"{mark} {note}" if note else mark)
 
 
 def checks_table(result: CaseResult) -> Table:
+    numbered = footnotes(result)
     table = Table(title="Published figures against the model", caption_justify="left",
-                  caption="tolerance is relative; 'derived' figures are derived from published "
-                  "ones as noted; a ratio without a verdict is a comparison, not a test")
+                  caption=Text("tolerance is relative; 'derived' figures are derived from "
+                               "published ones as noted; a ratio without a verdict is a "
+                               "comparison, not a test; [n] is a source listed under Sources"))
     for col in ("figure", "published", "model", "model / published", "tolerance", "", "source"):
         table.add_column(col, justify="right" if col in ("published", "model",
                                                          "model / published") else "left",
                          overflow="fold")
+    from flopbook.render.numbers import significant
+
     for c in result.checks:
+        # the published figure as it was written ($5.576M); the model to at least as many
+        # significant digits, so the two can be read against each other
+        sig = significant(c.published)
         table.add_row(
             c.label + (" (derived)" if c.derived else ""),
-            _fmt(c.published, c.unit),
-            _fmt(c.model, c.unit),
+            _fmt(c.published, c.unit, sig),
+            _fmt(c.model, c.unit, max(sig, 4)),
             f"{c.ratio:.3f}",
             # small tolerances (0.1%) must not print as ±0%
             "—" if c.tolerance is None else f"±{c.tolerance * 100:.4g}%",
             _verdict(c),
-            c.source.title + (f" — {c.note}" if c.note else ""),
+            _cite(c.source, numbered, c.note),
         )
     return table
 
 
 def claims_table(result: CaseResult) -> Table:
+    numbered = footnotes(result)
     table = Table(title="Published claims against the model", caption_justify="left",
-                  caption="a claim in words holds when the model gives the same words; the "
-                  "probability is the model's for its own answer")
+                  caption=Text("a claim in words holds when the model gives the same words; "
+                               "the probability is the model's for its own answer; [n] is a "
+                               "source listed under Sources"))
     for col in ("claim", "published", "model", "probability", "", "source"):
         table.add_column(col, overflow="fold")
     for c in result.claims:
         table.add_row(c.label, c.published, c.model,
                       "—" if c.probability is None else f"{c.probability:.0%}",
                       Text("ok" if c.ok else "OFF", style="green" if c.ok else "bold red"),
-                      c.source.title + (f" — {c.note}" if c.note else ""))
+                      _cite(c.source, numbered, c.note))
     return table
+
+
+def sources_text(result: CaseResult) -> str:
+    """``Sources: [1] …; [2] …`` — the numbers the tables cite."""
+    return "Sources: " + "; ".join(f"[{i}] {s.cite()}"
+                                   for i, s in enumerate(footnotes(result), 1))
 
 
 def _print_section(title: str, section: object, console: Console) -> None:
@@ -135,7 +163,7 @@ def print_case(result: CaseResult, console: Console) -> None:
         console.print(claims_table(result))
     for note in result.notes:
         console.print(Text("Note: " + note, style="dim"))
-    console.print(Text("Sources: " + "; ".join(s.cite() for s in result.sources), style="dim"))
+    console.print(Text(sources_text(result), style="dim"))
     ok = result.ok
     console.print(Text("All checks within tolerance." if ok else "Some checks are OFF.",
                        style="bold green" if ok else "bold red"))

@@ -82,9 +82,15 @@ SHARES = {"mfu", "mbu", "margin"}
 def workload_table(result: WorkloadResult) -> Table:
     title = f"{result.kind.capitalize()}: {result.name}" if result.name else (
         result.kind.capitalize())
-    table = Table(title=title, caption="Uncertain inputs: mean (5th–95th percentile). "
-                  "'solved' marks the figure the solver found from the other three.",
-                  caption_justify="left")
+    # a footnote only for what the table shows: intervals, a solved figure
+    from flopbook.quantity import is_point
+
+    caption = []
+    if any(not is_point(r.value) for r in result.rows):
+        caption.append("Uncertain inputs: mean (5th–95th percentile).")
+    if any(r.solved for r in result.rows):
+        caption.append("'solved' marks the figure the solver found from the other three.")
+    table = Table(title=title, caption=" ".join(caption) or None, caption_justify="left")
     for col in ("output", "value", "formula"):
         table.add_column(col, justify="right" if col == "value" else "left",
                          overflow="fold")
@@ -142,15 +148,21 @@ def claims_table(verdicts: list[ClaimVerdict], title: str = "") -> Table:
     table = Table(title=title or "Claims", show_lines=True, caption_justify="left",
                   caption="The expression is what flopbook computes; the claim is what was "
                   "said. Verdicts compare means where a figure is a range.")
-    for col in ("claim", "expression", "claimed", "tolerance", "verdict", "why"):
+    for col in ("claim", "expression", "claimed", "tolerance", "verdict", "why / note"):
         table.add_column(col, overflow="fold")
     for v in verdicts:
         table.add_row(
             v.claim + (f"\n[{v.source}]" if v.source else ""),
             f"{v.expression}\n= {quantity_text(v.model)}",
             f"{v.claimed_text}\n= {quantity_text(v.claimed)}",
-            str(v.tolerance), verdict_text(v), v.explanation + (f"\n{v.note}" if v.note else ""))
+            str(v.tolerance), verdict_text(v), _why(v))
     return table
+
+
+def _why(v: ClaimVerdict) -> str:
+    # "off by 3× (too high)" beside the tolerance column says it all; the row adds the note
+    parts = [] if v.verdict == "off" else [v.explanation]
+    return "\n".join(parts + ([v.note] if v.note else []))
 
 
 def claims_csv(verdicts: list[ClaimVerdict]) -> str:
