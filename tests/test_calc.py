@@ -97,3 +97,17 @@ def test_parse_keeps_the_names_used():
 def test_arithmetic_matches_plain_numbers(a, b):
     assert value(f"{a!r} s * {b!r} W", "J") == pytest.approx(a * b)
     assert value(f"{a!r} kWh / {b!r} hour", "kW") == pytest.approx(a / b)
+
+
+@settings(max_examples=30, deadline=None)
+@given(share=st.floats(0.01, 500), amount=st.floats(1, 1e12))
+def test_a_percentage_is_a_hundredth_in_any_product(share, amount):
+    result = evaluate(f"{share!r}% * {amount!r} USD")
+    assert f"{result.units:~P}" == "USD"
+    assert float(result.magnitude[0]) == pytest.approx(share * amount / 100)
+
+
+def test_units_of_the_same_kind_cancel():
+    assert f"{evaluate('1 FLOP / 1 TFLOP').units:~P}" == ""
+    assert value("3 TB / 1 GB", "") == pytest.approx(3000)
+    assert f"{evaluate('H100.bf16_dense * 1 GPU*hour').to('PFLOP').units:~P}" == "PFLOP"

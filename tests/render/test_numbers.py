@@ -24,3 +24,30 @@ def test_compact_usd():
     assert compact_usd(1.3e9) == "$1.30B"
     assert compact_usd(944e6) == "$944.00M"
     assert compact_usd(12.5) == "$12.50"
+
+
+def test_any_unit_reads_the_same_way():
+    from flopbook.render.numbers import value
+
+    # DeepSeek-V3 report: 2.788M GPU-hours, $5.576M; four significant digits keep both
+    assert value(2.788e6, "GPU·h", sig=4) == "2.788M GPU·h"
+    assert value(5.576e6, "USD", sig=4) == "$5.576M"
+    assert value(3.2856e24, "FLOP", sig=4) == "3.286e24 FLOP"
+    assert value(3806.4, "MWh", sig=4) == "3,806 MWh"
+    assert value(37e9, "") == "37B" and value(32, "") == "32"
+    assert value(545, "%", sig=3) == "545%" and value(545.6, "%", sig=4) == "545.6%"
+    assert value(-1, "USD/GPU/h") == "-$1.00/GPU/h"
+
+
+def test_a_value_that_rounds_to_zero_has_no_sign():
+    from flopbook.render.numbers import number, value
+
+    assert number(-0.0001, 1) == "0.0"
+    assert value(-0.001, "USD/GPU/hour") == "$0.00"
+
+
+def test_significant_digits_of_a_published_figure():
+    from flopbook.render.numbers import significant
+
+    assert [significant(x) for x in (5.576e6, 545, 87_072, 0.97, 2.788e6, 1.6e9)] == [
+        4, 3, 5, 2, 4, 2]
