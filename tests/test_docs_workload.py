@@ -40,3 +40,20 @@ def test_the_python_examples_run():
         exec(compile(block, "docs/workload.md", "exec"), {})  # noqa: S102 - our own docs
     finally:
         os.chdir(here)
+
+
+def test_the_yaml_examples_are_files_that_run(tmp_path):
+    from flopbook.claims import read_claims
+    from flopbook.quantity import sampling
+    from flopbook.workload_file import run_workload
+
+    blocks = re.findall(r"```yaml\n(.*?)```", DOC, re.S)
+    assert len(blocks) >= 3
+    for i, block in enumerate(blocks):
+        path = tmp_path / f"example{i}.yaml"
+        path.write_text(block)
+        with sampling(50, 1):
+            if block.startswith("kind:"):
+                assert run_workload(path).rows
+            else:
+                assert read_claims(path)[1]

@@ -46,4 +46,4 @@ def calc_command(
         emit(f"expression,mean,p5,p50,p95,unit\n\"{expression}\",{s.mean:.10g},{s.p5:.10g},"
              f"{s.p50:.10g},{s.p95:.10g},{s.unit}\n")
     else:
-        emit(f"{expression} = {summary_text(s)}")
+        emit(f"{expression} = {summary_text(s, own=to is not None)}")

@@ -100,10 +100,11 @@ _COUNT = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1.0, ""))
 _EXPONENT_FROM = 1e15
 
 
-def display(unit: str) -> Display:
+def display(unit: str, *, own: bool = False) -> Display:
     """How ``unit`` is shown: its entry in DISPLAYS, else one made from the unit's text
-    (``USD/GPU/h`` -> ``$2.00/GPU/h``, ``%`` -> ``16.5%``, ``token`` -> ``1.23M token``)."""
-    if unit in DISPLAYS:
+    (``USD/GPU/h`` -> ``$2.00/GPU/h``, ``%`` -> ``16.5%``, ``token`` -> ``1.23M token``).
+    ``own``: stay in the unit asked for (2,025 PFLOP/s, not 2.03 EFLOP/s)."""
+    if unit in DISPLAYS and not (own and DISPLAYS[unit].prefix != "$"):
         return DISPLAYS[unit]
     if unit.startswith("USD"):
         return Display(_MONEY, "$", unit[3:])
@@ -112,13 +113,13 @@ def display(unit: str) -> Display:
     return Display(_COUNT, "", f" {unit}" if unit else "")
 
 
-def value(x: float, unit: str, *, sig: int | None = None) -> str:
+def value(x: float, unit: str, *, sig: int | None = None, own: bool = False) -> str:
     """``x`` in ``unit`` as a person reads it; ``sig`` significant digits (default: the
-    unit's own display, three significant digits for most)."""
-    d = display(unit)
+    unit's own display, three significant digits for most); ``own`` as in :func:`display`."""
+    d = display(unit, own=own)
     if not math.isfinite(x):
         return number(x)
-    if unit not in DISPLAYS and not d.prefix and d.scales is _COUNT and abs(x) >= _EXPONENT_FROM:
+    if d.scales is _COUNT and abs(x) >= _EXPONENT_FROM:
         mantissa, _, exponent = f"{x:.{(sig or 3) - 1}e}".partition("e")
         return f"{mantissa}e{int(exponent)}{d.suffix}"
     factor, letter = _scale(x, d)
@@ -131,15 +132,15 @@ def value(x: float, unit: str, *, sig: int | None = None) -> str:
 
 
 def summary(s: Summary | None, unit: str, *, spread: bool = True, sep: str = " ",
-            sig: int | None = None) -> str:
+            sig: int | None = None, own: bool = False) -> str:
     """A point value, or the mean with its 90% interval: ``$1.60B (1.40–1.80)``;
     ``sep="\n"`` puts the interval on a line of its own (for narrow table cells)."""
     if s is None:
         return "—"
-    text = value(s.mean, unit, sig=sig)
+    text = value(s.mean, unit, sig=sig, own=own)
     if spread and not s.point:
-        d = display(unit)
-        if unit not in DISPLAYS and d.scales is _COUNT and abs(s.mean) >= _EXPONENT_FROM:
+        d = display(unit, own=own)
+        if d.scales is _COUNT and abs(s.mean) >= _EXPONENT_FROM:
             lo, hi = (value(x, "", sig=sig) for x in (s.p5, s.p95))
         else:
             factor, _ = _scale(s.mean, d)

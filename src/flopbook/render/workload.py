@@ -31,14 +31,16 @@ def unit_text(unit: str) -> str:
     return _UNIT_WORDS.get(unit, unit)
 
 
-def summary_text(s: Summary, *, share: bool = False, sig: int = SIG) -> str:
-    """``share``: show a plain number as a percentage (MFU, margin)."""
+def summary_text(s: Summary, *, share: bool = False, sig: int = SIG, own: bool = False
+                 ) -> str:
+    """``share``: show a plain number as a percentage (MFU, margin); ``own``: in the unit
+    asked for, never rescaled."""
     from flopbook.quantity import Summary as _Summary
     from flopbook.render import numbers
 
     if s.unit == "" and share:
         s = _Summary("%", s.mean * 100, s.p5 * 100, s.p50 * 100, s.p95 * 100, s.samples)
-    return numbers.summary(s, unit_text(s.unit), sig=sig)
+    return numbers.summary(s, unit_text(s.unit), sig=sig, own=own)
 
 
 # Units a quantity of each kind is shown in when no unit is asked for (smallest first).
