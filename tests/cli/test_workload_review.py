@@ -203,7 +203,7 @@ def test_every_option_has_an_example_and_summaries_are_whole(cli):  # noqa: F811
         for param in command.params:
             if param.param_type_name != "option" or "--help" in param.opts:
                 continue
-            assert f"e.g. {param.opts[0]}" in (param.help or ""), (name, param.opts)
+            assert f"e.g. {param.opts[0]}" in (param.help or "").lower(), (name, param.opts)
         summary = command.get_short_help_str(limit=60)
         assert not summary.endswith("..."), summary
     listing = cli("--help").err + cli("--help").out
