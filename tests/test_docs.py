@@ -40,3 +40,22 @@ def test_every_command_help_has_an_example(cli):
     for command in ("fleet", "case", "catalog"):
         run = cli(command, "--help")
         assert run.code == 0 and "Example: flopbook " + command in run.out
+
+
+def test_every_option_of_every_command_shows_an_example():
+    """`flopbook COMMAND --help` is the documentation most users read: each option says
+    what it takes by example, and each command's summary fits on the overview line."""
+    import typer
+
+    from flopbook.cli import app
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        summary = command.get_short_help_str(limit=68)
+        assert not summary.endswith("..."), f"{name}: summary too long: {summary}"
+        for param in command.params:
+            if param.param_type_name != "option" or param.name in ("help",):
+                continue
+            if getattr(param, "is_flag", False):
+                continue
+            assert "e.g." in (param.help or "").lower(), f"{name} {param.opts}: no example"

@@ -17,7 +17,9 @@ def case_command(
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
 ) -> None:
-    """Run a reference case: published figures, the model's answer, and each discrepancy.
+    """Run a reference case against its published figures.
+
+    Shows the published figures, the model's answer and each discrepancy.
 
     Example: flopbook case deepseek-semianalysis
     """

@@ -15,7 +15,9 @@ def catalog_command(
     chip: Annotated[str | None, typer.Argument(help="A chip id or name, e.g. H800.")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """List the accelerator catalog, or show one chip with the source of every figure.
+    """List the accelerators, or show one with its sources.
+
+    One chip is shown with the source and date of every figure.
 
     Example: flopbook catalog "Ascend 910C"
     """

@@ -47,9 +47,10 @@ def fund_command(
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
 ) -> None:
-    """Could the payer have paid for the fleet? Cash it could put in, year by year, against
-    the fleet's capex and running costs, with a verdict: within means, a stretch, or
-    implausible without outside funding.
+    """Could the payer have paid for the fleet?
+
+    Cash it could put in, year by year, against the fleet's capex and running costs, with a
+    verdict: within means, a stretch, or implausible without outside funding.
 
     Example: flopbook fund high-flyer.yaml --capex 1.6B --year 2023
     """

@@ -24,12 +24,12 @@ def report_command(
     xlsx: Annotated[
         Path | None,
         typer.Option("--xlsx", help="Write a workbook with live formulas (Inputs, "
-                     "Calculations, Results) to this .xlsx file."),
+                     "Calculations, Results) to this .xlsx file. E.g. --xlsx out/fleet.xlsx"),
     ] = None,
     html: Annotated[
         Path | None,
         typer.Option("--html", help="Write a self-contained HTML report (tables, charts, "
-                     "sources) to this .html file."),
+                     "sources) to this .html file. E.g. --html out/fleet.html"),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace output files that already exist.")
@@ -40,13 +40,16 @@ def report_command(
     ] = None,
     capital_cost: Annotated[
         str | None,
-        typer.Option(help="depreciation (default) or annuity, for a scenario."),
+        typer.Option(help="depreciation (default) or annuity, for a scenario. "
+                     "E.g. --capital-cost annuity"),
     ] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
 ) -> None:
-    """Write a fleet scenario or a reference case as a workbook and/or an HTML page.
+    """Write a scenario or a case as a workbook and/or HTML.
+
+    The workbook has live formulas; the HTML page is one self-contained file.
 
     Example: flopbook report --case deepseek-semianalysis --xlsx deepseek.xlsx --html deepseek.html
     """
