@@ -24,6 +24,7 @@ app = typer.Typer(
 
 # Commands register themselves on `app` when their module is imported.
 from flopbook.cli import (  # noqa: E402,F401
+    audit,
     calc,
     case,
     catalog,

@@ -1,0 +1,69 @@
+"""Audit a spreadsheet model: find formula errors, explain them, recompute it right.
+
+    >>> from flopbook.audit import audit
+    >>> result = audit("deepseek-semianalysis.xlsx")
+    >>> [(f.cell, f.code) for f in result.findings]
+
+Rules live in :mod:`flopbook.audit.rules`, one file per code (FB101 …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flopbook.audit.findings import AuditResult, Finding, Fix
+from flopbook.errors import InputError
+
+__all__ = ["AuditResult", "Finding", "Fix", "audit", "audit_book"]
+
+
+def _selected(select: Iterable[str] | None) -> list[str]:
+    from flopbook.audit.rules import CODES
+
+    if not select:
+        return list(CODES)
+    wanted = [s.strip().upper() for s in select if s.strip()]
+    unknown = [s for s in wanted if s not in CODES]
+    if unknown:
+        raise InputError(f"unknown rule {unknown[0]!r}", field="--select",
+                         hint="rules: " + ", ".join(sorted(CODES)))
+    return [c for c in CODES if c in wanted]
+
+
+def audit_book(book, select: Iterable[str] | None = None) -> AuditResult:  # noqa: ANN001
+    """Run the rules over a workbook already read (see :func:`flopbook.audit.workbook.read`)."""
+    from flopbook.audit.formula import a1
+    from flopbook.audit.rules import Context, rule
+
+    codes = _selected(select)
+    ctx = Context(book)
+    for code in codes:
+        for finding in rule(code).check(ctx):
+            ctx.add(finding)
+    order = {name: i for i, name in enumerate(book.sheets)}
+    findings = sorted(ctx.findings, key=lambda f: (order.get(f.sheet, 0), _rowcol(f.cell),
+                                                   f.code))
+    notes = list(book.notes)
+    unreadable = [(s.name, a1(*pos)) for s, pos, _ in book.formula_cells()
+                  if (p := s.parsed(pos)) is not None and p.error]
+    if unreadable:
+        shown = ", ".join(f"{s}!{c}" for s, c in unreadable[:5])
+        more = f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else ""
+        notes.append(f"{len(unreadable)} formula(s) could not be read and were skipped: "
+                     f"{shown}{more}")
+    cells = sum(len(s.values) for s in book.sheets.values())
+    formulas = sum(len(s.formulas) for s in book.sheets.values())
+    return AuditResult(book.path, findings, notes, cells, formulas)
+
+
+def audit(path: str, select: Iterable[str] | None = None) -> AuditResult:
+    """Audit the workbook at ``path``; raises InputError if it cannot be read safely."""
+    from flopbook.audit.workbook import read
+
+    return audit_book(read(str(path)), select)
+
+
+def _rowcol(cell: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    return coordinate_to_tuple(cell)

@@ -1,0 +1,235 @@
+"""Values of formulas, computed with the ``formulas`` package: one suggested formula from
+the saved values it reads (a finding's "after"), or a whole corrected workbook (``--fix``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from flopbook.audit.formula import parse_ref
+from flopbook.audit.workbook import CellError, is_number
+
+if TYPE_CHECKING:
+    from flopbook.audit.findings import AuditResult, Finding
+    from flopbook.audit.workbook import Sheet, Workbook
+
+MAX_RANGE = 100_000
+
+
+@lru_cache(maxsize=1024)
+def _compile(formula: str) -> Any:
+    import formulas
+
+    return formulas.Parser().ast(formula)[1].compile()
+
+
+def _plain(v: Any) -> Any:
+    import numpy as np
+
+    if isinstance(v, np.ndarray):
+        v = v.ravel()[0] if v.size == 1 else None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if is_number(v) or isinstance(v, (str, bool)):
+        return v
+    if v is not None and type(v).__name__ == "XlError":
+        return CellError(str(v))
+    return None
+
+
+def evaluate(book: Workbook, sheet: Sheet, formula: str) -> Any:
+    """The value of ``formula`` placed on ``sheet``, or None when it cannot be computed."""
+    import numpy as np
+
+    try:
+        func = _compile(formula)
+    except Exception:
+        return None
+    args = []
+    for name in func.inputs:
+        ref = parse_ref(name)
+        if ref is None or ref.external or ref.size > MAX_RANGE:
+            return None
+        target = book.sheet(ref.sheet, sheet)
+        if target is None:
+            return None
+        if ref.is_cell:
+            v = target.values.get((ref.r1, ref.c1))
+            args.append(0 if v is None else v)
+        else:
+            grid = np.empty((ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), dtype=object)
+            for r in range(ref.r1, ref.r2 + 1):
+                for c in range(ref.c1, ref.c2 + 1):
+                    grid[r - ref.r1, c - ref.c1] = target.values.get((r, c))
+            args.append(grid)
+    try:
+        return _plain(func(*args))
+    except Exception:
+        return None
+
+
+# ---- the corrected copy (--fix) -----------------------------------------------------------
+
+MAX_RECOMPUTE_FORMULAS = 50_000  # the formulas package builds a graph node per cell
+
+
+@dataclass
+class Change:
+    sheet: str
+    cell: str
+    label: str | None
+    published: Any
+    corrected: Any
+    changed_formula: bool  # False: a cell that changed because it depends on a fixed one
+
+
+@dataclass
+class Recomputed:
+    path: str
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def check_output(book: str, out: str) -> None:
+    """Refuse an output path that would overwrite the input or could not be a workbook."""
+    from flopbook.errors import InputError
+
+    if not out.lower().endswith((".xlsx", ".xlsm")):
+        raise InputError("the corrected copy must be an .xlsx file", file=out, field="--fix",
+                         hint="e.g. --fix model-fixed.xlsx")
+    same = os.path.realpath(book) == os.path.realpath(out)
+    if not same and os.path.exists(out) and os.path.exists(book):
+        same = os.path.samefile(book, out)
+    if same:
+        raise InputError("refusing to write the corrected copy over the workbook being "
+                         "audited", file=out, field="--fix", hint="give another file name")
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise InputError("the folder for the corrected copy does not exist", file=out,
+                         field="--fix")
+
+
+def write_fixed(book: str, result: AuditResult, out: str) -> Recomputed:
+    """Write a corrected copy of ``book`` to ``out`` (via a temporary file and a rename),
+    each changed cell commented with its finding, and recompute it."""
+    import tempfile
+    import warnings
+
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    from flopbook.errors import InputError
+
+    check_output(book, out)
+    fixes = [f for f in result.findings if f.fix is not None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            wb = openpyxl.load_workbook(book, keep_vba=False, keep_links=False)
+        except Exception as exc:
+            raise InputError(f"could not be re-read to write the corrected copy ({exc})",
+                             file=book) from None
+    done: dict[tuple[str, str], list[Finding]] = {}
+    for f in fixes:
+        assert f.fix is not None
+        key = (f.fix.sheet, f.fix.cell)
+        if key in done:  # one change per cell: the first rule to explain it wins
+            done[key].append(f)
+            continue
+        done[key] = [f]
+        ws = wb[f.fix.sheet]
+        ws[f.fix.cell].value = f.fix.text
+    for (sheet, cell), found in done.items():
+        text = "\n".join(f"flopbook {f.code}: {f.message}" for f in found)
+        was = found[0].formula or found[0].before
+        if was is not None:
+            text += f"\nWas: {was}"
+        wb[sheet][cell].comment = Comment(text[:30000], "flopbook audit")
+    folder = os.path.dirname(os.path.abspath(out))
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".flopbook-", dir=folder)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        recomputed = _recompute(tmp, result, done)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    recomputed.path = out
+    if result.notes and any("macros" in n for n in result.notes):
+        recomputed.notes.append("the corrected copy has no macros")
+    return recomputed
+
+
+def _recompute(path: str, result: AuditResult,
+               done: dict[tuple[str, str], list[Finding]]) -> Recomputed:
+    from flopbook.audit.workbook import read
+
+    book = read(path)  # the copy we just wrote: its formulas, and no saved values
+    original = read(result.path)
+    out = Recomputed(path)
+    n = sum(len(s.formulas) for s in book.sheets.values())
+    if n > MAX_RECOMPUTE_FORMULAS:
+        out.notes.append(f"{n:,} formulas: too many to recompute here; Excel recomputes the "
+                         "corrected copy when it opens it")
+        return out
+    try:
+        values = _calculate(path)
+    except Exception as exc:  # a function the formulas package lacks, a cycle …
+        out.notes.append(f"could not recompute the corrected copy ({type(exc).__name__}); "
+                         "Excel recomputes it when it opens it")
+        return out
+    from flopbook.audit.formula import a1
+
+    for sheet in book.sheets.values():
+        before = original.sheets.get(sheet.name)
+        for pos in sorted(sheet.formulas):
+            key = (sheet.name.upper(), pos)
+            if key not in values:
+                continue
+            new = values[key]
+            old = before.values.get(pos) if before else None
+            changed = (sheet.name, a1(*pos)) in done
+            if changed or _differs(old, new):
+                label = sheet.row_label(pos)
+                header = sheet.column_header(pos)
+                out.changes.append(Change(sheet.name, a1(*pos),
+                                          " / ".join(x for x in (label, header) if x) or None,
+                                          old, new, changed))
+    return out
+
+
+def _differs(a: Any, b: Any) -> bool:
+    if is_number(a) and is_number(b):
+        return abs(a - b) > 1e-9 * max(1.0, abs(a), abs(b))
+    return a != b
+
+
+def _calculate(path: str) -> dict[tuple[str, tuple[int, int]], Any]:
+    import contextlib
+    import io
+
+    import formulas
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    # the formulas package draws a progress bar on stderr; the report is ours to print
+    with contextlib.redirect_stderr(io.StringIO()):
+        model = formulas.ExcelModel().loads(path).finish()
+        solution = model.calculate()
+    out: dict[tuple[str, tuple[int, int]], Any] = {}
+    for key, rng in solution.items():
+        name = str(key)
+        if "!" not in name or ":" in name.rpartition("!")[2]:
+            continue
+        sheet_part, _, addr = name.rpartition("!")
+        sheet_name = sheet_part.strip("'")
+        sheet_name = sheet_name[sheet_name.index("]") + 1:] if "]" in sheet_name else sheet_name
+        try:
+            pos = coordinate_to_tuple(addr.replace("$", ""))
+        except ValueError:
+            continue
+        out[(sheet_name.upper(), pos)] = _plain(getattr(rng, "value", rng))
+    return out

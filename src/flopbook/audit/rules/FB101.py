@@ -1,0 +1,101 @@
+"""FB101 — range omits adjacent data.
+
+A total whose range stops short of numbers that sit in the same row (or column) block: the
+classic "added a column and the formula didn't pick it up".
+
+Bad::
+
+        A                B      C      D      E      F
+    5   Server CapEx $m  200    750    350    300    =SUM(B5:D5)     <- leaves out E5
+
+Fix::
+
+    5   Server CapEx $m  200    750    350    300    =SUM(B5:E5)
+
+Not flagged: a range that ends at a blank, a label or a subtotal; a range whose total is
+labelled as partial (Subtotal, YTD, H1, "excl.", "only").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flopbook.audit.blocks import aggregate, is_summing, is_year
+from flopbook.audit.findings import Finding
+from flopbook.audit.formula import range_text
+from flopbook.audit.layout import is_partial
+from flopbook.audit.rules import Context, Rule
+from flopbook.audit.workbook import Pos, Sheet
+
+
+class FB101(Rule):
+    code = "FB101"
+    title = "Range omits adjacent data"
+    severity = "error"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for sheet in ctx.book.sheets.values():
+            for pos in list(sheet.formulas):
+                agg = aggregate(sheet, pos)
+                if agg is None:
+                    continue
+                labels = (sheet.row_label(pos), sheet.column_header(pos))
+                if any(is_partial(x) for x in labels):
+                    continue
+                ref = agg.ref
+                if agg.horizontal:
+                    line = [(ref.r1, c) for c in range(1, ref.c1)][::-1], \
+                        [(ref.r1, c) for c in range(ref.c2 + 1, ref.c2 + 200)]
+                else:
+                    line = [(r, ref.c1) for r in range(1, ref.r1)][::-1], \
+                        [(r, ref.c1) for r in range(ref.r2 + 1, ref.r2 + 200)]
+                before = _walk(sheet, pos, line[0])
+                after = _walk(sheet, pos, line[1])
+                if not before and not after:
+                    continue
+                cells = [*before, *after]
+                yield self._finding(ctx, sheet, pos, agg, before, after, cells)
+
+    def _finding(self, ctx: Context, sheet: Sheet, pos: Pos, agg, before: list[Pos],
+                 after: list[Pos], cells: list[Pos]) -> Finding:
+        ref = agg.ref
+        r1, c1 = before[-1] if before else (ref.r1, ref.c1)
+        r2, c2 = after[-1] if after else (ref.r2, ref.c2)
+        new = range_text(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+        p = sheet.parsed(pos)
+        assert p is not None
+        if agg.token >= 0:
+            old = p.tokens[agg.token].value
+            prefix = old[: old.index("!") + 1] if "!" in old else ""
+            suggestion = p.render({agg.token: prefix + new})
+        else:
+            suggestion = "=" + "+".join(range_text(*c, *c) for c in
+                                        sorted([*before, *ref.cells(), *after]))
+        missed = ", ".join(_describe(sheet, c, agg.horizontal) for c in cells)
+        kind = "column" if agg.horizontal else "row"
+        if len(cells) > 1:
+            kind += "s"
+        message = (f"{'Total' if agg.function != 'AVERAGE' else 'Average'} over {ref.text} "
+                   f"stops short of {missed}: number(s) in the same block that it leaves out"
+                   f" (likely a {kind} added after the formula was written).")
+        return self.finding(sheet, pos, message, suggestion=suggestion,
+                            before=sheet.values.get(pos), after=ctx.evaluate(sheet, suggestion))
+
+
+def _walk(sheet: Sheet, origin: Pos, line: list[Pos]) -> list[Pos]:
+    """Cells along the line that hold numbers, up to a gap, a label, a subtotal or origin."""
+    taken: list[Pos] = []
+    for cell in line:
+        if cell == origin or not sheet.is_numeric(cell) or is_year(sheet, cell):
+            break
+        if cell in sheet.formulas and is_summing(sheet, cell):
+            break
+        taken.append(cell)
+    return taken
+
+
+def _describe(sheet: Sheet, cell: Pos, horizontal: bool) -> str:
+    from flopbook.audit.formula import a1
+
+    name = sheet.column_header(cell) if horizontal else sheet.row_label(cell)
+    return f"{a1(*cell)} ({name})" if name else a1(*cell)

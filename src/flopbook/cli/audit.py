@@ -1,0 +1,66 @@
+"""`flopbook audit BOOK.xlsx`."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flopbook.cli import app
+from flopbook.cli.common import emit
+
+
+class AuditFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+@app.command("audit")
+def audit_command(
+    book: Annotated[Path, typer.Argument(help="The workbook to audit (.xlsx or .xlsm).")],
+    fmt: Annotated[AuditFormat, typer.Option(
+        "--format", "-f", help="text for people; json (a list of findings) or sarif "
+        "(SARIF 2.1.0, for code-scanning tools).")] = AuditFormat.text,
+    select: Annotated[str | None, typer.Option(
+        "--select", help="Only these rules, comma-separated (e.g. FB101,FB103).")] = None,
+    fix: Annotated[Path | None, typer.Option(
+        "--fix", help="Write a corrected copy here (never over BOOK), each changed cell "
+        "commented with its finding, and show published vs corrected values.")] = None,
+) -> None:
+    """Find formula errors in a spreadsheet model, explain them, and recompute it right.
+
+    Exit codes: 0 no findings, 1 findings, 2 the workbook could not be read.
+
+    Example: flopbook audit model.xlsx --select FB101,FB102 --fix model-fixed.xlsx
+    """
+    from flopbook.audit import audit
+    from flopbook.render import audit as render
+    from flopbook.render import data
+
+    codes = select.split(",") if select else None
+    if fix is not None:
+        from flopbook.audit.recompute import check_output
+
+        check_output(str(book), str(fix))
+    result = audit(str(book), codes)
+    fixed = None
+    if fix is not None:
+        from flopbook.audit.recompute import write_fixed
+
+        fixed = write_fixed(str(book), result, str(fix))
+    if fmt is AuditFormat.json:
+        emit(data.to_json(render.json_list(result)))
+    elif fmt is AuditFormat.sarif:
+        from flopbook.render import sarif
+
+        emit(data.to_json(sarif.sarif(result)))
+    else:
+        emit(render.text(result, fixed))
+    if fmt is not AuditFormat.text:
+        for note in result.notes + (fixed.notes if fixed else []):
+            print(f"flopbook: note: {note}", file=sys.stderr)
+    raise typer.Exit(0 if result.clean else 1)
