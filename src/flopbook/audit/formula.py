@@ -204,7 +204,12 @@ def r1c1(parsed: Parsed, row: int, col: int) -> str:
     """The formula's shape in relative R1C1 form: copies filled down or across are equal."""
     if parsed.error:
         return parsed.text
-    out = []
+    return "".join(r1c1_tokens(parsed, row, col))
+
+
+def r1c1_tokens(parsed: Parsed, row: int, col: int) -> list[str]:
+    """The tokens of the formula, references in relative R1C1 form."""
+    out: list[str] = []
     for t, ref in zip(parsed.tokens, parsed.refs, strict=True):
         if ref is None:
             out.append(t.value.upper() if t.type == Token.FUNC else t.value)
@@ -213,7 +218,7 @@ def r1c1(parsed: Parsed, row: int, col: int) -> str:
         prefix = t.value[: len(t.value) - len(addr)]
         first, sep, last = addr.partition(":")
         out.append(prefix + _rel(first, row, col) + (":" + _rel(last, row, col) if sep else ""))
-    return "".join(out)
+    return out
 
 
 def a1(row: int, col: int) -> str:

@@ -58,12 +58,17 @@ def evaluate(book: Workbook, sheet: Sheet, formula: str) -> Any:
             return None
         if ref.is_cell:
             v = target.values.get((ref.r1, ref.c1))
+            if v is None and (ref.r1, ref.c1) in target.formulas:
+                return None  # a formula saved without its value: unknown, not 0
             args.append(0 if v is None else v)
         else:
             grid = np.empty((ref.r2 - ref.r1 + 1, ref.c2 - ref.c1 + 1), dtype=object)
             for r in range(ref.r1, ref.r2 + 1):
                 for c in range(ref.c1, ref.c2 + 1):
-                    grid[r - ref.r1, c - ref.c1] = target.values.get((r, c))
+                    v = target.values.get((r, c))
+                    if v is None and (r, c) in target.formulas:
+                        return None
+                    grid[r - ref.r1, c - ref.c1] = v
             args.append(grid)
     try:
         return _plain(func(*args))

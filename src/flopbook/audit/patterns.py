@@ -1,0 +1,79 @@
+"""Rows and columns of copied formulas, and the cell that breaks the copy (FB103, FB104)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from openpyxl.formula.tokenizer import Token
+
+from flopbook.audit.formula import a1, r1c1_tokens
+
+if TYPE_CHECKING:
+    from flopbook.audit.workbook import Pos, Sheet
+
+
+@dataclass(frozen=True)
+class Break:
+    """A cell whose two neighbours (left and right, or above and below) hold the same
+    formula in relative form while it holds something else."""
+
+    pos: Pos
+    neighbour: Pos  # one of the two agreeing neighbours
+    shape: str  # their shared relative R1C1 form
+    horizontal: bool
+
+    def expected(self, sheet: Sheet) -> str:
+        """The neighbours' formula, copied to this cell."""
+        from openpyxl.formula.translate import Translator
+
+        text = sheet.formulas[self.neighbour]
+        return Translator(text, origin=a1(*self.neighbour)).translate_formula(a1(*self.pos))
+
+
+def breaks(sheet: Sheet, pos: Pos) -> list[Break]:
+    """The directions in which pos breaks the pattern of its neighbours."""
+    r, c = pos
+    out = []
+    for horizontal, (a, b) in ((True, ((r, c - 1), (r, c + 1))),
+                               (False, ((r - 1, c), (r + 1, c)))):
+        if a not in sheet.formulas or b not in sheet.formulas:
+            continue
+        sa, sb = sheet.shape(a), sheet.shape(b)
+        if sa is None or sa != sb:
+            continue
+        pa = sheet.parsed(a)
+        if pa is None or pa.error:
+            continue
+        mine = sheet.shape(pos) if pos in sheet.formulas else None
+        if mine == sa:
+            continue
+        out.append(Break(pos, a, sa, horizontal))
+    return out
+
+
+def agrees_across(sheet: Sheet, pos: Pos, horizontal: bool) -> bool:
+    """Whether pos holds the same formula as a neighbour in the other direction."""
+    mine = sheet.shape(pos)
+    if mine is None:
+        return False
+    r, c = pos
+    others = ((r - 1, c), (r + 1, c)) if horizontal else ((r, c - 1), (r, c + 1))
+    return any(o in sheet.formulas and sheet.shape(o) == mine for o in others)
+
+
+def literal_for_reference(sheet: Sheet, brk: Break) -> bool:
+    """The formula at brk.pos is its neighbours' formula with a reference typed in as a
+    number (=B5*1.21 among =B5*$B$1)."""
+    mine_p = sheet.parsed(brk.pos)
+    their_p = sheet.parsed(brk.neighbour)
+    if mine_p is None or their_p is None or mine_p.error or their_p.error:
+        return False
+    mine = r1c1_tokens(mine_p, *brk.pos)
+    theirs = r1c1_tokens(their_p, *brk.neighbour)
+    if len(mine) != len(theirs):
+        return False
+    diffs = [i for i, (x, y) in enumerate(zip(mine, theirs, strict=True)) if x != y]
+    return bool(diffs) and all(
+        mine_p.tokens[i].subtype == Token.NUMBER and their_p.refs[i] is not None
+        for i in diffs)

@@ -1,0 +1,89 @@
+"""FB104 — hard-coded number in a formula block.
+
+A number typed over a formula (or into one) in a run of copied formulas: the cell no longer
+follows its inputs, and nothing shows it.
+
+Bad::
+
+        A              B         C         D         E
+    5   Capex $m       =B3*B4    =C3*C4    750       =E3*E4       <- D5 typed
+    7   Opex $m        =B5*$B$1  =C5*0.05  =D5*$B$1               <- C7: the rate typed in
+
+Fix::
+
+    5   Capex $m       =B3*B4    =C3*C4    =D3*D4    =E3*E4
+    7   Opex $m        =B5*$B$1  =C5*$B$1  =D5*$B$1
+
+Not flagged: a row of typed inputs between two rows of formulas (a number whose own row
+holds typed numbers beside it), unless the formulas around it are totals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flopbook.audit.blocks import is_summing
+from flopbook.audit.findings import Finding
+from flopbook.audit.formula import a1
+from flopbook.audit.patterns import Break, breaks, literal_for_reference
+from flopbook.audit.rules import Context, Rule
+from flopbook.audit.workbook import Pos, Sheet, is_number
+
+
+class FB104(Rule):
+    code = "FB104"
+    title = "Hard-coded number in a formula block"
+    severity = "error"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for sheet in ctx.book.sheets.values():
+            candidates = _typed_numbers_between_formulas(sheet)
+            for pos in candidates:
+                for brk in breaks(sheet, pos):
+                    if not brk.horizontal and _input_row(sheet, pos, brk):
+                        continue
+                    yield self._finding(ctx, sheet, pos, brk, typed=True)
+                    break
+            for pos in list(sheet.formulas):
+                for brk in breaks(sheet, pos):
+                    if literal_for_reference(sheet, brk):
+                        yield self._finding(ctx, sheet, pos, brk, typed=False)
+                        break
+
+    def _finding(self, ctx: Context, sheet: Sheet, pos: Pos, brk: Break,
+                 typed: bool) -> Finding:
+        suggestion = brk.expected(sheet)
+        way = "row" if brk.horizontal else "column"
+        r, c = pos
+        sides = ((r, c - 1), (r, c + 1)) if brk.horizontal else ((r - 1, c), (r + 1, c))
+        if typed:
+            what = f"A number ({sheet.values.get(pos)!r}) typed"
+        else:
+            what = f"A number typed into the formula {sheet.formulas[pos]}"
+        message = (f"{what} where its {way} computes: {a1(*sides[0])} and {a1(*sides[1])} "
+                   f"hold {brk.shape} (relative form). It will not follow its inputs; "
+                   f"the formula copied here reads {suggestion}.")
+        return self.finding(sheet, pos, message, suggestion=suggestion,
+                            before=sheet.values.get(pos), after=ctx.evaluate(sheet, suggestion))
+
+
+def _typed_numbers_between_formulas(sheet: Sheet) -> list[Pos]:
+    out = []
+    f = sheet.formulas
+    for pos, v in sheet.values.items():
+        if pos in f or not is_number(v):
+            continue
+        r, c = pos
+        if ((r, c - 1) in f and (r, c + 1) in f) or ((r - 1, c) in f and (r + 1, c) in f):
+            out.append(pos)
+    return out
+
+
+def _input_row(sheet: Sheet, pos: Pos, brk: Break) -> bool:
+    """A typed number whose row holds typed numbers beside it: a row of inputs, unless the
+    formulas above and below are totals (a total typed over)."""
+    if is_summing(sheet, brk.neighbour):
+        return False
+    r, c = pos
+    return any(p not in sheet.formulas and is_number(sheet.values.get(p))
+               for p in ((r, c - 1), (r, c + 1)))

@@ -1,0 +1,90 @@
+"""FB106 — total double-counts a subtotal.
+
+A total whose range takes in both the detail rows and a subtotal of those same rows, so the
+detail is counted twice.
+
+Bad::
+
+        A                  B
+    2   Rent               10
+    3   Power              20
+    4   Opex subtotal      =SUM(B2:B3)
+    5   GPUs               300
+    6   Network            50
+    7   Capex subtotal     =SUM(B5:B6)
+    8   Total              =SUM(B2:B7)        <- 760, adds B2:B3 and B5:B6 twice
+
+Fix::
+
+    8   Total              =B4+B7             <- 380 (or SUM of the detail rows only)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flopbook.audit.blocks import aggregate
+from flopbook.audit.findings import Finding
+from flopbook.audit.formula import a1, range_text
+from flopbook.audit.rules import Context, Rule
+
+
+class FB106(Rule):
+    code = "FB106"
+    title = "Total double-counts a subtotal"
+    severity = "error"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for sheet in ctx.book.sheets.values():
+            for pos in list(sheet.formulas):
+                agg = aggregate(sheet, pos)
+                if agg is None or agg.function == "AVERAGE":
+                    continue
+                ref = agg.ref
+                inside = set(ref.cells())
+                subtotals = []
+                covered: set[tuple[int, int]] = set()
+                for cell in sorted(inside):
+                    if cell not in sheet.formulas:
+                        continue
+                    sub = aggregate(sheet, cell)
+                    if sub is None or sub.function == "AVERAGE":
+                        continue
+                    parts = set(sub.ref.cells())
+                    if parts and parts <= inside and cell not in parts:
+                        subtotals.append(cell)
+                        covered |= parts
+                if not subtotals:
+                    continue
+                detail = [c for c in sorted(inside) if c not in subtotals
+                          and sheet.is_numeric(c) and not sheet.is_empty(c)]
+                if all(c in covered for c in detail):
+                    suggestion = "=" + "+".join(a1(*c) for c in subtotals)
+                    how = "add the subtotals only"
+                else:
+                    suggestion = "=SUM(" + ",".join(_runs(detail, agg.horizontal)) + ")"
+                    how = "add the detail only"
+                name = sheet.column_header if agg.horizontal else sheet.row_label
+                names = ", ".join(f"{a1(*c)} ({name(c)})" for c in subtotals)
+                message = (f"Total over {ref.text} adds the subtotal(s) {names} and also the "
+                           f"cells they add, counting them twice; {how}: {suggestion}.")
+                yield self.finding(sheet, pos, message, suggestion=suggestion,
+                                   before=sheet.values.get(pos),
+                                   after=ctx.evaluate(sheet, suggestion))
+
+
+def _runs(cells: list[tuple[int, int]], horizontal: bool) -> list[str]:
+    """Contiguous runs of cells along the line, as ranges."""
+    out: list[str] = []
+    start = prev = None
+    for cell in cells:
+        step = (cell[0], cell[1] - 1) if horizontal else (cell[0] - 1, cell[1])
+        if prev is not None and step == prev:
+            prev = cell
+            continue
+        if start is not None and prev is not None:
+            out.append(range_text(*start, *prev))
+        start = prev = cell
+    if start is not None and prev is not None:
+        out.append(range_text(*start, *prev))
+    return out
