@@ -38,6 +38,16 @@ _PER_THINGS = {"gpu": "GPU", "gpus": "GPU", "chip": "GPU", "accelerator": "GPU",
                "token": "token", "tokens": "token", "query": "query", "kwh": "kWh",
                "kw": "kW", "mwh": "MWh"}
 _POWER = re.compile(r"\b(k|M|G)?W\b")
+_ENERGY = re.compile(r"\b(k|M|G|T)?Wh\b")
+_PREFIX = {None: 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
+# A period or a thing stated apart from the money sign: "Opex per year $m", "Annual cost $k".
+_PER_ELSEWHERE = re.compile(r"\bper\s+(?P<per>[A-Za-z\-]+)", re.IGNORECASE)
+_YEARLY = re.compile(r"\b(?:annual|annually|yearly|p\.a\.|pa)\b", re.IGNORECASE)
+_MONTHLY = re.compile(r"\bmonthly\b", re.IGNORECASE)
+_HOURLY = re.compile(r"\bhourly\b", re.IGNORECASE)
+# A duration as the quantity itself: "Useful life (years)", "Hours per year".
+_DURATION = re.compile(r"^\s*(?P<unit>hours|years|months|days)\b|\((?P<paren>hours|hrs|years|yrs"
+                       r"|months|days)\)", re.IGNORECASE)
 
 
 def _per(text: str) -> str | None:
@@ -54,6 +64,22 @@ def _per(text: str) -> str | None:
     return "/".join(units) if units else None
 
 
+def _per_elsewhere(text: str) -> str | None:
+    """The period of a label written apart from its unit ("Opex per year $m", "Annual cost
+    $k"). Only periods: "ASP per GPU ($k)" stays dollars, as a count of things is no unit."""
+    for m in _PER_ELSEWHERE.finditer(text):
+        word = m.group("per").lower()
+        if word in _PERIODS:
+            return _PERIODS[word]
+    if _YEARLY.search(text):
+        return "year"
+    if _MONTHLY.search(text):
+        return "month"
+    if _HOURLY.search(text):
+        return "hour"
+    return None
+
+
 def unit_from_label(label: str) -> LabelUnit | None:
     """The unit a label states, or None. Money first, then power, then a percentage."""
     text = label.strip()
@@ -61,16 +87,27 @@ def unit_from_label(label: str) -> LabelUnit | None:
     if m:
         scale = _SCALES[(m.group("scale") or "").lower() or None]
         unit = "USD"
-        if m.group("per"):
-            per = _per(m.group("per"))
-            if per:
-                unit += "/" + per
+        per = _per(m.group("per")) if m.group("per") else None
+        if per is None:
+            per = _per_elsewhere(text)
+        if per:
+            unit += "/" + per
         return LabelUnit(scale, unit)
+    d = _DURATION.search(text)
+    if d:
+        word = (d.group("unit") or d.group("paren")).lower()
+        unit = _PERIODS.get(word.rstrip("s"), _PERIODS.get(word, word))
+        per = _per_elsewhere(text)
+        return LabelUnit(1.0, f"{unit}/{per}" if per else unit)
+    e = _ENERGY.search(text)
+    if e:
+        per = _per_elsewhere(text)
+        return LabelUnit(_PREFIX[e.group(1)], "W*hour" + (f"/{per}" if per else ""))
     if re.search(r"\bper\s+(year|annum)\b|\byearly\b|\bannual\b|\bp\.?a\.?\b", text, re.I):
         return LabelUnit(1.0, "1/year")
     p = _POWER.search(text)
     if p:
-        return LabelUnit({None: 1.0, "k": 1e3, "M": 1e6, "G": 1e9}[p.group(1)], "W")
+        return LabelUnit(_PREFIX[p.group(1)], "W")
     if "%" in text or re.search(r"\bpercent|\bshare\b|\butili[sz]ation\b", text, re.I):
         return LabelUnit(0.01 if "%" in text else 1.0, "")
     return None
