@@ -40,6 +40,20 @@ def test_flags_the_summed_per_gpu_rows(result) -> None:
     assert "SUMPRODUCT(B4:E4,B3:E3)/SUM(B3:E3)" in f4.suggestion
 
 
+def test_flags_the_per_hour_label(result) -> None:
+    # "TCO (4y Ownership)" in $m/hr is capex + 4 years of operation (critique, point 4)
+    label = next(f for f in result.findings if f.code == "FB105")
+    assert label.cell == "A8"
+    assert label.suggestion == "TCO (4y Ownership) $m"
+    assert "/4" in label.message  # the yearly alternative: (capex + 4y operation) / 4
+
+
+def test_nothing_else_is_flagged(result) -> None:
+    assert {(f.cell, f.code) for f in result.findings} == {
+        ("F4", "FB102"), ("F5", "FB101"), ("F6", "FB102"), ("F7", "FB101"),
+        ("F8", "FB101"), ("A8", "FB105")}
+
+
 def test_gpu_count_total_is_clean(result) -> None:
     assert _at(result, "F3") == set()
 

@@ -118,6 +118,18 @@ class Sheet:
             best = text
         return best
 
+    def header_cell(self, pos: Pos) -> Pos | None:
+        """Where the column header of pos is."""
+        if self._col_texts is None:
+            self._index_texts()
+        assert self._col_texts is not None
+        best = None
+        for r, _ in self._col_texts.get(pos[1], ()):
+            if r >= pos[0]:
+                break
+            best = (r, pos[1])
+        return best
+
     def label_cell(self, pos: Pos) -> Pos | None:
         """Where the row label of pos is."""
         if self._row_texts is None:

@@ -44,8 +44,10 @@ def text(result: AuditResult, fixed: Recomputed | None = None) -> str:
             lines.append(f"  formula:  {f.formula}")
         if f.suggestion:
             lines.append(f"  suggest:  {f.suggestion}")
-        if f.before is not None or f.after is not None:
+        if f.after is not None:
             lines.append(f"  value:    {value(f.before)} -> {value(f.after)}")
+        elif f.before is not None:
+            lines.append(f"  value:    {value(f.before)}")
     if fixed is not None:
         lines.append("")
         lines.append(f"Corrected copy written to {fixed.path}; recomputed values "

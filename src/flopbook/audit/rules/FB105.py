@@ -1,0 +1,148 @@
+"""FB105 — unit or period mismatch.
+
+Units are read from labels ("$m", "$/hr", "per year", "kW", "%", "(4y)") and carried
+through formulas. Flagged: a sum whose terms are in different units (a stock plus a flow,
+$k plus $m), and a result whose unit contradicts its own label.
+
+Bad::
+
+        A                            B
+    5   Server CapEx $m              1300
+    7   Cost of operation (4y) $m    764
+    8   TCO (4y Ownership) $m/hr     =B5+B7        <- dollars, labelled dollars per hour
+    9   Opex per year $m             191
+    10  Cost $m                      =B5+B9        <- a stock plus a yearly flow
+
+Fix::
+
+    8   TCO (4y Ownership) $m        =B5+B7        (or per year: =(B5+B7)/4, labelled $m/yr)
+    10  Cost (4y) $m                 =B5+4*B9
+
+A number typed into a product (=B9*4, =B3*B4/1000) may carry a period or a scale, so a
+label that differs only by time or scale from such a product is not flagged.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+
+from flopbook.audit.findings import Finding
+from flopbook.audit.formula import a1
+from flopbook.audit.rules import Context, Rule
+from flopbook.audit.units import Unit, carry, declared
+from flopbook.audit.workbook import Pos, Sheet
+
+
+class FB105(Rule):
+    code = "FB105"
+    title = "Unit or period mismatch"
+    severity = "error"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for sheet in ctx.book.sheets.values():
+            # (kind, label cell) -> cells; one finding per label, not per copy of a formula
+            groups: dict[tuple[str, Pos | None], list[tuple[Pos, str]]] = {}
+            fine: set[Pos | None] = set()
+            for pos in sorted(sheet.formulas):
+                p = sheet.parsed(pos)
+                if p is None or p.error:
+                    continue
+                want, source = declared(sheet, pos)
+                carried = carry(ctx.book, sheet, p)
+                if carried.clashes:
+                    c = carried.clashes[0]
+                    groups.setdefault(("sum", source), []).append(
+                        (pos, _clash_message(c)))
+                    continue
+                got = carried.unit
+                if want is None or got is None:
+                    continue
+                why = _contradiction(want, got, carried.literal_factor)
+                if why:
+                    groups.setdefault(("label", source), []).append((pos, why))
+                elif not _totals_own_line(sheet, pos):
+                    fine.add(source)
+            for (kind, source), cells in groups.items():
+                yield self._finding(sheet, kind, source, cells, source in fine)
+
+    def _finding(self, sheet: Sheet, kind: str, source: Pos | None,
+                 cells: list[tuple[Pos, str]], mixed: bool) -> Finding:
+        first, why = cells[0]
+        others = [a1(*p) for p, _ in cells[1:]]
+        label = sheet.values.get(source) if source else None
+        span = a1(*first) + (f" and {len(others)} more" if others else "")
+        if kind == "label" and source is not None and not mixed:
+            relabel = _relabel(str(label), why)
+            message = (f"Label {label!r} contradicts what its formulas compute ({span}, e.g. "
+                       f"{sheet.formulas[first]}): {why}")
+            if relabel:
+                message += f" Relabel it {relabel!r}, or convert the formulas to the stated unit."
+                years = re.search(r"\b(\d+(?:\.\d+)?)\s*-?\s*y(?:ea)?r?s?\b", str(label))
+                if years:
+                    n = years.group(1)
+                    message += (f" As a yearly figure over the {n}-year period it is "
+                                f"({sheet.formulas[first].lstrip('=')})/{n}, labelled per year.")
+            return self.finding(sheet, source, message, suggestion=relabel, fix_kind="label",
+                                before=label, after=relabel,
+                                related=[a1(*p) for p, _ in cells])
+        message = (f"{sheet.formulas[first]}: {why}" + (f" (also {', '.join(others[:5])})"
+                                                       if others else ""))
+        return self.finding(sheet, first, message, before=sheet.values.get(first),
+                            related=others)
+
+
+def _totals_own_line(sheet: Sheet, pos: Pos) -> bool:
+    """A total of the cells beside it: it takes their unit, so it cannot confirm the label."""
+    from flopbook.audit.blocks import aggregate
+
+    agg = aggregate(sheet, pos)
+    return agg is not None and (agg.ref.r1 == agg.ref.r2 == pos[0]
+                                or agg.ref.c1 == agg.ref.c2 == pos[1])
+
+
+def _clash_message(c) -> str:  # noqa: ANN001
+    if c.kind == "dims":
+        stock_flow = c.left.has_time != c.right.has_time
+        what = " — a stock added to a flow" if stock_flow else ""
+        return (f"adds {c.left_text} ({c.left.describe()}) to {c.right_text} "
+                f"({c.right.describe()}){what}; convert one to the other's unit first "
+                "(e.g. multiply a yearly cost by the number of years).")
+    return (f"adds {c.left_text} ({c.left.describe()}) to {c.right_text} "
+            f"({c.right.describe()}) without converting the scale.")
+
+
+def _contradiction(want: Unit, got: Unit, literal_factor: bool) -> str | None:
+    """Why a computed unit contradicts the label's, or None if it does not."""
+    if want.same_dims(got):
+        if literal_factor or want.has_time or not want.dims:
+            return None  # a typed factor may hold the scale; % is a display format
+        if math.isclose(want.scale, got.scale, rel_tol=1e-6):
+            return None
+        return (f"the formula computes in units {got.scale / want.scale:g}× the label's "
+                f"{want.describe()}; a scale factor (×1000, /1000) is missing.")
+    # a typed number in a product may be the period ("=B9*4" for four years)
+    only_time = {d for d, _ in want.dims} ^ {d for d, _ in got.dims} <= {"[time]"} and \
+        [x for x in want.dims if x[0] != "[time]"] == [x for x in got.dims if x[0] != "[time]"]
+    if only_time and literal_factor:
+        return None
+    if only_time:
+        wt = dict(want.dims).get("[time]", 0)
+        gt = dict(got.dims).get("[time]", 0)
+        if wt < gt:
+            return (f"the label says {want.describe()} (a rate per unit of time) but the "
+                    "formula adds up amounts over the whole period, with no period in it.")
+        return (f"the label says {want.describe()} (an amount) but the formula computes a "
+                "rate per unit of time.")
+    return (f"the label says {want.describe()} but the formula computes "
+            f"{got.describe()}.")
+
+
+def _relabel(label: str, why: str) -> str | None:
+    """The label with its per-time part removed, when the formula computes an amount."""
+    if "rate per unit of time" not in why or "amounts over the whole period" not in why:
+        return None
+    new = re.sub(r"(\$\s*(?:bn|b|m|mm|k)?)\s*(?:/|per)\s*(?:hr|hour|h|yr|year|y|month|mo|day)\b",
+                 r"\1", label, flags=re.IGNORECASE)
+    return new if new != label else None
