@@ -94,6 +94,7 @@ class Change:
 @dataclass
 class Recomputed:
     path: str
+    written: bool = True
     changes: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -130,6 +131,8 @@ def write_fixed(book: str, result: AuditResult, out: str) -> Recomputed:
 
     check_output(book, out)
     fixes = [f for f in result.findings if f.fix is not None]
+    if not fixes:
+        return Recomputed(out, written=False, notes=["nothing to correct; no copy written"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -181,9 +184,15 @@ def _recompute(path: str, result: AuditResult,
         out.notes.append(f"{n:,} formulas: too many to recompute here; Excel recomputes the "
                          "corrected copy when it opens it")
         return out
+    missing = _unknown_functions(book)
+    if missing:
+        out.notes.append("could not recompute the corrected copy: it uses "
+                         f"{', '.join(missing[:5])}, which flopbook cannot compute; Excel "
+                         "recomputes it when it opens it")
+        return out
     try:
         values = _calculate(path)
-    except Exception as exc:  # a function the formulas package lacks, a cycle …
+    except Exception as exc:  # a cycle, an array formula the formulas package cannot do …
         out.notes.append(f"could not recompute the corrected copy ({type(exc).__name__}); "
                          "Excel recomputes it when it opens it")
         return out
@@ -205,6 +214,18 @@ def _recompute(path: str, result: AuditResult,
                                           " / ".join(x for x in (label, header) if x) or None,
                                           old, new, changed))
     return out
+
+
+def _unknown_functions(book: Workbook) -> list[str]:
+    import formulas
+
+    known = {k.upper() for k in formulas.get_functions()}
+    used: set[str] = set()
+    for sheet, pos, _ in book.formula_cells():
+        p = sheet.parsed(pos)
+        if p is not None and not p.error:
+            used.update(f.removeprefix("_XLFN.").removeprefix("_XLWS.") for f in p.functions)
+    return sorted(f for f in used if f and f not in known)
 
 
 def _differs(a: Any, b: Any) -> bool:

@@ -257,6 +257,10 @@ def read(path: str) -> Workbook:
     except MemoryError:
         raise InputError("is too large to read in memory", file=path) from None
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
+        if _caused_by(exc, DefusedXmlException):
+            raise InputError("contains an XML construct that is refused (an entity or DTD "
+                             "declaration; a possible entity bomb)", file=path,
+                             hint="re-save the workbook from Excel") from None
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise InputError(f"could not be read as a workbook ({detail})", file=path,
                          hint="open and re-save it in Excel, or check that it is an .xlsx"
@@ -265,6 +269,17 @@ def read(path: str) -> Workbook:
         if was_enabled:
             gc.enable()
     return Workbook(path, sheets, package, names)
+
+
+def _caused_by(exc: BaseException, kind: type) -> bool:
+    seen = 0
+    e: BaseException | None = exc
+    while e is not None and seen < 20:
+        if isinstance(e, kind):
+            return True
+        e = e.__cause__ or e.__context__
+        seen += 1
+    return False
 
 
 def _read_sheet(ws: Any, wb: Any, parser_class: type) -> Sheet:

@@ -48,7 +48,10 @@ def text(result: AuditResult, fixed: Recomputed | None = None) -> str:
             lines.append(f"  value:    {value(f.before)} -> {value(f.after)}")
         elif f.before is not None:
             lines.append(f"  value:    {value(f.before)}")
-    if fixed is not None:
+    if fixed is not None and not fixed.written:
+        lines.append("")
+        lines.extend(f"--fix: {n}" for n in fixed.notes)
+    elif fixed is not None:
         lines.append("")
         lines.append(f"Corrected copy written to {fixed.path}; recomputed values "
                      "(as published -> corrected):")
