@@ -23,9 +23,12 @@ class Aggregate:
     function: str  # SUM, AVERAGE, or "+" for a chain of additions
     ref: Ref  # on the formula's own sheet
     token: int  # index of the range token (SUM form); -1 for a chain
+    along_row: bool | None = None  # for a one-cell range, which way it runs
 
     @property
     def horizontal(self) -> bool:
+        if self.along_row is not None:
+            return self.along_row
         return self.ref.r1 == self.ref.r2
 
 
@@ -37,9 +40,12 @@ def aggregate(sheet: Sheet, pos: Pos) -> Aggregate | None:
     if len(toks) == 3 and toks[0][1].type == Token.FUNC and toks[2][1].type == Token.FUNC:
         fn = toks[0][1].value[:-1].upper()
         ref = p.refs[toks[1][0]]
-        if fn in ("SUM", "AVERAGE") and ref is not None and _local(ref, sheet) \
-                and (ref.is_row or ref.is_column):
-            return Aggregate(fn, ref, toks[1][0])
+        if fn in ("SUM", "AVERAGE") and ref is not None and _local(ref, sheet):
+            if ref.is_row or ref.is_column:
+                return Aggregate(fn, ref, toks[1][0])
+            if ref.is_cell and ":" in ref.text:  # =SUM(B4:B4), a range shrunk to one cell
+                horizontal = ref.r1 == pos[0]
+                return Aggregate(fn, ref, toks[1][0], horizontal)
         return None
     # a chain of single cells joined by "+", all in one row or one column, contiguous
     if len(toks) < 3 or len(toks) % 2 == 0:

@@ -19,7 +19,7 @@ _INTENSIVE = re.compile(
     r"|employee|share|mw|kw|kwh|mwh|w|tflop|pflop|flop)s?\b"
     r"|\bavg\b|\baverage\b|\bmean\b|\bmedian\b|\bweighted\b"
     r"|\bprice\b|\basp\b|\bunit cost\b|\bcost each\b|\beach\b"
-    r"|%|\bpercent|\bpct\b|\bshare of\b|\bmargin\b|\butili[sz]ation\b|\bratio\b|\byield\b"
+    r"|%|\bpercent|\bpct\b|\bmargin\b|\butili[sz]ation\b|\bratio\b|\byield\b"
     r"|\befficiency\b|\b(?:interest|tax|discount|growth|hit|error|churn|win|exchange|fx)\s+rate\b"
     r"|\brate\s*\(%|\bmultiple\b|\bpue\b|\bcagr\b",
     re.IGNORECASE,
@@ -39,10 +39,15 @@ _PARTIAL = re.compile(
 )
 
 
+# Shares of a whole add up to the whole (a check that they make 100%); run-rates are flows.
+_ADDS_UP = re.compile(r"\brun[-\s]rate\b|\bshare\b|\bmix\b|\bsplit\b|\ballocation\b"
+                      r"|\bof total\b|\bweight(?:ing)?s?\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=8192)
 def is_intensive(label: str | None) -> bool:
     """A per-unit figure, price, average, rate or percentage: adding it across items is wrong."""
-    if not label or re.search(r"\brun[-\s]rate\b", label, re.IGNORECASE):
+    if not label or _ADDS_UP.search(label):
         return False
     return bool(_INTENSIVE.search(label))
 

@@ -77,3 +77,29 @@ def literal_for_reference(sheet: Sheet, brk: Break) -> bool:
     return bool(diffs) and all(
         mine_p.tokens[i].subtype == Token.NUMBER and their_p.refs[i] is not None
         for i in diffs)
+
+
+def same_data(sheet: Sheet, pos: Pos, brk: Break) -> bool:
+    """pos reads the same ranges (relative form) as its neighbours, combined another way:
+    a weighted average in a column of sums."""
+    mine_p, their_p = sheet.parsed(pos), sheet.parsed(brk.neighbour)
+    if mine_p is None or their_p is None or mine_p.error or their_p.error:
+        return False
+    mine = {x for x, r in zip(r1c1_tokens(mine_p, *pos), mine_p.refs, strict=True)
+            if r is not None and not r.is_cell}
+    theirs = {x for x, r in zip(r1c1_tokens(their_p, *brk.neighbour), their_p.refs, strict=True)
+              if r is not None and not r.is_cell}
+    return bool(theirs) and theirs <= mine
+
+
+def closes_its_line(sheet: Sheet, pos: Pos) -> bool:
+    """A total of the cells just before it in its column or row: a subtotal inside a block."""
+    from flopbook.audit.blocks import aggregate
+
+    agg = aggregate(sheet, pos)
+    if agg is None:
+        return False
+    ref = agg.ref
+    r, c = pos
+    return (ref.c1 == ref.c2 == c and ref.r2 == r - 1) or (ref.r1 == ref.r2 == r
+                                                          and ref.c2 == c - 1)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl.formula.tokenizer import Token
 
+from flopbook.audit.formula import a1
 from flopbook.audit.layout import is_count
 
 if TYPE_CHECKING:
@@ -74,7 +75,12 @@ def label_unit(label: str | None) -> Unit | None:
         q = registry().Quantity(lu.scale, lu.unit).to_base_units()
     except Exception:
         return None
-    return Unit(float(q.magnitude), _dims(dict(q.dimensionality)), _unit_text(label))
+    dims = _dims(dict(q.dimensionality))
+    if dims == (("[time]", -1.0),):
+        # a rate per year alone ("Annual growth", "Discount rate p.a.") is applied once per
+        # period in a yearly model: a plain number there
+        return Unit(1.0, (), "rate")
+    return Unit(float(q.magnitude), dims, _unit_text(label))
 
 
 def _unit_text(label: str) -> str:
@@ -259,11 +265,20 @@ class _Reader:
             return cell_unit(target, (ref.r1, ref.c1))
         if ref.size > MAX_RANGE:
             return None
-        units = {cell_unit(target, c) for c in ref.cells()
-                 if not target.is_empty(c) and not target.is_text(c)}
-        if len(units) == 1:
-            return units.pop()
-        return None
+        seen: dict[tuple[float, tuple], tuple[Unit, str]] = {}
+        for c in ref.cells():
+            if not target.is_empty(c) and not target.is_text(c):
+                u = cell_unit(target, c)
+                if u is None:
+                    return None
+                seen.setdefault((u.scale, u.dims), (u, a1(*c)))
+        if not seen:
+            return None
+        (u1, c1), *rest = seen.values()
+        unit: Unit | None = u1
+        for u2, c2 in rest:  # a range that adds cells in different units
+            unit = self._add(unit, u2, f"{c1} ({u1.describe()})", f"{c2} ({u2.describe()})")
+        return unit
 
     def _add(self, a: Unit | None, b: Unit | None, at: str, bt: str) -> Unit | None:
         if a is None or b is None:

@@ -12,8 +12,9 @@ Fix::
 
     5   Server CapEx $m  200    750    350    300    =SUM(B5:E5)
 
-Not flagged: a range that ends at a blank, a label or a subtotal; a range whose total is
-labelled as partial (Subtotal, YTD, H1, "excl.", "only").
+Not flagged: a range that ends at a blank, a label or a subtotal; a column total is not
+extended upwards; a total labelled as partial (Subtotal, YTD, H1, "excl.", "only") is
+flagged only when it stops short of the cells right before it.
 """
 
 from __future__ import annotations
@@ -40,17 +41,19 @@ class FB101(Rule):
                 if agg is None:
                     continue
                 labels = (sheet.row_label(pos), sheet.column_header(pos))
-                if any(is_partial(x) for x in labels):
-                    continue
+                partial = any(is_partial(x) for x in labels)
                 ref = agg.ref
                 if agg.horizontal:
                     line = [(ref.r1, c) for c in range(1, ref.c1)][::-1], \
                         [(ref.r1, c) for c in range(ref.c2 + 1, ref.c2 + 200)]
                 else:
-                    line = [(r, ref.c1) for r in range(1, ref.r1)][::-1], \
-                        [(r, ref.c1) for r in range(ref.r2 + 1, ref.r2 + 200)]
-                before = _walk(sheet, pos, line[0])
+                    # a column total is not extended upwards: above a block of line items
+                    # sit other lines (revenue above costs) as often as missed data
+                    line = [], [(r, ref.c1) for r in range(ref.r2 + 1, ref.r2 + 200)]
+                before = [] if partial else _walk(sheet, pos, line[0])
                 after = _walk(sheet, pos, line[1])
+                if partial and after and _next(after[-1], agg.horizontal) != pos:
+                    after = []  # a subtotal may stop short on purpose, but not of its own rows
                 if not before and not after:
                     continue
                 cells = [*before, *after]
@@ -80,6 +83,10 @@ class FB101(Rule):
                    f" (likely a {kind} added after the formula was written).")
         return self.finding(sheet, pos, message, suggestion=suggestion,
                             before=sheet.values.get(pos), after=ctx.evaluate(sheet, suggestion))
+
+
+def _next(cell: Pos, horizontal: bool) -> Pos:
+    return (cell[0], cell[1] + 1) if horizontal else (cell[0] + 1, cell[1])
 
 
 def _walk(sheet: Sheet, origin: Pos, line: list[Pos]) -> list[Pos]:

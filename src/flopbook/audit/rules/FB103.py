@@ -14,8 +14,10 @@ Fix::
     6   Opex $m      =B3*B5     =C3*C5     =D3*D5     =E3*E5
 
 Not flagged: the first or last cell of a run (totals often sit there); a cell that agrees
-with its neighbours in the other direction; a cell another rule already explains (FB101,
-FB102, FB106) or a number typed into the run (FB104).
+with its neighbours in the other direction; a total that treats the same cells another way
+(a weighted average among sums); a subtotal of the cells just above it or left of it; a
+cell another rule already explains (FB101, FB102, FB106) or a number typed into the run
+(FB104).
 """
 
 from __future__ import annotations
@@ -24,7 +26,13 @@ from collections.abc import Iterator
 
 from flopbook.audit.findings import Finding
 from flopbook.audit.formula import a1
-from flopbook.audit.patterns import agrees_across, breaks, literal_for_reference
+from flopbook.audit.patterns import (
+    agrees_across,
+    breaks,
+    closes_its_line,
+    literal_for_reference,
+    same_data,
+)
 from flopbook.audit.rules import Context, Rule
 
 EXPLAINED = {"FB101", "FB102", "FB106"}
@@ -43,6 +51,8 @@ class FB103(Rule):
                         continue
                     if literal_for_reference(sheet, brk):
                         continue  # FB104: a hard-coded number
+                    if same_data(sheet, pos, brk) or closes_its_line(sheet, pos):
+                        continue
                     r, c = pos
                     sides = ((r, c - 1), (r, c + 1)) if brk.horizontal else \
                         ((r - 1, c), (r + 1, c))

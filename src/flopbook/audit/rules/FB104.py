@@ -14,8 +14,8 @@ Fix::
     5   Capex $m       =B3*B4    =C3*C4    =D3*D4    =E3*E4
     7   Opex $m        =B5*$B$1  =C5*$B$1  =D5*$B$1
 
-Not flagged: a row of typed inputs between two rows of formulas (a number whose own row
-holds typed numbers beside it), unless the formulas around it are totals.
+Not flagged: a line of typed inputs that crosses a block of formulas (a row of inputs
+between two rows of formulas), unless the formulas around it are totals.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class FB104(Rule):
             candidates = _typed_numbers_between_formulas(sheet)
             for pos in candidates:
                 for brk in breaks(sheet, pos):
-                    if not brk.horizontal and _input_row(sheet, pos, brk):
+                    if _inputs_line(sheet, pos, brk):
                         continue
                     yield self._finding(ctx, sheet, pos, brk, typed=True)
                     break
@@ -79,11 +79,16 @@ def _typed_numbers_between_formulas(sheet: Sheet) -> list[Pos]:
     return out
 
 
-def _input_row(sheet: Sheet, pos: Pos, brk: Break) -> bool:
-    """A typed number whose row holds typed numbers beside it: a row of inputs, unless the
-    formulas above and below are totals (a total typed over)."""
+def _inputs_line(sheet: Sheet, pos: Pos, brk: Break) -> bool:
+    """A typed number in a line of typed inputs that crosses a formula block (a row of
+    inputs between two rows of formulas), unless the formulas around it are totals."""
     if is_summing(sheet, brk.neighbour):
         return False
     r, c = pos
-    return any(p not in sheet.formulas and is_number(sheet.values.get(p))
-               for p in ((r, c - 1), (r, c + 1)))
+    across = ((r, c - 1), (r, c + 1)) if not brk.horizontal else ((r - 1, c), (r + 1, c))
+    for p in across:
+        if p in sheet.formulas or not is_number(sheet.values.get(p)):
+            continue
+        if any(b.horizontal == brk.horizontal for b in breaks(sheet, p)):
+            return True
+    return False

@@ -34,6 +34,8 @@ from flopbook.audit.rules import Context, Rule
 from flopbook.audit.units import Unit, carry, declared
 from flopbook.audit.workbook import Pos, Sheet
 
+EXPLAINED = {"FB103", "FB104"}
+
 
 class FB105(Rule):
     code = "FB105"
@@ -47,8 +49,8 @@ class FB105(Rule):
             fine: set[Pos | None] = set()
             for pos in sorted(sheet.formulas):
                 p = sheet.parsed(pos)
-                if p is None or p.error:
-                    continue
+                if p is None or p.error or ctx.codes_at(sheet, pos) & EXPLAINED:
+                    continue  # a typed number or a broken copy explains the unit too
                 want, source = declared(sheet, pos)
                 carried = carry(ctx.book, sheet, p)
                 if carried.clashes:
