@@ -95,9 +95,13 @@ def report(m: dict) -> str:
 
 
 def write_section(text: str) -> None:
+    write_section_named("## Audit accuracy", text)
+
+
+def write_section_named(head: str, text: str) -> None:
+    """Replace (or add) the section that starts with ``head`` in benchmarks/RESULTS.md."""
     path = ROOT / "benchmarks" / "RESULTS.md"
     old = path.read_text() if path.exists() else "# Benchmark results\n"
-    head = "## Audit accuracy"
     if head in old:
         before, _, rest = old.partition(head)
         after = rest.partition("\n## ")

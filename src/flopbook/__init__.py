@@ -58,6 +58,9 @@ _EXPORTS = {
     "run_workload": "flopbook.workload_file",
     "build_report": "flopbook.report",
     "write_reports": "flopbook.report",
+    "audit": "flopbook.audit",
+    "AuditResult": "flopbook.audit.findings",
+    "Finding": "flopbook.audit.findings",
 }
 
 __all__ = [
@@ -65,10 +68,12 @@ __all__ = [
     "Inference",
     "Training",
     "WorkloadResult",
+    "AuditResult",
     "Catalog",
     "Company",
     "Distribution",
     "Fleet",
+    "Finding",
     "FleetResult",
     "FlopbookError",
     "Fund",
@@ -81,6 +86,7 @@ __all__ = [
     "UnitMismatchError",
     "UnknownNameError",
     "build_report",
+    "audit",
     "case",
     "cases",
     "catalog",
@@ -106,6 +112,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from flopbook.audit import audit
+    from flopbook.audit.findings import AuditResult, Finding
     from flopbook.calc import evaluate
     from flopbook.cases import case, cases
     from flopbook.catalog import Catalog, catalog, chip

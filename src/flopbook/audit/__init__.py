@@ -1,14 +1,18 @@
 """Audit a spreadsheet model: find formula errors, explain them, recompute it right.
 
-    >>> from flopbook.audit import audit
-    >>> result = audit("deepseek-semianalysis.xlsx")
+    >>> import flopbook
+    >>> result = flopbook.audit("deepseek-semianalysis.xlsx")
     >>> [(f.cell, f.code) for f in result.findings]
+
+(``flopbook.audit`` is this package, and calling it audits a workbook.)
 
 Rules live in :mod:`flopbook.audit.rules`, one file per code (FB101 …).
 """
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Iterable
 
 from flopbook.audit.findings import AuditResult, Finding, Fix
@@ -51,6 +55,11 @@ def audit_book(book, select: Iterable[str] | None = None) -> AuditResult:  # noq
         more = f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else ""
         notes.append(f"{len(unreadable)} formula(s) could not be read and were skipped: "
                      f"{shown}{more}")
+    from flopbook.audit.recompute import MAX_EVALUATIONS
+
+    if book.evaluations > MAX_EVALUATIONS:
+        notes.append(f"values after each suggestion were computed for the first "
+                     f"{MAX_EVALUATIONS} findings only")
     cells = sum(len(s.values) for s in book.sheets.values())
     formulas = sum(len(s.formulas) for s in book.sheets.values())
     return AuditResult(book.path, findings, notes, cells, formulas)
@@ -58,12 +67,33 @@ def audit_book(book, select: Iterable[str] | None = None) -> AuditResult:  # noq
 
 def audit(path: str, select: Iterable[str] | None = None) -> AuditResult:
     """Audit the workbook at ``path``; raises InputError if it cannot be read safely."""
+    import gc
+
     from flopbook.audit.workbook import read
 
-    return audit_book(read(str(path)), select)
+    # Reading keeps a few objects per cell, and the rules add more; the cyclic collector
+    # would rescan them all again and again while they cannot form garbage cycles.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return audit_book(read(str(path)), select)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _rowcol(cell: str) -> tuple[int, int]:
     from openpyxl.utils.cell import coordinate_to_tuple
 
     return coordinate_to_tuple(cell)
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``flopbook.audit(path)`` work whether ``flopbook.audit`` was first reached as
+    the package or as the function."""
+
+    def __call__(self, path: str, select: Iterable[str] | None = None) -> AuditResult:
+        return audit(path, select)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -33,6 +33,13 @@ class Aggregate:
 
 
 def aggregate(sheet: Sheet, pos: Pos) -> Aggregate | None:
+    cache = sheet.cache.setdefault("aggregate", {})
+    if pos not in cache:
+        cache[pos] = _aggregate(sheet, pos)
+    return cache[pos]
+
+
+def _aggregate(sheet: Sheet, pos: Pos) -> Aggregate | None:
     p = sheet.parsed(pos)
     if p is None or p.error:
         return None
@@ -47,8 +54,9 @@ def aggregate(sheet: Sheet, pos: Pos) -> Aggregate | None:
                 horizontal = ref.r1 == pos[0]
                 return Aggregate(fn, ref, toks[1][0], horizontal)
         return None
-    # a chain of single cells joined by "+", all in one row or one column, contiguous
-    if len(toks) < 3 or len(toks) % 2 == 0:
+    # a chain of three or more cells joined by "+", in one row or one column, contiguous
+    # (=D2+E2 is arithmetic more often than a total)
+    if len(toks) < 5 or len(toks) % 2 == 0:
         return None
     cells: list[Ref] = []
     for k, (i, t) in enumerate(toks):

@@ -179,6 +179,68 @@ def parse(text: str) -> Parsed:
     return Parsed(text, list(tokens), refs, names)
 
 
+def _shift_part(part: str, dr: int, dc: int) -> tuple[str, int | None, int | None] | None:
+    """One side of a reference moved by (dr, dc), as a copy would move it: the new text, its
+    row and its column (None for a whole column or row). None if it leaves the sheet."""
+    col_abs = part.startswith("$")
+    s = part[1:] if col_abs else part
+    i = 0
+    while i < len(s) and s[i].isalpha():
+        i += 1
+    letters, rest = s[:i], s[i:]
+    row_abs = rest.startswith("$")
+    digits = rest[1:] if row_abs else rest
+    if (letters and not letters.isascii()) or (digits and not digits.isdigit()):
+        return None
+    row = int(digits) if digits else None
+    col = column_index_from_string(letters.upper()) if letters else None
+    if row is not None and not row_abs:
+        row += dr
+    if col is not None and not col_abs:
+        col += dc
+    if (row is not None and not 1 <= row <= MAX_ROW) or (col is not None
+                                                         and not 1 <= col <= MAX_COL):
+        return None
+    text = ""
+    if col is not None:
+        text += ("$" if col_abs else "") + get_column_letter(col)
+    if row is not None:
+        text += ("$" if row_abs else "") + str(row)
+    return text, row, col
+
+
+def moved(parsed: Parsed, dr: int, dc: int) -> Parsed | None:
+    """The formula as it reads when copied (dr, dc) cells away, without parsing it again:
+    copies filled down or across are checked against this and share its tokens."""
+    if parsed.error:
+        return None
+    tokens: list[Token] = []
+    refs: list[Ref | None] = []
+    for t, ref in zip(parsed.tokens, parsed.refs, strict=True):
+        if ref is None:
+            tokens.append(t)
+            refs.append(None)
+            continue
+        sheet, addr, external = _split_sheet(t.value)
+        prefix = t.value[: len(t.value) - len(addr)]
+        first, sep, last = addr.partition(":")
+        a = _shift_part(first, dr, dc)
+        b = _shift_part(last, dr, dc) if sep else a
+        if a is None or b is None:
+            return None
+        text = prefix + a[0] + (":" + b[0] if sep else "")
+        r1, c1 = a[1], a[2]
+        r2, c2 = b[1], b[2]
+        r1, r2 = (1, MAX_ROW) if r1 is None or r2 is None else (r1, r2)
+        c1, c2 = (1, MAX_COL) if c1 is None or c2 is None else (c1, c2)
+        token = Token(text, t.type, t.subtype)
+        tokens.append(token)
+        refs.append(Ref(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2), text,
+                        external))
+    text = "=" + "".join(t.value for t in tokens)
+    return Parsed(text, tokens, refs, list(parsed.names))
+
+
 def _rel(part: str, row: int, col: int) -> str:
     """One side of a reference in relative R1C1 form, from the cell at (row, col)."""
     s = part

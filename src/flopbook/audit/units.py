@@ -92,6 +92,14 @@ def _unit_text(label: str) -> str:
 
 
 def _cell_unit_source(sheet: Sheet, pos: Pos) -> tuple[Unit | None, Pos | None]:
+    cache = sheet.cache.setdefault("unit", {})
+    found = cache.get(pos)
+    if found is None:
+        found = cache[pos] = _find_unit_source(sheet, pos)
+    return found
+
+
+def _find_unit_source(sheet: Sheet, pos: Pos) -> tuple[Unit | None, Pos | None]:
     label = sheet.row_label(pos)
     u = label_unit(label)
     if u is not None:

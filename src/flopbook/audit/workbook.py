@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flopbook.audit.formula import Parsed, a1, parse, r1c1
+from flopbook.audit.formula import Parsed, a1, moved, parse, r1c1
 from flopbook.audit.safety import Package, check_package
 from flopbook.errors import InputError
 
@@ -41,6 +41,8 @@ class Sheet:
     formulas: dict[Pos, str] = field(default_factory=dict)  # "=SUM(B3:E3)"
     _parsed: dict[Pos, Parsed] = field(default_factory=dict, repr=False)
     _shapes: dict[Pos, str] = field(default_factory=dict, repr=False)
+    _copy_of: dict[Pos, Pos] = field(default_factory=dict, repr=False)
+    cache: dict[str, dict[Pos, Any]] = field(default_factory=dict, repr=False)  # per rule helper
     _row_texts: dict[int, list[tuple[int, str]]] | None = field(default=None, repr=False)
     _col_texts: dict[int, list[tuple[int, str]]] | None = field(default=None, repr=False)
 
@@ -63,13 +65,30 @@ class Sheet:
         return is_number(self.values.get(pos))
 
     def parsed(self, pos: Pos) -> Parsed | None:
+        p = self._parsed.get(pos)
+        if p is not None:
+            return p
         text = self.formulas.get(pos)
         if text is None:
             return None
-        p = self._parsed.get(pos)
-        if p is None:
-            p = self._parsed[pos] = parse(text)
+        r, c = pos
+        # Most formulas are copies of the one above or to the left: move that one and
+        # compare texts, which costs a fraction of parsing (the shape is the same, too).
+        for prev, dr, dc in (((r - 1, c), 1, 0), ((r, c - 1), 0, 1)):
+            q = self._parsed.get(prev)
+            if q is not None and not q.error:
+                m = moved(q, dr, dc)
+                if m is not None and m.text == text:
+                    self._copy_of[pos] = prev
+                    self._parsed[pos] = m
+                    return m
+        p = self._parsed[pos] = parse(text)
         return p
+
+    def copy_of(self, pos: Pos) -> Pos | None:
+        """The cell whose formula this one copies (the one above or to the left), if known."""
+        self.parsed(pos)
+        return self._copy_of.get(pos)
 
     def shape(self, pos: Pos) -> str | None:
         """The formula at pos in relative R1C1 form."""
@@ -78,7 +97,14 @@ class Sheet:
             p = self.parsed(pos)
             if p is None:
                 return None
-            s = self._shapes[pos] = r1c1(p, *pos)
+            chain = [pos]
+            while (prev := self._copy_of.get(chain[-1])) is not None and s is None:
+                s = self._shapes.get(prev)
+                chain.append(prev)
+            if s is None:
+                s = r1c1(self._parsed[chain[-1]], *chain[-1])
+            for q in chain:  # a copy has the shape of what it copies
+                self._shapes[q] = s
         return s
 
     # ---- labels ------------------------------------------------------------------------
@@ -149,6 +175,7 @@ class Workbook:
     sheets: dict[str, Sheet]
     package: Package = field(default_factory=Package)
     defined_names: dict[str, str] = field(default_factory=dict)
+    evaluations: int = 0  # suggested formulas computed so far (see recompute.evaluate)
 
     @property
     def notes(self) -> list[str]:

@@ -50,8 +50,8 @@ class FB101(Rule):
                     # a column total is not extended upwards: above a block of line items
                     # sit other lines (revenue above costs) as often as missed data
                     line = [], [(r, ref.c1) for r in range(ref.r2 + 1, ref.r2 + 200)]
-                before = [] if partial else _walk(sheet, pos, line[0])
-                after = _walk(sheet, pos, line[1])
+                before = [] if partial else _walk(sheet, pos, line[0], ref, agg.horizontal)
+                after = _walk(sheet, pos, line[1], ref, agg.horizontal)
                 if partial and after and _next(after[-1], agg.horizontal) != pos:
                     after = []  # a subtotal may stop short on purpose, but not of its own rows
                 if not before and not after:
@@ -89,16 +89,36 @@ def _next(cell: Pos, horizontal: bool) -> Pos:
     return (cell[0], cell[1] + 1) if horizontal else (cell[0] + 1, cell[1])
 
 
-def _walk(sheet: Sheet, origin: Pos, line: list[Pos]) -> list[Pos]:
-    """Cells along the line that hold numbers, up to a gap, a label, a subtotal or origin."""
+def _walk(sheet: Sheet, origin: Pos, line: list[Pos], ref, horizontal: bool) -> list[Pos]:  # noqa: ANN001
+    """Cells along the line that hold numbers of the same kind as the range's (typed, or the
+    same formula), up to a gap, a label, a subtotal, another unit, or the total itself."""
     taken: list[Pos] = []
+    if not line:
+        return taken
+    # the range cell next to the line: what a missed cell would look like
+    edge = (ref.r1, ref.c1) if line[0] < (ref.r1, ref.c1) else (ref.r2, ref.c2)
+    unit = _unit(sheet, edge, horizontal)
     for cell in line:
         if cell == origin or not sheet.is_numeric(cell) or is_year(sheet, cell):
             break
         if cell in sheet.formulas and is_summing(sheet, cell):
             break
+        if (cell in sheet.formulas) != (edge in sheet.formulas):
+            break  # typed inputs, then a computed column: another block
+        if cell in sheet.formulas and sheet.shape(cell) != sheet.shape(edge):
+            break
+        if _unit(sheet, cell, horizontal) != unit:
+            break
         taken.append(cell)
     return taken
+
+
+def _unit(sheet: Sheet, cell: Pos, horizontal: bool):  # noqa: ANN202
+    """The unit a cell's header (across a row) or label (down a column) states, if any."""
+    from flopbook.audit.units import label_unit
+
+    u = label_unit(sheet.column_header(cell) if horizontal else sheet.row_label(cell))
+    return None if u is None else (u.scale, u.dims)
 
 
 def _describe(sheet: Sheet, cell: Pos, horizontal: bool) -> str:

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from flopbook.audit.findings import Finding
 from flopbook.audit.formula import a1
 from flopbook.audit.rules import Context, Rule
-from flopbook.audit.units import Unit, carry, declared
+from flopbook.audit.units import Carried, Unit, carry, declared
 from flopbook.audit.workbook import Pos, Sheet
 
 EXPLAINED = {"FB103", "FB104"}
@@ -47,12 +47,20 @@ class FB105(Rule):
             # (kind, label cell) -> cells; one finding per label, not per copy of a formula
             groups: dict[tuple[str, Pos | None], list[tuple[Pos, str]]] = {}
             fine: set[Pos | None] = set()
+            done: dict[Pos, tuple[Unit | None, Carried]] = {}
             for pos in sorted(sheet.formulas):
                 p = sheet.parsed(pos)
                 if p is None or p.error or ctx.codes_at(sheet, pos) & EXPLAINED:
                     continue  # a typed number or a broken copy explains the unit too
                 want, source = declared(sheet, pos)
-                carried = carry(ctx.book, sheet, p)
+                # a copy of the formula before it, under a label of the same unit, carries
+                # the same units: reuse the answer instead of reading the formula again
+                prev = sheet.copy_of(pos)
+                if prev is not None and prev in done and done[prev][0] == want:
+                    carried = done[prev][1]
+                else:
+                    carried = carry(ctx.book, sheet, p)
+                done[pos] = (want, carried)
                 if carried.clashes:
                     c = carried.clashes[0]
                     groups.setdefault(("sum", source), []).append(

@@ -43,13 +43,18 @@ class FB107(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         book = ctx.book
         for sheet in book.sheets.values():
+            # what matters in a formula is the same for all its copies: read it once per shape
+            by_shape: dict[str, tuple[bool, bool, list[int]]] = {}
             for pos in list(sheet.formulas):
                 p = sheet.parsed(pos)
                 if p is None or p.error:
                     continue
+                shape = sheet.shape(pos) or ""
+                facts = by_shape.get(shape)
+                if facts is None:
+                    facts = by_shape[shape] = _facts(p)
+                ref_error, guarded, arithmetic = facts
                 value = sheet.values.get(pos)
-                ref_error = next((t.value for t in p.tokens if t.type == Token.OPERAND
-                                  and t.subtype == Token.ERROR and t.value == "#REF!"), None)
                 if ref_error:
                     yield self.finding(sheet, pos, "The formula refers to a deleted cell "
                                        "(#REF!): a row, column or sheet it used was removed.",
@@ -61,23 +66,16 @@ class FB107(Rule):
                                            "starts here — "
                                            f"{_explain(value)}", before=value)
                     continue
-                if set(p.functions) & GUARDS:
+                if guarded:
                     continue
-                toks = [t for t in p.tokens if t.type != Token.WSPACE]
-                refs = [p.refs[i] for i, t in enumerate(p.tokens) if t.type != Token.WSPACE]
-                for i, t in enumerate(toks):
-                    ref = refs[i]
-                    if ref is None or not ref.is_cell or ref.external:
-                        continue
-                    prev = toks[i - 1] if i > 0 else None
-                    nxt = toks[i + 1] if i + 1 < len(toks) else None
-                    if not (_arith(prev) or _arith(nxt)):
-                        continue
+                for i in arithmetic:
+                    ref = p.refs[i]
+                    assert ref is not None
                     target = book.sheet(ref.sheet, sheet)
                     if target is None:
                         continue
                     cell = (ref.r1, ref.c1)
-                    where = t.value
+                    where = p.tokens[i].value
                     if target.is_empty(cell):
                         yield self.finding(sheet, pos, f"Uses {where} in arithmetic, but "
                                            f"{where} is empty, so it counts as 0; fill it "
@@ -91,6 +89,25 @@ class FB107(Rule):
                                            "number stored as text.", before=value,
                                            related=[a1(*cell)])
                         break
+
+
+def _facts(p) -> tuple[bool, bool, list[int]]:  # noqa: ANN001
+    """(refers to #REF!, guarded by IF/IFERROR…, token indices of single cells used in
+    arithmetic)."""
+    ref_error = any(t.type == Token.OPERAND and t.subtype == Token.ERROR
+                    and t.value == "#REF!" for t in p.tokens)
+    guarded = bool(set(p.functions) & GUARDS)
+    kept = [i for i, t in enumerate(p.tokens) if t.type != Token.WSPACE]
+    arithmetic = []
+    for k, i in enumerate(kept):
+        ref = p.refs[i]
+        if ref is None or not ref.is_cell or ref.external:
+            continue
+        prev = p.tokens[kept[k - 1]] if k > 0 else None
+        nxt = p.tokens[kept[k + 1]] if k + 1 < len(kept) else None
+        if _arith(prev) or _arith(nxt):
+            arithmetic.append(i)
+    return ref_error, guarded, arithmetic
 
 
 def _arith(tok: Token | None) -> bool:

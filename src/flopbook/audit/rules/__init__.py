@@ -49,6 +49,14 @@ class Rule:
     title: ClassVar[str]
     severity: ClassVar[Severity] = "error"
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        import sys
+
+        # the rule's file docstring (bad pattern and fix) is the rule's documentation
+        if not cls.__doc__:
+            cls.__doc__ = sys.modules[cls.__module__].__doc__
+
     def check(self, ctx: Context) -> Iterator[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
 
