@@ -34,8 +34,27 @@ class Aggregate:
 
 def aggregate(sheet: Sheet, pos: Pos) -> Aggregate | None:
     cache = sheet.cache.setdefault("aggregate", {})
-    if pos not in cache:
-        cache[pos] = _aggregate(sheet, pos)
+    if pos in cache:
+        return cache[pos]
+    # a copy adds the same kind of line as what it copies, moved along: walk up the copies
+    chain = [pos]
+    while (prev := sheet.copy_of(chain[-1])) is not None and prev not in cache:
+        chain.append(prev)
+    root = chain[-1] if prev is None else prev
+    if root not in cache:
+        cache[root] = _aggregate(sheet, root)
+        chain.pop()
+    for cell in reversed(chain):
+        agg = cache[sheet.copy_of(cell)]  # type: ignore[index]
+        found = None
+        if agg is not None and agg.token >= 0:
+            p = sheet.parsed(cell)
+            ref = p.ref(agg.token) if p is not None else None
+            if ref is not None:
+                found = Aggregate(agg.function, ref, agg.token, agg.along_row)
+        elif agg is not None:
+            found = _aggregate(sheet, cell)  # a chain of additions: read it
+        cache[cell] = found
     return cache[pos]
 
 

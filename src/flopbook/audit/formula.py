@@ -9,7 +9,7 @@ references, so that one odd cell never stops an audit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
@@ -51,18 +51,76 @@ class Ref:
         return [(r, c) for r in range(self.r1, self.r2 + 1) for c in range(self.c1, self.c2 + 1)]
 
 
-@dataclass(slots=True)
 class Parsed:
-    """One formula, read."""
+    """One formula, read.
 
-    text: str
-    tokens: list[Token] = field(default_factory=list)
-    refs: list[Ref | None] = field(default_factory=list)  # one per token; None if not a ref
-    names: list[str] = field(default_factory=list)  # defined names used (not cell refs)
-    error: str | None = None
+    A formula that copies another (filled down or across) is not parsed again: it keeps the
+    parsed original (``base``) and the offset, and works out its own tokens and references
+    only when a rule asks for them.
+    """
+
+    __slots__ = ("text", "_tokens", "_refs", "names", "error", "base", "dr", "dc", "_pieces")
+
+    def __init__(self, text: str, tokens: list[Token] | None = None,
+                 refs: list[Ref | None] | None = None, names: list[str] | None = None,
+                 error: str | None = None) -> None:
+        self.text = text
+        self._tokens = tokens if tokens is not None else []
+        self._refs = refs if refs is not None else []
+        self.names = names if names is not None else []
+        self.error = error
+        self.base: Parsed | None = None
+        self.dr = self.dc = 0
+        self._pieces: list[str] | None = None
+
+    @classmethod
+    def copy_of(cls, base: Parsed, dr: int, dc: int, text: str,
+                pieces: list[str]) -> Parsed:
+        p = cls(text, names=base.names)
+        p._tokens = p._refs = None  # type: ignore[assignment]
+        p.base, p.dr, p.dc, p._pieces = base, dr, dc, pieces
+        return p
+
+    def _materialize(self) -> None:
+        base = self.base
+        assert base is not None and self._pieces is not None
+        tokens: list[Token] = []
+        refs: list[Ref | None] = []
+        for i, (t, ref) in enumerate(zip(base.tokens, base.refs, strict=True)):
+            if ref is None:
+                tokens.append(t)
+                refs.append(None)
+            else:
+                tokens.append(Token(self._pieces[i], t.type, t.subtype))
+                refs.append(self.ref(i))
+        self._tokens, self._refs = tokens, refs
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._materialize()
+        return self._tokens
+
+    @property
+    def refs(self) -> list[Ref | None]:
+        if self._refs is None:
+            self._materialize()
+        return self._refs
+
+    def ref(self, i: int) -> Ref | None:
+        """The reference made by token i (None if it is not one), without reading the rest."""
+        if self._refs is not None:
+            return self._refs[i]
+        assert self.base is not None and self._pieces is not None
+        b = self.base.refs[i]
+        if b is None:
+            return None
+        return _moved_ref(b, self.base.tokens[i].value, self._pieces[i], self.dr, self.dc)
 
     @property
     def functions(self) -> list[str]:
+        if self.base is not None:
+            return self.base.functions
         return [t.value[:-1].upper() for t in self.tokens
                 if t.type == Token.FUNC and t.subtype == Token.OPEN]
 
@@ -75,19 +133,26 @@ class Parsed:
         return [float(t.value) for t in self.tokens
                 if t.type == Token.OPERAND and t.subtype == Token.NUMBER]
 
-    def single_aggregate(self) -> tuple[str, Ref] | None:
-        """``("SUM", ref)`` when the whole formula is FUNC(one range), else None."""
-        toks = [t for t in self.tokens if t.type != Token.WSPACE]
-        if (len(toks) == 3 and toks[0].type == Token.FUNC and toks[0].subtype == Token.OPEN
-                and toks[2].type == Token.FUNC and self.refs[self.tokens.index(toks[1])]
-                is not None):
-            return toks[0].value[:-1].upper(), self.refs[self.tokens.index(toks[1])]  # type: ignore[return-value]
-        return None
-
     def render(self, replace: dict[int, str] | None = None) -> str:
         """The formula text, with the tokens at the given indices replaced."""
         replace = replace or {}
         return "=" + "".join(replace.get(i, t.value) for i, t in enumerate(self.tokens))
+
+
+def _moved_ref(base: Ref, base_text: str, text: str, dr: int, dc: int) -> Ref:
+    """A reference moved by (dr, dc): its absolute parts stay, whole rows/columns stay."""
+    _, sides = _parts(base_text)
+    a_col_abs, a_col, a_row_abs, a_row = sides[0]
+    b_col_abs, _, b_row_abs, _ = sides[-1]
+    r1, c1, r2, c2 = base.r1, base.c1, base.r2, base.c2
+    if a_row is not None:  # a whole column (B:B) keeps its rows
+        r1 += 0 if a_row_abs else dr
+        r2 += 0 if b_row_abs else dr
+    if a_col is not None:  # a whole row (3:3) keeps its columns
+        c1 += 0 if a_col_abs else dc
+        c2 += 0 if b_col_abs else dc
+    return Ref(base.sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2), text,
+               base.external)
 
 
 def _split_sheet(text: str) -> tuple[str | None, str, bool]:
@@ -209,36 +274,68 @@ def _shift_part(part: str, dr: int, dc: int) -> tuple[str, int | None, int | Non
     return text, row, col
 
 
-def moved(parsed: Parsed, dr: int, dc: int) -> Parsed | None:
-    """The formula as it reads when copied (dr, dc) cells away, without parsing it again:
-    copies filled down or across are checked against this and share its tokens."""
+@lru_cache(maxsize=65536)
+def _parts(text: str) -> tuple[str, tuple[tuple[bool, int | None, bool, int | None], ...]]:
+    """A reference token split once: its sheet prefix, and per side (column absolute,
+    column, row absolute, row)."""
+    _, addr, _ = _split_sheet(text)
+    prefix = text[: len(text) - len(addr)]
+    sides = []
+    for part in addr.split(":"):
+        col_abs = part.startswith("$")
+        s = part[1:] if col_abs else part
+        i = 0
+        while i < len(s) and s[i].isalpha():
+            i += 1
+        letters, rest = s[:i], s[i:]
+        row_abs = rest.startswith("$")
+        digits = rest[1:] if row_abs else rest
+        col = column_index_from_string(letters.upper()) if letters and letters.isascii() \
+            else None
+        row = int(digits) if digits.isdigit() else None
+        sides.append((col_abs, col, row_abs, row))
+    return prefix, tuple(sides)
+
+
+def _shift_text(text: str, dr: int, dc: int) -> str | None:
+    prefix, sides = _parts(text)
+    out = []
+    for col_abs, col, row_abs, row in sides:
+        piece = ""
+        if col is not None:
+            c = col if col_abs else col + dc
+            if not 1 <= c <= MAX_COL:
+                return None
+            piece = ("$" if col_abs else "") + get_column_letter(c)
+        if row is not None:
+            r = row if row_abs else row + dr
+            if not 1 <= r <= MAX_ROW:
+                return None
+            piece += ("$" if row_abs else "") + str(r)
+        out.append(piece)
+    return prefix + ":".join(out)
+
+
+def moved(parsed: Parsed, dr: int, dc: int, expected: str | None = None) -> Parsed | None:
+    """The formula as it reads when copied (dr, dc) cells away, without parsing it again.
+    With ``expected``, None unless the copy's text is exactly that (a cheap check first)."""
     if parsed.error:
         return None
-    tokens: list[Token] = []
-    refs: list[Ref | None] = []
-    for t, ref in zip(parsed.tokens, parsed.refs, strict=True):
+    base = parsed.base or parsed
+    dr, dc = dr + parsed.dr, dc + parsed.dc
+    pieces: list[str] = []
+    for t, ref in zip(base.tokens, base.refs, strict=True):
         if ref is None:
-            tokens.append(t)
-            refs.append(None)
+            pieces.append(t.value)
             continue
-        sheet, addr, external = _split_sheet(t.value)
-        prefix = t.value[: len(t.value) - len(addr)]
-        first, sep, last = addr.partition(":")
-        a = _shift_part(first, dr, dc)
-        b = _shift_part(last, dr, dc) if sep else a
-        if a is None or b is None:
+        piece = _shift_text(t.value, dr, dc)
+        if piece is None:
             return None
-        text = prefix + a[0] + (":" + b[0] if sep else "")
-        r1, c1 = a[1], a[2]
-        r2, c2 = b[1], b[2]
-        r1, r2 = (1, MAX_ROW) if r1 is None or r2 is None else (r1, r2)
-        c1, c2 = (1, MAX_COL) if c1 is None or c2 is None else (c1, c2)
-        token = Token(text, t.type, t.subtype)
-        tokens.append(token)
-        refs.append(Ref(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2), text,
-                        external))
-    text = "=" + "".join(t.value for t in tokens)
-    return Parsed(text, tokens, refs, list(parsed.names))
+        pieces.append(piece)
+    text = "=" + "".join(pieces)
+    if expected is not None and text != expected:
+        return None
+    return Parsed.copy_of(base, dr, dc, text, pieces)
 
 
 def _rel(part: str, row: int, col: int) -> str:

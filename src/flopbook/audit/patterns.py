@@ -33,6 +33,14 @@ class Break:
 
 def breaks(sheet: Sheet, pos: Pos) -> list[Break]:
     """The directions in which pos breaks the pattern of its neighbours."""
+    cache = sheet.cache.setdefault("breaks", {})
+    found = cache.get(pos)
+    if found is None:
+        found = cache[pos] = _breaks(sheet, pos)
+    return found
+
+
+def _breaks(sheet: Sheet, pos: Pos) -> list[Break]:
     r, c = pos
     out = []
     for horizontal, (a, b) in ((True, ((r, c - 1), (r, c + 1))),

@@ -77,8 +77,8 @@ class Sheet:
         for prev, dr, dc in (((r - 1, c), 1, 0), ((r, c - 1), 0, 1)):
             q = self._parsed.get(prev)
             if q is not None and not q.error:
-                m = moved(q, dr, dc)
-                if m is not None and m.text == text:
+                m = moved(q, dr, dc, expected=text)
+                if m is not None:
                     self._copy_of[pos] = prev
                     self._parsed[pos] = m
                     return m

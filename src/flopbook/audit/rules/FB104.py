@@ -68,15 +68,14 @@ class FB104(Rule):
 
 
 def _typed_numbers_between_formulas(sheet: Sheet) -> list[Pos]:
-    out = []
+    out = set()
     f = sheet.formulas
-    for pos, v in sheet.values.items():
-        if pos in f or not is_number(v):
-            continue
-        r, c = pos
-        if ((r, c - 1) in f and (r, c + 1) in f) or ((r - 1, c) in f and (r + 1, c) in f):
-            out.append(pos)
-    return out
+    values = sheet.values
+    for r, c in f:  # a typed number right of (or below) a formula, with a formula beyond
+        for cell, beyond in (((r, c + 1), (r, c + 2)), ((r + 1, c), (r + 2, c))):
+            if beyond in f and cell not in f and is_number(values.get(cell)):
+                out.add(cell)
+    return sorted(out)
 
 
 def _inputs_line(sheet: Sheet, pos: Pos, brk: Break) -> bool:

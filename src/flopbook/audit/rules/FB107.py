@@ -69,13 +69,13 @@ class FB107(Rule):
                 if guarded:
                     continue
                 for i in arithmetic:
-                    ref = p.refs[i]
+                    ref = p.ref(i)
                     assert ref is not None
                     target = book.sheet(ref.sheet, sheet)
                     if target is None:
                         continue
                     cell = (ref.r1, ref.c1)
-                    where = p.tokens[i].value
+                    where = ref.text
                     if target.is_empty(cell):
                         yield self.finding(sheet, pos, f"Uses {where} in arithmetic, but "
                                            f"{where} is empty, so it counts as 0; fill it "
