@@ -21,9 +21,9 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "audit"))  # the workbook generator
 
-from tests.audit.bookgen import KINDS, corpus  # noqa: E402
+from bookgen import KINDS, corpus  # noqa: E402
 
 from flopbook.audit import audit  # noqa: E402
 

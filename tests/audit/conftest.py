@@ -3,8 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.audit.deepseek_book import build
+from deepseek_book import build
 
 
 @pytest.fixture(scope="session")

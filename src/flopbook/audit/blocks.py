@@ -32,10 +32,25 @@ class Aggregate:
         return self.ref.r1 == self.ref.r2
 
 
+def aggregates(sheet: Sheet) -> dict[Pos, Aggregate]:
+    """Every formula of the sheet that adds one line of cells, read once per sheet."""
+    found = sheet.cache.get("aggregates")
+    if found is None:
+        found = {}
+        for pos in list(sheet.formulas):
+            agg = aggregate(sheet, pos)
+            if agg is not None:
+                found[pos] = agg
+        sheet.cache["aggregates"] = found
+    return found  # type: ignore[return-value]
+
+
 def aggregate(sheet: Sheet, pos: Pos) -> Aggregate | None:
     cache = sheet.cache.setdefault("aggregate", {})
     if pos in cache:
         return cache[pos]
+    if "aggregates" in sheet.cache:  # every formula was read already
+        return sheet.cache["aggregates"].get(pos)
     # a copy adds the same kind of line as what it copies, moved along: walk up the copies
     chain = [pos]
     while (prev := sheet.copy_of(chain[-1])) is not None and prev not in cache:

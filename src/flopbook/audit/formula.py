@@ -9,8 +9,8 @@ references, so that one odd cell never stops an audit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
@@ -19,9 +19,11 @@ MAX_ROW = 1_048_576
 MAX_COL = 16_384
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """A cell or a rectangle of cells: rows r1..r2 and columns c1..c2, 1-based, inclusive."""
+class Ref(NamedTuple):
+    """A cell or a rectangle of cells: rows r1..r2 and columns c1..c2, 1-based, inclusive.
+
+    (A named tuple: a workbook makes one per reference in every formula.)
+    """
 
     sheet: str | None  # None: the formula's own sheet
     r1: int

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flopbook.audit.blocks import aggregate, is_summing, is_year
+from flopbook.audit.blocks import aggregates, is_summing, is_year
 from flopbook.audit.findings import Finding
 from flopbook.audit.formula import range_text
 from flopbook.audit.layout import is_partial
@@ -36,8 +36,7 @@ class FB101(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
-            for pos in list(sheet.formulas):
-                agg = aggregate(sheet, pos)
+            for pos, agg in aggregates(sheet).items():
                 if agg is None:
                     continue
                 labels = (sheet.row_label(pos), sheet.column_header(pos))

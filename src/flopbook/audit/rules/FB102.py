@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flopbook.audit.blocks import aggregate, line_label
+from flopbook.audit.blocks import aggregates, line_label
 from flopbook.audit.findings import Finding
 from flopbook.audit.formula import Ref, a1, range_text
 from flopbook.audit.layout import is_count, is_intensive
@@ -39,8 +39,7 @@ class FB102(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
-            for pos in list(sheet.formulas):
-                agg = aggregate(sheet, pos)
+            for pos, agg in aggregates(sheet).items():
                 if agg is None or agg.function == "AVERAGE":
                     continue
                 label = line_label(sheet, agg.ref)

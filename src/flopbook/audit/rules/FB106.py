@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flopbook.audit.blocks import aggregate
+from flopbook.audit.blocks import aggregates
 from flopbook.audit.findings import Finding
 from flopbook.audit.formula import a1, range_text
 from flopbook.audit.rules import Context, Rule
@@ -36,24 +36,24 @@ class FB106(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
-            for pos in list(sheet.formulas):
-                agg = aggregate(sheet, pos)
-                if agg is None or agg.function == "AVERAGE":
+            totals = aggregates(sheet)
+            for pos, agg in totals.items():
+                if agg.function == "AVERAGE":
                     continue
                 ref = agg.ref
-                inside = set(ref.cells())
                 subtotals = []
                 covered: set[tuple[int, int]] = set()
-                for cell in sorted(inside):
-                    if cell not in sheet.formulas:
-                        continue
-                    sub = aggregate(sheet, cell)
-                    if sub is None or sub.function == "AVERAGE":
+                for cell, sub in totals.items():  # totals are few: look at them, not the range
+                    if cell == pos or sub.function == "AVERAGE" or not (
+                            ref.r1 <= cell[0] <= ref.r2 and ref.c1 <= cell[1] <= ref.c2):
                         continue
                     parts = set(sub.ref.cells())
-                    if parts and parts <= inside and cell not in parts:
+                    if parts and cell not in parts and all(
+                            ref.r1 <= r <= ref.r2 and ref.c1 <= c <= ref.c2 for r, c in parts):
                         subtotals.append(cell)
                         covered |= parts
+                subtotals.sort()
+                inside = set(ref.cells()) if subtotals else set()
                 if not subtotals:
                     continue
                 detail = [c for c in sorted(inside) if c not in subtotals

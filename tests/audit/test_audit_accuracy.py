@@ -4,9 +4,9 @@ nothing found in clean books. The full measurement is benchmarks/audit_accuracy.
 from __future__ import annotations
 
 import pytest
+from bookgen import KINDS, corpus
 
 from flopbook.audit import audit
-from tests.audit.bookgen import KINDS, corpus
 
 
 @pytest.fixture(scope="module")
