@@ -46,3 +46,35 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+# ---- the audit (tests/audit) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def deepseek_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The published DeepSeek fleet table as a workbook (built once per test run)."""
+    if str(ROOT / "tests" / "audit") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tests" / "audit"))
+    from deepseek_book import build
+
+    return build(tmp_path_factory.mktemp("books") / "deepseek-semianalysis.xlsx")
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run `flopbook ARGS` in this process through the real entry point:
+    (exit code, stdout, stderr)."""
+    from flopbook.cli import main
+
+    def run(*args: object) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["flopbook", *map(str, args)])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

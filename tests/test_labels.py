@@ -46,6 +46,7 @@ def test_a_label_without_a_unit():
     ("Energy (MWh)", 1e6, "W*hour"),
     ("Energy per year (GWh)", 1e9, "W*hour/year"),
     ("Hours per year", 1.0, "hour/year"),
+    ("GPU-hours per year", 1.0, "hour/year"),  # a count of GPUs is no unit
     ("Useful life (years)", 1.0, "year"),
 ])
 def test_units_written_in_many_ways(label: str, scale: float, unit: str) -> None:

@@ -46,7 +46,8 @@ _YEARLY = re.compile(r"\b(?:annual|annually|yearly|p\.a\.|pa)\b", re.IGNORECASE)
 _MONTHLY = re.compile(r"\bmonthly\b", re.IGNORECASE)
 _HOURLY = re.compile(r"\bhourly\b", re.IGNORECASE)
 # A duration as the quantity itself: "Useful life (years)", "Hours per year".
-_DURATION = re.compile(r"^\s*(?P<unit>hours|years|months|days)\b|\((?P<paren>hours|hrs|years|yrs"
+_DURATION = re.compile(r"^\s*(?:[A-Za-z0-9]+-)?(?P<unit>hours|years|months|days)\b"
+                       r"|\((?P<paren>hours|hrs|years|yrs"
                        r"|months|days)\)", re.IGNORECASE)
 
 

@@ -60,7 +60,7 @@ def test_fix_writes_a_corrected_copy(run_cli, deepseek_xlsx, tmp_path) -> None:
     assert ws["F5"].value == "=SUM(B5:E5)"
     assert "FB101" in ws["F5"].comment.text
     assert "1,300 -> 1,600" in out
-    assert not list(tmp_path.glob(".flopbook-*"))  # no temporary file left behind
+    assert [p.name for p in tmp_path.iterdir()] == ["fixed.xlsx"]  # no temporary file left
 
 
 def test_fix_refuses_to_overwrite_the_input(run_cli, deepseek_xlsx) -> None:

@@ -216,6 +216,24 @@ def test_fix_output_into_missing_folder(run_cli, tmp_path) -> None:
     assert code == 2 and "folder" in err
 
 
+def test_fix_does_not_replace_an_existing_file_without_force(run_cli, tmp_path) -> None:
+    p = _book(tmp_path / "a.xlsx", formula="=SUM(B1:B1)")
+    wb = xlsxwriter.Workbook(str(tmp_path / "b.xlsx"))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["", "A", "B", "C", "Total"])
+    ws.write_row(1, 0, ["Cost $m", 1, 2, 3])
+    ws.write_formula(1, 4, "=SUM(B2:C2)", None, 3)
+    wb.close()
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"keep me")
+    code, _, err = run_cli("audit", tmp_path / "b.xlsx", "--fix", out)
+    assert code == 2 and "already exists" in err and "--force" in err
+    assert out.read_bytes() == b"keep me"
+    code, _, _ = run_cli("audit", tmp_path / "b.xlsx", "--fix", out, "--force")
+    assert code == 1 and out.read_bytes() != b"keep me"
+    assert p.exists()
+
+
 def test_fix_output_must_be_xlsx(run_cli, tmp_path) -> None:
     p = _book(tmp_path / "a.xlsx", formula="=SUM(B1:B1)")
     code, _, err = run_cli("audit", p, "--fix", tmp_path / "out.csv")

@@ -48,8 +48,8 @@ def _breaks(sheet: Sheet, pos: Pos) -> list[Break]:
         if a not in sheet.formulas or b not in sheet.formulas:
             continue
         sa, sb = sheet.shape(a), sheet.shape(b)
-        if sa is None or sa != sb:
-            continue
+        if sa is None or sa != sb or ("R[" not in sa and "C[" not in sa):
+            continue  # a pattern is a fill: two cells reading the same fixed cell are not
         pa = sheet.parsed(a)
         if pa is None or pa.error:
             continue

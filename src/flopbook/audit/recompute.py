@@ -105,29 +105,29 @@ class Recomputed:
     notes: list[str] = field(default_factory=list)
 
 
-def check_output(book: str, out: str) -> None:
-    """Refuse an output path that would overwrite the input or could not be a workbook."""
+def check_output(book: str, out: str, force: bool = False) -> None:
+    """Refuse an output path that would overwrite the input, an existing file (without
+    ``force``) or a place that cannot be written."""
     from flopbook.errors import InputError
+    from flopbook.render.files import check_target
 
-    if not out.lower().endswith((".xlsx", ".xlsm")):
-        raise InputError("the corrected copy must be an .xlsx file", file=out, field="--fix",
-                         hint="e.g. --fix model-fixed.xlsx")
     same = os.path.realpath(book) == os.path.realpath(out)
     if not same and os.path.exists(out) and os.path.exists(book):
         same = os.path.samefile(book, out)
     if same:
         raise InputError("refusing to write the corrected copy over the workbook being "
                          "audited", file=out, field="--fix", hint="give another file name")
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise InputError("the folder for the corrected copy does not exist", file=out,
-                         field="--fix")
+    try:
+        check_target(out, "xlsx", force=force)
+    except InputError as exc:  # the same checks as every output file, named for --fix
+        raise InputError(exc.message.replace("--xlsx", "--fix"), file=out, field="--fix",
+                         hint=exc.hint.replace("--xlsx", "--fix") if exc.hint else None
+                         ) from None
 
 
-def write_fixed(book: str, result: AuditResult, out: str) -> Recomputed:
+def write_fixed(book: str, result: AuditResult, out: str, force: bool = False) -> Recomputed:
     """Write a corrected copy of ``book`` to ``out`` (via a temporary file and a rename),
     each changed cell commented with its finding, and recompute it."""
-    import tempfile
     import warnings
 
     import openpyxl
@@ -135,7 +135,7 @@ def write_fixed(book: str, result: AuditResult, out: str) -> Recomputed:
 
     from flopbook.errors import InputError
 
-    check_output(book, out)
+    check_output(book, out, force)
     fixes = [f for f in result.findings if f.fix is not None]
     if not fixes:
         return Recomputed(out, written=False, notes=["nothing to correct; no copy written"])
@@ -162,16 +162,13 @@ def write_fixed(book: str, result: AuditResult, out: str) -> Recomputed:
         if was is not None:
             text += f"\nWas: {was}"
         wb[sheet][cell].comment = Comment(text[:30000], "flopbook audit")
-    folder = os.path.dirname(os.path.abspath(out))
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".flopbook-", dir=folder)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        recomputed = _recompute(tmp, result, done)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    from pathlib import Path
+
+    from flopbook.render.files import write_atomically
+
+    # written beside OUT and renamed into place: a failure leaves no half-written file
+    write_atomically(Path(out), wb.save)
+    recomputed = _recompute(out, result, done)
     recomputed.path = out
     if result.notes and any("macros" in n for n in result.notes):
         recomputed.notes.append("the corrected copy has no macros")

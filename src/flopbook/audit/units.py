@@ -9,6 +9,7 @@ whether or not a label spells out "per GPU". Money, time, power and energy are k
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -75,12 +76,7 @@ def label_unit(label: str | None) -> Unit | None:
         q = registry().Quantity(lu.scale, lu.unit).to_base_units()
     except Exception:
         return None
-    dims = _dims(dict(q.dimensionality))
-    if dims == (("[time]", -1.0),):
-        # a rate per year alone ("Annual growth", "Discount rate p.a.") is applied once per
-        # period in a yearly model: a plain number there
-        return Unit(1.0, (), "rate")
-    return Unit(float(q.magnitude), dims, _unit_text(label))
+    return Unit(float(q.magnitude), _dims(dict(q.dimensionality)), _unit_text(label))
 
 
 def _unit_text(label: str) -> str:
@@ -99,8 +95,19 @@ def _cell_unit_source(sheet: Sheet, pos: Pos) -> tuple[Unit | None, Pos | None]:
     return found
 
 
+_RATIO = re.compile(r"\bratio\b|÷|\bvs\.?\b|\bmultiple\b|^\s*[A-Za-z][\w ]*?\s+/\s+"
+                    r"(?!(?:gpus?|units?|hr|hours?|years?|yr|months?|days?|tokens?|queries|"
+                    r"query|nodes?|kw|kwh|mw|mwh|w|chips?|servers?)\b)[A-Za-z][\w ]*$",
+                    re.IGNORECASE)
+
+
 def _find_unit_source(sheet: Sheet, pos: Pos) -> tuple[Unit | None, Pos | None]:
-    label = sheet.row_label(pos)
+    header = sheet.column_header(pos)
+    if header and _RATIO.search(header):
+        # "Model / published", "Ratio": a column of ratios, whatever unit its rows are in
+        return Unit(1.0, (), "ratio"), sheet.header_cell(pos)
+    # every text left of the cell: "Maintenance (share of capex per year)" and a unit column
+    label = sheet.row_text(pos)
     u = label_unit(label)
     if u is not None:
         return u, sheet.label_cell(pos)
@@ -291,10 +298,11 @@ class _Reader:
     def _add(self, a: Unit | None, b: Unit | None, at: str, bt: str) -> Unit | None:
         if a is None or b is None:
             return None
-        if a.literal:
-            return b
-        if b.literal:
-            return a
+        if a.literal or b.literal:
+            other = b if a.literal else a
+            if other.dims == (("[time]", -1.0),):
+                return Unit(1.0, ())  # 1 + a yearly rate: the growth factor of one period
+            return other
         if not a.same_dims(b):
             self.clashes.append(Clash("dims", a, b, at, bt))
             return None

@@ -132,6 +132,14 @@ class Sheet:
             best = text
         return best
 
+    def row_text(self, pos: Pos) -> str | None:
+        """Every text left of pos in its row, joined: a label and its unit column."""
+        if self._row_texts is None:
+            self._index_texts()
+        assert self._row_texts is not None
+        texts = [t for c, t in self._row_texts.get(pos[0], ()) if c < pos[1]]
+        return " ".join(texts) if texts else None
+
     def column_header(self, pos: Pos) -> str | None:
         """The nearest text above pos in its column (the column's header)."""
         if self._col_texts is None:

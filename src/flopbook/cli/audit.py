@@ -30,6 +30,8 @@ def audit_command(
     fix: Annotated[Path | None, typer.Option(
         "--fix", help="Write a corrected copy here (never over BOOK), each changed cell "
         "commented with its finding, and show published vs corrected values.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace OUT.xlsx if it exists (never BOOK).")] = False,
 ) -> None:
     """Find formula errors in a spreadsheet model, explain them, and recompute it right.
 
@@ -45,13 +47,13 @@ def audit_command(
     if fix is not None:
         from flopbook.audit.recompute import check_output
 
-        check_output(str(book), str(fix))
+        check_output(str(book), str(fix), force)
     result = audit(str(book), codes)
     fixed = None
     if fix is not None:
         from flopbook.audit.recompute import write_fixed
 
-        fixed = write_fixed(str(book), result, str(fix))
+        fixed = write_fixed(str(book), result, str(fix), force)
     if fmt is AuditFormat.json:
         emit(data.to_json(render.json_list(result)))
     elif fmt is AuditFormat.sarif:
