@@ -66,7 +66,7 @@ def _ratio(a: int, b: int) -> str:
 
 
 def table(m: dict) -> str:
-    lines = ["| rule | planted | found | missed | false alarms | precision | recall |",
+    lines = ["| rule | expected findings | found | missed | false alarms | precision | recall |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for code in [*KINDS, "all"]:
         if code == "all":
@@ -84,10 +84,18 @@ def report(m: dict) -> str:
         "## Audit accuracy (`benchmarks/audit_accuracy.py`)\n\n"
         f"Generated corpus (tests/audit/bookgen.py, seed {m['seed']}): {m['books']} workbooks, "
         f"{m['cells']:,} cells — {m['clean']} clean, {m['per_kind']} per error kind, in three "
-        "layouts (fleet table, yearly plan, item list). A finding counts as found when its "
-        "sheet, cell and code match a planted error.\n\n"
+        "layouts (fleet table, yearly plan, item list). One error is planted per book; it is "
+        "expected at every cell it touches (a grand total that double-counts in every year "
+        "column is one expected finding per column). A finding counts as found when its "
+        "sheet, cell and code match an expected one.\n\n"
         f"{table(m)}\n\n"
         f"Clean workbooks with any finding: {m['clean_flagged']} of {m['clean_books']}.\n\n"
+        "Read with care: the generator and the rules were written together, and false alarms "
+        "it exposed were fixed, so these figures show the rules are consistent on these "
+        "layouts, not how they fare on workbooks in the wild. Two checks from outside the "
+        "corpus: the published DeepSeek table (tests/audit/test_audit_deepseek.py: exactly "
+        "the critique's errors, nothing else) and the workbooks `flopbook report --xlsx` "
+        "writes (tests/render/test_report_excel.py: no finding).\n\n"
         "Public annotated corpora (Enron, EUSES, FUSE, VEnron) are not obtainable here: none "
         "is published as a PyPI or npm package, and nothing else can be downloaded; not "
         "measured.\n\n"
