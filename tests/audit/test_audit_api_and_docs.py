@@ -38,3 +38,11 @@ def test_every_option_is_documented(run_cli) -> None:
     for option in re.findall(r"(--[a-z][a-z-]+)", out):
         if option != "--help":
             assert f"`{option}`" in text, option
+
+
+def test_every_option_shows_an_example(run_cli) -> None:
+    code, out, _ = run_cli("audit", "--help")
+    assert code == 0 and "Example: flopbook audit" in " ".join(out.split())
+    text = " ".join(out.split())
+    for option in ("--format", "--select", "--fix", "--force"):
+        assert f"E.g. {option}" in text or f"E.g. --fix model-fixed.xlsx {option}" in text, option

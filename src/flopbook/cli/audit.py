@@ -24,14 +24,16 @@ def audit_command(
     book: Annotated[Path, typer.Argument(help="The workbook to audit (.xlsx or .xlsm).")],
     fmt: Annotated[AuditFormat, typer.Option(
         "--format", "-f", help="text for people; json (a list of findings) or sarif "
-        "(SARIF 2.1.0, for code-scanning tools).")] = AuditFormat.text,
+        "(SARIF 2.1.0, for code-scanning tools). E.g. --format sarif")] = AuditFormat.text,
     select: Annotated[str | None, typer.Option(
-        "--select", help="Only these rules, comma-separated (e.g. FB101,FB103).")] = None,
+        "--select", help="Only these rules, comma-separated. E.g. --select FB101,FB103")] = None,
     fix: Annotated[Path | None, typer.Option(
         "--fix", help="Write a corrected copy here (never over BOOK), each changed cell "
-        "commented with its finding, and show published vs corrected values.")] = None,
+        "commented with its finding, and show published vs corrected values. "
+        "E.g. --fix model-fixed.xlsx")] = None,
     force: Annotated[bool, typer.Option(
-        "--force", help="Replace OUT.xlsx if it exists (never BOOK).")] = False,
+        "--force", help="With --fix, replace OUT.xlsx if it exists (never BOOK). "
+        "E.g. --fix model-fixed.xlsx --force")] = False,
 ) -> None:
     """Find formula errors in a spreadsheet model, explain them, and recompute it right.
 
