@@ -35,7 +35,10 @@ def audit_command(
         "--force", help="With --fix, replace OUT.xlsx if it exists (never BOOK). "
         "E.g. --fix model-fixed.xlsx --force")] = False,
 ) -> None:
-    """Find formula errors in a spreadsheet model, explain them, and recompute it right.
+    """Find formula errors in a spreadsheet and recompute it right.
+
+    Points at each cell, says why in plain words, suggests the fix, and shows the value
+    before and after.
 
     Exit codes: 0 no findings, 1 findings, 2 the workbook could not be read.
 
