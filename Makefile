@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/flopbook case deepseek-semianalysis
+	@echo; echo "The same table as a spreadsheet, audited (exit 1: it has findings):"
+	$(BIN)/flopbook audit examples/deepseek-semianalysis.xlsx || test $$? -eq 1
 	mkdir -p reports
 	$(BIN)/flopbook report --case deepseek-semianalysis --force \
 	  --xlsx reports/deepseek-semianalysis.xlsx --html reports/deepseek-semianalysis.html

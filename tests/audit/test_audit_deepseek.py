@@ -78,3 +78,18 @@ def test_corrected_totals_agree_with_the_fleet_model(deepseek_xlsx, result, tmp_
     assert corrected["F7"] * 1e6 == pytest.approx(opex_4y, rel=1e-6)
     # the per-GPU totals become GPU-weighted averages: $1.6B / 60,000 GPUs = $26.7k
     assert corrected["F4"] * 1e3 == pytest.approx(capex / 60_000, rel=1e-6)
+
+
+def test_the_example_workbook_is_the_rebuilt_published_table(tmp_path):
+    """examples/deepseek-semianalysis.xlsx (for `flopbook audit` in the README and the demo)
+    holds the same cells as the fixture built from the case file."""
+    from conftest import ROOT
+    from deepseek_book import build
+    from openpyxl import load_workbook
+
+    fresh = load_workbook(build(tmp_path / "fresh.xlsx"))
+    shipped = load_workbook(ROOT / "examples" / "deepseek-semianalysis.xlsx")
+    assert fresh.sheetnames == shipped.sheetnames
+    for a, b in zip(fresh.worksheets, shipped.worksheets, strict=True):
+        assert [[c.value for c in row] for row in a.iter_rows()] == \
+            [[c.value for c in row] for row in b.iter_rows()]
