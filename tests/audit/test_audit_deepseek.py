@@ -83,9 +83,10 @@ def test_corrected_totals_agree_with_the_fleet_model(deepseek_xlsx, result, tmp_
 def test_the_example_workbook_is_the_rebuilt_published_table(tmp_path):
     """examples/deepseek-semianalysis.xlsx (for `flopbook audit` in the README and the demo)
     holds the same cells as the fixture built from the case file."""
-    from conftest import ROOT
     from deepseek_book import build
     from openpyxl import load_workbook
+
+    from conftest import ROOT
 
     fresh = load_workbook(build(tmp_path / "fresh.xlsx"))
     shipped = load_workbook(ROOT / "examples" / "deepseek-semianalysis.xlsx")
