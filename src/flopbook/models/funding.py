@@ -468,16 +468,23 @@ class Fund:
                            inputs=self._input_rows(), fx_rate=self.fx_rate)
 
     def _input_rows(self) -> list[tuple[str, Input]]:
-        out: list[tuple[str, Input]] = []
-        if self.fx_rate is not None:
-            out.append(("fx_rate", self.fx_rate))
-        for key, values in self.inputs.items():
-            out.extend(_distinct(key, values, self.years))
-        return out
+        return _payer_input_rows(self.fx_rate, self.inputs, self.years)
 
 
 def _plain(raw: Any) -> Any:
     return raw if isinstance(raw, str | int | float) or raw is None else str(raw)
+
+
+def _payer_input_rows(fx_rate: Input | None, inputs: dict[str, Any],
+                      years: Any) -> list[tuple[str, Input]]:
+    """A payer's inputs as (place, Input) rows: the exchange rate, then each input once per
+    distinct value over the years."""
+    out: list[tuple[str, Input]] = []
+    if fx_rate is not None:
+        out.append(("fx_rate", fx_rate))
+    for key, values in inputs.items():
+        out.extend(_distinct(key, values, years))
+    return out
 
 
 def _distinct(key: str, values: list[Input], years: list[int]) -> list[tuple[str, Input]]:
@@ -602,10 +609,6 @@ class Company:
                            inputs=self._input_rows(), fx_rate=self.fx_rate)
 
     def _input_rows(self) -> list[tuple[str, Input]]:
-        out: list[tuple[str, Input]] = []
-        if self.fx_rate is not None:
-            out.append(("fx_rate", self.fx_rate))
-        for key, values in self.inputs.items():
-            out.extend(_distinct(key, values, self.years))
+        out = _payer_input_rows(self.fx_rate, self.inputs, self.years)
         out.extend((f"funding_rounds.{r.year}", r.amount) for r in self.rounds)
         return out
