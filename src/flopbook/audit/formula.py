@@ -246,9 +246,8 @@ def parse(text: str) -> Parsed:
     return Parsed(text, list(tokens), refs, names)
 
 
-def _shift_part(part: str, dr: int, dc: int) -> tuple[str, int | None, int | None] | None:
-    """One side of a reference moved by (dr, dc), as a copy would move it: the new text, its
-    row and its column (None for a whole column or row). None if it leaves the sheet."""
+def _split_part(part: str) -> tuple[bool, str, bool, str]:
+    """``"$B$4"`` -> (column absolute, "B", row absolute, "4"); either side may be empty."""
     col_abs = part.startswith("$")
     s = part[1:] if col_abs else part
     i = 0
@@ -256,7 +255,13 @@ def _shift_part(part: str, dr: int, dc: int) -> tuple[str, int | None, int | Non
         i += 1
     letters, rest = s[:i], s[i:]
     row_abs = rest.startswith("$")
-    digits = rest[1:] if row_abs else rest
+    return col_abs, letters, row_abs, rest[1:] if row_abs else rest
+
+
+def _shift_part(part: str, dr: int, dc: int) -> tuple[str, int | None, int | None] | None:
+    """One side of a reference moved by (dr, dc), as a copy would move it: the new text, its
+    row and its column (None for a whole column or row). None if it leaves the sheet."""
+    col_abs, letters, row_abs, digits = _split_part(part)
     if (letters and not letters.isascii()) or (digits and not digits.isdigit()):
         return None
     row = int(digits) if digits else None
@@ -284,14 +289,7 @@ def _parts(text: str) -> tuple[str, tuple[tuple[bool, int | None, bool, int | No
     prefix = text[: len(text) - len(addr)]
     sides = []
     for part in addr.split(":"):
-        col_abs = part.startswith("$")
-        s = part[1:] if col_abs else part
-        i = 0
-        while i < len(s) and s[i].isalpha():
-            i += 1
-        letters, rest = s[:i], s[i:]
-        row_abs = rest.startswith("$")
-        digits = rest[1:] if row_abs else rest
+        col_abs, letters, row_abs, digits = _split_part(part)
         col = column_index_from_string(letters.upper()) if letters and letters.isascii() \
             else None
         row = int(digits) if digits.isdigit() else None
