@@ -45,6 +45,18 @@ NUMBER_FORMATS: dict[str, str] = {
     "PFLOP/s": '#,##0" PFLOP/s"',
     "TFLOP/s": '#,##0" TFLOP/s"',
     "year": '0.##" yr"',
+    "FLOP": '0.000E+00" FLOP"',
+    "FLOP/token": '0.000E+00" FLOP/token"',
+    "GPU*hour": '#,##0" GPU-h"',
+    "GPU*s": '#,##0.000" GPU-s"',
+    "TB/s": '#,##0.00" TB/s"',
+    "day": '#,##0.0" days"',
+    "MWh": '#,##0.0" MWh"',
+    "Wh": '#,##0.000" Wh"',
+    "token": '#,##0" tokens"',
+    "token/s/GPU": '#,##0" tok/s/GPU"',
+    "request/day": '#,##0" req/day"',
+    "USD/Mtoken": '$#,##0.000" /Mtok"',
 }
 PERCENT = "0.0%"
 PLAIN = "#,##0.####"
@@ -225,7 +237,8 @@ class _Writer:
             self._input_row(ws, row, item, w, editable=True)
             row += 1
         row += 1
-        ws.write_string(row, 0, "Unit conversions (fixed by the definitions of the units)",
+        ws.write_string(row, 0, "Unit conversions and model constants (fixed by the "
+                        "definitions of the units and by the model)",
                         s.bold)
         row += 1
         for item in self.report.constants:
@@ -294,8 +307,8 @@ class _Writer:
             w.see(0, label)
             ws.write_string(r, 1, _unit_label(line.unit), s.text)
             w.see(1, _unit_label(line.unit))
-            fmt = s.number(number_format(line.unit, line.unit == "" and line.kind == "input"),
-                           bold=bold)
+            fmt = s.number(number_format(line.unit, line.percent or (
+                line.unit == "" and line.kind == "input")), bold=bold)
             for c, column in enumerate(block.columns, start=2):
                 template, value = line.formulas.get(column), line.values.get(column)
                 w.see(c, "0" * 18)
@@ -351,7 +364,7 @@ class _Writer:
                 w.see(0, label)
                 ws.write_string(row, 1, _unit_label(line.unit), s.text)
                 w.see(1, _unit_label(line.unit))
-                fmt = s.number(number_format(line.unit))
+                fmt = s.number(number_format(line.unit, line.percent))
                 for c, column in enumerate(block.columns, start=2):
                     w.see(c, "0" * 18)
                     value = line.values.get(column)

@@ -16,6 +16,7 @@ from flopbook.render import numbers
 
 if TYPE_CHECKING:
     from flopbook.cases.result import Grid
+    from flopbook.quantity import Summary
     from flopbook.report.document import Block, Chart, CheckRow, InputRow, Report
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
@@ -79,9 +80,34 @@ def input_value(row: InputRow, value: float | None = None) -> str:
     return f"{x:,.6g} {row.unit}"
 
 
+def _sig(x: float, unit: str, percent: bool) -> str:
+    if percent:
+        return f"{x:.1%}"
+    if unit == "USD":
+        return numbers.compact_usd(x)
+    return f"{x:,.4g}"
+
+
+def _single(x: float | None, summary: Summary | None, unit: str, percent: bool) -> str:
+    """A value of a one-column block: four significant figures, its unit, its interval."""
+    if summary is None:
+        if x is None:
+            return "—"
+        text = _sig(x, unit, percent)
+    else:
+        text = _sig(summary.mean, unit, percent)
+        if not summary.point:
+            text += (f" ({_sig(summary.p5, unit, percent)}–"
+                     f"{_sig(summary.p95, unit, percent)})")
+    shown = numbers.UNIT_LABELS.get(unit, unit)
+    return text if percent or unit in ("", "USD") else f"{text} {shown}"
+
+
 def _cell(block: Block, key: str, column: str) -> str:
     line = block.line(key)
     summary = line.summaries.get(column)
+    if line.kind == "single":
+        return _single(line.values.get(column), summary, line.unit, line.percent)
     if summary is None and line.values.get(column) is not None:
         return numbers.value(line.values[column] or 0.0, line.unit)
     return numbers.summary(summary, line.unit)
@@ -94,7 +120,8 @@ def _block_table(block: Block, keys: list[str]) -> str:
     for key in keys:
         line = block.line(key)
         label = line.label + (" (avg)" if line.kind == "intensive" else "")
-        unit = numbers.UNIT_LABELS.get(line.unit, line.unit)
+        unit = numbers.UNIT_LABELS.get(line.unit, line.unit) or (
+            "share" if line.percent else "number")
         cells = "".join(
             f'<td class="num{" total" if c == "Total" else ""}">{_text(_cell(block, key, c))}'
             "</td>" for c in block.columns)

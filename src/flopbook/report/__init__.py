@@ -29,6 +29,7 @@ __all__ = ["BLOCKS", "CHARTS", "block_for", "build_report", "charts_for", "write
 # result class name -> "module:function(result, book: InputBook, title: str) -> Block"
 BLOCKS: dict[str, str] = {
     "FleetResult": "flopbook.report.fleet:fleet_block",
+    "WorkloadResult": "flopbook.report.workload:workload_block",
 }
 
 # result class name -> "module:function(result, title: str) -> list[Chart]"

@@ -55,11 +55,13 @@ class Line:
     key: str
     label: str
     unit: str
-    kind: Literal["extensive", "intensive", "input"]  # input: brings an input into a column
+    # input: brings an input into a column; single: one value (a block without a Total)
+    kind: Literal["extensive", "intensive", "input", "single"]
     doc: str
     formulas: dict[str, str | None] = field(default_factory=dict)  # column -> formula
     values: dict[str, float | None] = field(default_factory=dict)  # at the values used
     summaries: dict[str, Summary | None] = field(default_factory=dict)  # with uncertainty
+    percent: bool = False  # a share, shown as a percentage
 
 
 @dataclass
