@@ -140,10 +140,9 @@ def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | No
     if kind not in _PAYERS and (capex is not None or year is not None or fleet is not None):
         raise InputError("--capex, --fleet and --year apply to a payer file (kind: fund or "
                          "company)", file=str(scenario), hint="drop them for this scenario")
-    if kind in _WORKLOADS or kind in _PAYERS:
-        if only or capital_cost:
-            raise InputError("--only and --capital-cost apply to a fleet scenario",
-                             file=str(scenario), hint="drop them for this scenario")
+    if (kind in _WORKLOADS or kind in _PAYERS) and (only or capital_cost):
+        raise InputError("--only and --capital-cost apply to a fleet scenario",
+                         file=str(scenario), hint="drop them for this scenario")
     if kind in _WORKLOADS:
         from flopbook.workload_file import run_document
 
