@@ -348,6 +348,8 @@ class _Writer:
         row += 2
         if rep.checks:
             row = self._checks(ws, row, w) + 1
+        if rep.claims:
+            row = self._claims(ws, row, w) + 1
         header_row = row
         for i, block in enumerate(rep.blocks):
             ws.write_string(row, 0, block.title, s.bold)
@@ -429,6 +431,34 @@ class _Writer:
                 w.see(8, chk.note, cap=50)
             row += 1
         return row
+
+    def _claims(self, ws: Worksheet, row: int, w: _Widths) -> int:
+        """Claims in words (a verdict such as "within means") beside the model's, as text."""
+        s = self.s
+        ws.write_string(row, 0, "Claims in words against the model", s.bold)
+        row += 1
+        for c, h in enumerate(["Claim", "Claimed", "Model", "Probability of the model's "
+                               "answer", "Agree", "Source", "Note"]):
+            ws.write_string(row, c, h, s.header)
+            w.see(c, h)
+        row += 1
+        for cl in self.report.claims:
+            ws.write_string(row, 0, cl.label, s.wrap)
+            ws.write_string(row, 1, cl.published, s.text)
+            ws.write_string(row, 2, cl.model, s.text)
+            if cl.probability is not None:
+                ws.write_number(row, 3, cl.probability, s.number(PERCENT))
+            ws.write_string(row, 4, "yes" if cl.ok else "NO", s.text if cl.ok else s.flag)
+            ws.write_string(row, 5, cl.source.cite(), s.wrap)
+            if cl.note:
+                ws.write_string(row, 6, cl.note, s.wrap)
+            for c, text in enumerate([cl.label, cl.published, cl.model]):
+                w.see(c, text, cap=50)
+            row += 1
+        ws.write_string(row, 0, "A claim's verdict is read from the Monte Carlo samples (the "
+                        "most probable answer), so it is written as text, not as a formula.",
+                        s.muted)
+        return row + 1
 
     def write_published(self, ws: Worksheet) -> None:
         s, w = self.s, _Widths()

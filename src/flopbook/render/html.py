@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from flopbook.render import numbers
 
 if TYPE_CHECKING:
-    from flopbook.cases.result import Grid
+    from flopbook.cases.result import Claim, Grid
     from flopbook.quantity import Summary
     from flopbook.report.document import Block, Chart, CheckRow, InputRow, Report
 
@@ -167,6 +167,21 @@ def _checks(checks: list[CheckRow]) -> str:
             "as noted; a ratio without a verdict is a comparison, not a test.</caption></table>")
 
 
+def _claims(claims: list[Claim]) -> str:
+    rows = []
+    for c in claims:
+        p = "—" if c.probability is None else f"{c.probability:.0%}"
+        verdict = '<span class="ok">agree</span>' if c.ok else '<span class="off">differ</span>'
+        note = f"<br><span class=note>{_text(c.note)}</span>" if c.note else ""
+        rows.append(f"<tr><th scope=row>{_text(c.label)}</th><td>{_text(c.published)}</td>"
+                    f"<td>{_text(c.model)}</td><td class=num>{p}</td><td>{verdict}</td>"
+                    f"<td class=src>{_linked(c.source.cite())}{note}</td></tr>")
+    return ("<table><thead><tr><th>Claim</th><th>Claimed</th><th>Model</th><th class=num>"
+            "Probability</th><th></th><th>Source</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody><caption>The model's answer is the most probable "
+            "over the samples; its probability is shown.</caption></table>")
+
+
 def _money(x: float, unit: str) -> str:
     if unit.startswith("USD"):
         rest = unit[3:]
@@ -237,6 +252,9 @@ def render_html(report: Report) -> str:
                    else '<span class="off">Some checks are OFF.</span>')
         parts += ['<section id="checks"><h2>Published figures against the model</h2>',
                   _checks(r.checks), f"<p>{verdict}</p></section>"]
+    if r.claims:
+        parts += ['<section id="claims"><h2>Claims in words against the model</h2>',
+                  _claims(r.claims), "</section>"]
     if r.grids or r.discrepancies:
         parts.append('<section id="published"><h2>As published, and corrected</h2>')
         if r.grids:

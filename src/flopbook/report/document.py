@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from flopbook.cases.result import Discrepancy, Grid, Source
+    from flopbook.cases.result import Claim, Discrepancy, Grid, Source
     from flopbook.quantity import Summary
 
 
@@ -149,6 +149,7 @@ class Report:
     charts: list[Chart] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)  # claims in words, and the model's
     origin: str = ""  # the scenario file or case the report was made from
 
     @property
