@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from flopbook.cases.result import Claim, Grid
     from flopbook.quantity import Summary
     from flopbook.report.document import Block, Chart, CheckRow, InputRow, Report
+    from flopbook.sensitivity import Sensitivity
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 
@@ -49,6 +50,7 @@ figure { margin:14px 0; } figure svg, figure img { max-width:100%; height:auto; 
 figcaption { color:var(--muted); font-size:13px; }
 details summary { cursor:pointer; color:var(--accent); margin:6px 0; }
 a { color:var(--accent); }
+div.wide { overflow-x:auto; max-width:100%; }
 @media print { thead th { position:static; } details { display:block; } }
 """
 
@@ -84,7 +86,7 @@ def _sig(x: float, unit: str, percent: bool) -> str:
     if percent:
         return f"{x:.1%}"
     if unit == "USD":
-        return numbers.compact_usd(x)
+        return ("-" if x < 0 else "") + numbers.compact_usd(abs(x))
     return f"{x:,.4g}"
 
 
@@ -106,7 +108,7 @@ def _single(x: float | None, summary: Summary | None, unit: str, percent: bool) 
 def _cell(block: Block, key: str, column: str) -> str:
     line = block.line(key)
     summary = line.summaries.get(column)
-    if line.kind == "single":
+    if line.kind == "single" or line.percent:
         return _single(line.values.get(column), summary, line.unit, line.percent)
     if summary is None and line.values.get(column) is not None:
         return numbers.value(line.values[column] or 0.0, line.unit)
@@ -127,8 +129,8 @@ def _block_table(block: Block, keys: list[str]) -> str:
             "</td>" for c in block.columns)
         rows.append(f'<tr><th scope="row" title="{_text(line.doc)}">{_text(label)} '
                     f'<span class="note">[{_text(unit)}]</span></th>{cells}</tr>')
-    return (f'<table><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
-            "</table>")
+    return (f'<div class="wide"><table><thead><tr><th></th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _block(block: Block) -> str:
@@ -222,6 +224,40 @@ def _inputs(rows: list[InputRow]) -> str:
             f"<th>Source and note</th></tr></thead><tbody>{''.join(out)}</tbody></table>")
 
 
+def sensitivity_html(found: Sensitivity) -> str:
+    """The tornado and the Sobol indices of one output, as tables."""
+    from flopbook.render.sensitivity import plain
+
+    t, unit = found.tornado, found.unit
+
+    def out(x: float) -> str:
+        return _single(x, None, unit, unit == "" and abs(x) <= 10)
+
+    rows = "".join(
+        f"<tr><th scope=row>{_text(b.label)}</th><td class=num>{_text(plain(b.low))} – "
+        f"{_text(plain(b.high))} {_text(b.unit)}</td><td class=num>{_text(out(b.output_low))}"
+        f"</td><td class=num>{_text(out(b.output_high))}</td><td class=num>"
+        f"{_text(out(b.swing))}</td></tr>" for b in t.bars)
+    tornado = (f"<h3>Tornado: what moves {_text(found.label.lower())}</h3><table><thead><tr>"
+               "<th>Input</th><th class=num>Input P5 – P95</th><th class=num>Output at P5</th>"
+               "<th class=num>at P95</th><th class=num>Swing</th></tr></thead>"
+               f"<tbody>{rows}</tbody><caption>Each input from its 5th to its 95th "
+               f"percentile, every other input at its median (baseline {_text(out(t.baseline))})."
+               " One at a time: interactions and correlations are left out.</caption></table>")
+    r = found.sobol
+    rows = "".join(
+        f"<tr><th scope=row>{_text(i.label)}</th><td class=num>{i.first:.3f} ± "
+        f"{i.first_conf:.3f}</td><td class=num>{i.total:.3f} ± {i.total_conf:.3f}</td></tr>"
+        for i in r.indices)
+    sobol = (f"<h3>Sobol indices: shares of the variance of {_text(found.label.lower())}</h3>"
+             "<table><thead><tr><th>Input</th><th class=num>First order</th><th class=num>"
+             f"Total</th></tr></thead><tbody>{rows}</tbody><caption>First order: the input "
+             "alone; total: with its interactions; ± is the 95% confidence half-width. "
+             f"Saltelli design, N = {r.base_samples:,}, {r.evaluations:,} model runs; inputs "
+             "taken as independent.</caption></table>")
+    return f"<h2>Sensitivity of {_text(found.label.lower())}</h2>{tornado}{sobol}"
+
+
 def chart_html(chart: Chart) -> str:
     if chart.svg is not None:
         body = chart.svg
@@ -272,6 +308,8 @@ def render_html(report: Report) -> str:
     parts.append('<section id="results"><h2>Results</h2>')
     parts += [_block(b) for b in r.blocks]
     parts.append("</section>")
+    for found in r.sensitivity:
+        parts += ['<section id="sensitivity">', sensitivity_html(found), "</section>"]
     if r.charts:
         parts.append('<section id="charts"><h2>Charts</h2>')
         parts += [chart_html(c) for c in r.charts]

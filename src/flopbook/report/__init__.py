@@ -66,8 +66,12 @@ def block_for(result: Any, book: InputBook, title: str = "") -> Block:
 
 
 def charts_for(result: Any, title: str = "") -> list[Chart]:
+    """The result kind's own charts (:data:`CHARTS`), then the distributions of its headline
+    outputs when its inputs are uncertain."""
+    from flopbook.report.uncertainty import distribution_charts
+
     make = _function(CHARTS, result)
-    return [] if make is None else make(result, title)
+    return ([] if make is None else make(result, title)) + distribution_charts(result, title)
 
 
 def build_report(result: Any, *, origin: str = "", summary: str = "") -> Report:
@@ -90,7 +94,8 @@ def build_report(result: Any, *, origin: str = "", summary: str = "") -> Report:
     blocks = blocks_for(result, book, title)
     return Report(title=title, kind=kind, summary=summary,
                   inputs=book.rows, constants=list(book.constants.values()),
-                  blocks=blocks, charts=charts_for(result, title), origin=origin)
+                  blocks=blocks, charts=charts_for(result, title), origin=origin,
+                  subjects=[result])
 
 
 def _kind(result: Any) -> str:

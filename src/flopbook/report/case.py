@@ -202,9 +202,12 @@ def case_report(result: CaseResult) -> Report:
     elif kind in VALUE_REASONS:
         checks = [_value_check(c, VALUE_REASONS[kind], False) for c in result.checks]
     charts = charts_for(results[0], result.fleets[0][0]) if results else []
+    for title, section in result.sections:
+        charts += charts_for(section, title)
     return Report(
         title=result.title, kind="reference case", summary=result.summary,
         inputs=book.rows, constants=list(book.constants.values()), blocks=blocks,
         checks=checks, grids=list(result.grids), discrepancies=list(result.discrepancies),
         charts=charts, sources=list(result.sources), notes=list(result.notes),
-        claims=list(result.claims), origin=f"flopbook case {result.name}")
+        claims=list(result.claims), origin=f"flopbook case {result.name}",
+        subjects=[*results, *(s for _, s in result.sections)])

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from flopbook.cases.result import Claim, Discrepancy, Grid, Source
     from flopbook.quantity import Summary
+    from flopbook.sensitivity import Sensitivity
 
 
 @dataclass
@@ -150,7 +151,10 @@ class Report:
     sources: list[Source] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)  # claims in words, and the model's
+    sensitivity: list[Sensitivity] = field(default_factory=list)  # on request
     origin: str = ""  # the scenario file or case the report was made from
+    # the model results behind the report (not shown; sensitivity reruns their models)
+    subjects: list[Any] = field(default_factory=list, repr=False)
 
     @property
     def sampled(self) -> bool:
