@@ -92,7 +92,7 @@ def report_command(
     from flopbook.render.files import check_target
     from flopbook.report import build_report, write_reports
 
-    protect = (scenario,) if scenario is not None else ()
+    protect = tuple(p for p in (scenario, fleet) if p is not None)
     # Refuse a bad output path before the (slower) model run, and again just before writing.
     for path, kind in ((xlsx, "xlsx"), (html, "html")):
         if path is not None:
@@ -104,15 +104,18 @@ def report_command(
             if capex is not None or year is not None or fleet is not None:
                 raise InputError("--capex, --fleet and --year apply to a payer file, not to "
                                  "a case", hint="a case fixes its own spending")
-            report = build_report(run_case(case), origin=f"flopbook case {case}")
+            report = build_report(run_case(case), origin=f"flopbook case {case}",
+                                  charts=html is not None)
         else:
             assert scenario is not None
             report = _scenario_report(scenario, only=only, capital_cost=capital_cost,
-                                      capex=capex, year=year, fleet=fleet)
+                                      capex=capex, year=year, fleet=fleet,
+                                      charts=html is not None)
         if sensitivity is not None:
             from flopbook.report.uncertainty import add_sensitivity
 
-            add_sensitivity(report, sensitivity, samples=samples, seed=seed)
+            add_sensitivity(report, sensitivity, samples=samples, seed=seed,
+                            charts=html is not None)
     written = write_reports(report, xlsx=xlsx, html=html, force=force, protect=protect)
     if fmt is Format.json:
         from flopbook.render.data import to_json
@@ -128,7 +131,8 @@ _PAYERS = ("fund", "company")
 
 
 def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | None,
-                     capex: str | None, year: int | None, fleet: Path | None):  # noqa: ANN202
+                     capex: str | None, year: int | None, fleet: Path | None,
+                     charts: bool = True):  # noqa: ANN202
     """The report of a scenario file of any kind (its ``kind:`` says which)."""
     from flopbook.errors import InputError
     from flopbook.report import build_report
@@ -146,18 +150,19 @@ def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | No
     if kind in _WORKLOADS:
         from flopbook.workload_file import run_document
 
-        return build_report(run_document(doc), origin=scenario.name, summary=description)
+        return build_report(run_document(doc), origin=scenario.name, summary=description,
+                            charts=charts)
     if kind in _PAYERS:
         return _payer_report(doc, scenario, capex=capex, year=year, fleet=fleet,
-                             summary=description)
+                             summary=description, charts=charts)
     from flopbook.scenario import fleet_from_document
 
     result = fleet_from_document(doc).run(only=only, capital_cost=capital_cost)
-    return build_report(result, origin=scenario.name, summary=description)
+    return build_report(result, origin=scenario.name, summary=description, charts=charts)
 
 
 def _payer_report(doc, scenario: Path, *, capex: str | None, year: int | None,  # noqa: ANN001, ANN202
-                  fleet: Path | None, summary: str):
+                  fleet: Path | None, summary: str, charts: bool):
     from flopbook.errors import InputError
     from flopbook.models.funding_verdict import Spending, judge
     from flopbook.payer_file import payer_from_document
@@ -184,4 +189,4 @@ def _payer_report(doc, scenario: Path, *, capex: str | None, year: int | None,  
         except InputError as exc:
             raise InputError(exc.message, field="--capex", hint=exc.hint) from None
     result = judge(payer, spending) if spending else payer
-    return build_report(result, origin=scenario.name, summary=summary)
+    return build_report(result, origin=scenario.name, summary=summary, charts=charts)

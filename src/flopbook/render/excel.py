@@ -222,6 +222,8 @@ class _Writer:
         self.write_results(results)
         if published is not None:
             self.write_published(published)
+        if self.report.sensitivity:
+            self.write_sensitivity(self.wb.add_worksheet("Sensitivity"))
         results.activate()
 
     def write_inputs(self, ws: Worksheet) -> None:
@@ -459,6 +461,55 @@ class _Writer:
                         "most probable answer), so it is written as text, not as a formula.",
                         s.muted)
         return row + 1
+
+    def write_sensitivity(self, ws: Worksheet) -> None:
+        """Tornado and Sobol indices as values: each is many reruns of the model over the
+        samples, which no formula of the cells above can give."""
+        s, w = self.s, _Widths()
+        row = 0
+        for found in self.report.sensitivity:
+            t = found.tornado
+            ws.write_string(row, 0, f"What moves {found.label} — tornado", s.bold)
+            row += 1
+            ws.write_string(row, 0, "Values, not formulas: each input from its 5th to its 95th "
+                            "percentile with the others at their medians, the model rerun for "
+                            "each.", s.muted)
+            row += 1
+            heads = ["Input", "Input P5", "Input P95", "Input unit", "Output at P5",
+                     "Output at P95", "Swing", "Output unit"]
+            for c, h in enumerate(heads):
+                ws.write_string(row, c, h, s.header)
+                w.see(c, h)
+            row += 1
+            for b in t.bars:
+                ws.write_string(row, 0, b.label, s.text)
+                w.see(0, b.label)
+                for c, x in ((1, b.low), (2, b.high), (4, b.output_low), (5, b.output_high),
+                             (6, b.swing)):
+                    ws.write_number(row, c, x, s.number(PLAIN))
+                    w.see(c, "0" * 16)
+                ws.write_string(row, 3, _unit_label(b.unit), s.text)
+                ws.write_string(row, 7, _unit_label(t.unit), s.text)
+                row += 1
+            row += 1
+            r = found.sobol
+            ws.write_string(row, 0, f"Shares of the variance of {found.label} — Sobol indices "
+                            f"(N = {r.base_samples:,}, {r.evaluations:,} model runs; inputs "
+                            "taken as independent)", s.bold)
+            row += 1
+            for c, h in enumerate(["Input", "First order", "± (95%)", "Total", "± (95%)"]):
+                ws.write_string(row, c, h, s.header)
+            row += 1
+            fmt = s.number("0.000")
+            for i in r.indices:
+                ws.write_string(row, 0, i.label, s.text)
+                w.see(0, i.label)
+                for c, x in enumerate((i.first, i.first_conf, i.total, i.total_conf), start=1):
+                    ws.write_number(row, c, x, fmt)
+                row += 1
+            row += 2
+        w.w[0] = min(max(w.w.get(0, 0), 30), 60)
+        w.apply(ws, minimum=10)
 
     def write_published(self, ws: Worksheet) -> None:
         s, w = self.s, _Widths()

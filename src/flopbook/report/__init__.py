@@ -74,8 +74,11 @@ def charts_for(result: Any, title: str = "") -> list[Chart]:
     return ([] if make is None else make(result, title)) + distribution_charts(result, title)
 
 
-def build_report(result: Any, *, origin: str = "", summary: str = "") -> Report:
-    """A report of a reference case (``CaseResult``) or of any model result in BLOCKS."""
+def build_report(result: Any, *, origin: str = "", summary: str = "",
+                 charts: bool = True) -> Report:
+    """A report of a reference case (``CaseResult``) or of any model result in BLOCKS.
+    ``charts=False`` leaves the charts out (the workbook has none; drawing them is most of
+    the time a report takes)."""
     from flopbook.cases.result import CaseResult
     from flopbook.report.document import Report
     from flopbook.report.inputs import InputBook
@@ -83,7 +86,7 @@ def build_report(result: Any, *, origin: str = "", summary: str = "") -> Report:
     if isinstance(result, CaseResult):
         from flopbook.report.case import case_report
 
-        report = case_report(result)
+        report = case_report(result, charts=charts)
         if origin:
             report.origin = origin
         return report
@@ -94,7 +97,8 @@ def build_report(result: Any, *, origin: str = "", summary: str = "") -> Report:
     blocks = blocks_for(result, book, title)
     return Report(title=title, kind=kind, summary=summary,
                   inputs=book.rows, constants=list(book.constants.values()),
-                  blocks=blocks, charts=charts_for(result, title), origin=origin,
+                  blocks=blocks, charts=charts_for(result, title) if charts else [],
+                  origin=origin,
                   subjects=[result])
 
 

@@ -162,7 +162,7 @@ def _referenced_check(check: Check, formula: str, value: float, unit: str,
                     model_sampled=check.model * factor if sampled else None)
 
 
-def case_report(result: CaseResult) -> Report:
+def case_report(result: CaseResult, *, charts: bool = True) -> Report:
     import re
 
     from flopbook.cases import cases
@@ -201,13 +201,13 @@ def case_report(result: CaseResult) -> Report:
                 check, "a value: no calculation of this workbook holds it", sampled)
     elif kind in VALUE_REASONS:
         checks = [_value_check(c, VALUE_REASONS[kind], False) for c in result.checks]
-    charts = charts_for(results[0], result.fleets[0][0]) if results else []
-    for title, section in result.sections:
-        charts += charts_for(section, title)
+    drawn = charts_for(results[0], result.fleets[0][0]) if results and charts else []
+    for title, section in result.sections if charts else ():
+        drawn += charts_for(section, title)
     return Report(
         title=result.title, kind="reference case", summary=result.summary,
         inputs=book.rows, constants=list(book.constants.values()), blocks=blocks,
         checks=checks, grids=list(result.grids), discrepancies=list(result.discrepancies),
-        charts=charts, sources=list(result.sources), notes=list(result.notes),
+        charts=drawn, sources=list(result.sources), notes=list(result.notes),
         claims=list(result.claims), origin=f"flopbook case {result.name}",
         subjects=[*results, *(s for _, s in result.sections)])

@@ -222,14 +222,16 @@ def _base(samples: int, k: int) -> int:
 
 
 def add_sensitivity(report: Report, output: str, *, samples: int = 10_000,
-                    seed: int | None = None) -> None:
+                    seed: int | None = None, charts: bool = True) -> None:
     """Rank the report's uncertain inputs by their effect on ``output``: its tornado and
-    Sobol indices join the report (tables and charts)."""
+    Sobol indices join the report (tables, and charts unless ``charts=False``)."""
     from flopbook.render.charts import sobol_figure, tornado_figure
     from flopbook.report.document import Chart
 
     found = sensitivity_of(report.subjects, output, samples=samples, seed=seed)
     report.sensitivity.append(found)
+    if not charts:
+        return
     report.charts.append(Chart.from_figure(
         tornado_figure(found.tornado), f"What moves {found.label.lower()}: tornado",
         "Each input from its 5th to its 95th percentile, the others at their medians."))
