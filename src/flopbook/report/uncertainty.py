@@ -174,7 +174,9 @@ def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:
 def _outputs(subject: Any) -> list[str]:
     kind = type(subject).__name__
     if kind == "FleetResult":
-        return ["tco_per_year", "capex", "cost_per_gpu_hour", "…"]
+        from flopbook.models.fleet import METRIC_BY_KEY
+
+        return list(METRIC_BY_KEY)
     if kind == "WorkloadResult":
         return [r.key for r in subject.rows]
     if kind in ("PayerResult", "FundingVerdict"):
@@ -209,9 +211,11 @@ def sensitivity_of(subjects: list[Any], output: str, *, samples: int = 10_000,
                           base_samples=_base(samples, len(uncertain)), seed=seed or 0,
                           output=output, label=label, unit=unit, labels=labels)
         return Sensitivity(output, label, unit, column, t, s)
-    known = sorted({o for s in subjects for o in _outputs(s)})
+    from flopbook.errors import suggest
+
+    known = list(dict.fromkeys(o for s in subjects for o in _outputs(s)))
     raise InputError(f"--sensitivity {output}: no result in this report has that output",
-                     hint="outputs: " + ", ".join(known) if known else None)
+                     hint=suggest(output, known) if known else None)
 
 
 def _base(samples: int, k: int) -> int:
