@@ -144,6 +144,7 @@ UNIT_TEXT: dict[str, str] = {
     "USD/(PFLOP/s*hour)": "USD per PFLOP/s-hour",
     "GPU*hour/year": "GPU-hours per year",
     "USD/kW/month": "USD per kW-month",
+    "1/year": "share per year",
 }
 
 
@@ -315,7 +316,7 @@ class _Writer:
                 template, value = line.formulas.get(column), line.values.get(column)
                 w.see(c, "0" * 18)
                 if template is None or value is None:
-                    if line.kind != "input" or column != block.columns[-1]:
+                    if line.kind not in ("input", "single") or column != block.columns[-1]:
                         ws.write_string(r, c, "n/a", s.muted)
                     continue
                 self.formula(ws, sheet, r, c, self.resolve(template, i, column, sheet),
@@ -373,7 +374,8 @@ class _Writer:
                     w.see(c, "0" * 18)
                     value = line.values.get(column)
                     if line.formulas.get(column) is None or value is None:
-                        ws.write_string(row, c, "n/a", s.muted)
+                        if line.kind != "single" or column != block.columns[-1]:
+                            ws.write_string(row, c, "n/a", s.muted)
                         continue
                     self.formula(ws, "Results", row, c,
                                  self.resolve(f"{{#{i}:{key}@{column}}}", i, column,

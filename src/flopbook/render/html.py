@@ -85,8 +85,10 @@ def input_value(row: InputRow, value: float | None = None) -> str:
 def _sig(x: float, unit: str, percent: bool) -> str:
     if percent:
         return f"{x:.1%}"
-    if unit == "USD":
-        return ("-" if x < 0 else "") + numbers.compact_usd(abs(x))
+    if unit.startswith("USD"):
+        rest = {"USD": "", "USD/year": "/yr"}.get(unit)
+        if rest is not None:
+            return ("-" if x < 0 else "") + numbers.compact_usd(abs(x)) + rest
     return f"{x:,.4g}"
 
 
@@ -102,7 +104,7 @@ def _single(x: float | None, summary: Summary | None, unit: str, percent: bool) 
             text += (f" ({_sig(summary.p5, unit, percent)}–"
                      f"{_sig(summary.p95, unit, percent)})")
     shown = numbers.UNIT_LABELS.get(unit, unit)
-    return text if percent or unit in ("", "USD") else f"{text} {shown}"
+    return text if percent or unit in ("", "USD", "USD/year") else f"{text} {shown}"
 
 
 def _cell(block: Block, key: str, column: str) -> str:

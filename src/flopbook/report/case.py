@@ -135,7 +135,8 @@ def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
         else:
             formula = None  # a change of unit would need a bare number: keep the value
     sampled = any(b.sampled for b in blocks)
-    return CheckRow(check.label, check.published, check.unit, model, formula, check.tolerance,
+    return CheckRow(check.label, check.published, unit if formula else check.unit, model,
+                    formula, check.tolerance,
                     check.source, check.derived, note,
                     model_sampled=check.model if sampled else None)
 

@@ -128,16 +128,14 @@ def funding_case(result: CaseResult, book: InputBook) -> CaseBlocks:
         if parts == ["payer", "annualised_net_return"]:
             ref = ("annualised_net_return", TOTAL)
         elif len(parts) == 3 and parts[:2] == ["payer", "total"]:
-            ref = (parts[2], TOTAL)
+            ref = (f"{parts[2]}_total", TOTAL)
         elif len(parts) == 3 and parts[0] == "payer" and parts[2].isdigit():
             ref = (parts[1], parts[2])
         if ref is not None:
             line = first.line(ref[0])
             value = line.values.get(ref[1])
-            # a flow's Total adds its years: an amount, not an amount per year
-            unit = "USD" if ref[1] == TOTAL and line.unit == "USD/year" else line.unit
             if value is not None:
-                out.refs[check.label] = (f"{{#0:{ref[0]}@{ref[1]}}}", value, unit)
+                out.refs[check.label] = (f"{{#0:{ref[0]}@{ref[1]}}}", value, line.unit)
         elif len(parts) == 3 and parts[0] == "scenario" and parts[2] == "capex":
             names = capex_names[int(parts[1]) - 1]
             out.refs[check.label] = ("+".join(names),

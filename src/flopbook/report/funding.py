@@ -91,7 +91,7 @@ def point_payer(result: PayerResult, used: dict[str, Any]) -> PayerResult:
 
 def _line(key: str, label: str, unit: str, doc: str, formulas: dict[str, str | None],
           values: dict[str, float | None], percent: bool = False,
-          kind: str = "extensive") -> Line:
+          kind: str = "single") -> Line:
     return Line(key, label, unit, kind, doc, formulas, values, {},  # type: ignore[arg-type]
                 percent=percent)
 
@@ -129,20 +129,30 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
             row = book.named(name)
             values[col] = _usd_value(row.value, row.unit, names, book) if money else row.value
         lines.append(_line(f"in_{key}", f"{label} (input)", unit, "from the Inputs sheet",
-                           formulas, values, percent=unit == "", kind="input"))
+                           formulas, values, percent=unit in ("", "1/year"), kind="input"))
 
     def computed(key: str, per_year: dict[str, str], percent: bool = False) -> None:
         row = PAYER_ROWS[key]
-        formulas: dict[str, str | None] = dict(per_year)
-        formulas[TOTAL] = f"SUM({{{key}@{cols[0]}}}:{{{key}@{cols[-1]}}})" if (
-            row.kind == "flow") else None
-        line = _line(key, row.label, row.unit, row.doc, formulas, _row_values(point, key, years),
-                     percent=percent)
+        formulas: dict[str, str | None] = {**per_year, TOTAL: None}
+        values = _row_values(point, key, years)
+        total, values[TOTAL] = values[TOTAL], None
+        # a return is a share of the assets per year, as the fees are
+        unit = "1/year" if key in ("gross_return", "net_return") else row.unit
+        line = _line(key, row.label, unit, row.doc, formulas, values, percent=percent)
         line.summaries = {c: summarize(v, row.unit or None) for c, v in
                           zip(cols, result.row(key), strict=True)}
-        if row.kind == "flow":
-            line.summaries[TOTAL] = result.summary(key)
         lines.append(line)
+        if row.kind == "flow":
+            totals.append(_line(
+                f"{key}_total", f"{row.label}, all years", "USD",
+                "each year's amount (a yearly amount times one year), added up",
+                {**{c: None for c in cols}, TOTAL: f"SUM({{{key}@{cols[0]}}}:"
+                                                   f"{{{key}@{cols[-1]}}})*{one_year}"},
+                {**{c: None for c in cols}, TOTAL: total}))
+            totals[-1].summaries = {TOTAL: result.summary(key)}
+
+    totals: list[Line] = []
+    one_year = book.constant("one_year")
 
     def each(template: Any) -> dict[str, str]:
         return {col: template(t, col, cols[t - 1] if t else None) for t, col in enumerate(cols)}
@@ -153,10 +163,12 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
             inputs_line("aum", "AUM", "USD", money=True)
         else:
             inputs_line("flows", "Net flows", "USD", money=True)
-        for key, label in (("returns", "Gross return"), ("management_fee", "Management fee"),
-                           ("performance_fee", "Performance fee"),
-                           ("reinvest_share", "Share of fee income reinvestable")):
-            inputs_line(key, label, "")
+        # the fees are shares charged each year: a share per year of the assets
+        for key, label, unit in (("returns", "Gross return", "1/year"),
+                                 ("management_fee", "Management fee", "1/year"),
+                                 ("performance_fee", "Performance fee", ""),
+                                 ("reinvest_share", "Share of fee income reinvestable", "")):
+            inputs_line(key, label, unit)
         costs_share = all(book.named(n).unit == "" for n in
                           names.by_year["operating_costs"].values())
         inputs_line("operating_costs", "Operating costs", "" if costs_share else "USD/year",
@@ -171,15 +183,18 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
         computed("gross_return", each(lambda t, c, p: "{in_returns}"), percent=True)
         # the performance fee's share of assets: gains per unit above the high-water mark
         # (its ratio to the value per unit), after the management fee
-        growth = "1+{in_returns}-{in_management_fee}"
+        # growth per unit over the year: the yearly rates times one year (a product by 1,
+        # exact, so that the sums are the engine's own to the last digit)
+        y = one_year
+        growth = f"1+{{in_returns}}*{y}-{{in_management_fee}}*{y}"
 
         def share(t: int, c: str, p: str | None) -> str:
             if p is None:
-                return f"{{in_performance_fee}}*MAX({growth}-1,0)"
+                return f"{{in_performance_fee}}*MAX({growth}-1,0)/{y}"
             return (f"IF({{nav@{p}}}>0,{{in_performance_fee}}*MAX({growth}-{{hwm@{p}}}/"
-                    f"{{nav@{p}}},0),0)")
+                    f"{{nav@{p}}},0),0)/{y}")
 
-        lines.append(_line("performance_share", "Performance fee (share of assets)", "",
+        lines.append(_line("performance_share", "Performance fee (share of assets)", "1/year",
                            "performance fee x gain per unit above the high-water mark, after "
                            "the management fee", {**each(share), TOTAL: None},
                            {**_perf_shares(point, cols), TOTAL: None}, percent=True,
@@ -187,11 +202,11 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
         net = _row_values(point, "net_return", years)
         lines.append(_line("net_growth", "Net growth per unit (1 + net return)", "",
                            "growth before the performance fee, less that fee; never below 0",
-                           {**each(lambda t, c, p: f"MAX({growth}-{{performance_share}},0)"),
+                           {**each(lambda t, c, p: f"MAX({growth}-{{performance_share}}*{y},0)"),
                             TOTAL: None},
                            {**{c: 1 + (net[c] or 0.0) for c in cols}, TOTAL: None},
                            kind="single"))
-        computed("net_return", each(lambda t, c, p: "{net_growth}-1"), percent=True)
+        computed("net_return", each(lambda t, c, p: f"({{net_growth}}-1)/{y}"), percent=True)
         navs = np.cumprod([1 + (net[c] or 0.0) for c in cols])
         lines.append(_line("nav", "Value per unit (NAV), end of year", "",
                            "last year's NAV x net growth; 1 at the start",
@@ -255,13 +270,15 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
             own = "{capex_budget}"
         else:
             own = "MAX({operating_cash_flow},0)"
-        computed("cash_available", {c: own + ("+{funding_rounds}" if c in rounds else "")
-                                    for c in cols})
+        # N(): a year without a round holds "n/a" (text), which counts as no money
+        computed("cash_available", {c: own + "+N({funding_rounds})" for c in cols})
+    lines += totals
     highlights = [ln.key for ln in lines if ln.kind != "input" and ln.key not in (
         "performance_share", "net_growth", "nav", "hwm")]
     sampled = any(not _is_point(i.value) for _, i in result.inputs)
     return Block(title or result.name or "Payer", [*cols, TOTAL], lines, highlights,
-                 ["Totals add the amounts of each year; shares and assets are not added."],
+                 ["The lines 'all years' add the amounts of each year; shares and assets are "
+                  "not added."],
                  sampled=sampled, engine=point)
 
 
@@ -352,15 +369,15 @@ def verdict_block(verdict: FundingVerdict, book: InputBook, title: str, payer: B
         if spend[c] is None:
             spend_values[c] = None  # nothing bought or running that year
     first = next((t for t, c in enumerate(cols) if spend[c] is not None), None)
+    one_year = book.constant("one_year")
     lines.append(_line("spend", "Spending (capex in the year bought, then opex each year)",
-                       "USD/year", "the purchases' capex and running costs", {**spend,
-                       TOTAL: f"SUM({{spend@{cols[0]}}}:{{spend@{cols[-1]}}})"},
-                       {**spend_values, TOTAL: float(point.spend.sum())}))
+                       "USD/year", "the purchases' capex and running costs",
+                       {**spend, TOTAL: None}, {**spend_values, TOTAL: None}))
 
     def running(key: str, of: str) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for t, c in enumerate(cols):
-            here = f"{{{of}}}" if (of != "spend" or spend[c] is not None) else None
+            here = f"{{{of}}}*{one_year}" if (of != "spend" or spend[c] is not None) else None
             if t == 0:
                 out[c] = here
             elif here is None:
@@ -403,6 +420,11 @@ def verdict_block(verdict: FundingVerdict, book: InputBook, title: str, payer: B
                         TOTAL: f"MAX(-MIN({{balance@{cols[0]}}}:{{balance@{cols[-1]}}}),0)"},
                        {**row(point.balance), TOTAL: float(point.outside_money[0])},
                        kind="single"))
+    lines.append(_line("spend_total", "Spending, all years", "USD",
+                       "each year's spending (a yearly amount times one year), added up",
+                       {**{c: None for c in cols}, TOTAL: f"SUM({{spend@{cols[0]}}}:"
+                                                          f"{{spend@{cols[-1]}}})*{one_year}"},
+                       {**{c: None for c in cols}, TOTAL: float(point.spend.sum())}))
     probs = ", ".join(f"{b.words} {verdict.band_probabilities[b.key]:.0%}"
                       for b in verdict.bands.bands)
     notes = [
@@ -414,5 +436,5 @@ def verdict_block(verdict: FundingVerdict, book: InputBook, title: str, payer: B
         "Bands: " + " | ".join(verdict.bands.describe()),
     ]
     return Block(title or "Funding verdict", [*cols, TOTAL], lines,
-                 ["cash", "spend", "ratio", "balance"], notes,
+                 ["cash", "spend", "ratio", "balance", "spend_total"], notes,
                  sampled=verdict.cash.shape[1] > 1, engine=point)

@@ -41,8 +41,11 @@ CONVERSIONS: dict[str, tuple[str, str, str]] = {
 }
 
 # Numbers of a model that are not unit conversions, each with its reason, so that no formula
-# holds a bare number: name -> (value, label, source).
+# holds a bare number: name -> (value, label, source); "one_year" has the unit year.
 MODEL_CONSTANTS: dict[str, tuple[float, str, str]] = {
+    "one_year": (
+        1.0, "One year: a yearly amount times one year is the amount of that year",
+        "definition: cumulative and all-year totals add each year's amount"),
     "training_FLOP_per_param_token": (
         6.0, "Training FLOPs per parameter per token (forward 2 + backward 4)",
         "Kaplan et al. 2020, arXiv 2001.08361, section 2.1"),
@@ -184,7 +187,8 @@ class InputBook:
         if name in MODEL_CONSTANTS:
             if name not in self.constants:
                 value, label, source = MODEL_CONSTANTS[name]
-                self.constants[name] = InputRow(name, "model constant", label, value, "",
+                self.constants[name] = InputRow(name, "model constant", label, value,
+                                                "year" if name == "one_year" else "",
                                                 source=source)
             return name
         if name not in self.constants:
