@@ -70,6 +70,7 @@ def samples_figure(samples: np.ndarray, label: str, unit: str, title: str) -> Fi
     x = np.asarray(samples, dtype=float)
     s = summarize(Quantity(x, unit), unit or None)
     scale, xlabel = _axis_label(label, unit, s.p50)
+    xlabel = xlabel.removesuffix(" ()")  # a plain number has no unit to show
     x = x / scale
     fig = _figure(10, 4.2)
     hist, cdf = fig.subplots(1, 2)

@@ -82,18 +82,18 @@ def input_value(row: InputRow, value: float | None = None) -> str:
     return f"{x:,.6g} {row.unit}"
 
 
-def _sig(x: float, unit: str, percent: bool) -> str:
+def _sig(x: float, unit: str, percent: bool, per: bool = True) -> str:
     if percent:
         return f"{x:.1%}"
-    if unit.startswith("USD"):
-        rest = {"USD": "", "USD/year": "/yr"}.get(unit)
-        if rest is not None:
-            return ("-" if x < 0 else "") + numbers.compact_usd(abs(x)) + rest
+    rest = {"USD": "", "USD/year": "/yr"}.get(unit)
+    if rest is not None:
+        return ("-" if x < 0 else "") + numbers.compact_usd(abs(x)) + (rest if per else "")
     return f"{x:,.4g}"
 
 
 def _single(x: float | None, summary: Summary | None, unit: str, percent: bool) -> str:
-    """A value of a one-column block: four significant figures, its unit, its interval."""
+    """A value of a one-column or yearly block: four significant figures, its unit, and its
+    5th–95th percentile interval (without repeating the unit)."""
     if summary is None:
         if x is None:
             return "—"
@@ -101,10 +101,13 @@ def _single(x: float | None, summary: Summary | None, unit: str, percent: bool) 
     else:
         text = _sig(summary.mean, unit, percent)
         if not summary.point:
-            text += (f" ({_sig(summary.p5, unit, percent)}–"
-                     f"{_sig(summary.p95, unit, percent)})")
+            text += (f" ({_sig(summary.p5, unit, percent, False)}–"
+                     f"{_sig(summary.p95, unit, percent, False)})")
     shown = numbers.UNIT_LABELS.get(unit, unit)
     return text if percent or unit in ("", "USD", "USD/year") else f"{text} {shown}"
+
+
+_UNIT_WORDS = {"1/year": "share per year"}
 
 
 def _cell(block: Block, key: str, column: str) -> str:
@@ -124,7 +127,7 @@ def _block_table(block: Block, keys: list[str]) -> str:
     for key in keys:
         line = block.line(key)
         label = line.label + (" (avg)" if line.kind == "intensive" else "")
-        unit = numbers.UNIT_LABELS.get(line.unit, line.unit) or (
+        unit = _UNIT_WORDS.get(line.unit) or numbers.UNIT_LABELS.get(line.unit, line.unit) or (
             "share" if line.percent else "number")
         cells = "".join(
             f'<td class="num{" total" if c == "Total" else ""}">{_text(_cell(block, key, c))}'
