@@ -86,6 +86,8 @@ def _sig(x: float, unit: str, percent: bool, per: bool = True) -> str:
     if percent:
         return f"{x:.1%}"
     rest = {"USD": "", "USD/year": "/yr"}.get(unit)
+    if rest is not None and 0 < abs(x) < 1:  # a cost per request: cents, not "$0.00"
+        return f"{'-' if x < 0 else ''}${abs(x):.4g}" + (rest if per else "")
     if rest is not None:
         return ("-" if x < 0 else "") + numbers.compact_usd(abs(x)) + (rest if per else "")
     return f"{x:,.4g}"
@@ -284,7 +286,8 @@ def render_html(report: Report) -> str:
     parts = [f"<h1>{_text(r.title)}</h1>"]
     if r.summary:
         parts.append(f'<p class="summary">{_text(r.summary)}</p>')
-    parts.append(f'<p class="meta">A {_text(r.kind)}, made by flopbook {__version__}'
+    article = "An" if r.kind[:1].lower() in "aeiou" else "A"
+    parts.append(f'<p class="meta">{article} {_text(r.kind)}, made by flopbook {__version__}'
                  + (f" from <code>{_text(r.origin)}</code>" if r.origin else "")
                  + ". The workbook export recomputes the same numbers with live formulas.</p>")
     if r.checks:
