@@ -123,6 +123,7 @@ def books(tmp_path_factory):
                                            Spending.from_fleet(fleet, 2023)])
         results["case_training"] = case("deepseek-v3-training")
         results["case_funding"] = case("high-flyer")
+        results["case_day"] = case("deepseek-inference-day")
         results["case_claims"] = case("query-energy")
         for name, result in results.items():
             # the workbook has no charts; the page test below draws its own
@@ -157,7 +158,7 @@ def by_formulas(book: Path, changes: dict[str, float] | None = None):
 
 
 KINDS = ["training", "inference", "training_solved", "inference_attention", "fund",
-         "fund_flows", "company", "verdict", "case_training", "case_funding"]
+         "fund_flows", "company", "verdict", "case_training", "case_funding", "case_day"]
 
 
 @pytest.mark.parametrize("name", KINDS)
@@ -213,15 +214,16 @@ def test_no_formula_holds_a_bare_number(name, books):
 
 
 def test_case_checks_are_formulas_with_the_case_answers(books):
-    for name in ("case_training", "case_funding"):
+    for name in ("case_training", "case_funding", "case_day"):
         result, report, _, _ = books[name]
         for mine, theirs in zip(report.checks, result.checks, strict=True):
             assert mine.formula is not None, mine.label
             assert mine.ratio == pytest.approx(theirs.ratio, rel=0.2), mine.label
-    # point inputs: the training case's figures are the case's own to 1e-9
-    result, report, _, _ = books["case_training"]
-    for mine, theirs in zip(report.checks, result.checks, strict=True):
-        assert close(mine.model / mine.published, theirs.model / theirs.published)
+    # point inputs: these cases' figures are the cases' own to 1e-9
+    for name in ("case_training", "case_day"):
+        result, report, _, _ = books[name]
+        for mine, theirs in zip(report.checks, result.checks, strict=True):
+            assert close(mine.model / mine.published, theirs.model / theirs.published)
 
 
 def test_checks_that_are_values_say_why(books):

@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 
 # Why the checks of a case kind are values in the workbook, not formulas.
 VALUE_REASONS: dict[str, str] = {
-    "inference-day": "a value: the case's own arithmetic on the published day (tokens, "
-                     "node-hours, prices) and the fleet model's owned cost; run `flopbook "
-                     "case deepseek-inference-day` to see each step",
     "claims": "a value: a unit expression evaluated by flopbook's calculator (`flopbook "
               "calc`), whose unit conversions have no spreadsheet equivalent",
     "cost-per-flop": "a value: a cost per FLOP from the chip comparison (`flopbook compare`), "
@@ -143,8 +140,129 @@ def funding_case(result: CaseResult, book: InputBook) -> CaseBlocks:
     return out
 
 
+
+
+
+# deepseek-inference-day: each input in one unit, so that the formulas' conversions are fixed
+_DAY_UNITS = {
+    "gpus_per_node": "GPU/node", "average_nodes": "node", "peak_nodes": "node",
+    "price": "USD/GPU/hour", "input_tokens": "token", "cache_hit_tokens": "token",
+    "output_tokens": "token", "price_cache_hit": "USD/Mtoken", "price_cache_miss": "USD/Mtoken",
+    "price_output": "USD/Mtoken", "prefill_per_node": "token/s/node",
+    "decode_per_node": "token/s/node", "output_speed_per_stream": "token/s",
+    "kv_length": "token", "active_params": "", "total_params": "", "bytes_per_param": "byte",
+    "kv_bytes_per_token": "byte", "decode_unit_gpus": "GPU",
+}
+
+# output: (label, unit, formula, how) — the runner's steps (cases/workload_cases.py)
+_DAY_LINES = [
+    ("cost", "Cost of the day at the rental price", "USD",
+     "average_nodes*gpus_per_node*HD*price", "average nodes x GPUs per node x 24 h x price"),
+    ("revenue", "Revenue at R1 prices", "USD",
+     "(cache_hit_tokens*price_cache_hit+(input_tokens-cache_hit_tokens)*price_cache_miss"
+     "+output_tokens*price_output)/M", "cache hits, misses and output tokens at their prices"),
+    ("margin", "Margin on cost (revenue − cost) / cost", "", "({revenue}-{cost})/{cost}",
+     "the cost-profit margin DeepSeek reports"),
+    ("nodes_from_throughput", "Average nodes implied by the per-node throughputs", "node",
+     "(input_tokens/prefill_per_node*gpus_per_node/SH+output_tokens/decode_per_node"
+     "*gpus_per_node/SH)/gpus_per_node/HD",
+     "prefill and decode GPU-hours from the published throughputs, over 24 hours"),
+    ("owned_price", "Owned cost per H800-hour (fleet model)", "USD/GPU/hour",
+     "{#0:cost_per_gpu_hour@Total}", "the served fleet's cost per GPU-hour (its own sheet)"),
+    ("owned_cost", "Cost of the day at the owned price", "USD",
+     "average_nodes*gpus_per_node*HD*{owned_price}", "the same GPU-hours at the owned price"),
+    ("owned_cost_peak_fleet", "Cost of the day owning the peak nodes all day", "USD",
+     "{#0:tco_per_year@Total}/DY", "the served fleet's TCO per year, for one day"),
+    ("owned_margin", "Margin on the owned cost", "", "({revenue}-{owned_cost})/{owned_cost}",
+     "(revenue − owned cost) / owned cost"),
+    ("cost_per_m_input_rental", "Cost per million input tokens (rental)", "USD/Mtoken",
+     "input_tokens/prefill_per_node*gpus_per_node/SH*price/input_tokens*M",
+     "prefill GPU-hours x price / input tokens"),
+    ("cost_per_m_output_rental", "Cost per million output tokens (rental)", "USD/Mtoken",
+     "output_tokens/decode_per_node*gpus_per_node/SH*price/output_tokens*M",
+     "decode GPU-hours x price / output tokens"),
+    ("cost_per_m_input_owned", "Cost per million input tokens (owned)", "USD/Mtoken",
+     "input_tokens/prefill_per_node*gpus_per_node/SH*{owned_price}/input_tokens*M",
+     "prefill GPU-hours x owned price / input tokens"),
+    ("cost_per_m_output_owned", "Cost per million output tokens (owned)", "USD/Mtoken",
+     "output_tokens/decode_per_node*gpus_per_node/SH*{owned_price}/output_tokens*M",
+     "decode GPU-hours x owned price / output tokens"),
+    ("prefill_roofline", "Prefill roofline per node", "token/s/node",
+     "PEAK*T*gpus_per_node/(F*active_params)/((input_tokens-cache_hit_tokens)/input_tokens)",
+     "8 x dense peak / (2 x active params) per computed token; cache hits free"),
+    ("decode_roofline", "Decode roofline per node", "token/s/node",
+     "BATCH/MAX((total_params*bytes_per_param+BATCH*kv_length*kv_bytes_per_token)"
+     "/(decode_unit_gpus*BW*TB),BATCH*F*active_params/(decode_unit_gpus*PEAK*T))"
+     "/decode_unit_gpus*gpus_per_node",
+     "a decode step reads the unit's weights and every stream's KV cache at full bandwidth "
+     "(or is compute-bound), concurrency from the published speeds"),
+]
+
+
+def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
+    """deepseek-inference-day: the day's cost, revenue and margin, the owned price from the
+    served fleet (its own block), and the roofline, as formulas of the published inputs."""
+    from flopbook.cases.workload_cases import WorkloadCaseFile
+    from flopbook.catalog import chip as find
+    from flopbook.quantity import magnitudes, q
+    from flopbook.report import block_for
+    from flopbook.report.workload import VALUE
+
+    out = CaseBlocks()
+    fleet = result.outputs["served_fleet"]
+    out.blocks.append(block_for(fleet, book, fleet.name or "Served fleet"))
+    raw = _case_inputs(result)
+    names: dict[str, str] = {}
+    for key, unit in _DAY_UNITS.items():
+        given = raw[key]
+        value = given.get("value") if isinstance(given, dict) else given
+        extra = given if isinstance(given, dict) else {}
+        names[key] = book.add(f"case.{key}", key, key.replace("_", " ").capitalize(),
+                              value=q(value).to(unit) if unit else q(value).to(""),
+                              raw=value, source=extra.get("source"),
+                              note=extra.get("note")).name
+    c = find(str(raw.get("chip", "H800")))
+    precision = str(raw.get("precision", "fp8_dense"))
+    for key, spec, unit in (("peak", precision, "TFLOP/s"), ("bandwidth", "hbm_bandwidth",
+                                                           "TB/s")):
+        f = c.field(spec)
+        names[key] = book.add(f"catalog.{c.id}.{spec}", f"{key}_{c.id}",
+                              f"{c.id}: {spec.replace('_', ' ')}",
+                              value=c.spec(spec).to(unit), raw=f.value,
+                              source=f"flopbook catalog, {c.id}: {f.source} (as of {f.as_of})",
+                              note=f.note).name
+    k = book.constant
+    batch = (f"({names['decode_per_node']}/{names['gpus_per_node']}"
+             f"*{names['decode_unit_gpus']}/{names['output_speed_per_stream']})")
+    swaps = {"HD": k("hours_per_day"), "SH": k("seconds_per_hour"), "M": k("tokens_per_Mtoken"),
+             "DY": k("days_per_year"), "T": k("FLOP_per_TFLOP"), "TB": k("bytes_per_TB"),
+             "F": k("forward_FLOP_per_param_token"), "PEAK": names["peak"],
+             "BW": names["bandwidth"], "BATCH": batch, **names}
+    word = __import__("re").compile(r"(?<![{@:#\w])([A-Za-z_]\w*)(?![\w(])")
+    lines = []
+    for key, label, unit, template, how in _DAY_LINES:
+        formula = word.sub(lambda m: swaps.get(m.group(1), m.group(1)), template)
+        value = float(magnitudes(result.outputs[key], unit or None)[0])
+        lines.append(Line(key, label, unit, "single", how, {VALUE: formula}, {VALUE: value},
+                          {VALUE: None}, percent=unit == ""))
+    out.blocks.append(Block("The published day, re-costed", [VALUE], lines,
+                            [ln.key for ln in lines],
+                            ["Decode concurrency = decode tokens/s per node / GPUs per node x "
+                             "GPUs per decode unit / tokens/s per stream (inline in the "
+                             "roofline)."], engine=result.outputs))
+    models = _check_models(result, WorkloadCaseFile) or []
+    by_key = {ln.key: ln for ln in lines}
+    for check, model in zip(result.checks, models, strict=False):
+        if model in by_key:
+            ln = by_key[model]
+            out.refs[check.label] = (f"{{#1:{model}@{VALUE}}}", ln.values[VALUE] or 0.0,
+                                     ln.unit)
+    return out
+
+
 # case kind -> the function that makes its blocks
 CASE_BLOCKS = {
     "training-run": training_case,
     "funding": funding_case,
+    "inference-day": inference_day_case,
 }

@@ -34,6 +34,7 @@ CONVERSIONS: dict[str, tuple[str, str, str]] = {
     "seconds_per_hour": ("hour", "s", "Seconds in an hour"),
     "seconds_per_day": ("day", "s", "Seconds in a day"),
     "hours_per_day": ("day", "hour", "Hours in a day"),
+    "days_per_year": ("year", "day", "Days in a year (365.25)"),
     "FLOP_per_TFLOP": ("TFLOP", "FLOP", "FLOPs in a TFLOP"),
     "bytes_per_TB": ("TB", "byte", "Bytes in a terabyte"),
     "tokens_per_Mtoken": ("Mtoken", "token", "Tokens in a million tokens"),
