@@ -14,8 +14,9 @@ from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, emit
 @app.command("report")
 def report_command(
     scenario: Annotated[
-        Path | None, typer.Argument(help="A scenario file (YAML): a fleet, a workload (kind: training or "
-                       "inference) or a payer (kind: fund or company); or use --case.")
+        Path | None,
+        typer.Argument(help="A scenario file (YAML): a fleet, a workload (kind: training or "
+                       "inference) or a payer (kind: fund or company); or use --case."),
     ] = None,
     case: Annotated[
         str | None,
