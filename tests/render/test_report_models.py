@@ -124,6 +124,7 @@ def books(tmp_path_factory):
         results["case_training"] = case("deepseek-v3-training")
         results["case_funding"] = case("high-flyer")
         results["case_day"] = case("deepseek-inference-day")
+        results["case_cost"] = case("china-cost-per-flop")
         results["case_claims"] = case("query-energy")
         for name, result in results.items():
             # the workbook has no charts; the page test below draws its own
@@ -158,7 +159,8 @@ def by_formulas(book: Path, changes: dict[str, float] | None = None):
 
 
 KINDS = ["training", "inference", "training_solved", "inference_attention", "fund",
-         "fund_flows", "company", "verdict", "case_training", "case_funding", "case_day"]
+         "fund_flows", "company", "verdict", "case_training", "case_funding", "case_day",
+         "case_cost"]
 
 
 @pytest.mark.parametrize("name", KINDS)
@@ -214,7 +216,7 @@ def test_no_formula_holds_a_bare_number(name, books):
 
 
 def test_case_checks_are_formulas_with_the_case_answers(books):
-    for name in ("case_training", "case_funding", "case_day"):
+    for name in ("case_training", "case_funding", "case_day", "case_cost"):
         result, report, _, _ = books[name]
         for mine, theirs in zip(report.checks, result.checks, strict=True):
             assert mine.formula is not None, mine.label
@@ -273,9 +275,10 @@ def test_changing_an_input_recalculates(books):
 @settings(max_examples=3, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    params=st.floats(1e8, 1e12), tokens=st.floats(1e9, 1e14), hours=st.floats(1e3, 1e8),
-    price=st.floats(0.5, 10), batch=st.integers(1, 512), tin=st.integers(0, 50_000),
-    tout=st.integers(1, 10_000), kv=st.floats(0, 1e6), chip=st.sampled_from(["H100", "B200"]),
+    # models that fit one GPU: at most 20 GB of weights and 16 GB of KV cache
+    params=st.floats(1e8, 1e10), tokens=st.floats(1e9, 1e14), hours=st.floats(1e3, 1e8),
+    price=st.floats(0.5, 10), batch=st.integers(1, 64), tin=st.integers(0, 20_000),
+    tout=st.integers(1, 5_000), kv=st.floats(0, 1e4), chip=st.sampled_from(["H100", "B200"]),
 )
 def test_any_workload_recalculates_to_the_engine(tmp_path, params, tokens, hours, price, batch,
                                                  tin, tout, kv, chip):

@@ -266,3 +266,124 @@ CASE_BLOCKS = {
     "funding": funding_case,
     "inference-day": inference_day_case,
 }
+
+
+def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
+    """china-cost-per-flop: each chip's cost per FLOP over the reference's, and the price that
+    makes the claimed multiple hold, as formulas of the prices and peaks. A price the fleet
+    model derives (owned) enters as a value with that note; its formulas are the fleet's."""
+    from flopbook.cases.workload_cases import WorkloadCaseFile
+    from flopbook.models.compare import compare
+    from flopbook.quantity import magnitudes
+
+    raw = _case_inputs(result)
+    spec = _document_spec(result, WorkloadCaseFile)
+    reference = str(raw.get("reference", "H100"))
+    chips = [str(x) for x in raw.get("chips", [])]
+    precision = str(raw.get("precision", "bf16"))
+    claimed_raw = raw["claimed_multiple"]
+    claimed = book.add("case.claimed_multiple", "claimed_multiple", "The claimed multiple",
+                       value=_plain(claimed_raw), raw=None,
+                       source=claimed_raw.get("source") if isinstance(claimed_raw, dict)
+                       else None).name
+    columns: list[str] = []
+    inputs: dict[str, dict[str, str]] = {}
+    engine: dict[str, dict[str, Any]] = {}
+    sampled = False
+    for i, sc in enumerate(spec.scenarios, start=1):
+        cmp = compare([reference, *chips], prices=sc.prices, precision=precision,
+                      price_kind=sc.price_kind)
+        ref = cmp.row(reference)
+        for name in chips:
+            row = cmp.row(name)
+            key = f"{i}.{row.chip}"
+            if f"ratio.{key}" not in result.outputs or ref.price is None or row.price is None:
+                continue
+            unit = "USD/GPU/hour" if row.hourly else "USD/GPU"
+            names = {}
+            for who, r in (("ref", ref), ("chip", row)):
+                names[f"{who}_price"] = book.add(
+                    f"case.scenario{i}.{r.chip}.price", f"price_{i}_{r.chip}",
+                    f"{r.chip}: price ({sc.label})", value=r.price.to(unit),
+                    source=r.price_source, note=(
+                        "a value: the owned cost per GPU-hour from the fleet model (catalog "
+                        "price, default assumptions)" if sc.price_kind == "owned" else None)
+                ).name
+                f = __import__("flopbook.catalog", fromlist=["chip"]).chip(r.chip)
+                spec_name = {"bf16": "bf16_dense", "fp8": "fp8_dense"}.get(precision,
+                                                                          precision)
+                names[f"{who}_peak"] = book.add(
+                    f"catalog.{r.chip}.{spec_name}", f"peak_{r.chip}",
+                    f"{r.chip}: dense {precision.upper()} peak", value=r.peak.to("TFLOP/s"),
+                    source=f"flopbook catalog, {r.chip}: "
+                           f"{f.field(spec_name).source}").name
+            columns.append(key)
+            inputs[key] = names
+            # the engine at the values the workbook uses (a sampled price at its median)
+            from flopbook.quantity import Quantity, is_point
+            from flopbook.quantity import registry as ureg
+
+            sampled = sampled or not (is_point(ref.price) and is_point(row.price))
+            at = {ref.chip: Quantity(book.named(names["ref_price"]).value, unit),
+                  row.chip: Quantity(book.named(names["chip_price"]).value, unit)}
+            point = compare([reference, name], prices=at, precision=precision,
+                            price_kind=sc.price_kind)
+            target = (float(book.named(claimed).value) * point.row(reference).cost_per_pflop
+                      * point.row(name).peak / ureg().GPU).to(unit)
+            back = compare([reference, name], prices={**at, row.chip: target},
+                           precision=precision, price_kind=sc.price_kind)
+            engine[key] = {"ratio": point.ratio(name), "break_even": target,
+                           "ratio_at_break_even": back.ratio(name)}
+    def number(x: Any) -> float:
+        return float(x) if isinstance(x, int | float) else float(magnitudes(x)[0])
+
+    lines = []
+    for key, label, unit, doc in (
+            ("ratio", "Cost per FLOP over the reference's", "",
+             "(price / peak) / (reference price / reference peak)"),
+            ("break_even", "Price that makes the claimed multiple hold", "",
+             "claimed multiple x reference price / reference peak x peak"),
+            ("ratio_at_break_even", "Cost per FLOP at that price (solver check)", "",
+             "(break-even price / peak) / (reference price / reference peak)")):
+        formulas: dict[str, str | None] = {}
+        vals: dict[str, float | None] = {}
+        for c in columns:
+            n = inputs[c]
+            per_ref = f"({n['ref_price']}/{n['ref_peak']})"
+            formulas[c] = {
+                "ratio": f"({n['chip_price']}/{n['chip_peak']})/{per_ref}",
+                "break_even": f"{claimed}*{per_ref}*{n['chip_peak']}",
+                "ratio_at_break_even": f"({{break_even}}/{n['chip_peak']})/{per_ref}",
+            }[key]
+            vals[c] = number(engine[c][key])
+        lines.append(Line(key, label, unit, "single", doc, formulas, vals,
+                          {c: None for c in columns}))
+    out = CaseBlocks([Block("Cost per FLOP against the reference", columns, lines,
+                            [ln.key for ln in lines],
+                            ["Columns: scenario number and chip. Break-even prices are in the "
+                             "unit of the reference's price."], sampled=sampled)])
+    models = _check_models(result, WorkloadCaseFile) or []
+    for check, model in zip(result.checks, models, strict=False):
+        kind, _, col = model.partition(".")
+        if kind in ("ratio", "ratio_at_break_even") and col in columns:
+            ln = lines[0] if kind == "ratio" else lines[2]
+            out.refs[check.label] = (f"{{#0:{kind}@{col}}}", ln.values[col] or 0.0, "")
+    return out
+
+
+def _plain(raw: Any) -> Any:
+    from flopbook.quantity import q
+
+    value = raw.get("value") if isinstance(raw, dict) else raw
+    return q(value).to("")
+
+
+def _document_spec(result: CaseResult, model: type) -> Any:
+    from flopbook.cases import _document, cases
+
+    info = next(c for c in cases() if c.name == result.name)
+    return _document(info).validate(model)
+
+
+CASE_BLOCKS["cost-per-flop"] = cost_per_flop_case
+VALUE_REASONS.pop("cost-per-flop", None)
