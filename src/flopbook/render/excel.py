@@ -395,8 +395,11 @@ class _Writer:
         s = self.s
         ws.write_string(row, 0, "Published figures against the model", s.bold)
         row += 1
-        heads = ["Figure", "Unit", "Published", "Model", "Model / published", "Tolerance",
-                 "Verdict", "Source", "Note"]
+        # Each figure on a line of its own, its unit and numbers on the next: a figure's own
+        # words ("… against the $2 rental", "… per H800-hour") must not read as the unit of
+        # its numbers, to a person or to `flopbook audit`.
+        heads = ["Figure (unit below)", "Published", "Model", "Model / published",
+                 "Tolerance", "Verdict", "Source", "Note"]
         for c, h in enumerate(heads):
             ws.write_string(row, c, h, s.header)
             w.see(c, h)
@@ -406,33 +409,34 @@ class _Writer:
         for chk in self.report.checks:
             fmt = s.number(number_format(chk.unit))
             label = chk.label + (" (derived)" if chk.derived else "")
-            ws.write_string(row, 0, label, s.text)
-            w.see(0, label)
-            ws.write_string(row, 1, _unit_label(chk.unit), s.text)
-            pub, mod = _a1(row, 2), _a1(row, 3)
-            ws.write_number(row, 2, chk.published, fmt)
+            ws.write_string(row, 0, label, s.bold)
+            w.see(0, label, cap=60)
+            row += 1
+            ws.write_string(row, 0, "in " + _unit_label(chk.unit), s.muted)
+            pub, mod = _a1(row, 1), _a1(row, 2)
+            ws.write_number(row, 1, chk.published, fmt)
             if chk.formula is not None:
-                self.formula(ws, "Results", row, 3,
+                self.formula(ws, "Results", row, 2,
                              self.resolve(chk.formula, 0, "Total", "Results"), chk.model, fmt)
             else:
-                ws.write_number(row, 3, chk.model, fmt)
-            self.formula(ws, "Results", row, 4, f"{mod}/{pub}", chk.ratio, ratio_fmt)
+                ws.write_number(row, 2, chk.model, fmt)
+            self.formula(ws, "Results", row, 3, f"{mod}/{pub}", chk.ratio, ratio_fmt)
             if chk.tolerance is None:
-                ws.write_string(row, 5, "comparison", s.muted)
-                ws.write_string(row, 6, "—", s.muted)
+                ws.write_string(row, 4, "comparison", s.muted)
+                ws.write_string(row, 5, "—", s.muted)
             else:
-                tol = _a1(row, 5)
-                ws.write_number(row, 5, chk.tolerance, s.number(PERCENT))
+                tol = _a1(row, 4)
+                ws.write_number(row, 4, chk.tolerance, s.number(PERCENT))
                 verdict = "ok" if chk.ok else "OFF"
-                ws.write_formula(row, 6, f'=IF(ABS({mod}-{pub})<={tol}*ABS({pub}),"ok","OFF")',
+                ws.write_formula(row, 5, f'=IF(ABS({mod}-{pub})<={tol}*ABS({pub}),"ok","OFF")',
                                  s.text, verdict if self.cached else "")
-            for c in (2, 3, 4, 5):
+            for c in (1, 2, 3, 4):
                 w.see(c, "0" * 16)
-            ws.write_string(row, 7, chk.source.cite(), s.wrap)
-            w.see(7, chk.source.cite(), cap=50)
+            ws.write_string(row, 6, chk.source.cite(), s.wrap)
+            w.see(6, chk.source.cite(), cap=50)
             if chk.note:
-                ws.write_string(row, 8, chk.note, s.wrap)
-                w.see(8, chk.note, cap=50)
+                ws.write_string(row, 7, chk.note, s.wrap)
+                w.see(7, chk.note, cap=50)
             row += 1
         return row
 
