@@ -61,6 +61,7 @@ _EXPORTS = {
     "audit": "flopbook.audit",
     "AuditResult": "flopbook.audit.findings",
     "Finding": "flopbook.audit.findings",
+    "add_sensitivity": "flopbook.report.uncertainty",
 }
 
 __all__ = [
@@ -106,6 +107,7 @@ __all__ = [
     "solve_training",
     "summarize",
     "write_reports",
+    "add_sensitivity",
     "sobol_indices",
     "summarize",
     "tornado",
@@ -128,6 +130,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.payer_file import load_payer
     from flopbook.quantity import Quantity, q, registry, sampling, summarize
     from flopbook.report import build_report, write_reports
+    from flopbook.report.uncertainty import add_sensitivity
     from flopbook.scenario import load_scenario
     from flopbook.sensitivity import fleet_sensitivity, sobol_indices, tornado
     from flopbook.workload_file import run_workload

@@ -135,6 +135,8 @@ class CaseResult:
     claims: list[Claim] = field(default_factory=list)
     # other results to show, as (title, result); render/cases.py knows how to draw each type
     sections: list[tuple[str, Any]] = field(default_factory=list)
+    # the runner's named model answers (what checks' ``model:`` names), for reports
+    outputs: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:

@@ -165,6 +165,7 @@ def run_training_case(doc: Document) -> CaseResult:
         field = (exc.field or "").split(".")[0]
         raise doc.error(InputError(exc.message, hint=exc.hint), ("inputs", field)) from None
     out = _result(spec, sources)
+    out.outputs = outputs
     out.grids = [grid]
     out.checks = _checks(spec, sources, outputs, doc)
     return out
@@ -214,6 +215,7 @@ def run_inference_day(doc: Document) -> CaseResult:
                   f"{_mean(per_node, 'GPU/node'):g} {c.id}")
     owned = fleet.run().get("cost_per_gpu_hour")
     outputs["owned_price"] = owned
+    outputs["served_fleet"] = fleet.run()  # the fleet behind the owned price, for reports
     outputs["owned_cost"] = (gpu_hours * owned).to("USD")
     outputs["owned_cost_peak_fleet"] = (fleet.run().get("tco_per_year") * day).to("USD")
     outputs["owned_margin"] = margin(revenue, outputs["owned_cost"])
@@ -239,6 +241,7 @@ def run_inference_day(doc: Document) -> CaseResult:
     outputs["prefill_roofline"] = prefill_roof
     outputs["decode_roofline"] = (decode_gpu * per_node).to("token/s/node")
     out = _result(spec, sources)
+    out.outputs = outputs
     grid = Grid("The day re-costed and set against the roofline", ["at $2 rental",
                                                                   "owned (fleet model)"], [],
                 caption=f"Owned: {fleet.name}, server cost {_cell(server)} (catalog), every "
@@ -301,6 +304,7 @@ def run_claims_case(doc: Document) -> CaseResult:
                                         f"{v.claimed_text} = {_cell(v.claimed)}",
                                         f"{v.label}: {v.explanation}"]))
     out = _result(spec, sources)
+    out.outputs = outputs
     out.grids = [grid]
     out.checks = _checks(spec, sources, outputs, doc)
     return out
@@ -359,6 +363,7 @@ def run_cost_per_flop(doc: Document) -> CaseResult:
             grid.rows.append((f"{sc.label}: {row.chip}", "",
                               [_cell(row.price), f"{ratio:.2f}×", verdict, _cell(target)]))
     out = _result(spec, sources)
+    out.outputs = outputs
     out.grids = [grid]
     out.checks = _checks(spec, sources, outputs, doc)
     return out

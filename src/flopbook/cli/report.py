@@ -14,7 +14,9 @@ from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, emit
 @app.command("report")
 def report_command(
     scenario: Annotated[
-        Path | None, typer.Argument(help="A fleet scenario file (YAML); or use --case.")
+        Path | None,
+        typer.Argument(help="A scenario file (YAML): a fleet, a workload (kind: training or "
+                       "inference) or a payer (kind: fund or company); or use --case."),
     ] = None,
     case: Annotated[
         str | None,
@@ -43,6 +45,27 @@ def report_command(
         typer.Option(help="depreciation (default) or annuity, for a scenario. "
                      "E.g. --capital-cost annuity"),
     ] = None,
+    capex: Annotated[
+        str | None,
+        typer.Option(help="For a payer file: capex to pay for, as in `flopbook fund`. "
+                     'E.g. --capex "1.6B USD"'),
+    ] = None,
+    fleet: Annotated[
+        Path | None,
+        typer.Option(help="For a payer file: a fleet scenario whose capex and running costs "
+                     "are the spending to pay for. E.g. --fleet examples/fleet.yaml"),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(help="For a payer file: the year of the purchase (default: the payer's "
+                     "last year). E.g. --year 2023"),
+    ] = None,
+    sensitivity: Annotated[
+        str | None,
+        typer.Option(metavar="OUTPUT",
+                     help="Add a tornado and Sobol indices of OUTPUT to the report; needs "
+                     "uncertain inputs (ranges). E.g. --sensitivity tco_per_year"),
+    ] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
@@ -70,7 +93,7 @@ def report_command(
     from flopbook.render.files import check_target
     from flopbook.report import build_report, write_reports
 
-    protect = (scenario,) if scenario is not None else ()
+    protect = tuple(p for p in (scenario, fleet) if p is not None)
     # Refuse a bad output path before the (slower) model run, and again just before writing.
     for path, kind in ((xlsx, "xlsx"), (html, "html")):
         if path is not None:
@@ -79,17 +102,21 @@ def report_command(
         if case is not None:
             from flopbook.cases import case as run_case
 
-            result = run_case(case)
-            origin = f"flopbook case {case}"
+            if capex is not None or year is not None or fleet is not None:
+                raise InputError("--capex, --fleet and --year apply to a payer file, not to "
+                                 "a case", hint="a case fixes its own spending")
+            report = build_report(run_case(case), origin=f"flopbook case {case}",
+                                  charts=html is not None)
         else:
-            from flopbook.scenario import load_scenario
-
             assert scenario is not None
-            fleet = load_scenario(scenario)
-            result = fleet.run(only=only, capital_cost=capital_cost)
-            origin = scenario.name
-        report = build_report(result, origin=origin,
-                              summary="" if case is not None else fleet.description)
+            report = _scenario_report(scenario, only=only, capital_cost=capital_cost,
+                                      capex=capex, year=year, fleet=fleet,
+                                      charts=html is not None)
+        if sensitivity is not None:
+            from flopbook.report.uncertainty import add_sensitivity
+
+            add_sensitivity(report, sensitivity, samples=samples, seed=seed,
+                            charts=html is not None)
     written = write_reports(report, xlsx=xlsx, html=html, force=force, protect=protect)
     if fmt is Format.json:
         from flopbook.render.data import to_json
@@ -98,3 +125,69 @@ def report_command(
     else:
         for p in written:
             emit(str(p))
+
+
+_WORKLOADS = ("training", "inference")
+_PAYERS = ("fund", "company")
+
+
+def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | None,
+                     capex: str | None, year: int | None, fleet: Path | None,
+                     charts: bool = True):  # noqa: ANN202
+    """The report of a scenario file of any kind (its ``kind:`` says which)."""
+    from flopbook.errors import InputError
+    from flopbook.report import build_report
+    from flopbook.scenario import Document
+
+    doc = Document.read(scenario)
+    kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
+    description = str(doc.data.get("description") or "") if isinstance(doc.data, dict) else ""
+    if kind not in _PAYERS and (capex is not None or year is not None or fleet is not None):
+        raise InputError("--capex, --fleet and --year apply to a payer file (kind: fund or "
+                         "company)", file=str(scenario), hint="drop them for this scenario")
+    if (kind in _WORKLOADS or kind in _PAYERS) and (only or capital_cost):
+        raise InputError("--only and --capital-cost apply to a fleet scenario",
+                         file=str(scenario), hint="drop them for this scenario")
+    if kind in _WORKLOADS:
+        from flopbook.workload_file import run_document
+
+        return build_report(run_document(doc), origin=scenario.name, summary=description,
+                            charts=charts)
+    if kind in _PAYERS:
+        return _payer_report(doc, scenario, capex=capex, year=year, fleet=fleet,
+                             summary=description, charts=charts)
+    from flopbook.scenario import fleet_from_document
+
+    result = fleet_from_document(doc).run(only=only, capital_cost=capital_cost)
+    return build_report(result, origin=scenario.name, summary=description, charts=charts)
+
+
+def _payer_report(doc, scenario: Path, *, capex: str | None, year: int | None,  # noqa: ANN001, ANN202
+                  fleet: Path | None, summary: str, charts: bool):
+    from flopbook.errors import InputError
+    from flopbook.models.funding_verdict import Spending, judge
+    from flopbook.payer_file import payer_from_document
+    from flopbook.report import build_report
+
+    payer = payer_from_document(doc).run()
+    when = payer.years[-1] if year is None else year
+    if when not in payer.years:
+        raise InputError(f"--year {when} is outside the payer's years "
+                         f"{payer.years[0]}–{payer.years[-1]}",
+                         hint="choose a year the payer file covers")
+    spending = []
+    fleets = []
+    if fleet is not None:
+        from flopbook.scenario import load_scenario
+
+        fleet_result = load_scenario(fleet).run()
+        fleets.append(fleet_result)
+        spending.append(Spending.from_fleet(fleet_result, when, source=str(fleet)))
+    if capex is not None:
+        try:
+            spending.append(Spending.from_capex(capex, when, fx_rate=payer.fx_rate,
+                                                label="--capex"))
+        except InputError as exc:
+            raise InputError(exc.message, field="--capex", hint=exc.hint) from None
+    result = judge(payer, spending) if spending else payer
+    return build_report(result, origin=scenario.name, summary=summary, charts=charts)

@@ -56,20 +56,29 @@ def distribution_figure(result: FleetResult, metric: str, column: str | None = N
     value = result.get(metric, column)
     if value is None:
         raise ValueError(f"{column} has no {m.label}")
-    x = magnitudes(value, m.unit)
-    s = result.summary(metric, column)
-    scale, xlabel = _axis_label(m.label, m.unit, s.p50)
-    x = x / scale
     title = f"{m.label}{'' if column == TOTAL else ' — ' + column}"
     if result.name:
         title += f" — {result.name}"
+    return samples_figure(magnitudes(value, m.unit), m.label, m.unit, title)
+
+
+def samples_figure(samples: np.ndarray, label: str, unit: str, title: str) -> Figure:
+    """Histogram (with P5, P50, P95 and the mean marked) and CDF of any output's samples, in
+    ``unit``: what :func:`distribution_figure` draws for a fleet, for any model."""
+    from flopbook.quantity import Quantity, summarize
+
+    x = np.asarray(samples, dtype=float)
+    s = summarize(Quantity(x, unit), unit or None)
+    scale, xlabel = _axis_label(label, unit, s.p50)
+    xlabel = xlabel.removesuffix(" ()")  # a plain number has no unit to show
+    x = x / scale
     fig = _figure(10, 4.2)
     hist, cdf = fig.subplots(1, 2)
     hist.hist(x, bins=min(80, max(10, int(np.sqrt(x.size)))), color=_BLUE, alpha=0.85)
     for val, name, style in ((s.p5, "P5", ":"), (s.p50, "P50", "--"), (s.p95, "P95", ":"),
                              (s.mean, "mean", "-")):
         hist.axvline(val / scale, color=_ORANGE if name == "mean" else _GREY, linestyle=style,
-                     linewidth=1.2, label=f"{name} {numbers.value(val, m.unit)}")
+                     linewidth=1.2, label=f"{name} {numbers.value(val, unit)}")
     hist.set_xlabel(xlabel)
     hist.set_ylabel("samples")
     hist.set_title("Distribution")

@@ -45,6 +45,18 @@ NUMBER_FORMATS: dict[str, str] = {
     "PFLOP/s": '#,##0" PFLOP/s"',
     "TFLOP/s": '#,##0" TFLOP/s"',
     "year": '0.##" yr"',
+    "FLOP": '0.000E+00" FLOP"',
+    "FLOP/token": '0.000E+00" FLOP/token"',
+    "GPU*hour": '#,##0" GPU-h"',
+    "GPU*s": '#,##0.000" GPU-s"',
+    "TB/s": '#,##0.00" TB/s"',
+    "day": '#,##0.0" days"',
+    "MWh": '#,##0.0" MWh"',
+    "Wh": '#,##0.000" Wh"',
+    "token": '#,##0" tokens"',
+    "token/s/GPU": '#,##0" tok/s/GPU"',
+    "request/day": '#,##0" req/day"',
+    "USD/Mtoken": '$#,##0.000" /Mtok"',
 }
 PERCENT = "0.0%"
 PLAIN = "#,##0.####"
@@ -132,6 +144,7 @@ UNIT_TEXT: dict[str, str] = {
     "USD/(PFLOP/s*hour)": "USD per PFLOP/s-hour",
     "GPU*hour/year": "GPU-hours per year",
     "USD/kW/month": "USD per kW-month",
+    "1/year": "share per year",
 }
 
 
@@ -210,6 +223,8 @@ class _Writer:
         self.write_results(results)
         if published is not None:
             self.write_published(published)
+        if self.report.sensitivity:
+            self.write_sensitivity(self.wb.add_worksheet("Sensitivity"))
         results.activate()
 
     def write_inputs(self, ws: Worksheet) -> None:
@@ -225,7 +240,8 @@ class _Writer:
             self._input_row(ws, row, item, w, editable=True)
             row += 1
         row += 1
-        ws.write_string(row, 0, "Unit conversions (fixed by the definitions of the units)",
+        ws.write_string(row, 0, "Unit conversions and model constants (fixed by the "
+                        "definitions of the units and by the model)",
                         s.bold)
         row += 1
         for item in self.report.constants:
@@ -294,13 +310,13 @@ class _Writer:
             w.see(0, label)
             ws.write_string(r, 1, _unit_label(line.unit), s.text)
             w.see(1, _unit_label(line.unit))
-            fmt = s.number(number_format(line.unit, line.unit == "" and line.kind == "input"),
-                           bold=bold)
+            fmt = s.number(number_format(line.unit, line.percent or (
+                line.unit == "" and line.kind == "input")), bold=bold)
             for c, column in enumerate(block.columns, start=2):
                 template, value = line.formulas.get(column), line.values.get(column)
                 w.see(c, "0" * 18)
                 if template is None or value is None:
-                    if line.kind != "input" or column != block.columns[-1]:
+                    if line.kind not in ("input", "single") or column != block.columns[-1]:
                         ws.write_string(r, c, "n/a", s.muted)
                     continue
                 self.formula(ws, sheet, r, c, self.resolve(template, i, column, sheet),
@@ -335,6 +351,8 @@ class _Writer:
         row += 2
         if rep.checks:
             row = self._checks(ws, row, w) + 1
+        if rep.claims:
+            row = self._claims(ws, row, w) + 1
         header_row = row
         for i, block in enumerate(rep.blocks):
             ws.write_string(row, 0, block.title, s.bold)
@@ -351,12 +369,13 @@ class _Writer:
                 w.see(0, label)
                 ws.write_string(row, 1, _unit_label(line.unit), s.text)
                 w.see(1, _unit_label(line.unit))
-                fmt = s.number(number_format(line.unit))
+                fmt = s.number(number_format(line.unit, line.percent))
                 for c, column in enumerate(block.columns, start=2):
                     w.see(c, "0" * 18)
                     value = line.values.get(column)
                     if line.formulas.get(column) is None or value is None:
-                        ws.write_string(row, c, "n/a", s.muted)
+                        if line.kind != "single" or column != block.columns[-1]:
+                            ws.write_string(row, c, "n/a", s.muted)
                         continue
                     self.formula(ws, "Results", row, c,
                                  self.resolve(f"{{#{i}:{key}@{column}}}", i, column,
@@ -376,8 +395,11 @@ class _Writer:
         s = self.s
         ws.write_string(row, 0, "Published figures against the model", s.bold)
         row += 1
-        heads = ["Figure", "Unit", "Published", "Model", "Model / published", "Tolerance",
-                 "Verdict", "Source", "Note"]
+        # Each figure on a line of its own, its unit and numbers on the next: a figure's own
+        # words ("… against the $2 rental", "… per H800-hour") must not read as the unit of
+        # its numbers, to a person or to `flopbook audit`.
+        heads = ["Figure (unit below)", "Published", "Model", "Model / published",
+                 "Tolerance", "Verdict", "Source", "Note"]
         for c, h in enumerate(heads):
             ws.write_string(row, c, h, s.header)
             w.see(c, h)
@@ -387,35 +409,113 @@ class _Writer:
         for chk in self.report.checks:
             fmt = s.number(number_format(chk.unit))
             label = chk.label + (" (derived)" if chk.derived else "")
-            ws.write_string(row, 0, label, s.text)
-            w.see(0, label)
-            ws.write_string(row, 1, _unit_label(chk.unit), s.text)
-            pub, mod = _a1(row, 2), _a1(row, 3)
-            ws.write_number(row, 2, chk.published, fmt)
+            ws.write_string(row, 0, label, s.bold)
+            w.see(0, label, cap=60)
+            row += 1
+            ws.write_string(row, 0, "in " + _unit_label(chk.unit), s.muted)
+            pub, mod = _a1(row, 1), _a1(row, 2)
+            ws.write_number(row, 1, chk.published, fmt)
             if chk.formula is not None:
-                self.formula(ws, "Results", row, 3,
+                self.formula(ws, "Results", row, 2,
                              self.resolve(chk.formula, 0, "Total", "Results"), chk.model, fmt)
             else:
-                ws.write_number(row, 3, chk.model, fmt)
-            self.formula(ws, "Results", row, 4, f"{mod}/{pub}", chk.ratio, ratio_fmt)
+                ws.write_number(row, 2, chk.model, fmt)
+            self.formula(ws, "Results", row, 3, f"{mod}/{pub}", chk.ratio, ratio_fmt)
             if chk.tolerance is None:
-                ws.write_string(row, 5, "comparison", s.muted)
-                ws.write_string(row, 6, "—", s.muted)
+                ws.write_string(row, 4, "comparison", s.muted)
+                ws.write_string(row, 5, "—", s.muted)
             else:
-                tol = _a1(row, 5)
-                ws.write_number(row, 5, chk.tolerance, s.number(PERCENT))
+                tol = _a1(row, 4)
+                ws.write_number(row, 4, chk.tolerance, s.number(PERCENT))
                 verdict = "ok" if chk.ok else "OFF"
-                ws.write_formula(row, 6, f'=IF(ABS({mod}-{pub})<={tol}*ABS({pub}),"ok","OFF")',
+                ws.write_formula(row, 5, f'=IF(ABS({mod}-{pub})<={tol}*ABS({pub}),"ok","OFF")',
                                  s.text, verdict if self.cached else "")
-            for c in (2, 3, 4, 5):
+            for c in (1, 2, 3, 4):
                 w.see(c, "0" * 16)
-            ws.write_string(row, 7, chk.source.cite(), s.wrap)
-            w.see(7, chk.source.cite(), cap=50)
+            ws.write_string(row, 6, chk.source.cite(), s.wrap)
+            w.see(6, chk.source.cite(), cap=50)
             if chk.note:
-                ws.write_string(row, 8, chk.note, s.wrap)
-                w.see(8, chk.note, cap=50)
+                ws.write_string(row, 7, chk.note, s.wrap)
+                w.see(7, chk.note, cap=50)
             row += 1
         return row
+
+    def _claims(self, ws: Worksheet, row: int, w: _Widths) -> int:
+        """Claims in words (a verdict such as "within means") beside the model's, as text."""
+        s = self.s
+        ws.write_string(row, 0, "Claims in words against the model", s.bold)
+        row += 1
+        for c, h in enumerate(["Claim", "Claimed", "Model", "Probability of the model's "
+                               "answer", "Agree", "Source", "Note"]):
+            ws.write_string(row, c, h, s.header)
+            w.see(c, h)
+        row += 1
+        for cl in self.report.claims:
+            ws.write_string(row, 0, cl.label, s.wrap)
+            ws.write_string(row, 1, cl.published, s.text)
+            ws.write_string(row, 2, cl.model, s.text)
+            if cl.probability is not None:
+                ws.write_number(row, 3, cl.probability, s.number(PERCENT))
+            ws.write_string(row, 4, "yes" if cl.ok else "NO", s.text if cl.ok else s.flag)
+            ws.write_string(row, 5, cl.source.cite(), s.wrap)
+            if cl.note:
+                ws.write_string(row, 6, cl.note, s.wrap)
+            for c, text in enumerate([cl.label, cl.published, cl.model]):
+                w.see(c, text, cap=50)
+            row += 1
+        ws.write_string(row, 0, "A claim's verdict is read from the Monte Carlo samples (the "
+                        "most probable answer), so it is written as text, not as a formula.",
+                        s.muted)
+        return row + 1
+
+    def write_sensitivity(self, ws: Worksheet) -> None:
+        """Tornado and Sobol indices as values: each is many reruns of the model over the
+        samples, which no formula of the cells above can give."""
+        s, w = self.s, _Widths()
+        row = 0
+        for found in self.report.sensitivity:
+            t = found.tornado
+            ws.write_string(row, 0, f"What moves {found.label} — tornado", s.bold)
+            row += 1
+            ws.write_string(row, 0, "Values, not formulas: each input from its 5th to its 95th "
+                            "percentile with the others at their medians, the model rerun for "
+                            "each.", s.muted)
+            row += 1
+            heads = ["Input", "Input P5", "Input P95", "Input unit", "Output at P5",
+                     "Output at P95", "Swing", "Output unit"]
+            for c, h in enumerate(heads):
+                ws.write_string(row, c, h, s.header)
+                w.see(c, h)
+            row += 1
+            for b in t.bars:
+                ws.write_string(row, 0, b.label, s.text)
+                w.see(0, b.label)
+                for c, x in ((1, b.low), (2, b.high), (4, b.output_low), (5, b.output_high),
+                             (6, b.swing)):
+                    ws.write_number(row, c, x, s.number(PLAIN))
+                    w.see(c, "0" * 16)
+                ws.write_string(row, 3, _unit_label(b.unit), s.text)
+                ws.write_string(row, 7, _unit_label(t.unit), s.text)
+                row += 1
+            row += 1
+            r = found.sobol
+            ws.write_string(row, 0, f"Shares of the variance of {found.label} — Sobol indices "
+                            f"(N = {r.base_samples:,}, {r.evaluations:,} model runs; inputs "
+                            "taken as independent)", s.bold)
+            row += 1
+            for c, h in enumerate(["Input", "First order", "± (95%)", "Total", "± (95%)"]):
+                ws.write_string(row, c, h, s.header)
+            row += 1
+            fmt = s.number("0.000")
+            for i in r.indices:
+                ws.write_string(row, 0, i.label, s.text)
+                w.see(0, i.label)
+                for c, x in enumerate((i.first, i.first_conf, i.total, i.total_conf), start=1):
+                    ws.write_number(row, c, x, fmt)
+                row += 1
+            row += 2
+        w.w[0] = min(max(w.w.get(0, 0), 30), 60)
+        w.apply(ws, minimum=10)
 
     def write_published(self, ws: Worksheet) -> None:
         s, w = self.s, _Widths()

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 from flopbook.render import numbers
 
 if TYPE_CHECKING:
-    from flopbook.cases.result import Grid
+    from flopbook.cases.result import Claim, Grid
+    from flopbook.quantity import Summary
     from flopbook.report.document import Block, Chart, CheckRow, InputRow, Report
+    from flopbook.sensitivity import Sensitivity
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 
@@ -48,6 +50,7 @@ figure { margin:14px 0; } figure svg, figure img { max-width:100%; height:auto; 
 figcaption { color:var(--muted); font-size:13px; }
 details summary { cursor:pointer; color:var(--accent); margin:6px 0; }
 a { color:var(--accent); }
+div.wide { overflow-x:auto; max-width:100%; }
 @media print { thead th { position:static; } details { display:block; } }
 """
 
@@ -79,9 +82,41 @@ def input_value(row: InputRow, value: float | None = None) -> str:
     return f"{x:,.6g} {row.unit}"
 
 
+def _sig(x: float, unit: str, percent: bool, per: bool = True) -> str:
+    if percent:
+        return f"{x:.1%}"
+    rest = {"USD": "", "USD/year": "/yr"}.get(unit)
+    if rest is not None and 0 < abs(x) < 1:  # a cost per request: cents, not "$0.00"
+        return f"{'-' if x < 0 else ''}${abs(x):.4g}" + (rest if per else "")
+    if rest is not None:
+        return ("-" if x < 0 else "") + numbers.compact_usd(abs(x)) + (rest if per else "")
+    return f"{x:,.4g}"
+
+
+def _single(x: float | None, summary: Summary | None, unit: str, percent: bool) -> str:
+    """A value of a one-column or yearly block: four significant figures, its unit, and its
+    5th–95th percentile interval (without repeating the unit)."""
+    if summary is None:
+        if x is None:
+            return "—"
+        text = _sig(x, unit, percent)
+    else:
+        text = _sig(summary.mean, unit, percent)
+        if not summary.point:
+            text += (f" ({_sig(summary.p5, unit, percent, False)}–"
+                     f"{_sig(summary.p95, unit, percent, False)})")
+    shown = numbers.UNIT_LABELS.get(unit, unit)
+    return text if percent or unit in ("", "USD", "USD/year") else f"{text} {shown}"
+
+
+_UNIT_WORDS = {"1/year": "share per year"}
+
+
 def _cell(block: Block, key: str, column: str) -> str:
     line = block.line(key)
     summary = line.summaries.get(column)
+    if line.kind == "single" or line.percent:
+        return _single(line.values.get(column), summary, line.unit, line.percent)
     if summary is None and line.values.get(column) is not None:
         return numbers.value(line.values[column] or 0.0, line.unit)
     return numbers.summary(summary, line.unit)
@@ -94,14 +129,15 @@ def _block_table(block: Block, keys: list[str]) -> str:
     for key in keys:
         line = block.line(key)
         label = line.label + (" (avg)" if line.kind == "intensive" else "")
-        unit = numbers.UNIT_LABELS.get(line.unit, line.unit)
+        unit = _UNIT_WORDS.get(line.unit) or numbers.UNIT_LABELS.get(line.unit, line.unit) or (
+            "share" if line.percent else "number")
         cells = "".join(
             f'<td class="num{" total" if c == "Total" else ""}">{_text(_cell(block, key, c))}'
             "</td>" for c in block.columns)
         rows.append(f'<tr><th scope="row" title="{_text(line.doc)}">{_text(label)} '
                     f'<span class="note">[{_text(unit)}]</span></th>{cells}</tr>')
-    return (f'<table><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
-            "</table>")
+    return (f'<div class="wide"><table><thead><tr><th></th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _block(block: Block) -> str:
@@ -138,6 +174,21 @@ def _checks(checks: list[CheckRow]) -> str:
             f"<th>Source</th></tr></thead><tbody>{''.join(rows)}</tbody>"
             "<caption>Tolerance is relative; “derived” figures are derived from published ones "
             "as noted; a ratio without a verdict is a comparison, not a test.</caption></table>")
+
+
+def _claims(claims: list[Claim]) -> str:
+    rows = []
+    for c in claims:
+        p = "—" if c.probability is None else f"{c.probability:.0%}"
+        verdict = '<span class="ok">agree</span>' if c.ok else '<span class="off">differ</span>'
+        note = f"<br><span class=note>{_text(c.note)}</span>" if c.note else ""
+        rows.append(f"<tr><th scope=row>{_text(c.label)}</th><td>{_text(c.published)}</td>"
+                    f"<td>{_text(c.model)}</td><td class=num>{p}</td><td>{verdict}</td>"
+                    f"<td class=src>{_linked(c.source.cite())}{note}</td></tr>")
+    return ("<table><thead><tr><th>Claim</th><th>Claimed</th><th>Model</th><th class=num>"
+            "Probability</th><th></th><th>Source</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody><caption>The model's answer is the most probable "
+            "over the samples; its probability is shown.</caption></table>")
 
 
 def _money(x: float, unit: str) -> str:
@@ -180,6 +231,40 @@ def _inputs(rows: list[InputRow]) -> str:
             f"<th>Source and note</th></tr></thead><tbody>{''.join(out)}</tbody></table>")
 
 
+def sensitivity_html(found: Sensitivity) -> str:
+    """The tornado and the Sobol indices of one output, as tables."""
+    from flopbook.render.sensitivity import plain
+
+    t, unit = found.tornado, found.unit
+
+    def out(x: float) -> str:
+        return _single(x, None, unit, unit == "" and abs(x) <= 10)
+
+    rows = "".join(
+        f"<tr><th scope=row>{_text(b.label)}</th><td class=num>{_text(plain(b.low))} – "
+        f"{_text(plain(b.high))} {_text(b.unit)}</td><td class=num>{_text(out(b.output_low))}"
+        f"</td><td class=num>{_text(out(b.output_high))}</td><td class=num>"
+        f"{_text(out(b.swing))}</td></tr>" for b in t.bars)
+    tornado = (f"<h3>Tornado: what moves {_text(found.label.lower())}</h3><table><thead><tr>"
+               "<th>Input</th><th class=num>Input P5 – P95</th><th class=num>Output at P5</th>"
+               "<th class=num>at P95</th><th class=num>Swing</th></tr></thead>"
+               f"<tbody>{rows}</tbody><caption>Each input from its 5th to its 95th "
+               f"percentile, every other input at its median (baseline {_text(out(t.baseline))})."
+               " One at a time: interactions and correlations are left out.</caption></table>")
+    r = found.sobol
+    rows = "".join(
+        f"<tr><th scope=row>{_text(i.label)}</th><td class=num>{i.first:.3f} ± "
+        f"{i.first_conf:.3f}</td><td class=num>{i.total:.3f} ± {i.total_conf:.3f}</td></tr>"
+        for i in r.indices)
+    sobol = (f"<h3>Sobol indices: shares of the variance of {_text(found.label.lower())}</h3>"
+             "<table><thead><tr><th>Input</th><th class=num>First order</th><th class=num>"
+             f"Total</th></tr></thead><tbody>{rows}</tbody><caption>First order: the input "
+             "alone; total: with its interactions; ± is the 95% confidence half-width. "
+             f"Saltelli design, N = {r.base_samples:,}, {r.evaluations:,} model runs; inputs "
+             "taken as independent.</caption></table>")
+    return f"<h2>Sensitivity of {_text(found.label.lower())}</h2>{tornado}{sobol}"
+
+
 def chart_html(chart: Chart) -> str:
     if chart.svg is not None:
         body = chart.svg
@@ -201,7 +286,8 @@ def render_html(report: Report) -> str:
     parts = [f"<h1>{_text(r.title)}</h1>"]
     if r.summary:
         parts.append(f'<p class="summary">{_text(r.summary)}</p>')
-    parts.append(f'<p class="meta">A {_text(r.kind)}, made by flopbook {__version__}'
+    article = "An" if r.kind[:1].lower() in "aeiou" else "A"
+    parts.append(f'<p class="meta">{article} {_text(r.kind)}, made by flopbook {__version__}'
                  + (f" from <code>{_text(r.origin)}</code>" if r.origin else "")
                  + ". The workbook export recomputes the same numbers with live formulas.</p>")
     if r.checks:
@@ -210,6 +296,9 @@ def render_html(report: Report) -> str:
                    else '<span class="off">Some checks are OFF.</span>')
         parts += ['<section id="checks"><h2>Published figures against the model</h2>',
                   _checks(r.checks), f"<p>{verdict}</p></section>"]
+    if r.claims:
+        parts += ['<section id="claims"><h2>Claims in words against the model</h2>',
+                  _claims(r.claims), "</section>"]
     if r.grids or r.discrepancies:
         parts.append('<section id="published"><h2>As published, and corrected</h2>')
         if r.grids:
@@ -227,6 +316,8 @@ def render_html(report: Report) -> str:
     parts.append('<section id="results"><h2>Results</h2>')
     parts += [_block(b) for b in r.blocks]
     parts.append("</section>")
+    for found in r.sensitivity:
+        parts += ['<section id="sensitivity">', sensitivity_html(found), "</section>"]
     if r.charts:
         parts.append('<section id="charts"><h2>Charts</h2>')
         parts += [chart_html(c) for c in r.charts]

@@ -24,11 +24,16 @@ if TYPE_CHECKING:
     from flopbook.report.document import Block, Chart, Report
     from flopbook.report.inputs import InputBook
 
-__all__ = ["BLOCKS", "CHARTS", "block_for", "build_report", "charts_for", "write_reports"]
+__all__ = ["BLOCKS", "CHARTS", "block_for", "blocks_for", "build_report", "charts_for",
+           "write_reports"]
 
 # result class name -> "module:function(result, book: InputBook, title: str) -> Block"
+# (or a list of blocks, for a result that holds another, as a verdict holds its payer)
 BLOCKS: dict[str, str] = {
     "FleetResult": "flopbook.report.fleet:fleet_block",
+    "WorkloadResult": "flopbook.report.workload:workload_block",
+    "PayerResult": "flopbook.report.funding:payer_block",
+    "FundingVerdict": "flopbook.report.funding:funding_blocks",
 }
 
 # result class name -> "module:function(result, title: str) -> list[Chart]"
@@ -45,22 +50,35 @@ def _function(table: dict[str, str], result: Any) -> Callable[..., Any] | None:
     return getattr(importlib.import_module(module), func)
 
 
-def block_for(result: Any, book: InputBook, title: str = "") -> Block:
-    """The report block of any result kind named in :data:`BLOCKS`."""
+def blocks_for(result: Any, book: InputBook, title: str = "") -> list[Block]:
+    """The report blocks of any result kind named in :data:`BLOCKS`."""
     make = _function(BLOCKS, result)
     if make is None:
         raise InputError(f"no report for a {type(result).__name__} yet",
                          hint="reports cover: " + ", ".join(BLOCKS))
-    return make(result, book, title)
+    made = make(result, book, title)
+    return made if isinstance(made, list) else [made]
+
+
+def block_for(result: Any, book: InputBook, title: str = "") -> Block:
+    """The (first) report block of any result kind named in :data:`BLOCKS`."""
+    return blocks_for(result, book, title)[0]
 
 
 def charts_for(result: Any, title: str = "") -> list[Chart]:
+    """The result kind's own charts (:data:`CHARTS`), then the distributions of its headline
+    outputs when its inputs are uncertain."""
+    from flopbook.report.uncertainty import distribution_charts
+
     make = _function(CHARTS, result)
-    return [] if make is None else make(result, title)
+    return ([] if make is None else make(result, title)) + distribution_charts(result, title)
 
 
-def build_report(result: Any, *, origin: str = "", summary: str = "") -> Report:
-    """A report of a reference case (``CaseResult``) or of any model result in BLOCKS."""
+def build_report(result: Any, *, origin: str = "", summary: str = "",
+                 charts: bool = True) -> Report:
+    """A report of a reference case (``CaseResult``) or of any model result in BLOCKS.
+    ``charts=False`` leaves the charts out (the workbook has none; drawing them is most of
+    the time a report takes)."""
     from flopbook.cases.result import CaseResult
     from flopbook.report.document import Report
     from flopbook.report.inputs import InputBook
@@ -68,18 +86,31 @@ def build_report(result: Any, *, origin: str = "", summary: str = "") -> Report:
     if isinstance(result, CaseResult):
         from flopbook.report.case import case_report
 
-        report = case_report(result)
+        report = case_report(result, charts=charts)
         if origin:
             report.origin = origin
         return report
     book = InputBook()
-    title = getattr(result, "name", "") or "Fleet"
-    block = block_for(result, book, title)
-    kind = type(result).__name__.removesuffix("Result").lower()
-    return Report(title=title, kind=f"{kind} scenario",
-                  summary=summary,
+    kind = _kind(result)
+    title = getattr(result, "name", "") or getattr(
+        getattr(result, "payer", None), "name", "") or kind.capitalize()
+    blocks = blocks_for(result, book, title)
+    return Report(title=title, kind=kind, summary=summary,
                   inputs=book.rows, constants=list(book.constants.values()),
-                  blocks=[block], charts=charts_for(result, title), origin=origin)
+                  blocks=blocks, charts=charts_for(result, title) if charts else [],
+                  origin=origin,
+                  subjects=[result])
+
+
+def _kind(result: Any) -> str:
+    name = type(result).__name__
+    if name == "WorkloadResult":
+        return f"{result.kind} scenario"
+    if name == "PayerResult":
+        return f"{result.kind} (payer)"
+    if name == "FundingVerdict":
+        return "funding verdict"
+    return name.removesuffix("Result").lower() + " scenario"
 
 
 def write_reports(report: Report, *, xlsx: str | Path | None = None,

@@ -65,6 +65,7 @@ class _Ref:
     only: str | None
     column: str
     table: Any  # the case's published table, for table.<row> references
+    capital_cost: str | None = None  # the check's own choice, if it makes one
 
 
 def _table_formula(ref: _Ref, row: str, which: str) -> str | None:
@@ -110,7 +111,13 @@ def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
     formula: str | None = None
     unit = check.unit
     kind, _, rest = ref.model.partition(".") if ref is not None else ("", "", "")
-    if ref is not None and kind == "fleet":
+    note = check.note
+    if ref is not None and kind == "fleet" and ref.capital_cost not in (
+            None, *(r.capital_cost for r in results[:1])):
+        # the case reran the fleet another way; the calculations hold only the first
+        note = "; ".join(x for x in (note, f"a value: the fleet with {ref.capital_cost} as its "
+                                     "capital cost, which the calculations do not hold") if x)
+    elif ref is not None and kind == "fleet":
         i = _block_for(results, ref.only)
         if i is not None and rest in {ln.key for ln in blocks[i].lines}:
             line = blocks[i].line(rest)
@@ -128,30 +135,80 @@ def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
         else:
             formula = None  # a change of unit would need a bare number: keep the value
     sampled = any(b.sampled for b in blocks)
-    return CheckRow(check.label, check.published, check.unit, model, formula, check.tolerance,
-                    check.source, check.derived, check.note,
+    return CheckRow(check.label, check.published, unit if formula else check.unit, model,
+                    formula, check.tolerance,
+                    check.source, check.derived, note,
                     model_sampled=check.model if sampled else None)
 
 
-def case_report(result: CaseResult) -> Report:
+def _value_check(check: Check, why: str, sampled: bool) -> CheckRow:
+    note = "; ".join(x for x in (check.note, why) if x)
+    return CheckRow(check.label, check.published, check.unit, check.model, None,
+                    check.tolerance, check.source, check.derived, note or None,
+                    model_sampled=check.model if sampled else None)
+
+
+def _referenced_check(check: Check, formula: str, value: float, unit: str,
+                      sampled: bool) -> CheckRow | None:
+    """A check whose model answer is a cell: the published figure in the cell's unit."""
+    from flopbook.quantity import registry
+
+    ureg = registry()
+    try:
+        factor = float(ureg.Quantity(1.0, check.unit).to(unit or "").magnitude)
+    except Exception:  # noqa: BLE001 - units that do not convert: keep the value
+        return None
+    return CheckRow(check.label, check.published * factor, unit, value, formula,
+                    check.tolerance, check.source, check.derived, check.note,
+                    model_sampled=check.model * factor if sampled else None)
+
+
+def case_report(result: CaseResult, *, charts: bool = True) -> Report:
+    import re
+
+    from flopbook.cases import cases
     from flopbook.report import block_for, charts_for
+    from flopbook.report.case_models import CASE_BLOCKS, VALUE_REASONS
     from flopbook.report.inputs import InputBook
 
     book = InputBook()
+    info = next((c for c in cases() if c.name == result.name), None)
+    kind = info.kind if info is not None else ""
     results = [r for _, r in result.fleets]
     blocks = [block_for(r, book, title) for title, r in result.fleets]
     spec = _spec(result)
     refs: list[_Ref | None] = [None] * len(result.checks)
     if spec is not None and len(spec.checks) == len(result.checks):
         table = getattr(spec, "published_table", None)
-        refs = [_Ref(c.model, c.only, c.column, table) if c.label == check.label else None
+        refs = [_Ref(c.model, c.only, c.column, table, getattr(c, "capital_cost", None))
+                if c.label == check.label else None
                 for c, check in zip(spec.checks, result.checks, strict=True)]
     checks = [_check_row(c, ref, blocks, results)
               for c, ref in zip(result.checks, refs, strict=True)]
-    charts = charts_for(results[0], result.fleets[0][0]) if results else []
+    make = CASE_BLOCKS.get(kind)
+    if make is not None:
+        offset = len(blocks)
+        made = make(result, book)
+        blocks += made.blocks
+        sampled = any(b.sampled for b in made.blocks)
+        for n, check in enumerate(result.checks):
+            ref = made.refs.get(check.label)
+            row = None
+            if ref is not None:
+                formula = re.sub(r"\{#(\d+):",
+                                 lambda m: f"{{#{int(m.group(1)) + offset}:", ref[0])
+                row = _referenced_check(check, formula, ref[1], ref[2], sampled)
+            checks[n] = row or _value_check(
+                check, "a value: no calculation of this workbook holds it", sampled)
+    elif kind in VALUE_REASONS:
+        checks = [_value_check(c, VALUE_REASONS[kind], False) for c in result.checks]
+    drawn = charts_for(results[0], result.fleets[0][0]) if results and charts else []
+    for title, section in result.sections if charts else ():
+        drawn += charts_for(section, title)
     return Report(
         title=result.title, kind="reference case", summary=result.summary,
         inputs=book.rows, constants=list(book.constants.values()), blocks=blocks,
         checks=checks, grids=list(result.grids), discrepancies=list(result.discrepancies),
-        charts=charts, sources=list(result.sources), notes=list(result.notes),
-        origin=f"flopbook case {result.name}")
+        charts=drawn, sources=list(result.sources), notes=list(result.notes),
+        claims=list(result.claims), origin=f"flopbook case {result.name}",
+        subjects=[*results, *(s for _, s in result.sections)])

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from flopbook.cases.result import Discrepancy, Grid, Source
+    from flopbook.cases.result import Claim, Discrepancy, Grid, Source
     from flopbook.quantity import Summary
+    from flopbook.sensitivity import Sensitivity
 
 
 @dataclass
@@ -55,11 +56,13 @@ class Line:
     key: str
     label: str
     unit: str
-    kind: Literal["extensive", "intensive", "input"]  # input: brings an input into a column
+    # input: brings an input into a column; single: one value (a block without a Total)
+    kind: Literal["extensive", "intensive", "input", "single"]
     doc: str
     formulas: dict[str, str | None] = field(default_factory=dict)  # column -> formula
     values: dict[str, float | None] = field(default_factory=dict)  # at the values used
     summaries: dict[str, Summary | None] = field(default_factory=dict)  # with uncertainty
+    percent: bool = False  # a share, shown as a percentage
 
 
 @dataclass
@@ -147,7 +150,11 @@ class Report:
     charts: list[Chart] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)  # claims in words, and the model's
+    sensitivity: list[Sensitivity] = field(default_factory=list)  # on request
     origin: str = ""  # the scenario file or case the report was made from
+    # the model results behind the report (not shown; sensitivity reruns their models)
+    subjects: list[Any] = field(default_factory=list, repr=False)
 
     @property
     def sampled(self) -> bool:

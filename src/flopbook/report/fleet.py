@@ -140,12 +140,23 @@ def _input_lines(result: FleetResult, names: dict[str, _SkuNames],
             name = table.get(n)
             formulas[c] = name
             values[c] = None if name is None else book.named(name).value
+            if n == "server_cost_per_gpu" and name is None:
+                # a SKU priced by its GPU: the server costs the GPU plus the server overhead,
+                # so that server capex has one formula in every column
+                price, over = names[c].own["gpu_price"], names[c].assumption[
+                    "server_overhead_capex"]
+                ref = "{in_server_overhead_capex}" if "server_overhead_capex" in overridden \
+                    else over
+                formulas[c] = f"{price}*(1+{ref})"
+                values[c] = book.named(price).value * (1 + book.named(over).value)
         if all(v is None for v in values.values()):
             continue
         if where == "assumption":
             unit = next(book.named(names[c].assumption[n]).unit for c in cols)
-        lines.append(Line(f"in_{n}", f"{label} (input)", unit, "input",
-                          "from the Inputs sheet", formulas, values, {}))
+        doc = ("from the Inputs sheet; for a SKU priced by its GPU: GPU price x (1 + server "
+               "overhead)") if n == "server_cost_per_gpu" else "from the Inputs sheet"
+        lines.append(Line(f"in_{n}", f"{label} (input)", unit, "input", doc, formulas,
+                          values, {}))
     return lines, overridden
 
 
@@ -155,10 +166,8 @@ def _sku_formulas(s: Sku, n: _SkuNames, capital_cost: str,
     own = {k: f"{{in_{k}}}" for k in n.own}
     a = {k: (f"{{in_{k}}}" if k in overridden else v) for k, v in n.assumption.items()}
     f: dict[str, str] = {"gpus": n.own["count"]}
-    if "server_cost_per_gpu" in own:
-        f["server_capex"] = f"{{gpus}}*{own['server_cost_per_gpu']}"
-    else:
-        f["server_capex"] = f"{{gpus}}*{own['gpu_price']}*(1+{a['server_overhead_capex']})"
+    # a GPU-priced SKU's server cost is on the input line (GPU price x (1 + overhead))
+    f["server_capex"] = "{gpus}*{in_server_cost_per_gpu}"
     parts = [f"{{server_capex}}*{a[x]}" if n.share[x] else f"{a[x]}*{{gpus}}"
              for x in ("networking", "storage", "facility")]
     f["cluster_capex"] = "+".join(parts)

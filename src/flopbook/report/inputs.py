@@ -31,6 +31,37 @@ CONVERSIONS: dict[str, tuple[str, str, str]] = {
     "MWh_per_GWh": ("GWh", "MWh", "Megawatt-hours in a gigawatt-hour"),
     "kWh_per_GWh": ("GWh", "kWh", "Kilowatt-hours in a gigawatt-hour"),
     "TFLOPS_per_PFLOPS": ("PFLOP/s", "TFLOP/s", "TFLOP/s in a PFLOP/s"),
+    "seconds_per_hour": ("hour", "s", "Seconds in an hour"),
+    "seconds_per_day": ("day", "s", "Seconds in a day"),
+    "hours_per_day": ("day", "hour", "Hours in a day"),
+    "days_per_year": ("year", "day", "Days in a year (365.25)"),
+    "FLOP_per_TFLOP": ("TFLOP", "FLOP", "FLOPs in a TFLOP"),
+    "bytes_per_TB": ("TB", "byte", "Bytes in a terabyte"),
+    "tokens_per_Mtoken": ("Mtoken", "token", "Tokens in a million tokens"),
+    "Wh_per_MWh": ("MWh", "Wh", "Watt-hours in a megawatt-hour"),
+}
+
+# Numbers of a model that are not unit conversions, each with its reason, so that no formula
+# holds a bare number: name -> (value, label, source); "one_year" has the unit year.
+MODEL_CONSTANTS: dict[str, tuple[float, str, str]] = {
+    "one_year": (
+        1.0, "One year: a yearly amount times one year is the amount of that year",
+        "definition: cumulative and all-year totals add each year's amount"),
+    "training_FLOP_per_param_token": (
+        6.0, "Training FLOPs per parameter per token (forward 2 + backward 4)",
+        "Kaplan et al. 2020, arXiv 2001.08361, section 2.1"),
+    "forward_FLOP_per_param_token": (
+        2.0, "Forward FLOPs per parameter per token (a multiply and an add)",
+        "Kaplan et al. 2020, arXiv 2001.08361, section 2.1"),
+    "attention_FLOP_factor": (
+        2.0, "Attention FLOPs per layer per context token per model width",
+        "Kaplan et al. 2020, arXiv 2001.08361, table 1"),
+    "prefill_context_share": (
+        0.5, "Share of the prompt a prefill token attends to, on average",
+        "flopbook's inference model: prefill attends on average to half the prompt"),
+    "decode_output_share": (
+        0.5, "Share of the output counted in the average decode context",
+        "flopbook's inference default: context = input + half the output"),
 }
 
 
@@ -104,7 +135,7 @@ class InputBook:
         self.rows: list[InputRow] = []
         self._by_place: dict[str, InputRow] = {}
         # the conversions' names are reserved first, so that no input can take one
-        self._taken: set[str] = {n.lower() for n in CONVERSIONS}
+        self._taken: set[str] = {n.lower() for n in [*CONVERSIONS, *MODEL_CONSTANTS]}
         self.constants: dict[str, InputRow] = {}
 
     def name_for(self, base: str) -> str:
@@ -154,6 +185,13 @@ class InputBook:
         return row
 
     def constant(self, name: str) -> str:
+        if name in MODEL_CONSTANTS:
+            if name not in self.constants:
+                value, label, source = MODEL_CONSTANTS[name]
+                self.constants[name] = InputRow(name, "model constant", label, value,
+                                                "year" if name == "one_year" else "",
+                                                source=source)
+            return name
         if name not in self.constants:
             src, dst, label = CONVERSIONS[name]
             self.constants[name] = InputRow(

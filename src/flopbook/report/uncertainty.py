@@ -1,0 +1,244 @@
+"""What a report shows of uncertainty: the distribution of its headline outputs when inputs
+are ranges, and on request (``--sensitivity OUTPUT``) a tornado and Sobol indices.
+
+The distributions are the model's own samples (read, never recomputed). Sensitivity reruns
+the same model that made the report through :func:`flopbook.sensitivity.tornado` and
+:func:`flopbook.sensitivity.sobol_indices`: for a fleet through
+:func:`flopbook.sensitivity.fleet_sensitivity`; for a workload and a payer by running the
+model on arrays of input values (every model here works on sample arrays).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from flopbook.errors import InputError
+
+if TYPE_CHECKING:
+    from flopbook.report.document import Chart, Report
+    from flopbook.sensitivity import Sensitivity
+
+# Outputs whose distribution a report draws, by result kind, when they are uncertain.
+HEADLINES: dict[str, tuple[str, ...]] = {
+    "FleetResult": ("tco_per_year", "capex"),
+    "training": ("cost", "mfu", "gpu_hours", "energy"),
+    "inference": ("cost_per_million_output", "cost_per_day", "energy"),
+    "PayerResult": ("cash_available",),
+    "FundingVerdict": ("coverage",),
+}
+MAX_DISTRIBUTIONS = 2  # per result: a report is read, not scrolled
+
+
+def _samples(subject: Any) -> list[tuple[str, str, str, np.ndarray]]:
+    """(key, label, unit, samples) of a result's uncertain headline outputs."""
+    from flopbook.quantity import is_point, magnitudes
+
+    kind = type(subject).__name__
+    found: list[tuple[str, str, str, np.ndarray]] = []
+    if kind == "FleetResult":
+        from flopbook.models.fleet import metric
+
+        for key in HEADLINES[kind]:
+            value = subject.get(key)
+            if value is not None and not is_point(value):
+                m = metric(key)
+                found.append((key, m.label, m.unit, magnitudes(value, m.unit)))
+    elif kind == "WorkloadResult":
+        rows = {r.key: r for r in subject.rows}
+        for key in HEADLINES[subject.kind]:
+            r = rows.get(key)
+            if r is not None and not is_point(r.value):
+                found.append((key, r.label, r.unit, magnitudes(r.value, r.unit or None)))
+    elif kind == "PayerResult":
+        for key in HEADLINES[kind]:
+            total = subject.total(key)
+            if not is_point(total):
+                found.append((key, f"{key.replace('_', ' ').capitalize()}, all years", "USD",
+                              magnitudes(total, "USD")))
+    elif kind == "FundingVerdict":
+        cov = subject.coverage[np.isfinite(subject.coverage)]
+        if cov.size > 1 and np.ptp(cov) > 0:
+            found.append(("coverage", "Coverage (cash / spending at the worst year)", "", cov))
+    return found[:MAX_DISTRIBUTIONS]
+
+
+def distribution_charts(subject: Any, title: str = "") -> list[Chart]:
+    """Histogram and CDF of each uncertain headline output of ``subject``."""
+    from flopbook.render.charts import samples_figure
+    from flopbook.report.document import Chart
+
+    charts = []
+    for _key, label, unit, x in _samples(subject):
+        fig = samples_figure(x, label, unit, f"{label}{' — ' + title if title else ''}")
+        charts.append(Chart.from_figure(
+            fig, f"Distribution of {label.lower()}{' — ' + title if title else ''}",
+            "The model's Monte Carlo samples: the inputs' ranges carried through every "
+            "formula. The workbook shows the model at the inputs' medians."))
+    return charts
+
+
+# ---- sensitivity ---------------------------------------------------------------------------
+
+
+Model = Callable[[Mapping[str, np.ndarray]], np.ndarray]
+
+
+def _fleet(subject: Any, output: str) -> tuple[Any, ...] | None:
+    from flopbook.models.fleet import METRIC_BY_KEY, Fleet
+
+    if output not in METRIC_BY_KEY:
+        return None
+    return ("fleet", Fleet(subject.skus, subject.assumptions, name=subject.name),
+            subject.capital_cost)
+
+
+def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
+    from flopbook.models.workload import Inference, Training
+    from flopbook.quantity import Quantity, is_point, magnitudes
+    from flopbook.report.workload import _DERIVED, _UNITS, _fields
+
+    rows = {r.key: r for r in subject.rows}
+    if output not in rows:
+        return None
+    cls = Training if subject.kind == "training" else Inference
+    given = {n: inp for n, inp, how in subject.inputs
+             if inp is not None and not (how == "default" and n in _DERIVED)}
+    uncertain = {n: magnitudes(i.value, _UNITS[n] or None) for n, i in given.items()
+                 if not is_point(i.value)}
+    unit = rows[output].unit
+
+    def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
+        args = {n: (Quantity(np.asarray(values[n], dtype=float), _UNITS[n]) if n in values
+                    else i) for n, i in given.items()}
+        return magnitudes(cls(**args, name=subject.name).run().get(output), unit or None)
+
+    labels = {n: _fields(subject.kind)[n].label for n in uncertain}
+    units = {n: _UNITS[n] for n in uncertain}
+    return ("model", model, uncertain, rows[output].label, unit, labels, units, "Value")
+
+
+def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
+    from flopbook.models.funding import PAYER_ROWS
+    from flopbook.quantity import Quantity, is_point, magnitudes
+    from flopbook.report.funding import point_payer
+
+    if output == "annualised_net_return":
+        label, unit = "Net return to investors, a year", ""
+    elif output in PAYER_ROWS and PAYER_ROWS[output].kind == "flow" and output in subject.rows:
+        label, unit = f"{PAYER_ROWS[output].label}, all years", "USD"
+    else:
+        return None
+    inputs = dict(subject.inputs)
+    uncertain = {n: magnitudes(i.value) for n, i in inputs.items() if not is_point(i.value)}
+
+    def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
+        from dataclasses import replace
+
+        used: dict[str, Any] = {}
+        for name, inp in subject.inputs:
+            if name in values:
+                inp = replace(inp, value=Quantity(np.asarray(values[name], dtype=float),
+                                                  inp.value.units))
+            key, _, year = name.partition(".")
+            if key == "funding_rounds":
+                used.setdefault(key, []).append({"year": int(year), "amount": inp})
+            elif year:
+                used.setdefault(key, {})[int(year)] = inp
+            else:
+                used[key] = inp
+        run = point_payer(subject, used)
+        value = (run.annualised_net_return() if output == "annualised_net_return"
+                 else run.total(output))
+        return magnitudes(value, unit or None)
+
+    units = {n: f"{inputs[n].value.units:~P}" for n in uncertain}
+    return ("model", model, uncertain, label, unit, {n: n for n in uncertain}, units, "Total")
+
+
+def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:
+    kind = type(subject).__name__
+    if kind == "FleetResult":
+        return _fleet(subject, output)
+    if kind == "WorkloadResult":
+        return _workload(subject, output)
+    if kind == "PayerResult":
+        return _payer(subject, output)
+    if kind == "FundingVerdict":
+        return _payer(subject.payer, output)
+    return None
+
+
+def _outputs(subject: Any) -> list[str]:
+    kind = type(subject).__name__
+    if kind == "FleetResult":
+        from flopbook.models.fleet import METRIC_BY_KEY
+
+        return list(METRIC_BY_KEY)
+    if kind == "WorkloadResult":
+        return [r.key for r in subject.rows]
+    if kind in ("PayerResult", "FundingVerdict"):
+        return ["cash_available", "revenue", "annualised_net_return"]
+    return []
+
+
+def sensitivity_of(subjects: list[Any], output: str, *, samples: int = 10_000,
+                   seed: int | None = None) -> Sensitivity:
+    """Tornado and Sobol indices of ``output`` of the first result that has it."""
+    from flopbook.distributions import empirical_ppf
+    from flopbook.sensitivity import Sensitivity, fleet_sensitivity, sobol_indices, tornado
+
+    for subject in subjects:
+        found = _adapter(subject, output)
+        if found is None:
+            continue
+        if found[0] == "fleet":
+            _, fleet, capital_cost = found
+            from flopbook.sensitivity import uncertain_inputs
+
+            k = len(uncertain_inputs(fleet))
+            return fleet_sensitivity(fleet, output, capital_cost=capital_cost,
+                                     base_samples=_base(samples, k), seed=seed or 0)
+        _, model, uncertain, label, unit, labels, units, column = found
+        if not uncertain:
+            raise InputError("nothing in this report is uncertain, so nothing to rank",
+                             hint='give some inputs a range, e.g. mfu: "30% to 45%"')
+        t = tornado(model, uncertain, output=output, label=label, unit=unit, labels=labels,
+                    units=units)
+        s = sobol_indices(model, {n: empirical_ppf(v) for n, v in uncertain.items()},
+                          base_samples=_base(samples, len(uncertain)), seed=seed or 0,
+                          output=output, label=label, unit=unit, labels=labels)
+        return Sensitivity(output, label, unit, column, t, s)
+    from flopbook.errors import suggest
+
+    known = list(dict.fromkeys(o for s in subjects for o in _outputs(s)))
+    raise InputError(f"--sensitivity {output}: no result in this report has that output",
+                     hint=suggest(output, known) if known else None)
+
+
+def _base(samples: int, k: int) -> int:
+    import math
+
+    # about `samples` model rows in all: N x (k + 2), N a power of two, at least 256
+    return max(256, 1 << max(0, math.ceil(math.log2(max(1, samples // (k + 2))))))
+
+
+def add_sensitivity(report: Report, output: str, *, samples: int = 10_000,
+                    seed: int | None = None, charts: bool = True) -> None:
+    """Rank the report's uncertain inputs by their effect on ``output``: its tornado and
+    Sobol indices join the report (tables, and charts unless ``charts=False``)."""
+    from flopbook.render.charts import sobol_figure, tornado_figure
+    from flopbook.report.document import Chart
+
+    found = sensitivity_of(report.subjects, output, samples=samples, seed=seed)
+    report.sensitivity.append(found)
+    if not charts:
+        return
+    report.charts.append(Chart.from_figure(
+        tornado_figure(found.tornado), f"What moves {found.label.lower()}: tornado",
+        "Each input from its 5th to its 95th percentile, the others at their medians."))
+    report.charts.append(Chart.from_figure(
+        sobol_figure(found.sobol), f"Share of the variance of {found.label.lower()}: Sobol "
+        "indices", "First order: the input alone; total: with its interactions."))
