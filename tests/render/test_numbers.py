@@ -24,6 +24,7 @@ def test_compact_usd():
     assert compact_usd(1.3e9) == "$1.30B"
     assert compact_usd(944e6) == "$944.00M"
     assert compact_usd(12.5) == "$12.50"
+    assert compact_usd(-1.15e9) == "-$1.15B"
 
 
 def test_any_unit_reads_the_same_way():

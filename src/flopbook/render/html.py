@@ -89,7 +89,7 @@ def _sig(x: float, unit: str, percent: bool, per: bool = True) -> str:
     if rest is not None and 0 < abs(x) < 1:  # a cost per request: cents, not "$0.00"
         return f"{'-' if x < 0 else ''}${abs(x):.4g}" + (rest if per else "")
     if rest is not None:
-        return ("-" if x < 0 else "") + numbers.compact_usd(abs(x)) + (rest if per else "")
+        return numbers.compact_usd(x) + (rest if per else "")
     return f"{x:,.4g}"
 
 

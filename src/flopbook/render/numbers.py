@@ -178,8 +178,10 @@ def axis(unit: str, typical: float) -> tuple[float, str]:
 
 
 def compact_usd(x: float) -> str:
-    """``1.6e9`` -> ``$1.60B``; for prose."""
+    """``1.6e9`` -> ``$1.60B``, ``-1.15e9`` -> ``-$1.15B``; for prose."""
+    sign = "-" if x < 0 else ""
+    a = abs(x)
     for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= scale:
-            return f"${x / scale:,.2f}{suffix}"
-    return f"${x:,.2f}"
+        if a >= scale:
+            return f"{sign}${a / scale:,.2f}{suffix}"
+    return f"{sign}${a:,.2f}"
