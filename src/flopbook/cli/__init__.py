@@ -50,7 +50,7 @@ def main() -> None:
     command = typer.main.get_command(app)
     try:
         code = command.main(prog_name="flopbook", standalone_mode=False)
-    except errors.NoArgsIsHelpError as exc:
+    except getattr(errors, "NoArgsIsHelpError", ()) as exc:  # click >= 8.2 only
         # `flopbook` alone, or a group with no command: show the help, as a user expects
         print(exc.ctx.get_help() if exc.ctx else "", file=sys.stderr)
         sys.exit(2)
