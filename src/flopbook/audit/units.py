@@ -101,9 +101,15 @@ _RATIO = re.compile(r"\bratio\b|÷|\bvs\.?\b|\bmultiple\b|^\s*[A-Za-z][\w ]*?\s+
                     re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)
+def _is_ratio(header: str) -> bool:
+    # asked once per formula cell, of the few headers a sheet has
+    return _RATIO.search(header) is not None
+
+
 def _find_unit_source(sheet: Sheet, pos: Pos) -> tuple[Unit | None, Pos | None]:
     header = sheet.column_header(pos)
-    if header and _RATIO.search(header):
+    if header and _is_ratio(header):
         # "Model / published", "Ratio": a column of ratios, whatever unit its rows are in
         return Unit(1.0, (), "ratio"), sheet.header_cell(pos)
     # every text left of the cell: "Maintenance (share of capex per year)" and a unit column

@@ -35,6 +35,8 @@ class Context:
         self._at.setdefault((finding.sheet, finding.cell), []).append(finding)
 
     def codes_at(self, sheet: Sheet, pos: Pos) -> set[str]:
+        if not self._at:  # asked of every formula; most audits have few findings
+            return set()
         return {f.code for f in self._at.get((sheet.name, a1(*pos)), ())}
 
     def evaluate(self, sheet: Sheet, formula: str) -> Any:
