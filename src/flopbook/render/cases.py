@@ -43,11 +43,6 @@ def _verdict(c: Check) -> Text:
     return Text("ok" if c.ok else "OFF", style="green" if c.ok else "bold red")
 
 
-def _fmt(x: float, unit: str, sig: int) -> str:
-    from flopbook.render import numbers
-
-    return numbers.value(x, unit, sig=sig)
-
 
 def footnotes(result: CaseResult) -> list[Source]:
     """The sources a case cites, in the order they are numbered: the case's own list, then
@@ -75,19 +70,16 @@ def checks_table(result: CaseResult) -> Table:
         table.add_column(col, justify="right" if col in ("published", "model",
                                                          "model / published") else "left",
                          overflow="fold")
-    from flopbook.render.numbers import significant
+    from flopbook.render.numbers import check_figures, tolerance
 
     for c in result.checks:
-        # the published figure as it was written ($5.576M); the model to at least as many
-        # significant digits, so the two can be read against each other
-        sig = significant(c.published)
+        published, model = check_figures(c.published, c.model, c.unit)
         table.add_row(
             c.label + (" (derived)" if c.derived else ""),
-            _fmt(c.published, c.unit, sig),
-            _fmt(c.model, c.unit, max(sig, 4)),
+            published,
+            model,
             f"{c.ratio:.3f}",
-            # small tolerances (0.1%) must not print as ±0%
-            "—" if c.tolerance is None else f"±{c.tolerance * 100:.4g}%",
+            tolerance(c.tolerance),
             _verdict(c),
             _cite(c.source, numbered, c.note),
         )

@@ -86,6 +86,18 @@ def significant(x: float, most: int = 6) -> int:
     return most
 
 
+def check_figures(published: float, model: float, unit: str) -> tuple[str, str]:
+    """A published figure as it was written ($5.576M), and the model's answer to at least as
+    many significant digits, so the two can be read against each other."""
+    sig = significant(published)
+    return value(published, unit, sig=sig), value(model, unit, sig=max(sig, 4))
+
+
+def tolerance(tol: float | None) -> str:
+    """``±3%``; small tolerances keep their digits (±0.1%, never ±0%)."""
+    return "—" if tol is None else f"±{tol * 100:.4g}%"
+
+
 def _scale(x: float, d: Display) -> tuple[float, str]:
     for factor, letter in d.scales:
         if abs(x) >= factor:
