@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Severity = Literal["error", "warning"]
+# error: a wrong value; warning: likely wrong, worth a look; note: worth knowing, not wrong.
+Severity = Literal["error", "warning", "note"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "note")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class Finding:
     after: Any = None
     fix: Fix | None = None
     related: list[str] = field(default_factory=list)  # other cells the finding covers
+    # how sure the rule is, 0-1: a pattern seen in most real workbooks' errors scores high,
+    # a guess from layout alone lower; renderers show it, filters may use it
+    confidence: float = 1.0
 
     @property
     def where(self) -> str:
@@ -50,6 +55,7 @@ class Finding:
             "cell": self.cell,
             "code": self.code,
             "severity": self.severity,
+            "confidence": self.confidence,
             "title": self.title,
             "message": self.message,
             "formula": self.formula,
