@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from flopbook.render import numbers
+from flopbook import numbers
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
