@@ -3,7 +3,6 @@ calculator answers. Renderers format; they never compute."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -11,9 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from flopbook.numbers import SIG, quantity_text, summary_text
+from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
-
     from flopbook.claims import ClaimVerdict
     from flopbook.models.compare import Comparison
     from flopbook.models.workload import WorkloadResult
@@ -72,7 +71,7 @@ def workload_csv(result: WorkloadResult) -> str:
     from flopbook.quantity import summarize
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["output", "label", "mean", "p5", "p50", "p95", "unit", "formula"])
     for r in result.rows:
         s = summarize(r.value, r.unit)
@@ -115,7 +114,7 @@ def claims_csv(verdicts: list[ClaimVerdict]) -> str:
     from flopbook.quantity import summarize
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["claim", "expression", "model", "model_unit", "claimed", "verdict", "ratio",
                 "tolerance", "explanation", "source"])
     for v in verdicts:
@@ -190,7 +189,7 @@ def comparison_csv(c: Comparison) -> str:
     from flopbook.quantity import summarize
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["chip", "precision", "peak_tflops", "tdp_w", "price", "price_unit",
                 "cost_per_pflop", "cost_unit", "vs_reference", "watts_per_pflops",
                 "price_source"])
