@@ -2,6 +2,14 @@
 
 Every error a user can cause is an :class:`InputError`: one line that names the file, the
 line, the field, what was wrong and how to fix it. The command line prints it and exits 2.
+
+    FlopbookError
+    ├── InputError          a value, a field, a file or an option (also a ValueError)
+    │   ├── UnitError       a unit that does not fit (pint's DimensionalityError, mapped)
+    │   │   └── UnitMismatchError
+    │   ├── WorkbookError   a workbook that cannot be read or audited safely
+    │   └── UnknownNameError
+    └── DataError           flopbook's own data (catalog, cases) is inconsistent
 """
 
 from __future__ import annotations
@@ -53,8 +61,22 @@ class InputError(FlopbookError, ValueError):
         return f"{place}{field}{self.message}{hint}".replace("\n", " ")
 
 
-class UnitMismatchError(InputError):
+class UnitError(InputError):
+    """A unit that does not fit: adding USD to USD/year, W where USD is expected."""
+
+
+class UnitMismatchError(UnitError):
     """A value whose unit does not fit where it is used (W where USD is expected)."""
+
+
+class WorkbookError(InputError):
+    """A workbook that cannot be read, or is refused as unsafe (a zip bomb, a macro-only
+    format, a password)."""
+
+
+class DataError(FlopbookError):
+    """flopbook's own data (the catalog, a case, a default) is inconsistent: not the user's
+    mistake, but still one line naming the file."""
 
 
 class UnknownNameError(InputError):

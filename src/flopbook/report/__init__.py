@@ -118,7 +118,7 @@ def write_reports(report: Report, *, xlsx: str | Path | None = None,
                   protect: tuple[str | Path, ...] = ()) -> list[Path]:
     """Write the workbook and/or the page. Every target is checked before anything is
     written, and each file appears whole or not at all (see :mod:`flopbook.render.files`)."""
-    from flopbook.render.files import check_target, write_atomically
+    from flopbook.render.files import Outputs, check_target
 
     targets = [(p, kind) for p, kind in ((xlsx, "xlsx"), (html, "html")) if p is not None]
     if not targets:
@@ -128,14 +128,15 @@ def write_reports(report: Report, *, xlsx: str | Path | None = None,
         raise InputError("the workbook and the page would be the same file", file=str(xlsx),
                          hint="give two different paths")
     written = []
-    for path, (_, kind) in zip(paths, targets, strict=True):
-        if kind == "xlsx":
-            from flopbook.render.excel import write_workbook
+    with Outputs() as out:  # both files, or neither
+        for path, (_, kind) in zip(paths, targets, strict=True):
+            if kind == "xlsx":
+                from flopbook.render.excel import write_workbook
 
-            write_atomically(path, lambda tmp: write_workbook(report, tmp))
-        else:
-            from flopbook.render.html import write_html
+                out.stage(path, lambda tmp: write_workbook(report, tmp))
+            else:
+                from flopbook.render.html import write_html
 
-            write_atomically(path, lambda tmp: write_html(report, tmp))
-        written.append(path)
+                out.stage(path, lambda tmp: write_html(report, tmp))
+            written.append(path)
     return written
