@@ -124,6 +124,10 @@ class Document:
         if not isinstance(self.data, dict):
             raise InputError("expected a mapping of fields (name:, skus:, …) at the top",
                              file=file, line=1, hint="see examples/ for a scenario")
+        if "kind" in self.data and not isinstance(self.data["kind"], str):
+            raise InputError("must be one word, not a list or a mapping", file=file,
+                             line=self.line(("kind",)), field="kind",
+                             hint="e.g. kind: training (or inference, fund, company)")
 
     @classmethod
     def read(cls, path: str | Path) -> Document:

@@ -67,14 +67,23 @@ def fleet_command(
 
     Example: flopbook fleet examples/fleet.yaml --only Hopper --sensitivity tco_per_year
     """
+    from flopbook.cli.common import option_errors
     from flopbook.distributions import require_memory
-    from flopbook.models.fleet import metric
+    from flopbook.errors import InputError
+    from flopbook.models.fleet import _capital_cost_method, metric
     from flopbook.quantity import sampling
     from flopbook.render.files import check_folder
     from flopbook.scenario import Document, fleet_from_document, refuse_other_kinds
 
+    if sensitivity is not None and not sensitivity.strip():
+        raise InputError("is empty", field="--sensitivity",
+                         hint="name an output, e.g. --sensitivity tco_per_year")
     output = sensitivity or "tco_per_year"
-    metric(output)  # an unknown output, or a folder that cannot be written, fails first
+    with option_errors("--sensitivity"):
+        metric(output)  # an unknown output, or a folder that cannot be written, fails first
+    if capital_cost is not None:
+        with option_errors("--capital-cost"):
+            _capital_cost_method(capital_cost)
     if plot is not None:
         plot = check_folder(plot, "--plot", names=_chart_names(output, sensitivity is not None),
                             force=force)
