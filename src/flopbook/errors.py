@@ -14,6 +14,8 @@ line, the field, what was wrong and how to fix it. The command line prints it an
 
 from __future__ import annotations
 
+import re
+
 
 class FlopbookError(Exception):
     """Base class of every error flopbook raises on purpose."""
@@ -57,8 +59,20 @@ class InputError(FlopbookError, ValueError):
         elif self.line:
             place = f"line {self.line}: "
         field = f"{self.field}: " if self.field else ""
-        hint = f" — {self.hint}" if self.hint else ""
-        return f"{place}{field}{self.message}{hint}".replace("\n", " ")
+        hint = f" — {_cut(self.hint)}" if self.hint else ""
+        return f"{_cut(place, 200)}{_cut(field, 80)}{_cut(self.message)}{hint}".replace("\n", " ")
+
+
+# A value echoed back in a message is cut to a few dozen characters: a 1 MB input is not
+# repeated whole, and the line stays one line a person can read.
+_QUOTED = re.compile(r"""'[^'\n]{48,}'|"[^"\n]{48,}"|\[[^\]\n]{48,}\]""")
+ECHO_CHARS = 40
+MESSAGE_CHARS = 400
+
+
+def _cut(text: str, limit: int = MESSAGE_CHARS) -> str:
+    text = _QUOTED.sub(lambda m: m.group()[: ECHO_CHARS - 1] + "…" + m.group()[-1], text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class UnitError(InputError):

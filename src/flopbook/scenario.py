@@ -210,9 +210,22 @@ class Document:
 def _is_type_tag(p: str) -> bool:
     # pydantic adds the union member tried ("str", "InputMapping") to the location
     return p in {"str", "float", "int", "InputMapping", "AssumptionsFile", "SkuFile",
-                 "CorrelationFile"} or (
+                 "CorrelationFile"} or p in _model_names() or (
         p.startswith(("function-", "list[", "dict["))
     )
+
+
+def _model_names() -> set[str]:
+    """The class names of every pydantic model loaded (each reader's own: DefinedValue, …),
+    which pydantic puts in an error's location and a user never wrote."""
+    names: set[str] = set()
+    stack = list(BaseModel.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        if cls.__name__ not in names:
+            names.add(cls.__name__)
+            stack.extend(cls.__subclasses__())
+    return names
 
 
 def _most_useful(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -290,8 +303,8 @@ def _submodels(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _nearest_hint(name: str, known: list[str]) -> str:
-    return suggest(name, known)
+def _nearest_hint(name: str, known: list[str]) -> str | None:
+    return suggest(name, known) if known else None
 
 
 def _dotted(path: Path_) -> str:
