@@ -191,6 +191,13 @@ def _recompute(path: str, result: AuditResult,
         out.notes.append(f"{n:,} formulas: too many to recompute here; Excel recomputes the "
                          "corrected copy when it opens it")
         return out
+    unreadable = [f"{s.name}!{pos}" for s, pos, _ in book.formula_cells()
+                  if (p := s.parsed(pos)) is not None and p.error and "more than the" in p.error]
+    if unreadable:  # too long or too deep to read: not handed to another parser either
+        out.notes.append(f"could not recompute the corrected copy: {len(unreadable):,} "
+                         "formula(s) are too long or too deeply nested to read; Excel "
+                         "recomputes it when it opens it")
+        return out
     missing = _unknown_functions(book)
     if missing:
         out.notes.append("could not recompute the corrected copy: it uses "
