@@ -25,6 +25,7 @@ matches nothing and lies outside the run (an input above a block of formulas); t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from flopbook.audit.findings import Finding
@@ -49,6 +50,8 @@ class FB108(Rule):
             for along_row in (False, True):
                 for line_runs in runs(sheet, along_row).values():
                     for run in line_runs:
+                        if _bare_reference(run.shape):
+                            continue  # =B7 copies a value: a typed copy is only data twice
                         for pos, inside in _candidates(sheet, run):
                             if pos in done or (not along_row and pos[1] in ids):
                                 continue
@@ -93,6 +96,10 @@ class FB108(Rule):
             f.confidence = 0.7
             return f
         return None
+
+
+def _bare_reference(shape: str) -> bool:
+    return re.fullmatch(r"=?R(?:\[-?\d+\]|\d+)?C(?:\[-?\d+\]|\d+)?", shape) is not None
 
 
 def _reads_run(sheet: Sheet, source: Pos, pos: Pos, run: Run) -> bool:
