@@ -296,6 +296,7 @@ def run(paths: list[str], settings: Settings, scheduler: Scheduler | None = None
     if not isinstance(scheduler, InProcess):
         _warm()
     futures: dict[Future[BookAudit], int] = {}
+    limit = getattr(scheduler, "time_limit", None) or settings.time_limit or 0.0
     out: list[BookAudit | None] = [None] * len(paths)
     done = 0
     try:
@@ -304,14 +305,14 @@ def run(paths: list[str], settings: Settings, scheduler: Scheduler | None = None
             futures[fut] = i
             if isinstance(scheduler, InProcess):  # finished already: report as it goes
                 done += 1
-                out[i] = _outcome(fut, paths[i], settings)
+                out[i] = _outcome(fut, paths[i], limit)
                 if on_done:
                     on_done(out[i], done, len(paths))  # type: ignore[arg-type]
         if not isinstance(scheduler, InProcess):
             for fut in as_completed(futures):
                 i = futures[fut]
                 done += 1
-                out[i] = _outcome(fut, paths[i], settings)
+                out[i] = _outcome(fut, paths[i], limit)
                 if on_done:
                     on_done(out[i], done, len(paths))  # type: ignore[arg-type]
     except BaseException:
@@ -323,13 +324,13 @@ def run(paths: list[str], settings: Settings, scheduler: Scheduler | None = None
     return [b for b in out if b is not None]
 
 
-def _outcome(fut: Future[BookAudit], path: str, settings: Settings) -> BookAudit:
+def _outcome(fut: Future[BookAudit], path: str, limit: float) -> BookAudit:
     from concurrent.futures import TimeoutError as FutureTimeout
 
     try:
         return fut.result()
     except FutureTimeout:
-        return BookAudit(path, error=f"{path}: took longer than {settings.time_limit:g} s and "
+        return BookAudit(path, error=f"{path}: took longer than {limit:g} s and "
                          "was stopped — raise the limit with --timeout, or audit it alone")
     except (KeyboardInterrupt, SystemExit):
         raise

@@ -105,7 +105,6 @@ def discover(book: str | Path, cwd: str | Path | None = None) -> Path | None:
     return _discover_in(str(folder), str(Path(cwd or os.getcwd()).absolute()))
 
 
-@lru_cache(maxsize=256)
 def _discover_in(folder: str, cwd: str) -> Path | None:
     here = Path(folder)
     top = Path(cwd)
@@ -152,7 +151,7 @@ def load(path: str | Path) -> AuditConfig:
 
 
 @lru_cache(maxsize=64)
-def _toml_cached(path: str, mtime: float) -> dict[str, Any]:
+def _toml_cached(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
     import tomllib
 
     try:
@@ -172,14 +171,14 @@ def _toml_cached(path: str, mtime: float) -> dict[str, Any]:
 
 def _toml(path: Path) -> dict[str, Any]:
     try:
-        mtime = path.stat().st_mtime
+        st = path.stat()
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror or exc})", file=str(path),
                          hint="check the path given to --config") from None
     if path.is_dir():
         raise InputError("is a folder, not a settings file", file=str(path),
                          hint=f"name a {FILE_NAME} or pyproject.toml")
-    return _toml_cached(str(path), mtime)
+    return _toml_cached(str(path), st.st_mtime_ns, st.st_size)
 
 
 def parse(table: dict[str, Any], file: str, prefix: str = "") -> AuditConfig:
@@ -274,11 +273,18 @@ def for_book(book: str, explicit: str | None = None, enabled: bool = True,
     if not enabled:
         return AuditConfig()
     path = Path(explicit) if explicit else discover(book, cwd)
-    return _load_cached(str(path)) if path is not None else AuditConfig()
+    if path is None:
+        return AuditConfig()
+    try:
+        st = path.stat()
+    except OSError:
+        return load(path)  # says why it cannot be read
+    return _load_cached(str(path), st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path: str) -> AuditConfig:
+def _load_cached(path: str, mtime_ns: int, size: int) -> AuditConfig:
+    """One read per settings file and version of it: a folder of workbooks shares one."""
     return load(path)
 
 

@@ -50,9 +50,9 @@ ignore") silences findings at that cell.
 Exit codes: 0 no findings shown, 1 findings, 2 a workbook or an option could not be used
 (the other workbooks are still audited and reported).
 
-Examples:
+Example: flopbook audit model.xlsx --fix model-fixed.xlsx
 
-  flopbook audit model.xlsx --select FB101,FB102 --fix model-fixed.xlsx
+More examples, for folders and CI:
 
   flopbook audit models/ --format sarif > audit.sarif
 
