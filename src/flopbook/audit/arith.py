@@ -215,6 +215,10 @@ def _call(name: str, args: list[Any]) -> float:
                 total += v
         return total
     if name == "AVERAGE":
+        if any(isinstance(a, _Cell) and a.v is None for a in args):
+            # Excel leaves an empty cell out; the formulas package (and so --fix) counts it
+            # as 0. Let that package answer, so that both say the same.
+            raise _Unknown
         values = [v for a in args for v in _flat(a)]
         if not values:
             raise _Unknown  # #DIV/0!
