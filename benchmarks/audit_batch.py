@@ -42,8 +42,16 @@ def generate(folder: Path, n: int, seed: int = 11) -> int:
 
 
 def run(folder: Path, jobs: int) -> tuple[float, int, str]:
-    cmd = [sys.executable, "-c", "from flopbook.cli import main; main()", "audit",
-           str(folder), "--summary", "--jobs", str(jobs)]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from flopbook.cli import main; main()",
+        "audit",
+        str(folder),
+        "--summary",
+        "--jobs",
+        str(jobs),
+    ]
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     seconds = time.perf_counter() - start

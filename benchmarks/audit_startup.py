@@ -27,12 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "examples" / "deepseek-semianalysis.xlsx"
 RUNS = 21
 HEAVY = ("numpy", "pint", "scipy", "formulas", "pandas", "PIL", "pebble")
-PROBE = ("import sys, atexit\n"
-         "atexit.register(lambda: print(' '.join(m for m in {heavy!r} if m in sys.modules),"
-         " file=sys.stderr))\n"
-         "from flopbook.cli import main\n"
-         "sys.argv = ['flopbook', *sys.argv[1:]]\n"
-         "main()\n")
+PROBE = (
+    "import sys, atexit\n"
+    "atexit.register(lambda: print(' '.join(m for m in {heavy!r} if m in sys.modules),"
+    " file=sys.stderr))\n"
+    "from flopbook.cli import main\n"
+    "sys.argv = ['flopbook', *sys.argv[1:]]\n"
+    "main()\n"
+)
 
 
 def timed(cmd: list[str]) -> tuple[float, float]:
@@ -49,8 +51,12 @@ def timed(cmd: list[str]) -> tuple[float, float]:
 
 
 def loaded(args: list[str]) -> str:
-    proc = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     return proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
 
 
@@ -61,8 +67,11 @@ def main() -> None:
     rows = [
         ("`python -c pass` (interpreter floor)", [py, "-c", "pass"], None),
         ("`flopbook --help`", [*cli, "--help"], ["--help"]),
-        ("`flopbook audit examples/deepseek-semianalysis.xlsx`", [*cli, "audit", str(BOOK)],
-         ["audit", str(BOOK)]),
+        (
+            "`flopbook audit examples/deepseek-semianalysis.xlsx`",
+            [*cli, "audit", str(BOOK)],
+            ["audit", str(BOOK)],
+        ),
     ]
     out = []
     for name, cmd, probe in rows:
@@ -72,8 +81,9 @@ def main() -> None:
     load_after = os.getloadavg()[0]
     audit_wall = out[-1][1]
     verdict = "meets" if audit_wall <= 0.3 else "MISSES"
-    table = "\n".join(f"| {n} | {w * 1000:.0f} ms | {c * 1000:.0f} ms | {h} |"
-                      for n, w, c, h in out)
+    table = "\n".join(
+        f"| {n} | {w * 1000:.0f} ms | {c * 1000:.0f} ms | {h} |" for n, w, c, h in out
+    )
     body = f"""
 Median of {RUNS} runs of each command as a whole process ({machine()}; load average
 {load_before:.1f} before, {load_after:.1f} after: other work on the machine stretches every

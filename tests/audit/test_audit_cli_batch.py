@@ -30,8 +30,11 @@ def folder(tmp_path: Path) -> Path:
 def test_a_folder_is_searched_below(tmp_path) -> None:
     paths, refused = batch.collect([str(folder(tmp_path))])
     names = [Path(p).relative_to(tmp_path / "models").as_posix() for p in paths]
-    assert names == ["a.xlsx", "c.xlsx", "2025/b.xlsm"] or names == ["2025/b.xlsm", "a.xlsx",
-                                                                     "c.xlsx"]
+    assert names == ["a.xlsx", "c.xlsx", "2025/b.xlsm"] or names == [
+        "2025/b.xlsm",
+        "a.xlsx",
+        "c.xlsx",
+    ]
     assert refused == []
 
 
@@ -41,8 +44,10 @@ def test_one_line_per_workbook_and_a_total(run_cli, tmp_path) -> None:
     assert code == 1 and err == ""
     lines = out.strip().splitlines()
     assert len(lines) == 4
-    assert any(line.endswith("a.xlsx: 2 finding(s) (1 FB101, 1 FB102) in 3 formulas, 19 cells")
-               for line in lines)
+    assert any(
+        line.endswith("a.xlsx: 2 finding(s) (1 FB101, 1 FB102) in 3 formulas, 19 cells")
+        for line in lines
+    )
     assert any("c.xlsx: no findings" in line for line in lines)
     assert lines[-1].startswith("3 workbook(s): 4 finding(s) in 2, 1 clean (")
 
@@ -101,8 +106,7 @@ def test_json_is_one_object_per_workbook(run_cli, tmp_path) -> None:
     assert a["counts"] == {"error": 2, "warning": 0, "note": 0, "cells": 19, "formulas": 3}
     assert set(a["not_shown"]) == {"baseline", "comments", "excluded", "min_severity"}
     assert {(f["cell"], f["code"]) for f in a["findings"]} == {("E2", "FB101"), ("E4", "FB102")}
-    assert {"severity", "confidence", "sheet", "cell", "code", "message"} <= set(
-        a["findings"][0])
+    assert {"severity", "confidence", "sheet", "cell", "code", "message"} <= set(a["findings"][0])
 
 
 def test_one_workbook_keeps_the_json_list(run_cli, tmp_path) -> None:
@@ -138,8 +142,7 @@ def check_sarif(doc: dict) -> None:
         for loc in res["locations"]:
             art = loc["physicalLocation"]["artifactLocation"]
             assert artifacts[art["index"]]["location"]["uri"] == art["uri"]
-            assert all(isinstance(x["fullyQualifiedName"], str)
-                       for x in loc["logicalLocations"])
+            assert all(isinstance(x["fullyQualifiedName"], str) for x in loc["logicalLocations"])
     for inv in run["invocations"]:
         assert isinstance(inv["executionSuccessful"], bool)
         for n in inv["toolExecutionNotifications"]:
@@ -163,8 +166,9 @@ def test_sarif_one_run_an_artifact_per_workbook(run_cli, tmp_path) -> None:
         per_file.setdefault(Path(uri).name, []).append(res["ruleId"])
         assert res["properties"]["confidence"] == res["rank"] / 100
     assert sorted(per_file["a.xlsx"]) == ["FB101", "FB102"] and "c.xlsx" not in per_file
-    refused = [n for n in run["invocations"][0]["toolExecutionNotifications"]
-               if n["level"] == "error"]
+    refused = [
+        n for n in run["invocations"][0]["toolExecutionNotifications"] if n["level"] == "error"
+    ]
     assert len(refused) == 1 and "not an Excel workbook" in refused[0]["message"]["text"]
     assert run["invocations"][0]["executionSuccessful"] is False
 
@@ -175,7 +179,9 @@ def test_sarif_levels_follow_severity(run_cli, tmp_path) -> None:
     doc = json.loads(run_cli("audit", book, "-f", "sarif", "--min-severity", "note")[1])
     check_sarif(doc)
     assert {r["ruleId"]: r["level"] for r in doc["runs"][0]["results"]} == {
-        "FB101": "error", "FB102": "note"}
+        "FB101": "error",
+        "FB102": "note",
+    }
 
 
 def test_sarif_of_the_deepseek_book(run_cli, deepseek_xlsx) -> None:
@@ -206,13 +212,13 @@ def _slow_audit(path: str, settings: batch.Settings) -> batch.BookAudit:
     return batch.BookAudit(path, error=None)
 
 
-def test_a_workbook_past_the_time_limit_is_stopped_in_this_process(tmp_path,
-                                                                   monkeypatch) -> None:
+def test_a_workbook_past_the_time_limit_is_stopped_in_this_process(tmp_path, monkeypatch) -> None:
     d = folder(tmp_path)
     monkeypatch.setattr(batch, "_audit", _slow_audit)
     start = time.monotonic()
-    out = batch.run([str(d / "a.xlsx"), str(d / "c.xlsx")],
-                    batch.Settings(time_limit=0.5), batch.InProcess())
+    out = batch.run(
+        [str(d / "a.xlsx"), str(d / "c.xlsx")], batch.Settings(time_limit=0.5), batch.InProcess()
+    )
     assert time.monotonic() - start < 20
     assert "took longer than 0.5 s" in (out[0].error or "") and out[1].ok
 
@@ -221,8 +227,11 @@ def test_a_workbook_past_the_time_limit_is_stopped_in_a_worker(tmp_path, monkeyp
     d = folder(tmp_path)
     monkeypatch.setattr(batch, "_audit", _slow_audit)  # the forked workers inherit it
     start = time.monotonic()
-    out = batch.run([str(d / "a.xlsx"), str(d / "c.xlsx")],
-                    batch.Settings(time_limit=0.5), batch.ProcessPool(2, 0.5))
+    out = batch.run(
+        [str(d / "a.xlsx"), str(d / "c.xlsx")],
+        batch.Settings(time_limit=0.5),
+        batch.ProcessPool(2, 0.5),
+    )
     assert time.monotonic() - start < 25
     assert "took longer than 0.5 s" in (out[0].error or "") and out[1].ok
 
@@ -233,8 +242,11 @@ def test_a_worker_that_hangs_past_its_own_timer_is_killed(tmp_path, monkeypatch)
     monkeypatch.setattr(batch.ProcessPool, "GRACE", 0.5)
     start = time.monotonic()
     # the worker's own timer is off (no limit in its settings); the pool stops it from outside
-    out = batch.run([str(d / "a.xlsx"), str(d / "c.xlsx")],
-                    batch.Settings(time_limit=None), batch.ProcessPool(2, 0.5))
+    out = batch.run(
+        [str(d / "a.xlsx"), str(d / "c.xlsx")],
+        batch.Settings(time_limit=None),
+        batch.ProcessPool(2, 0.5),
+    )
     assert time.monotonic() - start < 25
     assert "took longer" in (out[0].error or "") and out[1].ok
 

@@ -13,8 +13,13 @@ from flopbook.audit import suppress
 from flopbook.audit.findings import Finding
 
 
-def plan(path: Path, comments: dict[str, str] | None = None, *,
-         opex_total: str = "=SUM(B3:D3)", sheet: str = "Plan") -> Path:
+def plan(
+    path: Path,
+    comments: dict[str, str] | None = None,
+    *,
+    opex_total: str = "=SUM(B3:D3)",
+    sheet: str = "Plan",
+) -> Path:
     """Three rows of four GPU columns: a total that stops short (FB101 at E2) and a summed
     price (FB102 at E4); the opex total is right."""
     wb = xlsxwriter.Workbook(str(path))
@@ -72,8 +77,7 @@ def test_json_and_text_carry_severity_and_confidence(run_cli, tmp_path) -> None:
 
 def test_min_severity_filters_and_defaults_to_warnings(run_cli, tmp_path) -> None:
     book = plan(tmp_path / "plan.xlsx")
-    (tmp_path / "flopbook-audit.toml").write_text(
-        '[severity]\nFB102 = "note"\nFB101 = "warning"\n')
+    (tmp_path / "flopbook-audit.toml").write_text('[severity]\nFB102 = "note"\nFB101 = "warning"\n')
     code, got, _ = found(run_cli, book)
     assert code == 1 and got == [("E2", "FB101", "warning")]  # the note is hidden by default
     code, got, _ = found(run_cli, book, "--min-severity", "note")
@@ -105,12 +109,14 @@ def test_settings_beside_the_workbook_turn_rules_off(run_cli, tmp_path) -> None:
     assert len(found(run_cli, book, "--no-config")[1]) == 2
 
 
-def test_pyproject_above_the_workbook_up_to_the_working_directory(run_cli, tmp_path,
-                                                                  monkeypatch) -> None:
+def test_pyproject_above_the_workbook_up_to_the_working_directory(
+    run_cli, tmp_path, monkeypatch
+) -> None:
     (tmp_path / "models").mkdir()
     book = plan(tmp_path / "models" / "plan.xlsx")
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n'
-                                             '[tool.flopbook.audit]\nignore = ["FB101"]\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.flopbook.audit]\nignore = ["FB101"]\n'
+    )
     (tmp_path / "models" / "pyproject.toml").write_text('[project]\nname = "no table"\n')
     monkeypatch.chdir(tmp_path)
     assert found(run_cli, "models/plan.xlsx")[1] == [("E4", "FB102", "error")]
@@ -119,13 +125,13 @@ def test_pyproject_above_the_workbook_up_to_the_working_directory(run_cli, tmp_p
     assert len(found(run_cli, book)[1]) == 2
 
 
-def test_nearest_file_wins_and_flopbook_audit_toml_first(run_cli, tmp_path,
-                                                         monkeypatch) -> None:
+def test_nearest_file_wins_and_flopbook_audit_toml_first(run_cli, tmp_path, monkeypatch) -> None:
     (tmp_path / "models").mkdir()
     plan(tmp_path / "models" / "plan.xlsx")
     (tmp_path / "flopbook-audit.toml").write_text('ignore = ["FB101", "FB102"]\n')
-    (tmp_path / "models" / "pyproject.toml").write_text('[tool.flopbook.audit]\n'
-                                                        'ignore = ["FB101"]\n')
+    (tmp_path / "models" / "pyproject.toml").write_text(
+        '[tool.flopbook.audit]\nignore = ["FB101"]\n'
+    )
     monkeypatch.chdir(tmp_path)
     assert found(run_cli, "models/plan.xlsx")[1] == [("E4", "FB102", "error")]
     (tmp_path / "models" / "flopbook-audit.toml").write_text('ignore = ["FB102"]\n')
@@ -135,8 +141,7 @@ def test_nearest_file_wins_and_flopbook_audit_toml_first(run_cli, tmp_path,
 def test_config_option_names_the_file(run_cli, tmp_path) -> None:
     book = plan(tmp_path / "plan.xlsx")
     (tmp_path / "ci.toml").write_text('ignore = ["FB101"]\n')
-    assert found(run_cli, book, "--config", tmp_path / "ci.toml")[1] == [
-        ("E4", "FB102", "error")]
+    assert found(run_cli, book, "--config", tmp_path / "ci.toml")[1] == [("E4", "FB102", "error")]
 
 
 def test_exclude_sheets_ranges_and_per_sheet_ignores(run_cli, tmp_path) -> None:
@@ -151,20 +156,26 @@ def test_exclude_sheets_ranges_and_per_sheet_ignores(run_cli, tmp_path) -> None:
     assert found(run_cli, book)[1] == [("E2", "FB101", "error")]
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ('selct = ["FB101"]\n', ["selct", "is not a setting", "allowed: select, ignore"]),
-    ('ignore = ["FB999"]\n', ["ignore", "'FB999' is not a rule", "FB101"]),
-    ('ignore = "FB101, FB102"\n', ["ignore", "'FB101, FB102' is not a rule"]),
-    ('[severity]\nFB101 = "high"\n', ["severity.FB101", "'high' is not a severity",
-                                       "allowed: error, warning, note"]),
-    ('[severity]\nFB1 = "note"\n', ["severity.FB1", "is not a rule"]),
-    ('min-severity = 3\n', ["min-severity", "allowed: error, warning, note"]),
-    ('exclude = ["Plan!A1:"]\n', ["exclude", "is not a sheet or a range"]),
-    ('exclude = [1]\n', ["exclude", "sheet names or ranges"]),
-    ('ignore = [\n', ["is not valid TOML"]),
-])
-def test_a_bad_settings_file_is_one_line_naming_file_and_key(run_cli, tmp_path, text,
-                                                             words) -> None:
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('selct = ["FB101"]\n', ["selct", "is not a setting", "allowed: select, ignore"]),
+        ('ignore = ["FB999"]\n', ["ignore", "'FB999' is not a rule", "FB101"]),
+        ('ignore = "FB101, FB102"\n', ["ignore", "'FB101, FB102' is not a rule"]),
+        (
+            '[severity]\nFB101 = "high"\n',
+            ["severity.FB101", "'high' is not a severity", "allowed: error, warning, note"],
+        ),
+        ('[severity]\nFB1 = "note"\n', ["severity.FB1", "is not a rule"]),
+        ("min-severity = 3\n", ["min-severity", "allowed: error, warning, note"]),
+        ('exclude = ["Plan!A1:"]\n', ["exclude", "is not a sheet or a range"]),
+        ("exclude = [1]\n", ["exclude", "sheet names or ranges"]),
+        ("ignore = [\n", ["is not valid TOML"]),
+    ],
+)
+def test_a_bad_settings_file_is_one_line_naming_file_and_key(
+    run_cli, tmp_path, text, words
+) -> None:
     book = plan(tmp_path / "plan.xlsx")
     (tmp_path / "flopbook-audit.toml").write_text(text)
     code, out, err = run_cli("audit", book)
@@ -178,8 +189,9 @@ def test_a_bad_table_in_pyproject_names_its_key(run_cli, tmp_path, monkeypatch) 
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli("audit", book)
     assert code == 2
-    one_line_error(err, "pyproject.toml", "tool.flopbook.audit.severity.FB101",
-                   "error, warning, note")
+    one_line_error(
+        err, "pyproject.toml", "tool.flopbook.audit.severity.FB101", "error, warning, note"
+    )
 
 
 def test_config_option_errors(run_cli, tmp_path) -> None:
@@ -191,13 +203,13 @@ def test_config_option_errors(run_cli, tmp_path) -> None:
     code, _, err = run_cli("audit", book, "--config", tmp_path / "pyproject.toml")
     assert code == 2
     one_line_error(err, "pyproject.toml", "[tool.flopbook.audit]")
-    code, _, err = run_cli("audit", book, "--config", tmp_path / "pyproject.toml",
-                           "--no-config")
+    code, _, err = run_cli("audit", book, "--config", tmp_path / "pyproject.toml", "--no-config")
     assert code == 2
 
 
 def test_a_bad_settings_file_in_a_batch_is_exit_2_and_the_rest_is_audited(
-        run_cli, tmp_path) -> None:
+    run_cli, tmp_path
+) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     plan(tmp_path / "a" / "plan.xlsx")
@@ -213,8 +225,9 @@ def test_a_bad_settings_file_in_a_batch_is_exit_2_and_the_rest_is_audited(
 
 
 def test_a_comment_marker_silences_one_rule_at_its_cell(run_cli, tmp_path) -> None:
-    book = plan(tmp_path / "plan.xlsx",
-                {"E2": "flopbook: ignore FB101 -- partial on purpose, see the memo"})
+    book = plan(
+        tmp_path / "plan.xlsx", {"E2": "flopbook: ignore FB101 -- partial on purpose, see the memo"}
+    )
     code, got, _ = found(run_cli, book)
     assert got == [("E4", "FB102", "error")]
     code, out, _ = run_cli("audit", book)
@@ -227,8 +240,10 @@ def test_a_marker_for_another_rule_silences_nothing(run_cli, tmp_path) -> None:
 
 
 def test_a_bare_marker_silences_every_rule_and_typos_are_noted(run_cli, tmp_path) -> None:
-    book = plan(tmp_path / "plan.xlsx", {"E2": "checked by JS: flopbook: ignore",
-                                         "E4": "flopbook: ignore FB999"})
+    book = plan(
+        tmp_path / "plan.xlsx",
+        {"E2": "checked by JS: flopbook: ignore", "E4": "flopbook: ignore FB999"},
+    )
     code, out, _ = run_cli("audit", book)
     assert "Plan!E2" not in out and "Plan!E4  FB102" in out
     assert "Plan!E4 names FB999, which is not a rule" in out
@@ -236,8 +251,7 @@ def test_a_bare_marker_silences_every_rule_and_typos_are_noted(run_cli, tmp_path
 
 def test_marker_syntax() -> None:
     assert suppress.marker("flopbook: ignore") == frozenset()
-    assert suppress.marker("FLOPBOOK:IGNORE fb104 FB105: typed on purpose") == {"FB104",
-                                                                                 "FB105"}
+    assert suppress.marker("FLOPBOOK:IGNORE fb104 FB105: typed on purpose") == {"FB104", "FB105"}
     assert suppress.marker("flopbook: ignore: FB104,FB101") == {"FB104", "FB101"}
     assert suppress.marker("a note about flopbook") is None
     assert suppress.marker("flopbook: ignored") is None
@@ -255,7 +269,9 @@ def test_baseline_round_trip(run_cli, tmp_path, monkeypatch) -> None:
     doc = json.loads((tmp_path / "audit-baseline.json").read_text())
     assert doc["tool"] == "flopbook" and doc["version"] == 1
     assert {(f["file"], f["cell"], f["code"]) for f in doc["findings"]} == {
-        ("models/plan.xlsx", "E2", "FB101"), ("models/plan.xlsx", "E4", "FB102")}
+        ("models/plan.xlsx", "E2", "FB101"),
+        ("models/plan.xlsx", "E4", "FB102"),
+    }
     code, out, _ = run_cli("audit", "models", "--baseline", "audit-baseline.json")
     assert code == 0 and "2 in the baseline" in out
     # from another folder, the same baseline still applies: paths are relative to it
@@ -293,12 +309,15 @@ def _counters(items):
     return exact, moved
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("not json", ["not a flopbook baseline"]),
-    ('{"tool": "other", "findings": []}', ["not a flopbook baseline"]),
-    ('{"tool": "flopbook", "version": 9, "findings": []}', ["version 9"]),
-    ('{"tool": "flopbook", "version": 1, "findings": [{"file": 1}]}', ["finding 1"]),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("not json", ["not a flopbook baseline"]),
+        ('{"tool": "other", "findings": []}', ["not a flopbook baseline"]),
+        ('{"tool": "flopbook", "version": 9, "findings": []}', ["version 9"]),
+        ('{"tool": "flopbook", "version": 1, "findings": [{"file": 1}]}', ["finding 1"]),
+    ],
+)
 def test_a_bad_baseline_is_one_line(run_cli, tmp_path, text, words) -> None:
     book = plan(tmp_path / "plan.xlsx")
     (tmp_path / "b.json").write_text(text)

@@ -193,7 +193,7 @@ def _apply(op: str, a: float, b: float) -> float:
         return a / b
     if a == 0 and b <= 0 or a < 0 and b != int(b):
         raise _Unknown  # #DIV/0! or #NUM!
-    return float(a ** b)
+    return float(a**b)
 
 
 def _flat(x: Any) -> list[float]:

@@ -81,8 +81,9 @@ def load(path: str) -> Baseline:
     p = Path(path)
 
     def bad(what: str) -> InputError:
-        return InputError(what, file=path, field="--baseline",
-                          hint="write one with --write-baseline FILE")
+        return InputError(
+            what, file=path, field="--baseline", hint="write one with --write-baseline FILE"
+        )
 
     if not p.is_file():
         raise bad("no such file" if not p.exists() else "is not a file")
@@ -92,8 +93,11 @@ def load(path: str) -> Baseline:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise bad(f"is not a flopbook baseline (not JSON: {exc})") from None
-    if not isinstance(data, dict) or data.get("tool") != "flopbook" \
-            or not isinstance(data.get("findings"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("tool") != "flopbook"
+        or not isinstance(data.get("findings"), list)
+    ):
         raise bad('is not a flopbook baseline (expected {"tool": "flopbook", "findings": [...]})')
     if data.get("version") != VERSION:
         raise bad(f"has version {data.get('version')!r}; this flopbook reads version {VERSION}")
@@ -101,7 +105,8 @@ def load(path: str) -> Baseline:
     moved: Counter[tuple[str, str, str, str]] = Counter()
     for i, item in enumerate(data["findings"]):
         if not isinstance(item, dict) or not all(
-                isinstance(item.get(k), str) for k in ("file", "sheet", "cell", "code")):
+            isinstance(item.get(k), str) for k in ("file", "sheet", "cell", "code")
+        ):
             raise bad(f"finding {i + 1} needs file, sheet, cell and code as text")
         s = item.get("formula_r1c1") or ""
         if not isinstance(s, str):
@@ -117,8 +122,16 @@ def entries(path: str, books: Iterable[tuple[str, list[Finding]]]) -> list[dict[
     for book, findings in books:
         file = _file_key(book, base)
         for f in findings:
-            out.append({"file": file, "sheet": f.sheet, "cell": f.cell, "code": f.code,
-                        "formula_r1c1": shape(f), "message": f.message})
+            out.append(
+                {
+                    "file": file,
+                    "sheet": f.sheet,
+                    "cell": f.cell,
+                    "code": f.code,
+                    "formula_r1c1": shape(f),
+                    "message": f.message,
+                }
+            )
     return out
 
 
@@ -127,15 +140,26 @@ def check_target(path: str, protect: Iterable[str] = ()) -> None:
     p = Path(path)
     for other in protect:
         if p.exists() and os.path.exists(other) and p.resolve() == Path(other).resolve():
-            raise InputError("is a workbook being audited; flopbook never overwrites its "
-                             "input", file=path, field="--write-baseline",
-                             hint="give a .json path")
+            raise InputError(
+                "is a workbook being audited; flopbook never overwrites its input",
+                file=path,
+                field="--write-baseline",
+                hint="give a .json path",
+            )
     if p.is_dir():
-        raise InputError("is a folder", file=path, field="--write-baseline",
-                         hint="give a file name, e.g. audit-baseline.json")
+        raise InputError(
+            "is a folder",
+            file=path,
+            field="--write-baseline",
+            hint="give a file name, e.g. audit-baseline.json",
+        )
     if not p.absolute().parent.is_dir():
-        raise InputError(f"the folder {str(p.absolute().parent)!r} does not exist",
-                         file=path, field="--write-baseline", hint="create it first")
+        raise InputError(
+            f"the folder {str(p.absolute().parent)!r} does not exist",
+            file=path,
+            field="--write-baseline",
+            hint="create it first",
+        )
 
 
 def write(path: str, books: Iterable[tuple[str, list[Finding]]]) -> int:
@@ -144,8 +168,7 @@ def write(path: str, books: Iterable[tuple[str, list[Finding]]]) -> int:
     from flopbook.render.files import write_atomically
 
     items = entries(path, books)
-    doc = {"tool": "flopbook", "version": VERSION, "flopbook": __version__,
-           "findings": items}
+    doc = {"tool": "flopbook", "version": VERSION, "flopbook": __version__, "findings": items}
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     write_atomically(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return len(items)

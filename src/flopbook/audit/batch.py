@@ -89,8 +89,13 @@ def collect(targets: Iterable[str]) -> tuple[list[str], list[BookAudit]]:
             found = list(_workbooks_in(target))
             if not found:
                 looked = ", ".join(SUFFIXES)
-                refused.append(BookAudit(target, error=f"{target}: is a folder with no "
-                                         f"workbook in it — looked for {looked} files below it"))
+                refused.append(
+                    BookAudit(
+                        target,
+                        error=f"{target}: is a folder with no "
+                        f"workbook in it — looked for {looked} files below it",
+                    )
+                )
             for p in found:
                 add(p)
         else:
@@ -129,16 +134,22 @@ def audit_one(path: str, settings: Settings) -> BookAudit:
     except InputError as exc:
         out = BookAudit(path, error=str(exc))
     except TimeLimit:
-        out = BookAudit(path, error=f"{path}: took longer than {settings.time_limit:g} s and "
-                        "was stopped — raise the limit with --timeout, or audit it alone")
+        out = BookAudit(
+            path,
+            error=f"{path}: took longer than {settings.time_limit:g} s and "
+            "was stopped — raise the limit with --timeout, or audit it alone",
+        )
     except MemoryError:
         out = BookAudit(path, error=f"{path}: is too large to audit in memory")
     except RecursionError:
         out = BookAudit(path, error=f"{path}: nests formulas or ranges too deeply to audit")
     except Exception as exc:  # one odd workbook never stops the others
         detail = str(exc).splitlines()[0][:200] if str(exc) else ""
-        out = BookAudit(path, error=f"{path}: could not be audited ({type(exc).__name__}"
-                        f"{': ' + detail if detail else ''}) — please report this workbook")
+        out = BookAudit(
+            path,
+            error=f"{path}: could not be audited ({type(exc).__name__}"
+            f"{': ' + detail if detail else ''}) — please report this workbook",
+        )
     out.seconds = time.perf_counter() - start
     return out
 
@@ -170,8 +181,14 @@ def _audit(path: str, settings: Settings) -> BookAudit:
     shown = conf.apply(kept)
     excluded = len(kept) - len(shown)
     result.findings = shown
-    return BookAudit(path, result, silenced=len(silenced), excluded=excluded,
-                     config=conf.source, min_severity=conf.min_severity)
+    return BookAudit(
+        path,
+        result,
+        silenced=len(silenced),
+        excluded=excluded,
+        config=conf.source,
+        min_severity=conf.min_severity,
+    )
 
 
 def _empty(book: Any) -> AuditResult:
@@ -189,8 +206,11 @@ class _time_limit:  # noqa: N801 - used as a context manager, like contextlib's
         import signal
         import threading
 
-        if (not self.seconds or not hasattr(signal, "setitimer")
-                or threading.current_thread() is not threading.main_thread()):
+        if (
+            not self.seconds
+            or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()
+        ):
             return
 
         def expired(signum: int, frame: Any) -> None:
@@ -286,8 +306,12 @@ def scheduler_for(jobs: int, books: int, time_limit: float | None) -> Scheduler:
     return ProcessPool(min(jobs, books), time_limit)
 
 
-def run(paths: list[str], settings: Settings, scheduler: Scheduler | None = None,
-        on_done: Callable[[BookAudit, int, int], None] | None = None) -> list[BookAudit]:
+def run(
+    paths: list[str],
+    settings: Settings,
+    scheduler: Scheduler | None = None,
+    on_done: Callable[[BookAudit, int, int], None] | None = None,
+) -> list[BookAudit]:
     """Audit every path; results in the order of ``paths``, whatever order they finish in."""
     from concurrent.futures import as_completed
 
@@ -330,13 +354,19 @@ def _outcome(fut: Future[BookAudit], path: str, limit: float) -> BookAudit:
     try:
         return fut.result()
     except FutureTimeout:
-        return BookAudit(path, error=f"{path}: took longer than {limit:g} s and "
-                         "was stopped — raise the limit with --timeout, or audit it alone")
+        return BookAudit(
+            path,
+            error=f"{path}: took longer than {limit:g} s and "
+            "was stopped — raise the limit with --timeout, or audit it alone",
+        )
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # the worker died (out of memory, a crash in a library)
-        return BookAudit(path, error=f"{path}: the process auditing it stopped "
-                         f"({type(exc).__name__}) — audit it alone to see why")
+        return BookAudit(
+            path,
+            error=f"{path}: the process auditing it stopped "
+            f"({type(exc).__name__}) — audit it alone to see why",
+        )
 
 
 def _warm() -> None:
@@ -346,8 +376,19 @@ def _warm() -> None:
     rules.all_rules()
 
 
-__all__ = ["BookAudit", "ExecutorScheduler", "InProcess", "ProcessPool", "Scheduler",
-           "Settings", "audit_one", "collect", "default_jobs", "run", "scheduler_for"]
+__all__ = [
+    "BookAudit",
+    "ExecutorScheduler",
+    "InProcess",
+    "ProcessPool",
+    "Scheduler",
+    "Settings",
+    "audit_one",
+    "collect",
+    "default_jobs",
+    "run",
+    "scheduler_for",
+]
 
 
 def relative(path: str, base: str | Path) -> str:

@@ -140,11 +140,15 @@ def load(path: str | Path) -> AuditConfig:
         table = data.get("tool", {}).get("flopbook", {}).get("audit")
         prefix = "tool.flopbook.audit."
         if table is None:
-            raise InputError(f"has no {TABLE} table", file=str(path),
-                             hint=f"add one, or name a {FILE_NAME} with --config")
+            raise InputError(
+                f"has no {TABLE} table",
+                file=str(path),
+                hint=f"add one, or name a {FILE_NAME} with --config",
+            )
         if not isinstance(table, dict):
-            raise InputError("tool.flopbook.audit must be a table", file=str(path),
-                             hint=f"write it as {TABLE}")
+            raise InputError(
+                "tool.flopbook.audit must be a table", file=str(path), hint=f"write it as {TABLE}"
+            )
     else:
         table, prefix = data, ""
     return parse(table, str(path), prefix)
@@ -173,11 +177,17 @@ def _toml(path: Path) -> dict[str, Any]:
     try:
         st = path.stat()
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror or exc})", file=str(path),
-                         hint="check the path given to --config") from None
+        raise InputError(
+            f"cannot be read ({exc.strerror or exc})",
+            file=str(path),
+            hint="check the path given to --config",
+        ) from None
     if path.is_dir():
-        raise InputError("is a folder, not a settings file", file=str(path),
-                         hint=f"name a {FILE_NAME} or pyproject.toml")
+        raise InputError(
+            "is a folder, not a settings file",
+            file=str(path),
+            hint=f"name a {FILE_NAME} or pyproject.toml",
+        )
     return _toml_cached(str(path), st.st_mtime_ns, st.st_size)
 
 
@@ -215,8 +225,11 @@ def parse(table: dict[str, Any], file: str, prefix: str = "") -> AuditConfig:
     severity: list[tuple[str, Severity]] = []
     sev = table.get("severity", {})
     if not isinstance(sev, dict):
-        raise bad("severity", "must be a table of rule = severity",
-                  'e.g. severity = { FB104 = "warning" }; severities: ' + ", ".join(SEVERITIES))
+        raise bad(
+            "severity",
+            "must be a table of rule = severity",
+            'e.g. severity = { FB104 = "warning" }; severities: ' + ", ".join(SEVERITIES),
+        )
     for code, value in sev.items():
         if code.upper() not in CODES:
             raise bad(f"severity.{code}", "is not a rule", ", ".join(sorted(CODES)))
@@ -225,22 +238,26 @@ def parse(table: dict[str, Any], file: str, prefix: str = "") -> AuditConfig:
     per_sheet: list[tuple[str, tuple[str, ...]]] = []
     pso = table.get("per-sheet-ignores", {})
     if not isinstance(pso, dict):
-        raise bad("per-sheet-ignores", "must be a table of sheet = [rules]",
-                  'e.g. per-sheet-ignores = { Inputs = ["FB104"] }')
+        raise bad(
+            "per-sheet-ignores",
+            "must be a table of sheet = [rules]",
+            'e.g. per-sheet-ignores = { Inputs = ["FB104"] }',
+        )
     for sheet, value in pso.items():
         per_sheet.append((sheet, codes(f"per-sheet-ignores.{sheet}", value)))
-    min_sev = level("min-severity", table["min-severity"]) if "min-severity" in table \
-        else None
-    return AuditConfig(select, ignore, tuple(severity), exclude, tuple(per_sheet), min_sev,
-                       file)
+    min_sev = level("min-severity", table["min-severity"]) if "min-severity" in table else None
+    return AuditConfig(select, ignore, tuple(severity), exclude, tuple(per_sheet), min_sev, file)
 
 
 def _strings(value: Any, key: str, bad: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise bad(key, "must be a list of sheet names or ranges",
-                  'sheet names ("Scratch") or ranges ("Inputs!A1:D40")')
+        raise bad(
+            key,
+            "must be a list of sheet names or ranges",
+            'sheet names ("Scratch") or ranges ("Inputs!A1:D40")',
+        )
     return value
 
 
@@ -259,16 +276,20 @@ def _area(text: str, bad: Any) -> Area:
         sheet = sheet[1:-1].replace("''", "'")
     m = _RANGE.match(addr.strip())
     if not sheet or not m:
-        raise bad("exclude", f"{text!r} is not a sheet or a range",
-                  'a sheet name ("Scratch") or Sheet!A1:D40')
+        raise bad(
+            "exclude",
+            f"{text!r} is not a sheet or a range",
+            'a sheet name ("Scratch") or Sheet!A1:D40',
+        )
     c1, r1 = column_index_from_string(m.group(1).upper()), int(m.group(2))
     c2 = column_index_from_string(m.group(3).upper()) if m.group(3) else c1
     r2 = int(m.group(4)) if m.group(4) else r1
     return Area(sheet, (min(r1, r2), max(r1, r2)), (min(c1, c2), max(c1, c2)))
 
 
-def for_book(book: str, explicit: str | None = None, enabled: bool = True,
-             cwd: str | None = None) -> AuditConfig:
+def for_book(
+    book: str, explicit: str | None = None, enabled: bool = True, cwd: str | None = None
+) -> AuditConfig:
     """The settings for ``book``: from ``explicit`` (--config), found beside it, or none."""
     if not enabled:
         return AuditConfig()
@@ -288,5 +309,4 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> AuditConfig:
     return load(path)
 
 
-__all__ = ["FILE_NAME", "KEYS", "Area", "AuditConfig", "discover", "for_book", "load", "parse"
-           ]
+__all__ = ["FILE_NAME", "KEYS", "Area", "AuditConfig", "discover", "for_book", "load", "parse"]

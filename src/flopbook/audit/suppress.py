@@ -83,8 +83,9 @@ def markers(book: Workbook) -> dict[tuple[str, str], frozenset[str]]:
     return out
 
 
-def split(findings: list[Finding], marked: Mapping[tuple[str, str], frozenset[str]]
-          ) -> tuple[list[Finding], list[Finding]]:
+def split(
+    findings: list[Finding], marked: Mapping[tuple[str, str], frozenset[str]]
+) -> tuple[list[Finding], list[Finding]]:
     """(kept, silenced by a comment marker)."""
     if not marked:
         return findings, []
@@ -98,13 +99,14 @@ def split(findings: list[Finding], marked: Mapping[tuple[str, str], frozenset[st
     return kept, silenced
 
 
-def unknown_codes(marked: Mapping[tuple[str, str], frozenset[str]],
-                  known: list[str]) -> list[str]:
+def unknown_codes(marked: Mapping[tuple[str, str], frozenset[str]], known: list[str]) -> list[str]:
     """Notes for markers that name a rule that does not exist (a typo silences nothing)."""
     notes = []
     for (sheet, cell), codes in sorted(marked.items()):
         wrong = sorted(c for c in codes if c not in known)
         if wrong:
-            notes.append(f"the comment at {sheet}!{cell} names {', '.join(wrong)}, which is "
-                         "not a rule; it silences nothing for that code")
+            notes.append(
+                f"the comment at {sheet}!{cell} names {', '.join(wrong)}, which is "
+                "not a rule; it silences nothing for that code"
+            )
     return notes

@@ -64,52 +64,124 @@ More examples, for folders and CI:
 
 @app.command("audit", help=HELP)
 def audit_command(
-    books: Annotated[list[Path], typer.Argument(
-        help="Workbooks (.xlsx, .xlsm) or folders of them.", metavar="BOOK",
-        show_default=False)],
-    fmt: Annotated[AuditFormat, typer.Option(
-        "--format", "-f", help="text for people; json (one workbook: a list of findings; "
-        "several: one object per workbook) or sarif (SARIF 2.1.0, one run, for "
-        "code-scanning tools). E.g. --format sarif")] = AuditFormat.text,
-    select: Annotated[str | None, typer.Option(
-        "--select", help="Only these rules, comma-separated (replaces the settings file's "
-        "select). E.g. --select FB101,FB103")] = None,
-    ignore: Annotated[str | None, typer.Option(
-        "--ignore", help="Leave these rules out, comma-separated (added to the settings "
-        "file's ignore). E.g. --ignore FB107")] = None,
-    min_severity: Annotated[MinSeverity | None, typer.Option(
-        "--min-severity", help="Show findings of this severity and above; default "
-        "warning (errors and warnings), or the settings file's min-severity. "
-        "E.g. --min-severity error", show_default=False)] = None,
-    config: Annotated[Path | None, typer.Option(
-        "--config", help="Read settings from this flopbook-audit.toml or pyproject.toml "
-        "instead of looking beside each workbook. E.g. --config ci/flopbook-audit.toml")] = None,
-    no_config: Annotated[bool, typer.Option(
-        "--no-config", help="Read no settings file: every rule, default severities. "
-        "E.g. --no-config")] = False,
-    baseline: Annotated[Path | None, typer.Option(
-        "--baseline", help="Show only findings not in this baseline (see --write-baseline). "
-        "E.g. --baseline audit-baseline.json")] = None,
-    write_baseline: Annotated[Path | None, typer.Option(
-        "--write-baseline", help="Record every finding of this run (all severities) as the "
-        "accepted baseline, then exit 0 unless a workbook was refused. "
-        "E.g. --write-baseline audit-baseline.json")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Workbooks audited at once, each in its own process; "
-        "default: the number of cores. E.g. --jobs 4", show_default=False)] = None,
-    timeout: Annotated[float, typer.Option(
-        "--timeout", min=0, help="Seconds allowed for each workbook before it is stopped "
-        "and reported (0: no limit). E.g. --timeout 60")] = 300.0,
-    summary_only: Annotated[bool, typer.Option(
-        "--summary", help="Text: one line per workbook and the total, without the findings. "
-        "E.g. --summary")] = False,
-    fix: Annotated[Path | None, typer.Option(
-        "--fix", help="Write a corrected copy here (never over BOOK), each changed cell "
-        "commented with its finding, and show published vs corrected values; one workbook "
-        "only. E.g. --fix model-fixed.xlsx")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="With --fix, replace OUT.xlsx if it exists (never BOOK). "
-        "E.g. --fix model-fixed.xlsx --force")] = False,
+    books: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Workbooks (.xlsx, .xlsm) or folders of them.", metavar="BOOK", show_default=False
+        ),
+    ],
+    fmt: Annotated[
+        AuditFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text for people; json (one workbook: a list of findings; "
+            "several: one object per workbook) or sarif (SARIF 2.1.0, one run, for "
+            "code-scanning tools). E.g. --format sarif",
+        ),
+    ] = AuditFormat.text,
+    select: Annotated[
+        str | None,
+        typer.Option(
+            "--select",
+            help="Only these rules, comma-separated (replaces the settings file's "
+            "select). E.g. --select FB101,FB103",
+        ),
+    ] = None,
+    ignore: Annotated[
+        str | None,
+        typer.Option(
+            "--ignore",
+            help="Leave these rules out, comma-separated (added to the settings "
+            "file's ignore). E.g. --ignore FB107",
+        ),
+    ] = None,
+    min_severity: Annotated[
+        MinSeverity | None,
+        typer.Option(
+            "--min-severity",
+            help="Show findings of this severity and above; default "
+            "warning (errors and warnings), or the settings file's min-severity. "
+            "E.g. --min-severity error",
+            show_default=False,
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Read settings from this flopbook-audit.toml or pyproject.toml "
+            "instead of looking beside each workbook. E.g. --config ci/flopbook-audit.toml",
+        ),
+    ] = None,
+    no_config: Annotated[
+        bool,
+        typer.Option(
+            "--no-config",
+            help="Read no settings file: every rule, default severities. E.g. --no-config",
+        ),
+    ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="Show only findings not in this baseline (see --write-baseline). "
+            "E.g. --baseline audit-baseline.json",
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-baseline",
+            help="Record every finding of this run (all severities) as the "
+            "accepted baseline, then exit 0 unless a workbook was refused. "
+            "E.g. --write-baseline audit-baseline.json",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Workbooks audited at once, each in its own process; "
+            "default: the number of cores. E.g. --jobs 4",
+            show_default=False,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0,
+            help="Seconds allowed for each workbook before it is stopped "
+            "and reported (0: no limit). E.g. --timeout 60",
+        ),
+    ] = 300.0,
+    summary_only: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="Text: one line per workbook and the total, without the findings. E.g. --summary",
+        ),
+    ] = False,
+    fix: Annotated[
+        Path | None,
+        typer.Option(
+            "--fix",
+            help="Write a corrected copy here (never over BOOK), each changed cell "
+            "commented with its finding, and show published vs corrected values; one workbook "
+            "only. E.g. --fix model-fixed.xlsx",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="With --fix, replace OUT.xlsx if it exists (never BOOK). "
+            "E.g. --fix model-fixed.xlsx --force",
+        ),
+    ] = False,
 ) -> None:
     import os
     import time
@@ -121,12 +193,17 @@ def audit_command(
 
     start = time.perf_counter()
     settings = batch.Settings(
-        select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore") or (),
-        config=str(config) if config else None, use_config=not no_config, cwd=os.getcwd(),
-        time_limit=timeout or None)
+        select=_codes(select, "--select"),
+        ignore=_codes(ignore, "--ignore") or (),
+        config=str(config) if config else None,
+        use_config=not no_config,
+        cwd=os.getcwd(),
+        time_limit=timeout or None,
+    )
     if config is not None and no_config:
-        raise InputError("--config and --no-config cannot both be given", field="--config",
-                         hint="keep one")
+        raise InputError(
+            "--config and --no-config cannot both be given", field="--config", hint="keep one"
+        )
     if config is not None:
         from flopbook.audit import config as cfg
 
@@ -135,8 +212,11 @@ def audit_command(
     several = len(books) > 1 or any(b.is_dir() for b in books)
     if fix is not None:
         if several or len(paths) != 1:
-            raise InputError("writes one corrected copy; give one workbook", field="--fix",
-                             hint="audit the others without --fix")
+            raise InputError(
+                "writes one corrected copy; give one workbook",
+                field="--fix",
+                hint="audit the others without --fix",
+            )
         from flopbook.audit.recompute import check_output
 
         check_output(paths[0], str(fix), force)
@@ -157,18 +237,23 @@ def audit_command(
     if write_baseline is not None:
         from flopbook.audit import baseline as bl
 
-        n = bl.write(str(write_baseline), [(a.path, a.result.findings) for a in audits
-                                            if a.result is not None])
-        print(f"flopbook: wrote {n} finding(s) of {len(audits)} workbook(s) to "
-              f"{write_baseline}", file=sys.stderr)
+        n = bl.write(
+            str(write_baseline),
+            [(a.path, a.result.findings) for a in audits if a.result is not None],
+        )
+        print(
+            f"flopbook: wrote {n} finding(s) of {len(audits)} workbook(s) to {write_baseline}",
+            file=sys.stderr,
+        )
     shown = [_shown(a, known, min_severity) for a in audits]
     fixed = None
     if fix is not None and shown[0][0].result is not None:
         from flopbook.audit.recompute import write_fixed  # the formulas package: only here
 
         fixed = write_fixed(paths[0], shown[0][0].result, str(fix), force)
-    everything = sorted(shown + [(r, {}) for r in refused],
-                        key=lambda x: order.get(x[0].path, len(order)))
+    everything = sorted(
+        shown + [(r, {}) for r in refused], key=lambda x: order.get(x[0].path, len(order))
+    )
     _report(everything, fmt, several, summary_only, fixed, time.perf_counter() - start)
     bad = any(a.error for a, _ in everything)
     found = any(a.result is not None and a.result.findings for a, _ in everything)
@@ -237,12 +322,17 @@ def _run(paths: list[str], settings: Any, jobs: int | None, several: bool) -> li
     if not several:
         return batch.run(paths, settings, scheduler)
     with progress_bar("Auditing") as update:
-        return batch.run(paths, settings, scheduler,
-                         lambda book, done, total: update(Path(book.path).name, done, total))
+        return batch.run(
+            paths,
+            settings,
+            scheduler,
+            lambda book, done, total: update(Path(book.path).name, done, total),
+        )
 
 
-def _shown(book: BookAudit, known: Any, min_severity: str | None
-           ) -> tuple[BookAudit, dict[str, int]]:
+def _shown(
+    book: BookAudit, known: Any, min_severity: str | None
+) -> tuple[BookAudit, dict[str, int]]:
     """The audit as reported (baseline and --min-severity applied), and what was left out."""
     from dataclasses import replace
 
@@ -259,15 +349,24 @@ def _shown(book: BookAudit, known: Any, min_severity: str | None
     return replace(book, result=replace(book.result, findings=kept)), hidden
 
 
-def _report(books: list[tuple[BookAudit, dict[str, int]]], fmt: AuditFormat, several: bool,
-            summary_only: bool, fixed: Any, seconds: float) -> None:
+def _report(
+    books: list[tuple[BookAudit, dict[str, int]]],
+    fmt: AuditFormat,
+    several: bool,
+    summary_only: bool,
+    fixed: Any,
+    seconds: float,
+) -> None:
     from flopbook.render import audit as render
     from flopbook.render import data
 
     if fmt is AuditFormat.json:
         if several:
-            emit(data.to_json([render.json_book(b.path, b.result, b.error, h, b.config)
-                               for b, h in books]))
+            emit(
+                data.to_json(
+                    [render.json_book(b.path, b.result, b.error, h, b.config) for b, h in books]
+                )
+            )
         else:
             emit(data.to_json(render.json_list(books[0][0].result)))  # type: ignore[arg-type]
     elif fmt is AuditFormat.sarif:
@@ -277,8 +376,11 @@ def _report(books: list[tuple[BookAudit, dict[str, int]]], fmt: AuditFormat, sev
     elif not several:
         book, hidden = books[0]
         assert book.result is not None
-        emit(render.summary(book.result, hidden=hidden) + "\n" if summary_only
-             else render.text(book.result, fixed, hidden=hidden))
+        emit(
+            render.summary(book.result, hidden=hidden) + "\n"
+            if summary_only
+            else render.text(book.result, fixed, hidden=hidden)
+        )
     else:
         out = []
         for book, hidden in books:
@@ -293,11 +395,17 @@ def _report(books: list[tuple[BookAudit, dict[str, int]]], fmt: AuditFormat, sev
         for _, hidden in books:
             for k, n in hidden.items():
                 totals[k] = totals.get(k, 0) + n
-        out.append(render.total(
-            len(books), sum(1 for b in ok if b.result and b.result.findings),
-            sum(len(b.result.findings) for b in ok if b.result),
-            sum(1 for b in ok if b.result and b.result.clean),
-            len(books) - len(ok), seconds, totals))
+        out.append(
+            render.total(
+                len(books),
+                sum(1 for b in ok if b.result and b.result.findings),
+                sum(len(b.result.findings) for b in ok if b.result),
+                sum(1 for b in ok if b.result and b.result.clean),
+                len(books) - len(ok),
+                seconds,
+                totals,
+            )
+        )
         emit("".join(out))
     for book, _ in books:
         if book.error:
@@ -305,7 +413,7 @@ def _report(books: list[tuple[BookAudit, dict[str, int]]], fmt: AuditFormat, sev
     if fmt is not AuditFormat.text:
         for book, _ in books:
             prefix = f"{book.path}: " if several else ""
-            for note in (book.result.notes if book.result else []):
+            for note in book.result.notes if book.result else []:
                 print(f"flopbook: note: {prefix}{note}", file=sys.stderr)
         for note in fixed.notes if fixed else []:
             print(f"flopbook: note: {note}", file=sys.stderr)

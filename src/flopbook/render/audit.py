@@ -40,17 +40,22 @@ def _hidden(hidden: Mapping[str, int] | None) -> str:
     return f"; not shown: {', '.join(parts)}" if parts else ""
 
 
-def summary(result: AuditResult, name: str | None = None,
-            hidden: Mapping[str, int] | None = None) -> str:
+def summary(
+    result: AuditResult, name: str | None = None, hidden: Mapping[str, int] | None = None
+) -> str:
     """The one line that heads a workbook's report."""
     name = name or Path(result.path).name
     if result.clean:
-        return (f"{name}: no findings ({result.formulas:,} formulas in {result.cells:,} cells "
-                f"checked{_hidden(hidden)})")
+        return (
+            f"{name}: no findings ({result.formulas:,} formulas in {result.cells:,} cells "
+            f"checked{_hidden(hidden)})"
+        )
     counts = result.by_code()
     per_rule = ", ".join(f"{len(v)} {k}" for k, v in sorted(counts.items()))
-    return (f"{name}: {len(result.findings)} finding(s) ({per_rule}) in "
-            f"{result.formulas:,} formulas, {result.cells:,} cells{_hidden(hidden)}")
+    return (
+        f"{name}: {len(result.findings)} finding(s) ({per_rule}) in "
+        f"{result.formulas:,} formulas, {result.cells:,} cells{_hidden(hidden)}"
+    )
 
 
 def _heading(f: Finding) -> str:
@@ -58,8 +63,13 @@ def _heading(f: Finding) -> str:
     return f"{f.where}  {f.code} {f.severity}{sure}: {f.title}"
 
 
-def text(result: AuditResult, fixed: Recomputed | None = None, *, name: str | None = None,
-         hidden: Mapping[str, int] | None = None) -> str:
+def text(
+    result: AuditResult,
+    fixed: Recomputed | None = None,
+    *,
+    name: str | None = None,
+    hidden: Mapping[str, int] | None = None,
+) -> str:
     lines: list[str] = [summary(result, name, hidden)]
     for f in result.findings:
         lines.append("")
@@ -78,11 +88,15 @@ def text(result: AuditResult, fixed: Recomputed | None = None, *, name: str | No
         lines.extend(f"--fix: {n}" for n in fixed.notes)
     elif fixed is not None:
         lines.append("")
-        lines.append(f"Corrected copy written to {fixed.path}; recomputed values "
-                     "(as published -> corrected):")
+        lines.append(
+            f"Corrected copy written to {fixed.path}; recomputed values "
+            "(as published -> corrected):"
+        )
         for ch in fixed.changes:
-            lines.append(f"  {ch.sheet}!{ch.cell:<8} {ch.label or '':50.50} "
-                         f"{value(ch.published):>14} -> {value(ch.corrected)}")
+            lines.append(
+                f"  {ch.sheet}!{ch.cell:<8} {ch.label or '':50.50} "
+                f"{value(ch.published):>14} -> {value(ch.corrected)}"
+            )
         for note in fixed.notes:
             lines.append(f"  note: {note}")
     for note in result.notes:
@@ -90,22 +104,33 @@ def text(result: AuditResult, fixed: Recomputed | None = None, *, name: str | No
     return "\n".join(lines) + "\n"
 
 
-def total(books: int, with_findings: int, findings: int, clean: int, refused_: int,
-          seconds: float, hidden: Mapping[str, int] | None = None) -> str:
+def total(
+    books: int,
+    with_findings: int,
+    findings: int,
+    clean: int,
+    refused_: int,
+    seconds: float,
+    hidden: Mapping[str, int] | None = None,
+) -> str:
     """The last line of a report on several workbooks."""
     parts = [f"{findings:,} finding(s) in {with_findings:,}", f"{clean:,} clean"]
     if refused_:
         parts.append(f"{refused_:,} refused")
-    return (f"{books:,} workbook(s): {', '.join(parts)} ({seconds:.1f} s)"
-            f"{_hidden(hidden)}\n")
+    return f"{books:,} workbook(s): {', '.join(parts)} ({seconds:.1f} s){_hidden(hidden)}\n"
 
 
 def json_list(result: AuditResult) -> list[dict[str, Any]]:
     return [f.to_dict() for f in result.findings]
 
 
-def json_book(path: str, result: AuditResult | None, error: str | None,
-              hidden: Mapping[str, int], config: str | None) -> dict[str, Any]:
+def json_book(
+    path: str,
+    result: AuditResult | None,
+    error: str | None,
+    hidden: Mapping[str, int],
+    config: str | None,
+) -> dict[str, Any]:
     """One workbook of a report on several: its findings, or why it was refused."""
     if result is None:
         return {"file": path, "error": error, "findings": []}

@@ -30,14 +30,16 @@ def _rules() -> list[dict[str, Any]]:
         r = rule(code)
         doc = inspect.getdoc(type(r)) or ""
         summary = doc.split("\n\n")[1] if "\n\n" in doc else doc
-        out.append({
-            "id": code,
-            "name": "".join(w.capitalize() for w in r.title.replace("/", " ").split()),
-            "shortDescription": {"text": r.title},
-            "fullDescription": {"text": " ".join(summary.split())},
-            "help": {"text": doc},
-            "defaultConfiguration": {"level": r.severity},
-        })
+        out.append(
+            {
+                "id": code,
+                "name": "".join(w.capitalize() for w in r.title.replace("/", " ").split()),
+                "shortDescription": {"text": r.title},
+                "fullDescription": {"text": " ".join(summary.split())},
+                "help": {"text": doc},
+                "defaultConfiguration": {"level": r.severity},
+            }
+        )
     return out
 
 
@@ -49,16 +51,28 @@ def _result(f: Finding, uri: str, artifact: int, rule_index: int) -> dict[str, A
         "level": f.severity,
         "rank": round(100 * f.confidence, 1),
         "message": {"text": f.message},
-        "locations": [{
-            "physicalLocation": {"artifactLocation": {"uri": uri, "index": artifact}},
-            "logicalLocations": [{"fullyQualifiedName": f.where, "name": f.cell,
-                                  "kind": "element"}],
-        }],
-        "properties": {k: v for k, v in {
-            "sheet": f.sheet, "cell": f.cell, "confidence": f.confidence,
-            "formula": f.formula, "suggestion": f.suggestion, "before": d["before"],
-            "after": d["after"], "related": f.related}.items()
-            if v not in (None, [])},
+        "locations": [
+            {
+                "physicalLocation": {"artifactLocation": {"uri": uri, "index": artifact}},
+                "logicalLocations": [
+                    {"fullyQualifiedName": f.where, "name": f.cell, "kind": "element"}
+                ],
+            }
+        ],
+        "properties": {
+            k: v
+            for k, v in {
+                "sheet": f.sheet,
+                "cell": f.cell,
+                "confidence": f.confidence,
+                "formula": f.formula,
+                "suggestion": f.suggestion,
+                "before": d["before"],
+                "after": d["after"],
+                "related": f.related,
+            }.items()
+            if v not in (None, [])
+        },
     }
 
 
@@ -74,33 +88,43 @@ def sarif_log(books: Sequence[tuple[str, AuditResult | None, str | None]]) -> di
     results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
     for path, result, error in books:
-        uri = Path(path).as_posix()
+        # a relative path stays relative (code-scanning tools resolve it against the
+        # repository); an absolute one becomes a file:// URI, as SARIF wants
+        uri = Path(path).as_uri() if Path(path).is_absolute() else Path(path).as_posix()
         artifact = len(artifacts)
         artifacts.append({"location": {"uri": uri}})
         where = [{"physicalLocation": {"artifactLocation": {"uri": uri, "index": artifact}}}]
         if result is None:
-            notifications.append({"level": "error", "message": {"text": error or "refused"},
-                                  "locations": where})
+            notifications.append(
+                {"level": "error", "message": {"text": error or "refused"}, "locations": where}
+            )
             continue
         results.extend(_result(f, uri, artifact, index[f.code]) for f in result.findings)
-        notifications.extend({"level": "note", "message": {"text": n}, "locations": where}
-                             for n in result.notes)
+        notifications.extend(
+            {"level": "note", "message": {"text": n}, "locations": where} for n in result.notes
+        )
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "flopbook",
-                "version": __version__,
-                "rules": rules,
-            }},
-            "artifacts": artifacts,
-            "invocations": [{
-                "executionSuccessful": all(r is not None for _, r, _ in books),
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "flopbook",
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "artifacts": artifacts,
+                "invocations": [
+                    {
+                        "executionSuccessful": all(r is not None for _, r, _ in books),
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
+                "results": results,
+            }
+        ],
     }
 
 
