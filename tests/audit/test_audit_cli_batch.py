@@ -259,3 +259,16 @@ def test_any_executor_can_run_the_batch(tmp_path) -> None:
     out = batch.run(paths, batch.Settings(), batch.ExecutorScheduler(ThreadPoolExecutor(2)))
     assert [b.path for b in out] == paths
     assert sum(len(b.result.findings) for b in out if b.result) == 4
+
+
+def test_a_folder_search_leaves_out_links_and_pipes(tmp_path) -> None:
+    import os
+
+    d = tmp_path / "models"
+    d.mkdir()
+    outside = plan(tmp_path / "outside.xlsx")
+    plan(d / "a.xlsx")
+    (d / "link.xlsx").symlink_to(outside)
+    os.mkfifo(d / "pipe.xlsx")
+    paths, refused = batch.collect([str(d), str(d / "a.xlsx")])
+    assert paths == [str(d / "a.xlsx")] and refused == []  # and named twice, audited once

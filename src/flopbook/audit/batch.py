@@ -107,8 +107,15 @@ def _workbooks_in(folder: str) -> Iterator[str]:
     for root, dirs, files in os.walk(folder):  # symbolic links to folders are not followed
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if name.lower().endswith(SUFFIXES) and not name.startswith(("~$", ".")):
-                yield os.path.join(root, name)
+            path = os.path.join(root, name)
+            # plain files only: a link may lead out of the folder named, a pipe never ends
+            if (
+                name.lower().endswith(SUFFIXES)
+                and not name.startswith(("~$", "."))
+                and not os.path.islink(path)
+                and os.path.isfile(path)
+            ):
+                yield path
 
 
 # ---- one workbook ---------------------------------------------------------------------------
@@ -186,9 +193,18 @@ def _audit(path: str, settings: Settings) -> BookAudit:
         result,
         silenced=len(silenced),
         excluded=excluded,
-        config=conf.source,
+        config=_shown_path(conf.source, settings.cwd),
         min_severity=conf.min_severity,
     )
+
+
+def _shown_path(path: str | None, cwd: str) -> str | None:
+    """A settings file as the user would name it: relative to the working directory when it
+    lies under it."""
+    if path is None:
+        return None
+    rel = relative(path, cwd or os.getcwd())
+    return path if rel.startswith("../") or os.path.isabs(rel) else rel
 
 
 def _empty(book: Any) -> AuditResult:
