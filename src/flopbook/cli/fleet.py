@@ -136,8 +136,8 @@ def _chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
 def _plot(result, output, found, directory: Path) -> None:  # noqa: ANN001
     import sys
 
+    from flopbook.files import Outputs
     from flopbook.render import charts
-    from flopbook.render.files import Outputs
 
     written = []
     made = not directory.exists()

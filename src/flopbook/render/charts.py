@@ -24,8 +24,8 @@ from flopbook.report.document import Chart
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from flopbook.models.fleet import FleetResult
     from flopbook.files import Outputs
+    from flopbook.models.fleet import FleetResult
     from flopbook.sensitivity import SobolResult, Tornado
 
 FORMATS = ("png", "svg")
