@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean golden
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Rewrite tests/golden/*.json after a figure moved on purpose (say so in CHANGELOG.md).
+golden: $(STAMP)
+	$(BIN)/python tests/golden/regenerate.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -109,67 +109,15 @@ class FleetFile(BaseModel):
 # ---- reading YAML with line numbers ----------------------------------------------------
 
 
-def _loader() -> type:
-    """A safe YAML loader that keeps dates as text ("2025-01-31" is a label, not a date)."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return Loader
-
-
-def _refuse_duplicate_keys(node: Any, file: str) -> None:
-    """YAML lets a repeated key silently replace the first; in a model that doubles a count
-    or drops a price without a word, so a repeated key is an error at its second line."""
-    import yaml
-
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for k, v in n.value:
-                key = str(k.value)
-                if key in seen:
-                    raise InputError(
-                        f"{key!r} is given twice (first on line {seen[key]})", file=file,
-                        line=k.start_mark.line + 1, hint="keep one of the two")
-                seen[key] = k.start_mark.line + 1
-                stack.append(v)
-        elif isinstance(n, yaml.SequenceNode):
-            stack.extend(n.value)
-
-
 class Document:
     """A parsed YAML file that remembers where each value was written."""
 
     def __init__(self, text: str, file: str) -> None:
-        import yaml
+        from flopbook import safe_yaml
 
         self.file = file
-        try:
-            # one parse: the nodes (with their lines), then the data built from them
-            loader = _loader()(text)
-            try:
-                self.root = loader.get_single_node()
-                self.data = None if self.root is None else loader.construct_document(self.root)
-            finally:
-                loader.dispose()
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, "problem", None) or "not valid YAML"
-            raise InputError(
-                f"not valid YAML: {problem}",
-                file=file,
-                line=mark.line + 1 if mark else None,
-                hint="check the indentation and quoting around this line",
-            ) from None
-        _refuse_duplicate_keys(self.root, file)
+        # one bounded parse: the nodes (with their lines), then the data built from them
+        self.root, self.data = safe_yaml.compose(text, file)
         if self.data is None:
             raise InputError("the file is empty", file=file,
                              hint="see examples/ for a scenario to start from")
@@ -179,23 +127,11 @@ class Document:
 
     @classmethod
     def read(cls, path: str | Path) -> Document:
-        """Read a scenario file; a folder, a workbook or non-UTF-8 bytes are refused."""
-        p = Path(path)
-        if not p.exists():
-            raise InputError("no such file", file=str(path), hint="check the path")
-        if p.is_dir():
-            raise InputError("is a folder, not a scenario file", file=str(path))
-        data = p.read_bytes()
-        if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise InputError("is a workbook or zip file, not a YAML scenario", file=str(path),
-                             hint="to check a workbook, run: flopbook audit " + str(path))
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise InputError(f"byte 0x{data[exc.start]:02x} is not UTF-8 text", file=str(path),
-                             line=line, hint="save the file as UTF-8") from None
-        return cls(text, str(path))
+        """Read a scenario file; a folder, a pipe or device, a workbook, an oversized file or
+        non-UTF-8 bytes are refused."""
+        from flopbook import safe_yaml
+
+        return cls(safe_yaml.read_text(path, what="scenario file"), str(path))
 
     def line(self, path: Path_) -> int | None:
         """The line of the deepest node along ``path`` (1-based)."""

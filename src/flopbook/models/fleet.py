@@ -98,10 +98,10 @@ SKU_FIELDS: dict[str, FieldSpec] = {
 @cache
 def default_assumptions() -> dict[str, Any]:
     """The defaults in ``models/defaults.yaml``: raw mappings with value, source and note."""
-    import yaml
+    from flopbook import safe_yaml
 
     text = (resources.files("flopbook.models") / "defaults.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return safe_yaml.load(text, "models/defaults.yaml", shipped=True)
 
 
 def _capital_cost_method(raw: Any) -> str:

@@ -81,11 +81,11 @@ class Thresholds:
 @cache
 def thresholds() -> Thresholds:
     """The default verdict bands (``funding_thresholds.yaml``)."""
-    import yaml
+    from flopbook import safe_yaml
 
     text = (resources.files("flopbook.models") / "funding_thresholds.yaml").read_text(
         encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = safe_yaml.load(text, "models/funding_thresholds.yaml", shipped=True)
     return Thresholds(tuple(Band(b["key"], b["words"], float(b["min_coverage"]),
                                  " ".join(b["why"].split())) for b in data["bands"]),
                       data.get("source", ""))

@@ -3,12 +3,13 @@ calculator answers. Renderers format; they never compute."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
+
+from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
     import pint
@@ -128,7 +129,7 @@ def workload_csv(result: WorkloadResult) -> str:
     from flopbook.quantity import summarize
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["output", "label", "mean", "p5", "p50", "p95", "unit", "formula"])
     for r in result.rows:
         s = summarize(r.value, r.unit)
@@ -171,7 +172,7 @@ def claims_csv(verdicts: list[ClaimVerdict]) -> str:
     from flopbook.quantity import summarize
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["claim", "expression", "model", "model_unit", "claimed", "verdict", "ratio",
                 "tolerance", "explanation", "source"])
     for v in verdicts:
@@ -246,7 +247,7 @@ def comparison_csv(c: Comparison) -> str:
     from flopbook.quantity import summarize
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["chip", "precision", "peak_tflops", "tdp_w", "price", "price_unit",
                 "cost_per_pflop", "cost_unit", "vs_reference", "watts_per_pflops",
                 "price_source"])
