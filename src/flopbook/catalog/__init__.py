@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
     import pint
 
+    from flopbook.quantity import Summary
+
 __all__ = ["Catalog", "Chip", "PricePick", "catalog", "chip", "sourced_quantity"]
 
 # A price used further than this from the date it was observed is flagged as stale.
@@ -87,6 +89,23 @@ class PricePick:
         return self.age_days > STALE_DAYS
 
     @property
+    def unit(self) -> str:
+        return PRICE_UNITS[self.kind]
+
+    @property
+    def summary(self) -> Summary:
+        from flopbook.quantity import summarize
+
+        return summarize(self.value.to(self.unit))
+
+    def as_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "term": self.term, "value": self.summary.as_dict(),
+                "unit": self.unit, "as_of": self.as_of, "how": self.how,
+                "used_at": self.used_at.isoformat(), "age_days": self.age_days,
+                "stale": self.stale, "observations": len(self.observations),
+                "source": self.source, "describe": self.describe()}
+
+    @property
     def as_of(self) -> str:
         dates = sorted({o.as_of for o in self.observations})
         return dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
@@ -101,7 +120,8 @@ class PricePick:
         what = (f"{n} observations of {self.as_of}, uniform between the lowest and highest"
                 if n > 1 else f"{self.as_of}")
         vendor = self.observations[0].vendor if n == 1 else None
-        line = f"{self.kind}{' ' + self.term if self.term else ''}, {what}"
+        kind = self.kind.replace("_", " ")
+        line = f"{kind}{', ' + self.term.replace('_', '-') if self.term else ''}, {what}"
         if vendor:
             line += f" ({vendor})"
         line += f", {self.how}"
@@ -198,6 +218,28 @@ class Chip:
         used = when or today
         age = max(abs((date_mid(p.as_of) - used).days) for p in snap)
         return PricePick(kind, term if kind == "rental" else None, value, snap, how, used, age)
+
+    def price_series(self, at: dt.date | str | None = None) -> list[tuple[Price, int, bool]]:
+        """Every price observation with its distance in days from ``at`` (today when not
+        given) and whether that makes it stale (over :data:`STALE_DAYS`)."""
+        import datetime as dt
+
+        used = date_start(at) if isinstance(at, str) else (at or dt.date.today())
+        order = {"purchase": 0, "server_per_gpu": 1, "rental": 2}
+        rows = []
+        for p in sorted(self.entry.prices, key=lambda p: (order[p.kind], p.term or "",
+                                                          date_mid(p.as_of))):
+            age = abs((date_mid(p.as_of) - used).days)
+            rows.append((p, age, age > STALE_DAYS))
+        return rows
+
+    def price_picks(self, at: dt.date | str | None = None) -> list[PricePick]:
+        """The price of each kind (and rental term) a model would use at ``at``."""
+        from flopbook.catalog.schema import RENTAL_TERMS
+
+        picks = [self.pick_price(k, at) for k in ("purchase", "server_per_gpu")]
+        picks += [self.pick_price("rental", at, term) for term in RENTAL_TERMS]
+        return [p for p in picks if p is not None]
 
     def price(self, kind: str, at: dt.date | str | None = None,
               term: str = "on_demand") -> pint.Quantity | None:
