@@ -41,8 +41,19 @@ def main() -> None:
     """Entry point: any InputError, and any usage error (an unknown option, a bad --format),
     becomes one line on stderr and exit code 2."""
     import importlib
+    import warnings
 
-    from flopbook.errors import FlopbookError
+    from flopbook.errors import FlopbookError, InputWarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        if issubclass(category, InputWarning):
+            print(f"flopbook: warning: {message}", file=sys.stderr)
+        else:
+            default_show(message, category, filename, lineno, file, line)
+
+    default_show = warnings.showwarning
+    warnings.showwarning = show
+    warnings.simplefilter("always", InputWarning)
 
     # typer carries its own copy of click: take its exception classes from typer's public
     # BadParameter rather than from a separately installed click.
