@@ -164,8 +164,8 @@ def check_target(path: str, protect: Iterable[str] = ()) -> None:
 
 def write(path: str, books: Iterable[tuple[str, list[Finding]]]) -> int:
     """Write the baseline atomically; the number of findings recorded."""
-    from flopbook import __version__
-    from flopbook.render.files import write_atomically
+    from flopbook.files import write_atomically
+    from flopbook.version import __version__
 
     items = entries(path, books)
     doc = {"tool": "flopbook", "version": VERSION, "flopbook": __version__, "findings": items}
