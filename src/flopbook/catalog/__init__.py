@@ -27,6 +27,7 @@ from flopbook.catalog.schema import (
     Sourced,
     date_mid,
     date_start,
+    today,
 )
 from flopbook.errors import InputError, UnknownNameError
 
@@ -188,12 +189,9 @@ class Chip:
         it. One observation is its own value; several are read as uniform between the
         lowest and the highest (a snapshot of a market, not a fitted interval). Rentals are
         of one ``term`` (on-demand by default)."""
-        import datetime as dt
-
         found = [p for p in self.prices(kind, term if kind == "rental" else None) if p.default]
         if not found:
             return None
-        today = dt.date.today()
         when = date_start(at) if isinstance(at, str) else at
         if when is None:
             anchor = date_mid(found[-1].as_of)
@@ -215,16 +213,14 @@ class Chip:
             lo, hi = min(ends), max(ends)
             value = Quantity(Distribution("uniform", {"low": lo, "high": hi}).sample(key=key),
                              unit)
-        used = when or today
+        used = when or today()
         age = max(abs((date_mid(p.as_of) - used).days) for p in snap)
         return PricePick(kind, term if kind == "rental" else None, value, snap, how, used, age)
 
     def price_series(self, at: dt.date | str | None = None) -> list[tuple[Price, int, bool]]:
         """Every price observation with its distance in days from ``at`` (today when not
         given) and whether that makes it stale (over :data:`STALE_DAYS`)."""
-        import datetime as dt
-
-        used = date_start(at) if isinstance(at, str) else (at or dt.date.today())
+        used = date_start(at) if isinstance(at, str) else (at or today())
         order = {"purchase": 0, "server_per_gpu": 1, "rental": 2}
         rows = []
         for p in sorted(self.entry.prices, key=lambda p: (order[p.kind], p.term or "",

@@ -12,14 +12,13 @@ sparse headline, and flopbook works in dense rates.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr, ValidationError
 
 from flopbook.catalog import Chip, catalog, name_key
-from flopbook.catalog.schema import PRICE_UNITS, SPEC_UNITS, ChipEntry, date_start
+from flopbook.catalog.schema import PRICE_UNITS, SPEC_UNITS, ChipEntry, date_start, today
 from flopbook.errors import InputError
 
 __all__ = ["CustomChipFile", "SPARSE_FACTOR", "custom_chip"]
@@ -93,7 +92,7 @@ def _checked(name: str, parts: dict[str, Any], unit: str) -> None:
         when = date_start(parts["as_of"])
     except ValueError as exc:
         raise InputError(str(exc), field=f"{name}.as_of") from None
-    if when > dt.date.today():
+    if when > today():
         raise InputError(f"as_of {parts['as_of']} is in the future", field=f"{name}.as_of",
                          hint="date a figure when it was published or quoted")
 
@@ -142,9 +141,8 @@ def custom_chip(raw: Mapping[str, Any], *, where: str = "chip"
                              hint=suggest(name, known)) from None
         raise InputError(f"expected text or a number, got {err.get('input')!r}",
                          field=name) from None
-    today = dt.date.today().isoformat()
     source = spec.source or f"given in {where} (custom chip)"
-    as_of = spec.as_of or today
+    as_of = spec.as_of or today().isoformat()
     if spec.as_of:
         _checked("as_of", {"value": "1", "as_of": spec.as_of}, "")
     specs: dict[str, Any] = {}
