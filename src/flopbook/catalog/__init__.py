@@ -19,8 +19,12 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
+from flopbook import safe_yaml
 from flopbook.catalog.schema import PRICE_UNITS, SPEC_UNITS, ChipEntry, Price, Sourced
 from flopbook.errors import InputError, UnknownNameError
+from flopbook.quantity import q
 
 if TYPE_CHECKING:
     import pint
@@ -63,8 +67,6 @@ class Chip:
     def spec(self, name: str) -> pint.Quantity | None:
         """The spec as a quantity in its catalog unit, or None where the chip lacks it
         (an A100 has no FP8)."""
-        from flopbook.quantity import q
-
         f = self.field(name)
         if f.value is None:
             return None
@@ -75,8 +77,6 @@ class Chip:
 
     def price(self, kind: str) -> pint.Quantity | None:
         """The newest price estimate of a kind (purchase, server_per_gpu, rental)."""
-        from flopbook.quantity import q
-
         found = sorted(self.prices(kind), key=lambda p: p.as_of)
         if not found or found[-1].value is None:
             return None
@@ -120,10 +120,6 @@ class Catalog:
 
 
 def _load_file(text: str, file: str) -> ChipEntry:
-    from pydantic import ValidationError
-
-    from flopbook import safe_yaml
-
     try:
         data = safe_yaml.load(text, file, shipped=True)
         return ChipEntry.model_validate(data)

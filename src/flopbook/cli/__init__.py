@@ -6,9 +6,12 @@ Only typer is imported here; each command imports what it needs when it runs, so
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
+
+from flopbook.errors import FlopbookError
 
 app = typer.Typer(
     name="flopbook",
@@ -40,10 +43,6 @@ from flopbook.cli import (  # noqa: E402,F401
 def main() -> None:
     """Entry point: any InputError, and any usage error (an unknown option, a bad --format),
     becomes one line on stderr and exit code 2."""
-    import importlib
-
-    from flopbook.errors import FlopbookError
-
     # typer carries its own copy of click: take its exception classes from typer's public
     # BadParameter rather than from a separately installed click.
     errors = importlib.import_module(typer.BadParameter.__module__)

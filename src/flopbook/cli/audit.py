@@ -44,24 +44,28 @@ def audit_command(
 
     Example: flopbook audit model.xlsx --select FB101,FB102 --fix model-fixed.xlsx
     """
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.audit import audit
     from flopbook.render import audit as render
     from flopbook.render import data
 
     codes = select.split(",") if select else None
     if fix is not None:
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.audit.recompute import check_output
 
         check_output(str(book), str(fix), force)
     result = audit(str(book), codes)
     fixed = None
     if fix is not None:
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.audit.recompute import write_fixed
 
         fixed = write_fixed(str(book), result, str(fix), force)
     if fmt is AuditFormat.json:
         emit(data.to_json(render.json_list(result)))
     elif fmt is AuditFormat.sarif:
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.render import sarif
 
         emit(data.to_json(sarif.sarif(result)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Annotated
 
 import typer
@@ -28,6 +29,7 @@ def calc_command(
 
     Example: flopbook calc "5 s * H100.tdp" --to Wh
     """
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.calc import evaluate, to_unit
     from flopbook.numbers import display_unit, summary_text
     from flopbook.quantity import sampling, summarize
@@ -43,8 +45,7 @@ def calc_command(
     if fmt is Format.json:
         emit(data.to_json({"expression": expression, **s.as_dict()}))
     elif fmt is Format.csv:
-        import io
-
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.safe_text import CsvWriter
 
         buf = io.StringIO()

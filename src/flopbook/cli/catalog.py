@@ -21,6 +21,7 @@ def catalog_command(
 
     Example: flopbook catalog "Ascend 910C"
     """
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.catalog import catalog
     from flopbook.render import data, table
 

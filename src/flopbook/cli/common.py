@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -32,9 +34,7 @@ SeedOpt = Annotated[
 
 
 def console() -> Any:
-    import os
-    import sys
-
+    # rich is loaded only when there is something to draw
     from rich.console import Console
 
     # Piped output (a file, `less`, CI logs) gets a width that fits the tables, not rich's 80,

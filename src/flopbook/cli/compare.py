@@ -8,6 +8,7 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.errors import InputError
 
 _OPTIONS = {"price_kind": "--price-kind", "precision": "--precision", "count": "--count",
             "price": "--price"}
@@ -42,7 +43,7 @@ def compare_command(
 
     Example: flopbook compare H100 H20 "Ascend 910C" --price-kind owned
     """
-    from flopbook.errors import InputError
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.models.compare import compare
     from flopbook.quantity import sampling
     from flopbook.render import data

@@ -7,7 +7,12 @@ after travel in ``properties``.
 
 from __future__ import annotations
 
+import inspect
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from flopbook import __version__
+from flopbook.audit.rules import CODES, rule
 
 if TYPE_CHECKING:
     from flopbook.audit.findings import AuditResult
@@ -16,10 +21,6 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _rules() -> list[dict[str, Any]]:
-    import inspect
-
-    from flopbook.audit.rules import CODES, rule
-
     out = []
     for code in sorted(CODES):
         r = rule(code)
@@ -37,10 +38,6 @@ def _rules() -> list[dict[str, Any]]:
 
 
 def sarif(result: AuditResult) -> dict[str, Any]:
-    from pathlib import Path
-
-    from flopbook import __version__
-
     rules = _rules()
     index = {r["id"]: i for i, r in enumerate(rules)}
     uri = Path(result.path).as_posix()

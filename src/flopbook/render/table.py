@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from flopbook import numbers
+from flopbook.catalog.schema import SPEC_LABELS
+from flopbook.models.fleet import METRICS, TOTAL
 
 if TYPE_CHECKING:
     from flopbook.catalog import Catalog, Chip
@@ -21,8 +23,6 @@ SHORT_ROWS = [
 
 
 def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | None = None) -> Table:
-    from flopbook.models.fleet import METRICS, TOTAL
-
     sampled = result.sampled
     table = Table(
         title=title if title is not None else (result.name or None),
@@ -95,8 +95,6 @@ def _spec(c: Chip, key: str, unit: str) -> str:
 
 
 def chip_table(c: Chip) -> Table:
-    from flopbook.catalog.schema import SPEC_LABELS
-
     e = c.entry
     table = Table(title=f"{e.name} ({e.id}; {e.vendor} {e.architecture}"
                   + (f"; also {', '.join(e.aliases)}" if e.aliases else "") + ")",

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flopbook.audit.findings import Finding
-from flopbook.audit.formula import a1
+from flopbook.audit.formula import a1, moved
 from flopbook.audit.rules import Context, Rule
 from flopbook.audit.structure import Run, copied, id_columns, matches, runs, value_as
 from flopbook.audit.workbook import Pos, Sheet, is_number
@@ -98,8 +98,6 @@ class FB108(Rule):
 def _reads_run(sheet: Sheet, source: Pos, pos: Pos, run: Run) -> bool:
     """Whether the formula copied to pos would read a cell of the run itself (a subtotal
     copied next to another subtotal adds it: its value says nothing)."""
-    from flopbook.audit.formula import moved
-
     p = sheet.parsed(source)
     q = moved(p, pos[0] - source[0], pos[1] - source[1]) if p is not None else None
     if q is None:
