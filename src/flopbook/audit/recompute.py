@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flopbook.audit import arith
 from flopbook.audit.formula import a1, parse_ref
 from flopbook.audit.workbook import CellError, is_number, read
 from flopbook.errors import InputError
@@ -56,6 +57,11 @@ def evaluate(book: Workbook, sheet: Sheet, formula: str) -> Any:
     book.evaluations += 1
     if book.evaluations > MAX_EVALUATIONS:
         return None
+
+    quick = arith.value(book, sheet, formula)  # sums and arithmetic, without NumPy
+    if quick is not arith.UNKNOWN:
+        return quick
+
     try:
         func = _compile(formula)
     except Exception:
@@ -184,6 +190,13 @@ def _recompute(path: str, result: AuditResult,
     if n > MAX_RECOMPUTE_FORMULAS:
         out.notes.append(f"{n:,} formulas: too many to recompute here; Excel recomputes the "
                          "corrected copy when it opens it")
+        return out
+    unreadable = [f"{s.name}!{pos}" for s, pos, _ in book.formula_cells()
+                  if (p := s.parsed(pos)) is not None and p.error and "more than the" in p.error]
+    if unreadable:  # too long or too deep to read: not handed to another parser either
+        out.notes.append(f"could not recompute the corrected copy: {len(unreadable):,} "
+                         "formula(s) are too long or too deeply nested to read; Excel "
+                         "recomputes it when it opens it")
         return out
     missing = _unknown_functions(book)
     if missing:

@@ -38,7 +38,11 @@ def calc_command(
     with sampling(samples, seed):
         value = evaluate(expression)
         if to is not None:
-            value = to_unit(value, to)
+            # imported on use, so that `flopbook --help` stays fast
+            from flopbook.cli.common import option_errors
+
+            with option_errors("--to"):
+                value = to_unit(value, to)
         elif (readable := display_unit(value)) is not None:
             value = value.to(readable)  # 3,500 s·W reads as 0.9722 Wh
     s = summarize(value)

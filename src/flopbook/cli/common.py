@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from flopbook.errors import InputError
+
 
 class Format(StrEnum):
     table = "table"
@@ -45,3 +47,19 @@ def console() -> Any:
 
 def emit(text: str) -> None:
     typer.echo(text, nl=not text.endswith("\n"))
+
+
+def option_errors(option: str) -> Any:
+    """A context in which a bad value is reported under the option it came from
+    (``--sensitivity: unknown output 'tco'``), not under the model's name for it."""
+    # imported on use, so that `flopbook --help` stays fast
+    import contextlib
+
+    @contextlib.contextmanager
+    def named() -> Any:
+        try:
+            yield
+        except InputError as exc:
+            raise type(exc)(exc.message, field=option, hint=exc.hint) from None
+
+    return named()
