@@ -16,6 +16,7 @@ Everything is computed once per sheet, on first use, and kept in ``sheet.cache``
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -114,8 +115,6 @@ def id_columns(sheet: Sheet) -> set[int]:
 
 
 def _id_columns(sheet: Sheet) -> set[int]:
-    import datetime as dt
-
     typed: dict[int, list[Any]] = {}
     for (_, c), v in sheet.values.items():
         typed.setdefault(c, []).append(v)

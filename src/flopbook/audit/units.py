@@ -18,6 +18,8 @@ from openpyxl.formula.tokenizer import Token
 
 from flopbook.audit.formula import a1
 from flopbook.audit.layout import is_count
+from flopbook.labels import unit_from_label
+from flopbook.quantity import registry
 
 if TYPE_CHECKING:
     from flopbook.audit.formula import Parsed, Ref
@@ -66,8 +68,6 @@ def label_unit(label: str | None) -> Unit | None:
     """The unit a label states; counts are plain numbers; None when the label names none."""
     if not label:
         return None
-    from flopbook.labels import unit_from_label
-    from flopbook.quantity import registry
 
     lu = unit_from_label(label)
     if lu is None:
@@ -80,8 +80,6 @@ def label_unit(label: str | None) -> Unit | None:
 
 
 def _unit_text(label: str) -> str:
-    import re
-
     m = re.search(r"(?:\$|USD)\s*(?:bn|b|m|mm|k)?(?:\s*/\s*[A-Za-z\-]+)?|%|\b[kMGT]?W(?:h)?\b",
                   label)
     return m.group(0) if m else label

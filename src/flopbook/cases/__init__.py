@@ -17,11 +17,12 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from flopbook import safe_yaml
 from flopbook.errors import UnknownNameError, suggest
+from flopbook.scenario import Document
 
 if TYPE_CHECKING:
     from flopbook.cases.result import CaseResult
-    from flopbook.scenario import Document
 
 __all__ = ["CaseInfo", "case", "cases"]
 
@@ -48,8 +49,6 @@ class CaseInfo:
 @cache
 def cases() -> list[CaseInfo]:
     """The reference cases shipped with flopbook."""
-    from flopbook import safe_yaml
-
     found = []
     for item in sorted(resources.files("flopbook.cases").iterdir(), key=lambda p: p.name):
         if item.name.endswith(".yaml"):
@@ -60,8 +59,6 @@ def cases() -> list[CaseInfo]:
 
 
 def _document(info: CaseInfo) -> Document:
-    from flopbook.scenario import Document
-
     text = (resources.files("flopbook.cases") / info.file).read_text(encoding="utf-8")
     return Document(text, f"cases/{info.file}")
 

@@ -4,6 +4,7 @@ figures (each with its source and tolerance)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 
@@ -150,13 +151,12 @@ class CaseResult:
 
     def to_dataframe(self) -> Any:
         """The checks as a pandas DataFrame (figure, published, model, ratio, verdict)."""
+        # pandas loads in about a second; only to_dataframe needs it
         import pandas as pd
 
         return pd.DataFrame([c.as_dict() for c in self.checks]).set_index("label")
 
     def _repr_html_(self) -> str:
-        from html import escape
-
         items = "".join(
             f"<li><b>{escape(d.code)}</b> {escape(d.title)}: {escape(d.published)} → "
             f"{escape(d.corrected)}</li>" for d in self.discrepancies)

@@ -14,8 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flopbook.cases.result import CaseResult, Check, Grid, Source
 from flopbook.cases.spec import CaseFileBase
-from flopbook.claims import ClaimSpec, DefinedValue
+from flopbook.catalog import chip as find
+from flopbook.claims import ClaimSpec, DefinedValue, check_claims, defined_values
 from flopbook.errors import InputError
+from flopbook.models.compare import compare
+from flopbook.models.fleet import Fleet, Sku
+from flopbook.models.workload import Training, decode_rate, flops_per_token, margin
+from flopbook.numbers import quantity_text
+from flopbook.quantity import magnitudes, q, registry
+from flopbook.workload_file import validate
 
 if TYPE_CHECKING:
     import pint
@@ -55,8 +62,6 @@ class WorkloadCaseFile(CaseFileBase):
 
 
 def _load(doc: Document) -> tuple[WorkloadCaseFile, dict[str, Source]]:
-    from flopbook.workload_file import validate
-
     spec = validate(doc, WorkloadCaseFile)
     sources = spec.source_map()
     for i, c in enumerate(spec.checks):
@@ -72,8 +77,6 @@ def _value(raw: Any) -> Any:
 
 def _q(doc: Document, key: str, unit: str | None = None) -> pint.Quantity:
     """An input of the case file as a quantity, errors located at its line."""
-    from flopbook.quantity import q
-
     raw = doc.data.get("inputs", {}).get(key)
     if raw is None:
         raise doc.error(InputError(f"missing input {key!r}"), ("inputs",))
@@ -84,15 +87,11 @@ def _q(doc: Document, key: str, unit: str | None = None) -> pint.Quantity:
 
 
 def _mean(x: pint.Quantity, unit: str) -> float:
-    from flopbook.quantity import magnitudes
-
     return float(magnitudes(x, unit).mean())
 
 
 def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[str, Any],
             doc: Document) -> list[Check]:
-    from flopbook.quantity import q
-
     out = []
     for i, c in enumerate(spec.checks):
         try:
@@ -119,8 +118,6 @@ def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[st
 
 
 def _cell(x: Any, unit: str | None = None) -> str:
-    from flopbook.numbers import quantity_text
-
     share = hasattr(x, "dimensionless") and x.dimensionless
     return quantity_text(x, unit, share=share)
 
@@ -135,8 +132,6 @@ def _result(spec: WorkloadCaseFile, sources: dict[str, Source]) -> CaseResult:
 
 def run_training_case(doc: Document) -> CaseResult:
     """A training run's cost, and the MFU its reported GPU-hours imply at each precision."""
-    from flopbook.models.workload import Training
-
     spec, sources = _load(doc)
     ins = {k: v for k, v in spec.inputs.items() if k != "precisions"}
     precisions = spec.inputs.get("precisions", ["bf16", "fp8"])
@@ -177,11 +172,6 @@ def run_training_case(doc: Document) -> CaseResult:
 def run_inference_day(doc: Document) -> CaseResult:
     """A published day of serving: cost, revenue and margin reproduced, then re-costed with
     the fleet model's own cost per GPU-hour, and the throughput set against the roofline."""
-    from flopbook.catalog import chip as find
-    from flopbook.models.fleet import Fleet, Sku
-    from flopbook.models.workload import decode_rate, flops_per_token, margin
-    from flopbook.quantity import registry
-
     u = registry()
     spec, sources = _load(doc)
     c = find(str(_value(spec.inputs.get("chip", "H800"))))
@@ -282,9 +272,6 @@ def run_inference_day(doc: Document) -> CaseResult:
 
 def run_claims_case(doc: Document) -> CaseResult:
     """Claims judged against unit expressions (see :mod:`flopbook.claims`)."""
-    from flopbook.claims import check_claims, defined_values
-    from flopbook.models.workload import flops_per_token
-
     spec, sources = _load(doc)
     _file, verdicts = check_claims(doc, WorkloadCaseFile)
     outputs: dict[str, Any] = dict(defined_values(doc, spec.define))
@@ -316,9 +303,6 @@ def run_claims_case(doc: Document) -> CaseResult:
 def run_cost_per_flop(doc: Document) -> CaseResult:
     """A claimed cost-per-FLOP multiple, against each price scenario, and the prices that
     would make it hold."""
-    from flopbook.models.compare import compare
-    from flopbook.quantity import registry
-
     u = registry()
     spec, sources = _load(doc)
     reference = str(spec.inputs.get("reference", "H100"))

@@ -19,8 +19,12 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
+from flopbook import safe_yaml
 from flopbook.catalog.schema import (
     PRICE_UNITS,
+    RENTAL_TERMS,
     SPEC_UNITS,
     ChipEntry,
     Price,
@@ -29,7 +33,9 @@ from flopbook.catalog.schema import (
     date_start,
     today,
 )
+from flopbook.distributions import Distribution
 from flopbook.errors import InputError, UnknownNameError
+from flopbook.quantity import Quantity, parse_range, q, summarize
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -50,11 +56,7 @@ SNAPSHOT_DAYS = 31
 def sourced_quantity(f: Sourced, unit: str, key: str) -> pint.Quantity:
     """A sourced value as a quantity: a range is sampled as its ``range`` says (uniform
     between the ends, or a 90% interval)."""
-    from flopbook.quantity import Quantity, parse_range, q
-
     if f.range == "uniform":
-        from flopbook.distributions import Distribution
-
         low, high = parse_range(f.value or "")  # type: ignore[misc]
         lo, hi = float(low.to(unit).magnitude[0]), float(high.to(unit).magnitude[0])
         return Quantity(Distribution("uniform", {"low": lo, "high": hi}).sample(key=key), unit)
@@ -63,8 +65,6 @@ def sourced_quantity(f: Sourced, unit: str, key: str) -> pint.Quantity:
 
 def _ends(f: Sourced, unit: str) -> tuple[float, ...]:
     """A value's stated ends: both ends of a range, or the point itself."""
-    from flopbook.quantity import parse_range, q
-
     ends = parse_range(f.value or "")
     if ends is None:
         return (float(q(f.value, unit).magnitude[0]),)
@@ -95,7 +95,6 @@ class PricePick:
 
     @property
     def summary(self) -> Summary:
-        from flopbook.quantity import summarize
 
         return summarize(self.value.to(self.unit))
 
@@ -167,8 +166,6 @@ class Chip:
     def spec(self, name: str) -> pint.Quantity | None:
         """The spec as a quantity in its catalog unit, or None where the chip lacks it
         (an A100 has no FP8)."""
-        from flopbook.quantity import q
-
         f = self.field(name)
         if f.value is None:
             return None
@@ -206,8 +203,6 @@ class Chip:
         if len(snap) == 1:
             value = sourced_quantity(snap[0], unit, key)
         else:
-            from flopbook.distributions import Distribution
-            from flopbook.quantity import Quantity
 
             ends = [e for p in snap for e in _ends(p, unit)]
             lo, hi = min(ends), max(ends)
@@ -231,7 +226,6 @@ class Chip:
 
     def price_picks(self, at: dt.date | str | None = None) -> list[PricePick]:
         """The price of each kind (and rental term) a model would use at ``at``."""
-        from flopbook.catalog.schema import RENTAL_TERMS
 
         picks = [self.pick_price(k, at) for k in ("purchase", "server_per_gpu")]
         picks += [self.pick_price("rental", at, term) for term in RENTAL_TERMS]
@@ -282,10 +276,6 @@ class Catalog:
 
 
 def _load_file(text: str, file: str) -> ChipEntry:
-    from pydantic import ValidationError
-
-    from flopbook import safe_yaml
-
     try:
         data = safe_yaml.load(text, file, shipped=True)
         return ChipEntry.model_validate(data)

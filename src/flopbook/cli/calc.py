@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import warnings
 from typing import Annotated
 
 import typer
@@ -32,6 +34,7 @@ def calc_command(
 
     Example: flopbook calc "5 s * H100.tdp" --to Wh
     """
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.calc import evaluate, to_unit
     from flopbook.numbers import display_unit, summary_text
     from flopbook.quantity import sampling, summarize
@@ -41,6 +44,7 @@ def calc_command(
         chips = custom_chips(chip or [])
         value = evaluate(expression, chips=chips)
         if to is not None:
+            # imported on use, so that `flopbook --help` stays fast
             from flopbook.cli.common import option_errors
 
             with option_errors("--to"):
@@ -51,8 +55,7 @@ def calc_command(
     if fmt is Format.json:
         emit(data.to_json({"expression": expression, **s.as_dict()}))
     elif fmt is Format.csv:
-        import io
-
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.safe_text import CsvWriter
 
         buf = io.StringIO()
@@ -66,8 +69,7 @@ def calc_command(
 
 def custom_chips(texts: list[str]) -> dict:
     """``--chip`` mappings as custom chips by name; a mistake names --chip and the field."""
-    import warnings
-
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook import safe_yaml
     from flopbook.catalog.custom import custom_chip
     from flopbook.errors import InputError, InputWarning

@@ -11,6 +11,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from flopbook.models.funding import PayerResult
+from flopbook.models.funding_verdict import FundingVerdict
+from flopbook.numbers import check_figures, tolerance
+from flopbook.render import funding
 from flopbook.render.table import fleet_table
 from flopbook.safe_text import CsvWriter
 
@@ -70,7 +74,6 @@ def checks_table(result: CaseResult) -> Table:
         table.add_column(col, justify="right" if col in ("published", "model",
                                                          "model / published") else "left",
                          overflow="fold")
-    from flopbook.numbers import check_figures, tolerance
 
     for c in result.checks:
         published, model = check_figures(c.published, c.model, c.unit)
@@ -110,9 +113,6 @@ def sources_text(result: CaseResult) -> str:
 
 def _print_section(title: str, section: object, console: Console) -> None:
     # each result type draws itself with its own renderer
-    from flopbook.models.funding import PayerResult
-    from flopbook.models.funding_verdict import FundingVerdict
-    from flopbook.render import funding
 
     if isinstance(section, PayerResult):
         console.print(funding.payer_table(section, title=title))

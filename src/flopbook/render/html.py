@@ -12,8 +12,9 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from flopbook import numbers
+from flopbook import __version__, numbers
 from flopbook.render.charts import chart_svg
+from flopbook.render.sensitivity import plain
 
 if TYPE_CHECKING:
     from flopbook.cases.result import Claim, Grid
@@ -234,8 +235,6 @@ def _inputs(rows: list[InputRow]) -> str:
 
 def sensitivity_html(found: Sensitivity) -> str:
     """The tornado and the Sobol indices of one output, as tables."""
-    from flopbook.render.sensitivity import plain
-
     t, unit = found.tornado, found.unit
 
     def out(x: float) -> str:
@@ -282,8 +281,6 @@ def chart_html(chart: Chart) -> str:
 
 def render_html(report: Report) -> str:
     """The page as a string."""
-    from flopbook import __version__
-
     r = report
     parts = [f"<h1>{_text(r.title)}</h1>"]
     if r.summary:

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from flopbook import numbers
+from flopbook.catalog import STALE_DAYS
+from flopbook.catalog.schema import SPEC_LABELS
+from flopbook.models.fleet import METRICS, TOTAL
 
 if TYPE_CHECKING:
     from flopbook.catalog import Catalog, Chip
@@ -21,8 +24,6 @@ SHORT_ROWS = [
 
 
 def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | None = None) -> Table:
-    from flopbook.models.fleet import METRICS, TOTAL
-
     sampled = result.sampled
     table = Table(
         title=title if title is not None else (result.name or None),
@@ -95,7 +96,6 @@ def _spec(c: Chip, key: str, unit: str) -> str:
 
 
 def chip_table(c: Chip, at: str | None = None) -> Table:
-    from flopbook.catalog.schema import SPEC_LABELS
 
     e = c.entry
     table = Table(title=f"{e.name} ({e.id}; {e.vendor} {e.architecture}"
@@ -130,8 +130,6 @@ def _kind(kind: str, term: str | None) -> str:
 def price_table(c: Chip, at: str | None = None) -> Table:
     """Every dated price observation of a chip, oldest first within each kind; those more
     than a year from ``at`` (today by default) are marked stale."""
-    from flopbook.catalog import STALE_DAYS
-
     when = at or "today"
     table = Table(title=f"{c.name}: price observations (ages from {when}; '!' = more than "
                   f"{STALE_DAYS} days from it)", show_lines=False)

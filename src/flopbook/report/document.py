@@ -18,6 +18,7 @@ function; there are no bare numbers, so that each constant has a name and a sour
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -128,8 +129,7 @@ class Chart:
     def from_figure(cls, figure: Any, title: str, caption: str = "") -> Chart:
         """Any matplotlib figure as an embeddable chart (text kept as text, so the page can
         be searched and read by screen readers)."""
-        import io
-
+        # matplotlib loads in about a second; only charts need it
         import matplotlib
 
         buf = io.StringIO()
