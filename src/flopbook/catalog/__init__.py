@@ -63,12 +63,20 @@ class Chip:
     def spec(self, name: str) -> pint.Quantity | None:
         """The spec as a quantity in its catalog unit, or None where the chip lacks it
         (an A100 has no FP8)."""
-        from flopbook.quantity import q
+        from flopbook.quantity import parse_range, q
 
+        point = _POINT_SPECS.get((self.id, name))
+        if point is not None:  # a copy: a caller may change its array in place
+            return point._REGISTRY.Quantity(point.magnitude.copy(), point.units)
         f = self.field(name)
         if f.value is None:
             return None
-        return q(f.value, SPEC_UNITS[name], key=f"{self.id}.{name}")
+        value = q(f.value, SPEC_UNITS[name], key=f"{self.id}.{name}")
+        if not (isinstance(f.value, str) and parse_range(f.value) is not None):
+            # a fixed figure is read once: a fleet of 3,000 SKUs asks for it 300,000 times.
+            # A range is drawn again each time, under the sampling settings in force.
+            _POINT_SPECS[(self.id, name)] = value
+        return value
 
     def prices(self, kind: str | None = None) -> list[Price]:
         return [p for p in self.entry.prices if kind is None or p.kind == kind]
@@ -117,6 +125,9 @@ class Catalog:
 
     def __contains__(self, name: str) -> bool:
         return name_key(name) in self._index
+
+
+_POINT_SPECS: dict[tuple[str, str], pint.Quantity] = {}
 
 
 def _load_file(text: str, file: str) -> ChipEntry:
