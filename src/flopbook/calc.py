@@ -32,6 +32,8 @@ from flopbook.errors import InputError, UnitMismatchError, UnknownNameError
 if TYPE_CHECKING:
     import pint
 
+    from flopbook.catalog import Chip
+
 __all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "simplified",
            "to_unit"]
 
@@ -283,10 +285,12 @@ def _dotted(node: ast.AST) -> str:
 
 
 def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None = None, *,
-             simplify: bool = True) -> pint.Quantity:
+             simplify: bool = True, chips: Mapping[str, Chip] | None = None) -> pint.Quantity:
     """The value of an expression as a quantity (samples where a catalog figure is a range).
 
-    ``names`` are extra names the expression may use (e.g. those a claims file defines).
+    ``names`` are extra names the expression may use (e.g. those a claims file defines);
+    ``chips`` are custom chips (flopbook.catalog.custom) whose figures it may use, by name,
+    as it uses the catalog's (``MyChip.tdp``).
     With ``simplify`` (the default) the units of the answer are reduced: ``FLOP / TFLOP``
     cancels, a percentage acts as 1/100 (``1% * 7B USD`` is 70M USD), and a dimensionless
     answer is a plain number.
@@ -296,7 +300,7 @@ def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None =
     expr = text if isinstance(text, Expression) else parse(text)
     # overflow and 0/0 are reported as errors at their operator, not as numpy warnings
     with np.errstate(all="ignore"):
-        value = _Evaluator(expr, names or {}).visit(expr.tree.body)
+        value = _Evaluator(expr, names or {}, chips or {}).visit(expr.tree.body)
     return simplified(value) if simplify else value
 
 
@@ -320,8 +324,12 @@ def simplified(value: pint.Quantity) -> pint.Quantity:
 
 
 class _Evaluator:
-    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity]) -> None:
+    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity],
+                 chips: Mapping[str, Chip] | None = None) -> None:
+        from flopbook.catalog import name_key
+
         self.expr, self.names = expr, names
+        self.chips = {name_key(k): c for k, c in (chips or {}).items()}
 
     def fail(self, node: ast.AST, message: str, hint: str | None = None,
              cls: type[InputError] = CalcError) -> InputError:
@@ -437,12 +445,12 @@ class _Evaluator:
         raise self.fail(node, f"unknown name {name!r}", hint, cls=UnknownNameError)
 
     def catalog(self, node: ast.AST, name: str) -> pint.Quantity:
-        from flopbook.catalog import chip
+        from flopbook.catalog import chip, name_key
         from flopbook.catalog.schema import SPEC_UNITS
 
         chip_name, _, figure = name.partition(".")
         try:
-            found = chip(chip_name)
+            found = self.chips.get(name_key(chip_name)) or chip(chip_name)
         except UnknownNameError as exc:
             raise self.fail(node, exc.message, exc.hint, cls=UnknownNameError) from None
         known = [*SPEC_UNITS, *PRICE_NAMES]

@@ -43,6 +43,7 @@ class Sheet:
     _shapes: dict[Pos, str] = field(default_factory=dict, repr=False)
     _copy_of: dict[Pos, Pos] = field(default_factory=dict, repr=False)
     cache: dict[str, dict[Pos, Any]] = field(default_factory=dict, repr=False)  # per rule helper
+    comments: dict[Pos, str] = field(default_factory=dict, repr=False)  # cell notes' text
     _row_texts: dict[int, list[tuple[int, str]]] | None = field(default=None, repr=False)
     _col_texts: dict[int, list[tuple[int, str]]] | None = field(default=None, repr=False)
 
@@ -263,6 +264,8 @@ def read(path: str) -> Workbook:
                          hint="install defusedxml and unset OPENPYXL_DEFUSEDXML")
     from defusedxml import DefusedXmlException
 
+    from flopbook.audit.suppress import read_comments
+
     parser_class = _parser_class()
     sheets: dict[str, Sheet] = {}
     names: dict[str, str] = {}
@@ -282,6 +285,7 @@ def read(path: str) -> Workbook:
                 budget = [MAX_CELLS]
                 for ws in wb.worksheets:
                     sheets[ws.title] = _read_sheet(ws, wb, parser_class, budget, path)
+                    sheets[ws.title].comments = read_comments(wb, ws)  # suppression markers
             finally:
                 wb.close()
     except DefusedXmlException as exc:

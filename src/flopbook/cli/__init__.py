@@ -44,8 +44,19 @@ def main() -> None:
     line on stderr and exit code 2; anything unexpected is one line and exit code 3, with its
     traceback under ``--debug``. Exit code 1 is kept for findings."""
     import importlib
+    import warnings
 
-    from flopbook.errors import FlopbookError
+    from flopbook.errors import FlopbookError, InputWarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        if issubclass(category, InputWarning):
+            print(f"flopbook: warning: {message}", file=sys.stderr)
+        else:
+            default_show(message, category, filename, lineno, file, line)
+
+    default_show = warnings.showwarning
+    warnings.showwarning = show
+    warnings.simplefilter("always", InputWarning)
 
     debug = "--debug" in sys.argv[1:]
     if debug:

@@ -70,10 +70,11 @@ def fleet_command(
     from flopbook.cli.common import option_errors
     from flopbook.distributions import require_memory
     from flopbook.errors import InputError
+    from flopbook.files import check_folder
+    from flopbook.fleet_file import fleet_from_document
     from flopbook.models.fleet import _capital_cost_method, metric
     from flopbook.quantity import sampling
-    from flopbook.render.files import check_folder
-    from flopbook.scenario import Document, fleet_from_document, refuse_other_kinds
+    from flopbook.scenario import Document, refuse_other_kinds
 
     if sensitivity is not None and not sensitivity.strip():
         raise InputError("is empty", field="--sensitivity",
@@ -135,8 +136,8 @@ def _chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
 def _plot(result, output, found, directory: Path) -> None:  # noqa: ANN001
     import sys
 
+    from flopbook.files import Outputs
     from flopbook.render import charts
-    from flopbook.render.files import Outputs
 
     written = []
     made = not directory.exists()

@@ -161,7 +161,7 @@ class Assumptions:
 class Sku:
     """One column of the fleet: a chip, how many, and what each cost."""
 
-    chip: str
+    chip: str | Chip  # a catalog name, or a custom chip (flopbook.catalog.custom)
     count: Any
     name: str | None = None
     server_cost_per_gpu: Any = None
@@ -174,9 +174,10 @@ class Sku:
     inputs: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        from flopbook.catalog import Chip
         from flopbook.catalog import chip as find_chip
 
-        self.spec_chip: Chip = find_chip(self.chip)
+        self.spec_chip: Chip = self.chip if isinstance(self.chip, Chip) else find_chip(self.chip)
         self.name = self.name or self.spec_chip.id
         prefix = f"skus.{self.name}"
         for fname, spec in SKU_FIELDS.items():
@@ -819,12 +820,6 @@ class Fleet:
                 raise InputError(f"two SKUs are named {s.name!r}", field=f"skus[{i}].name",
                                  hint='give each a distinct name, e.g. name: "H100 (hall B)"')
             seen.add(s.name or "")
-
-    @classmethod
-    def from_file(cls, path: str) -> Fleet:
-        from flopbook.scenario import load_scenario
-
-        return load_scenario(path)
 
     def subset(self, only: str | Iterable[str] | None) -> Fleet:
         """The SKUs whose name, chip, alias or architecture matches one of ``only``
