@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from tests.hostile.conftest import FLEET, check_csv_text
+from tests.hostile.conftest import check_csv_text
 
 PAYLOADS = {
     "HYPERLINK": '=HYPERLINK("http://example.invalid/PWN","click")',
