@@ -43,6 +43,7 @@ class FB108(Rule):
     code = "FB108"
     title = "Number typed where the formula belongs"
     severity = "warning"
+    confidence = 0.85
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
