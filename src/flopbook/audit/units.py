@@ -86,7 +86,13 @@ def _unit_text(label: str) -> str:
 
     m = re.search(r"(?:\$|USD)\s*(?:bn|b|m|mm|k)?(?:\s*/\s*[A-Za-z\-]+)?|%|\b[kMGT]?W(?:h)?\b",
                   label)
-    return m.group(0) if m else label
+    if not m:
+        return label
+    text = m.group(0)
+    per = re.search(r"\bper\s+(year|annum|month|quarter|week|day|hour)\b", label, re.IGNORECASE)
+    if per and "/" not in text and text.startswith(("$", "USD")):
+        text += "/" + per.group(1).lower()  # "Opex per year $m": $m/year
+    return text
 
 
 def _cell_unit_source(sheet: Sheet, pos: Pos) -> tuple[Unit | None, Pos | None]:
