@@ -61,8 +61,6 @@ def main() -> None:
     if debug:
         sys.argv = [a for a in sys.argv if a != "--debug"]
     else:
-        import warnings
-
         # a label with a tab or an emoji that the chart font lacks is drawn as a box; the
         # user is not told twice, in matplotlib's words, on stderr
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
