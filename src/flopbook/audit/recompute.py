@@ -114,7 +114,7 @@ def check_output(book: str, out: str, force: bool = False) -> None:
     """Refuse an output path that would overwrite the input, an existing file (without
     ``force``) or a place that cannot be written."""
     from flopbook.errors import InputError
-    from flopbook.render.files import check_target
+    from flopbook.files import check_target
 
     same = os.path.realpath(book) == os.path.realpath(out)
     if not same and os.path.exists(out) and os.path.exists(book):
@@ -173,7 +173,7 @@ def write_fixed(book: str, result: AuditResult, out: str, force: bool = False) -
         wb[sheet][cell].comment = Comment(text[:30000], "flopbook audit")
     from pathlib import Path
 
-    from flopbook.render.files import write_atomically
+    from flopbook.files import write_atomically
 
     # written beside OUT and renamed into place: a failure leaves no half-written file
     write_atomically(Path(out), wb.save)

@@ -29,9 +29,9 @@ def calc_command(
     Example: flopbook calc "5 s * H100.tdp" --to Wh
     """
     from flopbook.calc import evaluate, to_unit
+    from flopbook.numbers import display_unit, summary_text
     from flopbook.quantity import sampling, summarize
     from flopbook.render import data
-    from flopbook.render.workload import display_unit, summary_text
 
     with sampling(samples, seed):
         value = evaluate(expression)

@@ -151,7 +151,7 @@ def _plain_text(amount: Any) -> str:
 def _check_has_unit(amount: Any) -> None:
     """A capex written as a plain number (``1.6``, ``1600000000``) has no unit to say what it
     is: refuse it rather than read dollars (``--capex 1.6`` meant as $1.6B read as $1.60)."""
-    from flopbook.render.numbers import value as shown
+    from flopbook.numbers import value as shown
 
     value = amount.get("value") if isinstance(amount, dict) else amount
     if isinstance(value, bool) or not isinstance(value, int | float | str):
