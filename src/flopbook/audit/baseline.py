@@ -164,11 +164,10 @@ def check_target(path: str, protect: Iterable[str] = ()) -> None:
 
 def write(path: str, books: Iterable[tuple[str, list[Finding]]]) -> int:
     """Write the baseline atomically; the number of findings recorded."""
-    from flopbook import __version__
-    from flopbook.render.files import write_atomically
+    from flopbook.files import write_atomically
 
     items = entries(path, books)
-    doc = {"tool": "flopbook", "version": VERSION, "flopbook": __version__, "findings": items}
+    doc = {"tool": "flopbook", "version": VERSION, "findings": items}
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     write_atomically(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return len(items)
