@@ -75,4 +75,7 @@ def case(name: str) -> CaseResult:
                                hint=suggest(name, list(by_name), cutoff=0.4))
     module, func = RUNNERS[info.kind].split(":")
     runner: Callable[[Document], CaseResult] = getattr(importlib.import_module(module), func)
-    return runner(_document(info))
+    from flopbook.cases.spec import conclude
+
+    doc = _document(info)
+    return conclude(runner(doc), doc)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopbook.cases.result import CaseResult, Check, Claim, Source
-from flopbook.cases.spec import CaseFileBase
+from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.errors import InputError
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class ScenarioSpec(BaseModel):
     note: str | None = None
 
 
-class FundingCheckSpec(BaseModel):
+class FundingCheckSpec(CheckMeta):
     model_config = ConfigDict(extra="forbid")
     label: str
     published: str
@@ -182,4 +182,5 @@ def _check(c: FundingCheckSpec, payer: PayerResult, verdicts: list[FundingVerdic
     except InputError as exc:
         raise doc.error(exc, (*where, "model")) from None
     return Check(c.label, float(published.to(unit).magnitude[0]), model, unit,
-                 sources[c.source], tol, c.derived, c.note)
+                 sources[c.source], tol, c.derived, c.note, c.category,
+                 c.tolerance_reason)
