@@ -2,7 +2,7 @@
 
     >>> import flopbook as fb
     >>> fb.q("30k USD/GPU") * fb.q("10k GPU")
-    >>> fleet = fb.Fleet.from_file("scenario.yaml"); fleet.run().to_dataframe()
+    >>> fleet = fb.load_scenario("scenario.yaml"); fleet.run().to_dataframe()
     >>> fb.case("deepseek-semianalysis")
 
 Names are imported on first use, so that ``import flopbook`` (and ``flopbook --help``) stay
@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from flopbook.version import __version__  # noqa: E402,F401
 
 _EXPORTS = {
     "q": "flopbook.quantity",
@@ -26,6 +26,9 @@ _EXPORTS = {
     "FlopbookError": "flopbook.errors",
     "UnitMismatchError": "flopbook.errors",
     "UnknownNameError": "flopbook.errors",
+    "UnitError": "flopbook.errors",
+    "WorkbookError": "flopbook.errors",
+    "DataError": "flopbook.errors",
     "Catalog": "flopbook.catalog",
     "chip": "flopbook.catalog",
     "catalog": "flopbook.catalog",
@@ -33,7 +36,7 @@ _EXPORTS = {
     "Sku": "flopbook.models.fleet",
     "Assumptions": "flopbook.models.fleet",
     "FleetResult": "flopbook.models.fleet",
-    "load_scenario": "flopbook.scenario",
+    "load_scenario": "flopbook.fleet_file",
     "Fund": "flopbook.models.funding",
     "Company": "flopbook.models.funding",
     "PayerResult": "flopbook.models.funding",
@@ -57,7 +60,7 @@ _EXPORTS = {
     "read_claims": "flopbook.claims",
     "run_workload": "flopbook.workload_file",
     "build_report": "flopbook.report",
-    "write_reports": "flopbook.report",
+    "write_reports": "flopbook.render.reports",
     "audit": "flopbook.audit",
     "AuditResult": "flopbook.audit.findings",
     "Finding": "flopbook.audit.findings",
@@ -86,6 +89,9 @@ __all__ = [
     "Spending",
     "UnitMismatchError",
     "UnknownNameError",
+    "UnitError",
+    "WorkbookError",
+    "DataError",
     "build_report",
     "audit",
     "case",
@@ -121,7 +127,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.catalog import Catalog, catalog, chip
     from flopbook.claims import read_claims
     from flopbook.distributions import Distribution, correlate
-    from flopbook.errors import FlopbookError, InputError, UnitMismatchError, UnknownNameError
+    from flopbook.errors import (
+        DataError,
+        FlopbookError,
+        InputError,
+        UnitError,
+        UnitMismatchError,
+        UnknownNameError,
+        WorkbookError,
+    )
+    from flopbook.fleet_file import load_scenario
     from flopbook.models.compare import compare
     from flopbook.models.fleet import Assumptions, Fleet, FleetResult, Sku
     from flopbook.models.funding import Company, Fund, PayerResult
@@ -129,9 +144,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.models.workload import Inference, Training, WorkloadResult, solve_training
     from flopbook.payer_file import load_payer
     from flopbook.quantity import Quantity, q, registry, sampling, summarize
-    from flopbook.report import build_report, write_reports
+    from flopbook.render.reports import write_reports
+    from flopbook.report import build_report
     from flopbook.report.uncertainty import add_sensitivity
-    from flopbook.scenario import load_scenario
     from flopbook.sensitivity import fleet_sensitivity, sobol_indices, tornado
     from flopbook.workload_file import run_workload
 

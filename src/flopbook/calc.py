@@ -63,10 +63,16 @@ class CalcError(InputError):
     """An expression that cannot be read or computed; the message points at the character."""
 
 
-def _pointed(text: str, pos: int) -> str:
-    # One line: the expression with a marker before the offending character.
+def _pointed(text: str, pos: int, around: int = 24) -> str:
+    # One line: the expression with a marker before the offending character, cut to a few
+    # dozen characters either side so that a long expression is not echoed back whole.
     pos = max(0, min(pos, len(text)))
-    return f"{text[:pos]}▸{text[pos:]}".strip()
+    before, after = text[:pos], text[pos:]
+    if len(before) > around:
+        before = "…" + before[-around:]
+    if len(after) > around:
+        after = after[:around] + "…"
+    return f"{before}▸{after}".strip()
 
 
 def _error(text: str, pos: int, message: str, hint: str | None = None,
@@ -82,9 +88,25 @@ class _Tok:
     pos: int
 
 
+MAX_CHARS = 2_000
+"""Longest expression read (see docs/limits.md): pint's parser is slow on long names."""
+MAX_DEPTH = 50
+"""Deepest nesting of parentheses."""
+MAX_DIGITS = 30
+"""Most digits in one number (a float keeps 17; more are a typing slip, or an attack)."""
+MAX_UNIT_EXPONENT = 100
+"""Largest exponent a unit may be raised to (``W ** 1e10`` is refused)."""
+
+
 def _tokens(text: str) -> list[_Tok]:
+    from flopbook.safe_text import shorten
+
+    if len(text) > MAX_CHARS:
+        raise CalcError(f"the expression {shorten(text)!r} is {len(text):,} characters long, "
+                        f"more than the {MAX_CHARS:,} read", hint="see docs/limits.md")
     out: list[_Tok] = []
     pos = 0
+    depth = 0
     dollar_at: int | None = None
     while pos < len(text):
         m = _TOKEN.match(text, pos)
@@ -98,6 +120,12 @@ def _tokens(text: str) -> list[_Tok]:
         elif kind == "percent":
             out.append(_Tok("name", "percent", pos))
         elif kind == "num":
+            if value.startswith(".") and pos > 0 and text[pos - 1].isdigit():
+                raise _error(text, pos, "a number with two decimal points",
+                             "write one number, e.g. 1.23, or put an operator between two")
+            if sum(c.isdigit() for c in value) > MAX_DIGITS:
+                raise _error(text, pos, f"a number of more than {MAX_DIGITS} digits",
+                             "write large numbers with an exponent or a suffix: 1e30, 1.6B")
             out.append(_Tok("num", _number(value), pos))
             if dollar_at is not None:
                 out.append(_Tok("name", "USD", dollar_at))
@@ -105,6 +133,13 @@ def _tokens(text: str) -> list[_Tok]:
         elif kind == "op":
             out.append(_Tok("op", {"^": "**", "×": "*", "·": "*"}.get(value, value), pos))
         elif kind != "space":
+            if kind == "lp":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _error(text, pos, f"parentheses nested more than {MAX_DEPTH} deep",
+                                 "see docs/limits.md")
+            elif kind == "rp":
+                depth -= 1
             out.append(_Tok(kind, value, pos))
         if dollar_at is not None and kind not in ("dollar", "space"):
             raise _error(text, dollar_at, "a '$' must be followed by a number", 'e.g. "$2"')
@@ -364,6 +399,10 @@ class _Evaluator:
         e = float(exponent.to("").magnitude[0])
         if base.dimensionless:
             return Quantity(base.to("").magnitude ** e, "")
+        if not abs(e) <= MAX_UNIT_EXPONENT:
+            raise self.fail(node.right, f"a unit raised to {e:g}: the exponent of a quantity "
+                            f"with a unit must be between -{MAX_UNIT_EXPONENT} and "
+                            f"{MAX_UNIT_EXPONENT}", cls=UnitMismatchError)
         return base ** e
 
     def _op_pos(self, node: ast.BinOp) -> int:
@@ -504,7 +543,9 @@ def kind_of(value: pint.Quantity | pint.Unit) -> str:
     if not dims:
         return "a plain number"
     key = _dims_key(dims)
-    return _KINDS.get(key, f"a quantity of dimension {dims}")
+    # in the units written, never pint's "[mass] * [length] ** 2 / [time] ** 3"
+    units = value.units if hasattr(value, "units") else value
+    return _KINDS.get(key, f"a quantity in {units:~P}")
 
 
 def describe(value: pint.Quantity) -> str:
@@ -560,6 +601,6 @@ def difference(a: pint.Quantity, b: pint.Quantity) -> str:
     ratio = Quantity(1.0, a.units) / Quantity(1.0, b.units)
     # name the factor between them whichever way round it has a name ("a time", not "1/time")
     by = kind_of(ratio)
-    if by.startswith("a quantity of dimension"):
+    if by.startswith("a quantity in"):
         by = kind_of(1 / ratio)
     return f"{kind_of(a)} is not {kind_of(b)}; they differ by {by}"

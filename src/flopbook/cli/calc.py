@@ -33,15 +33,18 @@ def calc_command(
     Example: flopbook calc "5 s * H100.tdp" --to Wh
     """
     from flopbook.calc import evaluate, to_unit
+    from flopbook.numbers import display_unit, summary_text
     from flopbook.quantity import sampling, summarize
     from flopbook.render import data
-    from flopbook.render.workload import display_unit, summary_text
 
     with sampling(samples, seed):
         chips = custom_chips(chip or [])
         value = evaluate(expression, chips=chips)
         if to is not None:
-            value = to_unit(value, to)
+            from flopbook.cli.common import option_errors
+
+            with option_errors("--to"):
+                value = to_unit(value, to)
         elif (readable := display_unit(value)) is not None:
             value = value.to(readable)  # 3,500 s·W reads as 0.9722 Wh
     s = summarize(value)

@@ -59,6 +59,12 @@ def compare_command(
             raise InputError(f"cannot read --price {item!r}",
                              hint='write CHIP=PRICE, e.g. --price H20="1.2 USD/GPU/hour"')
         prices[name.strip()] = value.strip()
+    from flopbook.cli.common import option_errors
+    from flopbook.quantity import q
+
+    for name, value in prices.items():  # a price that cannot be read, named by its option
+        with option_errors(f"--price {name}"):
+            q(value)
     with sampling(samples, seed):
         try:
             result = compare(chips, prices=prices, precision=precision,

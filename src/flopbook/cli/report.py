@@ -85,13 +85,24 @@ def report_command(
     if xlsx is None and html is None:
         raise InputError("nothing to write",
                          hint="give --xlsx OUT.xlsx and/or --html OUT.html")
+    from flopbook.cli.common import option_errors
+
+    if sensitivity is not None and not sensitivity.strip():
+        raise InputError("is empty", field="--sensitivity",
+                         hint="name an output, e.g. --sensitivity tco_per_year")
+    if capital_cost is not None:
+        from flopbook.models.fleet import _capital_cost_method
+
+        with option_errors("--capital-cost"):
+            _capital_cost_method(capital_cost)
     if case is not None and (only or capital_cost):
         raise InputError("--only and --capital-cost apply to a scenario, not to a case",
                          hint="a case fixes its own fleets")
 
+    from flopbook.files import check_target
     from flopbook.quantity import sampling
-    from flopbook.render.files import check_target
-    from flopbook.report import build_report, write_reports
+    from flopbook.render.reports import write_reports
+    from flopbook.report import build_report
 
     protect = tuple(p for p in (scenario, fleet) if p is not None)
     # Refuse a bad output path before the (slower) model run, and again just before writing.
@@ -156,7 +167,7 @@ def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | No
     if kind in _PAYERS:
         return _payer_report(doc, scenario, capex=capex, year=year, fleet=fleet,
                              summary=description, charts=charts)
-    from flopbook.scenario import fleet_from_document
+    from flopbook.fleet_file import fleet_from_document
 
     result = fleet_from_document(doc).run(only=only, capital_cost=capital_cost)
     return build_report(result, origin=scenario.name, summary=description, charts=charts)
@@ -178,7 +189,7 @@ def _payer_report(doc, scenario: Path, *, capex: str | None, year: int | None,  
     spending = []
     fleets = []
     if fleet is not None:
-        from flopbook.scenario import load_scenario
+        from flopbook.fleet_file import load_scenario
 
         fleet_result = load_scenario(fleet).run()
         fleets.append(fleet_result)

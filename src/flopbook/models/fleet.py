@@ -821,12 +821,6 @@ class Fleet:
                                  hint='give each a distinct name, e.g. name: "H100 (hall B)"')
             seen.add(s.name or "")
 
-    @classmethod
-    def from_file(cls, path: str) -> Fleet:
-        from flopbook.scenario import load_scenario
-
-        return load_scenario(path)
-
     def subset(self, only: str | Iterable[str] | None) -> Fleet:
         """The SKUs whose name, chip, alias or architecture matches one of ``only``
         (``"H800,H100"``, ``"Hopper"``)."""

@@ -74,7 +74,7 @@ def checks_table(result: CaseResult) -> Table:
         table.add_column(col, justify="right" if col in ("published", "model",
                                                          "model / published") else "left",
                          overflow="fold")
-    from flopbook.render.numbers import check_figures, tolerance
+    from flopbook.numbers import check_figures, tolerance
 
     for c in result.checks:
         published, model = check_figures(c.published, c.model, c.unit)

@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from flopbook.render import numbers
+from flopbook import numbers
 from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:

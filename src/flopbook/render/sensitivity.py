@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from flopbook.render import numbers
+from flopbook import numbers
 from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
