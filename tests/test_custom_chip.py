@@ -8,7 +8,7 @@ import pytest
 
 from flopbook.catalog.custom import custom_chip
 from flopbook.errors import InputError, InputWarning
-from flopbook.scenario import load_scenario
+from flopbook.fleet_file import load_scenario
 
 GOOD = """\
 name: a chip of our own
