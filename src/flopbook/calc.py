@@ -285,12 +285,14 @@ def _dotted(node: ast.AST) -> str:
 
 
 def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None = None, *,
-             simplify: bool = True, chips: Mapping[str, Chip] | None = None) -> pint.Quantity:
+             simplify: bool = True, chips: Mapping[str, Chip] | None = None,
+             at: str | None = None) -> pint.Quantity:
     """The value of an expression as a quantity (samples where a catalog figure is a range).
 
     ``names`` are extra names the expression may use (e.g. those a claims file defines);
     ``chips`` are custom chips (flopbook.catalog.custom) whose figures it may use, by name,
-    as it uses the catalog's (``MyChip.tdp``).
+    as it uses the catalog's (``MyChip.tdp``). Catalog prices are those nearest the date
+    ``at`` (the latest without one).
     With ``simplify`` (the default) the units of the answer are reduced: ``FLOP / TFLOP``
     cancels, a percentage acts as 1/100 (``1% * 7B USD`` is 70M USD), and a dimensionless
     answer is a plain number.
@@ -300,7 +302,7 @@ def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None =
     expr = text if isinstance(text, Expression) else parse(text)
     # overflow and 0/0 are reported as errors at their operator, not as numpy warnings
     with np.errstate(all="ignore"):
-        value = _Evaluator(expr, names or {}, chips or {}).visit(expr.tree.body)
+        value = _Evaluator(expr, names or {}, chips or {}, at).visit(expr.tree.body)
     return simplified(value) if simplify else value
 
 
@@ -325,10 +327,10 @@ def simplified(value: pint.Quantity) -> pint.Quantity:
 
 class _Evaluator:
     def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity],
-                 chips: Mapping[str, Chip] | None = None) -> None:
+                 chips: Mapping[str, Chip] | None = None, at: str | None = None) -> None:
         from flopbook.catalog import name_key
 
-        self.expr, self.names = expr, names
+        self.expr, self.names, self.at = expr, names, at
         self.chips = {name_key(k): c for k, c in (chips or {}).items()}
 
     def fail(self, node: ast.AST, message: str, hint: str | None = None,
@@ -457,7 +459,7 @@ class _Evaluator:
         if figure in SPEC_UNITS:
             value = found.spec(figure)
         elif figure in PRICE_NAMES:
-            value = found.price(figure)
+            value = found.price(figure, self.at)
         else:
             import difflib
 
