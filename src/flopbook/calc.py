@@ -459,7 +459,16 @@ class _Evaluator:
         if figure in SPEC_UNITS:
             value = found.spec(figure)
         elif figure in PRICE_NAMES:
-            value = found.price(figure, self.at)
+            pick = found.pick_price(figure, self.at)
+            value = None if pick is None else pick.value
+            if pick is not None and pick.stale:
+                import warnings
+
+                from flopbook.errors import InputWarning
+
+                # a price far from its date is used, but the user is told
+                warnings.warn(InputWarning(f"{found.id}.{figure}: catalog {pick.describe()}"),
+                              stacklevel=2)
         else:
             import difflib
 
