@@ -24,6 +24,7 @@ import ast
 import difflib
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,7 +35,7 @@ from pint.util import UnitsContainer
 
 from flopbook.catalog import catalog, chip, name_key
 from flopbook.catalog.schema import SPEC_UNITS
-from flopbook.errors import InputError, UnitMismatchError, UnknownNameError
+from flopbook.errors import InputError, InputWarning, UnitMismatchError, UnknownNameError
 from flopbook.quantity import Quantity, is_point, magnitudes, registry
 from flopbook.safe_text import shorten
 
@@ -290,12 +291,14 @@ def _dotted(node: ast.AST) -> str:
 
 
 def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None = None, *,
-             simplify: bool = True, chips: Mapping[str, Chip] | None = None) -> pint.Quantity:
+             simplify: bool = True, chips: Mapping[str, Chip] | None = None,
+             at: str | None = None) -> pint.Quantity:
     """The value of an expression as a quantity (samples where a catalog figure is a range).
 
     ``names`` are extra names the expression may use (e.g. those a claims file defines);
     ``chips`` are custom chips (flopbook.catalog.custom) whose figures it may use, by name,
-    as it uses the catalog's (``MyChip.tdp``).
+    as it uses the catalog's (``MyChip.tdp``). Catalog prices are those nearest the date
+    ``at`` (the latest without one).
     With ``simplify`` (the default) the units of the answer are reduced: ``FLOP / TFLOP``
     cancels, a percentage acts as 1/100 (``1% * 7B USD`` is 70M USD), and a dimensionless
     answer is a plain number.
@@ -303,7 +306,7 @@ def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None =
     expr = text if isinstance(text, Expression) else parse(text)
     # overflow and 0/0 are reported as errors at their operator, not as numpy warnings
     with np.errstate(all="ignore"):
-        value = _Evaluator(expr, names or {}, chips or {}).visit(expr.tree.body)
+        value = _Evaluator(expr, names or {}, chips or {}, at).visit(expr.tree.body)
     return simplified(value) if simplify else value
 
 
@@ -324,8 +327,8 @@ def simplified(value: pint.Quantity) -> pint.Quantity:
 
 class _Evaluator:
     def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity],
-                 chips: Mapping[str, Chip] | None = None) -> None:
-        self.expr, self.names = expr, names
+                 chips: Mapping[str, Chip] | None = None, at: str | None = None) -> None:
+        self.expr, self.names, self.at = expr, names, at
         self.chips = {name_key(k): c for k, c in (chips or {}).items()}
 
     def fail(self, node: ast.AST, message: str, hint: str | None = None,
@@ -437,7 +440,14 @@ class _Evaluator:
         if figure in SPEC_UNITS:
             value = found.spec(figure)
         elif figure in PRICE_NAMES:
-            value = found.price(figure)
+            pick = found.pick_price(figure, self.at)
+            value = None if pick is None else pick.value
+            if pick is not None and pick.stale:
+
+
+                # a price far from its date is used, but the user is told
+                warnings.warn(InputWarning(f"{found.id}.{figure}: catalog {pick.describe()}"),
+                              stacklevel=2)
         else:
             near = difflib.get_close_matches(figure, known, n=1)
             hint = f"did you mean {found.id}.{near[0]}?" if near else "known: " + ", ".join(known)

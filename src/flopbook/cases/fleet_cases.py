@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopbook.cases.result import CaseResult, Check, Discrepancy, Grid, Source
-from flopbook.cases.spec import CaseFileBase
+from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.errors import InputError
 from flopbook.fleet_file import fleet_from_document
 from flopbook.labels import unit_from_label
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from flopbook.scenario import Document
 
 
-class CheckSpec(BaseModel):
+class CheckSpec(CheckMeta):
     """A published figure to hold the model against."""
 
     model_config = ConfigDict(extra="forbid")
@@ -219,4 +219,4 @@ def _check(c: CheckSpec, fleet: Fleet, totals: dict[str, dict[str, float]],
                         ("checks", i, "model"))
     tol = None if c.tolerance is None else float(q(c.tolerance).to("").magnitude[0])
     return Check(c.label, float(published.magnitude[0]), model, unit, sources[c.source],
-                 tol, c.derived, c.note)
+                 tol, c.derived, c.note, c.category, c.tolerance_reason)

@@ -125,6 +125,8 @@ class PricePick:
         if vendor:
             line += f" ({vendor})"
         line += f", {self.how}"
+        if any(o.estimate for o in self.observations):
+            line += "; an estimate (weak source)"
         if self.stale:
             line += (f"; STALE: used {self.age_days / 365.25:.1f} years from its date "
                      f"({self.used_at.isoformat()})")
@@ -193,7 +195,12 @@ class Chip:
         it. One observation is its own value; several are read as uniform between the
         lowest and the highest (a snapshot of a market, not a fitted interval). Rentals are
         of one ``term`` (on-demand by default)."""
-        found = [p for p in self.prices(kind, term if kind == "rental" else None) if p.default]
+        series = self.prices(kind, term if kind == "rental" else None)
+        found = [p for p in series if p.default]
+        fallback = not found and bool(series)
+        if fallback:
+            # only list prices or stated assumptions exist: use them, and say so
+            found = series
         if not found:
             return None
         when = date_start(at) if isinstance(at, str) else at
@@ -204,6 +211,8 @@ class Chip:
             anchor = min((date_mid(p.as_of) for p in found),
                          key=lambda d: (abs((d - when).days), -d.toordinal()))
             how = f"the observation nearest to {when.isoformat()}"
+        if fallback:
+            how += "; only observations kept out of the defaults exist (list prices)"
         snap = tuple(p for p in found if abs((date_mid(p.as_of) - anchor).days) <= SNAPSHOT_DAYS)
         unit = PRICE_UNITS[kind]
         key = f"{self.id}.price.{kind}"

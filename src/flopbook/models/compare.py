@@ -135,9 +135,15 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
     assert pick is not None
     kw = ({"server_cost_per_gpu": pick.value} if server is not None
           else {"gpu_price": pick.value})
-    fleet = Fleet([Sku(c.id, count="1000 GPU", **kw)], dict(assumptions or {}))
+    given = dict(assumptions or {})
+    if any(o.includes_network for o in pick.observations):
+        # a system price that already pays for its network: no networking capex on top
+        given.setdefault("networking", "0%")
+    fleet = Fleet([Sku(c.id, count="1000 GPU", **kw)], given)
     value = fleet.run().get("cost_per_gpu_hour")
     basis = "server price" if server is not None else "GPU price + default server parts"
+    if "networking" in given and not (assumptions or {}).get("networking"):
+        basis += ", which includes its network (no networking added)"
     return value, (f"owned: fleet model TCO per GPU-hour from the catalog {basis} "
                    f"({pick.describe()}), default assumptions")
 

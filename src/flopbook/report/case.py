@@ -135,14 +135,16 @@ def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
     return CheckRow(check.label, check.published, unit if formula else check.unit, model,
                     formula, check.tolerance,
                     check.source, check.derived, note,
-                    model_sampled=check.model if sampled else None)
+                    model_sampled=check.model if sampled else None,
+                    category=check.category, tolerance_reason=check.tolerance_reason)
 
 
 def _value_check(check: Check, why: str, sampled: bool) -> CheckRow:
     note = "; ".join(x for x in (check.note, why) if x)
     return CheckRow(check.label, check.published, check.unit, check.model, None,
                     check.tolerance, check.source, check.derived, note or None,
-                    model_sampled=check.model if sampled else None)
+                    model_sampled=check.model if sampled else None,
+                    category=check.category, tolerance_reason=check.tolerance_reason)
 
 
 def _referenced_check(check: Check, formula: str, value: float, unit: str,
@@ -155,7 +157,8 @@ def _referenced_check(check: Check, formula: str, value: float, unit: str,
         return None
     return CheckRow(check.label, check.published * factor, unit, value, formula,
                     check.tolerance, check.source, check.derived, check.note,
-                    model_sampled=check.model * factor if sampled else None)
+                    model_sampled=check.model * factor if sampled else None,
+                    category=check.category, tolerance_reason=check.tolerance_reason)
 
 
 def case_report(result: CaseResult, *, charts: bool = True) -> Report:
@@ -195,6 +198,7 @@ def case_report(result: CaseResult, *, charts: bool = True) -> Report:
         drawn += charts_for(section, title)
     return Report(
         title=result.title, kind="reference case", summary=result.summary,
+        conclusion=f"{result.conclusion} (Checks: {result.tally_text()})",
         inputs=book.rows, constants=list(book.constants.values()), blocks=blocks,
         checks=checks, grids=list(result.grids), discrepancies=list(result.discrepancies),
         charts=drawn, sources=list(result.sources), notes=list(result.notes),
