@@ -222,7 +222,7 @@ def _flat(text: str) -> str:
 
 def test_capex_to_revenue_is_the_ratio_of_the_printed_means(run):
     from flopbook.models.comparables import percent
-    from flopbook.render.numbers import value
+    from flopbook.numbers import value
 
     args = ("fund", HIGH_FLYER, "--capex", "1.6B", "--year", "2023", "--samples", "500",
             "--seed", "3")

@@ -2,7 +2,7 @@
 
     >>> import flopbook as fb
     >>> fb.q("30k USD/GPU") * fb.q("10k GPU")
-    >>> fleet = fb.Fleet.from_file("scenario.yaml"); fleet.run().to_dataframe()
+    >>> fleet = fb.load_scenario("scenario.yaml"); fleet.run().to_dataframe()
     >>> fb.case("deepseek-semianalysis")
 
 Names are imported on first use, so that ``import flopbook`` (and ``flopbook --help``) stay
@@ -33,7 +33,7 @@ _EXPORTS = {
     "Sku": "flopbook.models.fleet",
     "Assumptions": "flopbook.models.fleet",
     "FleetResult": "flopbook.models.fleet",
-    "load_scenario": "flopbook.scenario",
+    "load_scenario": "flopbook.fleet_file",
     "Fund": "flopbook.models.funding",
     "Company": "flopbook.models.funding",
     "PayerResult": "flopbook.models.funding",
@@ -57,7 +57,7 @@ _EXPORTS = {
     "read_claims": "flopbook.claims",
     "run_workload": "flopbook.workload_file",
     "build_report": "flopbook.report",
-    "write_reports": "flopbook.report",
+    "write_reports": "flopbook.render.reports",
     "audit": "flopbook.audit",
     "AuditResult": "flopbook.audit.findings",
     "Finding": "flopbook.audit.findings",
@@ -122,6 +122,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.claims import read_claims
     from flopbook.distributions import Distribution, correlate
     from flopbook.errors import FlopbookError, InputError, UnitMismatchError, UnknownNameError
+    from flopbook.fleet_file import load_scenario
     from flopbook.models.compare import compare
     from flopbook.models.fleet import Assumptions, Fleet, FleetResult, Sku
     from flopbook.models.funding import Company, Fund, PayerResult
@@ -129,9 +130,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.models.workload import Inference, Training, WorkloadResult, solve_training
     from flopbook.payer_file import load_payer
     from flopbook.quantity import Quantity, q, registry, sampling, summarize
-    from flopbook.report import build_report, write_reports
+    from flopbook.render.reports import write_reports
+    from flopbook.report import build_report
     from flopbook.report.uncertainty import add_sensitivity
-    from flopbook.scenario import load_scenario
     from flopbook.sensitivity import fleet_sensitivity, sobol_indices, tornado
     from flopbook.workload_file import run_workload
 

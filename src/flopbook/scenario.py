@@ -1,22 +1,12 @@
-"""Scenario files (YAML) -> model inputs, with errors that point at the line.
+"""Scenario files (YAML) read once, with errors that point at the line.
 
-A fleet scenario (documented field by field in ``docs/scenario.md``)::
-
-    name: DeepSeek's 2,048 H800s
-    assumptions:
-      useful_life: 4 years
-      electricity_price: {value: 0.08 USD/kWh, source: "US EIA 2024", note: industrial}
-    skus:
-      - chip: H800
-        count: 2048
-        server_cost_per_gpu: 30k to 40k USD/GPU
-    correlations:              # optional: rank correlations between uncertain inputs
-      - between: [skus.H800.count, skus.H800.server_cost_per_gpu]
-        rank: -0.5
-
-The file is checked in two steps: its shape with pydantic (known fields, required fields), then
-every value with the field's units and bounds. Either way a mistake becomes one
-:class:`~flopbook.errors.InputError` naming the file, the line and the field.
+:class:`Document` is the one reader: a safe YAML parse that keeps dates as text, refuses
+repeated keys, remembers the line of every value, and turns a pydantic error into one
+:class:`~flopbook.errors.InputError` naming the file, the line and the field. The shapes
+every kind shares (a value with its source and note, a rank correlation) are here too; each
+kind's own file shape is beside it: :mod:`flopbook.fleet_file`, :mod:`flopbook.workload_file`,
+:mod:`flopbook.payer_file`. This module knows no model, so the models may read their own
+shipped data with it.
 """
 
 from __future__ import annotations
@@ -24,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -34,14 +24,9 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationError,
-    create_model,
 )
 
 from flopbook.errors import InputError, suggest
-from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS
-
-if TYPE_CHECKING:
-    from flopbook.models.fleet import Fleet
 
 T = TypeVar("T")
 Path_ = tuple[str | int, ...]
@@ -69,24 +54,6 @@ InputValue = Annotated[
     Field(union_mode="left_to_right"),
 ]
 
-_ASSUMPTION_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in ASSUMPTION_FIELDS}
-_ASSUMPTION_MODEL_FIELDS["capital_cost"] = (str | None, None)
-AssumptionsFile = create_model(  # type: ignore[call-overload]
-    "AssumptionsFile", __config__=ConfigDict(extra="forbid"), **_ASSUMPTION_MODEL_FIELDS
-)
-
-_SKU_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in SKU_FIELDS}
-_SKU_MODEL_FIELDS["count"] = (InputValue, ...)
-SkuFile = create_model(  # type: ignore[call-overload]
-    "SkuFile",
-    __config__=ConfigDict(extra="forbid"),
-    chip=(StrictStr, ...),
-    name=(StrictStr | None, None),
-    assumptions=(AssumptionsFile | None, None),
-    **_SKU_MODEL_FIELDS,
-)
-
-
 class CorrelationFile(BaseModel):
     """``{between: [input, input], rank: 0.8}``: a rank correlation between two inputs."""
 
@@ -95,81 +62,18 @@ class CorrelationFile(BaseModel):
     rank: float
 
 
-class FleetFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = ""
-    description: str = ""
-    source: str | None = None
-    note: str | None = None
-    assumptions: AssumptionsFile | None = None  # type: ignore[valid-type]
-    skus: list[SkuFile] = Field(min_length=1)  # type: ignore[valid-type]
-    correlations: list[CorrelationFile] | None = None
-
-
 # ---- reading YAML with line numbers ----------------------------------------------------
-
-
-def _loader() -> type:
-    """A safe YAML loader that keeps dates as text ("2025-01-31" is a label, not a date)."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return Loader
-
-
-def _refuse_duplicate_keys(node: Any, file: str) -> None:
-    """YAML lets a repeated key silently replace the first; in a model that doubles a count
-    or drops a price without a word, so a repeated key is an error at its second line."""
-    import yaml
-
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for k, v in n.value:
-                key = str(k.value)
-                if key in seen:
-                    raise InputError(
-                        f"{key!r} is given twice (first on line {seen[key]})", file=file,
-                        line=k.start_mark.line + 1, hint="keep one of the two")
-                seen[key] = k.start_mark.line + 1
-                stack.append(v)
-        elif isinstance(n, yaml.SequenceNode):
-            stack.extend(n.value)
 
 
 class Document:
     """A parsed YAML file that remembers where each value was written."""
 
     def __init__(self, text: str, file: str) -> None:
-        import yaml
+        from flopbook import safe_yaml
 
         self.file = file
-        try:
-            # one parse: the nodes (with their lines), then the data built from them
-            loader = _loader()(text)
-            try:
-                self.root = loader.get_single_node()
-                self.data = None if self.root is None else loader.construct_document(self.root)
-            finally:
-                loader.dispose()
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, "problem", None) or "not valid YAML"
-            raise InputError(
-                f"not valid YAML: {problem}",
-                file=file,
-                line=mark.line + 1 if mark else None,
-                hint="check the indentation and quoting around this line",
-            ) from None
-        _refuse_duplicate_keys(self.root, file)
+        # one bounded parse: the nodes (with their lines), then the data built from them
+        self.root, self.data = safe_yaml.compose(text, file)
         if self.data is None:
             raise InputError("the file is empty", file=file,
                              hint="see examples/ for a scenario to start from")
@@ -179,23 +83,11 @@ class Document:
 
     @classmethod
     def read(cls, path: str | Path) -> Document:
-        """Read a scenario file; a folder, a workbook or non-UTF-8 bytes are refused."""
-        p = Path(path)
-        if not p.exists():
-            raise InputError("no such file", file=str(path), hint="check the path")
-        if p.is_dir():
-            raise InputError("is a folder, not a scenario file", file=str(path))
-        data = p.read_bytes()
-        if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise InputError("is a workbook or zip file, not a YAML scenario", file=str(path),
-                             hint="to check a workbook, run: flopbook audit " + str(path))
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise InputError(f"byte 0x{data[exc.start]:02x} is not UTF-8 text", file=str(path),
-                             line=line, hint="save the file as UTF-8") from None
-        return cls(text, str(path))
+        """Read a scenario file; a folder, a pipe or device, a workbook, an oversized file or
+        non-UTF-8 bytes are refused."""
+        from flopbook import safe_yaml
+
+        return cls(safe_yaml.read_text(path, what="scenario file"), str(path))
 
     def line(self, path: Path_) -> int | None:
         """The line of the deepest node along ``path`` (1-based)."""
@@ -228,7 +120,7 @@ class Document:
                  examples: Mapping[str, str] | None = None) -> T:
         """``model`` validated against the data at ``path``; the first mistake becomes one
         InputError with its line. ``examples`` maps a field name to the hint shown when that
-        field is missing or wrong (fleet fields have theirs already)."""
+        field is missing or wrong."""
         data: Any = self.data
         for part in path:
             data = data[part]
@@ -309,9 +201,6 @@ def _type_message(kind: str) -> str:
 
 
 def _example_hint(name: str) -> str | None:
-    spec = SKU_FIELDS.get(name) or ASSUMPTION_FIELDS.get(name)
-    if spec:
-        return f'write e.g. {name}: "{spec.example}"'
     return {
         "skus": 'add e.g. skus: [{chip: H800, count: 2048, server_cost_per_gpu: "35k USD/GPU"}]',
         "chip": "add e.g. chip: H800 (see `flopbook catalog`)",
@@ -386,91 +275,6 @@ def _parse_dotted(field: str) -> Path_:
     return tuple(parts)
 
 
-# ---- building models -------------------------------------------------------------------
-
-
-def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
-    """The :class:`~flopbook.models.fleet.Fleet` described at ``path`` of the document."""
-    from flopbook.models.fleet import Assumptions, Fleet, Sku
-
-    spec = doc.validate(FleetFile, path)
-    given = {k: _raw(v) for k, v in (spec.assumptions or AssumptionsFile()).model_dump(
-        exclude_none=True).items()}
-    assumptions = _guard(doc, (*path, "assumptions"), lambda: Assumptions(**given))
-    skus = []
-    for i, sku in enumerate(spec.skus):
-        fields = {k: _raw(getattr(sku, k)) for k in SKU_FIELDS if getattr(sku, k) is not None}
-        overrides = sku.assumptions.model_dump(exclude_none=True) if sku.assumptions else {}
-        where = (*path, "skus", i)
-
-        def make(sku: Any = sku, fields: dict[str, Any] = fields,
-                 overrides: dict[str, Any] = overrides) -> Sku:
-            return Sku(chip=sku.chip, name=sku.name, assumptions=overrides, **fields)
-
-        made = _guard_sku(doc, where, make)
-        if overrides:
-            _guard(doc, (*where, "assumptions"),
-                   lambda o=overrides, m=made: assumptions.merged(
-                       o, key_prefix=f"skus.{m.name}.assumptions"))
-        skus.append(made)
-    fleet = _guard(doc, path, lambda: Fleet(skus, assumptions, name=spec.name,
-                                            description=spec.description))
-    if spec.correlations:
-        fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
-    return fleet
-
-
-def _correlated(doc: Document, path: Path_, fleet: Fleet,
-                correlations: list[CorrelationFile]) -> Fleet:
-    """The fleet with its inputs reordered to the rank correlations asked for."""
-    from flopbook.distributions import check_correlation, correlate
-
-    samples = {p: i.value.magnitude for p, i in fleet.inputs()}
-    uncertain = [p for p, m in samples.items() if m.size > 1]
-    pairs = []
-    for i, c in enumerate(correlations):
-        if len(c.between) != 2 or c.between[0] == c.between[1]:
-            raise doc.error(InputError(f"between names two different inputs, got {c.between}",
-                                       hint="write e.g. between: [skus.H800.count, "
-                                            "assumptions.pue]"), (*path, i, "between"))
-        for name in c.between:
-            if name not in uncertain:
-                why = "has one value" if name in samples else "is not an input here"
-                raise doc.error(InputError(
-                    f"{name!r} {why}; only uncertain inputs can be correlated",
-                    hint="uncertain inputs: " + (", ".join(uncertain) or "none — give "
-                                                 "some inputs a range first")),
-                    (*path, i, "between"))
-        try:
-            rho = check_correlation(c.rank)
-        except InputError as exc:
-            raise doc.error(InputError(exc.message, hint=exc.hint), (*path, i, "rank")) from None
-        pairs.append((c.between[0], c.between[1], rho))
-    reordered = _guard(doc, path, lambda: correlate(samples, pairs))
-    names = {n for a, b, _ in pairs for n in (a, b)}
-    return fleet.with_inputs({n: reordered[n] for n in names})
-
-
-def _guard_sku(doc: Document, where: Path_, make: Callable[[], T]) -> T:
-    try:
-        return make()
-    except InputError as exc:
-        # A SKU reports "count", "skus.<name>" (the whole SKU) or "skus.<name>.<field>…";
-        # the catalog reports no field (an unknown chip).
-        field = exc.field or ""
-        fields = "|".join([*SKU_FIELDS, "assumptions", "chip", "name"])
-        nested = re.match(rf"^skus\..+?\.((?:{fields})(?:\..+)?)$", field)
-        if "unknown chip" in exc.message:
-            path: Path_ = (*where, "chip")
-        elif nested:
-            path = (*where, *nested.group(1).split("."))
-        elif field.startswith("skus.") or not field:
-            path = where
-        else:
-            path = (*where, *_parse_dotted(field))
-        raise doc.error(InputError(exc.message, hint=exc.hint), path) from None
-
-
 # Files of other kinds, and the command that reads each: a user who passes one to the wrong
 # command is told where it goes rather than that its fields are unknown.
 OTHER_KINDS = {"training": "workload", "inference": "workload", "fund": "fund",
@@ -489,10 +293,3 @@ def refuse_other_kinds(doc: Document, command: str) -> None:
         raise InputError(f"this is a claims file, not one for `flopbook {command}`",
                          file=doc.file, line=doc.line(("claims",)),
                          hint=f"run: flopbook check {doc.file}")
-
-
-def load_scenario(path: str | Path) -> Fleet:
-    """Read a fleet scenario file; any mistake is an InputError naming file, line, field."""
-    doc = Document.read(path)
-    refuse_other_kinds(doc, "fleet")
-    return fleet_from_document(doc)

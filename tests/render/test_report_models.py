@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flopbook.cases import case
+from flopbook.fleet_file import load_scenario
 from flopbook.models.funding_verdict import Spending, judge
 from flopbook.models.workload import Inference, Training
 from flopbook.payer_file import load_payer
 from flopbook.quantity import magnitudes, q, sampling
 from flopbook.render.excel import write_workbook
 from flopbook.report import build_report
-from flopbook.scenario import load_scenario
 from flopbook.workload_file import run_workload
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -33,10 +33,10 @@ def _plain(v: Any) -> Any:
         v = v.ravel()[0] if v.size == 1 else None
     if isinstance(v, np.generic):
         v = v.item()
+    if v is not None and type(v).__name__ == "XlError":  # a str subclass: ask first
+        return CellError(str(v))
     if is_number(v) or isinstance(v, (str, bool)):
         return v
-    if v is not None and type(v).__name__ == "XlError":
-        return CellError(str(v))
     return None
 
 
@@ -109,7 +109,7 @@ def check_output(book: str, out: str, force: bool = False) -> None:
     """Refuse an output path that would overwrite the input, an existing file (without
     ``force``) or a place that cannot be written."""
     from flopbook.errors import InputError
-    from flopbook.render.files import check_target
+    from flopbook.files import check_target
 
     same = os.path.realpath(book) == os.path.realpath(out)
     if not same and os.path.exists(out) and os.path.exists(book):
@@ -134,6 +134,7 @@ def write_fixed(book: str, result: AuditResult, out: str, force: bool = False) -
     from openpyxl.comments import Comment
 
     from flopbook.errors import InputError
+    from flopbook.safe_text import set_text_cell
 
     check_output(book, out, force)
     fixes = [f for f in result.findings if f.fix is not None]
@@ -155,7 +156,10 @@ def write_fixed(book: str, result: AuditResult, out: str, force: bool = False) -
             continue
         done[key] = [f]
         ws = wb[f.fix.sheet]
-        ws[f.fix.cell].value = f.fix.text
+        if f.fix.kind == "label":  # a label stays text, whatever it starts with
+            set_text_cell(ws[f.fix.cell], f.fix.text)
+        else:
+            ws[f.fix.cell].value = f.fix.text
     for (sheet, cell), found in done.items():
         text = "\n".join(f"flopbook {f.code}: {f.message}" for f in found)
         was = found[0].formula or found[0].before
@@ -164,7 +168,7 @@ def write_fixed(book: str, result: AuditResult, out: str, force: bool = False) -
         wb[sheet][cell].comment = Comment(text[:30000], "flopbook audit")
     from pathlib import Path
 
-    from flopbook.render.files import write_atomically
+    from flopbook.files import write_atomically
 
     # written beside OUT and renamed into place: a failure leaves no half-written file
     write_atomically(Path(out), wb.save)
@@ -193,12 +197,15 @@ def _recompute(path: str, result: AuditResult,
                          f"{', '.join(missing[:5])}, which flopbook cannot compute; Excel "
                          "recomputes it when it opens it")
         return out
+    blocked: list[str] = []
     try:
-        values = _calculate(path)
-    except Exception as exc:  # a cycle, an array formula the formulas package cannot do …
-        out.notes.append(f"could not recompute the corrected copy ({type(exc).__name__}); "
-                         "Excel recomputes it when it opens it")
+        values = _calculate(path, blocked)
+    except Exception:  # a cycle, an array formula the formulas package cannot do …
+        out.notes.append("could not recompute the corrected copy (a formula the formulas "
+                         "package cannot compute); Excel recomputes it when it opens it")
         return out
+    if blocked:
+        out.notes.append(_blocked_note(blocked))
     from flopbook.audit.formula import a1
 
     for sheet in book.sheets.values():
@@ -210,6 +217,8 @@ def _recompute(path: str, result: AuditResult,
             new = values[key]
             old = before.values.get(pos) if before else None
             changed = (sheet.name, a1(*pos)) in done
+            if blocked and isinstance(new, CellError) and not isinstance(old, CellError):
+                continue  # depends on a book that was not opened: not a change we computed
             if changed or _differs(old, new):
                 label = sheet.row_label(pos)
                 header = sheet.column_header(pos)
@@ -217,6 +226,15 @@ def _recompute(path: str, result: AuditResult,
                                           " / ".join(x for x in (label, header) if x) or None,
                                           old, new, changed))
     return out
+
+
+def _blocked_note(blocked: list[str]) -> str:
+    from flopbook.safe_text import shorten
+
+    names = ", ".join(shorten(b, 40) for b in blocked[:3])
+    more = f" and {len(blocked) - 3} more" if len(blocked) > 3 else ""
+    return (f"formulas refer to other workbooks ({names}{more}); flopbook opens no file but "
+            "the one named, so cells that depend on them were not recomputed")
 
 
 def _unknown_functions(book: Workbook) -> list[str]:
@@ -237,17 +255,58 @@ def _differs(a: Any, b: Any) -> bool:
     return a != b
 
 
-def _calculate(path: str) -> dict[tuple[str, tuple[int, int]], Any]:
+def _one_book_model(path: str) -> Any:
+    """A ``formulas`` model that may read the workbook at ``path`` and no other file.
+
+    The ``formulas`` package loads every workbook that a formula or a defined name refers to
+    (``'[other.xlsx]Sheet1'!A1``, ``..`` paths, absolute paths, a FIFO that blocks forever) and
+    computes with its values, so a workbook from a stranger could read the analyst's disk.
+    Here a reference to any other book is refused before a path is opened: the package turns
+    the refusal into ``#REF!`` for the cells that depend on it, and ``blocked`` lists them.
+    """
+    import formulas
+
+    main = os.path.normcase(os.path.abspath(path))
+
+    class OneBookModel(formulas.ExcelModel):  # type: ignore[misc]
+        blocked: list[str]
+
+        def add_book(self, book: Any = None, context: Any = None, data_only: bool = False) -> Any:
+            if self.basedir is not None:  # the first call loads ``path`` itself
+                ctx = dict(context or {})
+                if isinstance(book, str):
+                    parts = book.replace("\\", "/").split("/")
+                    ctx["directory"], ctx["filename"] = "/".join(parts[:-1]), parts[-1]
+                target = os.path.normcase(os.path.abspath(os.path.join(
+                    self.basedir, ctx.get("directory") or "", str(ctx.get("filename") or ""))))
+                if target != main:
+                    self.blocked.append(str(ctx.get("filename") or book))
+                    raise PermissionError("flopbook opens no workbook but the one named")
+            return super().add_book(book, context, data_only)
+
+    model = OneBookModel()
+    model.blocked = []
+    return model
+
+
+def _calculate(path: str, blocked: list[str] | None = None
+               ) -> dict[tuple[str, tuple[int, int]], Any]:
+    """The value of every formula cell of the workbook at ``path``; the names of the other
+    books its formulas refer to, never opened, are added to ``blocked``."""
     import contextlib
     import io
 
-    import formulas
     from openpyxl.utils.cell import coordinate_to_tuple
 
     # the formulas package draws a progress bar on stderr; the report is ours to print
     with contextlib.redirect_stderr(io.StringIO()):
-        model = formulas.ExcelModel().loads(path).finish()
-        solution = model.calculate()
+        model = _one_book_model(path)
+        try:
+            model.loads(path).finish()
+            solution = model.calculate()
+        finally:
+            if blocked is not None:
+                blocked.extend(dict.fromkeys(model.blocked))
     out: dict[tuple[str, tuple[int, int]], Any] = {}
     for key, rng in solution.items():
         name = str(key)

@@ -48,12 +48,13 @@ class CaseInfo:
 @cache
 def cases() -> list[CaseInfo]:
     """The reference cases shipped with flopbook."""
-    import yaml
+    from flopbook import safe_yaml
 
     found = []
     for item in sorted(resources.files("flopbook.cases").iterdir(), key=lambda p: p.name):
         if item.name.endswith(".yaml"):
-            data = yaml.safe_load(item.read_text(encoding="utf-8"))
+            text = item.read_text(encoding="utf-8")
+            data = safe_yaml.load(text, f"cases/{item.name}", shipped=True)
             found.append(CaseInfo(data["name"], data.get("title", ""), data["kind"], item.name))
     return found
 

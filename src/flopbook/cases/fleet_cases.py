@@ -88,7 +88,7 @@ def _cell(x: float, printed: float) -> str:
 
 
 def _load(doc: Document) -> tuple[CaseFile, Fleet]:
-    from flopbook.scenario import fleet_from_document
+    from flopbook.fleet_file import fleet_from_document
 
     spec = doc.validate(CaseFile)
     fleet = fleet_from_document(doc, ("fleet",))
@@ -111,8 +111,8 @@ def run_fleet_case(doc: Document) -> CaseResult:
 
 def run_published_table(doc: Document) -> CaseResult:
     from flopbook.labels import unit_from_label
+    from flopbook.numbers import compact_usd
     from flopbook.quantity import registry
-    from flopbook.render.numbers import compact_usd
 
     spec, fleet = _load(doc)
     table = spec.published_table

@@ -63,7 +63,8 @@ def _fleet_of_case(name: str, doc: Document, where: tuple[str | int, ...]) -> An
     from importlib import resources
 
     from flopbook.cases import cases
-    from flopbook.scenario import Document, fleet_from_document
+    from flopbook.fleet_file import fleet_from_document
+    from flopbook.scenario import Document
 
     found = {c.name: c for c in cases()}.get(name)
     if found is None:

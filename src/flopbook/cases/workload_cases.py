@@ -119,7 +119,7 @@ def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[st
 
 
 def _cell(x: Any, unit: str | None = None) -> str:
-    from flopbook.render.workload import quantity_text
+    from flopbook.numbers import quantity_text
 
     share = hasattr(x, "dimensionless") and x.dimensionless
     return quantity_text(x, unit, share=share)

@@ -120,15 +120,13 @@ class Catalog:
 
 
 def _load_file(text: str, file: str) -> ChipEntry:
-    import yaml
     from pydantic import ValidationError
 
+    from flopbook import safe_yaml
+
     try:
-        # libyaml's parser when PyYAML has it (ten times faster over the whole catalog)
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        data = safe_yaml.load(text, file, shipped=True)
         return ChipEntry.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML ({exc.__class__.__name__})", file=file) from None
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])

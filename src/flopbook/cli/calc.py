@@ -29,9 +29,9 @@ def calc_command(
     Example: flopbook calc "5 s * H100.tdp" --to Wh
     """
     from flopbook.calc import evaluate, to_unit
+    from flopbook.numbers import display_unit, summary_text
     from flopbook.quantity import sampling, summarize
     from flopbook.render import data
-    from flopbook.render.workload import display_unit, summary_text
 
     with sampling(samples, seed):
         value = evaluate(expression)
@@ -43,7 +43,14 @@ def calc_command(
     if fmt is Format.json:
         emit(data.to_json({"expression": expression, **s.as_dict()}))
     elif fmt is Format.csv:
-        emit(f"expression,mean,p5,p50,p95,unit\n\"{expression}\",{s.mean:.10g},{s.p5:.10g},"
-             f"{s.p50:.10g},{s.p95:.10g},{s.unit}\n")
+        import io
+
+        from flopbook.safe_text import CsvWriter
+
+        buf = io.StringIO()
+        w = CsvWriter(buf)
+        w.writerow(["expression", "mean", "p5", "p50", "p95", "unit"])
+        w.writerow([expression, *(f"{x:.10g}" for x in (s.mean, s.p5, s.p50, s.p95)), s.unit])
+        emit(buf.getvalue())
     else:
         emit(f"{expression} = {summary_text(s, own=to is not None)}")

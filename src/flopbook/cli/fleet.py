@@ -65,10 +65,11 @@ def fleet_command(
     Example: flopbook fleet examples/fleet.yaml --only Hopper --sensitivity tco_per_year
     """
     from flopbook.distributions import require_memory
+    from flopbook.files import check_folder
+    from flopbook.fleet_file import fleet_from_document
     from flopbook.models.fleet import metric
     from flopbook.quantity import sampling
-    from flopbook.render.files import check_folder
-    from flopbook.scenario import Document, fleet_from_document, refuse_other_kinds
+    from flopbook.scenario import Document, refuse_other_kinds
 
     output = sensitivity or "tco_per_year"
     metric(output)  # an unknown output, or a folder that cannot be written, fails first

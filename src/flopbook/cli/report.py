@@ -89,9 +89,10 @@ def report_command(
         raise InputError("--only and --capital-cost apply to a scenario, not to a case",
                          hint="a case fixes its own fleets")
 
+    from flopbook.files import check_target
     from flopbook.quantity import sampling
-    from flopbook.render.files import check_target
-    from flopbook.report import build_report, write_reports
+    from flopbook.render.reports import write_reports
+    from flopbook.report import build_report
 
     protect = tuple(p for p in (scenario, fleet) if p is not None)
     # Refuse a bad output path before the (slower) model run, and again just before writing.
@@ -156,7 +157,7 @@ def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | No
     if kind in _PAYERS:
         return _payer_report(doc, scenario, capex=capex, year=year, fleet=fleet,
                              summary=description, charts=charts)
-    from flopbook.scenario import fleet_from_document
+    from flopbook.fleet_file import fleet_from_document
 
     result = fleet_from_document(doc).run(only=only, capital_cost=capital_cost)
     return build_report(result, origin=scenario.name, summary=description, charts=charts)
@@ -178,7 +179,7 @@ def _payer_report(doc, scenario: Path, *, capex: str | None, year: int | None,  
     spending = []
     fleets = []
     if fleet is not None:
-        from flopbook.scenario import load_scenario
+        from flopbook.fleet_file import load_scenario
 
         fleet_result = load_scenario(fleet).run()
         fleets.append(fleet_result)

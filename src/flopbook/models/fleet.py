@@ -99,10 +99,10 @@ SKU_FIELDS: dict[str, FieldSpec] = {
 @cache
 def default_assumptions() -> dict[str, Any]:
     """The defaults in ``models/defaults.yaml``: raw mappings with value, source and note."""
-    import yaml
+    from flopbook import safe_yaml
 
     text = (resources.files("flopbook.models") / "defaults.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return safe_yaml.load(text, "models/defaults.yaml", shipped=True)
 
 
 def _capital_cost_method(raw: Any) -> str:
@@ -706,12 +706,6 @@ class Fleet:
                 raise InputError(f"two SKUs are named {s.name!r}", field=f"skus[{i}].name",
                                  hint='give each a distinct name, e.g. name: "H100 (hall B)"')
             seen.add(s.name or "")
-
-    @classmethod
-    def from_file(cls, path: str) -> Fleet:
-        from flopbook.scenario import load_scenario
-
-        return load_scenario(path)
 
     def subset(self, only: str | Iterable[str] | None) -> Fleet:
         """The SKUs whose name, chip, alias or architecture matches one of ``only``

@@ -81,11 +81,11 @@ class Thresholds:
 @cache
 def thresholds() -> Thresholds:
     """The default verdict bands (``funding_thresholds.yaml``)."""
-    import yaml
+    from flopbook import safe_yaml
 
     text = (resources.files("flopbook.models") / "funding_thresholds.yaml").read_text(
         encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = safe_yaml.load(text, "models/funding_thresholds.yaml", shipped=True)
     return Thresholds(tuple(Band(b["key"], b["words"], float(b["min_coverage"]),
                                  " ".join(b["why"].split())) for b in data["bands"]),
                       data.get("source", ""))
@@ -151,7 +151,7 @@ def _plain_text(amount: Any) -> str:
 def _check_has_unit(amount: Any) -> None:
     """A capex written as a plain number (``1.6``, ``1600000000``) has no unit to say what it
     is: refuse it rather than read dollars (``--capex 1.6`` meant as $1.6B read as $1.60)."""
-    from flopbook.render.numbers import value as shown
+    from flopbook.numbers import value as shown
 
     value = amount.get("value") if isinstance(amount, dict) else amount
     if isinstance(value, bool) or not isinstance(value, int | float | str):

@@ -4,7 +4,6 @@ figures."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flopbook.render.table import fleet_table
+from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -70,7 +70,7 @@ def checks_table(result: CaseResult) -> Table:
         table.add_column(col, justify="right" if col in ("published", "model",
                                                          "model / published") else "left",
                          overflow="fold")
-    from flopbook.render.numbers import check_figures, tolerance
+    from flopbook.numbers import check_figures, tolerance
 
     for c in result.checks:
         published, model = check_figures(c.published, c.model, c.unit)
@@ -163,7 +163,7 @@ def print_case(result: CaseResult, console: Console) -> None:
 
 def checks_csv(result: CaseResult) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["label", "published", "model", "unit", "ratio", "tolerance", "ok", "derived",
                 "source"])
     for c in result.checks:

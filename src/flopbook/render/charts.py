@@ -1,8 +1,9 @@
 """Charts of results: an output's distribution (histogram and CDF) and a tornado.
 
 Each function takes a result object and returns a matplotlib :class:`~matplotlib.figure.Figure`
-(Agg canvas, no pyplot, no global state), so an HTML report can embed the same figures;
-:func:`write_figure` saves one as PNG and SVG. Nothing here computes the model.
+(Agg canvas, no pyplot, no global state), so an HTML report can embed the same figures
+(:data:`DRAWINGS`, :func:`chart_svg`); :func:`write_figure` saves one as PNG and SVG. Nothing
+here computes the model.
 
     >>> fig = distribution_figure(result, "tco_per_year")
     >>> write_figure(fig, "plots", "tco_per_year-distribution")
@@ -12,13 +13,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flopbook.render import numbers
+from flopbook import numbers
+from flopbook.report.document import Chart
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -138,6 +140,56 @@ def sobol_figure(s: SobolResult, *, top: int = 12) -> Figure:
                  fontsize="medium")
     ax.legend(fontsize="small", frameon=False, loc="lower right")
     return fig
+
+
+def fleet_costs_figure(result: FleetResult) -> Figure:
+    """Capex by SKU, and yearly TCO by SKU split into capital cost and opex ($M): means over
+    the samples where inputs are ranges."""
+    cols = list(result.columns)
+
+    def means(key: str) -> list[float]:
+        out = []
+        for c in cols:
+            s = result.summary(key, c)
+            out.append(0.0 if s is None else s.mean / 1e6)
+        return out
+
+    capex, capital, opex = means("capex"), means("capital_cost"), means("opex")
+    fig = _figure(9, 3.6)
+    left, right = fig.subplots(1, 2)
+    bars = left.bar(cols, capex, color="#4C72B0")
+    left.bar_label(bars, labels=[f"${v:,.0f}M" for v in capex], fontsize=8)
+    left.set_title("Capex by SKU")
+    left.set_ylabel("$M")
+    right.bar(cols, capital, color="#4C72B0", label=f"capital cost ({result.capital_cost})")
+    tops = right.bar(cols, opex, bottom=capital, color="#DD8452", label="opex")
+    right.bar_label(tops, labels=[f"${a + b:,.0f}M" for a, b in zip(capital, opex,
+                                                                      strict=True)], fontsize=8)
+    right.set_title("TCO per year by SKU")
+    right.set_ylabel("$M / year")
+    right.legend(fontsize=8, loc="upper right", frameon=False)
+    for ax in (left, right):
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.margins(y=0.15)
+    return fig
+
+
+# The figures a report's charts name (Chart.drawing), drawn when the page is rendered.
+DRAWINGS: dict[str, Callable[..., Figure]] = {
+    "samples": samples_figure,
+    "tornado": tornado_figure,
+    "sobol": sobol_figure,
+    "fleet_costs": fleet_costs_figure,
+}
+
+
+def chart_svg(chart: Chart) -> str | None:
+    """A report chart as inline SVG: the figure its ``drawing`` names, drawn from its
+    ``data``; a chart drawn elsewhere keeps its own SVG (or has only PNG bytes: None)."""
+    if chart.drawing is None:
+        return chart.svg
+    fig = DRAWINGS[chart.drawing](**chart.data)
+    return Chart.from_figure(fig, chart.title).svg
 
 
 def _input_range(low: float, high: float, unit: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flopbook.safe_text import CsvWriter
+
 
 def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
@@ -22,13 +24,12 @@ def _default(o: Any) -> Any:
 
 def fleet_csv(result: Any) -> str:
     """One row per metric and column: metric, label, column, unit, mean, p5, p50, p95."""
-    import csv
     import io
 
     from flopbook.models.fleet import METRICS
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["metric", "label", "kind", "column", "unit", "mean", "p5", "p50", "p95"])
     for m in METRICS:
         for c in result.all_columns:
@@ -43,13 +44,12 @@ def fleet_csv(result: Any) -> str:
 
 def catalog_csv(chips: Any) -> str:
     """One row per chip and spec: id, field, value, as_of, source."""
-    import csv
     import io
 
     from flopbook.catalog.schema import SPEC_UNITS
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["id", "field", "value", "as_of", "source", "note"])
     for c in chips:
         for key in SPEC_UNITS:

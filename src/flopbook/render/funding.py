@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -12,7 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from flopbook.render import numbers
+from flopbook import numbers
+from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -300,7 +300,7 @@ def funding_csv(payer: PayerResult, verdict: FundingVerdict | None) -> str:
     from flopbook.quantity import Quantity, summarize
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["section", "row", "year", "unit", "mean", "p5", "p50", "p95"])
 
     def put(section: str, row: str, year: Any, s: Summary) -> None:

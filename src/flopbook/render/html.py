@@ -12,7 +12,8 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from flopbook.render import numbers
+from flopbook import numbers
+from flopbook.render.charts import chart_svg
 
 if TYPE_CHECKING:
     from flopbook.cases.result import Claim, Grid
@@ -266,8 +267,9 @@ def sensitivity_html(found: Sensitivity) -> str:
 
 
 def chart_html(chart: Chart) -> str:
-    if chart.svg is not None:
-        body = chart.svg
+    svg = chart_svg(chart)
+    if svg is not None:
+        body = svg
     elif chart.png is not None:
         data = base64.b64encode(chart.png).decode("ascii")
         body = f'<img alt="{_text(chart.title)}" src="data:image/png;base64,{data}">'

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from flopbook.render import numbers
+from flopbook import numbers
+from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
     from flopbook.sensitivity import Sensitivity
@@ -64,12 +65,11 @@ def plain(x: float) -> str:
 
 def sensitivity_csv(s: Sensitivity) -> str:
     """One row per input: tornado P5/P95 outputs and swing, Sobol first-order and total."""
-    import csv
     import io
 
     sobol = {i.input: i for i in s.sobol.indices}
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["output", "unit", "input", "input_unit", "input_p5", "input_p95",
                 "output_at_p5", "output_at_p95", "swing", "sobol_first", "sobol_first_conf",
                 "sobol_total", "sobol_total_conf"])

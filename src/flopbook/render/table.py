@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from flopbook.render import numbers
+from flopbook import numbers
 
 if TYPE_CHECKING:
     from flopbook.catalog import Catalog, Chip

@@ -3,76 +3,19 @@ calculator answers. Renderers format; they never compute."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 
-if TYPE_CHECKING:
-    import pint
+from flopbook.numbers import SIG, quantity_text, summary_text
+from flopbook.safe_text import CsvWriter
 
+if TYPE_CHECKING:
     from flopbook.claims import ClaimVerdict
     from flopbook.models.compare import Comparison
     from flopbook.models.workload import WorkloadResult
-    from flopbook.quantity import Summary
-
-
-# Workload figures are shown to four significant digits, so that a published figure
-# ($5.576M, 2.788M GPU-hours) can be read against them.
-SIG = 4
-
-# pint's short unit names -> the words people write
-_UNIT_WORDS = {"GPU·h": "GPU-hours", "GPU·s": "GPU-seconds", "d": "days", "h": "hours"}
-
-
-def unit_text(unit: str) -> str:
-    return _UNIT_WORDS.get(unit, unit)
-
-
-def summary_text(s: Summary, *, share: bool = False, sig: int = SIG, own: bool = False
-                 ) -> str:
-    """``share``: show a plain number as a percentage (MFU, margin); ``own``: in the unit
-    asked for, never rescaled."""
-    from flopbook.quantity import Summary as _Summary
-    from flopbook.render import numbers
-
-    if s.unit == "" and share:
-        s = _Summary("%", s.mean * 100, s.p5 * 100, s.p50 * 100, s.p95 * 100, s.samples)
-    return numbers.summary(s, unit_text(s.unit), sig=sig, own=own)
-
-
-# Units a quantity of each kind is shown in when no unit is asked for (smallest first).
-_LADDERS = {
-    "an energy": ("Wh", "kWh", "MWh", "GWh", "TWh"),
-    "a power": ("W", "kW", "MW", "GW"),
-    "a time": ("s",),
-}
-
-
-def display_unit(value: pint.Quantity) -> str | None:
-    """A readable unit for ``value`` (``3,500 s·W`` -> ``Wh``), or None to keep its own."""
-    from flopbook.calc import kind_of
-    from flopbook.quantity import magnitudes
-
-    ladder = _LADDERS.get(kind_of(value))
-    if ladder is None:
-        return None
-    chosen = ladder[0]
-    for unit in ladder:
-        if abs(float(magnitudes(value, unit).mean())) >= 1:
-            chosen = unit
-    return chosen
-
-
-def quantity_text(value: pint.Quantity | None, unit: str | None = None, *,
-                  share: bool = False) -> str:
-    from flopbook.quantity import summarize
-
-    if value is None:
-        return "—"
-    return summary_text(summarize(value, unit or display_unit(value)), share=share)
 
 
 SHARES = {"mfu", "mbu", "margin"}
@@ -128,7 +71,7 @@ def workload_csv(result: WorkloadResult) -> str:
     from flopbook.quantity import summarize
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["output", "label", "mean", "p5", "p50", "p95", "unit", "formula"])
     for r in result.rows:
         s = summarize(r.value, r.unit)
@@ -171,7 +114,7 @@ def claims_csv(verdicts: list[ClaimVerdict]) -> str:
     from flopbook.quantity import summarize
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["claim", "expression", "model", "model_unit", "claimed", "verdict", "ratio",
                 "tolerance", "explanation", "source"])
     for v in verdicts:
@@ -215,8 +158,8 @@ def comparison_tables(c: Comparison) -> list[Table]:
 
 def _bare(x: Any) -> str:
     # the column header carries the unit
+    from flopbook import numbers
     from flopbook.quantity import summarize
-    from flopbook.render import numbers
 
     if x is None:
         return "—"
@@ -246,7 +189,7 @@ def comparison_csv(c: Comparison) -> str:
     from flopbook.quantity import summarize
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["chip", "precision", "peak_tflops", "tdp_w", "price", "price_unit",
                 "cost_per_pflop", "cost_unit", "vs_reference", "watts_per_pflops",
                 "price_source"])

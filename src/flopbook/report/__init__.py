@@ -1,8 +1,8 @@
 """Reports people share: a workbook with live formulas and a self-contained HTML page.
 
-    >>> from flopbook.report import build_report, write_reports
+    >>> from flopbook.report import build_report
     >>> report = build_report(flopbook.case("deepseek-semianalysis"))
-    >>> write_reports(report, xlsx="deepseek.xlsx", html="deepseek.html")
+    >>> flopbook.write_reports(report, xlsx="deepseek.xlsx", html="deepseek.html")
 
 A result becomes a :class:`~flopbook.report.document.Report` once; the writers render that
 without knowing the model. A model kind joins by one function that turns its result into a
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopbook.errors import InputError
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
     from flopbook.report.document import Block, Chart, Report
     from flopbook.report.inputs import InputBook
 
-__all__ = ["BLOCKS", "CHARTS", "block_for", "blocks_for", "build_report", "charts_for",
-           "write_reports"]
+__all__ = ["BLOCKS", "CHARTS", "block_for", "blocks_for", "build_report", "charts_for"]
 
 # result class name -> "module:function(result, book: InputBook, title: str) -> Block"
 # (or a list of blocks, for a result that holds another, as a verdict holds its payer)
@@ -38,7 +36,7 @@ BLOCKS: dict[str, str] = {
 
 # result class name -> "module:function(result, title: str) -> list[Chart]"
 CHARTS: dict[str, str] = {
-    "FleetResult": "flopbook.render.report_charts:fleet_charts",
+    "FleetResult": "flopbook.report.charts:fleet_charts",
 }
 
 
@@ -111,31 +109,3 @@ def _kind(result: Any) -> str:
     if name == "FundingVerdict":
         return "funding verdict"
     return name.removesuffix("Result").lower() + " scenario"
-
-
-def write_reports(report: Report, *, xlsx: str | Path | None = None,
-                  html: str | Path | None = None, force: bool = False,
-                  protect: tuple[str | Path, ...] = ()) -> list[Path]:
-    """Write the workbook and/or the page. Every target is checked before anything is
-    written, and each file appears whole or not at all (see :mod:`flopbook.render.files`)."""
-    from flopbook.render.files import check_target, write_atomically
-
-    targets = [(p, kind) for p, kind in ((xlsx, "xlsx"), (html, "html")) if p is not None]
-    if not targets:
-        raise InputError("nothing to write", hint="give --xlsx OUT.xlsx and/or --html OUT.html")
-    paths = [check_target(p, kind, force=force, protect=protect) for p, kind in targets]
-    if len(paths) == 2 and paths[0] == paths[1]:
-        raise InputError("the workbook and the page would be the same file", file=str(xlsx),
-                         hint="give two different paths")
-    written = []
-    for path, (_, kind) in zip(paths, targets, strict=True):
-        if kind == "xlsx":
-            from flopbook.render.excel import write_workbook
-
-            write_atomically(path, lambda tmp: write_workbook(report, tmp))
-        else:
-            from flopbook.render.html import write_html
-
-            write_atomically(path, lambda tmp: write_html(report, tmp))
-        written.append(path)
-    return written

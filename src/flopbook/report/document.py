@@ -110,12 +110,19 @@ class CheckRow:
 
 @dataclass
 class Chart:
-    """A chart ready to embed: inline SVG (preferred) or PNG bytes."""
+    """A chart in a report: what to draw, or a figure already drawn.
+
+    ``drawing`` names one of the figures in :data:`flopbook.render.charts.DRAWINGS` and
+    ``data`` holds its arguments; the page draws it when it is rendered, so building a report
+    decides which charts it has and the renderers draw them. A figure made elsewhere joins as
+    inline SVG (preferred) or PNG bytes, through :meth:`from_figure`."""
 
     title: str
     svg: str | None = None
     png: bytes | None = None
     caption: str = ""
+    drawing: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_figure(cls, figure: Any, title: str, caption: str = "") -> Chart:

@@ -67,16 +67,17 @@ def _samples(subject: Any) -> list[tuple[str, str, str, np.ndarray]]:
 
 def distribution_charts(subject: Any, title: str = "") -> list[Chart]:
     """Histogram and CDF of each uncertain headline output of ``subject``."""
-    from flopbook.render.charts import samples_figure
     from flopbook.report.document import Chart
 
     charts = []
     for _key, label, unit, x in _samples(subject):
-        fig = samples_figure(x, label, unit, f"{label}{' — ' + title if title else ''}")
-        charts.append(Chart.from_figure(
-            fig, f"Distribution of {label.lower()}{' — ' + title if title else ''}",
-            "The model's Monte Carlo samples: the inputs' ranges carried through every "
-            "formula. The workbook shows the model at the inputs' medians."))
+        charts.append(Chart(
+            f"Distribution of {label.lower()}{' — ' + title if title else ''}",
+            caption="The model's Monte Carlo samples: the inputs' ranges carried through every "
+            "formula. The workbook shows the model at the inputs' medians.",
+            drawing="samples",
+            data={"samples": x, "label": label, "unit": unit,
+                  "title": f"{label}{' — ' + title if title else ''}"}))
     return charts
 
 
@@ -229,16 +230,17 @@ def add_sensitivity(report: Report, output: str, *, samples: int = 10_000,
                     seed: int | None = None, charts: bool = True) -> None:
     """Rank the report's uncertain inputs by their effect on ``output``: its tornado and
     Sobol indices join the report (tables, and charts unless ``charts=False``)."""
-    from flopbook.render.charts import sobol_figure, tornado_figure
     from flopbook.report.document import Chart
 
     found = sensitivity_of(report.subjects, output, samples=samples, seed=seed)
     report.sensitivity.append(found)
     if not charts:
         return
-    report.charts.append(Chart.from_figure(
-        tornado_figure(found.tornado), f"What moves {found.label.lower()}: tornado",
-        "Each input from its 5th to its 95th percentile, the others at their medians."))
-    report.charts.append(Chart.from_figure(
-        sobol_figure(found.sobol), f"Share of the variance of {found.label.lower()}: Sobol "
-        "indices", "First order: the input alone; total: with its interactions."))
+    report.charts.append(Chart(
+        f"What moves {found.label.lower()}: tornado",
+        caption="Each input from its 5th to its 95th percentile, the others at their medians.",
+        drawing="tornado", data={"t": found.tornado}))
+    report.charts.append(Chart(
+        f"Share of the variance of {found.label.lower()}: Sobol indices",
+        caption="First order: the input alone; total: with its interactions.",
+        drawing="sobol", data={"s": found.sobol}))

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from flopbook.audit.workbook import Pos, Sheet, Workbook
 
 # Order matters: later rules stay quiet where an earlier one already explained a cell.
-CODES = ["FB101", "FB102", "FB106", "FB104", "FB103", "FB105", "FB107"]
+CODES = ["FB101", "FB102", "FB106", "FB104", "FB108", "FB103", "FB105", "FB107"]
 
 
 class Context:

@@ -1,0 +1,165 @@
+"""FB108 — number typed where the formula belongs.
+
+A typed number in a row or column whose other cells compute it with one formula (a run, in
+relative R1C1 form, gaps allowed). The commonest error in real workbooks: the value was
+pasted over the formula, or typed from a calculator, and no longer follows its inputs.
+
+Bad::
+
+        A          B          C          D
+    1   Item       Revenue    Cost       Margin
+    2   North      120        80         =B2-C2
+    3   South      200        150        50           <- typed: equals =B3-C3 today
+    4   East       90         70         =B4-C4
+    5   West       60         20         =B5-C5
+
+Fix::
+
+    3   South      200        150        =B3-C3
+
+Flagged as a warning when the typed number equals what the run's formula gives at that cell
+(right today, wrong once an input changes), and as an error when it lies between cells of
+the run and differs from it. Not flagged: identifier, code and year columns; a number that
+matches nothing and lies outside the run (an input above a block of formulas); text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flopbook.audit.findings import Finding
+from flopbook.audit.formula import a1
+from flopbook.audit.rules import Context, Rule
+from flopbook.audit.structure import Run, copied, id_columns, matches, runs, value_as
+from flopbook.audit.workbook import Pos, Sheet, is_number
+
+EXPLAINED = {"FB104"}
+MAX_GAP = 2  # empty cells in a row that a run's block may cross
+
+
+class FB108(Rule):
+    code = "FB108"
+    title = "Number typed where the formula belongs"
+    severity = "warning"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for sheet in ctx.book.sheets.values():
+            done: set[Pos] = set()
+            ids = id_columns(sheet)
+            for along_row in (False, True):
+                for line_runs in runs(sheet, along_row).values():
+                    for run in line_runs:
+                        for pos, inside in _candidates(sheet, run):
+                            if pos in done or (not along_row and pos[1] in ids):
+                                continue
+                            if ctx.codes_at(sheet, pos) & EXPLAINED:
+                                continue
+                            f = self._judge(ctx, sheet, run, pos, inside)
+                            if f is not None:
+                                done.add(pos)
+                                yield f
+
+    def _judge(
+        self, ctx: Context, sheet: Sheet, run: Run, pos: Pos, inside: bool
+    ) -> Finding | None:
+        if _read_by_run(sheet, run, pos):
+            return None  # an input of the run (the cells a subtotal adds), not a copy of it
+        source = run.nearest(pos)
+        typed = sheet.values[pos]
+        formula = copied(sheet, source, pos)
+        if formula is None or _reads_run(sheet, source, pos, run):
+            return None
+        value = value_as(sheet, source, pos)
+        way = "row" if run.along_row else "column"
+        cells = f"{a1(*run.first)}…{a1(*run.last)}"
+        if value is not None and matches(float(typed), value):
+            message = (
+                f"A number ({typed:g}) typed where its {way} computes: {cells} hold "
+                f"{run.shape} (relative form). Here that formula reads {formula} and "
+                f"gives {value:g}, the typed value today; typed, it will not follow its "
+                "inputs."
+            )
+            f = self.finding(sheet, pos, message, suggestion=formula, before=typed, after=value)
+            f.confidence = 0.9 if inside else 0.8
+            return f
+        if inside and value is not None and _dense(run):
+            message = (
+                f"A number ({typed:g}) typed inside a {way} that computes: {cells} hold "
+                f"{run.shape} (relative form). Here that formula reads {formula} and "
+                f"gives {value:g}, not {typed:g}."
+            )
+            f = self.finding(sheet, pos, message, suggestion=formula, before=typed, after=value)
+            f.severity = "error"
+            f.confidence = 0.7
+            return f
+        return None
+
+
+def _reads_run(sheet: Sheet, source: Pos, pos: Pos, run: Run) -> bool:
+    """Whether the formula copied to pos would read a cell of the run itself (a subtotal
+    copied next to another subtotal adds it: its value says nothing)."""
+    from flopbook.audit.formula import moved
+
+    p = sheet.parsed(source)
+    q = moved(p, pos[0] - source[0], pos[1] - source[1]) if p is not None else None
+    if q is None:
+        return True
+    cells = set(run.cells)
+    for ref in q.references:
+        if ref.sheet is None and ref.size <= 10_000 and any(c in cells for c in ref.cells()):
+            return True
+    return False
+
+
+def _dense(run: Run) -> bool:
+    """The run fills at least half of the line between its first and last cell."""
+    k = 1 if run.along_row else 0
+    return 2 * len(run.cells) >= run.last[k] - run.first[k] + 1
+
+
+def _read_by_run(sheet: Sheet, run: Run, pos: Pos) -> bool:
+    """Whether the run's cells nearest pos on either side read pos."""
+    k = 1 if run.along_row else 0
+    before = [c for c in run.cells if c[k] < pos[k]]
+    after = [c for c in run.cells if c[k] > pos[k]]
+    for cell in before[-1:] + after[:1]:
+        p = sheet.parsed(cell)
+        if p is None:
+            continue
+        for ref in p.references:
+            if ref.sheet is None and ref.r1 <= pos[0] <= ref.r2 and ref.c1 <= pos[1] <= ref.c2:
+                return True
+    return False
+
+
+def _candidates(sheet: Sheet, run: Run) -> Iterator[tuple[Pos, bool]]:
+    """Typed numbers on the run's line within its block: between its cells (inside), and
+    beyond its ends up to a label or a gap of more than MAX_GAP empty cells."""
+    k = 1 if run.along_row else 0
+    line = run.line
+
+    def at(i: int) -> Pos:
+        return (line, i) if run.along_row else (i, line)
+
+    first, last = run.first[k], run.last[k]
+    for i in range(first + 1, last):
+        pos = at(i)
+        if pos not in sheet.formulas and is_number(sheet.values.get(pos)):
+            yield pos, True
+    for start, step in ((first - 1, -1), (last + 1, 1)):
+        gap = 0
+        i = start
+        while i >= 1 and gap <= MAX_GAP:
+            pos = at(i)
+            if pos in sheet.formulas:
+                if sheet.shape(pos) != run.shape:
+                    break  # another run (a total below the block)
+                gap = 0
+            elif sheet.is_empty(pos):
+                gap += 1
+            elif is_number(sheet.values.get(pos)):
+                gap = 0
+                yield pos, False
+            else:
+                break  # a label or a heading: the block ends
+            i += step
