@@ -253,3 +253,34 @@ def test_excel_text_of_each_case():
     )
     assert excel_formula(FLEET, "gpus", form, refs, cells) == "count_A"
     assert excel_formula(FLEET, "electricity", form, refs, cells) is None  # no price given
+
+
+# ---- one result, one registry -------------------------------------------------------------
+
+
+def test_a_result_knows_its_kind_and_each_figures_formula():
+    from flopbook.models.fleet import Fleet, Sku
+    from flopbook.models.registry import KINDS, kind
+
+    result = Fleet(
+        [
+            Sku("H800", count="2048 GPU", gpu_price="25k USD/GPU"),
+            Sku(
+                "A100",
+                count="1k GPU",
+                server_cost_per_gpu="15k USD/GPU",
+                operating_cost="4k USD/GPU/year",
+            ),
+        ]
+    ).run()
+    assert result.kind is KINDS["fleet"] is kind("fleet")
+    assert result.formula("server_capex", "H800") == "gpus * server_cost"
+    assert result.formula("opex", "A100") == "gpus * operating_cost"
+    assert result.formula("opex", "H800") == "electricity + hosting + maintenance + other_opex"
+    assert result.formula("capex_per_gpu", "Total") == "total capex / total gpus"
+    assert result.get("electricity", "A100") is None
+    assert result.partial["electricity"] == ["A100"]
+    frame = result.to_dataframe()
+    assert frame.loc["Capex", "unit"] == "USD"
+    with pytest.raises(Exception, match="unknown model kind"):
+        kind("fleets")

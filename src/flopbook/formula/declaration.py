@@ -180,7 +180,11 @@ class Kind:
     steps: tuple[Formula, ...] = ()
     constants: tuple[Constant, ...] = ()
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    headlines: tuple[str, ...] = ()  # outputs a report draws the distribution of
     doc: str = ""
+
+    def __repr__(self) -> str:
+        return f"<Kind {self.name}: {len(self.outputs)} outputs, {len(self.inputs)} inputs>"
 
     @cached_property
     def formulas(self) -> dict[str, Formula]:

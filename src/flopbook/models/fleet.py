@@ -13,7 +13,7 @@ defined as the ratio of two extensive metrics, and their total is the ratio of t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -21,17 +21,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.formula.declaration import Form, Formula, Kind, Ratio, extensive, ratio, step
+from flopbook.formula.result import TOTAL as TOTAL  # re-exported: the column of totals
+from flopbook.formula.result import ItemOutputs, Result
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.finance import CAPITAL_COST_METHODS
 
 if TYPE_CHECKING:
-    import pandas as pd
     import pint
 
     from flopbook.catalog import Chip
-    from flopbook.quantity import Summary
-
-TOTAL = "Total"
 
 # ---- inputs ----------------------------------------------------------------------------
 
@@ -252,6 +250,7 @@ FLEET = Kind(
     item_inputs=SKU_FIELDS,
     shared_inputs=ASSUMPTION_FIELDS,
     choices={"capital_cost": CAPITAL_COST_METHODS},
+    headlines=("tco_per_year", "capex"),
     steps=(
         # a SKU priced by its GPU: the server costs the GPU plus the server's other parts
         step("server_cost", "USD/GPU", {
@@ -356,7 +355,7 @@ def _share_or_per_gpu(value: Input, base: pint.Quantity, gpus: pint.Quantity) ->
     return base * value.value if value.is_share() else (value.value * gpus).to(base.units)
 
 
-class SkuMetrics(Mapping[str, "pint.Quantity | None"]):
+class SkuMetrics(ItemOutputs):
     """The extensive metrics of one SKU, from the fleet's declaration (:data:`FLEET`),
     each computed when first read (intensive ones are derived from these by the result).
 
@@ -368,47 +367,10 @@ class SkuMetrics(Mapping[str, "pint.Quantity | None"]):
     KEYS = tuple(k for k, f in FLEET.formulas.items() if f.kind == "extensive")
 
     def __init__(self, sku: Sku, a: Assumptions, shared: dict[Any, Any] | None = None) -> None:
-        from flopbook.formula.samples import compiled
-
         self.sku = sku
         self.a = a
         values = sku_values(sku, a)
-        self.form = sku_form(sku, a, values)
-        self.compiled = compiled(FLEET, self.form, {n: v.units for n, v in values.items()})
-        self._run = self.compiled.polys({n: v.magnitude for n, v in values.items()})
-        self._done: dict[str, pint.Quantity | None] = {}
-
-    def __getitem__(self, key: str) -> pint.Quantity | None:
-        if key not in self._done:
-            if key not in self.KEYS:
-                raise KeyError(key)
-            self._done[key] = self._value(key)
-        return self._done[key]
-
-    def _value(self, key: str) -> pint.Quantity | None:
-        import numpy as np
-
-        from flopbook.quantity import Quantity
-
-        if not self.compiled.known(key):
-            return None
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return Quantity(self._run.array(key), FLEET.formulas[key].unit)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.KEYS)
-
-    def __len__(self) -> int:
-        return len(self.KEYS)
-
-    def is_none(self, key: str) -> bool:
-        """Whether ``key`` is unknown for this SKU, without computing it."""
-        return not self.compiled.known(key)
-
-    def formula(self, key: str) -> str:
-        """The formula of ``key`` for this SKU, as written in the declaration."""
-        out = FLEET.output.get(key) or FLEET.formulas[key]
-        return out.text(self.form)
+        super().__init__(FLEET, values, sku_form(sku, a, values))
 
 
 def sku_values(sku: Sku, a: Assumptions) -> dict[str, pint.Quantity]:
@@ -446,181 +408,42 @@ def _mag(value: pint.Quantity, unit: str) -> Any:
     return np.asarray(value.to(unit).magnitude, dtype=float)
 
 
-class FleetResult:
-    """Every metric for every SKU and for the total, as quantities (samples with units)."""
+class FleetResult(Result):
+    """Every metric for every SKU and for the total, as quantities (samples with units);
+    the fleet's :class:`~flopbook.formula.result.Result`, with its assumptions and SKUs."""
 
     def __init__(
         self,
         columns: list[str],
-        extensive: dict[str, dict[str, pint.Quantity | None]],
+        extensive: Mapping[str, Mapping[str, pint.Quantity | None]],
         *,
         name: str = "",
         capital_cost: str = "depreciation",
         assumptions: Assumptions | None = None,
         skus: list[Sku] | None = None,
     ) -> None:
-        self.name = name
-        self.columns = columns
+        super().__init__(FLEET, columns, extensive, name=name)
         self.capital_cost = capital_cost
         self.assumptions = assumptions
         self.skus = skus or []
-        self._extensive = extensive
-        self._partial: dict[str, list[str]] = {}
-        self._summaries: dict[tuple[str, str], Summary | None] = {}
-        # Rows are computed when first read: a run that asks for one metric pays for one.
-        self.values: Mapping[str, dict[str, pint.Quantity | None]] = _Rows(self._row)
-
-    @property
-    def partial(self) -> dict[str, list[str]]:
-        """Metrics whose total covers only some SKUs, with the SKUs left out."""
-        found = {}
-        for m in METRICS:
-            missing = self._missing(m)
-            if missing:
-                found[m.key] = missing
-        return found
-
-    def _missing(self, m: Metric) -> list[str]:
-        """The SKUs left out of ``m``'s total, without computing rows that nothing has read
-        where that can be known from the inputs (a table shows half of the rows)."""
-        columns, extensive = self.columns, self._extensive
-        known = all(isinstance(extensive[c], SkuMetrics) for c in columns)
-        if known and m.key not in self.values._done:  # type: ignore[attr-defined]
-            if m.kind == "extensive":
-                gone = [c for c in columns if extensive[c].is_none(m.key)]  # type: ignore[attr-defined]
-            else:
-                gone = [c for c in columns
-                        if extensive[c].is_none(m.numerator or "")  # type: ignore[attr-defined]
-                        or extensive[c].is_none(m.denominator or "")  # type: ignore[attr-defined]
-                        or _all_zero(extensive[c][m.denominator or ""])]
-            return gone if len(gone) < len(columns) else []
-        self.values[m.key]
-        return self._partial.get(m.key, [])
-
-    def _row(self, key: str) -> dict[str, pint.Quantity | None]:
-        m, columns, extensive = METRIC_BY_KEY[key], self.columns, self._extensive
-        if m.kind == "extensive":
-            row = {c: extensive[c][m.key] for c in columns}
-            row[TOTAL] = self._total(m.key, row)
-            # a SKU's own value (or a total of one SKU) is converted to a new array; a sum
-            # is new already and is converted in place
-            made = {TOTAL} if sum(v is not None for v in row.values()) > 2 else set()
-        else:
-            row = {c: _ratio_of(extensive[c][m.numerator], extensive[c][m.denominator])
-                   for c in columns}
-            # The total is a ratio of totals over the SKUs where the ratio is defined:
-            # a weighted average, never a sum of the per-SKU figures.
-            defined = [c for c in columns if row[c] is not None]
-            num = _sum([extensive[c][m.numerator] for c in defined])
-            den = _sum([extensive[c][m.denominator] for c in defined])
-            row[TOTAL] = _ratio_of(num, den)
-            if defined and len(defined) < len(columns):
-                self._partial[m.key] = [c for c in columns if c not in defined]
-            made = set(row)  # ratios are new arrays
-        return {c: (None if v is None else _in_unit(v, m.unit, inplace=c in made))
-                for c, v in row.items()}
-
-    def _total(self, key: str, row: dict[str, pint.Quantity | None]) -> pint.Quantity | None:
-        present = [v for v in row.values() if v is not None]
-        missing = [c for c, v in row.items() if v is None]
-        if missing and present:
-            self._partial[key] = missing
-        return _sum(present)
-
-    @property
-    def all_columns(self) -> list[str]:
-        return [*self.columns, TOTAL]
-
-    def get(self, key: str, column: str = TOTAL) -> pint.Quantity | None:
-        m = metric(key)
-        if column not in self.values[m.key]:
-            raise UnknownNameError(
-                f"no column {column!r}", hint="columns: " + ", ".join(self.all_columns)
-            )
-        return self.values[m.key][column]
-
-    def summary(self, key: str, column: str = TOTAL) -> Summary | None:
-        from flopbook.quantity import summarize
-
-        # kept: a table, JSON and a DataFrame of one result each read every cell's summary
-        if (key, column) not in self._summaries:
-            value = self.get(key, column)
-            self._summaries[key, column] = (None if value is None
-                                            else summarize(value, metric(key).unit))
-        return self._summaries[key, column]
-
-    @property
-    def sampled(self) -> bool:
-        from flopbook.quantity import is_point
-
-        return any(v is not None and not is_point(v)
-                   for row in self.values.values() for v in row.values())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: every quantity as value + unit (+ percentiles if sampled)."""
-        rows = []
-        for m in METRICS:
-            cells = {}
-            for c in self.all_columns:
-                s = self.summary(m.key, c)
-                cells[c] = None if s is None else s.as_dict()
-            rows.append({"metric": m.key, "label": m.label, "kind": m.kind, "unit": m.unit,
-                         "values": cells, "missing": self.partial.get(m.key, [])})
         out: dict[str, Any] = {
             "name": self.name,
             "columns": self.all_columns,
             "capital_cost": self.capital_cost,
-            "metrics": rows,
+            "metrics": self.rows_dict(),
         }
         if self.assumptions is not None:
             out["assumptions"] = [_input_dict(i, default=n not in self.assumptions.given)
                                   for n, i in self.assumptions.inputs.items()]
         return out
 
-    def to_dataframe(self, stat: str = "mean") -> pd.DataFrame:
-        """Metrics as rows, SKUs and Total as columns (``stat``: mean, p5, p50 or p95)."""
-        import pandas as pd
-
-        data = {}
-        for m in METRICS:
-            row = {}
-            for c in self.all_columns:
-                s = self.summary(m.key, c)
-                row[c] = None if s is None else getattr(s, stat)
-            row["unit"] = m.unit
-            data[m.label] = row
-        frame = pd.DataFrame.from_dict(data, orient="index")
-        frame.index.name = self.name or "metric"
-        return frame
-
-    def _repr_html_(self) -> str:
-        return self.to_dataframe()._repr_html_()
-
     def __repr__(self) -> str:
         tco = self.summary("tco_per_year")
         return (f"<FleetResult {self.name!r}: {', '.join(self.columns)}; "
                 f"TCO {tco.mean:,.0f} {tco.unit}>" if tco else "<FleetResult>")
-
-
-class _Rows(Mapping[str, dict[str, "pint.Quantity | None"]]):
-    """Metric rows, each made on first read."""
-
-    def __init__(self, make: Any) -> None:
-        self._make = make
-        self._done: dict[str, dict[str, pint.Quantity | None]] = {}
-
-    def __getitem__(self, key: str) -> dict[str, pint.Quantity | None]:
-        if key not in self._done:
-            if key not in METRIC_BY_KEY:
-                raise KeyError(key)
-            self._done[key] = self._make(key)
-        return self._done[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(METRIC_BY_KEY)
-
-    def __len__(self) -> int:
-        return len(METRIC_BY_KEY)
 
 
 def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
@@ -630,51 +453,6 @@ def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
     if default:
         d["default"] = True
     return d
-
-
-def _sum(values: list[pint.Quantity | None]) -> pint.Quantity | None:
-    import numpy as np
-
-    present = [v for v in values if v is not None]
-    if not present:
-        return None
-    total = present[0]
-    for i, v in enumerate(present[1:]):
-        # the first sum is a new array; the others add into it (no array per SKU)
-        inplace = i > 0 and np.size(total.magnitude) >= np.size(v.magnitude)
-        total = _add_into(total, v) if inplace else total + v
-    return total
-
-
-def _add_into(total: pint.Quantity, v: pint.Quantity) -> pint.Quantity:
-    total += v  # pint converts v to total's unit (or refuses) and adds in place
-    return total
-
-
-def _in_unit(value: pint.Quantity, unit: str, *, inplace: bool) -> pint.Quantity:
-    """``value`` in ``unit``; converted in place when it is an array of the row's own."""
-    if inplace and value.units != value._REGISTRY.Unit(unit):
-        value.ito(unit)
-        return value
-    return value.to(unit)
-
-
-def _all_zero(value: pint.Quantity | None) -> bool:
-    import numpy as np
-
-    return value is None or bool(np.all(np.asarray(value.magnitude) == 0))
-
-
-def _ratio_of(num: pint.Quantity | None, den: pint.Quantity | None) -> pint.Quantity | None:
-    import numpy as np
-
-    if num is None or den is None:
-        return None
-    d = np.asarray(den.magnitude, dtype=float)
-    if np.all(d == 0):
-        return None  # a SKU with no GPUs has no per-GPU figure
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return num / den
 
 
 class Fleet:

@@ -25,23 +25,24 @@ if TYPE_CHECKING:
 
 __all__ = ["BLOCKS", "CHARTS", "block_for", "blocks_for", "build_report", "charts_for"]
 
-# result class name -> "module:function(result, book: InputBook, title: str) -> Block"
+# declared kind (Result.kind.name) or result class name ->
+# "module:function(result, book: InputBook, title: str) -> Block"
 # (or a list of blocks, for a result that holds another, as a verdict holds its payer)
 BLOCKS: dict[str, str] = {
-    "FleetResult": "flopbook.report.fleet:fleet_block",
+    "fleet": "flopbook.report.fleet:fleet_block",
     "WorkloadResult": "flopbook.report.workload:workload_block",
     "PayerResult": "flopbook.report.funding:payer_block",
     "FundingVerdict": "flopbook.report.funding:funding_blocks",
 }
 
-# result class name -> "module:function(result, title: str) -> list[Chart]"
+# declared kind or result class name -> "module:function(result, title: str) -> list[Chart]"
 CHARTS: dict[str, str] = {
-    "FleetResult": "flopbook.report.charts:fleet_charts",
+    "fleet": "flopbook.report.charts:fleet_charts",
 }
 
 
 def _function(table: dict[str, str], result: Any) -> Callable[..., Any] | None:
-    target = table.get(type(result).__name__)
+    target = table.get(_key(result))
     if target is None:
         return None
     module, func = target.split(":")
@@ -52,7 +53,7 @@ def blocks_for(result: Any, book: InputBook, title: str = "") -> list[Block]:
     """The report blocks of any result kind named in :data:`BLOCKS`."""
     make = _function(BLOCKS, result)
     if make is None:
-        raise InputError(f"no report for a {type(result).__name__} yet",
+        raise InputError(f"no report for a {_key(result)} yet",
                          hint="reports cover: " + ", ".join(BLOCKS))
     made = make(result, book, title)
     return made if isinstance(made, list) else [made]
@@ -100,7 +101,18 @@ def build_report(result: Any, *, origin: str = "", summary: str = "",
                   subjects=[result])
 
 
+def _key(result: Any) -> str:
+    """What the tables above are keyed on: a declared kind's name, else the class name."""
+    from flopbook.formula.result import Result
+
+    return result.kind.name if isinstance(result, Result) else type(result).__name__
+
+
 def _kind(result: Any) -> str:
+    from flopbook.formula.result import Result
+
+    if isinstance(result, Result):
+        return f"{result.kind.name} scenario"
     name = type(result).__name__
     if name == "WorkloadResult":
         return f"{result.kind} scenario"

@@ -16,14 +16,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from flopbook.errors import InputError
+from flopbook.formula.result import Result
 
 if TYPE_CHECKING:
     from flopbook.report.document import Chart, Report
     from flopbook.sensitivity import Sensitivity
 
-# Outputs whose distribution a report draws, by result kind, when they are uncertain.
+# Outputs whose distribution a report draws, by result kind, when they are uncertain (a
+# declared kind names its own: Kind.headlines).
 HEADLINES: dict[str, tuple[str, ...]] = {
-    "FleetResult": ("tco_per_year", "capex"),
     "training": ("cost", "mfu", "gpu_hours", "energy"),
     "inference": ("cost_per_million_output", "cost_per_day", "energy"),
     "PayerResult": ("cash_available",),
@@ -38,13 +39,11 @@ def _samples(subject: Any) -> list[tuple[str, str, str, np.ndarray]]:
 
     kind = type(subject).__name__
     found: list[tuple[str, str, str, np.ndarray]] = []
-    if kind == "FleetResult":
-        from flopbook.models.fleet import metric
-
-        for key in HEADLINES[kind]:
+    if isinstance(subject, Result):  # any declared kind
+        for key in subject.kind.headlines:
             value = subject.get(key)
             if value is not None and not is_point(value):
-                m = metric(key)
+                m = subject.output(key)
                 found.append((key, m.label, m.unit, magnitudes(value, m.unit)))
     elif kind == "WorkloadResult":
         rows = {r.key: r for r in subject.rows}
@@ -88,9 +87,9 @@ Model = Callable[[Mapping[str, np.ndarray]], np.ndarray]
 
 
 def _fleet(subject: Any, output: str) -> tuple[Any, ...] | None:
-    from flopbook.models.fleet import METRIC_BY_KEY, Fleet
+    from flopbook.models.fleet import Fleet
 
-    if output not in METRIC_BY_KEY:
+    if output not in subject.kind.output:
         return None
     return ("fleet", Fleet(subject.skus, subject.assumptions, name=subject.name),
             subject.capital_cost)
@@ -159,10 +158,14 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
     return ("model", model, uncertain, label, unit, {n: n for n in uncertain}, units, "Total")
 
 
+# declared kind -> how its sensitivity reruns the model
+_DECLARED = {"fleet": _fleet}
+
+
 def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:
     kind = type(subject).__name__
-    if kind == "FleetResult":
-        return _fleet(subject, output)
+    if isinstance(subject, Result):
+        return _DECLARED[subject.kind.name](subject, output)
     if kind == "WorkloadResult":
         return _workload(subject, output)
     if kind == "PayerResult":
@@ -174,10 +177,8 @@ def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:
 
 def _outputs(subject: Any) -> list[str]:
     kind = type(subject).__name__
-    if kind == "FleetResult":
-        from flopbook.models.fleet import METRIC_BY_KEY
-
-        return list(METRIC_BY_KEY)
+    if isinstance(subject, Result):
+        return list(subject.kind.output)
     if kind == "WorkloadResult":
         return [r.key for r in subject.rows]
     if kind in ("PayerResult", "FundingVerdict"):
