@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from flopbook.version import __version__  # noqa: E402,F401
 
 _EXPORTS = {
     "q": "flopbook.quantity",
@@ -26,6 +26,9 @@ _EXPORTS = {
     "FlopbookError": "flopbook.errors",
     "UnitMismatchError": "flopbook.errors",
     "UnknownNameError": "flopbook.errors",
+    "UnitError": "flopbook.errors",
+    "WorkbookError": "flopbook.errors",
+    "DataError": "flopbook.errors",
     "Catalog": "flopbook.catalog",
     "chip": "flopbook.catalog",
     "catalog": "flopbook.catalog",
@@ -86,6 +89,9 @@ __all__ = [
     "Spending",
     "UnitMismatchError",
     "UnknownNameError",
+    "UnitError",
+    "WorkbookError",
+    "DataError",
     "build_report",
     "audit",
     "case",
@@ -121,7 +127,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from flopbook.catalog import Catalog, catalog, chip
     from flopbook.claims import read_claims
     from flopbook.distributions import Distribution, correlate
-    from flopbook.errors import FlopbookError, InputError, UnitMismatchError, UnknownNameError
+    from flopbook.errors import (
+        DataError,
+        FlopbookError,
+        InputError,
+        UnitError,
+        UnitMismatchError,
+        UnknownNameError,
+        WorkbookError,
+    )
     from flopbook.fleet_file import load_scenario
     from flopbook.models.compare import compare
     from flopbook.models.fleet import Assumptions, Fleet, FleetResult, Sku

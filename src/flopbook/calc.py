@@ -32,6 +32,8 @@ from flopbook.errors import InputError, UnitMismatchError, UnknownNameError
 if TYPE_CHECKING:
     import pint
 
+    from flopbook.catalog import Chip
+
 __all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "simplified",
            "to_unit"]
 
@@ -66,10 +68,16 @@ class CalcError(InputError):
     """An expression that cannot be read or computed; the message points at the character."""
 
 
-def _pointed(text: str, pos: int) -> str:
-    # One line: the expression with a marker before the offending character.
+def _pointed(text: str, pos: int, around: int = 24) -> str:
+    # One line: the expression with a marker before the offending character, cut to a few
+    # dozen characters either side so that a long expression is not echoed back whole.
     pos = max(0, min(pos, len(text)))
-    return f"{text[:pos]}▸{text[pos:]}".strip()
+    before, after = text[:pos], text[pos:]
+    if len(before) > around:
+        before = "…" + before[-around:]
+    if len(after) > around:
+        after = after[:around] + "…"
+    return f"{before}▸{after}".strip()
 
 
 def _error(text: str, pos: int, message: str, hint: str | None = None,
@@ -85,9 +93,25 @@ class _Tok:
     pos: int
 
 
+MAX_CHARS = 2_000
+"""Longest expression read (see docs/limits.md): pint's parser is slow on long names."""
+MAX_DEPTH = 50
+"""Deepest nesting of parentheses."""
+MAX_DIGITS = 30
+"""Most digits in one number (a float keeps 17; more are a typing slip, or an attack)."""
+MAX_UNIT_EXPONENT = 100
+"""Largest exponent a unit may be raised to (``W ** 1e10`` is refused)."""
+
+
 def _tokens(text: str) -> list[_Tok]:
+    from flopbook.safe_text import shorten
+
+    if len(text) > MAX_CHARS:
+        raise CalcError(f"the expression {shorten(text)!r} is {len(text):,} characters long, "
+                        f"more than the {MAX_CHARS:,} read", hint="see docs/limits.md")
     out: list[_Tok] = []
     pos = 0
+    depth = 0
     dollar_at: int | None = None
     while pos < len(text):
         m = _TOKEN.match(text, pos)
@@ -101,6 +125,12 @@ def _tokens(text: str) -> list[_Tok]:
         elif kind == "percent":
             out.append(_Tok("name", "percent", pos))
         elif kind == "num":
+            if value.startswith(".") and pos > 0 and text[pos - 1].isdigit():
+                raise _error(text, pos, "a number with two decimal points",
+                             "write one number, e.g. 1.23, or put an operator between two")
+            if sum(c.isdigit() for c in value) > MAX_DIGITS:
+                raise _error(text, pos, f"a number of more than {MAX_DIGITS} digits",
+                             "write large numbers with an exponent or a suffix: 1e30, 1.6B")
             out.append(_Tok("num", _number(value), pos))
             if dollar_at is not None:
                 out.append(_Tok("name", "USD", dollar_at))
@@ -108,6 +138,13 @@ def _tokens(text: str) -> list[_Tok]:
         elif kind == "op":
             out.append(_Tok("op", {"^": "**", "×": "*", "·": "*"}.get(value, value), pos))
         elif kind != "space":
+            if kind == "lp":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _error(text, pos, f"parentheses nested more than {MAX_DEPTH} deep",
+                                 "see docs/limits.md")
+            elif kind == "rp":
+                depth -= 1
             out.append(_Tok(kind, value, pos))
         if dollar_at is not None and kind not in ("dollar", "space"):
             raise _error(text, dollar_at, "a '$' must be followed by a number", 'e.g. "$2"')
@@ -275,10 +312,12 @@ def _dotted(node: ast.AST) -> str:
 
 
 def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None = None, *,
-             simplify: bool = True) -> pint.Quantity:
+             simplify: bool = True, chips: Mapping[str, Chip] | None = None) -> pint.Quantity:
     """The value of an expression as a quantity (samples where a catalog figure is a range).
 
-    ``names`` are extra names the expression may use (e.g. those a claims file defines).
+    ``names`` are extra names the expression may use (e.g. those a claims file defines);
+    ``chips`` are custom chips (flopbook.catalog.custom) whose figures it may use, by name,
+    as it uses the catalog's (``MyChip.tdp``).
     With ``simplify`` (the default) the units of the answer are reduced: ``FLOP / TFLOP``
     cancels, a percentage acts as 1/100 (``1% * 7B USD`` is 70M USD), and a dimensionless
     answer is a plain number.
@@ -288,7 +327,7 @@ def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None =
     expr = text if isinstance(text, Expression) else parse(text)
     # overflow and 0/0 are reported as errors at their operator, not as numpy warnings
     with np.errstate(all="ignore"):
-        value = _Evaluator(expr, names or {}).visit(expr.tree.body)
+        value = _Evaluator(expr, names or {}, chips or {}).visit(expr.tree.body)
     return simplified(value) if simplify else value
 
 
@@ -312,8 +351,12 @@ def simplified(value: pint.Quantity) -> pint.Quantity:
 
 
 class _Evaluator:
-    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity]) -> None:
+    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity],
+                 chips: Mapping[str, Chip] | None = None) -> None:
+        from flopbook.catalog import name_key
+
         self.expr, self.names = expr, names
+        self.chips = {name_key(k): c for k, c in (chips or {}).items()}
 
     def fail(self, node: ast.AST, message: str, hint: str | None = None,
              cls: type[InputError] = CalcError) -> InputError:
@@ -385,6 +428,10 @@ class _Evaluator:
         e = float(exponent.to("").magnitude[0])
         if base.dimensionless:
             return Quantity(base.to("").magnitude ** e, "")
+        if not abs(e) <= MAX_UNIT_EXPONENT:
+            raise self.fail(node.right, f"a unit raised to {e:g}: the exponent of a quantity "
+                            f"with a unit must be between -{MAX_UNIT_EXPONENT} and "
+                            f"{MAX_UNIT_EXPONENT}", cls=UnitMismatchError)
         return base ** e
 
     def _op_pos(self, node: ast.BinOp) -> int:
@@ -427,12 +474,12 @@ class _Evaluator:
         raise self.fail(node, f"unknown name {name!r}", hint, cls=UnknownNameError)
 
     def catalog(self, node: ast.AST, name: str) -> pint.Quantity:
-        from flopbook.catalog import chip
+        from flopbook.catalog import chip, name_key
         from flopbook.catalog.schema import SPEC_UNITS
 
         chip_name, _, figure = name.partition(".")
         try:
-            found = chip(chip_name)
+            found = self.chips.get(name_key(chip_name)) or chip(chip_name)
         except UnknownNameError as exc:
             raise self.fail(node, exc.message, exc.hint, cls=UnknownNameError) from None
         known = [*SPEC_UNITS, *PRICE_NAMES]
@@ -548,7 +595,9 @@ def kind_of(value: pint.Quantity | pint.Unit) -> str:
     if not dims:
         return "a plain number"
     key = _dims_key(dims)
-    return _KINDS.get(key, f"a quantity of dimension {dims}")
+    # in the units written, never pint's "[mass] * [length] ** 2 / [time] ** 3"
+    units = value.units if hasattr(value, "units") else value
+    return _KINDS.get(key, f"a quantity in {units:~P}")
 
 
 def describe(value: pint.Quantity) -> str:
@@ -604,6 +653,6 @@ def difference(a: pint.Quantity, b: pint.Quantity) -> str:
     ratio = Quantity(1.0, a.units) / Quantity(1.0, b.units)
     # name the factor between them whichever way round it has a name ("a time", not "1/time")
     by = kind_of(ratio)
-    if by.startswith("a quantity of dimension"):
+    if by.startswith("a quantity in"):
         by = kind_of(1 / ratio)
     return f"{kind_of(a)} is not {kind_of(b)}; they differ by {by}"

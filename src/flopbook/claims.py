@@ -21,6 +21,7 @@ separates them (an energy is not a power: they differ by a time).
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,7 +97,7 @@ def tolerance(raw: str | float | None) -> Tolerance:
             factor = float(number)
         except ValueError:
             factor = 0.0
-        if factor < 1:
+        if not (1 <= factor < math.inf):
             raise InputError(f"cannot read tolerance {raw!r}", field="tolerance",
                              hint='a factor is at least 1, e.g. "2x"; or a share, e.g. "10%"')
         return Tolerance("factor", factor)
@@ -108,6 +109,9 @@ def tolerance(raw: str | float | None) -> Tolerance:
     except Exception:
         raise InputError(f"cannot read tolerance {raw!r}", field="tolerance",
                          hint='write a share such as "10%" or a factor such as "2x"') from None
+    if not math.isfinite(value):  # .nan would make every comparison false: a verdict of nothing
+        raise InputError(f"tolerance must be a finite number, got {raw!r}", field="tolerance",
+                         hint='write e.g. "10%"')
     if value < 0:
         raise InputError(f"tolerance must not be negative, got {raw!r}", field="tolerance",
                          hint='write e.g. "10%"')

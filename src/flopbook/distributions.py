@@ -430,6 +430,9 @@ def parse_distribution(raw: Mapping[str, Any]) -> Distribution:
 
 def _check_params(name: str, p: dict[str, float]) -> None:
     example = f"write e.g. {_EXAMPLES[name]}"
+    for k, v in p.items():  # .nan or .inf in YAML, or 1e999: no distribution has such a bound
+        if not math.isfinite(v):
+            raise InputError(f"{name}: {k} is {v!r}, not a finite number", hint=example)
     if "low" in p and "high" in p and p["low"] > p["high"]:
         raise InputError(f"{name}: low {p['low']:g} is above high {p['high']:g}",
                          hint="write the lower value first")
@@ -470,6 +473,8 @@ def _parse_choice(params: Any) -> Distribution:
 def _plain_number(raw: Any, what: str) -> float:
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise InputError(f"{what} must be a plain number, got {raw!r}")
+    if not math.isfinite(float(raw)):
+        raise InputError(f"{what} must be a finite number, got {raw!r}")
     return float(raw)
 
 

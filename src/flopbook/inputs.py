@@ -96,6 +96,7 @@ def read_input(spec: FieldSpec, raw: Any, *, key: str | None = None) -> Input:
             raise InputError(f"expected a quantity, got {value!r}")
         if isinstance(value, dict):
             quantity = distribution_samples(value, key=key or spec.name)
+            _refuse_percent(spec, value, quantity)
             if quantity.dimensionless and spec.bare_unit and "" not in spec.units:
                 quantity = Quantity(quantity.to("").magnitude, spec.bare_unit)
         elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -110,6 +111,7 @@ def read_input(spec: FieldSpec, raw: Any, *, key: str | None = None) -> Input:
                 )
         else:
             quantity = q(value, key=key or spec.name)
+            _refuse_percent(spec, value, quantity)
             if quantity.dimensionless and spec.bare_unit and "" not in spec.units:
                 quantity = Quantity(quantity.to("").magnitude, spec.bare_unit)
     except InputError as exc:
@@ -129,6 +131,16 @@ def read_input(spec: FieldSpec, raw: Any, *, key: str | None = None) -> Input:
         field=spec.name,
         hint=f'write e.g. "{spec.example}"',
     )
+
+
+def _refuse_percent(spec: FieldSpec, value: Any, quantity: pint.Quantity) -> None:
+    """``count: 50%`` is not half a GPU: a share has nothing to be a share of in a field whose
+    bare numbers take a unit (a count of GPUs)."""
+    if (spec.bare_unit and "" not in spec.units and quantity.dimensionless
+            and f"{quantity.units:~P}" != ""):
+        raise UnitMismatchError(f"expected {spec.describe_units()}, got {written(value)} (a "
+                                "percentage)", field=spec.name,
+                                hint=f'write e.g. "{spec.example}"')
 
 
 def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quantity:

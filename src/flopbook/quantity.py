@@ -5,7 +5,7 @@ both: arrays of shape ``(1,)`` broadcast against arrays of shape ``(n,)``.
 
     >>> q("30k USD/GPU") * q("10k GPU")          # 300M USD
     >>> q("8k to 12k GPU")                        # a 90% range: lognormal samples
-    >>> q("1 USD") + q("1 USD/year")              # DimensionalityError naming both units
+    >>> q("1 USD") + q("1 USD/year")              # flopbook.UnitError naming both units
 
 Sampling is controlled by :func:`sampling` (``--samples`` and ``--seed`` on the command line);
 the same seed always gives the same numbers.
@@ -56,6 +56,63 @@ request = [request]
 
 
 
+class DimensionalityMismatch(UnitMismatchError, pint.DimensionalityError):
+    """pint's DimensionalityError as a :class:`flopbook.UnitError`: one line in the units as
+    the user wrote them (``USD`` and ``USD/year``), never pint's ``[currency] / [time]``.
+
+    It is still a ``pint.DimensionalityError``, so code that catches pint's error keeps
+    working."""
+
+    def __init__(self, exc: pint.DimensionalityError, verb: str) -> None:
+        pint.DimensionalityError.__init__(self, exc.units1, exc.units2, exc.dim1, exc.dim2)
+        a, b = _unit_words(exc.units1), _unit_words(exc.units2)
+        UnitMismatchError.__init__(
+            self, f"cannot {verb} {a} and {b}: they measure different things",
+            hint="convert one of them first, or check the units you wrote")
+
+    def __reduce__(self) -> Any:  # pragma: no cover - errors are not pickled here
+        return Exception.__reduce__(self)
+
+
+def _unit_words(units: Any) -> str:
+    try:
+        text = f"{registry().Unit(units):~P}"
+    except Exception:  # noqa: BLE001 - whatever pint carried, say it as it is
+        text = str(units)
+    return text or "a plain number"
+
+
+def _mapped(verb: str, method: Any) -> Any:
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except DimensionalityMismatch:
+            raise
+        except pint.DimensionalityError as exc:
+            raise DimensionalityMismatch(exc, verb) from None
+
+    call.__name__ = method.__name__
+    call.__doc__ = method.__doc__
+    return call
+
+
+class _Quantity(pint.UnitRegistry.Quantity):  # type: ignore[misc,name-defined]
+    """pint's quantity with its unit errors mapped to :class:`DimensionalityMismatch`."""
+
+
+for _name, _verb in (("__add__", "add"), ("__radd__", "add"), ("__iadd__", "add"),
+                     ("__sub__", "subtract"), ("__rsub__", "subtract"),
+                     ("__isub__", "subtract"), ("to", "convert between"),
+                     ("ito", "convert between"), ("m_as", "convert between"),
+                     ("__lt__", "compare"), ("__le__", "compare"), ("__gt__", "compare"),
+                     ("__ge__", "compare")):
+    setattr(_Quantity, _name, _mapped(_verb, getattr(pint.UnitRegistry.Quantity, _name)))
+
+
+class _Registry(pint.UnitRegistry):
+    Quantity = _Quantity
+
+
 @cache
 def registry() -> pint.UnitRegistry:
     """The one unit registry (built on first use)."""
@@ -63,9 +120,9 @@ def registry() -> pint.UnitRegistry:
     try:
         # pint keeps its parsed definitions in the user's cache folder: about 0.1 s to build
         # the registry instead of 0.7 s, on every run of every command
-        ureg = pint.UnitRegistry(cache_folder=":auto:", **options)
+        ureg = _Registry(cache_folder=":auto:", **options)
     except Exception:  # noqa: BLE001 - no writable cache folder, or a damaged cache
-        ureg = pint.UnitRegistry(**options)
+        ureg = _Registry(**options)
     for line in _DEFINITIONS.strip().splitlines():
         ureg.define(line)
     # pint shows a year as "a" (annum); analysts read "year". Same length: 365.25 days.

@@ -80,6 +80,10 @@ class Document:
         if not isinstance(self.data, dict):
             raise InputError("expected a mapping of fields (name:, skus:, …) at the top",
                              file=file, line=1, hint="see examples/ for a scenario")
+        if "kind" in self.data and not isinstance(self.data["kind"], str):
+            raise InputError("must be one word, not a list or a mapping", file=file,
+                             line=self.line(("kind",)), field="kind",
+                             hint="e.g. kind: training (or inference, fund, company)")
 
     @classmethod
     def read(cls, path: str | Path) -> Document:
@@ -162,9 +166,22 @@ class Document:
 def _is_type_tag(p: str) -> bool:
     # pydantic adds the union member tried ("str", "InputMapping") to the location
     return p in {"str", "float", "int", "InputMapping", "AssumptionsFile", "SkuFile",
-                 "CorrelationFile"} or (
+                 "CorrelationFile"} or p in _model_names() or (
         p.startswith(("function-", "list[", "dict["))
     )
+
+
+def _model_names() -> set[str]:
+    """The class names of every pydantic model loaded (each reader's own: DefinedValue, …),
+    which pydantic puts in an error's location and a user never wrote."""
+    names: set[str] = set()
+    stack = list(BaseModel.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        if cls.__name__ not in names:
+            names.add(cls.__name__)
+            stack.extend(cls.__subclasses__())
+    return names
 
 
 def _most_useful(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -239,8 +256,8 @@ def _submodels(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _nearest_hint(name: str, known: list[str]) -> str:
-    return suggest(name, known)
+def _nearest_hint(name: str, known: list[str]) -> str | None:
+    return suggest(name, known) if known else None
 
 
 def _dotted(path: Path_) -> str:

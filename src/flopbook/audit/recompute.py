@@ -45,11 +45,16 @@ MAX_EVALUATIONS = 500  # per workbook: each costs milliseconds in the formulas p
 
 def evaluate(book: Workbook, sheet: Sheet, formula: str) -> Any:
     """The value of ``formula`` placed on ``sheet``, or None when it cannot be computed."""
-    import numpy as np
-
     book.evaluations += 1
     if book.evaluations > MAX_EVALUATIONS:
         return None
+    from flopbook.audit import arith
+
+    quick = arith.value(book, sheet, formula)  # sums and arithmetic, without NumPy
+    if quick is not arith.UNKNOWN:
+        return quick
+    import numpy as np
+
     try:
         func = _compile(formula)
     except Exception:
@@ -190,6 +195,13 @@ def _recompute(path: str, result: AuditResult,
     if n > MAX_RECOMPUTE_FORMULAS:
         out.notes.append(f"{n:,} formulas: too many to recompute here; Excel recomputes the "
                          "corrected copy when it opens it")
+        return out
+    unreadable = [f"{s.name}!{pos}" for s, pos, _ in book.formula_cells()
+                  if (p := s.parsed(pos)) is not None and p.error and "more than the" in p.error]
+    if unreadable:  # too long or too deep to read: not handed to another parser either
+        out.notes.append(f"could not recompute the corrected copy: {len(unreadable):,} "
+                         "formula(s) are too long or too deeply nested to read; Excel "
+                         "recomputes it when it opens it")
         return out
     missing = _unknown_functions(book)
     if missing:

@@ -73,9 +73,10 @@ class Run:
         return self.first[k] < pos[k] < self.last[k]
 
 
-def runs(sheet: Sheet, along_row: bool) -> dict[int, list[Run]]:
-    """Every run of the sheet in one direction: line -> runs, longest first."""
-    key = "runs-row" if along_row else "runs-col"
+def runs(sheet: Sheet, along_row: bool, lone: bool = False) -> dict[int, list[Run]]:
+    """Every run of the sheet in one direction: line -> runs, longest first. With ``lone``,
+    the formulas alone of their shape on their line instead, as runs of one cell."""
+    key = ("lone-" if lone else "") + ("runs-row" if along_row else "runs-col")
     found = sheet.cache.get(key)
     if found is None:
         groups: dict[tuple[int, str], list[Pos]] = {}
@@ -87,7 +88,7 @@ def runs(sheet: Sheet, along_row: bool) -> dict[int, list[Run]]:
             groups.setdefault((line, shape), []).append(pos)
         found = {}
         for (line, shape), cells in groups.items():
-            if len(cells) >= MIN_RUN:
+            if (len(cells) == 1) if lone else (len(cells) >= MIN_RUN):
                 found.setdefault(line, []).append(Run(shape, along_row, line, tuple(sorted(cells))))
         for lst in found.values():
             lst.sort(key=lambda r: -len(r.cells))

@@ -333,8 +333,8 @@ def carry(book: Workbook, sheet: Sheet, parsed: Parsed) -> Carried:
     reader = _Reader(book, sheet, parsed)
     try:
         unit, _ = reader.expr()
-    except (IndexError, ValueError, ZeroDivisionError, OverflowError):
-        return Carried(None)
+    except (IndexError, ValueError, ZeroDivisionError, OverflowError, RecursionError):
+        return Carried(None)  # RecursionError: a guard; formula.parse caps the depth first
     if reader.i < len(reader.toks):  # did not read the whole formula
         unit = None
     return Carried(unit, reader.clashes, reader.literal_factor)

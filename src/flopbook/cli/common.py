@@ -45,3 +45,20 @@ def console() -> Any:
 
 def emit(text: str) -> None:
     typer.echo(text, nl=not text.endswith("\n"))
+
+
+def option_errors(option: str) -> Any:
+    """A context in which a bad value is reported under the option it came from
+    (``--sensitivity: unknown output 'tco'``), not under the model's name for it."""
+    import contextlib
+
+    from flopbook.errors import InputError
+
+    @contextlib.contextmanager
+    def named() -> Any:
+        try:
+            yield
+        except InputError as exc:
+            raise type(exc)(exc.message, field=option, hint=exc.hint) from None
+
+    return named()

@@ -85,6 +85,16 @@ def report_command(
     if xlsx is None and html is None:
         raise InputError("nothing to write",
                          hint="give --xlsx OUT.xlsx and/or --html OUT.html")
+    from flopbook.cli.common import option_errors
+
+    if sensitivity is not None and not sensitivity.strip():
+        raise InputError("is empty", field="--sensitivity",
+                         hint="name an output, e.g. --sensitivity tco_per_year")
+    if capital_cost is not None:
+        from flopbook.models.fleet import _capital_cost_method
+
+        with option_errors("--capital-cost"):
+            _capital_cost_method(capital_cost)
     if case is not None and (only or capital_cost):
         raise InputError("--only and --capital-cost apply to a scenario, not to a case",
                          hint="a case fixes its own fleets")

@@ -160,7 +160,7 @@ class Assumptions:
 class Sku:
     """One column of the fleet: a chip, how many, and what each cost."""
 
-    chip: str
+    chip: str | Chip  # a catalog name, or a custom chip (flopbook.catalog.custom)
     count: Any
     name: str | None = None
     server_cost_per_gpu: Any = None
@@ -173,9 +173,10 @@ class Sku:
     inputs: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        from flopbook.catalog import Chip
         from flopbook.catalog import chip as find_chip
 
-        self.spec_chip: Chip = find_chip(self.chip)
+        self.spec_chip: Chip = self.chip if isinstance(self.chip, Chip) else find_chip(self.chip)
         self.name = self.name or self.spec_chip.id
         prefix = f"skus.{self.name}"
         for fname, spec in SKU_FIELDS.items():

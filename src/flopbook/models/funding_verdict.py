@@ -14,6 +14,7 @@ bands that turn coverage into words are data (``funding_thresholds.yaml``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -159,15 +160,26 @@ def _check_has_unit(amount: Any) -> None:
     text = str(value).strip()
     if isinstance(value, str) and (_SCALED.search(text) or not _PLAIN.match(text)):
         return
-    def with_scale(number: re.Match[str]) -> str:
-        x = float(number.group().replace(",", ""))
-        if x == 0:
-            return "0"
-        # a small plain number is billions or millions left out; a large one is dollars
-        return f"{x:g}B" if x < MIN_CAPEX_USD else shown(x, "USD").lstrip("$")
+    def with_scale(scale: str) -> Callable[[re.Match[str]], str]:
+        def sub(number: re.Match[str]) -> str:
+            x = float(number.group().replace(",", ""))
+            if x == 0:
+                return "0"
+            # a small plain number has its scale left out, millions or billions: which one
+            # is for the user to say; a large one is dollars
+            return f"{x:g}{scale}" if x < MIN_CAPEX_USD else shown(x, "USD").lstrip("$")
+        return sub
 
-    example = _NUMBER.sub(with_scale, text) + " USD"
-    raise InputError(f"{text} has no unit", field="capex", hint=f"write {example}")
+    millions = _NUMBER.sub(with_scale("M"), text) + " USD"
+    billions = _NUMBER.sub(with_scale("B"), text) + " USD"
+    example = millions if millions == billions else f"{millions} or {billions}"
+    raise InputError(f"{_short(text)} has no unit", field="capex", hint=f"write {example}")
+
+
+def _short(text: str) -> str:
+    from flopbook.safe_text import shorten
+
+    return shorten(text)
 
 
 def _scaled_up(amount: Any, value: pint.Quantity) -> str:

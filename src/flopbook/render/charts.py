@@ -11,8 +11,7 @@ here computes the model.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +24,7 @@ from flopbook.report.document import Chart
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from flopbook.files import Outputs
     from flopbook.models.fleet import FleetResult
     from flopbook.sensitivity import SobolResult, Tornado
 
@@ -197,22 +197,18 @@ def _input_range(low: float, high: float, unit: str) -> str:
 
 
 def write_figure(
-    fig: Figure, directory: str | Path, stem: str, formats: Sequence[str] = FORMATS
+    fig: Figure, directory: str | Path, stem: str, formats: Sequence[str] = FORMATS,
+    *, outputs: Outputs | None = None,
 ) -> list[Path]:
     """Save ``fig`` as ``DIR/STEM.png`` and ``DIR/STEM.svg``; a file is either whole or
-    absent (written beside, then renamed)."""
+    absent (written beside, then renamed). Given ``outputs``, the files join that
+    transaction and appear when it ends, with the command's other files."""
+    from flopbook.files import Outputs
+
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in formats:
-        target = out / f"{stem}.{fmt}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{fmt}", dir=out)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                fig.savefig(f, format=fmt)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written
+    targets = [out / f"{stem}.{fmt}" for fmt in formats]
+    with contextlib.nullcontext(outputs) if outputs is not None else Outputs() as staged:
+        for fmt, target in zip(formats, targets, strict=True):
+            staged.stage(target, lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt))
+    return targets

@@ -25,6 +25,7 @@ matches nothing and lies outside the run (an input above a block of formulas); t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from flopbook.audit.findings import Finding
@@ -35,6 +36,7 @@ from flopbook.audit.workbook import Pos, Sheet, is_number
 
 EXPLAINED = {"FB104"}
 MAX_GAP = 2  # empty cells in a row that a run's block may cross
+LONE_EVIDENCE = 3  # typed copies of a lone formula's value before they are flagged
 
 
 class FB108(Rule):
@@ -49,6 +51,8 @@ class FB108(Rule):
             for along_row in (False, True):
                 for line_runs in runs(sheet, along_row).values():
                     for run in line_runs:
+                        if _bare_reference(run.shape):
+                            continue  # =B7 copies a value: a typed copy is only data twice
                         for pos, inside in _candidates(sheet, run):
                             if pos in done or (not along_row and pos[1] in ids):
                                 continue
@@ -58,9 +62,29 @@ class FB108(Rule):
                             if f is not None:
                                 done.add(pos)
                                 yield f
+                # a formula alone in its column among typed numbers it reproduces: the one
+                # cell left computed of a line that was pasted over as values
+                for line_runs in runs(sheet, along_row, lone=True).values():
+                    for run in line_runs:
+                        if _bare_reference(run.shape):
+                            continue
+                        found = []
+                        for pos, _ in _candidates(sheet, run):
+                            if pos in done or (not along_row and pos[1] in ids):
+                                continue
+                            if ctx.codes_at(sheet, pos) & EXPLAINED:
+                                continue
+                            f = self._judge(ctx, sheet, run, pos, False, strict=True)
+                            if f is not None:
+                                found.append(f)
+                        if len(found) >= LONE_EVIDENCE:
+                            for f in found:
+                                f.confidence = 0.7
+                                done.add(_pos(f))
+                                yield f
 
     def _judge(
-        self, ctx: Context, sheet: Sheet, run: Run, pos: Pos, inside: bool
+        self, ctx: Context, sheet: Sheet, run: Run, pos: Pos, inside: bool, strict: bool = False
     ) -> Finding | None:
         if _read_by_run(sheet, run, pos):
             return None  # an input of the run (the cells a subtotal adds), not a copy of it
@@ -82,6 +106,8 @@ class FB108(Rule):
             f = self.finding(sheet, pos, message, suggestion=formula, before=typed, after=value)
             f.confidence = 0.9 if inside else 0.8
             return f
+        if strict:
+            return None  # a lone formula: only copies of its value count
         if inside and value is not None and _dense(run):
             message = (
                 f"A number ({typed:g}) typed inside a {way} that computes: {cells} hold "
@@ -93,6 +119,16 @@ class FB108(Rule):
             f.confidence = 0.7
             return f
         return None
+
+
+def _pos(f: Finding) -> Pos:
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    return coordinate_to_tuple(f.cell)
+
+
+def _bare_reference(shape: str) -> bool:
+    return re.fullmatch(r"=?R(?:\[-?\d+\]|\d+)?C(?:\[-?\d+\]|\d+)?", shape) is not None
 
 
 def _reads_run(sheet: Sheet, source: Pos, pos: Pos, run: Run) -> bool:
