@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from flopbook.formula.declaration import Form, Kind
 
-__all__ = ["Ref", "excel_formula"]
+__all__ = ["Ref", "excel_formula", "expression_formula"]
 
 # how tightly a piece of formula text binds: an atom, a power, a product, a sum
 _ATOM, _POWER, _PRODUCT, _SUM = 0, 1, 2, 3
@@ -70,11 +70,24 @@ def excel_formula(
     return writer.convert(found, target).text
 
 
+def expression_formula(text: str, refs: Mapping[str, Ref], unit: str) -> str:
+    """One expression of the language (not a kind's formula) as an Excel formula in ``unit``:
+    each name it reads is one of ``refs`` (a cell or a defined name, with its unit) or a
+    unit."""
+    from flopbook.calc import parse
+    from flopbook.quantity import registry
+
+    writer = _Writer(None, None, refs, {}, str, registry())
+    found = writer.node("", parse(text).tree.body)
+    assert found is not None, "every name is a ref or a unit"
+    return writer.convert(found, registry().Unit(unit)).text
+
+
 class _Writer:
     def __init__(
         self,
-        kind: Kind,
-        form: Form,
+        kind: Kind | None,
+        form: Form | None,
         refs: Mapping[str, Ref],
         cells: Mapping[str, Ref],
         constant: Callable[[str], str],
@@ -84,6 +97,7 @@ class _Writer:
         self.constant, self.ureg = constant, ureg
 
     def formula(self, key: str, *, top: bool = False) -> _Text | None:
+        assert self.kind is not None and self.form is not None
         if not top and key in self.cells:
             ref = self.cells[key]
             return _Text(ref.text, ref.unit, _ATOM)
@@ -142,10 +156,14 @@ class _Writer:
         if isinstance(op, ast.Pow):
             exponent = float(ast.literal_eval(node.right))
             return _Text(f"{_wrap(left, _ATOM)}^{_wrap(right, _ATOM)}", left.unit**exponent, _POWER)
-        raise ValueError(f"{self.kind.name}.{key}: unsupported operator")
+        raise ValueError(f"{key}: unsupported operator")
 
     def name(self, key: str, name: str) -> _Text | None:
         kind = self.kind
+        if kind is None:  # a lone expression: its names are refs or units
+            if name in self.refs:
+                return _Text(self.refs[name].text, self.refs[name].unit, _ATOM)
+            return _Text("", self.ureg.Unit(name), _ATOM, unit_only=True)
         if kind.formula_reads(key, name):
             return self.formula(name)
         if name in kind.inputs:
@@ -169,7 +187,7 @@ class _Writer:
             r, n = _wrap(rate, _ATOM), _wrap(life, _ATOM)
             # r / (1 - (1 + r)^-n), which is 1/n at r = 0 (as the NumPy evaluation takes it)
             return _Text(f"IF({r}=0,1/{n},{r}/(1-(1+{r})^(-{n})))", self.ureg.Unit("1/year"), _ATOM)
-        raise ValueError(f"{self.kind.name}.{key}: unknown function {name!r}")
+        raise ValueError(f"{key}: unknown function {name!r}")
 
 
 def _wrap(t: _Text, binds: int) -> str:
