@@ -66,6 +66,22 @@ UNIT_LABELS: dict[str, str] = {
 }
 
 
+MEAN_NOTE = "Uncertain inputs: mean (5th–95th percentile) over the samples."
+MEDIANS_NOTE = ("Figures without a range are the model at the inputs' medians (the workbook's "
+                "numbers), not means; figures with a range are means (5th–95th percentile) over "
+                "the samples.")
+
+
+def statistic_note(at_medians: bool = False) -> str:
+    """Which statistic a table shows, said once under it: every view labels its numbers."""
+    return MEDIANS_NOTE if at_medians else MEAN_NOTE
+
+
+def unit_label(unit: str) -> str:
+    """A unit as a row label says it: ``$ / GPU-hour``, ``GPUs``, ``GPU-hour``."""
+    return UNIT_LABELS.get(unit) or unit_text(unit)
+
+
 def number(x: float, digits: int | None = None, *, sig: int = 3) -> str:
     """``digits`` decimals, or ``sig`` significant digits (never an exponent); a value that
     rounds to zero shows no minus sign."""
@@ -96,7 +112,7 @@ def check_figures(published: float, model: float, unit: str) -> tuple[str, str]:
     """A published figure as it was written ($5.576M), and the model's answer to at least as
     many significant digits, so the two can be read against each other."""
     sig = significant(published)
-    return value(published, unit, sig=sig), value(model, unit, sig=max(sig, 4))
+    return amount(published, unit, sig=sig), amount(model, unit, sig=max(sig, 4))
 
 
 def tolerance(tol: float | None) -> str:
@@ -228,13 +244,27 @@ def summary_text(s: Summary, *, share: bool = False, sig: int = SIG, own: bool =
     """A quantity on its own (not under a labelled row): money keeps its denominator
     (``$30.00k/GPU``, ``$2.000/GPU-hour``). ``share``: a plain number as a percentage (MFU,
     margin); ``own``: in the unit asked for, never rescaled."""
-    if s.unit == "" and share:
+    if (s.unit == "" and share) or s.unit.startswith("1/"):
+        # a share, and a rate such as a return (1/year), read as percentages: 37.09%/year
+        per = s.unit[1:]
         s = Summary("%", s.mean * 100, s.p5 * 100, s.p50 * 100, s.p95 * 100, s.samples)
+        return summary(s, "%", sig=sig, own=own, per=per)
     unit = unit_text(s.unit)
     if unit.startswith("USD/"):
         # a money rate alone says what it is per; DISPLAYS drops it under a labelled row
         return summary(s, "USD", sig=sig, own=own, per=unit[3:])
-    return summary(s, unit, sig=sig, own=own)
+    # alone, a figure names its unit (2,048 GPU), which a labelled table row leaves out
+    return summary(s, unit, sig=sig, own=True)
+
+
+def amount(x: float, unit: str, *, share: bool = False, sig: int | None = SIG,
+           as_written: bool = False) -> str:
+    """One number on its own, in its unit: ``$5.576M``, ``2.788M GPU-hour``, ``16.5%``,
+    ``$2.000/GPU-hour``, ``37B``. ``as_written``: as many significant digits as the number
+    has (an input shown as the user wrote it: 1.3, not 1.300), at least three."""
+    if as_written:
+        sig = max(3, significant(x))
+    return summary_text(Summary(unit, x, x, x, x, 1), share=share, sig=sig or SIG)
 
 
 # Units a quantity of each kind is shown in when no unit is asked for (smallest first).
@@ -296,6 +326,7 @@ def quantity_text(value: pint.Quantity | None, unit: str | None = None, *,
     """A quantity as one reads it alone: ``$35.06M``, ``720 hour``, ``$30.00k/GPU``."""
     if value is None:
         return "—"
-    if unit is None:
+    if unit is None or display_unit(value) is not None:
+        # an energy or a power on its ladder (68.69 kWh, not 0.06869 MWh)
         return summary_text(summarize(readable(value)), share=share)
     return summary_text(summarize(value, unit), share=share)

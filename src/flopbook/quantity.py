@@ -381,16 +381,19 @@ def unit_name(units: Any) -> str:
     def symbol(name: str) -> str:
         return _TIME_WORDS.get(name) or ureg.get_symbol(name)
 
-    def side(pairs: list[tuple[str, float]]) -> list[str]:
+    def side(pairs: list[tuple[str, float]], *, below: bool = False) -> list[str]:
         names = [symbol(n) for n, _ in pairs]
         powers = {symbol(n): e for n, e in pairs}
-        times = [n for n in names if n in _TIME_WORDS.values() and powers[n] == 1 and n != "s"]
+        # a rate stays per second then per GPU (token/s/GPU); GPU-seconds are an amount
+        times = [n for n in names if n in _TIME_WORDS.values() and powers[n] == 1
+                 and not (below and n == "s")]
         out: list[str] = []
         joined: set[str] = set()
         if times:
             for count in _PER_ITEM:
                 if powers.get(count) == 1:
-                    out.append(f"{count}-{times[0]}")  # GPU-hour
+                    word = "second" if times[0] == "s" else times[0]
+                    out.append(f"{count}-{word}")  # GPU-hour, GPU-second
                     joined |= {count, times[0]}
                     break
             else:
@@ -417,7 +420,7 @@ def unit_name(units: Any) -> str:
     den_pairs = [(n, -e) for n, e in items.items() if e < 0]
     # a rate's time first: TFLOP/s/GPU, as the catalog writes it
     den_pairs.sort(key=lambda p: 0 if symbol(p[0]) == "s" else 1)
-    den = side(den_pairs)
+    den = side(den_pairs, below=True)
     return "·".join(num or ["1"]) + "".join(f"/{d}" for d in den) + rate_time
 
 
