@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from flopbook.errors import InputError, UnknownNameError
 from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.models.serving import SERVING_FIELDS
 
 if TYPE_CHECKING:
     import pint
@@ -142,6 +143,9 @@ INFERENCE_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     _spec("price_output", "Price per output token", ("USD/Mtoken",), "2.19 USD/Mtoken",
           "what a user pays per million output tokens", low=0),
 ]}
+
+# fields read only when the architecture is known (model: or architecture:)
+INFERENCE_FIELDS.update(SERVING_FIELDS)
 
 # Inference defaults that are flopbook's own, stated in every result that uses them.
 INFERENCE_DEFAULTS = {
@@ -353,6 +357,11 @@ class _Inputs:
                                            else raw, key=f"default.{name}")
             self.how[name] = how
 
+    def mark_architecture(self, where: str) -> None:
+        for name in ("params", "total_params", "layers", "d_model"):
+            if name in self.values:
+                self.how[name] = "architecture"
+
     def rows(self) -> list[tuple[str, Input | None, str]]:
         return [(n, self.values[n], self.how[n]) for n in self.fields if n in self.values]
 
@@ -535,6 +544,23 @@ def _check_memory(ins: _Inputs, chip: Chip | None, weight_bytes: pint.Quantity,
 
 
 
+def _from_architecture(given: dict[str, Any], arch: Any, where: str) -> dict[str, Any]:
+    """Parameter counts and the shape come from the architecture: refuse them written
+    out as well, since two sources for one number disagree sooner or later."""
+    for name in ("params", "total_params", "layers", "d_model"):
+        if given.get(name) is not None:
+            raise InputError(f"{name} comes from the architecture ({where})", field=name,
+                             hint=f"drop {name}, or drop model/architecture to give counts")
+    out = dict(given)
+    out["params"] = {"value": f"{arch.active_params() / 1e9:.5g}B",
+                     "source": f"architecture ({where}): active parameters"}
+    out["total_params"] = {"value": f"{arch.total_params() / 1e9:.5g}B",
+                           "source": f"architecture ({where}): total parameters"}
+    out["layers"] = {"value": arch.layers, "source": f"architecture ({where})"}
+    out["d_model"] = {"value": arch.hidden, "source": f"architecture ({where})"}
+    return out
+
+
 @dataclass
 class Inference:
     """Serving a model: per-request GPU time, energy and cost from a roofline."""
@@ -562,12 +588,38 @@ class Inference:
     pue: Any = None
     price_input: Any = None
     price_output: Any = None
+    tp: Any = None
+    pp: Any = None
+    kv_bytes_per_element: Any = None
+    tpot: Any = None
+    ttft: Any = None
+    memory_utilization: Any = None
+    scaleup_bandwidth: Any = None
+    scaleout_bandwidth: Any = None
+    scaleup_domain: Any = None
+    comm_latency: Any = None
+    comm_overlap: Any = None
+    model: str | None = None
+    architecture: Any = None
     name: str = ""
 
     def run(self) -> WorkloadResult:
-        u = _ureg()
+        from flopbook.models.serving import resolve_architecture
+
+        found = resolve_architecture(self.model, self.architecture)
+        arch = None if found is None else found[0]
         given = {n: getattr(self, n) for n in INFERENCE_FIELDS}
+        if arch is not None:
+            given = _from_architecture(given, arch, found[1])
+        else:
+            extra = next((n for n in SERVING_FIELDS if given.get(n) is not None), None)
+            if extra is not None:
+                raise InputError(f"{extra} needs the architecture", field=extra,
+                                 hint="add e.g. model: llama-3.1-70b (or architecture:), "
+                                 f"or drop {extra}")
         ins = _Inputs(INFERENCE_FIELDS, given, "inference")
+        if arch is not None:
+            ins.mark_architecture(found[1])
         for req in ("params", "tokens_in", "tokens_out"):
             if ins.get(req) is None:
                 spec = INFERENCE_FIELDS[req]
@@ -599,6 +651,22 @@ class Inference:
                              hint="write e.g. chip: H100 (see `flopbook catalog`)")
 
         context = ins.get("context")
+        if arch is not None:
+            from flopbook.models.serving import serve
+
+            served = serve(ins, arch, chip, peak=peak, bandwidth=bandwidth,
+                           batch_raw=self.batch)
+            out.add("flops_per_token", "FLOPs per output token", served.per_token_decode,
+                    "FLOP/token", "2 × active matmul weights + attention at the context "
+                    "(from the architecture)")
+            for key, label, value, unit, formula in served.rows:
+                out.add(key, label, value, unit, formula)
+            prefill, decode = served.prefill_rate, served.decode_rate
+            out.add("prefill_rate", "Prefill tokens/s per GPU", prefill, "token/s/GPU",
+                    "peak × MFU / prefill FLOPs per token (compute-bound)")
+            out.add("decode_rate", "Decode tokens/s per GPU", decode, "token/s/GPU",
+                    "batch / decode step time / GPUs")
+            return self._economics(out, ins, chip, prefill, decode)
         attention = ins.get("layers") is not None
         per_token_decode = flops_per_token(ins.get("params"), layers=ins.get("layers"),
                                            d_model=ins.get("d_model"), context=context)
@@ -623,6 +691,13 @@ class Inference:
                 "context × KV bytes)" if bound == "memory" else
                 f"batch / step time / GPUs ({bound}-bound: batch × FLOPs per token / "
                 "(GPUs × peak × MFU))")
+        return self._economics(out, ins, chip, prefill, decode)
+
+    def _economics(self, out: WorkloadResult, ins: _Inputs, chip: Chip | None,
+                   prefill: pint.Quantity, decode: pint.Quantity) -> WorkloadResult:
+        """GPU time, energy, cost, revenue and daily totals from the two rates."""
+        u = _ureg()
+        tin, tout = ins.get("tokens_in"), ins.get("tokens_out")
         gpu_seconds = (tin / prefill + tout / decode).to("GPU*s")
         out.add("gpu_seconds", "GPU-seconds per request", gpu_seconds, "GPU*s",
                 "input / prefill rate + output / decode rate")
