@@ -272,8 +272,8 @@ def serve(ins: Any, arch: Architecture, chip: Chip | None, *, peak: pint.Quantit
          "GB", "non-expert weights / tp + distinct experts × expert bytes / (GPUs / pp) + "
          "KV read"),
         ("decode_step", "Time per output token (decode step)", Quantity(step.time, "s"), "ms",
-         f"max(bytes / (bandwidth × MBU), FLOPs / (peak × MFU)) + (1 − overlap) × "
-         f"communication ({step.bound}-bound)"),
+         f"max(bytes / (bandwidth × MBU), FLOPs / (peak × MFU), overlap × communication) "
+         f"+ (1 − overlap) × communication ({step.bound}-bound)"),
         ("comm_time", "Communication per decode step", Quantity(step.t_comm, "s"), "ms",
          "TP all-reduces + EP all-to-all at the scale-up / scale-out bandwidth + latency"),
         ("ttft", "Time to first token (prefill, one prompt)", Quantity(ttft, "s"), "ms",
