@@ -45,6 +45,13 @@ _ARCHITECTURE: dict[str, Any] = {
     "architecture": (dict[str, Any] | None, None),
 }
 
+# a training workload may name a model preset, a recomputation and an MFU preset
+_TRAINING_EXTRA: dict[str, Any] = {
+    "model": (str | None, None),
+    "recompute": (str | None, None),
+    "mfu_from": (str | None, None),
+}
+
 
 def _file_model(name: str, fields: dict[str, Any], more: dict[str, Any] | None = None
                 ) -> type[BaseModel]:
@@ -56,7 +63,7 @@ def _file_model(name: str, fields: dict[str, Any], more: dict[str, Any] | None =
 def _models() -> dict[str, type[BaseModel]]:
     from flopbook.models.workload import INFERENCE_FIELDS, TRAINING_FIELDS
 
-    return {"training": _file_model("TrainingFile", TRAINING_FIELDS),
+    return {"training": _file_model("TrainingFile", TRAINING_FIELDS, _TRAINING_EXTRA),
             "inference": _file_model("InferenceFile", INFERENCE_FIELDS, _ARCHITECTURE)}
 
 

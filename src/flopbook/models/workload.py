@@ -28,6 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from flopbook.errors import InputError, UnknownNameError
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.serving import SERVING_FIELDS
@@ -95,6 +97,9 @@ TRAINING_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
           "GPU plus its share of the server; default: catalog TDP x (1 + server overhead)",
           bare_unit="W", low=0),
     _spec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
+    _spec("seq_len", "Sequence length", ("token",), "8192 token",
+          "tokens per training sequence, for the attention FLOPs (with model)",
+          bare_unit="token", **_POSITIVE),
 ]}
 
 INFERENCE_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
@@ -428,15 +433,25 @@ class Training:
     price: Any = None
     power: Any = None
     pue: Any = None
+    seq_len: Any = None
+    model: str | None = None
+    recompute: str | None = None
+    mfu_from: str | None = None
     name: str = ""
 
     def run(self) -> WorkloadResult:
         u = _ureg()
         given = {n: getattr(self, n) for n in TRAINING_FIELDS}
+        arch = self._architecture(given)
         ins = _Inputs(TRAINING_FIELDS, given, "training")
+        if arch is not None:
+            ins.mark_architecture("")
+            ins.default("seq_len", "4096 token", "default",
+                        "flopbook default: 4,096-token sequences")
         chip = _chip(self.chip)
         precision = _precision(self.precision)
         out = WorkloadResult(self.name, "training")
+        hardware_per_model = None
 
         flops = ins.get("flops")
         params, tokens = ins.get("params"), ins.get("tokens")
@@ -449,9 +464,25 @@ class Training:
                              hint=f'params and tokens go together, e.g. '
                              f'{missing}: "{TRAINING_FIELDS[missing].example}"')
         flops_formula = "given"
-        if params is not None:
+        if arch is not None and tokens is not None:
+            from flopbook.models.training_flops import training_per_token
+            from flopbook.quantity import Quantity, magnitudes
+
+            model_tok, hw_tok = training_per_token(
+                arch, magnitudes(ins.get("seq_len"), "token"), self.recompute or "none")
+            flops = (tokens / u.token * Quantity(model_tok, "FLOP")).to("FLOP")
+            hardware_per_model = hw_tok / model_tok
+            flops_formula = ("tokens × 3 × (2 × active matmul weights + attention over "
+                             "seq_len / 2): forward + backward, from the architecture")
+        elif params is not None:
             flops = training_flops(params, tokens)
             flops_formula = "6 × N × D (2·N forward + 4·N backward per token; no attention term)"
+        if self.recompute is not None and arch is None:
+            if self.recompute == "full":
+                hardware_per_model = 4 / 3
+            elif self.recompute != "none":
+                raise InputError(f"recompute: {self.recompute} needs the architecture",
+                                 field="recompute", hint="add model: NAME, or write full")
         peak = _peak(ins, chip, precision)
         solved = solve_training(flops=flops, gpu_hours=ins.get("gpu_hours"), peak=peak,
                                 mfu=ins.get("mfu")) if _one_missing(
@@ -481,12 +512,17 @@ class Training:
                 "given" if unknown != "mfu" else "FLOPs / (GPU-hours × peak)",
                 solved=unknown == "mfu")
         if unknown == "mfu":
-            import numpy as np
-
             m = np.asarray(solved["mfu"].magnitude)
             if np.any(m > 1):
                 out.notes.append("The implied MFU is above 100%: the figures cannot all be "
                                  "right (more FLOPs than the GPUs can do at peak).")
+        if hardware_per_model is not None:
+            out.add("hardware_flops", "Hardware FLOPs (with recomputation)",
+                    solved["flops"] * hardware_per_model, "FLOP",
+                    f"model FLOPs × {float(np.mean(hardware_per_model)):.3g} "
+                    f"(recompute: {self.recompute or 'none'})")
+            out.add("hfu", "Hardware FLOPs utilisation", solved["mfu"] * hardware_per_model,
+                    "", "MFU × hardware FLOPs / model FLOPs")
         gpu_hours = solved["gpu_hours"]
         if (gpus := ins.get("gpus")) is not None:
             out.add("wall_clock", "Wall-clock time", gpu_hours / gpus, "day",
@@ -499,6 +535,32 @@ class Training:
             out.add("energy", "Energy", energy, "MWh", "GPU-hours × IT power per GPU × PUE")
         out.inputs = ins.rows()
         return out
+
+
+    def _architecture(self, given: dict[str, Any]) -> Any:
+        """The preset's active parameters stand in for params; an MFU preset for mfu."""
+        if self.mfu_from is not None:
+            from flopbook.models.training_flops import mfu_preset
+
+            if given.get("mfu") is not None:
+                raise InputError("give mfu or mfu_from, not both", field="mfu_from",
+                                 hint="drop one of them")
+            p = mfu_preset(self.mfu_from)
+            given["mfu"] = {"value": p.value, "source": f"{p.run}: {p.source}"}
+        if self.model is None:
+            if given.get("seq_len") is not None:
+                raise InputError("seq_len needs the architecture", field="seq_len",
+                                 hint="add e.g. model: llama-3.1-405b, or drop seq_len")
+            return None
+        from flopbook.models.architecture import preset
+
+        p = preset(self.model)
+        if given.get("params") is not None:
+            raise InputError(f"params comes from the architecture (preset {p.id})",
+                             field="params", hint="drop params, or drop model")
+        given["params"] = {"value": f"{p.architecture.active_params() / 1e9:.5g}B",
+                           "source": f"architecture (preset {p.id}): active parameters"}
+        return p.architecture
 
 
 def _one_missing(*values: Any) -> bool:
