@@ -23,6 +23,8 @@ EXPECTED = {
     "qwen2.5-72b",
     "qwen3-235b-a22b",
     "gpt-oss-120b",
+    "llama-2-7b",
+    "llama-3.3-70b",
 }
 
 
@@ -34,7 +36,7 @@ def test_the_presets_people_cite_are_shipped() -> None:
 def test_counts_reproduce_the_published_ones(name: str) -> None:
     p = preset(name)
     a = p.architecture
-    assert p.tolerance <= 0.02  # a stated tolerance, never a loose one
+    assert p.tolerance <= 0.04  # a stated tolerance: 1-2%, 4% for a figure rounded to 7B
     assert a.total_params() == pytest.approx(p.total_params, rel=p.tolerance)
     assert a.active_params() == pytest.approx(p.active_params, rel=p.tolerance)
     assert all(s[1].startswith("https://") for s in p.sources.values())

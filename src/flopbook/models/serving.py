@@ -25,6 +25,7 @@ from flopbook.models.transformer import (
     max_batch,
     memory_per_gpu,
     prefill_flops_per_token,
+    prefill_seconds_per_token,
     prefill_time,
 )
 
@@ -152,7 +153,7 @@ def _int_input(ins: Any, name: str, default: float) -> int:
 
 
 def serve(ins: Any, arch: Architecture, chip: Chip | None, *, peak: pint.Quantity,
-          bandwidth: pint.Quantity, batch_raw: Any) -> Served:
+          bandwidth: pint.Quantity, batch_raw: Any, batch_max: bool = False) -> Served:
     """Rates and rows for an inference workload whose architecture is known. ``ins`` is the
     workload's inputs (already defaulted for the common fields)."""
     from flopbook.inputs import Input
@@ -182,7 +183,8 @@ def serve(ins: Any, arch: Architecture, chip: Chip | None, *, peak: pint.Quantit
         mbu=_m(ins.get("mbu"), ""), scaleup=_m(scaleup, "byte/s"),
         scaleout=_m(ins.get("scaleout_bandwidth"), "byte/s"),
         scaleup_domain=_first(_m(ins.get("scaleup_domain"), "GPU")),
-        latency=_m(ins.get("comm_latency"), "s"), overlap=_m(ins.get("comm_overlap"), ""))
+        latency=_m(ins.get("comm_latency"), "s"), overlap=_m(ins.get("comm_overlap"), ""),
+        attention_peak=_attention_peak(ins, chip, peak))
     bpp = _m(ins.get("bytes_per_param"), "byte")
     kv_tok = (_m(ins.get("kv_bytes_per_token"), "byte") if ins.how.get("kv_bytes_per_token")
               == "given" else arch.kv_elements_per_token()
@@ -219,6 +221,15 @@ def serve(ins: Any, arch: Architecture, chip: Chip | None, *, peak: pint.Quantit
                 f"more than {_size(_first(usable))} of HBM per GPU", field="batch",
                 hint=f"memory allows at most batch: {max(0, math.floor(_first(cap))):,} "
                 "(or more GPUs, or kv_bytes_per_element: 1 byte)")
+    elif batch_max and target is None:
+        if usable is None:
+            raise InputError("batch: max needs the chip's HBM capacity", field="batch",
+                             hint="give a chip from the catalog, or a number")
+        batch = np.maximum(np.floor(cap), 1.0)
+        how_batch = "memory"
+        ins.values["batch"] = Input("batch", Quantity(batch, ""),
+                                    source="the most sequences memory allows")
+        ins.how["batch"] = "solved"
     elif target is not None:
         batch = batch_for_latency(arch, place, hw, target=_m(target, "s"), context=context,
                                   bytes_per_param=bpp, kv_bytes_per_token=kv_tok, cap=cap)
@@ -252,7 +263,7 @@ def serve(ins: Any, arch: Architecture, chip: Chip | None, *, peak: pint.Quantit
     per_dec = Quantity(2.0 * arch.matmul_params() + np.asarray(
         arch.attention_flops_per_token(context, decode=True)), "FLOP/token")
     per_pre = Quantity(prefill_flops_per_token(arch, prompt), "FLOP/token")
-    prefill_rate = Quantity(hw.peak * hw.mfu / per_pre.magnitude, "token/s/GPU")
+    prefill_rate = Quantity(1.0 / prefill_seconds_per_token(arch, hw, prompt), "token/s/GPU")
     decode_rate = Quantity(batch / step.time / gpus, "token/s/GPU")
 
     weights_gpu, kv_gpu = memory_per_gpu(arch, place, bpp, kv_tok, batch, context)
@@ -261,7 +272,8 @@ def serve(ins: Any, arch: Architecture, chip: Chip | None, *, peak: pint.Quantit
          ("2 × layers × kv_heads × head_dim × bytes per element (GQA)" if arch.attention ==
           "gqa" else "layers × (kv_lora_rank + qk_rope_head_dim) × bytes per element (MLA)")),
         ("batch", "Concurrent sequences per replica", Quantity(batch, ""), "",
-         "given" if how_batch == "given" else "largest batch whose step time ≤ tpot"),
+         {"given": "given", "memory": "the most sequences memory allows"}.get(
+             how_batch, "largest batch whose step time ≤ tpot")),
         ("max_batch", "Most sequences memory allows", Quantity(np.floor(cap), ""), "",
          "(usable HBM − weights per GPU) / KV per sequence per GPU"),
         ("hbm_per_gpu", "HBM used per GPU", Quantity(weights_gpu + kv_gpu, "byte"), "GB",
@@ -288,6 +300,19 @@ def serve(ins: Any, arch: Architecture, chip: Chip | None, *, peak: pint.Quantit
                         f"E × (1 − (1 − k/E)^(batch / pp)), E = {arch.moe.experts}, k = "
                         f"{arch.moe.experts_per_token}"))
     return Served(per_dec, per_pre, prefill_rate, decode_rate, step.bound, step, rows)
+
+
+def _attention_peak(ins: Any, chip: Chip | None, peak: pint.Quantity) -> np.ndarray | None:
+    """Attention's products run in the KV cache's number format: with a 2-byte cache at
+    the BF16 rate (FlashAttention and FlashMLA multiply BF16), never above the peak used
+    for the weights."""
+    if chip is None or ins.how.get("peak") == "given":
+        return None
+    kv = _first(_m(ins.get("kv_bytes_per_element"), "byte"))
+    rate = chip.spec("bf16_dense") if kv >= 2 else chip.spec("fp8_dense")
+    if rate is None:
+        return None
+    return np.minimum(_m(rate, "FLOP/s"), _m(peak, "FLOP/s"))
 
 
 def _gpus_needed(arch: Architecture, bpp: np.ndarray, usable: np.ndarray, pp: int) -> int:

@@ -54,6 +54,7 @@ __all__ = [
     "max_batch",
     "memory_per_gpu",
     "prefill_flops_per_token",
+    "prefill_seconds_per_token",
     "prefill_time",
     "decode_flops_per_token",
     "weights_read",
@@ -285,7 +286,8 @@ def batch_for_latency(arch: Architecture, place: Placement, hw: Hardware, *, tar
     batch, so a bisection on each sample finds it."""
     target = np.asarray(target, dtype=float)
     cap = np.floor(np.asarray(cap, dtype=float))
-    shape = np.broadcast(target, cap, np.asarray(context), np.asarray(hw.bandwidth)).shape
+    shape = np.broadcast(target, cap, np.asarray(context), np.asarray(hw.bandwidth),
+                         np.asarray(hw.mbu), np.asarray(hw.mfu), np.asarray(hw.peak)).shape
     lo = np.zeros(shape)
     hi = np.broadcast_to(np.minimum(cap, 1e7), shape).astype(float).copy()
 
@@ -313,13 +315,23 @@ def batch_for_latency(arch: Architecture, place: Placement, hw: Hardware, *, tar
 # ---- prefill --------------------------------------------------------------------------
 
 
+def prefill_seconds_per_token(arch: Architecture, hw: Hardware, prompt: np.ndarray
+                              ) -> np.ndarray:
+    """GPU-seconds per prompt token: the weights' products at the peak, attention's at the
+    attention rate, both at MFU."""
+    p = np.asarray(prompt, dtype=float)
+    mat = 2.0 * arch.matmul_params()
+    att = np.asarray(arch.attention_flops_per_token(p / 2.0, decode=False), dtype=float)
+    att_peak = hw.peak if hw.attention_peak is None else hw.attention_peak
+    return (mat / hw.peak + att / att_peak) / hw.mfu
+
+
 def prefill_time(arch: Architecture, place: Placement, hw: Hardware, *, prompt: np.ndarray
                  ) -> np.ndarray:
     """Seconds for one replica to prefill one prompt of ``prompt`` tokens: compute-bound
     over all its GPUs, plus the prompt's all-reduces and all-to-alls."""
     p = np.asarray(prompt, dtype=float)
-    flops = p * prefill_flops_per_token(arch, p)
-    t = flops / (place.gpus * hw.peak * hw.mfu)
+    t = p * prefill_seconds_per_token(arch, hw, p) / place.gpus
     _, t_ar = _tp_allreduce(arch, place, p / place.dp, hw)
     _, t_a2a = _ep_alltoall(arch, place, p / place.gpus, hw)
     return _combine(0 * t, t, t_ar + t_a2a, hw.overlap)

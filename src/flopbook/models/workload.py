@@ -671,6 +671,12 @@ class Inference:
         found = resolve_architecture(self.model, self.architecture)
         arch = None if found is None else found[0]
         given = {n: getattr(self, n) for n in INFERENCE_FIELDS}
+        batch_max = isinstance(self.batch, str) and self.batch.strip().lower() == "max"
+        if batch_max:
+            if arch is None:
+                raise InputError("batch: max needs the architecture", field="batch",
+                                 hint="add model: NAME (or architecture:), or give a number")
+            given["batch"] = None
         if arch is not None:
             given = _from_architecture(given, arch, found[1])
         else:
@@ -717,7 +723,8 @@ class Inference:
             from flopbook.models.serving import serve
 
             served = serve(ins, arch, chip, peak=peak, bandwidth=bandwidth,
-                           batch_raw=self.batch)
+                           batch_raw=None if batch_max else self.batch,
+                           batch_max=batch_max)
             out.add("flops_per_token", "FLOPs per output token", served.per_token_decode,
                     "FLOP/token", "2 × active matmul weights + attention at the context "
                     "(from the architecture)")
