@@ -51,8 +51,12 @@ GRID = np.geomspace(0.08, 1.0, 15)  # candidate efficiencies (MFU and MBU)
 
 def _inputs(row: dict[str, Any]) -> dict[str, Any]:
     kw: dict[str, Any] = {
-        "model": row["model"], "chip": row["chip"], "precision": row["precision"],
-        "gpus": row["gpus"], "tp": row["tp"], "tokens_in": f"{row['tokens_in']} token",
+        "model": row["model"],
+        "chip": row["chip"],
+        "precision": row["precision"],
+        "gpus": row["gpus"],
+        "tp": row["tp"],
+        "tokens_in": f"{row['tokens_in']} token",
         "tokens_out": f"{row['tokens_out']} token",
         "kv_bytes_per_element": f"{row['kv']} byte",
     }
@@ -119,13 +123,23 @@ def main() -> int:
         hi = np.exp(Z90 * sigma)
         for i in np.flatnonzero(test):
             row = rows[i]
-            ends = predict(row, np.minimum(1.0, np.array([mfu * lo, mfu * hi])),
-                           np.minimum(1.0, np.array([mbu * lo, mbu * hi])))
+            ends = predict(
+                row,
+                np.minimum(1.0, np.array([mfu * lo, mfu * hi])),
+                np.minimum(1.0, np.array([mbu * lo, mbu * hi])),
+            )
             point = float(table[i, best])
             m = measured[i]
-            results.append({"row": row, "point": point, "low": float(ends[0]),
-                            "high": float(ends[1]), "error": point / m - 1,
-                            "inside": bool(ends[0] <= m <= ends[1])})
+            results.append(
+                {
+                    "row": row,
+                    "point": point,
+                    "low": float(ends[0]),
+                    "high": float(ends[1]),
+                    "error": point / m - 1,
+                    "inside": bool(ends[0] <= m <= ends[1]),
+                }
+            )
     results.sort(key=lambda r: rows.index(r["row"]))
     body = report(sources, results, fits)
     print(body)
@@ -134,20 +148,19 @@ def main() -> int:
 
 
 def _summary(rs: list[dict[str, Any]]) -> tuple[float, float]:
-    return (statistics.median(abs(r["error"]) for r in rs),
-            sum(r["inside"] for r in rs) / len(rs))
+    return (statistics.median(abs(r["error"]) for r in rs), sum(r["inside"] for r in rs) / len(rs))
 
 
-def report(sources: dict[str, Any], results: list[dict[str, Any]],
-           fits: list[tuple[float, float, float]]) -> str:
+def report(
+    sources: dict[str, Any], results: list[dict[str, Any]], fits: list[tuple[float, float, float]]
+) -> str:
     med, cov = _summary(results)
     lines = [
         f"{len(results)} published throughput measurements, each predicted by a fit that "
         f"did not see it ({FOLDS} folds, seed {SEED}). Fitted per fold: MFU (prefill and "
         "compute-bound steps) and MBU (memory-bound steps) minimising the squared log error "
         "on the other folds, each lognormal around its fit with the spread of the residuals. "
-        "Fits: " + "; ".join(f"MFU {m:.0%}, MBU {b:.0%}, sigma {s:.2f}" for m, b, s in fits)
-        + ".",
+        "Fits: " + "; ".join(f"MFU {m:.0%}, MBU {b:.0%}, sigma {s:.2f}" for m, b, s in fits) + ".",
         "",
         f"**Held out: median |error| {med:.1%}, P5–P95 coverage {cov:.0%}** "
         "(targets: ≤ 25%, ≥ 80%).",
@@ -160,8 +173,11 @@ def report(sources: dict[str, Any], results: list[dict[str, Any]],
         if rs:
             m, c = _summary(rs)
             lines.append(f"| {key} | {len(rs)} | {m:.1%} | {c:.0%} |")
-    lines += ["", "| model | chip | GPUs (tp) | in/out | batch | measured | predicted (P5–P95) "
-              "| error |", "|---|---|---|---|---|---:|---:|---:|"]
+    lines += [
+        "",
+        "| model | chip | GPUs (tp) | in/out | batch | measured | predicted (P5–P95) | error |",
+        "|---|---|---|---|---|---:|---:|---:|",
+    ]
     for r in results:
         row = r["row"]
         batch = row.get("batch", f"tpot {row.get('tpot')} ms")
@@ -170,9 +186,9 @@ def report(sources: dict[str, Any], results: list[dict[str, Any]],
             f"| {row['model']} | {row['chip']} {row['precision'].upper()} | {row['gpus']} "
             f"({row['tp']}) | {row['tokens_in']}/{row['tokens_out']} | {batch} | "
             f"{row['measured']:,.0f}{unit} | {r['point']:,.0f} ({r['low']:,.0f}–"
-            f"{r['high']:,.0f}) | {r['error']:+.0%} |")
-    lines += ["", "Sources:"] + [f"- `{k}`: {v['title']}, {v['url']}"
-                                 for k, v in sources.items()]
+            f"{r['high']:,.0f}) | {r['error']:+.0%} |"
+        )
+    lines += ["", "Sources:"] + [f"- `{k}`: {v['title']}, {v['url']}" for k, v in sources.items()]
     lines += ["", f"Machine: {machine()}. Run: `python benchmarks/inference_calibration.py`."]
     return "\n".join(lines)
 

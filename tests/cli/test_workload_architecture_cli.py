@@ -38,9 +38,18 @@ def test_misfits_are_one_line(run_cli, write) -> None:
 
 def test_sensitivity_and_plot(run_cli, write, tmp_path) -> None:
     charts = tmp_path / "charts"
-    code, out, err = run_cli("workload", write(PRESET), "--sensitivity",
-                             "cost_per_million_output", "--plot", charts, "--samples", "500",
-                             "--format", "json")
+    code, out, err = run_cli(
+        "workload",
+        write(PRESET),
+        "--sensitivity",
+        "cost_per_million_output",
+        "--plot",
+        charts,
+        "--samples",
+        "500",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     d = json.loads(out)
     bars = [b["input"] for b in d["sensitivity"]["tornado"]["bars"]]

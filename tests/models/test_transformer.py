@@ -15,9 +15,17 @@ from flopbook.models.workload import Inference
 
 def _hw(bandwidth: float = 3.35e12, **kw: float) -> Hardware:
     one = np.asarray
-    return Hardware(peak=one(989e12), bandwidth=one(bandwidth), mfu=one(0.5), mbu=one(0.7),
-                    scaleup=one(900e9), scaleout=one(50e9), scaleup_domain=8,
-                    latency=one(kw.get("latency", 0.0)), overlap=one(0.0))
+    return Hardware(
+        peak=one(989e12),
+        bandwidth=one(bandwidth),
+        mfu=one(0.5),
+        mbu=one(0.7),
+        scaleup=one(900e9),
+        scaleout=one(50e9),
+        scaleup_domain=8,
+        latency=one(kw.get("latency", 0.0)),
+        overlap=one(0.0),
+    )
 
 
 DENSE = ("llama-3.1-8b", "llama-3.1-70b", "qwen2.5-72b", "llama-2-70b")
@@ -25,33 +33,46 @@ DENSE = ("llama-3.1-8b", "llama-3.1-70b", "qwen2.5-72b", "llama-2-70b")
 
 @given(st.sampled_from(DENSE), st.integers(0, 100_000), st.sampled_from([1.0, 2.0]))
 @settings(max_examples=40, deadline=None)
-def test_dense_decode_at_batch_one_reads_the_weights_plus_kv(name: str, context: int,
-                                                             bpp: float) -> None:
+def test_dense_decode_at_batch_one_reads_the_weights_plus_kv(
+    name: str, context: int, bpp: float
+) -> None:
     a = preset(name).architecture
-    step = decode_step(a, Placement(1), _hw(), batch=np.asarray(1.0),
-                       context=np.asarray(float(context)), bytes_per_param=np.asarray(bpp),
-                       kv_bytes_per_token=np.asarray(a.kv_bytes_per_token(2.0)))
+    step = decode_step(
+        a,
+        Placement(1),
+        _hw(),
+        batch=np.asarray(1.0),
+        context=np.asarray(float(context)),
+        bytes_per_param=np.asarray(bpp),
+        kv_bytes_per_token=np.asarray(a.kv_bytes_per_token(2.0)),
+    )
     # every weight but the input embedding table (a lookup of one row) is read once
     weights = (a.total_params() - a.vocab * a.hidden) * bpp
     assert float(step.weight_bytes) == pytest.approx(weights)
     assert float(step.bytes) == pytest.approx(weights + context * a.kv_bytes_per_token(2.0))
 
 
-@given(st.sampled_from(DENSE + ("deepseek-v3", "mixtral-8x7b", "qwen3-235b-a22b")),
-       st.integers(1, 64), st.integers(1, 8000))
+@given(
+    st.sampled_from(DENSE + ("deepseek-v3", "mixtral-8x7b", "qwen3-235b-a22b")),
+    st.integers(1, 64),
+    st.integers(1, 8000),
+)
 @settings(max_examples=40, deadline=None)
-def test_doubling_bandwidth_halves_a_bandwidth_bound_decode(name: str, batch: int,
-                                                            context: int) -> None:
+def test_doubling_bandwidth_halves_a_bandwidth_bound_decode(
+    name: str, batch: int, context: int
+) -> None:
     a = preset(name).architecture
-    kw = {"batch": np.asarray(float(batch)), "context": np.asarray(float(context)),
-          "bytes_per_param": np.asarray(1.0),
-          "kv_bytes_per_token": np.asarray(a.kv_bytes_per_token(2.0))}
+    kw = {
+        "batch": np.asarray(float(batch)),
+        "context": np.asarray(float(context)),
+        "bytes_per_param": np.asarray(1.0),
+        "kv_bytes_per_token": np.asarray(a.kv_bytes_per_token(2.0)),
+    }
     slow = decode_step(a, Placement(8), _hw(3.35e12), **kw)
     fast = decode_step(a, Placement(8), _hw(6.7e12), **kw)
     if float(fast.t_memory) >= float(fast.t_compute):  # still bandwidth-bound when doubled
         assert float(fast.t_memory) == pytest.approx(float(slow.t_memory) / 2)
-        assert float(fast.time - fast.t_comm) == pytest.approx(
-            float(slow.time - slow.t_comm) / 2)
+        assert float(fast.time - fast.t_comm) == pytest.approx(float(slow.time - slow.t_comm) / 2)
 
 
 def test_moe_decode_no_longer_reads_every_expert() -> None:
@@ -61,9 +82,15 @@ def test_moe_decode_no_longer_reads_every_expert() -> None:
     every = a.total_params()  # FP8, one byte each, read by the old model
     ratios = []
     for b in (1, 8, 32):
-        s = decode_step(a, Placement(8, tp=8), _hw(), batch=np.asarray(float(b)),
-                        context=np.asarray(0.0), bytes_per_param=np.asarray(1.0),
-                        kv_bytes_per_token=np.asarray(0.0))
+        s = decode_step(
+            a,
+            Placement(8, tp=8),
+            _hw(),
+            batch=np.asarray(float(b)),
+            context=np.asarray(0.0),
+            bytes_per_param=np.asarray(1.0),
+            kv_bytes_per_token=np.asarray(0.0),
+        )
         ratios.append(every / 8 / float(s.weight_bytes))
     assert ratios[0] == pytest.approx(18, rel=0.1)
     assert ratios[1] == pytest.approx(4, rel=0.1)
@@ -73,18 +100,26 @@ def test_moe_decode_no_longer_reads_every_expert() -> None:
 def test_expert_parallel_replicates_attention_and_splits_experts() -> None:
     a = preset("deepseek-v3").architecture
     p = a.parts()
-    w, kv = memory_per_gpu(a, Placement(144, tp=1), np.asarray(1.0), np.asarray(70272.0),
-                           np.asarray(1440.0), np.asarray(1000.0))
-    non_expert = p["attention"] + p["dense_ffn"] + p["shared_experts"] + p["router"] \
-        + p["embedding"]
+    w, kv = memory_per_gpu(
+        a,
+        Placement(144, tp=1),
+        np.asarray(1.0),
+        np.asarray(70272.0),
+        np.asarray(1440.0),
+        np.asarray(1000.0),
+    )
+    non_expert = (
+        p["attention"] + p["dense_ffn"] + p["shared_experts"] + p["router"] + p["embedding"]
+    )
     assert float(w) == pytest.approx(non_expert + p["routed_experts"] / 144)
     # MLA's latent is not split over TP ranks; each data-parallel rank holds its sequences
     assert float(kv) == pytest.approx(1440 / 144 * 1000 * 70272)
 
 
 def _llama(**kw: object) -> Inference:
-    return Inference(model="llama-3.1-70b", tokens_in="1000 token", tokens_out="500 token",
-                     chip="H100", **kw)
+    return Inference(
+        model="llama-3.1-70b", tokens_in="1000 token", tokens_out="500 token", chip="H100", **kw
+    )
 
 
 def test_workload_with_a_preset_and_a_latency_target() -> None:
@@ -102,14 +137,17 @@ def test_ranges_flow_through() -> None:
     assert s.p5 < s.mean < s.p95
 
 
-@pytest.mark.parametrize(("kw", "field", "words"), [
-    ({"gpus": 1}, "gpus", "does not fit"),
-    ({"gpus": 4, "batch": 100_000}, "batch", "memory allows at most"),
-    ({"gpus": 4, "tpot": "1 ms"}, "tpot", "no batch meets tpot"),
-    ({"gpus": 4, "ttft": "1 ms"}, "ttft", "no batch meets ttft"),
-    ({"gpus": 4, "params": "70B"}, "params", "comes from the architecture"),
-    ({"gpus": 8, "tp": 3}, "tp", "must divide"),
-])
+@pytest.mark.parametrize(
+    ("kw", "field", "words"),
+    [
+        ({"gpus": 1}, "gpus", "does not fit"),
+        ({"gpus": 4, "batch": 100_000}, "batch", "memory allows at most"),
+        ({"gpus": 4, "tpot": "1 ms"}, "tpot", "no batch meets tpot"),
+        ({"gpus": 4, "ttft": "1 ms"}, "ttft", "no batch meets ttft"),
+        ({"gpus": 4, "params": "70B"}, "params", "comes from the architecture"),
+        ({"gpus": 8, "tp": 3}, "tp", "must divide"),
+    ],
+)
 def test_bad_input_is_one_clear_error(kw: dict, field: str, words: str) -> None:
     with pytest.raises(InputError, match=words) as e:
         _llama(**kw).run()
@@ -118,5 +156,4 @@ def test_bad_input_is_one_clear_error(kw: dict, field: str, words: str) -> None:
 
 def test_placement_fields_need_an_architecture() -> None:
     with pytest.raises(InputError, match="needs the architecture"):
-        Inference(params="8B", tokens_in="1 token", tokens_out="1 token", chip="H100",
-                  tp=2).run()
+        Inference(params="8B", tokens_in="1 token", tokens_out="1 token", chip="H100", tp=2).run()

@@ -13,23 +13,28 @@ from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console,
 
 @app.command("workload")
 def workload_command(
-    scenario: Annotated[Path, typer.Argument(help="A workload file (YAML): kind: training "
-                                             "or kind: inference.")],
+    scenario: Annotated[
+        Path, typer.Argument(help="A workload file (YAML): kind: training or kind: inference.")
+    ],
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
     sensitivity: Annotated[
         str | None,
-        typer.Option(metavar="OUTPUT",
-                     help="Rank the uncertain inputs by their effect on OUTPUT: a tornado "
-                     "and Sobol indices. E.g. --sensitivity cost_per_million_output"),
+        typer.Option(
+            metavar="OUTPUT",
+            help="Rank the uncertain inputs by their effect on OUTPUT: a tornado "
+            "and Sobol indices. E.g. --sensitivity cost_per_million_output",
+        ),
     ] = None,
     plot: Annotated[
         Path | None,
-        typer.Option(metavar="DIR",
-                     help="Write charts (PNG and SVG) to DIR: the distribution of the "
-                     "--sensitivity output (else the last output), and the tornado and Sobol "
-                     "indices with --sensitivity. E.g. --plot charts/"),
+        typer.Option(
+            metavar="DIR",
+            help="Write charts (PNG and SVG) to DIR: the distribution of the "
+            "--sensitivity output (else the last output), and the tornado and Sobol "
+            "indices with --sensitivity. E.g. --plot charts/",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace charts already in the --plot folder.")
@@ -51,8 +56,11 @@ def workload_command(
     from flopbook.workload_file import run_document, workload_from_document
 
     if sensitivity is not None and not sensitivity.strip():
-        raise InputError("is empty", field="--sensitivity",
-                         hint="name an output, e.g. --sensitivity cost_per_million_output")
+        raise InputError(
+            "is empty",
+            field="--sensitivity",
+            hint="name an output, e.g. --sensitivity cost_per_million_output",
+        )
     doc = Document.read(scenario)
     found = None
     with sampling(samples, seed) as s:
@@ -61,12 +69,15 @@ def workload_command(
         if sensitivity is not None and not result.has(sensitivity):
             from flopbook.errors import suggest
 
-            raise InputError(f"no output {sensitivity!r} in this workload",
-                             field="--sensitivity",
-                             hint=suggest(sensitivity, [r.key for r in result.rows]))
+            raise InputError(
+                f"no output {sensitivity!r} in this workload",
+                field="--sensitivity",
+                hint=suggest(sensitivity, [r.key for r in result.rows]),
+            )
         if plot is not None:
-            plot = check_folder(plot, "--plot", names=_chart_names(output, sensitivity
-                                                                   is not None), force=force)
+            plot = check_folder(
+                plot, "--plot", names=_chart_names(output, sensitivity is not None), force=force
+            )
         if sensitivity:
             found = _sensitivity(workload_from_document(doc), sensitivity, samples, s.seed)
     if plot is not None:
@@ -106,8 +117,7 @@ def _sensitivity(workload, output: str, samples: int, seed: int):  # noqa: ANN00
     k = max(1, len(workload_inputs(workload.run())))
     base = max(256, 1 << max(0, math.ceil(math.log2(max(1, samples // (k + 2))))))
     with option_errors("--sensitivity"), progress_bar(f"Sensitivity of {output}") as update:
-        return workload_sensitivity(workload, output, base_samples=base, seed=seed,
-                                    progress=update)
+        return workload_sensitivity(workload, output, base_samples=base, seed=seed, progress=update)
 
 
 def _chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
@@ -135,16 +145,26 @@ def _plot(result, output: str, found, directory: Path) -> None:  # noqa: ANN001
             if values.size > 1 and np.ptp(values) > 0:
                 title = row.label + (f" — {result.name}" if result.name else "")
                 written += charts.write_figure(
-                    charts.samples_figure(values, row.label, row.unit, title), directory,
-                    f"{output}-distribution", outputs=out)
+                    charts.samples_figure(values, row.label, row.unit, title),
+                    directory,
+                    f"{output}-distribution",
+                    outputs=out,
+                )
             else:
-                print(f"flopbook: note: {output} has one value; no distribution to plot",
-                      file=sys.stderr)
+                print(
+                    f"flopbook: note: {output} has one value; no distribution to plot",
+                    file=sys.stderr,
+                )
             if found is not None:
-                written += charts.write_figure(charts.tornado_figure(found.tornado), directory,
-                                               f"{output}-tornado", outputs=out)
-                written += charts.write_figure(charts.sobol_figure(found.sobol), directory,
-                                               f"{output}-sobol", outputs=out)
+                written += charts.write_figure(
+                    charts.tornado_figure(found.tornado),
+                    directory,
+                    f"{output}-tornado",
+                    outputs=out,
+                )
+                written += charts.write_figure(
+                    charts.sobol_figure(found.sobol), directory, f"{output}-sobol", outputs=out
+                )
     except BaseException:
         if made and directory.is_dir() and not any(directory.iterdir()):
             directory.rmdir()  # the folder this run made, left empty by the failure

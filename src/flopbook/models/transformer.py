@@ -21,7 +21,8 @@ over all its GPUs (expert parallel, ``ep = gpus / pp``). So, per GPU:
 - FLOPs per step: batch × (2 × active matmul weights + attention at the context), spread
   evenly over the replica's GPUs;
 - communication: two TP all-reduces per layer (ring: 2(tp − 1)/tp of the activations) and,
-  for MoE layers, an all-to-all that sends each token to its k experts (FP8, 1 byte per
+  for MoE layers when attention is data-parallel (dp > 1), an all-to-all in place of the
+  second all-reduce that sends each token to its k experts (FP8, 1 byte per
   element) and brings the results back (BF16, 2 bytes), the share (ep − 1)/ep leaving the
   GPU; inside the scale-up domain (NVLink) at half the catalog's bidirectional scale-up
   bandwidth, beyond it at the scale-out bandwidth per GPU; plus a fixed latency per
@@ -84,11 +85,16 @@ class Placement:
         if self.tp * self.pp > self.gpus or self.gpus % (self.tp * self.pp):
             raise InputError(
                 f"tp × pp ({self.tp} × {self.pp}) must divide the replica's {self.gpus} GPUs",
-                field="tp", hint="choose tp and pp whose product divides gpus (data-parallel "
-                "attention fills the rest)")
+                field="tp",
+                hint="choose tp and pp whose product divides gpus (data-parallel "
+                "attention fills the rest)",
+            )
         if self.pp > arch.layers:
-            raise InputError(f"pp ({self.pp}) is more than the model's {arch.layers} layers",
-                             field="pp", hint=f"use pp: {arch.layers} or fewer")
+            raise InputError(
+                f"pp ({self.pp}) is more than the model's {arch.layers} layers",
+                field="pp",
+                hint=f"use pp: {arch.layers} or fewer",
+            )
 
 
 @dataclass(frozen=True)
@@ -128,10 +134,12 @@ class Step:
     @property
     def bound(self) -> str:
         """Which roofline bound holds for most samples."""
-        longest = np.argmax(np.stack(np.broadcast_arrays(
-            self.t_memory, self.t_compute, self.t_comm)), axis=0)
-        return ("memory", "compute", "communication")[int(np.bincount(
-            np.ravel(longest), minlength=3).argmax())]
+        longest = np.argmax(
+            np.stack(np.broadcast_arrays(self.t_memory, self.t_compute, self.t_comm)), axis=0
+        )
+        return ("memory", "compute", "communication")[
+            int(np.bincount(np.ravel(longest), minlength=3).argmax())
+        ]
 
 
 # ---- FLOPs ----------------------------------------------------------------------------
@@ -140,13 +148,15 @@ class Step:
 def decode_flops_per_token(arch: Architecture, context: np.ndarray) -> np.ndarray:
     """2 FLOPs per active matmul weight plus attention over ``context`` tokens."""
     return 2.0 * arch.matmul_params() + np.asarray(
-        arch.attention_flops_per_token(context, decode=True), dtype=float)
+        arch.attention_flops_per_token(context, decode=True), dtype=float
+    )
 
 
 def prefill_flops_per_token(arch: Architecture, prompt: np.ndarray) -> np.ndarray:
     """A prompt token attends on average to half the prompt (causal)."""
     return 2.0 * arch.matmul_params() + np.asarray(
-        arch.attention_flops_per_token(np.asarray(prompt) / 2.0, decode=False), dtype=float)
+        arch.attention_flops_per_token(np.asarray(prompt) / 2.0, decode=False), dtype=float
+    )
 
 
 # ---- memory ---------------------------------------------------------------------------
@@ -166,35 +176,56 @@ def _kv_shards(arch: Architecture, tp: int) -> int:
     return max(1, min(tp, arch.kv_heads or 1))
 
 
-def memory_per_gpu(arch: Architecture, place: Placement, bytes_per_param: np.ndarray,
-                   kv_bytes_per_token: np.ndarray, batch: np.ndarray, context: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def memory_per_gpu(
+    arch: Architecture,
+    place: Placement,
+    bytes_per_param: np.ndarray,
+    kv_bytes_per_token: np.ndarray,
+    batch: np.ndarray,
+    context: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """(weight bytes, KV-cache bytes) held on each GPU."""
     routed = arch.parts()["routed_experts"]
-    weights = bytes_per_param * (_non_expert_params(arch, held=True) / (place.tp * place.pp)
-                                 + routed / place.gpus)
-    kv = (np.asarray(batch) / place.dp * np.asarray(context) * kv_bytes_per_token
-          / (place.pp * _kv_shards(arch, place.tp)))
+    weights = bytes_per_param * (
+        _non_expert_params(arch, held=True) / (place.tp * place.pp) + routed / place.gpus
+    )
+    kv = (
+        np.asarray(batch)
+        / place.dp
+        * np.asarray(context)
+        * kv_bytes_per_token
+        / (place.pp * _kv_shards(arch, place.tp))
+    )
     return weights, kv
 
 
-def max_batch(arch: Architecture, place: Placement, bytes_per_param: np.ndarray,
-              kv_bytes_per_token: np.ndarray, context: np.ndarray, hbm: np.ndarray
-              ) -> np.ndarray:
+def max_batch(
+    arch: Architecture,
+    place: Placement,
+    bytes_per_param: np.ndarray,
+    kv_bytes_per_token: np.ndarray,
+    context: np.ndarray,
+    hbm: np.ndarray,
+) -> np.ndarray:
     """The most sequences whose KV cache fits beside the weights (may be below 1: the
     weights alone do not fit)."""
-    weights, kv_one = memory_per_gpu(arch, place, bytes_per_param, kv_bytes_per_token,
-                                     np.asarray(1.0), context)
+    weights, kv_one = memory_per_gpu(
+        arch, place, bytes_per_param, kv_bytes_per_token, np.asarray(1.0), context
+    )
     with np.errstate(divide="ignore"):
-        return np.where(kv_one > 0, (hbm - weights) / np.where(kv_one > 0, kv_one, 1.0),
-                        np.where(hbm >= weights, np.inf, 0.0))
+        return np.where(
+            kv_one > 0,
+            (hbm - weights) / np.where(kv_one > 0, kv_one, 1.0),
+            np.where(hbm >= weights, np.inf, 0.0),
+        )
 
 
 # ---- decode ---------------------------------------------------------------------------
 
 
-def weights_read(arch: Architecture, place: Placement, bytes_per_param: np.ndarray,
-                 batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def weights_read(
+    arch: Architecture, place: Placement, bytes_per_param: np.ndarray, batch: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(weight bytes each GPU reads per decode step, distinct experts per MoE layer)."""
     b = np.asarray(batch, dtype=float)
     non_expert = _non_expert_params(arch, held=False) / place.tp
@@ -221,40 +252,72 @@ def _link_time(share_bytes: np.ndarray, group: float, hw: Hardware) -> np.ndarra
     return np.maximum(t_near, t_far)
 
 
-def _tp_allreduce(arch: Architecture, place: Placement, tokens: np.ndarray, hw: Hardware
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """(bytes, seconds) of the two all-reduces per layer for ``tokens`` tokens of a TP
-    group in all, over every layer of the replica."""
+def _tp_allreduce(
+    arch: Architecture, place: Placement, tokens: np.ndarray, hw: Hardware
+) -> tuple[np.ndarray, np.ndarray]:
+    """(bytes, seconds) of the TP all-reduces for ``tokens`` tokens of a TP group in all,
+    over every layer of the replica: after attention and after the feed-forward block, except
+    that an expert-parallel MoE layer (attention data-parallel) gathers its experts' results
+    with the all-to-all instead."""
     if place.tp == 1:
         z = 0 * np.asarray(tokens, dtype=float)
         return z, z
-    layers = arch.layers / place.pp  # each GPU sees its stage's layers
-    per = 2 * layers * np.asarray(tokens) * arch.hidden * ACT_BYTES * 2 * (place.tp - 1) / place.tp
-    count = 2 * layers * place.pp  # per micro-batch
-    return per, _link_time(per, place.tp, hw) * 1 + count * hw.latency
+    per_layer = 2.0 * arch.layers
+    if _expert_parallel(arch, place):
+        per_layer -= arch.moe_layers
+    reductions = per_layer / place.pp  # each GPU sees its stage's layers
+    per = reductions * np.asarray(tokens) * arch.hidden * ACT_BYTES * 2 * (place.tp - 1) / place.tp
+    count = per_layer  # collectives per GPU per step, over all micro-batches
+    return per, _link_time(per, place.tp, hw) + count * hw.latency
 
 
-def _ep_alltoall(arch: Architecture, place: Placement, tokens_per_gpu: np.ndarray,
-                 hw: Hardware) -> tuple[np.ndarray, np.ndarray]:
-    if arch.moe is None or place.ep <= 1:
+def _expert_parallel(arch: Architecture, place: Placement) -> bool:
+    """Experts on more GPUs than a TP group: tokens must travel to them (all-to-all). With
+    attention split over the whole stage (dp = 1) the experts are split like any weight and
+    the TP all-reduce already combines them."""
+    return arch.moe is not None and place.dp > 1
+
+
+def _ep_alltoall(
+    arch: Architecture, place: Placement, tokens_per_gpu: np.ndarray, hw: Hardware
+) -> tuple[np.ndarray, np.ndarray]:
+    if not _expert_parallel(arch, place):
         z = 0 * np.asarray(tokens_per_gpu, dtype=float)
         return z, z
     m = arch.moe
     off = (place.ep - 1) / place.ep
-    per = (np.asarray(tokens_per_gpu) * arch.moe_layers * m.experts_per_token * arch.hidden
-           * (DISPATCH_BYTES + ACT_BYTES) * off)
+    per = (
+        np.asarray(tokens_per_gpu)
+        * arch.moe_layers
+        * m.experts_per_token
+        * arch.hidden
+        * (DISPATCH_BYTES + ACT_BYTES)
+        * off
+    )
     count = 2 * arch.moe_layers  # dispatch and combine per layer (micro-batches overlap)
     return per, _link_time(per, place.ep, hw) + count * hw.latency
 
 
-def decode_step(arch: Architecture, place: Placement, hw: Hardware, *, batch: np.ndarray,
-                context: np.ndarray, bytes_per_param: np.ndarray,
-                kv_bytes_per_token: np.ndarray) -> Step:
+def decode_step(
+    arch: Architecture,
+    place: Placement,
+    hw: Hardware,
+    *,
+    batch: np.ndarray,
+    context: np.ndarray,
+    bytes_per_param: np.ndarray,
+    kv_bytes_per_token: np.ndarray,
+) -> Step:
     """One decode step of a replica serving ``batch`` sequences at ``context`` tokens."""
     b = np.asarray(batch, dtype=float)
     weight_bytes, distinct = weights_read(arch, place, bytes_per_param, b)
-    kv_read = (b / place.dp * np.asarray(arch.kv_tokens_read(context)) * kv_bytes_per_token
-               / (place.pp * _kv_shards(arch, place.tp)))
+    kv_read = (
+        b
+        / place.dp
+        * np.asarray(arch.kv_tokens_read(context))
+        * kv_bytes_per_token
+        / (place.pp * _kv_shards(arch, place.tp))
+    )
     t_memory = (weight_bytes + kv_read) / (hw.bandwidth * hw.mbu)
     ctx = np.asarray(context, dtype=float)
     att = np.asarray(arch.attention_flops_per_token(ctx, decode=True), dtype=float)
@@ -266,35 +329,65 @@ def decode_step(arch: Architecture, place: Placement, hw: Hardware, *, batch: np
     a2a_bytes, t_a2a = _ep_alltoall(arch, place, b / place.gpus, hw)
     t_comm = t_ar + t_a2a
     time = _combine(t_memory, t_compute, t_comm, hw.overlap)
-    return Step(distinct, weight_bytes, kv_read, flops, ar_bytes + a2a_bytes, t_memory,
-                t_compute, t_comm, time)
+    return Step(
+        distinct,
+        weight_bytes,
+        kv_read,
+        flops,
+        ar_bytes + a2a_bytes,
+        t_memory,
+        t_compute,
+        t_comm,
+        time,
+    )
 
 
-def _combine(t_memory: np.ndarray, t_compute: np.ndarray, t_comm: np.ndarray,
-             overlap: np.ndarray) -> np.ndarray:
+def _combine(
+    t_memory: np.ndarray, t_compute: np.ndarray, t_comm: np.ndarray, overlap: np.ndarray
+) -> np.ndarray:
     """Hidden communication still takes its time: it runs beside the memory traffic and
     the arithmetic, so a step lasts at least as long as the hidden part."""
-    return (np.maximum(np.maximum(t_memory, t_compute), overlap * t_comm)
-            + (1.0 - overlap) * t_comm)
+    return np.maximum(np.maximum(t_memory, t_compute), overlap * t_comm) + (1.0 - overlap) * t_comm
 
 
-def batch_for_latency(arch: Architecture, place: Placement, hw: Hardware, *, target: np.ndarray,
-                      context: np.ndarray, bytes_per_param: np.ndarray,
-                      kv_bytes_per_token: np.ndarray, cap: np.ndarray) -> np.ndarray:
+def batch_for_latency(
+    arch: Architecture,
+    place: Placement,
+    hw: Hardware,
+    *,
+    target: np.ndarray,
+    context: np.ndarray,
+    bytes_per_param: np.ndarray,
+    kv_bytes_per_token: np.ndarray,
+    cap: np.ndarray,
+) -> np.ndarray:
     """The largest batch (at most ``cap``) whose decode step takes no longer than
     ``target``, per sample; 0 where even one sequence is too slow. Step time rises with
     batch, so a bisection on each sample finds it."""
     target = np.asarray(target, dtype=float)
     cap = np.floor(np.asarray(cap, dtype=float))
-    shape = np.broadcast(target, cap, np.asarray(context), np.asarray(hw.bandwidth),
-                         np.asarray(hw.mbu), np.asarray(hw.mfu), np.asarray(hw.peak)).shape
+    shape = np.broadcast(
+        target,
+        cap,
+        np.asarray(context),
+        np.asarray(hw.bandwidth),
+        np.asarray(hw.mbu),
+        np.asarray(hw.mfu),
+        np.asarray(hw.peak),
+    ).shape
     lo = np.zeros(shape)
     hi = np.broadcast_to(np.minimum(cap, 1e7), shape).astype(float).copy()
 
     def ok(b: np.ndarray) -> np.ndarray:
-        t = decode_step(arch, place, hw, batch=np.maximum(b, 1.0), context=context,
-                        bytes_per_param=bytes_per_param,
-                        kv_bytes_per_token=kv_bytes_per_token).time
+        t = decode_step(
+            arch,
+            place,
+            hw,
+            batch=np.maximum(b, 1.0),
+            context=context,
+            bytes_per_param=bytes_per_param,
+            kv_bytes_per_token=kv_bytes_per_token,
+        ).time
         return (t <= target) & (b >= 1)
 
     good = ok(hi)
@@ -315,8 +408,7 @@ def batch_for_latency(arch: Architecture, place: Placement, hw: Hardware, *, tar
 # ---- prefill --------------------------------------------------------------------------
 
 
-def prefill_seconds_per_token(arch: Architecture, hw: Hardware, prompt: np.ndarray
-                              ) -> np.ndarray:
+def prefill_seconds_per_token(arch: Architecture, hw: Hardware, prompt: np.ndarray) -> np.ndarray:
     """GPU-seconds per prompt token: the weights' products at the peak, attention's at the
     attention rate, both at MFU."""
     p = np.asarray(prompt, dtype=float)
@@ -326,8 +418,9 @@ def prefill_seconds_per_token(arch: Architecture, hw: Hardware, prompt: np.ndarr
     return (mat / hw.peak + att / att_peak) / hw.mfu
 
 
-def prefill_time(arch: Architecture, place: Placement, hw: Hardware, *, prompt: np.ndarray
-                 ) -> np.ndarray:
+def prefill_time(
+    arch: Architecture, place: Placement, hw: Hardware, *, prompt: np.ndarray
+) -> np.ndarray:
     """Seconds for one replica to prefill one prompt of ``prompt`` tokens: compute-bound
     over all its GPUs, plus the prompt's all-reduces and all-to-alls."""
     p = np.asarray(prompt, dtype=float)
