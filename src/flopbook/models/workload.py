@@ -732,7 +732,8 @@ class Inference:
                 out.add(key, label, value, unit, formula)
             prefill, decode = served.prefill_rate, served.decode_rate
             out.add("prefill_rate", "Prefill tokens/s per GPU", prefill, "token/s/GPU",
-                    "peak × MFU / prefill FLOPs per token (compute-bound)")
+                    "MFU / (weight FLOPs / peak + attention FLOPs / attention peak) per "
+                    "prompt token (compute-bound)")
             out.add("decode_rate", "Decode tokens/s per GPU", decode, "token/s/GPU",
                     "batch / decode step time / GPUs")
             return self._economics(out, ins, chip, prefill, decode)
