@@ -89,3 +89,11 @@ def test_expected_experts_rises_with_batch_towards_e(e: int, k: int, b: int) -> 
     assert float(expected_experts(e, k, 1)) == pytest.approx(k)
     assert k - 1e-9 <= float(one) <= float(more) + 1e-9 <= e + 1e-9
     assert float(expected_experts(e, k, np.array([1e7]))[0]) == pytest.approx(e)
+
+
+def test_docs_list_every_preset() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "workload.md").read_text()
+    missing = [n for n in preset_names() if f"`{n}`" not in doc]
+    assert not missing, missing
