@@ -37,7 +37,9 @@ def workload_command(
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace charts already in the --plot folder.")
+        bool,
+        typer.Option("--force", help="Replace charts already in the --plot folder. "
+                     "E.g. --force --plot charts/"),
     ] = False,
 ) -> None:
     """A training run or an inference service, costed.
@@ -47,10 +49,12 @@ def workload_command(
 
     Example: flopbook workload examples/training.yaml
     """
-    from flopbook.errors import InputError
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.errors import InputError, suggest
     from flopbook.files import check_folder
     from flopbook.quantity import sampling
     from flopbook.render import data
+    from flopbook.render import sensitivity as render_sensitivity
     from flopbook.render.workload import inputs_table, workload_csv, workload_table
     from flopbook.scenario import Document
     from flopbook.workload_file import run_document, workload_from_document
@@ -67,8 +71,6 @@ def workload_command(
         result = run_document(doc)
         output = sensitivity or (result.rows[-1].key if result.rows else "")
         if sensitivity is not None and not result.has(sensitivity):
-            from flopbook.errors import suggest
-
             raise InputError(
                 f"no output {sensitivity!r} in this workload",
                 field="--sensitivity",
@@ -89,8 +91,6 @@ def workload_command(
         emit(data.to_json(payload))
     elif fmt is Format.csv:
         if found is not None:
-            from flopbook.render import sensitivity as render_sensitivity
-
             emit(render_sensitivity.sensitivity_csv(found))
         else:
             emit(workload_csv(result))
@@ -101,15 +101,14 @@ def workload_command(
         for note in result.notes:
             out.print(f"Note: {note}", style="bold yellow")
         if found is not None:
-            from flopbook.render import sensitivity as render_sensitivity
-
             out.print(render_sensitivity.tornado_table(found))
             out.print(render_sensitivity.sobol_table(found))
 
 
 def _sensitivity(workload, output: str, samples: int, seed: int):  # noqa: ANN001, ANN202
-    import math
+    import math  # imported on use, like the command's own imports
 
+    # likewise
     from flopbook.cli.common import option_errors
     from flopbook.cli.progress import progress_bar
     from flopbook.sensitivity import workload_inputs, workload_sensitivity
@@ -121,17 +120,18 @@ def _sensitivity(workload, output: str, samples: int, seed: int):  # noqa: ANN00
 
 
 def _chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
-    from flopbook.render.charts import FORMATS
+    from flopbook.render.charts import FORMATS  # imported on use: matplotlib is slow to load
 
     stems = ["distribution", *(["tornado", "sobol"] if sensitivity else [])]
     return tuple(f"{output}-{stem}.{fmt}" for stem in stems for fmt in FORMATS)
 
 
 def _plot(result, output: str, found, directory: Path) -> None:  # noqa: ANN001
-    import sys
+    import sys  # imported on use, like the command's own imports
 
-    import numpy as np
+    import numpy as np  # likewise
 
+    # likewise
     from flopbook.files import Outputs
     from flopbook.quantity import magnitudes
     from flopbook.render import charts

@@ -34,9 +34,12 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from flopbook.errors import InputError
+from flopbook.errors import InputError, suggest
+from flopbook.quantity import q
+from flopbook.scenario import Document
 
 __all__ = ["Architecture", "Moe", "Preset", "expected_experts", "preset", "preset_names"]
 
@@ -212,7 +215,6 @@ class Architecture(BaseModel):
         into the latent, so scores cost 2 × heads × (kv_lora_rank + rope) and values 2 ×
         heads × kv_lora_rank; prefill runs unabsorbed, 2 × heads × (nope + rope + v).
         """
-        import numpy as np
 
         ctx = np.asarray(context, dtype=float)
         n = self.heads
@@ -241,7 +243,6 @@ class Architecture(BaseModel):
     def kv_tokens_read(self, context: object) -> object:
         """Context tokens whose KV a step reads, averaged over layers (windowed layers read
         at most the window)."""
-        import numpy as np
 
         ctx = np.asarray(context, dtype=float)
         if not self.sliding_layers:
@@ -257,7 +258,6 @@ def expected_experts(experts: int, per_token: int, tokens: object) -> object:
     ``per_token`` of ``experts`` uniformly: E × (1 − (1 − k/E)^B). One token uses k; many
     approach E. Real routers are not uniform, so this is a mean that load imbalance raises
     for the busiest GPU and expert affinity lowers."""
-    import numpy as np
 
     b = np.asarray(tokens, dtype=float)
     return experts * (1.0 - np.power(1.0 - per_token / experts, b))
@@ -312,7 +312,6 @@ class Preset:
 
 
 def _number(text: str, where: str) -> float:
-    from flopbook.quantity import q
 
     try:
         return float(q(text, "").magnitude.mean())
@@ -322,7 +321,6 @@ def _number(text: str, where: str) -> float:
 
 @cache
 def _presets() -> dict[str, Preset]:
-    from flopbook.scenario import Document
 
     found: dict[str, Preset] = {}
     folder = resources.files("flopbook.models") / _PRESETS_DIR
@@ -356,7 +354,6 @@ def preset_names() -> list[str]:
 def preset(name: str) -> Preset:
     """A shipped model preset by id (``deepseek-v3``); spelling is forgiving about case,
     spaces and underscores."""
-    from flopbook.errors import suggest
 
     key = name.strip().lower().replace(" ", "-").replace("_", "-")
     found = _presets()

@@ -12,6 +12,7 @@ defined as the ratio of two extensive metrics, and their total is the ratio of t
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,15 +20,21 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+
+from flopbook import safe_yaml
+from flopbook.catalog import Chip, name_key
+from flopbook.catalog import chip as find_chip
 from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.models import sample_math as sm
 from flopbook.models.finance import CAPITAL_COST_METHODS, annuity, annuity_factor, straight_line
+from flopbook.quantity import Quantity, is_point, registry, summarize
 
 if TYPE_CHECKING:
     import pandas as pd
     import pint
 
-    from flopbook.catalog import Chip
     from flopbook.quantity import Summary
 
 TOTAL = "Total"
@@ -98,8 +105,6 @@ SKU_FIELDS: dict[str, FieldSpec] = {
 @cache
 def default_assumptions() -> dict[str, Any]:
     """The defaults in ``models/defaults.yaml``: raw mappings with value, source and note."""
-    from flopbook import safe_yaml
-
     text = (resources.files("flopbook.models") / "defaults.yaml").read_text(encoding="utf-8")
     return safe_yaml.load(text, "models/defaults.yaml", shipped=True)
 
@@ -174,9 +179,6 @@ class Sku:
     inputs: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        from flopbook.catalog import Chip
-        from flopbook.catalog import chip as find_chip
-
         self.spec_chip: Chip = self.chip if isinstance(self.chip, Chip) else find_chip(self.chip)
         self.name = self.name or self.spec_chip.id
         prefix = f"skus.{self.name}"
@@ -226,8 +228,6 @@ class Sku:
         return tdp
 
     def matches(self, term: str) -> bool:
-        from flopbook.catalog import name_key
-
         key = name_key(term)
         c = self.spec_chip
         names = [self.name or "", c.id, c.name, c.architecture, *c.entry.aliases]
@@ -323,8 +323,6 @@ def _share_or_per_gpu(value: Input, base: pint.Quantity, gpus: pint.Quantity) ->
 @cache
 def _constant(expression: str, unit: str) -> pint.Quantity:
     """A fixed conversion such as one MW for a year in GWh/year per MW (made once)."""
-    from flopbook.quantity import registry
-
     return registry().Quantity(expression).to(unit)
 
 
@@ -395,8 +393,6 @@ class SkuMetrics(Mapping[str, "pint.Quantity | None"]):
     # ---- power and energy
 
     def _it_power(self) -> pint.Quantity:
-        from flopbook.quantity import registry
-
         gpus = self["gpus"]
         per_gpu = self.sku.power_rating() / registry().GPU
         overhead = self.a.inputs["server_power_overhead"]
@@ -465,9 +461,6 @@ class SkuMetrics(Mapping[str, "pint.Quantity | None"]):
         — about six passes over the samples instead of the dozen arrays that the itemised
         rows need. Each input is read in a stated unit (pint converts it or refuses it), and
         the tests hold this to capital_cost + opex in every form a fleet can take."""
-        from flopbook.models import sample_math as sm
-        from flopbook.quantity import Quantity
-
         sku, a = self.sku, self.a
         years = _mag(a["useful_life"], "year")
         if a.capital_cost == "annuity":
@@ -488,8 +481,6 @@ class SkuMetrics(Mapping[str, "pint.Quantity | None"]):
 
     def _capex_per_gpu(self) -> Any:
         """Server, networking, storage and facility capex per GPU, in USD/GPU (a new array)."""
-        from flopbook.models import sample_math as sm
-
         a = self.a
         if (cost := self.sku.value("server_cost_per_gpu")) is not None:
             server = [_mag(cost, "USD/GPU")]
@@ -506,8 +497,6 @@ class SkuMetrics(Mapping[str, "pint.Quantity | None"]):
 
     def _power_per_gpu(self) -> Any:
         """IT power per GPU in MW/GPU (a new array), as in ``_it_power``."""
-        from flopbook.models import sample_math as sm
-
         tdp = _mag(self.sku.power_rating(), "MW")
         share = _mag(self.a["tdp_share"], "")
         overhead = self.a.inputs["server_power_overhead"]
@@ -518,8 +507,6 @@ class SkuMetrics(Mapping[str, "pint.Quantity | None"]):
     def _running_cost_per_mw(self) -> Any:
         """Electricity (at the PUE) and hosting for a MW of IT power for a year, in
         USD/MW/year; the same array for every SKU under these assumptions."""
-        from flopbook.models import sample_math as sm
-
         key = ("running_cost_per_mw", id(self.a))
         if key not in self._shared:
             a = self.a
@@ -534,8 +521,6 @@ class SkuMetrics(Mapping[str, "pint.Quantity | None"]):
         return (self["gpus"] * hours).to("GPU*hour/year")
 
     def _capacity(self, precision: Literal["bf16_dense", "fp8_dense"]) -> pint.Quantity | None:
-        from flopbook.quantity import registry
-
         peak = self.sku.peak(precision)
         return None if peak is None else (peak / registry().GPU).to("PFLOP/s/GPU") * self["gpus"]
 
@@ -555,8 +540,6 @@ def sku_extensives(sku: Sku, a: Assumptions, shared: dict[Any, Any] | None = Non
 
 def _mag(value: pint.Quantity, unit: str) -> Any:
     """The samples of ``value`` in ``unit`` (a copy only when the unit differs)."""
-    import numpy as np
-
     return np.asarray(value.to(unit).magnitude, dtype=float)
 
 
@@ -654,8 +637,6 @@ class FleetResult:
         return self.values[m.key][column]
 
     def summary(self, key: str, column: str = TOTAL) -> Summary | None:
-        from flopbook.quantity import summarize
-
         # kept: a table, JSON and a DataFrame of one result each read every cell's summary
         if (key, column) not in self._summaries:
             value = self.get(key, column)
@@ -665,8 +646,6 @@ class FleetResult:
 
     @property
     def sampled(self) -> bool:
-        from flopbook.quantity import is_point
-
         return any(v is not None and not is_point(v)
                    for row in self.values.values() for v in row.values())
 
@@ -693,6 +672,7 @@ class FleetResult:
 
     def to_dataframe(self, stat: str = "mean") -> pd.DataFrame:
         """Metrics as rows, SKUs and Total as columns (``stat``: mean, p5, p50 or p95)."""
+        # pandas loads in about a second; only to_dataframe needs it
         import pandas as pd
 
         data = {}
@@ -738,8 +718,6 @@ class _Rows(Mapping[str, dict[str, "pint.Quantity | None"]]):
 
 
 def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
-    from flopbook.quantity import summarize
-
     d = {"name": i.name, **summarize(i.value).as_dict(), "source": i.source, "note": i.note}
     if default:
         d["default"] = True
@@ -747,8 +725,6 @@ def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
 
 
 def _sum(values: list[pint.Quantity | None]) -> pint.Quantity | None:
-    import numpy as np
-
     present = [v for v in values if v is not None]
     if not present:
         return None
@@ -774,14 +750,10 @@ def _in_unit(value: pint.Quantity, unit: str, *, inplace: bool) -> pint.Quantity
 
 
 def _all_zero(value: pint.Quantity | None) -> bool:
-    import numpy as np
-
     return value is None or bool(np.all(np.asarray(value.magnitude) == 0))
 
 
 def _ratio_of(num: pint.Quantity | None, den: pint.Quantity | None) -> pint.Quantity | None:
-    import numpy as np
-
     if num is None or den is None:
         return None
     d = np.asarray(den.magnitude, dtype=float)
@@ -868,10 +840,6 @@ class Fleet:
         the input's unit. The model is rerun on the new values by :meth:`run`; sensitivity
         analysis and correlated sampling use this to vary inputs without restating formulas.
         """
-        import copy
-
-        from flopbook.quantity import Quantity
-
         known = dict(self.inputs())
         new = copy.copy(self)
         new.assumptions = copy.copy(self.assumptions)

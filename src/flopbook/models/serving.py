@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from flopbook.errors import InputError
-from flopbook.inputs import FieldSpec
+from flopbook.inputs import FieldSpec, Input
 from flopbook.models.architecture import Architecture, preset
 from flopbook.models.transformer import (
     Hardware,
@@ -28,6 +29,7 @@ from flopbook.models.transformer import (
     prefill_seconds_per_token,
     prefill_time,
 )
+from flopbook.quantity import Quantity, magnitudes
 
 if TYPE_CHECKING:
     import pint
@@ -185,7 +187,6 @@ def resolve_architecture(model: str | None, architecture: Any) -> tuple[Architec
             field="architecture",
             hint="see docs/workload.md, Architecture",
         )
-    from pydantic import ValidationError
 
     try:
         return Architecture.model_validate(architecture), "given"
@@ -211,7 +212,6 @@ class Served:
 
 
 def _m(x: pint.Quantity | None, unit: str) -> np.ndarray:
-    from flopbook.quantity import magnitudes
 
     return magnitudes(x, unit)
 
@@ -246,8 +246,6 @@ def serve(
 ) -> Served:
     """Rates and rows for an inference workload whose architecture is known. ``ins`` is the
     workload's inputs (already defaulted for the common fields)."""
-    from flopbook.inputs import Input
-    from flopbook.quantity import Quantity
 
     for name, (raw, note) in SERVING_DEFAULTS.items():
         ins.default(name, raw, "default", note)

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flopbook.errors import InputError
+from flopbook import safe_yaml
+from flopbook.errors import InputError, suggest
 
 if TYPE_CHECKING:
     from flopbook.models.architecture import Architecture
@@ -57,7 +58,6 @@ class MfuPreset:
 
 @cache
 def _presets() -> dict[str, MfuPreset]:
-    from flopbook import safe_yaml
 
     text = (resources.files("flopbook.models") / "mfu_presets.yaml").read_text(encoding="utf-8")
     data = safe_yaml.load(text, "models/mfu_presets.yaml", shipped=True)
@@ -72,7 +72,6 @@ def mfu_preset_names() -> list[str]:
 
 
 def mfu_preset(name: str) -> MfuPreset:
-    from flopbook.errors import suggest
 
     key = name.strip().lower()
     found = _presets()

@@ -25,14 +25,21 @@ roofline for throughput), so that each figure can be checked by hand:
 
 from __future__ import annotations
 
+import difflib
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flopbook.errors import InputError, UnknownNameError
+from flopbook.catalog import chip
+from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.inputs import FieldSpec, Input, read_input
-from flopbook.models.serving import SERVING_FIELDS
+from flopbook.models.architecture import preset
+from flopbook.models.fleet import default_assumptions
+from flopbook.models.serving import SERVING_FIELDS, resolve_architecture, serve
+from flopbook.models.training_flops import mfu_preset, training_per_token
+from flopbook.quantity import Quantity, magnitudes, registry, summarize
 
 if TYPE_CHECKING:
     import pint
@@ -166,8 +173,6 @@ INFERENCE_DEFAULTS = {
 
 
 def _ureg() -> Any:
-    from flopbook.quantity import registry
-
     return registry()
 
 
@@ -231,10 +236,6 @@ def decode_rate(*, weight_bytes: pint.Quantity, kv_bytes_per_token: pint.Quantit
                 ) -> tuple[pint.Quantity, str]:
     """Decode tokens/s per GPU from a roofline, and which bound applies ("memory" or
     "compute", for the majority of samples)."""
-    import numpy as np
-
-    from flopbook.quantity import Quantity
-
     u = _ureg()
     n = gpus / u.GPU
     step_bytes = weight_bytes + batch * (context / u.token) * kv_bytes_per_token
@@ -290,14 +291,10 @@ class WorkloadResult:
         return any(r.key == key for r in self.rows)
 
     def summary(self, key: str) -> Summary:
-        from flopbook.quantity import summarize
-
         row = next(r for r in self.rows if r.key == key)
         return summarize(row.value, row.unit)
 
     def to_dict(self) -> dict[str, Any]:
-        from flopbook.quantity import summarize
-
         return {
             "name": self.name,
             "kind": self.kind,
@@ -321,8 +318,6 @@ def _precision(raw: str | None) -> str:
         raise InputError(f"unknown precision {raw!r}", field="precision",
                          hint=_NOT_IN_CATALOG[name])
     if spec is None:
-        from flopbook.errors import suggest
-
         near = suggest(name, list(PRECISIONS))
         raise InputError(f"unknown precision {raw!r}", field="precision",
                          hint=near if near.startswith("did you") else
@@ -336,8 +331,6 @@ class _Inputs:
     def __init__(self, fields: dict[str, FieldSpec], given: dict[str, Any], prefix: str) -> None:
         unknown = set(given) - set(fields)
         if unknown:
-            import difflib
-
             name = sorted(unknown)[0]
             near = difflib.get_close_matches(name, list(fields), n=1)
             raise UnknownNameError(f"unknown field {name!r}", field=name,
@@ -374,7 +367,6 @@ class _Inputs:
 def _chip(name: str | None) -> Chip | None:
     if name is None:
         return None
-    from flopbook.catalog import chip
 
     try:
         return chip(name)
@@ -384,8 +376,6 @@ def _chip(name: str | None) -> Chip | None:
 
 def _power_defaults(ins: _Inputs, chip: Chip | None) -> None:
     """IT power per GPU = TDP × (1 + server overhead); PUE: the fleet model's defaults."""
-    from flopbook.models.fleet import default_assumptions
-
     d = default_assumptions()
     if "power" not in ins.values and chip is not None and chip.spec("tdp") is not None:
         overhead = read_input(_spec("o", "", ("",), "50%", ""), d["server_power_overhead"])
@@ -465,9 +455,6 @@ class Training:
                              f'{missing}: "{TRAINING_FIELDS[missing].example}"')
         flops_formula = "given"
         if arch is not None and tokens is not None:
-            from flopbook.models.training_flops import training_per_token
-            from flopbook.quantity import Quantity, magnitudes
-
             model_tok, hw_tok = training_per_token(
                 arch, magnitudes(ins.get("seq_len"), "token"), self.recompute or "none")
             flops = (tokens / u.token * Quantity(model_tok, "FLOP")).to("FLOP")
@@ -540,8 +527,6 @@ class Training:
     def _architecture(self, given: dict[str, Any]) -> Any:
         """The preset's active parameters stand in for params; an MFU preset for mfu."""
         if self.mfu_from is not None:
-            from flopbook.models.training_flops import mfu_preset
-
             if given.get("mfu") is not None:
                 raise InputError("give mfu or mfu_from, not both", field="mfu_from",
                                  hint="drop one of them")
@@ -552,7 +537,6 @@ class Training:
                 raise InputError("seq_len needs the architecture", field="seq_len",
                                  hint="add e.g. model: llama-3.1-405b, or drop seq_len")
             return None
-        from flopbook.models.architecture import preset
 
         p = preset(self.model)
         if given.get("params") is not None:
@@ -579,8 +563,6 @@ def _check_memory(ins: _Inputs, chip: Chip | None, weight_bytes: pint.Quantity,
     """The weights and the KV cache of every sequence in the batch must fit in the HBM of
     the GPUs that hold one copy of the model; otherwise the roofline describes a server
     that cannot exist."""
-    import math
-
     hbm = None if chip is None else chip.spec("hbm_capacity")
     if hbm is None:
         return
@@ -666,7 +648,6 @@ class Inference:
     name: str = ""
 
     def run(self) -> WorkloadResult:
-        from flopbook.models.serving import resolve_architecture
 
         found = resolve_architecture(self.model, self.architecture)
         arch = None if found is None else found[0]
@@ -720,8 +701,6 @@ class Inference:
 
         context = ins.get("context")
         if arch is not None:
-            from flopbook.models.serving import serve
-
             served = serve(ins, arch, chip, peak=peak, bandwidth=bandwidth,
                            batch_raw=None if batch_max else self.batch,
                            batch_max=batch_max)

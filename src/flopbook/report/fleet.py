@@ -14,11 +14,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flopbook.models.fleet import (
+    ASSUMPTION_FIELDS,
+    METRIC_BY_KEY,
+    METRICS,
+    SKU_FIELDS,
+    TOTAL,
+    Assumptions,
+    Fleet,
+    Sku,
+)
+from flopbook.quantity import Quantity, magnitudes, registry
 from flopbook.report.document import Block, Line
 from flopbook.report.inputs import InputBook, at_value, factor_formula
 
 if TYPE_CHECKING:
-    from flopbook.models.fleet import Assumptions, FleetResult, Sku
+    from flopbook.models.fleet import FleetResult
 
 # Lines shown on the results sheet and in the HTML tables (the rest are on Calculations).
 HIGHLIGHTS = [
@@ -41,8 +52,6 @@ class _SkuNames:
 
 
 def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames], Assumptions]:
-    from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS
-
     base = result.assumptions
     assert base is not None, "a FleetResult made by Fleet.run() carries its assumptions"
     shared = {}
@@ -81,9 +90,6 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
 
 def point_result(result: FleetResult, book: InputBook) -> FleetResult:
     """The same fleet run once, at the values the report uses (medians of ranges)."""
-    from flopbook.models.fleet import ASSUMPTION_FIELDS, Assumptions, Fleet, Sku
-    from flopbook.quantity import Quantity
-
     base = result.assumptions
     assert base is not None
 
@@ -124,8 +130,6 @@ def _input_lines(result: FleetResult, names: dict[str, _SkuNames],
                  book: InputBook) -> tuple[list[Line], set[str]]:
     """Lines that bring each SKU's inputs into its column; and the assumptions that some
     SKU overrides (those get a line too, the others are used by their shared name)."""
-    from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS, TOTAL
-
     cols = list(result.columns)
     lines = []
     specs = [(n, SKU_FIELDS[n].label, unit, "own") for n, unit in _INPUT_LINES]
@@ -218,9 +222,6 @@ def _cells(key: str, columns: list[str], everything: list[str]) -> str:
 
 def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
     """The report block of a fleet result; its inputs are registered in ``book``."""
-    from flopbook.models.fleet import METRIC_BY_KEY, METRICS, TOTAL
-    from flopbook.quantity import magnitudes, registry
-
     ureg = registry()
     names, _ = _register(result, book)
     for name in ("hours_per_year", "months_per_year", "W_per_MW", "kW_per_MW", "MWh_per_GWh",

@@ -13,6 +13,9 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from flopbook.quantity import Quantity, is_point, magnitudes, parse_range, registry
 from flopbook.report.document import InputRow
 
 if TYPE_CHECKING:
@@ -66,8 +69,6 @@ MODEL_CONSTANTS: dict[str, tuple[float, str, str]] = {
 
 
 def conversion(name: str) -> float:
-    from flopbook.quantity import registry
-
     src, dst, _ = CONVERSIONS[name]
     return float(registry().Quantity(1.0, src).to(dst).magnitude)
 
@@ -87,10 +88,6 @@ def factor_formula(factor: float) -> str:
 
 def summary_of(value: pint.Quantity, raw: Any) -> tuple[float, float | None, float | None, str]:
     """(value used, low, high, distribution) of an input."""
-    import numpy as np
-
-    from flopbook.quantity import is_point, magnitudes, parse_range
-
     m = magnitudes(value)
     if is_point(value):
         return float(m[0]), None, None, "point"
@@ -111,8 +108,6 @@ def summary_of(value: pint.Quantity, raw: Any) -> tuple[float, float | None, flo
 def _in_unit(end: pint.Quantity, units: Any) -> float:
     """One end of a range in the input's unit; a bare number ("1000 to 3000" GPUs) is
     already in it, as the input reader took it."""
-    from flopbook.quantity import magnitudes
-
     if end.dimensionless and not (1 * units).dimensionless:
         return float(magnitudes(end)[0])
     return float(magnitudes(end.to(units))[0])
@@ -120,8 +115,6 @@ def _in_unit(end: pint.Quantity, units: Any) -> float:
 
 def at_value(inp: Input, used: float) -> Input:
     """The input with its samples replaced by the one value the report uses."""
-    from flopbook.quantity import Quantity
-
     return replace(inp, value=Quantity(used, inp.value.units))
 
 
