@@ -62,3 +62,23 @@ def test_sensitivity_of_an_unknown_output(run_cli, write) -> None:
     code, _out, err = run_cli("workload", write(PRESET), "--sensitivity", "cost_per_token")
     assert code == 2
     assert "--sensitivity" in err and "cost_per" in err
+
+
+def test_training_with_a_preset(run_cli, write) -> None:
+    text = """kind: training
+name: Llama 3.1 405B
+model: llama-3.1-405b
+chip: H100
+tokens: 15.6T token
+seq_len: 8192 token
+recompute: full
+mfu_from: llama-3-405b
+gpus: 16384
+"""
+    code, out, err = run_cli("workload", write(text), "--format", "json", "--samples", "200")
+    assert code == 0, err
+    keys = {o["key"]: o for o in json.loads(out)["outputs"]}
+    assert {"flops", "gpu_hours", "hardware_flops", "hfu", "wall_clock"} <= set(keys)
+    code, _out, err = run_cli("workload", write(text.replace("recompute: full",
+                                                             "recompute: most")))
+    assert code == 2 and "recompute" in err and len(err.strip().splitlines()) == 1

@@ -157,3 +157,29 @@ def test_bad_input_is_one_clear_error(kw: dict, field: str, words: str) -> None:
 def test_placement_fields_need_an_architecture() -> None:
     with pytest.raises(InputError, match="needs the architecture"):
         Inference(params="8B", tokens_in="1 token", tokens_out="1 token", chip="H100", tp=2).run()
+
+
+def test_a_given_batch_that_misses_tpot_is_refused() -> None:
+    with pytest.raises(InputError, match="misses tpot") as e:
+        _llama(gpus=4, batch=256, tpot="10 ms").run()
+    assert e.value.field == "batch"
+
+
+def test_batch_max_fills_memory() -> None:
+    r = _llama(gpus=4, batch="max").run()
+    assert float(r.summary("batch").mean) == float(r.summary("max_batch").mean) > 1
+    with pytest.raises(InputError, match="needs the architecture"):
+        Inference(
+            params="8B", tokens_in="1 token", tokens_out="1 token", chip="H100", batch="max"
+        ).run()
+
+
+def test_mla_latent_is_not_split_but_gqa_heads_are() -> None:
+    v3 = preset("deepseek-v3").architecture
+    l70 = preset("llama-3.1-70b").architecture
+    args = (np.asarray(1.0), np.asarray(1000.0), np.asarray(1.0), np.asarray(100.0))
+    for arch, kv in ((v3, v3.kv_bytes_per_token()), (l70, l70.kv_bytes_per_token())):
+        one = memory_per_gpu(arch, Placement(1, 1), args[0], np.asarray(kv), args[3], args[1])[1]
+        eight = memory_per_gpu(arch, Placement(8, 8), args[0], np.asarray(kv), args[3], args[1])[1]
+        ratio = float(one) / float(eight)
+        assert ratio == pytest.approx(1 if arch is v3 else 8)

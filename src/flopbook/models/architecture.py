@@ -44,17 +44,20 @@ from flopbook.scenario import Document
 __all__ = ["Architecture", "Moe", "Preset", "expected_experts", "preset", "preset_names"]
 
 _PRESETS_DIR = "presets"
+# the largest size any field takes: far past published models (vocab 262k, width 16k), and it
+# keeps a hostile architecture's arithmetic bounded
+_MAX = 10_000_000
 
 
 class Moe(BaseModel):
     """The mixture-of-experts part of an architecture."""
 
-    model_config = ConfigDict(extra="forbid")
-    experts: int = Field(gt=0, description="routed experts per MoE layer")
-    experts_per_token: int = Field(gt=0, description="routed experts each token uses")
-    shared_experts: int = Field(0, ge=0, description="experts every token uses")
-    dense_layers: int = Field(0, ge=0, description="leading layers with a dense block")
-    expert_intermediate: int = Field(gt=0, description="feed-forward width of one expert")
+    model_config = ConfigDict(extra="forbid", strict=True)
+    experts: int = Field(gt=0, le=_MAX, description="routed experts per MoE layer")
+    experts_per_token: int = Field(gt=0, le=_MAX, description="routed experts each token uses")
+    shared_experts: int = Field(0, ge=0, le=_MAX, description="experts every token uses")
+    dense_layers: int = Field(0, ge=0, le=_MAX, description="leading layers with a dense block")
+    expert_intermediate: int = Field(gt=0, le=_MAX, description="feed-forward width of one expert")
 
     @model_validator(mode="after")
     def _k_within_e(self) -> Moe:
@@ -70,23 +73,27 @@ class Moe(BaseModel):
 class Architecture(BaseModel):
     """A decoder-only transformer's shape, as a paper or ``config.json`` gives it."""
 
-    model_config = ConfigDict(extra="forbid")
-    layers: int = Field(gt=0)
-    hidden: int = Field(gt=0, description="model width (d_model)")
-    vocab: int = Field(gt=0)
+    model_config = ConfigDict(extra="forbid", strict=True)
+    layers: int = Field(gt=0, le=_MAX)
+    hidden: int = Field(gt=0, le=_MAX, description="model width (d_model)")
+    vocab: int = Field(gt=0, le=_MAX)
     tied_embeddings: bool = False
     attention: Literal["gqa", "mla"] = "gqa"
-    heads: int = Field(gt=0, description="query heads")
-    kv_heads: int | None = Field(None, gt=0, description="GQA: key/value heads")
-    head_dim: int | None = Field(None, gt=0, description="GQA: dimension of one head")
-    q_lora_rank: int | None = Field(None, ge=0, description="MLA: query compression rank")
-    kv_lora_rank: int | None = Field(None, gt=0, description="MLA: KV latent rank")
-    qk_nope_head_dim: int | None = Field(None, gt=0)
-    qk_rope_head_dim: int | None = Field(None, gt=0)
-    v_head_dim: int | None = Field(None, gt=0)
-    intermediate: int = Field(gt=0, description="dense feed-forward width")
-    sliding_window: int | None = Field(None, gt=0, description="window of the windowed layers")
-    sliding_layers: int = Field(0, ge=0, description="layers that attend only to the window")
+    heads: int = Field(gt=0, le=_MAX, description="query heads")
+    kv_heads: int | None = Field(None, gt=0, le=_MAX, description="GQA: key/value heads")
+    head_dim: int | None = Field(None, gt=0, le=_MAX, description="GQA: dimension of one head")
+    q_lora_rank: int | None = Field(None, ge=0, le=_MAX, description="MLA: query compression rank")
+    kv_lora_rank: int | None = Field(None, gt=0, le=_MAX, description="MLA: KV latent rank")
+    qk_nope_head_dim: int | None = Field(None, gt=0, le=_MAX)
+    qk_rope_head_dim: int | None = Field(None, gt=0, le=_MAX)
+    v_head_dim: int | None = Field(None, gt=0, le=_MAX)
+    intermediate: int = Field(gt=0, le=_MAX, description="dense feed-forward width")
+    sliding_window: int | None = Field(
+        None, gt=0, le=_MAX, description="window of the windowed layers"
+    )
+    sliding_layers: int = Field(
+        0, ge=0, le=_MAX, description="layers that attend only to the window"
+    )
     active_counts_input_embedding: bool = True
     moe: Moe | None = None
 

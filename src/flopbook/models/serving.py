@@ -185,7 +185,7 @@ def resolve_architecture(model: str | None, architecture: Any) -> tuple[Architec
         raise InputError(
             "architecture must be a mapping of layers, hidden, heads, ...",
             field="architecture",
-            hint="see docs/workload.md, Architecture",
+            hint="see docs/workload.md, 'Model presets and the architecture'",
         )
 
     try:
@@ -194,7 +194,9 @@ def resolve_architecture(model: str | None, architecture: Any) -> tuple[Architec
         err = exc.errors()[0]
         where = ".".join(str(p) for p in ("architecture", *err["loc"]))
         msg = str(err["msg"]).removeprefix("Value error, ")
-        raise InputError(msg, field=where, hint="see docs/workload.md, Architecture") from None
+        raise InputError(
+            msg, field=where, hint="see docs/workload.md, 'Model presets and the architecture'"
+        ) from None
 
 
 @dataclass
@@ -393,6 +395,13 @@ def serve(
         bytes_per_param=bpp,
         kv_bytes_per_token=kv_tok,
     )
+    if how_batch == "given" and target is not None and np.mean(step.time > _m(target, "s")) > 0.5:
+        raise InputError(
+            f"batch {_first(batch):,.0f} misses tpot {_first(_m(target, 'ms')):g} ms: its "
+            f"decode step takes {_first(step.time) * 1e3:.3g} ms",
+            field="batch",
+            hint="drop batch to get the largest batch that meets tpot, or raise tpot",
+        )
     ttft = prefill_time(arch, Placement(tp * pp, tp, pp), hw, prompt=prompt)
     if (limit := ins.get("ttft")) is not None and np.mean(ttft > _m(limit, "s")) > 0.5:
         raise InputError(
