@@ -59,8 +59,9 @@ class InputError(FlopbookError, ValueError):
         elif self.line:
             place = f"line {self.line}: "
         field = f"{self.field}: " if self.field else ""
-        hint = f" — {_cut(self.hint)}" if self.hint else ""
-        return f"{_cut(place, 200)}{_cut(field, 80)}{_cut(self.message)}{hint}".replace("\n", " ")
+        hint = f" — {_cut(self.hint, 300)}" if self.hint else ""
+        line = f"{_cut(place, 120)}{_cut(field, 80)}{_cut(self.message)}{hint}"
+        return _cut(line.replace("\n", " "), LINE_CHARS)
 
 
 # A value echoed back in a message is cut to a few dozen characters: a 1 MB input is not
@@ -68,6 +69,7 @@ class InputError(FlopbookError, ValueError):
 _QUOTED = re.compile(r"""'[^'\n]{48,}'|"[^"\n]{48,}"|\[[^\]\n]{48,}\]""")
 ECHO_CHARS = 40
 MESSAGE_CHARS = 400
+LINE_CHARS = 500
 
 
 def _cut(text: str, limit: int = MESSAGE_CHARS) -> str:

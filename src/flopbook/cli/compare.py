@@ -62,6 +62,10 @@ def compare_command(
     from flopbook.cli.common import option_errors
     from flopbook.quantity import q
 
+    for option, given in (("--precision", precision), ("--count", count)):
+        if not str(given).strip():
+            raise InputError("is empty", field=option, hint="see `flopbook compare --help`")
+
     for name, value in prices.items():  # a price that cannot be read, named by its option
         with option_errors(f"--price {name}"):
             q(value)

@@ -67,7 +67,7 @@ def fleet_command(
 
     Example: flopbook fleet examples/fleet.yaml --only Hopper --sensitivity tco_per_year
     """
-    from flopbook.cli.common import option_errors
+    from flopbook.cli.common import option_errors, require_path
     from flopbook.distributions import require_memory
     from flopbook.errors import InputError
     from flopbook.files import check_folder
@@ -76,6 +76,7 @@ def fleet_command(
     from flopbook.quantity import sampling
     from flopbook.scenario import Document, refuse_other_kinds
 
+    require_path(plot, "--plot")
     if sensitivity is not None and not sensitivity.strip():
         raise InputError("is empty", field="--sensitivity",
                          hint="name an output, e.g. --sensitivity tco_per_year")
