@@ -19,14 +19,12 @@ FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="table for people, json or csv for programs. "
                  "E.g. --format json")
 ]
-MAX_SAMPLES = 100_000_000
-"""Most --samples (memory is checked too: each uncertain input holds its samples)."""
 MAX_SEED = 2**63 - 1
 """Largest --seed."""
 
 SamplesOpt = Annotated[
     int,
-    typer.Option("--samples", "-n", min=1, max=MAX_SAMPLES,
+    typer.Option("--samples", "-n", min=1,
                  help="Monte Carlo samples drawn for each uncertain input (a range). "
                  "E.g. --samples 100000")
 ]
