@@ -29,6 +29,8 @@ PARTS = {
                          "outputs, and `--fix` labels",
     "test_outputs.py": "full disk, read-only folders, all-or-none writes, `--force`, umask",
     "test_options.py": "every option of every command with nonsense",
+    "test_errors.py": "errors at the boundary: exit 2 for the system's and libraries', 3 "
+                      "(with --debug) for the unexpected",
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hostile.conftest import FLEET, TRAINING
+from hostile.conftest import FLEET, TRAINING
 
 NONSENSE = {"junk": "zz☃", "empty": "", "negative": "-1", "huge": "1e999",
             "401 digits": "9" * 401}
@@ -73,7 +73,7 @@ OPTIONS = _options()
 @pytest.mark.parametrize("value", list(NONSENSE))
 @pytest.mark.parametrize("command,option", OPTIONS, ids=[f"{c} {o}" for c, o in OPTIONS])
 def test_every_option_with_nonsense(flopbook, command: str, option: str, value: str) -> None:
-    from tests.hostile.test_workbooks import _book
+    from hostile.test_workbooks import _book
 
     files = {
         "{fleet}": flopbook.write("fleet.yaml", FLEET),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import FLEET
+from hostile.conftest import FLEET
 
 
 @contextlib.contextmanager
@@ -70,7 +70,7 @@ def test_a_full_disk(flopbook, tmp_path, name: str, leave: int) -> None:
 
 
 def test_a_full_disk_under_audit_fix(flopbook, tmp_path) -> None:
-    from tests.hostile.test_workbooks import _book
+    from hostile.test_workbooks import _book
 
     book = _book(flopbook.inputs / "book.xlsx")
     with _small_disk(tmp_path / "disk") as disk:
