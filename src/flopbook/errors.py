@@ -102,7 +102,7 @@ class UnknownNameError(InputError):
 def suggest(name: str, known: list[str] | tuple[str, ...], *, cutoff: float = 0.6) -> str:
     """A hint naming the nearest of ``known`` (by spelling, else by the names that contain
     what was written: "tco" -> tco_per_year), or listing them all."""
-    import difflib
+    import difflib  # here, not at the top: `flopbook --help` imports this module
 
     near = difflib.get_close_matches(name, list(known), n=1, cutoff=cutoff)
     if near:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pint
 
-from flopbook.distributions import current_sampling, range_samples, sampling
+from flopbook.draws import current_sampling, range_samples, sampling
 from flopbook.errors import InputError, UnitMismatchError
 
 __all__ = [

@@ -11,6 +11,7 @@ from the cell's value.
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,8 +62,6 @@ class CsvWriter:
     :func:`csv_cell`. Rows end in ``\\n``."""
 
     def __init__(self, stream: Any) -> None:
-        import csv
-
         self._w = csv.writer(stream, lineterminator="\n")
         # csv quotes a field holding the line terminator ("\n") but not a bare "\r", which
         # readers take for a line break: a row with one is written with every field quoted

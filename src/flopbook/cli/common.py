@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from flopbook.errors import InputError
 
 
 class Format(StrEnum):
@@ -37,9 +41,7 @@ SeedOpt = Annotated[
 
 
 def console() -> Any:
-    import os
-    import sys
-
+    # rich is loaded only when there is something to draw
     from rich.console import Console
 
     # Piped output (a file, `less`, CI logs) gets a width that fits the tables, not rich's 80,
@@ -55,9 +57,8 @@ def emit(text: str) -> None:
 def option_errors(option: str) -> Any:
     """A context in which a bad value is reported under the option it came from
     (``--sensitivity: unknown output 'tco'``), not under the model's name for it."""
+    # imported on use, so that `flopbook --help` stays fast
     import contextlib
-
-    from flopbook.errors import InputError
 
     @contextlib.contextmanager
     def named() -> Any:
