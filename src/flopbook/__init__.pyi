@@ -10,6 +10,7 @@ from .calc import evaluate as evaluate
 
 # errors: every bad input is an InputError with the file, line or field and a hint
 from .errors import FlopbookError as FlopbookError, InputError as InputError
+from .errors import DataError as DataError, UnitError as UnitError, WorkbookError as WorkbookError
 
 # the catalog of chips and dated prices
 from .catalog import chip as chip
