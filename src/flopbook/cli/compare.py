@@ -61,6 +61,11 @@ def compare_command(
             raise InputError(f"cannot read --price {item!r}",
                              hint='write CHIP=PRICE, e.g. --price H20="1.2 USD/GPU/hour"')
         prices[name.strip()] = value.strip()
+
+    for option, given in (("--precision", precision), ("--count", count)):
+        if not str(given).strip():
+            raise InputError("is empty", field=option, hint="see `flopbook compare --help`")
+
     for name, value in prices.items():  # a price that cannot be read, named by its option
         with option_errors(f"--price {name}"):
             q(value)
