@@ -229,11 +229,11 @@ def copied(sheet: Sheet, source: Pos, at: Pos) -> str | None:
     return None if q is None else q.text
 
 
-def value_as(sheet: Sheet, source: Pos, at: Pos) -> float | None:
+def value_as(sheet: Sheet, source: Pos, at: Pos, from_nothing: bool = False) -> float | None:
     """The value the formula at ``source``, copied to ``at``, computes from the saved values
     it reads; None where it cannot be worked out here (a function this evaluator does not
     know, text, an error, another sheet, a reference to ``at`` itself) or where every cell
-    it reads is empty or 0 (a value from nothing says nothing)."""
+    it reads is empty or 0 (a value from nothing says nothing; ``from_nothing`` keeps it)."""
     p = sheet.parsed(source)
     if p is None or p.error:
         return None
@@ -243,7 +243,7 @@ def value_as(sheet: Sheet, source: Pos, at: Pos) -> float | None:
     try:
         ev = _Eval(sheet, q, at)
         out = ev.run()
-        return out if ev.filled else None
+        return out if ev.filled or from_nothing else None
     except (_Unknown, ZeroDivisionError, OverflowError, ValueError, IndexError):
         return None
 
