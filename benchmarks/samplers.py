@@ -24,8 +24,8 @@ SEEDS = 16
 
 
 def tco(path: Path, n: int, seed: int, sampler: str) -> tuple[float, float, float]:
+    from flopbook.fleet_file import load_scenario
     from flopbook.quantity import sampling
-    from flopbook.scenario import load_scenario
 
     with sampling(n, seed, sampler):
         s = load_scenario(path).run().summary("tco_per_year")

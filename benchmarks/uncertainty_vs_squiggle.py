@@ -136,8 +136,8 @@ def run_squiggle(code: str) -> list[dict]:
 
 
 def run_flopbook(path: Path) -> list[dict]:
+    from flopbook.fleet_file import load_scenario
     from flopbook.quantity import registry, sampling
-    from flopbook.scenario import load_scenario
 
     def once(n: int) -> tuple[float, object]:
         start = time.perf_counter()

@@ -195,9 +195,9 @@ def test_an_upside_down_rate_in_a_payer_file_is_refused(run, write):
 
 
 @pytest.mark.parametrize("capex, expected", [
-    ("1.6", "--capex: 1.6 has no unit — write 1.6B USD"),
+    ("1.6", "--capex: 1.6 has no unit — write 1.6M USD or 1.6B USD"),
     ("1600000000", "--capex: 1600000000 has no unit — write 1.60B USD"),
-    ("1 to 2", "--capex: 1 to 2 has no unit — write 1B to 2B USD"),
+    ("1 to 2", "--capex: 1 to 2 has no unit — write 1M to 2M USD or 1B to 2B USD"),
     ("1.6 USD", "--capex: 1.6 USD is $1.60, too little for compute capex (under $1,000) — "
                 "did you mean 1.6B USD?"),
     ("$1.6", "did you mean 1.6B USD?"),
@@ -222,7 +222,7 @@ def _flat(text: str) -> str:
 
 def test_capex_to_revenue_is_the_ratio_of_the_printed_means(run):
     from flopbook.models.comparables import percent
-    from flopbook.render.numbers import value
+    from flopbook.numbers import value
 
     args = ("fund", HIGH_FLYER, "--capex", "1.6B", "--year", "2023", "--samples", "500",
             "--seed", "3")

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from flopbook.errors import InputError
-from flopbook.scenario import load_scenario
+from flopbook.fleet_file import load_scenario
 
 GOOD = """\
 name: test fleet

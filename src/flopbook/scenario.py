@@ -1,31 +1,23 @@
-"""Scenario files (YAML) -> model inputs, with errors that point at the line.
+"""Scenario files (YAML) read once, with errors that point at the line.
 
-A fleet scenario (documented field by field in ``docs/scenario.md``)::
-
-    name: DeepSeek's 2,048 H800s
-    assumptions:
-      useful_life: 4 years
-      electricity_price: {value: 0.08 USD/kWh, source: "US EIA 2024", note: industrial}
-    skus:
-      - chip: H800
-        count: 2048
-        server_cost_per_gpu: 30k to 40k USD/GPU
-    correlations:              # optional: rank correlations between uncertain inputs
-      - between: [skus.H800.count, skus.H800.server_cost_per_gpu]
-        rank: -0.5
-
-The file is checked in two steps: its shape with pydantic (known fields, required fields), then
-every value with the field's units and bounds. Either way a mistake becomes one
-:class:`~flopbook.errors.InputError` naming the file, the line and the field.
+:class:`Document` is the one reader: a safe YAML parse that keeps dates as text, refuses
+repeated keys, remembers the line of every value, and turns a pydantic error into one
+:class:`~flopbook.errors.InputError` naming the file, the line and the field. The shapes
+every kind shares (a value with its source and note, a rank correlation) are here too; each
+kind's own file shape is beside it: :mod:`flopbook.fleet_file`, :mod:`flopbook.workload_file`,
+:mod:`flopbook.payer_file`. This module knows no model, so the models may read their own
+shipped data with it.
 """
 
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -34,14 +26,10 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationError,
-    create_model,
 )
 
+from flopbook import safe_yaml
 from flopbook.errors import InputError, suggest
-from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS
-
-if TYPE_CHECKING:
-    from flopbook.models.fleet import Fleet
 
 T = TypeVar("T")
 Path_ = tuple[str | int, ...]
@@ -69,41 +57,12 @@ InputValue = Annotated[
     Field(union_mode="left_to_right"),
 ]
 
-_ASSUMPTION_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in ASSUMPTION_FIELDS}
-_ASSUMPTION_MODEL_FIELDS["capital_cost"] = (str | None, None)
-AssumptionsFile = create_model(  # type: ignore[call-overload]
-    "AssumptionsFile", __config__=ConfigDict(extra="forbid"), **_ASSUMPTION_MODEL_FIELDS
-)
-
-_SKU_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in SKU_FIELDS}
-_SKU_MODEL_FIELDS["count"] = (InputValue, ...)
-SkuFile = create_model(  # type: ignore[call-overload]
-    "SkuFile",
-    __config__=ConfigDict(extra="forbid"),
-    chip=(StrictStr, ...),
-    name=(StrictStr | None, None),
-    assumptions=(AssumptionsFile | None, None),
-    **_SKU_MODEL_FIELDS,
-)
-
-
 class CorrelationFile(BaseModel):
     """``{between: [input, input], rank: 0.8}``: a rank correlation between two inputs."""
 
     model_config = ConfigDict(extra="forbid")
     between: list[str]
     rank: float
-
-
-class FleetFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = ""
-    description: str = ""
-    source: str | None = None
-    note: str | None = None
-    assumptions: AssumptionsFile | None = None  # type: ignore[valid-type]
-    skus: list[SkuFile] = Field(min_length=1)  # type: ignore[valid-type]
-    correlations: list[CorrelationFile] | None = None
 
 
 # ---- reading YAML with line numbers ----------------------------------------------------
@@ -113,8 +72,6 @@ class Document:
     """A parsed YAML file that remembers where each value was written."""
 
     def __init__(self, text: str, file: str) -> None:
-        from flopbook import safe_yaml
-
         self.file = file
         # one bounded parse: the nodes (with their lines), then the data built from them
         self.root, self.data = safe_yaml.compose(text, file)
@@ -124,19 +81,19 @@ class Document:
         if not isinstance(self.data, dict):
             raise InputError("expected a mapping of fields (name:, skus:, …) at the top",
                              file=file, line=1, hint="see examples/ for a scenario")
+        if "kind" in self.data and not isinstance(self.data["kind"], str):
+            raise InputError("must be one word, not a list or a mapping", file=file,
+                             line=self.line(("kind",)), field="kind",
+                             hint="e.g. kind: training (or inference, fund, company)")
 
     @classmethod
     def read(cls, path: str | Path) -> Document:
         """Read a scenario file; a folder, a pipe or device, a workbook, an oversized file or
         non-UTF-8 bytes are refused."""
-        from flopbook import safe_yaml
-
         return cls(safe_yaml.read_text(path, what="scenario file"), str(path))
 
     def line(self, path: Path_) -> int | None:
         """The line of the deepest node along ``path`` (1-based)."""
-        import yaml
-
         node = self.root
         found = node.start_mark.line + 1 if node is not None else None
         for part in path:
@@ -164,7 +121,7 @@ class Document:
                  examples: Mapping[str, str] | None = None) -> T:
         """``model`` validated against the data at ``path``; the first mistake becomes one
         InputError with its line. ``examples`` maps a field name to the hint shown when that
-        field is missing or wrong (fleet fields have theirs already)."""
+        field is missing or wrong."""
         data: Any = self.data
         for part in path:
             data = data[part]
@@ -206,9 +163,22 @@ class Document:
 def _is_type_tag(p: str) -> bool:
     # pydantic adds the union member tried ("str", "InputMapping") to the location
     return p in {"str", "float", "int", "InputMapping", "AssumptionsFile", "SkuFile",
-                 "CorrelationFile"} or (
+                 "CorrelationFile"} or p in _model_names() or (
         p.startswith(("function-", "list[", "dict["))
     )
+
+
+def _model_names() -> set[str]:
+    """The class names of every pydantic model loaded (each reader's own: DefinedValue, …),
+    which pydantic puts in an error's location and a user never wrote."""
+    names: set[str] = set()
+    stack = list(BaseModel.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        if cls.__name__ not in names:
+            names.add(cls.__name__)
+            stack.extend(cls.__subclasses__())
+    return names
 
 
 def _most_useful(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -245,9 +215,6 @@ def _type_message(kind: str) -> str:
 
 
 def _example_hint(name: str) -> str | None:
-    spec = SKU_FIELDS.get(name) or ASSUMPTION_FIELDS.get(name)
-    if spec:
-        return f'write e.g. {name}: "{spec.example}"'
     return {
         "skus": 'add e.g. skus: [{chip: H800, count: 2048, server_cost_per_gpu: "35k USD/GPU"}]',
         "chip": "add e.g. chip: H800 (see `flopbook catalog`)",
@@ -276,8 +243,6 @@ def _known_fields(model: type, loc: Sequence[Any]) -> list[str]:
 
 def _submodels(annotation: Any) -> list[type[BaseModel]]:
     """The pydantic models inside an annotation (``X | None``, ``list[X]``, ``A | B``)."""
-    import typing
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     found: list[type[BaseModel]] = []
@@ -286,8 +251,8 @@ def _submodels(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _nearest_hint(name: str, known: list[str]) -> str:
-    return suggest(name, known)
+def _nearest_hint(name: str, known: list[str]) -> str | None:
+    return suggest(name, known) if known else None
 
 
 def _dotted(path: Path_) -> str:
@@ -322,91 +287,6 @@ def _parse_dotted(field: str) -> Path_:
     return tuple(parts)
 
 
-# ---- building models -------------------------------------------------------------------
-
-
-def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
-    """The :class:`~flopbook.models.fleet.Fleet` described at ``path`` of the document."""
-    from flopbook.models.fleet import Assumptions, Fleet, Sku
-
-    spec = doc.validate(FleetFile, path)
-    given = {k: _raw(v) for k, v in (spec.assumptions or AssumptionsFile()).model_dump(
-        exclude_none=True).items()}
-    assumptions = _guard(doc, (*path, "assumptions"), lambda: Assumptions(**given))
-    skus = []
-    for i, sku in enumerate(spec.skus):
-        fields = {k: _raw(getattr(sku, k)) for k in SKU_FIELDS if getattr(sku, k) is not None}
-        overrides = sku.assumptions.model_dump(exclude_none=True) if sku.assumptions else {}
-        where = (*path, "skus", i)
-
-        def make(sku: Any = sku, fields: dict[str, Any] = fields,
-                 overrides: dict[str, Any] = overrides) -> Sku:
-            return Sku(chip=sku.chip, name=sku.name, assumptions=overrides, **fields)
-
-        made = _guard_sku(doc, where, make)
-        if overrides:
-            _guard(doc, (*where, "assumptions"),
-                   lambda o=overrides, m=made: assumptions.merged(
-                       o, key_prefix=f"skus.{m.name}.assumptions"))
-        skus.append(made)
-    fleet = _guard(doc, path, lambda: Fleet(skus, assumptions, name=spec.name,
-                                            description=spec.description))
-    if spec.correlations:
-        fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
-    return fleet
-
-
-def _correlated(doc: Document, path: Path_, fleet: Fleet,
-                correlations: list[CorrelationFile]) -> Fleet:
-    """The fleet with its inputs reordered to the rank correlations asked for."""
-    from flopbook.distributions import check_correlation, correlate
-
-    samples = {p: i.value.magnitude for p, i in fleet.inputs()}
-    uncertain = [p for p, m in samples.items() if m.size > 1]
-    pairs = []
-    for i, c in enumerate(correlations):
-        if len(c.between) != 2 or c.between[0] == c.between[1]:
-            raise doc.error(InputError(f"between names two different inputs, got {c.between}",
-                                       hint="write e.g. between: [skus.H800.count, "
-                                            "assumptions.pue]"), (*path, i, "between"))
-        for name in c.between:
-            if name not in uncertain:
-                why = "has one value" if name in samples else "is not an input here"
-                raise doc.error(InputError(
-                    f"{name!r} {why}; only uncertain inputs can be correlated",
-                    hint="uncertain inputs: " + (", ".join(uncertain) or "none — give "
-                                                 "some inputs a range first")),
-                    (*path, i, "between"))
-        try:
-            rho = check_correlation(c.rank)
-        except InputError as exc:
-            raise doc.error(InputError(exc.message, hint=exc.hint), (*path, i, "rank")) from None
-        pairs.append((c.between[0], c.between[1], rho))
-    reordered = _guard(doc, path, lambda: correlate(samples, pairs))
-    names = {n for a, b, _ in pairs for n in (a, b)}
-    return fleet.with_inputs({n: reordered[n] for n in names})
-
-
-def _guard_sku(doc: Document, where: Path_, make: Callable[[], T]) -> T:
-    try:
-        return make()
-    except InputError as exc:
-        # A SKU reports "count", "skus.<name>" (the whole SKU) or "skus.<name>.<field>…";
-        # the catalog reports no field (an unknown chip).
-        field = exc.field or ""
-        fields = "|".join([*SKU_FIELDS, "assumptions", "chip", "name"])
-        nested = re.match(rf"^skus\..+?\.((?:{fields})(?:\..+)?)$", field)
-        if "unknown chip" in exc.message:
-            path: Path_ = (*where, "chip")
-        elif nested:
-            path = (*where, *nested.group(1).split("."))
-        elif field.startswith("skus.") or not field:
-            path = where
-        else:
-            path = (*where, *_parse_dotted(field))
-        raise doc.error(InputError(exc.message, hint=exc.hint), path) from None
-
-
 # Files of other kinds, and the command that reads each: a user who passes one to the wrong
 # command is told where it goes rather than that its fields are unknown.
 OTHER_KINDS = {"training": "workload", "inference": "workload", "fund": "fund",
@@ -425,10 +305,3 @@ def refuse_other_kinds(doc: Document, command: str) -> None:
         raise InputError(f"this is a claims file, not one for `flopbook {command}`",
                          file=doc.file, line=doc.line(("claims",)),
                          hint=f"run: flopbook check {doc.file}")
-
-
-def load_scenario(path: str | Path) -> Fleet:
-    """Read a fleet scenario file; any mistake is an InputError naming file, line, field."""
-    doc = Document.read(path)
-    refuse_other_kinds(doc, "fleet")
-    return fleet_from_document(doc)

@@ -4,10 +4,10 @@ import pytest
 from rich.console import Console
 
 from flopbook.cases import case
+from flopbook.numbers import value
 from flopbook.quantity import sampling
 from flopbook.render.cases import print_case
 from flopbook.render.funding import payer_table
-from flopbook.render.numbers import value
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flopbook.errors import InputError
-from flopbook.render.files import check_target, write_atomically
+from flopbook.files import check_target, write_atomically
 
 
 def test_missing_folder(tmp_path):

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flopbook.cases import case
+from flopbook.fleet_file import load_scenario
 from flopbook.models.fleet import Fleet, Sku
 from flopbook.quantity import magnitudes, q, sampling
 from flopbook.render.excel import write_workbook
 from flopbook.report import build_report
-from flopbook.scenario import load_scenario
 
 # A fleet that takes every branch of the formulas: a GPU price (not a server cost), per-GPU
 # networking and server power, ranges, an annuity, a SKU-level override, a published

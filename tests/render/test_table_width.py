@@ -5,9 +5,9 @@ import re
 import pytest
 from rich.console import Console
 
+from flopbook.fleet_file import load_scenario
 from flopbook.quantity import sampling
 from flopbook.render.table import fleet_table
-from flopbook.scenario import load_scenario
 
 
 @pytest.mark.parametrize("width", [100, 120])

@@ -16,6 +16,7 @@ Everything is computed once per sheet, on first use, and kept in ``sheet.cache``
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -173,8 +174,6 @@ def _formula_columns(sheet: Sheet) -> set[int]:
 
 
 def _is_id_column(sheet: Sheet, c: int, cells: list[tuple[int, Any]]) -> bool:
-    import datetime as dt
-
     vals = [v for r, v in cells if (r, c) not in sheet.formulas]
     nums = [v for v in vals if is_number(v)]
     dates = [v for v in vals if isinstance(v, (dt.date, dt.datetime, dt.time))]

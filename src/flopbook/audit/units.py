@@ -18,6 +18,8 @@ from openpyxl.formula.tokenizer import Token
 
 from flopbook.audit.formula import a1
 from flopbook.audit.layout import is_count
+from flopbook.labels import unit_from_label
+from flopbook.quantity import registry
 
 if TYPE_CHECKING:
     from flopbook.audit.formula import Parsed, Ref
@@ -68,8 +70,6 @@ def label_unit(label: str | None) -> Unit | None:
     """The unit a label states; counts are plain numbers; None when the label names none."""
     if not label:
         return None
-    from flopbook.labels import unit_from_label
-    from flopbook.quantity import registry
 
     lu = unit_from_label(label)
     if lu is None:
@@ -82,8 +82,6 @@ def label_unit(label: str | None) -> Unit | None:
 
 
 def _unit_text(label: str) -> str:
-    import re
-
     m = re.search(r"(?:\$|USD)\s*(?:bn|b|m|mm|k)?(?:\s*/\s*[A-Za-z\-]+)?|%|\b[kMGT]?W(?:h)?\b",
                   label)
     if not m:
@@ -363,8 +361,8 @@ def carry(book: Workbook, sheet: Sheet, parsed: Parsed) -> Carried:
     reader = _Reader(book, sheet, parsed)
     try:
         unit, _ = reader.expr()
-    except (IndexError, ValueError, ZeroDivisionError, OverflowError):
-        return Carried(None)
+    except (IndexError, ValueError, ZeroDivisionError, OverflowError, RecursionError):
+        return Carried(None)  # RecursionError: a guard; formula.parse caps the depth first
     if reader.i < len(reader.toks):  # did not read the whole formula
         unit = None
     if unit is not None and unit.literal:

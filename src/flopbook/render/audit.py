@@ -1,14 +1,24 @@
-"""An audit, for people: one block per finding, then what was not looked at."""
+"""An audit, for people: one block per finding, then what was not looked at; for several
+workbooks, each workbook's block (or its one summary line) and a total."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flopbook.audit.findings import AuditResult
+    from flopbook.audit.findings import AuditResult, Finding
     from flopbook.audit.recompute import Recomputed
+
+# why a finding was left out of the report, in the order the summary lists them
+HIDDEN = {
+    "baseline": "in the baseline",
+    "comments": "marked ignore in a cell comment",
+    "excluded": "in sheets or ranges the settings exclude",
+    "min_severity": "below --min-severity",
+}
 
 
 def value(v: Any) -> str:
@@ -25,20 +35,45 @@ def value(v: Any) -> str:
     return str(v)
 
 
-def text(result: AuditResult, fixed: Recomputed | None = None) -> str:
-    name = Path(result.path).name
-    lines: list[str] = []
-    counts = result.by_code()
+def _hidden(hidden: Mapping[str, int] | None) -> str:
+    parts = [f"{n} {HIDDEN[k]}" for k, n in (hidden or {}).items() if n]
+    return f"; not shown: {', '.join(parts)}" if parts else ""
+
+
+def summary(
+    result: AuditResult, name: str | None = None, hidden: Mapping[str, int] | None = None
+) -> str:
+    """The one line that heads a workbook's report."""
+    name = name or Path(result.path).name
     if result.clean:
-        lines.append(f"{name}: no findings ({result.formulas:,} formulas in "
-                     f"{result.cells:,} cells checked)")
-    else:
-        summary = ", ".join(f"{len(v)} {k}" for k, v in sorted(counts.items()))
-        lines.append(f"{name}: {len(result.findings)} finding(s) ({summary}) in "
-                     f"{result.formulas:,} formulas, {result.cells:,} cells")
+        return (
+            f"{name}: no findings ({result.formulas:,} formulas in {result.cells:,} cells "
+            f"checked{_hidden(hidden)})"
+        )
+    counts = result.by_code()
+    per_rule = ", ".join(f"{len(v)} {k}" for k, v in sorted(counts.items()))
+    return (
+        f"{name}: {len(result.findings)} finding(s) ({per_rule}) in "
+        f"{result.formulas:,} formulas, {result.cells:,} cells{_hidden(hidden)}"
+    )
+
+
+def _heading(f: Finding) -> str:
+    sure = f" (confidence {f.confidence:.2g})" if f.confidence < 1 else ""
+    return f"{f.where}  {f.code} {f.severity}{sure}: {f.title}"
+
+
+def text(
+    result: AuditResult,
+    fixed: Recomputed | None = None,
+    *,
+    name: str | None = None,
+    hidden: Mapping[str, int] | None = None,
+) -> str:
+    lines: list[str] = [summary(result, name, hidden)]
     for f in result.findings:
         lines.append("")
-        lines.append(f"{f.where}  {f.code} {f.severity}: {f.title}")
+        lines.append(_heading(f))
         lines.append(f"  {f.message}")
         if f.formula:
             lines.append(f"  formula:  {f.formula}")
@@ -53,11 +88,15 @@ def text(result: AuditResult, fixed: Recomputed | None = None) -> str:
         lines.extend(f"--fix: {n}" for n in fixed.notes)
     elif fixed is not None:
         lines.append("")
-        lines.append(f"Corrected copy written to {fixed.path}; recomputed values "
-                     "(as published -> corrected):")
+        lines.append(
+            f"Corrected copy written to {fixed.path}; recomputed values "
+            "(as published -> corrected):"
+        )
         for ch in fixed.changes:
-            lines.append(f"  {ch.sheet}!{ch.cell:<8} {ch.label or '':50.50} "
-                         f"{value(ch.published):>14} -> {value(ch.corrected)}")
+            lines.append(
+                f"  {ch.sheet}!{ch.cell:<8} {ch.label or '':50.50} "
+                f"{value(ch.published):>14} -> {value(ch.corrected)}"
+            )
         for note in fixed.notes:
             lines.append(f"  note: {note}")
     for note in result.notes:
@@ -65,5 +104,45 @@ def text(result: AuditResult, fixed: Recomputed | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def total(
+    books: int,
+    with_findings: int,
+    findings: int,
+    clean: int,
+    refused_: int,
+    seconds: float,
+    hidden: Mapping[str, int] | None = None,
+) -> str:
+    """The last line of a report on several workbooks."""
+    parts = [f"{findings:,} finding(s) in {with_findings:,}", f"{clean:,} clean"]
+    if refused_:
+        parts.append(f"{refused_:,} refused")
+    return f"{books:,} workbook(s): {', '.join(parts)} ({seconds:.1f} s){_hidden(hidden)}\n"
+
+
 def json_list(result: AuditResult) -> list[dict[str, Any]]:
     return [f.to_dict() for f in result.findings]
+
+
+def json_book(
+    path: str,
+    result: AuditResult | None,
+    error: str | None,
+    hidden: Mapping[str, int],
+    config: str | None,
+) -> dict[str, Any]:
+    """One workbook of a report on several: its findings, or why it was refused."""
+    if result is None:
+        return {"file": path, "error": error, "findings": []}
+    by_severity: dict[str, int] = {"error": 0, "warning": 0, "note": 0}
+    for f in result.findings:
+        by_severity[f.severity] = by_severity.get(f.severity, 0) + 1
+    return {
+        "file": path,
+        "error": None,
+        "findings": json_list(result),
+        "counts": {**by_severity, "cells": result.cells, "formulas": result.formulas},
+        "not_shown": {k: int(hidden.get(k, 0)) for k in HIDDEN},
+        "settings": config,
+        "notes": list(result.notes),
+    }

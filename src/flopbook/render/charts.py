@@ -1,8 +1,9 @@
 """Charts of results: an output's distribution (histogram and CDF) and a tornado.
 
 Each function takes a result object and returns a matplotlib :class:`~matplotlib.figure.Figure`
-(Agg canvas, no pyplot, no global state), so an HTML report can embed the same figures;
-:func:`write_figure` saves one as PNG and SVG. Nothing here computes the model.
+(Agg canvas, no pyplot, no global state), so an HTML report can embed the same figures
+(:data:`DRAWINGS`, :func:`chart_svg`); :func:`write_figure` saves one as PNG and SVG. Nothing
+here computes the model.
 
     >>> fig = distribution_figure(result, "tco_per_year")
     >>> write_figure(fig, "plots", "tco_per_year-distribution")
@@ -10,15 +11,19 @@ Each function takes a result object and returns a matplotlib :class:`~matplotlib
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flopbook.render import numbers
+from flopbook import numbers
+from flopbook.files import Outputs
+from flopbook.models.fleet import TOTAL
+from flopbook.models.fleet import metric as find_metric
+from flopbook.quantity import Quantity, magnitudes, summarize
+from flopbook.report.document import Chart
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -31,6 +36,7 @@ _BLUE, _ORANGE, _GREY = "#1f5fa6", "#d9822b", "#666666"
 
 
 def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
+    # matplotlib loads in about a second; only charts need it
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -47,10 +53,6 @@ def _axis_label(label: str, unit: str, typical: float) -> tuple[float, str]:
 
 def distribution_figure(result: FleetResult, metric: str, column: str | None = None) -> Figure:
     """Histogram (with P5, P50, P95 and the mean marked) and CDF of one fleet output."""
-    from flopbook.models.fleet import TOTAL
-    from flopbook.models.fleet import metric as find_metric
-    from flopbook.quantity import magnitudes
-
     m = find_metric(metric)
     column = column or TOTAL
     value = result.get(metric, column)
@@ -65,8 +67,6 @@ def distribution_figure(result: FleetResult, metric: str, column: str | None = N
 def samples_figure(samples: np.ndarray, label: str, unit: str, title: str) -> Figure:
     """Histogram (with P5, P50, P95 and the mean marked) and CDF of any output's samples, in
     ``unit``: what :func:`distribution_figure` draws for a fleet, for any model."""
-    from flopbook.quantity import Quantity, summarize
-
     x = np.asarray(samples, dtype=float)
     s = summarize(Quantity(x, unit), unit or None)
     scale, xlabel = _axis_label(label, unit, s.p50)
@@ -140,27 +140,71 @@ def sobol_figure(s: SobolResult, *, top: int = 12) -> Figure:
     return fig
 
 
+def fleet_costs_figure(result: FleetResult) -> Figure:
+    """Capex by SKU, and yearly TCO by SKU split into capital cost and opex ($M): means over
+    the samples where inputs are ranges."""
+    cols = list(result.columns)
+
+    def means(key: str) -> list[float]:
+        out = []
+        for c in cols:
+            s = result.summary(key, c)
+            out.append(0.0 if s is None else s.mean / 1e6)
+        return out
+
+    capex, capital, opex = means("capex"), means("capital_cost"), means("opex")
+    fig = _figure(9, 3.6)
+    left, right = fig.subplots(1, 2)
+    bars = left.bar(cols, capex, color="#4C72B0")
+    left.bar_label(bars, labels=[f"${v:,.0f}M" for v in capex], fontsize=8)
+    left.set_title("Capex by SKU")
+    left.set_ylabel("$M")
+    right.bar(cols, capital, color="#4C72B0", label=f"capital cost ({result.capital_cost})")
+    tops = right.bar(cols, opex, bottom=capital, color="#DD8452", label="opex")
+    right.bar_label(tops, labels=[f"${a + b:,.0f}M" for a, b in zip(capital, opex,
+                                                                      strict=True)], fontsize=8)
+    right.set_title("TCO per year by SKU")
+    right.set_ylabel("$M / year")
+    right.legend(fontsize=8, loc="upper right", frameon=False)
+    for ax in (left, right):
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.margins(y=0.15)
+    return fig
+
+
+# The figures a report's charts name (Chart.drawing), drawn when the page is rendered.
+DRAWINGS: dict[str, Callable[..., Figure]] = {
+    "samples": samples_figure,
+    "tornado": tornado_figure,
+    "sobol": sobol_figure,
+    "fleet_costs": fleet_costs_figure,
+}
+
+
+def chart_svg(chart: Chart) -> str | None:
+    """A report chart as inline SVG: the figure its ``drawing`` names, drawn from its
+    ``data``; a chart drawn elsewhere keeps its own SVG (or has only PNG bytes: None)."""
+    if chart.drawing is None:
+        return chart.svg
+    fig = DRAWINGS[chart.drawing](**chart.data)
+    return Chart.from_figure(fig, chart.title).svg
+
+
 def _input_range(low: float, high: float, unit: str) -> str:
     return "P5 to P95: " + numbers.interval(low, high, unit)
 
 
 def write_figure(
-    fig: Figure, directory: str | Path, stem: str, formats: Sequence[str] = FORMATS
+    fig: Figure, directory: str | Path, stem: str, formats: Sequence[str] = FORMATS,
+    *, outputs: Outputs | None = None,
 ) -> list[Path]:
     """Save ``fig`` as ``DIR/STEM.png`` and ``DIR/STEM.svg``; a file is either whole or
-    absent (written beside, then renamed)."""
+    absent (written beside, then renamed). Given ``outputs``, the files join that
+    transaction and appear when it ends, with the command's other files."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in formats:
-        target = out / f"{stem}.{fmt}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{fmt}", dir=out)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                fig.savefig(f, format=fmt)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written
+    targets = [out / f"{stem}.{fmt}" for fmt in formats]
+    with contextlib.nullcontext(outputs) if outputs is not None else Outputs() as staged:
+        for fmt, target in zip(formats, targets, strict=True):
+            staged.stage(target, lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt))
+    return targets

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from flopbook.render import numbers
+from flopbook import numbers
 from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
@@ -65,8 +66,6 @@ def plain(x: float) -> str:
 
 def sensitivity_csv(s: Sensitivity) -> str:
     """One row per input: tornado P5/P95 outputs and swing, Sobol first-order and total."""
-    import io
-
     sobol = {i.input: i for i in s.sobol.indices}
     buf = io.StringIO()
     w = CsvWriter(buf)

@@ -9,71 +9,15 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 from rich.text import Text
 
+from flopbook import numbers
+from flopbook.numbers import SIG, quantity_text, summary_text
+from flopbook.quantity import is_point, summarize
 from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
-    import pint
-
     from flopbook.claims import ClaimVerdict
     from flopbook.models.compare import Comparison
     from flopbook.models.workload import WorkloadResult
-    from flopbook.quantity import Summary
-
-
-# Workload figures are shown to four significant digits, so that a published figure
-# ($5.576M, 2.788M GPU-hours) can be read against them.
-SIG = 4
-
-# pint's short unit names -> the words people write
-_UNIT_WORDS = {"GPU·h": "GPU-hours", "GPU·s": "GPU-seconds", "d": "days", "h": "hours"}
-
-
-def unit_text(unit: str) -> str:
-    return _UNIT_WORDS.get(unit, unit)
-
-
-def summary_text(s: Summary, *, share: bool = False, sig: int = SIG, own: bool = False
-                 ) -> str:
-    """``share``: show a plain number as a percentage (MFU, margin); ``own``: in the unit
-    asked for, never rescaled."""
-    from flopbook.quantity import Summary as _Summary
-    from flopbook.render import numbers
-
-    if s.unit == "" and share:
-        s = _Summary("%", s.mean * 100, s.p5 * 100, s.p50 * 100, s.p95 * 100, s.samples)
-    return numbers.summary(s, unit_text(s.unit), sig=sig, own=own)
-
-
-# Units a quantity of each kind is shown in when no unit is asked for (smallest first).
-_LADDERS = {
-    "an energy": ("Wh", "kWh", "MWh", "GWh", "TWh"),
-    "a power": ("W", "kW", "MW", "GW"),
-    "a time": ("s",),
-}
-
-
-def display_unit(value: pint.Quantity) -> str | None:
-    """A readable unit for ``value`` (``3,500 s·W`` -> ``Wh``), or None to keep its own."""
-    from flopbook.calc import kind_of
-    from flopbook.quantity import magnitudes
-
-    ladder = _LADDERS.get(kind_of(value))
-    if ladder is None:
-        return None
-    chosen = ladder[0]
-    for unit in ladder:
-        if abs(float(magnitudes(value, unit).mean())) >= 1:
-            chosen = unit
-    return chosen
-
-
-def quantity_text(value: pint.Quantity | None, unit: str | None = None, *,
-                  share: bool = False) -> str:
-    from flopbook.quantity import summarize
-
-    if value is None:
-        return "—"
-    return summary_text(summarize(value, unit or display_unit(value)), share=share)
 
 
 SHARES = {"mfu", "mbu", "margin"}
@@ -86,7 +30,6 @@ def workload_table(result: WorkloadResult) -> Table:
     title = f"{result.kind.capitalize()}: {result.name}" if result.name else (
         result.kind.capitalize())
     # a footnote only for what the table shows: intervals, a solved figure
-    from flopbook.quantity import is_point
 
     caption = []
     if any(not is_point(r.value) for r in result.rows):
@@ -126,8 +69,6 @@ def _as_written(raw: Any) -> str | None:
 
 
 def workload_csv(result: WorkloadResult) -> str:
-    from flopbook.quantity import summarize
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["output", "label", "mean", "p5", "p50", "p95", "unit", "formula"])
@@ -169,8 +110,6 @@ def _why(v: ClaimVerdict) -> str:
 
 
 def claims_csv(verdicts: list[ClaimVerdict]) -> str:
-    from flopbook.quantity import summarize
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["claim", "expression", "model", "model_unit", "claimed", "verdict", "ratio",
@@ -216,8 +155,6 @@ def comparison_tables(c: Comparison) -> list[Table]:
 
 def _bare(x: Any) -> str:
     # the column header carries the unit
-    from flopbook.quantity import summarize
-    from flopbook.render import numbers
 
     if x is None:
         return "—"
@@ -227,16 +164,17 @@ def _bare(x: Any) -> str:
 def _price(x: Any) -> str:
     if x is None:
         return "—"
-    from flopbook.quantity import summarize
 
-    s = summarize(x)
-    unit = "USD/GPU-hour" if "h" in s.unit.split("/")[-1] else "USD/GPU"
-    return summary_text(s.__class__(unit, s.mean, s.p5, s.p50, s.p95, s.samples))
+    return summary_text(summarize(x))  # $2.000/GPU-hour, $30.00k/GPU: the denominator kept
 
 
 def _short(source: str) -> str:
     # the full source is in --format json; a table shows where it starts
-    return source if len(source) <= 70 else source[:67].rstrip() + "…"
+    if len(source) <= 70:
+        return source
+    short = source[:67].rstrip() + "…"
+    # a stale catalog price says so even when its source is cut short
+    return short + " STALE" if "STALE" in source and "STALE" not in short else short
 
 
 def _money(x: Any) -> str:
@@ -244,8 +182,6 @@ def _money(x: Any) -> str:
 
 
 def comparison_csv(c: Comparison) -> str:
-    from flopbook.quantity import summarize
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["chip", "precision", "peak_tflops", "tdp_w", "price", "price_unit",

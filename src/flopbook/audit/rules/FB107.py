@@ -177,6 +177,7 @@ def _multiplies(p, i: int) -> bool:  # noqa: ANN001
 
 def _near(f: Finding, pos: Pos, reach: int = 2) -> bool:
     """pos is within ``reach`` rows and columns of the finding's cell or its related ones."""
+    # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.utils.cell import coordinate_to_tuple
 
     for cell in (f.cell, *f.related):

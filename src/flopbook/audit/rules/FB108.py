@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator
 
 from flopbook.audit.findings import Finding
-from flopbook.audit.formula import a1
+from flopbook.audit.formula import a1, moved
 from flopbook.audit.rules import Context, Rule
 from flopbook.audit.structure import (
     Run,
@@ -149,6 +149,7 @@ class FB108(Rule):
 
 
 def _pos(f: Finding) -> Pos:
+    # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.utils.cell import coordinate_to_tuple
 
     return coordinate_to_tuple(f.cell)
@@ -161,8 +162,6 @@ def _bare_reference(shape: str) -> bool:
 def _reads_run(sheet: Sheet, source: Pos, pos: Pos, run: Run) -> bool:
     """Whether the formula copied to pos would read a cell of the run itself (a subtotal
     copied next to another subtotal adds it: its value says nothing)."""
-    from flopbook.audit.formula import moved
-
     p = sheet.parsed(source)
     q = moved(p, pos[0] - source[0], pos[1] - source[1]) if p is not None else None
     if q is None:

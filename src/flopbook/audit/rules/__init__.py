@@ -8,11 +8,13 @@ here, one line in CODES, and one case file in tests/audit/rules/cases/.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flopbook.audit.findings import Finding, Fix, Severity
 from flopbook.audit.formula import a1
+from flopbook.audit.recompute import evaluate
 
 if TYPE_CHECKING:
     from flopbook.audit.workbook import Pos, Sheet, Workbook
@@ -42,8 +44,6 @@ class Context:
 
     def evaluate(self, sheet: Sheet, formula: str) -> Any:
         """The value ``formula`` would have on ``sheet``, from the saved values it reads."""
-        from flopbook.audit.recompute import evaluate
-
         return evaluate(self.book, sheet, formula)
 
 
@@ -57,7 +57,6 @@ class Rule:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        import sys
 
         # the rule's file docstring (bad pattern and fix) is the rule's documentation
         if not cls.__doc__:

@@ -1,5 +1,5 @@
+from flopbook.numbers import compact_usd, summary, value
 from flopbook.quantity import Summary
-from flopbook.render.numbers import compact_usd, summary, value
 
 
 def test_money_is_shown_in_the_row_scale():
@@ -28,7 +28,7 @@ def test_compact_usd():
 
 
 def test_any_unit_reads_the_same_way():
-    from flopbook.render.numbers import value
+    from flopbook.numbers import value
 
     # DeepSeek-V3 report: 2.788M GPU-hours, $5.576M; four significant digits keep both
     assert value(2.788e6, "GPU·h", sig=4) == "2.788M GPU·h"
@@ -41,14 +41,14 @@ def test_any_unit_reads_the_same_way():
 
 
 def test_a_value_that_rounds_to_zero_has_no_sign():
-    from flopbook.render.numbers import number, value
+    from flopbook.numbers import number, value
 
     assert number(-0.0001, 1) == "0.0"
     assert value(-0.001, "USD/GPU/hour") == "$0.00"
 
 
 def test_significant_digits_of_a_published_figure():
-    from flopbook.render.numbers import significant
+    from flopbook.numbers import significant
 
     assert [significant(x) for x in (5.576e6, 545, 87_072, 0.97, 2.788e6, 1.6e9)] == [
         4, 3, 5, 2, 4, 2]

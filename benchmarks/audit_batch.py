@@ -1,0 +1,111 @@
+"""Throughput of `flopbook audit FOLDER/` with one worker process and with two.
+
+1,000 small workbooks are generated at run time (tests/audit/bookgen.py: fleet tables, yearly
+plans and item lists, clean or with one planted error) into a temporary folder, then the
+whole command is run on the folder with `--jobs 1` and with `--jobs 2`, alternately, and the
+best run of each is kept. Target: `--jobs 2` at >= 1.6x the throughput of `--jobs 1` on two
+cores.
+
+    python benchmarks/audit_batch.py [--books 1000] [--repeat 2] [--write]
+
+--write replaces the section of benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "audit"))  # the workbook generator
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bookgen import KINDS, corpus  # noqa: E402
+from results import machine, update_section  # noqa: E402
+
+
+def generate(folder: Path, n: int, seed: int = 11) -> int:
+    """``n`` workbooks in ``folder`` (a fifth clean, the rest with one error of each kind in
+    turn); the number of cells written."""
+    per_kind = (n - n // 5) // len(KINDS)
+    books = corpus(seed, per_kind, n - per_kind * len(KINDS))
+    cells = 0
+    for i, book in enumerate(books):
+        book.write(folder / f"{i:04d}-{book.name}.xlsx")
+        cells += sum(len(s) for s in book.sheets.values())
+    return cells
+
+
+def run(folder: Path, jobs: int) -> tuple[float, int, str]:
+    cmd = [
+        sys.executable,
+        "-c",
+        "from flopbook.cli import main; main()",
+        "audit",
+        str(folder),
+        "--summary",
+        "--jobs",
+        str(jobs),
+    ]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"audit failed (exit {proc.returncode}): {proc.stderr[-500:]}")
+    return seconds, proc.returncode, proc.stdout.strip().splitlines()[-1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--books", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        cells = generate(folder, args.books)
+        made = time.perf_counter() - t0
+        n = len(list(folder.glob("*.xlsx")))
+        print(f"{n} workbooks, {cells:,} cells, written in {made:.1f} s", flush=True)
+        load_before = os.getloadavg()
+        best: dict[int, float] = {}
+        totals: dict[int, str] = {}
+        for _ in range(args.repeat):
+            for jobs in (1, 2):
+                seconds, _, total = run(folder, jobs)
+                print(f"--jobs {jobs}: {seconds:.2f} s  ({total})", flush=True)
+                best[jobs] = min(best.get(jobs, seconds), seconds)
+                totals[jobs] = total
+        load_after = os.getloadavg()
+    assert totals[1].split("(")[0] == totals[2].split("(")[0], totals  # the same report
+    speedup = best[1] / best[2]
+    verdict = "meets" if speedup >= 1.6 else "MISSES"
+    body = f"""
+{n:,} generated workbooks ({cells:,} cells; tests/audit/bookgen.py, seed 11: fleet tables,
+yearly plans and item lists, clean or with one planted error) in one folder, audited by the
+whole command `flopbook audit FOLDER --summary --jobs N`, best of {args.repeat} alternating
+runs each ({machine()}; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after —
+the machine was shared with other work, which takes cores from `--jobs 2` more than from
+`--jobs 1`). Run: `python benchmarks/audit_batch.py --write`.
+
+| command | seconds | workbooks/s |
+| --- | ---: | ---: |
+| `--jobs 1` (in the command's own process) | {best[1]:.2f} | {n / best[1]:.1f} |
+| `--jobs 2` (two worker processes) | {best[2]:.2f} | {n / best[2]:.1f} |
+
+`--jobs 2` gives {speedup:.2f}× the throughput of `--jobs 1` (target ≥ 1.6×: {verdict}).
+Both runs report the same: {totals[1].split(" (")[0]}.
+"""
+    print(body)
+    if args.write:
+        update_section("Audit of many workbooks (`benchmarks/audit_batch.py`)", body)
+
+
+if __name__ == "__main__":
+    main()

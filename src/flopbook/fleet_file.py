@@ -1,0 +1,249 @@
+"""Scenario files (YAML) -> model inputs, with errors that point at the line.
+
+A fleet scenario (documented field by field in ``docs/scenario.md``)::
+
+    name: DeepSeek's 2,048 H800s
+    assumptions:
+      useful_life: 4 years
+      electricity_price: {value: 0.08 USD/kWh, source: "US EIA 2024", note: industrial}
+    skus:
+      - chip: H800
+        count: 2048
+        server_cost_per_gpu: 30k to 40k USD/GPU
+    correlations:              # optional: rank correlations between uncertain inputs
+      - between: [skus.H800.count, skus.H800.server_cost_per_gpu]
+        rank: -0.5
+
+The file is checked in two steps: its shape with pydantic (known fields, required fields), then
+every value with the field's units and bounds. Either way a mistake becomes one
+:class:`~flopbook.errors.InputError` naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, create_model
+
+from flopbook.catalog import Chip
+from flopbook.catalog import chip as find_chip
+from flopbook.catalog.custom import custom_chip
+from flopbook.catalog.schema import date_start
+from flopbook.distributions import check_correlation, correlate
+from flopbook.errors import InputError, InputWarning
+from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS, Assumptions, Fleet, Sku
+from flopbook.scenario import (
+    CorrelationFile,
+    Document,
+    InputValue,
+    Path_,
+    _dotted,
+    _guard,
+    _parse_dotted,
+    _raw,
+    refuse_other_kinds,
+)
+
+T = TypeVar("T")
+
+# What to write, for a fleet field that is missing or wrong
+EXAMPLES = {n: f'write e.g. {n}: "{spec.example}"'
+            for n, spec in {**ASSUMPTION_FIELDS, **SKU_FIELDS}.items()}
+
+_ASSUMPTION_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in ASSUMPTION_FIELDS}
+_ASSUMPTION_MODEL_FIELDS["capital_cost"] = (str | None, None)
+AssumptionsFile = create_model(  # type: ignore[call-overload]
+    "AssumptionsFile", __config__=ConfigDict(extra="forbid"), **_ASSUMPTION_MODEL_FIELDS
+)
+
+_SKU_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in SKU_FIELDS}
+_SKU_MODEL_FIELDS["count"] = (InputValue, ...)
+SkuFile = create_model(  # type: ignore[call-overload]
+    "SkuFile",
+    __config__=ConfigDict(extra="forbid"),
+    # a catalog name, or a custom chip's mapping (checked by flopbook.catalog.custom)
+    chip=(StrictStr | dict[str, Any], ...),
+    name=(StrictStr | None, None),
+    assumptions=(AssumptionsFile | None, None),
+    **_SKU_MODEL_FIELDS,
+)
+
+
+class FleetFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = ""
+    description: str = ""
+    source: str | None = None
+    note: str | None = None
+    # the date the fleet is costed at: `server_cost_per_gpu: catalog` takes the catalog
+    # observation nearest it (the latest without one)
+    date: str | None = None
+    assumptions: AssumptionsFile | None = None  # type: ignore[valid-type]
+    skus: list[SkuFile] = Field(min_length=1)  # type: ignore[valid-type]
+    correlations: list[CorrelationFile] | None = None
+
+
+def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
+    """The :class:`~flopbook.models.fleet.Fleet` described at ``path`` of the document."""
+    spec = doc.validate(FleetFile, path, examples=EXAMPLES)
+    _check_date(doc, (*path, "date"), spec.date)
+    given = {k: _raw(v) for k, v in (spec.assumptions or AssumptionsFile()).model_dump(
+        exclude_none=True).items()}
+    assumptions = _guard(doc, (*path, "assumptions"), lambda: Assumptions(**given))
+    skus = []
+    for i, sku in enumerate(spec.skus):
+        fields = {k: _raw(getattr(sku, k)) for k in SKU_FIELDS if getattr(sku, k) is not None}
+        overrides = sku.assumptions.model_dump(exclude_none=True) if sku.assumptions else {}
+        where = (*path, "skus", i)
+        chip: Any = sku.chip
+        if isinstance(chip, dict):
+            chip = custom_chip_of(doc, (*where, "chip"), chip)
+            _price_from_chip(chip, fields)
+        for field in ("server_cost_per_gpu", "gpu_price"):
+            if _is_catalog(fields.get(field)):
+                fields[field] = catalog_price_of(doc, (*where, field), chip, field, spec.date)
+
+        def make(sku: Any = sku, fields: dict[str, Any] = fields,
+                 overrides: dict[str, Any] = overrides, chip: Any = chip) -> Sku:
+            return Sku(chip=chip, name=sku.name, assumptions=overrides, **fields)
+
+        made = _guard_sku(doc, where, make)
+        if overrides:
+            _guard(doc, (*where, "assumptions"),
+                   lambda o=overrides, m=made: assumptions.merged(
+                       o, key_prefix=f"skus.{m.name}.assumptions"))
+        skus.append(made)
+    fleet = _guard(doc, path, lambda: Fleet(skus, assumptions, name=spec.name,
+                                            description=spec.description))
+    if spec.correlations:
+        fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
+    return fleet
+
+
+def custom_chip_of(doc: Document, path: Path_, raw: Mapping[str, Any]) -> Any:
+    """The custom chip written at ``path``; a mistake names its line and field, a likely
+    sparse rate is an :class:`~flopbook.errors.InputWarning` naming them too."""
+    try:
+        chip, notes = custom_chip(raw, where=doc.file)
+    except InputError as exc:
+        raise doc.error(InputError(exc.message, hint=exc.hint),
+                        (*path, *_parse_dotted(exc.field or ""))) from None
+    for name, message in notes:
+        where = (*path, name)
+        warnings.warn(InputWarning(f"{doc.file}:{doc.line(where)}: {_dotted(where)}: "
+                                   f"{message}"), stacklevel=2)
+    return chip
+
+
+def _check_date(doc: Document, path: Path_, text: str | None) -> None:
+
+    if text is None:
+        return
+    try:
+        date_start(text)
+    except ValueError as exc:
+        raise doc.error(InputError(str(exc), hint="e.g. date: 2021-06"), path) from None
+
+
+def _is_catalog(raw: Any) -> bool:
+    value = raw.get("value") if isinstance(raw, dict) else raw
+    return isinstance(value, str) and value.strip().lower() == "catalog"
+
+
+_KINDS = {"server_cost_per_gpu": "server_per_gpu", "gpu_price": "purchase"}
+
+
+def catalog_price_of(doc: Document, path: Path_, chip: Any, field: str,
+                     date: str | None) -> dict[str, Any]:
+    """``server_cost_per_gpu: catalog``: the catalog observation nearest the fleet's ``date``
+    (the latest without one), as an input with its source; a price more than 12 months from
+    its date is an :class:`~flopbook.errors.InputWarning` naming the line."""
+
+    try:
+        found = chip if isinstance(chip, Chip) else find_chip(str(chip))
+    except InputError as exc:
+        raise doc.error(InputError(exc.message, hint=exc.hint), path[:-1] + ("chip",)) from None
+    pick = found.pick_price(_KINDS[field], date)
+    if pick is None:
+        other = "gpu_price" if field == "server_cost_per_gpu" else "server_cost_per_gpu"
+        raise doc.error(InputError(
+            f"the catalog has no {_KINDS[field]} price for {found.id}",
+            hint=f'give one, e.g. {field}: "35k USD/GPU", or try {other}: catalog '
+                 f"(see flopbook catalog {found.id} --prices)"), path)
+    if pick.stale:
+        warnings.warn(InputWarning(
+            f"{doc.file}:{doc.line(path)}: {_dotted(path)}: catalog {pick.describe()}"),
+            stacklevel=2)
+    return {"value": pick.value, "source": f"flopbook catalog: {pick.source}",
+            "note": pick.describe()}
+
+
+def _price_from_chip(chip: Any, fields: dict[str, Any]) -> None:
+    """A custom chip's own price stands in for the SKU's when the SKU gives none."""
+    if "server_cost_per_gpu" in fields or "gpu_price" in fields:
+        return
+    for field, kind in (("server_cost_per_gpu", "server_per_gpu"), ("gpu_price", "purchase")):
+        value = chip.price(kind)
+        if value is not None:
+            fields[field] = value
+            return
+
+
+def _correlated(doc: Document, path: Path_, fleet: Fleet,
+                correlations: list[CorrelationFile]) -> Fleet:
+    """The fleet with its inputs reordered to the rank correlations asked for."""
+    samples = {p: i.value.magnitude for p, i in fleet.inputs()}
+    uncertain = [p for p, m in samples.items() if m.size > 1]
+    pairs = []
+    for i, c in enumerate(correlations):
+        if len(c.between) != 2 or c.between[0] == c.between[1]:
+            raise doc.error(InputError(f"between names two different inputs, got {c.between}",
+                                       hint="write e.g. between: [skus.H800.count, "
+                                            "assumptions.pue]"), (*path, i, "between"))
+        for name in c.between:
+            if name not in uncertain:
+                why = "has one value" if name in samples else "is not an input here"
+                raise doc.error(InputError(
+                    f"{name!r} {why}; only uncertain inputs can be correlated",
+                    hint="uncertain inputs: " + (", ".join(uncertain) or "none — give "
+                                                 "some inputs a range first")),
+                    (*path, i, "between"))
+        try:
+            rho = check_correlation(c.rank)
+        except InputError as exc:
+            raise doc.error(InputError(exc.message, hint=exc.hint), (*path, i, "rank")) from None
+        pairs.append((c.between[0], c.between[1], rho))
+    reordered = _guard(doc, path, lambda: correlate(samples, pairs))
+    names = {n for a, b, _ in pairs for n in (a, b)}
+    return fleet.with_inputs({n: reordered[n] for n in names})
+
+
+def _guard_sku(doc: Document, where: Path_, make: Callable[[], T]) -> T:
+    try:
+        return make()
+    except InputError as exc:
+        # A SKU reports "count", "skus.<name>" (the whole SKU) or "skus.<name>.<field>…";
+        # the catalog reports no field (an unknown chip).
+        field = exc.field or ""
+        fields = "|".join([*SKU_FIELDS, "assumptions", "chip", "name"])
+        nested = re.match(rf"^skus\..+?\.((?:{fields})(?:\..+)?)$", field)
+        if "unknown chip" in exc.message:
+            path: Path_ = (*where, "chip")
+        elif nested:
+            path = (*where, *nested.group(1).split("."))
+        elif field.startswith("skus.") or not field:
+            path = where
+        else:
+            path = (*where, *_parse_dotted(field))
+        raise doc.error(InputError(exc.message, hint=exc.hint), path) from None
+
+
+def load_scenario(path: str | Path) -> Fleet:
+    """Read a fleet scenario file; any mistake is an InputError naming file, line, field."""
+    doc = Document.read(path)
+    refuse_other_kinds(doc, "fleet")
+    return fleet_from_document(doc)
