@@ -1,5 +1,6 @@
-"""The structure of a sheet that every rule reads: formula runs, identifier columns, header
-rows, and the value a run's formula would have at any cell.
+"""The structure of a sheet that every rule reads: formula runs, identifier columns, and the
+value a run's formula would have at any cell (totals and blocks are read in blocks.py, labels
+in layout.py, units in units.py).
 
 A *run* is the set of cells of one row or one column holding the same formula in relative
 R1C1 form (=C5*C4 and =D5*D4 are one run along row 5), gaps allowed: a run is how a
@@ -199,20 +200,6 @@ def _is_id_column(sheet: Sheet, c: int, cells: list[tuple[int, Any]]) -> bool:
 
 def is_identifier(sheet: Sheet, pos: Pos) -> bool:
     return pos[1] in id_columns(sheet) and pos not in sheet.formulas
-
-
-# ---- header rows -------------------------------------------------------------------------
-
-
-def is_header_row(sheet: Sheet, row: int, c1: int, c2: int) -> bool:
-    """Most filled cells of row ``row`` between columns c1 and c2 are text."""
-    texts = nums = 0
-    for c in range(c1, c2 + 1):
-        if sheet.is_text((row, c)):
-            texts += 1
-        elif not sheet.is_empty((row, c)):
-            nums += 1
-    return texts > nums
 
 
 # ---- the value a run's formula would have at another cell -------------------------------
