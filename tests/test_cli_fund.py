@@ -195,9 +195,9 @@ def test_an_upside_down_rate_in_a_payer_file_is_refused(run, write):
 
 
 @pytest.mark.parametrize("capex, expected", [
-    ("1.6", "--capex: 1.6 has no unit — write 1.6B USD"),
+    ("1.6", "--capex: 1.6 has no unit — write 1.6M USD or 1.6B USD"),
     ("1600000000", "--capex: 1600000000 has no unit — write 1.60B USD"),
-    ("1 to 2", "--capex: 1 to 2 has no unit — write 1B to 2B USD"),
+    ("1 to 2", "--capex: 1 to 2 has no unit — write 1M to 2M USD or 1B to 2B USD"),
     ("1.6 USD", "--capex: 1.6 USD is $1.60, too little for compute capex (under $1,000) — "
                 "did you mean 1.6B USD?"),
     ("$1.6", "did you mean 1.6B USD?"),

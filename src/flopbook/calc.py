@@ -21,21 +21,35 @@ the tree over a small set of node types. Nothing is ever passed to ``eval``.
 from __future__ import annotations
 
 import ast
+import difflib
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flopbook.errors import InputError, UnitMismatchError, UnknownNameError
+import numpy as np
+import pint
+from pint.util import UnitsContainer
+
+from flopbook.catalog import catalog, chip, name_key
+from flopbook.catalog.schema import SPEC_UNITS
+from flopbook.errors import InputError, InputWarning, UnitMismatchError, UnknownNameError
+from flopbook.quantity import Quantity, is_point, magnitudes, registry
+from flopbook.safe_text import shorten
 
 if TYPE_CHECKING:
-    import pint
+    from flopbook.catalog import Chip
 
 __all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "simplified",
            "to_unit"]
 
 PRICE_NAMES = ("purchase", "server_per_gpu", "rental")
+# Functions the language knows, with their number of arguments. Each is defined once, for
+# samples here and as an Excel formula in flopbook.formula.excel; a name followed by "(" is a
+# call only for these (``W (5)`` stays a product). Separate arguments with ", ".
+FUNCTIONS = {"annuity_factor": 2}
 # Catalog figures read per GPU in expressions (TFLOP/s/GPU), like the prices (USD/GPU/hour).
 PER_GPU = ("fp8_dense", "bf16_dense", "tf32_dense", "fp32")
 
@@ -50,6 +64,7 @@ _TOKEN = re.compile(
     | (?P<op>\*\*|\^|[*/+\-×·])
     | (?P<lp>\()
     | (?P<rp>\))
+    | (?P<comma>,)
     | (?P<dollar>\$)
     | (?P<percent>%)
     """,
@@ -61,10 +76,16 @@ class CalcError(InputError):
     """An expression that cannot be read or computed; the message points at the character."""
 
 
-def _pointed(text: str, pos: int) -> str:
-    # One line: the expression with a marker before the offending character.
+def _pointed(text: str, pos: int, around: int = 24) -> str:
+    # One line: the expression with a marker before the offending character, cut to a few
+    # dozen characters either side so that a long expression is not echoed back whole.
     pos = max(0, min(pos, len(text)))
-    return f"{text[:pos]}▸{text[pos:]}".strip()
+    before, after = text[:pos], text[pos:]
+    if len(before) > around:
+        before = "…" + before[-around:]
+    if len(after) > around:
+        after = after[:around] + "…"
+    return f"{before}▸{after}".strip()
 
 
 def _error(text: str, pos: int, message: str, hint: str | None = None,
@@ -80,9 +101,23 @@ class _Tok:
     pos: int
 
 
+MAX_CHARS = 2_000
+"""Longest expression read (see docs/limits.md): pint's parser is slow on long names."""
+MAX_DEPTH = 50
+"""Deepest nesting of parentheses."""
+MAX_DIGITS = 30
+"""Most digits in one number (a float keeps 17; more are a typing slip, or an attack)."""
+MAX_UNIT_EXPONENT = 100
+"""Largest exponent a unit may be raised to (``W ** 1e10`` is refused)."""
+
+
 def _tokens(text: str) -> list[_Tok]:
+    if len(text) > MAX_CHARS:
+        raise CalcError(f"the expression {shorten(text)!r} is {len(text):,} characters long, "
+                        f"more than the {MAX_CHARS:,} read", hint="see docs/limits.md")
     out: list[_Tok] = []
     pos = 0
+    depth = 0
     dollar_at: int | None = None
     while pos < len(text):
         m = _TOKEN.match(text, pos)
@@ -96,6 +131,12 @@ def _tokens(text: str) -> list[_Tok]:
         elif kind == "percent":
             out.append(_Tok("name", "percent", pos))
         elif kind == "num":
+            if value.startswith(".") and pos > 0 and text[pos - 1].isdigit():
+                raise _error(text, pos, "a number with two decimal points",
+                             "write one number, e.g. 1.23, or put an operator between two")
+            if sum(c.isdigit() for c in value) > MAX_DIGITS:
+                raise _error(text, pos, f"a number of more than {MAX_DIGITS} digits",
+                             "write large numbers with an exponent or a suffix: 1e30, 1.6B")
             out.append(_Tok("num", _number(value), pos))
             if dollar_at is not None:
                 out.append(_Tok("name", "USD", dollar_at))
@@ -103,6 +144,13 @@ def _tokens(text: str) -> list[_Tok]:
         elif kind == "op":
             out.append(_Tok("op", {"^": "**", "×": "*", "·": "*"}.get(value, value), pos))
         elif kind != "space":
+            if kind == "lp":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _error(text, pos, f"parentheses nested more than {MAX_DEPTH} deep",
+                                 "see docs/limits.md")
+            elif kind == "rp":
+                depth -= 1
             out.append(_Tok(kind, value, pos))
         if dollar_at is not None and kind not in ("dollar", "space"):
             raise _error(text, dollar_at, "a '$' must be followed by a number", 'e.g. "$2"')
@@ -187,7 +235,9 @@ class _Rewriter:
 
     def atom(self) -> None:
         t = self.tok
-        if t.kind in ("num", "name"):
+        if t.kind == "name" and t.text in FUNCTIONS and self.toks[self.i + 1].kind == "lp":
+            self.call()
+        elif t.kind in ("num", "name"):
             self.take()
         elif t.kind == "lp":
             self.take()
@@ -201,6 +251,24 @@ class _Rewriter:
         else:
             raise _error(self.text, t.pos, f"unexpected {t.text!r}",
                          "expected a number, a unit, a catalog name or '('")
+
+
+    def call(self) -> None:
+        name = self.take()
+        opening = self.take()
+        count = 1
+        self.expr()
+        while self.tok.kind == "comma":
+            self.take()
+            self.expr()
+            count += 1
+        if self.tok.kind != "rp":
+            raise _error(self.text, opening.pos, "this '(' is never closed", "add a ')'")
+        self.take()
+        if count != FUNCTIONS[name.text]:
+            raise _error(self.text, name.pos,
+                         f"{name.text} takes {FUNCTIONS[name.text]} arguments, not {count}",
+                         "separate the arguments with ', '")
 
 
 @dataclass(frozen=True)
@@ -217,8 +285,10 @@ class Expression:
 
     def names(self) -> list[str]:
         """The names the expression uses (units, catalog figures, defined names)."""
+        called = {id(n.func) for n in ast.walk(self.tree) if isinstance(n, ast.Call)}
         return [_dotted(n) for n in ast.walk(self.tree)
-                if isinstance(n, ast.Name | ast.Attribute) and _dotted(n)]
+                if isinstance(n, ast.Name | ast.Attribute) and _dotted(n)
+                and id(n) not in called]
 
 
 def parse(text: str) -> Expression:
@@ -248,20 +318,22 @@ def _dotted(node: ast.AST) -> str:
 
 
 def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None = None, *,
-             simplify: bool = True) -> pint.Quantity:
+             simplify: bool = True, chips: Mapping[str, Chip] | None = None,
+             at: str | None = None) -> pint.Quantity:
     """The value of an expression as a quantity (samples where a catalog figure is a range).
 
-    ``names`` are extra names the expression may use (e.g. those a claims file defines).
+    ``names`` are extra names the expression may use (e.g. those a claims file defines);
+    ``chips`` are custom chips (flopbook.catalog.custom) whose figures it may use, by name,
+    as it uses the catalog's (``MyChip.tdp``). Catalog prices are those nearest the date
+    ``at`` (the latest without one).
     With ``simplify`` (the default) the units of the answer are reduced: ``FLOP / TFLOP``
     cancels, a percentage acts as 1/100 (``1% * 7B USD`` is 70M USD), and a dimensionless
     answer is a plain number.
     """
-    import numpy as np
-
     expr = text if isinstance(text, Expression) else parse(text)
     # overflow and 0/0 are reported as errors at their operator, not as numpy warnings
     with np.errstate(all="ignore"):
-        value = _Evaluator(expr, names or {}).visit(expr.tree.body)
+        value = _Evaluator(expr, names or {}, chips or {}, at).visit(expr.tree.body)
     return simplified(value) if simplify else value
 
 
@@ -269,10 +341,6 @@ def simplified(value: pint.Quantity) -> pint.Quantity:
     """``value`` with its units reduced: same-kind units cancel (``FLOP·s/GPU/h/TFLOP`` ->
     ``1/GPU``), dimensionless factors such as ``%`` are multiplied out, and a dimensionless
     quantity becomes a plain number."""
-    from pint.util import UnitsContainer
-
-    from flopbook.quantity import Quantity, registry
-
     if value.dimensionless:
         return Quantity(value.to("").magnitude, "")
     ureg = registry()
@@ -285,16 +353,16 @@ def simplified(value: pint.Quantity) -> pint.Quantity:
 
 
 class _Evaluator:
-    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity]) -> None:
-        self.expr, self.names = expr, names
+    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity],
+                 chips: Mapping[str, Chip] | None = None, at: str | None = None) -> None:
+        self.expr, self.names, self.at = expr, names, at
+        self.chips = {name_key(k): c for k, c in (chips or {}).items()}
 
     def fail(self, node: ast.AST, message: str, hint: str | None = None,
              cls: type[InputError] = CalcError) -> InputError:
         return _error(self.expr.text, self.expr.pos(node), message, hint, cls)
 
     def visit(self, node: ast.AST) -> pint.Quantity:
-        from flopbook.quantity import Quantity
-
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
             if not math.isfinite(float(node.value)):
                 raise self.fail(node, "the number is too large (not a finite number)",
@@ -307,11 +375,11 @@ class _Evaluator:
             return -value if isinstance(node.op, ast.USub) else value
         if isinstance(node, ast.BinOp):
             return self.binop(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return call(node.func.id, [self.visit(a) for a in node.args])
         raise self.fail(node, "unsupported construct")
 
     def binop(self, node: ast.BinOp) -> pint.Quantity:
-        import numpy as np
-
         result = self._binop(node)
         if not np.all(np.isfinite(np.asarray(result.magnitude, dtype=float))):
             raise _error(self.expr.text, self._op_pos(node), "the result is not a finite number",
@@ -319,9 +387,6 @@ class _Evaluator:
         return result
 
     def _binop(self, node: ast.BinOp) -> pint.Quantity:
-        import numpy as np
-        import pint
-
         left, right = self.visit(node.left), self.visit(node.right)
         op = node.op
         if isinstance(op, ast.Mult):
@@ -348,7 +413,6 @@ class _Evaluator:
 
     def power(self, node: ast.BinOp, base: pint.Quantity, exponent: pint.Quantity
               ) -> pint.Quantity:  # non-finite answers are caught in binop
-        from flopbook.quantity import Quantity, is_point
 
         if not exponent.dimensionless or not is_point(exponent):
             raise self.fail(node.right, "an exponent must be a plain number",
@@ -356,6 +420,10 @@ class _Evaluator:
         e = float(exponent.to("").magnitude[0])
         if base.dimensionless:
             return Quantity(base.to("").magnitude ** e, "")
+        if not abs(e) <= MAX_UNIT_EXPONENT:
+            raise self.fail(node.right, f"a unit raised to {e:g}: the exponent of a quantity "
+                            f"with a unit must be between -{MAX_UNIT_EXPONENT} and "
+                            f"{MAX_UNIT_EXPONENT}", cls=UnitMismatchError)
         return base ** e
 
     def _op_pos(self, node: ast.BinOp) -> int:
@@ -371,22 +439,16 @@ class _Evaluator:
         return self.expr.pos(node)
 
     def name(self, node: ast.AST) -> pint.Quantity:
-        from flopbook.quantity import Quantity
-
         name = _dotted(node)
         if name in self.names:
             return Quantity(self.names[name].magnitude, self.names[name].units)
         if "." in name:
             return self.catalog(node, name)
-        import pint
-
-        from flopbook.quantity import registry
 
         try:
             return Quantity(1.0, registry().Unit(name))
         except (pint.UndefinedUnitError, AttributeError, ValueError, TypeError):
             pass
-        from flopbook.catalog import catalog
 
         if name in catalog():
             raise self.fail(node, f"{name!r} is a chip; name one of its figures",
@@ -398,22 +460,24 @@ class _Evaluator:
         raise self.fail(node, f"unknown name {name!r}", hint, cls=UnknownNameError)
 
     def catalog(self, node: ast.AST, name: str) -> pint.Quantity:
-        from flopbook.catalog import chip
-        from flopbook.catalog.schema import SPEC_UNITS
-
         chip_name, _, figure = name.partition(".")
         try:
-            found = chip(chip_name)
+            found = self.chips.get(name_key(chip_name)) or chip(chip_name)
         except UnknownNameError as exc:
             raise self.fail(node, exc.message, exc.hint, cls=UnknownNameError) from None
         known = [*SPEC_UNITS, *PRICE_NAMES]
         if figure in SPEC_UNITS:
             value = found.spec(figure)
         elif figure in PRICE_NAMES:
-            value = found.price(figure)
-        else:
-            import difflib
+            pick = found.pick_price(figure, self.at)
+            value = None if pick is None else pick.value
+            if pick is not None and pick.stale:
 
+
+                # a price far from its date is used, but the user is told
+                warnings.warn(InputWarning(f"{found.id}.{figure}: catalog {pick.describe()}"),
+                              stacklevel=2)
+        else:
             near = difflib.get_close_matches(figure, known, n=1)
             hint = f"did you mean {found.id}.{near[0]}?" if near else "known: " + ", ".join(known)
             raise self.fail(node, f"no catalog figure {figure!r}", hint, cls=UnknownNameError)
@@ -422,10 +486,30 @@ class _Evaluator:
                             "give the value as a number and unit instead")
         if figure in PER_GPU:
             # a peak is one GPU's: GPU-hours × peak is then FLOPs, and FLOPs over that an MFU
-            from flopbook.quantity import registry
 
             value = value / registry().GPU
         return value
+
+
+def call(name: str, args: list[pint.Quantity]) -> pint.Quantity:
+    """The value of a function of the language (see :data:`FUNCTIONS`) on quantities."""
+
+    if name == "annuity_factor":
+        # the share of capex paid each year so that equal payments repay it with interest:
+        # r / (1 - (1 + r)^-n), which tends to 1/n as r tends to 0 (per year)
+
+        rate, life = args
+        try:
+            r = np.asarray(rate.to("").magnitude, dtype=float)
+            n = np.asarray(life.to("year").magnitude, dtype=float)
+        except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
+            raise UnitMismatchError(
+                "annuity_factor needs a rate (a plain number) and a life (a time)",
+                hint="e.g. annuity_factor(10%, 4 years)") from exc
+        safe = np.where(r == 0, 1.0, r)
+        factor = np.where(r == 0, 1 / n, safe / (1 - (1 + safe) ** -n))
+        return Quantity(factor, "1/year")
+    raise CalcError(f"unknown function {name!r}")  # the parser admits only FUNCTIONS
 
 
 _WORD_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)$")
@@ -440,9 +524,6 @@ def _hyphen_hint(text: str, pos: int) -> str | None:
     if before is None or after is None:
         return None
     right = after.group()
-    import pint
-
-    from flopbook.quantity import registry
 
     if right.endswith("s"):
         try:  # "hours" -> "hour": the singular reads better in a product
@@ -496,13 +577,13 @@ def kind_of(value: pint.Quantity | pint.Unit) -> str:
     if not dims:
         return "a plain number"
     key = _dims_key(dims)
-    return _KINDS.get(key, f"a quantity of dimension {dims}")
+    # in the units written, never pint's "[mass] * [length] ** 2 / [time] ** 3"
+    units = value.units if hasattr(value, "units") else value
+    return _KINDS.get(key, f"a quantity in {units:~P}")
 
 
 def describe(value: pint.Quantity) -> str:
     """``700 W`` -> ``700 W (a power)``, for messages."""
-    from flopbook.quantity import is_point, magnitudes
-
     m = magnitudes(value)
     shown = f"{m[0]:g}" if is_point(value) else f"{m.mean():g} (mean)"
     unit = f"{value.units:~P}"
@@ -512,8 +593,6 @@ def describe(value: pint.Quantity) -> str:
 def to_unit(value: pint.Quantity, unit: str, *, what: str = "the result") -> pint.Quantity:
     """``value`` in ``unit`` (itself a unit expression such as ``Wh`` or ``USD/GPU/hour``), or
     a :class:`UnitMismatchError` that says what each side is."""
-    import pint
-
     # the target keeps its own unit ("%" stays a percentage, not 0.01)
     target = evaluate(unit, simplify=False) if unit.strip() else None
     if target is None:
@@ -547,11 +626,9 @@ def suggest_unit(value: pint.Quantity) -> str:
 def difference(a: pint.Quantity, b: pint.Quantity) -> str:
     """Why ``a`` and ``b`` cannot be compared: ``a is an energy, b a power; they differ by a
     time``."""
-    from flopbook.quantity import Quantity
-
     ratio = Quantity(1.0, a.units) / Quantity(1.0, b.units)
     # name the factor between them whichever way round it has a name ("a time", not "1/time")
     by = kind_of(ratio)
-    if by.startswith("a quantity of dimension"):
+    if by.startswith("a quantity in"):
         by = kind_of(1 / ratio)
     return f"{kind_of(a)} is not {kind_of(b)}; they differ by {by}"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -58,9 +60,12 @@ def check_target(path: str | Path, kind: str, *, force: bool = False,
     return p
 
 
-def check_folder(path: str | Path, option: str) -> Path:
-    """A folder to write charts into (made if missing, inside an existing folder), or an
-    InputError saying why it cannot be used."""
+def check_folder(path: str | Path, option: str, *, names: tuple[str, ...] = (),
+                 force: bool = False) -> Path:
+    """A folder to write charts into, or an InputError saying why it cannot be used. Nothing
+    is created here: the folder is made when the files are written, once the input is known
+    to be good. ``names`` are the files to be written in it; one that exists already is
+    refused unless ``force``."""
     p = Path(path).expanduser()
     where = str(path)
     if p.exists() and not p.is_dir():
@@ -70,13 +75,18 @@ def check_folder(path: str | Path, option: str) -> Path:
     if not p.exists() and not parent.is_dir():
         raise InputError(f"the folder {str(parent)!r} does not exist", file=where,
                          hint="create it first, or write somewhere else")
+    probe_in = p if p.exists() else parent
     try:
-        p.mkdir(exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=p, prefix=".flopbook-probe-"):
+        with tempfile.NamedTemporaryFile(dir=probe_in, prefix=".flopbook-probe-"):
             pass
     except OSError as exc:
-        raise InputError(f"cannot write in {where!r} ({exc.strerror or exc})", file=where,
-                         hint="write somewhere you have permission to") from None
+        raise InputError(f"cannot write in {str(probe_in)!r} ({exc.strerror or exc})",
+                         file=where, hint="write somewhere you have permission to") from None
+    existing = [n for n in names if (p / n).exists()]
+    if existing and not force:
+        more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
+        raise InputError(f"already has {existing[0]}{more}", file=where,
+                         field=option, hint="add --force to replace them, or give another folder")
     return p
 
 
@@ -88,21 +98,98 @@ def _umask() -> int:
 
 def write_atomically(path: Path, write: Callable[[str], object]) -> None:
     """Call ``write(temporary_path)``, then move the finished file onto ``path``."""
-    folder = path.absolute().parent
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
-        os.replace(tmp, path)
-    except OSError as exc:
-        _discard(tmp)
-        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
-    except BaseException:
-        _discard(tmp)
-        raise
+    with Outputs() as out:
+        out.stage(path, write)
 
 
-def _discard(tmp: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(tmp)
+class Outputs:
+    """The files one command writes, as one transaction: each is written to a temporary file
+    beside its target, and only when every one is complete are they all renamed into place.
+    A failure (a full disk, an error in a renderer) leaves none of them, and no temporary
+    file either.
+
+        with Outputs() as out:
+            out.stage(Path("a.xlsx"), write_workbook)
+            out.stage(Path("b.html"), write_html)
+        # both written, or neither
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[str, Path]] = []
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def stage(self, path: Path, write: Callable[[str], object]) -> None:
+        """Write ``path``'s content through ``write(temporary_path)``; renamed at the end."""
+        folder = path.absolute().parent
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+            os.close(fd)
+        except OSError as exc:
+            raise _write_error(path, exc) from None
+        self._staged.append((tmp, path))
+        failure: tuple[int | None, str] | None = None
+        hook = sys.unraisablehook
+        # a library that fails half-way (XlsxWriter on a full disk) leaves an open zip file
+        # whose clean-up fails again later, as Python's "Exception ignored" noise: the error
+        # is reported once, here
+        sys.unraisablehook = _ignore_unraisable
+        try:
+            try:
+                write(tmp)
+                os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
+            except BaseException as exc:
+                error = _os_error(exc)
+                if error is None:
+                    raise
+                # the numbers only: the error's traceback holds the half-written zip file
+                failure = (error.errno, error.strerror or str(error))
+                del error
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        if failure is not None:
+            raise _write_error(path, OSError(*failure))
+
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
+        if kind is None:
+            try:
+                for tmp, path in self._staged:
+                    os.replace(tmp, path)
+            except OSError as exc:
+                self._discard()
+                raise _write_error(path, exc) from None
+            self._staged.clear()
+        else:
+            self._discard()
+
+    def _discard(self) -> None:
+        for tmp, _ in self._staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        self._staged.clear()
+
+
+def _ignore_unraisable(unraisable: object) -> None:
+    return None
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc``: itself, or the one XlsxWriter wraps in FileCreateError."""
+    if isinstance(exc, OSError):
+        return exc
+    if type(exc).__name__ == "FileCreateError" and exc.args and isinstance(exc.args[0], OSError):
+        return exc.args[0]
+    return None
+
+
+def _write_error(path: Path, exc: OSError) -> InputError:
+    if exc.errno == errno.ENOSPC:
+        return InputError("cannot write: the disk is full; nothing was written", file=str(path),
+                          hint="free some space or write somewhere else")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return InputError("cannot write: read-only or no permission; nothing was written",
+                          file=str(path), hint="write somewhere you have permission to")
+    return InputError(f"cannot write: {exc.strerror or exc}; nothing was written",
+                      file=str(path))

@@ -22,20 +22,26 @@ every value with the field's units and bounds. Either way a mistake becomes one
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, create_model
 
+from flopbook.catalog import Chip
+from flopbook.catalog import chip as find_chip
+from flopbook.catalog.custom import custom_chip
+from flopbook.catalog.schema import date_start
 from flopbook.distributions import check_correlation, correlate
-from flopbook.errors import InputError
+from flopbook.errors import InputError, InputWarning
 from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS, Assumptions, Fleet, Sku
 from flopbook.scenario import (
     CorrelationFile,
     Document,
     InputValue,
     Path_,
+    _dotted,
     _guard,
     _parse_dotted,
     _raw,
@@ -59,7 +65,8 @@ _SKU_MODEL_FIELDS["count"] = (InputValue, ...)
 SkuFile = create_model(  # type: ignore[call-overload]
     "SkuFile",
     __config__=ConfigDict(extra="forbid"),
-    chip=(StrictStr, ...),
+    # a catalog name, or a custom chip's mapping (checked by flopbook.catalog.custom)
+    chip=(StrictStr | dict[str, Any], ...),
     name=(StrictStr | None, None),
     assumptions=(AssumptionsFile | None, None),
     **_SKU_MODEL_FIELDS,
@@ -72,6 +79,9 @@ class FleetFile(BaseModel):
     description: str = ""
     source: str | None = None
     note: str | None = None
+    # the date the fleet is costed at: `server_cost_per_gpu: catalog` takes the catalog
+    # observation nearest it (the latest without one)
+    date: str | None = None
     assumptions: AssumptionsFile | None = None  # type: ignore[valid-type]
     skus: list[SkuFile] = Field(min_length=1)  # type: ignore[valid-type]
     correlations: list[CorrelationFile] | None = None
@@ -80,6 +90,7 @@ class FleetFile(BaseModel):
 def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
     """The :class:`~flopbook.models.fleet.Fleet` described at ``path`` of the document."""
     spec = doc.validate(FleetFile, path, examples=EXAMPLES)
+    _check_date(doc, (*path, "date"), spec.date)
     given = {k: _raw(v) for k, v in (spec.assumptions or AssumptionsFile()).model_dump(
         exclude_none=True).items()}
     assumptions = _guard(doc, (*path, "assumptions"), lambda: Assumptions(**given))
@@ -88,10 +99,17 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
         fields = {k: _raw(getattr(sku, k)) for k in SKU_FIELDS if getattr(sku, k) is not None}
         overrides = sku.assumptions.model_dump(exclude_none=True) if sku.assumptions else {}
         where = (*path, "skus", i)
+        chip: Any = sku.chip
+        if isinstance(chip, dict):
+            chip = custom_chip_of(doc, (*where, "chip"), chip)
+            _price_from_chip(chip, fields)
+        for field in ("server_cost_per_gpu", "gpu_price"):
+            if _is_catalog(fields.get(field)):
+                fields[field] = catalog_price_of(doc, (*where, field), chip, field, spec.date)
 
         def make(sku: Any = sku, fields: dict[str, Any] = fields,
-                 overrides: dict[str, Any] = overrides) -> Sku:
-            return Sku(chip=sku.chip, name=sku.name, assumptions=overrides, **fields)
+                 overrides: dict[str, Any] = overrides, chip: Any = chip) -> Sku:
+            return Sku(chip=chip, name=sku.name, assumptions=overrides, **fields)
 
         made = _guard_sku(doc, where, make)
         if overrides:
@@ -104,6 +122,75 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
     if spec.correlations:
         fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
     return fleet
+
+
+def custom_chip_of(doc: Document, path: Path_, raw: Mapping[str, Any]) -> Any:
+    """The custom chip written at ``path``; a mistake names its line and field, a likely
+    sparse rate is an :class:`~flopbook.errors.InputWarning` naming them too."""
+    try:
+        chip, notes = custom_chip(raw, where=doc.file)
+    except InputError as exc:
+        raise doc.error(InputError(exc.message, hint=exc.hint),
+                        (*path, *_parse_dotted(exc.field or ""))) from None
+    for name, message in notes:
+        where = (*path, name)
+        warnings.warn(InputWarning(f"{doc.file}:{doc.line(where)}: {_dotted(where)}: "
+                                   f"{message}"), stacklevel=2)
+    return chip
+
+
+def _check_date(doc: Document, path: Path_, text: str | None) -> None:
+
+    if text is None:
+        return
+    try:
+        date_start(text)
+    except ValueError as exc:
+        raise doc.error(InputError(str(exc), hint="e.g. date: 2021-06"), path) from None
+
+
+def _is_catalog(raw: Any) -> bool:
+    value = raw.get("value") if isinstance(raw, dict) else raw
+    return isinstance(value, str) and value.strip().lower() == "catalog"
+
+
+_KINDS = {"server_cost_per_gpu": "server_per_gpu", "gpu_price": "purchase"}
+
+
+def catalog_price_of(doc: Document, path: Path_, chip: Any, field: str,
+                     date: str | None) -> dict[str, Any]:
+    """``server_cost_per_gpu: catalog``: the catalog observation nearest the fleet's ``date``
+    (the latest without one), as an input with its source; a price more than 12 months from
+    its date is an :class:`~flopbook.errors.InputWarning` naming the line."""
+
+    try:
+        found = chip if isinstance(chip, Chip) else find_chip(str(chip))
+    except InputError as exc:
+        raise doc.error(InputError(exc.message, hint=exc.hint), path[:-1] + ("chip",)) from None
+    pick = found.pick_price(_KINDS[field], date)
+    if pick is None:
+        other = "gpu_price" if field == "server_cost_per_gpu" else "server_cost_per_gpu"
+        raise doc.error(InputError(
+            f"the catalog has no {_KINDS[field]} price for {found.id}",
+            hint=f'give one, e.g. {field}: "35k USD/GPU", or try {other}: catalog '
+                 f"(see flopbook catalog {found.id} --prices)"), path)
+    if pick.stale:
+        warnings.warn(InputWarning(
+            f"{doc.file}:{doc.line(path)}: {_dotted(path)}: catalog {pick.describe()}"),
+            stacklevel=2)
+    return {"value": pick.value, "source": f"flopbook catalog: {pick.source}",
+            "note": pick.describe()}
+
+
+def _price_from_chip(chip: Any, fields: dict[str, Any]) -> None:
+    """A custom chip's own price stands in for the SKU's when the SKU gives none."""
+    if "server_cost_per_gpu" in fields or "gpu_price" in fields:
+        return
+    for field, kind in (("server_cost_per_gpu", "server_per_gpu"), ("gpu_price", "purchase")):
+        value = chip.price(kind)
+        if value is not None:
+            fields[field] = value
+            return
 
 
 def _correlated(doc: Document, path: Path_, fleet: Fleet,

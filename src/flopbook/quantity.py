@@ -5,7 +5,7 @@ both: arrays of shape ``(1,)`` broadcast against arrays of shape ``(n,)``.
 
     >>> q("30k USD/GPU") * q("10k GPU")          # 300M USD
     >>> q("8k to 12k GPU")                        # a 90% range: lognormal samples
-    >>> q("1 USD") + q("1 USD/year")              # DimensionalityError naming both units
+    >>> q("1 USD") + q("1 USD/year")              # flopbook.UnitError naming both units
 
 Sampling is controlled by :func:`sampling` (``--samples`` and ``--seed`` on the command line);
 the same seed always gives the same numbers.
@@ -16,13 +16,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 import pint
 
-from flopbook.distributions import current_sampling, range_samples, sampling
+from flopbook.draws import current_sampling, range_samples, sampling
 from flopbook.errors import InputError, UnitMismatchError
 
 __all__ = [
@@ -56,6 +56,73 @@ request = [request]
 
 
 
+class DimensionalityMismatch(UnitMismatchError, pint.DimensionalityError):
+    """pint's DimensionalityError as a :class:`flopbook.UnitError`: one line in the units as
+    the user wrote them (``USD`` and ``USD/year``), never pint's ``[currency] / [time]``.
+
+    It is still a ``pint.DimensionalityError``, so code that catches pint's error keeps
+    working."""
+
+    def __init__(self, exc: pint.DimensionalityError, verb: str) -> None:
+        pint.DimensionalityError.__init__(self, exc.units1, exc.units2, exc.dim1, exc.dim2)
+        a, b = _unit_words(exc.units1), _unit_words(exc.units2)
+        UnitMismatchError.__init__(
+            self, f"cannot {verb} {a} and {b}: they measure different things",
+            hint="convert one of them first, or check the units you wrote")
+
+    def __reduce__(self) -> Any:  # pragma: no cover - errors are not pickled here
+        return Exception.__reduce__(self)
+
+
+def _unit_words(units: Any) -> str:
+    try:
+        text = f"{registry().Unit(units):~P}"
+    except Exception:  # noqa: BLE001 - whatever pint carried, say it as it is
+        text = str(units)
+    return text or "a plain number"
+
+
+@lru_cache(maxsize=4096)
+def _unit_of(text: str) -> pint.Unit:
+    """The unit written ``text`` (``"USD/GPU/year"``), parsed once: pint parses a unit string
+    again at every conversion, which was most of the time of a large fleet."""
+    return registry().Unit(text)
+
+
+def _mapped(verb: str, method: Any, *, converts: bool = False) -> Any:
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if converts and args and isinstance(args[0], str):
+            args = (_unit_of(args[0]), *args[1:])
+        try:
+            return method(self, *args, **kwargs)
+        except DimensionalityMismatch:
+            raise
+        except pint.DimensionalityError as exc:
+            raise DimensionalityMismatch(exc, verb) from None
+
+    call.__name__ = method.__name__
+    call.__doc__ = method.__doc__
+    return call
+
+
+class _Quantity(pint.UnitRegistry.Quantity):  # type: ignore[misc,name-defined]
+    """pint's quantity with its unit errors mapped to :class:`DimensionalityMismatch`."""
+
+
+for _name, _verb in (("__add__", "add"), ("__radd__", "add"), ("__iadd__", "add"),
+                     ("__sub__", "subtract"), ("__rsub__", "subtract"),
+                     ("__isub__", "subtract"), ("to", "convert between"),
+                     ("ito", "convert between"), ("m_as", "convert between"),
+                     ("__lt__", "compare"), ("__le__", "compare"), ("__gt__", "compare"),
+                     ("__ge__", "compare")):
+    setattr(_Quantity, _name, _mapped(_verb, getattr(pint.UnitRegistry.Quantity, _name),
+                                      converts=_name in ("to", "ito", "m_as")))
+
+
+class _Registry(pint.UnitRegistry):
+    Quantity = _Quantity
+
+
 @cache
 def registry() -> pint.UnitRegistry:
     """The one unit registry (built on first use)."""
@@ -63,9 +130,9 @@ def registry() -> pint.UnitRegistry:
     try:
         # pint keeps its parsed definitions in the user's cache folder: about 0.1 s to build
         # the registry instead of 0.7 s, on every run of every command
-        ureg = pint.UnitRegistry(cache_folder=":auto:", **options)
+        ureg = _Registry(cache_folder=":auto:", **options)
     except Exception:  # noqa: BLE001 - no writable cache folder, or a damaged cache
-        ureg = pint.UnitRegistry(**options)
+        ureg = _Registry(**options)
     for line in _DEFINITIONS.strip().splitlines():
         ureg.define(line)
     # pint shows a year as "a" (annum); analysts read "year". Same length: 365.25 days.
@@ -79,7 +146,8 @@ def registry() -> pint.UnitRegistry:
 def Quantity(value: Any, unit: str | Any = "") -> pint.Quantity:  # noqa: N802 - pint's name
     """A quantity whose magnitude is a float array of samples."""
     ureg = registry()
-    return ureg.Quantity(np.atleast_1d(np.asarray(value, dtype=float)), unit)
+    units = _unit_of(unit) if isinstance(unit, str) else unit
+    return ureg.Quantity(np.atleast_1d(np.asarray(value, dtype=float)), units)
 
 
 # ---- parsing ---------------------------------------------------------------------------
@@ -120,7 +188,6 @@ def _unit_text(text: str) -> str:
 
 def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity:
     """One value: ``"$35m"``, ``"30k USD/GPU"``, ``"15%"``, ``"2048"``."""
-    ureg = registry()
     m = _POINT.match(_clean(text))
     if m is None or re.search(r"\d,\d(?!\d\d)", text):
         hint = ("use a point for decimals, e.g. 1.3" if re.search(r"\d,\d(?!\d\d)", text)
@@ -141,7 +208,7 @@ def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity:
     if not unit:
         return Quantity(value, unit_for_bare if unit_for_bare is not None else "")
     try:
-        units = ureg.parse_units(unit)
+        units = _unit_of(unit)
     except pint.UndefinedUnitError as exc:
         names = getattr(exc, "unit_names", None) or ()
         name = names if isinstance(names, str) else ", ".join(names)

@@ -12,10 +12,12 @@ shipped data with it.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,6 +28,7 @@ from pydantic import (
     ValidationError,
 )
 
+from flopbook import safe_yaml
 from flopbook.errors import InputError, suggest
 
 T = TypeVar("T")
@@ -69,8 +72,6 @@ class Document:
     """A parsed YAML file that remembers where each value was written."""
 
     def __init__(self, text: str, file: str) -> None:
-        from flopbook import safe_yaml
-
         self.file = file
         # one bounded parse: the nodes (with their lines), then the data built from them
         self.root, self.data = safe_yaml.compose(text, file)
@@ -80,19 +81,19 @@ class Document:
         if not isinstance(self.data, dict):
             raise InputError("expected a mapping of fields (name:, skus:, …) at the top",
                              file=file, line=1, hint="see examples/ for a scenario")
+        if "kind" in self.data and not isinstance(self.data["kind"], str):
+            raise InputError("must be one word, not a list or a mapping", file=file,
+                             line=self.line(("kind",)), field="kind",
+                             hint="e.g. kind: training (or inference, fund, company)")
 
     @classmethod
     def read(cls, path: str | Path) -> Document:
         """Read a scenario file; a folder, a pipe or device, a workbook, an oversized file or
         non-UTF-8 bytes are refused."""
-        from flopbook import safe_yaml
-
         return cls(safe_yaml.read_text(path, what="scenario file"), str(path))
 
     def line(self, path: Path_) -> int | None:
         """The line of the deepest node along ``path`` (1-based)."""
-        import yaml
-
         node = self.root
         found = node.start_mark.line + 1 if node is not None else None
         for part in path:
@@ -162,9 +163,22 @@ class Document:
 def _is_type_tag(p: str) -> bool:
     # pydantic adds the union member tried ("str", "InputMapping") to the location
     return p in {"str", "float", "int", "InputMapping", "AssumptionsFile", "SkuFile",
-                 "CorrelationFile"} or (
+                 "CorrelationFile"} or p in _model_names() or (
         p.startswith(("function-", "list[", "dict["))
     )
+
+
+def _model_names() -> set[str]:
+    """The class names of every pydantic model loaded (each reader's own: DefinedValue, …),
+    which pydantic puts in an error's location and a user never wrote."""
+    names: set[str] = set()
+    stack = list(BaseModel.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        if cls.__name__ not in names:
+            names.add(cls.__name__)
+            stack.extend(cls.__subclasses__())
+    return names
 
 
 def _most_useful(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -229,8 +243,6 @@ def _known_fields(model: type, loc: Sequence[Any]) -> list[str]:
 
 def _submodels(annotation: Any) -> list[type[BaseModel]]:
     """The pydantic models inside an annotation (``X | None``, ``list[X]``, ``A | B``)."""
-    import typing
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     found: list[type[BaseModel]] = []
@@ -239,8 +251,8 @@ def _submodels(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _nearest_hint(name: str, known: list[str]) -> str:
-    return suggest(name, known)
+def _nearest_hint(name: str, known: list[str]) -> str | None:
+    return suggest(name, known) if known else None
 
 
 def _dotted(path: Path_) -> str:

@@ -27,6 +27,8 @@ import numpy as np
 
 from flopbook.distributions import QuantileFunction, empirical_ppf, require_memory
 from flopbook.errors import InputError
+from flopbook.models.fleet import TOTAL, metric
+from flopbook.quantity import current_sampling, is_point, magnitudes
 
 if TYPE_CHECKING:
     from flopbook.models.fleet import Fleet
@@ -163,6 +165,7 @@ def sobol_indices(
 ) -> SobolResult:
     """First-order and total Sobol indices of ``model`` over independent ``inputs``, each
     given by its quantile function (SALib's Saltelli design and estimator)."""
+    # SALib loads in about a second; only --sensitivity needs it
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
@@ -206,8 +209,6 @@ def sobol_indices(
 
 def uncertain_inputs(fleet: Fleet) -> dict[str, np.ndarray]:
     """The fleet's inputs that have a spread, by place (``skus.H800.count``), as samples."""
-    from flopbook.quantity import is_point, magnitudes
-
     return {path: magnitudes(i.value) for path, i in fleet.inputs() if not is_point(i.value)}
 
 
@@ -215,9 +216,6 @@ def fleet_model(
     fleet: Fleet, output: str, column: str | None = None, **run: Any
 ) -> Model:
     """The fleet as a function: input arrays (in their own units) -> ``output`` samples."""
-    from flopbook.models.fleet import TOTAL, metric
-    from flopbook.quantity import magnitudes
-
     m = metric(output)
     column = column or TOTAL
 
@@ -244,14 +242,10 @@ def fleet_sensitivity(
     progress: Progress | None = None,
 ) -> Sensitivity:
     """Tornado and Sobol indices of one fleet output (``tco_per_year`` by default)."""
-    from flopbook.models.fleet import TOTAL, metric
-
     m = metric(output)
     fleet = fleet.subset(only)
     samples = uncertain_inputs(fleet)
     if not samples:
-        from flopbook.quantity import current_sampling
-
         if current_sampling().samples == 1:
             raise InputError("with --samples 1 every range is taken at its median, so "
                              "nothing varies to rank", hint="use --samples 1000 or more")
@@ -273,7 +267,6 @@ def fleet_sensitivity(
 def _refuse_uncertain_overrides(fleet: Fleet) -> None:
     # A SKU's own assumptions are read afresh at each run, so they cannot be held at a chosen
     # value from outside; say so rather than mix their samples with the design's rows.
-    from flopbook.quantity import is_point
 
     for s in fleet.skus:
         if not s.assumptions:

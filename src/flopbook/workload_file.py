@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, create_model
 
 from flopbook.errors import InputError
+from flopbook.models.workload import INFERENCE_FIELDS, TRAINING_FIELDS, Inference, Training
 from flopbook.scenario import Document, InputValue
 
 if TYPE_CHECKING:
@@ -46,8 +47,6 @@ def _file_model(name: str, fields: dict[str, Any]) -> type[BaseModel]:
 
 
 def _models() -> dict[str, type[BaseModel]]:
-    from flopbook.models.workload import INFERENCE_FIELDS, TRAINING_FIELDS
-
     return {"training": _file_model("TrainingFile", TRAINING_FIELDS),
             "inference": _file_model("InferenceFile", INFERENCE_FIELDS)}
 
@@ -60,8 +59,6 @@ def validate(doc: Document, model: type[T], path: tuple[str | int, ...] = (), *,
 
 def workload_from_document(doc: Document) -> Any:
     """The Training or Inference model the document describes."""
-    from flopbook.models.workload import Inference, Training
-
     models = _models()
     kind = doc.data.get("kind")
     if kind not in models:

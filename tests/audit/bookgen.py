@@ -500,8 +500,9 @@ def plan(rng: random.Random, name: str, plant: str | None) -> Book:
             b.expected.add((sheet, A(grand, c), "FB106"))
     elif plant == "FB107":
         s.pop((2, 2))  # the growth assumption left empty: revenue grows by 0 without a word
-        for c in yc[1:]:
-            b.expected.add((sheet, A(rev, c), "FB107"))
+        # one finding for the blank assumption, at the first formula that reads it (the
+        # other copies are listed as its related cells)
+        b.expected.add((sheet, A(rev, yc[1]), "FB107"))
     b.planted = plant
     return b
 

@@ -209,20 +209,34 @@ def parse_ref(text: str) -> Ref | None:
     return Ref(sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2), text, external)
 
 
+MAX_FORMULA_CHARS = 16_384
+"""Longest formula read (Excel's own limit is 8,192 characters)."""
+MAX_FORMULA_DEPTH = 100
+"""Deepest nesting of parentheses and functions read (Excel's own limit is 64); deeper
+formulas are reported as unreadable rather than walked, so no reader recurses past it."""
+
+
 @lru_cache(maxsize=4096)
 def _tokens(text: str) -> tuple[list[Token], str | None]:
+    if len(text) > MAX_FORMULA_CHARS:
+        return [], (f"cannot read this formula ({len(text):,} characters, more than the "
+                    f"{MAX_FORMULA_CHARS:,} read)")
     try:
         tokens = Tokenizer(text).items
     except TokenizerError as exc:
         return [], f"cannot read this formula ({exc})"
     except Exception as exc:  # the tokenizer's other failures are bugs in odd input
         return [], f"cannot read this formula ({type(exc).__name__})"
-    depth = 0
+    depth = deepest = 0
     for t in tokens:
         if (t.type == Token.FUNC or t.type == Token.PAREN) and t.subtype == Token.OPEN:
             depth += 1
+            deepest = max(deepest, depth)
         elif (t.type == Token.FUNC or t.type == Token.PAREN) and t.subtype == Token.CLOSE:
             depth -= 1
+    if deepest > MAX_FORMULA_DEPTH:
+        return [], (f"cannot read this formula (nested {deepest:,} levels deep, more than "
+                    f"the {MAX_FORMULA_DEPTH} read)")
     if depth != 0:
         return [], "cannot read this formula (unbalanced parentheses)"
     return tokens, None

@@ -11,16 +11,20 @@ uses for every part it parses.
 from __future__ import annotations
 
 import os
+import stat
 import zipfile
 from dataclasses import dataclass, field
 
-from flopbook.errors import InputError
+from flopbook.errors import WorkbookError
 
-# A 1,000,000-cell sheet is about 60 MB of XML; these caps leave room for ten of them.
-MAX_TOTAL_UNCOMPRESSED = 1 << 30  # 1 GiB
-MAX_PART_UNCOMPRESSED = 512 << 20  # 512 MiB
-MAX_RATIO = 200  # deflate rarely beats 100:1 on real sheets; bombs reach 1000:1 and more
-MAX_PARTS = 20_000
+# A 1,000,000-cell sheet is about 60 MB of XML; the caps leave room for a few of them, and
+# the audit reads at most MAX_CELLS cells (flopbook.audit.workbook). Documented in
+# docs/limits.md.
+MAX_TOTAL_UNCOMPRESSED = 256 << 20  # 256 MiB across all parts
+MAX_PART_UNCOMPRESSED = 192 << 20  # 192 MiB in one part
+MAX_RATIO = 100  # deflate rarely beats 50:1 on real sheets; bombs reach 1000:1 and more
+RATIO_CHECKED_FROM = 16 << 20  # the ratio is checked on parts, and the whole, past 16 MiB
+MAX_PARTS = 10_000
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SUPPORTED = ".xlsx, .xlsm, .xltx, .xltm"
@@ -35,8 +39,8 @@ class Package:
     notes: list[str] = field(default_factory=list)
 
 
-def _refuse(path: str, what: str, hint: str) -> InputError:
-    return InputError(what, file=path, hint=hint)
+def _refuse(path: str, what: str, hint: str) -> WorkbookError:
+    return WorkbookError(what, file=path, hint=hint)
 
 
 def check_package(path: str) -> Package:
@@ -45,6 +49,13 @@ def check_package(path: str) -> Package:
         raise _refuse(path, "no such file", "check the path")
     if os.path.isdir(path):
         raise _refuse(path, "is a folder, not a workbook", "give the path of an .xlsx file")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise _refuse(path, f"cannot be read ({exc.strerror})", "check its permissions") from None
+    if not stat.S_ISREG(mode):  # a FIFO would block, a device never end
+        raise _refuse(path, "is not a regular file (a pipe or a device)",
+                      "save the workbook to a file and audit that file")
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -79,19 +90,27 @@ def check_package(path: str) -> Package:
         if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
             raise _refuse(path, "is a zip file but not an Excel workbook",
                           f"supported: {SUPPORTED}")
-        total = 0
+        total = compressed = 0
         for info in infos:
             total += info.file_size
+            compressed += info.compress_size
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > MAX_PART_UNCOMPRESSED or (
-                    info.file_size > (16 << 20) and ratio > MAX_RATIO):
-                raise _refuse(path, f"part {info.filename} would inflate to "
+                    info.file_size > RATIO_CHECKED_FROM and ratio > MAX_RATIO):
+                raise _refuse(path, f"part {info.filename[:60]} would inflate to "
                               f"{info.file_size / 2**20:,.0f} MiB (compressed {ratio:,.0f}:1)",
-                              "refused as a possible zip bomb")
-        if total > MAX_TOTAL_UNCOMPRESSED:
-            raise _refuse(path, f"would inflate to {total / 2**20:,.0f} MiB",
-                          "refused as a possible zip bomb; the cap is "
-                          f"{MAX_TOTAL_UNCOMPRESSED / 2**20:,.0f} MiB")
+                              f"refused as a possible zip bomb; the caps are "
+                              f"{MAX_PART_UNCOMPRESSED >> 20} MiB a part and {MAX_RATIO}:1 "
+                              "(see docs/limits.md)")
+        # many parts each under the caps can still add up to a bomb: the whole is checked too
+        whole_ratio = total / max(compressed, 1)
+        if total > MAX_TOTAL_UNCOMPRESSED or (
+                total > RATIO_CHECKED_FROM and whole_ratio > MAX_RATIO):
+            raise _refuse(path, f"would inflate to {total / 2**20:,.0f} MiB across "
+                          f"{len(infos):,} parts (compressed {whole_ratio:,.0f}:1)",
+                          "refused as a possible zip bomb; the caps are "
+                          f"{MAX_TOTAL_UNCOMPRESSED >> 20} MiB in all and {MAX_RATIO}:1 "
+                          "(see docs/limits.md)")
         pkg = Package()
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             pkg.macros = True

@@ -15,9 +15,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from defusedxml import DefusedXmlException
+
 from flopbook.audit.formula import Parsed, a1, moved, parse, r1c1
 from flopbook.audit.safety import Package, check_package
-from flopbook.errors import InputError
+from flopbook.audit.suppress import read_comments
+from flopbook.errors import InputError, WorkbookError
 
 Pos = tuple[int, int]  # (row, column), 1-based
 
@@ -210,6 +213,7 @@ class Workbook:
 
         Strings starting with ``=`` are formulas; ``values`` gives their saved values.
         """
+        # openpyxl loads in about half a second; only reading a workbook needs it
         from openpyxl.utils.cell import coordinate_to_tuple
 
         out: dict[str, Sheet] = {}
@@ -233,6 +237,7 @@ class Workbook:
 
 
 def _parser_class() -> type:
+    # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
@@ -256,15 +261,13 @@ def _parser_class() -> type:
 
 def read(path: str) -> Workbook:
     """Read a workbook for auditing, refusing unsafe or unsupported files with one line."""
+    # openpyxl loads in about half a second; only reading a workbook needs it
     import openpyxl
 
     package = check_package(path)
     if not openpyxl.DEFUSEDXML:
         raise InputError("refusing to parse workbook XML without defusedxml", file=path,
                          hint="install defusedxml and unset OPENPYXL_DEFUSEDXML")
-    from defusedxml import DefusedXmlException
-
-    from flopbook.audit.suppress import read_comments
 
     parser_class = _parser_class()
     sheets: dict[str, Sheet] = {}
@@ -282,8 +285,9 @@ def read(path: str) -> Workbook:
                 for dn in wb.defined_names.values():
                     if dn.value:
                         names[dn.name.upper()] = dn.value
+                budget = [MAX_CELLS]
                 for ws in wb.worksheets:
-                    sheets[ws.title] = _read_sheet(ws, wb, parser_class)
+                    sheets[ws.title] = _read_sheet(ws, wb, parser_class, budget, path)
                     sheets[ws.title].comments = read_comments(wb, ws)  # suppression markers
             finally:
                 wb.close()
@@ -321,7 +325,11 @@ def _caused_by(exc: BaseException, kind: type) -> bool:
     return False
 
 
-def _read_sheet(ws: Any, wb: Any, parser_class: type) -> Sheet:
+MAX_CELLS = 2_000_000
+"""Most cells read from one workbook, across its sheets (see docs/limits.md)."""
+
+
+def _read_sheet(ws: Any, wb: Any, parser_class: type, budget: list[int], path: str) -> Sheet:
     sheet = Sheet(ws.title)
     values = sheet.values
     formulas = sheet.formulas
@@ -330,6 +338,11 @@ def _read_sheet(ws: Any, wb: Any, parser_class: type) -> Sheet:
                               date_formats=wb._date_formats,
                               timedelta_formats=wb._timedelta_formats)
         for _, row in parser.parse():
+            budget[0] -= len(row)
+            if budget[0] < 0:
+                raise WorkbookError(f"holds more than {MAX_CELLS:,} cells, more than the audit "
+                                    "reads", file=path, hint="audit a copy with fewer sheets "
+                                    "(see docs/limits.md)")
             for cell in row:
                 pos = (cell["row"], cell["column"])
                 v = cell["value"]

@@ -13,9 +13,16 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopbook.cases.result import CaseResult, Check, Grid, Source
-from flopbook.cases.spec import CaseFileBase
-from flopbook.claims import ClaimSpec, DefinedValue
+from flopbook.cases.spec import CaseFileBase, CheckMeta
+from flopbook.catalog import chip as find
+from flopbook.claims import ClaimSpec, DefinedValue, check_claims, defined_values
 from flopbook.errors import InputError
+from flopbook.models.compare import compare
+from flopbook.models.fleet import Fleet, Sku
+from flopbook.models.workload import Training, decode_rate, flops_per_token, margin
+from flopbook.numbers import quantity_text
+from flopbook.quantity import magnitudes, q, registry
+from flopbook.workload_file import validate
 
 if TYPE_CHECKING:
     import pint
@@ -23,7 +30,7 @@ if TYPE_CHECKING:
     from flopbook.scenario import Document
 
 
-class CheckSpec(BaseModel):
+class CheckSpec(CheckMeta):
     model_config = ConfigDict(extra="forbid")
     label: str
     published: str | float | int  # a quantity, e.g. "5.576M USD"
@@ -55,8 +62,6 @@ class WorkloadCaseFile(CaseFileBase):
 
 
 def _load(doc: Document) -> tuple[WorkloadCaseFile, dict[str, Source]]:
-    from flopbook.workload_file import validate
-
     spec = validate(doc, WorkloadCaseFile)
     sources = spec.source_map()
     for i, c in enumerate(spec.checks):
@@ -72,8 +77,6 @@ def _value(raw: Any) -> Any:
 
 def _q(doc: Document, key: str, unit: str | None = None) -> pint.Quantity:
     """An input of the case file as a quantity, errors located at its line."""
-    from flopbook.quantity import q
-
     raw = doc.data.get("inputs", {}).get(key)
     if raw is None:
         raise doc.error(InputError(f"missing input {key!r}"), ("inputs",))
@@ -84,15 +87,11 @@ def _q(doc: Document, key: str, unit: str | None = None) -> pint.Quantity:
 
 
 def _mean(x: pint.Quantity, unit: str) -> float:
-    from flopbook.quantity import magnitudes
-
     return float(magnitudes(x, unit).mean())
 
 
 def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[str, Any],
             doc: Document) -> list[Check]:
-    from flopbook.quantity import q
-
     out = []
     for i, c in enumerate(spec.checks):
         try:
@@ -114,13 +113,12 @@ def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[st
                             ("checks", i, "published")) from None
         tol = None if c.tolerance is None else float(q(c.tolerance).to("").magnitude[0])
         out.append(Check(c.label, float(published.magnitude[0]), value, unit,
-                         sources[c.source], tol, c.derived, c.note))
+                         sources[c.source], tol, c.derived, c.note, c.category,
+                         c.tolerance_reason))
     return out
 
 
 def _cell(x: Any, unit: str | None = None) -> str:
-    from flopbook.numbers import quantity_text
-
     share = hasattr(x, "dimensionless") and x.dimensionless
     return quantity_text(x, unit, share=share)
 
@@ -135,8 +133,6 @@ def _result(spec: WorkloadCaseFile, sources: dict[str, Source]) -> CaseResult:
 
 def run_training_case(doc: Document) -> CaseResult:
     """A training run's cost, and the MFU its reported GPU-hours imply at each precision."""
-    from flopbook.models.workload import Training
-
     spec, sources = _load(doc)
     ins = {k: v for k, v in spec.inputs.items() if k != "precisions"}
     precisions = spec.inputs.get("precisions", ["bf16", "fp8"])
@@ -177,11 +173,6 @@ def run_training_case(doc: Document) -> CaseResult:
 def run_inference_day(doc: Document) -> CaseResult:
     """A published day of serving: cost, revenue and margin reproduced, then re-costed with
     the fleet model's own cost per GPU-hour, and the throughput set against the roofline."""
-    from flopbook.catalog import chip as find
-    from flopbook.models.fleet import Fleet, Sku
-    from flopbook.models.workload import decode_rate, flops_per_token, margin
-    from flopbook.quantity import registry
-
     u = registry()
     spec, sources = _load(doc)
     c = find(str(_value(spec.inputs.get("chip", "H800"))))
@@ -209,7 +200,9 @@ def run_inference_day(doc: Document) -> CaseResult:
         "node")
 
     # the owned cost per H800-hour: the fleet model, default assumptions, on the served fleet
-    server = c.price("server_per_gpu")
+    # a case may fix the server price (and say why); otherwise the catalog's latest
+    server = (_q(doc, "server_cost_per_gpu", "USD/GPU") if "server_cost_per_gpu" in spec.inputs
+              else c.price("server_per_gpu"))
     fleet = Fleet([Sku(c.id, count=(peak_nodes * per_node).to("GPU"),
                        server_cost_per_gpu=server)], name=f"served fleet: peak nodes x "
                   f"{_mean(per_node, 'GPU/node'):g} {c.id}")
@@ -244,7 +237,9 @@ def run_inference_day(doc: Document) -> CaseResult:
     out.outputs = outputs
     grid = Grid("The day re-costed and set against the roofline", ["at $2 rental",
                                                                   "owned (fleet model)"], [],
-                caption=f"Owned: {fleet.name}, server cost {_cell(server)} (catalog), every "
+                caption=f"Owned: {fleet.name}, server cost {_cell(server)}"
+                + (" (the case's input)" if "server_cost_per_gpu" in spec.inputs
+                   else " (catalog)") + ", every "
                 "other assumption the fleet model's default. '(average nodes)' bills the same "
                 "average GPU-hours as the rental figure; '(owning the peak nodes all day)' pays "
                 "for every node the day needed at its peak. GPU time is split between prefill "
@@ -282,9 +277,6 @@ def run_inference_day(doc: Document) -> CaseResult:
 
 def run_claims_case(doc: Document) -> CaseResult:
     """Claims judged against unit expressions (see :mod:`flopbook.claims`)."""
-    from flopbook.claims import check_claims, defined_values
-    from flopbook.models.workload import flops_per_token
-
     spec, sources = _load(doc)
     _file, verdicts = check_claims(doc, WorkloadCaseFile)
     outputs: dict[str, Any] = dict(defined_values(doc, spec.define))
@@ -316,9 +308,6 @@ def run_claims_case(doc: Document) -> CaseResult:
 def run_cost_per_flop(doc: Document) -> CaseResult:
     """A claimed cost-per-FLOP multiple, against each price scenario, and the prices that
     would make it hold."""
-    from flopbook.models.compare import compare
-    from flopbook.quantity import registry
-
     u = registry()
     spec, sources = _load(doc)
     reference = str(spec.inputs.get("reference", "H100"))

@@ -6,15 +6,20 @@ Only typer is imported here; each command imports what it needs when it runs, so
 
 from __future__ import annotations
 
+import importlib
 import sys
+import warnings
 
 import typer
+
+from flopbook.errors import FlopbookError, InputWarning
 
 app = typer.Typer(
     name="flopbook",
     help="AI compute economics, right by construction: unit-safe, sourced fleet and "
     "workload models, and an auditor for the spreadsheets that get them wrong.\n\n"
-    "Exit codes: 0 ok, 1 findings (audit), 2 bad input.",
+    "Exit codes: 0 ok, 1 findings (audit), 2 bad input, 3 an unexpected error (add --debug "
+    "to see its traceback).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -38,12 +43,27 @@ from flopbook.cli import (  # noqa: E402,F401
 
 
 def main() -> None:
-    """Entry point: any InputError, and any usage error (an unknown option, a bad --format),
-    becomes one line on stderr and exit code 2."""
-    import importlib
+    """Entry point: any InputError, any usage error (an unknown option, a bad --format) and
+    any error of a library or the system (a full disk, a unit that does not fit) becomes one
+    line on stderr and exit code 2; anything unexpected is one line and exit code 3, with its
+    traceback under ``--debug``. Exit code 1 is kept for findings."""
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        if issubclass(category, InputWarning):
+            print(f"flopbook: warning: {message}", file=sys.stderr)
+        else:
+            default_show(message, category, filename, lineno, file, line)
 
-    from flopbook.errors import FlopbookError
+    default_show = warnings.showwarning
+    warnings.showwarning = show
+    warnings.simplefilter("always", InputWarning)
 
+    debug = "--debug" in sys.argv[1:]
+    if debug:
+        sys.argv = [a for a in sys.argv if a != "--debug"]
+    else:
+        # a label with a tab or an emoji that the chart font lacks is drawn as a box; the
+        # user is not told twice, in matplotlib's words, on stderr
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
     # typer carries its own copy of click: take its exception classes from typer's public
     # BadParameter rather than from a separately installed click.
     errors = importlib.import_module(typer.BadParameter.__module__)
@@ -57,18 +77,81 @@ def main() -> None:
     except errors.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "flopbook"
         message = exc.format_message().replace("Value error, ", "")
-        print(f"flopbook: error: {message} — see `{where} --help`",
-              file=sys.stderr)
-        sys.exit(2)
+        _fail(f"{_short(message, 300)} — see `{where} --help`", 2)
     except typer.Abort:
-        print("flopbook: interrupted", file=sys.stderr)
-        sys.exit(130)
+        _fail("interrupted", 130, prefix="flopbook: ")
     except FlopbookError as exc:
-        print(f"flopbook: error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        _fail(str(exc), 2)
     except KeyboardInterrupt:
-        print("flopbook: interrupted", file=sys.stderr)
-        sys.exit(130)
+        _fail("interrupted", 130, prefix="flopbook: ")
     except BrokenPipeError:
-        sys.exit(0)
+        _quiet_exit(0)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # the boundary: a library's or the system's error
+        if debug:
+            raise
+        line, status = boundary_message(exc)
+        _fail(line, status)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _short(text: str, limit: int) -> str:
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.safe_text import shorten
+
+    return shorten(text, limit)
+
+
+def _fail(message: str, status: int, prefix: str = "flopbook: error: ") -> None:
+    print(prefix + message.replace("\n", " "), file=sys.stderr)
+    _quiet_exit(status)
+
+
+def _quiet_exit(status: int) -> None:
+    """Exit now. Buffers are flushed first; an error while flushing (a closed pipe, a full
+    disk under stdout) is not reported again as Python's "Exception ignored" noise."""
+    # imported on use, so that `flopbook --help` stays fast
+    import contextlib
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: BLE001 - nothing more can be said on a dead stream
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    sys.exit(status)
+
+
+def boundary_message(exc: BaseException) -> tuple[str, int]:
+    """One line for an exception that reached the command line, and its exit code: 2 for the
+    errors of the system and of the libraries flopbook uses (what the user can act on), 3 for
+    anything else (a bug in flopbook)."""
+    # imported on use, so that `flopbook --help` stays fast
+    import errno
+
+    name = type(exc).__name__
+    module = type(exc).__module__.split(".")[0]
+    if isinstance(exc, MemoryError):
+        return "not enough memory for this input; try fewer --samples or a smaller file", 2
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply to compute (see docs/limits.md)", 2
+    cause = exc.args[0] if name == "FileCreateError" and exc.args else exc  # XlsxWriter's
+    if isinstance(cause, OSError):
+        where = f"{cause.filename}: " if getattr(cause, "filename", None) else ""
+        if cause.errno == errno.ENOSPC:
+            return f"{where}the disk is full; nothing was written — free some space", 2
+        if cause.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return f"{where}cannot write there (read-only or no permission)", 2
+        return f"{where}{cause.strerror or _short(str(cause), 80)}", 2
+    if module == "pint":
+        return f"a unit problem: {_short(str(exc), 120)}", 2
+    if module == "yaml":
+        return "not valid YAML: " + _short(getattr(exc, "problem", None) or str(exc), 120), 2
+    if module in ("xlsxwriter", "openpyxl", "matplotlib", "numpy", "formulas", "zipfile"):
+        return f"{module} could not finish: {_short(str(exc), 120)}", 2
+    if isinstance(exc, FloatingPointError | OverflowError | ZeroDivisionError):
+        return f"a number out of range: {_short(str(exc), 80)}", 2
+    return (f"unexpected error ({_short(str(exc), 80) or name}); this is a bug in flopbook — "
+            "run again with --debug to see the traceback, and report it"), 3

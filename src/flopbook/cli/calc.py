@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import warnings
 from typing import Annotated
 
 import typer
@@ -17,6 +19,13 @@ def calc_command(
         "Catalog figures: H100.bf16_dense, H100.tdp, H800.rental.")],
     to: Annotated[str | None, typer.Option(
         "--to", help="Unit of the answer, e.g. --to Wh (or --to % for a share).")] = None,
+    chip: Annotated[list[str] | None, typer.Option(
+        "--chip", help="A chip the catalog lacks, as a mapping, repeatable, e.g. --chip "
+        "'{name: MyChip, bf16_dense: 800 TFLOP/s, tdp: 600 W, server_cost_per_gpu: 30k "
+        "USD/GPU}'; then use MyChip.tdp. Rates are dense.")] = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="Catalog prices (H100.rental) nearest this date instead of the latest, "
+        "e.g. --date 2023-06.")] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
@@ -28,23 +37,31 @@ def calc_command(
 
     Example: flopbook calc "5 s * H100.tdp" --to Wh
     """
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.calc import evaluate, to_unit
     from flopbook.numbers import display_unit, summary_text
     from flopbook.quantity import sampling, summarize
     from flopbook.render import data
 
     with sampling(samples, seed):
-        value = evaluate(expression)
+        chips = custom_chips(chip or [])
+        # imported on use, so that `flopbook --help` stays fast
+        from flopbook.cli.catalog import read_date
+
+        value = evaluate(expression, chips=chips, at=read_date(date))
         if to is not None:
-            value = to_unit(value, to)
+            # imported on use, so that `flopbook --help` stays fast
+            from flopbook.cli.common import option_errors
+
+            with option_errors("--to"):
+                value = to_unit(value, to)
         elif (readable := display_unit(value)) is not None:
             value = value.to(readable)  # 3,500 s·W reads as 0.9722 Wh
     s = summarize(value)
     if fmt is Format.json:
         emit(data.to_json({"expression": expression, **s.as_dict()}))
     elif fmt is Format.csv:
-        import io
-
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.safe_text import CsvWriter
 
         buf = io.StringIO()
@@ -54,3 +71,32 @@ def calc_command(
         emit(buf.getvalue())
     else:
         emit(f"{expression} = {summary_text(s, own=to is not None)}")
+
+
+def custom_chips(texts: list[str]) -> dict:
+    """``--chip`` mappings as custom chips by name; a mistake names --chip and the field."""
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook import safe_yaml
+    from flopbook.catalog.custom import custom_chip
+    from flopbook.errors import InputError, InputWarning
+
+    found = {}
+    for text in texts:
+        raw = safe_yaml.load(text, "--chip")
+        if not isinstance(raw, dict):
+            raise InputError("expected a mapping of the chip's figures", field="--chip",
+                             hint="write e.g. --chip '{name: MyChip, bf16_dense: 800 "
+                             "TFLOP/s, tdp: 600 W}'")
+        try:
+            made, notes = custom_chip(raw, where="--chip")
+        except InputError as exc:
+            raise InputError(exc.message, field=f"--chip {exc.field}".strip(),
+                             hint=exc.hint) from None
+        if not made.id.replace("_", "a").isalnum() or not made.id[0].isalpha():
+            raise InputError(f"the name {made.id!r} cannot be used in an expression",
+                             field="--chip name",
+                             hint="use letters, digits and _ only, starting with a letter")
+        for name, message in notes:
+            warnings.warn(InputWarning(f"--chip {name}: {message}"), stacklevel=2)
+        found[made.id] = made
+    return found

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+
+from flopbook.errors import InputError
 
 
 class Format(StrEnum):
@@ -32,9 +36,7 @@ SeedOpt = Annotated[
 
 
 def console() -> Any:
-    import os
-    import sys
-
+    # rich is loaded only when there is something to draw
     from rich.console import Console
 
     # Piped output (a file, `less`, CI logs) gets a width that fits the tables, not rich's 80,
@@ -45,3 +47,19 @@ def console() -> Any:
 
 def emit(text: str) -> None:
     typer.echo(text, nl=not text.endswith("\n"))
+
+
+def option_errors(option: str) -> Any:
+    """A context in which a bad value is reported under the option it came from
+    (``--sensitivity: unknown output 'tco'``), not under the model's name for it."""
+    # imported on use, so that `flopbook --help` stays fast
+    import contextlib
+
+    @contextlib.contextmanager
+    def named() -> Any:
+        try:
+            yield
+        except InputError as exc:
+            raise type(exc)(exc.message, field=option, hint=exc.hint) from None
+
+    return named()

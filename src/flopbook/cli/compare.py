@@ -8,6 +8,7 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.errors import InputError
 
 _OPTIONS = {"price_kind": "--price-kind", "precision": "--precision", "count": "--count",
             "price": "--price"}
@@ -31,6 +32,9 @@ def compare_command(
     count: Annotated[str, typer.Option(
         help="How many of the reference chip to match, a whole number, e.g. --count 2048 "
         "or --count 1k.")] = "1000",
+    date: Annotated[str | None, typer.Option(
+        "--date", help="Use the catalog prices nearest this date (default: the latest), "
+        "e.g. --date 2023-06. A price more than 12 months from it is flagged.")] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
@@ -42,9 +46,11 @@ def compare_command(
 
     Example: flopbook compare H100 H20 "Ascend 910C" --price-kind owned
     """
-    from flopbook.errors import InputError
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli.catalog import read_date
+    from flopbook.cli.common import option_errors
     from flopbook.models.compare import compare
-    from flopbook.quantity import sampling
+    from flopbook.quantity import q, sampling
     from flopbook.render import data
     from flopbook.render.workload import comparison_csv, comparison_tables
 
@@ -55,10 +61,14 @@ def compare_command(
             raise InputError(f"cannot read --price {item!r}",
                              hint='write CHIP=PRICE, e.g. --price H20="1.2 USD/GPU/hour"')
         prices[name.strip()] = value.strip()
+    for name, value in prices.items():  # a price that cannot be read, named by its option
+        with option_errors(f"--price {name}"):
+            q(value)
     with sampling(samples, seed):
         try:
             result = compare(chips, prices=prices, precision=precision,
-                             price_kind=price_kind, count=count.strip())
+                             price_kind=price_kind, count=count.strip(),
+                             date=read_date(date))
         except InputError as exc:
             # the library names its arguments; the user typed options
             option = _OPTIONS.get(exc.field or "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +12,7 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.errors import InputError
 
 
 class Sampler(StrEnum):
@@ -59,22 +62,35 @@ def fleet_command(
                      "--sensitivity output (else TCO per year), and the tornado and Sobol "
                      "indices with --sensitivity. E.g. --plot charts/"),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace charts already in the --plot folder.")
+    ] = False,
 ) -> None:
     """Capex, power, opex and TCO of a GPU fleet, per SKU and in total.
 
     Example: flopbook fleet examples/fleet.yaml --only Hopper --sensitivity tco_per_year
     """
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli.common import option_errors
     from flopbook.distributions import require_memory
     from flopbook.files import check_folder
     from flopbook.fleet_file import fleet_from_document
-    from flopbook.models.fleet import metric
+    from flopbook.models.fleet import _capital_cost_method, metric
     from flopbook.quantity import sampling
     from flopbook.scenario import Document, refuse_other_kinds
 
+    if sensitivity is not None and not sensitivity.strip():
+        raise InputError("is empty", field="--sensitivity",
+                         hint="name an output, e.g. --sensitivity tco_per_year")
     output = sensitivity or "tco_per_year"
-    metric(output)  # an unknown output, or a folder that cannot be written, fails first
+    with option_errors("--sensitivity"):
+        metric(output)  # an unknown output, or a folder that cannot be written, fails first
+    if capital_cost is not None:
+        with option_errors("--capital-cost"):
+            _capital_cost_method(capital_cost)
     if plot is not None:
-        plot = check_folder(plot, "--plot")
+        plot = check_folder(plot, "--plot", names=_chart_names(output, sensitivity is not None),
+                            force=force)
     doc = Document.read(scenario)
     refuse_other_kinds(doc, "fleet")
     require_memory(samples, _arrays_held(doc))
@@ -92,6 +108,7 @@ def fleet_command(
 def _arrays_held(doc) -> int:  # noqa: ANN001 - a Document
     """About how many sample arrays a run of this fleet holds at once: every input, and every
     metric for each SKU and the total."""
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.models.fleet import ASSUMPTION_FIELDS, METRICS, SKU_FIELDS
 
     skus = doc.data.get("skus")
@@ -100,8 +117,8 @@ def _arrays_held(doc) -> int:  # noqa: ANN001 - a Document
 
 
 def _sensitivity(fleet, output, only, capital_cost, samples, seed):  # noqa: ANN001, ANN202
-    import math
 
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli.progress import progress_bar
     from flopbook.sensitivity import fleet_sensitivity, uncertain_inputs
 
@@ -113,28 +130,45 @@ def _sensitivity(fleet, output, only, capital_cost, samples, seed):  # noqa: ANN
                                  base_samples=base, seed=seed, progress=update)
 
 
-def _plot(result, output, found, directory: Path) -> None:  # noqa: ANN001
-    import sys
+def _chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.render.charts import FORMATS
 
+    stems = ["distribution", *(["tornado", "sobol"] if sensitivity else [])]
+    return tuple(f"{output}-{stem}.{fmt}" for stem in stems for fmt in FORMATS)
+
+
+def _plot(result, output, found, directory: Path) -> None:  # noqa: ANN001
+
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.files import Outputs
     from flopbook.render import charts
 
     written = []
-    if result.sampled and result.get(output) is not None:
-        written += charts.write_figure(charts.distribution_figure(result, output), directory,
-                                       f"{output}-distribution")
-    else:
-        print(f"flopbook: note: {output} has one value; no distribution to plot",
-              file=sys.stderr)
-    if found is not None:
-        written += charts.write_figure(charts.tornado_figure(found.tornado), directory,
-                                       f"{output}-tornado")
-        written += charts.write_figure(charts.sobol_figure(found.sobol), directory,
-                                       f"{output}-sobol")
+    made = not directory.exists()
+    try:
+        with Outputs() as out:  # every chart, or none
+            if result.sampled and result.get(output) is not None:
+                written += charts.write_figure(charts.distribution_figure(result, output),
+                                               directory, f"{output}-distribution", outputs=out)
+            else:
+                print(f"flopbook: note: {output} has one value; no distribution to plot",
+                      file=sys.stderr)
+            if found is not None:
+                written += charts.write_figure(charts.tornado_figure(found.tornado), directory,
+                                               f"{output}-tornado", outputs=out)
+                written += charts.write_figure(charts.sobol_figure(found.sobol), directory,
+                                               f"{output}-sobol", outputs=out)
+    except BaseException:
+        if made and directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()  # the folder this run made, left empty by the failure
+        raise
     for path in written:
         print(f"flopbook: wrote {path}", file=sys.stderr)
 
 
 def _render(result, found, fmt: Format, all_rows: bool) -> None:  # noqa: ANN001
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.render import data
     from flopbook.render import sensitivity as render_sensitivity
 
@@ -152,6 +186,7 @@ def _render(result, found, fmt: Format, all_rows: bool) -> None:  # noqa: ANN001
 
 
 def render_fleet(result, fmt: Format, *, all_rows: bool = False, title: str | None = None) -> None:  # noqa: ANN001
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.render import data, table
 
     if fmt is Format.table:

@@ -9,6 +9,7 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.errors import InputError
 
 
 @app.command("fund")
@@ -54,7 +55,7 @@ def fund_command(
 
     Example: flopbook fund high-flyer.yaml --capex 1.6B --year 2023
     """
-    from flopbook.errors import InputError
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.fleet_file import load_scenario
     from flopbook.models.funding import read_fx_rate
     from flopbook.models.funding_verdict import Spending, judge

@@ -26,6 +26,7 @@ def workload_command(
 
     Example: flopbook workload examples/training.yaml
     """
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.quantity import sampling
     from flopbook.render import data
     from flopbook.render.workload import inputs_table, workload_csv, workload_table

@@ -14,17 +14,22 @@ bands that turn coverage into words are data (``funding_thresholds.yaml``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flopbook import safe_yaml
 from flopbook.errors import InputError
 from flopbook.inputs import FieldSpec, Input, read_input
-from flopbook.models.comparables import Basis, Placement
+from flopbook.models.comparables import Basis, Placement, place
 from flopbook.models.funding import PayerResult, to_usd
+from flopbook.numbers import value as shown
+from flopbook.quantity import Quantity, summarize
+from flopbook.safe_text import shorten
 
 if TYPE_CHECKING:
     import pint
@@ -81,8 +86,6 @@ class Thresholds:
 @cache
 def thresholds() -> Thresholds:
     """The default verdict bands (``funding_thresholds.yaml``)."""
-    from flopbook import safe_yaml
-
     text = (resources.files("flopbook.models") / "funding_thresholds.yaml").read_text(
         encoding="utf-8")
     data = safe_yaml.load(text, "models/funding_thresholds.yaml", shipped=True)
@@ -111,8 +114,6 @@ class Spending:
         """Capex alone: ``"1.6B USD"``, ``"¥1B"`` (with an ``fx_rate``), or ``"1.6B"`` (a
         number with a scale is dollars). A plain number (``1.6``) is refused: it reads as
         $1.60. So is any capex under $1k: no compute purchase costs that little."""
-        from flopbook.quantity import Quantity
-
         _check_has_unit(amount)
         inp = read_input(CAPEX, amount, key=f"capex.{label}.{year}")
         usd = to_usd(inp.value, fx_rate, "capex")
@@ -151,23 +152,30 @@ def _plain_text(amount: Any) -> str:
 def _check_has_unit(amount: Any) -> None:
     """A capex written as a plain number (``1.6``, ``1600000000``) has no unit to say what it
     is: refuse it rather than read dollars (``--capex 1.6`` meant as $1.6B read as $1.60)."""
-    from flopbook.numbers import value as shown
-
     value = amount.get("value") if isinstance(amount, dict) else amount
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return
     text = str(value).strip()
     if isinstance(value, str) and (_SCALED.search(text) or not _PLAIN.match(text)):
         return
-    def with_scale(number: re.Match[str]) -> str:
-        x = float(number.group().replace(",", ""))
-        if x == 0:
-            return "0"
-        # a small plain number is billions or millions left out; a large one is dollars
-        return f"{x:g}B" if x < MIN_CAPEX_USD else shown(x, "USD").lstrip("$")
+    def with_scale(scale: str) -> Callable[[re.Match[str]], str]:
+        def sub(number: re.Match[str]) -> str:
+            x = float(number.group().replace(",", ""))
+            if x == 0:
+                return "0"
+            # a small plain number has its scale left out, millions or billions: which one
+            # is for the user to say; a large one is dollars
+            return f"{x:g}{scale}" if x < MIN_CAPEX_USD else shown(x, "USD").lstrip("$")
+        return sub
 
-    example = _NUMBER.sub(with_scale, text) + " USD"
-    raise InputError(f"{text} has no unit", field="capex", hint=f"write {example}")
+    millions = _NUMBER.sub(with_scale("M"), text) + " USD"
+    billions = _NUMBER.sub(with_scale("B"), text) + " USD"
+    example = millions if millions == billions else f"{millions} or {billions}"
+    raise InputError(f"{_short(text)} has no unit", field="capex", hint=f"write {example}")
+
+
+def _short(text: str) -> str:
+    return shorten(text)
 
 
 def _scaled_up(amount: Any, value: pint.Quantity) -> str:
@@ -231,8 +239,6 @@ class FundingVerdict:
     def outside_money_when_short(self) -> Summary | None:
         """The outside money needed in the samples where the cash runs out (None if in none):
         averaged over all samples it would be mostly zeros and mean little."""
-        from flopbook.quantity import Quantity, summarize
-
         short = ~np.isnan(self.runs_out)
         if not short.any():
             return None
@@ -262,8 +268,6 @@ class FundingVerdict:
                             np.inf)
 
     def summaries(self) -> dict[str, Any]:
-        from flopbook.quantity import Quantity, summarize
-
         out: dict[str, Any] = {
             "coverage": summarize(Quantity(_finite(self.coverage), "")),
             "outside_money": summarize(Quantity(self.outside_money, "USD")),
@@ -280,8 +284,6 @@ class FundingVerdict:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        from flopbook.quantity import Quantity, summarize
-
         def yearly(a: np.ndarray) -> list[dict[str, Any]]:
             return [{"year": y, **summarize(Quantity(row, "USD")).as_dict()}
                     for y, row in zip(self.years, a, strict=True)]
@@ -334,10 +336,6 @@ class CapexRatio:
         return float("inf") if self.capex > 0 else 0.0
 
     def summary(self) -> Summary:
-        from dataclasses import replace
-
-        from flopbook.quantity import Quantity, summarize
-
         return replace(summarize(Quantity(_finite(self.samples), "")),
                        mean=float(_finite(np.array([self.value]))[0]))
 
@@ -369,8 +367,6 @@ def _total_capex(spending: list[Spending]) -> np.ndarray:
 
 
 def _spending_dict(s: Spending) -> dict[str, Any]:
-    from flopbook.quantity import summarize
-
     return {"label": s.label, "year": s.year, "capex": summarize(s.capex, "USD").as_dict(),
             "opex": None if s.opex is None else summarize(s.opex, "USD/year").as_dict(),
             "tco_per_year": None if s.tco is None else summarize(s.tco, "USD/year").as_dict(),
@@ -384,8 +380,6 @@ def _mag(x: pint.Quantity, unit: str) -> np.ndarray:
 def judge(payer: PayerResult, spending: list[Spending],
           bands: Thresholds | None = None) -> FundingVerdict:
     """Compare ``spending`` with the cash ``payer`` could put in, and give the verdict."""
-    from flopbook.models.comparables import place
-
     bands = bands or thresholds()
     years = payer.years
     for s in spending:

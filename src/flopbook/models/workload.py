@@ -25,11 +25,18 @@ roofline for throughput), so that each figure can be checked by hand:
 
 from __future__ import annotations
 
+import difflib
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flopbook.errors import InputError, UnknownNameError
+import numpy as np
+
+from flopbook.catalog import chip
+from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.models.fleet import default_assumptions
+from flopbook.quantity import Quantity, registry, summarize
 
 if TYPE_CHECKING:
     import pint
@@ -157,8 +164,6 @@ INFERENCE_DEFAULTS = {
 
 
 def _ureg() -> Any:
-    from flopbook.quantity import registry
-
     return registry()
 
 
@@ -222,10 +227,6 @@ def decode_rate(*, weight_bytes: pint.Quantity, kv_bytes_per_token: pint.Quantit
                 ) -> tuple[pint.Quantity, str]:
     """Decode tokens/s per GPU from a roofline, and which bound applies ("memory" or
     "compute", for the majority of samples)."""
-    import numpy as np
-
-    from flopbook.quantity import Quantity
-
     u = _ureg()
     n = gpus / u.GPU
     step_bytes = weight_bytes + batch * (context / u.token) * kv_bytes_per_token
@@ -281,14 +282,10 @@ class WorkloadResult:
         return any(r.key == key for r in self.rows)
 
     def summary(self, key: str) -> Summary:
-        from flopbook.quantity import summarize
-
         row = next(r for r in self.rows if r.key == key)
         return summarize(row.value, row.unit)
 
     def to_dict(self) -> dict[str, Any]:
-        from flopbook.quantity import summarize
-
         return {
             "name": self.name,
             "kind": self.kind,
@@ -312,8 +309,6 @@ def _precision(raw: str | None) -> str:
         raise InputError(f"unknown precision {raw!r}", field="precision",
                          hint=_NOT_IN_CATALOG[name])
     if spec is None:
-        from flopbook.errors import suggest
-
         near = suggest(name, list(PRECISIONS))
         raise InputError(f"unknown precision {raw!r}", field="precision",
                          hint=near if near.startswith("did you") else
@@ -327,8 +322,6 @@ class _Inputs:
     def __init__(self, fields: dict[str, FieldSpec], given: dict[str, Any], prefix: str) -> None:
         unknown = set(given) - set(fields)
         if unknown:
-            import difflib
-
             name = sorted(unknown)[0]
             near = difflib.get_close_matches(name, list(fields), n=1)
             raise UnknownNameError(f"unknown field {name!r}", field=name,
@@ -360,7 +353,6 @@ class _Inputs:
 def _chip(name: str | None) -> Chip | None:
     if name is None:
         return None
-    from flopbook.catalog import chip
 
     try:
         return chip(name)
@@ -370,8 +362,6 @@ def _chip(name: str | None) -> Chip | None:
 
 def _power_defaults(ins: _Inputs, chip: Chip | None) -> None:
     """IT power per GPU = TDP × (1 + server overhead); PUE: the fleet model's defaults."""
-    from flopbook.models.fleet import default_assumptions
-
     d = default_assumptions()
     if "power" not in ins.values and chip is not None and chip.spec("tdp") is not None:
         overhead = read_input(_spec("o", "", ("",), "50%", ""), d["server_power_overhead"])
@@ -472,8 +462,6 @@ class Training:
                 "given" if unknown != "mfu" else "FLOPs / (GPU-hours × peak)",
                 solved=unknown == "mfu")
         if unknown == "mfu":
-            import numpy as np
-
             m = np.asarray(solved["mfu"].magnitude)
             if np.any(m > 1):
                 out.notes.append("The implied MFU is above 100%: the figures cannot all be "
@@ -508,8 +496,6 @@ def _check_memory(ins: _Inputs, chip: Chip | None, weight_bytes: pint.Quantity,
     """The weights and the KV cache of every sequence in the batch must fit in the HBM of
     the GPUs that hold one copy of the model; otherwise the roofline describes a server
     that cannot exist."""
-    import math
-
     hbm = None if chip is None else chip.spec("hbm_capacity")
     if hbm is None:
         return

@@ -11,8 +11,7 @@ here computes the model.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from flopbook import numbers
+from flopbook.files import Outputs
+from flopbook.models.fleet import TOTAL
+from flopbook.models.fleet import metric as find_metric
+from flopbook.quantity import Quantity, magnitudes, summarize
 from flopbook.report.document import Chart
 
 if TYPE_CHECKING:
@@ -33,6 +36,7 @@ _BLUE, _ORANGE, _GREY = "#1f5fa6", "#d9822b", "#666666"
 
 
 def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
+    # matplotlib loads in about a second; only charts need it
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -49,10 +53,6 @@ def _axis_label(label: str, unit: str, typical: float) -> tuple[float, str]:
 
 def distribution_figure(result: FleetResult, metric: str, column: str | None = None) -> Figure:
     """Histogram (with P5, P50, P95 and the mean marked) and CDF of one fleet output."""
-    from flopbook.models.fleet import TOTAL
-    from flopbook.models.fleet import metric as find_metric
-    from flopbook.quantity import magnitudes
-
     m = find_metric(metric)
     column = column or TOTAL
     value = result.get(metric, column)
@@ -67,8 +67,6 @@ def distribution_figure(result: FleetResult, metric: str, column: str | None = N
 def samples_figure(samples: np.ndarray, label: str, unit: str, title: str) -> Figure:
     """Histogram (with P5, P50, P95 and the mean marked) and CDF of any output's samples, in
     ``unit``: what :func:`distribution_figure` draws for a fleet, for any model."""
-    from flopbook.quantity import Quantity, summarize
-
     x = np.asarray(samples, dtype=float)
     s = summarize(Quantity(x, unit), unit or None)
     scale, xlabel = _axis_label(label, unit, s.p50)
@@ -197,22 +195,16 @@ def _input_range(low: float, high: float, unit: str) -> str:
 
 
 def write_figure(
-    fig: Figure, directory: str | Path, stem: str, formats: Sequence[str] = FORMATS
+    fig: Figure, directory: str | Path, stem: str, formats: Sequence[str] = FORMATS,
+    *, outputs: Outputs | None = None,
 ) -> list[Path]:
     """Save ``fig`` as ``DIR/STEM.png`` and ``DIR/STEM.svg``; a file is either whole or
-    absent (written beside, then renamed)."""
+    absent (written beside, then renamed). Given ``outputs``, the files join that
+    transaction and appear when it ends, with the command's other files."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in formats:
-        target = out / f"{stem}.{fmt}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{fmt}", dir=out)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                fig.savefig(f, format=fmt)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written
+    targets = [out / f"{stem}.{fmt}" for fmt in formats]
+    with contextlib.nullcontext(outputs) if outputs is not None else Outputs() as staged:
+        for fmt, target in zip(formats, targets, strict=True):
+            staged.stage(target, lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt))
+    return targets

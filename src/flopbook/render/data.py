@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
+import numpy as np
+
+from flopbook.catalog.schema import SPEC_UNITS
+from flopbook.models.fleet import METRICS
 from flopbook.safe_text import CsvWriter
 
 
@@ -13,8 +18,6 @@ def to_json(data: Any) -> str:
 
 
 def _default(o: Any) -> Any:
-    import numpy as np
-
     if isinstance(o, np.generic):
         return o.item()
     if isinstance(o, np.ndarray):
@@ -24,10 +27,6 @@ def _default(o: Any) -> Any:
 
 def fleet_csv(result: Any) -> str:
     """One row per metric and column: metric, label, column, unit, mean, p5, p50, p95."""
-    import io
-
-    from flopbook.models.fleet import METRICS
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["metric", "label", "kind", "column", "unit", "mean", "p5", "p50", "p95"])
@@ -44,10 +43,6 @@ def fleet_csv(result: Any) -> str:
 
 def catalog_csv(chips: Any) -> str:
     """One row per chip and spec: id, field, value, as_of, source."""
-    import io
-
-    from flopbook.catalog.schema import SPEC_UNITS
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["id", "field", "value", "as_of", "source", "note"])
@@ -55,4 +50,25 @@ def catalog_csv(chips: Any) -> str:
         for key in SPEC_UNITS:
             f = c.field(key)
             w.writerow([c.id, key, f.value or "", f.as_of, f.source, f.note or ""])
+    return buf.getvalue()
+
+
+def price_series_dict(chip: Any, at: str | None = None) -> dict[str, Any]:
+    """A chip's price observations, each with its age from ``at``, and the prices used."""
+    rows = []
+    for p, age, stale in chip.price_series(at):
+        rows.append({**p.model_dump(), "age_days": age, "stale": stale})
+    return {"chip": chip.id, "used_at": at or "today", "observations": rows,
+            "prices_used": [p.as_dict() for p in chip.price_picks(at)]}
+
+
+def price_series_csv(chip: Any, at: str | None = None) -> str:
+    """One row per price observation."""
+    buf = io.StringIO()
+    w = CsvWriter(buf)
+    w.writerow(["id", "kind", "term", "value", "range", "as_of", "vendor", "default",
+                "estimate", "age_days", "stale", "source", "note"])
+    for p, age, stale in chip.price_series(at):
+        w.writerow([chip.id, p.kind, p.term or "", p.value or "", p.range or "", p.as_of,
+                    p.vendor or "", p.default, p.estimate, age, stale, p.source, p.note or ""])
     return buf.getvalue()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flopbook.errors import InputError
-from flopbook.files import check_target, write_atomically
+from flopbook.files import Outputs, check_target
 from flopbook.render.excel import write_workbook
 from flopbook.render.html import write_html
 from flopbook.report.document import Report
@@ -30,10 +30,11 @@ def write_reports(report: Report, *, xlsx: str | Path | None = None,
         raise InputError("the workbook and the page would be the same file", file=str(xlsx),
                          hint="give two different paths")
     written = []
-    for path, (_, kind) in zip(paths, targets, strict=True):
-        if kind == "xlsx":
-            write_atomically(path, lambda tmp: write_workbook(report, tmp))
-        else:
-            write_atomically(path, lambda tmp: write_html(report, tmp))
-        written.append(path)
+    with Outputs() as out:  # both files, or neither
+        for path, (_, kind) in zip(paths, targets, strict=True):
+            if kind == "xlsx":
+                out.stage(path, lambda tmp: write_workbook(report, tmp))
+            else:
+                out.stage(path, lambda tmp: write_html(report, tmp))
+            written.append(path)
     return written

@@ -10,20 +10,37 @@ model on arrays of input values (every model here works on sample arrays).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flopbook.errors import InputError
+from flopbook.distributions import empirical_ppf
+from flopbook.errors import InputError, suggest
+from flopbook.formula.result import Result
+from flopbook.models.fleet import Fleet
+from flopbook.models.funding import PAYER_ROWS
+from flopbook.models.workload import Inference, Training
+from flopbook.quantity import Quantity, is_point, magnitudes
+from flopbook.report.document import Chart
+from flopbook.report.funding import point_payer
+from flopbook.report.workload import _DERIVED, _UNITS, _fields
+from flopbook.sensitivity import (
+    Sensitivity,
+    fleet_sensitivity,
+    sobol_indices,
+    tornado,
+    uncertain_inputs,
+)
 
 if TYPE_CHECKING:
-    from flopbook.report.document import Chart, Report
-    from flopbook.sensitivity import Sensitivity
+    from flopbook.report.document import Report
 
-# Outputs whose distribution a report draws, by result kind, when they are uncertain.
+# Outputs whose distribution a report draws, by result kind, when they are uncertain (a
+# declared kind names its own: Kind.headlines).
 HEADLINES: dict[str, tuple[str, ...]] = {
-    "FleetResult": ("tco_per_year", "capex"),
     "training": ("cost", "mfu", "gpu_hours", "energy"),
     "inference": ("cost_per_million_output", "cost_per_day", "energy"),
     "PayerResult": ("cash_available",),
@@ -34,17 +51,13 @@ MAX_DISTRIBUTIONS = 2  # per result: a report is read, not scrolled
 
 def _samples(subject: Any) -> list[tuple[str, str, str, np.ndarray]]:
     """(key, label, unit, samples) of a result's uncertain headline outputs."""
-    from flopbook.quantity import is_point, magnitudes
-
     kind = type(subject).__name__
     found: list[tuple[str, str, str, np.ndarray]] = []
-    if kind == "FleetResult":
-        from flopbook.models.fleet import metric
-
-        for key in HEADLINES[kind]:
+    if isinstance(subject, Result):  # any declared kind
+        for key in subject.kind.headlines:
             value = subject.get(key)
             if value is not None and not is_point(value):
-                m = metric(key)
+                m = subject.output(key)
                 found.append((key, m.label, m.unit, magnitudes(value, m.unit)))
     elif kind == "WorkloadResult":
         rows = {r.key: r for r in subject.rows}
@@ -67,8 +80,6 @@ def _samples(subject: Any) -> list[tuple[str, str, str, np.ndarray]]:
 
 def distribution_charts(subject: Any, title: str = "") -> list[Chart]:
     """Histogram and CDF of each uncertain headline output of ``subject``."""
-    from flopbook.report.document import Chart
-
     charts = []
     for _key, label, unit, x in _samples(subject):
         charts.append(Chart(
@@ -88,19 +99,14 @@ Model = Callable[[Mapping[str, np.ndarray]], np.ndarray]
 
 
 def _fleet(subject: Any, output: str) -> tuple[Any, ...] | None:
-    from flopbook.models.fleet import METRIC_BY_KEY, Fleet
 
-    if output not in METRIC_BY_KEY:
+    if output not in subject.kind.output:
         return None
     return ("fleet", Fleet(subject.skus, subject.assumptions, name=subject.name),
             subject.capital_cost)
 
 
 def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
-    from flopbook.models.workload import Inference, Training
-    from flopbook.quantity import Quantity, is_point, magnitudes
-    from flopbook.report.workload import _DERIVED, _UNITS, _fields
-
     rows = {r.key: r for r in subject.rows}
     if output not in rows:
         return None
@@ -122,10 +128,6 @@ def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
 
 
 def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
-    from flopbook.models.funding import PAYER_ROWS
-    from flopbook.quantity import Quantity, is_point, magnitudes
-    from flopbook.report.funding import point_payer
-
     if output == "annualised_net_return":
         label, unit = "Net return to investors, a year", ""
     elif output in PAYER_ROWS and PAYER_ROWS[output].kind == "flow" and output in subject.rows:
@@ -136,8 +138,6 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
     uncertain = {n: magnitudes(i.value) for n, i in inputs.items() if not is_point(i.value)}
 
     def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
-        from dataclasses import replace
-
         used: dict[str, Any] = {}
         for name, inp in subject.inputs:
             if name in values:
@@ -159,10 +159,14 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
     return ("model", model, uncertain, label, unit, {n: n for n in uncertain}, units, "Total")
 
 
+# declared kind -> how its sensitivity reruns the model
+_DECLARED = {"fleet": _fleet}
+
+
 def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:
     kind = type(subject).__name__
-    if kind == "FleetResult":
-        return _fleet(subject, output)
+    if isinstance(subject, Result):
+        return _DECLARED[subject.kind.name](subject, output)
     if kind == "WorkloadResult":
         return _workload(subject, output)
     if kind == "PayerResult":
@@ -174,10 +178,8 @@ def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:
 
 def _outputs(subject: Any) -> list[str]:
     kind = type(subject).__name__
-    if kind == "FleetResult":
-        from flopbook.models.fleet import METRIC_BY_KEY
-
-        return list(METRIC_BY_KEY)
+    if isinstance(subject, Result):
+        return list(subject.kind.output)
     if kind == "WorkloadResult":
         return [r.key for r in subject.rows]
     if kind in ("PayerResult", "FundingVerdict"):
@@ -188,16 +190,12 @@ def _outputs(subject: Any) -> list[str]:
 def sensitivity_of(subjects: list[Any], output: str, *, samples: int = 10_000,
                    seed: int | None = None) -> Sensitivity:
     """Tornado and Sobol indices of ``output`` of the first result that has it."""
-    from flopbook.distributions import empirical_ppf
-    from flopbook.sensitivity import Sensitivity, fleet_sensitivity, sobol_indices, tornado
-
     for subject in subjects:
         found = _adapter(subject, output)
         if found is None:
             continue
         if found[0] == "fleet":
             _, fleet, capital_cost = found
-            from flopbook.sensitivity import uncertain_inputs
 
             k = len(uncertain_inputs(fleet))
             return fleet_sensitivity(fleet, output, capital_cost=capital_cost,
@@ -212,7 +210,6 @@ def sensitivity_of(subjects: list[Any], output: str, *, samples: int = 10_000,
                           base_samples=_base(samples, len(uncertain)), seed=seed or 0,
                           output=output, label=label, unit=unit, labels=labels)
         return Sensitivity(output, label, unit, column, t, s)
-    from flopbook.errors import suggest
 
     known = list(dict.fromkeys(o for s in subjects for o in _outputs(s)))
     raise InputError(f"--sensitivity {output}: no result in this report has that output",
@@ -220,8 +217,6 @@ def sensitivity_of(subjects: list[Any], output: str, *, samples: int = 10_000,
 
 
 def _base(samples: int, k: int) -> int:
-    import math
-
     # about `samples` model rows in all: N x (k + 2), N a power of two, at least 256
     return max(256, 1 << max(0, math.ceil(math.log2(max(1, samples // (k + 2))))))
 
@@ -230,8 +225,6 @@ def add_sensitivity(report: Report, output: str, *, samples: int = 10_000,
                     seed: int | None = None, charts: bool = True) -> None:
     """Rank the report's uncertain inputs by their effect on ``output``: its tornado and
     Sobol indices join the report (tables, and charts unless ``charts=False``)."""
-    from flopbook.report.document import Chart
-
     found = sensitivity_of(report.subjects, output, samples=samples, seed=seed)
     report.sensitivity.append(found)
     if not charts:

@@ -23,9 +23,11 @@ from collections.abc import Iterator
 
 from flopbook.audit.blocks import aggregates, is_summing, is_year
 from flopbook.audit.findings import Finding
-from flopbook.audit.formula import range_text
+from flopbook.audit.formula import a1, range_text
 from flopbook.audit.layout import is_partial
 from flopbook.audit.rules import Context, Rule
+from flopbook.audit.structure import is_identifier
+from flopbook.audit.units import label_unit
 from flopbook.audit.workbook import Pos, Sheet
 
 
@@ -33,6 +35,7 @@ class FB101(Rule):
     code = "FB101"
     title = "Range omits adjacent data"
     severity = "error"
+    confidence = 0.85
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -42,17 +45,41 @@ class FB101(Rule):
                 labels = (sheet.row_label(pos), sheet.column_header(pos))
                 partial = any(is_partial(x) for x in labels)
                 ref = agg.ref
+                r, c = pos
+                # a total placed away from the line it adds picks its cells on purpose (a
+                # site's units, a summary of some rows): only a total on its own line, which
+                # closes that line, is compared with the line
                 if agg.horizontal:
-                    line = [(ref.r1, c) for c in range(1, ref.c1)][::-1], \
-                        [(ref.r1, c) for c in range(ref.c2 + 1, ref.c2 + 200)]
+                    if r != ref.r1:
+                        continue
+                    if c > ref.c2:  # total right of its range: the cells up to it, and left
+                        toward = [(r, k) for k in range(ref.c2 + 1, c)]
+                        away = [(r, k) for k in range(1, ref.c1)][::-1]
+                    elif c < ref.c1:
+                        toward = [(r, k) for k in range(ref.c1 - 1, c, -1)]
+                        away = []
+                    else:
+                        continue
                 else:
-                    # a column total is not extended upwards: above a block of line items
-                    # sit other lines (revenue above costs) as often as missed data
-                    line = [], [(r, ref.c1) for r in range(ref.r2 + 1, ref.r2 + 200)]
-                before = [] if partial else _walk(sheet, pos, line[0], ref, agg.horizontal)
-                after = _walk(sheet, pos, line[1], ref, agg.horizontal)
+                    if c != ref.c1:
+                        continue
+                    # a column total is not extended away from itself: above a block of line
+                    # items sit other lines (revenue above costs) as often as missed data
+                    if r > ref.r2:
+                        toward = [(k, c) for k in range(ref.r2 + 1, r)]
+                    elif r < ref.r1:
+                        toward = [(k, c) for k in range(ref.r1 - 1, r, -1)]
+                    else:
+                        continue
+                    away = []
+                before = [] if partial else _walk(sheet, pos, away, ref, agg.horizontal)
+                after = _walk(sheet, pos, toward, ref, agg.horizontal)
                 if partial and after and _next(after[-1], agg.horizontal) != pos:
                     after = []  # a subtotal may stop short on purpose, but not of its own rows
+                if toward and after != toward[: len(after)]:
+                    after = []
+                if after and not all(sheet.is_empty(x) for x in toward[len(after):]):
+                    after = []  # a label or other data between: the total does not close it
                 if not before and not after:
                     continue
                 cells = [*before, *after]
@@ -100,6 +127,8 @@ def _walk(sheet: Sheet, origin: Pos, line: list[Pos], ref, horizontal: bool) -> 
     for cell in line:
         if cell == origin or not sheet.is_numeric(cell) or is_year(sheet, cell):
             break
+        if is_identifier(sheet, cell):
+            break  # a student number or a code names its row; it is never added
         if cell in sheet.formulas and is_summing(sheet, cell):
             break
         if (cell in sheet.formulas) != (edge in sheet.formulas):
@@ -114,14 +143,10 @@ def _walk(sheet: Sheet, origin: Pos, line: list[Pos], ref, horizontal: bool) -> 
 
 def _unit(sheet: Sheet, cell: Pos, horizontal: bool):  # noqa: ANN202
     """The unit a cell's header (across a row) or label (down a column) states, if any."""
-    from flopbook.audit.units import label_unit
-
     u = label_unit(sheet.column_header(cell) if horizontal else sheet.row_label(cell))
     return None if u is None else (u.scale, u.dims)
 
 
 def _describe(sheet: Sheet, cell: Pos, horizontal: bool) -> str:
-    from flopbook.audit.formula import a1
-
     name = sheet.column_header(cell) if horizontal else sheet.row_label(cell)
     return f"{a1(*cell)} ({name})" if name else a1(*cell)

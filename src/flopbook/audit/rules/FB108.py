@@ -25,22 +25,34 @@ matches nothing and lies outside the run (an input above a block of formulas); t
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterator
 
 from flopbook.audit.findings import Finding
-from flopbook.audit.formula import a1
+from flopbook.audit.formula import a1, moved
 from flopbook.audit.rules import Context, Rule
-from flopbook.audit.structure import Run, copied, id_columns, matches, runs, value_as
+from flopbook.audit.structure import (
+    Run,
+    copied,
+    id_columns,
+    matches,
+    runs,
+    value_as,
+)
 from flopbook.audit.workbook import Pos, Sheet, is_number
 
 EXPLAINED = {"FB104"}
 MAX_GAP = 2  # empty cells in a row that a run's block may cross
+LONE_EVIDENCE = 3  # typed copies of a lone formula's value before they are flagged
+LONE_TRIES = 8  # typed numbers nearest a lone formula tried before its line is left
 
 
 class FB108(Rule):
     code = "FB108"
     title = "Number typed where the formula belongs"
     severity = "warning"
+    confidence = 0.85
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -49,6 +61,8 @@ class FB108(Rule):
             for along_row in (False, True):
                 for line_runs in runs(sheet, along_row).values():
                     for run in line_runs:
+                        if _bare_reference(run.shape):
+                            continue  # =B7 copies a value: a typed copy is only data twice
                         for pos, inside in _candidates(sheet, run):
                             if pos in done or (not along_row and pos[1] in ids):
                                 continue
@@ -58,9 +72,35 @@ class FB108(Rule):
                             if f is not None:
                                 done.add(pos)
                                 yield f
+                # a formula alone in its column among typed numbers it reproduces: the one
+                # cell left computed of a line that was pasted over as values
+                for line_runs in runs(sheet, along_row, lone=True).values():
+                    for run in line_runs:
+                        if _bare_reference(run.shape):
+                            continue
+                        found = []
+                        tried = 0
+                        for pos, _ in _candidates(sheet, run):
+                            if _read_by_run(sheet, run, pos):
+                                break  # the lone formula adds its line (a column total)
+                            if pos in done or (not along_row and pos[1] in ids):
+                                continue
+                            if ctx.codes_at(sheet, pos) & EXPLAINED:
+                                continue
+                            tried += 1
+                            if tried > LONE_TRIES and not found:
+                                break  # nothing near it is a copy of its value
+                            f = self._judge(ctx, sheet, run, pos, False, strict=True)
+                            if f is not None:
+                                found.append(f)
+                        if len(found) >= LONE_EVIDENCE:
+                            for f in found:
+                                f.confidence = 0.7
+                                done.add(_pos(f))
+                                yield f
 
     def _judge(
-        self, ctx: Context, sheet: Sheet, run: Run, pos: Pos, inside: bool
+        self, ctx: Context, sheet: Sheet, run: Run, pos: Pos, inside: bool, strict: bool = False
     ) -> Finding | None:
         if _read_by_run(sheet, run, pos):
             return None  # an input of the run (the cells a subtotal adds), not a copy of it
@@ -82,6 +122,8 @@ class FB108(Rule):
             f = self.finding(sheet, pos, message, suggestion=formula, before=typed, after=value)
             f.confidence = 0.9 if inside else 0.8
             return f
+        if strict:
+            return None  # a lone formula: only copies of its value count
         if inside and value is not None and _dense(run):
             message = (
                 f"A number ({typed:g}) typed inside a {way} that computes: {cells} hold "
@@ -95,11 +137,20 @@ class FB108(Rule):
         return None
 
 
+def _pos(f: Finding) -> Pos:
+    # openpyxl loads in about half a second; only reading a workbook needs it
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    return coordinate_to_tuple(f.cell)
+
+
+def _bare_reference(shape: str) -> bool:
+    return re.fullmatch(r"=?R(?:\[-?\d+\]|\d+)?C(?:\[-?\d+\]|\d+)?", shape) is not None
+
+
 def _reads_run(sheet: Sheet, source: Pos, pos: Pos, run: Run) -> bool:
     """Whether the formula copied to pos would read a cell of the run itself (a subtotal
     copied next to another subtotal adds it: its value says nothing)."""
-    from flopbook.audit.formula import moved
-
     p = sheet.parsed(source)
     q = moved(p, pos[0] - source[0], pos[1] - source[1]) if p is not None else None
     if q is None:
@@ -120,9 +171,11 @@ def _dense(run: Run) -> bool:
 def _read_by_run(sheet: Sheet, run: Run, pos: Pos) -> bool:
     """Whether the run's cells nearest pos on either side read pos."""
     k = 1 if run.along_row else 0
-    before = [c for c in run.cells if c[k] < pos[k]]
-    after = [c for c in run.cells if c[k] > pos[k]]
-    for cell in before[-1:] + after[:1]:
+    keys = [c[k] for c in run.cells]
+    i = bisect.bisect_left(keys, pos[k])
+    for cell in run.cells[max(0, i - 1) : i + 1]:
+        if cell == pos:
+            continue
         p = sheet.parsed(cell)
         if p is None:
             continue
@@ -142,7 +195,8 @@ def _candidates(sheet: Sheet, run: Run) -> Iterator[tuple[Pos, bool]]:
         return (line, i) if run.along_row else (i, line)
 
     first, last = run.first[k], run.last[k]
-    for i in range(first + 1, last):
+    # a run without gaps has nothing typed inside it
+    for i in range(first + 1, last) if len(run.cells) < last - first + 1 else ():
         pos = at(i)
         if pos not in sheet.formulas and is_number(sheet.values.get(pos)):
             yield pos, True
