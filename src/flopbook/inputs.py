@@ -204,9 +204,8 @@ def _check_share(spec: FieldSpec, value: Any, quantity: pint.Quantity) -> None:
         # Judged on the stated 90% interval: "0.6 to 0.9" is a share even though a
         # lognormal's far tail reaches above 1. A range's high end is what was written;
         # other distributions' is estimated from the samples, as for the bounds.
-        top = _written_high(value)
-        if top is None:
-            top = _stated_interval(m)[1]
+        high = _written_high(value)
+        top = _stated_interval(m)[1] if high is None else high
     if top > 1:
         raise InputError(
             f"{value!r} would be {top:.0%}",

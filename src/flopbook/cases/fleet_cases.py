@@ -3,6 +3,7 @@ table rebuilt as printed (with its errors), corrected, and compared."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -65,7 +66,7 @@ class CaseFile(CaseFileBase):
 
 # ---- rows of a published fleet table, computed from the model ---------------------------
 
-RowFn = Callable[["FleetResult", str, "pint.Quantity"], "pint.Quantity"]
+RowFn = Callable[["FleetResult", str, "pint.Quantity"], "pint.Quantity | None"]
 
 # (kind, function of (result, column, useful life)); intensive rows weight by GPUs
 ROWS: dict[str, tuple[str, RowFn]] = {
@@ -80,8 +81,9 @@ ROWS: dict[str, tuple[str, RowFn]] = {
 }
 
 
-def _mean(x: pint.Quantity, unit: str) -> float:
-    return float(magnitudes(x, unit).mean())
+def _mean(x: pint.Quantity | None, unit: str) -> float:
+    """The mean in ``unit``; NaN (shown as n/a) for a figure the model does not have."""
+    return math.nan if x is None else float(magnitudes(x, unit).mean())
 
 
 def _cell(x: float, printed: float) -> str:

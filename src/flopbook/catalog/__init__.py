@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -62,9 +63,10 @@ class Chip:
             raise UnknownNameError(
                 f"no spec {name!r}", hint="known specs: " + ", ".join(SPEC_UNITS)
             )
-        return getattr(self.entry.specs, name)
+        found: Sourced = getattr(self.entry.specs, name)
+        return found
 
-    def spec(self, name: str) -> pint.Quantity | None:
+    def spec(self, name: str) -> pint.Quantity[Any] | None:
         """The spec as a quantity in its catalog unit, or None where the chip lacks it
         (an A100 has no FP8)."""
         f = self.field(name)
@@ -75,7 +77,7 @@ class Chip:
     def prices(self, kind: str | None = None) -> list[Price]:
         return [p for p in self.entry.prices if kind is None or p.kind == kind]
 
-    def price(self, kind: str) -> pint.Quantity | None:
+    def price(self, kind: str) -> pint.Quantity[Any] | None:
         """The newest price estimate of a kind (purchase, server_per_gpu, rental)."""
         found = sorted(self.prices(kind), key=lambda p: p.as_of)
         if not found or found[-1].value is None:
@@ -93,7 +95,7 @@ class Catalog:
             for n in (c.id, c.name, *c.entry.aliases):
                 self._index.setdefault(name_key(n), c)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Chip]:
         return iter(self.chips)
 
     def __len__(self) -> int:

@@ -45,9 +45,9 @@ class ChipCost:
     chip: str
     name: str
     precision: str
-    peak: pint.Quantity  # TFLOP/s per GPU
-    tdp: pint.Quantity | None
-    price: pint.Quantity | None  # USD/GPU/hour or USD/GPU
+    peak: pint.Quantity[Any]  # TFLOP/s per GPU
+    tdp: pint.Quantity[Any] | None
+    price: pint.Quantity[Any] | None  # USD/GPU/hour or USD/GPU
     price_source: str
 
     @property
@@ -55,17 +55,18 @@ class ChipCost:
         return self.price is not None and self.price.check("[currency]/[accelerator]/[time]")
 
     @property
-    def cost_per_pflop(self) -> pint.Quantity | None:
+    def cost_per_pflop(self) -> pint.Quantity[Any] | None:
         """USD per PFLOP/s-hour (hourly prices) or USD per PFLOP/s (capital prices)."""
         if self.price is None:
             return None
 
         u = registry()
         unit = "USD/(PFLOP/s*hour)" if self.hourly else "USD/(PFLOP/s)"
-        return (self.price * u.GPU / self.peak).to(unit)
+        per_flops: pint.Quantity[Any] = (self.price * u.GPU / self.peak).to(unit)
+        return per_flops
 
     @property
-    def watts_per_pflop(self) -> pint.Quantity | None:
+    def watts_per_pflop(self) -> pint.Quantity[Any] | None:
         return None if self.tdp is None else (self.tdp / self.peak).to("W/(PFLOP/s)")
 
 
@@ -74,18 +75,18 @@ class Match:
     """``count`` of ``chip`` give the dense FLOP/s of ``reference_count`` of the reference."""
 
     chip: str
-    count: pint.Quantity
-    power: pint.Quantity | None
-    reference_power: pint.Quantity | None
-    money: pint.Quantity | None
-    reference_money: pint.Quantity | None
+    count: pint.Quantity[Any]
+    power: pint.Quantity[Any] | None
+    reference_power: pint.Quantity[Any] | None
+    money: pint.Quantity[Any] | None
+    reference_money: pint.Quantity[Any] | None
 
 
 @dataclass
 class Comparison:
     precision: str
     reference: str
-    reference_count: pint.Quantity
+    reference_count: pint.Quantity[Any]
     rows: list[ChipCost]
     matches: list[Match] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -122,7 +123,7 @@ class Comparison:
 
 
 def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None
-                        ) -> tuple[pint.Quantity | None, str]:
+                        ) -> tuple[pint.Quantity[Any] | None, str]:
     """The fleet model's cost per GPU-hour of owning ``c``: its catalog server price (or GPU
     price plus server parts), default assumptions unless given."""
     server = c.price("server_per_gpu")
@@ -137,7 +138,7 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None
                    "default assumptions")
 
 
-def _price(c: Chip, given: Any, kind: str) -> tuple[pint.Quantity | None, str]:
+def _price(c: Chip, given: Any, kind: str) -> tuple[pint.Quantity[Any] | None, str]:
     u = registry()
     if given is not None:
         value = given if not isinstance(given, str) else q(given, key=f"price.{c.id}")
@@ -165,7 +166,7 @@ def _price(c: Chip, given: Any, kind: str) -> tuple[pint.Quantity | None, str]:
     return value, f"catalog {kind}, {newest.as_of}: {newest.source}"
 
 
-def gpu_count(raw: Any) -> pint.Quantity:
+def gpu_count(raw: Any) -> pint.Quantity[Any]:
     """How many GPUs: ``1000``, ``"1k"``, ``"2,048"``, ``"2048 GPU"``; a whole number above
     zero."""
     hint = 'e.g. 1000, 1k or "2048 GPU"'
