@@ -12,6 +12,6 @@ NumPy and pandas load only when a quantity is first made.
 
 import lazy_loader
 
-__version__ = "0.1.0"
+from flopbook.version import __version__  # noqa: E402,F401
 
 __getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -32,7 +32,7 @@ import numpy as np
 import pint
 from pint.util import UnitsContainer
 
-from flopbook.catalog import catalog, chip
+from flopbook.catalog import Chip, catalog, chip, name_key
 from flopbook.catalog.schema import SPEC_UNITS
 from flopbook.errors import InputError, UnitMismatchError, UnknownNameError
 from flopbook.quantity import Quantity, is_point, magnitudes, registry
@@ -290,10 +290,12 @@ def _dotted(node: ast.AST) -> str:
 
 
 def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity[Any]] | None = None, *,
-             simplify: bool = True) -> pint.Quantity[Any]:
+             simplify: bool = True, chips: Mapping[str, Chip] | None = None) -> pint.Quantity[Any]:
     """The value of an expression as a quantity (samples where a catalog figure is a range).
 
-    ``names`` are extra names the expression may use (e.g. those a claims file defines).
+    ``names`` are extra names the expression may use (e.g. those a claims file defines);
+    ``chips`` are custom chips (flopbook.catalog.custom) whose figures it may use, by name,
+    as it uses the catalog's (``MyChip.tdp``).
     With ``simplify`` (the default) the units of the answer are reduced: ``FLOP / TFLOP``
     cancels, a percentage acts as 1/100 (``1% * 7B USD`` is 70M USD), and a dimensionless
     answer is a plain number.
@@ -301,7 +303,7 @@ def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity[Any]] | N
     expr = text if isinstance(text, Expression) else parse(text)
     # overflow and 0/0 are reported as errors at their operator, not as numpy warnings
     with np.errstate(all="ignore"):
-        value = _Evaluator(expr, names or {}).visit(expr.tree.body)
+        value = _Evaluator(expr, names or {}, chips or {}).visit(expr.tree.body)
     return simplified(value) if simplify else value
 
 
@@ -321,8 +323,10 @@ def simplified(value: pint.Quantity[Any]) -> pint.Quantity[Any]:
 
 
 class _Evaluator:
-    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity[Any]]) -> None:
+    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity[Any]],
+                 chips: Mapping[str, Chip] | None = None) -> None:
         self.expr, self.names = expr, names
+        self.chips = {name_key(k): c for k, c in (chips or {}).items()}
 
     def fail(self, node: ast.AST, message: str, hint: str | None = None,
              cls: type[InputError] = CalcError) -> InputError:
@@ -426,7 +430,7 @@ class _Evaluator:
     def catalog(self, node: ast.AST, name: str) -> pint.Quantity[Any]:
         chip_name, _, figure = name.partition(".")
         try:
-            found = chip(chip_name)
+            found = self.chips.get(name_key(chip_name)) or chip(chip_name)
         except UnknownNameError as exc:
             raise self.fail(node, exc.message, exc.hint, cls=UnknownNameError) from None
         known = [*SPEC_UNITS, *PRICE_NAMES]

@@ -112,3 +112,8 @@ def suggest(name: str, known: list[str] | tuple[str, ...], *, cutoff: float = 0.
     if 1 < len(containing) <= 5:
         return "did you mean one of " + ", ".join(containing) + "?"
     return "known: " + ", ".join(known)
+
+
+class InputWarning(UserWarning):
+    """Input that is allowed but probably wrong (a custom chip's rate that looks sparse).
+    The command line prints it as one line on stderr and carries on (exit 0)."""

@@ -22,20 +22,23 @@ every value with the field's units and bounds. Either way a mistake becomes one
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, create_model
 
+from flopbook.catalog.custom import custom_chip
 from flopbook.distributions import check_correlation, correlate
-from flopbook.errors import InputError
+from flopbook.errors import InputError, InputWarning
 from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS, Assumptions, Fleet, Sku
 from flopbook.scenario import (
     CorrelationFile,
     Document,
     InputValue,
     Path_,
+    _dotted,
     _guard,
     _parse_dotted,
     _raw,
@@ -59,7 +62,8 @@ _SKU_MODEL_FIELDS["count"] = (InputValue, ...)
 SkuFile = create_model(
     "SkuFile",
     __config__=ConfigDict(extra="forbid"),
-    chip=(StrictStr, ...),
+    # a catalog name, or a custom chip's mapping (checked by flopbook.catalog.custom)
+    chip=(StrictStr | dict[str, Any], ...),
     name=(StrictStr | None, None),
     assumptions=(AssumptionsFile | None, None),
     **_SKU_MODEL_FIELDS,
@@ -89,10 +93,14 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
         fields = {k: _raw(getattr(sku, k)) for k in SKU_FIELDS if getattr(sku, k) is not None}
         overrides = sku.assumptions.model_dump(exclude_none=True) if sku.assumptions else {}
         where = (*path, "skus", i)
+        chip: Any = sku.chip
+        if isinstance(chip, dict):
+            chip = custom_chip_of(doc, (*where, "chip"), chip)
+            _price_from_chip(chip, fields)
 
         def make(sku: Any = sku, fields: dict[str, Any] = fields,
-                 overrides: dict[str, Any] = overrides) -> Sku:
-            return Sku(chip=sku.chip, name=sku.name, assumptions=overrides, **fields)
+                 overrides: dict[str, Any] = overrides, chip: Any = chip) -> Sku:
+            return Sku(chip=chip, name=sku.name, assumptions=overrides, **fields)
 
         made = _guard_sku(doc, where, make)
         if overrides:
@@ -106,6 +114,32 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
     if spec.correlations:
         fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
     return fleet
+
+
+def custom_chip_of(doc: Document, path: Path_, raw: Mapping[str, Any]) -> Any:
+    """The custom chip written at ``path``; a mistake names its line and field, a likely
+    sparse rate is an :class:`~flopbook.errors.InputWarning` naming them too."""
+    try:
+        chip, notes = custom_chip(raw, where=doc.file)
+    except InputError as exc:
+        raise doc.error(InputError(exc.message, hint=exc.hint),
+                        (*path, *_parse_dotted(exc.field or ""))) from None
+    for name, message in notes:
+        where = (*path, name)
+        warnings.warn(InputWarning(f"{doc.file}:{doc.line(where)}: {_dotted(where)}: "
+                                   f"{message}"), stacklevel=2)
+    return chip
+
+
+def _price_from_chip(chip: Any, fields: dict[str, Any]) -> None:
+    """A custom chip's own price stands in for the SKU's when the SKU gives none."""
+    if "server_cost_per_gpu" in fields or "gpu_price" in fields:
+        return
+    for field, kind in (("server_cost_per_gpu", "server_per_gpu"), ("gpu_price", "purchase")):
+        value = chip.price(kind)
+        if value is not None:
+            fields[field] = value
+            return
 
 
 def _correlated(doc: Document, path: Path_, fleet: Fleet,

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flopbook import __version__
 from flopbook.audit.batch import relative
 from flopbook.audit.formula import parse, r1c1
 from flopbook.errors import InputError
 from flopbook.files import write_atomically
+from flopbook.version import __version__
 
 if TYPE_CHECKING:
     from flopbook.audit.findings import Finding

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 
 import typer
 
-from flopbook.errors import FlopbookError
+from flopbook.errors import FlopbookError, InputWarning
 
 app = typer.Typer(
     name="flopbook",
@@ -46,6 +47,16 @@ def main() -> None:
     any error of a library or the system (a full disk, a unit that does not fit) becomes one
     line on stderr and exit code 2; anything unexpected is one line and exit code 3, with its
     traceback under ``--debug``. Exit code 1 is kept for findings."""
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        if issubclass(category, InputWarning):
+            print(f"flopbook: warning: {message}", file=sys.stderr)
+        else:
+            default_show(message, category, filename, lineno, file, line)
+
+    default_show = warnings.showwarning
+    warnings.showwarning = show
+    warnings.simplefilter("always", InputWarning)
+
     debug = "--debug" in sys.argv[1:]
     if debug:
         sys.argv = [a for a in sys.argv if a != "--debug"]

@@ -9,6 +9,7 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, emit
+from flopbook.errors import InputError, InputWarning
 
 
 @app.command("calc")
@@ -18,6 +19,10 @@ def calc_command(
         "Catalog figures: H100.bf16_dense, H100.tdp, H800.rental.")],
     to: Annotated[str | None, typer.Option(
         "--to", help="Unit of the answer, e.g. --to Wh (or --to % for a share).")] = None,
+    chip: Annotated[list[str] | None, typer.Option(
+        "--chip", help="A chip the catalog lacks, as a mapping, repeatable, e.g. --chip "
+        "'{name: MyChip, bf16_dense: 800 TFLOP/s, tdp: 600 W, server_cost_per_gpu: 30k "
+        "USD/GPU}'; then use MyChip.tdp. Rates are dense.")] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
@@ -36,7 +41,8 @@ def calc_command(
     from flopbook.render import data
 
     with sampling(samples, seed):
-        value = evaluate(expression)
+        chips = custom_chips(chip or [])
+        value = evaluate(expression, chips=chips)
         if to is not None:
             # imported on use, so that `flopbook --help` stays fast
             from flopbook.cli.common import option_errors
@@ -59,3 +65,34 @@ def calc_command(
         emit(buf.getvalue())
     else:
         emit(f"{expression} = {summary_text(s, own=to is not None)}")
+
+
+def custom_chips(texts: list[str]) -> dict:
+    """``--chip`` mappings as custom chips by name; a mistake names --chip and the field."""
+    # imported on use, so that `flopbook --help` stays fast
+    import warnings
+
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook import safe_yaml
+    from flopbook.catalog.custom import custom_chip
+
+    found = {}
+    for text in texts:
+        raw = safe_yaml.load(text, "--chip")
+        if not isinstance(raw, dict):
+            raise InputError("expected a mapping of the chip's figures", field="--chip",
+                             hint="write e.g. --chip '{name: MyChip, bf16_dense: 800 "
+                             "TFLOP/s, tdp: 600 W}'")
+        try:
+            made, notes = custom_chip(raw, where="--chip")
+        except InputError as exc:
+            raise InputError(exc.message, field=f"--chip {exc.field}".strip(),
+                             hint=exc.hint) from None
+        if not made.id.replace("_", "a").isalnum() or not made.id[0].isalpha():
+            raise InputError(f"the name {made.id!r} cannot be used in an expression",
+                             field="--chip name",
+                             hint="use letters, digits and _ only, starting with a letter")
+        for name, message in notes:
+            warnings.warn(InputWarning(f"--chip {name}: {message}"), stacklevel=2)
+        found[made.id] = made
+    return found

@@ -32,6 +32,9 @@ def compare_command(
     count: Annotated[str, typer.Option(
         help="How many of the reference chip to match, a whole number, e.g. --count 2048 "
         "or --count 1k.")] = "1000",
+    date: Annotated[str | None, typer.Option(
+        "--date", help="Use the catalog prices nearest this date (default: the latest), "
+        "e.g. --date 2023-06. A price more than 12 months from it is flagged.")] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
@@ -44,6 +47,7 @@ def compare_command(
     Example: flopbook compare H100 H20 "Ascend 910C" --price-kind owned
     """
     # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli.catalog import read_date
     from flopbook.models.compare import compare
     from flopbook.quantity import sampling
     from flopbook.render import data
@@ -66,7 +70,8 @@ def compare_command(
     with sampling(samples, seed):
         try:
             result = compare(chips, prices=prices, precision=precision,
-                             price_kind=price_kind, count=count.strip())
+                             price_kind=price_kind, count=count.strip(),
+                             date=read_date(date))
         except InputError as exc:
             # the library names its arguments; the user typed options
             option = _OPTIONS.get(exc.field or "")

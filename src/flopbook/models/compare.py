@@ -122,23 +122,28 @@ class Comparison:
         }
 
 
-def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None
-                        ) -> tuple[pint.Quantity[Any] | None, str]:
+def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
+                        at: str | None = None) -> tuple[pint.Quantity[Any] | None, str]:
     """The fleet model's cost per GPU-hour of owning ``c``: its catalog server price (or GPU
-    price plus server parts), default assumptions unless given."""
-    server = c.price("server_per_gpu")
-    gpu = c.price("purchase")
+    price plus server parts) nearest the date ``at`` (the latest without one), default
+    assumptions unless given."""
+    server = c.pick_price("server_per_gpu", at)
+    gpu = c.pick_price("purchase", at)
     if server is None and gpu is None:
         return None, f"no server or GPU price for {c.id} in the catalog"
-    kw = {"server_cost_per_gpu": server} if server is not None else {"gpu_price": gpu}
+    pick = server or gpu
+    assert pick is not None
+    kw: dict[str, Any] = ({"server_cost_per_gpu": pick.value} if server is not None
+                          else {"gpu_price": pick.value})
     fleet = Fleet([Sku(c.id, count="1000 GPU", **kw)], dict(assumptions or {}))
     value = fleet.run().get("cost_per_gpu_hour")
     basis = "server price" if server is not None else "GPU price + default server parts"
-    return value, (f"owned: fleet model TCO per GPU-hour from the catalog {basis}, "
-                   "default assumptions")
+    return value, (f"owned: fleet model TCO per GPU-hour from the catalog {basis} "
+                   f"({pick.describe()}), default assumptions")
 
 
-def _price(c: Chip, given: Any, kind: str) -> tuple[pint.Quantity[Any] | None, str]:
+def _price(c: Chip, given: Any, kind: str, at: str | None = None
+           ) -> tuple[pint.Quantity[Any] | None, str]:
     u = registry()
     if given is not None:
         value = given if not isinstance(given, str) else q(given, key=f"price.{c.id}")
@@ -158,12 +163,11 @@ def _price(c: Chip, given: Any, kind: str) -> tuple[pint.Quantity[Any] | None, s
         raise UnitMismatchError(f"the price of {c.id} is {value.units:~P}, not a price",
                                 hint='write e.g. "2.5 USD/GPU/hour" or "30k USD/GPU"')
     if kind == "owned":
-        return owned_cost_per_hour(c)
-    value = c.price(kind)
-    if value is None:
+        return owned_cost_per_hour(c, at=at)
+    pick = c.pick_price(kind, at)
+    if pick is None:
         return None, f"no {kind} price for {c.id} in the catalog"
-    newest = sorted(c.prices(kind), key=lambda p: p.as_of)[-1]
-    return value, f"catalog {kind}, {newest.as_of}: {newest.source}"
+    return pick.value, f"catalog {pick.describe()}: {pick.source}"
 
 
 def gpu_count(raw: Any) -> pint.Quantity[Any]:
@@ -193,8 +197,9 @@ def _precision(name: str) -> str:
 
 def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
             precision: str = "bf16", price_kind: str = "rental",
-            count: Any = "1000 GPU") -> Comparison:
-    """Compare chips on cost per dense FLOP and power per FLOP; the first is the reference."""
+            count: Any = "1000 GPU", date: str | None = None) -> Comparison:
+    """Compare chips on cost per dense FLOP and power per FLOP; the first is the reference.
+    Catalog prices are those nearest ``date`` (the latest without one)."""
     u = registry()
     if len(chips) < 2:
         raise InputError("compare needs at least two chips", hint="e.g. compare H100 H20")
@@ -217,7 +222,7 @@ def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
         if peak is None:
             raise InputError(f"the catalog has no {spec} peak for {c.id}",
                              hint="compare at another precision, e.g. --precision bf16")
-        price, source = _price(c, given.get(c.id), price_kind)
+        price, source = _price(c, given.get(c.id), price_kind, date)
         if price is None:
             notes.append(f"{c.id}: {source}; give one with --price {c.id}=…")
         rows.append(ChipCost(c.id, c.name, spec, peak, c.spec("tdp"), price, source))

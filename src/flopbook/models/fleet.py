@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from flopbook import safe_yaml
+from flopbook.catalog import Chip, name_key
 from flopbook.catalog import chip as find_chip
-from flopbook.catalog import name_key
 from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models import sample_math as sm
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     import pandas as pd
     import pint
 
-    from flopbook.catalog import Chip
     from flopbook.quantity import Summary
 
 TOTAL = "Total"
@@ -167,7 +166,7 @@ class Assumptions:
 class Sku:
     """One column of the fleet: a chip, how many, and what each cost."""
 
-    chip: str
+    chip: str | Chip  # a catalog name, or a custom chip (flopbook.catalog.custom)
     count: Any
     name: str | None = None
     server_cost_per_gpu: Any = None
@@ -180,7 +179,7 @@ class Sku:
     inputs: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.spec_chip: Chip = find_chip(self.chip)
+        self.spec_chip: Chip = self.chip if isinstance(self.chip, Chip) else find_chip(self.chip)
         self.name = self.name or self.spec_chip.id
         prefix = f"skus.{self.name}"
         for fname, spec in SKU_FIELDS.items():

@@ -51,3 +51,24 @@ def catalog_csv(chips: Any) -> str:
             f = c.field(key)
             w.writerow([c.id, key, f.value or "", f.as_of, f.source, f.note or ""])
     return buf.getvalue()
+
+
+def price_series_dict(chip: Any, at: str | None = None) -> dict[str, Any]:
+    """A chip's price observations, each with its age from ``at``, and the prices used."""
+    rows = []
+    for p, age, stale in chip.price_series(at):
+        rows.append({**p.model_dump(), "age_days": age, "stale": stale})
+    return {"chip": chip.id, "used_at": at or "today", "observations": rows,
+            "prices_used": [p.as_dict() for p in chip.price_picks(at)]}
+
+
+def price_series_csv(chip: Any, at: str | None = None) -> str:
+    """One row per price observation."""
+    buf = io.StringIO()
+    w = CsvWriter(buf)
+    w.writerow(["id", "kind", "term", "value", "range", "as_of", "vendor", "default",
+                "estimate", "age_days", "stale", "source", "note"])
+    for p, age, stale in chip.price_series(at):
+        w.writerow([chip.id, p.kind, p.term or "", p.value or "", p.range or "", p.as_of,
+                    p.vendor or "", p.default, p.estimate, age, stale, p.source, p.note or ""])
+    return buf.getvalue()

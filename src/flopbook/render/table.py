@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from flopbook import numbers
+from flopbook.catalog import STALE_DAYS
 from flopbook.catalog.schema import SPEC_LABELS
 from flopbook.models.fleet import METRICS, TOTAL
 
@@ -94,7 +95,7 @@ def _spec(c: Chip, key: str, unit: str) -> str:
     return f"{float(value.to(unit).magnitude.mean()):,.4g} {unit}"
 
 
-def chip_table(c: Chip) -> Table:
+def chip_table(c: Chip, at: str | None = None) -> Table:
     e = c.entry
     table = Table(title=f"{e.name} ({e.id}; {e.vendor} {e.architecture}"
                   + (f"; also {', '.join(e.aliases)}" if e.aliases else "") + ")",
@@ -109,19 +110,54 @@ def chip_table(c: Chip) -> Table:
     _sourced_row(table, "Announced", e.dates.announced)
     _sourced_row(table, "Available", e.dates.available)
     _sourced_row(table, "Export control", e.export_control)
-    for p in e.prices:
-        _sourced_row(table, f"Price ({p.kind.replace('_', ' ')})", p)
+    for pick in c.price_picks(at):
+        table.add_row(f"Price ({_kind(pick.kind, pick.term)})",
+                      numbers.summary(pick.summary, pick.unit),
+                      pick.as_of, f"{pick.describe()}\n{pick.source}")
+    if e.prices:
+        table.add_row("Price series", "", "",
+                      f"{len(e.prices)} dated observations: flopbook catalog {e.id} --prices")
     if e.price_note:
         table.add_row("Prices", "", "", e.price_note)
+    return table
+
+
+def _kind(kind: str, term: str | None) -> str:
+    return kind.replace("_", " ") + (f", {term.replace('_', '-')}" if term else "")
+
+
+def price_table(c: Chip, at: str | None = None) -> Table:
+    """Every dated price observation of a chip, oldest first within each kind; those more
+    than a year from ``at`` (today by default) are marked stale."""
+    when = at or "today"
+    table = Table(title=f"{c.name}: price observations (ages from {when}; '!' = more than "
+                  f"{STALE_DAYS} days from it)", show_lines=False)
+    for col in ("kind", "date", "value", "vendor", "age", "use", "source and note"):
+        table.add_column(col, justify="right" if col in ("value", "age") else "left",
+                         overflow="fold" if col == "source and note" else "ellipsis",
+                         no_wrap=col in ("value", "date"))
+    for p, age, stale in c.price_series(at):
+        use = "default" if p.default else "kept"
+        if p.estimate:
+            use += ", estimate"
+        table.add_row(_kind(p.kind, p.term), p.as_of, p.value or "—", p.vendor or "",
+                      f"{age / 365.25:.1f} y" + (" !" if stale else ""), use,
+                      p.source + (f"\n{p.note}" if p.note else ""))
+    for pick in c.price_picks(at):
+        table.add_row(_kind(pick.kind, pick.term), "used",
+                      numbers.summary(pick.summary, pick.unit), "", "", "", pick.describe())
     return table
 
 
 def _sourced_row(table: Table, label: str, f) -> None:  # noqa: ANN001 - a Sourced
     text = f.source + (f"\n{f.note}" if f.note else "")
     value = "—" if f.value is None else f.value
+    if getattr(f, "estimate", False):
+        value += " (estimate)"
     if len(value) > 30:  # prose values (export rules) go with the source
         text, value = value + "\n" + text, ""
     table.add_row(label, value, f.as_of, text)
     for alt in f.alternatives:
-        table.add_row("  alternative", alt.value or "—", alt.as_of,
+        table.add_row("  alternative", (alt.value or "—") + (" (estimate)" if alt.estimate
+                                                            else ""), alt.as_of,
                       alt.source + (f"\n{alt.note}" if alt.note else ""))

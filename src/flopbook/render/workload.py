@@ -172,7 +172,11 @@ def _price(x: Any) -> str:
 
 def _short(source: str) -> str:
     # the full source is in --format json; a table shows where it starts
-    return source if len(source) <= 70 else source[:67].rstrip() + "…"
+    if len(source) <= 70:
+        return source
+    short = source[:67].rstrip() + "…"
+    # a stale catalog price says so even when its source is cut short
+    return short + " STALE" if "STALE" in source and "STALE" not in short else short
 
 
 def _money(x: Any) -> str:

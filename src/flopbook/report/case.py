@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flopbook.cases import _document, cases
+from flopbook.cases import cases, document
 from flopbook.cases.fleet_cases import ROWS, CaseFile
 from flopbook.models.fleet import TOTAL
 from flopbook.quantity import magnitudes, registry
@@ -40,7 +40,7 @@ def _spec(result: CaseResult) -> Any | None:
     if info is None:
         return None
     try:
-        return _document(info).validate(CaseFile)
+        return document(info).validate(CaseFile)
     except Exception:  # noqa: BLE001 - a case of another kind: its checks become values
         return None
 
