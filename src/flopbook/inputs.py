@@ -10,6 +10,7 @@ says what to write instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +60,16 @@ class Input:
         return self.value.dimensionless
 
 
-def read_input(spec: FieldSpec, raw: Any, *, key: str | None = None) -> Input:
+# What a user may give for a model input: a number, a text ("30k USD/GPU", "8k to 12k GPU"),
+# a quantity, a distribution or a {value, source, note} mapping, or an Input already read.
+Given = str | float | int | pint.Quantity[Any] | Mapping[str, Any] | Input
+
+# An input that may change from year to year: one value, a list (one per year), or a
+# mapping by year ({2017: "28%", 2018: "30%"}).
+Yearly = Given | Sequence[Given] | Mapping[int, Given]
+
+
+def read_input(spec: FieldSpec, raw: Given | None, *, key: str | None = None) -> Input:
     """Coerce what a user wrote for ``spec`` into an :class:`Input` (see module doc)."""
     if isinstance(raw, Input):
         return read_input(spec, raw.value, key=key) if raw.name != spec.name else raw

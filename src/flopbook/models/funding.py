@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from flopbook.errors import InputError
-from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.inputs import FieldSpec, Given, Input, Yearly, read_input
 from flopbook.quantity import Quantity, registry, summarize
 
 if TYPE_CHECKING:
@@ -359,15 +359,15 @@ class Fund:
         *,
         first_year: int,
         last_year: int,
-        returns: Any,
-        management_fee: Any,
-        performance_fee: Any = 0,
-        aum_start: Any = None,
-        aum: Any = None,
-        flows: Any = None,
-        operating_costs: Any = 0,
-        reinvest_share: Any = 1,
-        fx_rate: Any = None,
+        returns: Yearly,
+        management_fee: Yearly,
+        performance_fee: Yearly = 0,
+        aum_start: Given | None = None,
+        aum: Yearly | None = None,
+        flows: Yearly | None = None,
+        operating_costs: Yearly = 0,
+        reinvest_share: Yearly = 1,
+        fx_rate: Given | None = None,
         name: str = "",
     ) -> None:
         self.name = name
@@ -508,12 +508,12 @@ class Company:
         *,
         first_year: int,
         last_year: int,
-        revenue: Any,
-        operating_margin: Any = None,
-        operating_cash_flow: Any = None,
-        capex_share: Any = None,
+        revenue: Yearly,
+        operating_margin: Yearly | None = None,
+        operating_cash_flow: Yearly | None = None,
+        capex_share: Yearly | None = None,
         funding_rounds: Sequence[Mapping[str, Any] | FundingRound] = (),
-        fx_rate: Any = None,
+        fx_rate: Given | None = None,
         name: str = "",
     ) -> None:
         self.name = name
