@@ -10,10 +10,11 @@ as a value, with the reason beside it (see :data:`VALUE_REASONS`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flopbook.cases import _document, cases
+from flopbook.cases import cases, document
 from flopbook.cases.funding_cases import FundingCaseFile
 from flopbook.cases.workload_cases import WorkloadCaseFile
 from flopbook.catalog import chip as find
@@ -57,7 +58,7 @@ def _check_models(result: CaseResult, model: type) -> list[str] | None:
     info = next((c for c in cases() if c.name == result.name), None)
     if info is None:
         return None
-    spec = _document(info).validate(model)
+    spec = document(info).validate(model)
     refs = [c.model for c in spec.checks]
     labels = [c.label for c in spec.checks]
     return refs if labels == [c.label for c in result.checks] else None
@@ -65,7 +66,7 @@ def _check_models(result: CaseResult, model: type) -> list[str] | None:
 
 def _case_inputs(result: CaseResult) -> dict[str, Any]:
     info = next(c for c in cases() if c.name == result.name)
-    return dict(_document(info).data.get("inputs") or {})
+    return dict(document(info).data.get("inputs") or {})
 
 
 def training_case(result: CaseResult, book: InputBook) -> CaseBlocks:
@@ -234,7 +235,7 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
              "DY": k("days_per_year"), "T": k("FLOP_per_TFLOP"), "TB": k("bytes_per_TB"),
              "F": k("forward_FLOP_per_param_token"), "PEAK": names["peak"],
              "BW": names["bandwidth"], "BATCH": batch, **names}
-    word = __import__("re").compile(r"(?<![{@:#\w])([A-Za-z_]\w*)(?![\w(])")
+    word = re.compile(r"(?<![{@:#\w])([A-Za-z_]\w*)(?![\w(])")
     lines = []
     for key, label, unit, template, how in _DAY_LINES:
         formula = word.sub(lambda m: swaps.get(m.group(1), m.group(1)), template)
@@ -307,7 +308,7 @@ def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
                         "a value: the owned cost per GPU-hour from the fleet model (catalog "
                         "price, default assumptions)" if sc.price_kind == "owned" else None)
                 ).name
-                f = __import__("flopbook.catalog", fromlist=["chip"]).chip(r.chip)
+                f = find(r.chip)
                 spec_name = {"bf16": "bf16_dense", "fp8": "fp8_dense"}.get(precision,
                                                                           precision)
                 names[f"{who}_peak"] = book.add(
@@ -374,7 +375,7 @@ def _plain(raw: Any) -> Any:
 
 def _document_spec(result: CaseResult, model: type) -> Any:
     info = next(c for c in cases() if c.name == result.name)
-    return _document(info).validate(model)
+    return document(info).validate(model)
 
 
 CASE_BLOCKS["cost-per-flop"] = cost_per_flop_case
