@@ -170,7 +170,8 @@ class ClaimVerdict:
                 "claimed": summarize(self.claimed).as_dict(),
                 "verdict": self.verdict, "label": self.label, "ratio": self.ratio,
                 "factor": self.factor, "direction": self.direction,
-                "tolerance": str(self.tolerance),
+                "tolerance": {"kind": self.tolerance.kind, "value": self.tolerance.value,
+                              "text": str(self.tolerance)},
                 "explanation": self.explanation, "source": self.source, "note": self.note}
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopbook.cases.result import CaseResult, Check, Grid, Source
+from flopbook.cases.result import CaseResult, Check, Figure, Grid, Source
 from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.catalog import chip as find
 from flopbook.claims import ClaimSpec, DefinedValue, check_claims, defined_values
@@ -21,7 +21,7 @@ from flopbook.models.compare import compare
 from flopbook.models.fleet import Fleet, Sku
 from flopbook.models.workload import Training, decode_rate, flops_per_token, margin
 from flopbook.numbers import quantity_text
-from flopbook.quantity import magnitudes, q, registry
+from flopbook.quantity import magnitudes, q, registry, summarize
 from flopbook.workload_file import validate
 
 if TYPE_CHECKING:
@@ -120,7 +120,10 @@ def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[st
 
 def _cell(x: Any, unit: str | None = None) -> str:
     share = hasattr(x, "dimensionless") and x.dimensionless
-    return quantity_text(x, unit, share=share)
+    text = quantity_text(x, unit, share=share)
+    if not hasattr(x, "units"):
+        return text
+    return Figure(text, summarize(x, unit).as_dict())
 
 
 def _result(spec: WorkloadCaseFile, sources: dict[str, Source]) -> CaseResult:
