@@ -47,3 +47,23 @@ def test_check_compares_a_price_per_gpu_with_a_price_per_gpu(tmp_path):
     result = CliRunner().invoke(app, ["check", str(claims)])
     assert result.exit_code == 0, result.output
     assert "holds" in result.stdout and "$30.00k/GPU" in result.stdout
+
+
+def test_version():
+    from flopbook.version import __version__
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"flopbook {__version__}"
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_tables_fit_the_width_asked_for_and_the_total_is_never_cut(width):
+    from conftest import ROOT
+
+    fleet = str(ROOT / "examples" / "fleet.yaml")
+    result = CliRunner().invoke(app, ["--width", str(width), "fleet", fleet])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert any(line.split("┃")[-2].strip() == "Total" for line in lines if "┃" in line)
+    assert "$1.40B" in result.stdout  # the total capex, whole

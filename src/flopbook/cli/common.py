@@ -35,13 +35,16 @@ SeedOpt = Annotated[
 ]
 
 
+WIDTH: int | None = None  # set by `flopbook --width N`
+
+
 def console() -> Any:
     # rich is loaded only when there is something to draw
     from rich.console import Console
 
-    # Piped output (a file, `less`, CI logs) gets a width that fits the tables, not rich's 80,
-    # unless COLUMNS says otherwise.
-    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 140
+    # --width first; piped output (a file, `less`, CI logs) gets a width that fits the tables,
+    # not rich's 80, unless COLUMNS says otherwise.
+    width = WIDTH or (None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 140)
     return Console(highlight=False, soft_wrap=False, width=width)
 
 
