@@ -175,6 +175,14 @@ class ClaimVerdict:
                 "explanation": self.explanation, "source": self.source, "note": self.note}
 
 
+def claims_frame(verdicts: list[ClaimVerdict]) -> Any:
+    """Claim verdicts as a pandas DataFrame: the model's and the claimed figures as floats
+    named with their units, the verdict and ratio beside."""
+    from flopbook.frames import records_frame
+
+    return records_frame([v.as_dict() for v in verdicts], index="claim")
+
+
 def _times(x: float) -> str:
     return f"{x:,.0f}×" if x >= 100 else f"{x:,.3g}×"
 

@@ -98,6 +98,15 @@ class Sensitivity:
     tornado: Tornado
     sobol: SobolResult
 
+    def to_dataframe(self) -> Any:
+        """The tornado bars as a pandas DataFrame, one row per input."""
+        from flopbook.frames import records_frame
+
+        return records_frame(self.to_dict()["tornado"]["bars"], index="input")
+
+    def _repr_html_(self) -> str:
+        return self.to_dataframe()._repr_html_()
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "output": self.output,

@@ -101,6 +101,16 @@ class Comparison:
             return None
         return float(magnitudes(b, f"{a.units}").mean() / magnitudes(a).mean())
 
+    def to_dataframe(self) -> Any:
+        """One row per chip, every figure a float column named with its unit
+        (``tdp [W]``)."""
+        from flopbook.frames import records_frame
+
+        return records_frame(self.to_dict()["chips"], index="chip")
+
+    def _repr_html_(self) -> str:
+        return self.to_dataframe()._repr_html_()
+
     def to_dict(self) -> dict[str, Any]:
         def s(x: Any) -> Any:
             return None if x is None else summarize(x).as_dict()

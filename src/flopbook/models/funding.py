@@ -314,6 +314,16 @@ class PayerResult:
             return summarize(self.total(key), "USD")
         return summarize(self.at(key, year), row.unit or None)
 
+    def to_dataframe(self, stat: str = "value") -> Any:
+        """Lines by year as a pandas DataFrame, units in the row labels (``stat``: value —
+        the mean —, p5, p50 or p95)."""
+        from flopbook.frames import by_year_frame
+
+        return by_year_frame(self.to_dict()["rows"], stat)
+
+    def _repr_html_(self) -> str:
+        return self.to_dataframe()._repr_html_()
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: each row by year (value + unit, percentiles if sampled)."""
         rows = []

@@ -283,6 +283,15 @@ class FundingVerdict:
                 out[key] = ratio.summary()
         return out
 
+    def to_dataframe(self) -> Any:
+        """The verdict in one row: every figure a float column named with its unit."""
+        from flopbook.frames import records_frame
+
+        return records_frame([self.to_dict()])
+
+    def _repr_html_(self) -> str:
+        return self.to_dataframe()._repr_html_()
+
     def to_dict(self) -> dict[str, Any]:
         def yearly(a: np.ndarray) -> list[dict[str, Any]]:
             return [{"year": y, **summarize(Quantity(row, "USD")).as_dict()}

@@ -285,6 +285,16 @@ class WorkloadResult:
         row = next(r for r in self.rows if r.key == key)
         return summarize(row.value, row.unit)
 
+    def to_dataframe(self) -> Any:
+        """The outputs as a pandas DataFrame: one row each, mean and percentiles as floats,
+        its unit and formula beside."""
+        from flopbook.frames import records_frame
+
+        return records_frame(self.to_dict()["outputs"], index="key")
+
+    def _repr_html_(self) -> str:
+        return self.to_dataframe()._repr_html_()
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
