@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from flopbook.calc import kind_of
 from flopbook.digits import number, significant  # noqa: F401 - re-exported
-from flopbook.quantity import Summary, magnitudes, summarize
+from flopbook.quantity import Summary, magnitudes, registry, summarize, unit_name
 
 if TYPE_CHECKING:
     import pint
@@ -206,8 +206,6 @@ SIG = 4
 
 def unit_text(unit: str) -> str:
     """A unit in its one spelling (``GPU·h`` and ``GPU*hour`` -> ``GPU-hour``)."""
-    from flopbook.quantity import unit_name
-
     try:
         return unit_name(unit)
     except Exception:  # noqa: BLE001 - text that is no unit is shown as written
@@ -255,8 +253,6 @@ _PREFERRED = ("USD", "CNY", "GPU", "FLOP", "token", "query", "request", "node", 
 def _mixed(units: pint.Unit) -> bool:
     """True when two of the units measure the same base dimension (``MW·h/kWh``,
     ``s·W``): the product has a simpler name."""
-    from flopbook.quantity import registry
-
     ureg = registry()
     seen: set[str] = set()
     for name in units._units:  # noqa: SLF001 - pint's Unit has no public items()
@@ -271,8 +267,6 @@ def readable(value: pint.Quantity) -> pint.Quantity:
     """``value`` in units a person reads: same-kind units reduced (``30 day * 24 hour/day`` is
     720 hour), mixed scales of one kind cancelled (``MW·h·USD/kWh`` is USD), energies and
     powers on a ladder (6.136 MWh, not 6,136,200 Wh); a unit already plain is kept."""
-    from flopbook.quantity import registry
-
     if value.dimensionless:
         return value
     value = value.to_reduced_units()
