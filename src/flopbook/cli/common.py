@@ -14,13 +14,19 @@ from flopbook.errors import InputError
 
 class Format(StrEnum):
     table = "table"
+    text = "text"  # the same as table: every command takes both (audit's default is text)
     json = "json"
     csv = "csv"
 
 
+def _one_format(value: Format) -> Format:
+    return Format.table if value is Format.text else value
+
+
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="table for people, json or csv for programs. "
-                 "E.g. --format json")
+    Format, typer.Option("--format", "-f", callback=_one_format,
+                         help="table (or text) for people, json or csv for programs. "
+                         "E.g. --format json")
 ]
 SamplesOpt = Annotated[
     int,
