@@ -46,6 +46,10 @@ __all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "simplifi
            "to_unit"]
 
 PRICE_NAMES = ("purchase", "server_per_gpu", "rental")
+# Functions the language knows, with their number of arguments. Each is defined once, for
+# samples here and as an Excel formula in flopbook.formula.excel; a name followed by "(" is a
+# call only for these (``W (5)`` stays a product). Separate arguments with ", ".
+FUNCTIONS = {"annuity_factor": 2}
 # Catalog figures read per GPU in expressions (TFLOP/s/GPU), like the prices (USD/GPU/hour).
 PER_GPU = ("fp8_dense", "bf16_dense", "tf32_dense", "fp32")
 
@@ -60,6 +64,7 @@ _TOKEN = re.compile(
     | (?P<op>\*\*|\^|[*/+\-×·])
     | (?P<lp>\()
     | (?P<rp>\))
+    | (?P<comma>,)
     | (?P<dollar>\$)
     | (?P<percent>%)
     """,
@@ -230,7 +235,9 @@ class _Rewriter:
 
     def atom(self) -> None:
         t = self.tok
-        if t.kind in ("num", "name"):
+        if t.kind == "name" and t.text in FUNCTIONS and self.toks[self.i + 1].kind == "lp":
+            self.call()
+        elif t.kind in ("num", "name"):
             self.take()
         elif t.kind == "lp":
             self.take()
@@ -244,6 +251,24 @@ class _Rewriter:
         else:
             raise _error(self.text, t.pos, f"unexpected {t.text!r}",
                          "expected a number, a unit, a catalog name or '('")
+
+
+    def call(self) -> None:
+        name = self.take()
+        opening = self.take()
+        count = 1
+        self.expr()
+        while self.tok.kind == "comma":
+            self.take()
+            self.expr()
+            count += 1
+        if self.tok.kind != "rp":
+            raise _error(self.text, opening.pos, "this '(' is never closed", "add a ')'")
+        self.take()
+        if count != FUNCTIONS[name.text]:
+            raise _error(self.text, name.pos,
+                         f"{name.text} takes {FUNCTIONS[name.text]} arguments, not {count}",
+                         "separate the arguments with ', '")
 
 
 @dataclass(frozen=True)
@@ -260,8 +285,10 @@ class Expression:
 
     def names(self) -> list[str]:
         """The names the expression uses (units, catalog figures, defined names)."""
+        called = {id(n.func) for n in ast.walk(self.tree) if isinstance(n, ast.Call)}
         return [_dotted(n) for n in ast.walk(self.tree)
-                if isinstance(n, ast.Name | ast.Attribute) and _dotted(n)]
+                if isinstance(n, ast.Name | ast.Attribute) and _dotted(n)
+                and id(n) not in called]
 
 
 def parse(text: str) -> Expression:
@@ -348,6 +375,8 @@ class _Evaluator:
             return -value if isinstance(node.op, ast.USub) else value
         if isinstance(node, ast.BinOp):
             return self.binop(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return call(node.func.id, [self.visit(a) for a in node.args])
         raise self.fail(node, "unsupported construct")
 
     def binop(self, node: ast.BinOp) -> pint.Quantity:
@@ -460,6 +489,27 @@ class _Evaluator:
 
             value = value / registry().GPU
         return value
+
+
+def call(name: str, args: list[pint.Quantity]) -> pint.Quantity:
+    """The value of a function of the language (see :data:`FUNCTIONS`) on quantities."""
+
+    if name == "annuity_factor":
+        # the share of capex paid each year so that equal payments repay it with interest:
+        # r / (1 - (1 + r)^-n), which tends to 1/n as r tends to 0 (per year)
+
+        rate, life = args
+        try:
+            r = np.asarray(rate.to("").magnitude, dtype=float)
+            n = np.asarray(life.to("year").magnitude, dtype=float)
+        except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
+            raise UnitMismatchError(
+                "annuity_factor needs a rate (a plain number) and a life (a time)",
+                hint="e.g. annuity_factor(10%, 4 years)") from exc
+        safe = np.where(r == 0, 1.0, r)
+        factor = np.where(r == 0, 1 / n, safe / (1 - (1 + safe) ** -n))
+        return Quantity(factor, "1/year")
+    raise CalcError(f"unknown function {name!r}")  # the parser admits only FUNCTIONS
 
 
 _WORD_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)$")
