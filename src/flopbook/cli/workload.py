@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.cli.common import (
+    Format,
+    FormatOpt,
+    SamplesOpt,
+    SeedOpt,
+    console,
+    emit,
+    require_path,
+)
 
 
 @app.command("workload")
@@ -61,6 +69,7 @@ def workload_command(
     from flopbook.scenario import Document
     from flopbook.workload_file import run_document, workload_from_document
 
+    require_path(plot, "--plot")
     if sensitivity is not None and not sensitivity.strip():
         raise InputError(
             "is empty",
