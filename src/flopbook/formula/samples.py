@@ -182,7 +182,11 @@ def _monomial(k: Key, c: float, arrays: list[np.ndarray]) -> tuple[np.ndarray, b
     (a, e), rest = k[0], k[1:]
     if e == 1 and c == 1.0 and not rest:
         return arrays[a], False  # an input (or an array already made) as it is
-    if e == 1:
+    if e == 1 and c == 1.0 and rest[0][1] == 1:
+        # two arrays and no factor: one pass, not two
+        out = np.multiply(arrays[a], arrays[rest[0][0]])
+        rest = rest[1:]
+    elif e == 1:
         out = np.multiply(arrays[a], c)
     elif e == -1:
         out = np.divide(c, arrays[a])
@@ -212,6 +216,7 @@ class _Evaluation:
         self.compiled = compiled
         self.arrays = _Arrays()
         self.done: dict[str, Poly] = {}
+        self.made: set[str] = set()  # formulas made into arrays
         self.inputs: dict[str, Poly] = {}
         for name, value in values.items():
             m = np.asarray(value, dtype=float)
@@ -228,9 +233,13 @@ class _Evaluation:
     def array(self, key: str) -> np.ndarray:
         """The formula ``key`` as an array; formulas read after it use the array as it is
         (a row read after the rows it depends on costs a pass or two, not the whole sum)."""
+        # sums of products kept from before are rebuilt (cheap: no arrays are touched) so
+        # that they read the arrays made since
+        self.done = {k: v for k, v in self.done.items() if k in self.made}
         value = self.formula(key).array()
         if value.size > 1:
             self.done[key] = self.arrays.atom(value)
+            self.made.add(key)
         return value
 
 
