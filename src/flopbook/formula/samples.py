@@ -260,6 +260,7 @@ class Compiled:
         self.ureg = registry()
         self.nodes: dict[str, Node] = {}
         self.unknown: set[str] = set()
+        self.compiling: list[str] = []
         for key in kind.formulas:
             self._compile(key)
 
@@ -291,9 +292,14 @@ class Compiled:
         case = f.case(self.form)
         node = None
         if case is not None:
-            self.unknown.add(key)  # while compiling: a cycle reads as unknown (check() bars it)
+            if key in self.compiling:
+                raise ValueError(
+                    f"{self.kind.name}: for this form the formulas read each "
+                    "other: " + " -> ".join([*self.compiling, key])
+                )
+            self.compiling.append(key)
             found = self._node(key, case.parsed, case.parsed.tree.body)
-            self.unknown.discard(key)
+            self.compiling.pop()
             if found is not None:
                 fn, unit = found
                 factor = self._factor(unit, self.ureg.Unit(f.unit), key, case.expression)
@@ -406,12 +412,13 @@ def _dotted(node: ast.AST) -> str:
     return ""
 
 
-_CACHE: dict[tuple[int, Form, frozenset[tuple[str, Any]]], Compiled] = {}
+_CACHE: dict[tuple[Kind, Form, frozenset[tuple[str, Any]]], Compiled] = {}
 
 
 def compiled(kind: Kind, form: Form, units: Mapping[str, pint.Unit]) -> Compiled:
     """The kind compiled for ``form`` and these input units (made once, then reused)."""
-    key = (id(kind), form, frozenset(units.items()))  # pint units hash without formatting
+    # the kind itself (hashed by identity), not its id: an id is reused once freed
+    key = (kind, form, frozenset(units.items()))  # pint units hash without formatting
     if key not in _CACHE:
         _CACHE[key] = Compiled(kind, form, units)
     return _CACHE[key]
