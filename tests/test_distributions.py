@@ -192,7 +192,7 @@ def test_quasi_random_inputs_are_independent_of_each_other(sampler):
 
 
 def test_large_draws_come_in_blocks_that_do_not_depend_on_the_threads(monkeypatch):
-    from flopbook import distributions as d
+    from flopbook import draws as d
 
     n = 2 * d.DRAW_BLOCK + 1000
     threaded = d.normal_draws(np.random.default_rng([3, 4]), n, 1.0, 0.5, log=True)
@@ -212,7 +212,7 @@ def test_large_draws_come_in_blocks_that_do_not_depend_on_the_threads(monkeypatc
 
 
 def test_a_small_draw_is_the_inputs_own_stream():
-    from flopbook import distributions as d
+    from flopbook import draws as d
 
     got = d.normal_draws(np.random.default_rng([1, 2]), 1000, 3.0, 2.0)
     assert np.array_equal(got, np.random.default_rng([1, 2]).normal(3.0, 2.0, 1000))

@@ -21,17 +21,25 @@ the tree over a small set of node types. Nothing is ever passed to ``eval``.
 from __future__ import annotations
 
 import ast
+import difflib
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flopbook.errors import InputError, UnitMismatchError, UnknownNameError
+import numpy as np
+import pint
+from pint.util import UnitsContainer
+
+from flopbook.catalog import catalog, chip, name_key
+from flopbook.catalog.schema import SPEC_UNITS
+from flopbook.errors import InputError, InputWarning, UnitMismatchError, UnknownNameError
+from flopbook.quantity import Quantity, is_point, magnitudes, registry
+from flopbook.safe_text import shorten
 
 if TYPE_CHECKING:
-    import pint
-
     from flopbook.catalog import Chip
 
 __all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "simplified",
@@ -104,8 +112,6 @@ MAX_UNIT_EXPONENT = 100
 
 
 def _tokens(text: str) -> list[_Tok]:
-    from flopbook.safe_text import shorten
-
     if len(text) > MAX_CHARS:
         raise CalcError(f"the expression {shorten(text)!r} is {len(text):,} characters long, "
                         f"more than the {MAX_CHARS:,} read", hint="see docs/limits.md")
@@ -312,22 +318,22 @@ def _dotted(node: ast.AST) -> str:
 
 
 def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None = None, *,
-             simplify: bool = True, chips: Mapping[str, Chip] | None = None) -> pint.Quantity:
+             simplify: bool = True, chips: Mapping[str, Chip] | None = None,
+             at: str | None = None) -> pint.Quantity:
     """The value of an expression as a quantity (samples where a catalog figure is a range).
 
     ``names`` are extra names the expression may use (e.g. those a claims file defines);
     ``chips`` are custom chips (flopbook.catalog.custom) whose figures it may use, by name,
-    as it uses the catalog's (``MyChip.tdp``).
+    as it uses the catalog's (``MyChip.tdp``). Catalog prices are those nearest the date
+    ``at`` (the latest without one).
     With ``simplify`` (the default) the units of the answer are reduced: ``FLOP / TFLOP``
     cancels, a percentage acts as 1/100 (``1% * 7B USD`` is 70M USD), and a dimensionless
     answer is a plain number.
     """
-    import numpy as np
-
     expr = text if isinstance(text, Expression) else parse(text)
     # overflow and 0/0 are reported as errors at their operator, not as numpy warnings
     with np.errstate(all="ignore"):
-        value = _Evaluator(expr, names or {}, chips or {}).visit(expr.tree.body)
+        value = _Evaluator(expr, names or {}, chips or {}, at).visit(expr.tree.body)
     return simplified(value) if simplify else value
 
 
@@ -335,10 +341,6 @@ def simplified(value: pint.Quantity) -> pint.Quantity:
     """``value`` with its units reduced: same-kind units cancel (``FLOP·s/GPU/h/TFLOP`` ->
     ``1/GPU``), dimensionless factors such as ``%`` are multiplied out, and a dimensionless
     quantity becomes a plain number."""
-    from pint.util import UnitsContainer
-
-    from flopbook.quantity import Quantity, registry
-
     if value.dimensionless:
         return Quantity(value.to("").magnitude, "")
     ureg = registry()
@@ -352,10 +354,8 @@ def simplified(value: pint.Quantity) -> pint.Quantity:
 
 class _Evaluator:
     def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity],
-                 chips: Mapping[str, Chip] | None = None) -> None:
-        from flopbook.catalog import name_key
-
-        self.expr, self.names = expr, names
+                 chips: Mapping[str, Chip] | None = None, at: str | None = None) -> None:
+        self.expr, self.names, self.at = expr, names, at
         self.chips = {name_key(k): c for k, c in (chips or {}).items()}
 
     def fail(self, node: ast.AST, message: str, hint: str | None = None,
@@ -363,8 +363,6 @@ class _Evaluator:
         return _error(self.expr.text, self.expr.pos(node), message, hint, cls)
 
     def visit(self, node: ast.AST) -> pint.Quantity:
-        from flopbook.quantity import Quantity
-
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
             if not math.isfinite(float(node.value)):
                 raise self.fail(node, "the number is too large (not a finite number)",
@@ -382,8 +380,6 @@ class _Evaluator:
         raise self.fail(node, "unsupported construct")
 
     def binop(self, node: ast.BinOp) -> pint.Quantity:
-        import numpy as np
-
         result = self._binop(node)
         if not np.all(np.isfinite(np.asarray(result.magnitude, dtype=float))):
             raise _error(self.expr.text, self._op_pos(node), "the result is not a finite number",
@@ -391,9 +387,6 @@ class _Evaluator:
         return result
 
     def _binop(self, node: ast.BinOp) -> pint.Quantity:
-        import numpy as np
-        import pint
-
         left, right = self.visit(node.left), self.visit(node.right)
         op = node.op
         if isinstance(op, ast.Mult):
@@ -420,7 +413,6 @@ class _Evaluator:
 
     def power(self, node: ast.BinOp, base: pint.Quantity, exponent: pint.Quantity
               ) -> pint.Quantity:  # non-finite answers are caught in binop
-        from flopbook.quantity import Quantity, is_point
 
         if not exponent.dimensionless or not is_point(exponent):
             raise self.fail(node.right, "an exponent must be a plain number",
@@ -447,22 +439,16 @@ class _Evaluator:
         return self.expr.pos(node)
 
     def name(self, node: ast.AST) -> pint.Quantity:
-        from flopbook.quantity import Quantity
-
         name = _dotted(node)
         if name in self.names:
             return Quantity(self.names[name].magnitude, self.names[name].units)
         if "." in name:
             return self.catalog(node, name)
-        import pint
-
-        from flopbook.quantity import registry
 
         try:
             return Quantity(1.0, registry().Unit(name))
         except (pint.UndefinedUnitError, AttributeError, ValueError, TypeError):
             pass
-        from flopbook.catalog import catalog
 
         if name in catalog():
             raise self.fail(node, f"{name!r} is a chip; name one of its figures",
@@ -474,9 +460,6 @@ class _Evaluator:
         raise self.fail(node, f"unknown name {name!r}", hint, cls=UnknownNameError)
 
     def catalog(self, node: ast.AST, name: str) -> pint.Quantity:
-        from flopbook.catalog import chip, name_key
-        from flopbook.catalog.schema import SPEC_UNITS
-
         chip_name, _, figure = name.partition(".")
         try:
             found = self.chips.get(name_key(chip_name)) or chip(chip_name)
@@ -486,10 +469,15 @@ class _Evaluator:
         if figure in SPEC_UNITS:
             value = found.spec(figure)
         elif figure in PRICE_NAMES:
-            value = found.price(figure)
-        else:
-            import difflib
+            pick = found.pick_price(figure, self.at)
+            value = None if pick is None else pick.value
+            if pick is not None and pick.stale:
 
+
+                # a price far from its date is used, but the user is told
+                warnings.warn(InputWarning(f"{found.id}.{figure}: catalog {pick.describe()}"),
+                              stacklevel=2)
+        else:
             near = difflib.get_close_matches(figure, known, n=1)
             hint = f"did you mean {found.id}.{near[0]}?" if near else "known: " + ", ".join(known)
             raise self.fail(node, f"no catalog figure {figure!r}", hint, cls=UnknownNameError)
@@ -498,7 +486,6 @@ class _Evaluator:
                             "give the value as a number and unit instead")
         if figure in PER_GPU:
             # a peak is one GPU's: GPU-hours × peak is then FLOPs, and FLOPs over that an MFU
-            from flopbook.quantity import registry
 
             value = value / registry().GPU
         return value
@@ -506,12 +493,10 @@ class _Evaluator:
 
 def call(name: str, args: list[pint.Quantity]) -> pint.Quantity:
     """The value of a function of the language (see :data:`FUNCTIONS`) on quantities."""
-    from flopbook.quantity import Quantity
 
     if name == "annuity_factor":
         # the share of capex paid each year so that equal payments repay it with interest:
         # r / (1 - (1 + r)^-n), which tends to 1/n as r tends to 0 (per year)
-        import numpy as np
 
         rate, life = args
         try:
@@ -539,9 +524,6 @@ def _hyphen_hint(text: str, pos: int) -> str | None:
     if before is None or after is None:
         return None
     right = after.group()
-    import pint
-
-    from flopbook.quantity import registry
 
     if right.endswith("s"):
         try:  # "hours" -> "hour": the singular reads better in a product
@@ -602,8 +584,6 @@ def kind_of(value: pint.Quantity | pint.Unit) -> str:
 
 def describe(value: pint.Quantity) -> str:
     """``700 W`` -> ``700 W (a power)``, for messages."""
-    from flopbook.quantity import is_point, magnitudes
-
     m = magnitudes(value)
     shown = f"{m[0]:g}" if is_point(value) else f"{m.mean():g} (mean)"
     unit = f"{value.units:~P}"
@@ -613,8 +593,6 @@ def describe(value: pint.Quantity) -> str:
 def to_unit(value: pint.Quantity, unit: str, *, what: str = "the result") -> pint.Quantity:
     """``value`` in ``unit`` (itself a unit expression such as ``Wh`` or ``USD/GPU/hour``), or
     a :class:`UnitMismatchError` that says what each side is."""
-    import pint
-
     # the target keeps its own unit ("%" stays a percentage, not 0.01)
     target = evaluate(unit, simplify=False) if unit.strip() else None
     if target is None:
@@ -648,8 +626,6 @@ def suggest_unit(value: pint.Quantity) -> str:
 def difference(a: pint.Quantity, b: pint.Quantity) -> str:
     """Why ``a`` and ``b`` cannot be compared: ``a is an energy, b a power; they differ by a
     time``."""
-    from flopbook.quantity import Quantity
-
     ratio = Quantity(1.0, a.units) / Quantity(1.0, b.units)
     # name the factor between them whichever way round it has a name ("a time", not "1/time")
     by = kind_of(ratio)

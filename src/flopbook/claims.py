@@ -25,16 +25,17 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+import pint
 from pydantic import BaseModel, ConfigDict, Field
 
+from flopbook.calc import describe, difference, evaluate, parse
+from flopbook.catalog import catalog
 from flopbook.errors import InputError
-
-if TYPE_CHECKING:
-    import pint
-
-    from flopbook.scenario import Document
+from flopbook.quantity import magnitudes, q, registry, summarize
+from flopbook.scenario import Document
+from flopbook.workload_file import validate
 
 __all__ = ["ClaimVerdict", "check_claims", "defined_values", "judge", "read_claims",
            "tolerance"]
@@ -101,7 +102,6 @@ def tolerance(raw: str | float | None) -> Tolerance:
             raise InputError(f"cannot read tolerance {raw!r}", field="tolerance",
                              hint='a factor is at least 1, e.g. "2x"; or a share, e.g. "10%"')
         return Tolerance("factor", factor)
-    from flopbook.quantity import q
 
     try:
         share = q(raw) if isinstance(raw, str) else q(float(raw))
@@ -164,8 +164,6 @@ class ClaimVerdict:
         return self.verdict
 
     def as_dict(self) -> dict[str, Any]:
-        from flopbook.quantity import summarize
-
         return {"claim": self.claim, "expression": self.expression,
                 "claimed_expression": self.claimed_text,
                 "model": summarize(self.model).as_dict(),
@@ -184,11 +182,6 @@ def judge(claim: str, model: pint.Quantity, claimed: pint.Quantity, tol: Toleran
           expression: str = "", claimed_text: str = "", source: str | None = None,
           note: str | None = None) -> ClaimVerdict:
     """The verdict on a claim that ``claimed`` equals ``model``."""
-    import pint
-
-    from flopbook.calc import describe, difference
-    from flopbook.quantity import magnitudes
-
     args = dict(claim=claim, expression=expression, claimed_text=claimed_text, model=model,
                 claimed=claimed, tolerance=tol, source=source, note=note)
     try:
@@ -235,12 +228,6 @@ def defined_values(doc: Document, define: Mapping[str, Any]) -> dict[str, pint.Q
     """The values of a ``define:`` mapping. A definition may use any other (in any order);
     a name that is already a unit or a catalog chip, a cycle, or a name that is not defined
     is an error located at its line."""
-    import pint
-
-    from flopbook.calc import evaluate, parse
-    from flopbook.catalog import catalog
-    from flopbook.quantity import registry
-
     parsed = {}
     for name, raw in define.items():
         where = ("define", name)
@@ -309,9 +296,6 @@ def check_claims(doc: Document, model: type[BaseModel] = ClaimsFile
 
     ``model`` is the document's schema: a claims file, or a case file that has ``define`` and
     ``claims`` among its fields."""
-    from flopbook.calc import evaluate
-    from flopbook.workload_file import validate
-
     spec: Any = validate(doc, model, examples=EXAMPLES)
     names = defined_values(doc, spec.define)
     verdicts = []
@@ -335,6 +319,4 @@ def check_claims(doc: Document, model: type[BaseModel] = ClaimsFile
 
 
 def read_claims(path: str | Path) -> tuple[ClaimsFile, list[ClaimVerdict]]:
-    from flopbook.scenario import Document
-
     return check_claims(Document.read(path))

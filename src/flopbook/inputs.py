@@ -11,12 +11,14 @@ says what to write instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import numpy as np
+import pint
+
+from flopbook.distributions import distribution_samples, is_distribution
 from flopbook.errors import InputError, UnitMismatchError
-
-if TYPE_CHECKING:
-    import pint
+from flopbook.quantity import Quantity, describe_unit, parse_range, percentiles, q
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,6 @@ class FieldSpec:
     share: bool = False  # a share of something: a bare number above 1 is refused as ambiguous
 
     def describe_units(self) -> str:
-        from flopbook.quantity import describe_unit
-
         return " or ".join(describe_unit(u) for u in self.units)
 
 
@@ -59,13 +59,13 @@ class Input:
         return self.value.dimensionless
 
 
+MAX_MAGNITUDE = 1e30
+"""The largest input value read, in its field's unit (a training run is about 1e25 FLOP;
+a product of a few such inputs still stays finite)."""
+
+
 def read_input(spec: FieldSpec, raw: Any, *, key: str | None = None) -> Input:
     """Coerce what a user wrote for ``spec`` into an :class:`Input` (see module doc)."""
-    import pint
-
-    from flopbook.distributions import distribution_samples, is_distribution
-    from flopbook.quantity import Quantity, q
-
     if isinstance(raw, Input):
         return read_input(spec, raw.value, key=key) if raw.name != spec.name else raw
     source = note = None
@@ -150,14 +150,16 @@ def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quant
     (what the user wrote, for a range): "3 to 6 years" is a fine useful life even though a
     lognormal's far tail reaches below 3; those tail samples are clipped to the bound.
     """
-    import numpy as np
-
     m = np.asarray(value.magnitude, dtype=float)
     # One pass for each end over a sample array (a million samples: ~1 ms each); the
     # element-wise comparisons below run only when a bound is crossed.
     lowest, highest = float(m.min()), float(m.max())
     if not (np.isfinite(lowest) and np.isfinite(highest)):
-        raise InputError(f"{raw!r} is not a finite number", field=spec.name)
+        raise InputError(f"{written(raw)} is not a finite number", field=spec.name)
+    if max(abs(lowest), abs(highest)) > MAX_MAGNITUDE:
+        # products of such inputs would overflow to infinity: a figure nobody can act on
+        raise InputError(f"{written(raw)} is beyond {MAX_MAGNITUDE:g}, the largest value read",
+                         field=spec.name, hint=f'write e.g. "{spec.example}" (see docs/limits.md)')
     canonical = value.units == value._REGISTRY.Unit(spec.units[0])
     # Non-negativity holds in any unit; other bounds are on the canonical unit's scale.
     low = spec.low if canonical or spec.low == 0 else None
@@ -190,8 +192,6 @@ def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quant
 def _stated_interval(m: Any) -> tuple[float, float]:
     """The 90% interval of a sample array, less sampling noise in its estimate (2% of its
     width); a point's own value at both ends."""
-    from flopbook.quantity import percentiles
-
     if m.size == 1:
         return float(m[0]), float(m[0])
     lo, hi = percentiles(m, (5, 95))
@@ -206,7 +206,6 @@ def _check_share(spec: FieldSpec, value: Any, quantity: pint.Quantity) -> None:
     written = str(value)
     if "%" in written or "percent" in written:
         return
-    import numpy as np
 
     m = np.asarray(quantity.to("").magnitude, dtype=float)
     top = float(np.max(m))
@@ -227,8 +226,6 @@ def _check_share(spec: FieldSpec, value: Any, quantity: pint.Quantity) -> None:
 
 def _written_high(value: Any) -> float | None:
     """The high end of a range written as text ("0.6 to 0.9"), as a plain number."""
-    from flopbook.quantity import parse_range
-
     if not isinstance(value, str):
         return None
     ends = parse_range(value)

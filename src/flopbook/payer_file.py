@@ -21,17 +21,13 @@ import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from flopbook.errors import InputError
-from flopbook.models.funding import COMPANY_FIELDS, FUND_FIELDS
-from flopbook.scenario import _dotted
-
-if TYPE_CHECKING:
-    from flopbook.models.funding import Company, Fund
-    from flopbook.scenario import Document
+from flopbook.models.funding import COMPANY_FIELDS, FUND_FIELDS, Company, Fund
+from flopbook.scenario import Document, _dotted
 
 __all__ = ["load_payer", "payer_from_document"]
 
@@ -126,8 +122,6 @@ def _guard(doc: Document, base: Path_, make: Callable[[], T]) -> T:
 
 def payer_from_document(doc: Document, path: Path_ = ()) -> Fund | Company:
     """The payer described at ``path`` of the document."""
-    from flopbook.models.funding import Company, Fund
-
     data: Any = doc.data
     for part in path:
         data = data[part]
@@ -154,6 +148,4 @@ def payer_from_document(doc: Document, path: Path_ = ()) -> Fund | Company:
 
 def load_payer(path: str | Path) -> Fund | Company:
     """Read a payer file; any mistake is an InputError naming file, line and field."""
-    from flopbook.scenario import Document
-
     return payer_from_document(Document.read(path))

@@ -16,13 +16,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 import pint
 
-from flopbook.distributions import current_sampling, range_samples, sampling
+from flopbook.draws import current_sampling, range_samples, sampling
 from flopbook.errors import InputError, UnitMismatchError
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "registry",
     "sampling",
     "summarize",
+    "unit_name",
 ]
 
 # Units that pint does not know. Each is its own dimension, so that a count of GPUs, a number
@@ -82,8 +83,17 @@ def _unit_words(units: Any) -> str:
     return text or "a plain number"
 
 
-def _mapped(verb: str, method: Any) -> Any:
+@lru_cache(maxsize=4096)
+def _unit_of(text: str) -> pint.Unit:
+    """The unit written ``text`` (``"USD/GPU/year"``), parsed once: pint parses a unit string
+    again at every conversion, which was most of the time of a large fleet."""
+    return registry().Unit(text)
+
+
+def _mapped(verb: str, method: Any, *, converts: bool = False) -> Any:
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if converts and args and isinstance(args[0], str):
+            args = (_unit_of(args[0]), *args[1:])
         try:
             return method(self, *args, **kwargs)
         except DimensionalityMismatch:
@@ -106,7 +116,8 @@ for _name, _verb in (("__add__", "add"), ("__radd__", "add"), ("__iadd__", "add"
                      ("ito", "convert between"), ("m_as", "convert between"),
                      ("__lt__", "compare"), ("__le__", "compare"), ("__gt__", "compare"),
                      ("__ge__", "compare")):
-    setattr(_Quantity, _name, _mapped(_verb, getattr(pint.UnitRegistry.Quantity, _name)))
+    setattr(_Quantity, _name, _mapped(_verb, getattr(pint.UnitRegistry.Quantity, _name),
+                                      converts=_name in ("to", "ito", "m_as")))
 
 
 class _Registry(pint.UnitRegistry):
@@ -136,7 +147,8 @@ def registry() -> pint.UnitRegistry:
 def Quantity(value: Any, unit: str | Any = "") -> pint.Quantity:  # noqa: N802 - pint's name
     """A quantity whose magnitude is a float array of samples."""
     ureg = registry()
-    return ureg.Quantity(np.atleast_1d(np.asarray(value, dtype=float)), unit)
+    units = _unit_of(unit) if isinstance(unit, str) else unit
+    return ureg.Quantity(np.atleast_1d(np.asarray(value, dtype=float)), units)
 
 
 # ---- parsing ---------------------------------------------------------------------------
@@ -177,7 +189,6 @@ def _unit_text(text: str) -> str:
 
 def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity:
     """One value: ``"$35m"``, ``"30k USD/GPU"``, ``"15%"``, ``"2048"``."""
-    ureg = registry()
     m = _POINT.match(_clean(text))
     if m is None or re.search(r"\d,\d(?!\d\d)", text):
         hint = ("use a point for decimals, e.g. 1.3" if re.search(r"\d,\d(?!\d\d)", text)
@@ -198,7 +209,7 @@ def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity:
     if not unit:
         return Quantity(value, unit_for_bare if unit_for_bare is not None else "")
     try:
-        units = ureg.parse_units(unit)
+        units = _unit_of(unit)
     except pint.UndefinedUnitError as exc:
         names = getattr(exc, "unit_names", None) or ()
         name = names if isinstance(names, str) else ", ".join(names)
@@ -357,9 +368,80 @@ class Summary:
         }
 
 
+# Time units by their words: analysts write "720 hour" and "$2.00/GPU-hour", never "720 h".
+_TIME_WORDS = {"second": "s", "minute": "min", "hour": "hour", "day": "day", "week": "week",
+               "month": "month", "year": "year"}
+_PER_ITEM = ("GPU", "node")  # a count that a time joins with a hyphen: GPU-hour, node-day
+_POWER_SYMBOLS = ("W", "kW", "MW", "GW", "TW")
+_SUPERSCRIPT = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+
+
+def unit_name(units: Any) -> str:
+    """The one spelling of a unit in every output: ``GPU-hour``, ``USD/GPU-hour``,
+    ``TFLOP/s/GPU``, ``MWh``, ``hour`` (pint writes ``GPU·h``, ``USD/GPU/h``, ``h``).
+
+    :func:`q` and :func:`parse_unit` read it back."""
+    ureg = registry()
+    if isinstance(units, str):
+        units = parse_unit(units)
+    items = dict(getattr(units, "_units", units))
+    if not items:
+        return ""
+
+    def symbol(name: str) -> str:
+        return _TIME_WORDS.get(name) or ureg.get_symbol(name)
+
+    def side(pairs: list[tuple[str, float]], *, below: bool = False) -> list[str]:
+        names = [symbol(n) for n, _ in pairs]
+        powers = {symbol(n): e for n, e in pairs}
+        # a rate stays per second then per GPU (token/s/GPU); GPU-seconds are an amount
+        times = [n for n in names if n in _TIME_WORDS.values() and powers[n] == 1
+                 and not (below and n == "s")]
+        out: list[str] = []
+        joined: set[str] = set()
+        if times:
+            for count in _PER_ITEM:
+                if powers.get(count) == 1:
+                    word = "second" if times[0] == "s" else times[0]
+                    out.append(f"{count}-{word}")  # GPU-hour, GPU-second
+                    joined |= {count, times[0]}
+                    break
+            else:
+                for p in _POWER_SYMBOLS:
+                    if powers.get(p) == 1 and times[0] == "hour":
+                        out.append(f"{p}h")  # kWh
+                        joined |= {p, "hour"}
+                        break
+        for n in names:
+            if n in joined:
+                continue
+            e = powers[n]
+            out.append(n if e == 1 else n + f"{e:g}".translate(_SUPERSCRIPT))
+        return out
+
+    rate_time = ""
+    flops = [n for n, e in items.items() if e == -1 and n.endswith("FLOP")]
+    times = [n for n, e in items.items() if e == -1 and n in _TIME_WORDS and n != "second"]
+    if items.get("second") == 1 and flops and times:
+        # a price per unit of compute time: USD/(PFLOP/s·hour), as the fleet table says it
+        rate_time = f"/({symbol(flops[0])}/s·{symbol(times[0])})"
+        items = {n: e for n, e in items.items() if n not in ("second", flops[0], times[0])}
+    num = side([(n, e) for n, e in items.items() if e > 0])
+    den_pairs = [(n, -e) for n, e in items.items() if e < 0]
+    # a rate's time first: TFLOP/s/GPU, as the catalog writes it
+    den_pairs.sort(key=lambda p: 0 if symbol(p[0]) == "s" else 1)
+    den = side(den_pairs, below=True)
+    return "·".join(num or ["1"]) + "".join(f"/{d}" for d in den) + rate_time
+
+
+def parse_unit(text: str) -> pint.Unit:
+    """A unit from its text, including the spellings :func:`unit_name` writes."""
+    return registry().parse_units(_unit_text(text)) if text.strip() else registry().Unit("")
+
+
 def summarize(value: pint.Quantity, unit: str | None = None) -> Summary:
     m = magnitudes(value, unit)
-    u = f"{registry().Unit(unit):~P}" if unit else f"{value.units:~P}"
+    u = unit_name(parse_unit(unit) if unit else value.units)
     if m.size == 1 or bool(np.all(m == m[0])):
         x = float(m[0])
         return Summary(u, x, x, x, x, 1)

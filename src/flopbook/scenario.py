@@ -12,10 +12,12 @@ shipped data with it.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,6 +28,7 @@ from pydantic import (
     ValidationError,
 )
 
+from flopbook import safe_yaml
 from flopbook.errors import InputError, suggest
 
 T = TypeVar("T")
@@ -69,8 +72,6 @@ class Document:
     """A parsed YAML file that remembers where each value was written."""
 
     def __init__(self, text: str, file: str) -> None:
-        from flopbook import safe_yaml
-
         self.file = file
         # one bounded parse: the nodes (with their lines), then the data built from them
         self.root, self.data = safe_yaml.compose(text, file)
@@ -89,14 +90,10 @@ class Document:
     def read(cls, path: str | Path) -> Document:
         """Read a scenario file; a folder, a pipe or device, a workbook, an oversized file or
         non-UTF-8 bytes are refused."""
-        from flopbook import safe_yaml
-
         return cls(safe_yaml.read_text(path, what="scenario file"), str(path))
 
     def line(self, path: Path_) -> int | None:
         """The line of the deepest node along ``path`` (1-based)."""
-        import yaml
-
         node = self.root
         found = node.start_mark.line + 1 if node is not None else None
         for part in path:
@@ -246,8 +243,6 @@ def _known_fields(model: type, loc: Sequence[Any]) -> list[str]:
 
 def _submodels(annotation: Any) -> list[type[BaseModel]]:
     """The pydantic models inside an annotation (``X | None``, ``list[X]``, ``A | B``)."""
-    import typing
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     found: list[type[BaseModel]] = []

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, create_model
 
 from flopbook.errors import InputError
+from flopbook.models.workload import INFERENCE_FIELDS, TRAINING_FIELDS, Inference, Training
 from flopbook.scenario import Document, InputValue
 
 if TYPE_CHECKING:
@@ -39,17 +40,30 @@ _COMMON: dict[str, Any] = {
 }
 
 
-def _file_model(name: str, fields: dict[str, Any]) -> type[BaseModel]:
+# an inference workload may name a model preset or write its architecture out
+_ARCHITECTURE: dict[str, Any] = {
+    "model": (str | None, None),
+    "architecture": (dict[str, Any] | None, None),
+}
+
+# a training workload may name a model preset, a recomputation and an MFU preset
+_TRAINING_EXTRA: dict[str, Any] = {
+    "model": (str | None, None),
+    "recompute": (str | None, None),
+    "mfu_from": (str | None, None),
+}
+
+
+def _file_model(name: str, fields: dict[str, Any], more: dict[str, Any] | None = None
+                ) -> type[BaseModel]:
     extra = {n: (InputValue | None, None) for n in fields}
     return create_model(name, __config__=ConfigDict(extra="forbid"),  # type: ignore[call-overload]
-                        **_COMMON, **extra)
+                        **_COMMON, **extra, **(more or {}))
 
 
 def _models() -> dict[str, type[BaseModel]]:
-    from flopbook.models.workload import INFERENCE_FIELDS, TRAINING_FIELDS
-
-    return {"training": _file_model("TrainingFile", TRAINING_FIELDS),
-            "inference": _file_model("InferenceFile", INFERENCE_FIELDS)}
+    return {"training": _file_model("TrainingFile", TRAINING_FIELDS, _TRAINING_EXTRA),
+            "inference": _file_model("InferenceFile", INFERENCE_FIELDS, _ARCHITECTURE)}
 
 
 def validate(doc: Document, model: type[T], path: tuple[str | int, ...] = (), *,
@@ -60,8 +74,6 @@ def validate(doc: Document, model: type[T], path: tuple[str | int, ...] = (), *,
 
 def workload_from_document(doc: Document) -> Any:
     """The Training or Inference model the document describes."""
-    from flopbook.models.workload import Inference, Training
-
     models = _models()
     kind = doc.data.get("kind")
     if kind not in models:

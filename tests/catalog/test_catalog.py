@@ -108,3 +108,14 @@ def test_the_seeds_claim_about_the_ascend_950_can_now_be_checked():
 def test_a_2021_v100_fleet_can_be_costed_at_2021_prices():
     pick = chip("V100").pick_price("rental", at="2021-06-01")
     assert pick is not None and pick.observations
+
+
+def test_source_date_epoch_fixes_the_day_prices_are_judged_against(monkeypatch) -> None:
+    import datetime as dt
+
+    from flopbook.catalog.schema import today
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")  # 2024-01-01
+    assert today() == dt.date(2024, 1, 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")  # not seconds: ignored
+    assert today() == dt.date.today()

@@ -11,19 +11,22 @@ Rules live in :mod:`flopbook.audit.rules`, one file per code (FB101 …).
 
 from __future__ import annotations
 
+import gc
 import sys
 import types
 from collections.abc import Iterable
 
 from flopbook.audit.findings import AuditResult, Finding, Fix
+from flopbook.audit.formula import a1
+from flopbook.audit.recompute import MAX_EVALUATIONS
+from flopbook.audit.rules import CODES, Context, rule
+from flopbook.audit.workbook import read
 from flopbook.errors import InputError
 
 __all__ = ["AuditResult", "Finding", "Fix", "audit", "audit_book"]
 
 
 def _selected(select: Iterable[str] | None) -> list[str]:
-    from flopbook.audit.rules import CODES
-
     if not select:
         return list(CODES)
     wanted = [s.strip().upper() for s in select if s.strip()]
@@ -36,9 +39,6 @@ def _selected(select: Iterable[str] | None) -> list[str]:
 
 def audit_book(book, select: Iterable[str] | None = None) -> AuditResult:  # noqa: ANN001
     """Run the rules over a workbook already read (see :func:`flopbook.audit.workbook.read`)."""
-    from flopbook.audit.formula import a1
-    from flopbook.audit.rules import Context, rule
-
     codes = _selected(select)
     ctx = Context(book)
     for code in codes:
@@ -55,7 +55,6 @@ def audit_book(book, select: Iterable[str] | None = None) -> AuditResult:  # noq
         more = f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else ""
         notes.append(f"{len(unreadable)} formula(s) could not be read and were skipped: "
                      f"{shown}{more}")
-    from flopbook.audit.recompute import MAX_EVALUATIONS
 
     if book.evaluations > MAX_EVALUATIONS:
         notes.append(f"values after each suggestion were computed for the first "
@@ -67,10 +66,6 @@ def audit_book(book, select: Iterable[str] | None = None) -> AuditResult:  # noq
 
 def audit(path: str, select: Iterable[str] | None = None) -> AuditResult:
     """Audit the workbook at ``path``; raises InputError if it cannot be read safely."""
-    import gc
-
-    from flopbook.audit.workbook import read
-
     # Reading keeps a few objects per cell, and the rules add more; the cyclic collector
     # would rescan them all again and again while they cannot form garbage cycles.
     was_enabled = gc.isenabled()
@@ -83,6 +78,7 @@ def audit(path: str, select: Iterable[str] | None = None) -> AuditResult:
 
 
 def _rowcol(cell: str) -> tuple[int, int]:
+    # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.utils.cell import coordinate_to_tuple
 
     return coordinate_to_tuple(cell)

@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flopbook.audit.batch import relative
+from flopbook.audit.formula import parse, r1c1
 from flopbook.errors import InputError
+from flopbook.files import write_atomically
 
 if TYPE_CHECKING:
     from flopbook.audit.findings import Finding
@@ -35,17 +38,14 @@ def shape(f: Finding) -> str:
     """The finding's formula in relative R1C1 form ("" for a cell without a formula)."""
     if not f.formula:
         return ""
+    # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.utils.cell import coordinate_to_tuple
-
-    from flopbook.audit.formula import parse, r1c1
 
     row, col = coordinate_to_tuple(f.cell)
     return r1c1(parse(f.formula), row, col)
 
 
 def _file_key(book: str, base: Path) -> str:
-    from flopbook.audit.batch import relative
-
     return relative(book, base)
 
 
@@ -164,11 +164,8 @@ def check_target(path: str, protect: Iterable[str] = ()) -> None:
 
 def write(path: str, books: Iterable[tuple[str, list[Finding]]]) -> int:
     """Write the baseline atomically; the number of findings recorded."""
-    from flopbook.files import write_atomically
-    from flopbook.version import __version__
-
     items = entries(path, books)
-    doc = {"tool": "flopbook", "version": VERSION, "flopbook": __version__, "findings": items}
+    doc = {"tool": "flopbook", "version": VERSION, "findings": items}
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     write_atomically(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return len(items)

@@ -17,15 +17,26 @@ returns the audits in the order the files were given.
 
 from __future__ import annotations
 
+import gc
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from pebble import ProcessPool as Pool
+
+from flopbook.audit import _selected, audit_book, rules, suppress
+from flopbook.audit import config as cfg
 from flopbook.audit.findings import AuditResult, Severity
+from flopbook.audit.rules import CODES
+from flopbook.audit.workbook import read
+from flopbook.errors import InputError
 
 T = TypeVar("T")
 
@@ -132,8 +143,6 @@ def audit_one(path: str, settings: Settings) -> BookAudit:
     timer: the audit stops at the next Python step once it is reached. The process pool
     also stops a worker from outside, for the odd step that does not return in time.
     """
-    from flopbook.errors import InputError
-
     start = time.perf_counter()
     try:
         with _time_limit(settings.time_limit):
@@ -162,16 +171,10 @@ def audit_one(path: str, settings: Settings) -> BookAudit:
 
 
 def _audit(path: str, settings: Settings) -> BookAudit:
-    from flopbook.audit import _selected, audit_book, suppress
-    from flopbook.audit import config as cfg
-    from flopbook.audit.rules import CODES
-    from flopbook.audit.workbook import read
-
     conf = cfg.for_book(path, settings.config, settings.use_config, settings.cwd or None)
     select = settings.select if settings.select is not None else conf.select
     codes = _selected(select) if select is not None else list(CODES)
     codes = [c for c in codes if c not in set(conf.ignore) | set(settings.ignore)]
-    import gc
 
     # as in flopbook.audit.audit: the collector would rescan every cell's objects for nothing
     was_enabled = gc.isenabled()
@@ -219,9 +222,6 @@ class _time_limit:  # noqa: N801 - used as a context manager, like contextlib's
         self.armed = False
 
     def __enter__(self) -> None:
-        import signal
-        import threading
-
         if (
             not self.seconds
             or not hasattr(signal, "setitimer")
@@ -238,8 +238,6 @@ class _time_limit:  # noqa: N801 - used as a context manager, like contextlib's
 
     def __exit__(self, *exc: object) -> None:
         if self.armed:
-            import signal
-
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
 
@@ -277,8 +275,6 @@ class ProcessPool:
     GRACE = 5.0
 
     def __init__(self, jobs: int, time_limit: float | None) -> None:
-        from pebble import ProcessPool as Pool
-
         self.pool = Pool(max_workers=jobs)
         self.timeout = time_limit + self.GRACE if time_limit else None
         self.time_limit = time_limit
@@ -329,8 +325,6 @@ def run(
     on_done: Callable[[BookAudit, int, int], None] | None = None,
 ) -> list[BookAudit]:
     """Audit every path; results in the order of ``paths``, whatever order they finish in."""
-    from concurrent.futures import as_completed
-
     if scheduler is None:
         scheduler = InProcess()
     if not isinstance(scheduler, InProcess):
@@ -365,8 +359,6 @@ def run(
 
 
 def _outcome(fut: Future[BookAudit], path: str, limit: float) -> BookAudit:
-    from concurrent.futures import TimeoutError as FutureTimeout
-
     try:
         return fut.result()
     except FutureTimeout:
@@ -387,8 +379,6 @@ def _outcome(fut: Future[BookAudit], path: str, limit: float) -> BookAudit:
 
 def _warm() -> None:
     """Import the audit before forking workers, so each starts with it loaded."""
-    from flopbook.audit import rules, workbook  # noqa: F401
-
     rules.all_rules()
 
 

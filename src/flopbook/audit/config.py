@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flopbook.audit.findings import SEVERITIES, Finding, Severity
+from flopbook.audit.rules import CODES
 from flopbook.errors import InputError
 
 FILE_NAME = "flopbook-audit.toml"
@@ -76,8 +78,7 @@ class AuditConfig:
 
     def apply(self, findings: list[Finding]) -> list[Finding]:
         """Findings with severities changed as configured, minus excluded cells."""
-        from dataclasses import replace
-
+        # openpyxl loads in about half a second; only reading a workbook needs it
         from openpyxl.utils.cell import coordinate_to_tuple
 
         levels = dict(self.severity)
@@ -156,8 +157,6 @@ def load(path: str | Path) -> AuditConfig:
 
 @lru_cache(maxsize=64)
 def _toml_cached(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
-    import tomllib
-
     try:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_CONFIG_BYTES + 1)
@@ -193,8 +192,6 @@ def _toml(path: Path) -> dict[str, Any]:
 
 def parse(table: dict[str, Any], file: str, prefix: str = "") -> AuditConfig:
     """Settings from a TOML table already read (``file`` names it in errors)."""
-    from flopbook.audit.rules import CODES
-
     def bad(key: str, what: str, allowed: str) -> InputError:
         return InputError(what, file=file, field=prefix + key, hint=f"allowed: {allowed}")
 
@@ -266,6 +263,7 @@ _RANGE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))
 
 def _area(text: str, bad: Any) -> Area:
     """``Sheet`` or ``Sheet!A1:D40`` (a quoted ``'My sheet'!A1`` works too)."""
+    # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.utils.cell import column_index_from_string
 
     sheet, sep, addr = text.rpartition("!")

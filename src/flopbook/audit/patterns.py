@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl.formula.tokenizer import Token
 
+from flopbook.audit.blocks import aggregate
 from flopbook.audit.formula import a1, r1c1_tokens
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ class Break:
 
     def expected(self, sheet: Sheet) -> str:
         """The neighbours' formula, copied to this cell."""
+        # openpyxl loads in about half a second; only reading a workbook needs it
         from openpyxl.formula.translate import Translator
 
         text = sheet.formulas[self.neighbour]
@@ -102,8 +104,6 @@ def same_data(sheet: Sheet, pos: Pos, brk: Break) -> bool:
 
 def closes_its_line(sheet: Sheet, pos: Pos) -> bool:
     """A total of the cells just before it in its column or row: a subtotal inside a block."""
-    from flopbook.audit.blocks import aggregate
-
     agg = aggregate(sheet, pos)
     if agg is None:
         return False

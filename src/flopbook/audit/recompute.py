@@ -4,13 +4,23 @@ the saved values it reads (a finding's "after"), or a whole corrected workbook (
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flopbook.audit.formula import parse_ref
-from flopbook.audit.workbook import CellError, is_number
+import numpy as np
+
+from flopbook.audit import arith
+from flopbook.audit.formula import a1, parse_ref
+from flopbook.audit.workbook import CellError, is_number, read
+from flopbook.errors import InputError
+from flopbook.files import check_target, write_atomically
+from flopbook.safe_text import set_text_cell, shorten
 
 if TYPE_CHECKING:
     from flopbook.audit.findings import AuditResult, Finding
@@ -21,14 +31,13 @@ MAX_RANGE = 100_000
 
 @lru_cache(maxsize=1024)
 def _compile(formula: str) -> Any:
+    # formulas (and its NumPy/Excel engine) load slowly; only recalculation needs it
     import formulas
 
     return formulas.Parser().ast(formula)[1].compile()
 
 
 def _plain(v: Any) -> Any:
-    import numpy as np
-
     if isinstance(v, np.ndarray):
         v = v.ravel()[0] if v.size == 1 else None
     if isinstance(v, np.generic):
@@ -48,12 +57,10 @@ def evaluate(book: Workbook, sheet: Sheet, formula: str) -> Any:
     book.evaluations += 1
     if book.evaluations > MAX_EVALUATIONS:
         return None
-    from flopbook.audit import arith
 
     quick = arith.value(book, sheet, formula)  # sums and arithmetic, without NumPy
     if quick is not arith.UNKNOWN:
         return quick
-    import numpy as np
 
     try:
         func = _compile(formula)
@@ -113,9 +120,6 @@ class Recomputed:
 def check_output(book: str, out: str, force: bool = False) -> None:
     """Refuse an output path that would overwrite the input, an existing file (without
     ``force``) or a place that cannot be written."""
-    from flopbook.errors import InputError
-    from flopbook.files import check_target
-
     same = os.path.realpath(book) == os.path.realpath(out)
     if not same and os.path.exists(out) and os.path.exists(book):
         same = os.path.samefile(book, out)
@@ -133,13 +137,9 @@ def check_output(book: str, out: str, force: bool = False) -> None:
 def write_fixed(book: str, result: AuditResult, out: str, force: bool = False) -> Recomputed:
     """Write a corrected copy of ``book`` to ``out`` (via a temporary file and a rename),
     each changed cell commented with its finding, and recompute it."""
-    import warnings
-
+    # openpyxl loads in about half a second; only reading a workbook needs it
     import openpyxl
     from openpyxl.comments import Comment
-
-    from flopbook.errors import InputError
-    from flopbook.safe_text import set_text_cell
 
     check_output(book, out, force)
     fixes = [f for f in result.findings if f.fix is not None]
@@ -171,9 +171,6 @@ def write_fixed(book: str, result: AuditResult, out: str, force: bool = False) -
         if was is not None:
             text += f"\nWas: {was}"
         wb[sheet][cell].comment = Comment(text[:30000], "flopbook audit")
-    from pathlib import Path
-
-    from flopbook.files import write_atomically
 
     # written beside OUT and renamed into place: a failure leaves no half-written file
     write_atomically(Path(out), wb.save)
@@ -186,8 +183,6 @@ def write_fixed(book: str, result: AuditResult, out: str, force: bool = False) -
 
 def _recompute(path: str, result: AuditResult,
                done: dict[tuple[str, str], list[Finding]]) -> Recomputed:
-    from flopbook.audit.workbook import read
-
     book = read(path)  # the copy we just wrote: its formulas, and no saved values
     original = read(result.path)
     out = Recomputed(path)
@@ -218,7 +213,6 @@ def _recompute(path: str, result: AuditResult,
         return out
     if blocked:
         out.notes.append(_blocked_note(blocked))
-    from flopbook.audit.formula import a1
 
     for sheet in book.sheets.values():
         before = original.sheets.get(sheet.name)
@@ -241,8 +235,6 @@ def _recompute(path: str, result: AuditResult,
 
 
 def _blocked_note(blocked: list[str]) -> str:
-    from flopbook.safe_text import shorten
-
     names = ", ".join(shorten(b, 40) for b in blocked[:3])
     more = f" and {len(blocked) - 3} more" if len(blocked) > 3 else ""
     return (f"formulas refer to other workbooks ({names}{more}); flopbook opens no file but "
@@ -250,6 +242,7 @@ def _blocked_note(blocked: list[str]) -> str:
 
 
 def _unknown_functions(book: Workbook) -> list[str]:
+    # formulas (and its NumPy/Excel engine) load slowly; only recalculation needs it
     import formulas
 
     known = {k.upper() for k in formulas.get_functions()}
@@ -276,6 +269,7 @@ def _one_book_model(path: str) -> Any:
     Here a reference to any other book is refused before a path is opened: the package turns
     the refusal into ``#REF!`` for the cells that depend on it, and ``blocked`` lists them.
     """
+    # formulas (and its NumPy/Excel engine) load slowly; only recalculation needs it
     import formulas
 
     main = os.path.normcase(os.path.abspath(path))
@@ -305,9 +299,7 @@ def _calculate(path: str, blocked: list[str] | None = None
                ) -> dict[tuple[str, tuple[int, int]], Any]:
     """The value of every formula cell of the workbook at ``path``; the names of the other
     books its formulas refer to, never opened, are added to ``blocked``."""
-    import contextlib
-    import io
-
+    # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.utils.cell import coordinate_to_tuple
 
     # the formulas package draws a progress bar on stderr; the report is ours to print

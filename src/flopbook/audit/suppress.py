@@ -16,6 +16,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from flopbook.audit.formula import a1
+
 if TYPE_CHECKING:
     from flopbook.audit.findings import Finding
     from flopbook.audit.workbook import Pos, Workbook
@@ -42,6 +44,7 @@ def marker(text: str) -> frozenset[str] | None:
 def read_comments(wb: Any, ws: Any) -> dict[Pos, str]:
     """The comments of a read-only openpyxl sheet, by cell (openpyxl's read-only mode leaves
     them out). Only the sheet's own comments part is read, through openpyxl's parser."""
+    # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.packaging.relationship import get_dependents, get_rels_path
 
     archive = getattr(wb, "_archive", None)
@@ -51,6 +54,7 @@ def read_comments(wb: Any, ws: Any) -> dict[Pos, str]:
     rels_path = get_rels_path(path)
     if rels_path not in archive.namelist():
         return {}
+    # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.comments.comment_sheet import CommentSheet
     from openpyxl.utils.cell import coordinate_to_tuple
     from openpyxl.xml.constants import COMMENTS_NS
@@ -71,8 +75,6 @@ def read_comments(wb: Any, ws: Any) -> dict[Pos, str]:
 
 def markers(book: Workbook) -> dict[tuple[str, str], frozenset[str]]:
     """(sheet, A1 cell) -> the rules silenced there (empty: all)."""
-    from flopbook.audit.formula import a1
-
     out: dict[tuple[str, str], frozenset[str]] = {}
     for sheet in book.sheets.values():
         comments: Mapping[Pos, str] = getattr(sheet, "comments", {}) or {}

@@ -15,8 +15,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from defusedxml import DefusedXmlException
+
 from flopbook.audit.formula import Parsed, a1, moved, parse, r1c1
 from flopbook.audit.safety import Package, check_package
+from flopbook.audit.suppress import read_comments
 from flopbook.errors import InputError, WorkbookError
 
 Pos = tuple[int, int]  # (row, column), 1-based
@@ -210,6 +213,7 @@ class Workbook:
 
         Strings starting with ``=`` are formulas; ``values`` gives their saved values.
         """
+        # openpyxl loads in about half a second; only reading a workbook needs it
         from openpyxl.utils.cell import coordinate_to_tuple
 
         out: dict[str, Sheet] = {}
@@ -233,6 +237,7 @@ class Workbook:
 
 
 def _parser_class() -> type:
+    # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
@@ -256,15 +261,13 @@ def _parser_class() -> type:
 
 def read(path: str) -> Workbook:
     """Read a workbook for auditing, refusing unsafe or unsupported files with one line."""
+    # openpyxl loads in about half a second; only reading a workbook needs it
     import openpyxl
 
     package = check_package(path)
     if not openpyxl.DEFUSEDXML:
         raise InputError("refusing to parse workbook XML without defusedxml", file=path,
                          hint="install defusedxml and unset OPENPYXL_DEFUSEDXML")
-    from defusedxml import DefusedXmlException
-
-    from flopbook.audit.suppress import read_comments
 
     parser_class = _parser_class()
     sheets: dict[str, Sheet] = {}

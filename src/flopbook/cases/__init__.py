@@ -17,11 +17,13 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from flopbook import safe_yaml
+from flopbook.cases.spec import conclude
 from flopbook.errors import UnknownNameError, suggest
+from flopbook.scenario import Document
 
 if TYPE_CHECKING:
     from flopbook.cases.result import CaseResult
-    from flopbook.scenario import Document
 
 __all__ = ["CaseInfo", "case", "cases"]
 
@@ -48,8 +50,6 @@ class CaseInfo:
 @cache
 def cases() -> list[CaseInfo]:
     """The reference cases shipped with flopbook."""
-    from flopbook import safe_yaml
-
     found = []
     for item in sorted(resources.files("flopbook.cases").iterdir(), key=lambda p: p.name):
         if item.name.endswith(".yaml"):
@@ -60,8 +60,6 @@ def cases() -> list[CaseInfo]:
 
 
 def _document(info: CaseInfo) -> Document:
-    from flopbook.scenario import Document
-
     text = (resources.files("flopbook.cases") / info.file).read_text(encoding="utf-8")
     return Document(text, f"cases/{info.file}")
 
@@ -75,4 +73,6 @@ def case(name: str) -> CaseResult:
                                hint=suggest(name, list(by_name), cutoff=0.4))
     module, func = RUNNERS[info.kind].split(":")
     runner: Callable[[Document], CaseResult] = getattr(importlib.import_module(module), func)
-    return runner(_document(info))
+
+    doc = _document(info)
+    return conclude(runner(doc), doc)

@@ -7,9 +7,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flopbook.calc import evaluate, parse
 from flopbook.cases.result import CaseResult, Check, Discrepancy, Grid, Source
-from flopbook.cases.spec import CaseFileBase
+from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.errors import InputError
+from flopbook.fleet_file import fleet_from_document
+from flopbook.labels import unit_from_label
+from flopbook.numbers import compact_usd
+from flopbook.quantity import magnitudes, q, registry
 
 if TYPE_CHECKING:
     import pint
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
     from flopbook.scenario import Document
 
 
-class CheckSpec(BaseModel):
+class CheckSpec(CheckMeta):
     """A published figure to hold the model against."""
 
     model_config = ConfigDict(extra="forbid")
@@ -77,7 +82,6 @@ ROWS: dict[str, tuple[str, str, str]] = {
 def row_value(row: str, result: FleetResult, column: str, life: pint.Quantity
               ) -> pint.Quantity:
     """A published table's row for one column (or the Total) of a fleet result."""
-    from flopbook.calc import evaluate, parse
 
     _, text, unit = ROWS[row]
     expr = parse(text)
@@ -87,8 +91,6 @@ def row_value(row: str, result: FleetResult, column: str, life: pint.Quantity
 
 
 def _mean(x: pint.Quantity, unit: str) -> float:
-    from flopbook.quantity import magnitudes
-
     return float(magnitudes(x, unit).mean())
 
 
@@ -98,8 +100,6 @@ def _cell(x: float, printed: float) -> str:
 
 
 def _load(doc: Document) -> tuple[CaseFile, Fleet]:
-    from flopbook.fleet_file import fleet_from_document
-
     spec = doc.validate(CaseFile)
     fleet = fleet_from_document(doc, ("fleet",))
     for i, c in enumerate(spec.checks):
@@ -120,10 +120,6 @@ def run_fleet_case(doc: Document) -> CaseResult:
 
 
 def run_published_table(doc: Document) -> CaseResult:
-    from flopbook.labels import unit_from_label
-    from flopbook.numbers import compact_usd
-    from flopbook.quantity import registry
-
     spec, fleet = _load(doc)
     table = spec.published_table
     if table is None:
@@ -211,8 +207,6 @@ def run_published_table(doc: Document) -> CaseResult:
 
 def _check(c: CheckSpec, fleet: Fleet, totals: dict[str, dict[str, float]],
            sources: dict[str, Source], doc: Document, i: int) -> Check:
-    from flopbook.quantity import q
-
     try:
         published = q(c.published)
     except InputError as exc:
@@ -234,4 +228,4 @@ def _check(c: CheckSpec, fleet: Fleet, totals: dict[str, dict[str, float]],
                         ("checks", i, "model"))
     tol = None if c.tolerance is None else float(q(c.tolerance).to("").magnitude[0])
     return Check(c.label, float(published.magnitude[0]), model, unit, sources[c.source],
-                 tol, c.derived, c.note)
+                 tol, c.derived, c.note, c.category, c.tolerance_reason)

@@ -3,18 +3,26 @@ figures checked against published ones."""
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from flopbook.cases import cases
 from flopbook.cases.result import CaseResult, Check, Claim, Source
-from flopbook.cases.spec import CaseFileBase
+from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.errors import InputError
+from flopbook.fleet_file import fleet_from_document
+from flopbook.models.funding import read_fx_rate
+from flopbook.models.funding_verdict import Spending, judge, thresholds
+from flopbook.payer_file import payer_from_document
+from flopbook.quantity import Quantity, magnitudes, q
+from flopbook.scenario import Document
 
 if TYPE_CHECKING:
     from flopbook.models.funding import PayerResult
-    from flopbook.models.funding_verdict import FundingVerdict, Spending
-    from flopbook.scenario import Document
+    from flopbook.models.funding_verdict import FundingVerdict
 
 
 class SpendingSpec(BaseModel):
@@ -39,7 +47,7 @@ class ScenarioSpec(BaseModel):
     note: str | None = None
 
 
-class FundingCheckSpec(BaseModel):
+class FundingCheckSpec(CheckMeta):
     model_config = ConfigDict(extra="forbid")
     label: str
     published: str
@@ -60,12 +68,6 @@ class FundingCaseFile(CaseFileBase):
 
 def _fleet_of_case(name: str, doc: Document, where: tuple[str | int, ...]) -> Any:
     """The fleet described in another reference case's YAML (its ``fleet:`` section)."""
-    from importlib import resources
-
-    from flopbook.cases import cases
-    from flopbook.fleet_file import fleet_from_document
-    from flopbook.scenario import Document
-
     found = {c.name: c for c in cases()}.get(name)
     if found is None:
         raise doc.error(InputError(f"unknown case {name!r}",
@@ -79,9 +81,6 @@ def _fleet_of_case(name: str, doc: Document, where: tuple[str | int, ...]) -> An
 
 def _spending(s: SpendingSpec, doc: Document, where: tuple[str | int, ...],
               sources: dict[str, Source], payer: PayerResult) -> Spending:
-    from flopbook.models.funding import read_fx_rate
-    from flopbook.models.funding_verdict import Spending
-
     cite = sources[s.source].cite() if s.source in sources else None
     if s.source is not None and s.source not in sources:
         raise doc.error(InputError(f"unknown source {s.source!r}", hint="use a key of sources:"),
@@ -106,9 +105,6 @@ def _spending(s: SpendingSpec, doc: Document, where: tuple[str | int, ...],
 
 
 def run_funding_case(doc: Document) -> CaseResult:
-    from flopbook.models.funding_verdict import judge, thresholds
-    from flopbook.payer_file import payer_from_document
-
     spec = doc.validate(FundingCaseFile)
     sources = spec.source_map()
     payer = payer_from_document(doc, ("payer",)).run()
@@ -146,10 +142,6 @@ def run_funding_case(doc: Document) -> CaseResult:
 
 def _check(c: FundingCheckSpec, payer: PayerResult, verdicts: list[FundingVerdict],
            sources: dict[str, Source], doc: Document, i: int) -> Check:
-    import numpy as np
-
-    from flopbook.quantity import magnitudes, q
-
     where = ("checks", i)
     if c.source not in sources:
         raise doc.error(InputError(f"unknown source {c.source!r}", hint="use a key of sources:"),
@@ -169,8 +161,6 @@ def _check(c: FundingCheckSpec, payer: PayerResult, verdicts: list[FundingVerdic
             value = payer.at(parts[1], int(parts[2]))
         elif (len(parts) == 3 and parts[0] == "scenario" and parts[1].isdigit()
               and parts[2] == "capex" and 1 <= int(parts[1]) <= len(verdicts)):
-            from flopbook.quantity import Quantity
-
             spent = verdicts[int(parts[1]) - 1].spending
             value = Quantity(np.sum(np.array(np.broadcast_arrays(
                 *[magnitudes(s.capex, "USD") for s in spent])), axis=0), "USD")
@@ -183,4 +173,5 @@ def _check(c: FundingCheckSpec, payer: PayerResult, verdicts: list[FundingVerdic
     except InputError as exc:
         raise doc.error(exc, (*where, "model")) from None
     return Check(c.label, float(published.to(unit).magnitude[0]), model, unit,
-                 sources[c.source], tol, c.derived, c.note)
+                 sources[c.source], tol, c.derived, c.note, c.category,
+                 c.tolerance_reason)

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopbook.cases.result import CaseResult, Check, Grid, Source
-from flopbook.cases.spec import CaseFileBase
-from flopbook.claims import ClaimSpec, DefinedValue
+from flopbook.cases.spec import CaseFileBase, CheckMeta
+from flopbook.catalog import chip as find
+from flopbook.claims import ClaimSpec, DefinedValue, check_claims, defined_values
 from flopbook.errors import InputError
+from flopbook.models.architecture import preset
+from flopbook.models.compare import compare
+from flopbook.models.fleet import Fleet, Sku
+from flopbook.models.transformer import Hardware, Placement, decode_step
+from flopbook.models.workload import Training, decode_rate, flops_per_token, margin
+from flopbook.numbers import quantity_text
+from flopbook.quantity import Quantity, magnitudes, q, registry
+from flopbook.workload_file import validate
 
 if TYPE_CHECKING:
     import pint
@@ -23,7 +33,7 @@ if TYPE_CHECKING:
     from flopbook.scenario import Document
 
 
-class CheckSpec(BaseModel):
+class CheckSpec(CheckMeta):
     model_config = ConfigDict(extra="forbid")
     label: str
     published: str | float | int  # a quantity, e.g. "5.576M USD"
@@ -55,8 +65,6 @@ class WorkloadCaseFile(CaseFileBase):
 
 
 def _load(doc: Document) -> tuple[WorkloadCaseFile, dict[str, Source]]:
-    from flopbook.workload_file import validate
-
     spec = validate(doc, WorkloadCaseFile)
     sources = spec.source_map()
     for i, c in enumerate(spec.checks):
@@ -72,8 +80,6 @@ def _value(raw: Any) -> Any:
 
 def _q(doc: Document, key: str, unit: str | None = None) -> pint.Quantity:
     """An input of the case file as a quantity, errors located at its line."""
-    from flopbook.quantity import q
-
     raw = doc.data.get("inputs", {}).get(key)
     if raw is None:
         raise doc.error(InputError(f"missing input {key!r}"), ("inputs",))
@@ -84,15 +90,11 @@ def _q(doc: Document, key: str, unit: str | None = None) -> pint.Quantity:
 
 
 def _mean(x: pint.Quantity, unit: str) -> float:
-    from flopbook.quantity import magnitudes
-
     return float(magnitudes(x, unit).mean())
 
 
 def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[str, Any],
             doc: Document) -> list[Check]:
-    from flopbook.quantity import q
-
     out = []
     for i, c in enumerate(spec.checks):
         try:
@@ -114,13 +116,12 @@ def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[st
                             ("checks", i, "published")) from None
         tol = None if c.tolerance is None else float(q(c.tolerance).to("").magnitude[0])
         out.append(Check(c.label, float(published.magnitude[0]), value, unit,
-                         sources[c.source], tol, c.derived, c.note))
+                         sources[c.source], tol, c.derived, c.note, c.category,
+                         c.tolerance_reason))
     return out
 
 
 def _cell(x: Any, unit: str | None = None) -> str:
-    from flopbook.numbers import quantity_text
-
     share = hasattr(x, "dimensionless") and x.dimensionless
     return quantity_text(x, unit, share=share)
 
@@ -135,8 +136,6 @@ def _result(spec: WorkloadCaseFile, sources: dict[str, Source]) -> CaseResult:
 
 def run_training_case(doc: Document) -> CaseResult:
     """A training run's cost, and the MFU its reported GPU-hours imply at each precision."""
-    from flopbook.models.workload import Training
-
     spec, sources = _load(doc)
     ins = {k: v for k, v in spec.inputs.items() if k != "precisions"}
     precisions = spec.inputs.get("precisions", ["bf16", "fp8"])
@@ -177,11 +176,6 @@ def run_training_case(doc: Document) -> CaseResult:
 def run_inference_day(doc: Document) -> CaseResult:
     """A published day of serving: cost, revenue and margin reproduced, then re-costed with
     the fleet model's own cost per GPU-hour, and the throughput set against the roofline."""
-    from flopbook.catalog import chip as find
-    from flopbook.models.fleet import Fleet, Sku
-    from flopbook.models.workload import decode_rate, flops_per_token, margin
-    from flopbook.quantity import registry
-
     u = registry()
     spec, sources = _load(doc)
     c = find(str(_value(spec.inputs.get("chip", "H800"))))
@@ -209,7 +203,9 @@ def run_inference_day(doc: Document) -> CaseResult:
         "node")
 
     # the owned cost per H800-hour: the fleet model, default assumptions, on the served fleet
-    server = c.price("server_per_gpu")
+    # a case may fix the server price (and say why); otherwise the catalog's latest
+    server = (_q(doc, "server_cost_per_gpu", "USD/GPU") if "server_cost_per_gpu" in spec.inputs
+              else c.price("server_per_gpu"))
     fleet = Fleet([Sku(c.id, count=(peak_nodes * per_node).to("GPU"),
                        server_cost_per_gpu=server)], name=f"served fleet: peak nodes x "
                   f"{_mean(per_node, 'GPU/node'):g} {c.id}")
@@ -239,12 +235,18 @@ def run_inference_day(doc: Document) -> CaseResult:
         context=_q(doc, "kv_length", "token"), batch=batch, gpus=unit_gpus,
         bandwidth=c.spec("hbm_bandwidth"), mbu=one, peak=peak, mfu=one, per_token=per_token)
     outputs["prefill_roofline"] = prefill_roof
-    outputs["decode_roofline"] = (decode_gpu * per_node).to("token/s/node")
+    outputs["decode_roofline_uniform"] = (decode_gpu * per_node).to("token/s/node")
+    outputs["decode_roofline"] = outputs["decode_roofline_uniform"]
+    if "model" in spec.inputs:
+        outputs.update(_expert_parallel_roofline(doc, spec, c, batch, unit_gpus, per_node))
+        bound = outputs.pop("decode_bound")
     out = _result(spec, sources)
     out.outputs = outputs
     grid = Grid("The day re-costed and set against the roofline", ["at $2 rental",
                                                                   "owned (fleet model)"], [],
-                caption=f"Owned: {fleet.name}, server cost {_cell(server)} (catalog), every "
+                caption=f"Owned: {fleet.name}, server cost {_cell(server)}"
+                + (" (the case's input)" if "server_cost_per_gpu" in spec.inputs
+                   else " (catalog)") + ", every "
                 "other assumption the fleet model's default. '(average nodes)' bills the same "
                 "average GPU-hours as the rental figure; '(owning the peak nodes all day)' pays "
                 "for every node the day needed at its peak. GPU time is split between prefill "
@@ -267,14 +269,59 @@ def run_inference_day(doc: Document) -> CaseResult:
                 "token, cache hits free. Decode: each step reads the FP8 weights of a decode "
                 f"unit and every sequence's KV cache at full HBM bandwidth ({bound}-bound); "
                 "concurrency from the published per-node and per-stream speeds.")
-    for label, pub, model in (("Prefill input tokens/s per node", prefill_node, prefill_roof),
-                              ("Decode output tokens/s per node", decode_node,
-                               outputs["decode_roofline"])):
+    rows = [("Prefill input tokens/s per node", prefill_node, prefill_roof),
+            ("Decode output tokens/s per node", decode_node, outputs["decode_roofline"])]
+    if "model" in spec.inputs:
+        rows.append(("Decode, all weights spread evenly over the unit (before)", decode_node,
+                     outputs["decode_roofline_uniform"]))
+    for label, pub, model in rows:
         share = _mean(pub, "token/s/node") / _mean(model, "token/s/node")
         roof.rows.append((label, "", [_cell(pub), _cell(model), f"{share:.0%}"]))
+    if "model" in spec.inputs:
+        roof.caption = (
+            f"Prefill: 8 × {c.id} dense peak / (2 × active params) per computed token, cache "
+            "hits free. Decode, from the DeepSeek-V3 architecture as DeepSeek deploys it: "
+            "attention, dense layers and the shared expert copied on every GPU of the "
+            f"{_mean(unit_gpus, 'GPU'):g}-GPU unit (data-parallel), the routed experts spread "
+            "over it (expert-parallel); each step reads each GPU's copy, its share of the "
+            "experts the step uses and its sequences' KV cache at full HBM bandwidth, does its "
+            "FLOPs at dense FP8 peak, and runs its all-to-all beside them as DeepSeek's dual "
+            f"micro-batches do; the longest of the three sets the step ({bound}-bound). "
+            "Concurrency from the published per-node and per-stream speeds.")
     out.grids = [grid, roof]
     out.checks = _checks(spec, sources, outputs, doc)
     return out
+
+
+def _expert_parallel_roofline(doc: Document, spec: WorkloadCaseFile, c: Any,
+                              batch: pint.Quantity, unit_gpus: pint.Quantity,
+                              per_node: pint.Quantity) -> dict[str, Any]:
+    """Decode per node at 100% of peak rates, from the architecture and the published
+    placement (data-parallel attention, expert-parallel routed experts)."""
+    arch = preset(str(_value(spec.inputs["model"]))).architecture
+    gpus = int(round(_mean(unit_gpus, "GPU")))
+    tp = int(round(_mean(_q(doc, "decode_tp", ""), ""))) if "decode_tp" in spec.inputs else 1
+    peak = magnitudes(c.spec(str(_value(spec.inputs.get("precision", "fp8_dense")))),
+                      "FLOP/s")
+    one = np.ones(1)
+    hw = Hardware(peak=peak, bandwidth=magnitudes(c.spec("hbm_bandwidth"), "byte/s"),
+                  mfu=one, mbu=one, scaleup=magnitudes(c.spec("scaleup_bandwidth"), "byte/s"),
+                  scaleout=magnitudes(_q(doc, "scaleout_bandwidth", "GB/s"), "byte/s"),
+                  scaleup_domain=_mean(per_node, "GPU/node"), latency=0 * one,
+                  overlap=magnitudes(_q(doc, "comm_overlap", ""), ""))
+    b = magnitudes(batch, "")
+    step = decode_step(arch, Placement(gpus, tp), hw, batch=b,
+                       context=magnitudes(_q(doc, "kv_length", "token"), "token"),
+                       bytes_per_param=magnitudes(_q(doc, "bytes_per_param", "byte"), "byte"),
+                       kv_bytes_per_token=magnitudes(_q(doc, "kv_bytes_per_token", "byte"),
+                                                     "byte"))
+    per_gpu = Quantity(b / step.time / gpus, "token/s/GPU")
+    return {"decode_roofline": (per_gpu * per_node).to("token/s/node"),
+            "decode_step_bytes": Quantity(step.bytes, "byte").to("GB"),
+            "decode_weight_bytes": Quantity(step.weight_bytes, "byte").to("GB"),
+            "decode_comm_time": Quantity(step.t_comm, "s").to("ms"),
+            "decode_step_time": Quantity(step.time, "s").to("ms"),
+            "decode_bound": step.bound}
 
 
 # ---- claims ------------------------------------------------------------------------------
@@ -282,9 +329,6 @@ def run_inference_day(doc: Document) -> CaseResult:
 
 def run_claims_case(doc: Document) -> CaseResult:
     """Claims judged against unit expressions (see :mod:`flopbook.claims`)."""
-    from flopbook.claims import check_claims, defined_values
-    from flopbook.models.workload import flops_per_token
-
     spec, sources = _load(doc)
     _file, verdicts = check_claims(doc, WorkloadCaseFile)
     outputs: dict[str, Any] = dict(defined_values(doc, spec.define))
@@ -316,9 +360,6 @@ def run_claims_case(doc: Document) -> CaseResult:
 def run_cost_per_flop(doc: Document) -> CaseResult:
     """A claimed cost-per-FLOP multiple, against each price scenario, and the prices that
     would make it hold."""
-    from flopbook.models.compare import compare
-    from flopbook.quantity import registry
-
     u = registry()
     spec, sources = _load(doc)
     reference = str(spec.inputs.get("reference", "H100"))

@@ -19,16 +19,23 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
+from flopbook import safe_yaml
 from flopbook.catalog.schema import (
     PRICE_UNITS,
+    RENTAL_TERMS,
     SPEC_UNITS,
     ChipEntry,
     Price,
     Sourced,
     date_mid,
     date_start,
+    today,
 )
+from flopbook.distributions import Distribution
 from flopbook.errors import InputError, UnknownNameError
+from flopbook.quantity import Quantity, parse_range, q, summarize
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -49,11 +56,7 @@ SNAPSHOT_DAYS = 31
 def sourced_quantity(f: Sourced, unit: str, key: str) -> pint.Quantity:
     """A sourced value as a quantity: a range is sampled as its ``range`` says (uniform
     between the ends, or a 90% interval)."""
-    from flopbook.quantity import Quantity, parse_range, q
-
     if f.range == "uniform":
-        from flopbook.distributions import Distribution
-
         low, high = parse_range(f.value or "")  # type: ignore[misc]
         lo, hi = float(low.to(unit).magnitude[0]), float(high.to(unit).magnitude[0])
         return Quantity(Distribution("uniform", {"low": lo, "high": hi}).sample(key=key), unit)
@@ -62,8 +65,6 @@ def sourced_quantity(f: Sourced, unit: str, key: str) -> pint.Quantity:
 
 def _ends(f: Sourced, unit: str) -> tuple[float, ...]:
     """A value's stated ends: both ends of a range, or the point itself."""
-    from flopbook.quantity import parse_range, q
-
     ends = parse_range(f.value or "")
     if ends is None:
         return (float(q(f.value, unit).magnitude[0]),)
@@ -94,7 +95,6 @@ class PricePick:
 
     @property
     def summary(self) -> Summary:
-        from flopbook.quantity import summarize
 
         return summarize(self.value.to(self.unit))
 
@@ -125,6 +125,8 @@ class PricePick:
         if vendor:
             line += f" ({vendor})"
         line += f", {self.how}"
+        if any(o.estimate for o in self.observations):
+            line += "; an estimate (weak source)"
         if self.stale:
             line += (f"; STALE: used {self.age_days / 365.25:.1f} years from its date "
                      f"({self.used_at.isoformat()})")
@@ -166,14 +168,19 @@ class Chip:
     def spec(self, name: str) -> pint.Quantity | None:
         """The spec as a quantity in its catalog unit, or None where the chip lacks it
         (an A100 has no FP8)."""
-        from flopbook.quantity import q
-
+        point = _POINT_SPECS.get((self.id, name))
+        if point is not None:  # a copy: a caller may change its array in place
+            return point._REGISTRY.Quantity(point.magnitude.copy(), point.units)
         f = self.field(name)
         if f.value is None:
             return None
-        if f.range is not None:
+        if f.range is not None:  # drawn again each time, under the sampling settings in force
             return sourced_quantity(f, SPEC_UNITS[name], key=f"{self.id}.{name}")
-        return q(f.value, SPEC_UNITS[name], key=f"{self.id}.{name}")
+        value = q(f.value, SPEC_UNITS[name], key=f"{self.id}.{name}")
+        if not (isinstance(f.value, str) and parse_range(f.value) is not None):
+            # a fixed figure is read once: a fleet of 3,000 SKUs asks for it 300,000 times
+            _POINT_SPECS[(self.id, name)] = value
+        return value
 
     def prices(self, kind: str | None = None, term: str | None = None) -> list[Price]:
         """The price observations of a kind (and rental term), oldest first."""
@@ -188,12 +195,14 @@ class Chip:
         it. One observation is its own value; several are read as uniform between the
         lowest and the highest (a snapshot of a market, not a fitted interval). Rentals are
         of one ``term`` (on-demand by default)."""
-        import datetime as dt
-
-        found = [p for p in self.prices(kind, term if kind == "rental" else None) if p.default]
+        series = self.prices(kind, term if kind == "rental" else None)
+        found = [p for p in series if p.default]
+        fallback = not found and bool(series)
+        if fallback:
+            # only list prices or stated assumptions exist: use them, and say so
+            found = series
         if not found:
             return None
-        today = dt.date.today()
         when = date_start(at) if isinstance(at, str) else at
         if when is None:
             anchor = date_mid(found[-1].as_of)
@@ -202,29 +211,27 @@ class Chip:
             anchor = min((date_mid(p.as_of) for p in found),
                          key=lambda d: (abs((d - when).days), -d.toordinal()))
             how = f"the observation nearest to {when.isoformat()}"
+        if fallback:
+            how += "; only observations kept out of the defaults exist (list prices)"
         snap = tuple(p for p in found if abs((date_mid(p.as_of) - anchor).days) <= SNAPSHOT_DAYS)
         unit = PRICE_UNITS[kind]
         key = f"{self.id}.price.{kind}"
         if len(snap) == 1:
             value = sourced_quantity(snap[0], unit, key)
         else:
-            from flopbook.distributions import Distribution
-            from flopbook.quantity import Quantity
 
             ends = [e for p in snap for e in _ends(p, unit)]
             lo, hi = min(ends), max(ends)
             value = Quantity(Distribution("uniform", {"low": lo, "high": hi}).sample(key=key),
                              unit)
-        used = when or today
+        used = when or today()
         age = max(abs((date_mid(p.as_of) - used).days) for p in snap)
         return PricePick(kind, term if kind == "rental" else None, value, snap, how, used, age)
 
     def price_series(self, at: dt.date | str | None = None) -> list[tuple[Price, int, bool]]:
         """Every price observation with its distance in days from ``at`` (today when not
         given) and whether that makes it stale (over :data:`STALE_DAYS`)."""
-        import datetime as dt
-
-        used = date_start(at) if isinstance(at, str) else (at or dt.date.today())
+        used = date_start(at) if isinstance(at, str) else (at or today())
         order = {"purchase": 0, "server_per_gpu": 1, "rental": 2}
         rows = []
         for p in sorted(self.entry.prices, key=lambda p: (order[p.kind], p.term or "",
@@ -235,7 +242,6 @@ class Chip:
 
     def price_picks(self, at: dt.date | str | None = None) -> list[PricePick]:
         """The price of each kind (and rental term) a model would use at ``at``."""
-        from flopbook.catalog.schema import RENTAL_TERMS
 
         picks = [self.pick_price(k, at) for k in ("purchase", "server_per_gpu")]
         picks += [self.pick_price("rental", at, term) for term in RENTAL_TERMS]
@@ -285,11 +291,10 @@ class Catalog:
         return name_key(name) in self._index
 
 
+_POINT_SPECS: dict[tuple[str, str], pint.Quantity] = {}
+
+
 def _load_file(text: str, file: str) -> ChipEntry:
-    from pydantic import ValidationError
-
-    from flopbook import safe_yaml
-
     try:
         data = safe_yaml.load(text, file, shipped=True)
         return ChipEntry.model_validate(data)

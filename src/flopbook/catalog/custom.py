@@ -12,15 +12,22 @@ sparse headline, and flopbook works in dense rates.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr, ValidationError
 
 from flopbook.catalog import Chip, catalog, name_key
-from flopbook.catalog.schema import PRICE_UNITS, SPEC_UNITS, ChipEntry, date_start
-from flopbook.errors import InputError
+from flopbook.catalog.schema import (
+    PRICE_UNITS,
+    SPEC_UNITS,
+    ChipEntry,
+    date_start,
+    is_range,
+    today,
+)
+from flopbook.errors import InputError, suggest
+from flopbook.quantity import example_for, magnitudes, q
 
 __all__ = ["CustomChipFile", "SPARSE_FACTOR", "custom_chip"]
 
@@ -80,7 +87,6 @@ def _parts(raw: Figure, default_source: str, default_as_of: str) -> dict[str, An
 
 def _checked(name: str, parts: dict[str, Any], unit: str) -> None:
     """The value in its unit and above zero; an ``as_of`` that is a date, not in the future."""
-    from flopbook.quantity import magnitudes, q
 
     try:
         value = q(parts["value"], unit, key=f"chip.{name}")
@@ -93,13 +99,12 @@ def _checked(name: str, parts: dict[str, Any], unit: str) -> None:
         when = date_start(parts["as_of"])
     except ValueError as exc:
         raise InputError(str(exc), field=f"{name}.as_of") from None
-    if when > dt.date.today():
+    if when > today():
         raise InputError(f"as_of {parts['as_of']} is in the future", field=f"{name}.as_of",
                          hint="date a figure when it was published or quoted")
 
 
 def _example(name: str, unit: str) -> str:
-    from flopbook.quantity import example_for
 
     return example_for(unit)
 
@@ -135,16 +140,14 @@ def custom_chip(raw: Mapping[str, Any], *, where: str = "chip"
             raise InputError(f"a custom chip needs {name!r}", field=name,
                              hint="add e.g. " + _EXAMPLES.get(name, f"{name}: …")) from None
         if err["type"] == "extra_forbidden":
-            from flopbook.errors import suggest
 
             known = list(CustomChipFile.model_fields)
             raise InputError(f"unknown field {name!r} in a custom chip", field=name,
                              hint=suggest(name, known)) from None
         raise InputError(f"expected text or a number, got {err.get('input')!r}",
                          field=name) from None
-    today = dt.date.today().isoformat()
     source = spec.source or f"given in {where} (custom chip)"
-    as_of = spec.as_of or today
+    as_of = spec.as_of or today().isoformat()
     if spec.as_of:
         _checked("as_of", {"value": "1", "as_of": spec.as_of}, "")
     specs: dict[str, Any] = {}
@@ -178,7 +181,6 @@ def custom_chip(raw: Mapping[str, Any], *, where: str = "chip"
 
 
 def _is_range(text: str) -> bool:
-    from flopbook.catalog.schema import is_range
 
     return is_range(text)
 

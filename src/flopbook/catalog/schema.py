@@ -7,6 +7,7 @@ the conventions (dense peak rates, the scale-up bandwidth convention, price kind
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Literal
 
@@ -60,6 +61,19 @@ def _as_text(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def today() -> dt.date:
+    """The date prices are judged against: today, or the day ``SOURCE_DATE_EPOCH`` names
+    (the reproducible-builds convention: seconds since 1970), so that a saved output, a
+    test or a report can be made again with the same "stale" flags and ages."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            pass  # not a number of seconds: ignored, as reproducible-build tools do
+    return dt.date.today()
 
 
 def date_start(text: str) -> dt.date:
@@ -136,7 +150,7 @@ class Sourced(BaseModel):
     @classmethod
     def _dated(cls, v: str) -> str:
         when = date_start(v)
-        if when > dt.date.today() + dt.timedelta(days=_FUTURE_SLACK_DAYS):
+        if when > today() + dt.timedelta(days=_FUTURE_SLACK_DAYS):
             raise ValueError(f"as_of {v} is in the future: a value is dated when it was "
                              "published or observed")
         return v
@@ -153,6 +167,9 @@ class Price(Sourced):
     # False keeps an observation in the series without making it a default: a hyperscaler's
     # list price or a price of a different basis that few buyers pay (the note says why)
     default: bool = True
+    # a system price that already pays for the scale-out network (CloudMatrix 384's optical
+    # interconnect): the fleet model then adds no networking capex on top
+    includes_network: bool = False
 
     @model_validator(mode="after")
     def _rental_has_a_term(self) -> Price:

@@ -6,9 +6,13 @@ Only typer is imported here; each command imports what it needs when it runs, so
 
 from __future__ import annotations
 
+import importlib
 import sys
+import warnings
 
 import typer
+
+from flopbook.errors import FlopbookError, InputWarning
 
 app = typer.Typer(
     name="flopbook",
@@ -43,11 +47,6 @@ def main() -> None:
     any error of a library or the system (a full disk, a unit that does not fit) becomes one
     line on stderr and exit code 2; anything unexpected is one line and exit code 3, with its
     traceback under ``--debug``. Exit code 1 is kept for findings."""
-    import importlib
-    import warnings
-
-    from flopbook.errors import FlopbookError, InputWarning
-
     def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
         if issubclass(category, InputWarning):
             print(f"flopbook: warning: {message}", file=sys.stderr)
@@ -61,6 +60,10 @@ def main() -> None:
     debug = "--debug" in sys.argv[1:]
     if debug:
         sys.argv = [a for a in sys.argv if a != "--debug"]
+    else:
+        # a label with a tab or an emoji that the chart font lacks is drawn as a box; the
+        # user is not told twice, in matplotlib's words, on stderr
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
     # typer carries its own copy of click: take its exception classes from typer's public
     # BadParameter rather than from a separately installed click.
     errors = importlib.import_module(typer.BadParameter.__module__)
@@ -94,6 +97,7 @@ def main() -> None:
 
 
 def _short(text: str, limit: int) -> str:
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.safe_text import shorten
 
     return shorten(text, limit)
@@ -107,6 +111,7 @@ def _fail(message: str, status: int, prefix: str = "flopbook: error: ") -> None:
 def _quiet_exit(status: int) -> None:
     """Exit now. Buffers are flushed first; an error while flushing (a closed pipe, a full
     disk under stdout) is not reported again as Python's "Exception ignored" noise."""
+    # imported on use, so that `flopbook --help` stays fast
     import contextlib
     import os
 
@@ -123,6 +128,7 @@ def boundary_message(exc: BaseException) -> tuple[str, int]:
     """One line for an exception that reached the command line, and its exit code: 2 for the
     errors of the system and of the libraries flopbook uses (what the user can act on), 3 for
     anything else (a bug in flopbook)."""
+    # imported on use, so that `flopbook --help` stays fast
     import errno
 
     name = type(exc).__name__
@@ -133,7 +139,7 @@ def boundary_message(exc: BaseException) -> tuple[str, int]:
         return "the input is nested too deeply to compute (see docs/limits.md)", 2
     cause = exc.args[0] if name == "FileCreateError" and exc.args else exc  # XlsxWriter's
     if isinstance(cause, OSError):
-        where = f"{cause.filename}: " if getattr(cause, "filename", None) else ""
+        where = f"{_short(str(cause.filename), 80)}: " if getattr(cause, "filename", None) else ""
         if cause.errno == errno.ENOSPC:
             return f"{where}the disk is full; nothing was written — free some space", 2
         if cause.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

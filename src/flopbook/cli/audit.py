@@ -8,7 +8,9 @@ pool) need is imported where those run.
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,6 +19,7 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import emit
+from flopbook.errors import InputError
 
 if TYPE_CHECKING:
     from flopbook.audit.batch import BookAudit
@@ -61,6 +64,12 @@ More examples, for folders and CI:
   flopbook audit models/ --baseline audit-baseline.json --min-severity error
 """
 
+
+
+MAX_JOBS = 256
+"""Most workbooks audited at once (--jobs)."""
+MAX_TIMEOUT = 86_400.0
+"""Longest --timeout, in seconds: a day."""
 
 @app.command("audit", help=HELP)
 def audit_command(
@@ -144,6 +153,7 @@ def audit_command(
             "--jobs",
             "-j",
             min=1,
+            max=MAX_JOBS,
             help="Workbooks audited at once, each in its own process; "
             "default: the number of cores. E.g. --jobs 4",
             show_default=False,
@@ -154,6 +164,7 @@ def audit_command(
         typer.Option(
             "--timeout",
             min=0,
+            max=MAX_TIMEOUT,
             help="Seconds allowed for each workbook before it is stopped "
             "and reported (0: no limit). E.g. --timeout 60",
         ),
@@ -183,13 +194,10 @@ def audit_command(
         ),
     ] = False,
 ) -> None:
-    import os
-    import time
-
     if fix is None:
         _import_openpyxl_alone()
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.audit import batch
-    from flopbook.errors import InputError
 
     start = time.perf_counter()
     settings = batch.Settings(
@@ -200,14 +208,21 @@ def audit_command(
         cwd=os.getcwd(),
         time_limit=timeout or None,
     )
+    from flopbook.cli.common import option_errors, require_path
+
+    for option, given in (("--config", config), ("--baseline", baseline),
+                          ("--write-baseline", write_baseline), ("--fix", fix)):
+        require_path(given, option)
     if config is not None and no_config:
         raise InputError(
             "--config and --no-config cannot both be given", field="--config", hint="keep one"
         )
     if config is not None:
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.audit import config as cfg
 
-        cfg.load(config)  # a bad settings file stops the run before any work
+        with option_errors("--config"):
+            cfg.load(config)  # a bad settings file stops the run before any work
     paths, refused = batch.collect(str(b) for b in books)
     several = len(books) > 1 or any(b.is_dir() for b in books)
     if fix is not None:
@@ -217,6 +232,7 @@ def audit_command(
                 field="--fix",
                 hint="audit the others without --fix",
             )
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.audit.recompute import check_output
 
         check_output(paths[0], str(fix), force)
@@ -226,6 +242,7 @@ def audit_command(
         _check_settings(paths[0], settings)  # a bad settings file is exit 2, one line
     known = _load_baseline(baseline)
     if write_baseline is not None:
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.audit import baseline as bl
 
         bl.check_target(str(write_baseline), paths)
@@ -235,6 +252,7 @@ def audit_command(
     if not several and audits[0].error is not None:
         raise InputError(audits[0].error.removeprefix(f"{paths[0]}: "), file=paths[0])
     if write_baseline is not None:
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.audit import baseline as bl
 
         n = bl.write(
@@ -286,12 +304,18 @@ def _import_openpyxl_alone() -> None:
 def _codes(text: str | None, option: str) -> tuple[str, ...] | None:
     if text is None:
         return None
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.audit import _selected
 
     wanted = [s for s in text.split(",") if s.strip()]
+    if not wanted:  # "--select ''" is a slip, not "no rules" nor "every rule"
+        from flopbook.errors import InputError
+
+        raise InputError("names no rule", field=option, hint=f"e.g. {option} FB101,FB103")
     try:
         return tuple(_selected(wanted))
     except Exception as exc:  # InputError from _selected names --select; say which option
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.errors import InputError
 
         if isinstance(exc, InputError):
@@ -300,6 +324,7 @@ def _codes(text: str | None, option: str) -> tuple[str, ...] | None:
 
 
 def _check_settings(path: str, settings: Any) -> None:
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.audit import config as cfg
 
     cfg.for_book(path, settings.config, settings.use_config, settings.cwd)
@@ -308,12 +333,16 @@ def _check_settings(path: str, settings: Any) -> None:
 def _load_baseline(path: Path | None) -> Any:
     if path is None:
         return None
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.audit import baseline as bl
+    from flopbook.cli.common import option_errors
 
-    return bl.load(str(path))
+    with option_errors("--baseline"):
+        return bl.load(str(path))
 
 
 def _run(paths: list[str], settings: Any, jobs: int | None, several: bool) -> list[BookAudit]:
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.audit import batch
     from flopbook.cli.progress import progress_bar
 
@@ -334,6 +363,7 @@ def _shown(
     book: BookAudit, known: Any, min_severity: str | None
 ) -> tuple[BookAudit, dict[str, int]]:
     """The audit as reported (baseline and --min-severity applied), and what was left out."""
+    # imported on use, so that `flopbook --help` stays fast
     from dataclasses import replace
 
     hidden = {"comments": book.silenced, "excluded": book.excluded}
@@ -357,6 +387,7 @@ def _report(
     fixed: Any,
     seconds: float,
 ) -> None:
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.render import audit as render
     from flopbook.render import data
 
@@ -370,6 +401,7 @@ def _report(
         else:
             emit(data.to_json(render.json_list(books[0][0].result)))  # type: ignore[arg-type]
     elif fmt is AuditFormat.sarif:
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.render import sarif
 
         emit(data.to_json(sarif.sarif_log([(b.path, b.result, b.error) for b, _ in books])))

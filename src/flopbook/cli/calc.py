@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import warnings
 from typing import Annotated
 
 import typer
@@ -21,6 +23,9 @@ def calc_command(
         "--chip", help="A chip the catalog lacks, as a mapping, repeatable, e.g. --chip "
         "'{name: MyChip, bf16_dense: 800 TFLOP/s, tdp: 600 W, server_cost_per_gpu: 30k "
         "USD/GPU}'; then use MyChip.tdp. Rates are dense.")] = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="Catalog prices (H100.rental) nearest this date instead of the latest, "
+        "e.g. --date 2023-06.")] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
@@ -32,27 +37,31 @@ def calc_command(
 
     Example: flopbook calc "5 s * H100.tdp" --to Wh
     """
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.calc import evaluate, to_unit
-    from flopbook.numbers import display_unit, summary_text
+    from flopbook.numbers import readable, summary_text
     from flopbook.quantity import sampling, summarize
     from flopbook.render import data
 
     with sampling(samples, seed):
         chips = custom_chips(chip or [])
-        value = evaluate(expression, chips=chips)
+        # imported on use, so that `flopbook --help` stays fast
+        from flopbook.cli.catalog import read_date
+
+        value = evaluate(expression, chips=chips, at=read_date(date))
         if to is not None:
+            # imported on use, so that `flopbook --help` stays fast
             from flopbook.cli.common import option_errors
 
             with option_errors("--to"):
                 value = to_unit(value, to)
-        elif (readable := display_unit(value)) is not None:
-            value = value.to(readable)  # 3,500 s·W reads as 0.9722 Wh
+        else:
+            value = readable(value)  # 3,500 s·W reads as 0.9722 Wh, MW·h·USD/kWh as USD
     s = summarize(value)
     if fmt is Format.json:
         emit(data.to_json({"expression": expression, **s.as_dict()}))
     elif fmt is Format.csv:
-        import io
-
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.safe_text import CsvWriter
 
         buf = io.StringIO()
@@ -66,8 +75,7 @@ def calc_command(
 
 def custom_chips(texts: list[str]) -> dict:
     """``--chip`` mappings as custom chips by name; a mistake names --chip and the field."""
-    import warnings
-
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook import safe_yaml
     from flopbook.catalog.custom import custom_chip
     from flopbook.errors import InputError, InputWarning

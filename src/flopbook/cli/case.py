@@ -23,6 +23,7 @@ def case_command(
 
     Example: flopbook case deepseek-semianalysis
     """
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.cases import case, cases
     from flopbook.quantity import sampling
     from flopbook.render import cases as render_cases

@@ -12,6 +12,7 @@ from flopbook.cli.common import Format, FormatOpt, console, emit
 
 def read_date(text: str | None, option: str = "--date") -> str | None:
     """A date as the catalog writes them (YYYY-MM-DD, YYYY-MM, YYYY-QN or YYYY), checked."""
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.catalog.schema import date_start
     from flopbook.errors import InputError
 
@@ -44,6 +45,7 @@ def catalog_command(
 
     Example: flopbook catalog "Ascend 910C"; flopbook catalog V100 --prices --date 2021-06
     """
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.catalog import catalog
     from flopbook.errors import InputError
     from flopbook.render import data, table

@@ -27,6 +27,7 @@ def check_command(
 
     Example: flopbook check claims.yaml
     """
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.claims import read_claims
     from flopbook.quantity import sampling
     from flopbook.render import data

@@ -8,6 +8,7 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.errors import InputError
 
 _OPTIONS = {"price_kind": "--price-kind", "precision": "--precision", "count": "--count",
             "price": "--price"}
@@ -45,10 +46,11 @@ def compare_command(
 
     Example: flopbook compare H100 H20 "Ascend 910C" --price-kind owned
     """
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli.catalog import read_date
-    from flopbook.errors import InputError
+    from flopbook.cli.common import option_errors
     from flopbook.models.compare import compare
-    from flopbook.quantity import sampling
+    from flopbook.quantity import q, sampling
     from flopbook.render import data
     from flopbook.render.workload import comparison_csv, comparison_tables
 
@@ -59,8 +61,10 @@ def compare_command(
             raise InputError(f"cannot read --price {item!r}",
                              hint='write CHIP=PRICE, e.g. --price H20="1.2 USD/GPU/hour"')
         prices[name.strip()] = value.strip()
-    from flopbook.cli.common import option_errors
-    from flopbook.quantity import q
+
+    for option, given in (("--precision", precision), ("--count", count)):
+        if not str(given).strip():
+            raise InputError("is empty", field=option, hint="see `flopbook compare --help`")
 
     for name, value in prices.items():  # a price that cannot be read, named by its option
         with option_errors(f"--price {name}"):

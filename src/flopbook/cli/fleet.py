@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +12,7 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.errors import InputError
 
 
 class Sampler(StrEnum):
@@ -67,15 +70,16 @@ def fleet_command(
 
     Example: flopbook fleet examples/fleet.yaml --only Hopper --sensitivity tco_per_year
     """
-    from flopbook.cli.common import option_errors
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli.common import option_errors, require_path
     from flopbook.distributions import require_memory
-    from flopbook.errors import InputError
     from flopbook.files import check_folder
     from flopbook.fleet_file import fleet_from_document
     from flopbook.models.fleet import _capital_cost_method, metric
     from flopbook.quantity import sampling
     from flopbook.scenario import Document, refuse_other_kinds
 
+    require_path(plot, "--plot")
     if sensitivity is not None and not sensitivity.strip():
         raise InputError("is empty", field="--sensitivity",
                          hint="name an output, e.g. --sensitivity tco_per_year")
@@ -105,6 +109,7 @@ def fleet_command(
 def _arrays_held(doc) -> int:  # noqa: ANN001 - a Document
     """About how many sample arrays a run of this fleet holds at once: every input, and every
     metric for each SKU and the total."""
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.models.fleet import ASSUMPTION_FIELDS, METRICS, SKU_FIELDS
 
     skus = doc.data.get("skus")
@@ -113,8 +118,8 @@ def _arrays_held(doc) -> int:  # noqa: ANN001 - a Document
 
 
 def _sensitivity(fleet, output, only, capital_cost, samples, seed):  # noqa: ANN001, ANN202
-    import math
 
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli.progress import progress_bar
     from flopbook.sensitivity import fleet_sensitivity, uncertain_inputs
 
@@ -127,6 +132,7 @@ def _sensitivity(fleet, output, only, capital_cost, samples, seed):  # noqa: ANN
 
 
 def _chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.render.charts import FORMATS
 
     stems = ["distribution", *(["tornado", "sobol"] if sensitivity else [])]
@@ -134,8 +140,8 @@ def _chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
 
 
 def _plot(result, output, found, directory: Path) -> None:  # noqa: ANN001
-    import sys
 
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.files import Outputs
     from flopbook.render import charts
 
@@ -163,6 +169,7 @@ def _plot(result, output, found, directory: Path) -> None:  # noqa: ANN001
 
 
 def _render(result, found, fmt: Format, all_rows: bool) -> None:  # noqa: ANN001
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.render import data
     from flopbook.render import sensitivity as render_sensitivity
 
@@ -180,6 +187,7 @@ def _render(result, found, fmt: Format, all_rows: bool) -> None:  # noqa: ANN001
 
 
 def render_fleet(result, fmt: Format, *, all_rows: bool = False, title: str | None = None) -> None:  # noqa: ANN001
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.render import data, table
 
     if fmt is Format.table:

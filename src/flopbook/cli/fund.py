@@ -9,6 +9,7 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.errors import InputError
 
 
 @app.command("fund")
@@ -54,7 +55,7 @@ def fund_command(
 
     Example: flopbook fund high-flyer.yaml --capex 1.6B --year 2023
     """
-    from flopbook.errors import InputError
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.fleet_file import load_scenario
     from flopbook.models.funding import read_fx_rate
     from flopbook.models.funding_verdict import Spending, judge
@@ -73,7 +74,11 @@ def fund_command(
                              hint="choose a year the payer file covers")
         spending = []
         if fleet is not None:
-            fleet_result = load_scenario(fleet).run(only=only)
+            from flopbook.cli.common import option_errors
+
+            with option_errors("--fleet"):
+                fleet_file = load_scenario(fleet)
+            fleet_result = fleet_file.run(only=only)
             spending.append(Spending.from_fleet(fleet_result, when, source=str(fleet)))
         elif only is not None:
             raise InputError("--only needs --fleet", hint="give a fleet file with --fleet")

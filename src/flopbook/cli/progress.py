@@ -29,6 +29,7 @@ def progress_bar(
         if "bar" not in state:
             if time.perf_counter() - start < delay:
                 return
+            # rich is loaded only when there is something to draw
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -9,6 +9,7 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, emit
+from flopbook.errors import InputError
 
 
 @app.command("report")
@@ -76,8 +77,6 @@ def report_command(
 
     Example: flopbook report --case deepseek-semianalysis --xlsx deepseek.xlsx --html deepseek.html
     """
-    from flopbook.errors import InputError
-
     if (scenario is None) == (case is None):
         raise InputError("give a scenario file or --case NAME (one of the two)",
                          hint="e.g. flopbook report --case deepseek-semianalysis "
@@ -85,12 +84,16 @@ def report_command(
     if xlsx is None and html is None:
         raise InputError("nothing to write",
                          hint="give --xlsx OUT.xlsx and/or --html OUT.html")
-    from flopbook.cli.common import option_errors
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli.common import option_errors, require_path
 
+    for option, given in (("--xlsx", xlsx), ("--html", html), ("--fleet", fleet)):
+        require_path(given, option)
     if sensitivity is not None and not sensitivity.strip():
         raise InputError("is empty", field="--sensitivity",
                          hint="name an output, e.g. --sensitivity tco_per_year")
     if capital_cost is not None:
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.models.fleet import _capital_cost_method
 
         with option_errors("--capital-cost"):
@@ -99,6 +102,7 @@ def report_command(
         raise InputError("--only and --capital-cost apply to a scenario, not to a case",
                          hint="a case fixes its own fleets")
 
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.files import check_target
     from flopbook.quantity import sampling
     from flopbook.render.reports import write_reports
@@ -111,6 +115,7 @@ def report_command(
             check_target(path, kind, force=force, protect=protect)
     with sampling(samples, seed):
         if case is not None:
+            # imported on use, so that `flopbook --help` stays fast
             from flopbook.cases import case as run_case
 
             if capex is not None or year is not None or fleet is not None:
@@ -124,12 +129,14 @@ def report_command(
                                       capex=capex, year=year, fleet=fleet,
                                       charts=html is not None)
         if sensitivity is not None:
+            # imported on use, so that `flopbook --help` stays fast
             from flopbook.report.uncertainty import add_sensitivity
 
             add_sensitivity(report, sensitivity, samples=samples, seed=seed,
                             charts=html is not None)
     written = write_reports(report, xlsx=xlsx, html=html, force=force, protect=protect)
     if fmt is Format.json:
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.render.data import to_json
 
         emit(to_json({"written": [str(p) for p in written]}))
@@ -146,7 +153,7 @@ def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | No
                      capex: str | None, year: int | None, fleet: Path | None,
                      charts: bool = True):  # noqa: ANN202
     """The report of a scenario file of any kind (its ``kind:`` says which)."""
-    from flopbook.errors import InputError
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.report import build_report
     from flopbook.scenario import Document
 
@@ -160,6 +167,7 @@ def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | No
         raise InputError("--only and --capital-cost apply to a fleet scenario",
                          file=str(scenario), hint="drop them for this scenario")
     if kind in _WORKLOADS:
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.workload_file import run_document
 
         return build_report(run_document(doc), origin=scenario.name, summary=description,
@@ -167,6 +175,7 @@ def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | No
     if kind in _PAYERS:
         return _payer_report(doc, scenario, capex=capex, year=year, fleet=fleet,
                              summary=description, charts=charts)
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.fleet_file import fleet_from_document
 
     result = fleet_from_document(doc).run(only=only, capital_cost=capital_cost)
@@ -175,7 +184,7 @@ def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | No
 
 def _payer_report(doc, scenario: Path, *, capex: str | None, year: int | None,  # noqa: ANN001, ANN202
                   fleet: Path | None, summary: str, charts: bool):
-    from flopbook.errors import InputError
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.models.funding_verdict import Spending, judge
     from flopbook.payer_file import payer_from_document
     from flopbook.report import build_report
@@ -189,9 +198,13 @@ def _payer_report(doc, scenario: Path, *, capex: str | None, year: int | None,  
     spending = []
     fleets = []
     if fleet is not None:
+        # imported on use, so that `flopbook --help` stays fast
+        from flopbook.cli.common import option_errors
         from flopbook.fleet_file import load_scenario
 
-        fleet_result = load_scenario(fleet).run()
+        with option_errors("--fleet"):
+            fleet_file = load_scenario(fleet)
+        fleet_result = fleet_file.run()
         fleets.append(fleet_result)
         spending.append(Spending.from_fleet(fleet_result, when, source=str(fleet)))
     if capex is not None:

@@ -12,6 +12,8 @@ import itertools
 import math
 from functools import cache
 
+from flopbook.quantity import registry
+
 __all__ = ["CONVERSIONS", "conversion", "factor_formula"]
 
 CONVERSIONS: dict[str, tuple[str, str, str]] = {
@@ -37,7 +39,6 @@ CONVERSIONS: dict[str, tuple[str, str, str]] = {
 @cache
 def conversion(name: str) -> float:
     """The value of the named conversion (``hours_per_year`` -> 8766.0)."""
-    from flopbook.quantity import registry
 
     src, dst, _ = CONVERSIONS[name]
     return float(registry().Quantity(1.0, src).to(dst).magnitude)
@@ -79,7 +80,6 @@ def _factor_formula(factor: float, between: tuple[str, str] | None) -> str:
 @cache
 def _words(*units: str) -> frozenset[str]:
     """The unit names in ``units``, compound ones split (``GWh`` -> gigawatt, hour)."""
-    from flopbook.quantity import registry
 
     ureg = registry()
     out: set[str] = set()

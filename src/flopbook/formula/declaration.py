@@ -32,6 +32,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
+import pint
+
+from flopbook.calc import FUNCTIONS, parse
+from flopbook.quantity import registry
+
 if TYPE_CHECKING:
     from flopbook.calc import Expression
     from flopbook.inputs import FieldSpec
@@ -77,7 +82,6 @@ class Case:
 
     @cached_property
     def parsed(self) -> Expression:
-        from flopbook.calc import parse
 
         return parse(self.expression)
 
@@ -226,7 +230,6 @@ class Kind:
 
     @cached_property
     def _checked(self) -> bool:
-        from flopbook.calc import FUNCTIONS
 
         known = {*self.inputs, *self.formulas, *self.constant}
         for f in self.formulas.values():
@@ -250,9 +253,7 @@ class Kind:
 
 
 def _is_unit(name: str) -> bool:
-    import pint
 
-    from flopbook.quantity import registry
 
     try:
         registry().Unit(name)

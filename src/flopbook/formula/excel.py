@@ -16,7 +16,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flopbook.calc import parse
 from flopbook.formula.conversions import factor_formula
+from flopbook.quantity import registry
 
 if TYPE_CHECKING:
     import pint
@@ -60,7 +62,6 @@ def excel_formula(
     ``cells`` each formula that has a cell of its own (the others are written out in
     parentheses); ``constant`` registers a kind's named constant and answers the name to
     write."""
-    from flopbook.quantity import registry
 
     writer = _Writer(kind, form, inputs, cells or {}, constant, registry())
     found = writer.formula(key, top=True)
@@ -74,8 +75,6 @@ def expression_formula(text: str, refs: Mapping[str, Ref], unit: str) -> str:
     """One expression of the language (not a kind's formula) as an Excel formula in ``unit``:
     each name it reads is one of ``refs`` (a cell or a defined name, with its unit) or a
     unit."""
-    from flopbook.calc import parse
-    from flopbook.quantity import registry
 
     writer = _Writer(None, None, refs, {}, str, registry())
     found = writer.node("", parse(text).tree.body)

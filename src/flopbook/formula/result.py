@@ -17,6 +17,8 @@ import numpy as np
 
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Form, Kind, Output, Ratio
+from flopbook.formula.samples import compiled
+from flopbook.quantity import Quantity, is_point, summarize
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +39,6 @@ class ItemOutputs(Mapping[str, "pint.Quantity | None"]):
     reading more outputs reuses what was computed."""
 
     def __init__(self, kind: Kind, values: Mapping[str, pint.Quantity], form: Form) -> None:
-        from flopbook.formula.samples import compiled
 
         self.kind = kind
         self.form = form
@@ -54,7 +55,6 @@ class ItemOutputs(Mapping[str, "pint.Quantity | None"]):
         return self._done[key]
 
     def _value(self, key: str) -> pint.Quantity | None:
-        from flopbook.quantity import Quantity
 
         if not self.compiled.known(key):
             return None
@@ -124,7 +124,6 @@ class Result:
         return self.values[m.key][column]
 
     def summary(self, key: str, column: str = TOTAL) -> Summary | None:
-        from flopbook.quantity import summarize
 
         # kept: a table, JSON and a DataFrame of one result each read every cell's summary
         if (key, column) not in self._summaries:
@@ -151,7 +150,6 @@ class Result:
 
     @property
     def sampled(self) -> bool:
-        from flopbook.quantity import is_point
 
         return any(
             v is not None and not is_point(v) for row in self.values.values() for v in row.values()
@@ -200,6 +198,7 @@ class Result:
 
     def to_dataframe(self, stat: str = "mean") -> pd.DataFrame:
         """Outputs as rows, items and Total as columns (``stat``: mean, p5, p50 or p95)."""
+        # pandas loads in about a second; only to_dataframe needs it
         import pandas as pd
 
         data = {}

@@ -23,6 +23,9 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pint
+
+from flopbook.quantity import registry
 
 if TYPE_CHECKING:
     import pint
@@ -252,7 +255,6 @@ class Compiled:
     """
 
     def __init__(self, kind: Kind, form: Form, units: Mapping[str, pint.Unit]) -> None:
-        from flopbook.quantity import registry
 
         kind.check()
         self.kind, self.form = kind, form
@@ -311,7 +313,6 @@ class Compiled:
         return True
 
     def _factor(self, unit: pint.Unit, target: pint.Unit, key: str, text: str) -> float:
-        import pint
 
         try:
             return float(self.ureg.Quantity(1.0, unit).to(target).magnitude)

@@ -18,6 +18,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from flopbook.errors import InputError
+from flopbook.quantity import q
+from flopbook.scenario import Document
 
 __all__ = ["Comparable", "Placement", "comparables", "percent", "place"]
 
@@ -61,8 +63,6 @@ class Comparable:
 
 
 def _usd(figure: SourcedFigure, unit: str, where: str) -> float:
-    from flopbook.quantity import q
-
     try:
         return float(q(figure.value, unit).magnitude[0])
     except InputError as exc:
@@ -72,8 +72,6 @@ def _usd(figure: SourcedFigure, unit: str, where: str) -> float:
 @cache
 def comparables() -> list[Comparable]:
     """The reference firms shipped with flopbook."""
-    from flopbook.scenario import Document
-
     text = (resources.files("flopbook.models") / "comparables.yaml").read_text(encoding="utf-8")
     # Document keeps dates as text ("2025-01-31") and knows each entry's line
     doc = Document(text, "models/comparables.yaml")

@@ -17,10 +17,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pint
+
+from flopbook.calc import describe
+from flopbook.catalog import chip as find
 from flopbook.errors import InputError, UnitMismatchError, suggest
+from flopbook.models.fleet import Fleet, Sku
+from flopbook.models.workload import _precision as read
+from flopbook.quantity import Quantity, is_point, magnitudes, q, registry, summarize
 
 if TYPE_CHECKING:
-    import pint
 
     from flopbook.catalog import Chip
 
@@ -53,7 +59,6 @@ class ChipCost:
         """USD per PFLOP/s-hour (hourly prices) or USD per PFLOP/s (capital prices)."""
         if self.price is None:
             return None
-        from flopbook.quantity import registry
 
         u = registry()
         unit = "USD/(PFLOP/s*hour)" if self.hourly else "USD/(PFLOP/s)"
@@ -86,23 +91,17 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
 
     def row(self, chip: str) -> ChipCost:
-        from flopbook.catalog import chip as find
-
         cid = find(chip).id
         return next(r for r in self.rows if r.chip == cid)
 
     def ratio(self, chip: str) -> float | None:
         """Cost per FLOP of ``chip`` relative to the reference (1 = same)."""
-        from flopbook.quantity import magnitudes
-
         a, b = self.row(self.reference).cost_per_pflop, self.row(chip).cost_per_pflop
         if a is None or b is None:
             return None
         return float(magnitudes(b, f"{a.units}").mean() / magnitudes(a).mean())
 
     def to_dict(self) -> dict[str, Any]:
-        from flopbook.quantity import summarize
-
         def s(x: Any) -> Any:
             return None if x is None else summarize(x).as_dict()
 
@@ -127,7 +126,6 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
     """The fleet model's cost per GPU-hour of owning ``c``: its catalog server price (or GPU
     price plus server parts) nearest the date ``at`` (the latest without one), default
     assumptions unless given."""
-    from flopbook.models.fleet import Fleet, Sku
 
     server = c.pick_price("server_per_gpu", at)
     gpu = c.pick_price("purchase", at)
@@ -137,17 +135,21 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
     assert pick is not None
     kw = ({"server_cost_per_gpu": pick.value} if server is not None
           else {"gpu_price": pick.value})
-    fleet = Fleet([Sku(c.id, count="1000 GPU", **kw)], dict(assumptions or {}))
+    given = dict(assumptions or {})
+    if any(o.includes_network for o in pick.observations):
+        # a system price that already pays for its network: no networking capex on top
+        given.setdefault("networking", "0%")
+    fleet = Fleet([Sku(c.id, count="1000 GPU", **kw)], given)
     value = fleet.run().get("cost_per_gpu_hour")
     basis = "server price" if server is not None else "GPU price + default server parts"
+    if "networking" in given and not (assumptions or {}).get("networking"):
+        basis += ", which includes its network (no networking added)"
     return value, (f"owned: fleet model TCO per GPU-hour from the catalog {basis} "
                    f"({pick.describe()}), default assumptions")
 
 
 def _price(c: Chip, given: Any, kind: str, at: str | None = None
            ) -> tuple[pint.Quantity | None, str]:
-    from flopbook.calc import describe
-    from flopbook.quantity import magnitudes, q, registry
 
     u = registry()
     if given is not None:
@@ -178,10 +180,6 @@ def _price(c: Chip, given: Any, kind: str, at: str | None = None
 def gpu_count(raw: Any) -> pint.Quantity:
     """How many GPUs: ``1000``, ``"1k"``, ``"2,048"``, ``"2048 GPU"``; a whole number above
     zero."""
-    import pint
-
-    from flopbook.quantity import Quantity, is_point, magnitudes, q
-
     hint = 'e.g. 1000, 1k or "2048 GPU"'
     try:
         value = raw if isinstance(raw, pint.Quantity) else q(raw)
@@ -201,8 +199,6 @@ def gpu_count(raw: Any) -> pint.Quantity:
 
 
 def _precision(name: str) -> str:
-    from flopbook.models.workload import _precision as read
-
     return read(name)
 
 
@@ -211,8 +207,6 @@ def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
             count: Any = "1000 GPU", date: str | None = None) -> Comparison:
     """Compare chips on cost per dense FLOP and power per FLOP; the first is the reference.
     Catalog prices are those nearest ``date`` (the latest without one)."""
-    from flopbook.catalog import chip as find
-    from flopbook.quantity import registry
 
     u = registry()
     if len(chips) < 2:

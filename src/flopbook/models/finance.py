@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from flopbook.quantity import registry
+
 if TYPE_CHECKING:
     import pint
 
@@ -29,7 +31,5 @@ def annuity_factor(rate: np.ndarray, years: np.ndarray) -> np.ndarray:
 
 def annuity(capex: pint.Quantity, rate: pint.Quantity, life: pint.Quantity) -> pint.Quantity:
     """Capex as equal yearly payments that also pay the cost of capital (a mortgage on it)."""
-    from flopbook.quantity import registry
-
     factor = annuity_factor(rate.to("").magnitude, life.to("year").magnitude)
     return capex * factor / registry().year

@@ -12,6 +12,7 @@ defined as the ratio of two extensive metrics, and their total is the ratio of t
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,12 +20,18 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+
+from flopbook import safe_yaml
+from flopbook.catalog import Chip, name_key
+from flopbook.catalog import chip as find_chip
 from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.formula.declaration import Form, Formula, Kind, Ratio, extensive, ratio, step
 from flopbook.formula.result import TOTAL as TOTAL  # re-exported: the column of totals
 from flopbook.formula.result import ItemOutputs, Result
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.finance import CAPITAL_COST_METHODS
+from flopbook.quantity import Quantity, summarize
 
 if TYPE_CHECKING:
     import pint
@@ -97,7 +104,6 @@ SKU_FIELDS: dict[str, FieldSpec] = {
 @cache
 def default_assumptions() -> dict[str, Any]:
     """The defaults in ``models/defaults.yaml``: raw mappings with value, source and note."""
-    from flopbook import safe_yaml
 
     text = (resources.files("flopbook.models") / "defaults.yaml").read_text(encoding="utf-8")
     return safe_yaml.load(text, "models/defaults.yaml", shipped=True)
@@ -173,8 +179,6 @@ class Sku:
     inputs: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        from flopbook.catalog import Chip
-        from flopbook.catalog import chip as find_chip
 
         self.spec_chip: Chip = self.chip if isinstance(self.chip, Chip) else find_chip(self.chip)
         self.name = self.name or self.spec_chip.id
@@ -225,7 +229,6 @@ class Sku:
         return tdp
 
     def matches(self, term: str) -> bool:
-        from flopbook.catalog import name_key
 
         key = name_key(term)
         c = self.spec_chip
@@ -406,7 +409,6 @@ def sku_extensives(sku: Sku, a: Assumptions, shared: dict[Any, Any] | None = Non
 
 def _mag(value: pint.Quantity, unit: str) -> Any:
     """The samples of ``value`` in ``unit`` (a copy only when the unit differs)."""
-    import numpy as np
 
     return np.asarray(value.to(unit).magnitude, dtype=float)
 
@@ -450,7 +452,6 @@ class FleetResult(Result):
 
 
 def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
-    from flopbook.quantity import summarize
 
     d = {"name": i.name, **summarize(i.value).as_dict(), "source": i.source, "note": i.note}
     if default:
@@ -535,9 +536,7 @@ class Fleet:
         the input's unit. The model is rerun on the new values by :meth:`run`; sensitivity
         analysis and correlated sampling use this to vary inputs without restating formulas.
         """
-        import copy
 
-        from flopbook.quantity import Quantity
 
         known = dict(self.inputs())
         new = copy.copy(self)

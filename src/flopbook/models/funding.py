@@ -18,13 +18,14 @@ currencies on its own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from flopbook.errors import InputError
 from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.quantity import Quantity, registry, summarize
 
 if TYPE_CHECKING:
     import pint
@@ -175,8 +176,6 @@ def read_fx_rate(raw: Any, where: str = "fx_rate") -> Input:
     ``"0.155 USD/CNY"`` (or ``{value, source, note}``). The value is returned in CNY/USD
     whichever way it was written; a rate outside 1-20 CNY per USD is refused as upside down
     or mistyped."""
-    from dataclasses import replace
-
     inp = _read(COMMON_FIELDS["fx_rate"], raw, where)
     rate = inp.value
     # pint does not turn USD/CNY into CNY/USD (the reciprocal unit): do it by dimension
@@ -201,8 +200,6 @@ def read_fx_rate(raw: Any, where: str = "fx_rate") -> Input:
 def to_usd(value: pint.Quantity, fx: Input | None, field: str) -> np.ndarray:
     """Magnitudes in USD (per year where the value is per year): CNY needs an ``fx_rate``
     (read by :func:`read_fx_rate`, so in CNY/USD)."""
-    from flopbook.quantity import registry
-
     ureg = registry()
     per_year = value.check("[currency] / [time]") or value.check("[currency_cny] / [time]")
     amount = value * ureg.year if per_year else value
@@ -301,8 +298,6 @@ class PayerResult:
 
     def cumulative(self, key: str) -> list[pint.Quantity]:
         """Running total of a flow row, in USD, to the end of each year."""
-        from flopbook.quantity import Quantity
-
         if PAYER_ROWS[key].kind != "flow":
             raise InputError(f"{PAYER_ROWS[key].label} does not add up over years",
                              hint="only amounts per year have a cumulative total")
@@ -314,8 +309,6 @@ class PayerResult:
 
     def summary(self, key: str, year: int | None = None) -> Summary:
         """Mean and percentiles of a row in one year, or of its total over all years."""
-        from flopbook.quantity import summarize
-
         row = PAYER_ROWS[key]
         if year is None:
             return summarize(self.total(key), "USD")
@@ -323,8 +316,6 @@ class PayerResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: each row by year (value + unit, percentiles if sampled)."""
-        from flopbook.quantity import summarize
-
         rows = []
         for key in self.rows:
             r = PAYER_ROWS[key]
@@ -343,8 +334,6 @@ class PayerResult:
 
     def annualised_net_return(self) -> pint.Quantity:
         """The investors' compound yearly return over all the years (funds only)."""
-        from flopbook.quantity import Quantity
-
         growth = np.prod([1 + np.asarray(r.to("").magnitude) for r in self.row("net_return")],
                          axis=0)
         return Quantity(np.maximum(growth, 0) ** (1 / len(self.years)) - 1, "")
@@ -420,8 +409,6 @@ class Fund:
                 for i, w in zip(inputs, where, strict=True)]
 
     def run(self) -> PayerResult:
-        from flopbook.quantity import Quantity
-
         rows: dict[str, list[Any]] = {k: [] for k in (
             "aum", "gross_return", "net_return", "management_fees", "performance_fees",
             "revenue", "operating_costs", "cash_available")}
@@ -574,8 +561,6 @@ class Company:
                             str(raw.get("label") or ""))
 
     def run(self) -> PayerResult:
-        from flopbook.quantity import Quantity
-
         rows: dict[str, list[Any]] = {k: [] for k in (
             "revenue", "operating_cash_flow", "capex_budget", "funding_rounds",
             "cash_available")}

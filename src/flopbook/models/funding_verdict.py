@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flopbook import safe_yaml
 from flopbook.errors import InputError
 from flopbook.inputs import FieldSpec, Input, read_input
-from flopbook.models.comparables import Basis, Placement
+from flopbook.models.comparables import Basis, Placement, place
 from flopbook.models.funding import PayerResult, to_usd
+from flopbook.numbers import value as shown
+from flopbook.quantity import Quantity, summarize
+from flopbook.safe_text import shorten
 
 if TYPE_CHECKING:
     import pint
@@ -82,8 +86,6 @@ class Thresholds:
 @cache
 def thresholds() -> Thresholds:
     """The default verdict bands (``funding_thresholds.yaml``)."""
-    from flopbook import safe_yaml
-
     text = (resources.files("flopbook.models") / "funding_thresholds.yaml").read_text(
         encoding="utf-8")
     data = safe_yaml.load(text, "models/funding_thresholds.yaml", shipped=True)
@@ -112,8 +114,6 @@ class Spending:
         """Capex alone: ``"1.6B USD"``, ``"¥1B"`` (with an ``fx_rate``), or ``"1.6B"`` (a
         number with a scale is dollars). A plain number (``1.6``) is refused: it reads as
         $1.60. So is any capex under $1k: no compute purchase costs that little."""
-        from flopbook.quantity import Quantity
-
         _check_has_unit(amount)
         inp = read_input(CAPEX, amount, key=f"capex.{label}.{year}")
         usd = to_usd(inp.value, fx_rate, "capex")
@@ -152,8 +152,6 @@ def _plain_text(amount: Any) -> str:
 def _check_has_unit(amount: Any) -> None:
     """A capex written as a plain number (``1.6``, ``1600000000``) has no unit to say what it
     is: refuse it rather than read dollars (``--capex 1.6`` meant as $1.6B read as $1.60)."""
-    from flopbook.numbers import value as shown
-
     value = amount.get("value") if isinstance(amount, dict) else amount
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return
@@ -177,8 +175,6 @@ def _check_has_unit(amount: Any) -> None:
 
 
 def _short(text: str) -> str:
-    from flopbook.safe_text import shorten
-
     return shorten(text)
 
 
@@ -243,8 +239,6 @@ class FundingVerdict:
     def outside_money_when_short(self) -> Summary | None:
         """The outside money needed in the samples where the cash runs out (None if in none):
         averaged over all samples it would be mostly zeros and mean little."""
-        from flopbook.quantity import Quantity, summarize
-
         short = ~np.isnan(self.runs_out)
         if not short.any():
             return None
@@ -274,8 +268,6 @@ class FundingVerdict:
                             np.inf)
 
     def summaries(self) -> dict[str, Any]:
-        from flopbook.quantity import Quantity, summarize
-
         out: dict[str, Any] = {
             "coverage": summarize(Quantity(_finite(self.coverage), "")),
             "outside_money": summarize(Quantity(self.outside_money, "USD")),
@@ -292,8 +284,6 @@ class FundingVerdict:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        from flopbook.quantity import Quantity, summarize
-
         def yearly(a: np.ndarray) -> list[dict[str, Any]]:
             return [{"year": y, **summarize(Quantity(row, "USD")).as_dict()}
                     for y, row in zip(self.years, a, strict=True)]
@@ -346,10 +336,6 @@ class CapexRatio:
         return float("inf") if self.capex > 0 else 0.0
 
     def summary(self) -> Summary:
-        from dataclasses import replace
-
-        from flopbook.quantity import Quantity, summarize
-
         return replace(summarize(Quantity(_finite(self.samples), "")),
                        mean=float(_finite(np.array([self.value]))[0]))
 
@@ -381,8 +367,6 @@ def _total_capex(spending: list[Spending]) -> np.ndarray:
 
 
 def _spending_dict(s: Spending) -> dict[str, Any]:
-    from flopbook.quantity import summarize
-
     return {"label": s.label, "year": s.year, "capex": summarize(s.capex, "USD").as_dict(),
             "opex": None if s.opex is None else summarize(s.opex, "USD/year").as_dict(),
             "tco_per_year": None if s.tco is None else summarize(s.tco, "USD/year").as_dict(),
@@ -396,8 +380,6 @@ def _mag(x: pint.Quantity, unit: str) -> np.ndarray:
 def judge(payer: PayerResult, spending: list[Spending],
           bands: Thresholds | None = None) -> FundingVerdict:
     """Compare ``spending`` with the cash ``payer`` could put in, and give the verdict."""
-    from flopbook.models.comparables import place
-
     bands = bands or thresholds()
     years = payer.years
     for s in spending:

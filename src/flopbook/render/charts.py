@@ -19,12 +19,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from flopbook import numbers
+from flopbook.files import Outputs
+from flopbook.models.fleet import TOTAL
+from flopbook.models.fleet import metric as find_metric
+from flopbook.quantity import Quantity, magnitudes, summarize
 from flopbook.report.document import Chart
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from flopbook.files import Outputs
     from flopbook.models.fleet import FleetResult
     from flopbook.sensitivity import SobolResult, Tornado
 
@@ -33,6 +36,7 @@ _BLUE, _ORANGE, _GREY = "#1f5fa6", "#d9822b", "#666666"
 
 
 def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
+    # matplotlib loads in about a second; only charts need it
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -49,10 +53,6 @@ def _axis_label(label: str, unit: str, typical: float) -> tuple[float, str]:
 
 def distribution_figure(result: FleetResult, metric: str, column: str | None = None) -> Figure:
     """Histogram (with P5, P50, P95 and the mean marked) and CDF of one fleet output."""
-    from flopbook.models.fleet import TOTAL
-    from flopbook.models.fleet import metric as find_metric
-    from flopbook.quantity import magnitudes
-
     m = find_metric(metric)
     column = column or TOTAL
     value = result.get(metric, column)
@@ -67,8 +67,6 @@ def distribution_figure(result: FleetResult, metric: str, column: str | None = N
 def samples_figure(samples: np.ndarray, label: str, unit: str, title: str) -> Figure:
     """Histogram (with P5, P50, P95 and the mean marked) and CDF of any output's samples, in
     ``unit``: what :func:`distribution_figure` draws for a fleet, for any model."""
-    from flopbook.quantity import Quantity, summarize
-
     x = np.asarray(samples, dtype=float)
     s = summarize(Quantity(x, unit), unit or None)
     scale, xlabel = _axis_label(label, unit, s.p50)
@@ -203,8 +201,6 @@ def write_figure(
     """Save ``fig`` as ``DIR/STEM.png`` and ``DIR/STEM.svg``; a file is either whole or
     absent (written beside, then renamed). Given ``outputs``, the files join that
     transaction and appear when it ends, with the command's other files."""
-    from flopbook.files import Outputs
-
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     targets = [out / f"{stem}.{fmt}" for fmt in formats]

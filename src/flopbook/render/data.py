@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
+import numpy as np
+
+from flopbook.catalog.schema import SPEC_UNITS
+from flopbook.models.fleet import METRICS
 from flopbook.safe_text import CsvWriter
 
 
@@ -13,8 +18,6 @@ def to_json(data: Any) -> str:
 
 
 def _default(o: Any) -> Any:
-    import numpy as np
-
     if isinstance(o, np.generic):
         return o.item()
     if isinstance(o, np.ndarray):
@@ -24,10 +27,6 @@ def _default(o: Any) -> Any:
 
 def fleet_csv(result: Any) -> str:
     """One row per metric and column: metric, label, column, unit, mean, p5, p50, p95."""
-    import io
-
-    from flopbook.models.fleet import METRICS
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["metric", "label", "kind", "column", "unit", "mean", "p5", "p50", "p95"])
@@ -44,10 +43,6 @@ def fleet_csv(result: Any) -> str:
 
 def catalog_csv(chips: Any) -> str:
     """One row per chip and spec: id, field, value, as_of, source."""
-    import io
-
-    from flopbook.catalog.schema import SPEC_UNITS
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["id", "field", "value", "as_of", "source", "note"])
@@ -69,8 +64,6 @@ def price_series_dict(chip: Any, at: str | None = None) -> dict[str, Any]:
 
 def price_series_csv(chip: Any, at: str | None = None) -> str:
     """One row per price observation."""
-    import io
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["id", "kind", "term", "value", "range", "as_of", "vendor", "default",

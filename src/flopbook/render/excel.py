@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from flopbook import __version__
+
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
@@ -76,12 +78,14 @@ class FormulaCell:
 
 
 def _col(n: int) -> str:
+    # XlsxWriter is loaded only when a workbook is written
     from xlsxwriter.utility import xl_col_to_name
 
     return xl_col_to_name(n)
 
 
 def _a1(row: int, col: int, absolute: bool = False) -> str:
+    # XlsxWriter is loaded only when a workbook is written
     from xlsxwriter.utility import xl_rowcol_to_cell
 
     return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
@@ -159,6 +163,7 @@ def write_workbook(report: Report, path: str, *, cached: bool = True) -> list[Fo
 
     ``cached=False`` leaves the cached results at zero (the tests use it to prove that a
     spreadsheet computes the numbers rather than showing flopbook's)."""
+    # XlsxWriter is loaded only when a workbook is written
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_numbers": False,
@@ -331,8 +336,6 @@ class _Writer:
         w.apply(ws)
 
     def write_results(self, ws: Worksheet) -> None:
-        from flopbook import __version__
-
         s, w = self.s, _Widths()
         rep = self.report
         ws.write_string(0, 0, rep.title, s.title)

@@ -7,11 +7,15 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from flopbook import numbers
+from flopbook.models.comparables import percent
+from flopbook.models.funding import PAYER_ROWS
+from flopbook.quantity import Quantity, summarize
 from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
@@ -62,8 +66,6 @@ class YearTable:
             yield [self.build(run, True, i, len(runs)) for i, run in enumerate(runs)]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.measure import Measurement
-
         wide = options.update_width(10_000)  # the natural width, not squeezed to fit
         chosen: list[Table] = []
         for tables in self.layouts():
@@ -82,9 +84,6 @@ def _part_title(title: str, part: int, parts: int, years: list[int]) -> str:
 
 def payer_table(result: PayerResult, *, title: str | None = None) -> YearTable:
     """The payer's rows by year and their totals; fits the console (see :class:`YearTable`)."""
-    from flopbook.models.funding import PAYER_ROWS
-    from flopbook.quantity import summarize
-
     name = title if title is not None else f"{result.name or 'Payer'}: cash by year"
     cells: dict[str, dict[int, str]] = {}
     totals: dict[str, tuple[str, str]] = {}
@@ -125,8 +124,6 @@ def payer_table(result: PayerResult, *, title: str | None = None) -> YearTable:
 
 
 def inputs_table(result: PayerResult) -> Table:
-    from flopbook.quantity import summarize
-
     table = Table(title="Payer inputs and their sources", caption_justify="left")
     for col in ("input", "value", "source and note"):
         table.add_column(col, overflow="fold")
@@ -139,8 +136,6 @@ def inputs_table(result: PayerResult) -> Table:
 
 
 def spending_table(verdict: FundingVerdict) -> Table:
-    from flopbook.quantity import summarize
-
     table = Table(title="Spending to pay for", caption_justify="left")
     for col in ("what", "bought", "capex", "opex per year", "TCO per year", "source"):
         table.add_column(col, justify="right" if col in ("capex", "opex per year",
@@ -159,8 +154,6 @@ def spending_table(verdict: FundingVerdict) -> Table:
 
 def yearly_table(verdict: FundingVerdict) -> YearTable:
     """Cash against spending by year; fits the console (see :class:`YearTable`)."""
-    from flopbook.quantity import Quantity, summarize
-
     rows = [("Cash available", verdict.cash), ("Spending", verdict.spend),
             ("Cumulative cash", verdict.cumulative_cash),
             ("Cumulative spending", verdict.cumulative_spend), ("Balance", verdict.balance)]
@@ -241,8 +234,6 @@ def comparables_lines(verdict: FundingVerdict) -> list[str]:
     """``capex / revenue 2,270% in 2023 ($1.60B of capex ÷ $70.6M of revenue that year, the
     ratio of the means; …): above every comparable …`` — the two means are printed so that a
     reader can divide them and get the same figure."""
-    from flopbook.models.comparables import percent
-
     placed = {p.basis: p for p in verdict.placements}
     out = []
     for ratio in (verdict.capex_to_revenue, verdict.capex_to_aum):
@@ -296,9 +287,6 @@ def funding_dict(payer: PayerResult, verdict: FundingVerdict | None) -> dict[str
 
 def funding_csv(payer: PayerResult, verdict: FundingVerdict | None) -> str:
     """One row per figure and year: section, row, year, unit, mean, p5, p50, p95."""
-    from flopbook.models.funding import PAYER_ROWS
-    from flopbook.quantity import Quantity, summarize
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["section", "row", "year", "unit", "mean", "p5", "p50", "p95"])

@@ -11,8 +11,13 @@ Severity is the result's ``level`` (error, warning, note); the rule's confidence
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from flopbook import __version__
+from flopbook.audit.rules import CODES, rule
 
 if TYPE_CHECKING:
     from flopbook.audit.findings import AuditResult, Finding
@@ -21,10 +26,6 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _rules() -> list[dict[str, Any]]:
-    import inspect
-
-    from flopbook.audit.rules import CODES, rule
-
     out = []
     for code in sorted(CODES):
         r = rule(code)
@@ -78,10 +79,6 @@ def _result(f: Finding, uri: str, artifact: int, rule_index: int) -> dict[str, A
 
 def sarif_log(books: Sequence[tuple[str, AuditResult | None, str | None]]) -> dict[str, Any]:
     """One run over ``(path, result or None, refusal or None)`` per workbook."""
-    from pathlib import Path
-
-    from flopbook import __version__
-
     rules = _rules()
     index = {r["id"]: i for i, r in enumerate(rules)}
     artifacts: list[dict[str, Any]] = []

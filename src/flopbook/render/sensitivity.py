@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -65,8 +66,6 @@ def plain(x: float) -> str:
 
 def sensitivity_csv(s: Sensitivity) -> str:
     """One row per input: tornado P5/P95 outputs and swing, Sobol first-order and total."""
-    import io
-
     sobol = {i.input: i for i in s.sobol.indices}
     buf = io.StringIO()
     w = CsvWriter(buf)

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from flopbook import numbers
+from flopbook.catalog import STALE_DAYS
+from flopbook.catalog.schema import SPEC_LABELS
+from flopbook.models.fleet import METRICS, TOTAL
 
 if TYPE_CHECKING:
     from flopbook.catalog import Catalog, Chip
@@ -21,8 +24,6 @@ SHORT_ROWS = [
 
 
 def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | None = None) -> Table:
-    from flopbook.models.fleet import METRICS, TOTAL
-
     sampled = result.sampled
     table = Table(
         title=title if title is not None else (result.name or None),
@@ -48,7 +49,7 @@ def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | Non
         cells = [numbers.summary(result.summary(m.key, c), m.unit, sep="\n") for c in columns]
         if m.key in result.partial and len(columns) > 1:
             cells[-1] += "*"
-        table.add_row(f"{label} [{numbers.UNIT_LABELS.get(m.unit, m.unit)}]", *cells)
+        table.add_row(f"{label} [{numbers.unit_label(m.unit)}]", *cells)
     return table
 
 
@@ -64,6 +65,11 @@ def _caption(result: FleetResult, sampled: bool) -> str:
         lines.append("Uncertain inputs: mean (5th–95th percentile).")
     for key, missing in result.partial.items():
         lines.append(f"* {key}: total over the SKUs that have it (not {', '.join(missing)}).")
+    for sku in result.skus or []:
+        for name, given in sku.inputs.items():
+            # a price taken from the catalog says which observation (and if it is stale)
+            if (given.source or "").startswith("flopbook catalog") and given.note:
+                lines.append(f"{sku.name} {name}: catalog {given.note}.")
     defaults = result.assumptions.used_defaults(result.skus) if result.assumptions else []
     if defaults:
         lines.append("flopbook defaults used: " + ", ".join(defaults)
@@ -95,7 +101,6 @@ def _spec(c: Chip, key: str, unit: str) -> str:
 
 
 def chip_table(c: Chip, at: str | None = None) -> Table:
-    from flopbook.catalog.schema import SPEC_LABELS
 
     e = c.entry
     table = Table(title=f"{e.name} ({e.id}; {e.vendor} {e.architecture}"
@@ -130,8 +135,6 @@ def _kind(kind: str, term: str | None) -> str:
 def price_table(c: Chip, at: str | None = None) -> Table:
     """Every dated price observation of a chip, oldest first within each kind; those more
     than a year from ``at`` (today by default) are marked stale."""
-    from flopbook.catalog import STALE_DAYS
-
     when = at or "today"
     table = Table(title=f"{c.name}: price observations (ages from {when}; '!' = more than "
                   f"{STALE_DAYS} days from it)", show_lines=False)

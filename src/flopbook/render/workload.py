@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 from rich.text import Text
 
+from flopbook import numbers
 from flopbook.numbers import SIG, quantity_text, summary_text
+from flopbook.quantity import is_point, summarize
 from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
@@ -28,7 +30,6 @@ def workload_table(result: WorkloadResult) -> Table:
     title = f"{result.kind.capitalize()}: {result.name}" if result.name else (
         result.kind.capitalize())
     # a footnote only for what the table shows: intervals, a solved figure
-    from flopbook.quantity import is_point
 
     caption = []
     if any(not is_point(r.value) for r in result.rows):
@@ -68,8 +69,6 @@ def _as_written(raw: Any) -> str | None:
 
 
 def workload_csv(result: WorkloadResult) -> str:
-    from flopbook.quantity import summarize
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["output", "label", "mean", "p5", "p50", "p95", "unit", "formula"])
@@ -111,8 +110,6 @@ def _why(v: ClaimVerdict) -> str:
 
 
 def claims_csv(verdicts: list[ClaimVerdict]) -> str:
-    from flopbook.quantity import summarize
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["claim", "expression", "model", "model_unit", "claimed", "verdict", "ratio",
@@ -158,8 +155,6 @@ def comparison_tables(c: Comparison) -> list[Table]:
 
 def _bare(x: Any) -> str:
     # the column header carries the unit
-    from flopbook import numbers
-    from flopbook.quantity import summarize
 
     if x is None:
         return "—"
@@ -169,11 +164,8 @@ def _bare(x: Any) -> str:
 def _price(x: Any) -> str:
     if x is None:
         return "—"
-    from flopbook.quantity import summarize
 
-    s = summarize(x)
-    unit = "USD/GPU-hour" if "h" in s.unit.split("/")[-1] else "USD/GPU"
-    return summary_text(s.__class__(unit, s.mean, s.p5, s.p50, s.p95, s.samples))
+    return summary_text(summarize(x))  # $2.000/GPU-hour, $30.00k/GPU: the denominator kept
 
 
 def _short(source: str) -> str:
@@ -190,8 +182,6 @@ def _money(x: Any) -> str:
 
 
 def comparison_csv(c: Comparison) -> str:
-    from flopbook.quantity import summarize
-
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["chip", "precision", "peak_tflops", "tdp_w", "price", "price_unit",

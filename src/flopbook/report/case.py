@@ -7,10 +7,19 @@ otherwise it is written as a value, and says so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from flopbook.cases import _document, cases
+from flopbook.cases.fleet_cases import ROWS, CaseFile, row_value
+from flopbook.formula.excel import Ref, expression_formula
+from flopbook.models.fleet import FLEET, TOTAL
+from flopbook.quantity import magnitudes, registry
+from flopbook.report.case_models import CASE_BLOCKS, VALUE_REASONS
 from flopbook.report.document import Block, CheckRow, Report
+from flopbook.report.inputs import InputBook
+from flopbook.report.kinds import block_for, charts_for
 
 if TYPE_CHECKING:
     from flopbook.cases.result import CaseResult, Check
@@ -18,10 +27,6 @@ if TYPE_CHECKING:
 def _row_formula(row: str, column: str) -> str:
     """A published table's row (cases/fleet_cases.py ROWS) as a formula of one column of the
     fleet block, written from the row's own expression."""
-    from flopbook.cases.fleet_cases import ROWS
-    from flopbook.formula.excel import Ref, expression_formula
-    from flopbook.models.fleet import FLEET
-    from flopbook.quantity import registry
 
     ureg = registry()
     refs = {o.key: Ref(f"{{{o.key}@{column}}}", ureg.Unit(o.unit)) for o in FLEET.outputs}
@@ -32,9 +37,6 @@ def _row_formula(row: str, column: str) -> str:
 
 def _spec(result: CaseResult) -> Any | None:
     """The case file's own description of its checks (model references), if it has one."""
-    from flopbook.cases import _document, cases
-    from flopbook.cases.fleet_cases import CaseFile
-
     info = next((c for c in cases() if c.name == result.name), None)
     if info is None:
         return None
@@ -73,9 +75,6 @@ class _Ref:
 
 
 def _table_formula(ref: _Ref, row: str, which: str) -> str | None:
-    from flopbook.cases.fleet_cases import ROWS
-    from flopbook.models.fleet import TOTAL
-
     if row not in ROWS or ref.table is None:
         return None
     total = _in_block(_row_formula(row, TOTAL), 0)
@@ -91,10 +90,6 @@ def _table_formula(ref: _Ref, row: str, which: str) -> str | None:
 
 def _engine_answer(ref: _Ref, blocks: list[Block]) -> float:
     """The engine's own answer at the values the report uses (the formula's expected value)."""
-    from flopbook.cases.fleet_cases import ROWS, row_value
-    from flopbook.models.fleet import TOTAL
-    from flopbook.quantity import magnitudes
-
     kind, _, rest = ref.model.partition(".")
     if kind == "fleet":
         i = _block_for([b.engine for b in blocks], ref.only)
@@ -110,8 +105,6 @@ def _engine_answer(ref: _Ref, blocks: list[Block]) -> float:
 
 def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
                results: list[Any]) -> CheckRow:
-    from flopbook.quantity import registry
-
     formula: str | None = None
     unit = check.unit
     kind, _, rest = ref.model.partition(".") if ref is not None else ("", "", "")
@@ -130,7 +123,6 @@ def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
     elif ref is not None and kind == "table" and results:
         row, _, which = rest.rpartition(".")
         formula = _table_formula(ref, row, which)
-        from flopbook.cases.fleet_cases import ROWS
 
         unit = ROWS[row][2] if formula else unit
     model = check.model
@@ -144,21 +136,21 @@ def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
     return CheckRow(check.label, check.published, unit if formula else check.unit, model,
                     formula, check.tolerance,
                     check.source, check.derived, note,
-                    model_sampled=check.model if sampled else None)
+                    model_sampled=check.model if sampled else None,
+                    category=check.category, tolerance_reason=check.tolerance_reason)
 
 
 def _value_check(check: Check, why: str, sampled: bool) -> CheckRow:
     note = "; ".join(x for x in (check.note, why) if x)
     return CheckRow(check.label, check.published, check.unit, check.model, None,
                     check.tolerance, check.source, check.derived, note or None,
-                    model_sampled=check.model if sampled else None)
+                    model_sampled=check.model if sampled else None,
+                    category=check.category, tolerance_reason=check.tolerance_reason)
 
 
 def _referenced_check(check: Check, formula: str, value: float, unit: str,
                       sampled: bool) -> CheckRow | None:
     """A check whose model answer is a cell: the published figure in the cell's unit."""
-    from flopbook.quantity import registry
-
     ureg = registry()
     try:
         factor = float(ureg.Quantity(1.0, check.unit).to(unit or "").magnitude)
@@ -166,17 +158,11 @@ def _referenced_check(check: Check, formula: str, value: float, unit: str,
         return None
     return CheckRow(check.label, check.published * factor, unit, value, formula,
                     check.tolerance, check.source, check.derived, check.note,
-                    model_sampled=check.model * factor if sampled else None)
+                    model_sampled=check.model * factor if sampled else None,
+                    category=check.category, tolerance_reason=check.tolerance_reason)
 
 
 def case_report(result: CaseResult, *, charts: bool = True) -> Report:
-    import re
-
-    from flopbook.cases import cases
-    from flopbook.report import block_for, charts_for
-    from flopbook.report.case_models import CASE_BLOCKS, VALUE_REASONS
-    from flopbook.report.inputs import InputBook
-
     book = InputBook()
     info = next((c for c in cases() if c.name == result.name), None)
     kind = info.kind if info is not None else ""
@@ -205,7 +191,9 @@ def case_report(result: CaseResult, *, charts: bool = True) -> Report:
                                  lambda m: f"{{#{int(m.group(1)) + offset}:", ref[0])
                 row = _referenced_check(check, formula, ref[1], ref[2], sampled)
             checks[n] = row or _value_check(
-                check, "a value: no calculation of this workbook holds it", sampled)
+                check, made.reasons.get(check.label,
+                                        "a value: no calculation of this workbook holds it"),
+                sampled)
     elif kind in VALUE_REASONS:
         checks = [_value_check(c, VALUE_REASONS[kind], False) for c in result.checks]
     drawn = charts_for(results[0], result.fleets[0][0]) if results and charts else []
@@ -213,6 +201,7 @@ def case_report(result: CaseResult, *, charts: bool = True) -> Report:
         drawn += charts_for(section, title)
     return Report(
         title=result.title, kind="reference case", summary=result.summary,
+        conclusion=f"{result.conclusion} (Checks: {result.tally_text()})",
         inputs=book.rows, constants=list(book.constants.values()), blocks=blocks,
         checks=checks, grids=list(result.grids), discrepancies=list(result.discrepancies),
         charts=drawn, sources=list(result.sources), notes=list(result.notes),

@@ -13,7 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from flopbook.cases import _document, cases
+from flopbook.cases.funding_cases import FundingCaseFile
+from flopbook.cases.workload_cases import WorkloadCaseFile
+from flopbook.catalog import chip as find
+from flopbook.models.compare import compare
+from flopbook.models.funding import PayerResult
+from flopbook.models.funding_verdict import FundingVerdict
+from flopbook.models.workload import Training
+from flopbook.quantity import Quantity, is_point, magnitudes, q
+from flopbook.quantity import registry as ureg
 from flopbook.report.document import Block, Line
+from flopbook.report.funding import TOTAL, payer_block, verdict_block
+from flopbook.report.kinds import block_for
+from flopbook.report.workload import VALUE, _register, workload_block
 
 if TYPE_CHECKING:
     from flopbook.cases.result import CaseResult
@@ -35,12 +48,12 @@ class CaseBlocks:
 
     blocks: list[Block] = field(default_factory=list)
     refs: dict[str, tuple[str, float, str]] = field(default_factory=dict)
+    # checks kept as values (by label), each with the reason the workbook has no formula
+    reasons: dict[str, str] = field(default_factory=dict)
 
 
 def _check_models(result: CaseResult, model: type) -> list[str] | None:
     """The ``model`` reference of each check, as the case file writes it."""
-    from flopbook.cases import _document, cases
-
     info = next((c for c in cases() if c.name == result.name), None)
     if info is None:
         return None
@@ -51,19 +64,12 @@ def _check_models(result: CaseResult, model: type) -> list[str] | None:
 
 
 def _case_inputs(result: CaseResult) -> dict[str, Any]:
-    from flopbook.cases import _document, cases
-
     info = next(c for c in cases() if c.name == result.name)
     return dict(_document(info).data.get("inputs") or {})
 
 
 def training_case(result: CaseResult, book: InputBook) -> CaseBlocks:
     """deepseek-v3-training: the run at each precision, and the solver run backwards."""
-    from flopbook.cases.workload_cases import WorkloadCaseFile
-    from flopbook.models.workload import Training
-    from flopbook.quantity import magnitudes
-    from flopbook.report.workload import VALUE, _register, workload_block
-
     raw = _case_inputs(result)
     precisions = raw.pop("precisions", ["bf16", "fp8"])
     out = CaseBlocks()
@@ -101,11 +107,6 @@ def training_case(result: CaseResult, book: InputBook) -> CaseBlocks:
 
 def funding_case(result: CaseResult, book: InputBook) -> CaseBlocks:
     """A funding case: the payer's table, then each scenario's verdict."""
-    from flopbook.cases.funding_cases import FundingCaseFile
-    from flopbook.models.funding import PayerResult
-    from flopbook.models.funding_verdict import FundingVerdict
-    from flopbook.report.funding import TOTAL, payer_block, verdict_block
-
     out = CaseBlocks()
     payer = next(s for _, s in result.sections if isinstance(s, PayerResult))
     first = payer_block(payer, book, f"{payer.name or 'The payer'}: cash by year")
@@ -190,7 +191,8 @@ _DAY_LINES = [
     ("prefill_roofline", "Prefill roofline per node", "token/s/node",
      "PEAK*T*gpus_per_node/(F*active_params)/((input_tokens-cache_hit_tokens)/input_tokens)",
      "8 x dense peak / (2 x active params) per computed token; cache hits free"),
-    ("decode_roofline", "Decode roofline per node", "token/s/node",
+    ("decode_roofline_uniform", "Decode roofline per node, all weights spread evenly",
+     "token/s/node",
      "BATCH/MAX((total_params*bytes_per_param+BATCH*kv_length*kv_bytes_per_token)"
      "/(decode_unit_gpus*BW*TB),BATCH*F*active_params/(decode_unit_gpus*PEAK*T))"
      "/decode_unit_gpus*gpus_per_node",
@@ -202,12 +204,6 @@ _DAY_LINES = [
 def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
     """deepseek-inference-day: the day's cost, revenue and margin, the owned price from the
     served fleet (its own block), and the roofline, as formulas of the published inputs."""
-    from flopbook.cases.workload_cases import WorkloadCaseFile
-    from flopbook.catalog import chip as find
-    from flopbook.quantity import magnitudes, q
-    from flopbook.report import block_for
-    from flopbook.report.workload import VALUE
-
     out = CaseBlocks()
     fleet = result.outputs["served_fleet"]
     out.blocks.append(block_for(fleet, book, fleet.name or "Served fleet"))
@@ -257,6 +253,12 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
             ln = by_key[model]
             out.refs[check.label] = (f"{{#1:{model}@{VALUE}}}", ln.values[VALUE] or 0.0,
                                      ln.unit)
+        elif model == "decode_roofline":
+            out.reasons[check.label] = (
+                "a value: the decode roofline under DeepSeek's placement comes from the "
+                "engine's architecture model (experts a step reads, copies per GPU, the "
+                "all-to-all), which this workbook does not restate; the line 'Decode roofline "
+                "per node, all weights spread evenly' is the earlier bound as a formula")
     return out
 
 
@@ -272,10 +274,6 @@ def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
     """china-cost-per-flop: each chip's cost per FLOP over the reference's, and the price that
     makes the claimed multiple hold, as formulas of the prices and peaks. A price the fleet
     model derives (owned) enters as a value with that note; its formulas are the fleet's."""
-    from flopbook.cases.workload_cases import WorkloadCaseFile
-    from flopbook.models.compare import compare
-    from flopbook.quantity import magnitudes
-
     raw = _case_inputs(result)
     spec = _document_spec(result, WorkloadCaseFile)
     reference = str(raw.get("reference", "H100"))
@@ -320,8 +318,6 @@ def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
             columns.append(key)
             inputs[key] = names
             # the engine at the values the workbook uses (a sampled price at its median)
-            from flopbook.quantity import Quantity, is_point
-            from flopbook.quantity import registry as ureg
 
             sampled = sampled or not (is_point(ref.price) and is_point(row.price))
             at = {ref.chip: Quantity(book.named(names["ref_price"]).value, unit),
@@ -372,15 +368,11 @@ def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
 
 
 def _plain(raw: Any) -> Any:
-    from flopbook.quantity import q
-
     value = raw.get("value") if isinstance(raw, dict) else raw
     return q(value).to("")
 
 
 def _document_spec(result: CaseResult, model: type) -> Any:
-    from flopbook.cases import _document, cases
-
     info = next(c for c in cases() if c.name == result.name)
     return _document(info).validate(model)
 

@@ -1,4 +1,4 @@
-"""The charts a report of a model kind shows beside its tables (see :data:`flopbook.report.CHARTS`).
+"""The charts a report of a model kind shows beside its tables (:data:`~flopbook.report.CHARTS`).
 
 A chart here is a request: its title, its caption, and the figure of
 :mod:`flopbook.render.charts` that draws it from the result when the page is rendered.

@@ -18,6 +18,7 @@ function; there are no bare numbers, so that each constant has a name and a sour
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -98,6 +99,8 @@ class CheckRow:
     derived: bool = False
     note: str | None = None
     model_sampled: float | None = None  # the mean over samples, where inputs are ranges
+    category: str | None = None  # reproduction, restatement or consistency (cases)
+    tolerance_reason: str | None = None
 
     @property
     def ratio(self) -> float:
@@ -128,8 +131,7 @@ class Chart:
     def from_figure(cls, figure: Any, title: str, caption: str = "") -> Chart:
         """Any matplotlib figure as an embeddable chart (text kept as text, so the page can
         be searched and read by screen readers)."""
-        import io
-
+        # matplotlib loads in about a second; only charts need it
         import matplotlib
 
         buf = io.StringIO()
@@ -148,6 +150,7 @@ class Report:
     title: str
     kind: str  # "fleet scenario", "reference case", …
     summary: str = ""
+    conclusion: str = ""  # what a case concludes, in words (its last line)
     inputs: list[InputRow] = field(default_factory=list)
     constants: list[InputRow] = field(default_factory=list)  # unit conversions
     blocks: list[Block] = field(default_factory=list)

@@ -12,9 +12,23 @@ are the same ratio taken of the totals (a weighted average), never a sum.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from flopbook.formula.excel import Ref
+from flopbook.formula.conversions import CONVERSIONS
+from flopbook.formula.excel import Ref, excel_formula
+from flopbook.models.fleet import (
+    ASSUMPTION_FIELDS,
+    FLEET,
+    METRIC_BY_KEY,
+    METRICS,
+    SKU_FIELDS,
+    TOTAL,
+    Assumptions,
+    Fleet,
+    Sku,
+)
+from flopbook.quantity import Quantity, magnitudes, registry
 from flopbook.report.document import Block, Line
 from flopbook.report.inputs import InputBook, at_value, factor_formula
 
@@ -44,7 +58,6 @@ class _SkuNames:
 
 
 def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames], Assumptions]:
-    from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS
 
     base = result.assumptions
     assert base is not None, "a FleetResult made by Fleet.run() carries its assumptions"
@@ -86,8 +99,6 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
 
 def point_result(result: FleetResult, book: InputBook) -> FleetResult:
     """The same fleet run once, at the values the report uses (medians of ranges)."""
-    from flopbook.models.fleet import ASSUMPTION_FIELDS, Assumptions, Fleet, Sku
-    from flopbook.quantity import Quantity
 
     base = result.assumptions
     assert base is not None
@@ -129,8 +140,6 @@ def _refs(s: Sku, n: _SkuNames, overridden: set[str], book: InputBook,
           *, lines: bool) -> dict[str, Ref]:
     """What each input of the SKU's formulas is in the workbook: the input line of its
     column (``lines``) or, on the input lines themselves, the defined name."""
-    from flopbook.formula.excel import Ref
-    from flopbook.quantity import registry
 
     ureg = registry()
     refs: dict[str, Ref] = {}
@@ -148,8 +157,6 @@ def _input_lines(result: FleetResult, names: dict[str, _SkuNames], book: InputBo
                  point: FleetResult) -> tuple[list[Line], set[str]]:
     """Lines that bring each SKU's inputs into its column; and the assumptions that some
     SKU overrides (those get a line too, the others are used by their shared name)."""
-    from flopbook.formula.excel import excel_formula
-    from flopbook.models.fleet import ASSUMPTION_FIELDS, FLEET, SKU_FIELDS, TOTAL
 
     cols = list(result.columns)
     skus = {s.name or "": s for s in result.skus}
@@ -194,8 +201,6 @@ def _input_lines(result: FleetResult, names: dict[str, _SkuNames], book: InputBo
 def _sku_formulas(result: FleetResult, s: Sku, n: _SkuNames, overridden: set[str],
                   book: InputBook) -> dict[str, str]:
     """The extensive lines of one SKU column, written from the declaration."""
-    from flopbook.formula.excel import excel_formula
-    from flopbook.models.fleet import FLEET, METRICS
 
     refs = _refs(s, n, overridden, book, lines=True)
     # every extensive metric has a line; the server cost per GPU is on its input line
@@ -214,16 +219,13 @@ def _sku_formulas(result: FleetResult, s: Sku, n: _SkuNames, overridden: set[str
 
 def _conversions_in(text: str | None) -> list[str]:
     """The named unit conversions a formula uses (each gets its row on the Inputs sheet)."""
-    import re
 
-    from flopbook.formula.conversions import CONVERSIONS
 
     words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text or ""))
     return [n for n in CONVERSIONS if n in words]
 
 
 def _unit_of(unit: str) -> pint.Unit:
-    from flopbook.quantity import registry
 
     return registry().Unit(unit)
 
@@ -244,8 +246,6 @@ def _cells(key: str, columns: list[str], everything: list[str]) -> str:
 
 def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
     """The report block of a fleet result; its inputs are registered in ``book``."""
-    from flopbook.models.fleet import METRIC_BY_KEY, METRICS, TOTAL
-    from flopbook.quantity import magnitudes, registry
 
     ureg = registry()
     names, _ = _register(result, book)

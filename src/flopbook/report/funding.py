@@ -14,10 +14,21 @@ fleet enters as the fleet's capex and opex (from the fleet model), with its sour
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flopbook.models.funding import (
+    COMMON_FIELDS,
+    COMPANY_FIELDS,
+    FUND_FIELDS,
+    PAYER_ROWS,
+    Company,
+    Fund,
+)
+from flopbook.models.funding_verdict import judge
+from flopbook.quantity import Quantity, is_point, magnitudes, summarize
 from flopbook.report.document import Block, Line
 from flopbook.report.inputs import InputBook, at_value
 
@@ -47,8 +58,6 @@ class _PayerNames:
 
 def _register(result: PayerResult, book: InputBook) -> tuple[_PayerNames, dict[str, Any]]:
     """Names of the payer's inputs, and the inputs at the values the report used."""
-    from flopbook.models.funding import COMMON_FIELDS, COMPANY_FIELDS, FUND_FIELDS
-
     fields = {**COMMON_FIELDS, **FUND_FIELDS, **COMPANY_FIELDS}
     n = _PayerNames()
     used: dict[str, Any] = {}
@@ -79,8 +88,6 @@ def _register(result: PayerResult, book: InputBook) -> tuple[_PayerNames, dict[s
 
 def point_payer(result: PayerResult, used: dict[str, Any]) -> PayerResult:
     """The payer run once at the values the report uses."""
-    from flopbook.models.funding import Company, Fund
-
     cls = Fund if result.kind == "fund" else Company
     kwargs = dict(used)
     if "aum_start" in kwargs and isinstance(kwargs["aum_start"], dict):
@@ -97,9 +104,6 @@ def _line(key: str, label: str, unit: str, doc: str, formulas: dict[str, str | N
 
 
 def _row_values(point: PayerResult, key: str, years: list[int]) -> dict[str, float | None]:
-    from flopbook.models.funding import PAYER_ROWS
-    from flopbook.quantity import magnitudes
-
     unit = PAYER_ROWS[key].unit or None
     out: dict[str, float | None] = {
         str(y): float(magnitudes(v, unit)[0]) for y, v in zip(years, point.row(key),
@@ -111,9 +115,6 @@ def _row_values(point: PayerResult, key: str, years: list[int]) -> dict[str, flo
 
 def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
     """The payer's yearly table with live formulas; its inputs are registered in ``book``."""
-    from flopbook.models.funding import PAYER_ROWS
-    from flopbook.quantity import summarize
-
     names, used = _register(result, book)
     point = point_payer(result, used)
     years = result.years
@@ -231,7 +232,6 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
                             "{revenue}-{operating_costs}),0)"))
         last = cols[-1]
         annual = point.annualised_net_return()
-        from flopbook.quantity import magnitudes
 
         lines.append(_line(
             "annualised_net_return", "Net return to investors, a year (compound)", "",
@@ -283,8 +283,6 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
 
 
 def _is_point(value: Any) -> bool:
-    from flopbook.quantity import is_point
-
     return is_point(value)
 
 
@@ -336,11 +334,6 @@ def verdict_block(verdict: FundingVerdict, book: InputBook, title: str, payer: B
                   payer_index: int = 0, scenario: str = "1") -> Block:
     """Spending against the payer's cash, year by year, with live formulas. ``payer`` is the
     payer's block, at ``payer_index`` in the report (its cash available is referenced)."""
-    from dataclasses import replace
-
-    from flopbook.models.funding_verdict import judge
-    from flopbook.quantity import Quantity
-
     years = verdict.years
     cols = [str(y) for y in years]
     named = _spending_names(verdict.spending, book, scenario)

@@ -13,9 +13,12 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 # Unit conversions the formulas need, by name, live beside the formula engine that writes
 # them: a number in a formula would be a hard-coded constant with no label.
 from flopbook.formula.conversions import CONVERSIONS, conversion, factor_formula
+from flopbook.quantity import Quantity, is_point, magnitudes, parse_range
 from flopbook.report.document import InputRow
 
 __all__ = ["CONVERSIONS", "MODEL_CONSTANTS", "InputBook", "at_value", "conversion",
@@ -50,10 +53,6 @@ MODEL_CONSTANTS: dict[str, tuple[float, str, str]] = {
 
 def summary_of(value: pint.Quantity, raw: Any) -> tuple[float, float | None, float | None, str]:
     """(value used, low, high, distribution) of an input."""
-    import numpy as np
-
-    from flopbook.quantity import is_point, magnitudes, parse_range
-
     m = magnitudes(value)
     if is_point(value):
         return float(m[0]), None, None, "point"
@@ -74,8 +73,6 @@ def summary_of(value: pint.Quantity, raw: Any) -> tuple[float, float | None, flo
 def _in_unit(end: pint.Quantity, units: Any) -> float:
     """One end of a range in the input's unit; a bare number ("1000 to 3000" GPUs) is
     already in it, as the input reader took it."""
-    from flopbook.quantity import magnitudes
-
     if end.dimensionless and not (1 * units).dimensionless:
         return float(magnitudes(end)[0])
     return float(magnitudes(end.to(units))[0])
@@ -83,8 +80,6 @@ def _in_unit(end: pint.Quantity, units: Any) -> float:
 
 def at_value(inp: Input, used: float) -> Input:
     """The input with its samples replaced by the one value the report uses."""
-    from flopbook.quantity import Quantity
-
     return replace(inp, value=Quantity(used, inp.value.units))
 
 

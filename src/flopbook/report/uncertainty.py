@@ -10,17 +10,33 @@ model on arrays of input values (every model here works on sample arrays).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flopbook.errors import InputError
+from flopbook.distributions import empirical_ppf
+from flopbook.errors import InputError, suggest
 from flopbook.formula.result import Result
+from flopbook.models.fleet import Fleet
+from flopbook.models.funding import PAYER_ROWS
+from flopbook.models.workload import Inference, Training
+from flopbook.quantity import Quantity, is_point, magnitudes
+from flopbook.report.document import Chart
+from flopbook.report.funding import point_payer
+from flopbook.report.workload import _DERIVED, _UNITS, _fields
+from flopbook.sensitivity import (
+    Sensitivity,
+    fleet_sensitivity,
+    sobol_indices,
+    tornado,
+    uncertain_inputs,
+)
 
 if TYPE_CHECKING:
-    from flopbook.report.document import Chart, Report
-    from flopbook.sensitivity import Sensitivity
+    from flopbook.report.document import Report
 
 # Outputs whose distribution a report draws, by result kind, when they are uncertain (a
 # declared kind names its own: Kind.headlines).
@@ -35,8 +51,6 @@ MAX_DISTRIBUTIONS = 2  # per result: a report is read, not scrolled
 
 def _samples(subject: Any) -> list[tuple[str, str, str, np.ndarray]]:
     """(key, label, unit, samples) of a result's uncertain headline outputs."""
-    from flopbook.quantity import is_point, magnitudes
-
     kind = type(subject).__name__
     found: list[tuple[str, str, str, np.ndarray]] = []
     if isinstance(subject, Result):  # any declared kind
@@ -66,8 +80,6 @@ def _samples(subject: Any) -> list[tuple[str, str, str, np.ndarray]]:
 
 def distribution_charts(subject: Any, title: str = "") -> list[Chart]:
     """Histogram and CDF of each uncertain headline output of ``subject``."""
-    from flopbook.report.document import Chart
-
     charts = []
     for _key, label, unit, x in _samples(subject):
         charts.append(Chart(
@@ -87,7 +99,6 @@ Model = Callable[[Mapping[str, np.ndarray]], np.ndarray]
 
 
 def _fleet(subject: Any, output: str) -> tuple[Any, ...] | None:
-    from flopbook.models.fleet import Fleet
 
     if output not in subject.kind.output:
         return None
@@ -96,10 +107,6 @@ def _fleet(subject: Any, output: str) -> tuple[Any, ...] | None:
 
 
 def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
-    from flopbook.models.workload import Inference, Training
-    from flopbook.quantity import Quantity, is_point, magnitudes
-    from flopbook.report.workload import _DERIVED, _UNITS, _fields
-
     rows = {r.key: r for r in subject.rows}
     if output not in rows:
         return None
@@ -121,10 +128,6 @@ def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
 
 
 def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
-    from flopbook.models.funding import PAYER_ROWS
-    from flopbook.quantity import Quantity, is_point, magnitudes
-    from flopbook.report.funding import point_payer
-
     if output == "annualised_net_return":
         label, unit = "Net return to investors, a year", ""
     elif output in PAYER_ROWS and PAYER_ROWS[output].kind == "flow" and output in subject.rows:
@@ -135,8 +138,6 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
     uncertain = {n: magnitudes(i.value) for n, i in inputs.items() if not is_point(i.value)}
 
     def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
-        from dataclasses import replace
-
         used: dict[str, Any] = {}
         for name, inp in subject.inputs:
             if name in values:
@@ -189,16 +190,12 @@ def _outputs(subject: Any) -> list[str]:
 def sensitivity_of(subjects: list[Any], output: str, *, samples: int = 10_000,
                    seed: int | None = None) -> Sensitivity:
     """Tornado and Sobol indices of ``output`` of the first result that has it."""
-    from flopbook.distributions import empirical_ppf
-    from flopbook.sensitivity import Sensitivity, fleet_sensitivity, sobol_indices, tornado
-
     for subject in subjects:
         found = _adapter(subject, output)
         if found is None:
             continue
         if found[0] == "fleet":
             _, fleet, capital_cost = found
-            from flopbook.sensitivity import uncertain_inputs
 
             k = len(uncertain_inputs(fleet))
             return fleet_sensitivity(fleet, output, capital_cost=capital_cost,
@@ -213,7 +210,6 @@ def sensitivity_of(subjects: list[Any], output: str, *, samples: int = 10_000,
                           base_samples=_base(samples, len(uncertain)), seed=seed or 0,
                           output=output, label=label, unit=unit, labels=labels)
         return Sensitivity(output, label, unit, column, t, s)
-    from flopbook.errors import suggest
 
     known = list(dict.fromkeys(o for s in subjects for o in _outputs(s)))
     raise InputError(f"--sensitivity {output}: no result in this report has that output",
@@ -221,8 +217,6 @@ def sensitivity_of(subjects: list[Any], output: str, *, samples: int = 10_000,
 
 
 def _base(samples: int, k: int) -> int:
-    import math
-
     # about `samples` model rows in all: N x (k + 2), N a power of two, at least 256
     return max(256, 1 << max(0, math.ceil(math.log2(max(1, samples // (k + 2))))))
 
@@ -231,8 +225,6 @@ def add_sensitivity(report: Report, output: str, *, samples: int = 10_000,
                     seed: int | None = None, charts: bool = True) -> None:
     """Rank the report's uncertain inputs by their effect on ``output``: its tornado and
     Sobol indices join the report (tables, and charts unless ``charts=False``)."""
-    from flopbook.report.document import Chart
-
     found = sensitivity_of(report.subjects, output, samples=samples, seed=seed)
     report.sensitivity.append(found)
     if not charts:

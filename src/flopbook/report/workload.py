@@ -15,8 +15,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from flopbook.models.workload import (
+    INFERENCE_FIELDS,
+    TRAINING_FIELDS,
+    Inference,
+    Training,
+    flops_per_token,
+)
+from flopbook.quantity import is_point, magnitudes
 from flopbook.report.document import Block, Line
-from flopbook.report.inputs import InputBook, at_value
+from flopbook.report.inputs import InputBook, at_value, summary_of
 
 if TYPE_CHECKING:
     from flopbook.models.workload import WorkloadResult
@@ -38,8 +46,6 @@ _UNITS = {
 
 
 def _fields(kind: str) -> dict[str, Any]:
-    from flopbook.models.workload import INFERENCE_FIELDS, TRAINING_FIELDS
-
     return TRAINING_FIELDS if kind == "training" else INFERENCE_FIELDS
 
 
@@ -76,16 +82,12 @@ def _register(result: WorkloadResult, book: InputBook, prefix: str
 
 
 def book_value(value: Any, raw: Any) -> float:
-    from flopbook.report.inputs import summary_of
-
     return summary_of(value, raw)[0]
 
 
 def point_result(result: WorkloadResult, used: dict[str, Any]) -> WorkloadResult:
     """The same model run once at the values the report uses; every input is given (catalog
     values and defaults as the values they took), except the defaults the model derives."""
-    from flopbook.models.workload import Inference, Training
-
     cls = Training if result.kind == "training" else Inference
     return cls(**used, name=result.name).run()
 
@@ -204,9 +206,6 @@ _EXTRA = {
 
 
 def _extra_value(key: str, used: dict[str, Any], point: WorkloadResult) -> float:
-    from flopbook.models.workload import flops_per_token
-    from flopbook.quantity import magnitudes
-
     if key == "total_params":
         value = used["params"]
     elif key == "context":
@@ -220,8 +219,6 @@ def _extra_value(key: str, used: dict[str, Any], point: WorkloadResult) -> float
 def workload_block(result: WorkloadResult, book: InputBook, title: str = "",
                    prefix: str | None = None) -> Block:
     """The report block of a training run or inference service; inputs go into ``book``."""
-    from flopbook.quantity import is_point, magnitudes
-
     names, used = _register(result, book, prefix or result.kind)
     point = point_result(result, used)
     f = _Formulas(names, book)

@@ -23,10 +23,11 @@ from collections.abc import Iterator
 
 from flopbook.audit.blocks import aggregates, is_summing, is_year
 from flopbook.audit.findings import Finding
-from flopbook.audit.formula import range_text
+from flopbook.audit.formula import a1, range_text
 from flopbook.audit.layout import is_partial
 from flopbook.audit.rules import Context, Rule
 from flopbook.audit.structure import is_identifier
+from flopbook.audit.units import label_unit
 from flopbook.audit.workbook import Pos, Sheet
 
 
@@ -34,6 +35,7 @@ class FB101(Rule):
     code = "FB101"
     title = "Range omits adjacent data"
     severity = "error"
+    confidence = 0.85
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -141,14 +143,10 @@ def _walk(sheet: Sheet, origin: Pos, line: list[Pos], ref, horizontal: bool) -> 
 
 def _unit(sheet: Sheet, cell: Pos, horizontal: bool):  # noqa: ANN202
     """The unit a cell's header (across a row) or label (down a column) states, if any."""
-    from flopbook.audit.units import label_unit
-
     u = label_unit(sheet.column_header(cell) if horizontal else sheet.row_label(cell))
     return None if u is None else (u.scale, u.dims)
 
 
 def _describe(sheet: Sheet, cell: Pos, horizontal: bool) -> str:
-    from flopbook.audit.formula import a1
-
     name = sheet.column_header(cell) if horizontal else sheet.row_label(cell)
     return f"{a1(*cell)} ({name})" if name else a1(*cell)

@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Iterator
 
+from flopbook.audit.blocks import aggregate
 from flopbook.audit.findings import Finding
 from flopbook.audit.formula import a1
 from flopbook.audit.rules import Context, Rule
@@ -41,6 +42,7 @@ class FB105(Rule):
     code = "FB105"
     title = "Unit or period mismatch"
     severity = "error"
+    confidence = 0.75
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -105,8 +107,6 @@ class FB105(Rule):
 
 def _totals_own_line(sheet: Sheet, pos: Pos) -> bool:
     """A total of the cells beside it: it takes their unit, so it cannot confirm the label."""
-    from flopbook.audit.blocks import aggregate
-
     agg = aggregate(sheet, pos)
     return agg is not None and (agg.ref.r1 == agg.ref.r2 == pos[0]
                                 or agg.ref.c1 == agg.ref.c2 == pos[1])

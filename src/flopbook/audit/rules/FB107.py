@@ -40,6 +40,7 @@ class FB107(Rule):
     code = "FB107"
     title = "Empty or text cell in arithmetic, or an error value"
     severity = "error"
+    confidence = 0.9
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         book = ctx.book
@@ -176,6 +177,7 @@ def _multiplies(p, i: int) -> bool:  # noqa: ANN001
 
 def _near(f: Finding, pos: Pos, reach: int = 2) -> bool:
     """pos is within ``reach`` rows and columns of the finding's cell or its related ones."""
+    # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.utils.cell import coordinate_to_tuple
 
     for cell in (f.cell, *f.related):

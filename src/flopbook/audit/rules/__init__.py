@@ -8,17 +8,20 @@ here, one line in CODES, and one case file in tests/audit/rules/cases/.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flopbook.audit.findings import Finding, Fix, Severity
 from flopbook.audit.formula import a1
+from flopbook.audit.recompute import evaluate
 
 if TYPE_CHECKING:
     from flopbook.audit.workbook import Pos, Sheet, Workbook
 
 # Order matters: later rules stay quiet where an earlier one already explained a cell.
-CODES = ["FB101", "FB102", "FB106", "FB104", "FB108", "FB103", "FB105", "FB107"]
+CODES = ["FB101", "FB102", "FB106", "FB104", "FB108", "FB103", "FB105", "FB107", "FB109",
+         "FB110", "FB111", "FB112"]
 
 
 class Context:
@@ -41,8 +44,6 @@ class Context:
 
     def evaluate(self, sheet: Sheet, formula: str) -> Any:
         """The value ``formula`` would have on ``sheet``, from the saved values it reads."""
-        from flopbook.audit.recompute import evaluate
-
         return evaluate(self.book, sheet, formula)
 
 
@@ -50,10 +51,12 @@ class Rule:
     code: ClassVar[str]
     title: ClassVar[str]
     severity: ClassVar[Severity] = "error"
+    # how often a finding of this rule is a real error, 0-1 (from the real-workbook
+    # benchmark, benchmarks/audit_real.py); a finding may say more or less of itself
+    confidence: ClassVar[float] = 0.8
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        import sys
 
         # the rule's file docstring (bad pattern and fix) is the rule's documentation
         if not cls.__doc__:
@@ -64,15 +67,17 @@ class Rule:
 
     def finding(self, sheet: Sheet, pos: Pos, message: str, *, suggestion: str | None = None,
                 before: Any = None, after: Any = None, fix_kind: str = "formula",
-                fix_at: Pos | None = None, related: list[str] | None = None) -> Finding:
+                fix_at: Pos | None = None, related: list[str] | None = None,
+                severity: Severity | None = None, confidence: float | None = None) -> Finding:
         cell = a1(*pos)
         fix = None
         if suggestion is not None:
             target = fix_at or pos
             fix = Fix(sheet.name, a1(*target), fix_kind, suggestion)  # type: ignore[arg-type]
-        return Finding(sheet.name, cell, self.code, self.severity, self.title, message,
-                       sheet.formulas.get(pos), suggestion, before, after, fix,
-                       related or [])
+        return Finding(sheet.name, cell, self.code, severity or self.severity, self.title,
+                       message, sheet.formulas.get(pos), suggestion, before, after, fix,
+                       related or [],
+                       self.confidence if confidence is None else confidence)
 
 
 def rule(code: str) -> Rule:

@@ -1,0 +1,73 @@
+"""The layers hold: no upward import (pyproject.toml's import-linter contracts), imports inside
+functions only where start-up time needs them, each with a comment, and `flopbook --help`
+loading nothing but the command line itself."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "flopbook"
+
+# Packages that take a noticeable time to load and that only some commands need: a module may
+# import them inside the function that uses them (with a comment saying so).
+HEAVY = {"matplotlib", "openpyxl", "pandas", "rich", "SALib", "scipy", "formulas", "xlsxwriter"}
+
+
+def _function_imports(path: Path) -> list[tuple[int, str, ast.AST]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+
+    def walk(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import | ast.ImportFrom) and in_function:
+                top = (child.names[0].name if isinstance(child, ast.Import)
+                       else child.module or "").split(".")[0]
+                found.append((child.lineno, top, node))
+            walk(child, in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef))
+
+    walk(tree, False)
+    return found
+
+
+def test_no_upward_import():
+    lint = Path(sys.executable).with_name("lint-imports")
+    if not lint.exists():
+        pytest.skip("import-linter is not installed (pip install -e '.[test]')")
+    run = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:]
+
+
+def test_imports_inside_functions_are_for_start_up_time_and_say_so():
+    wrong = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC).as_posix()
+        lines = path.read_text(encoding="utf-8").splitlines()
+        last: tuple[ast.AST, int] | None = None
+        for lineno, top, parent in _function_imports(path):
+            command_line = rel.startswith("cli/") or rel == "errors.py"  # both load at --help
+            if not command_line and top not in HEAVY:
+                wrong.append(f"{rel}:{lineno}: move the import of {top} to the top of the module")
+            # the first import of a block says why it is here
+            first = last is None or last[0] is not parent or last[1] != lineno - 1
+            said = lines[lineno - 2].strip().startswith("#") or "#" in lines[lineno - 1]
+            if first and not said:
+                wrong.append(f"{rel}:{lineno}: say in a comment why this import is inside")
+            last = (parent, lineno)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_help_loads_only_the_command_line():
+    code = ("import sys; import flopbook.cli; "
+            "print('\\n'.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'flopbook', 'numpy', 'pint', 'pandas', 'pydantic', 'yaml', 'scipy'})))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.split()
+    outside = [m for m in loaded if m not in ("flopbook", "flopbook.errors", "flopbook.version")
+               and not m.startswith("flopbook.cli")]
+    assert not outside, f"`flopbook --help` would load {outside}"
