@@ -101,6 +101,8 @@ def reference(kind: Kind, form: Form, values: dict[str, Quantity]) -> dict[str, 
                         names[n] = found
                 elif n in values:
                     names[n] = values[n]
+                elif n in kind.constant:
+                    names[n] = Quantity(kind.constant[n].value, kind.constant[n].unit)
                 elif n in kind.inputs:
                     ok = False
             if ok:
@@ -190,7 +192,7 @@ def test_formulas_that_read_each_other_are_refused():
         "loop", "Loop", SPEC, {}, (extensive("a", "A", "W", "b + x"),), steps=(step("b", "W", "a"),)
     )
     with pytest.raises(ValueError, match="read each other"):
-        kind.check()
+        compiled(kind, Form(frozenset({"x"})), {"x": registry().Unit("W")})
 
 
 def test_a_ratio_of_a_step_is_refused():
@@ -284,3 +286,48 @@ def test_a_result_knows_its_kind_and_each_figures_formula():
     assert frame.loc["Capex", "unit"] == "USD"
     with pytest.raises(Exception, match="unknown model kind"):
         kind("fleets")
+
+
+@st.composite
+def training_inputs(draw: st.DrawFn) -> tuple[Form, dict[str, Quantity]]:
+    unknown = draw(st.sampled_from(["flops", "gpu_hours", "peak", "mfu"]))
+    arrays = st.lists(st.floats(1, 100), min_size=3, max_size=3)
+
+    def value(unit: str, scale: float) -> Quantity:
+        return Quantity(np.array(draw(arrays)) * scale, unit)
+
+    v: dict[str, Quantity] = {}
+    if unknown != "flops":
+        if draw(st.booleans()):
+            v["params"], v["tokens"] = value("", 1e9), value("token", 1e12)
+        else:
+            v["flops"] = value("FLOP", 1e23)
+    if unknown != "gpu_hours":
+        v["gpu_hours"] = value("GPU*hour", 1e5)
+    if unknown != "peak":
+        v["peak"] = value("TFLOP/s", 10)
+    if unknown != "mfu":
+        v["mfu"] = value("", 0.005)
+    for name, unit, scale in (
+        ("gpus", "GPU", 100),
+        ("price", "USD/GPU/hour", 0.1),
+        ("power", "W", 20),
+        ("pue", "", 0.02),
+    ):
+        if draw(st.booleans()):
+            v[name] = value(unit, scale)
+    return Form(frozenset(v)), v
+
+
+@settings(max_examples=40, deadline=None)
+@given(training_inputs())
+def test_the_training_solver_is_plain_unit_arithmetic(drawn):
+    from flopbook.models.workload import TRAINING
+
+    form, values = drawn
+    engine = compiled(TRAINING, form, {n: v.units for n, v in values.items()})
+    got = engine({n: v.magnitude for n, v in values.items()})
+    for key, expected in reference(TRAINING, form, values).items():
+        assert (got[key] is None) == (expected is None), key
+        if expected is not None:
+            assert close(*np.broadcast_arrays(got[key], expected.magnitude)), key

@@ -223,8 +223,8 @@ class Kind:
 
     def check(self) -> None:
         """Fail early on a declaration that cannot work: a condition that cannot be read, a
-        name that is nothing, a ratio of unknown outputs, a cycle between formulas (checked
-        once, when the kind is first compiled)."""
+        name that is nothing, a ratio of unknown outputs (checked once, when the kind is
+        first compiled; formulas that read each other are refused per form, when compiled)."""
         if not self._checked:
             raise AssertionError("unreachable")  # _checked raises on a bad declaration
 
@@ -247,25 +247,8 @@ class Kind:
                 for n in (o.numerator, o.denominator):
                     if n not in self.formulas or self.formulas[n].kind != "extensive":
                         raise ValueError(f"{self.name}.{o.key}: {n!r} is not an extensive output")
-        # a cycle would recurse for ever: follow every case's formula names once
-        state: dict[str, int] = {}
-
-        def visit(key: str, path: tuple[str, ...]) -> None:
-            if state.get(key) == 2:
-                return
-            if state.get(key) == 1:
-                raise ValueError(
-                    f"{self.name}: formulas read each other: " + " -> ".join((*path, key))
-                )
-            state[key] = 1
-            for c in self.formulas[key].cases:
-                for n in c.parsed.names():
-                    if self.formula_reads(key, n):
-                        visit(n, (*path, key))
-            state[key] = 2
-
-        for key in self.formulas:
-            visit(key, ())
+        # formulas that read each other are refused when a form is compiled: a solver reads
+        # its unknown from the others, and which one is unknown depends on the form
         return True
 
 

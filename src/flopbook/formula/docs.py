@@ -15,7 +15,7 @@ def formula_table(kind: Kind) -> str:
     """Markdown: each output with its unit and formula; then the steps the formulas read."""
     lines = ["| output | unit | formula | total |", "|---|---|---|---|"]
     for o in kind.outputs:
-        total = ("ratio of totals" if isinstance(o, Ratio) else "sum of items")
+        total = "ratio of totals" if isinstance(o, Ratio) else "sum of items"
         lines.append(f"| `{o.key}` | {o.unit} | {_cases(o)} | {total} |")
     if kind.steps:
         lines += ["", "Steps the formulas read (not reported on their own):", ""]
@@ -29,8 +29,9 @@ def _cases(o: Formula | Ratio) -> str:
     parts = []
     for c in o.cases:
         text = f"`{c.expression}`"
-        parts.append(f"{text} if {c.when}" if c.when else
-                     (f"{text} otherwise" if len(o.cases) > 1 else text))
+        parts.append(
+            f"{text} if {c.when}" if c.when else (f"{text} otherwise" if len(o.cases) > 1 else text)
+        )
     return "; ".join(parts)
 
 
@@ -44,5 +45,7 @@ def rewrite(text: str, kind: Kind) -> str:
     return head + start + "\n" + formula_table(kind) + end + tail
 
 
-MARKERS = ("<!-- formulas: generated from the declaration (python scripts/formula_docs.py) -->",
-           "<!-- end of formulas -->")
+MARKERS = (
+    "<!-- formulas: generated from the declaration (python scripts/formula_docs.py) -->",
+    "<!-- end of formulas -->",
+)

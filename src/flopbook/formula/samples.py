@@ -185,7 +185,11 @@ def _monomial(k: Key, c: float, arrays: list[np.ndarray]) -> tuple[np.ndarray, b
     (a, e), rest = k[0], k[1:]
     if e == 1 and c == 1.0 and not rest:
         return arrays[a], False  # an input (or an array already made) as it is
-    if e == 1:
+    if e == 1 and c == 1.0 and rest[0][1] == 1:
+        # two arrays and no factor: one pass, not two
+        out = np.multiply(arrays[a], arrays[rest[0][0]])
+        rest = rest[1:]
+    elif e == 1:
         out = np.multiply(arrays[a], c)
     elif e == -1:
         out = np.divide(c, arrays[a])
@@ -215,6 +219,7 @@ class _Evaluation:
         self.compiled = compiled
         self.arrays = _Arrays()
         self.done: dict[str, Poly] = {}
+        self.made: set[str] = set()  # formulas made into arrays
         self.inputs: dict[str, Poly] = {}
         for name, value in values.items():
             m = np.asarray(value, dtype=float)
@@ -231,9 +236,13 @@ class _Evaluation:
     def array(self, key: str) -> np.ndarray:
         """The formula ``key`` as an array; formulas read after it use the array as it is
         (a row read after the rows it depends on costs a pass or two, not the whole sum)."""
+        # sums of products kept from before are rebuilt (cheap: no arrays are touched) so
+        # that they read the arrays made since
+        self.done = {k: v for k, v in self.done.items() if k in self.made}
         value = self.formula(key).array()
         if value.size > 1:
             self.done[key] = self.arrays.atom(value)
+            self.made.add(key)
         return value
 
 
@@ -253,6 +262,7 @@ class Compiled:
         self.ureg = registry()
         self.nodes: dict[str, Node] = {}
         self.unknown: set[str] = set()
+        self.compiling: list[str] = []
         for key in kind.formulas:
             self._compile(key)
 
@@ -284,9 +294,14 @@ class Compiled:
         case = f.case(self.form)
         node = None
         if case is not None:
-            self.unknown.add(key)  # while compiling: a cycle reads as unknown (check() bars it)
+            if key in self.compiling:
+                raise ValueError(
+                    f"{self.kind.name}: for this form the formulas read each "
+                    "other: " + " -> ".join([*self.compiling, key])
+                )
+            self.compiling.append(key)
             found = self._node(key, case.parsed, case.parsed.tree.body)
-            self.unknown.discard(key)
+            self.compiling.pop()
             if found is not None:
                 fn, unit = found
                 factor = self._factor(unit, self.ureg.Unit(f.unit), key, case.expression)
@@ -398,12 +413,13 @@ def _dotted(node: ast.AST) -> str:
     return ""
 
 
-_CACHE: dict[tuple[int, Form, frozenset[tuple[str, Any]]], Compiled] = {}
+_CACHE: dict[tuple[Kind, Form, frozenset[tuple[str, Any]]], Compiled] = {}
 
 
 def compiled(kind: Kind, form: Form, units: Mapping[str, pint.Unit]) -> Compiled:
     """The kind compiled for ``form`` and these input units (made once, then reused)."""
-    key = (id(kind), form, frozenset(units.items()))  # pint units hash without formatting
+    # the kind itself (hashed by identity), not its id: an id is reused once freed
+    key = (kind, form, frozenset(units.items()))  # pint units hash without formatting
     if key not in _CACHE:
         _CACHE[key] = Compiled(kind, form, units)
     return _CACHE[key]

@@ -393,7 +393,9 @@ def sku_form(sku: Sku, a: Assumptions, values: Mapping[str, pint.Quantity]) -> F
     """What one SKU was given and how: the facts that pick its formulas' cases."""
     return Form(
         given=frozenset(values),
-        shares=frozenset(n for n, v in values.items() if v.dimensionless),
+        # the unit says whether a value is a share (a quantity's own .dimensionless converts
+        # every sample to base units to answer)
+        shares=frozenset(n for n, v in values.items() if v.units.dimensionless),
         choices=(("capital_cost", a.capital_cost),),
     )
 

@@ -34,6 +34,8 @@ import numpy as np
 
 from flopbook.catalog import chip
 from flopbook.errors import InputError, UnknownNameError, suggest
+from flopbook.formula.declaration import Constant, Form, Kind, extensive
+from flopbook.formula.result import ItemOutputs
 from flopbook.frames import records_frame
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.architecture import preset
@@ -109,6 +111,38 @@ TRAINING_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
           "tokens per training sequence, for the attention FLOPs (with model)",
           bare_unit="token", **_POSITIVE),
 ]}
+
+# A training run's formulas, written once (flopbook.formula): FLOPs = GPU-hours x peak x
+# MFU, solved for whichever of the four is not given; the engine and the workbook read this.
+TRAINING = Kind(
+    name="training",
+    label="Training run",
+    doc="FLOPs, GPU-hours, MFU, time, cost and energy of a training run.",
+    item_inputs=TRAINING_FIELDS,
+    shared_inputs={},
+    constants=(Constant("training_FLOP_per_param_token", 6.0, "FLOP/token",
+                        "Training FLOPs per parameter per token (forward 2 + backward 4)",
+                        "Kaplan et al. 2020, arXiv 2001.08361, section 2.1"),),
+    headlines=("cost", "mfu", "gpu_hours", "energy"),
+    outputs=(
+        extensive("flops", "Training FLOPs", "FLOP", {
+            "flops given": "flops",
+            "params given": "training_FLOP_per_param_token * params * tokens",
+            "otherwise": "gpu_hours / GPU * peak * mfu",
+        }),
+        # the GPU-hour's GPU cancels the peak's "per GPU"
+        extensive("gpu_hours", "GPU-hours", "GPU*hour", {
+            "gpu_hours given": "gpu_hours", "otherwise": "flops / (peak * mfu) * GPU"}),
+        extensive("peak", "Peak rate per GPU", "TFLOP/s", {
+            "peak given": "peak", "otherwise": "flops / (gpu_hours / GPU * mfu)"}),
+        extensive("mfu", "MFU", "", {
+            "mfu given": "mfu", "otherwise": "flops / (gpu_hours / GPU * peak)"}),
+        extensive("wall_clock", "Wall-clock time", "day", {"gpus given": "gpu_hours / gpus"}),
+        extensive("cost", "Cost", "USD", {"price given": "gpu_hours * price"}),
+        extensive("energy", "Energy", "MWh",
+                  {"power given": "gpu_hours / GPU * power * pue"}),
+    ),
+)
 
 INFERENCE_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     _spec("params", "Active parameters", ("",), "37B", "parameters used per token",
@@ -472,7 +506,6 @@ class Training:
             flops_formula = ("tokens × 3 × (2 × active matmul weights + attention over "
                              "seq_len / 2): forward + backward, from the architecture")
         elif params is not None:
-            flops = training_flops(params, tokens)
             flops_formula = "6 × N × D (2·N forward + 4·N backward per token; no attention term)"
         if self.recompute is not None and arch is None:
             if self.recompute == "full":
@@ -481,12 +514,11 @@ class Training:
                 raise InputError(f"recompute: {self.recompute} needs the architecture",
                                  field="recompute", hint="add model: NAME, or write full")
         peak = _peak(ins, chip, precision)
-        solved = solve_training(flops=flops, gpu_hours=ins.get("gpu_hours"), peak=peak,
-                                mfu=ins.get("mfu")) if _one_missing(
-            flops, ins.get("gpu_hours"), peak, ins.get("mfu")) else None
-        if solved is None:
-            missing = [k for k, v in zip(SOLVABLE, (flops, ins.get("gpu_hours"), peak,
-                                                    ins.get("mfu")), strict=True) if v is None]
+        known = {"flops": flops is not None or params is not None,
+                 "gpu_hours": ins.get("gpu_hours") is not None, "peak": peak is not None,
+                 "mfu": ins.get("mfu") is not None}
+        missing = [k for k in SOLVABLE if not known[k]]
+        if len(missing) != 1:
             if not missing:
                 raise InputError("flops (or params and tokens), gpu_hours, peak and mfu are all "
                                  "given: one of them must be left to solve for",
@@ -494,8 +526,12 @@ class Training:
             raise InputError("too little to go on: give three of flops (or params and tokens), "
                              "gpu_hours, peak (or chip) and mfu", field=missing[0],
                              hint=f"missing: {', '.join(missing)}")
-        unknown = next(k for k, v in zip(SOLVABLE, (flops, ins.get("gpu_hours"), peak,
-                                                    ins.get("mfu")), strict=True) if v is None)
+        unknown = missing[0]
+        _power_defaults(ins, chip)
+        values = {n: i.value for n, i in ins.values.items()}
+        if flops is not None:  # given, or from the architecture: the declaration takes it
+            values["flops"] = flops
+        solved = ItemOutputs(TRAINING, values, Form(frozenset(values)))
         out.add("flops", "Training FLOPs", solved["flops"], "FLOP",
                 flops_formula if unknown != "flops" else "GPU-hours × peak × MFU",
                 solved=unknown == "flops")
@@ -520,16 +556,11 @@ class Training:
                     f"(recompute: {self.recompute or 'none'})")
             out.add("hfu", "Hardware FLOPs utilisation", solved["mfu"] * hardware_per_model,
                     "", "MFU × hardware FLOPs / model FLOPs")
-        gpu_hours = solved["gpu_hours"]
-        if (gpus := ins.get("gpus")) is not None:
-            out.add("wall_clock", "Wall-clock time", gpu_hours / gpus, "day",
-                    "GPU-hours / GPUs")
-        if (price := ins.get("price")) is not None:
-            out.add("cost", "Cost", gpu_hours * price, "USD", "GPU-hours × price per GPU-hour")
-        _power_defaults(ins, chip)
-        if (power := ins.get("power")) is not None:
-            energy = gpu_hours / u.GPU * power * ins.get("pue")
-            out.add("energy", "Energy", energy, "MWh", "GPU-hours × IT power per GPU × PUE")
+        out.add("wall_clock", "Wall-clock time", solved["wall_clock"], "day",
+                "GPU-hours / GPUs")
+        out.add("cost", "Cost", solved["cost"], "USD", "GPU-hours × price per GPU-hour")
+        out.add("energy", "Energy", solved["energy"], "MWh",
+                "GPU-hours × IT power per GPU × PUE")
         out.inputs = ins.rows()
         return out
 

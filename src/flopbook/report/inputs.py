@@ -18,6 +18,7 @@ import numpy as np
 # Unit conversions the formulas need, by name, live beside the formula engine that writes
 # them: a number in a formula would be a hard-coded constant with no label.
 from flopbook.formula.conversions import CONVERSIONS, conversion, factor_formula
+from flopbook.models.registry import KINDS
 from flopbook.quantity import Quantity, is_point, magnitudes, parse_range
 from flopbook.report.document import InputRow
 
@@ -27,6 +28,7 @@ __all__ = ["CONVERSIONS", "MODEL_CONSTANTS", "InputBook", "at_value", "conversio
 if TYPE_CHECKING:
     import pint
 
+    from flopbook.formula.declaration import Constant
     from flopbook.inputs import Input
 
 # Numbers of a model that are not unit conversions, each with its reason, so that no formula
@@ -35,9 +37,6 @@ MODEL_CONSTANTS: dict[str, tuple[float, str, str]] = {
     "one_year": (
         1.0, "One year: a yearly amount times one year is the amount of that year",
         "definition: cumulative and all-year totals add each year's amount"),
-    "training_FLOP_per_param_token": (
-        6.0, "Training FLOPs per parameter per token (forward 2 + backward 4)",
-        "Kaplan et al. 2020, arXiv 2001.08361, section 2.1"),
     "forward_FLOP_per_param_token": (
         2.0, "Forward FLOPs per parameter per token (a multiply and an add)",
         "Kaplan et al. 2020, arXiv 2001.08361, section 2.1"),
@@ -88,6 +87,11 @@ def at_value(inp: Input, used: float) -> Input:
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
 
 
+def _kind_constants() -> list[str]:
+
+    return [c.name for k in KINDS.values() for c in k.constants]
+
+
 class InputBook:
     """The inputs of a report: one row and one defined name per input, shared by blocks."""
 
@@ -95,7 +99,8 @@ class InputBook:
         self.rows: list[InputRow] = []
         self._by_place: dict[str, InputRow] = {}
         # the conversions' names are reserved first, so that no input can take one
-        self._taken: set[str] = {n.lower() for n in [*CONVERSIONS, *MODEL_CONSTANTS]}
+        self._taken: set[str] = {n.lower() for n in [*CONVERSIONS, *MODEL_CONSTANTS,
+                                                     *_kind_constants()]}
         self.constants: dict[str, InputRow] = {}
 
     def name_for(self, base: str) -> str:
@@ -143,6 +148,14 @@ class InputBook:
         self.rows.append(row)
         self._by_place[place] = row
         return row
+
+    def kind_constant(self, c: Constant) -> str:
+        """A named constant of a declared kind (value, unit, label and source from its
+        declaration), registered once."""
+        if c.name not in self.constants:
+            self.constants[c.name] = InputRow(c.name, "model constant", c.label, c.value,
+                                              c.unit, source=c.source)
+        return c.name
 
     def constant(self, name: str) -> str:
         if name in MODEL_CONSTANTS:

@@ -13,17 +13,22 @@ the values the report uses (the median of each range).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from flopbook.errors import InputError
+from flopbook.formula.conversions import CONVERSIONS
+from flopbook.formula.declaration import Form
+from flopbook.formula.excel import Ref, excel_formula
 from flopbook.models.workload import (
     INFERENCE_FIELDS,
+    TRAINING,
     TRAINING_FIELDS,
     Inference,
     Training,
     flops_per_token,
 )
-from flopbook.quantity import is_point, magnitudes
+from flopbook.quantity import is_point, magnitudes, registry
 from flopbook.report.document import Block, Line
 from flopbook.report.inputs import InputBook, at_value, summary_of
 
@@ -113,31 +118,24 @@ class _Formulas:
 
 
 def _training_formulas(f: _Formulas, unknown: str) -> dict[str, str]:
-    c = f.c
+    """The training run's lines, written from its declaration (models/workload.py TRAINING):
+    each input is its defined name, each output its line."""
+
+
+    ureg = registry()
+    refs = {n: Ref(name, ureg.Unit(_UNITS[n])) for n, name in f.names.items()}
+    cells = {o.key: Ref(f"{{{o.key}}}", ureg.Unit(o.unit)) for o in TRAINING.outputs}
+    form = Form(frozenset(f.names))
     out: dict[str, str] = {}
-    if f.has("params"):
-        out["flops"] = f"{c('training_FLOP_per_param_token')}*{f['params']}*{f['tokens']}"
-    elif unknown != "flops":
-        out["flops"] = f["flops"]
-    solved = {
-        "flops": "{gpu_hours}*S*{peak}*T*{mfu}",
-        "gpu_hours": "{flops}/({peak}*T*{mfu})/S",
-        "peak": "{flops}/({gpu_hours}*S*{mfu})/T",
-        "mfu": "{flops}/({gpu_hours}*S*{peak}*T)",
-    }
-    for key in ("gpu_hours", "peak", "mfu"):
-        if key != unknown:
-            out[key] = f[key]
-    f.lines |= {"flops", "gpu_hours", "peak", "mfu"}
-    out[unknown] = (solved[unknown].replace("S", c("seconds_per_hour"))
-                    .replace("T", c("FLOP_per_TFLOP")))
-    out = {k: out[k] for k in ("flops", "gpu_hours", "peak", "mfu")}  # the model's order
-    if f.has("gpus"):
-        out["wall_clock"] = f"{{gpu_hours}}/{f['gpus']}/{c('hours_per_day')}"
-    if f.has("price"):
-        out["cost"] = f"{{gpu_hours}}*{f['price']}"
-    if f.has("power"):
-        out["energy"] = f"{{gpu_hours}}*{f['power']}*{f['pue']}/{c('Wh_per_MWh')}"
+    for o in TRAINING.outputs:
+        text = excel_formula(TRAINING, o.key, form, refs, cells,
+                             constant=lambda n: f.book.kind_constant(TRAINING.constant[n]))
+        if text is not None:
+            out[o.key] = text
+            for name in CONVERSIONS:  # each conversion a formula uses has its named row
+                if re.search(rf"\b{name}\b", text):
+                    f.c(name)
+    f.lines |= set(out)
     return out
 
 
