@@ -196,7 +196,7 @@ _DAY_LINES = [
     ("prefill_roofline", "Prefill roofline per node", "token/s/node",
      "PEAK*T*gpus_per_node/(F*active_params)/((input_tokens-cache_hit_tokens)/input_tokens)",
      "8 x dense peak / (2 x active params) per computed token; cache hits free"),
-    ("decode_roofline_uniform", "Decode roofline per node, all weights spread evenly",
+    ("decode_roofline_uniform", "Decode roofline per node, weights spread evenly (earlier model)",
      "token/s/node",
      "BATCH/MAX((total_params*bytes_per_param+BATCH*kv_length*kv_bytes_per_token)"
      "/(decode_unit_gpus*BW*TB),BATCH*F*active_params/(decode_unit_gpus*PEAK*T))"
