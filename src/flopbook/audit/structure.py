@@ -66,8 +66,12 @@ class Run:
         return self.cells[-1]
 
     def nearest(self, pos: Pos) -> Pos:
+        import bisect
+
         k = 1 if self.along_row else 0
-        return min(self.cells, key=lambda c: abs(c[k] - pos[k]))
+        i = bisect.bisect_left(self.cells, pos[k], key=lambda c: c[k])
+        near = self.cells[max(0, i - 1) : i + 1]
+        return min(near, key=lambda c: abs(c[k] - pos[k]))
 
     def spans(self, pos: Pos) -> bool:
         """pos lies between the run's first and last cell."""

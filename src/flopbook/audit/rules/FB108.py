@@ -111,10 +111,11 @@ class FB108(Rule):
             return None
         value = value_as(sheet, source, pos)
         way = "row" if run.along_row else "column"
-        cells = f"{a1(*run.first)}…{a1(*run.last)}"
+        cells = (f"{a1(*run.first)} holds" if run.first == run.last
+                 else f"{a1(*run.first)}…{a1(*run.last)} hold")
         if value is not None and matches(float(typed), value):
             message = (
-                f"A number ({typed:g}) typed where its {way} computes: {cells} hold "
+                f"A number ({typed:g}) typed where its {way} computes: {cells} "
                 f"{run.shape} (relative form). Here that formula reads {formula} and "
                 f"gives {value:g}, the typed value today; typed, it will not follow its "
                 "inputs."
@@ -129,7 +130,7 @@ class FB108(Rule):
             # value agrees, and says nothing; the cell still no longer computes
             nothing = value_as(sheet, source, pos, from_nothing=True)
             if nothing == 0:
-                message = (f"A 0 typed inside a {way} that computes: {cells} hold {run.shape} "
+                message = (f"A 0 typed inside a {way} that computes: {cells} {run.shape} "
                            f"(relative form); here that formula reads {formula}, which gives 0 "
                            "from the zeros and blanks it reads today, but a typed 0 will not "
                            "follow them.")
@@ -137,7 +138,7 @@ class FB108(Rule):
                                     after=0.0, confidence=0.5)
         if inside and value is not None and _dense(run):
             message = (
-                f"A number ({typed:g}) typed inside a {way} that computes: {cells} hold "
+                f"A number ({typed:g}) typed inside a {way} that computes: {cells} "
                 f"{run.shape} (relative form). Here that formula reads {formula} and "
                 f"gives {value:g}, not {typed:g}."
             )
@@ -182,8 +183,7 @@ def _dense(run: Run) -> bool:
 def _read_by_run(sheet: Sheet, run: Run, pos: Pos) -> bool:
     """Whether the run's cells nearest pos on either side read pos."""
     k = 1 if run.along_row else 0
-    keys = [c[k] for c in run.cells]
-    i = bisect.bisect_left(keys, pos[k])
+    i = bisect.bisect_left(run.cells, pos[k], key=lambda c: c[k])
     for cell in run.cells[max(0, i - 1) : i + 1]:
         if cell == pos:
             continue
