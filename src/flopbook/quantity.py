@@ -17,11 +17,13 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from html import escape
+from typing import Any, cast
 
 import numpy as np
 import pint
 
+from flopbook.digits import scaled
 from flopbook.draws import current_sampling, range_samples, sampling
 from flopbook.errors import InputError, UnitMismatchError
 
@@ -37,6 +39,7 @@ __all__ = [
     "registry",
     "sampling",
     "summarize",
+    "unit_name",
 ]
 
 # Units that pint does not know. Each is its own dimension, so that a count of GPUs, a number
@@ -105,8 +108,41 @@ def _mapped(verb: str, method: Any, *, converts: bool = False) -> Any:
     return call
 
 
-class _Quantity(pint.UnitRegistry.Quantity):  # type: ignore[misc,name-defined]
-    """pint's quantity with its unit errors mapped to :class:`DimensionalityMismatch`."""
+class _Quantity(pint.UnitRegistry.Quantity):  # type: ignore[type-arg]
+    """pint's quantity with its unit errors mapped to :class:`DimensionalityMismatch`, and
+    shown in a REPL or a notebook as a person reads it: ``61.44M USD``, and a range as
+    ``mean 35.0k USD/GPU (P5 30.0k – P95 40.0k)``, never its 10,000 samples."""
+
+    def __repr__(self) -> str:
+        return quantity_repr(self)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython
+        p.text(quantity_repr(self))
+
+    def _repr_html_(self) -> str:  # Jupyter
+
+        return f"<code>{escape(quantity_repr(self))}</code>"
+
+    def _repr_markdown_(self) -> str:
+        return f"`{quantity_repr(self)}`"
+
+
+def quantity_repr(value: pint.Quantity[Any]) -> str:
+    """A quantity in a line: ``61.44M USD``; sampled, its mean with the 90% interval."""
+
+    try:
+        m = np.atleast_1d(np.asarray(value.magnitude, dtype=float))
+        unit = unit_name(value.units)
+    except Exception:  # noqa: BLE001 - a repr never fails: pint's own then
+        return pint.UnitRegistry.Quantity.__repr__(value)
+    tail = "%" if unit == "%" else (f" {unit}" if unit else "")
+    if m.size == 0:
+        return f"(no samples){tail}"
+    if m.size == 1 or bool(np.all(m == m[0])):
+        return f"{scaled(float(m[0]))}{tail}"
+    p5, p95 = percentiles(m, (5, 95))
+    return (f"mean {scaled(float(m.mean()))}{tail} (P5 {scaled(float(p5))} – "
+            f"P95 {scaled(float(p95))})")
 
 
 for _name, _verb in (("__add__", "add"), ("__radd__", "add"), ("__iadd__", "add"),
@@ -119,14 +155,15 @@ for _name, _verb in (("__add__", "add"), ("__radd__", "add"), ("__iadd__", "add"
                                       converts=_name in ("to", "ito", "m_as")))
 
 
-class _Registry(pint.UnitRegistry):
+class _Registry(pint.UnitRegistry):  # type: ignore[type-arg]
     Quantity = _Quantity
 
 
 @cache
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[Any]:
     """The one unit registry (built on first use)."""
-    options = {"autoconvert_offset_to_baseunit": True, "on_redefinition": "ignore"}
+    options: dict[str, Any] = {"autoconvert_offset_to_baseunit": True,
+                               "on_redefinition": "ignore"}
     try:
         # pint keeps its parsed definitions in the user's cache folder: about 0.1 s to build
         # the registry instead of 0.7 s, on every run of every command
@@ -139,11 +176,11 @@ def registry() -> pint.UnitRegistry:
     ureg.define("year = 365.25 * day = year = julian_year")
     ureg.define("@alias month = mo")
     ureg.formatter.default_format = "~P"
-    pint.set_application_registry(ureg)
+    pint.set_application_registry(ureg)  # type: ignore[no-untyped-call]
     return ureg
 
 
-def Quantity(value: Any, unit: str | Any = "") -> pint.Quantity:  # noqa: N802 - pint's name
+def Quantity(value: Any, unit: str | Any = "") -> pint.Quantity[Any]:  # noqa: N802 - pint's name
     """A quantity whose magnitude is a float array of samples."""
     ureg = registry()
     units = _unit_of(unit) if isinstance(unit, str) else unit
@@ -186,7 +223,7 @@ def _unit_text(text: str) -> str:
     return u
 
 
-def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity:
+def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity[Any]:
     """One value: ``"$35m"``, ``"30k USD/GPU"``, ``"15%"``, ``"2048"``."""
     m = _POINT.match(_clean(text))
     if m is None or re.search(r"\d,\d(?!\d\d)", text):
@@ -220,7 +257,7 @@ def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity:
     return Quantity(value, units)
 
 
-def parse_range(text: str) -> tuple[pint.Quantity, pint.Quantity] | None:
+def parse_range(text: str) -> tuple[pint.Quantity[Any], pint.Quantity[Any]] | None:
     """Split ``"8k to 12k GPU"`` into its two ends (a low end without a unit takes the high
     end's: "10-15%" is 10% to 15%)."""
     parts = _RANGE.split(_clean(text), maxsplit=1)
@@ -239,7 +276,7 @@ def parse_range(text: str) -> tuple[pint.Quantity, pint.Quantity] | None:
     return low, high
 
 
-def q(value: Any, unit: str | None = None, *, key: str | None = None) -> pint.Quantity:
+def q(value: Any, unit: str | None = None, *, key: str | None = None) -> pint.Quantity[Any]:
     """Make a quantity from ``"30k USD/GPU"``, ``"8k to 12k GPU"``, a number, or a quantity.
 
     ``unit`` is the unit of a bare number (``q(700, "W")``); when ``value`` already has a
@@ -280,7 +317,7 @@ def q(value: Any, unit: str | None = None, *, key: str | None = None) -> pint.Qu
     return result
 
 
-def convert(value: pint.Quantity, unit: str, *, what: str | None = None) -> pint.Quantity:
+def convert(value: pint.Quantity[Any], unit: str, *, what: str | None = None) -> pint.Quantity[Any]:
     """``value`` in ``unit``, or a :class:`UnitMismatchError` naming both units.
 
     A bare number given where a dimensioned quantity is expected is an error too: a price of
@@ -326,13 +363,13 @@ def describe_unit(unit: str) -> str:
 # ---- reading results -------------------------------------------------------------------
 
 
-def magnitudes(value: pint.Quantity, unit: str | None = None) -> np.ndarray:
+def magnitudes(value: pint.Quantity[Any], unit: str | None = None) -> np.ndarray:
     """The sample array, in ``unit`` when given."""
     v = value.to(unit) if unit else value
     return np.atleast_1d(np.asarray(v.magnitude, dtype=float))
 
 
-def is_point(value: pint.Quantity) -> bool:
+def is_point(value: pint.Quantity[Any]) -> bool:
     """True for a plain number: one sample, or samples that are all equal."""
     m = magnitudes(value)
     return m.size == 1 or bool(np.all(m == m[0]))
@@ -367,9 +404,80 @@ class Summary:
         }
 
 
-def summarize(value: pint.Quantity, unit: str | None = None) -> Summary:
+# Time units by their words: analysts write "720 hour" and "$2.00/GPU-hour", never "720 h".
+_TIME_WORDS = {"second": "s", "minute": "min", "hour": "hour", "day": "day", "week": "week",
+               "month": "month", "year": "year"}
+_PER_ITEM = ("GPU", "node")  # a count that a time joins with a hyphen: GPU-hour, node-day
+_POWER_SYMBOLS = ("W", "kW", "MW", "GW", "TW")
+_SUPERSCRIPT = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+
+
+def unit_name(units: Any) -> str:
+    """The one spelling of a unit in every output: ``GPU-hour``, ``USD/GPU-hour``,
+    ``TFLOP/s/GPU``, ``MWh``, ``hour`` (pint writes ``GPU·h``, ``USD/GPU/h``, ``h``).
+
+    :func:`q` and :func:`parse_unit` read it back."""
+    ureg = registry()
+    if isinstance(units, str):
+        units = parse_unit(units)
+    items = dict(getattr(units, "_units", units))
+    if not items:
+        return ""
+
+    def symbol(name: str) -> str:
+        return _TIME_WORDS.get(name) or ureg.get_symbol(name)
+
+    def side(pairs: list[tuple[str, float]], *, below: bool = False) -> list[str]:
+        names = [symbol(n) for n, _ in pairs]
+        powers = {symbol(n): e for n, e in pairs}
+        # a rate stays per second then per GPU (token/s/GPU); GPU-seconds are an amount
+        times = [n for n in names if n in _TIME_WORDS.values() and powers[n] == 1
+                 and not (below and n == "s")]
+        out: list[str] = []
+        joined: set[str] = set()
+        if times:
+            for count in _PER_ITEM:
+                if powers.get(count) == 1:
+                    word = "second" if times[0] == "s" else times[0]
+                    out.append(f"{count}-{word}")  # GPU-hour, GPU-second
+                    joined |= {count, times[0]}
+                    break
+            else:
+                for p in _POWER_SYMBOLS:
+                    if powers.get(p) == 1 and times[0] == "hour":
+                        out.append(f"{p}h")  # kWh
+                        joined |= {p, "hour"}
+                        break
+        for n in names:
+            if n in joined:
+                continue
+            e = powers[n]
+            out.append(n if e == 1 else n + f"{e:g}".translate(_SUPERSCRIPT))
+        return out
+
+    rate_time = ""
+    flops = [n for n, e in items.items() if e == -1 and n.endswith("FLOP")]
+    times = [n for n, e in items.items() if e == -1 and n in _TIME_WORDS and n != "second"]
+    if items.get("second") == 1 and flops and times:
+        # a price per unit of compute time: USD/(PFLOP/s·hour), as the fleet table says it
+        rate_time = f"/({symbol(flops[0])}/s·{symbol(times[0])})"
+        items = {n: e for n, e in items.items() if n not in ("second", flops[0], times[0])}
+    num = side([(n, e) for n, e in items.items() if e > 0])
+    den_pairs = [(n, -e) for n, e in items.items() if e < 0]
+    # a rate's time first: TFLOP/s/GPU, as the catalog writes it
+    den_pairs.sort(key=lambda p: 0 if symbol(p[0]) == "s" else 1)
+    den = side(den_pairs, below=True)
+    return "·".join(num or ["1"]) + "".join(f"/{d}" for d in den) + rate_time
+
+
+def parse_unit(text: str) -> pint.Unit:
+    """A unit from its text, including the spellings :func:`unit_name` writes."""
+    return registry().parse_units(_unit_text(text)) if text.strip() else registry().Unit("")
+
+
+def summarize(value: pint.Quantity[Any], unit: str | None = None) -> Summary:
     m = magnitudes(value, unit)
-    u = f"{registry().Unit(unit):~P}" if unit else f"{value.units:~P}"
+    u = unit_name(parse_unit(unit) if unit else value.units)
     if m.size == 1 or bool(np.all(m == m[0])):
         x = float(m[0])
         return Summary(u, x, x, x, x, 1)
@@ -390,7 +498,7 @@ def percentiles(values: Any, ps: Any) -> np.ndarray:
     q = np.true_divide(ps, 100)
     n = a.size
     if n == 0 or not np.all((q >= 0) & (q <= 1)) or not np.isfinite(a.sum()):
-        return np.percentile(values, ps)  # NumPy's errors, NaN and infinity handling
+        return cast(np.ndarray, np.percentile(values, ps))  # NumPy's errors, NaN, infinity
     virtual = (n - 1) * np.asarray(q, dtype=float).ravel()
     after = np.minimum(np.floor(virtual) + 1, n - 1).astype(np.intp)
     placed = sorted(set(after.tolist()))
@@ -411,7 +519,7 @@ def percentiles(values: Any, ps: Any) -> np.ndarray:
     diff = upper - lower
     out = lower + diff * gamma
     np.subtract(upper, diff * (1 - gamma), out=out, where=gamma >= 0.5)
-    return out.reshape(np.shape(q))
+    return cast(np.ndarray, out.reshape(np.shape(q)))
     return out
 
 

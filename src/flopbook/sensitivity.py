@@ -18,6 +18,7 @@ model is rerun, never restated. For a fleet, :func:`fleet_sensitivity` reruns
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,9 +27,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from flopbook.distributions import QuantileFunction, empirical_ppf, require_memory
-from flopbook.errors import InputError
-from flopbook.models.fleet import TOTAL, metric
-from flopbook.quantity import current_sampling, is_point, magnitudes
+from flopbook.errors import InputError, suggest
+from flopbook.frames import records_frame
+from flopbook.inputs import Input
+from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS, TOTAL, metric
+from flopbook.quantity import Quantity, current_sampling, is_point, magnitudes
 
 if TYPE_CHECKING:
     from flopbook.models.fleet import Fleet
@@ -97,6 +100,14 @@ class Sensitivity:
     column: str
     tornado: Tornado
     sobol: SobolResult
+
+    def to_dataframe(self) -> Any:
+        """The tornado bars as a pandas DataFrame, one row per input."""
+
+        return records_frame(self.to_dict()["tornado"]["bars"], index="input")
+
+    def _repr_html_(self) -> str:
+        return self.to_dataframe()._repr_html_()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -212,6 +223,23 @@ def uncertain_inputs(fleet: Fleet) -> dict[str, np.ndarray]:
     return {path: magnitudes(i.value) for path, i in fleet.inputs() if not is_point(i.value)}
 
 
+def _lower_first(label: str) -> str:
+    # "Server cost per GPU" -> "server cost per GPU"; an acronym (PUE, IT) stays as it is
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
+
+
+def input_label(path: str) -> str:
+    """A fleet input's place as a person reads it: ``skus.H100.server_cost_per_gpu`` ->
+    ``H100 server cost per GPU``, ``assumptions.pue`` -> ``PUE``."""
+    parts = path.split(".")
+    if parts[0] == "skus" and len(parts) == 3 and parts[2] in SKU_FIELDS:
+        return f"{parts[1]} {_lower_first(SKU_FIELDS[parts[2]].label)}"
+    if parts[0] == "assumptions" and len(parts) == 2 and parts[1] in ASSUMPTION_FIELDS:
+        return ASSUMPTION_FIELDS[parts[1]].label
+    return path
+
+
 def fleet_model(
     fleet: Fleet, output: str, column: str | None = None, **run: Any
 ) -> Model:
@@ -254,13 +282,15 @@ def fleet_sensitivity(
     _refuse_uncertain_overrides(fleet)
     units = {p: i.unit for p, i in fleet.inputs() if p in samples}
     model = fleet_model(fleet, output, column, capital_cost=capital_cost)
-    t = tornado(model, samples, output=output, label=m.label, unit=m.unit, units=units)
+    labels = {p: input_label(p) for p in samples}
+    t = tornado(model, samples, output=output, label=m.label, unit=m.unit, units=units,
+                labels=labels)
     if all(b.swing == 0 for b in t.bars):
         raise InputError(f"no uncertain input moves {output}: it has one value",
                          hint="rank the inputs of an output that varies, e.g. tco_per_year")
     s = sobol_indices(model, {p: empirical_ppf(v) for p, v in samples.items()},
                       base_samples=base_samples, seed=seed, output=output, label=m.label,
-                      unit=m.unit, progress=progress)
+                      unit=m.unit, progress=progress, labels=labels)
     return Sensitivity(output, m.label, m.unit, column or TOTAL, t, s)
 
 
@@ -279,3 +309,60 @@ def _refuse_uncertain_overrides(fleet: Fleet) -> None:
                     field=f"skus.{s.name}.assumptions.{name}",
                     hint="give it one value here, or set the range under assumptions: for "
                          "the whole fleet")
+
+
+# ---- workloads --------------------------------------------------------------------------
+
+
+def workload_inputs(result: Any) -> dict[str, tuple[np.ndarray, str]]:
+    """A workload result's inputs that have a spread (given, defaulted or from the catalog;
+    not those solved or taken from the architecture), as samples with their unit."""
+    found = {}
+    for name, inp, how in result.inputs:
+        if inp is None or how in ("solved", "architecture") or is_point(inp.value):
+            continue
+        unit = f"{inp.value.units}"
+        found[name] = (magnitudes(inp.value), unit)
+    return found
+
+
+def workload_model(workload: Any, output: str, units: Mapping[str, str]) -> Model:
+    """A workload (Training or Inference) as a function: input arrays -> ``output``."""
+    def evaluate(values: Mapping[str, np.ndarray]) -> np.ndarray:
+        held = {n: Input(n, Quantity(np.asarray(v, dtype=float), units[n]))
+                for n, v in values.items()}
+        result = dataclasses.replace(workload, **held).run()
+        row = next(r for r in result.rows if r.key == output)
+        return magnitudes(row.value, row.unit)
+
+    return evaluate
+
+
+def workload_sensitivity(workload: Any, output: str, *, base_samples: int = 1024,
+                         seed: int = 0, progress: Progress | None = None) -> Sensitivity:
+    """Tornado and Sobol indices of one workload output (``cost_per_million_output``,
+    ``mfu``, ...) over the workload's uncertain inputs."""
+    result = workload.run()
+    keys = [r.key for r in result.rows]
+    if output not in keys:
+        raise InputError(f"no output {output!r} in this workload", field="--sensitivity",
+                         hint=suggest(output, keys))
+    row = next(r for r in result.rows if r.key == output)
+    found = workload_inputs(result)
+    if not found:
+        if current_sampling().samples == 1:
+            raise InputError("with --samples 1 every range is taken at its median, so "
+                             "nothing varies to rank", hint="use --samples 1000 or more")
+        raise InputError("nothing in this workload is uncertain, so nothing to rank",
+                         hint='give some inputs a range, e.g. mbu: "50% to 80%"')
+    samples = {n: v for n, (v, _u) in found.items()}
+    units = {n: u for n, (_v, u) in found.items()}
+    model = workload_model(workload, output, units)
+    t = tornado(model, samples, output=output, label=row.label, unit=row.unit, units=units)
+    if all(b.swing == 0 for b in t.bars):
+        raise InputError(f"no uncertain input moves {output}: it has one value",
+                         field="--sensitivity", hint="rank the inputs of an output that varies")
+    s = sobol_indices(model, {n: empirical_ppf(v) for n, v in samples.items()},
+                      base_samples=base_samples, seed=seed, output=output, label=row.label,
+                      unit=row.unit, progress=progress)
+    return Sensitivity(output, row.label, row.unit, "", t, s)

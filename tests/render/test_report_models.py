@@ -349,7 +349,7 @@ def test_chromium_renders_a_funding_case_with_its_uncertainty(tmp_path, render_p
     assert float(np.var(pixels[..., :3])) > 0.005, "the screenshot is blank"
     text = re.sub(r"<[^>]+>", " ", dom)
     # the published figures (Glenn Luk 2025-01-31; FT 2025) and the model's verdicts
-    for figure in ("$70.00M / year", "$400.00M", "$1.60B", "implausible without outside "
+    for figure in ("$70M/year", "$400M", "$1.600B", "implausible without outside "
                    "funding", "Sobol indices: shares of the variance of cash available"):
         assert figure in text, figure
     assert dom.count("<svg") >= 4  # distributions of cash and coverage, tornado, Sobol
