@@ -96,9 +96,11 @@ row). Run: `python benchmarks/audit_startup.py`.
 Target: the small workbook audited in <= 300 ms: {verdict} ({audit_wall * 1000:.0f} ms).
 Where the time goes: `python -X importtime -c "from flopbook.cli import main; main()" audit
 examples/deepseek-semianalysis.xlsx 2> imports.txt`. Suggested sums are computed without
-the formulas package (`flopbook.audit.arith`), and the command imports openpyxl without
-NumPy and Pillow; the label units of FB101/FB105 (`flopbook.audit.units.label_unit`) still
-load pint, and with it NumPy.
+the formulas package (`flopbook.audit.arith`), the process pool loads only for several
+workbooks, and the command imports openpyxl without Pillow (and NumPy). What still loads at
+every audit: pint with NumPy, for the units of labels (`flopbook.audit.units` imports
+`flopbook.quantity`), and NumPy again from `flopbook.audit.recompute`, which the rules use
+for a suggestion's value.
 """
     update_section("Audit start-up", body)
     print(body)

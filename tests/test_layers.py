@@ -16,7 +16,8 @@ SRC = ROOT / "src" / "flopbook"
 
 # Packages that take a noticeable time to load and that only some commands need: a module may
 # import them inside the function that uses them (with a comment saying so).
-HEAVY = {"matplotlib", "openpyxl", "pandas", "rich", "SALib", "scipy", "formulas", "xlsxwriter"}
+HEAVY = {"matplotlib", "openpyxl", "pandas", "rich", "SALib", "scipy", "formulas", "xlsxwriter",
+         "pebble"}  # pebble: multiprocessing and threads, for several workbooks only
 
 
 def _function_imports(path: Path) -> list[tuple[int, str, ast.AST]]:

@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from pebble import ProcessPool as Pool
-
 from flopbook.audit import _selected, audit_book, rules, suppress
 from flopbook.audit import config as cfg
 from flopbook.audit.findings import AuditResult, Severity
@@ -275,6 +273,10 @@ class ProcessPool:
     GRACE = 5.0
 
     def __init__(self, jobs: int, time_limit: float | None) -> None:
+        # pebble brings multiprocessing, sockets and threads: more than the audit of one small
+        # workbook takes, so it loads only when worker processes are wanted
+        from pebble import ProcessPool as Pool
+
         self.pool = Pool(max_workers=jobs)
         self.timeout = time_limit + self.GRACE if time_limit else None
         self.time_limit = time_limit

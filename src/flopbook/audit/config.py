@@ -192,6 +192,7 @@ def _toml(path: Path) -> dict[str, Any]:
 
 def parse(table: dict[str, Any], file: str, prefix: str = "") -> AuditConfig:
     """Settings from a TOML table already read (``file`` names it in errors)."""
+
     def bad(key: str, what: str, allowed: str) -> InputError:
         return InputError(what, file=file, field=prefix + key, hint=f"allowed: {allowed}")
 
