@@ -83,7 +83,7 @@ def _unit_words(units: Any) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _unit_of(text: str) -> pint.Unit:
+def parsed_unit(text: str) -> pint.Unit:
     """The unit written ``text`` (``"USD/GPU/year"``), parsed once: pint parses a unit string
     again at every conversion, which was most of the time of a large fleet."""
     return registry().Unit(text)
@@ -92,7 +92,7 @@ def _unit_of(text: str) -> pint.Unit:
 def _mapped(verb: str, method: Any, *, converts: bool = False) -> Any:
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         if converts and args and isinstance(args[0], str):
-            args = (_unit_of(args[0]), *args[1:])
+            args = (parsed_unit(args[0]), *args[1:])
         try:
             return method(self, *args, **kwargs)
         except DimensionalityMismatch:
@@ -146,7 +146,7 @@ def registry() -> pint.UnitRegistry:
 def Quantity(value: Any, unit: str | Any = "") -> pint.Quantity:  # noqa: N802 - pint's name
     """A quantity whose magnitude is a float array of samples."""
     ureg = registry()
-    units = _unit_of(unit) if isinstance(unit, str) else unit
+    units = parsed_unit(unit) if isinstance(unit, str) else unit
     return ureg.Quantity(np.atleast_1d(np.asarray(value, dtype=float)), units)
 
 
@@ -208,7 +208,7 @@ def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity:
     if not unit:
         return Quantity(value, unit_for_bare if unit_for_bare is not None else "")
     try:
-        units = _unit_of(unit)
+        units = parsed_unit(unit)
     except pint.UndefinedUnitError as exc:
         names = getattr(exc, "unit_names", None) or ()
         name = names if isinstance(names, str) else ", ".join(names)
@@ -367,9 +367,16 @@ class Summary:
         }
 
 
+@lru_cache(maxsize=4096)
+def unit_text(unit: str | pint.Unit) -> str:
+    """A unit as flopbook shows it (``USD/GPU/year``), parsed and formatted once: a large
+    fleet formats the same few units a hundred thousand times."""
+    return f"{parsed_unit(unit) if isinstance(unit, str) else unit:~P}"
+
+
 def summarize(value: pint.Quantity, unit: str | None = None) -> Summary:
     m = magnitudes(value, unit)
-    u = f"{registry().Unit(unit):~P}" if unit else f"{value.units:~P}"
+    u = unit_text(unit) if unit else unit_text(value.units)
     if m.size == 1 or bool(np.all(m == m[0])):
         x = float(m[0])
         return Summary(u, x, x, x, x, 1)
