@@ -17,7 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pint
@@ -37,6 +37,7 @@ __all__ = [
     "registry",
     "sampling",
     "summarize",
+    "unit_name",
 ]
 
 # Units that pint does not know. Each is its own dimension, so that a count of GPUs, a number
@@ -105,7 +106,7 @@ def _mapped(verb: str, method: Any, *, converts: bool = False) -> Any:
     return call
 
 
-class _Quantity(pint.UnitRegistry.Quantity):  # type: ignore[misc,name-defined]
+class _Quantity(pint.UnitRegistry.Quantity):  # type: ignore[type-arg]
     """pint's quantity with its unit errors mapped to :class:`DimensionalityMismatch`."""
 
 
@@ -119,14 +120,15 @@ for _name, _verb in (("__add__", "add"), ("__radd__", "add"), ("__iadd__", "add"
                                       converts=_name in ("to", "ito", "m_as")))
 
 
-class _Registry(pint.UnitRegistry):
+class _Registry(pint.UnitRegistry):  # type: ignore[type-arg]
     Quantity = _Quantity
 
 
 @cache
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[Any]:
     """The one unit registry (built on first use)."""
-    options = {"autoconvert_offset_to_baseunit": True, "on_redefinition": "ignore"}
+    options: dict[str, Any] = {"autoconvert_offset_to_baseunit": True,
+                               "on_redefinition": "ignore"}
     try:
         # pint keeps its parsed definitions in the user's cache folder: about 0.1 s to build
         # the registry instead of 0.7 s, on every run of every command
@@ -139,11 +141,11 @@ def registry() -> pint.UnitRegistry:
     ureg.define("year = 365.25 * day = year = julian_year")
     ureg.define("@alias month = mo")
     ureg.formatter.default_format = "~P"
-    pint.set_application_registry(ureg)
+    pint.set_application_registry(ureg)  # type: ignore[no-untyped-call]
     return ureg
 
 
-def Quantity(value: Any, unit: str | Any = "") -> pint.Quantity:  # noqa: N802 - pint's name
+def Quantity(value: Any, unit: str | Any = "") -> pint.Quantity[Any]:  # noqa: N802 - pint's name
     """A quantity whose magnitude is a float array of samples."""
     ureg = registry()
     units = parsed_unit(unit) if isinstance(unit, str) else unit
@@ -186,7 +188,7 @@ def _unit_text(text: str) -> str:
     return u
 
 
-def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity:
+def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity[Any]:
     """One value: ``"$35m"``, ``"30k USD/GPU"``, ``"15%"``, ``"2048"``."""
     m = _POINT.match(_clean(text))
     if m is None or re.search(r"\d,\d(?!\d\d)", text):
@@ -220,7 +222,7 @@ def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity:
     return Quantity(value, units)
 
 
-def parse_range(text: str) -> tuple[pint.Quantity, pint.Quantity] | None:
+def parse_range(text: str) -> tuple[pint.Quantity[Any], pint.Quantity[Any]] | None:
     """Split ``"8k to 12k GPU"`` into its two ends (a low end without a unit takes the high
     end's: "10-15%" is 10% to 15%)."""
     parts = _RANGE.split(_clean(text), maxsplit=1)
@@ -239,7 +241,7 @@ def parse_range(text: str) -> tuple[pint.Quantity, pint.Quantity] | None:
     return low, high
 
 
-def q(value: Any, unit: str | None = None, *, key: str | None = None) -> pint.Quantity:
+def q(value: Any, unit: str | None = None, *, key: str | None = None) -> pint.Quantity[Any]:
     """Make a quantity from ``"30k USD/GPU"``, ``"8k to 12k GPU"``, a number, or a quantity.
 
     ``unit`` is the unit of a bare number (``q(700, "W")``); when ``value`` already has a
@@ -280,7 +282,7 @@ def q(value: Any, unit: str | None = None, *, key: str | None = None) -> pint.Qu
     return result
 
 
-def convert(value: pint.Quantity, unit: str, *, what: str | None = None) -> pint.Quantity:
+def convert(value: pint.Quantity[Any], unit: str, *, what: str | None = None) -> pint.Quantity[Any]:
     """``value`` in ``unit``, or a :class:`UnitMismatchError` naming both units.
 
     A bare number given where a dimensioned quantity is expected is an error too: a price of
@@ -326,13 +328,13 @@ def describe_unit(unit: str) -> str:
 # ---- reading results -------------------------------------------------------------------
 
 
-def magnitudes(value: pint.Quantity, unit: str | None = None) -> np.ndarray:
+def magnitudes(value: pint.Quantity[Any], unit: str | None = None) -> np.ndarray:
     """The sample array, in ``unit`` when given."""
     v = value.to(unit) if unit else value
     return np.atleast_1d(np.asarray(v.magnitude, dtype=float))
 
 
-def is_point(value: pint.Quantity) -> bool:
+def is_point(value: pint.Quantity[Any]) -> bool:
     """True for a plain number: one sample, or samples that are all equal."""
     m = magnitudes(value)
     return m.size == 1 or bool(np.all(m == m[0]))
@@ -367,16 +369,87 @@ class Summary:
         }
 
 
+# Time units by their words: analysts write "720 hour" and "$2.00/GPU-hour", never "720 h".
+_TIME_WORDS = {"second": "s", "minute": "min", "hour": "hour", "day": "day", "week": "week",
+               "month": "month", "year": "year"}
+_PER_ITEM = ("GPU", "node")  # a count that a time joins with a hyphen: GPU-hour, node-day
+_POWER_SYMBOLS = ("W", "kW", "MW", "GW", "TW")
+_SUPERSCRIPT = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+
+
+def unit_name(units: Any) -> str:
+    """The one spelling of a unit in every output: ``GPU-hour``, ``USD/GPU-hour``,
+    ``TFLOP/s/GPU``, ``MWh``, ``hour`` (pint writes ``GPU·h``, ``USD/GPU/h``, ``h``).
+
+    :func:`q` and :func:`parse_unit` read it back."""
+    ureg = registry()
+    if isinstance(units, str):
+        units = parse_unit(units)
+    items = dict(getattr(units, "_units", units))
+    if not items:
+        return ""
+
+    def symbol(name: str) -> str:
+        return _TIME_WORDS.get(name) or ureg.get_symbol(name)
+
+    def side(pairs: list[tuple[str, float]], *, below: bool = False) -> list[str]:
+        names = [symbol(n) for n, _ in pairs]
+        powers = {symbol(n): e for n, e in pairs}
+        # a rate stays per second then per GPU (token/s/GPU); GPU-seconds are an amount
+        times = [n for n in names if n in _TIME_WORDS.values() and powers[n] == 1
+                 and not (below and n == "s")]
+        out: list[str] = []
+        joined: set[str] = set()
+        if times:
+            for count in _PER_ITEM:
+                if powers.get(count) == 1:
+                    word = "second" if times[0] == "s" else times[0]
+                    out.append(f"{count}-{word}")  # GPU-hour, GPU-second
+                    joined |= {count, times[0]}
+                    break
+            else:
+                for p in _POWER_SYMBOLS:
+                    if powers.get(p) == 1 and times[0] == "hour":
+                        out.append(f"{p}h")  # kWh
+                        joined |= {p, "hour"}
+                        break
+        for n in names:
+            if n in joined:
+                continue
+            e = powers[n]
+            out.append(n if e == 1 else n + f"{e:g}".translate(_SUPERSCRIPT))
+        return out
+
+    rate_time = ""
+    flops = [n for n, e in items.items() if e == -1 and n.endswith("FLOP")]
+    times = [n for n, e in items.items() if e == -1 and n in _TIME_WORDS and n != "second"]
+    if items.get("second") == 1 and flops and times:
+        # a price per unit of compute time: USD/(PFLOP/s·hour), as the fleet table says it
+        rate_time = f"/({symbol(flops[0])}/s·{symbol(times[0])})"
+        items = {n: e for n, e in items.items() if n not in ("second", flops[0], times[0])}
+    num = side([(n, e) for n, e in items.items() if e > 0])
+    den_pairs = [(n, -e) for n, e in items.items() if e < 0]
+    # a rate's time first: TFLOP/s/GPU, as the catalog writes it
+    den_pairs.sort(key=lambda p: 0 if symbol(p[0]) == "s" else 1)
+    den = side(den_pairs, below=True)
+    return "·".join(num or ["1"]) + "".join(f"/{d}" for d in den) + rate_time
+
+
 @lru_cache(maxsize=4096)
-def unit_text(unit: str | pint.Unit) -> str:
-    """A unit as flopbook shows it (``USD/GPU/year``), parsed and formatted once: a large
-    fleet formats the same few units a hundred thousand times."""
-    return f"{parsed_unit(unit) if isinstance(unit, str) else unit:~P}"
+def parse_unit(text: str) -> pint.Unit:
+    """A unit from its text, including the spellings :func:`unit_name` writes (parsed once:
+    a large fleet asks for the same few units a hundred thousand times)."""
+    return registry().parse_units(_unit_text(text)) if text.strip() else registry().Unit("")
 
 
-def summarize(value: pint.Quantity, unit: str | None = None) -> Summary:
+@lru_cache(maxsize=4096)
+def _unit_name_of(units: pint.Unit) -> str:
+    return unit_name(units)
+
+
+def summarize(value: pint.Quantity[Any], unit: str | None = None) -> Summary:
     m = magnitudes(value, unit)
-    u = unit_text(unit) if unit else unit_text(value.units)
+    u = _unit_name_of(parse_unit(unit) if unit else value.units)
     if m.size == 1 or bool(np.all(m == m[0])):
         x = float(m[0])
         return Summary(u, x, x, x, x, 1)
@@ -397,7 +470,7 @@ def percentiles(values: Any, ps: Any) -> np.ndarray:
     q = np.true_divide(ps, 100)
     n = a.size
     if n == 0 or not np.all((q >= 0) & (q <= 1)) or not np.isfinite(a.sum()):
-        return np.percentile(values, ps)  # NumPy's errors, NaN and infinity handling
+        return cast(np.ndarray, np.percentile(values, ps))  # NumPy's errors, NaN, infinity
     virtual = (n - 1) * np.asarray(q, dtype=float).ravel()
     after = np.minimum(np.floor(virtual) + 1, n - 1).astype(np.intp)
     placed = sorted(set(after.tolist()))
@@ -418,7 +491,7 @@ def percentiles(values: Any, ps: Any) -> np.ndarray:
     diff = upper - lower
     out = lower + diff * gamma
     np.subtract(upper, diff * (1 - gamma), out=out, where=gamma >= 0.5)
-    return out.reshape(np.shape(q))
+    return cast(np.ndarray, out.reshape(np.shape(q)))
     return out
 
 

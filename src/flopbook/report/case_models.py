@@ -10,10 +10,11 @@ as a value, with the reason beside it (see :data:`VALUE_REASONS`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flopbook.cases import _document, cases
+from flopbook.cases import cases, document
 from flopbook.cases.funding_cases import FundingCaseFile
 from flopbook.cases.workload_cases import WorkloadCaseFile
 from flopbook.catalog import chip as find
@@ -48,6 +49,8 @@ class CaseBlocks:
 
     blocks: list[Block] = field(default_factory=list)
     refs: dict[str, tuple[str, float, str]] = field(default_factory=dict)
+    # checks kept as values (by label), each with the reason the workbook has no formula
+    reasons: dict[str, str] = field(default_factory=dict)
 
 
 def _check_models(result: CaseResult, model: type) -> list[str] | None:
@@ -55,7 +58,7 @@ def _check_models(result: CaseResult, model: type) -> list[str] | None:
     info = next((c for c in cases() if c.name == result.name), None)
     if info is None:
         return None
-    spec = _document(info).validate(model)
+    spec = document(info).validate(model)
     refs = [c.model for c in spec.checks]
     labels = [c.label for c in spec.checks]
     return refs if labels == [c.label for c in result.checks] else None
@@ -63,7 +66,7 @@ def _check_models(result: CaseResult, model: type) -> list[str] | None:
 
 def _case_inputs(result: CaseResult) -> dict[str, Any]:
     info = next(c for c in cases() if c.name == result.name)
-    return dict(_document(info).data.get("inputs") or {})
+    return dict(document(info).data.get("inputs") or {})
 
 
 def training_case(result: CaseResult, book: InputBook) -> CaseBlocks:
@@ -189,7 +192,8 @@ _DAY_LINES = [
     ("prefill_roofline", "Prefill roofline per node", "token/s/node",
      "PEAK*T*gpus_per_node/(F*active_params)/((input_tokens-cache_hit_tokens)/input_tokens)",
      "8 x dense peak / (2 x active params) per computed token; cache hits free"),
-    ("decode_roofline", "Decode roofline per node", "token/s/node",
+    ("decode_roofline_uniform", "Decode roofline per node, all weights spread evenly",
+     "token/s/node",
      "BATCH/MAX((total_params*bytes_per_param+BATCH*kv_length*kv_bytes_per_token)"
      "/(decode_unit_gpus*BW*TB),BATCH*F*active_params/(decode_unit_gpus*PEAK*T))"
      "/decode_unit_gpus*gpus_per_node",
@@ -231,7 +235,7 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
              "DY": k("days_per_year"), "T": k("FLOP_per_TFLOP"), "TB": k("bytes_per_TB"),
              "F": k("forward_FLOP_per_param_token"), "PEAK": names["peak"],
              "BW": names["bandwidth"], "BATCH": batch, **names}
-    word = __import__("re").compile(r"(?<![{@:#\w])([A-Za-z_]\w*)(?![\w(])")
+    word = re.compile(r"(?<![{@:#\w])([A-Za-z_]\w*)(?![\w(])")
     lines = []
     for key, label, unit, template, how in _DAY_LINES:
         formula = word.sub(lambda m: swaps.get(m.group(1), m.group(1)), template)
@@ -250,6 +254,12 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
             ln = by_key[model]
             out.refs[check.label] = (f"{{#1:{model}@{VALUE}}}", ln.values[VALUE] or 0.0,
                                      ln.unit)
+        elif model == "decode_roofline":
+            out.reasons[check.label] = (
+                "a value: the decode roofline under DeepSeek's placement comes from the "
+                "engine's architecture model (experts a step reads, copies per GPU, the "
+                "all-to-all), which this workbook does not restate; the line 'Decode roofline "
+                "per node, all weights spread evenly' is the earlier bound as a formula")
     return out
 
 
@@ -298,7 +308,7 @@ def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
                         "a value: the owned cost per GPU-hour from the fleet model (catalog "
                         "price, default assumptions)" if sc.price_kind == "owned" else None)
                 ).name
-                f = __import__("flopbook.catalog", fromlist=["chip"]).chip(r.chip)
+                f = find(r.chip)
                 spec_name = {"bf16": "bf16_dense", "fp8": "fp8_dense"}.get(precision,
                                                                           precision)
                 names[f"{who}_peak"] = book.add(
@@ -365,7 +375,7 @@ def _plain(raw: Any) -> Any:
 
 def _document_spec(result: CaseResult, model: type) -> Any:
     info = next(c for c in cases() if c.name == result.name)
-    return _document(info).validate(model)
+    return document(info).validate(model)
 
 
 CASE_BLOCKS["cost-per-flop"] = cost_per_flop_case
