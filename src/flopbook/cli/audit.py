@@ -208,6 +208,7 @@ def audit_command(
         cwd=os.getcwd(),
         time_limit=timeout or None,
     )
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli.common import option_errors, require_path
 
     for option, given in (("--config", config), ("--baseline", baseline),
@@ -309,6 +310,7 @@ def _codes(text: str | None, option: str) -> tuple[str, ...] | None:
 
     wanted = [s for s in text.split(",") if s.strip()]
     if not wanted:  # "--select ''" is a slip, not "no rules" nor "every rule"
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.errors import InputError
 
         raise InputError("names no rule", field=option, hint=f"e.g. {option} FB101,FB103")

@@ -50,6 +50,7 @@ def workload_command(
     Example: flopbook workload examples/training.yaml
     """
     # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli.common import require_path
     from flopbook.errors import InputError, suggest
     from flopbook.files import check_folder
     from flopbook.quantity import sampling
@@ -59,6 +60,7 @@ def workload_command(
     from flopbook.scenario import Document
     from flopbook.workload_file import run_document, workload_from_document
 
+    require_path(plot, "--plot")
     if sensitivity is not None and not sensitivity.strip():
         raise InputError(
             "is empty",
