@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from flopbook.calc import describe, difference, evaluate, parse
 from flopbook.catalog import catalog
 from flopbook.errors import InputError
+from flopbook.frames import records_frame
 from flopbook.quantity import magnitudes, q, registry, summarize
 from flopbook.scenario import Document
 from flopbook.workload_file import validate
@@ -171,8 +172,16 @@ class ClaimVerdict:
                 "claimed": summarize(self.claimed).as_dict(),
                 "verdict": self.verdict, "label": self.label, "ratio": self.ratio,
                 "factor": self.factor, "direction": self.direction,
-                "tolerance": str(self.tolerance),
+                "tolerance": {"kind": self.tolerance.kind, "value": self.tolerance.value,
+                              "text": str(self.tolerance)},
                 "explanation": self.explanation, "source": self.source, "note": self.note}
+
+
+def claims_frame(verdicts: list[ClaimVerdict]) -> Any:
+    """Claim verdicts as a pandas DataFrame: the model's and the claimed figures as floats
+    named with their units, the verdict and ratio beside."""
+
+    return records_frame([v.as_dict() for v in verdicts], index="claim")
 
 
 def _times(x: float) -> str:

@@ -17,11 +17,13 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from html import escape
 from typing import Any, cast
 
 import numpy as np
 import pint
 
+from flopbook.digits import scaled
 from flopbook.draws import current_sampling, range_samples, sampling
 from flopbook.errors import InputError, UnitMismatchError
 
@@ -107,7 +109,40 @@ def _mapped(verb: str, method: Any, *, converts: bool = False) -> Any:
 
 
 class _Quantity(pint.UnitRegistry.Quantity):  # type: ignore[type-arg]
-    """pint's quantity with its unit errors mapped to :class:`DimensionalityMismatch`."""
+    """pint's quantity with its unit errors mapped to :class:`DimensionalityMismatch`, and
+    shown in a REPL or a notebook as a person reads it: ``61.44M USD``, and a range as
+    ``mean 35.0k USD/GPU (P5 30.0k – P95 40.0k)``, never its 10,000 samples."""
+
+    def __repr__(self) -> str:
+        return quantity_repr(self)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython
+        p.text(quantity_repr(self))
+
+    def _repr_html_(self) -> str:  # Jupyter
+
+        return f"<code>{escape(quantity_repr(self))}</code>"
+
+    def _repr_markdown_(self) -> str:
+        return f"`{quantity_repr(self)}`"
+
+
+def quantity_repr(value: pint.Quantity[Any]) -> str:
+    """A quantity in a line: ``61.44M USD``; sampled, its mean with the 90% interval."""
+
+    try:
+        m = np.atleast_1d(np.asarray(value.magnitude, dtype=float))
+        unit = unit_name(value.units)
+    except Exception:  # noqa: BLE001 - a repr never fails: pint's own then
+        return pint.UnitRegistry.Quantity.__repr__(value)
+    tail = "%" if unit == "%" else (f" {unit}" if unit else "")
+    if m.size == 0:
+        return f"(no samples){tail}"
+    if m.size == 1 or bool(np.all(m == m[0])):
+        return f"{scaled(float(m[0]))}{tail}"
+    p5, p95 = percentiles(m, (5, 95))
+    return (f"mean {scaled(float(m.mean()))}{tail} (P5 {scaled(float(p5))} – "
+            f"P95 {scaled(float(p95))})")
 
 
 for _name, _verb in (("__add__", "add"), ("__radd__", "add"), ("__iadd__", "add"),

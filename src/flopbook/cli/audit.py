@@ -27,8 +27,13 @@ if TYPE_CHECKING:
 
 class AuditFormat(StrEnum):
     text = "text"
+    table = "table"  # the same as text, as on every other command
     json = "json"
     sarif = "sarif"
+
+
+def _one_format(value: AuditFormat) -> AuditFormat:
+    return AuditFormat.text if value is AuditFormat.table else value
 
 
 class MinSeverity(StrEnum):
@@ -84,7 +89,8 @@ def audit_command(
         typer.Option(
             "--format",
             "-f",
-            help="text for people; json (one workbook: a list of findings; "
+            callback=_one_format,
+            help="text (or table) for people; json (one workbook: a list of findings; "
             "several: one object per workbook) or sarif (SARIF 2.1.0, one run, for "
             "code-scanning tools). E.g. --format sarif",
         ),

@@ -58,7 +58,7 @@ def catalog_command(
         if fmt is Format.table:
             console().print(table.catalog_table(cat))
         elif fmt is Format.json:
-            emit(data.to_json([c.entry.model_dump() for c in cat]))
+            emit(data.to_json([data.catalog_entry_dict(c.entry) for c in cat]))
         else:
             emit(data.catalog_csv(cat))
         return
@@ -74,7 +74,7 @@ def catalog_command(
     if fmt is Format.table:
         console().print(table.chip_table(found, at))
     elif fmt is Format.json:
-        emit(data.to_json({**found.entry.model_dump(),
+        emit(data.to_json({**data.catalog_entry_dict(found.entry),
                            "prices_used": [p.as_dict() for p in found.price_picks(at)]}))
     else:
         emit(data.catalog_csv([found]))

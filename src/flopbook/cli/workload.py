@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.cli.common import (
+    Format,
+    FormatOpt,
+    SamplesOpt,
+    SeedOpt,
+    console,
+    emit,
+    require_path,
+)
 
 
 @app.command("workload")
@@ -38,8 +46,10 @@ def workload_command(
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Replace charts already in the --plot folder. "
-                     "E.g. --force --plot charts/"),
+        typer.Option(
+            "--force",
+            help="Replace charts already in the --plot folder. E.g. --force --plot charts/",
+        ),
     ] = False,
 ) -> None:
     """A training run or an inference service, costed.
@@ -50,7 +60,6 @@ def workload_command(
     Example: flopbook workload examples/training.yaml
     """
     # imported on use, so that `flopbook --help` stays fast
-    from flopbook.cli.common import require_path
     from flopbook.errors import InputError, suggest
     from flopbook.files import check_folder
     from flopbook.quantity import sampling

@@ -22,6 +22,7 @@ import pint
 from flopbook.calc import describe
 from flopbook.catalog import chip as find
 from flopbook.errors import InputError, UnitMismatchError, suggest
+from flopbook.frames import records_frame
 from flopbook.models.fleet import Fleet, Sku
 from flopbook.models.workload import _precision as read
 from flopbook.quantity import Quantity, is_point, magnitudes, q, registry, summarize
@@ -101,6 +102,15 @@ class Comparison:
         if a is None or b is None:
             return None
         return float(magnitudes(b, f"{a.units}").mean() / magnitudes(a).mean())
+
+    def to_dataframe(self) -> Any:
+        """One row per chip, every figure a float column named with its unit
+        (``tdp [W]``)."""
+
+        return records_frame(self.to_dict()["chips"], index="chip")
+
+    def _repr_html_(self) -> str:
+        return str(self.to_dataframe()._repr_html_())
 
     def to_dict(self) -> dict[str, Any]:
         def s(x: Any) -> Any:

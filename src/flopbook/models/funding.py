@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from flopbook.errors import InputError
+from flopbook.frames import by_year_frame
 from flopbook.inputs import FieldSpec, Given, Input, Yearly, read_input
 from flopbook.quantity import Quantity, registry, summarize
 
@@ -313,6 +314,15 @@ class PayerResult:
         if year is None:
             return summarize(self.total(key), "USD")
         return summarize(self.at(key, year), row.unit or None)
+
+    def to_dataframe(self, stat: str = "value") -> Any:
+        """Lines by year as a pandas DataFrame, units in the row labels (``stat``: value —
+        the mean —, p5, p50 or p95)."""
+
+        return by_year_frame(self.to_dict()["rows"], stat)
+
+    def _repr_html_(self) -> str:
+        return str(self.to_dataframe()._repr_html_())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: each row by year (value + unit, percentiles if sampled)."""

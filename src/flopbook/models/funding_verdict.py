@@ -24,6 +24,7 @@ import numpy as np
 
 from flopbook import safe_yaml
 from flopbook.errors import InputError
+from flopbook.frames import records_frame
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.comparables import Basis, Placement, place
 from flopbook.models.funding import PayerResult, to_usd
@@ -286,6 +287,14 @@ class FundingVerdict:
             if ratio is not None:
                 out[key] = ratio.summary()
         return out
+
+    def to_dataframe(self) -> Any:
+        """The verdict in one row: every figure a float column named with its unit."""
+
+        return records_frame([self.to_dict()])
+
+    def _repr_html_(self) -> str:
+        return str(self.to_dataframe()._repr_html_())
 
     def to_dict(self) -> dict[str, Any]:
         def yearly(a: np.ndarray) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from flopbook.models.funding import PayerResult
 from flopbook.models.funding_verdict import FundingVerdict
 from flopbook.numbers import check_figures, tolerance
 from flopbook.render import funding
-from flopbook.render.table import fleet_table
+from flopbook.render.table import FittedFleetTable
 from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def print_case(result: CaseResult, console: Console) -> None:
     for grid in result.grids[1:]:
         console.print(grid_table(grid))
     for title, fleet in result.fleets:
-        console.print(fleet_table(fleet, title=title))
+        console.print(FittedFleetTable(fleet, title=title))
     for title, section in result.sections:
         _print_section(title, section, console)
     if result.checks:
