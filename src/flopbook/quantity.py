@@ -86,7 +86,7 @@ def _unit_words(units: Any) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _unit_of(text: str) -> pint.Unit:
+def parsed_unit(text: str) -> pint.Unit:
     """The unit written ``text`` (``"USD/GPU/year"``), parsed once: pint parses a unit string
     again at every conversion, which was most of the time of a large fleet."""
     return registry().Unit(text)
@@ -95,7 +95,7 @@ def _unit_of(text: str) -> pint.Unit:
 def _mapped(verb: str, method: Any, *, converts: bool = False) -> Any:
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         if converts and args and isinstance(args[0], str):
-            args = (_unit_of(args[0]), *args[1:])
+            args = (parsed_unit(args[0]), *args[1:])
         try:
             return method(self, *args, **kwargs)
         except DimensionalityMismatch:
@@ -183,7 +183,7 @@ def registry() -> pint.UnitRegistry[Any]:
 def Quantity(value: Any, unit: str | Any = "") -> pint.Quantity[Any]:  # noqa: N802 - pint's name
     """A quantity whose magnitude is a float array of samples."""
     ureg = registry()
-    units = _unit_of(unit) if isinstance(unit, str) else unit
+    units = parsed_unit(unit) if isinstance(unit, str) else unit
     return ureg.Quantity(np.atleast_1d(np.asarray(value, dtype=float)), units)
 
 
@@ -245,7 +245,7 @@ def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity[Any]:
     if not unit:
         return Quantity(value, unit_for_bare if unit_for_bare is not None else "")
     try:
-        units = _unit_of(unit)
+        units = parsed_unit(unit)
     except pint.UndefinedUnitError as exc:
         names = getattr(exc, "unit_names", None) or ()
         name = names if isinstance(names, str) else ", ".join(names)
@@ -470,14 +470,21 @@ def unit_name(units: Any) -> str:
     return "·".join(num or ["1"]) + "".join(f"/{d}" for d in den) + rate_time
 
 
+@lru_cache(maxsize=4096)
 def parse_unit(text: str) -> pint.Unit:
-    """A unit from its text, including the spellings :func:`unit_name` writes."""
+    """A unit from its text, including the spellings :func:`unit_name` writes (parsed once:
+    a large fleet asks for the same few units a hundred thousand times)."""
     return registry().parse_units(_unit_text(text)) if text.strip() else registry().Unit("")
+
+
+@lru_cache(maxsize=4096)
+def _unit_name_of(units: pint.Unit) -> str:
+    return unit_name(units)
 
 
 def summarize(value: pint.Quantity[Any], unit: str | None = None) -> Summary:
     m = magnitudes(value, unit)
-    u = unit_name(parse_unit(unit) if unit else value.units)
+    u = _unit_name_of(parse_unit(unit) if unit else value.units)
     if m.size == 1 or bool(np.all(m == m[0])):
         x = float(m[0])
         return Summary(u, x, x, x, x, 1)

@@ -97,8 +97,6 @@ def require_path(path: Any, option: str) -> None:
     if str(path).strip() in ("", "."):
         raise InputError("needs a name, not an empty path", field=option,
                          hint=f"give a file or folder name after {option}")
-    # imported on use, so that `flopbook --help` stays fast
-    import os
 
     longest = max((len(os.fsencode(part)) for part in Path(path).parts), default=0)
     if longest > 255 or len(os.fsencode(str(path))) > 4096:  # what every file system refuses

@@ -18,7 +18,7 @@ import numpy as np
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Form, Kind, Output, Ratio
 from flopbook.formula.samples import compiled
-from flopbook.quantity import Quantity, is_point, summarize
+from flopbook.quantity import Quantity, is_point, parsed_unit, summarize
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -315,7 +315,7 @@ def _add_into(total: pint.Quantity, v: pint.Quantity) -> pint.Quantity:
 
 def _in_unit(value: pint.Quantity, unit: str, *, inplace: bool) -> pint.Quantity:
     """``value`` in ``unit``; converted in place when it is an array of the row's own."""
-    if inplace and value.units != value._REGISTRY.Unit(unit):
+    if inplace and value.units != parsed_unit(unit):
         value.ito(unit)
         return value
     return value.to(unit)
