@@ -9,8 +9,8 @@ from flopbook.errors import InputError, UnitMismatchError, UnknownNameError
 from flopbook.quantity import magnitudes
 
 
-def value(expr, unit):
-    return float(magnitudes(evaluate(expr), unit)[0])
+def value(expr, unit, at=None):
+    return float(magnitudes(evaluate(expr, at=at), unit)[0])
 
 
 def test_five_h100_seconds_in_watt_hours():
@@ -41,7 +41,15 @@ def test_catalog_figures_and_prices():
     # peaks are per GPU, like prices: GPU-hours × peak is FLOPs
     assert value("H800.bf16_dense", "TFLOP/s/GPU") == 989
     assert value("Ascend910C.bf16_dense", "TFLOP/s/GPU") == 752
-    assert evaluate("H100.rental").check("[currency]/[accelerator]/[time]")
+    assert evaluate("H100.rental", at="2025-03").check("[currency]/[accelerator]/[time]")
+
+
+def test_a_catalog_price_far_from_its_date_is_a_warning():
+    from flopbook.errors import InputWarning
+
+    with pytest.warns(InputWarning, match="STALE"):
+        evaluate("H100.rental", at="2029-01")
+    assert value("A100.server_per_gpu", "USD/GPU", at="2021-06") == pytest.approx(37500)
 
 
 @pytest.mark.parametrize(("expr", "position", "words"), [

@@ -119,3 +119,46 @@ def test_calc_uses_a_custom_chip(cli):
 def test_calc_bad_chip_names_the_option(cli):
     run = cli("calc", "MyChip.tdp", "--chip", "{name: MyChip, bf16_dense: 800 TFLOP/s}")
     assert run.code == 2 and "--chip tdp" in run.err
+
+
+CATALOG_PRICED = """\
+name: a 2021 fleet
+date: 2021-06
+skus:
+  - {chip: A100, count: 500, server_cost_per_gpu: catalog}
+"""
+
+
+def test_catalog_prices_are_taken_at_the_scenario_date(tmp_path):
+    fleet = load_scenario(_write(tmp_path, CATALOG_PRICED))
+    given = fleet.skus[0].inputs["server_cost_per_gpu"]
+    assert given.source.startswith("flopbook catalog")
+    assert "nearest to 2021-06-01" in given.note
+    with pytest.warns(InputWarning, match="STALE"):  # the latest A100 server price is old
+        later = load_scenario(_write(tmp_path, CATALOG_PRICED.replace("date: 2021-06\n", "")))
+    assert "latest" in later.skus[0].inputs["server_cost_per_gpu"].note
+    assert (given.value.to("USD/GPU").magnitude.mean()
+            != later.skus[0].inputs["server_cost_per_gpu"].value.to("USD/GPU").magnitude.mean())
+
+
+def test_a_stale_catalog_price_is_a_warning_naming_the_line(tmp_path):
+    text = "date: 2021-06\nskus:\n  - chip: V100\n    count: 10\n    server_cost_per_gpu: catalog\n"
+    path = _write(tmp_path, text)
+    with pytest.warns(InputWarning) as caught:
+        load_scenario(path)
+    assert f"{path}:5: skus[0].server_cost_per_gpu" in str(caught[0].message)
+    assert "STALE" in str(caught[0].message)
+
+
+def test_a_chip_without_a_catalog_price_is_an_error(tmp_path):
+    text = "skus:\n  - chip: TPUv7\n    count: 10\n    server_cost_per_gpu: catalog\n"
+    with pytest.raises(InputError) as err:
+        load_scenario(_write(tmp_path, text))
+    assert err.value.field == "skus[0].server_cost_per_gpu" and "no server_per_gpu" in str(
+        err.value)
+
+
+def test_a_bad_scenario_date_is_an_error(tmp_path):
+    with pytest.raises(InputError) as err:
+        load_scenario(_write(tmp_path, CATALOG_PRICED.replace("2021-06", "June 2021")))
+    assert err.value.field == "date" and err.value.line == 2

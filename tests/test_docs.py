@@ -59,3 +59,11 @@ def test_every_option_of_every_command_shows_an_example():
             if getattr(param, "is_flag", False):
                 continue
             assert "e.g." in (param.help or "").lower(), f"{name} {param.opts}: no example"
+
+
+def test_the_formula_table_is_the_declarations():
+    from flopbook.formula.docs import rewrite
+    from flopbook.models.registry import kind
+
+    text = (ROOT / "docs" / "scenario.md").read_text()
+    assert rewrite(text, kind("fleet")) == text, "run: python scripts/formula_docs.py"

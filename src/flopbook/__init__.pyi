@@ -8,8 +8,11 @@ __version__: str
 from .quantity import Quantity as Quantity, q as q, sampling as sampling
 from .calc import evaluate as evaluate
 
-# errors: every bad input is an InputError with the file, line or field and a hint
+# errors: FlopbookError > InputError (with the file, line or field and a hint) > UnitError,
+# WorkbookError; DataError for flopbook's own data
 from .errors import FlopbookError as FlopbookError, InputError as InputError
+from .errors import UnitError as UnitError, WorkbookError as WorkbookError
+from .errors import DataError as DataError
 
 # the catalog of chips and dated prices
 from .catalog import chip as chip

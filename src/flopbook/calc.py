@@ -24,19 +24,23 @@ import ast
 import difflib
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pint
 from pint.util import UnitsContainer
 
-from flopbook.catalog import Chip, catalog, chip, name_key
+from flopbook.catalog import catalog, chip, name_key
 from flopbook.catalog.schema import SPEC_UNITS
-from flopbook.errors import InputError, UnitMismatchError, UnknownNameError
+from flopbook.errors import InputError, InputWarning, UnitMismatchError, UnknownNameError
 from flopbook.quantity import Quantity, is_point, magnitudes, registry
 from flopbook.safe_text import shorten
+
+if TYPE_CHECKING:
+    from flopbook.catalog import Chip
 
 # pint's arithmetic is untyped: its results are named as what they are
 Q = pint.Quantity[Any]
@@ -45,6 +49,10 @@ __all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "simplifi
            "to_unit"]
 
 PRICE_NAMES = ("purchase", "server_per_gpu", "rental")
+# Functions the language knows, with their number of arguments. Each is defined once, for
+# samples here and as an Excel formula in flopbook.formula.excel; a name followed by "(" is a
+# call only for these (``W (5)`` stays a product). Separate arguments with ", ".
+FUNCTIONS = {"annuity_factor": 2}
 # Catalog figures read per GPU in expressions (TFLOP/s/GPU), like the prices (USD/GPU/hour).
 PER_GPU = ("fp8_dense", "bf16_dense", "tf32_dense", "fp32")
 
@@ -59,6 +67,7 @@ _TOKEN = re.compile(
     | (?P<op>\*\*|\^|[*/+\-×·])
     | (?P<lp>\()
     | (?P<rp>\))
+    | (?P<comma>,)
     | (?P<dollar>\$)
     | (?P<percent>%)
     """,
@@ -229,7 +238,9 @@ class _Rewriter:
 
     def atom(self) -> None:
         t = self.tok
-        if t.kind in ("num", "name"):
+        if t.kind == "name" and t.text in FUNCTIONS and self.toks[self.i + 1].kind == "lp":
+            self.call()
+        elif t.kind in ("num", "name"):
             self.take()
         elif t.kind == "lp":
             self.take()
@@ -243,6 +254,24 @@ class _Rewriter:
         else:
             raise _error(self.text, t.pos, f"unexpected {t.text!r}",
                          "expected a number, a unit, a catalog name or '('")
+
+
+    def call(self) -> None:
+        name = self.take()
+        opening = self.take()
+        count = 1
+        self.expr()
+        while self.tok.kind == "comma":
+            self.take()
+            self.expr()
+            count += 1
+        if self.tok.kind != "rp":
+            raise _error(self.text, opening.pos, "this '(' is never closed", "add a ')'")
+        self.take()
+        if count != FUNCTIONS[name.text]:
+            raise _error(self.text, name.pos,
+                         f"{name.text} takes {FUNCTIONS[name.text]} arguments, not {count}",
+                         "separate the arguments with ', '")
 
 
 @dataclass(frozen=True)
@@ -259,8 +288,10 @@ class Expression:
 
     def names(self) -> list[str]:
         """The names the expression uses (units, catalog figures, defined names)."""
+        called = {id(n.func) for n in ast.walk(self.tree) if isinstance(n, ast.Call)}
         return [_dotted(n) for n in ast.walk(self.tree)
-                if isinstance(n, ast.Name | ast.Attribute) and _dotted(n)]
+                if isinstance(n, ast.Name | ast.Attribute) and _dotted(n)
+                and id(n) not in called]
 
 
 def parse(text: str) -> Expression:
@@ -290,12 +321,14 @@ def _dotted(node: ast.AST) -> str:
 
 
 def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity[Any]] | None = None, *,
-             simplify: bool = True, chips: Mapping[str, Chip] | None = None) -> pint.Quantity[Any]:
+             simplify: bool = True, chips: Mapping[str, Chip] | None = None,
+             at: str | None = None) -> pint.Quantity[Any]:
     """The value of an expression as a quantity (samples where a catalog figure is a range).
 
     ``names`` are extra names the expression may use (e.g. those a claims file defines);
     ``chips`` are custom chips (flopbook.catalog.custom) whose figures it may use, by name,
-    as it uses the catalog's (``MyChip.tdp``).
+    as it uses the catalog's (``MyChip.tdp``). Catalog prices are those nearest the date
+    ``at`` (the latest without one).
     With ``simplify`` (the default) the units of the answer are reduced: ``FLOP / TFLOP``
     cancels, a percentage acts as 1/100 (``1% * 7B USD`` is 70M USD), and a dimensionless
     answer is a plain number.
@@ -303,7 +336,7 @@ def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity[Any]] | N
     expr = text if isinstance(text, Expression) else parse(text)
     # overflow and 0/0 are reported as errors at their operator, not as numpy warnings
     with np.errstate(all="ignore"):
-        value = _Evaluator(expr, names or {}, chips or {}).visit(expr.tree.body)
+        value = _Evaluator(expr, names or {}, chips or {}, at).visit(expr.tree.body)
     return simplified(value) if simplify else value
 
 
@@ -324,8 +357,8 @@ def simplified(value: pint.Quantity[Any]) -> pint.Quantity[Any]:
 
 class _Evaluator:
     def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity[Any]],
-                 chips: Mapping[str, Chip] | None = None) -> None:
-        self.expr, self.names = expr, names
+                 chips: Mapping[str, Chip] | None = None, at: str | None = None) -> None:
+        self.expr, self.names, self.at = expr, names, at
         self.chips = {name_key(k): c for k, c in (chips or {}).items()}
 
     def fail(self, node: ast.AST, message: str, hint: str | None = None,
@@ -345,6 +378,8 @@ class _Evaluator:
             return cast(Q, -value) if isinstance(node.op, ast.USub) else value
         if isinstance(node, ast.BinOp):
             return self.binop(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return call(node.func.id, [self.visit(a) for a in node.args])
         raise self.fail(node, "unsupported construct")
 
     def binop(self, node: ast.BinOp) -> pint.Quantity[Any]:
@@ -437,7 +472,14 @@ class _Evaluator:
         if figure in SPEC_UNITS:
             value = found.spec(figure)
         elif figure in PRICE_NAMES:
-            value = found.price(figure)
+            pick = found.pick_price(figure, self.at)
+            value = None if pick is None else pick.value
+            if pick is not None and pick.stale:
+
+
+                # a price far from its date is used, but the user is told
+                warnings.warn(InputWarning(f"{found.id}.{figure}: catalog {pick.describe()}"),
+                              stacklevel=2)
         else:
             near = difflib.get_close_matches(figure, known, n=1)
             hint = f"did you mean {found.id}.{near[0]}?" if near else "known: " + ", ".join(known)
@@ -450,6 +492,27 @@ class _Evaluator:
 
             value = value / registry().GPU
         return value
+
+
+def call(name: str, args: list[pint.Quantity[Any]]) -> pint.Quantity[Any]:
+    """The value of a function of the language (see :data:`FUNCTIONS`) on quantities."""
+
+    if name == "annuity_factor":
+        # the share of capex paid each year so that equal payments repay it with interest:
+        # r / (1 - (1 + r)^-n), which tends to 1/n as r tends to 0 (per year)
+
+        rate, life = args
+        try:
+            r = np.asarray(rate.to("").magnitude, dtype=float)
+            n = np.asarray(life.to("year").magnitude, dtype=float)
+        except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
+            raise UnitMismatchError(
+                "annuity_factor needs a rate (a plain number) and a life (a time)",
+                hint="e.g. annuity_factor(10%, 4 years)") from exc
+        safe = np.where(r == 0, 1.0, r)
+        factor = np.where(r == 0, 1 / n, safe / (1 - (1 + safe) ** -n))
+        return Quantity(factor, "1/year")
+    raise CalcError(f"unknown function {name!r}")  # the parser admits only FUNCTIONS
 
 
 _WORD_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)$")

@@ -29,7 +29,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, create_model
 
+from flopbook.catalog import Chip
+from flopbook.catalog import chip as find_chip
 from flopbook.catalog.custom import custom_chip
+from flopbook.catalog.schema import date_start
 from flopbook.distributions import check_correlation, correlate
 from flopbook.errors import InputError, InputWarning
 from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS, Assumptions, Fleet, Sku
@@ -76,6 +79,9 @@ class FleetFile(BaseModel):
     description: str = ""
     source: str | None = None
     note: str | None = None
+    # the date the fleet is costed at: `server_cost_per_gpu: catalog` takes the catalog
+    # observation nearest it (the latest without one)
+    date: str | None = None
     assumptions: AssumptionsFile | None = None  # type: ignore[valid-type]
     skus: list[SkuFile] = Field(min_length=1)  # type: ignore[valid-type]
     correlations: list[CorrelationFile] | None = None
@@ -84,6 +90,7 @@ class FleetFile(BaseModel):
 def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
     """The :class:`~flopbook.models.fleet.Fleet` described at ``path`` of the document."""
     spec = doc.validate(FleetFile, path, examples=EXAMPLES)
+    _check_date(doc, (*path, "date"), spec.date)
     given = {k: _raw(v) for k, v in (spec.assumptions or AssumptionsFile()).model_dump(
         exclude_none=True).items()}
     assumptions = _guard(doc, (*path, "assumptions"), lambda: Assumptions(**given))
@@ -97,6 +104,9 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
         if isinstance(chip, dict):
             chip = custom_chip_of(doc, (*where, "chip"), chip)
             _price_from_chip(chip, fields)
+        for field in ("server_cost_per_gpu", "gpu_price"):
+            if _is_catalog(fields.get(field)):
+                fields[field] = catalog_price_of(doc, (*where, field), chip, field, spec.date)
 
         def make(sku: Any = sku, fields: dict[str, Any] = fields,
                  overrides: dict[str, Any] = overrides, chip: Any = chip) -> Sku:
@@ -129,6 +139,49 @@ def custom_chip_of(doc: Document, path: Path_, raw: Mapping[str, Any]) -> Any:
         warnings.warn(InputWarning(f"{doc.file}:{doc.line(where)}: {_dotted(where)}: "
                                    f"{message}"), stacklevel=2)
     return chip
+
+
+def _check_date(doc: Document, path: Path_, text: str | None) -> None:
+
+    if text is None:
+        return
+    try:
+        date_start(text)
+    except ValueError as exc:
+        raise doc.error(InputError(str(exc), hint="e.g. date: 2021-06"), path) from None
+
+
+def _is_catalog(raw: Any) -> bool:
+    value = raw.get("value") if isinstance(raw, dict) else raw
+    return isinstance(value, str) and value.strip().lower() == "catalog"
+
+
+_KINDS = {"server_cost_per_gpu": "server_per_gpu", "gpu_price": "purchase"}
+
+
+def catalog_price_of(doc: Document, path: Path_, chip: Any, field: str,
+                     date: str | None) -> dict[str, Any]:
+    """``server_cost_per_gpu: catalog``: the catalog observation nearest the fleet's ``date``
+    (the latest without one), as an input with its source; a price more than 12 months from
+    its date is an :class:`~flopbook.errors.InputWarning` naming the line."""
+
+    try:
+        found = chip if isinstance(chip, Chip) else find_chip(str(chip))
+    except InputError as exc:
+        raise doc.error(InputError(exc.message, hint=exc.hint), path[:-1] + ("chip",)) from None
+    pick = found.pick_price(_KINDS[field], date)
+    if pick is None:
+        other = "gpu_price" if field == "server_cost_per_gpu" else "server_cost_per_gpu"
+        raise doc.error(InputError(
+            f"the catalog has no {_KINDS[field]} price for {found.id}",
+            hint=f'give one, e.g. {field}: "35k USD/GPU", or try {other}: catalog '
+                 f"(see flopbook catalog {found.id} --prices)"), path)
+    if pick.stale:
+        warnings.warn(InputWarning(
+            f"{doc.file}:{doc.line(path)}: {_dotted(path)}: catalog {pick.describe()}"),
+            stacklevel=2)
+    return {"value": pick.value, "source": f"flopbook catalog: {pick.source}",
+            "note": pick.describe()}
 
 
 def _price_from_chip(chip: Any, fields: dict[str, Any]) -> None:

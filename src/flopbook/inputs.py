@@ -60,6 +60,11 @@ class Input:
         return self.value.dimensionless
 
 
+MAX_MAGNITUDE = 1e30
+"""The largest input value read, in its field's unit (a training run is about 1e25 FLOP;
+a product of a few such inputs still stays finite)."""
+
+
 # What a user may give for a model input: a number, a text ("30k USD/GPU", "8k to 12k GPU"),
 # a quantity, a distribution or a {value, source, note} mapping, or an Input already read.
 Given = str | float | int | pint.Quantity[Any] | Mapping[str, Any] | Input
@@ -160,7 +165,11 @@ def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quant
     # element-wise comparisons below run only when a bound is crossed.
     lowest, highest = float(m.min()), float(m.max())
     if not (np.isfinite(lowest) and np.isfinite(highest)):
-        raise InputError(f"{raw!r} is not a finite number", field=spec.name)
+        raise InputError(f"{written(raw)} is not a finite number", field=spec.name)
+    if max(abs(lowest), abs(highest)) > MAX_MAGNITUDE:
+        # products of such inputs would overflow to infinity: a figure nobody can act on
+        raise InputError(f"{written(raw)} is beyond {MAX_MAGNITUDE:g}, the largest value read",
+                         field=spec.name, hint=f'write e.g. "{spec.example}" (see docs/limits.md)')
     canonical = value.units == value._REGISTRY.Unit(spec.units[0])
     # Non-negativity holds in any unit; other bounds are on the canonical unit's scale.
     low = spec.low if canonical or spec.low == 0 else None

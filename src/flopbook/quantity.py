@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
 import numpy as np
@@ -82,8 +82,17 @@ def _unit_words(units: Any) -> str:
     return text or "a plain number"
 
 
-def _mapped(verb: str, method: Any) -> Any:
+@lru_cache(maxsize=4096)
+def _unit_of(text: str) -> pint.Unit:
+    """The unit written ``text`` (``"USD/GPU/year"``), parsed once: pint parses a unit string
+    again at every conversion, which was most of the time of a large fleet."""
+    return registry().Unit(text)
+
+
+def _mapped(verb: str, method: Any, *, converts: bool = False) -> Any:
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if converts and args and isinstance(args[0], str):
+            args = (_unit_of(args[0]), *args[1:])
         try:
             return method(self, *args, **kwargs)
         except DimensionalityMismatch:
@@ -106,7 +115,8 @@ for _name, _verb in (("__add__", "add"), ("__radd__", "add"), ("__iadd__", "add"
                      ("ito", "convert between"), ("m_as", "convert between"),
                      ("__lt__", "compare"), ("__le__", "compare"), ("__gt__", "compare"),
                      ("__ge__", "compare")):
-    setattr(_Quantity, _name, _mapped(_verb, getattr(pint.UnitRegistry.Quantity, _name)))
+    setattr(_Quantity, _name, _mapped(_verb, getattr(pint.UnitRegistry.Quantity, _name),
+                                      converts=_name in ("to", "ito", "m_as")))
 
 
 class _Registry(pint.UnitRegistry):  # type: ignore[type-arg]
@@ -137,7 +147,8 @@ def registry() -> pint.UnitRegistry[Any]:
 def Quantity(value: Any, unit: str | Any = "") -> pint.Quantity[Any]:  # noqa: N802 - pint's name
     """A quantity whose magnitude is a float array of samples."""
     ureg = registry()
-    return ureg.Quantity(np.atleast_1d(np.asarray(value, dtype=float)), unit)
+    units = _unit_of(unit) if isinstance(unit, str) else unit
+    return ureg.Quantity(np.atleast_1d(np.asarray(value, dtype=float)), units)
 
 
 # ---- parsing ---------------------------------------------------------------------------
@@ -178,7 +189,6 @@ def _unit_text(text: str) -> str:
 
 def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity[Any]:
     """One value: ``"$35m"``, ``"30k USD/GPU"``, ``"15%"``, ``"2048"``."""
-    ureg = registry()
     m = _POINT.match(_clean(text))
     if m is None or re.search(r"\d,\d(?!\d\d)", text):
         hint = ("use a point for decimals, e.g. 1.3" if re.search(r"\d,\d(?!\d\d)", text)
@@ -199,7 +209,7 @@ def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity[Any]:
     if not unit:
         return Quantity(value, unit_for_bare if unit_for_bare is not None else "")
     try:
-        units = ureg.parse_units(unit)
+        units = _unit_of(unit)
     except pint.UndefinedUnitError as exc:
         names = getattr(exc, "unit_names", None) or ()
         name = names if isinstance(names, str) else ", ".join(names)

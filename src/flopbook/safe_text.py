@@ -63,9 +63,16 @@ class CsvWriter:
 
     def __init__(self, stream: Any) -> None:
         self._w = csv.writer(stream, lineterminator="\n")
+        # csv quotes a field holding the line terminator ("\n") but not a bare "\r", which
+        # readers take for a line break: a row with one is written with every field quoted
+        self._quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
     def writerow(self, row: Any) -> None:
-        self._w.writerow([csv_cell(v) for v in row])
+        cells = [csv_cell(v) for v in row]
+        if any(isinstance(c, str) and "\r" in c for c in cells):
+            self._quoted.writerow(cells)
+        else:
+            self._w.writerow(cells)
 
 
 def set_text_cell(cell: Any, text: str) -> None:

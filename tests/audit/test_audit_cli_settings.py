@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flopbook.audit import baseline as bl
 from flopbook.audit import suppress
@@ -333,3 +335,59 @@ def test_write_baseline_never_over_a_workbook(run_cli, tmp_path) -> None:
     assert code == 2 and book.read_bytes() == before
     one_line_error(err, "never overwrites")
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
+
+
+@st.composite
+def finding_sets(draw):
+    """Findings with copied formulas (=SUM over the row to their left), on a few sheets."""
+    cells = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["Plan", "Fleet"]),
+                st.integers(2, 40),
+                st.integers(4, 12),
+                st.sampled_from(["FB101", "FB102"]),
+            ),
+            min_size=1,
+            max_size=12,
+            unique=True,
+        )
+    )
+    return [_sum_finding(sheet, row, col, code) for sheet, row, col, code in cells]
+
+
+def _sum_finding(sheet: str, row: int, col: int, code: str) -> Finding:
+    from flopbook.audit.formula import a1
+
+    return Finding(
+        sheet, a1(row, col), code, "error", "t", "m", f"=SUM({a1(row, col - 3)}:{a1(row, col - 1)})"
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(finding_sets(), st.integers(0, 5), st.integers(0, 3))
+def test_a_baseline_knows_its_own_findings_wherever_the_block_moved(
+    tmp_path_factory, found, dr, dc
+) -> None:
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    path = tmp_path_factory.mktemp("b") / "baseline.json"
+    book = str(path.parent / "book.xlsx")
+    bl.write(str(path), [(book, found)])
+    base = bl.load(str(path))
+    new, known = base.split(book, found)
+    assert new == [] and len(known) == len(found)
+    moved = [
+        _sum_finding(
+            f.sheet,
+            coordinate_to_tuple(f.cell)[0] + dr,
+            coordinate_to_tuple(f.cell)[1] + dc,
+            f.code,
+        )
+        for f in found
+    ]
+    new, known = base.split(book, moved)  # rows and columns inserted above and to the left
+    assert new == [] and len(known) == len(found)
+    extra = _sum_finding("Other", 5, 9, "FB101")
+    new, _ = base.split(book, [*found, extra])
+    assert new == [extra]

@@ -106,3 +106,14 @@ def test_gb200_server_price_sits_above_the_h100_on_a_like_basis():
     assert gb200.observations[0].estimate
     assert gb200.value.magnitude.mean() > 33750
     assert h100_bulk
+
+
+def test_only_list_prices_are_used_when_nothing_else_exists_and_the_output_says_so():
+    pick = chip("H100-NVL").pick_price("rental")  # Azure's list price is all there is
+    assert pick is not None and "only observations kept out of the defaults" in pick.describe()
+
+
+def test_a_price_from_a_weak_source_says_it_is_an_estimate():
+    pick = chip("H100").pick_price("rental", term="1_year", at="2026-03")
+    assert all(o.estimate for o in pick.observations)
+    assert "estimate" in pick.describe()

@@ -26,7 +26,6 @@ from flopbook.audit.batch import relative
 from flopbook.audit.formula import parse, r1c1
 from flopbook.errors import InputError
 from flopbook.files import write_atomically
-from flopbook.version import __version__
 
 if TYPE_CHECKING:
     from flopbook.audit.findings import Finding
@@ -166,7 +165,7 @@ def check_target(path: str, protect: Iterable[str] = ()) -> None:
 def write(path: str, books: Iterable[tuple[str, list[Finding]]]) -> int:
     """Write the baseline atomically; the number of findings recorded."""
     items = entries(path, books)
-    doc = {"tool": "flopbook", "version": VERSION, "flopbook": __version__, "findings": items}
+    doc = {"tool": "flopbook", "version": VERSION, "findings": items}
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     write_atomically(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return len(items)

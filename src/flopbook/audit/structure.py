@@ -80,21 +80,53 @@ def runs(sheet: Sheet, along_row: bool, lone: bool = False) -> dict[int, list[Ru
     key = ("lone-" if lone else "") + ("runs-row" if along_row else "runs-col")
     found = sheet.cache.get(key)
     if found is None:
-        groups: dict[tuple[int, str], list[Pos]] = {}
-        for pos in sheet.formulas:
-            shape = sheet.shape(pos)
-            if shape is None or ("R[" not in shape and "C[" not in shape):
-                continue  # a formula of fixed cells only is a fill, not a pattern
-            line = pos[0] if along_row else pos[1]
-            groups.setdefault((line, shape), []).append(pos)
-        found = {}
+        _index_runs(sheet)
+        found = sheet.cache[key]
+    return found  # type: ignore[return-value]
+
+
+def in_a_run(sheet: Sheet, pos: Pos, along_row: bool) -> bool:
+    """pos belongs to a run along its row (or down its column)."""
+    key = "in-runs-row" if along_row else "in-runs-col"
+    if key not in sheet.cache:
+        _index_runs(sheet)
+    return pos in sheet.cache[key]
+
+
+def _index_runs(sheet: Sheet) -> None:
+    """Group every formula by its shape along its row and down its column, in one pass."""
+    rows: dict[tuple[int, str], list[Pos]] = {}
+    cols: dict[tuple[int, str], list[Pos]] = {}
+    for pos in sheet.formulas:
+        shape = sheet.shape(pos)
+        if shape is None or ("R[" not in shape and "C[" not in shape):
+            continue  # a formula of fixed cells only is a fill, not a pattern
+        rows.setdefault((pos[0], shape), []).append(pos)
+        cols.setdefault((pos[1], shape), []).append(pos)
+    members = {}
+    for along_row, groups in ((True, rows), (False, cols)):
+        name = "runs-row" if along_row else "runs-col"
+        found: dict[int, list[Run]] = {}
+        inside: set[Pos] = set()
         for (line, shape), cells in groups.items():
-            if (len(cells) == 1) if lone else (len(cells) >= MIN_RUN):
-                found.setdefault(line, []).append(Run(shape, along_row, line, tuple(sorted(cells))))
+            if len(cells) >= MIN_RUN:
+                found.setdefault(line, []).append(Run(shape, along_row, line,
+                                                      tuple(sorted(cells))))
+                inside.update(cells)
         for lst in found.values():
             lst.sort(key=lambda r: -len(r.cells))
-        sheet.cache[key] = found
-    return found  # type: ignore[return-value]
+        sheet.cache[name] = found  # type: ignore[assignment]
+        sheet.cache["in-" + name] = inside  # type: ignore[assignment]
+        members[along_row] = inside
+    # a formula alone on its line, kept as a run of one cell. Along a row, one that belongs
+    # to a run down its column is left out: in a table the columns are the quantities, and
+    # a column's formula says nothing of the other columns beside it
+    for along_row, groups in ((True, rows), (False, cols)):
+        lone: dict[int, list[Run]] = {}
+        for (line, shape), cells in groups.items():
+            if len(cells) == 1 and not (along_row and cells[0] in members[False]):
+                lone.setdefault(line, []).append(Run(shape, along_row, line, (cells[0],)))
+        sheet.cache["lone-" + ("runs-row" if along_row else "runs-col")] = lone  # type: ignore[assignment]
 
 
 def runs_at(sheet: Sheet, pos: Pos) -> list[Run]:
@@ -105,59 +137,64 @@ def runs_at(sheet: Sheet, pos: Pos) -> list[Run]:
 # ---- identifier, code, year and date columns --------------------------------------------
 
 
-def id_columns(sheet: Sheet) -> set[int]:
-    """Columns of typed whole numbers that name rows (IDs, codes, years, dates)."""
+def id_columns(sheet: Sheet) -> _IdColumns:
+    """The identifier, code, year and date columns of the sheet, judged column by column
+    when first asked (``c in id_columns(sheet)``)."""
     found = sheet.cache.get("id-columns")
     if found is None:
-        found = _id_columns(sheet)
-        sheet.cache["id-columns"] = found  # type: ignore[assignment]
+        found = sheet.cache["id-columns"] = _IdColumns(sheet)  # type: ignore[assignment]
     return found  # type: ignore[return-value]
 
 
-def _id_columns(sheet: Sheet) -> set[int]:
-    typed: dict[int, list[Any]] = {}
-    for (_, c), v in sheet.values.items():
-        typed.setdefault(c, []).append(v)
-    out = set()
-    for c, vals in typed.items():
-        nums = [v for v in vals if is_number(v)]
-        dates = [v for v in vals if isinstance(v, (dt.date, dt.datetime, dt.time))]
-        if len(dates) >= 2 and len(dates) >= len(nums):
-            out.add(c)
-            continue
-        if len(nums) < 2 or any(not float(v).is_integer() for v in nums):
-            continue
-        header = _first_text_above(sheet, c, nums)
-        if header and _ID_HEADER.search(header) and not _NOT_ID.search(header):
-            out.add(c)
-            continue
-        if all(1900 <= v <= 2100 for v in nums):
-            out.add(c)  # years
-            continue
-        ordered = sorted(nums)
-        if (
-            len(set(nums)) == len(nums)
-            and len(nums) >= 3
-            and ordered[-1] - ordered[0] == len(nums) - 1
-            and ordered[0] in (0, 1)
-        ):
-            out.add(c)  # 1, 2, 3 …: row numbers
-            continue
-        if (
-            len(nums) >= 3
-            and min(nums) >= 10_000
-            and len(set(nums)) == len(nums)
-            and not any(pos[1] == c for pos in sheet.formulas)
-        ):
-            out.add(c)  # large distinct whole numbers, never computed: codes
-    return out
+class _IdColumns:
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.judged: dict[int, bool] = {}
+        self.by_col: dict[int, list[tuple[int, Any]]] | None = None
+
+    def __contains__(self, col: object) -> bool:
+        if not isinstance(col, int):
+            return False
+        found = self.judged.get(col)
+        if found is None:
+            if self.by_col is None:
+                self.by_col = {}
+                for (r, c), v in self.sheet.values.items():
+                    self.by_col.setdefault(c, []).append((r, v))
+            found = self.judged[col] = _is_id_column(self.sheet, col,
+                                                     self.by_col.get(col, []))
+        return found
 
 
-def _first_text_above(sheet: Sheet, col: int, nums: list[Any]) -> str | None:
-    rows = [r for (r, c), v in sheet.values.items() if c == col and is_number(v)]
-    if not rows:
-        return None
-    return sheet.column_header((min(rows), col))
+def _formula_columns(sheet: Sheet) -> set[int]:
+    found = sheet.cache.get("formula-columns")
+    if found is None:
+        found = sheet.cache["formula-columns"] = {c for _, c in sheet.formulas}  # type: ignore[assignment]
+    return found  # type: ignore[return-value]
+
+
+def _is_id_column(sheet: Sheet, c: int, cells: list[tuple[int, Any]]) -> bool:
+    vals = [v for r, v in cells if (r, c) not in sheet.formulas]
+    nums = [v for v in vals if is_number(v)]
+    dates = [v for v in vals if isinstance(v, (dt.date, dt.datetime, dt.time))]
+    if len(dates) >= 2 and len(dates) >= len(nums):
+        return True
+    if len(nums) < 2 or any(not float(v).is_integer() for v in nums):
+        return False
+    top = min(r for r, v in cells if is_number(v) and (r, c) not in sheet.formulas)
+    header = sheet.column_header((top, c))
+    if header and _ID_HEADER.search(header) and not _NOT_ID.search(header):
+        return True
+    if all(1900 <= v <= 2100 for v in nums):
+        return True  # years
+    ordered = sorted(nums)
+    if len(set(nums)) == len(nums) and len(nums) >= 3 \
+            and ordered[-1] - ordered[0] == len(nums) - 1 and ordered[0] in (0, 1):
+        return True  # 1, 2, 3 …: row numbers
+    computed = c in _formula_columns(sheet)
+    # large distinct whole numbers, never computed: codes
+    return len(nums) >= 3 and min(nums) >= 10_000 and len(set(nums)) == len(nums) \
+        and not computed
 
 
 def is_identifier(sheet: Sheet, pos: Pos) -> bool:

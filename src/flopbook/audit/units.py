@@ -49,14 +49,16 @@ class Unit:
 
 
 def _plain(u: Unit) -> str:
+    """A unit in words, for a unit no label spelled out (GPUs × $k per GPU)."""
     if not u.dims:
         return "a plain number"
-    parts = []
-    for d, p in u.dims:
-        name = {"[currency]": "money", "[time]": "time", "[length]": "length",
-                "[mass]": "mass"}.get(d, d.strip("[]"))
-        parts.append(name if p == 1 else f"{name}^{p:g}")
-    return " × ".join(parts)
+    names = {"[currency]": "money", "[time]": "time", "[length]": "length", "[mass]": "mass"}
+    up = [names.get(d, d.strip("[]")) for d, p in u.dims if p > 0]
+    down = [names.get(d, d.strip("[]")) for d, p in u.dims if p < 0]
+    text = " and ".join(up) if up else "a number"
+    if down:
+        text += " per " + " per ".join(down)
+    return text
 
 
 def _dims(d: dict[str, float]) -> tuple[tuple[str, float], ...]:
@@ -82,7 +84,13 @@ def label_unit(label: str | None) -> Unit | None:
 def _unit_text(label: str) -> str:
     m = re.search(r"(?:\$|USD)\s*(?:bn|b|m|mm|k)?(?:\s*/\s*[A-Za-z\-]+)?|%|\b[kMGT]?W(?:h)?\b",
                   label)
-    return m.group(0) if m else label
+    if not m:
+        return label
+    text = m.group(0)
+    per = re.search(r"\bper\s+(year|annum|month|quarter|week|day|hour)\b", label, re.IGNORECASE)
+    if per and "/" not in text and text.startswith(("$", "USD")):
+        text += "/" + per.group(1).lower()  # "Opex per year $m": $m/year
+    return text
 
 
 def _cell_unit_source(sheet: Sheet, pos: Pos) -> tuple[Unit | None, Pos | None]:
@@ -190,6 +198,15 @@ class _Reader:
             right, rtext = self.power()
             if (left is not None and left.literal) or (right is not None and right.literal):
                 self.literal_factor = True
+                lit = left if left is not None and left.literal else right
+                other = right if lit is left else left
+                if other is not None and not other.literal and not _power_of_ten(lit.scale):
+                    # a number typed into a product may be a period (×4 years), hours in a
+                    # year (8760), a price or an efficiency: what it does to the unit is
+                    # unknown, not nothing
+                    left = None
+                    ltext = f"{ltext} {t.value} {rtext}"
+                    continue
             left = _mul(left, right, -1 if t.value == "/" else 1)
             ltext = f"{ltext} {t.value} {rtext}"
         return left, ltext
@@ -316,6 +333,13 @@ class _Reader:
         return a
 
 
+def _power_of_ten(x: float) -> bool:
+    if x <= 0:
+        return False
+    k = math.log10(x)
+    return abs(k - round(k)) < 1e-9
+
+
 def _mul(a: Unit | None, b: Unit | None, sign: int) -> Unit | None:
     if a is None or b is None:
         return None
@@ -323,7 +347,13 @@ def _mul(a: Unit | None, b: Unit | None, sign: int) -> Unit | None:
     for d, p in b.dims:
         dims[d] = dims.get(d, 0) + sign * p
     scale = a.scale * (b.scale if sign > 0 else 1 / b.scale) if b.scale else a.scale
-    return Unit(scale, _dims(dims), literal=a.literal and b.literal)
+    # the units as the labels wrote them ("$k × GPU"), for messages; counts and typed
+    # numbers add no word
+    words = [x.text for x in (a, b) if x.text and x.text != "count" and not x.literal]
+    text = (" × " if sign > 0 else " / ").join(words) if len(words) == 2 else ""
+    if len(words) == 1 and (a.literal or b.literal or "count" in (a.text, b.text)):
+        text = words[0] if sign > 0 or words[0] == a.text else ""
+    return Unit(scale, _dims(dims), text, literal=a.literal and b.literal)
 
 
 def carry(book: Workbook, sheet: Sheet, parsed: Parsed) -> Carried:
@@ -335,4 +365,6 @@ def carry(book: Workbook, sheet: Sheet, parsed: Parsed) -> Carried:
         return Carried(None)  # RecursionError: a guard; formula.parse caps the depth first
     if reader.i < len(reader.toks):  # did not read the whole formula
         unit = None
+    if unit is not None and unit.literal:
+        unit = None  # typed numbers only: no label says what they are
     return Carried(unit, reader.clashes, reader.literal_factor)

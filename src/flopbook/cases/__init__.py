@@ -18,6 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from flopbook import safe_yaml
+from flopbook.cases.spec import conclude
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.scenario import Document
 
@@ -73,4 +74,6 @@ def case(name: str) -> CaseResult:
                                hint=suggest(name, list(by_name), cutoff=0.4))
     module, func = RUNNERS[info.kind].split(":")
     runner: Callable[[Document], CaseResult] = getattr(importlib.import_module(module), func)
-    return runner(document(info))
+
+    doc = document(info)
+    return conclude(runner(doc), doc)

@@ -3,14 +3,13 @@ table rebuilt as printed (with its errors), corrected, and compared."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flopbook.calc import evaluate, parse
 from flopbook.cases.result import CaseResult, Check, Discrepancy, Grid, Source
-from flopbook.cases.spec import CaseFileBase
+from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.errors import InputError
 from flopbook.fleet_file import fleet_from_document
 from flopbook.labels import unit_from_label
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
     from flopbook.scenario import Document
 
 
-class CheckSpec(BaseModel):
+class CheckSpec(CheckMeta):
     """A published figure to hold the model against."""
 
     model_config = ConfigDict(extra="forbid")
@@ -66,24 +65,33 @@ class CaseFile(CaseFileBase):
 
 # ---- rows of a published fleet table, computed from the model ---------------------------
 
-RowFn = Callable[["FleetResult", str, "pint.Quantity"], "pint.Quantity | None"]
-
-# (kind, function of (result, column, useful life)); intensive rows weight by GPUs
-ROWS: dict[str, tuple[str, RowFn]] = {
-    "gpus": ("extensive", lambda r, c, life: r.get("gpus", c)),
-    "server_cost_per_gpu": ("intensive", lambda r, c, life: r.get("server_cost_per_gpu", c)),
-    "server_capex": ("extensive", lambda r, c, life: r.get("capex", c)),
-    "operation_per_gpu": ("intensive",
-                          lambda r, c, life: (r.get("opex_per_gpu", c) * life).to("USD/GPU")),
-    "operation": ("extensive", lambda r, c, life: (r.get("opex", c) * life).to("USD")),
-    "ownership": ("extensive",
-                  lambda r, c, life: (r.get("capex", c) + r.get("opex", c) * life).to("USD")),
+# The rows a published fleet table may have, each an expression of the fleet's outputs (and
+# its useful life) in the calc language: evaluated on the model's samples here, written as a
+# workbook formula by report/case.py from the same text. Intensive rows weight by GPUs.
+ROWS: dict[str, tuple[str, str, str]] = {
+    # row: (kind, expression, unit)
+    "gpus": ("extensive", "gpus", "GPU"),
+    "server_cost_per_gpu": ("intensive", "server_cost_per_gpu", "USD/GPU"),
+    "server_capex": ("extensive", "capex", "USD"),
+    "operation_per_gpu": ("intensive", "opex_per_gpu * useful_life", "USD/GPU"),
+    "operation": ("extensive", "opex * useful_life", "USD"),
+    "ownership": ("extensive", "capex + opex * useful_life", "USD"),
 }
 
 
-def _mean(x: pint.Quantity | None, unit: str) -> float:
-    """The mean in ``unit``; NaN (shown as n/a) for a figure the model does not have."""
-    return math.nan if x is None else float(magnitudes(x, unit).mean())
+def row_value(row: str, result: FleetResult, column: str, life: pint.Quantity
+              ) -> pint.Quantity:
+    """A published table's row for one column (or the Total) of a fleet result."""
+
+    _, text, unit = ROWS[row]
+    expr = parse(text)
+    names = {n: (life if n == "useful_life" else result.get(n, column))
+             for n in expr.names() if n == "useful_life" or n in result.kind.output}
+    return evaluate(expr, names, simplify=False).to(unit)
+
+
+def _mean(x: pint.Quantity, unit: str) -> float:
+    return float(magnitudes(x, unit).mean())
 
 
 def _cell(x: float, printed: float) -> str:
@@ -136,14 +144,13 @@ def run_published_table(doc: Document) -> CaseResult:
     totals: dict[str, dict[str, float]] = {}
     years = _mean(life, "year")
     for i, row in enumerate(table.rows):
-        kind, fn = ROWS[row.key]
+        kind, _, unit = ROWS[row.key]
         printed = unit_from_label(row.printed_unit)
-        unit = "GPU" if row.key == "gpus" else ("USD/GPU" if kind == "intensive" else "USD")
         scale = printed.scale if printed else 1.0
-        values = {c: _mean(fn(result, c, life), unit) for c in cols}
+        values = {c: _mean(row_value(row.key, result, c, life), unit) for c in cols}
         summed = table.total_columns if row.total == "sum_total_columns" else cols
         published_total = sum(values[c] for c in summed)
-        correct_total = _mean(fn(result, "Total", life), unit)
+        correct_total = _mean(row_value(row.key, result, "Total", life), unit)
         totals[row.key] = {"published_total": published_total, "corrected_total": correct_total}
         label = f"{row.label} ({row.printed_unit})"
         grid.rows.append((label, row.printed_unit,
@@ -221,4 +228,4 @@ def _check(c: CheckSpec, fleet: Fleet, totals: dict[str, dict[str, float]],
                         ("checks", i, "model"))
     tol = None if c.tolerance is None else float(q(c.tolerance).to("").magnitude[0])
     return Check(c.label, float(published.magnitude[0]), model, unit, sources[c.source],
-                 tol, c.derived, c.note)
+                 tol, c.derived, c.note, c.category, c.tolerance_reason)

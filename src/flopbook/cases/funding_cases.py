@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flopbook.cases import cases
 from flopbook.cases.result import CaseResult, Check, Claim, Source
-from flopbook.cases.spec import CaseFileBase
+from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.errors import InputError
 from flopbook.fleet_file import fleet_from_document
 from flopbook.models.funding import read_fx_rate
@@ -47,7 +47,7 @@ class ScenarioSpec(BaseModel):
     note: str | None = None
 
 
-class FundingCheckSpec(BaseModel):
+class FundingCheckSpec(CheckMeta):
     model_config = ConfigDict(extra="forbid")
     label: str
     published: str
@@ -173,4 +173,5 @@ def _check(c: FundingCheckSpec, payer: PayerResult, verdicts: list[FundingVerdic
     except InputError as exc:
         raise doc.error(exc, (*where, "model")) from None
     return Check(c.label, float(published.to(unit).magnitude[0]), model, unit,
-                 sources[c.source], tol, c.derived, c.note)
+                 sources[c.source], tol, c.derived, c.note, c.category,
+                 c.tolerance_reason)

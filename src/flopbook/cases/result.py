@@ -24,12 +24,23 @@ class Source:
         return ", ".join(parts)
 
 
+# What a check shows, from strongest to weakest. Only a reproduction within tolerance counts
+# as "reproduced" in a case's summary.
+CHECK_CATEGORIES: dict[str, str] = {
+    "reproduction": "the model against an independent published figure",
+    "restatement": "published arithmetic redone (the figure follows from other published ones)",
+    "consistency": "the model's own round trip, or inputs chosen to meet the figure",
+}
+
+
 @dataclass(frozen=True)
 class Check:
     """A published figure, the model's answer, and whether they agree within tolerance.
 
-    ``tolerance`` is relative (0.03 = 3%); ``None`` makes it a comparison, not a test.
-    ``derived`` marks a figure derived from published ones (the derivation in ``note``).
+    ``tolerance`` is relative (0.03 = 3%); ``None`` makes it a comparison, not a test, and
+    ``tolerance_reason`` says why the tolerance is that wide. ``category`` is one of
+    :data:`CHECK_CATEGORIES`. ``derived`` marks a figure derived from published ones (the
+    derivation in ``note``).
     """
 
     label: str
@@ -40,6 +51,8 @@ class Check:
     tolerance: float | None = 0.03
     derived: bool = False
     note: str | None = None
+    category: str = "reproduction"
+    tolerance_reason: str | None = None
 
     @property
     def ratio(self) -> float:
@@ -61,9 +74,25 @@ class Check:
             "tolerance": self.tolerance,
             "ok": self.ok,
             "derived": self.derived,
+            "category": self.category,
+            "tolerance_reason": self.tolerance_reason,
             "source": self.source.cite(),
             "note": self.note,
         }
+
+
+class _Figure:
+    """One check as a conclusion's template sees it: ``{checks[2].ratio:.1f}``, and the model
+    and published values in thousands, millions or billions (``{checks[0].model_m:,.0f}``)."""
+
+    def __init__(self, check: Check) -> None:
+        self.ratio = check.ratio
+        self.inverse = 1 / check.ratio if check.ratio else float("inf")
+        self.model, self.published = check.model, check.published
+        self.percent = 100 * check.model
+        for suffix, scale in (("k", 1e3), ("m", 1e6), ("b", 1e9)):
+            setattr(self, f"model_{suffix}", check.model / scale)
+            setattr(self, f"published_{suffix}", check.published / scale)
 
 
 @dataclass(frozen=True)
@@ -138,10 +167,45 @@ class CaseResult:
     sections: list[tuple[str, Any]] = field(default_factory=list)
     # the runner's named model answers (what checks' ``model:`` names), for reports
     outputs: dict[str, Any] = field(default_factory=dict, repr=False)
+    # what the case concludes, with {checks[i].ratio:.1f}-style fields (see _Figure)
+    conclusion_template: str = ""
 
     @property
     def ok(self) -> bool:
         return all(c.ok is not False for c in self.checks) and all(c.ok for c in self.claims)
+
+    @property
+    def conclusion(self) -> str:
+        """What the case concludes, its figures filled in from the checks."""
+        figures = [_Figure(c) for c in self.checks]
+        text = self.conclusion_template.format(checks=figures, claims=self.claims)
+        return " ".join(text.split())
+
+    def tally(self) -> dict[str, int]:
+        """How many checks of each category there are, and how many reproductions are within
+        tolerance ("reproduced") or outside it ("not reproduced")."""
+        out = {k: sum(c.category == k for c in self.checks) for k in CHECK_CATEGORIES}
+        tested = [c for c in self.checks if c.category == "reproduction" and c.ok is not None]
+        out["reproduced"] = sum(bool(c.ok) for c in tested)
+        out["not reproduced"] = sum(not c.ok for c in tested)
+        return out
+
+    def tally_text(self) -> str:
+        """``2 of 3 published figures reproduced; 4 restatements; 1 consistency check``."""
+        t = self.tally()
+        tested = t["reproduced"] + t["not reproduced"]
+        parts = [f"{t['reproduced']} of {tested} independent published "
+                 f"figure{'s' * (tested != 1)} reproduced"
+                 if tested else "no independent published figure tested"]
+        if t["restatement"]:
+            parts.append(f"{t['restatement']} restatement{'s' * (t['restatement'] != 1)} of "
+                         "published arithmetic")
+        if t["consistency"]:
+            parts.append(f"{t['consistency']} consistency check"
+                         f"{'s' * (t['consistency'] != 1)}")
+        off = [c for c in self.checks if c.ok is False] + [c for c in self.claims if not c.ok]
+        parts.append(f"{len(off)} outside tolerance" if off else "all within tolerance")
+        return "; ".join(parts) + "."
 
     def check(self, label: str) -> Check:
         for c in self.checks:
@@ -178,4 +242,6 @@ class CaseResult:
             "claims": [c.as_dict() for c in self.claims],
             "sections": [{"title": t, **r.to_dict()} for t, r in self.sections],
             "notes": self.notes,
+            "conclusion": self.conclusion,
+            "tally": self.tally(),
         }

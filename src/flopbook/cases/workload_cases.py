@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopbook.cases.result import CaseResult, Check, Grid, Source
-from flopbook.cases.spec import CaseFileBase
+from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.catalog import chip as find
 from flopbook.claims import ClaimSpec, DefinedValue, check_claims, defined_values
 from flopbook.errors import InputError
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from flopbook.scenario import Document
 
 
-class CheckSpec(BaseModel):
+class CheckSpec(CheckMeta):
     model_config = ConfigDict(extra="forbid")
     label: str
     published: str | float | int  # a quantity, e.g. "5.576M USD"
@@ -113,7 +113,8 @@ def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[st
                             ("checks", i, "published")) from None
         tol = None if c.tolerance is None else float(q(c.tolerance).to("").magnitude[0])
         out.append(Check(c.label, float(published.magnitude[0]), value, unit,
-                         sources[c.source], tol, c.derived, c.note))
+                         sources[c.source], tol, c.derived, c.note, c.category,
+                         c.tolerance_reason))
     return out
 
 
@@ -199,7 +200,9 @@ def run_inference_day(doc: Document) -> CaseResult:
         "node")
 
     # the owned cost per H800-hour: the fleet model, default assumptions, on the served fleet
-    server = c.price("server_per_gpu")
+    # a case may fix the server price (and say why); otherwise the catalog's latest
+    server = (_q(doc, "server_cost_per_gpu", "USD/GPU") if "server_cost_per_gpu" in spec.inputs
+              else c.price("server_per_gpu"))
     fleet = Fleet([Sku(c.id, count=(peak_nodes * per_node).to("GPU"),
                        server_cost_per_gpu=server)], name=f"served fleet: peak nodes x "
                   f"{_mean(per_node, 'GPU/node'):g} {c.id}")
@@ -234,7 +237,9 @@ def run_inference_day(doc: Document) -> CaseResult:
     out.outputs = outputs
     grid = Grid("The day re-costed and set against the roofline", ["at $2 rental",
                                                                   "owned (fleet model)"], [],
-                caption=f"Owned: {fleet.name}, server cost {_cell(server)} (catalog), every "
+                caption=f"Owned: {fleet.name}, server cost {_cell(server)}"
+                + (" (the case's input)" if "server_cost_per_gpu" in spec.inputs
+                   else " (catalog)") + ", every "
                 "other assumption the fleet model's default. '(average nodes)' bills the same "
                 "average GPU-hours as the rental figure; '(owning the peak nodes all day)' pays "
                 "for every node the day needed at its peak. GPU time is split between prefill "

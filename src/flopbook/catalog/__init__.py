@@ -96,6 +96,7 @@ class PricePick:
 
     @property
     def summary(self) -> Summary:
+
         return summarize(self.value.to(self.unit))
 
     def as_dict(self) -> dict[str, object]:
@@ -125,6 +126,8 @@ class PricePick:
         if vendor:
             line += f" ({vendor})"
         line += f", {self.how}"
+        if any(o.estimate for o in self.observations):
+            line += "; an estimate (weak source)"
         if self.stale:
             line += (f"; STALE: used {self.age_days / 365.25:.1f} years from its date "
                      f"({self.used_at.isoformat()})")
@@ -167,12 +170,19 @@ class Chip:
     def spec(self, name: str) -> pint.Quantity[Any] | None:
         """The spec as a quantity in its catalog unit, or None where the chip lacks it
         (an A100 has no FP8)."""
+        point = _POINT_SPECS.get((self.id, name))
+        if point is not None:  # a copy: a caller may change its array in place
+            return point._REGISTRY.Quantity(point.magnitude.copy(), point.units)
         f = self.field(name)
         if f.value is None:
             return None
-        if f.range is not None:
+        if f.range is not None:  # drawn again each time, under the sampling settings in force
             return sourced_quantity(f, SPEC_UNITS[name], key=f"{self.id}.{name}")
-        return q(f.value, SPEC_UNITS[name], key=f"{self.id}.{name}")
+        value = q(f.value, SPEC_UNITS[name], key=f"{self.id}.{name}")
+        if not (isinstance(f.value, str) and parse_range(f.value) is not None):
+            # a fixed figure is read once: a fleet of 3,000 SKUs asks for it 300,000 times
+            _POINT_SPECS[(self.id, name)] = value
+        return value
 
     def prices(self, kind: str | None = None, term: str | None = None) -> list[Price]:
         """The price observations of a kind (and rental term), oldest first."""
@@ -187,7 +197,12 @@ class Chip:
         it. One observation is its own value; several are read as uniform between the
         lowest and the highest (a snapshot of a market, not a fitted interval). Rentals are
         of one ``term`` (on-demand by default)."""
-        found = [p for p in self.prices(kind, term if kind == "rental" else None) if p.default]
+        series = self.prices(kind, term if kind == "rental" else None)
+        found = [p for p in series if p.default]
+        fallback = not found and bool(series)
+        if fallback:
+            # only list prices or stated assumptions exist: use them, and say so
+            found = series
         if not found:
             return None
         when = date_start(at) if isinstance(at, str) else at
@@ -198,12 +213,15 @@ class Chip:
             anchor = min((date_mid(p.as_of) for p in found),
                          key=lambda d: (abs((d - when).days), -d.toordinal()))
             how = f"the observation nearest to {when.isoformat()}"
+        if fallback:
+            how += "; only observations kept out of the defaults exist (list prices)"
         snap = tuple(p for p in found if abs((date_mid(p.as_of) - anchor).days) <= SNAPSHOT_DAYS)
         unit = PRICE_UNITS[kind]
         key = f"{self.id}.price.{kind}"
         if len(snap) == 1:
             value = sourced_quantity(snap[0], unit, key)
         else:
+
             ends = [e for p in snap for e in _ends(p, unit)]
             lo, hi = min(ends), max(ends)
             value = Quantity(Distribution("uniform", {"low": lo, "high": hi}).sample(key=key),
@@ -226,6 +244,7 @@ class Chip:
 
     def price_picks(self, at: dt.date | str | None = None) -> list[PricePick]:
         """The price of each kind (and rental term) a model would use at ``at``."""
+
         picks = [self.pick_price(k, at) for k in ("purchase", "server_per_gpu")]
         picks += [self.pick_price("rental", at, term) for term in RENTAL_TERMS]
         return [p for p in picks if p is not None]
@@ -272,6 +291,9 @@ class Catalog:
 
     def __contains__(self, name: str) -> bool:
         return name_key(name) in self._index
+
+
+_POINT_SPECS: dict[tuple[str, str], pint.Quantity[Any]] = {}
 
 
 def _load_file(text: str, file: str) -> ChipEntry:

@@ -167,6 +167,9 @@ class Price(Sourced):
     # False keeps an observation in the series without making it a default: a hyperscaler's
     # list price or a price of a different basis that few buyers pay (the note says why)
     default: bool = True
+    # a system price that already pays for the scale-out network (CloudMatrix 384's optical
+    # interconnect): the fleet model then adds no networking capex on top
+    includes_network: bool = False
 
     @model_validator(mode="after")
     def _rental_has_a_term(self) -> Price:

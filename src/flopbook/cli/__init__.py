@@ -60,6 +60,10 @@ def main() -> None:
     debug = "--debug" in sys.argv[1:]
     if debug:
         sys.argv = [a for a in sys.argv if a != "--debug"]
+    else:
+        # a label with a tab or an emoji that the chart font lacks is drawn as a box; the
+        # user is not told twice, in matplotlib's words, on stderr
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
     # typer carries its own copy of click: take its exception classes from typer's public
     # BadParameter rather than from a separately installed click.
     errors = importlib.import_module(typer.BadParameter.__module__)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from typing import Annotated
 
 import typer
@@ -23,6 +24,9 @@ def calc_command(
         "--chip", help="A chip the catalog lacks, as a mapping, repeatable, e.g. --chip "
         "'{name: MyChip, bf16_dense: 800 TFLOP/s, tdp: 600 W, server_cost_per_gpu: 30k "
         "USD/GPU}'; then use MyChip.tdp. Rates are dense.")] = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="Catalog prices (H100.rental) nearest this date instead of the latest, "
+        "e.g. --date 2023-06.")] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
@@ -42,7 +46,10 @@ def calc_command(
 
     with sampling(samples, seed):
         chips = custom_chips(chip or [])
-        value = evaluate(expression, chips=chips)
+        # imported on use, so that `flopbook --help` stays fast
+        from flopbook.cli.catalog import read_date
+
+        value = evaluate(expression, chips=chips, at=read_date(date))
         if to is not None:
             # imported on use, so that `flopbook --help` stays fast
             from flopbook.cli.common import option_errors
@@ -69,9 +76,6 @@ def calc_command(
 
 def custom_chips(texts: list[str]) -> dict:
     """``--chip`` mappings as custom chips by name; a mistake names --chip and the field."""
-    # imported on use, so that `flopbook --help` stays fast
-    import warnings
-
     # imported on use, so that `flopbook --help` stays fast
     from flopbook import safe_yaml
     from flopbook.catalog.custom import custom_chip

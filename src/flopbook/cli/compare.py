@@ -48,8 +48,9 @@ def compare_command(
     """
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli.catalog import read_date
+    from flopbook.cli.common import option_errors
     from flopbook.models.compare import compare
-    from flopbook.quantity import sampling
+    from flopbook.quantity import q, sampling
     from flopbook.render import data
     from flopbook.render.workload import comparison_csv, comparison_tables
 
@@ -60,10 +61,6 @@ def compare_command(
             raise InputError(f"cannot read --price {item!r}",
                              hint='write CHIP=PRICE, e.g. --price H20="1.2 USD/GPU/hour"')
         prices[name.strip()] = value.strip()
-    # imported on use, so that `flopbook --help` stays fast
-    from flopbook.cli.common import option_errors
-    from flopbook.quantity import q
-
     for name, value in prices.items():  # a price that cannot be read, named by its option
         with option_errors(f"--price {name}"):
             q(value)

@@ -127,6 +127,7 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
     """The fleet model's cost per GPU-hour of owning ``c``: its catalog server price (or GPU
     price plus server parts) nearest the date ``at`` (the latest without one), default
     assumptions unless given."""
+
     server = c.pick_price("server_per_gpu", at)
     gpu = c.pick_price("purchase", at)
     if server is None and gpu is None:
@@ -135,15 +136,22 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
     assert pick is not None
     kw: dict[str, Any] = ({"server_cost_per_gpu": pick.value} if server is not None
                           else {"gpu_price": pick.value})
-    fleet = Fleet([Sku(c.id, count="1000 GPU", **kw)], dict(assumptions or {}))
+    given = dict(assumptions or {})
+    if any(o.includes_network for o in pick.observations):
+        # a system price that already pays for its network: no networking capex on top
+        given.setdefault("networking", "0%")
+    fleet = Fleet([Sku(c.id, count="1000 GPU", **kw)], given)
     value = fleet.run().get("cost_per_gpu_hour")
     basis = "server price" if server is not None else "GPU price + default server parts"
+    if "networking" in given and not (assumptions or {}).get("networking"):
+        basis += ", which includes its network (no networking added)"
     return value, (f"owned: fleet model TCO per GPU-hour from the catalog {basis} "
                    f"({pick.describe()}), default assumptions")
 
 
 def _price(c: Chip, given: Any, kind: str, at: str | None = None
            ) -> tuple[pint.Quantity[Any] | None, str]:
+
     u = registry()
     if given is not None:
         value = given if not isinstance(given, str) else q(given, key=f"price.{c.id}")
@@ -200,6 +208,7 @@ def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
             count: Any = "1000 GPU", date: str | None = None) -> Comparison:
     """Compare chips on cost per dense FLOP and power per FLOP; the first is the reference.
     Catalog prices are those nearest ``date`` (the latest without one)."""
+
     u = registry()
     if len(chips) < 2:
         raise InputError("compare needs at least two chips", hint="e.g. compare H100 H20")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -26,18 +26,17 @@ from flopbook import safe_yaml
 from flopbook.catalog import Chip, name_key
 from flopbook.catalog import chip as find_chip
 from flopbook.errors import InputError, UnknownNameError, suggest
+from flopbook.formula.declaration import Form, Formula, Kind, Ratio, extensive, ratio, step
+from flopbook.formula.result import TOTAL as TOTAL  # re-exported: the column of totals
+from flopbook.formula.result import ItemOutputs, Result
 from flopbook.inputs import FieldSpec, Input, read_input
-from flopbook.models import sample_math as sm
-from flopbook.models.finance import CAPITAL_COST_METHODS, annuity, annuity_factor, straight_line
-from flopbook.quantity import Quantity, is_point, registry, summarize
+from flopbook.models.finance import CAPITAL_COST_METHODS
+from flopbook.quantity import Quantity, summarize
 
 if TYPE_CHECKING:
-    import pandas as pd
     import pint
 
-    from flopbook.quantity import Summary
-
-TOTAL = "Total"
+    from flopbook.catalog import Chip
 
 # ---- inputs ----------------------------------------------------------------------------
 
@@ -105,6 +104,7 @@ SKU_FIELDS: dict[str, FieldSpec] = {
 @cache
 def default_assumptions() -> dict[str, Any]:
     """The defaults in ``models/defaults.yaml``: raw mappings with value, source and note."""
+
     text = (resources.files("flopbook.models") / "defaults.yaml").read_text(encoding="utf-8")
     return safe_yaml.load(text, "models/defaults.yaml", shipped=True)
 
@@ -179,6 +179,7 @@ class Sku:
     inputs: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
+
         self.spec_chip: Chip = self.chip if isinstance(self.chip, Chip) else find_chip(self.chip)
         self.name = self.name or self.spec_chip.id
         prefix = f"skus.{self.name}"
@@ -228,6 +229,7 @@ class Sku:
         return tdp
 
     def matches(self, term: str) -> bool:
+
         key = name_key(term)
         c = self.spec_chip
         names = [self.name or "", c.id, c.name, c.architecture, *c.entry.aliases]
@@ -242,66 +244,103 @@ def _unknown_field(name: str, known: Iterable[str], where: str) -> InputError:
 # ---- metrics ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Metric:
-    """One row of the fleet table."""
+# The fleet's formulas, written once. Every metric of the table, the workbook's live
+# formulas, the formula text beside each figure and the docs' field table come from this
+# declaration (flopbook.formula); per item means per SKU.
+FLEET = Kind(
+    name="fleet",
+    label="Fleet",
+    doc="Capex, power, opex, capital cost and TCO of a set of GPU SKUs.",
+    item_inputs=SKU_FIELDS,
+    shared_inputs=ASSUMPTION_FIELDS,
+    choices={"capital_cost": CAPITAL_COST_METHODS},
+    headlines=("tco_per_year", "capex"),
+    steps=(
+        # a SKU priced by its GPU: the server costs the GPU plus the server's other parts
+        step("server_cost", "USD/GPU", {
+            "server_cost_per_gpu given": "server_cost_per_gpu",
+            "gpu_price given": "gpu_price * (1 + server_overhead_capex)",
+        }, "server cost per GPU: as given, or GPU price x (1 + server overhead)"),
+        *(step(f"{n}_capex", "USD", {
+            f"{n} is share": f"server_capex * {n}",
+            f"{n} is amount": f"gpus * {n}",
+        }, f"{n}: a share of server capex, or a cost per GPU") for n in
+          ("networking", "storage", "facility")),
+    ),
+    outputs=(
+        extensive("gpus", "GPUs", "GPU", "count", "number of accelerators"),
+        ratio("server_cost_per_gpu", "Server cost per GPU", "USD/GPU", "server_capex", "gpus",
+              "server capex / GPUs"),
+        extensive("server_capex", "Server capex", "USD", "gpus * server_cost",
+                  "GPUs x server cost per GPU"),
+        extensive("cluster_capex", "Networking, storage, facility", "USD",
+                  "networking_capex + storage_capex + facility_capex",
+                  "capex beside the servers"),
+        extensive("capex", "Capex", "USD", "server_capex + cluster_capex",
+                  "server capex + networking, storage and facility"),
+        ratio("capex_per_gpu", "Capex per GPU", "USD/GPU", "capex", "gpus", "capex / GPUs"),
+        extensive("it_power", "IT power", "MW", {
+            "server_power_overhead is share":
+                "gpus * tdp / GPU * tdp_share * (1 + server_power_overhead)",
+            "server_power_overhead is amount":
+                "gpus * (tdp / GPU * tdp_share + server_power_overhead)",
+        }, "GPUs x (TDP x draw share) x (1 + server overhead)"),
+        extensive("facility_power", "Facility power", "MW", "it_power * pue",
+                  "IT power x PUE"),
+        ratio("power_per_gpu", "IT power per GPU", "W/GPU", "it_power", "gpus",
+              "IT power / GPUs"),
+        # power drawn all year is energy per year: the unit conversion is the year's hours
+        extensive("energy", "Energy per year", "GWh/year", "facility_power",
+                  "facility power x one year"),
+        # a published operating cost replaces the itemised opex; the items stay unknown
+        extensive("electricity", "Electricity", "USD/year",
+                  {"operating_cost missing": "energy * electricity_price"},
+                  "energy x electricity price"),
+        extensive("hosting", "Hosting", "USD/year",
+                  {"operating_cost missing": "it_power * hosting"},
+                  "IT power x hosting rent"),
+        extensive("maintenance", "Maintenance", "USD/year",
+                  {"operating_cost missing": "capex * maintenance / year"},
+                  "capex x maintenance share"),
+        extensive("other_opex", "Other opex", "USD/year",
+                  {"operating_cost missing": "gpus * other_opex"},
+                  "GPUs x other opex per GPU-year"),
+        extensive("opex", "Opex per year", "USD/year", {
+            "operating_cost given": "gpus * operating_cost",
+            "otherwise": "electricity + hosting + maintenance + other_opex",
+        }, "electricity + hosting + maintenance + other (or a published operating cost)"),
+        ratio("opex_per_gpu", "Opex per GPU-year", "USD/GPU/year", "opex", "gpus",
+              "opex / GPUs"),
+        extensive("depreciation", "Depreciation (straight-line)", "USD/year",
+                  "capex / useful_life", "capex / useful life"),
+        extensive("annuity", "Capital cost (annuity)", "USD/year",
+                  "capex * annuity_factor(cost_of_capital, useful_life)",
+                  "capex x r / (1 - (1 + r)^-life), r = cost of capital"),
+        extensive("capital_cost", "Capital cost per year", "USD/year", {
+            "capital_cost is annuity": "annuity",
+            "otherwise": "depreciation",
+        }, "depreciation or annuity, as chosen"),
+        extensive("tco_per_year", "TCO per year", "USD/year", "capital_cost + opex",
+                  "capital cost + opex"),
+        # GPUs all year are GPU-hours per year: the unit conversion is the year's hours
+        extensive("gpu_hours", "GPU-hours per year", "GPU*hour/year", "gpus",
+                  "GPUs x 8,766 hours"),
+        ratio("cost_per_gpu_hour", "Cost per GPU-hour", "USD/GPU/hour", "tco_per_year",
+              "gpu_hours", "TCO per year / GPU-hours per year"),
+        extensive("bf16_capacity", "BF16 dense capacity", "PFLOP/s",
+                  {"bf16_dense given": "gpus * bf16_dense / GPU"}, "GPUs x dense BF16 peak"),
+        ratio("cost_per_bf16_pflop_hour", "Cost per BF16 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
+              "tco_per_year", "bf16_capacity", "TCO per year / dense BF16 capacity"),
+        extensive("fp8_capacity", "FP8 dense capacity", "PFLOP/s",
+                  {"fp8_dense given": "gpus * fp8_dense / GPU"}, "GPUs x dense FP8 peak"),
+        ratio("cost_per_fp8_pflop_hour", "Cost per FP8 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
+              "tco_per_year", "fp8_capacity", "TCO per year / dense FP8 capacity"),
+    ),
+)
 
-    key: str
-    label: str
-    unit: str
-    kind: Literal["extensive", "intensive"]
-    doc: str
-    numerator: str | None = None  # intensive metrics: a ratio of two extensive ones
-    denominator: str | None = None
-
-
-def _ext(key: str, label: str, unit: str, doc: str) -> Metric:
-    return Metric(key, label, unit, "extensive", doc)
-
-
-def _ratio(key: str, label: str, unit: str, num: str, den: str, doc: str) -> Metric:
-    return Metric(key, label, unit, "intensive", doc, num, den)
-
-
-METRICS: list[Metric] = [
-    _ext("gpus", "GPUs", "GPU", "number of accelerators"),
-    _ratio("server_cost_per_gpu", "Server cost per GPU", "USD/GPU", "server_capex", "gpus",
-           "server capex / GPUs"),
-    _ext("server_capex", "Server capex", "USD", "GPUs x server cost per GPU"),
-    _ext("cluster_capex", "Networking, storage, facility", "USD",
-         "capex beside the servers"),
-    _ext("capex", "Capex", "USD", "server capex + networking, storage and facility"),
-    _ratio("capex_per_gpu", "Capex per GPU", "USD/GPU", "capex", "gpus", "capex / GPUs"),
-    _ext("it_power", "IT power", "MW", "GPUs x (TDP x draw share) x (1 + server overhead)"),
-    _ext("facility_power", "Facility power", "MW", "IT power x PUE"),
-    _ratio("power_per_gpu", "IT power per GPU", "W/GPU", "it_power", "gpus",
-           "IT power / GPUs"),
-    _ext("energy", "Energy per year", "GWh/year", "facility power x one year"),
-    _ext("electricity", "Electricity", "USD/year", "energy x electricity price"),
-    _ext("hosting", "Hosting", "USD/year", "IT power x hosting rent"),
-    _ext("maintenance", "Maintenance", "USD/year", "capex x maintenance share"),
-    _ext("other_opex", "Other opex", "USD/year", "GPUs x other opex per GPU-year"),
-    _ext("opex", "Opex per year", "USD/year",
-         "electricity + hosting + maintenance + other (or a published operating cost)"),
-    _ratio("opex_per_gpu", "Opex per GPU-year", "USD/GPU/year", "opex", "gpus",
-           "opex / GPUs"),
-    _ext("depreciation", "Depreciation (straight-line)", "USD/year",
-         "capex / useful life"),
-    _ext("annuity", "Capital cost (annuity)", "USD/year",
-         "capex x r / (1 - (1 + r)^-life), r = cost of capital"),
-    _ext("capital_cost", "Capital cost per year", "USD/year",
-         "depreciation or annuity, as chosen"),
-    _ext("tco_per_year", "TCO per year", "USD/year", "capital cost + opex"),
-    _ext("gpu_hours", "GPU-hours per year", "GPU*hour/year", "GPUs x 8,766 hours"),
-    _ratio("cost_per_gpu_hour", "Cost per GPU-hour", "USD/GPU/hour", "tco_per_year",
-           "gpu_hours", "TCO per year / GPU-hours per year"),
-    _ext("bf16_capacity", "BF16 dense capacity", "PFLOP/s", "GPUs x dense BF16 peak"),
-    _ratio("cost_per_bf16_pflop_hour", "Cost per BF16 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
-           "tco_per_year", "bf16_capacity", "TCO per year / dense BF16 capacity"),
-    _ext("fp8_capacity", "FP8 dense capacity", "PFLOP/s", "GPUs x dense FP8 peak"),
-    _ratio("cost_per_fp8_pflop_hour", "Cost per FP8 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
-           "tco_per_year", "fp8_capacity", "TCO per year / dense FP8 capacity"),
-]
+# A metric of the fleet table: an extensive formula or a ratio of two (see FLEET).
+Metric = Formula | Ratio
+METRICS: list[Metric] = list(FLEET.outputs)
 METRIC_BY_KEY = {m.key: m for m in METRICS}
 
 
@@ -320,375 +359,89 @@ def _share_or_per_gpu(value: Input, base: pint.Quantity, gpus: pint.Quantity) ->
     return base * value.value if value.is_share() else (value.value * gpus).to(base.units)
 
 
-@cache
-def _constant(expression: str, unit: str) -> pint.Quantity:
-    """A fixed conversion such as one MW for a year in GWh/year per MW (made once)."""
-    return registry().Quantity(expression).to(unit)
+class SkuMetrics(ItemOutputs):
+    """The extensive metrics of one SKU, from the fleet's declaration (:data:`FLEET`),
+    each computed when first read (intensive ones are derived from these by the result).
 
+    The formulas are compiled once per form of the SKU's inputs (see
+    :mod:`flopbook.formula.samples`): point values and unit factors are combined before they
+    touch a sample array, so reading ``tco_per_year`` over a million samples costs a few
+    passes over the arrays, and reading more metrics reuses what was computed."""
 
-class SkuMetrics(Mapping[str, "pint.Quantity | None"]):
-    """The extensive metrics of one SKU, each computed when first read (intensive ones are
-    derived from these). Reading only ``tco_per_year`` computes only what it needs, and point
-    factors are combined before they touch a sample array, which keeps a run over a million
-    samples to a few dozen array operations."""
-
-    KEYS = ("gpus", "server_capex", "cluster_capex", "capex", "it_power", "facility_power",
-            "energy", "electricity", "hosting", "maintenance", "other_opex", "opex",
-            "depreciation", "annuity", "capital_cost", "tco_per_year", "gpu_hours",
-            "bf16_capacity", "fp8_capacity")
+    KEYS = tuple(k for k, f in FLEET.formulas.items() if f.kind == "extensive")
 
     def __init__(self, sku: Sku, a: Assumptions, shared: dict[Any, Any] | None = None) -> None:
         self.sku = sku
         self.a = a
-        self._done: dict[str, pint.Quantity | None] = {}
-        # arrays that depend on the assumptions only, made once for the SKUs that share them
-        self._shared = {} if shared is None else shared
+        values = sku_values(sku, a)
+        super().__init__(FLEET, values, sku_form(sku, a, values))
 
-    def __getitem__(self, key: str) -> pint.Quantity | None:
-        if key not in self._done:
-            if key not in self.KEYS:
-                raise KeyError(key)
-            self._done[key] = getattr(self, f"_{key}")()
-        return self._done[key]
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.KEYS)
+def sku_values(sku: Sku, a: Assumptions) -> dict[str, pint.Quantity]:
+    """The inputs one SKU's formulas read: its own, the assumptions in force for it, and the
+    catalog's TDP and dense peaks where the SKU does not give them."""
+    values = {n: i.value for n, i in a.inputs.items()}
+    values.update({n: i.value for n, i in sku.inputs.items()})
+    values["tdp"] = sku.power_rating()
+    for precision in ("bf16_dense", "fp8_dense"):
+        peak = sku.peak(precision)  # type: ignore[arg-type]
+        if peak is not None:
+            values[precision] = peak
+    return values
 
-    def __len__(self) -> int:
-        return len(self.KEYS)
 
-    def is_none(self, key: str) -> bool:
-        """Whether ``key`` is unknown for this SKU, without computing it."""
-        if key in ("electricity", "hosting", "maintenance", "other_opex"):
-            return self.sku.value("operating_cost") is not None
-        if key in ("bf16_capacity", "fp8_capacity"):
-            return self.sku.peak(key.replace("capacity", "dense")) is None  # type: ignore[arg-type]
-        return False
-
-    # ---- capex
-
-    def _gpus(self) -> pint.Quantity:
-        return self.sku.inputs["count"].value
-
-    def _server_capex(self) -> pint.Quantity:
-        gpus = self["gpus"]
-        if (cost := self.sku.value("server_cost_per_gpu")) is not None:
-            return (gpus * cost).to("USD")
-        price = self.sku.value("gpu_price")
-        return (gpus * (price * (1 + self.a["server_overhead_capex"]))).to("USD")
-
-    def _cluster_capex(self) -> pint.Quantity:
-        server_capex, gpus = self["server_capex"], self["gpus"]
-        items = [self.a.inputs[n] for n in ("networking", "storage", "facility")]
-        shares = [i.value for i in items if i.is_share()]
-        per_gpu = [i for i in items if not i.is_share()]
-        total = server_capex * _sum(shares) if shares else 0 * server_capex
-        for i in per_gpu:
-            total = total + _share_or_per_gpu(i, server_capex, gpus)
-        return total
-
-    def _capex(self) -> pint.Quantity:
-        return self["server_capex"] + self["cluster_capex"]
-
-    # ---- power and energy
-
-    def _it_power(self) -> pint.Quantity:
-        gpus = self["gpus"]
-        per_gpu = self.sku.power_rating() / registry().GPU
-        overhead = self.a.inputs["server_power_overhead"]
-        if overhead.is_share():
-            # (TDP x (1 + overhead)) in MW per GPU first: a point, so one array operation less
-            return (per_gpu * (1 + overhead.value)).to("MW/GPU") * self.a["tdp_share"] * gpus
-        gpu_power = per_gpu.to("MW/GPU") * self.a["tdp_share"] * gpus
-        return (gpu_power + overhead.value.to("MW/GPU") * gpus).to("MW")
-
-    def _facility_power(self) -> pint.Quantity:
-        return (self["it_power"] * self.a["pue"]).to("MW")
-
-    def _energy(self) -> pint.Quantity:
-        # a MW drawn for a year is 8.766 GWh: one factor, one array operation
-        per_mw = _constant("1 year", "GWh/MW") / _constant("1 year", "year")
-        return self["facility_power"] * per_mw
-
-    # ---- opex
-
-    def _electricity(self) -> pint.Quantity | None:
-        if self.is_none("electricity"):
-            return None
-        price = self.a["electricity_price"].to("USD/GWh")
-        return (self["energy"] * price).to("USD/year")
-
-    def _hosting(self) -> pint.Quantity | None:
-        if self.is_none("hosting"):
-            return None
-        return (self["it_power"] * self.a["hosting"].to("USD/MW/year")).to("USD/year")
-
-    def _maintenance(self) -> pint.Quantity | None:
-        if self.is_none("maintenance"):
-            return None
-        return (self["capex"] * (self.a["maintenance"] / _constant("1 year", "year"))
-                ).to("USD/year")
-
-    def _other_opex(self) -> pint.Quantity | None:
-        if self.is_none("other_opex"):
-            return None
-        return (self.a["other_opex"] * self["gpus"]).to("USD/year")
-
-    def _opex(self) -> pint.Quantity:
-        if (published := self.sku.value("operating_cost")) is not None:
-            # A source's all-in running cost replaces the itemised one; the items stay unknown.
-            return (published * self["gpus"]).to("USD/year")
-        return self["electricity"] + self["hosting"] + self["maintenance"] + self["other_opex"]
-
-    # ---- capital and totals
-
-    def _depreciation(self) -> pint.Quantity:
-        return straight_line(self["capex"], self.a["useful_life"]).to("USD/year")
-
-    def _annuity(self) -> pint.Quantity:
-        return annuity(self["capex"], self.a["cost_of_capital"],
-                       self.a["useful_life"]).to("USD/year")
-
-    def _capital_cost(self) -> pint.Quantity:
-        return self[self.a.capital_cost]
-
-    def _tco_per_year(self) -> pint.Quantity:
-        """Capital cost + opex, written per GPU and computed on plain sample arrays:
-
-            GPUs x (capex per GPU x (capital cost share per year + maintenance share)
-                    + power per GPU x (PUE x electricity price + hosting) + other opex)
-
-        — about six passes over the samples instead of the dozen arrays that the itemised
-        rows need. Each input is read in a stated unit (pint converts it or refuses it), and
-        the tests hold this to capital_cost + opex in every form a fleet can take."""
-        sku, a = self.sku, self.a
-        years = _mag(a["useful_life"], "year")
-        if a.capital_cost == "annuity":
-            per_year = annuity_factor(_mag(a["cost_of_capital"], ""), years)
-        else:
-            per_year = 1.0 / years
-        published = sku.value("operating_cost")
-        if published is None:
-            per_year = sm.total(per_year, _mag(a["maintenance"], ""))
-        cost = self._capex_per_gpu()
-        cost = sm.times(cost, per_year)
-        if published is not None:
-            cost = sm.plus(cost, _mag(published, "USD/GPU/year"))
-        else:
-            power = sm.times(self._power_per_gpu(), self._running_cost_per_mw())
-            cost = sm.plus(sm.plus(cost, power), _mag(a["other_opex"], "USD/GPU/year"))
-        return Quantity(sm.times(cost, _mag(self["gpus"], "GPU")), "USD/year")
-
-    def _capex_per_gpu(self) -> Any:
-        """Server, networking, storage and facility capex per GPU, in USD/GPU (a new array)."""
-        a = self.a
-        if (cost := self.sku.value("server_cost_per_gpu")) is not None:
-            server = [_mag(cost, "USD/GPU")]
-        else:
-            server = [_mag(self.sku.value("gpu_price"), "USD/GPU"),
-                      sm.total(1.0, _mag(a["server_overhead_capex"], ""))]
-        items = [a.inputs[n] for n in ("networking", "storage", "facility")]
-        shares = sm.total(1.0, *(_mag(i.value, "") for i in items if i.is_share()))
-        out = sm.product(*server, shares)
-        for i in items:
-            if not i.is_share():
-                out = sm.plus(out, _mag(i.value, "USD/GPU"))
-        return out
-
-    def _power_per_gpu(self) -> Any:
-        """IT power per GPU in MW/GPU (a new array), as in ``_it_power``."""
-        tdp = _mag(self.sku.power_rating(), "MW")
-        share = _mag(self.a["tdp_share"], "")
-        overhead = self.a.inputs["server_power_overhead"]
-        if overhead.is_share():
-            return sm.product(tdp, sm.total(1.0, _mag(overhead.value, "")), share)
-        return sm.plus(sm.product(tdp, share), _mag(overhead.value, "MW/GPU"))
-
-    def _running_cost_per_mw(self) -> Any:
-        """Electricity (at the PUE) and hosting for a MW of IT power for a year, in
-        USD/MW/year; the same array for every SKU under these assumptions."""
-        key = ("running_cost_per_mw", id(self.a))
-        if key not in self._shared:
-            a = self.a
-            kwh = _constant("1 MW * year", "kWh").magnitude  # a MW for a year, in kWh
-            electricity = sm.product(_mag(a["pue"], ""), _mag(a["electricity_price"], "USD/kWh"),
-                                     kwh)
-            self._shared[key] = sm.plus(electricity, _mag(a["hosting"], "USD/MW/year"))
-        return self._shared[key]
-
-    def _gpu_hours(self) -> pint.Quantity:
-        hours = _constant("1 year", "hour") / _constant("1 year", "year")
-        return (self["gpus"] * hours).to("GPU*hour/year")
-
-    def _capacity(self, precision: Literal["bf16_dense", "fp8_dense"]) -> pint.Quantity | None:
-        peak = self.sku.peak(precision)
-        return None if peak is None else (peak / registry().GPU).to("PFLOP/s/GPU") * self["gpus"]
-
-    def _bf16_capacity(self) -> pint.Quantity | None:
-        return self._capacity("bf16_dense")
-
-    def _fp8_capacity(self) -> pint.Quantity | None:
-        return self._capacity("fp8_dense")
+def sku_form(sku: Sku, a: Assumptions, values: Mapping[str, pint.Quantity]) -> Form:
+    """What one SKU was given and how: the facts that pick its formulas' cases."""
+    return Form(
+        given=frozenset(values),
+        shares=frozenset(n for n, v in values.items() if v.dimensionless),
+        choices=(("capital_cost", a.capital_cost),),
+    )
 
 
 def sku_extensives(sku: Sku, a: Assumptions, shared: dict[Any, Any] | None = None
                    ) -> SkuMetrics:
-    """The extensive metrics of one SKU, computed as they are read (``shared``: a dict that
-    the SKUs of one run share, for what depends on the assumptions only)."""
+    """The extensive metrics of one SKU, computed as they are read."""
     return SkuMetrics(sku, a, shared)
 
 
 def _mag(value: pint.Quantity, unit: str) -> Any:
     """The samples of ``value`` in ``unit`` (a copy only when the unit differs)."""
+
     return np.asarray(value.to(unit).magnitude, dtype=float)
 
 
-class FleetResult:
-    """Every metric for every SKU and for the total, as quantities (samples with units)."""
+class FleetResult(Result):
+    """Every metric for every SKU and for the total, as quantities (samples with units);
+    the fleet's :class:`~flopbook.formula.result.Result`, with its assumptions and SKUs."""
 
     def __init__(
         self,
         columns: list[str],
-        extensive: dict[str, dict[str, pint.Quantity | None]],
+        extensive: Mapping[str, Mapping[str, pint.Quantity | None]],
         *,
         name: str = "",
         capital_cost: str = "depreciation",
         assumptions: Assumptions | None = None,
         skus: list[Sku] | None = None,
     ) -> None:
-        self.name = name
-        self.columns = columns
+        super().__init__(FLEET, columns, extensive, name=name)
         self.capital_cost = capital_cost
         self.assumptions = assumptions
         self.skus = skus or []
-        self._extensive = extensive
-        self._partial: dict[str, list[str]] = {}
-        self._summaries: dict[tuple[str, str], Summary | None] = {}
-        # Rows are computed when first read: a run that asks for one metric pays for one.
-        self.values: Mapping[str, dict[str, pint.Quantity | None]] = _Rows(self._row)
-
-    @property
-    def partial(self) -> dict[str, list[str]]:
-        """Metrics whose total covers only some SKUs, with the SKUs left out."""
-        found = {}
-        for m in METRICS:
-            missing = self._missing(m)
-            if missing:
-                found[m.key] = missing
-        return found
-
-    def _missing(self, m: Metric) -> list[str]:
-        """The SKUs left out of ``m``'s total, without computing rows that nothing has read
-        where that can be known from the inputs (a table shows half of the rows)."""
-        columns, extensive = self.columns, self._extensive
-        known = all(isinstance(extensive[c], SkuMetrics) for c in columns)
-        if known and m.key not in self.values._done:  # type: ignore[attr-defined]
-            if m.kind == "extensive":
-                gone = [c for c in columns if extensive[c].is_none(m.key)]  # type: ignore[attr-defined]
-            else:
-                gone = [c for c in columns
-                        if extensive[c].is_none(m.numerator or "")  # type: ignore[attr-defined]
-                        or extensive[c].is_none(m.denominator or "")  # type: ignore[attr-defined]
-                        or _all_zero(extensive[c][m.denominator or ""])]
-            return gone if len(gone) < len(columns) else []
-        self.values[m.key]
-        return self._partial.get(m.key, [])
-
-    def _row(self, key: str) -> dict[str, pint.Quantity | None]:
-        m, columns, extensive = METRIC_BY_KEY[key], self.columns, self._extensive
-        if m.kind == "extensive":
-            row = {c: extensive[c][m.key] for c in columns}
-            row[TOTAL] = self._total(m.key, row)
-            # a SKU's own value (or a total of one SKU) is converted to a new array; a sum
-            # is new already and is converted in place
-            made = {TOTAL} if sum(v is not None for v in row.values()) > 2 else set()
-        else:
-            row = {c: _ratio_of(extensive[c][m.numerator], extensive[c][m.denominator])
-                   for c in columns}
-            # The total is a ratio of totals over the SKUs where the ratio is defined:
-            # a weighted average, never a sum of the per-SKU figures.
-            defined = [c for c in columns if row[c] is not None]
-            num = _sum([extensive[c][m.numerator] for c in defined])
-            den = _sum([extensive[c][m.denominator] for c in defined])
-            row[TOTAL] = _ratio_of(num, den)
-            if defined and len(defined) < len(columns):
-                self._partial[m.key] = [c for c in columns if c not in defined]
-            made = set(row)  # ratios are new arrays
-        return {c: (None if v is None else _in_unit(v, m.unit, inplace=c in made))
-                for c, v in row.items()}
-
-    def _total(self, key: str, row: dict[str, pint.Quantity | None]) -> pint.Quantity | None:
-        present = [v for v in row.values() if v is not None]
-        missing = [c for c, v in row.items() if v is None]
-        if missing and present:
-            self._partial[key] = missing
-        return _sum(present)
-
-    @property
-    def all_columns(self) -> list[str]:
-        return [*self.columns, TOTAL]
-
-    def get(self, key: str, column: str = TOTAL) -> pint.Quantity | None:
-        m = metric(key)
-        if column not in self.values[m.key]:
-            raise UnknownNameError(
-                f"no column {column!r}", hint="columns: " + ", ".join(self.all_columns)
-            )
-        return self.values[m.key][column]
-
-    def summary(self, key: str, column: str = TOTAL) -> Summary | None:
-        # kept: a table, JSON and a DataFrame of one result each read every cell's summary
-        if (key, column) not in self._summaries:
-            value = self.get(key, column)
-            self._summaries[key, column] = (None if value is None
-                                            else summarize(value, metric(key).unit))
-        return self._summaries[key, column]
-
-    @property
-    def sampled(self) -> bool:
-        return any(v is not None and not is_point(v)
-                   for row in self.values.values() for v in row.values())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: every quantity as value + unit (+ percentiles if sampled)."""
-        rows = []
-        for m in METRICS:
-            cells = {}
-            for c in self.all_columns:
-                s = self.summary(m.key, c)
-                cells[c] = None if s is None else s.as_dict()
-            rows.append({"metric": m.key, "label": m.label, "kind": m.kind, "unit": m.unit,
-                         "values": cells, "missing": self.partial.get(m.key, [])})
         out: dict[str, Any] = {
             "name": self.name,
             "columns": self.all_columns,
             "capital_cost": self.capital_cost,
-            "metrics": rows,
+            "metrics": self.rows_dict(),
         }
         if self.assumptions is not None:
             out["assumptions"] = [_input_dict(i, default=n not in self.assumptions.given)
                                   for n, i in self.assumptions.inputs.items()]
         return out
-
-    def to_dataframe(self, stat: str = "mean") -> pd.DataFrame:
-        """Metrics as rows, SKUs and Total as columns (``stat``: mean, p5, p50 or p95)."""
-        # pandas loads in about a second; only to_dataframe needs it
-        import pandas as pd
-
-        data = {}
-        for m in METRICS:
-            row = {}
-            for c in self.all_columns:
-                s = self.summary(m.key, c)
-                row[c] = None if s is None else getattr(s, stat)
-            row["unit"] = m.unit
-            data[m.label] = row
-        frame = pd.DataFrame.from_dict(data, orient="index")
-        frame.index.name = self.name or "metric"
-        return frame
-
-    def _repr_html_(self) -> str:
-        return self.to_dataframe()._repr_html_()
 
     def __repr__(self) -> str:
         tco = self.summary("tco_per_year")
@@ -696,71 +449,12 @@ class FleetResult:
                 f"TCO {tco.mean:,.0f} {tco.unit}>" if tco else "<FleetResult>")
 
 
-class _Rows(Mapping[str, dict[str, "pint.Quantity | None"]]):
-    """Metric rows, each made on first read."""
-
-    def __init__(self, make: Any) -> None:
-        self._make = make
-        self._done: dict[str, dict[str, pint.Quantity | None]] = {}
-
-    def __getitem__(self, key: str) -> dict[str, pint.Quantity | None]:
-        if key not in self._done:
-            if key not in METRIC_BY_KEY:
-                raise KeyError(key)
-            self._done[key] = self._make(key)
-        return self._done[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(METRIC_BY_KEY)
-
-    def __len__(self) -> int:
-        return len(METRIC_BY_KEY)
-
-
 def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
+
     d = {"name": i.name, **summarize(i.value).as_dict(), "source": i.source, "note": i.note}
     if default:
         d["default"] = True
     return d
-
-
-def _sum(values: list[pint.Quantity | None]) -> pint.Quantity | None:
-    present = [v for v in values if v is not None]
-    if not present:
-        return None
-    total = present[0]
-    for i, v in enumerate(present[1:]):
-        # the first sum is a new array; the others add into it (no array per SKU)
-        inplace = i > 0 and np.size(total.magnitude) >= np.size(v.magnitude)
-        total = _add_into(total, v) if inplace else total + v
-    return total
-
-
-def _add_into(total: pint.Quantity, v: pint.Quantity) -> pint.Quantity:
-    total += v  # pint converts v to total's unit (or refuses) and adds in place
-    return total
-
-
-def _in_unit(value: pint.Quantity, unit: str, *, inplace: bool) -> pint.Quantity:
-    """``value`` in ``unit``; converted in place when it is an array of the row's own."""
-    if inplace and value.units != value._REGISTRY.Unit(unit):
-        value.ito(unit)
-        return value
-    return value.to(unit)
-
-
-def _all_zero(value: pint.Quantity | None) -> bool:
-    return value is None or bool(np.all(np.asarray(value.magnitude) == 0))
-
-
-def _ratio_of(num: pint.Quantity | None, den: pint.Quantity | None) -> pint.Quantity | None:
-    if num is None or den is None:
-        return None
-    d = np.asarray(den.magnitude, dtype=float)
-    if np.all(d == 0):
-        return None  # a SKU with no GPUs has no per-GPU figure
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return num / den
 
 
 class Fleet:
@@ -840,6 +534,8 @@ class Fleet:
         the input's unit. The model is rerun on the new values by :meth:`run`; sensitivity
         analysis and correlated sampling use this to vary inputs without restating formulas.
         """
+
+
         known = dict(self.inputs())
         new = copy.copy(self)
         new.assumptions = copy.copy(self.assumptions)

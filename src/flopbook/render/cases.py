@@ -68,10 +68,14 @@ def _cite(source: Source, numbered: list[Source], note: str | None) -> Text:
 def checks_table(result: CaseResult) -> Table:
     numbered = footnotes(result)
     table = Table(title="Published figures against the model", caption_justify="left",
-                  caption=Text("tolerance is relative; 'derived' figures are derived from "
-                               "published ones as noted; a ratio without a verdict is a "
-                               "comparison, not a test; [n] is a source listed under Sources"))
-    for col in ("figure", "published", "model", "model / published", "tolerance", "", "source"):
+                  caption=Text("kind: reproduction = against an independent published figure; "
+                               "restatement = published arithmetic redone; consistency = the "
+                               "model's own round trip or inputs chosen to meet the figure. "
+                               "Tolerance is relative, with why it is that wide; a ratio "
+                               "without a verdict is a comparison, not a test; [n] is a source "
+                               "listed under Sources"))
+    for col in ("figure", "kind", "published", "model", "model / published", "tolerance", "",
+                "source"):
         table.add_column(col, justify="right" if col in ("published", "model",
                                                          "model / published") else "left",
                          overflow="fold")
@@ -80,10 +84,11 @@ def checks_table(result: CaseResult) -> Table:
         published, model = check_figures(c.published, c.model, c.unit)
         table.add_row(
             c.label + (" (derived)" if c.derived else ""),
+            c.category,
             published,
             model,
             f"{c.ratio:.3f}",
-            tolerance(c.tolerance),
+            tolerance(c.tolerance) + (f" ({c.tolerance_reason})" if c.tolerance_reason else ""),
             _verdict(c),
             _cite(c.source, numbered, c.note),
         )
@@ -158,20 +163,23 @@ def print_case(result: CaseResult, console: Console) -> None:
         console.print(Text("Note: " + note, style="dim"))
     console.print(Text(sources_text(result), style="dim"))
     ok = result.ok
-    console.print(Text("All checks within tolerance." if ok else "Some checks are OFF.",
-                       style="bold green" if ok else "bold red"))
+    console.print(Text(f"Checks: {result.tally_text()}", style="green" if ok else "bold red"))
+    # the last line says what the case finds, not only whether its checks passed
+    console.print(Text(result.conclusion or ("All checks within tolerance." if ok else
+                                             "Some checks are OFF."), style="bold"))
 
 
 def checks_csv(result: CaseResult) -> str:
     buf = io.StringIO()
     w = CsvWriter(buf)
-    w.writerow(["label", "published", "model", "unit", "ratio", "tolerance", "ok", "derived",
-                "source"])
+    w.writerow(["label", "category", "published", "model", "unit", "ratio", "tolerance",
+                "tolerance_reason", "ok", "derived", "source"])
     for c in result.checks:
-        w.writerow([c.label, f"{c.published:.10g}", f"{c.model:.10g}", c.unit,
+        w.writerow([c.label, c.category, f"{c.published:.10g}", f"{c.model:.10g}", c.unit,
                     f"{c.ratio:.6f}", "" if c.tolerance is None else c.tolerance,
-                    "" if c.ok is None else c.ok, c.derived, c.source.cite()])
+                    c.tolerance_reason or "", "" if c.ok is None else c.ok, c.derived,
+                    c.source.cite()])
     for cl in result.claims:
-        w.writerow([cl.label, cl.published, cl.model, "", "", "", cl.ok, False,
+        w.writerow([cl.label, "claim", cl.published, cl.model, "", "", "", "", cl.ok, False,
                     cl.source.cite()])
     return buf.getvalue()

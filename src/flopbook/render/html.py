@@ -163,10 +163,14 @@ def _checks(checks: list[CheckRow]) -> str:
         else:
             verdict = '<span class="ok">ok</span>' if c.ok else '<span class="off">OFF</span>'
         tol = "—" if c.tolerance is None else f"±{c.tolerance:.0%}"
+        if c.tolerance_reason:
+            tol += f"<br><span class=note>{_text(c.tolerance_reason)}</span>"
         src = _linked(c.source.cite())
         note = f"<br><span class=note>{_text(c.note)}</span>" if c.note else ""
         rows.append(
-            f"<tr><th scope=row>{_text(c.label)}{' (derived)' if c.derived else ''}</th>"
+            f"<tr><th scope=row>{_text(c.label)}{' (derived)' if c.derived else ''}"
+            + (f"<br><span class=note>{_text(c.category)}</span>" if c.category else "")
+            + "</th>"
             f"<td class=num>{_text(_money(c.published, c.unit))}</td>"
             f"<td class=num>{_text(_money(shown, c.unit))}</td>"
             f"<td class=num>{shown / c.published if c.published else float('inf'):.3f}</td>"
@@ -293,6 +297,8 @@ def render_html(report: Report) -> str:
         ok = all(c.ok is not False for c in r.checks)
         verdict = ('<span class="ok">All checks within tolerance.</span>' if ok
                    else '<span class="off">Some checks are OFF.</span>')
+        if r.conclusion:
+            verdict += f" {_text(r.conclusion)}"
         parts += ['<section id="checks"><h2>Published figures against the model</h2>',
                   _checks(r.checks), f"<p>{verdict}</p></section>"]
     if r.claims:

@@ -65,6 +65,11 @@ def _caption(result: FleetResult, sampled: bool) -> str:
         lines.append("Uncertain inputs: mean (5th–95th percentile).")
     for key, missing in result.partial.items():
         lines.append(f"* {key}: total over the SKUs that have it (not {', '.join(missing)}).")
+    for sku in result.skus or []:
+        for name, given in sku.inputs.items():
+            # a price taken from the catalog says which observation (and if it is stale)
+            if (given.source or "").startswith("flopbook catalog") and given.note:
+                lines.append(f"{sku.name} {name}: catalog {given.note}.")
     defaults = result.assumptions.used_defaults(result.skus) if result.assumptions else []
     if defaults:
         lines.append("flopbook defaults used: " + ", ".join(defaults)
@@ -96,6 +101,7 @@ def _spec(c: Chip, key: str, unit: str) -> str:
 
 
 def chip_table(c: Chip, at: str | None = None) -> Table:
+
     e = c.entry
     table = Table(title=f"{e.name} ({e.id}; {e.vendor} {e.architecture}"
                   + (f"; also {', '.join(e.aliases)}" if e.aliases else "") + ")",

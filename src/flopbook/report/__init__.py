@@ -7,8 +7,8 @@
 A result becomes a :class:`~flopbook.report.document.Report` once; the writers render that
 without knowing the model. A model kind joins by one function that turns its result into a
 :class:`~flopbook.report.document.Block` (its inputs, its lines with formulas and the
-engine's values), named in :data:`BLOCKS` by the result's class name; charts are optional
-(:data:`CHARTS`).
+engine's values), named in :data:`BLOCKS` by its declared kind (or the result's class
+name); charts are optional (:data:`CHARTS`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from flopbook.cases.result import CaseResult
+from flopbook.formula.result import Result
 from flopbook.report.case import case_report
 from flopbook.report.document import Report
 from flopbook.report.inputs import InputBook
@@ -47,6 +48,8 @@ def build_report(result: Any, *, origin: str = "", summary: str = "",
 
 
 def _kind(result: Any) -> str:
+    if isinstance(result, Result):
+        return f"{result.kind.name} scenario"
     name = type(result).__name__
     if name == "WorkloadResult":
         return f"{result.kind} scenario"

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flopbook.cases import cases, document
-from flopbook.cases.fleet_cases import ROWS, CaseFile
-from flopbook.models.fleet import TOTAL
+from flopbook.cases.fleet_cases import ROWS, CaseFile, row_value
+from flopbook.formula.excel import Ref, expression_formula
+from flopbook.models.fleet import FLEET, TOTAL
 from flopbook.quantity import magnitudes, registry
 from flopbook.report.case_models import CASE_BLOCKS, VALUE_REASONS
 from flopbook.report.document import Block, CheckRow, Report
@@ -23,15 +24,15 @@ from flopbook.report.kinds import block_for, charts_for
 if TYPE_CHECKING:
     from flopbook.cases.result import CaseResult, Check
 
-# Rows of a published fleet table (cases/fleet_cases.py ROWS) as formulas of one column.
-_TABLE_ROWS = {
-    "gpus": ("{gpus@COL}", "GPU"),
-    "server_cost_per_gpu": ("{server_cost_per_gpu@COL}", "USD/GPU"),
-    "server_capex": ("{capex@COL}", "USD"),
-    "operation_per_gpu": ("{opex_per_gpu@COL}*useful_life", "USD/GPU"),
-    "operation": ("{opex@COL}*useful_life", "USD"),
-    "ownership": ("{capex@COL}+{opex@COL}*useful_life", "USD"),
-}
+def _row_formula(row: str, column: str) -> str:
+    """A published table's row (cases/fleet_cases.py ROWS) as a formula of one column of the
+    fleet block, written from the row's own expression."""
+
+    ureg = registry()
+    refs = {o.key: Ref(f"{{{o.key}@{column}}}", ureg.Unit(o.unit)) for o in FLEET.outputs}
+    refs["useful_life"] = Ref("useful_life", ureg.Unit("year"))
+    _, text, unit = ROWS[row]
+    return expression_formula(text, refs, unit)
 
 
 def _spec(result: CaseResult) -> Any | None:
@@ -74,17 +75,16 @@ class _Ref:
 
 
 def _table_formula(ref: _Ref, row: str, which: str) -> str | None:
-    if row not in _TABLE_ROWS or ref.table is None:
+    if row not in ROWS or ref.table is None:
         return None
-    template = _TABLE_ROWS[row][0]
-    total = _in_block(template.replace("COL", TOTAL), 0)
+    total = _in_block(_row_formula(row, TOTAL), 0)
     if which == "corrected_total":
         return total
     if which == "published_total":
         # the published Total: every column but those its formula left out
         omitted = [c for c in ref.table.columns if c not in ref.table.total_columns]
         return total + "".join(
-            "-(" + _in_block(template.replace("COL", c), 0) + ")" for c in omitted)
+            "-(" + _in_block(_row_formula(row, c), 0) + ")" for c in omitted)
     return None
 
 
@@ -98,9 +98,9 @@ def _engine_answer(ref: _Ref, blocks: list[Block]) -> float:
     row, _, which = rest.rpartition(".")
     point = blocks[0].engine
     life = point.assumptions["useful_life"]
-    fn, unit = ROWS[row][1], _TABLE_ROWS[row][1]
+    unit = ROWS[row][2]
     columns = [TOTAL] if which == "corrected_total" else ref.table.total_columns
-    return sum(float(magnitudes(fn(point, c, life), unit)[0]) for c in columns)
+    return sum(float(magnitudes(row_value(row, point, c, life), unit)[0]) for c in columns)
 
 
 def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
@@ -123,7 +123,8 @@ def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
     elif ref is not None and kind == "table" and results:
         row, _, which = rest.rpartition(".")
         formula = _table_formula(ref, row, which)
-        unit = _TABLE_ROWS[row][1] if formula else unit
+
+        unit = ROWS[row][2] if formula else unit
     model = check.model
     if formula is not None:
         factor = float(registry().Quantity(1.0, unit).to(check.unit).magnitude)
@@ -135,14 +136,16 @@ def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
     return CheckRow(check.label, check.published, unit if formula else check.unit, model,
                     formula, check.tolerance,
                     check.source, check.derived, note,
-                    model_sampled=check.model if sampled else None)
+                    model_sampled=check.model if sampled else None,
+                    category=check.category, tolerance_reason=check.tolerance_reason)
 
 
 def _value_check(check: Check, why: str, sampled: bool) -> CheckRow:
     note = "; ".join(x for x in (check.note, why) if x)
     return CheckRow(check.label, check.published, check.unit, check.model, None,
                     check.tolerance, check.source, check.derived, note or None,
-                    model_sampled=check.model if sampled else None)
+                    model_sampled=check.model if sampled else None,
+                    category=check.category, tolerance_reason=check.tolerance_reason)
 
 
 def _referenced_check(check: Check, formula: str, value: float, unit: str,
@@ -155,7 +158,8 @@ def _referenced_check(check: Check, formula: str, value: float, unit: str,
         return None
     return CheckRow(check.label, check.published * factor, unit, value, formula,
                     check.tolerance, check.source, check.derived, check.note,
-                    model_sampled=check.model * factor if sampled else None)
+                    model_sampled=check.model * factor if sampled else None,
+                    category=check.category, tolerance_reason=check.tolerance_reason)
 
 
 def case_report(result: CaseResult, *, charts: bool = True) -> Report:
@@ -195,6 +199,7 @@ def case_report(result: CaseResult, *, charts: bool = True) -> Report:
         drawn += charts_for(section, title)
     return Report(
         title=result.title, kind="reference case", summary=result.summary,
+        conclusion=f"{result.conclusion} (Checks: {result.tally_text()})",
         inputs=book.rows, constants=list(book.constants.values()), blocks=blocks,
         checks=checks, grids=list(result.grids), discrepancies=list(result.discrepancies),
         charts=drawn, sources=list(result.sources), notes=list(result.notes),

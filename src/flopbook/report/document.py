@@ -99,6 +99,8 @@ class CheckRow:
     derived: bool = False
     note: str | None = None
     model_sampled: float | None = None  # the mean over samples, where inputs are ranges
+    category: str | None = None  # reproduction, restatement or consistency (cases)
+    tolerance_reason: str | None = None
 
     @property
     def ratio(self) -> float:
@@ -148,6 +150,7 @@ class Report:
     title: str
     kind: str  # "fleet scenario", "reference case", …
     summary: str = ""
+    conclusion: str = ""  # what a case concludes, in words (its last line)
     inputs: list[InputRow] = field(default_factory=list)
     constants: list[InputRow] = field(default_factory=list)  # unit conversions
     blocks: list[Block] = field(default_factory=list)

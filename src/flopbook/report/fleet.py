@@ -1,10 +1,10 @@
-"""A fleet result as a report block: the fleet model's formulas, cell by cell.
+"""A fleet result as a report block: the fleet's declared formulas, cell by cell.
 
-The formulas below mirror :func:`flopbook.models.fleet.sku_extensives` line for line, in the
-metric units of :data:`flopbook.models.fleet.METRICS`, so that the workbook recomputes what
-the engine computes. The tests hold every cell to the engine's value (1e-9 relative) after
-recalculation by LibreOffice and by the ``formulas`` package: a change to the fleet model that
-is not mirrored here fails them.
+Every computed line's formula is written from the fleet's declaration
+(:data:`flopbook.models.fleet.FLEET`) by :mod:`flopbook.formula.excel`, the same
+declaration the engine evaluates, so the workbook and the engine cannot disagree; the tests
+hold every cell to the engine's value (1e-9 relative) after recalculation by LibreOffice and
+by the ``formulas`` package. This module only lays the lines out and names the cells.
 
 Totals follow the model: extensive lines are sums across the SKU columns; intensive lines
 are the same ratio taken of the totals (a weighted average), never a sum.
@@ -12,10 +12,14 @@ are the same ratio taken of the totals (a weighted average), never a sum.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from flopbook.formula.conversions import CONVERSIONS
+from flopbook.formula.excel import Ref, excel_formula
 from flopbook.models.fleet import (
     ASSUMPTION_FIELDS,
+    FLEET,
     METRIC_BY_KEY,
     METRICS,
     SKU_FIELDS,
@@ -29,7 +33,9 @@ from flopbook.report.document import Block, Line
 from flopbook.report.inputs import InputBook, at_value, factor_formula
 
 if TYPE_CHECKING:
-    from flopbook.models.fleet import FleetResult
+    import pint
+
+    from flopbook.models.fleet import Assumptions, FleetResult, Sku
 
 # Lines shown on the results sheet and in the HTML tables (the rest are on Calculations).
 HIGHLIGHTS = [
@@ -48,10 +54,11 @@ class _SkuNames:
     def __init__(self) -> None:
         self.own: dict[str, str] = {}  # SKU field (and catalog spec) -> defined name
         self.assumption: dict[str, str] = {}  # assumption -> defined name (override or shared)
-        self.share: dict[str, bool] = {}  # assumption given as a share (not per GPU)
+        self.units: dict[str, pint.Unit] = {}  # defined name -> the unit of its cell
 
 
 def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames], Assumptions]:
+
     base = result.assumptions
     assert base is not None, "a FleetResult made by Fleet.run() carries its assumptions"
     shared = {}
@@ -64,6 +71,7 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
         for n, inp in s.inputs.items():
             sku.own[n] = book.add(f"skus.{s.name}.{n}", f"{n}_{s.name}",
                                   f"{s.name}: {SKU_FIELDS[n].label}", inp).name
+            sku.units[sku.own[n]] = inp.value.units
         chip = s.spec_chip
         for n, (unit, label) in _CATALOG_SPECS.items():
             value = chip.spec(n)
@@ -75,6 +83,7 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
                 value=value.to(unit), raw=f.value,
                 source=f"flopbook catalog, {chip.id}: {f.source} (as of {f.as_of})",
                 note=f.note).name
+            sku.units[sku.own[n]] = value.to(unit).units
         merged = base.merged(s.assumptions) if s.assumptions else base
         for n, spec in ASSUMPTION_FIELDS.items():
             if n in s.assumptions:
@@ -83,13 +92,14 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
                     f"{s.name}: {spec.label}", merged.inputs[n]).name
             else:
                 sku.assumption[n] = shared[n]
-            sku.share[n] = merged.inputs[n].is_share()
+            sku.units[sku.assumption[n]] = merged.inputs[n].value.units
         names[s.name or ""] = sku
     return names, base
 
 
 def point_result(result: FleetResult, book: InputBook) -> FleetResult:
     """The same fleet run once, at the values the report uses (medians of ranges)."""
+
     base = result.assumptions
     assert base is not None
 
@@ -126,11 +136,30 @@ _INPUT_LINES = [
 ]
 
 
-def _input_lines(result: FleetResult, names: dict[str, _SkuNames],
-                 book: InputBook) -> tuple[list[Line], set[str]]:
+def _refs(s: Sku, n: _SkuNames, overridden: set[str], book: InputBook,
+          *, lines: bool) -> dict[str, Ref]:
+    """What each input of the SKU's formulas is in the workbook: the input line of its
+    column (``lines``) or, on the input lines themselves, the defined name."""
+
+    ureg = registry()
+    refs: dict[str, Ref] = {}
+    for k, name in n.own.items():
+        line = lines and k != "count"
+        unit = ureg.Unit(dict(_INPUT_LINES)[k]) if line else n.units[name]
+        refs[k] = Ref(f"{{in_{k}}}" if line else name, unit)
+    for k, name in n.assumption.items():
+        text = f"{{in_{k}}}" if k in overridden else name
+        refs[k] = Ref(text, n.units[name])
+    return refs
+
+
+def _input_lines(result: FleetResult, names: dict[str, _SkuNames], book: InputBook,
+                 point: FleetResult) -> tuple[list[Line], set[str]]:
     """Lines that bring each SKU's inputs into its column; and the assumptions that some
     SKU overrides (those get a line too, the others are used by their shared name)."""
+
     cols = list(result.columns)
+    skus = {s.name or "": s for s in result.skus}
     lines = []
     specs = [(n, SKU_FIELDS[n].label, unit, "own") for n, unit in _INPUT_LINES]
     overridden = {n for s in result.skus for n in s.assumptions if n in ASSUMPTION_FIELDS}
@@ -144,66 +173,61 @@ def _input_lines(result: FleetResult, names: dict[str, _SkuNames],
             name = table.get(n)
             formulas[c] = name
             values[c] = None if name is None else book.named(name).value
-            if n == "server_cost_per_gpu" and name is None:
-                # a SKU priced by its GPU: the server costs the GPU plus the server overhead,
-                # so that server capex has one formula in every column
-                price, over = names[c].own["gpu_price"], names[c].assumption[
-                    "server_overhead_capex"]
-                ref = "{in_server_overhead_capex}" if "server_overhead_capex" in overridden \
-                    else over
-                formulas[c] = f"{price}*(1+{ref})"
-                values[c] = book.named(price).value * (1 + book.named(over).value)
+            if n == "server_cost_per_gpu":
+                # a SKU priced by its GPU: the server cost per GPU is the declaration's
+                # step (GPU price x (1 + server overhead)), so that server capex has one
+                # formula in every column
+                refs = _refs(skus[c], names[c], overridden, book, lines=False)
+                refs["server_overhead_capex"] = Ref(
+                    "{in_server_overhead_capex}" if "server_overhead_capex" in overridden
+                    else names[c].assumption["server_overhead_capex"],
+                    refs["server_overhead_capex"].unit)
+                form = result._extensive[c].form  # type: ignore[attr-defined]
+                formulas[c] = excel_formula(FLEET, "server_cost", form, refs)
+                values[c] = float(point.get("server_cost_per_gpu", c).to("USD/GPU")
+                                  .magnitude[0])
         if all(v is None for v in values.values()):
             continue
         if where == "assumption":
             unit = next(book.named(names[c].assumption[n]).unit for c in cols)
-        doc = ("from the Inputs sheet; for a SKU priced by its GPU: GPU price x (1 + server "
-               "overhead)") if n == "server_cost_per_gpu" else "from the Inputs sheet"
+        doc = ("from the Inputs sheet; for a SKU priced by its GPU: "
+               + FLEET.formulas["server_cost"].text()) if n == "server_cost_per_gpu" \
+            else "from the Inputs sheet"
         lines.append(Line(f"in_{n}", f"{label} (input)", unit, "input", doc, formulas,
                           values, {}))
     return lines, overridden
 
 
-def _sku_formulas(s: Sku, n: _SkuNames, capital_cost: str,
-                  overridden: set[str]) -> dict[str, str]:
-    """The extensive lines of one SKU column, as in ``sku_extensives``."""
-    own = {k: f"{{in_{k}}}" for k in n.own}
-    a = {k: (f"{{in_{k}}}" if k in overridden else v) for k, v in n.assumption.items()}
-    f: dict[str, str] = {"gpus": n.own["count"]}
-    # a GPU-priced SKU's server cost is on the input line (GPU price x (1 + overhead))
-    f["server_capex"] = "{gpus}*{in_server_cost_per_gpu}"
-    parts = [f"{{server_capex}}*{a[x]}" if n.share[x] else f"{a[x]}*{{gpus}}"
-             for x in ("networking", "storage", "facility")]
-    f["cluster_capex"] = "+".join(parts)
-    f["capex"] = "{server_capex}+{cluster_capex}"
-    gpu_power = f"{own['tdp']}*{a['tdp_share']}*{{gpus}}"
-    if n.share["server_power_overhead"]:
-        f["it_power"] = f"{gpu_power}*(1+{a['server_power_overhead']})/W_per_MW"
-    else:
-        f["it_power"] = f"({gpu_power}+{a['server_power_overhead']}*{{gpus}})/W_per_MW"
-    f["facility_power"] = f"{{it_power}}*{a['pue']}"
-    f["energy"] = "{facility_power}*hours_per_year/MWh_per_GWh"
-    if "operating_cost" in own:
-        f["opex"] = f"{own['operating_cost']}*{{gpus}}"
-    else:
-        f["electricity"] = f"{{energy}}*kWh_per_GWh*{a['electricity_price']}"
-        f["hosting"] = f"{{it_power}}*kW_per_MW*{a['hosting']}*months_per_year"
-        f["maintenance"] = f"{{capex}}*{a['maintenance']}"
-        f["other_opex"] = f"{a['other_opex']}*{{gpus}}"
-        f["opex"] = "{electricity}+{hosting}+{maintenance}+{other_opex}"
-    life, rate = a["useful_life"], a["cost_of_capital"]
-    f["depreciation"] = f"{{capex}}/{life}"
-    # the annuity factor r / (1 - (1 + r)^-n), which is 1/n at r = 0 (models/finance.py)
-    f["annuity"] = (f"IF({rate}=0,{{capex}}/{life},"
-                    f"{{capex}}*{rate}/(1-(1+{rate})^(-{life})))")
-    f["capital_cost"] = "{depreciation}" if capital_cost == "depreciation" else "{annuity}"
-    f["tco_per_year"] = "{capital_cost}+{opex}"
-    f["gpu_hours"] = "{gpus}*hours_per_year"
-    if "bf16_dense" in own:
-        f["bf16_capacity"] = f"{own['bf16_dense']}*{{gpus}}/TFLOPS_per_PFLOPS"
-    if "fp8_dense" in own:
-        f["fp8_capacity"] = f"{own['fp8_dense']}*{{gpus}}/TFLOPS_per_PFLOPS"
-    return f
+def _sku_formulas(result: FleetResult, s: Sku, n: _SkuNames, overridden: set[str],
+                  book: InputBook) -> dict[str, str]:
+    """The extensive lines of one SKU column, written from the declaration."""
+
+    refs = _refs(s, n, overridden, book, lines=True)
+    # every extensive metric has a line; the server cost per GPU is on its input line
+    cells = {m.key: Ref(f"{{{m.key}}}", _unit_of(m.unit)) for m in METRICS
+             if m.kind == "extensive"}
+    cells["server_cost"] = Ref("{in_server_cost_per_gpu}", _unit_of("USD/GPU"))
+    form = result._extensive[s.name or ""].form  # type: ignore[attr-defined]
+    out = {}
+    for m in METRICS:
+        if m.kind == "extensive":
+            text = excel_formula(FLEET, m.key, form, refs, cells)
+            if text is not None:
+                out[m.key] = text
+    return out
+
+
+def _conversions_in(text: str | None) -> list[str]:
+    """The named unit conversions a formula uses (each gets its row on the Inputs sheet)."""
+
+
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text or ""))
+    return [n for n in CONVERSIONS if n in words]
+
+
+def _unit_of(unit: str) -> pint.Unit:
+
+    return registry().Unit(unit)
 
 
 def _ratio_formula(num: str, den: str, factor: str) -> str:
@@ -222,16 +246,13 @@ def _cells(key: str, columns: list[str], everything: list[str]) -> str:
 
 def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
     """The report block of a fleet result; its inputs are registered in ``book``."""
+
     ureg = registry()
     names, _ = _register(result, book)
-    for name in ("hours_per_year", "months_per_year", "W_per_MW", "kW_per_MW", "MWh_per_GWh",
-                 "kWh_per_GWh", "TFLOPS_per_PFLOPS"):
-        book.constant(name)
     point = point_result(result, book)
     cols = list(result.columns)
-    lines, overridden = _input_lines(result, names, book)
-    per_sku = {s.name or "": _sku_formulas(s, names[s.name or ""], result.capital_cost,
-                                           overridden)
+    lines, overridden = _input_lines(result, names, book, point)
+    per_sku = {s.name or "": _sku_formulas(result, s, names[s.name or ""], overridden, book)
                for s in result.skus}
     for m in METRICS:
         values: dict[str, float | None] = {}
@@ -249,7 +270,7 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
             den = METRIC_BY_KEY[m.denominator or ""]
             factor = factor_formula(float(
                 (ureg.Quantity(1.0, num.unit) / ureg.Quantity(1.0, den.unit))
-                .to(m.unit).magnitude))
+                .to(m.unit).magnitude), (f"({num.unit})/({den.unit})", m.unit))
             for c in cols:
                 formulas[c] = (_ratio_formula(f"{{{num.key}}}", f"{{{den.key}}}", factor)
                                if values[c] is not None else None)
@@ -266,6 +287,11 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
             formulas[TOTAL] = None
         summaries = {c: result.summary(m.key, c) for c in result.all_columns}
         lines.append(Line(m.key, m.label, m.unit, m.kind, m.doc, formulas, values, summaries))
+    # the unit conversions the formulas use, each a named constant on the Inputs sheet
+    used = {n for line in lines for text in line.formulas.values()
+            for n in _conversions_in(text)}
+    for name in _conversions_in(" ".join(sorted(used))):
+        book.constant(name)
     notes = [
         "Totals: extensive lines add across the SKUs; per-GPU, per-hour and per-PFLOP lines "
         "are ratios of the totals (weighted averages), never sums.",

@@ -15,34 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flopbook.quantity import Quantity, is_point, magnitudes, parse_range, registry
+# Unit conversions the formulas need, by name, live beside the formula engine that writes
+# them: a number in a formula would be a hard-coded constant with no label.
+from flopbook.formula.conversions import CONVERSIONS, conversion, factor_formula
+from flopbook.quantity import Quantity, is_point, magnitudes, parse_range
 from flopbook.report.document import InputRow
+
+__all__ = ["CONVERSIONS", "MODEL_CONSTANTS", "InputBook", "at_value", "conversion",
+           "factor_formula", "summary_of"]
 
 if TYPE_CHECKING:
     import pint
 
     from flopbook.inputs import Input
-
-# Unit conversions the formulas need, by name: a number in a formula would be a hard-coded
-# constant with no label. Each is computed from the unit registry, so it is the engine's own.
-CONVERSIONS: dict[str, tuple[str, str, str]] = {
-    # name: (from, to, label)
-    "hours_per_year": ("year", "hour", "Hours in a year (365.25 days)"),
-    "months_per_year": ("year", "month", "Months in a year"),
-    "W_per_MW": ("MW", "W", "Watts in a megawatt"),
-    "kW_per_MW": ("MW", "kW", "Kilowatts in a megawatt"),
-    "MWh_per_GWh": ("GWh", "MWh", "Megawatt-hours in a gigawatt-hour"),
-    "kWh_per_GWh": ("GWh", "kWh", "Kilowatt-hours in a gigawatt-hour"),
-    "TFLOPS_per_PFLOPS": ("PFLOP/s", "TFLOP/s", "TFLOP/s in a PFLOP/s"),
-    "seconds_per_hour": ("hour", "s", "Seconds in an hour"),
-    "seconds_per_day": ("day", "s", "Seconds in a day"),
-    "hours_per_day": ("day", "hour", "Hours in a day"),
-    "days_per_year": ("year", "day", "Days in a year (365.25)"),
-    "FLOP_per_TFLOP": ("TFLOP", "FLOP", "FLOPs in a TFLOP"),
-    "bytes_per_TB": ("TB", "byte", "Bytes in a terabyte"),
-    "tokens_per_Mtoken": ("Mtoken", "token", "Tokens in a million tokens"),
-    "Wh_per_MWh": ("MWh", "Wh", "Watt-hours in a megawatt-hour"),
-}
 
 # Numbers of a model that are not unit conversions, each with its reason, so that no formula
 # holds a bare number: name -> (value, label, source); "one_year" has the unit year.
@@ -66,24 +51,6 @@ MODEL_CONSTANTS: dict[str, tuple[float, str, str]] = {
         0.5, "Share of the output counted in the average decode context",
         "flopbook's inference default: context = input + half the output"),
 }
-
-
-def conversion(name: str) -> float:
-    src, dst, _ = CONVERSIONS[name]
-    return float(registry().Quantity(1.0, src).to(dst).magnitude)
-
-
-def factor_formula(factor: float) -> str:
-    """``factor`` as ``*name`` or ``/name`` of a named conversion ("" when it is 1)."""
-    if math.isclose(factor, 1.0, rel_tol=1e-12):
-        return ""
-    for name in CONVERSIONS:
-        c = conversion(name)
-        if math.isclose(factor, c, rel_tol=1e-12):
-            return f"*{name}"
-        if math.isclose(factor, 1 / c, rel_tol=1e-12):
-            return f"/{name}"
-    raise ValueError(f"no named unit conversion for a factor of {factor!r}")
 
 
 def summary_of(value: pint.Quantity, raw: Any) -> tuple[float, float | None, float | None, str]:

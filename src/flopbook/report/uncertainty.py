@@ -19,7 +19,8 @@ import numpy as np
 
 from flopbook.distributions import empirical_ppf
 from flopbook.errors import InputError, suggest
-from flopbook.models.fleet import METRIC_BY_KEY, Fleet, metric
+from flopbook.formula.result import Result
+from flopbook.models.fleet import Fleet
 from flopbook.models.funding import PAYER_ROWS
 from flopbook.models.workload import Inference, Training
 from flopbook.quantity import Quantity, is_point, magnitudes
@@ -37,9 +38,9 @@ from flopbook.sensitivity import (
 if TYPE_CHECKING:
     from flopbook.report.document import Report
 
-# Outputs whose distribution a report draws, by result kind, when they are uncertain.
+# Outputs whose distribution a report draws, by result kind, when they are uncertain (a
+# declared kind names its own: Kind.headlines).
 HEADLINES: dict[str, tuple[str, ...]] = {
-    "FleetResult": ("tco_per_year", "capex"),
     "training": ("cost", "mfu", "gpu_hours", "energy"),
     "inference": ("cost_per_million_output", "cost_per_day", "energy"),
     "PayerResult": ("cash_available",),
@@ -52,11 +53,11 @@ def _samples(subject: Any) -> list[tuple[str, str, str, np.ndarray]]:
     """(key, label, unit, samples) of a result's uncertain headline outputs."""
     kind = type(subject).__name__
     found: list[tuple[str, str, str, np.ndarray]] = []
-    if kind == "FleetResult":
-        for key in HEADLINES[kind]:
+    if isinstance(subject, Result):  # any declared kind
+        for key in subject.kind.headlines:
             value = subject.get(key)
             if value is not None and not is_point(value):
-                m = metric(key)
+                m = subject.output(key)
                 found.append((key, m.label, m.unit, magnitudes(value, m.unit)))
     elif kind == "WorkloadResult":
         rows = {r.key: r for r in subject.rows}
@@ -98,7 +99,8 @@ Model = Callable[[Mapping[str, np.ndarray]], np.ndarray]
 
 
 def _fleet(subject: Any, output: str) -> tuple[Any, ...] | None:
-    if output not in METRIC_BY_KEY:
+
+    if output not in subject.kind.output:
         return None
     return ("fleet", Fleet(subject.skus, subject.assumptions, name=subject.name),
             subject.capital_cost)
@@ -158,10 +160,14 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
     return ("model", model, uncertain, label, unit, {n: n for n in uncertain}, units, "Total")
 
 
+# declared kind -> how its sensitivity reruns the model
+_DECLARED = {"fleet": _fleet}
+
+
 def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:
     kind = type(subject).__name__
-    if kind == "FleetResult":
-        return _fleet(subject, output)
+    if isinstance(subject, Result):
+        return _DECLARED[subject.kind.name](subject, output)
     if kind == "WorkloadResult":
         return _workload(subject, output)
     if kind == "PayerResult":
@@ -173,8 +179,8 @@ def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:
 
 def _outputs(subject: Any) -> list[str]:
     kind = type(subject).__name__
-    if kind == "FleetResult":
-        return list(METRIC_BY_KEY)
+    if isinstance(subject, Result):
+        return list(subject.kind.output)
     if kind == "WorkloadResult":
         return [r.key for r in subject.rows]
     if kind in ("PayerResult", "FundingVerdict"):

@@ -35,6 +35,7 @@ class FB101(Rule):
     code = "FB101"
     title = "Range omits adjacent data"
     severity = "error"
+    confidence = 0.85
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():

@@ -36,6 +36,7 @@ class FB102(Rule):
     code = "FB102"
     title = "Intensive quantity summed"
     severity = "error"
+    confidence = 0.75
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -62,7 +63,8 @@ class FB102(Rule):
                            f"rate or share); its total is a weighted average — {how}.")
                 yield self.finding(sheet, pos, message, suggestion=suggestion,
                                    before=sheet.values.get(pos),
-                                   after=ctx.evaluate(sheet, suggestion))
+                                   after=ctx.evaluate(sheet, suggestion),
+                                   confidence=0.8 if weights is not None else 0.6)
 
 
 def _weights(sheet: Sheet, ref: Ref) -> Ref | None:

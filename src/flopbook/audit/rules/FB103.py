@@ -42,6 +42,7 @@ class FB103(Rule):
     code = "FB103"
     title = "Inconsistent formula"
     severity = "warning"
+    confidence = 0.7
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():

@@ -34,6 +34,7 @@ class FB104(Rule):
     code = "FB104"
     title = "Hard-coded number in a formula block"
     severity = "error"
+    confidence = 0.9
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -64,7 +65,8 @@ class FB104(Rule):
                    f"hold {brk.shape} (relative form). It will not follow its inputs; "
                    f"the formula copied here reads {suggestion}.")
         return self.finding(sheet, pos, message, suggestion=suggestion,
-                            before=sheet.values.get(pos), after=ctx.evaluate(sheet, suggestion))
+                            before=sheet.values.get(pos), after=ctx.evaluate(sheet, suggestion),
+                            confidence=0.9 if typed else 0.8)
 
 
 def _typed_numbers_between_formulas(sheet: Sheet) -> list[Pos]:

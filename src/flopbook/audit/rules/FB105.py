@@ -42,6 +42,7 @@ class FB105(Rule):
     code = "FB105"
     title = "Unit or period mismatch"
     severity = "error"
+    confidence = 0.75
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():

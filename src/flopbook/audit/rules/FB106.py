@@ -33,6 +33,7 @@ class FB106(Rule):
     code = "FB106"
     title = "Total double-counts a subtotal"
     severity = "error"
+    confidence = 0.9
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():

@@ -40,6 +40,7 @@ class FB107(Rule):
     code = "FB107"
     title = "Empty or text cell in arithmetic, or an error value"
     severity = "error"
+    confidence = 0.9
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         book = ctx.book

@@ -25,24 +25,34 @@ matches nothing and lies outside the run (an input above a block of formulas); t
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
 from flopbook.audit.findings import Finding
 from flopbook.audit.formula import a1, moved
 from flopbook.audit.rules import Context, Rule
-from flopbook.audit.structure import Run, copied, id_columns, matches, runs, value_as
+from flopbook.audit.structure import (
+    Run,
+    copied,
+    id_columns,
+    matches,
+    runs,
+    value_as,
+)
 from flopbook.audit.workbook import Pos, Sheet, is_number
 
 EXPLAINED = {"FB104"}
 MAX_GAP = 2  # empty cells in a row that a run's block may cross
 LONE_EVIDENCE = 3  # typed copies of a lone formula's value before they are flagged
+LONE_TRIES = 8  # typed numbers nearest a lone formula tried before its line is left
 
 
 class FB108(Rule):
     code = "FB108"
     title = "Number typed where the formula belongs"
     severity = "warning"
+    confidence = 0.85
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -69,11 +79,17 @@ class FB108(Rule):
                         if _bare_reference(run.shape):
                             continue
                         found = []
+                        tried = 0
                         for pos, _ in _candidates(sheet, run):
+                            if _read_by_run(sheet, run, pos):
+                                break  # the lone formula adds its line (a column total)
                             if pos in done or (not along_row and pos[1] in ids):
                                 continue
                             if ctx.codes_at(sheet, pos) & EXPLAINED:
                                 continue
+                            tried += 1
+                            if tried > LONE_TRIES and not found:
+                                break  # nothing near it is a copy of its value
                             f = self._judge(ctx, sheet, run, pos, False, strict=True)
                             if f is not None:
                                 found.append(f)
@@ -155,9 +171,11 @@ def _dense(run: Run) -> bool:
 def _read_by_run(sheet: Sheet, run: Run, pos: Pos) -> bool:
     """Whether the run's cells nearest pos on either side read pos."""
     k = 1 if run.along_row else 0
-    before = [c for c in run.cells if c[k] < pos[k]]
-    after = [c for c in run.cells if c[k] > pos[k]]
-    for cell in before[-1:] + after[:1]:
+    keys = [c[k] for c in run.cells]
+    i = bisect.bisect_left(keys, pos[k])
+    for cell in run.cells[max(0, i - 1) : i + 1]:
+        if cell == pos:
+            continue
         p = sheet.parsed(cell)
         if p is None:
             continue
@@ -177,7 +195,8 @@ def _candidates(sheet: Sheet, run: Run) -> Iterator[tuple[Pos, bool]]:
         return (line, i) if run.along_row else (i, line)
 
     first, last = run.first[k], run.last[k]
-    for i in range(first + 1, last):
+    # a run without gaps has nothing typed inside it
+    for i in range(first + 1, last) if len(run.cells) < last - first + 1 else ():
         pos = at(i)
         if pos not in sheet.formulas and is_number(sheet.values.get(pos)):
             yield pos, True

@@ -1,0 +1,194 @@
+"""A kind's formulas as live Excel formulas over named cells.
+
+Each formula of the declaration becomes the text of one cell's formula (without ``=``):
+inputs are the defined names (or cell references) the caller gives, other formulas are the
+cells that hold them (``{capex}``) or, for a step without a cell of its own, its formula in
+parentheses; units leave the text, and every unit conversion the units call for is a named
+conversion (:mod:`flopbook.formula.conversions`), never a bare number. Evaluated by Excel,
+LibreOffice or the ``formulas`` package, the cells equal the NumPy evaluation of the same
+declaration (the tests hold them to 1e-9).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flopbook.calc import parse
+from flopbook.formula.conversions import factor_formula
+from flopbook.quantity import registry
+
+if TYPE_CHECKING:
+    import pint
+
+    from flopbook.formula.declaration import Form, Kind
+
+__all__ = ["Ref", "excel_formula", "expression_formula"]
+
+# how tightly a piece of formula text binds: an atom, a power, a product, a sum
+_ATOM, _POWER, _PRODUCT, _SUM = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a name is in the workbook: its text (a defined name or ``{line}``), the unit of
+    the number in that cell."""
+
+    text: str
+    unit: pint.Unit
+
+
+@dataclass(frozen=True)
+class _Text:
+    text: str
+    unit: pint.Unit
+    binds: int
+    unit_only: bool = False  # a bare unit (``year``): it has no text in a workbook
+
+
+def excel_formula(
+    kind: Kind,
+    key: str,
+    form: Form,
+    inputs: Mapping[str, Ref],
+    cells: Mapping[str, Ref] | None = None,
+    *,
+    constant: Callable[[str], str] = str,
+) -> str | None:
+    """The formula of ``key`` for an item of this ``form``, in ``key``'s declared unit;
+    None where the formula is unknown for the form. ``inputs`` names each input's cell,
+    ``cells`` each formula that has a cell of its own (the others are written out in
+    parentheses); ``constant`` registers a kind's named constant and answers the name to
+    write."""
+
+    writer = _Writer(kind, form, inputs, cells or {}, constant, registry())
+    found = writer.formula(key, top=True)
+    if found is None:
+        return None
+    target = registry().Unit(kind.formulas[key].unit)
+    return writer.convert(found, target).text
+
+
+def expression_formula(text: str, refs: Mapping[str, Ref], unit: str) -> str:
+    """One expression of the language (not a kind's formula) as an Excel formula in ``unit``:
+    each name it reads is one of ``refs`` (a cell or a defined name, with its unit) or a
+    unit."""
+
+    writer = _Writer(None, None, refs, {}, str, registry())
+    found = writer.node("", parse(text).tree.body)
+    assert found is not None, "every name is a ref or a unit"
+    return writer.convert(found, registry().Unit(unit)).text
+
+
+class _Writer:
+    def __init__(
+        self,
+        kind: Kind | None,
+        form: Form | None,
+        refs: Mapping[str, Ref],
+        cells: Mapping[str, Ref],
+        constant: Callable[[str], str],
+        ureg: pint.UnitRegistry,
+    ) -> None:
+        self.kind, self.form, self.refs, self.cells = kind, form, refs, cells
+        self.constant, self.ureg = constant, ureg
+
+    def formula(self, key: str, *, top: bool = False) -> _Text | None:
+        assert self.kind is not None and self.form is not None
+        if not top and key in self.cells:
+            ref = self.cells[key]
+            return _Text(ref.text, ref.unit, _ATOM)
+        case = self.kind.formulas[key].case(self.form)
+        if case is None:
+            return None
+        return self.node(key, case.parsed.tree.body)
+
+    def convert(self, t: _Text, target: pint.Unit) -> _Text:
+        factor = float(self.ureg.Quantity(1.0, t.unit).to(target).magnitude)
+        suffix = factor_formula(factor, (str(t.unit), str(target)))
+        if not suffix:
+            return _Text(t.text, target, t.binds, t.unit_only)
+        if t.unit_only:  # a unit alone is its conversion: "year" in hours is hours_per_year
+            return _Text(
+                suffix.lstrip("*") if suffix.startswith("*") else f"1{suffix}", target, _PRODUCT
+            )
+        return _Text(f"{_wrap(t, _PRODUCT)}{suffix}", target, _PRODUCT)
+
+    def node(self, key: str, node: ast.AST) -> _Text | None:
+        if isinstance(node, ast.Constant):
+            return _Text(f"{float(node.value):.15g}", self.ureg.Unit(""), _ATOM)
+        if isinstance(node, ast.Name):
+            return self.name(key, node.id)
+        if isinstance(node, ast.UnaryOp):
+            inner = self.node(key, node.operand)
+            if inner is None:
+                return None
+            if isinstance(node.op, ast.UAdd):
+                return inner
+            return _Text(
+                f"-({inner.text})" if inner.binds else f"-{inner.text}", inner.unit, _PRODUCT
+            )
+        if isinstance(node, ast.Call):
+            return self.call(key, node)
+        assert isinstance(node, ast.BinOp), "the declaration was checked when compiled"
+        left, right = self.node(key, node.left), self.node(key, node.right)
+        if left is None or right is None:
+            return None
+        op = node.op
+        if isinstance(op, ast.Mult | ast.Div):
+            unit = left.unit * right.unit if isinstance(op, ast.Mult) else left.unit / right.unit
+            if right.unit_only:
+                return _Text(left.text, unit, left.binds, left.unit_only)
+            if left.unit_only and isinstance(op, ast.Mult):
+                return _Text(right.text, unit, right.binds)
+            sign = "*" if isinstance(op, ast.Mult) else "/"
+            lhs = "1" if left.unit_only else _wrap(left, _PRODUCT)
+            rhs = _wrap(right, _PRODUCT if sign == "*" else _POWER)
+            return _Text(f"{lhs}{sign}{rhs}", unit, _PRODUCT)
+        if isinstance(op, ast.Add | ast.Sub):
+            right = self.convert(right, left.unit)
+            sign = "+" if isinstance(op, ast.Add) else "-"
+            rhs = right.text if sign == "+" else _wrap(right, _PRODUCT)
+            return _Text(f"{left.text}{sign}{rhs}", left.unit, _SUM)
+        if isinstance(op, ast.Pow):
+            exponent = float(ast.literal_eval(node.right))
+            return _Text(f"{_wrap(left, _ATOM)}^{_wrap(right, _ATOM)}", left.unit**exponent, _POWER)
+        raise ValueError(f"{key}: unsupported operator")
+
+    def name(self, key: str, name: str) -> _Text | None:
+        kind = self.kind
+        if kind is None:  # a lone expression: its names are refs or units
+            if name in self.refs:
+                return _Text(self.refs[name].text, self.refs[name].unit, _ATOM)
+            return _Text("", self.ureg.Unit(name), _ATOM, unit_only=True)
+        if kind.formula_reads(key, name):
+            return self.formula(name)
+        if name in kind.inputs:
+            if name not in self.refs:
+                return None
+            ref = self.refs[name]
+            return _Text(ref.text, ref.unit, _ATOM)
+        if name in kind.constant:
+            c = kind.constant[name]
+            return _Text(self.constant(name), self.ureg.Unit(c.unit), _ATOM)
+        return _Text("", self.ureg.Unit(name), _ATOM, unit_only=True)
+
+    def call(self, key: str, node: ast.Call) -> _Text | None:
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        args = [self.node(key, a) for a in node.args]
+        if any(a is None for a in args):
+            return None
+        if name == "annuity_factor":
+            rate = self.convert(args[0], self.ureg.Unit(""))  # type: ignore[arg-type]
+            life = self.convert(args[1], self.ureg.Unit("year"))  # type: ignore[arg-type]
+            r, n = _wrap(rate, _ATOM), _wrap(life, _ATOM)
+            # r / (1 - (1 + r)^-n), which is 1/n at r = 0 (as the NumPy evaluation takes it)
+            return _Text(f"IF({r}=0,1/{n},{r}/(1-(1+{r})^(-{n})))", self.ureg.Unit("1/year"), _ATOM)
+        raise ValueError(f"{key}: unknown function {name!r}")
+
+
+def _wrap(t: _Text, binds: int) -> str:
+    """``t``'s text, in parentheses if it binds less tightly than ``binds`` allows."""
+    return f"({t.text})" if t.binds > binds else t.text
