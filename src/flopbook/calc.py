@@ -27,20 +27,17 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import numpy as np
 import pint
 from pint.util import UnitsContainer
 
-from flopbook.catalog import catalog, chip, name_key
+from flopbook.catalog import Chip, catalog, chip, name_key
 from flopbook.catalog.schema import SPEC_UNITS
 from flopbook.errors import InputError, InputWarning, UnitMismatchError, UnknownNameError
 from flopbook.quantity import Quantity, is_point, magnitudes, registry
 from flopbook.safe_text import shorten
-
-if TYPE_CHECKING:
-    from flopbook.catalog import Chip
 
 # pint's arithmetic is untyped: its results are named as what they are
 Q = pint.Quantity[Any]

@@ -64,7 +64,6 @@ MAX_MAGNITUDE = 1e30
 """The largest input value read, in its field's unit (a training run is about 1e25 FLOP;
 a product of a few such inputs still stays finite)."""
 
-
 # What a user may give for a model input: a number, a text ("30k USD/GPU", "8k to 12k GPU"),
 # a quantity, a distribution or a {value, source, note} mapping, or an Input already read.
 Given = str | float | int | pint.Quantity[Any] | Mapping[str, Any] | Input

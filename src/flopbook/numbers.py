@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flopbook.calc import kind_of
-from flopbook.quantity import Summary, magnitudes, summarize
+from flopbook.quantity import Summary, magnitudes, registry, summarize, unit_name
 
 if TYPE_CHECKING:
     import pint
@@ -66,6 +66,22 @@ UNIT_LABELS: dict[str, str] = {
 }
 
 
+MEAN_NOTE = "Uncertain inputs: mean (5th–95th percentile) over the samples."
+MEDIANS_NOTE = ("Figures without a range are the model at the inputs' medians (the workbook's "
+                "numbers), not means; figures with a range are means (5th–95th percentile) over "
+                "the samples.")
+
+
+def statistic_note(at_medians: bool = False) -> str:
+    """Which statistic a table shows, said once under it: every view labels its numbers."""
+    return MEDIANS_NOTE if at_medians else MEAN_NOTE
+
+
+def unit_label(unit: str) -> str:
+    """A unit as a row label says it: ``$ / GPU-hour``, ``GPUs``, ``GPU-hour``."""
+    return UNIT_LABELS.get(unit) or unit_text(unit)
+
+
 def number(x: float, digits: int | None = None, *, sig: int = 3) -> str:
     """``digits`` decimals, or ``sig`` significant digits (never an exponent); a value that
     rounds to zero shows no minus sign."""
@@ -96,7 +112,7 @@ def check_figures(published: float, model: float, unit: str) -> tuple[str, str]:
     """A published figure as it was written ($5.576M), and the model's answer to at least as
     many significant digits, so the two can be read against each other."""
     sig = significant(published)
-    return value(published, unit, sig=sig), value(model, unit, sig=max(sig, 4))
+    return amount(published, unit, sig=sig), amount(model, unit, sig=max(sig, 4))
 
 
 def tolerance(tol: float | None) -> str:
@@ -150,12 +166,13 @@ def value(x: float, unit: str, *, sig: int | None = None, own: bool = False) -> 
 
 
 def summary(s: Summary | None, unit: str, *, spread: bool = True, sep: str = " ",
-            sig: int | None = None, own: bool = False) -> str:
+            sig: int | None = None, own: bool = False, per: str = "") -> str:
     """A point value, or the mean with its 90% interval: ``$1.60B (1.40–1.80)``;
-    ``sep="\n"`` puts the interval on a line of its own (for narrow table cells)."""
+    ``sep="\n"`` puts the interval on a line of its own (for narrow table cells); ``per`` is
+    written after the value (``/GPU``)."""
     if s is None:
         return "—"
-    text = value(s.mean, unit, sig=sig, own=own)
+    text = value(s.mean, unit, sig=sig, own=own) + per
     if spread and not s.point:
         d = display(unit, own=own)
         if d.scales is _COUNT and abs(s.mean) >= _EXPONENT_FROM:
@@ -208,36 +225,86 @@ def compact_usd(x: float) -> str:
 # ---- a quantity as text, four significant digits ---------------------------------------
 
 # Workload figures are shown to four significant digits, so that a published figure
-# ($5.576M, 2.788M GPU-hours) can be read against them.
+# ($5.576M, 2.788M GPU-hour) can be read against them.
 SIG = 4
-
-# pint's short unit names -> the words people write
-_UNIT_WORDS = {"GPU·h": "GPU-hours", "GPU·s": "GPU-seconds", "d": "days", "h": "hours"}
 
 
 def unit_text(unit: str) -> str:
-    return _UNIT_WORDS.get(unit, unit)
+    """A unit in its one spelling (``GPU·h`` and ``GPU*hour`` -> ``GPU-hour``)."""
+    try:
+        return unit_name(unit)
+    except Exception:  # noqa: BLE001 - text that is no unit is shown as written
+        return unit
 
 
 def summary_text(s: Summary, *, share: bool = False, sig: int = SIG, own: bool = False
                  ) -> str:
-    """``share``: show a plain number as a percentage (MFU, margin); ``own``: in the unit
-    asked for, never rescaled."""
-    if s.unit == "" and share:
+    """A quantity on its own (not under a labelled row): money keeps its denominator
+    (``$30.00k/GPU``, ``$2.000/GPU-hour``). ``share``: a plain number as a percentage (MFU,
+    margin); ``own``: in the unit asked for, never rescaled."""
+    if (s.unit == "" and share) or s.unit.startswith("1/"):
+        # a share, and a rate such as a return (1/year), read as percentages: 37.09%/year
+        per = s.unit[1:]
         s = Summary("%", s.mean * 100, s.p5 * 100, s.p50 * 100, s.p95 * 100, s.samples)
-    return summary(s, unit_text(s.unit), sig=sig, own=own)
+        return summary(s, "%", sig=sig, own=own, per=per)
+    unit = unit_text(s.unit)
+    if unit.startswith("USD/"):
+        # a money rate alone says what it is per; DISPLAYS drops it under a labelled row
+        return summary(s, "USD", sig=sig, own=own, per=unit[3:])
+    # alone, a figure names its unit (2,048 GPU), which a labelled table row leaves out
+    return summary(s, unit, sig=sig, own=True)
+
+
+def amount(x: float, unit: str, *, share: bool = False, sig: int | None = SIG,
+           as_written: bool = False) -> str:
+    """One number on its own, in its unit: ``$5.576M``, ``2.788M GPU-hour``, ``16.5%``,
+    ``$2.000/GPU-hour``, ``37B``. ``as_written``: as many significant digits as the number
+    has (an input shown as the user wrote it: 1.3, not 1.300), at least three."""
+    if as_written:
+        sig = max(3, significant(x))
+    return summary_text(Summary(unit, x, x, x, x, 1), share=share, sig=sig or SIG)
 
 
 # Units a quantity of each kind is shown in when no unit is asked for (smallest first).
 _LADDERS = {
     "an energy": ("Wh", "kWh", "MWh", "GWh", "TWh"),
     "a power": ("W", "kW", "MW", "GW"),
-    "a time": ("s",),
 }
+# Units a mixed-scale unit is reduced to (pint's to_preferred picks the combination).
+_PREFERRED = ("USD", "CNY", "GPU", "FLOP", "token", "query", "request", "node", "byte", "W",
+              "Wh", "hour")
+
+
+def _mixed(units: pint.Unit) -> bool:
+    """True when two of the units measure the same base dimension (``MW·h/kWh``,
+    ``s·W``): the product has a simpler name."""
+    ureg = registry()
+    seen: set[str] = set()
+    for name in units._units:  # noqa: SLF001 - pint's Unit has no public items()
+        dims = set(dict(ureg.Unit(name).dimensionality))
+        if dims & seen:
+            return True
+        seen |= dims
+    return False
+
+
+def readable(value: pint.Quantity) -> pint.Quantity:
+    """``value`` in units a person reads: same-kind units reduced (``30 day * 24 hour/day`` is
+    720 hour), mixed scales of one kind cancelled (``MW·h·USD/kWh`` is USD), energies and
+    powers on a ladder (6.136 MWh, not 6,136,200 Wh); a unit already plain is kept."""
+    if value.dimensionless:
+        return value
+    value = value.to_reduced_units()
+    if _mixed(value.units):
+        ureg = registry()
+        value = value.to_preferred([ureg.Unit(u) for u in _PREFERRED])
+    unit = display_unit(value)
+    return value.to(unit) if unit is not None else value
 
 
 def display_unit(value: pint.Quantity) -> str | None:
-    """A readable unit for ``value`` (``3,500 s·W`` -> ``Wh``), or None to keep its own."""
+    """A readable unit for an energy or a power (``3,500 s·W`` -> ``Wh``), or None to keep
+    its own."""
     ladder = _LADDERS.get(kind_of(value))
     if ladder is None:
         return None
@@ -250,6 +317,10 @@ def display_unit(value: pint.Quantity) -> str | None:
 
 def quantity_text(value: pint.Quantity | None, unit: str | None = None, *,
                   share: bool = False) -> str:
+    """A quantity as one reads it alone: ``$35.06M``, ``720 hour``, ``$30.00k/GPU``."""
     if value is None:
         return "—"
-    return summary_text(summarize(value, unit or display_unit(value)), share=share)
+    if unit is None or display_unit(value) is not None:
+        # an energy or a power on its ladder (68.69 kWh, not 0.06869 MWh)
+        return summary_text(summarize(readable(value)), share=share)
+    return summary_text(summarize(value, unit), share=share)

@@ -37,6 +37,7 @@ __all__ = [
     "registry",
     "sampling",
     "summarize",
+    "unit_name",
 ]
 
 # Units that pint does not know. Each is its own dimension, so that a count of GPUs, a number
@@ -368,9 +369,80 @@ class Summary:
         }
 
 
+# Time units by their words: analysts write "720 hour" and "$2.00/GPU-hour", never "720 h".
+_TIME_WORDS = {"second": "s", "minute": "min", "hour": "hour", "day": "day", "week": "week",
+               "month": "month", "year": "year"}
+_PER_ITEM = ("GPU", "node")  # a count that a time joins with a hyphen: GPU-hour, node-day
+_POWER_SYMBOLS = ("W", "kW", "MW", "GW", "TW")
+_SUPERSCRIPT = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+
+
+def unit_name(units: Any) -> str:
+    """The one spelling of a unit in every output: ``GPU-hour``, ``USD/GPU-hour``,
+    ``TFLOP/s/GPU``, ``MWh``, ``hour`` (pint writes ``GPU·h``, ``USD/GPU/h``, ``h``).
+
+    :func:`q` and :func:`parse_unit` read it back."""
+    ureg = registry()
+    if isinstance(units, str):
+        units = parse_unit(units)
+    items = dict(getattr(units, "_units", units))
+    if not items:
+        return ""
+
+    def symbol(name: str) -> str:
+        return _TIME_WORDS.get(name) or ureg.get_symbol(name)
+
+    def side(pairs: list[tuple[str, float]], *, below: bool = False) -> list[str]:
+        names = [symbol(n) for n, _ in pairs]
+        powers = {symbol(n): e for n, e in pairs}
+        # a rate stays per second then per GPU (token/s/GPU); GPU-seconds are an amount
+        times = [n for n in names if n in _TIME_WORDS.values() and powers[n] == 1
+                 and not (below and n == "s")]
+        out: list[str] = []
+        joined: set[str] = set()
+        if times:
+            for count in _PER_ITEM:
+                if powers.get(count) == 1:
+                    word = "second" if times[0] == "s" else times[0]
+                    out.append(f"{count}-{word}")  # GPU-hour, GPU-second
+                    joined |= {count, times[0]}
+                    break
+            else:
+                for p in _POWER_SYMBOLS:
+                    if powers.get(p) == 1 and times[0] == "hour":
+                        out.append(f"{p}h")  # kWh
+                        joined |= {p, "hour"}
+                        break
+        for n in names:
+            if n in joined:
+                continue
+            e = powers[n]
+            out.append(n if e == 1 else n + f"{e:g}".translate(_SUPERSCRIPT))
+        return out
+
+    rate_time = ""
+    flops = [n for n, e in items.items() if e == -1 and n.endswith("FLOP")]
+    times = [n for n, e in items.items() if e == -1 and n in _TIME_WORDS and n != "second"]
+    if items.get("second") == 1 and flops and times:
+        # a price per unit of compute time: USD/(PFLOP/s·hour), as the fleet table says it
+        rate_time = f"/({symbol(flops[0])}/s·{symbol(times[0])})"
+        items = {n: e for n, e in items.items() if n not in ("second", flops[0], times[0])}
+    num = side([(n, e) for n, e in items.items() if e > 0])
+    den_pairs = [(n, -e) for n, e in items.items() if e < 0]
+    # a rate's time first: TFLOP/s/GPU, as the catalog writes it
+    den_pairs.sort(key=lambda p: 0 if symbol(p[0]) == "s" else 1)
+    den = side(den_pairs, below=True)
+    return "·".join(num or ["1"]) + "".join(f"/{d}" for d in den) + rate_time
+
+
+def parse_unit(text: str) -> pint.Unit:
+    """A unit from its text, including the spellings :func:`unit_name` writes."""
+    return registry().parse_units(_unit_text(text)) if text.strip() else registry().Unit("")
+
+
 def summarize(value: pint.Quantity[Any], unit: str | None = None) -> Summary:
     m = magnitudes(value, unit)
-    u = f"{registry().Unit(unit):~P}" if unit else f"{value.units:~P}"
+    u = unit_name(parse_unit(unit) if unit else value.units)
     if m.size == 1 or bool(np.all(m == m[0])):
         x = float(m[0])
         return Summary(u, x, x, x, x, 1)

@@ -18,6 +18,7 @@ model is rerun, never restated. For a fleet, :func:`fleet_sensitivity` reruns
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,9 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from flopbook.distributions import QuantileFunction, empirical_ppf, require_memory
-from flopbook.errors import InputError
+from flopbook.errors import InputError, suggest
+from flopbook.inputs import Input
 from flopbook.models.fleet import TOTAL, metric
-from flopbook.quantity import current_sampling, is_point, magnitudes
+from flopbook.quantity import Quantity, current_sampling, is_point, magnitudes
 
 if TYPE_CHECKING:
     from flopbook.models.fleet import Fleet
@@ -279,3 +281,60 @@ def _refuse_uncertain_overrides(fleet: Fleet) -> None:
                     field=f"skus.{s.name}.assumptions.{name}",
                     hint="give it one value here, or set the range under assumptions: for "
                          "the whole fleet")
+
+
+# ---- workloads --------------------------------------------------------------------------
+
+
+def workload_inputs(result: Any) -> dict[str, tuple[np.ndarray, str]]:
+    """A workload result's inputs that have a spread (given, defaulted or from the catalog;
+    not those solved or taken from the architecture), as samples with their unit."""
+    found = {}
+    for name, inp, how in result.inputs:
+        if inp is None or how in ("solved", "architecture") or is_point(inp.value):
+            continue
+        unit = f"{inp.value.units}"
+        found[name] = (magnitudes(inp.value), unit)
+    return found
+
+
+def workload_model(workload: Any, output: str, units: Mapping[str, str]) -> Model:
+    """A workload (Training or Inference) as a function: input arrays -> ``output``."""
+    def evaluate(values: Mapping[str, np.ndarray]) -> np.ndarray:
+        held = {n: Input(n, Quantity(np.asarray(v, dtype=float), units[n]))
+                for n, v in values.items()}
+        result = dataclasses.replace(workload, **held).run()
+        row = next(r for r in result.rows if r.key == output)
+        return magnitudes(row.value, row.unit)
+
+    return evaluate
+
+
+def workload_sensitivity(workload: Any, output: str, *, base_samples: int = 1024,
+                         seed: int = 0, progress: Progress | None = None) -> Sensitivity:
+    """Tornado and Sobol indices of one workload output (``cost_per_million_output``,
+    ``mfu``, ...) over the workload's uncertain inputs."""
+    result = workload.run()
+    keys = [r.key for r in result.rows]
+    if output not in keys:
+        raise InputError(f"no output {output!r} in this workload", field="--sensitivity",
+                         hint=suggest(output, keys))
+    row = next(r for r in result.rows if r.key == output)
+    found = workload_inputs(result)
+    if not found:
+        if current_sampling().samples == 1:
+            raise InputError("with --samples 1 every range is taken at its median, so "
+                             "nothing varies to rank", hint="use --samples 1000 or more")
+        raise InputError("nothing in this workload is uncertain, so nothing to rank",
+                         hint='give some inputs a range, e.g. mbu: "50% to 80%"')
+    samples = {n: v for n, (v, _u) in found.items()}
+    units = {n: u for n, (_v, u) in found.items()}
+    model = workload_model(workload, output, units)
+    t = tornado(model, samples, output=output, label=row.label, unit=row.unit, units=units)
+    if all(b.swing == 0 for b in t.bars):
+        raise InputError(f"no uncertain input moves {output}: it has one value",
+                         field="--sensitivity", hint="rank the inputs of an output that varies")
+    s = sobol_indices(model, {n: empirical_ppf(v) for n, v in samples.items()},
+                      base_samples=base_samples, seed=seed, output=output, label=row.label,
+                      unit=row.unit, progress=progress)
+    return Sensitivity(output, row.label, row.unit, "", t, s)

@@ -40,16 +40,31 @@ _COMMON: dict[str, Any] = {
 }
 
 
-def _file_model(name: str, fields: dict[str, Any]) -> type[BaseModel]:
+# an inference workload may name a model preset or write its architecture out
+_ARCHITECTURE: dict[str, Any] = {
+    "model": (str | None, None),
+    "architecture": (dict[str, Any] | None, None),
+}
+
+# a training workload may name a model preset, a recomputation and an MFU preset
+_TRAINING_EXTRA: dict[str, Any] = {
+    "model": (str | None, None),
+    "recompute": (str | None, None),
+    "mfu_from": (str | None, None),
+}
+
+
+def _file_model(name: str, fields: dict[str, Any], more: dict[str, Any] | None = None
+                ) -> type[BaseModel]:
     extra = {n: (InputValue | None, None) for n in fields}
     made: type[BaseModel] = create_model(  # type: ignore[call-overload]
-        name, __config__=ConfigDict(extra="forbid"), **_COMMON, **extra)
+        name, __config__=ConfigDict(extra="forbid"), **_COMMON, **extra, **(more or {}))
     return made
 
 
 def _models() -> dict[str, type[BaseModel]]:
-    return {"training": _file_model("TrainingFile", TRAINING_FIELDS),
-            "inference": _file_model("InferenceFile", INFERENCE_FIELDS)}
+    return {"training": _file_model("TrainingFile", TRAINING_FIELDS, _TRAINING_EXTRA),
+            "inference": _file_model("InferenceFile", INFERENCE_FIELDS, _ARCHITECTURE)}
 
 
 def validate(doc: Document, model: type[T], path: tuple[str | int, ...] = (), *,

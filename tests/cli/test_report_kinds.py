@@ -27,7 +27,7 @@ def files(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("example, words", [
-    ("training.yaml", ["DeepSeek-V3 (final run)", "Training FLOPs", "$5.58M"]),
+    ("training.yaml", ["DeepSeek-V3 (final run)", "Training FLOPs", "$5.576M", "2.788M GPU-hour"]),
     ("inference.yaml", ["An 8B model on one H100", "Cost per million output tokens"]),
     ("high-flyer.yaml", ["High-Flyer", "Cash available", "Management fees"]),
 ])

@@ -168,7 +168,7 @@ def test_workload_figures_can_be_read_against_published_ones(cli):  # noqa: F811
 
 def test_case_checks_show_the_published_figure_as_written(cli):  # noqa: F811
     out = cli("case", "deepseek-v3-training").out
-    assert out.count("$5.576M") >= 2 and "$5.58M" not in out and "2.788M GPU·h" in out
+    assert out.count("$5.576M") >= 2 and "$5.58M" not in out and "2.788M GPU-hour" in out
     assert "e+06" not in out
     out = cli("case", "deepseek-inference-day").out
     # DeepSeek, 2025-03-01: a 545% cost-profit margin; the model gives 545.6%

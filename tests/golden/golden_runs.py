@@ -29,6 +29,7 @@ def runs() -> dict[str, list[str]]:
     ]
     out["example-training"] = ["workload", "examples/training.yaml"]
     out["example-inference"] = ["workload", "examples/inference.yaml"]
+    out["example-inference-moe"] = ["workload", "examples/inference-moe.yaml"]
     out["example-high-flyer"] = [
         "fund",
         "examples/high-flyer.yaml",

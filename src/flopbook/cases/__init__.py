@@ -74,6 +74,5 @@ def case(name: str) -> CaseResult:
                                hint=suggest(name, list(by_name), cutoff=0.4))
     module, func = RUNNERS[info.kind].split(":")
     runner: Callable[[Document], CaseResult] = getattr(importlib.import_module(module), func)
-
     doc = document(info)
     return conclude(runner(doc), doc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopbook.cases.result import CaseResult, Check, Grid, Source
@@ -17,11 +18,13 @@ from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.catalog import chip as find
 from flopbook.claims import ClaimSpec, DefinedValue, check_claims, defined_values
 from flopbook.errors import InputError
+from flopbook.models.architecture import preset
 from flopbook.models.compare import compare
 from flopbook.models.fleet import Fleet, Sku
+from flopbook.models.transformer import Hardware, Placement, decode_step
 from flopbook.models.workload import Training, decode_rate, flops_per_token, margin
 from flopbook.numbers import quantity_text
-from flopbook.quantity import magnitudes, q, registry
+from flopbook.quantity import Quantity, magnitudes, q, registry
 from flopbook.workload_file import validate
 
 if TYPE_CHECKING:
@@ -232,7 +235,11 @@ def run_inference_day(doc: Document) -> CaseResult:
         context=_q(doc, "kv_length", "token"), batch=batch, gpus=unit_gpus,
         bandwidth=c.spec("hbm_bandwidth"), mbu=one, peak=peak, mfu=one, per_token=per_token)
     outputs["prefill_roofline"] = prefill_roof
-    outputs["decode_roofline"] = (decode_gpu * per_node).to("token/s/node")
+    outputs["decode_roofline_uniform"] = (decode_gpu * per_node).to("token/s/node")
+    outputs["decode_roofline"] = outputs["decode_roofline_uniform"]
+    if "model" in spec.inputs:
+        outputs.update(_expert_parallel_roofline(doc, spec, c, batch, unit_gpus, per_node))
+        bound = outputs.pop("decode_bound")
     out = _result(spec, sources)
     out.outputs = outputs
     grid = Grid("The day re-costed and set against the roofline", ["at $2 rental",
@@ -262,14 +269,59 @@ def run_inference_day(doc: Document) -> CaseResult:
                 "token, cache hits free. Decode: each step reads the FP8 weights of a decode "
                 f"unit and every sequence's KV cache at full HBM bandwidth ({bound}-bound); "
                 "concurrency from the published per-node and per-stream speeds.")
-    for label, pub, model in (("Prefill input tokens/s per node", prefill_node, prefill_roof),
-                              ("Decode output tokens/s per node", decode_node,
-                               outputs["decode_roofline"])):
+    rows = [("Prefill input tokens/s per node", prefill_node, prefill_roof),
+            ("Decode output tokens/s per node", decode_node, outputs["decode_roofline"])]
+    if "model" in spec.inputs:
+        rows.append(("Decode, all weights spread evenly over the unit (before)", decode_node,
+                     outputs["decode_roofline_uniform"]))
+    for label, pub, model in rows:
         share = _mean(pub, "token/s/node") / _mean(model, "token/s/node")
         roof.rows.append((label, "", [_cell(pub), _cell(model), f"{share:.0%}"]))
+    if "model" in spec.inputs:
+        roof.caption = (
+            f"Prefill: 8 × {c.id} dense peak / (2 × active params) per computed token, cache "
+            "hits free. Decode, from the DeepSeek-V3 architecture as DeepSeek deploys it: "
+            "attention, dense layers and the shared expert copied on every GPU of the "
+            f"{_mean(unit_gpus, 'GPU'):g}-GPU unit (data-parallel), the routed experts spread "
+            "over it (expert-parallel); each step reads each GPU's copy, its share of the "
+            "experts the step uses and its sequences' KV cache at full HBM bandwidth, does its "
+            "FLOPs at dense FP8 peak, and runs its all-to-all beside them as DeepSeek's dual "
+            f"micro-batches do; the longest of the three sets the step ({bound}-bound). "
+            "Concurrency from the published per-node and per-stream speeds.")
     out.grids = [grid, roof]
     out.checks = _checks(spec, sources, outputs, doc)
     return out
+
+
+def _expert_parallel_roofline(doc: Document, spec: WorkloadCaseFile, c: Any,
+                              batch: pint.Quantity, unit_gpus: pint.Quantity,
+                              per_node: pint.Quantity) -> dict[str, Any]:
+    """Decode per node at 100% of peak rates, from the architecture and the published
+    placement (data-parallel attention, expert-parallel routed experts)."""
+    arch = preset(str(_value(spec.inputs["model"]))).architecture
+    gpus = int(round(_mean(unit_gpus, "GPU")))
+    tp = int(round(_mean(_q(doc, "decode_tp", ""), ""))) if "decode_tp" in spec.inputs else 1
+    peak = magnitudes(c.spec(str(_value(spec.inputs.get("precision", "fp8_dense")))),
+                      "FLOP/s")
+    one = np.ones(1)
+    hw = Hardware(peak=peak, bandwidth=magnitudes(c.spec("hbm_bandwidth"), "byte/s"),
+                  mfu=one, mbu=one, scaleup=magnitudes(c.spec("scaleup_bandwidth"), "byte/s"),
+                  scaleout=magnitudes(_q(doc, "scaleout_bandwidth", "GB/s"), "byte/s"),
+                  scaleup_domain=_mean(per_node, "GPU/node"), latency=0 * one,
+                  overlap=magnitudes(_q(doc, "comm_overlap", ""), ""))
+    b = magnitudes(batch, "")
+    step = decode_step(arch, Placement(gpus, tp), hw, batch=b,
+                       context=magnitudes(_q(doc, "kv_length", "token"), "token"),
+                       bytes_per_param=magnitudes(_q(doc, "bytes_per_param", "byte"), "byte"),
+                       kv_bytes_per_token=magnitudes(_q(doc, "kv_bytes_per_token", "byte"),
+                                                     "byte"))
+    per_gpu = Quantity(b / step.time / gpus, "token/s/GPU")
+    return {"decode_roofline": (per_gpu * per_node).to("token/s/node"),
+            "decode_step_bytes": Quantity(step.bytes, "byte").to("GB"),
+            "decode_weight_bytes": Quantity(step.weight_bytes, "byte").to("GB"),
+            "decode_comm_time": Quantity(step.t_comm, "s").to("ms"),
+            "decode_step_time": Quantity(step.time, "s").to("ms"),
+            "decode_bound": step.bound}
 
 
 # ---- claims ------------------------------------------------------------------------------

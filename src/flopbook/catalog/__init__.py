@@ -96,7 +96,6 @@ class PricePick:
 
     @property
     def summary(self) -> Summary:
-
         return summarize(self.value.to(self.unit))
 
     def as_dict(self) -> dict[str, object]:
@@ -221,7 +220,6 @@ class Chip:
         if len(snap) == 1:
             value = sourced_quantity(snap[0], unit, key)
         else:
-
             ends = [e for p in snap for e in _ends(p, unit)]
             lo, hi = min(ends), max(ends)
             value = Quantity(Distribution("uniform", {"low": lo, "high": hi}).sample(key=key),
@@ -244,7 +242,6 @@ class Chip:
 
     def price_picks(self, at: dt.date | str | None = None) -> list[PricePick]:
         """The price of each kind (and rental term) a model would use at ``at``."""
-
         picks = [self.pick_price(k, at) for k in ("purchase", "server_per_gpu")]
         picks += [self.pick_price("rental", at, term) for term in RENTAL_TERMS]
         return [p for p in picks if p is not None]

@@ -40,7 +40,7 @@ def calc_command(
     """
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.calc import evaluate, to_unit
-    from flopbook.numbers import display_unit, summary_text
+    from flopbook.numbers import readable, summary_text
     from flopbook.quantity import sampling, summarize
     from flopbook.render import data
 
@@ -56,8 +56,8 @@ def calc_command(
 
             with option_errors("--to"):
                 value = to_unit(value, to)
-        elif (readable := display_unit(value)) is not None:
-            value = value.to(readable)  # 3,500 s·W reads as 0.9722 Wh
+        else:
+            value = readable(value)  # 3,500 s·W reads as 0.9722 Wh, MW·h·USD/kWh as USD
     s = summarize(value)
     if fmt is Format.json:
         emit(data.to_json({"expression": expression, **s.as_dict()}))

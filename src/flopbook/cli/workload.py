@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,15 +11,39 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.errors import InputError, suggest
 
 
 @app.command("workload")
 def workload_command(
-    scenario: Annotated[Path, typer.Argument(help="A workload file (YAML): kind: training "
-                                             "or kind: inference.")],
+    scenario: Annotated[
+        Path, typer.Argument(help="A workload file (YAML): kind: training or kind: inference.")
+    ],
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
+    sensitivity: Annotated[
+        str | None,
+        typer.Option(
+            metavar="OUTPUT",
+            help="Rank the uncertain inputs by their effect on OUTPUT: a tornado "
+            "and Sobol indices. E.g. --sensitivity cost_per_million_output",
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Write charts (PNG and SVG) to DIR: the distribution of the "
+            "--sensitivity output (else the last output), and the tornado and Sobol "
+            "indices with --sensitivity. E.g. --plot charts/",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace charts already in the --plot folder. "
+                     "E.g. --force --plot charts/"),
+    ] = False,
 ) -> None:
     """A training run or an inference service, costed.
 
@@ -27,20 +53,120 @@ def workload_command(
     Example: flopbook workload examples/training.yaml
     """
     # imported on use, so that `flopbook --help` stays fast
+    from flopbook.files import check_folder
     from flopbook.quantity import sampling
     from flopbook.render import data
+    from flopbook.render import sensitivity as render_sensitivity
     from flopbook.render.workload import inputs_table, workload_csv, workload_table
-    from flopbook.workload_file import run_workload
+    from flopbook.scenario import Document
+    from flopbook.workload_file import run_document, workload_from_document
 
-    with sampling(samples, seed):
-        result = run_workload(scenario)
+    if sensitivity is not None and not sensitivity.strip():
+        raise InputError(
+            "is empty",
+            field="--sensitivity",
+            hint="name an output, e.g. --sensitivity cost_per_million_output",
+        )
+    doc = Document.read(scenario)
+    found = None
+    with sampling(samples, seed) as s:
+        result = run_document(doc)
+        output = sensitivity or (result.rows[-1].key if result.rows else "")
+        if sensitivity is not None and not result.has(sensitivity):
+            raise InputError(
+                f"no output {sensitivity!r} in this workload",
+                field="--sensitivity",
+                hint=suggest(sensitivity, [r.key for r in result.rows]),
+            )
+        if plot is not None:
+            plot = check_folder(
+                plot, "--plot", names=_chart_names(output, sensitivity is not None), force=force
+            )
+        if sensitivity:
+            found = _sensitivity(workload_from_document(doc), sensitivity, samples, s.seed)
+    if plot is not None:
+        _plot(result, output, found, plot)
     if fmt is Format.json:
-        emit(data.to_json(result.to_dict()))
+        payload = result.to_dict()
+        if found is not None:
+            payload["sensitivity"] = found.to_dict()
+        emit(data.to_json(payload))
     elif fmt is Format.csv:
-        emit(workload_csv(result))
+        if found is not None:
+            emit(render_sensitivity.sensitivity_csv(found))
+        else:
+            emit(workload_csv(result))
     else:
         out = console()
         out.print(workload_table(result))
         out.print(inputs_table(result))
         for note in result.notes:
             out.print(f"Note: {note}", style="bold yellow")
+        if found is not None:
+            out.print(render_sensitivity.tornado_table(found))
+            out.print(render_sensitivity.sobol_table(found))
+
+
+def _sensitivity(workload, output: str, samples: int, seed: int):  # noqa: ANN001, ANN202
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli.common import option_errors
+    from flopbook.cli.progress import progress_bar
+    from flopbook.sensitivity import workload_inputs, workload_sensitivity
+
+    k = max(1, len(workload_inputs(workload.run())))
+    base = max(256, 1 << max(0, math.ceil(math.log2(max(1, samples // (k + 2))))))
+    with option_errors("--sensitivity"), progress_bar(f"Sensitivity of {output}") as update:
+        return workload_sensitivity(workload, output, base_samples=base, seed=seed, progress=update)
+
+
+def _chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
+    from flopbook.render.charts import FORMATS  # imported on use: matplotlib is slow to load
+
+    stems = ["distribution", *(["tornado", "sobol"] if sensitivity else [])]
+    return tuple(f"{output}-{stem}.{fmt}" for stem in stems for fmt in FORMATS)
+
+
+def _plot(result, output: str, found, directory: Path) -> None:  # noqa: ANN001
+    # imported on use, so that `flopbook --help` stays fast
+    import numpy as np
+
+    # likewise
+    from flopbook.files import Outputs
+    from flopbook.quantity import magnitudes
+    from flopbook.render import charts
+
+    written = []
+    made = not directory.exists()
+    row = next(r for r in result.rows if r.key == output)
+    values = magnitudes(row.value, row.unit)
+    try:
+        with Outputs() as out:  # every chart, or none
+            if values.size > 1 and np.ptp(values) > 0:
+                title = row.label + (f" — {result.name}" if result.name else "")
+                written += charts.write_figure(
+                    charts.samples_figure(values, row.label, row.unit, title),
+                    directory,
+                    f"{output}-distribution",
+                    outputs=out,
+                )
+            else:
+                print(
+                    f"flopbook: note: {output} has one value; no distribution to plot",
+                    file=sys.stderr,
+                )
+            if found is not None:
+                written += charts.write_figure(
+                    charts.tornado_figure(found.tornado),
+                    directory,
+                    f"{output}-tornado",
+                    outputs=out,
+                )
+                written += charts.write_figure(
+                    charts.sobol_figure(found.sobol), directory, f"{output}-sobol", outputs=out
+                )
+    except BaseException:
+        if made and directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()  # the folder this run made, left empty by the failure
+        raise
+    for path in written:
+        print(f"flopbook: wrote {path}", file=sys.stderr)

@@ -127,7 +127,6 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
     """The fleet model's cost per GPU-hour of owning ``c``: its catalog server price (or GPU
     price plus server parts) nearest the date ``at`` (the latest without one), default
     assumptions unless given."""
-
     server = c.pick_price("server_per_gpu", at)
     gpu = c.pick_price("purchase", at)
     if server is None and gpu is None:
@@ -151,7 +150,6 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
 
 def _price(c: Chip, given: Any, kind: str, at: str | None = None
            ) -> tuple[pint.Quantity[Any] | None, str]:
-
     u = registry()
     if given is not None:
         value = given if not isinstance(given, str) else q(given, key=f"price.{c.id}")
@@ -208,7 +206,6 @@ def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
             count: Any = "1000 GPU", date: str | None = None) -> Comparison:
     """Compare chips on cost per dense FLOP and power per FLOP; the first is the reference.
     Catalog prices are those nearest ``date`` (the latest without one)."""
-
     u = registry()
     if len(chips) < 2:
         raise InputError("compare needs at least two chips", hint="e.g. compare H100 H20")

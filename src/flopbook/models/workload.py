@@ -35,8 +35,11 @@ import numpy as np
 from flopbook.catalog import chip
 from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.models.architecture import preset
 from flopbook.models.fleet import default_assumptions
-from flopbook.quantity import Quantity, registry, summarize
+from flopbook.models.serving import SERVING_FIELDS, resolve_architecture, serve
+from flopbook.models.training_flops import mfu_preset, training_per_token
+from flopbook.quantity import Quantity, magnitudes, registry, summarize
 
 if TYPE_CHECKING:
     import pint
@@ -101,6 +104,9 @@ TRAINING_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
           "GPU plus its share of the server; default: catalog TDP x (1 + server overhead)",
           bare_unit="W", low=0),
     _spec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
+    _spec("seq_len", "Sequence length", ("token",), "8192 token",
+          "tokens per training sequence, for the attention FLOPs (with model)",
+          bare_unit="token", **_POSITIVE),
 ]}
 
 INFERENCE_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
@@ -149,6 +155,9 @@ INFERENCE_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     _spec("price_output", "Price per output token", ("USD/Mtoken",), "2.19 USD/Mtoken",
           "what a user pays per million output tokens", low=0),
 ]}
+
+# fields read only when the architecture is known (model: or architecture:)
+INFERENCE_FIELDS.update(SERVING_FIELDS)
 
 # Inference defaults that are flopbook's own, stated in every result that uses them.
 INFERENCE_DEFAULTS = {
@@ -346,6 +355,11 @@ class _Inputs:
                                            else raw, key=f"default.{name}")
             self.how[name] = how
 
+    def mark_architecture(self, where: str) -> None:
+        for name in ("params", "total_params", "layers", "d_model"):
+            if name in self.values:
+                self.how[name] = "architecture"
+
     def rows(self) -> list[tuple[str, Input | None, str]]:
         return [(n, self.values[n], self.how[n]) for n in self.fields if n in self.values]
 
@@ -409,15 +423,25 @@ class Training:
     price: Any = None
     power: Any = None
     pue: Any = None
+    seq_len: Any = None
+    model: str | None = None
+    recompute: str | None = None
+    mfu_from: str | None = None
     name: str = ""
 
     def run(self) -> WorkloadResult:
         u = _ureg()
         given = {n: getattr(self, n) for n in TRAINING_FIELDS}
+        arch = self._architecture(given)
         ins = _Inputs(TRAINING_FIELDS, given, "training")
+        if arch is not None:
+            ins.mark_architecture("")
+            ins.default("seq_len", "4096 token", "default",
+                        "flopbook default: 4,096-token sequences")
         chip = _chip(self.chip)
         precision = _precision(self.precision)
         out = WorkloadResult(self.name, "training")
+        hardware_per_model = None
 
         flops = ins.get("flops")
         params, tokens = ins.get("params"), ins.get("tokens")
@@ -430,9 +454,22 @@ class Training:
                              hint=f'params and tokens go together, e.g. '
                              f'{missing}: "{TRAINING_FIELDS[missing].example}"')
         flops_formula = "given"
-        if params is not None:
+        if arch is not None and tokens is not None:
+            model_tok, hw_tok = training_per_token(
+                arch, magnitudes(ins.get("seq_len"), "token"), self.recompute or "none")
+            flops = (tokens / u.token * Quantity(model_tok, "FLOP")).to("FLOP")
+            hardware_per_model = hw_tok / model_tok
+            flops_formula = ("tokens × 3 × (2 × active matmul weights + attention over "
+                             "seq_len / 2): forward + backward, from the architecture")
+        elif params is not None:
             flops = training_flops(params, tokens)
             flops_formula = "6 × N × D (2·N forward + 4·N backward per token; no attention term)"
+        if self.recompute is not None and arch is None:
+            if self.recompute == "full":
+                hardware_per_model = 4 / 3
+            elif self.recompute != "none":
+                raise InputError(f"recompute: {self.recompute} needs the architecture",
+                                 field="recompute", hint="add model: NAME, or write full")
         peak = _peak(ins, chip, precision)
         solved = solve_training(flops=flops, gpu_hours=ins.get("gpu_hours"), peak=peak,
                                 mfu=ins.get("mfu")) if _one_missing(
@@ -466,6 +503,13 @@ class Training:
             if np.any(m > 1):
                 out.notes.append("The implied MFU is above 100%: the figures cannot all be "
                                  "right (more FLOPs than the GPUs can do at peak).")
+        if hardware_per_model is not None:
+            out.add("hardware_flops", "Hardware FLOPs (with recomputation)",
+                    solved["flops"] * hardware_per_model, "FLOP",
+                    f"model FLOPs × {float(np.mean(hardware_per_model)):.3g} "
+                    f"(recompute: {self.recompute or 'none'})")
+            out.add("hfu", "Hardware FLOPs utilisation", solved["mfu"] * hardware_per_model,
+                    "", "MFU × hardware FLOPs / model FLOPs")
         gpu_hours = solved["gpu_hours"]
         if (gpus := ins.get("gpus")) is not None:
             out.add("wall_clock", "Wall-clock time", gpu_hours / gpus, "day",
@@ -478,6 +522,29 @@ class Training:
             out.add("energy", "Energy", energy, "MWh", "GPU-hours × IT power per GPU × PUE")
         out.inputs = ins.rows()
         return out
+
+
+    def _architecture(self, given: dict[str, Any]) -> Any:
+        """The preset's active parameters stand in for params; an MFU preset for mfu."""
+        if self.mfu_from is not None:
+            if given.get("mfu") is not None:
+                raise InputError("give mfu or mfu_from, not both", field="mfu_from",
+                                 hint="drop one of them")
+            p = mfu_preset(self.mfu_from)
+            given["mfu"] = {"value": p.value, "source": f"{p.run}: {p.source}"}
+        if self.model is None:
+            if given.get("seq_len") is not None:
+                raise InputError("seq_len needs the architecture", field="seq_len",
+                                 hint="add e.g. model: llama-3.1-405b, or drop seq_len")
+            return None
+
+        p = preset(self.model)
+        if given.get("params") is not None:
+            raise InputError(f"params comes from the architecture (preset {p.id})",
+                             field="params", hint="drop params, or drop model")
+        given["params"] = {"value": f"{p.architecture.active_params() / 1e9:.5g}B",
+                           "source": f"architecture (preset {p.id}): active parameters"}
+        return p.architecture
 
 
 def _one_missing(*values: Any) -> bool:
@@ -521,6 +588,23 @@ def _check_memory(ins: _Inputs, chip: Chip | None, weight_bytes: pint.Quantity,
 
 
 
+def _from_architecture(given: dict[str, Any], arch: Any, where: str) -> dict[str, Any]:
+    """Parameter counts and the shape come from the architecture: refuse them written
+    out as well, since two sources for one number disagree sooner or later."""
+    for name in ("params", "total_params", "layers", "d_model"):
+        if given.get(name) is not None:
+            raise InputError(f"{name} comes from the architecture ({where})", field=name,
+                             hint=f"drop {name}, or drop model/architecture to give counts")
+    out = dict(given)
+    out["params"] = {"value": f"{arch.active_params() / 1e9:.5g}B",
+                     "source": f"architecture ({where}): active parameters"}
+    out["total_params"] = {"value": f"{arch.total_params() / 1e9:.5g}B",
+                           "source": f"architecture ({where}): total parameters"}
+    out["layers"] = {"value": arch.layers, "source": f"architecture ({where})"}
+    out["d_model"] = {"value": arch.hidden, "source": f"architecture ({where})"}
+    return out
+
+
 @dataclass
 class Inference:
     """Serving a model: per-request GPU time, energy and cost from a roofline."""
@@ -548,12 +632,43 @@ class Inference:
     pue: Any = None
     price_input: Any = None
     price_output: Any = None
+    tp: Any = None
+    pp: Any = None
+    kv_bytes_per_element: Any = None
+    tpot: Any = None
+    ttft: Any = None
+    memory_utilization: Any = None
+    scaleup_bandwidth: Any = None
+    scaleout_bandwidth: Any = None
+    scaleup_domain: Any = None
+    comm_latency: Any = None
+    comm_overlap: Any = None
+    model: str | None = None
+    architecture: Any = None
     name: str = ""
 
     def run(self) -> WorkloadResult:
-        u = _ureg()
+
+        found = resolve_architecture(self.model, self.architecture)
+        arch = None if found is None else found[0]
         given = {n: getattr(self, n) for n in INFERENCE_FIELDS}
+        batch_max = isinstance(self.batch, str) and self.batch.strip().lower() == "max"
+        if batch_max:
+            if arch is None:
+                raise InputError("batch: max needs the architecture", field="batch",
+                                 hint="add model: NAME (or architecture:), or give a number")
+            given["batch"] = None
+        if arch is not None:
+            given = _from_architecture(given, arch, found[1])
+        else:
+            extra = next((n for n in SERVING_FIELDS if given.get(n) is not None), None)
+            if extra is not None:
+                raise InputError(f"{extra} needs the architecture", field=extra,
+                                 hint="add e.g. model: llama-3.1-70b (or architecture:), "
+                                 f"or drop {extra}")
         ins = _Inputs(INFERENCE_FIELDS, given, "inference")
+        if arch is not None:
+            ins.mark_architecture(found[1])
         for req in ("params", "tokens_in", "tokens_out"):
             if ins.get(req) is None:
                 spec = INFERENCE_FIELDS[req]
@@ -585,6 +700,22 @@ class Inference:
                              hint="write e.g. chip: H100 (see `flopbook catalog`)")
 
         context = ins.get("context")
+        if arch is not None:
+            served = serve(ins, arch, chip, peak=peak, bandwidth=bandwidth,
+                           batch_raw=None if batch_max else self.batch,
+                           batch_max=batch_max)
+            out.add("flops_per_token", "FLOPs per output token", served.per_token_decode,
+                    "FLOP/token", "2 × active matmul weights + attention at the context "
+                    "(from the architecture)")
+            for key, label, value, unit, formula in served.rows:
+                out.add(key, label, value, unit, formula)
+            prefill, decode = served.prefill_rate, served.decode_rate
+            out.add("prefill_rate", "Prefill tokens/s per GPU", prefill, "token/s/GPU",
+                    "MFU / (weight FLOPs / peak + attention FLOPs / attention peak) per "
+                    "prompt token (compute-bound)")
+            out.add("decode_rate", "Decode tokens/s per GPU", decode, "token/s/GPU",
+                    "batch / decode step time / GPUs")
+            return self._economics(out, ins, chip, prefill, decode)
         attention = ins.get("layers") is not None
         per_token_decode = flops_per_token(ins.get("params"), layers=ins.get("layers"),
                                            d_model=ins.get("d_model"), context=context)
@@ -609,6 +740,13 @@ class Inference:
                 "context × KV bytes)" if bound == "memory" else
                 f"batch / step time / GPUs ({bound}-bound: batch × FLOPs per token / "
                 "(GPUs × peak × MFU))")
+        return self._economics(out, ins, chip, prefill, decode)
+
+    def _economics(self, out: WorkloadResult, ins: _Inputs, chip: Chip | None,
+                   prefill: pint.Quantity, decode: pint.Quantity) -> WorkloadResult:
+        """GPU time, energy, cost, revenue and daily totals from the two rates."""
+        u = _ureg()
+        tin, tout = ins.get("tokens_in"), ins.get("tokens_out")
         gpu_seconds = (tin / prefill + tout / decode).to("GPU*s")
         out.add("gpu_seconds", "GPU-seconds per request", gpu_seconds, "GPU*s",
                 "input / prefill rate + output / decode rate")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+from dataclasses import replace
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -77,38 +78,17 @@ def _linked(text: str | None) -> str:
 
 def input_value(row: InputRow, value: float | None = None) -> str:
     x = row.value if value is None else value
-    if row.percent:
-        return f"{x * 100:,.4g}%"
-    if row.unit in ("", None):
-        return f"{x:,.6g}"
-    return f"{x:,.6g} {row.unit}"
-
-
-def _sig(x: float, unit: str, percent: bool, per: bool = True) -> str:
-    if percent:
-        return f"{x:.1%}"
-    rest = {"USD": "", "USD/year": "/yr"}.get(unit)
-    if rest is not None and 0 < abs(x) < 1:  # a cost per request: cents, not "$0.00"
-        return f"{'-' if x < 0 else ''}${abs(x):.4g}" + (rest if per else "")
-    if rest is not None:
-        return numbers.compact_usd(x) + (rest if per else "")
-    return f"{x:,.4g}"
+    # a point and a range's ends as written; a range's median to four digits
+    written = value is not None or not row.is_range
+    return numbers.amount(x, row.unit or "", share=row.percent, as_written=written)
 
 
 def _single(x: float | None, summary: Summary | None, unit: str, percent: bool) -> str:
     """A value of a one-column or yearly block: four significant figures, its unit, and its
     5th–95th percentile interval (without repeating the unit)."""
     if summary is None:
-        if x is None:
-            return "—"
-        text = _sig(x, unit, percent)
-    else:
-        text = _sig(summary.mean, unit, percent)
-        if not summary.point:
-            text += (f" ({_sig(summary.p5, unit, percent, False)}–"
-                     f"{_sig(summary.p95, unit, percent, False)})")
-    shown = numbers.UNIT_LABELS.get(unit, unit)
-    return text if percent or unit in ("", "USD", "USD/year") else f"{text} {shown}"
+        return "—" if x is None else numbers.amount(x, unit, share=percent)
+    return numbers.summary_text(replace(summary, unit=unit), share=percent)
 
 
 _UNIT_WORDS = {"1/year": "share per year"}
@@ -131,7 +111,7 @@ def _block_table(block: Block, keys: list[str]) -> str:
     for key in keys:
         line = block.line(key)
         label = line.label + (" (avg)" if line.kind == "intensive" else "")
-        unit = _UNIT_WORDS.get(line.unit) or numbers.UNIT_LABELS.get(line.unit, line.unit) or (
+        unit = _UNIT_WORDS.get(line.unit) or numbers.unit_label(line.unit) or (
             "share" if line.percent else "number")
         cells = "".join(
             f'<td class="num{" total" if c == "Total" else ""}">{_text(_cell(block, key, c))}'
@@ -145,13 +125,19 @@ def _block_table(block: Block, keys: list[str]) -> str:
 def _block(block: Block) -> str:
     parts = [f"<h3>{_text(block.title)}</h3>", _block_table(block, block.highlights)]
     if block.sampled:
-        parts.append('<p class="note">Uncertain inputs: mean (5th–95th percentile) over the '
-                     "samples.</p>")
+        parts.append(f'<p class="note">{_text(numbers.statistic_note(_at_medians(block)))}</p>')
     parts += [f'<p class="note">{_text(n)}</p>' for n in block.notes]
     rest = [ln.key for ln in block.lines if ln.kind != "input"]
     parts.append("<details><summary>Every line of the calculation</summary>"
                  + _block_table(block, rest) + "</details>")
     return "\n".join(parts)
+
+
+def _at_medians(block: Block) -> bool:
+    """True when some line of a sampled block is a point value: the model run at the inputs'
+    medians (as the workbook is), which the reader must not take for a mean."""
+    return any(not ln.summaries.get(c) and ln.values.get(c) is not None
+               for ln in block.lines if ln.kind != "input" for c in block.columns)
 
 
 def _checks(checks: list[CheckRow]) -> str:
@@ -162,17 +148,17 @@ def _checks(checks: list[CheckRow]) -> str:
             verdict = f'<span class="note">{c.ratio:.2f}×, a comparison</span>'
         else:
             verdict = '<span class="ok">ok</span>' if c.ok else '<span class="off">OFF</span>'
-        tol = "—" if c.tolerance is None else f"±{c.tolerance:.0%}"
+        tol = _text(numbers.tolerance(c.tolerance))
         if c.tolerance_reason:
             tol += f"<br><span class=note>{_text(c.tolerance_reason)}</span>"
         src = _linked(c.source.cite())
         note = f"<br><span class=note>{_text(c.note)}</span>" if c.note else ""
+        published, model = numbers.check_figures(c.published, shown, c.unit)
         rows.append(
             f"<tr><th scope=row>{_text(c.label)}{' (derived)' if c.derived else ''}"
             + (f"<br><span class=note>{_text(c.category)}</span>" if c.category else "")
             + "</th>"
-            f"<td class=num>{_text(_money(c.published, c.unit))}</td>"
-            f"<td class=num>{_text(_money(shown, c.unit))}</td>"
+            f"<td class=num>{_text(published)}</td><td class=num>{_text(model)}</td>"
             f"<td class=num>{shown / c.published if c.published else float('inf'):.3f}</td>"
             f"<td class=num>{tol}</td><td>{verdict}</td><td class=src>{src}{note}</td></tr>")
     return ("<table><thead><tr><th>Figure</th><th class=num>Published</th><th class=num>Model"
@@ -197,11 +183,6 @@ def _claims(claims: list[Claim]) -> str:
             "over the samples; its probability is shown.</caption></table>")
 
 
-def _money(x: float, unit: str) -> str:
-    if unit.startswith("USD"):
-        rest = unit[3:]
-        return numbers.compact_usd(x) + (rest.replace("/", " / ") if rest else "")
-    return f"{x:,.4g} {unit}"
 
 
 def _grid(grid: Grid) -> str:

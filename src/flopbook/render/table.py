@@ -49,7 +49,7 @@ def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | Non
         cells = [numbers.summary(result.summary(m.key, c), m.unit, sep="\n") for c in columns]
         if m.key in result.partial and len(columns) > 1:
             cells[-1] += "*"
-        table.add_row(f"{label} [{numbers.UNIT_LABELS.get(m.unit, m.unit)}]", *cells)
+        table.add_row(f"{label} [{numbers.unit_label(m.unit)}]", *cells)
     return table
 
 
@@ -101,7 +101,6 @@ def _spec(c: Chip, key: str, unit: str) -> str:
 
 
 def chip_table(c: Chip, at: str | None = None) -> Table:
-
     e = c.entry
     table = Table(title=f"{e.name} ({e.id}; {e.vendor} {e.architecture}"
                   + (f"; also {', '.join(e.aliases)}" if e.aliases else "") + ")",

@@ -165,9 +165,7 @@ def _price(x: Any) -> str:
     if x is None:
         return "—"
 
-    s = summarize(x)
-    unit = "USD/GPU-hour" if "h" in s.unit.split("/")[-1] else "USD/GPU"
-    return summary_text(s.__class__(unit, s.mean, s.p5, s.p50, s.p95, s.samples))
+    return summary_text(summarize(x))  # $2.000/GPU-hour, $30.00k/GPU: the denominator kept
 
 
 def _short(source: str) -> str:

@@ -49,6 +49,8 @@ class CaseBlocks:
 
     blocks: list[Block] = field(default_factory=list)
     refs: dict[str, tuple[str, float, str]] = field(default_factory=dict)
+    # checks kept as values (by label), each with the reason the workbook has no formula
+    reasons: dict[str, str] = field(default_factory=dict)
 
 
 def _check_models(result: CaseResult, model: type) -> list[str] | None:
@@ -190,7 +192,8 @@ _DAY_LINES = [
     ("prefill_roofline", "Prefill roofline per node", "token/s/node",
      "PEAK*T*gpus_per_node/(F*active_params)/((input_tokens-cache_hit_tokens)/input_tokens)",
      "8 x dense peak / (2 x active params) per computed token; cache hits free"),
-    ("decode_roofline", "Decode roofline per node", "token/s/node",
+    ("decode_roofline_uniform", "Decode roofline per node, all weights spread evenly",
+     "token/s/node",
      "BATCH/MAX((total_params*bytes_per_param+BATCH*kv_length*kv_bytes_per_token)"
      "/(decode_unit_gpus*BW*TB),BATCH*F*active_params/(decode_unit_gpus*PEAK*T))"
      "/decode_unit_gpus*gpus_per_node",
@@ -251,6 +254,12 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
             ln = by_key[model]
             out.refs[check.label] = (f"{{#1:{model}@{VALUE}}}", ln.values[VALUE] or 0.0,
                                      ln.unit)
+        elif model == "decode_roofline":
+            out.reasons[check.label] = (
+                "a value: the decode roofline under DeepSeek's placement comes from the "
+                "engine's architecture model (experts a step reads, copies per GPU, the "
+                "all-to-all), which this workbook does not restate; the line 'Decode roofline "
+                "per node, all weights spread evenly' is the earlier bound as a formula")
     return out
 
 

@@ -1,0 +1,185 @@
+"""Serving physics from the architecture: decode bytes, experts read, placement, bounds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flopbook.errors import InputError
+from flopbook.models.architecture import preset
+from flopbook.models.transformer import Hardware, Placement, decode_step, memory_per_gpu
+from flopbook.models.workload import Inference
+
+
+def _hw(bandwidth: float = 3.35e12, **kw: float) -> Hardware:
+    one = np.asarray
+    return Hardware(
+        peak=one(989e12),
+        bandwidth=one(bandwidth),
+        mfu=one(0.5),
+        mbu=one(0.7),
+        scaleup=one(900e9),
+        scaleout=one(50e9),
+        scaleup_domain=8,
+        latency=one(kw.get("latency", 0.0)),
+        overlap=one(0.0),
+    )
+
+
+DENSE = ("llama-3.1-8b", "llama-3.1-70b", "qwen2.5-72b", "llama-2-70b")
+
+
+@given(st.sampled_from(DENSE), st.integers(0, 100_000), st.sampled_from([1.0, 2.0]))
+@settings(max_examples=40, deadline=None)
+def test_dense_decode_at_batch_one_reads_the_weights_plus_kv(
+    name: str, context: int, bpp: float
+) -> None:
+    a = preset(name).architecture
+    step = decode_step(
+        a,
+        Placement(1),
+        _hw(),
+        batch=np.asarray(1.0),
+        context=np.asarray(float(context)),
+        bytes_per_param=np.asarray(bpp),
+        kv_bytes_per_token=np.asarray(a.kv_bytes_per_token(2.0)),
+    )
+    # every weight but the input embedding table (a lookup of one row) is read once
+    weights = (a.total_params() - a.vocab * a.hidden) * bpp
+    assert float(step.weight_bytes) == pytest.approx(weights)
+    assert float(step.bytes) == pytest.approx(weights + context * a.kv_bytes_per_token(2.0))
+
+
+@given(
+    st.sampled_from(DENSE + ("deepseek-v3", "mixtral-8x7b", "qwen3-235b-a22b")),
+    st.integers(1, 64),
+    st.integers(1, 8000),
+)
+@settings(max_examples=40, deadline=None)
+def test_doubling_bandwidth_halves_a_bandwidth_bound_decode(
+    name: str, batch: int, context: int
+) -> None:
+    a = preset(name).architecture
+    kw = {
+        "batch": np.asarray(float(batch)),
+        "context": np.asarray(float(context)),
+        "bytes_per_param": np.asarray(1.0),
+        "kv_bytes_per_token": np.asarray(a.kv_bytes_per_token(2.0)),
+    }
+    slow = decode_step(a, Placement(8), _hw(3.35e12), **kw)
+    fast = decode_step(a, Placement(8), _hw(6.7e12), **kw)
+    if float(fast.t_memory) >= float(fast.t_compute):  # still bandwidth-bound when doubled
+        assert float(fast.t_memory) == pytest.approx(float(slow.t_memory) / 2)
+        assert float(fast.time - fast.t_comm) == pytest.approx(float(slow.time - slow.t_comm) / 2)
+
+
+def test_moe_decode_no_longer_reads_every_expert() -> None:
+    """The issue's figures: DeepSeek-V3's bytes per step were overstated ~18x at batch 1,
+    ~4x at batch 8 and ~1.5x at batch 32 by reading all 671B weights."""
+    a = preset("deepseek-v3").architecture
+    every = a.total_params()  # FP8, one byte each, read by the old model
+    ratios = []
+    for b in (1, 8, 32):
+        s = decode_step(
+            a,
+            Placement(8, tp=8),
+            _hw(),
+            batch=np.asarray(float(b)),
+            context=np.asarray(0.0),
+            bytes_per_param=np.asarray(1.0),
+            kv_bytes_per_token=np.asarray(0.0),
+        )
+        ratios.append(every / 8 / float(s.weight_bytes))
+    assert ratios[0] == pytest.approx(18, rel=0.1)
+    assert ratios[1] == pytest.approx(4, rel=0.1)
+    assert ratios[2] == pytest.approx(1.5, rel=0.1)
+
+
+def test_expert_parallel_replicates_attention_and_splits_experts() -> None:
+    a = preset("deepseek-v3").architecture
+    p = a.parts()
+    w, kv = memory_per_gpu(
+        a,
+        Placement(144, tp=1),
+        np.asarray(1.0),
+        np.asarray(70272.0),
+        np.asarray(1440.0),
+        np.asarray(1000.0),
+    )
+    non_expert = (
+        p["attention"] + p["dense_ffn"] + p["shared_experts"] + p["router"] + p["embedding"]
+    )
+    assert float(w) == pytest.approx(non_expert + p["routed_experts"] / 144)
+    # MLA's latent is not split over TP ranks; each data-parallel rank holds its sequences
+    assert float(kv) == pytest.approx(1440 / 144 * 1000 * 70272)
+
+
+def _llama(**kw: object) -> Inference:
+    return Inference(
+        model="llama-3.1-70b", tokens_in="1000 token", tokens_out="500 token", chip="H100", **kw
+    )
+
+
+def test_workload_with_a_preset_and_a_latency_target() -> None:
+    r = _llama(gpus=4, tpot="30 ms").run()
+    b = float(r.summary("batch").mean)
+    assert 1 <= b <= float(r.summary("max_batch").mean)
+    assert float(r.summary("decode_step").mean) <= 30.0 + 1e-6
+    tighter = _llama(gpus=4, tpot="20 ms").run()
+    assert float(tighter.summary("batch").mean) < b
+
+
+def test_ranges_flow_through() -> None:
+    r = _llama(gpus=4, batch=16, mbu="50% to 80%").run()
+    s = r.summary("decode_rate")
+    assert s.p5 < s.mean < s.p95
+
+
+@pytest.mark.parametrize(
+    ("kw", "field", "words"),
+    [
+        ({"gpus": 1}, "gpus", "does not fit"),
+        ({"gpus": 4, "batch": 100_000}, "batch", "memory allows at most"),
+        ({"gpus": 4, "tpot": "1 ms"}, "tpot", "no batch meets tpot"),
+        ({"gpus": 4, "ttft": "1 ms"}, "ttft", "no batch meets ttft"),
+        ({"gpus": 4, "params": "70B"}, "params", "comes from the architecture"),
+        ({"gpus": 8, "tp": 3}, "tp", "must divide"),
+    ],
+)
+def test_bad_input_is_one_clear_error(kw: dict, field: str, words: str) -> None:
+    with pytest.raises(InputError, match=words) as e:
+        _llama(**kw).run()
+    assert e.value.field == field
+
+
+def test_placement_fields_need_an_architecture() -> None:
+    with pytest.raises(InputError, match="needs the architecture"):
+        Inference(params="8B", tokens_in="1 token", tokens_out="1 token", chip="H100", tp=2).run()
+
+
+def test_a_given_batch_that_misses_tpot_is_refused() -> None:
+    with pytest.raises(InputError, match="misses tpot") as e:
+        _llama(gpus=4, batch=256, tpot="10 ms").run()
+    assert e.value.field == "batch"
+
+
+def test_batch_max_fills_memory() -> None:
+    r = _llama(gpus=4, batch="max").run()
+    assert float(r.summary("batch").mean) == float(r.summary("max_batch").mean) > 1
+    with pytest.raises(InputError, match="needs the architecture"):
+        Inference(
+            params="8B", tokens_in="1 token", tokens_out="1 token", chip="H100", batch="max"
+        ).run()
+
+
+def test_mla_latent_is_not_split_but_gqa_heads_are() -> None:
+    v3 = preset("deepseek-v3").architecture
+    l70 = preset("llama-3.1-70b").architecture
+    args = (np.asarray(1.0), np.asarray(1000.0), np.asarray(1.0), np.asarray(100.0))
+    for arch, kv in ((v3, v3.kv_bytes_per_token()), (l70, l70.kv_bytes_per_token())):
+        one = memory_per_gpu(arch, Placement(1, 1), args[0], np.asarray(kv), args[3], args[1])[1]
+        eight = memory_per_gpu(arch, Placement(8, 8), args[0], np.asarray(kv), args[3], args[1])[1]
+        ratio = float(one) / float(eight)
+        assert ratio == pytest.approx(1 if arch is v3 else 8)

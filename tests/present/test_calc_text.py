@@ -1,0 +1,49 @@
+"""What `flopbook calc` shows: units a person reads, one spelling per unit."""
+
+import pytest
+from typer.testing import CliRunner
+
+from flopbook.cli import app
+
+
+@pytest.mark.parametrize(
+    ("expression", "shown"),
+    [
+        # mixed scales of one kind cancel: MW·h over kWh is a number, the answer dollars
+        ("50 MW * 8766 hour * 0.08 USD/kWh", "$35.06M"),
+        ("700 W * 1 year * 0.08 USD/kWh", "$490.9"),
+        # a price per GPU keeps its denominator
+        ("30k USD/GPU", "$30.00k/GPU"),
+        ("2 USD/GPU/hour", "$2.000/GPU-hour"),
+        # same-kind units reduce to the unit written, never to seconds
+        ("30 day * 24 hour/day", "720 hour"),
+        ("2.788M GPU*hour", "2.788M GPU-hour"),
+        ("3500 s*W", "0.9722 Wh"),
+        ("700 W * 1 year", "6.136 MWh"),
+    ],
+)
+def test_calc_shows_readable_units(expression, shown):
+    result = CliRunner().invoke(app, ["calc", expression])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"{expression} = {shown}"
+
+
+def test_json_unit_is_the_canonical_spelling_and_reads_back():
+    import json
+
+    from flopbook.quantity import q
+
+    out = json.loads(CliRunner().invoke(app, ["calc", "2 USD/GPU/hour", "-f", "json"]).stdout)
+    assert out["unit"] == "USD/GPU-hour"
+    assert q(f"{out['value']} {out['unit']}").to("USD/GPU/hour").magnitude[0] == 2.0
+
+
+def test_check_compares_a_price_per_gpu_with_a_price_per_gpu(tmp_path):
+    claims = tmp_path / "c.yaml"
+    claims.write_text(
+        "title: t\nclaims:\n  - claim: a GPU costs 30k\n"
+        "    expression: 30k USD/GPU\n    claimed: 30k USD/GPU\n"
+    )
+    result = CliRunner().invoke(app, ["check", str(claims)])
+    assert result.exit_code == 0, result.output
+    assert "holds" in result.stdout and "$30.00k/GPU" in result.stdout
