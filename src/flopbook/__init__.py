@@ -10,8 +10,19 @@ imported on first use, so that ``import flopbook`` (and ``flopbook --help``) sta
 NumPy and pandas load only when a quantity is first made.
 """
 
+import importlib
+
 import lazy_loader
 
 from flopbook.version import __version__  # noqa: E402,F401
 
-__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)
+_attribute, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)
+
+
+def __getattr__(name: str) -> object:
+    # The audit package is itself callable (flopbook.audit(path) runs the audit), so it is
+    # what flopbook.audit names: a function there would hide the package from
+    # `import flopbook.audit.workbook as workbook`.
+    if name == "audit":
+        return importlib.import_module("flopbook.audit")
+    return _attribute(name)

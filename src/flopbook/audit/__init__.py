@@ -20,7 +20,7 @@ from flopbook.audit.findings import AuditResult, Finding, Fix
 from flopbook.audit.formula import a1
 from flopbook.audit.recompute import MAX_EVALUATIONS
 from flopbook.audit.rules import CODES, Context, rule
-from flopbook.audit.workbook import read
+from flopbook.audit.workbook import Workbook, read
 from flopbook.errors import InputError
 
 __all__ = ["AuditResult", "Finding", "Fix", "audit", "audit_book"]
@@ -37,7 +37,7 @@ def _selected(select: Iterable[str] | None) -> list[str]:
     return [c for c in CODES if c in wanted]
 
 
-def audit_book(book, select: Iterable[str] | None = None) -> AuditResult:  # noqa: ANN001
+def audit_book(book: Workbook, select: Iterable[str] | None = None) -> AuditResult:
     """Run the rules over a workbook already read (see :func:`flopbook.audit.workbook.read`)."""
     codes = _selected(select)
     ctx = Context(book)
@@ -81,7 +81,8 @@ def _rowcol(cell: str) -> tuple[int, int]:
     # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.utils.cell import coordinate_to_tuple
 
-    return coordinate_to_tuple(cell)
+    row, col = coordinate_to_tuple(cell)
+    return int(row), int(col)
 
 
 class _CallableModule(types.ModuleType):

@@ -316,16 +316,10 @@ def _codes(text: str | None, option: str) -> tuple[str, ...] | None:
 
     wanted = [s for s in text.split(",") if s.strip()]
     if not wanted:  # "--select ''" is a slip, not "no rules" nor "every rule"
-        # imported on use, so that `flopbook --help` stays fast
-        from flopbook.errors import InputError
-
         raise InputError("names no rule", field=option, hint=f"e.g. {option} FB101,FB103")
     try:
         return tuple(_selected(wanted))
     except Exception as exc:  # InputError from _selected names --select; say which option
-        # imported on use, so that `flopbook --help` stays fast
-        from flopbook.errors import InputError
-
         if isinstance(exc, InputError):
             raise InputError(exc.message, field=option, hint=exc.hint) from None
         raise

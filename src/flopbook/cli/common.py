@@ -89,15 +89,11 @@ def option_errors(option: str) -> Any:
 def require_path(path: Any, option: str) -> None:
     """An empty path is refused: ``--plot ""`` reaches a command as ``.``, the current folder,
     which nobody means to fill with charts or to read as a file."""
-    # imported on use, so that `flopbook --help` stays fast
-    from flopbook.errors import InputError
-
     if path is None:
         return
     if str(path).strip() in ("", "."):
         raise InputError("needs a name, not an empty path", field=option,
                          hint=f"give a file or folder name after {option}")
-
     longest = max((len(os.fsencode(part)) for part in Path(path).parts), default=0)
     if longest > 255 or len(os.fsencode(str(path))) > 4096:  # what every file system refuses
         raise InputError("the name is too long for a file system (a part over 255 bytes)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +19,7 @@ from flopbook.cli.common import (
     emit,
     require_path,
 )
+from flopbook.errors import InputError, suggest
 
 
 @app.command("workload")
@@ -60,7 +63,6 @@ def workload_command(
     Example: flopbook workload examples/training.yaml
     """
     # imported on use, so that `flopbook --help` stays fast
-    from flopbook.errors import InputError, suggest
     from flopbook.files import check_folder
     from flopbook.quantity import sampling
     from flopbook.render import data
@@ -117,9 +119,7 @@ def workload_command(
 
 
 def _sensitivity(workload, output: str, samples: int, seed: int):  # noqa: ANN001, ANN202
-    import math  # imported on use, like the command's own imports
-
-    # likewise
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli.common import option_errors
     from flopbook.cli.progress import progress_bar
     from flopbook.sensitivity import workload_inputs, workload_sensitivity
@@ -138,9 +138,8 @@ def _chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
 
 
 def _plot(result, output: str, found, directory: Path) -> None:  # noqa: ANN001
-    import sys  # imported on use, like the command's own imports
-
-    import numpy as np  # likewise
+    # imported on use, so that `flopbook --help` stays fast
+    import numpy as np
 
     # likewise
     from flopbook.files import Outputs
