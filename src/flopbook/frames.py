@@ -61,6 +61,7 @@ def by_year_frame(rows: Iterable[Mapping[str, Any]], stat: str = "value") -> Any
     """Rows of ``{"label", "unit", "by_year": {year: quantity}}`` as a frame: one row per
     line, labelled with its unit (``Cash available [USD/year]``), one float column per year
     (``stat``: value — the mean —, p5, p50 or p95)."""
+    # pandas loads in about a second; only a frame asked for needs it
     import pandas as pd
 
     data = {}

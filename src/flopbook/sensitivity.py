@@ -28,6 +28,7 @@ import numpy as np
 
 from flopbook.distributions import QuantileFunction, empirical_ppf, require_memory
 from flopbook.errors import InputError, suggest
+from flopbook.frames import records_frame
 from flopbook.inputs import Input
 from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS, TOTAL, metric
 from flopbook.quantity import Quantity, current_sampling, is_point, magnitudes
@@ -102,7 +103,6 @@ class Sensitivity:
 
     def to_dataframe(self) -> Any:
         """The tornado bars as a pandas DataFrame, one row per input."""
-        from flopbook.frames import records_frame
 
         return records_frame(self.to_dict()["tornado"]["bars"], index="input")
 

@@ -3,6 +3,7 @@ table rebuilt as printed (with its errors), corrected, and compared."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -90,8 +91,9 @@ def row_value(row: str, result: FleetResult, column: str, life: pint.Quantity
     return evaluate(expr, names, simplify=False).to(unit)
 
 
-def _mean(x: pint.Quantity, unit: str) -> float:
-    return float(magnitudes(x, unit).mean())
+def _mean(x: pint.Quantity | None, unit: str) -> float:
+    """The mean in ``unit``; NaN (shown as n/a) for a figure the model does not have."""
+    return math.nan if x is None else float(magnitudes(x, unit).mean())
 
 
 def _cell(x: float, printed: float, unit: str) -> str:

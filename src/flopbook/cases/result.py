@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from flopbook.quantity import unit_name
+
 
 @dataclass(frozen=True)
 class Source:
@@ -135,7 +137,6 @@ class Discrepancy:
 
 def _unit_name(unit: str) -> str:
     """The one spelling of a unit in JSON (``GPU·h`` -> ``GPU-hour``)."""
-    from flopbook.quantity import unit_name
 
     try:
         return unit_name(unit)

@@ -29,6 +29,7 @@ app = typer.Typer(
 
 def _version(show: bool) -> None:
     if show:
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.version import __version__
 
         typer.echo(f"flopbook {__version__}")
@@ -46,6 +47,7 @@ def _options(
         "Give it before the command, e.g. flopbook --width 80 fleet FILE."),
 ) -> None:
     """Options of every command."""
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli import common
 
     common.WIDTH = width
@@ -163,7 +165,7 @@ def boundary_message(exc: BaseException) -> tuple[str, int]:
         return "the input is nested too deeply to compute (see docs/limits.md)", 2
     cause = exc.args[0] if name == "FileCreateError" and exc.args else exc  # XlsxWriter's
     if isinstance(cause, OSError):
-        where = f"{cause.filename}: " if getattr(cause, "filename", None) else ""
+        where = f"{_short(str(cause.filename), 80)}: " if getattr(cause, "filename", None) else ""
         if cause.errno == errno.ENOSPC:
             return f"{where}the disk is full; nothing was written — free some space", 2
         if cause.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

@@ -8,13 +8,13 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, console, emit
+from flopbook.errors import InputError
 
 
 def read_date(text: str | None, option: str = "--date") -> str | None:
     """A date as the catalog writes them (YYYY-MM-DD, YYYY-MM, YYYY-QN or YYYY), checked."""
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.catalog.schema import date_start
-    from flopbook.errors import InputError
 
     if text is None:
         return None
@@ -47,7 +47,6 @@ def catalog_command(
     """
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.catalog import catalog
-    from flopbook.errors import InputError
     from flopbook.render import data, table
 
     at = read_date(date)

@@ -34,6 +34,7 @@ import numpy as np
 
 from flopbook.catalog import chip
 from flopbook.errors import InputError, UnknownNameError, suggest
+from flopbook.frames import records_frame
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.architecture import preset
 from flopbook.models.fleet import default_assumptions
@@ -297,7 +298,6 @@ class WorkloadResult:
     def to_dataframe(self) -> Any:
         """The outputs as a pandas DataFrame: one row each, mean and percentiles as floats,
         its unit and formula beside."""
-        from flopbook.frames import records_frame
 
         return records_frame(self.to_dict()["outputs"], index="key")
 

@@ -21,7 +21,7 @@ from flopbook.safe_text import CsvWriter
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from flopbook.cases.result import CaseResult, Check, Grid, Source
+    from flopbook.cases.result import CaseResult, Check, Claim, Grid, Source
 
 
 def grid_table(grid: Grid) -> Table:
@@ -52,7 +52,8 @@ def footnotes(result: CaseResult) -> list[Source]:
     """The sources a case cites, in the order they are numbered: the case's own list, then
     any source a check or claim cites that is not in it."""
     cited = list(result.sources)
-    for item in [*result.checks, *result.claims]:
+    items: list[Check | Claim] = [*result.checks, *result.claims]
+    for item in items:
         if item.source not in cited:
             cited.append(item.source)
     return cited

@@ -214,5 +214,8 @@ def write_figure(
     targets = [out / f"{stem}.{fmt}" for fmt in formats]
     with contextlib.nullcontext(outputs) if outputs is not None else Outputs() as staged:
         for fmt, target in zip(formats, targets, strict=True):
-            staged.stage(target, lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt))
+            def save(tmp: str, fmt: str = fmt) -> None:
+                fig.savefig(tmp, format=fmt)
+
+            staged.stage(target, save)
     return targets

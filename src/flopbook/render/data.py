@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 
 from flopbook.catalog.schema import SPEC_UNITS
+from flopbook.errors import InputError
 from flopbook.models.fleet import METRICS
+from flopbook.quantity import parse_range, q, unit_name
 from flopbook.safe_text import CsvWriter
 
 
@@ -77,8 +79,6 @@ def price_series_csv(chip: Any, at: str | None = None) -> str:
 def figure_dict(text: str | None) -> dict[str, Any] | None:
     """A catalog figure as data: ``"989 TFLOP/s"`` -> ``{"value": 989.0, "unit": "TFLOP/s",
     "text": "989 TFLOP/s"}``; a range ``"30k to 40k USD/GPU"`` gives ``low`` and ``high``."""
-    from flopbook.errors import InputError
-    from flopbook.quantity import parse_range, q, unit_name
 
     if text is None:
         return None

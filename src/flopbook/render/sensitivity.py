@@ -85,6 +85,7 @@ def sensitivity_csv(s: Sensitivity) -> str:
 def _named(label: str, place: str) -> Text:
     """An input by its label, with the place to change it beneath (skus.H100.count); as
     Text, so that a name with brackets is never read as markup."""
+    # imported on use, so that `flopbook --help` stays fast
     from rich.text import Text
 
     return Text(label) if label == place else Text.assemble(label, "\n", (place, "dim"))

@@ -143,7 +143,6 @@ def _spec(c: Chip, key: str, unit: str) -> str:
 
 
 def chip_table(c: Chip, at: str | None = None) -> Table:
-
     e = c.entry
     table = Table(title=f"{e.name} ({e.id}; {e.vendor} {e.architecture}"
                   + (f"; also {', '.join(e.aliases)}" if e.aliases else "") + ")",
