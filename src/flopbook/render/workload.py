@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flopbook import numbers
-from flopbook.numbers import SIG, quantity_text, summary_text
+from flopbook.numbers import SIG, amount, quantity_text, summary_text
 from flopbook.quantity import is_point, summarize
 from flopbook.safe_text import CsvWriter
 
@@ -61,9 +61,6 @@ def inputs_table(result: WorkloadResult) -> Table:
 def _input_text(i: Any, *, share: bool) -> str:
     # a point as the HTML report and the JSON say it (2,048 GPU, $2.00/GPU-hour), digits as
     # written; a range as the user wrote it (30 to 40%), which says more than its mean
-    from flopbook.numbers import amount
-    from flopbook.quantity import is_point, summarize
-
     if not is_point(i.value) and isinstance(i.raw, str):
         return i.raw.strip()
     s = summarize(i.value)
