@@ -7,7 +7,7 @@ def test_money_is_shown_in_the_row_scale():
     assert value(731.8e6, "USD") == "$732M"
     assert value(26_667, "USD/GPU") == "$26.7k"
     assert value(1.234, "USD/GPU/hour") == "$1.23"
-    assert value(-5e6, "USD/year") == "-$5.00M/yr"
+    assert value(-5e6, "USD/year") == "-$5.00M/year"
     assert value(0.105, "MW") == "0.105 MW"
     assert value(28_096, "GPU") == "28,096"
     assert value(2.03, "PFLOP/s") == "2.03 PFLOP/s"

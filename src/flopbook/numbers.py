@@ -38,15 +38,15 @@ _FLOPS = ((1e3, " EFLOP/s"), (1.0, " PFLOP/s"), (1e-3, " TFLOP/s"))
 # scale from the value, so a cell says "$1.60B" or "$731M" and the row label names no scale.
 DISPLAYS: dict[str, Display] = {
     "USD": Display(_MONEY, "$", ""),
-    "USD/year": Display(_MONEY, "$", "/yr"),
+    "USD/year": Display(_MONEY, "$", "/year"),
     "USD/GPU": Display(_MONEY, "$", ""),
-    "USD/GPU/year": Display(_MONEY, "$", "/yr"),
+    "USD/GPU/year": Display(_MONEY, "$", "/year"),
     "USD/GPU/hour": Display(((1.0, ""),), "$", "", 2),
     "USD/(PFLOP/s*hour)": Display(((1.0, ""),), "$", "", 2),
     "GPU": Display(((1.0, ""),), "", "", 0),
     "MW": Display(((1.0, ""),), "", " MW"),
     "W/GPU": Display(((1.0, ""),), "", " W", 0),
-    "GWh/year": Display(((1.0, ""),), "", " GWh/yr"),
+    "GWh/year": Display(((1.0, ""),), "", " GWh/year"),
     "GPU*hour/year": Display(((1e6, "M"),), "", ""),
     "PFLOP/s": Display(_FLOPS, "", ""),
 }
@@ -147,13 +147,25 @@ def summary(s: Summary | None, unit: str, *, spread: bool = True, sep: str = " "
     written after the value (``/GPU``)."""
     if s is None:
         return "—"
-    text = value(s.mean, unit, sig=sig, own=own) + per
+    ref = max(abs(s.p5), abs(s.p95))
+    near_zero = not s.point and abs(s.mean) * 10 < ref and math.isfinite(ref)
+    if near_zero:
+        # a mean near zero inside a wide interval is shown to the interval's digits
+        # (-0.0%, not -0.003814%)
+        d = display(unit, own=own)
+        factor, letter = _scale(ref, d)
+        decimals = max(0, (sig or 3) - 1 - math.floor(math.log10(ref / factor)))
+        shown = number(s.mean / factor, decimals)
+        sign = "-" if shown.startswith("-") else ""
+        text = f"{sign}{d.prefix}{shown.lstrip('-')}{letter}{d.suffix}" + per
+    else:
+        text = value(s.mean, unit, sig=sig, own=own) + per
     if spread and not s.point:
         d = display(unit, own=own)
         if d.scales is _COUNT and abs(s.mean) >= _EXPONENT_FROM:
             lo, hi = (value(x, "", sig=sig) for x in (s.p5, s.p95))
         else:
-            factor, _ = _scale(s.mean, d)
+            factor, _ = _scale(ref if near_zero else s.mean, d)
             digits = d.digits if sig is None else None
             lo = number(s.p5 / factor, digits, sig=sig or 3)
             hi = number(s.p95 / factor, digits, sig=sig or 3)
@@ -212,32 +224,55 @@ def unit_text(unit: str) -> str:
         return unit
 
 
-def summary_text(s: Summary, *, share: bool = False, sig: int = SIG, own: bool = False
-                 ) -> str:
+def summary_text(s: Summary, *, share: bool = False, sig: int = SIG, own: bool = False,
+                 sep: str = " ", per: bool = True) -> str:
     """A quantity on its own (not under a labelled row): money keeps its denominator
     (``$30.00k/GPU``, ``$2.000/GPU-hour``). ``share``: a plain number as a percentage (MFU,
-    margin); ``own``: in the unit asked for, never rescaled."""
+    margin); ``own``: in the unit asked for, never rescaled; ``per=False``: under a row
+    label that names the unit, the denominator is left to the label ($33.93M, not
+    $33.93M/year)."""
     if (s.unit == "" and share) or s.unit.startswith("1/"):
         # a share, and a rate such as a return (1/year), read as percentages: 37.09%/year
-        per = s.unit[1:]
+        rate = s.unit[1:] if per else ""
         s = Summary("%", s.mean * 100, s.p5 * 100, s.p50 * 100, s.p95 * 100, s.samples)
-        return summary(s, "%", sig=sig, own=own, per=per)
+        return summary(s, "%", sig=sig, own=own, per=rate, sep=sep)
     unit = unit_text(s.unit)
+    if not own:
+        s = _on_ladder(s, unit)
+        unit = s.unit
     if unit.startswith("USD/"):
         # a money rate alone says what it is per; DISPLAYS drops it under a labelled row
-        return summary(s, "USD", sig=sig, own=own, per=unit[3:])
+        return summary(s, "USD", sig=sig, own=own, per=unit[3:] if per else "", sep=sep)
     # alone, a figure names its unit (2,048 GPU), which a labelled table row leaves out
-    return summary(s, unit, sig=sig, own=True)
+    return summary(s, unit, sig=sig, own=True, sep=sep)
+
+
+# Energies and powers by their size, whatever unit the model keeps them in: 3.806 GWh and
+# 68.69 kWh, never 3,806 MWh beside 0.06869 MWh; the same in every view.
+_SCALES = ({"Wh": 1.0, "kWh": 1e3, "MWh": 1e6, "GWh": 1e9, "TWh": 1e12},
+           {"W": 1.0, "kW": 1e3, "MW": 1e6, "GW": 1e9})
+
+
+def _on_ladder(s: Summary, unit: str) -> Summary:
+    for ladder in _SCALES:
+        if unit in ladder:
+            base = abs(s.mean) * ladder[unit]
+            fits = [u for u, f in ladder.items() if base >= f]
+            chosen = fits[-1] if fits else next(iter(ladder))
+            k = ladder[unit] / ladder[chosen]
+            return Summary(chosen, s.mean * k, s.p5 * k, s.p50 * k, s.p95 * k, s.samples)
+    return Summary(unit, s.mean, s.p5, s.p50, s.p95, s.samples)
 
 
 def amount(x: float, unit: str, *, share: bool = False, sig: int | None = SIG,
-           as_written: bool = False) -> str:
+           as_written: bool = False, per: bool = True) -> str:
     """One number on its own, in its unit: ``$5.576M``, ``2.788M GPU-hour``, ``16.5%``,
     ``$2.000/GPU-hour``, ``37B``. ``as_written``: as many significant digits as the number
-    has (an input shown as the user wrote it: 1.3, not 1.300), at least three."""
+    has (an input shown as the user wrote it: 1.3, not 1.300)."""
     if as_written:
-        sig = max(3, significant(x))
-    return summary_text(Summary(unit, x, x, x, x, 1), share=share, sig=sig or SIG)
+        # money keeps its cents ($2.50, not $2.5)
+        sig = max(3, significant(x)) if unit.startswith("USD") else significant(x)
+    return summary_text(Summary(unit, x, x, x, x, 1), share=share, sig=sig or SIG, per=per)
 
 
 # Units a quantity of each kind is shown in when no unit is asked for (smallest first).

@@ -425,7 +425,8 @@ def unit_name(units: Any) -> str:
         return ""
 
     def symbol(name: str) -> str:
-        return _TIME_WORDS.get(name) or ureg.get_symbol(name)
+        # "byte", not "B", which reads as billions
+        return _TIME_WORDS.get(name) or ("byte" if name == "byte" else ureg.get_symbol(name))
 
     def side(pairs: list[tuple[str, float]], *, below: bool = False) -> list[str]:
         names = [symbol(n) for n, _ in pairs]

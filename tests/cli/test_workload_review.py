@@ -156,7 +156,7 @@ def test_a_hyphen_between_units_says_how_to_write_the_product(cli):  # noqa: F81
 def test_workload_figures_can_be_read_against_published_ones(cli):  # noqa: F811
     # DeepSeek-V3 report: 2.788M GPU-hours × $2 = $5.576M (published-figures 3)
     out = cli("workload", str(EXAMPLES / "training.yaml")).out
-    assert "$5.576M" in out and "2.788M GPU-hours" in out and "16.54%" in out
+    assert "$5.576M" in out and "2.788M GPU-hour" in out and "16.54%" in out
     assert "e+" not in out and "3.7e" not in out
     rows = {line.split("│")[1].strip(): line.split("│")[2].strip()
             for line in out.splitlines() if line.count("│") >= 4}

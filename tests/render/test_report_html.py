@@ -38,7 +38,7 @@ def test_chromium_renders_the_deepseek_case(tmp_path, render_page, deepseek_repo
     text = re.sub(r"<[^>]+>", " ", dom)
     # published figures and the model's corrected answers (SemiAnalysis 2025-01-31; critique)
     for figure in ("$1.3B", "$1.300B", "$1.6B", "$640M/year", "$636.0M/year", "$1.4B",
-                   "$1.60B", "$636M/yr", "All checks within tolerance"):
+                   "$1.60B", "$636M/year", "All checks within tolerance"):
         assert figure in text, figure
     assert "FB101" in text and "FB102" in text and "FB105" in text
     assert 'href="https://semianalysis.com/2025/01/31/deepseek-debates/"' in dom
@@ -73,7 +73,7 @@ def test_sampled_results_show_intervals():
         page = render_html(build_report(fleet.run()))
     assert "5th–95th percentile" in page
     assert "8,000 GPU to 12,000 GPU" in page
-    assert re.search(r"\$[\d,.]+M \([\d,.]+–[\d,.]+\)", page)
+    assert re.search(r"\$[\d,.]+M\s\([\d,.]+–[\d,.]+\)", page)
 
 
 def test_any_chart_slots_in():

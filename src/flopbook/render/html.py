@@ -43,7 +43,7 @@ caption { caption-side:bottom; text-align:left; padding-top:6px; max-width:900px
 th, td { border-bottom:1px solid var(--line); padding:5px 10px; vertical-align:top; }
 th[scope=row] { text-align:left; font-weight:600; min-width:230px; }
 thead th { background:var(--band); text-align:left; position:sticky; top:0; }
-td.num, th.num { text-align:right; white-space:nowrap; }
+td.num, th.num { text-align:right; white-space:pre; }
 td.total, th.total { font-weight:600; background:#fafbfc; }
 td.flag { color:var(--bad); font-weight:600; } .ok { color:var(--good); font-weight:600; }
 .off { color:var(--bad); font-weight:700; } .src { font-size:13px; max-width:420px; }
@@ -54,7 +54,10 @@ figcaption { color:var(--muted); font-size:13px; }
 details summary { cursor:pointer; color:var(--accent); margin:6px 0; }
 a { color:var(--accent); }
 div.wide { overflow-x:auto; max-width:100%; }
-@media print { thead th { position:static; } details { display:block; } }
+@media print { thead th { position:static; } details { display:block; }
+  div.wide { overflow:visible; } a { overflow-wrap:anywhere; } }
+@page { size: landscape; margin: 12mm; }
+td.src, td.src a { overflow-wrap:anywhere; }
 """
 
 
@@ -87,8 +90,11 @@ def _single(x: float | None, summary: Summary | None, unit: str, percent: bool) 
     """A value of a one-column or yearly block: four significant figures, its unit, and its
     5th–95th percentile interval (without repeating the unit)."""
     if summary is None:
-        return "—" if x is None else numbers.amount(x, unit, share=percent)
-    return numbers.summary_text(replace(summary, unit=unit), share=percent)
+        return "—" if x is None else numbers.amount(x, unit, share=percent, per=False)
+    # the interval on a line of its own and the unit in the row label, so that a year table
+    # fits a laptop screen
+    return numbers.summary_text(replace(summary, unit=unit), share=percent, sep="\n",
+                                per=False)
 
 
 _UNIT_WORDS = {"1/year": "share per year"}
@@ -101,7 +107,7 @@ def _cell(block: Block, key: str, column: str) -> str:
         return _single(line.values.get(column), summary, line.unit, line.percent)
     if summary is None and line.values.get(column) is not None:
         return numbers.value(line.values[column] or 0.0, line.unit)
-    return numbers.summary(summary, line.unit)
+    return numbers.summary(summary, line.unit, sep="\n")
 
 
 def _block_table(block: Block, keys: list[str]) -> str:

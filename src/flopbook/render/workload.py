@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flopbook import numbers
-from flopbook.numbers import SIG, quantity_text, summary_text
+from flopbook.numbers import SIG, amount, quantity_text, summary_text
 from flopbook.quantity import is_point, summarize
 from flopbook.safe_text import CsvWriter
 
@@ -54,18 +54,18 @@ def inputs_table(result: WorkloadResult) -> Table:
         if i is None:
             continue
         text = " — ".join(x for x in (i.source, i.note) if x)
-        table.add_row(name, _as_written(i.raw) or quantity_text(i.value, share=name in SHARES),
-                      how, text)
+        table.add_row(name, _input_text(i, share=name in SHARES), how, text)
     return table
 
 
-def _as_written(raw: Any) -> str | None:
-    # an input reads best as the user wrote it (37B, 14.8T token, 30 to 40%)
-    if isinstance(raw, str):
-        return raw.strip()
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return f"{raw:,}" if isinstance(raw, int) else f"{raw:g}"
-    return None
+def _input_text(i: Any, *, share: bool) -> str:
+    # a point as the HTML report and the JSON say it (2,048 GPU, $2.00/GPU-hour), digits as
+    # written; a range as the user wrote it (30 to 40%), which says more than its mean
+    if not is_point(i.value) and isinstance(i.raw, str):
+        return i.raw.strip()
+    s = summarize(i.value)
+    return amount(s.mean, s.unit, share=share, as_written=True) \
+        if is_point(i.value) else quantity_text(i.value, share=share)
 
 
 def workload_csv(result: WorkloadResult) -> str:

@@ -1,0 +1,64 @@
+"""What a person reads is what they can type back: any figure, formatted, then read with
+``q()``, gives the value back within the precision it was shown to."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import flopbook as fb
+from flopbook import numbers
+from flopbook.quantity import Quantity
+
+UNITS = [
+    "USD",
+    "USD/GPU",
+    "USD/GPU/hour",
+    "USD/year",
+    "GPU",
+    "GPU*hour",
+    "FLOP",
+    "TFLOP/s",
+    "W",
+    "kWh",
+    "token",
+    "hour",
+    "day",
+    "token/s/GPU",
+]
+
+magnitude = st.floats(min_value=1e-3, max_value=1e14, allow_nan=False, allow_infinity=False)
+
+
+def _shown_tolerance(x: float, sig: int) -> float:
+    # half a unit in the last significant digit shown
+    return 0.5 * 10 ** (math.floor(math.log10(abs(x))) - sig + 1) * 1.0001
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=magnitude, negative=st.booleans(), unit=st.sampled_from(UNITS))
+def test_a_figure_reads_back_within_its_shown_precision(x, negative, unit):
+    x = -x if negative else x
+    text = numbers.amount(x, unit)
+    back = fb.q(text).to(unit).magnitude[0]
+    assert abs(back - x) <= _shown_tolerance(x, numbers.SIG), (text, back, x)
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=magnitude, unit=st.sampled_from(UNITS))
+def test_a_quantity_repr_reads_back(x, unit):
+    value = Quantity(x, unit)
+    text = repr(value)
+    back = fb.q(text).to(unit).magnitude[0]
+    # the repr shows at least three significant digits
+    assert abs(back - x) <= _shown_tolerance(x, 3), (text, back, x)
+
+
+@settings(max_examples=100, deadline=None)
+@given(share=st.floats(min_value=1e-4, max_value=50, allow_nan=False))
+def test_a_share_reads_back_as_a_percentage(share):
+    text = numbers.amount(share, "", share=True)
+    assert text.endswith("%")
+    assert abs(fb.q(text).to("").magnitude[0] - share) <= _shown_tolerance(share, numbers.SIG)
