@@ -61,11 +61,15 @@ def fleets(draw: st.DrawFn) -> Fleet:
             overrides["networking"] = share_or_amount(draw, "USD/GPU", 5000)
         if draw(st.booleans()):
             overrides["pue"] = f"{number(draw, 1, 2):g}"
+        if draw(st.booleans()):
+            overrides["utilisation"] = f"{number(draw, 5, 100):g}%"
         skus.append(Sku(chip, assumptions=overrides, **fields))
     rate = draw(st.sampled_from(["0%", "4%", "10%", "12.5%"]))
     assumptions = {
         "capital_cost": draw(st.sampled_from(["depreciation", "annuity"])),
-        "useful_life": f"{draw(st.integers(3, 6))} years",
+        "useful_life": f"{draw(st.integers(1, 10))} years",
+        "residual_value": f"{number(draw, 0, 100):g}%",
+        "utilisation": f"{number(draw, 5, 100):g}%",
         "cost_of_capital": rate,
         "networking": share_or_amount(draw, "USD/GPU", 5000),
         "storage": share_or_amount(draw, "USD/GPU", 2000),

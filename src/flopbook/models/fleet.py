@@ -44,8 +44,15 @@ ASSUMPTION_FIELDS: dict[str, FieldSpec] = {
     f.name: f
     for f in [
         FieldSpec("useful_life", "Useful life", ("year",), "4 years",
-                  "years over which capex is written off (3 to 6)",
-                  bare_unit="year", low=3, high=6),
+                  "years over which capex is written off (1 to 10)",
+                  bare_unit="year", low=1, high=10),
+        FieldSpec("residual_value", "Residual (resale) value", ("",), "10%",
+                  "share of capex recovered at the end of the useful life (0% to 100%)",
+                  low=0, high=1, share=True),
+        FieldSpec("utilisation", "Utilisation", ("",), "70%",
+                  "share of the year's GPU-hours sold or used; costs per GPU-hour and per "
+                  "PFLOP/s-hour divide by the used hours", low=0, low_inclusive=False, high=1,
+                  share=True),
         FieldSpec("cost_of_capital", "Cost of capital", ("",), "10%",
                   "yearly return owed on the capital (used by the annuity)", low=0, high=1,
                   share=True),
@@ -311,11 +318,17 @@ FLEET = Kind(
         }, "electricity + hosting + maintenance + other (or a published operating cost)"),
         ratio("opex_per_gpu", "Opex per GPU-year", "USD/GPU/year", "opex", "gpus",
               "opex / GPUs"),
+        # the residual is recovered at the end of the life: only the rest is written off
         extensive("depreciation", "Depreciation (straight-line)", "USD/year",
-                  "capex / useful_life", "capex / useful life"),
+                  "capex * (1 - residual_value) / useful_life",
+                  "capex x (1 - residual value) / useful life"),
+        # the part written off is repaid with interest; the residual's capital stays tied up
+        # all life and owes the cost of capital each year (at residual 0: capex x factor)
         extensive("annuity", "Capital cost (annuity)", "USD/year",
-                  "capex * annuity_factor(cost_of_capital, useful_life)",
-                  "capex x r / (1 - (1 + r)^-life), r = cost of capital"),
+                  "capex * (annuity_factor(cost_of_capital, useful_life) * (1 - residual_value)"
+                  " + residual_value * cost_of_capital / year)",
+                  "capex x (factor x (1 - residual) + residual x r), "
+                  "factor = r / (1 - (1 + r)^-life), r = cost of capital"),
         extensive("capital_cost", "Capital cost per year", "USD/year", {
             "capital_cost is annuity": "annuity",
             "otherwise": "depreciation",
@@ -325,16 +338,25 @@ FLEET = Kind(
         # GPUs all year are GPU-hours per year: the unit conversion is the year's hours
         extensive("gpu_hours", "GPU-hours per year", "GPU*hour/year", "gpus",
                   "GPUs x 8,766 hours"),
+        # idle, unsold or down hours still cost: the year's TCO is spread over the used ones
+        extensive("used_gpu_hours", "GPU-hours used per year", "GPU*hour/year",
+                  "gpu_hours * utilisation", "GPU-hours per year x utilisation"),
         ratio("cost_per_gpu_hour", "Cost per GPU-hour", "USD/GPU/hour", "tco_per_year",
-              "gpu_hours", "TCO per year / GPU-hours per year"),
+              "used_gpu_hours", "TCO per year / GPU-hours used per year"),
+        ratio("cost_per_available_gpu_hour", "Cost per available GPU-hour", "USD/GPU/hour",
+              "tco_per_year", "gpu_hours", "TCO per year / all GPU-hours of the year"),
         extensive("bf16_capacity", "BF16 dense capacity", "PFLOP/s",
                   {"bf16_dense given": "gpus * bf16_dense / GPU"}, "GPUs x dense BF16 peak"),
+        extensive("bf16_used", "BF16 dense capacity used (yearly average)", "PFLOP/s",
+                  "bf16_capacity * utilisation", "BF16 capacity x utilisation"),
         ratio("cost_per_bf16_pflop_hour", "Cost per BF16 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
-              "tco_per_year", "bf16_capacity", "TCO per year / dense BF16 capacity"),
+              "tco_per_year", "bf16_used", "TCO per year / dense BF16 capacity used"),
         extensive("fp8_capacity", "FP8 dense capacity", "PFLOP/s",
                   {"fp8_dense given": "gpus * fp8_dense / GPU"}, "GPUs x dense FP8 peak"),
+        extensive("fp8_used", "FP8 dense capacity used (yearly average)", "PFLOP/s",
+                  "fp8_capacity * utilisation", "FP8 capacity x utilisation"),
         ratio("cost_per_fp8_pflop_hour", "Cost per FP8 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
-              "tco_per_year", "fp8_capacity", "TCO per year / dense FP8 capacity"),
+              "tco_per_year", "fp8_used", "TCO per year / dense FP8 capacity used"),
     ),
 )
 
