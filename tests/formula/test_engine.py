@@ -55,6 +55,7 @@ def sku_inputs(draw: st.DrawFn) -> tuple[Form, dict[str, Quantity]]:
         # 1 - residual: a residual a hair below 1 leaves a difference that rounding dominates
         "residual_value": value(0, 0.95, ""),
         "utilisation": value(0.05, 1, ""),
+        "decline": value(0, 0.5, ""),
         "cost_of_capital": (value(0, 0, "") if draw(st.booleans()) else value(1e-3, 0.3, "")),
         "server_overhead_capex": value(0, 1, ""),
         "tdp_share": value(0.3, 1, ""),
@@ -75,6 +76,9 @@ def sku_inputs(draw: st.DrawFn) -> tuple[Form, dict[str, Quantity]]:
     for peak in ("bf16_dense", "fp8_dense"):
         if draw(st.booleans()):
             v[peak] = value(100, 5000, "TFLOP/s")
+    if draw(st.booleans()):
+        v["acquired"] = value(2000, 2020, "year")
+        v["as_of"] = value(2020, 2030, "year")
     method = draw(st.sampled_from(["depreciation", "annuity"]))
     form = Form(
         given=frozenset(v),

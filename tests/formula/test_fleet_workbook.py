@@ -54,6 +54,9 @@ def fleets(draw: st.DrawFn) -> Fleet:
         fields: dict = {"count": f"{draw(st.integers(1, 50_000))} GPU"}
         price = f"{number(draw, 5e3, 6e4):g} USD/GPU"
         fields["gpu_price" if draw(st.booleans()) else "server_cost_per_gpu"] = price
+        if draw(st.booleans()):
+            fields["acquired"] = draw(st.integers(2016, 2024))
+            fields["as_of"] = fields["acquired"] + draw(st.integers(0, 6))
         if draw(st.integers(0, 3)) == 0:
             fields["operating_cost"] = f"{number(draw, 1e3, 1e4):g} USD/GPU/year"
         overrides = {}
@@ -70,6 +73,7 @@ def fleets(draw: st.DrawFn) -> Fleet:
         "useful_life": f"{draw(st.integers(1, 10))} years",
         "residual_value": f"{number(draw, 0, 100):g}%",
         "utilisation": f"{number(draw, 5, 100):g}%",
+        "decline": f"{number(draw, 0, 0.5):g}",
         "cost_of_capital": rate,
         "networking": share_or_amount(draw, "USD/GPU", 5000),
         "storage": share_or_amount(draw, "USD/GPU", 2000),

@@ -152,3 +152,61 @@ def test_bad_values_in_a_file_are_one_line_with_exit_2(cli, write):
         assert run.code == 2, run.err
         assert run.err.count("\n") == 1 and "Traceback" not in run.err
         assert field in run.err and fragment in run.err
+
+
+def aged(acquired, as_of, **assumptions):
+    sku = Sku(
+        "H800", count="2048 GPU", server_cost_per_gpu="35k USD/GPU", acquired=acquired, as_of=as_of
+    )
+    return Fleet([sku], assumptions).run()
+
+
+def test_a_2020_purchase_used_in_2024_is_charged_on_its_2024_value():
+    r, today = aged(2020, 2024), Fleet(OWNED).run()
+    assert one(r, "capex") == one(today, "capex")  # what was paid is unchanged
+    assert one(r, "value_at_use") == pytest.approx(one(today, "capex") * 10 ** (-0.14 * 4))
+    assert one(r, "depreciation") == pytest.approx(one(today, "depreciation") * 10**-0.56)
+
+
+@settings(max_examples=25, deadline=None)
+@given(decline=st.floats(0.01, 0.5), start=st.integers(1995, 2060))
+def test_value_halves_at_the_half_life(decline, start):
+    half_life = 0.30102999566398120 / decline  # log10(2) / rate
+    r = aged(start, start + half_life, decline=decline)
+    assert one(r, "value_at_use") == pytest.approx(one(r, "capex") / 2, rel=1e-9)
+
+
+@settings(max_examples=15, deadline=None)
+@given(start=st.integers(1995, 2060), years=st.integers(0, 10))
+def test_no_decline_or_no_age_gives_todays_figures(start, years):
+    today = Fleet(OWNED).run()
+    for r in (aged(start, start + years, decline=0), aged(start, start)):
+        for key in ("value_at_use", "depreciation", "annuity", "cost_per_gpu_hour"):
+            assert one(r, key) == pytest.approx(
+                one(today, key if key != "value_at_use" else "capex"), rel=1e-12
+            )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"acquired": 2021}, "gives acquired but not as_of"),
+        ({"as_of": 2024}, "gives as_of but not acquired"),
+        ({"acquired": 2024, "as_of": 2021}, "before the year acquired"),
+        ({"acquired": 1800, "as_of": 2021}, "at least 1990"),
+    ],
+)
+def test_bad_dates_are_refused(fields, message):
+    from flopbook.errors import InputError
+
+    with pytest.raises(InputError, match=message):
+        Sku("H800", count=8, server_cost_per_gpu="35k USD/GPU", **fields)
+
+
+def test_a_negative_decline_in_a_file_is_one_line(cli, write):
+    path = write(
+        "name: x\nassumptions:\n  decline: -0.1\nskus:\n"
+        "  - {chip: H800, count: 8, server_cost_per_gpu: 35k USD/GPU}\n"
+    )
+    run = cli("fleet", str(path))
+    assert run.code == 2 and run.err.count("\n") == 1 and "decline" in run.err

@@ -53,6 +53,9 @@ ASSUMPTION_FIELDS: dict[str, FieldSpec] = {
                   "share of the year's GPU-hours sold or used; costs per GPU-hour and per "
                   "PFLOP/s-hour divide by the used hours", low=0, low_inclusive=False, high=1,
                   share=True),
+        FieldSpec("decline", "Value decline (orders of magnitude a year)", ("",), "0.14",
+                  "how fast hardware loses value as price-performance improves; applied "
+                  "between a SKU's acquired and as_of years", low=0, high=1),
         FieldSpec("cost_of_capital", "Cost of capital", ("",), "10%",
                   "yearly return owed on the capital (used by the annuity)", low=0, high=1,
                   share=True),
@@ -99,6 +102,13 @@ SKU_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("operating_cost", "Operating cost per GPU-year", ("USD/GPU/year",),
                   "4.5k USD/GPU/year",
                   "a published all-in running cost; replaces the computed opex", low=0),
+        FieldSpec("acquired", "Year acquired", ("year",), "2021",
+                  "year the hardware was bought (a decimal year such as 2021.5 for mid-year); "
+                  "with as_of, capital cost is charged on its value at the use date",
+                  bare_unit="year", low=1990, high=2100),
+        FieldSpec("as_of", "Year of use", ("year",), "2024",
+                  "year the fleet is used and costed (not before acquired)",
+                  bare_unit="year", low=1990, high=2100),
         FieldSpec("tdp", "TDP", ("W",), "700 W", "overrides the catalog's TDP", low=0),
         FieldSpec("bf16_dense", "BF16 dense peak", ("TFLOP/s",), "989 TFLOP/s",
                   "overrides the catalog's dense BF16 peak", low=0),
@@ -179,6 +189,8 @@ class Sku:
     server_cost_per_gpu: Any = None
     gpu_price: Any = None
     operating_cost: Any = None
+    acquired: Any = None
+    as_of: Any = None
     tdp: Any = None
     bf16_dense: Any = None
     fp8_dense: Any = None
@@ -207,6 +219,22 @@ class Sku:
                 field=f"skus.{self.name}.gpu_price",
                 hint="keep one: a whole server's cost per GPU, or the GPU price alone",
             )
+        dates = [n for n in ("acquired", "as_of") if n in self.inputs]
+        if len(dates) == 1:
+            other = "as_of" if dates[0] == "acquired" else "acquired"
+            raise InputError(
+                f"gives {dates[0]} but not {other}",
+                field=f"skus.{self.name}.{other}",
+                hint="give both years (e.g. acquired: 2021, as_of: 2024), or neither",
+            )
+        if dates:
+            age = self.inputs["as_of"].value - self.inputs["acquired"].value
+            if float(np.min(age.to("year").magnitude)) < 0:
+                raise InputError(
+                    "the use year is before the year acquired",
+                    field=f"skus.{self.name}.as_of",
+                    hint="as_of is the year the fleet is used: at or after acquired",
+                )
         if "capital_cost" in self.assumptions:
             raise InputError(
                 "capital_cost is chosen for the whole fleet, not per SKU",
@@ -286,6 +314,12 @@ FLEET = Kind(
         extensive("capex", "Capex", "USD", "server_capex + cluster_capex",
                   "server capex + networking, storage and facility"),
         ratio("capex_per_gpu", "Capex per GPU", "USD/GPU", "capex", "gpus", "capex / GPUs"),
+        # hardware bought earlier is worth less when it is used: price-performance has moved
+        # on, so the capital cost is charged on the value at the use date (Epoch AI's method)
+        extensive("value_at_use", "Capex value at the use date", "USD", {
+            "acquired given": "capex * decline_factor(decline, as_of - acquired)",
+            "otherwise": "capex",
+        }, "capex x 10^(-decline x (as_of - acquired)), or capex without dates"),
         extensive("it_power", "IT power", "MW", {
             "server_power_overhead is share":
                 "gpus * tdp / GPU * tdp_share * (1 + server_power_overhead)",
@@ -320,14 +354,14 @@ FLEET = Kind(
               "opex / GPUs"),
         # the residual is recovered at the end of the life: only the rest is written off
         extensive("depreciation", "Depreciation (straight-line)", "USD/year",
-                  "capex * (1 - residual_value) / useful_life",
-                  "capex x (1 - residual value) / useful life"),
+                  "value_at_use * (1 - residual_value) / useful_life",
+                  "value at use x (1 - residual value) / useful life"),
         # the part written off is repaid with interest; the residual's capital stays tied up
         # all life and owes the cost of capital each year (at residual 0: capex x factor)
         extensive("annuity", "Capital cost (annuity)", "USD/year",
-                  "capex * (annuity_factor(cost_of_capital, useful_life) * (1 - residual_value)"
-                  " + residual_value * cost_of_capital / year)",
-                  "capex x (factor x (1 - residual) + residual x r), "
+                  "value_at_use * (annuity_factor(cost_of_capital, useful_life)"
+                  " * (1 - residual_value) + residual_value * cost_of_capital / year)",
+                  "value at use x (factor x (1 - residual) + residual x r), "
                   "factor = r / (1 - (1 + r)^-life), r = cost of capital"),
         extensive("capital_cost", "Capital cost per year", "USD/year", {
             "capital_cost is annuity": "annuity",
