@@ -57,6 +57,8 @@ def fleets(draw: st.DrawFn) -> Fleet:
         if draw(st.booleans()):
             fields["acquired"] = draw(st.integers(2016, 2024))
             fields["as_of"] = fields["acquired"] + draw(st.integers(0, 6))
+        if draw(st.booleans()):
+            fields["prices_of"] = draw(st.integers(2020, 2024))
         if draw(st.integers(0, 3)) == 0:
             fields["operating_cost"] = f"{number(draw, 1e3, 1e4):g} USD/GPU/year"
         overrides = {}
@@ -83,7 +85,7 @@ def fleets(draw: st.DrawFn) -> Fleet:
         "electricity_price": f"{number(draw, 0.01, 0.3):g} USD/kWh",
         "hosting": f"{number(draw, 0, 250):g} USD/kW/month",
     }
-    return Fleet(skus, assumptions, name="A random fleet")
+    return Fleet(skus, assumptions, name="A random fleet", dollars_of=2024)
 
 
 def check_cells(book: Path, fleet: Fleet, value) -> None:  # noqa: ANN001 - a cell reader

@@ -30,6 +30,7 @@ from flopbook.formula.declaration import Form, Formula, Kind, Ratio, extensive, 
 from flopbook.formula.result import TOTAL as TOTAL  # re-exported: the column of totals
 from flopbook.formula.result import ItemOutputs, Result
 from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.models.constant_dollars import restate_factor
 from flopbook.models.finance import CAPITAL_COST_METHODS
 from flopbook.quantity import Quantity, summarize
 
@@ -108,6 +109,10 @@ SKU_FIELDS: dict[str, FieldSpec] = {
                   bare_unit="year", low=1990, high=2100),
         FieldSpec("as_of", "Year of use", ("year",), "2024",
                   "year the fleet is used and costed (not before acquired)",
+                  bare_unit="year", low=1990, high=2100),
+        FieldSpec("prices_of", "Year of the prices' dollars", ("year",), "2017",
+                  "the year whose dollars server_cost_per_gpu, gpu_price and operating_cost "
+                  "are in; restated to the fleet's dollars_of by the US CPI-U",
                   bare_unit="year", low=1990, high=2100),
         FieldSpec("tdp", "TDP", ("W",), "700 W", "overrides the catalog's TDP", low=0),
         FieldSpec("bf16_dense", "BF16 dense peak", ("TFLOP/s",), "989 TFLOP/s",
@@ -191,6 +196,7 @@ class Sku:
     operating_cost: Any = None
     acquired: Any = None
     as_of: Any = None
+    prices_of: Any = None
     tdp: Any = None
     bf16_dense: Any = None
     fp8_dense: Any = None
@@ -437,7 +443,7 @@ def sku_values(sku: Sku, a: Assumptions) -> dict[str, pint.Quantity]:
     """The inputs one SKU's formulas read: its own, the assumptions in force for it, and the
     catalog's TDP and dense peaks where the SKU does not give them."""
     values = {n: i.value for n, i in a.inputs.items()}
-    values.update({n: i.value for n, i in sku.inputs.items()})
+    values.update({n: i.value for n, i in sku.inputs.items() if n != "prices_of"})
     values["tdp"] = sku.power_rating()
     for precision in ("bf16_dense", "fp8_dense"):
         peak = sku.peak(precision)  # type: ignore[arg-type]
@@ -505,6 +511,54 @@ class FleetResult(Result):
                 f"TCO {tco.mean:,.0f} {tco.unit}>" if tco else "<FleetResult>")
 
 
+_PRICES = ("server_cost_per_gpu", "gpu_price", "operating_cost")
+
+
+def _in_dollars_of(skus: list[Sku], dollars_of: Any) -> list[Sku]:
+    """The SKUs with their prices restated in ``dollars_of``'s dollars (a SKU that gives no
+    ``prices_of`` is taken to be in them already); prices of different years with no base
+    year are refused rather than added as if they were the same money."""
+    dated = [s for s in skus if "prices_of" in s.inputs]
+    if dollars_of is None:
+        found = sorted({float(np.mean(s.inputs["prices_of"].value.to("year").magnitude))
+                        for s in dated})
+        if len(found) > 1:
+            raise InputError(
+                f"prices are in dollars of {found[0]:g} and {found[-1]:g}, with no base year",
+                field="dollars_of",
+                hint="add e.g. dollars_of: 2024 to restate them all by the US CPI-U",
+            )
+        return skus
+    base = read_input(FieldSpec("dollars_of", "Dollars of", ("year",), "2024", "",
+                                bare_unit="year", low=1990, high=2100), dollars_of,
+                      key="dollars_of")
+    base_year = float(np.mean(base.value.to("year").magnitude))
+    out = []
+    for s in skus:
+        if "prices_of" not in s.inputs:
+            out.append(s)
+            continue
+        year = float(np.mean(s.inputs["prices_of"].value.to("year").magnitude))
+        factor = restate_factor(year, base_year, field=f"skus.{s.name}.prices_of")
+        restated = copy.copy(s)
+        restated.inputs = dict(s.inputs)
+        for n in _PRICES:
+            if n in s.inputs:
+                old = s.inputs[n]
+                note = (f"restated from {year:g} to {base_year:g} dollars by the US CPI-U "
+                        f"(x{factor:.4f})" + (f"; {old.note}" if old.note else ""))
+                restated.inputs[n] = dataclasses.replace(old, value=old.value * factor,
+                                                         raw=None, note=note)
+        # its prices are now in the base year's dollars: a fleet rebuilt from these SKUs
+        # (a subset, the report's point run) neither refuses nor restates them again
+        dated_input = s.inputs["prices_of"]
+        restated.inputs["prices_of"] = dataclasses.replace(
+            dated_input, value=base.value, raw=None,
+            note=f"prices restated from {year:g} dollars")
+        out.append(restated)
+    return out
+
+
 def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
 
     d = {"name": i.name, **summarize(i.value).as_dict(), "source": i.source, "note": i.note}
@@ -523,9 +577,11 @@ class Fleet:
         *,
         name: str = "",
         description: str = "",
+        dollars_of: Any = None,
     ) -> None:
         self.name = name
         self.description = description
+        self.dollars_of = dollars_of
         if assumptions is None:
             assumptions = Assumptions()
         elif not isinstance(assumptions, Assumptions):
@@ -542,6 +598,7 @@ class Fleet:
                 raise InputError(f"two SKUs are named {s.name!r}", field=f"skus[{i}].name",
                                  hint='give each a distinct name, e.g. name: "H100 (hall B)"')
             seen.add(s.name or "")
+        self.skus = _in_dollars_of(self.skus, dollars_of)
 
     def subset(self, only: str | Iterable[str] | None) -> Fleet:
         """The SKUs whose name, chip, alias or architecture matches one of ``only``
@@ -561,6 +618,7 @@ class Fleet:
                     + " (a chip, SKU name or architecture such as Hopper)",
                 )
         kept = [s for s in self.skus if any(s.matches(t) for t in terms)]
+        # already restated: the kept SKUs' prices are in dollars_of's dollars
         return Fleet(kept, self.assumptions, name=self.name, description=self.description)
 
     def run(
