@@ -8,8 +8,15 @@ __version__: str
 from .quantity import Quantity as Quantity, q as q, sampling as sampling
 from .calc import evaluate as evaluate
 
-# errors: every bad input is an InputError with the file, line or field and a hint
-from .errors import FlopbookError as FlopbookError, InputError as InputError
+# errors: every bad input is an InputError with the file, line or field and a hint; a unit
+# that does not fit is a UnitError (pint's own errors are mapped to it)
+from .errors import (
+    DataError as DataError,
+    FlopbookError as FlopbookError,
+    InputError as InputError,
+    UnitError as UnitError,
+    WorkbookError as WorkbookError,
+)
 
 # the catalog of chips and dated prices
 from .catalog import chip as chip

@@ -147,6 +147,10 @@ def require_memory(samples: int, arrays: int = DEFAULT_ARRAYS, *, what: str = "-
     """Refuse a sample count whose arrays (8 bytes a sample) would not fit in memory."""
     need = samples * 8 * arrays
     have = available_memory()
+    if samples > 10**15:  # past any memory, and past what a float can count in bytes
+        most = max(1, have // (8 * arrays))
+        raise InputError(f"{what} of {len(str(samples))} digits is more samples than any "
+                         "memory holds", hint=f"use at most about {_round_down(most):,} samples")
     if need > have:
         most = max(1, have // (8 * arrays))
         raise InputError(

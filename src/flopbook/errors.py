@@ -59,8 +59,10 @@ class InputError(FlopbookError, ValueError):
         elif self.line:
             place = f"line {self.line}: "
         field = f"{self.field}: " if self.field else ""
-        hint = f" — {_cut(self.hint)}" if self.hint else ""
-        return f"{_cut(place, 200)}{_cut(field, 80)}{_cut(self.message)}{hint}".replace("\n", " ")
+        # the hint is flopbook's own words (its examples may be long): only its length is cut
+        hint = f" — {_clip(self.hint, 300)}" if self.hint else ""
+        line = f"{_cut(place, 120)}{_cut(field, 80)}{_cut(self.message)}{hint}"
+        return _clip(line.replace("\n", " "), LINE_CHARS)
 
 
 # A value echoed back in a message is cut to a few dozen characters: a 1 MB input is not
@@ -68,10 +70,15 @@ class InputError(FlopbookError, ValueError):
 _QUOTED = re.compile(r"""'[^'\n]{48,}'|"[^"\n]{48,}"|\[[^\]\n]{48,}\]""")
 ECHO_CHARS = 40
 MESSAGE_CHARS = 400
+LINE_CHARS = 500
 
 
 def _cut(text: str, limit: int = MESSAGE_CHARS) -> str:
     text = _QUOTED.sub(lambda m: m.group()[: ECHO_CHARS - 1] + "…" + m.group()[-1], text)
+    return _clip(text, limit)
+
+
+def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

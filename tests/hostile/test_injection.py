@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.hostile.conftest import check_csv_text
+
+from hostile.conftest import check_csv_text
 
 PAYLOADS = {
     "HYPERLINK": '=HYPERLINK("http://example.invalid/PWN","click")',

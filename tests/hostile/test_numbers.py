@@ -4,7 +4,8 @@ never a wrong answer."""
 from __future__ import annotations
 
 import pytest
-from tests.hostile.conftest import FLEET, TRAINING
+
+from hostile.conftest import FLEET, TRAINING
 
 # (what replaces "count: 1k GPU" in the fleet, expected exit code)
 COUNTS = {

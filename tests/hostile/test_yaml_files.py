@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from tests.hostile.test_yaml import BOMBS
+
+from hostile.test_yaml import BOMBS
 
 COMMANDS = {
     "fleet": ("fleet", "{file}", "--samples", "200"),

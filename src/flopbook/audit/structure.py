@@ -1,5 +1,6 @@
-"""The structure of a sheet that every rule reads: formula runs, identifier columns, header
-rows, and the value a run's formula would have at any cell.
+"""The structure of a sheet that every rule reads: formula runs, identifier columns, and the
+value a run's formula would have at any cell (totals and blocks are read in blocks.py, labels
+in layout.py, units in units.py).
 
 A *run* is the set of cells of one row or one column holding the same formula in relative
 R1C1 form (=C5*C4 and =D5*D4 are one run along row 5), gaps allowed: a run is how a
@@ -201,20 +202,6 @@ def is_identifier(sheet: Sheet, pos: Pos) -> bool:
     return pos[1] in id_columns(sheet) and pos not in sheet.formulas
 
 
-# ---- header rows -------------------------------------------------------------------------
-
-
-def is_header_row(sheet: Sheet, row: int, c1: int, c2: int) -> bool:
-    """Most filled cells of row ``row`` between columns c1 and c2 are text."""
-    texts = nums = 0
-    for c in range(c1, c2 + 1):
-        if sheet.is_text((row, c)):
-            texts += 1
-        elif not sheet.is_empty((row, c)):
-            nums += 1
-    return texts > nums
-
-
 # ---- the value a run's formula would have at another cell -------------------------------
 
 
@@ -228,11 +215,11 @@ def copied(sheet: Sheet, source: Pos, at: Pos) -> str | None:
     return None if q is None else q.text
 
 
-def value_as(sheet: Sheet, source: Pos, at: Pos) -> float | None:
+def value_as(sheet: Sheet, source: Pos, at: Pos, from_nothing: bool = False) -> float | None:
     """The value the formula at ``source``, copied to ``at``, computes from the saved values
     it reads; None where it cannot be worked out here (a function this evaluator does not
     know, text, an error, another sheet, a reference to ``at`` itself) or where every cell
-    it reads is empty or 0 (a value from nothing says nothing)."""
+    it reads is empty or 0 (a value from nothing says nothing; ``from_nothing`` keeps it)."""
     p = sheet.parsed(source)
     if p is None or p.error:
         return None
@@ -242,7 +229,7 @@ def value_as(sheet: Sheet, source: Pos, at: Pos) -> float | None:
     try:
         ev = _Eval(sheet, q, at)
         out = ev.run()
-        return out if ev.filled else None
+        return out if ev.filled or from_nothing else None
     except (_Unknown, ZeroDivisionError, OverflowError, ValueError, IndexError):
         return None
 

@@ -27,6 +27,32 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+def _version(show: bool) -> None:
+    if show:
+        # imported on use, so that `flopbook --help` stays fast
+        from flopbook.version import __version__
+
+        typer.echo(f"flopbook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                 help="Print the version and exit."),
+    width: int | None = typer.Option(
+        None, "--width", min=40, max=1000,
+        help="Width of the tables in characters (default: the terminal's; 140 when the output "
+        "is a file or a pipe). Tables narrower than their columns are split, never cut. "
+        "Give it before the command, e.g. flopbook --width 80 fleet FILE."),
+) -> None:
+    """Options of every command."""
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli import common
+
+    common.WIDTH = width
+
+
 # Commands register themselves on `app` when their module is imported.
 from flopbook.cli import (  # noqa: E402,F401
     audit,
@@ -139,7 +165,7 @@ def boundary_message(exc: BaseException) -> tuple[str, int]:
         return "the input is nested too deeply to compute (see docs/limits.md)", 2
     cause = exc.args[0] if name == "FileCreateError" and exc.args else exc  # XlsxWriter's
     if isinstance(cause, OSError):
-        where = f"{cause.filename}: " if getattr(cause, "filename", None) else ""
+        where = f"{_short(str(cause.filename), 80)}: " if getattr(cause, "filename", None) else ""
         if cause.errno == errno.ENOSPC:
             return f"{where}the disk is full; nothing was written — free some space", 2
         if cause.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

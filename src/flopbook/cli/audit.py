@@ -27,8 +27,13 @@ if TYPE_CHECKING:
 
 class AuditFormat(StrEnum):
     text = "text"
+    table = "table"  # the same as text, as on every other command
     json = "json"
     sarif = "sarif"
+
+
+def _one_format(value: AuditFormat) -> AuditFormat:
+    return AuditFormat.text if value is AuditFormat.table else value
 
 
 class MinSeverity(StrEnum):
@@ -65,6 +70,12 @@ More examples, for folders and CI:
 """
 
 
+
+MAX_JOBS = 256
+"""Most workbooks audited at once (--jobs)."""
+MAX_TIMEOUT = 86_400.0
+"""Longest --timeout, in seconds: a day."""
+
 @app.command("audit", help=HELP)
 def audit_command(
     books: Annotated[
@@ -78,7 +89,8 @@ def audit_command(
         typer.Option(
             "--format",
             "-f",
-            help="text for people; json (one workbook: a list of findings; "
+            callback=_one_format,
+            help="text (or table) for people; json (one workbook: a list of findings; "
             "several: one object per workbook) or sarif (SARIF 2.1.0, one run, for "
             "code-scanning tools). E.g. --format sarif",
         ),
@@ -147,6 +159,7 @@ def audit_command(
             "--jobs",
             "-j",
             min=1,
+            max=MAX_JOBS,
             help="Workbooks audited at once, each in its own process; "
             "default: the number of cores. E.g. --jobs 4",
             show_default=False,
@@ -157,6 +170,7 @@ def audit_command(
         typer.Option(
             "--timeout",
             min=0,
+            max=MAX_TIMEOUT,
             help="Seconds allowed for each workbook before it is stopped "
             "and reported (0: no limit). E.g. --timeout 60",
         ),
@@ -200,6 +214,12 @@ def audit_command(
         cwd=os.getcwd(),
         time_limit=timeout or None,
     )
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli.common import option_errors, require_path
+
+    for option, given in (("--config", config), ("--baseline", baseline),
+                          ("--write-baseline", write_baseline), ("--fix", fix)):
+        require_path(given, option)
     if config is not None and no_config:
         raise InputError(
             "--config and --no-config cannot both be given", field="--config", hint="keep one"
@@ -208,7 +228,8 @@ def audit_command(
         # imported on use, so that `flopbook --help` stays fast
         from flopbook.audit import config as cfg
 
-        cfg.load(config)  # a bad settings file stops the run before any work
+        with option_errors("--config"):
+            cfg.load(config)  # a bad settings file stops the run before any work
     paths, refused = batch.collect(str(b) for b in books)
     several = len(books) > 1 or any(b.is_dir() for b in books)
     if fix is not None:
@@ -294,6 +315,11 @@ def _codes(text: str | None, option: str) -> tuple[str, ...] | None:
     from flopbook.audit import _selected
 
     wanted = [s for s in text.split(",") if s.strip()]
+    if not wanted:  # "--select ''" is a slip, not "no rules" nor "every rule"
+        # imported on use, so that `flopbook --help` stays fast
+        from flopbook.errors import InputError
+
+        raise InputError("names no rule", field=option, hint=f"e.g. {option} FB101,FB103")
     try:
         return tuple(_selected(wanted))
     except Exception as exc:  # InputError from _selected names --select; say which option
@@ -317,8 +343,10 @@ def _load_baseline(path: Path | None) -> Any:
         return None
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.audit import baseline as bl
+    from flopbook.cli.common import option_errors
 
-    return bl.load(str(path))
+    with option_errors("--baseline"):
+        return bl.load(str(path))
 
 
 def _run(paths: list[str], settings: Any, jobs: int | None, several: bool) -> list[BookAudit]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -14,14 +15,23 @@ from flopbook.errors import InputError
 
 class Format(StrEnum):
     table = "table"
+    text = "text"  # the same as table: every command takes both (audit's default is text)
     json = "json"
     csv = "csv"
 
 
+def _one_format(value: Format) -> Format:
+    return Format.table if value is Format.text else value
+
+
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="table for people, json or csv for programs. "
-                 "E.g. --format json")
+    Format, typer.Option("--format", "-f", callback=_one_format,
+                         help="table (or text) for people, json or csv for programs. "
+                         "E.g. --format json")
 ]
+MAX_SEED = 2**63 - 1
+"""Largest --seed."""
+
 SamplesOpt = Annotated[
     int,
     typer.Option("--samples", "-n", min=1,
@@ -30,18 +40,22 @@ SamplesOpt = Annotated[
 ]
 SeedOpt = Annotated[
     int | None,
-    typer.Option("--seed", min=0, help="Random seed; the same seed gives the same numbers. "
+    typer.Option("--seed", min=0, max=MAX_SEED,
+                 help="Random seed; the same seed gives the same numbers. "
                  "Default: a fixed seed, so runs repeat. E.g. --seed 7"),
 ]
+
+
+WIDTH: int | None = None  # set by `flopbook --width N`
 
 
 def console() -> Any:
     # rich is loaded only when there is something to draw
     from rich.console import Console
 
-    # Piped output (a file, `less`, CI logs) gets a width that fits the tables, not rich's 80,
-    # unless COLUMNS says otherwise.
-    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 140
+    # --width first; piped output (a file, `less`, CI logs) gets a width that fits the tables,
+    # not rich's 80, unless COLUMNS says otherwise.
+    width = WIDTH or (None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 140)
     return Console(highlight=False, soft_wrap=False, width=width)
 
 
@@ -60,6 +74,33 @@ def option_errors(option: str) -> Any:
         try:
             yield
         except InputError as exc:
+            if exc.file:  # a file the option named: its place says where, the option what
+                raise type(exc)(exc.message, file=exc.file, line=exc.line,
+                                field=exc.field or option, hint=exc.hint) from None
             raise type(exc)(exc.message, field=option, hint=exc.hint) from None
+        except OSError as exc:  # the file the option named cannot be opened
+            name = str(exc.filename) if exc.filename else None
+            raise InputError(f"cannot open it ({exc.strerror or exc})", file=name,
+                             field=option) from None
 
     return named()
+
+
+def require_path(path: Any, option: str) -> None:
+    """An empty path is refused: ``--plot ""`` reaches a command as ``.``, the current folder,
+    which nobody means to fill with charts or to read as a file."""
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.errors import InputError
+
+    if path is None:
+        return
+    if str(path).strip() in ("", "."):
+        raise InputError("needs a name, not an empty path", field=option,
+                         hint=f"give a file or folder name after {option}")
+    # imported on use, so that `flopbook --help` stays fast
+    import os
+
+    longest = max((len(os.fsencode(part)) for part in Path(path).parts), default=0)
+    if longest > 255 or len(os.fsencode(str(path))) > 4096:  # what every file system refuses
+        raise InputError("the name is too long for a file system (a part over 255 bytes)",
+                         field=option, hint=f"give a shorter name after {option}")

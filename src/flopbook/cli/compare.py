@@ -61,6 +61,11 @@ def compare_command(
             raise InputError(f"cannot read --price {item!r}",
                              hint='write CHIP=PRICE, e.g. --price H20="1.2 USD/GPU/hour"')
         prices[name.strip()] = value.strip()
+
+    for option, given in (("--precision", precision), ("--count", count)):
+        if not str(given).strip():
+            raise InputError("is empty", field=option, hint="see `flopbook compare --help`")
+
     for name, value in prices.items():  # a price that cannot be read, named by its option
         with option_errors(f"--price {name}"):
             q(value)
@@ -71,10 +76,10 @@ def compare_command(
                              date=read_date(date))
         except InputError as exc:
             # the library names its arguments; the user typed options
-            option = _OPTIONS.get(exc.field or "")
-            if option is None:
+            named = _OPTIONS.get(exc.field or "")
+            if named is None:
                 raise
-            raise InputError(exc.message, field=option, hint=exc.hint) from None
+            raise InputError(exc.message, field=named, hint=exc.hint) from None
     if fmt is Format.json:
         emit(data.to_json(result.to_dict()))
     elif fmt is Format.csv:

@@ -71,7 +71,7 @@ def fleet_command(
     Example: flopbook fleet examples/fleet.yaml --only Hopper --sensitivity tco_per_year
     """
     # imported on use, so that `flopbook --help` stays fast
-    from flopbook.cli.common import option_errors
+    from flopbook.cli.common import option_errors, require_path
     from flopbook.distributions import require_memory
     from flopbook.files import check_folder
     from flopbook.fleet_file import fleet_from_document
@@ -79,6 +79,7 @@ def fleet_command(
     from flopbook.quantity import sampling
     from flopbook.scenario import Document, refuse_other_kinds
 
+    require_path(plot, "--plot")
     if sensitivity is not None and not sensitivity.strip():
         raise InputError("is empty", field="--sensitivity",
                          hint="name an output, e.g. --sensitivity tco_per_year")
@@ -190,7 +191,7 @@ def render_fleet(result, fmt: Format, *, all_rows: bool = False, title: str | No
     from flopbook.render import data, table
 
     if fmt is Format.table:
-        console().print(table.fleet_table(result, all_rows=all_rows, title=title))
+        console().print(table.FittedFleetTable(result, all_rows=all_rows, title=title))
     elif fmt is Format.json:
         emit(data.to_json(result.to_dict()))
     else:

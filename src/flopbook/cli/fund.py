@@ -74,7 +74,12 @@ def fund_command(
                              hint="choose a year the payer file covers")
         spending = []
         if fleet is not None:
-            fleet_result = load_scenario(fleet).run(only=only)
+            # imported on use, so that `flopbook --help` stays fast
+            from flopbook.cli.common import option_errors
+
+            with option_errors("--fleet"):
+                fleet_file = load_scenario(fleet)
+            fleet_result = fleet_file.run(only=only)
             spending.append(Spending.from_fleet(fleet_result, when, source=str(fleet)))
         elif only is not None:
             raise InputError("--only needs --fleet", hint="give a fleet file with --fleet")

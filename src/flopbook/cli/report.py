@@ -85,8 +85,10 @@ def report_command(
         raise InputError("nothing to write",
                          hint="give --xlsx OUT.xlsx and/or --html OUT.html")
     # imported on use, so that `flopbook --help` stays fast
-    from flopbook.cli.common import option_errors
+    from flopbook.cli.common import option_errors, require_path
 
+    for option, given in (("--xlsx", xlsx), ("--html", html), ("--fleet", fleet)):
+        require_path(given, option)
     if sensitivity is not None and not sensitivity.strip():
         raise InputError("is empty", field="--sensitivity",
                          hint="name an output, e.g. --sensitivity tco_per_year")
@@ -197,9 +199,12 @@ def _payer_report(doc, scenario: Path, *, capex: str | None, year: int | None,  
     fleets = []
     if fleet is not None:
         # imported on use, so that `flopbook --help` stays fast
+        from flopbook.cli.common import option_errors
         from flopbook.fleet_file import load_scenario
 
-        fleet_result = load_scenario(fleet).run()
+        with option_errors("--fleet"):
+            fleet_file = load_scenario(fleet)
+        fleet_result = fleet_file.run()
         fleets.append(fleet_result)
         spending.append(Spending.from_fleet(fleet_result, when, source=str(fleet)))
     if capex is not None:

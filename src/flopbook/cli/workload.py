@@ -38,8 +38,10 @@ def workload_command(
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Replace charts already in the --plot folder. "
-                     "E.g. --force --plot charts/"),
+        typer.Option(
+            "--force",
+            help="Replace charts already in the --plot folder. E.g. --force --plot charts/",
+        ),
     ] = False,
 ) -> None:
     """A training run or an inference service, costed.

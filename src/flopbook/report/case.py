@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flopbook.cases import _document, cases
+from flopbook.cases import cases, document
 from flopbook.cases.fleet_cases import ROWS, CaseFile, row_value
 from flopbook.formula.excel import Ref, expression_formula
 from flopbook.models.fleet import FLEET, TOTAL
@@ -41,7 +41,7 @@ def _spec(result: CaseResult) -> Any | None:
     if info is None:
         return None
     try:
-        return _document(info).validate(CaseFile)
+        return document(info).validate(CaseFile)
     except Exception:  # noqa: BLE001 - a case of another kind: its checks become values
         return None
 
@@ -191,7 +191,9 @@ def case_report(result: CaseResult, *, charts: bool = True) -> Report:
                                  lambda m: f"{{#{int(m.group(1)) + offset}:", ref[0])
                 row = _referenced_check(check, formula, ref[1], ref[2], sampled)
             checks[n] = row or _value_check(
-                check, "a value: no calculation of this workbook holds it", sampled)
+                check, made.reasons.get(check.label,
+                                        "a value: no calculation of this workbook holds it"),
+                sampled)
     elif kind in VALUE_REASONS:
         checks = [_value_check(c, VALUE_REASONS[kind], False) for c in result.checks]
     drawn = charts_for(results[0], result.fleets[0][0]) if results and charts else []

@@ -64,6 +64,10 @@ def test_rule_case(code: str, case: dict[str, Any]) -> None:
     for cell, value in (case.get("after") or {}).items():
         match = [f for f in result.findings if f.code == code and f.cell == cell]
         assert match and match[0].after == pytest.approx(value)
+    for cell, severity in (case.get("severity") or {}).items():
+        match = [f for f in result.findings if f.code == code and f.cell == cell]
+        assert match and match[0].severity == severity, (cell, case["name"])
+        assert 0 < match[0].confidence <= 1
     for cell, words in (case.get("says") or {}).items():
         match = [f for f in result.findings if f.code == code and f.cell == cell]
         assert match and all(w.lower() in match[0].message.lower() for w in words)

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flopbook.audit.blocks import aggregates
 from flopbook.audit.findings import Finding
-from flopbook.audit.formula import a1
+from flopbook.audit.formula import a1, r1c1_tokens, range_text
 from flopbook.audit.patterns import (
     agrees_across,
     breaks,
@@ -34,8 +35,13 @@ from flopbook.audit.patterns import (
     same_data,
 )
 from flopbook.audit.rules import Context, Rule
+from flopbook.audit.rules.FB108 import _bare_reference
+from flopbook.audit.structure import copied, in_a_run, is_identifier, runs
+from flopbook.audit.workbook import Pos, Sheet
 
 EXPLAINED = {"FB101", "FB102", "FB106"}
+EXPLAINED_AT_ENDS = EXPLAINED | {"FB104", "FB108"}
+MIN_EVIDENCE = 3  # cells of a run (or rows of a block) before its end is judged
 
 
 class FB103(Rule):
@@ -46,6 +52,7 @@ class FB103(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
+            flagged: set[Pos] = set()
             for pos in list(sheet.formulas):
                 for brk in breaks(sheet, pos):
                     if agrees_across(sheet, pos, brk.horizontal):
@@ -69,4 +76,85 @@ class FB103(Rule):
                     yield self.finding(sheet, pos, message, suggestion=suggestion,
                                        before=sheet.values.get(pos),
                                        after=ctx.evaluate(sheet, suggestion))
+                    flagged.add(pos)
                     break
+            yield from self._run_ends(ctx, sheet, flagged)
+            yield from self._wrong_column(ctx, sheet, flagged)
+
+    def _run_ends(self, ctx: Context, sheet: Sheet, flagged: set[Pos]) -> Iterator[Finding]:
+        """The cell just past a run's first or last cell holding the run's formula with one
+        reference moved (=B9*C8 after =B8*C8): a break at the end of a line, where the
+        neighbours-on-both-sides test cannot see it."""
+        for along_row in (True, False):
+            for line_runs in runs(sheet, along_row).values():
+                for run in line_runs:
+                    if len(run.cells) < MIN_EVIDENCE or _bare_reference(run.shape):
+                        continue  # a run of =Sheet!B7 copies values: row shifts are common
+                    k = 1 if along_row else 0
+                    for end, step in ((run.first, -1), (run.last, 1)):
+                        pos = (end[0], end[1] + step) if along_row else (end[0] + step, end[1])
+                        if pos in flagged or pos not in sheet.formulas or pos[k] < 1:
+                            continue
+                        if in_a_run(sheet, pos, along_row):
+                            continue  # where one run meets the next: two blocks, not a break
+                        if ctx.codes_at(sheet, pos) & EXPLAINED_AT_ENDS:
+                            continue
+                        if not _one_reference_moved(sheet, pos, end):
+                            continue
+                        if agrees_across(sheet, pos, along_row) or closes_its_line(sheet, pos):
+                            continue
+                        suggestion = copied(sheet, end, pos)
+                        if suggestion is None:
+                            continue
+                        way = "row" if along_row else "column"
+                        message = (f"Ends its {way} with another formula: {a1(*run.first)}…"
+                                   f"{a1(*run.last)} compute {run.shape} (relative form), this "
+                                   f"cell {sheet.shape(pos)}, the same with one reference "
+                                   f"moved; copied from the run it would read {suggestion}.")
+                        flagged.add(pos)
+                        yield self.finding(sheet, pos, message, suggestion=suggestion,
+                                           before=sheet.values.get(pos),
+                                           after=ctx.evaluate(sheet, suggestion))
+
+    def _wrong_column(self, ctx: Context, sheet: Sheet, flagged: set[Pos]
+                      ) -> Iterator[Finding]:
+        """A total right below a block of numbers that adds the same rows of another column
+        (=SUM(C2:C9) at the foot of column D)."""
+        for pos, agg in aggregates(sheet).items():
+            if pos in flagged or agg.function == "AVERAGE" or ctx.codes_at(sheet, pos):
+                continue
+            ref = agg.ref
+            r, c = pos
+            if agg.horizontal or ref.c1 != ref.c2 or ref.c1 == c or ref.r2 != r - 1:
+                continue
+            if ref.r2 - ref.r1 + 1 < MIN_EVIDENCE or not sheet.is_text(sheet.header_cell(pos)
+                                                                         or (0, 0)):
+                continue
+            own = [(k, c) for k in range(ref.r1, ref.r2 + 1)]
+            typed = [x for x in own if x not in sheet.formulas and sheet.is_numeric(x)
+                     and not sheet.is_empty(x)]
+            if len(typed) < len(own) or is_identifier(sheet, own[0]):
+                continue  # the column above is not a block of figures of its own
+            p = sheet.parsed(pos)
+            if p is None or agg.token < 0:
+                continue
+            new = range_text(ref.r1, c, ref.r2, c)
+            suggestion = p.render({agg.token: new})
+            message = (f"Closes the block of figures above it ({new}) but adds {ref.text}, "
+                       f"the same rows of another column; it would read {suggestion}.")
+            yield self.finding(sheet, pos, message, suggestion=suggestion,
+                               before=sheet.values.get(pos),
+                               after=ctx.evaluate(sheet, suggestion), confidence=0.75)
+
+
+def _one_reference_moved(sheet: Sheet, pos: Pos, other: Pos) -> bool:
+    """pos holds other's formula (relative form) with exactly one reference token changed."""
+    p, q = sheet.parsed(pos), sheet.parsed(other)
+    if p is None or q is None or p.error or q.error:
+        return False
+    mine, theirs = r1c1_tokens(p, *pos), r1c1_tokens(q, *other)
+    if len(mine) != len(theirs):
+        return False
+    diffs = [i for i, (x, y) in enumerate(zip(mine, theirs, strict=True)) if x != y]
+    return len(diffs) == 1 and p.refs[diffs[0]] is not None and q.refs[diffs[0]] is not None \
+        and p.refs[diffs[0]].size == q.refs[diffs[0]].size

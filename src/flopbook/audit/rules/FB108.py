@@ -124,6 +124,17 @@ class FB108(Rule):
             return f
         if strict:
             return None  # a lone formula: only copies of its value count
+        if value is None and inside and typed == 0 and _dense(run):
+            # a 0 typed amid the run, where the formula reads only zeros or blanks: the
+            # value agrees, and says nothing; the cell still no longer computes
+            nothing = value_as(sheet, source, pos, from_nothing=True)
+            if nothing == 0:
+                message = (f"A 0 typed inside a {way} that computes: {cells} hold {run.shape} "
+                           f"(relative form); here that formula reads {formula}, which gives 0 "
+                           "from the zeros and blanks it reads today, but a typed 0 will not "
+                           "follow them.")
+                return self.finding(sheet, pos, message, suggestion=formula, before=typed,
+                                    after=0.0, confidence=0.5)
         if inside and value is not None and _dense(run):
             message = (
                 f"A number ({typed:g}) typed inside a {way} that computes: {cells} hold "

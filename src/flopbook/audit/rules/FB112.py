@@ -19,8 +19,9 @@ Fix::
 
     9   Grand total  =SUM(B2:B3)
 
-Not flagged: a range that takes in the one blank line right before its total (a spacer kept
-so that rows inserted above the total are added: a good habit); blank cells between lines
+A range that takes in only the one blank line right before its total (a spacer some keep
+so that rows inserted above the total are added) is flagged with less confidence, and says
+so. Not flagged: blank cells of lines
 that hold data elsewhere in their row.
 """
 
@@ -63,12 +64,12 @@ class FB112(Rule):
                     start += 1
                 trailing = hi - end
                 leading = start - lo
-                if hi == here - 1 and trailing == 1:
-                    trailing = 0  # the spacer right before the total: kept on purpose
-                if lo == here + 1 and leading == 1:
-                    leading = 0
                 if not trailing and not leading or end == start and start not in used:
                     continue
+                # the one blank spacer right before the total is sometimes kept on purpose
+                # (rows inserted above the total are then added): said, with less confidence
+                spacer = (trailing == 1 and not leading and hi == here - 1) or \
+                    (leading == 1 and not trailing and lo == here + 1)
                 if horizontal:
                     new = range_text(ref.r1, start, ref.r2, end)
                     what = "columns"
@@ -81,8 +82,12 @@ class FB112(Rule):
                            f"{what} (blank across the sheet); anything typed there later is "
                            f"added without a word. The data ends at {new}"
                            + (f": {suggestion}." if suggestion else "."))
+                if spacer:
+                    message += (" (A blank spacer kept before a total on purpose, so that "
+                                "rows inserted above it are added, is a habit some keep.)")
                 yield self.finding(sheet, pos, message, suggestion=suggestion,
-                                   before=sheet.values.get(pos))
+                                   before=sheet.values.get(pos),
+                                   confidence=0.4 if spacer else None)
 
 
 def _used(sheet: Sheet) -> tuple[set[int], set[int]]:
