@@ -49,7 +49,7 @@ PRICE_NAMES = ("purchase", "server_per_gpu", "rental")
 # Functions the language knows, with their number of arguments. Each is defined once, for
 # samples here and as an Excel formula in flopbook.formula.excel; a name followed by "(" is a
 # call only for these (``W (5)`` stays a product). Separate arguments with ", ".
-FUNCTIONS = {"annuity_factor": 2}
+FUNCTIONS = {"annuity_factor": 2, "decline_factor": 2}
 # Catalog figures read per GPU in expressions (TFLOP/s/GPU), like the prices (USD/GPU/hour).
 PER_GPU = ("fp8_dense", "bf16_dense", "tf32_dense", "fp32")
 
@@ -509,6 +509,17 @@ def call(name: str, args: list[pint.Quantity[Any]]) -> pint.Quantity[Any]:
         safe = np.where(r == 0, 1.0, r)
         factor = np.where(r == 0, 1 / n, safe / (1 - (1 + safe) ** -n))
         return Quantity(factor, "1/year")
+    if name == "decline_factor":
+        # what is left of a value that loses ``rate`` orders of magnitude a year: 10^(-rate n)
+        rate, age = args
+        try:
+            r = np.asarray(rate.to("").magnitude, dtype=float)
+            n = np.asarray(age.to("year").magnitude, dtype=float)
+        except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
+            raise UnitMismatchError(
+                "decline_factor needs a rate (orders of magnitude a year) and an age (a time)",
+                hint="e.g. decline_factor(0.14, 4 years)") from exc
+        return Quantity(10.0 ** (-r * n), "")
     raise CalcError(f"unknown function {name!r}")  # the parser admits only FUNCTIONS
 
 

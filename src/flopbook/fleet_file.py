@@ -82,6 +82,8 @@ class FleetFile(BaseModel):
     # the date the fleet is costed at: `server_cost_per_gpu: catalog` takes the catalog
     # observation nearest it (the latest without one)
     date: str | None = None
+    # the year whose dollars the fleet is stated in: SKU prices_of years are restated to it
+    dollars_of: Any = None
     assumptions: AssumptionsFile | None = None  # type: ignore[valid-type]
     skus: list[SkuFile] = Field(min_length=1)  # type: ignore[valid-type]
     correlations: list[CorrelationFile] | None = None
@@ -120,7 +122,8 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
             _guard(doc, (*where, "assumptions"), merged)
         skus.append(made)
     fleet = _guard(doc, path, lambda: Fleet(skus, assumptions, name=spec.name,
-                                            description=spec.description))
+                                            description=spec.description,
+                                            dollars_of=spec.dollars_of))
     if spec.correlations:
         fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
     return fleet

@@ -51,7 +51,11 @@ def sku_inputs(draw: st.DrawFn) -> tuple[Form, dict[str, Quantity]]:
         "count": value(1, 1e5, "GPU"),
         "tdp": value(100, 1500, "W"),
         # a rate is zero or a real rate: below 1e-3 (1 + r)^-n rounds towards 1
-        "useful_life": value(3, 6, "year"),
+        "useful_life": value(1, 10, "year"),
+        # 1 - residual: a residual a hair below 1 leaves a difference that rounding dominates
+        "residual_value": value(0, 0.95, ""),
+        "utilisation": value(0.05, 1, ""),
+        "decline": value(0, 0.5, ""),
         "cost_of_capital": (value(0, 0, "") if draw(st.booleans()) else value(1e-3, 0.3, "")),
         "server_overhead_capex": value(0, 1, ""),
         "tdp_share": value(0.3, 1, ""),
@@ -72,6 +76,9 @@ def sku_inputs(draw: st.DrawFn) -> tuple[Form, dict[str, Quantity]]:
     for peak in ("bf16_dense", "fp8_dense"):
         if draw(st.booleans()):
             v[peak] = value(100, 5000, "TFLOP/s")
+    if draw(st.booleans()):
+        v["acquired"] = value(2000, 2020, "year")
+        v["as_of"] = value(2020, 2030, "year")
     method = draw(st.sampled_from(["depreciation", "annuity"]))
     form = Form(
         given=frozenset(v),
@@ -135,6 +142,8 @@ def test_inputs_are_never_written():
     points = {
         "tdp": 700.0,
         "useful_life": 4.0,
+        "residual_value": 0.0,
+        "utilisation": 1.0,
         "cost_of_capital": 0.1,
         "networking": 0.1,
         "storage": 0.03,
@@ -152,6 +161,8 @@ def test_inputs_are_never_written():
         "electricity_price": "USD/kWh",
         "tdp": "W",
         "useful_life": "year",
+        "residual_value": "",
+        "utilisation": "",
         "cost_of_capital": "",
         "networking": "",
         "storage": "",

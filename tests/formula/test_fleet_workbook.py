@@ -54,6 +54,11 @@ def fleets(draw: st.DrawFn) -> Fleet:
         fields: dict = {"count": f"{draw(st.integers(1, 50_000))} GPU"}
         price = f"{number(draw, 5e3, 6e4):g} USD/GPU"
         fields["gpu_price" if draw(st.booleans()) else "server_cost_per_gpu"] = price
+        if draw(st.booleans()):
+            fields["acquired"] = draw(st.integers(2016, 2024))
+            fields["as_of"] = fields["acquired"] + draw(st.integers(0, 6))
+        if draw(st.booleans()):
+            fields["prices_of"] = draw(st.integers(2020, 2024))
         if draw(st.integers(0, 3)) == 0:
             fields["operating_cost"] = f"{number(draw, 1e3, 1e4):g} USD/GPU/year"
         overrides = {}
@@ -61,11 +66,16 @@ def fleets(draw: st.DrawFn) -> Fleet:
             overrides["networking"] = share_or_amount(draw, "USD/GPU", 5000)
         if draw(st.booleans()):
             overrides["pue"] = f"{number(draw, 1, 2):g}"
+        if draw(st.booleans()):
+            overrides["utilisation"] = f"{number(draw, 5, 100):g}%"
         skus.append(Sku(chip, assumptions=overrides, **fields))
     rate = draw(st.sampled_from(["0%", "4%", "10%", "12.5%"]))
     assumptions = {
         "capital_cost": draw(st.sampled_from(["depreciation", "annuity"])),
-        "useful_life": f"{draw(st.integers(3, 6))} years",
+        "useful_life": f"{draw(st.integers(1, 10))} years",
+        "residual_value": f"{number(draw, 0, 100):g}%",
+        "utilisation": f"{number(draw, 5, 100):g}%",
+        "decline": f"{number(draw, 0, 0.5):g}",
         "cost_of_capital": rate,
         "networking": share_or_amount(draw, "USD/GPU", 5000),
         "storage": share_or_amount(draw, "USD/GPU", 2000),
@@ -75,7 +85,7 @@ def fleets(draw: st.DrawFn) -> Fleet:
         "electricity_price": f"{number(draw, 0.01, 0.3):g} USD/kWh",
         "hosting": f"{number(draw, 0, 250):g} USD/kW/month",
     }
-    return Fleet(skus, assumptions, name="A random fleet")
+    return Fleet(skus, assumptions, name="A random fleet", dollars_of=2024)
 
 
 def check_cells(book: Path, fleet: Fleet, value) -> None:  # noqa: ANN001 - a cell reader

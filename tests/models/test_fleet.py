@@ -120,8 +120,12 @@ def test_per_sku_assumptions_override_the_shared_ones():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"useful_life": "10 years"}, "at most 6"),
-        ({"useful_life": "2 years"}, "at least 3"),
+        ({"useful_life": "11 years"}, "at most 10"),
+        ({"useful_life": "0.5 years"}, "at least 1"),
+        ({"utilisation": "120%"}, "at most 100%"),
+        ({"utilisation": "0%"}, "above 0"),
+        ({"residual_value": "110%"}, "at most 100%"),
+        ({"residual_value": "-5%"}, "at least 0"),
         ({"pue": 0.9}, "at least 1"),
         ({"electricity_price": "0.1 USD"}, "expected USD/kWh"),
         ({"capital_cost": "lease"}, "unknown method"),

@@ -186,6 +186,11 @@ class _Writer:
             r, n = _wrap(rate, _ATOM), _wrap(life, _ATOM)
             # r / (1 - (1 + r)^-n), which is 1/n at r = 0 (as the NumPy evaluation takes it)
             return _Text(f"IF({r}=0,1/{n},{r}/(1-(1+{r})^(-{n})))", self.ureg.Unit("1/year"), _ATOM)
+        if name == "decline_factor":
+            rate = self.convert(args[0], self.ureg.Unit(""))  # type: ignore[arg-type]
+            age = self.convert(args[1], self.ureg.Unit("year"))  # type: ignore[arg-type]
+            r, n = _wrap(rate, _ATOM), _wrap(age, _ATOM)
+            return _Text(f"(10^(-{r}*{n}))", self.ureg.Unit(""), _ATOM)
         raise ValueError(f"{key}: unknown function {name!r}")
 
 

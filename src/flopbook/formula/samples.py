@@ -396,6 +396,19 @@ class Compiled:
                 return run.arrays.atom(np.where(ra == 0, 1 / na, safe / (1 - (1 + safe) ** -na)))
 
             return annuity, self.ureg.Unit("1/year")
+        if name == "decline_factor":
+            (rf, ru), (nf, nu) = args  # type: ignore[misc]
+            r_factor = self._factor(ru, self.ureg.Unit(""), key, expr.text)
+            n_factor = self._factor(nu, self.ureg.Unit("year"), key, expr.text)
+
+            def decline(run: _Evaluation) -> Poly:
+                rate, age = rf(run).scaled(r_factor), nf(run).scaled(n_factor)
+                r, n = rate.point(), age.point()
+                if r is not None and n is not None:
+                    return Poly({(): 10.0 ** (-r * n)}, run.arrays)
+                return run.arrays.atom(10.0 ** (-rate.array() * age.array()))
+
+            return decline, self.ureg.Unit("")
         raise ValueError(f"{self.kind.name}.{key}: unknown function {name!r}")
 
 

@@ -30,6 +30,7 @@ from flopbook.formula.declaration import Form, Formula, Kind, Ratio, extensive, 
 from flopbook.formula.result import TOTAL as TOTAL  # re-exported: the column of totals
 from flopbook.formula.result import ItemOutputs, Result
 from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.models.constant_dollars import restate_factor
 from flopbook.models.finance import CAPITAL_COST_METHODS
 from flopbook.quantity import Quantity, summarize
 
@@ -44,8 +45,18 @@ ASSUMPTION_FIELDS: dict[str, FieldSpec] = {
     f.name: f
     for f in [
         FieldSpec("useful_life", "Useful life", ("year",), "4 years",
-                  "years over which capex is written off (3 to 6)",
-                  bare_unit="year", low=3, high=6),
+                  "years over which capex is written off (1 to 10)",
+                  bare_unit="year", low=1, high=10),
+        FieldSpec("residual_value", "Residual (resale) value", ("",), "10%",
+                  "share of capex recovered at the end of the useful life (0% to 100%)",
+                  low=0, high=1, share=True),
+        FieldSpec("utilisation", "Utilisation", ("",), "70%",
+                  "share of the year's GPU-hours sold or used; costs per GPU-hour and per "
+                  "PFLOP/s-hour divide by the used hours", low=0, low_inclusive=False, high=1,
+                  share=True),
+        FieldSpec("decline", "Value decline (orders of magnitude a year)", ("",), "0.14",
+                  "how fast hardware loses value as price-performance improves; applied "
+                  "between a SKU's acquired and as_of years", low=0, high=1),
         FieldSpec("cost_of_capital", "Cost of capital", ("",), "10%",
                   "yearly return owed on the capital (used by the annuity)", low=0, high=1,
                   share=True),
@@ -92,6 +103,17 @@ SKU_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("operating_cost", "Operating cost per GPU-year", ("USD/GPU/year",),
                   "4.5k USD/GPU/year",
                   "a published all-in running cost; replaces the computed opex", low=0),
+        FieldSpec("acquired", "Year acquired", ("year",), "2021",
+                  "year the hardware was bought (a decimal year such as 2021.5 for mid-year); "
+                  "with as_of, capital cost is charged on its value at the use date",
+                  bare_unit="year", low=1990, high=2100),
+        FieldSpec("as_of", "Year of use", ("year",), "2024",
+                  "year the fleet is used and costed (not before acquired)",
+                  bare_unit="year", low=1990, high=2100),
+        FieldSpec("prices_of", "Year of the prices' dollars", ("year",), "2017",
+                  "the year whose dollars server_cost_per_gpu, gpu_price and operating_cost "
+                  "are in; restated to the fleet's dollars_of by the US CPI-U",
+                  bare_unit="year", low=1990, high=2100),
         FieldSpec("tdp", "TDP", ("W",), "700 W", "overrides the catalog's TDP", low=0),
         FieldSpec("bf16_dense", "BF16 dense peak", ("TFLOP/s",), "989 TFLOP/s",
                   "overrides the catalog's dense BF16 peak", low=0),
@@ -172,6 +194,9 @@ class Sku:
     server_cost_per_gpu: Any = None
     gpu_price: Any = None
     operating_cost: Any = None
+    acquired: Any = None
+    as_of: Any = None
+    prices_of: Any = None
     tdp: Any = None
     bf16_dense: Any = None
     fp8_dense: Any = None
@@ -199,6 +224,22 @@ class Sku:
                 field=f"skus.{self.name}.gpu_price",
                 hint="keep one: a whole server's cost per GPU, or the GPU price alone",
             )
+        dates = [n for n in ("acquired", "as_of") if n in self.inputs]
+        if len(dates) == 1:
+            other = "as_of" if dates[0] == "acquired" else "acquired"
+            raise InputError(
+                f"gives {dates[0]} but not {other}",
+                field=f"skus.{self.name}.{other}",
+                hint="give both years (e.g. acquired: 2021, as_of: 2024), or neither",
+            )
+        if dates:
+            age = self.inputs["as_of"].value - self.inputs["acquired"].value
+            if float(np.min(age.to("year").magnitude)) < 0:
+                raise InputError(
+                    "the use year is before the year acquired",
+                    field=f"skus.{self.name}.as_of",
+                    hint="as_of is the year the fleet is used: at or after acquired",
+                )
         if "capital_cost" in self.assumptions:
             raise InputError(
                 "capital_cost is chosen for the whole fleet, not per SKU",
@@ -278,6 +319,12 @@ FLEET = Kind(
         extensive("capex", "Capex", "USD", "server_capex + cluster_capex",
                   "server capex + networking, storage and facility"),
         ratio("capex_per_gpu", "Capex per GPU", "USD/GPU", "capex", "gpus", "capex / GPUs"),
+        # hardware bought earlier is worth less when it is used: price-performance has moved
+        # on, so the capital cost is charged on the value at the use date (Epoch AI's method)
+        extensive("value_at_use", "Capex value at the use date", "USD", {
+            "acquired given": "capex * decline_factor(decline, as_of - acquired)",
+            "otherwise": "capex",
+        }, "capex x 10^(-decline x (as_of - acquired)), or capex without dates"),
         extensive("it_power", "IT power", "MW", {
             "server_power_overhead is share":
                 "gpus * tdp / GPU * tdp_share * (1 + server_power_overhead)",
@@ -310,11 +357,17 @@ FLEET = Kind(
         }, "electricity + hosting + maintenance + other (or a published operating cost)"),
         ratio("opex_per_gpu", "Opex per GPU-year", "USD/GPU/year", "opex", "gpus",
               "opex / GPUs"),
+        # the residual is recovered at the end of the life: only the rest is written off
         extensive("depreciation", "Depreciation (straight-line)", "USD/year",
-                  "capex / useful_life", "capex / useful life"),
+                  "value_at_use * (1 - residual_value) / useful_life",
+                  "value at use x (1 - residual value) / useful life"),
+        # the part written off is repaid with interest; the residual's capital stays tied up
+        # all life and owes the cost of capital each year (at residual 0: capex x factor)
         extensive("annuity", "Capital cost (annuity)", "USD/year",
-                  "capex * annuity_factor(cost_of_capital, useful_life)",
-                  "capex x r / (1 - (1 + r)^-life), r = cost of capital"),
+                  "value_at_use * (annuity_factor(cost_of_capital, useful_life)"
+                  " * (1 - residual_value) + residual_value * cost_of_capital / year)",
+                  "value at use x (factor x (1 - residual) + residual x r), "
+                  "factor = r / (1 - (1 + r)^-life), r = cost of capital"),
         extensive("capital_cost", "Capital cost per year", "USD/year", {
             "capital_cost is annuity": "annuity",
             "otherwise": "depreciation",
@@ -324,16 +377,25 @@ FLEET = Kind(
         # GPUs all year are GPU-hours per year: the unit conversion is the year's hours
         extensive("gpu_hours", "GPU-hours per year", "GPU*hour/year", "gpus",
                   "GPUs x 8,766 hours"),
+        # idle, unsold or down hours still cost: the year's TCO is spread over the used ones
+        extensive("used_gpu_hours", "GPU-hours used per year", "GPU*hour/year",
+                  "gpu_hours * utilisation", "GPU-hours per year x utilisation"),
         ratio("cost_per_gpu_hour", "Cost per GPU-hour", "USD/GPU/hour", "tco_per_year",
-              "gpu_hours", "TCO per year / GPU-hours per year"),
+              "used_gpu_hours", "TCO per year / GPU-hours used per year"),
+        ratio("cost_per_available_gpu_hour", "Cost per available GPU-hour", "USD/GPU/hour",
+              "tco_per_year", "gpu_hours", "TCO per year / all GPU-hours of the year"),
         extensive("bf16_capacity", "BF16 dense capacity", "PFLOP/s",
                   {"bf16_dense given": "gpus * bf16_dense / GPU"}, "GPUs x dense BF16 peak"),
+        extensive("bf16_used", "BF16 dense capacity used (yearly average)", "PFLOP/s",
+                  "bf16_capacity * utilisation", "BF16 capacity x utilisation"),
         ratio("cost_per_bf16_pflop_hour", "Cost per BF16 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
-              "tco_per_year", "bf16_capacity", "TCO per year / dense BF16 capacity"),
+              "tco_per_year", "bf16_used", "TCO per year / dense BF16 capacity used"),
         extensive("fp8_capacity", "FP8 dense capacity", "PFLOP/s",
                   {"fp8_dense given": "gpus * fp8_dense / GPU"}, "GPUs x dense FP8 peak"),
+        extensive("fp8_used", "FP8 dense capacity used (yearly average)", "PFLOP/s",
+                  "fp8_capacity * utilisation", "FP8 capacity x utilisation"),
         ratio("cost_per_fp8_pflop_hour", "Cost per FP8 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
-              "tco_per_year", "fp8_capacity", "TCO per year / dense FP8 capacity"),
+              "tco_per_year", "fp8_used", "TCO per year / dense FP8 capacity used"),
     ),
 )
 
@@ -380,7 +442,7 @@ def sku_values(sku: Sku, a: Assumptions) -> dict[str, pint.Quantity]:
     """The inputs one SKU's formulas read: its own, the assumptions in force for it, and the
     catalog's TDP and dense peaks where the SKU does not give them."""
     values = {n: i.value for n, i in a.inputs.items()}
-    values.update({n: i.value for n, i in sku.inputs.items()})
+    values.update({n: i.value for n, i in sku.inputs.items() if n != "prices_of"})
     values["tdp"] = sku.power_rating()
     for precision in ("bf16_dense", "fp8_dense"):
         peak = sku.peak(precision)  # type: ignore[arg-type]
@@ -450,6 +512,54 @@ class FleetResult(Result):
                 f"TCO {tco.mean:,.0f} {tco.unit}>" if tco else "<FleetResult>")
 
 
+_PRICES = ("server_cost_per_gpu", "gpu_price", "operating_cost")
+
+
+def _in_dollars_of(skus: list[Sku], dollars_of: Any) -> list[Sku]:
+    """The SKUs with their prices restated in ``dollars_of``'s dollars (a SKU that gives no
+    ``prices_of`` is taken to be in them already); prices of different years with no base
+    year are refused rather than added as if they were the same money."""
+    dated = [s for s in skus if "prices_of" in s.inputs]
+    if dollars_of is None:
+        found = sorted({float(np.mean(s.inputs["prices_of"].value.to("year").magnitude))
+                        for s in dated})
+        if len(found) > 1:
+            raise InputError(
+                f"prices are in dollars of {found[0]:g} and {found[-1]:g}, with no base year",
+                field="dollars_of",
+                hint="add e.g. dollars_of: 2024 to restate them all by the US CPI-U",
+            )
+        return skus
+    base = read_input(FieldSpec("dollars_of", "Dollars of", ("year",), "2024", "",
+                                bare_unit="year", low=1990, high=2100), dollars_of,
+                      key="dollars_of")
+    base_year = float(np.mean(base.value.to("year").magnitude))
+    out = []
+    for s in skus:
+        if "prices_of" not in s.inputs:
+            out.append(s)
+            continue
+        year = float(np.mean(s.inputs["prices_of"].value.to("year").magnitude))
+        factor = restate_factor(year, base_year, field=f"skus.{s.name}.prices_of")
+        restated = copy.copy(s)
+        restated.inputs = dict(s.inputs)
+        for n in _PRICES:
+            if n in s.inputs:
+                old = s.inputs[n]
+                note = (f"restated from {year:g} to {base_year:g} dollars by the US CPI-U "
+                        f"(x{factor:.4f})" + (f"; {old.note}" if old.note else ""))
+                restated.inputs[n] = dataclasses.replace(old, value=old.value * factor,
+                                                         raw=None, note=note)
+        # its prices are now in the base year's dollars: a fleet rebuilt from these SKUs
+        # (a subset, the report's point run) neither refuses nor restates them again
+        dated_input = s.inputs["prices_of"]
+        restated.inputs["prices_of"] = dataclasses.replace(
+            dated_input, value=base.value, raw=None,
+            note=f"prices restated from {year:g} dollars")
+        out.append(restated)
+    return out
+
+
 def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
 
     d = {"name": i.name, **summarize(i.value).as_dict(), "source": i.source, "note": i.note}
@@ -468,9 +578,11 @@ class Fleet:
         *,
         name: str = "",
         description: str = "",
+        dollars_of: Any = None,
     ) -> None:
         self.name = name
         self.description = description
+        self.dollars_of = dollars_of
         if assumptions is None:
             assumptions = Assumptions()
         elif not isinstance(assumptions, Assumptions):
@@ -487,6 +599,7 @@ class Fleet:
                 raise InputError(f"two SKUs are named {s.name!r}", field=f"skus[{i}].name",
                                  hint='give each a distinct name, e.g. name: "H100 (hall B)"')
             seen.add(s.name or "")
+        self.skus = _in_dollars_of(self.skus, dollars_of)
 
     def subset(self, only: str | Iterable[str] | None) -> Fleet:
         """The SKUs whose name, chip, alias or architecture matches one of ``only``
@@ -506,6 +619,7 @@ class Fleet:
                     + " (a chip, SKU name or architecture such as Hopper)",
                 )
         kept = [s for s in self.skus if any(s.matches(t) for t in terms)]
+        # already restated: the kept SKUs' prices are in dollars_of's dollars
         return Fleet(kept, self.assumptions, name=self.name, description=self.description)
 
     def run(

@@ -132,7 +132,8 @@ def point_result(result: FleetResult, book: InputBook) -> FleetResult:
 _INPUT_LINES = [
     ("server_cost_per_gpu", "USD/GPU"), ("gpu_price", "USD/GPU"),
     ("operating_cost", "USD/GPU/year"), ("tdp", "W"), ("bf16_dense", "TFLOP/s"),
-    ("fp8_dense", "TFLOP/s"),
+    ("fp8_dense", "TFLOP/s"), ("acquired", "year"), ("as_of", "year"),
+    ("prices_of", "year"),
 ]
 
 
