@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import system_programs
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from flopbook.cases import case
@@ -201,6 +201,8 @@ def test_changing_an_input_recalculates(tmp_path, varied):
     rate=st.sampled_from([0.0, 0.05, 0.12]),
     method=st.sampled_from(["depreciation", "annuity"]),
 )
+# a SKU of no GPUs has no per-GPU ratio of its own; its column still recalculates
+@example(counts=[1, 0], cost=30e3, life=4, rate=0.05, method="annuity")
 def test_any_fleet_recalculates_to_the_engine(tmp_path, counts, cost, life, rate, method):
     chips = ["H100", "H800", "A100"]
     counts[0] = max(counts[0], 1)  # at least one GPU, so that per-GPU totals exist

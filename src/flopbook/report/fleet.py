@@ -185,8 +185,13 @@ def _input_lines(result: FleetResult, names: dict[str, _SkuNames], book: InputBo
                     refs["server_overhead_capex"].unit)
                 form = result._extensive[c].form  # type: ignore[attr-defined]
                 formulas[c] = excel_formula(FLEET, "server_cost", form, refs)
-                values[c] = float(point.get("server_cost_per_gpu", c).to("USD/GPU")
-                                  .magnitude[0])
+                got = point.get("server_cost_per_gpu", c)
+                if got is not None:
+                    values[c] = float(got.to("USD/GPU").magnitude[0])
+                elif name is None and (price := names[c].own.get("gpu_price")) is not None:
+                    # a SKU of no GPUs has no ratio; its price per GPU is still its inputs'
+                    overhead = names[c].assumption["server_overhead_capex"]
+                    values[c] = book.named(price).value * (1 + book.named(overhead).value)
         if all(v is None for v in values.values()):
             continue
         if where == "assumption":
