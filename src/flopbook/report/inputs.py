@@ -18,6 +18,7 @@ import numpy as np
 # Unit conversions the formulas need, by name, live beside the formula engine that writes
 # them: a number in a formula would be a hard-coded constant with no label.
 from flopbook.formula.conversions import CONVERSIONS, conversion, factor_formula
+from flopbook.models.registry import KINDS
 from flopbook.quantity import Quantity, is_point, magnitudes, parse_range
 from flopbook.report.document import InputRow
 
@@ -87,8 +88,6 @@ _NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
 
 
 def _kind_constants() -> list[str]:
-    from flopbook.models.registry import KINDS
-
     return [c.name for k in KINDS.values() for c in k.constants]
 
 

@@ -13,16 +13,21 @@ the values the report uses (the median of each range).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
+from flopbook.formula.conversions import CONVERSIONS
+from flopbook.formula.declaration import Form
+from flopbook.formula.excel import Ref, excel_formula
 from flopbook.models.workload import (
     INFERENCE_FIELDS,
+    TRAINING,
     TRAINING_FIELDS,
     Inference,
     Training,
     flops_per_token,
 )
-from flopbook.quantity import is_point, magnitudes
+from flopbook.quantity import is_point, magnitudes, registry
 from flopbook.report.document import Block, Line
 from flopbook.report.inputs import InputBook, at_value, summary_of
 
@@ -114,14 +119,6 @@ class _Formulas:
 def _training_formulas(f: _Formulas, unknown: str) -> dict[str, str]:
     """The training run's lines, written from its declaration (models/workload.py TRAINING):
     each input is its defined name, each output its line."""
-    import re
-
-    from flopbook.formula.conversions import CONVERSIONS
-    from flopbook.formula.declaration import Form
-    from flopbook.formula.excel import Ref, excel_formula
-    from flopbook.models.workload import TRAINING
-    from flopbook.quantity import registry
-
     ureg = registry()
     refs = {n: Ref(name, ureg.Unit(_UNITS[n])) for n, name in f.names.items()}
     cells = {o.key: Ref(f"{{{o.key}}}", ureg.Unit(o.unit)) for o in TRAINING.outputs}
