@@ -24,6 +24,7 @@ test: $(STAMP)
 	sh scripts/install-system-deps.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -51,7 +51,8 @@ def test_catalog_list_and_one_chip(cli):
     assert listing.code == 0 and "H800" in listing.out and "Ascend910C" in listing.out
     one = cli("catalog", "H800", "--format", "json")
     data = json.loads(one.out)
-    assert data["specs"]["bf16_dense"]["value"] == "989 TFLOP/s"
+    assert data["specs"]["bf16_dense"]["value"] == 989.0
+    assert data["specs"]["bf16_dense"]["text"] == "989 TFLOP/s"
     assert data["specs"]["bf16_dense"]["source"]
 
 

@@ -27,20 +27,20 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, cast
 
 import numpy as np
 import pint
 from pint.util import UnitsContainer
 
-from flopbook.catalog import catalog, chip, name_key
+from flopbook.catalog import Chip, catalog, chip, name_key
 from flopbook.catalog.schema import SPEC_UNITS
 from flopbook.errors import InputError, InputWarning, UnitMismatchError, UnknownNameError
 from flopbook.quantity import Quantity, is_point, magnitudes, registry
 from flopbook.safe_text import shorten
 
-if TYPE_CHECKING:
-    from flopbook.catalog import Chip
+# pint's arithmetic is untyped: its results are named as what they are
+Q = pint.Quantity[Any]
 
 __all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "simplified",
            "to_unit"]
@@ -317,9 +317,9 @@ def _dotted(node: ast.AST) -> str:
 # ---- evaluation ------------------------------------------------------------------------
 
 
-def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None = None, *,
+def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity[Any]] | None = None, *,
              simplify: bool = True, chips: Mapping[str, Chip] | None = None,
-             at: str | None = None) -> pint.Quantity:
+             at: str | None = None) -> pint.Quantity[Any]:
     """The value of an expression as a quantity (samples where a catalog figure is a range).
 
     ``names`` are extra names the expression may use (e.g. those a claims file defines);
@@ -337,7 +337,7 @@ def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity] | None =
     return simplified(value) if simplify else value
 
 
-def simplified(value: pint.Quantity) -> pint.Quantity:
+def simplified(value: pint.Quantity[Any]) -> pint.Quantity[Any]:
     """``value`` with its units reduced: same-kind units cancel (``FLOP·s/GPU/h/TFLOP`` ->
     ``1/GPU``), dimensionless factors such as ``%`` are multiplied out, and a dimensionless
     quantity becomes a plain number."""
@@ -353,7 +353,7 @@ def simplified(value: pint.Quantity) -> pint.Quantity:
 
 
 class _Evaluator:
-    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity],
+    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity[Any]],
                  chips: Mapping[str, Chip] | None = None, at: str | None = None) -> None:
         self.expr, self.names, self.at = expr, names, at
         self.chips = {name_key(k): c for k, c in (chips or {}).items()}
@@ -362,7 +362,7 @@ class _Evaluator:
              cls: type[InputError] = CalcError) -> InputError:
         return _error(self.expr.text, self.expr.pos(node), message, hint, cls)
 
-    def visit(self, node: ast.AST) -> pint.Quantity:
+    def visit(self, node: ast.AST) -> pint.Quantity[Any]:
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
             if not math.isfinite(float(node.value)):
                 raise self.fail(node, "the number is too large (not a finite number)",
@@ -372,35 +372,35 @@ class _Evaluator:
             return self.name(node)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             value = self.visit(node.operand)
-            return -value if isinstance(node.op, ast.USub) else value
+            return cast(Q, -value) if isinstance(node.op, ast.USub) else value
         if isinstance(node, ast.BinOp):
             return self.binop(node)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             return call(node.func.id, [self.visit(a) for a in node.args])
         raise self.fail(node, "unsupported construct")
 
-    def binop(self, node: ast.BinOp) -> pint.Quantity:
+    def binop(self, node: ast.BinOp) -> pint.Quantity[Any]:
         result = self._binop(node)
         if not np.all(np.isfinite(np.asarray(result.magnitude, dtype=float))):
             raise _error(self.expr.text, self._op_pos(node), "the result is not a finite number",
                          "the numbers are too large; check the exponents and suffixes")
         return result
 
-    def _binop(self, node: ast.BinOp) -> pint.Quantity:
+    def _binop(self, node: ast.BinOp) -> pint.Quantity[Any]:
         left, right = self.visit(node.left), self.visit(node.right)
         op = node.op
         if isinstance(op, ast.Mult):
-            return left * right
+            return cast(Q, left * right)
         if isinstance(op, ast.Div):
             if np.any(np.asarray(right.magnitude, dtype=float) == 0):
                 raise _error(self.expr.text, self._op_pos(node), "division by zero",
                              "the divisor is zero")
-            return left / right
+            return cast(Q, left / right)
         if isinstance(op, ast.Pow):
             return self.power(node, left, right)
         if isinstance(op, ast.Add | ast.Sub):
             try:
-                return left + right if isinstance(op, ast.Add) else left - right
+                return cast(Q, left + right if isinstance(op, ast.Add) else left - right)
             except pint.DimensionalityError:
                 verb = "add" if isinstance(op, ast.Add) else "subtract"
                 pos = self._op_pos(node)
@@ -411,8 +411,8 @@ class _Evaluator:
                              UnitMismatchError) from None
         raise self.fail(node, "unsupported operator")
 
-    def power(self, node: ast.BinOp, base: pint.Quantity, exponent: pint.Quantity
-              ) -> pint.Quantity:  # non-finite answers are caught in binop
+    def power(self, node: ast.BinOp, base: pint.Quantity[Any], exponent: pint.Quantity[Any]
+              ) -> pint.Quantity[Any]:  # non-finite answers are caught in binop
 
         if not exponent.dimensionless or not is_point(exponent):
             raise self.fail(node.right, "an exponent must be a plain number",
@@ -424,7 +424,7 @@ class _Evaluator:
             raise self.fail(node.right, f"a unit raised to {e:g}: the exponent of a quantity "
                             f"with a unit must be between -{MAX_UNIT_EXPONENT} and "
                             f"{MAX_UNIT_EXPONENT}", cls=UnitMismatchError)
-        return base ** e
+        return cast(Q, base ** e)
 
     def _op_pos(self, node: ast.BinOp) -> int:
         # ast keeps no position for the operator itself; find it between the operands.
@@ -438,7 +438,7 @@ class _Evaluator:
                         return pos
         return self.expr.pos(node)
 
-    def name(self, node: ast.AST) -> pint.Quantity:
+    def name(self, node: ast.AST) -> pint.Quantity[Any]:
         name = _dotted(node)
         if name in self.names:
             return Quantity(self.names[name].magnitude, self.names[name].units)
@@ -459,7 +459,7 @@ class _Evaluator:
             hint += " or one of " + ", ".join(sorted(self.names))
         raise self.fail(node, f"unknown name {name!r}", hint, cls=UnknownNameError)
 
-    def catalog(self, node: ast.AST, name: str) -> pint.Quantity:
+    def catalog(self, node: ast.AST, name: str) -> pint.Quantity[Any]:
         chip_name, _, figure = name.partition(".")
         try:
             found = self.chips.get(name_key(chip_name)) or chip(chip_name)
@@ -491,7 +491,7 @@ class _Evaluator:
         return value
 
 
-def call(name: str, args: list[pint.Quantity]) -> pint.Quantity:
+def call(name: str, args: list[pint.Quantity[Any]]) -> pint.Quantity[Any]:
     """The value of a function of the language (see :data:`FUNCTIONS`) on quantities."""
 
     if name == "annuity_factor":
@@ -571,7 +571,7 @@ def _dims_key(dims: object) -> str:
     return (num or "1") + den if (num or den) else ""
 
 
-def kind_of(value: pint.Quantity | pint.Unit) -> str:
+def kind_of(value: pint.Quantity[Any] | pint.Unit) -> str:
     """Plain words for a quantity's dimension: ``700 W`` -> ``a power``."""
     dims = value.dimensionality
     if not dims:
@@ -582,7 +582,7 @@ def kind_of(value: pint.Quantity | pint.Unit) -> str:
     return _KINDS.get(key, f"a quantity in {units:~P}")
 
 
-def describe(value: pint.Quantity) -> str:
+def describe(value: pint.Quantity[Any]) -> str:
     """``700 W`` -> ``700 W (a power)``, for messages."""
     m = magnitudes(value)
     shown = f"{m[0]:g}" if is_point(value) else f"{m.mean():g} (mean)"
@@ -590,7 +590,8 @@ def describe(value: pint.Quantity) -> str:
     return f"{shown} {unit} ({kind_of(value)})".replace("  ", " ")
 
 
-def to_unit(value: pint.Quantity, unit: str, *, what: str = "the result") -> pint.Quantity:
+def to_unit(value: pint.Quantity[Any], unit: str, *, what: str = "the result"
+            ) -> pint.Quantity[Any]:
     """``value`` in ``unit`` (itself a unit expression such as ``Wh`` or ``USD/GPU/hour``), or
     a :class:`UnitMismatchError` that says what each side is."""
     # the target keeps its own unit ("%" stays a percentage, not 0.01)
@@ -619,11 +620,11 @@ _SUGGEST = {
 }
 
 
-def suggest_unit(value: pint.Quantity) -> str:
+def suggest_unit(value: pint.Quantity[Any]) -> str:
     return _SUGGEST.get(kind_of(value), f"{value.units:~P}" or "a plain number (no --to)")
 
 
-def difference(a: pint.Quantity, b: pint.Quantity) -> str:
+def difference(a: pint.Quantity[Any], b: pint.Quantity[Any]) -> str:
     """Why ``a`` and ``b`` cannot be compared: ``a is an energy, b a power; they differ by a
     time``."""
     ratio = Quantity(1.0, a.units) / Quantity(1.0, b.units)

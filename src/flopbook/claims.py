@@ -24,6 +24,7 @@ import contextlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from flopbook.calc import describe, difference, evaluate, parse
 from flopbook.catalog import catalog
 from flopbook.errors import InputError
+from flopbook.frames import records_frame
 from flopbook.quantity import magnitudes, q, registry, summarize
 from flopbook.scenario import Document
 from flopbook.workload_file import validate
@@ -130,8 +132,8 @@ class ClaimVerdict:
     claim: str
     expression: str
     claimed_text: str
-    model: pint.Quantity
-    claimed: pint.Quantity
+    model: pint.Quantity[Any]
+    claimed: pint.Quantity[Any]
     verdict: Literal["holds", "off", "not comparable"]
     tolerance: Tolerance
     ratio: float | None  # claimed / model
@@ -170,43 +172,51 @@ class ClaimVerdict:
                 "claimed": summarize(self.claimed).as_dict(),
                 "verdict": self.verdict, "label": self.label, "ratio": self.ratio,
                 "factor": self.factor, "direction": self.direction,
-                "tolerance": str(self.tolerance),
+                "tolerance": {"kind": self.tolerance.kind, "value": self.tolerance.value,
+                              "text": str(self.tolerance)},
                 "explanation": self.explanation, "source": self.source, "note": self.note}
+
+
+def claims_frame(verdicts: list[ClaimVerdict]) -> Any:
+    """Claim verdicts as a pandas DataFrame: the model's and the claimed figures as floats
+    named with their units, the verdict and ratio beside."""
+
+    return records_frame([v.as_dict() for v in verdicts], index="claim")
 
 
 def _times(x: float) -> str:
     return f"{x:,.0f}×" if x >= 100 else f"{x:,.3g}×"
 
 
-def judge(claim: str, model: pint.Quantity, claimed: pint.Quantity, tol: Tolerance, *,
+def judge(claim: str, model: pint.Quantity[Any], claimed: pint.Quantity[Any], tol: Tolerance, *,
           expression: str = "", claimed_text: str = "", source: str | None = None,
           note: str | None = None) -> ClaimVerdict:
     """The verdict on a claim that ``claimed`` equals ``model``."""
-    args = dict(claim=claim, expression=expression, claimed_text=claimed_text, model=model,
-                claimed=claimed, tolerance=tol, source=source, note=note)
+    judged = partial(ClaimVerdict, claim=claim, expression=expression,
+                     claimed_text=claimed_text, model=model, claimed=claimed, tolerance=tol,
+                     source=source, note=note)
     try:
         c = float(magnitudes(claimed.to(model.units)).mean())
     except pint.DimensionalityError:
-        return ClaimVerdict(verdict="not comparable", ratio=None,
-                            explanation=f"the claim gives {describe(claimed)}, the expression "
-                            f"{describe(model)}: {difference(claimed, model)}", **args)
+        return judged(verdict="not comparable", ratio=None,
+                      explanation=f"the claim gives {describe(claimed)}, the expression "
+                      f"{describe(model)}: {difference(claimed, model)}")
     m = float(magnitudes(model).mean())
     if m == 0 or c == 0:
         same = m == c
-        return ClaimVerdict(verdict="holds" if same else "off", ratio=None,
-                            explanation="both are zero" if same else "one side is zero",
-                            **args)
+        return judged(verdict="holds" if same else "off", ratio=None,
+                      explanation="both are zero" if same else "one side is zero")
     ratio = c / m
     if tol.holds(ratio):
         how = "exactly" if abs(ratio - 1) < 1e-9 else f"within {abs(ratio - 1):.1%}"
-        return ClaimVerdict(verdict="holds", ratio=ratio,
-                            explanation=f"the claim matches the expression {how}", **args)
+        return judged(verdict="holds", ratio=ratio,
+                      explanation=f"the claim matches the expression {how}")
     if ratio < 0:
-        return ClaimVerdict(verdict="off", ratio=ratio,
-                            explanation="the claim and the expression differ in sign", **args)
+        return judged(verdict="off", ratio=ratio,
+                      explanation="the claim and the expression differ in sign")
     # the label already says by how much and which way; say what it was judged against
-    return ClaimVerdict(verdict="off", ratio=ratio,
-                        explanation=f"outside the tolerance ({tol.words})", **args)
+    return judged(verdict="off", ratio=ratio,
+                  explanation=f"outside the tolerance ({tol.words})")
 
 
 def _expr_text(raw: str | float | int) -> str:
@@ -224,7 +234,7 @@ EXAMPLES = {
 }
 
 
-def defined_values(doc: Document, define: Mapping[str, Any]) -> dict[str, pint.Quantity]:
+def defined_values(doc: Document, define: Mapping[str, Any]) -> dict[str, pint.Quantity[Any]]:
     """The values of a ``define:`` mapping. A definition may use any other (in any order);
     a name that is already a unit or a catalog chip, a cycle, or a name that is not defined
     is an error located at its line."""
@@ -256,7 +266,7 @@ def defined_values(doc: Document, define: Mapping[str, Any]) -> dict[str, pint.Q
                                        "what it means everywhere",
                                        hint=f"choose another name, e.g. my_{name}"),
                             ("define", name))
-    names: dict[str, pint.Quantity] = {}
+    names: dict[str, pint.Quantity[Any]] = {}
     for name in order:
         try:
             names[name] = evaluate(parsed[name], names)

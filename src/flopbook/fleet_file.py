@@ -56,13 +56,13 @@ EXAMPLES = {n: f'write e.g. {n}: "{spec.example}"'
 
 _ASSUMPTION_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in ASSUMPTION_FIELDS}
 _ASSUMPTION_MODEL_FIELDS["capital_cost"] = (str | None, None)
-AssumptionsFile = create_model(  # type: ignore[call-overload]
+AssumptionsFile = create_model(
     "AssumptionsFile", __config__=ConfigDict(extra="forbid"), **_ASSUMPTION_MODEL_FIELDS
 )
 
 _SKU_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in SKU_FIELDS}
 _SKU_MODEL_FIELDS["count"] = (InputValue, ...)
-SkuFile = create_model(  # type: ignore[call-overload]
+SkuFile = create_model(
     "SkuFile",
     __config__=ConfigDict(extra="forbid"),
     # a catalog name, or a custom chip's mapping (checked by flopbook.catalog.custom)
@@ -95,7 +95,8 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
         exclude_none=True).items()}
     assumptions = _guard(doc, (*path, "assumptions"), lambda: Assumptions(**given))
     skus = []
-    for i, sku in enumerate(spec.skus):
+    given_skus: list[Any] = spec.skus  # pydantic models made at run time: no static type
+    for i, sku in enumerate(given_skus):
         fields = {k: _raw(getattr(sku, k)) for k in SKU_FIELDS if getattr(sku, k) is not None}
         overrides = sku.assumptions.model_dump(exclude_none=True) if sku.assumptions else {}
         where = (*path, "skus", i)
@@ -113,9 +114,10 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
 
         made = _guard_sku(doc, where, make)
         if overrides:
-            _guard(doc, (*where, "assumptions"),
-                   lambda o=overrides, m=made: assumptions.merged(
-                       o, key_prefix=f"skus.{m.name}.assumptions"))
+            def merged(o: dict[str, Any] = overrides, m: Sku = made) -> Assumptions:
+                return assumptions.merged(o, key_prefix=f"skus.{m.name}.assumptions")
+
+            _guard(doc, (*where, "assumptions"), merged)
         skus.append(made)
     fleet = _guard(doc, path, lambda: Fleet(skus, assumptions, name=spec.name,
                                             description=spec.description))

@@ -10,6 +10,7 @@ says what to write instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,8 +64,16 @@ MAX_MAGNITUDE = 1e30
 """The largest input value read, in its field's unit (a training run is about 1e25 FLOP;
 a product of a few such inputs still stays finite)."""
 
+# What a user may give for a model input: a number, a text ("30k USD/GPU", "8k to 12k GPU"),
+# a quantity, a distribution or a {value, source, note} mapping, or an Input already read.
+Given = str | float | int | pint.Quantity[Any] | Mapping[str, Any] | Input
 
-def read_input(spec: FieldSpec, raw: Any, *, key: str | None = None) -> Input:
+# An input that may change from year to year: one value, a list (one per year), or a
+# mapping by year ({2017: "28%", 2018: "30%"}).
+Yearly = Given | Sequence[Given] | Mapping[int, Given]
+
+
+def read_input(spec: FieldSpec, raw: Given | None, *, key: str | None = None) -> Input:
     """Coerce what a user wrote for ``spec`` into an :class:`Input` (see module doc)."""
     if isinstance(raw, Input):
         return read_input(spec, raw.value, key=key) if raw.name != spec.name else raw
@@ -213,9 +222,8 @@ def _check_share(spec: FieldSpec, value: Any, quantity: pint.Quantity) -> None:
         # Judged on the stated 90% interval: "0.6 to 0.9" is a share even though a
         # lognormal's far tail reaches above 1. A range's high end is what was written;
         # other distributions' is estimated from the samples, as for the bounds.
-        top = _written_high(value)
-        if top is None:
-            top = _stated_interval(m)[1]
+        high = _written_high(value)
+        top = _stated_interval(m)[1] if high is None else high
     if top > 1:
         raise InputError(
             f"{value!r} would be {top:.0%}",

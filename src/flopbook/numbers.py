@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flopbook.calc import kind_of
+from flopbook.digits import number, significant  # noqa: F401 - re-exported
 from flopbook.quantity import Summary, magnitudes, registry, summarize, unit_name
 
 if TYPE_CHECKING:
@@ -80,32 +81,6 @@ def statistic_note(at_medians: bool = False) -> str:
 def unit_label(unit: str) -> str:
     """A unit as a row label says it: ``$ / GPU-hour``, ``GPUs``, ``GPU-hour``."""
     return UNIT_LABELS.get(unit) or unit_text(unit)
-
-
-def number(x: float, digits: int | None = None, *, sig: int = 3) -> str:
-    """``digits`` decimals, or ``sig`` significant digits (never an exponent); a value that
-    rounds to zero shows no minus sign."""
-    if math.isnan(x):
-        return "n/a"
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    if digits is None:
-        a = abs(x)
-        digits = 0 if a == 0 or a >= 10 ** (sig - 1) else sig - 1 - math.floor(math.log10(a))
-        digits = min(digits, 12)
-    text = f"{x:,.{digits}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
-
-
-def significant(x: float, most: int = 6) -> int:
-    """How many significant digits ``x`` needs to be shown as written: 5.576e6 -> 4, 545 -> 3,
-    87,072 -> 5 (at most ``most``)."""
-    if x == 0 or not math.isfinite(x):
-        return 1
-    for n in range(1, most):
-        if math.isclose(float(f"{x:.{n - 1}e}"), x, rel_tol=1e-9):
-            return n
-    return most
 
 
 def check_figures(published: float, model: float, unit: str) -> tuple[str, str]:

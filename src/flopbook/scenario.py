@@ -132,7 +132,7 @@ class Document:
 
     def _explain(self, exc: ValidationError, base: Path_, model: type,
                  examples: Mapping[str, str]) -> InputError:
-        err = _most_useful(exc.errors())
+        err = _most_useful([dict(e) for e in exc.errors()])
         loc = [p for p in err["loc"] if not (isinstance(p, str) and _is_type_tag(p))]
         path: Path_ = (*base, *loc)
         kind = err["type"]

@@ -28,8 +28,9 @@ import numpy as np
 
 from flopbook.distributions import QuantileFunction, empirical_ppf, require_memory
 from flopbook.errors import InputError, suggest
+from flopbook.frames import records_frame
 from flopbook.inputs import Input
-from flopbook.models.fleet import TOTAL, metric
+from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS, TOTAL, metric
 from flopbook.quantity import Quantity, current_sampling, is_point, magnitudes
 
 if TYPE_CHECKING:
@@ -99,6 +100,14 @@ class Sensitivity:
     column: str
     tornado: Tornado
     sobol: SobolResult
+
+    def to_dataframe(self) -> Any:
+        """The tornado bars as a pandas DataFrame, one row per input."""
+
+        return records_frame(self.to_dict()["tornado"]["bars"], index="input")
+
+    def _repr_html_(self) -> str:
+        return self.to_dataframe()._repr_html_()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -214,6 +223,23 @@ def uncertain_inputs(fleet: Fleet) -> dict[str, np.ndarray]:
     return {path: magnitudes(i.value) for path, i in fleet.inputs() if not is_point(i.value)}
 
 
+def _lower_first(label: str) -> str:
+    # "Server cost per GPU" -> "server cost per GPU"; an acronym (PUE, IT) stays as it is
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
+
+
+def input_label(path: str) -> str:
+    """A fleet input's place as a person reads it: ``skus.H100.server_cost_per_gpu`` ->
+    ``H100 server cost per GPU``, ``assumptions.pue`` -> ``PUE``."""
+    parts = path.split(".")
+    if parts[0] == "skus" and len(parts) == 3 and parts[2] in SKU_FIELDS:
+        return f"{parts[1]} {_lower_first(SKU_FIELDS[parts[2]].label)}"
+    if parts[0] == "assumptions" and len(parts) == 2 and parts[1] in ASSUMPTION_FIELDS:
+        return ASSUMPTION_FIELDS[parts[1]].label
+    return path
+
+
 def fleet_model(
     fleet: Fleet, output: str, column: str | None = None, **run: Any
 ) -> Model:
@@ -256,13 +282,15 @@ def fleet_sensitivity(
     _refuse_uncertain_overrides(fleet)
     units = {p: i.unit for p, i in fleet.inputs() if p in samples}
     model = fleet_model(fleet, output, column, capital_cost=capital_cost)
-    t = tornado(model, samples, output=output, label=m.label, unit=m.unit, units=units)
+    labels = {p: input_label(p) for p in samples}
+    t = tornado(model, samples, output=output, label=m.label, unit=m.unit, units=units,
+                labels=labels)
     if all(b.swing == 0 for b in t.bars):
         raise InputError(f"no uncertain input moves {output}: it has one value",
                          hint="rank the inputs of an output that varies, e.g. tco_per_year")
     s = sobol_indices(model, {p: empirical_ppf(v) for p, v in samples.items()},
                       base_samples=base_samples, seed=seed, output=output, label=m.label,
-                      unit=m.unit, progress=progress)
+                      unit=m.unit, progress=progress, labels=labels)
     return Sensitivity(output, m.label, m.unit, column or TOTAL, t, s)
 
 

@@ -57,8 +57,9 @@ _TRAINING_EXTRA: dict[str, Any] = {
 def _file_model(name: str, fields: dict[str, Any], more: dict[str, Any] | None = None
                 ) -> type[BaseModel]:
     extra = {n: (InputValue | None, None) for n in fields}
-    return create_model(name, __config__=ConfigDict(extra="forbid"),  # type: ignore[call-overload]
-                        **_COMMON, **extra, **(more or {}))
+    made: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        name, __config__=ConfigDict(extra="forbid"), **_COMMON, **extra, **(more or {}))
+    return made
 
 
 def _models() -> dict[str, type[BaseModel]]:
@@ -72,7 +73,7 @@ def validate(doc: Document, model: type[T], path: tuple[str | int, ...] = (), *,
     return doc.validate(model, path, examples=examples)
 
 
-def workload_from_document(doc: Document) -> Any:
+def workload_from_document(doc: Document) -> Training | Inference:
     """The Training or Inference model the document describes."""
     models = _models()
     kind = doc.data.get("kind")
@@ -81,9 +82,10 @@ def workload_from_document(doc: Document) -> Any:
         raise doc.error(InputError(f"kind must be training or inference ({got})",
                                    hint="add e.g. kind: training"), ("kind",))
     spec = validate(doc, models[kind])
-    values = {k: (v.model_dump(exclude_none=True) if isinstance(v, BaseModel) else v)
-              for k, v in spec.model_dump(exclude_none=True).items()
-              if k not in ("kind", "description", "source", "note")}
+    values: dict[str, Any] = {
+        k: (v.model_dump(exclude_none=True) if isinstance(v, BaseModel) else v)
+        for k, v in spec.model_dump(exclude_none=True).items()
+        if k not in ("kind", "description", "source", "note")}
     # pydantic turned mappings into dicts already; keep strings and numbers as written
     for k, v in list(values.items()):
         raw = getattr(spec, k)

@@ -79,6 +79,5 @@ gpus: 16384
     assert code == 0, err
     keys = {o["key"]: o for o in json.loads(out)["outputs"]}
     assert {"flops", "gpu_hours", "hardware_flops", "hfu", "wall_clock"} <= set(keys)
-    code, _out, err = run_cli("workload", write(text.replace("recompute: full",
-                                                             "recompute: most")))
+    code, _out, err = run_cli("workload", write(text.replace("recompute: full", "recompute: most")))
     assert code == 2 and "recompute" in err and len(err.strip().splitlines()) == 1

@@ -29,6 +29,7 @@ BASE = {
 # Options whose nonsense may still be a valid value, with the codes that are then right.
 VALID_SOMETIMES: dict[tuple[str, str], set[int]] = {
     ("fleet", "--plot"): {0, 2},  # "zz☃", "-1", "1e999" are folder names
+    ("workload", "--plot"): {0, 2},  # the same folder names, for a workload's charts
     ("audit", "--write-baseline"): {0, 2},  # a file name; writing a baseline exits 0
 }
 

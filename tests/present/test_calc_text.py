@@ -47,3 +47,47 @@ def test_check_compares_a_price_per_gpu_with_a_price_per_gpu(tmp_path):
     result = CliRunner().invoke(app, ["check", str(claims)])
     assert result.exit_code == 0, result.output
     assert "holds" in result.stdout and "$30.00k/GPU" in result.stdout
+
+
+def test_version():
+    from flopbook.version import __version__
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"flopbook {__version__}"
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_tables_fit_the_width_asked_for_and_the_total_is_never_cut(width):
+    from conftest import ROOT
+
+    fleet = str(ROOT / "examples" / "fleet.yaml")
+    result = CliRunner().invoke(app, ["--width", str(width), "fleet", fleet])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert any(line.split("┃")[-2].strip() == "Total" for line in lines if "┃" in line)
+    assert "$1.40B" in result.stdout  # the total capex, whole
+
+
+@pytest.mark.parametrize("fmt", ["text", "table"])
+def test_text_and_table_are_one_format_on_every_command(fmt):
+    result = CliRunner().invoke(app, ["calc", "30k USD/GPU", "--format", fmt])
+    assert result.exit_code == 0 and result.stdout.strip() == "30k USD/GPU = $30.00k/GPU"
+
+
+def test_the_workbook_is_set_to_print(tmp_path):
+    import zipfile
+
+    from conftest import ROOT
+
+    book = tmp_path / "fleet.xlsx"
+    result = CliRunner().invoke(
+        app, ["report", str(ROOT / "examples" / "fleet.yaml"), "--xlsx", str(book)]
+    )
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(book) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        names = z.read("xl/workbook.xml").decode()
+    assert 'orientation="landscape"' in sheet and 'fitToPage="1"' in sheet
+    assert 'fitToHeight="0"' in sheet  # one page wide, as many down as it needs
+    assert "_xlnm.Print_Titles" in names

@@ -219,9 +219,7 @@ def test_case_checks_are_formulas_with_the_case_answers(books):
     for name in ("case_training", "case_funding", "case_day", "case_cost"):
         result, report, _, _ = books[name]
         for mine, theirs in zip(report.checks, result.checks, strict=True):
-            # a check kept as a value says why (the engine's placement roofline of case_day)
-            assert mine.formula is not None or "a value: the decode roofline" in (
-                mine.note or ""), mine.label
+            assert mine.formula is not None, mine.label
             assert mine.ratio == pytest.approx(theirs.ratio, rel=0.2), mine.label
     # point inputs: these cases' figures are the cases' own to 1e-9
     for name in ("case_training", "case_day"):

@@ -25,7 +25,7 @@ from flopbook.scenario import Document
 if TYPE_CHECKING:
     from flopbook.cases.result import CaseResult
 
-__all__ = ["CaseInfo", "case", "cases"]
+__all__ = ["CaseInfo", "case", "cases", "document"]
 
 # kind -> "module:function"; a runner takes the parsed Document and returns a CaseResult.
 RUNNERS: dict[str, str] = {
@@ -59,7 +59,8 @@ def cases() -> list[CaseInfo]:
     return found
 
 
-def _document(info: CaseInfo) -> Document:
+def document(info: CaseInfo) -> Document:
+    """The case's file, read (reports read its inputs and checks from it)."""
     text = (resources.files("flopbook.cases") / info.file).read_text(encoding="utf-8")
     return Document(text, f"cases/{info.file}")
 
@@ -73,6 +74,5 @@ def case(name: str) -> CaseResult:
                                hint=suggest(name, list(by_name), cutoff=0.4))
     module, func = RUNNERS[info.kind].split(":")
     runner: Callable[[Document], CaseResult] = getattr(importlib.import_module(module), func)
-
-    doc = _document(info)
+    doc = document(info)
     return conclude(runner(doc), doc)

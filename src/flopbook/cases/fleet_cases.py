@@ -3,18 +3,19 @@ table rebuilt as printed (with its errors), corrected, and compared."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from flopbook.calc import evaluate, parse
-from flopbook.cases.result import CaseResult, Check, Discrepancy, Grid, Source
+from flopbook.cases.result import CaseResult, Check, Discrepancy, Figure, Grid, Source
 from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.errors import InputError
 from flopbook.fleet_file import fleet_from_document
 from flopbook.labels import unit_from_label
 from flopbook.numbers import compact_usd
-from flopbook.quantity import magnitudes, q, registry
+from flopbook.quantity import magnitudes, q, registry, unit_name
 
 if TYPE_CHECKING:
     import pint
@@ -90,13 +91,16 @@ def row_value(row: str, result: FleetResult, column: str, life: pint.Quantity
     return evaluate(expr, names, simplify=False).to(unit)
 
 
-def _mean(x: pint.Quantity, unit: str) -> float:
-    return float(magnitudes(x, unit).mean())
+def _mean(x: pint.Quantity | None, unit: str) -> float:
+    """The mean in ``unit``; NaN (shown as n/a) for a figure the model does not have."""
+    return math.nan if x is None else float(magnitudes(x, unit).mean())
 
 
-def _cell(x: float, printed: float) -> str:
+def _cell(x: float, printed: float, unit: str) -> str:
+    # printed in the table's own scale ($k, $m), as it was published; the JSON has the value
     v = x / printed
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+    return Figure(f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}",
+                  {"value": x, "unit": unit_name(unit)})
 
 
 def _load(doc: Document) -> tuple[CaseFile, Fleet]:
@@ -154,8 +158,8 @@ def run_published_table(doc: Document) -> CaseResult:
         totals[row.key] = {"published_total": published_total, "corrected_total": correct_total}
         label = f"{row.label} ({row.printed_unit})"
         grid.rows.append((label, row.printed_unit,
-                          [_cell(values[c], scale) for c in cols] + [_cell(published_total,
-                                                                             scale)]))
+                          [_cell(values[c], scale, unit) for c in cols]
+                          + [_cell(published_total, scale, unit)]))
         where = f"{row.label}, Total"
         if kind == "extensive" and omitted and row.total == "sum_total_columns":
             grid.flagged.add((i, len(cols)))
@@ -183,14 +187,15 @@ def run_published_table(doc: Document) -> CaseResult:
                     f"The line is server capex + {years:g} years of operation: dollars over "
                     f"the whole {years:g}-year ownership, neither per hour nor per year. As a "
                     f"yearly TCO it is (capex + {years:g} years of operation) / {years:g}.",
-                    f"{_cell(published_total, scale)} {row.printed_unit}",
+                    f"{_cell(published_total, scale, unit)} {row.printed_unit}",
                     f"{compact_usd(per_year)} per year"))
-        corrected_values = [_cell(values[c], scale) for c in cols] + [_cell(correct_total,
-                                                                          scale)]
+        corrected_values = [_cell(values[c], scale, unit) for c in cols] + [
+            _cell(correct_total, scale, unit)]
         if row.key == "ownership":
             corrected_grid.rows.append((f"TCO per year ($m/yr, {years:g}-year ownership)",
-                                        "$m/yr", [_cell(values[c] / years, 1e6) for c in cols]
-                                        + [_cell(correct_total / years, 1e6)]))
+                                        "$m/yr",
+                                        [_cell(values[c] / years, 1e6, "USD/year") for c in cols]
+                                        + [_cell(correct_total / years, 1e6, "USD/year")]))
         else:
             corrected_grid.rows.append((f"{row.label} ({row.printed_unit})", row.printed_unit,
                                         corrected_values))

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from flopbook.quantity import unit_name
+
 
 @dataclass(frozen=True)
 class Source:
@@ -69,7 +71,7 @@ class Check:
             "label": self.label,
             "published": self.published,
             "model": self.model,
-            "unit": self.unit,
+            "unit": _unit_name(self.unit),
             "ratio": self.ratio,
             "tolerance": self.tolerance,
             "ok": self.ok,
@@ -133,6 +135,34 @@ class Discrepancy:
         return dict(self.__dict__)
 
 
+def _unit_name(unit: str) -> str:
+    """The one spelling of a unit in JSON (``GPU·h`` -> ``GPU-hour``)."""
+
+    try:
+        return unit_name(unit)
+    except Exception:  # noqa: BLE001 - a label that is no unit stays as written
+        return unit
+
+
+class Figure(str):
+    """A table cell that is a number: the text as the table prints it, and the quantity behind
+    it (``data``: value, unit and, when sampled, percentiles) for JSON, which is data."""
+
+    data: dict[str, Any]
+
+    def __new__(cls, text: str, data: dict[str, Any]) -> Figure:
+        made = super().__new__(cls, text)
+        made.data = data
+        return made
+
+
+def cell_dict(cell: str) -> Any:
+    """A cell for JSON: a figure as ``{"value", "unit", ..., "text"}``, other text as text."""
+    if isinstance(cell, Figure):
+        return {**cell.data, "text": str(cell)}
+    return cell
+
+
 @dataclass
 class Grid:
     """A table already reduced to text cells (a published table as it was printed)."""
@@ -147,7 +177,8 @@ class Grid:
         return {
             "title": self.title,
             "columns": self.columns,
-            "rows": [{"label": r[0], "unit": r[1], "cells": r[2]} for r in self.rows],
+            "rows": [{"label": r[0], "unit": r[1], "cells": [cell_dict(c) for c in r[2]]}
+                     for r in self.rows],
         }
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from flopbook.cases.result import CaseResult, Check, Grid, Source
+from flopbook.cases.result import CaseResult, Check, Figure, Grid, Source
 from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.catalog import chip as find
 from flopbook.claims import ClaimSpec, DefinedValue, check_claims, defined_values
@@ -24,7 +24,7 @@ from flopbook.models.fleet import Fleet, Sku
 from flopbook.models.transformer import Hardware, Placement, decode_step
 from flopbook.models.workload import Training, decode_rate, flops_per_token, margin
 from flopbook.numbers import quantity_text
-from flopbook.quantity import Quantity, magnitudes, q, registry
+from flopbook.quantity import Quantity, magnitudes, q, registry, summarize
 from flopbook.workload_file import validate
 
 if TYPE_CHECKING:
@@ -123,7 +123,10 @@ def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[st
 
 def _cell(x: Any, unit: str | None = None) -> str:
     share = hasattr(x, "dimensionless") and x.dimensionless
-    return quantity_text(x, unit, share=share)
+    text = quantity_text(x, unit, share=share)
+    if not hasattr(x, "units"):
+        return text
+    return Figure(text, summarize(x, unit).as_dict())
 
 
 def _result(spec: WorkloadCaseFile, sources: dict[str, Source]) -> CaseResult:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -53,7 +54,7 @@ STALE_DAYS = 365
 SNAPSHOT_DAYS = 31
 
 
-def sourced_quantity(f: Sourced, unit: str, key: str) -> pint.Quantity:
+def sourced_quantity(f: Sourced, unit: str, key: str) -> pint.Quantity[Any]:
     """A sourced value as a quantity: a range is sampled as its ``range`` says (uniform
     between the ends, or a 90% interval)."""
     if f.range == "uniform":
@@ -79,7 +80,7 @@ class PricePick:
 
     kind: str
     term: str | None
-    value: pint.Quantity
+    value: pint.Quantity[Any]
     observations: tuple[Price, ...]
     how: str
     used_at: dt.date
@@ -95,7 +96,6 @@ class PricePick:
 
     @property
     def summary(self) -> Summary:
-
         return summarize(self.value.to(self.unit))
 
     def as_dict(self) -> dict[str, object]:
@@ -163,9 +163,10 @@ class Chip:
             raise UnknownNameError(
                 f"no spec {name!r}", hint="known specs: " + ", ".join(SPEC_UNITS)
             )
-        return getattr(self.entry.specs, name)
+        found: Sourced = getattr(self.entry.specs, name)
+        return found
 
-    def spec(self, name: str) -> pint.Quantity | None:
+    def spec(self, name: str) -> pint.Quantity[Any] | None:
         """The spec as a quantity in its catalog unit, or None where the chip lacks it
         (an A100 has no FP8)."""
         point = _POINT_SPECS.get((self.id, name))
@@ -219,7 +220,6 @@ class Chip:
         if len(snap) == 1:
             value = sourced_quantity(snap[0], unit, key)
         else:
-
             ends = [e for p in snap for e in _ends(p, unit)]
             lo, hi = min(ends), max(ends)
             value = Quantity(Distribution("uniform", {"low": lo, "high": hi}).sample(key=key),
@@ -242,13 +242,12 @@ class Chip:
 
     def price_picks(self, at: dt.date | str | None = None) -> list[PricePick]:
         """The price of each kind (and rental term) a model would use at ``at``."""
-
         picks = [self.pick_price(k, at) for k in ("purchase", "server_per_gpu")]
         picks += [self.pick_price("rental", at, term) for term in RENTAL_TERMS]
         return [p for p in picks if p is not None]
 
     def price(self, kind: str, at: dt.date | str | None = None,
-              term: str = "on_demand") -> pint.Quantity | None:
+              term: str = "on_demand") -> pint.Quantity[Any] | None:
         """The price of a kind (purchase, server_per_gpu, rental) at date ``at``, or the
         latest; see :meth:`pick_price`."""
         pick = self.pick_price(kind, at, term)
@@ -265,7 +264,7 @@ class Catalog:
             for n in (c.id, c.name, *c.entry.aliases):
                 self._index.setdefault(name_key(n), c)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Chip]:
         return iter(self.chips)
 
     def __len__(self) -> int:
@@ -291,7 +290,7 @@ class Catalog:
         return name_key(name) in self._index
 
 
-_POINT_SPECS: dict[tuple[str, str], pint.Quantity] = {}
+_POINT_SPECS: dict[tuple[str, str], pint.Quantity[Any]] = {}
 
 
 def _load_file(text: str, file: str) -> ChipEntry:

@@ -18,14 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr, ValidationError
 
 from flopbook.catalog import Chip, catalog, name_key
-from flopbook.catalog.schema import (
-    PRICE_UNITS,
-    SPEC_UNITS,
-    ChipEntry,
-    date_start,
-    is_range,
-    today,
-)
+from flopbook.catalog.schema import PRICE_UNITS, SPEC_UNITS, ChipEntry, date_start, is_range, today
 from flopbook.errors import InputError, suggest
 from flopbook.quantity import example_for, magnitudes, q
 
@@ -87,7 +80,6 @@ def _parts(raw: Figure, default_source: str, default_as_of: str) -> dict[str, An
 
 def _checked(name: str, parts: dict[str, Any], unit: str) -> None:
     """The value in its unit and above zero; an ``as_of`` that is a date, not in the future."""
-
     try:
         value = q(parts["value"], unit, key=f"chip.{name}")
     except InputError as exc:
@@ -105,7 +97,6 @@ def _checked(name: str, parts: dict[str, Any], unit: str) -> None:
 
 
 def _example(name: str, unit: str) -> str:
-
     return example_for(unit)
 
 
@@ -140,7 +131,6 @@ def custom_chip(raw: Mapping[str, Any], *, where: str = "chip"
             raise InputError(f"a custom chip needs {name!r}", field=name,
                              hint="add e.g. " + _EXAMPLES.get(name, f"{name}: …")) from None
         if err["type"] == "extra_forbidden":
-
             known = list(CustomChipFile.model_fields)
             raise InputError(f"unknown field {name!r} in a custom chip", field=name,
                              hint=suggest(name, known)) from None
@@ -181,7 +171,6 @@ def custom_chip(raw: Mapping[str, Any], *, where: str = "chip"
 
 
 def _is_range(text: str) -> bool:
-
     return is_range(text)
 
 

@@ -27,6 +27,32 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+def _version(show: bool) -> None:
+    if show:
+        # imported on use, so that `flopbook --help` stays fast
+        from flopbook.version import __version__
+
+        typer.echo(f"flopbook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                 help="Print the version and exit."),
+    width: int | None = typer.Option(
+        None, "--width", min=40, max=1000,
+        help="Width of the tables in characters (default: the terminal's; 140 when the output "
+        "is a file or a pipe). Tables narrower than their columns are split, never cut. "
+        "Give it before the command, e.g. flopbook --width 80 fleet FILE."),
+) -> None:
+    """Options of every command."""
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli import common
+
+    common.WIDTH = width
+
+
 # Commands register themselves on `app` when their module is imported.
 from flopbook.cli import (  # noqa: E402,F401
     audit,

@@ -27,8 +27,13 @@ if TYPE_CHECKING:
 
 class AuditFormat(StrEnum):
     text = "text"
+    table = "table"  # the same as text, as on every other command
     json = "json"
     sarif = "sarif"
+
+
+def _one_format(value: AuditFormat) -> AuditFormat:
+    return AuditFormat.text if value is AuditFormat.table else value
 
 
 class MinSeverity(StrEnum):
@@ -84,7 +89,8 @@ def audit_command(
         typer.Option(
             "--format",
             "-f",
-            help="text for people; json (one workbook: a list of findings; "
+            callback=_one_format,
+            help="text (or table) for people; json (one workbook: a list of findings; "
             "several: one object per workbook) or sarif (SARIF 2.1.0, one run, for "
             "code-scanning tools). E.g. --format sarif",
         ),
@@ -208,6 +214,7 @@ def audit_command(
         cwd=os.getcwd(),
         time_limit=timeout or None,
     )
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli.common import option_errors, require_path
 
     for option, given in (("--config", config), ("--baseline", baseline),
@@ -309,6 +316,7 @@ def _codes(text: str | None, option: str) -> tuple[str, ...] | None:
 
     wanted = [s for s in text.split(",") if s.strip()]
     if not wanted:  # "--select ''" is a slip, not "no rules" nor "every rule"
+        # imported on use, so that `flopbook --help` stays fast
         from flopbook.errors import InputError
 
         raise InputError("names no rule", field=option, hint=f"e.g. {option} FB101,FB103")

@@ -10,6 +10,7 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, emit
+from flopbook.errors import InputError, InputWarning
 
 
 @app.command("calc")
@@ -78,7 +79,6 @@ def custom_chips(texts: list[str]) -> dict:
     # imported on use, so that `flopbook --help` stays fast
     from flopbook import safe_yaml
     from flopbook.catalog.custom import custom_chip
-    from flopbook.errors import InputError, InputWarning
 
     found = {}
     for text in texts:

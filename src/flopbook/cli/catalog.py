@@ -8,13 +8,13 @@ import typer
 
 from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, console, emit
+from flopbook.errors import InputError
 
 
 def read_date(text: str | None, option: str = "--date") -> str | None:
     """A date as the catalog writes them (YYYY-MM-DD, YYYY-MM, YYYY-QN or YYYY), checked."""
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.catalog.schema import date_start
-    from flopbook.errors import InputError
 
     if text is None:
         return None
@@ -47,7 +47,6 @@ def catalog_command(
     """
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.catalog import catalog
-    from flopbook.errors import InputError
     from flopbook.render import data, table
 
     at = read_date(date)
@@ -59,7 +58,7 @@ def catalog_command(
         if fmt is Format.table:
             console().print(table.catalog_table(cat))
         elif fmt is Format.json:
-            emit(data.to_json([c.entry.model_dump() for c in cat]))
+            emit(data.to_json([data.catalog_entry_dict(c.entry) for c in cat]))
         else:
             emit(data.catalog_csv(cat))
         return
@@ -75,7 +74,7 @@ def catalog_command(
     if fmt is Format.table:
         console().print(table.chip_table(found, at))
     elif fmt is Format.json:
-        emit(data.to_json({**found.entry.model_dump(),
+        emit(data.to_json({**data.catalog_entry_dict(found.entry),
                            "prices_used": [p.as_dict() for p in found.price_picks(at)]}))
     else:
         emit(data.catalog_csv([found]))

@@ -15,13 +15,19 @@ from flopbook.errors import InputError
 
 class Format(StrEnum):
     table = "table"
+    text = "text"  # the same as table: every command takes both (audit's default is text)
     json = "json"
     csv = "csv"
 
 
+def _one_format(value: Format) -> Format:
+    return Format.table if value is Format.text else value
+
+
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="table for people, json or csv for programs. "
-                 "E.g. --format json")
+    Format, typer.Option("--format", "-f", callback=_one_format,
+                         help="table (or text) for people, json or csv for programs. "
+                         "E.g. --format json")
 ]
 MAX_SEED = 2**63 - 1
 """Largest --seed."""
@@ -40,13 +46,16 @@ SeedOpt = Annotated[
 ]
 
 
+WIDTH: int | None = None  # set by `flopbook --width N`
+
+
 def console() -> Any:
     # rich is loaded only when there is something to draw
     from rich.console import Console
 
-    # Piped output (a file, `less`, CI logs) gets a width that fits the tables, not rich's 80,
-    # unless COLUMNS says otherwise.
-    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 140
+    # --width first; piped output (a file, `less`, CI logs) gets a width that fits the tables,
+    # not rich's 80, unless COLUMNS says otherwise.
+    width = WIDTH or (None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 140)
     return Console(highlight=False, soft_wrap=False, width=width)
 
 
@@ -80,6 +89,7 @@ def option_errors(option: str) -> Any:
 def require_path(path: Any, option: str) -> None:
     """An empty path is refused: ``--plot ""`` reaches a command as ``.``, the current folder,
     which nobody means to fill with charts or to read as a file."""
+    # imported on use, so that `flopbook --help` stays fast
     from flopbook.errors import InputError
 
     if path is None:
@@ -87,6 +97,7 @@ def require_path(path: Any, option: str) -> None:
     if str(path).strip() in ("", "."):
         raise InputError("needs a name, not an empty path", field=option,
                          hint=f"give a file or folder name after {option}")
+    # imported on use, so that `flopbook --help` stays fast
     import os
 
     longest = max((len(os.fsencode(part)) for part in Path(path).parts), default=0)

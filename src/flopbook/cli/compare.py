@@ -76,10 +76,10 @@ def compare_command(
                              date=read_date(date))
         except InputError as exc:
             # the library names its arguments; the user typed options
-            option = _OPTIONS.get(exc.field or "")
-            if option is None:
+            named = _OPTIONS.get(exc.field or "")
+            if named is None:
                 raise
-            raise InputError(exc.message, field=option, hint=exc.hint) from None
+            raise InputError(exc.message, field=named, hint=exc.hint) from None
     if fmt is Format.json:
         emit(data.to_json(result.to_dict()))
     elif fmt is Format.csv:

@@ -191,7 +191,7 @@ def render_fleet(result, fmt: Format, *, all_rows: bool = False, title: str | No
     from flopbook.render import data, table
 
     if fmt is Format.table:
-        console().print(table.fleet_table(result, all_rows=all_rows, title=title))
+        console().print(table.FittedFleetTable(result, all_rows=all_rows, title=title))
     elif fmt is Format.json:
         emit(data.to_json(result.to_dict()))
     else:

@@ -74,6 +74,7 @@ def fund_command(
                              hint="choose a year the payer file covers")
         spending = []
         if fleet is not None:
+            # imported on use, so that `flopbook --help` stays fast
             from flopbook.cli.common import option_errors
 
             with option_errors("--fleet"):

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.cli.common import (
+    Format,
+    FormatOpt,
+    SamplesOpt,
+    SeedOpt,
+    console,
+    emit,
+    require_path,
+)
 
 
 @app.command("workload")
@@ -38,8 +46,10 @@ def workload_command(
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Replace charts already in the --plot folder. "
-                     "E.g. --force --plot charts/"),
+        typer.Option(
+            "--force",
+            help="Replace charts already in the --plot folder. E.g. --force --plot charts/",
+        ),
     ] = False,
 ) -> None:
     """A training run or an inference service, costed.
@@ -59,6 +69,7 @@ def workload_command(
     from flopbook.scenario import Document
     from flopbook.workload_file import run_document, workload_from_document
 
+    require_path(plot, "--plot")
     if sensitivity is not None and not sensitivity.strip():
         raise InputError(
             "is empty",

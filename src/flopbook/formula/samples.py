@@ -148,14 +148,14 @@ def _make(terms: Mapping[Key, float], arrays: list[np.ndarray]) -> tuple[Any, bo
             outer[()] = constant
         value, own = _make(inner, arrays)
         if isinstance(value, float):
-            out = np.multiply(arrays[best], value)
+            product = np.multiply(arrays[best], value)
         elif own:
-            out = np.multiply(value, arrays[best], out=value)
+            product = np.multiply(value, arrays[best], out=value)
         else:
-            out = np.multiply(value, arrays[best])
+            product = np.multiply(value, arrays[best])
         if outer:
-            return _add_into(out, _make(outer, arrays)[0]), True
-        return out, True
+            return _add_into(product, _make(outer, arrays)[0]), True
+        return product, True
     out: np.ndarray | None = None
     own = False
     for k, c in rest.items():

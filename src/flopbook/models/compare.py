@@ -22,6 +22,7 @@ import pint
 from flopbook.calc import describe
 from flopbook.catalog import chip as find
 from flopbook.errors import InputError, UnitMismatchError, suggest
+from flopbook.frames import records_frame
 from flopbook.models.fleet import Fleet, Sku
 from flopbook.models.workload import _precision as read
 from flopbook.quantity import Quantity, is_point, magnitudes, q, registry, summarize
@@ -45,9 +46,9 @@ class ChipCost:
     chip: str
     name: str
     precision: str
-    peak: pint.Quantity  # TFLOP/s per GPU
-    tdp: pint.Quantity | None
-    price: pint.Quantity | None  # USD/GPU/hour or USD/GPU
+    peak: pint.Quantity[Any]  # TFLOP/s per GPU
+    tdp: pint.Quantity[Any] | None
+    price: pint.Quantity[Any] | None  # USD/GPU/hour or USD/GPU
     price_source: str
 
     @property
@@ -55,17 +56,18 @@ class ChipCost:
         return self.price is not None and self.price.check("[currency]/[accelerator]/[time]")
 
     @property
-    def cost_per_pflop(self) -> pint.Quantity | None:
+    def cost_per_pflop(self) -> pint.Quantity[Any] | None:
         """USD per PFLOP/s-hour (hourly prices) or USD per PFLOP/s (capital prices)."""
         if self.price is None:
             return None
 
         u = registry()
         unit = "USD/(PFLOP/s*hour)" if self.hourly else "USD/(PFLOP/s)"
-        return (self.price * u.GPU / self.peak).to(unit)
+        per_flops: pint.Quantity[Any] = (self.price * u.GPU / self.peak).to(unit)
+        return per_flops
 
     @property
-    def watts_per_pflop(self) -> pint.Quantity | None:
+    def watts_per_pflop(self) -> pint.Quantity[Any] | None:
         return None if self.tdp is None else (self.tdp / self.peak).to("W/(PFLOP/s)")
 
 
@@ -74,18 +76,18 @@ class Match:
     """``count`` of ``chip`` give the dense FLOP/s of ``reference_count`` of the reference."""
 
     chip: str
-    count: pint.Quantity
-    power: pint.Quantity | None
-    reference_power: pint.Quantity | None
-    money: pint.Quantity | None
-    reference_money: pint.Quantity | None
+    count: pint.Quantity[Any]
+    power: pint.Quantity[Any] | None
+    reference_power: pint.Quantity[Any] | None
+    money: pint.Quantity[Any] | None
+    reference_money: pint.Quantity[Any] | None
 
 
 @dataclass
 class Comparison:
     precision: str
     reference: str
-    reference_count: pint.Quantity
+    reference_count: pint.Quantity[Any]
     rows: list[ChipCost]
     matches: list[Match] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -100,6 +102,15 @@ class Comparison:
         if a is None or b is None:
             return None
         return float(magnitudes(b, f"{a.units}").mean() / magnitudes(a).mean())
+
+    def to_dataframe(self) -> Any:
+        """One row per chip, every figure a float column named with its unit
+        (``tdp [W]``)."""
+
+        return records_frame(self.to_dict()["chips"], index="chip")
+
+    def _repr_html_(self) -> str:
+        return str(self.to_dataframe()._repr_html_())
 
     def to_dict(self) -> dict[str, Any]:
         def s(x: Any) -> Any:
@@ -122,19 +133,18 @@ class Comparison:
 
 
 def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
-                        at: str | None = None) -> tuple[pint.Quantity | None, str]:
+                        at: str | None = None) -> tuple[pint.Quantity[Any] | None, str]:
     """The fleet model's cost per GPU-hour of owning ``c``: its catalog server price (or GPU
     price plus server parts) nearest the date ``at`` (the latest without one), default
     assumptions unless given."""
-
     server = c.pick_price("server_per_gpu", at)
     gpu = c.pick_price("purchase", at)
     if server is None and gpu is None:
         return None, f"no server or GPU price for {c.id} in the catalog"
     pick = server or gpu
     assert pick is not None
-    kw = ({"server_cost_per_gpu": pick.value} if server is not None
-          else {"gpu_price": pick.value})
+    kw: dict[str, Any] = ({"server_cost_per_gpu": pick.value} if server is not None
+                          else {"gpu_price": pick.value})
     given = dict(assumptions or {})
     if any(o.includes_network for o in pick.observations):
         # a system price that already pays for its network: no networking capex on top
@@ -149,8 +159,7 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
 
 
 def _price(c: Chip, given: Any, kind: str, at: str | None = None
-           ) -> tuple[pint.Quantity | None, str]:
-
+           ) -> tuple[pint.Quantity[Any] | None, str]:
     u = registry()
     if given is not None:
         value = given if not isinstance(given, str) else q(given, key=f"price.{c.id}")
@@ -177,7 +186,7 @@ def _price(c: Chip, given: Any, kind: str, at: str | None = None
     return pick.value, f"catalog {pick.describe()}: {pick.source}"
 
 
-def gpu_count(raw: Any) -> pint.Quantity:
+def gpu_count(raw: Any) -> pint.Quantity[Any]:
     """How many GPUs: ``1000``, ``"1k"``, ``"2,048"``, ``"2048 GPU"``; a whole number above
     zero."""
     hint = 'e.g. 1000, 1k or "2048 GPU"'
@@ -207,7 +216,6 @@ def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
             count: Any = "1000 GPU", date: str | None = None) -> Comparison:
     """Compare chips on cost per dense FLOP and power per FLOP; the first is the reference.
     Catalog prices are those nearest ``date`` (the latest without one)."""
-
     u = registry()
     if len(chips) < 2:
         raise InputError("compare needs at least two chips", hint="e.g. compare H100 H20")

@@ -179,7 +179,6 @@ class Sku:
     inputs: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-
         self.spec_chip: Chip = self.chip if isinstance(self.chip, Chip) else find_chip(self.chip)
         self.name = self.name or self.spec_chip.id
         prefix = f"skus.{self.name}"

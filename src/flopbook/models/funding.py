@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from flopbook.errors import InputError
-from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.frames import by_year_frame
+from flopbook.inputs import FieldSpec, Given, Input, Yearly, read_input
 from flopbook.quantity import Quantity, registry, summarize
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ def read_fx_rate(raw: Any, where: str = "fx_rate") -> Input:
     return replace(inp, value=rate)
 
 
-def to_usd(value: pint.Quantity, fx: Input | None, field: str) -> np.ndarray:
+def to_usd(value: pint.Quantity[Any], fx: Input | None, field: str) -> np.ndarray:
     """Magnitudes in USD (per year where the value is per year): CNY needs an ``fx_rate``
     (read by :func:`read_fx_rate`, so in CNY/USD)."""
     ureg = registry()
@@ -275,17 +276,17 @@ class PayerResult:
     name: str
     kind: Literal["fund", "company"]
     years: list[int]
-    rows: dict[str, list[pint.Quantity]]
+    rows: dict[str, list[pint.Quantity[Any]]]
     inputs: list[tuple[str, Input]] = field(default_factory=list)
     fx_rate: Input | None = None
 
-    def row(self, key: str) -> list[pint.Quantity]:
+    def row(self, key: str) -> list[pint.Quantity[Any]]:
         if key not in self.rows:
             raise InputError(f"the {self.kind} has no row {key!r}",
                              hint="rows: " + ", ".join(self.rows))
         return self.rows[key]
 
-    def at(self, key: str, year: int) -> pint.Quantity:
+    def at(self, key: str, year: int) -> pint.Quantity[Any]:
         if year not in self.years:
             raise InputError(f"{year} is outside the payer's years "
                              f"{self.years[0]}–{self.years[-1]}")
@@ -296,7 +297,7 @@ class PayerResult:
         values = [np.asarray(v.to("USD/year").magnitude, dtype=float) for v in self.row(key)]
         return np.array(np.broadcast_arrays(*values))
 
-    def cumulative(self, key: str) -> list[pint.Quantity]:
+    def cumulative(self, key: str) -> list[pint.Quantity[Any]]:
         """Running total of a flow row, in USD, to the end of each year."""
         if PAYER_ROWS[key].kind != "flow":
             raise InputError(f"{PAYER_ROWS[key].label} does not add up over years",
@@ -304,7 +305,7 @@ class PayerResult:
         running = np.cumsum(self.usd(key), axis=0)
         return [Quantity(r, "USD") for r in running]
 
-    def total(self, key: str) -> pint.Quantity:
+    def total(self, key: str) -> pint.Quantity[Any]:
         return self.cumulative(key)[-1]
 
     def summary(self, key: str, year: int | None = None) -> Summary:
@@ -313,6 +314,15 @@ class PayerResult:
         if year is None:
             return summarize(self.total(key), "USD")
         return summarize(self.at(key, year), row.unit or None)
+
+    def to_dataframe(self, stat: str = "value") -> Any:
+        """Lines by year as a pandas DataFrame, units in the row labels (``stat``: value —
+        the mean —, p5, p50 or p95)."""
+
+        return by_year_frame(self.to_dict()["rows"], stat)
+
+    def _repr_html_(self) -> str:
+        return str(self.to_dataframe()._repr_html_())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: each row by year (value + unit, percentiles if sampled)."""
@@ -332,7 +342,7 @@ class PayerResult:
                           "source": i.source, "note": i.note} for n, i in self.inputs]
         return out
 
-    def annualised_net_return(self) -> pint.Quantity:
+    def annualised_net_return(self) -> pint.Quantity[Any]:
         """The investors' compound yearly return over all the years (funds only)."""
         growth = np.prod([1 + np.asarray(r.to("").magnitude) for r in self.row("net_return")],
                          axis=0)
@@ -359,15 +369,15 @@ class Fund:
         *,
         first_year: int,
         last_year: int,
-        returns: Any,
-        management_fee: Any,
-        performance_fee: Any = 0,
-        aum_start: Any = None,
-        aum: Any = None,
-        flows: Any = None,
-        operating_costs: Any = 0,
-        reinvest_share: Any = 1,
-        fx_rate: Any = None,
+        returns: Yearly,
+        management_fee: Yearly,
+        performance_fee: Yearly = 0,
+        aum_start: Given | None = None,
+        aum: Yearly | None = None,
+        flows: Yearly | None = None,
+        operating_costs: Yearly = 0,
+        reinvest_share: Yearly = 1,
+        fx_rate: Given | None = None,
         name: str = "",
     ) -> None:
         self.name = name
@@ -508,12 +518,12 @@ class Company:
         *,
         first_year: int,
         last_year: int,
-        revenue: Any,
-        operating_margin: Any = None,
-        operating_cash_flow: Any = None,
-        capex_share: Any = None,
+        revenue: Yearly,
+        operating_margin: Yearly | None = None,
+        operating_cash_flow: Yearly | None = None,
+        capex_share: Yearly | None = None,
         funding_rounds: Sequence[Mapping[str, Any] | FundingRound] = (),
-        fx_rate: Any = None,
+        fx_rate: Given | None = None,
         name: str = "",
     ) -> None:
         self.name = name

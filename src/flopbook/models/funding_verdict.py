@@ -24,6 +24,7 @@ import numpy as np
 
 from flopbook import safe_yaml
 from flopbook.errors import InputError
+from flopbook.frames import records_frame
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.comparables import Basis, Placement, place
 from flopbook.models.funding import PayerResult, to_usd
@@ -103,9 +104,9 @@ class Spending:
 
     label: str
     year: int
-    capex: pint.Quantity  # USD
-    opex: pint.Quantity | None = None  # USD/year
-    tco: pint.Quantity | None = None  # USD/year, for comparison with the cash per year
+    capex: pint.Quantity[Any]  # USD
+    opex: pint.Quantity[Any] | None = None  # USD/year
+    tco: pint.Quantity[Any] | None = None  # USD/year, for comparison with the cash per year
     source: str | None = None
 
     @classmethod
@@ -131,7 +132,10 @@ class Spending:
     def from_fleet(cls, result: FleetResult, year: int, *, label: str | None = None,
                    source: str | None = None) -> Spending:
         """A fleet's total capex, opex and TCO per year (from the fleet model)."""
-        return cls(label or result.name or "fleet", int(year), result.get("capex"),
+        capex = result.get("capex")
+        if capex is None:  # every fleet has one; a subset with no SKU has none
+            raise InputError("the fleet has no capex", hint="keep at least one SKU")
+        return cls(label or result.name or "fleet", int(year), capex,
                    result.get("opex"), result.get("tco_per_year"), source)
 
 
@@ -178,7 +182,7 @@ def _short(text: str) -> str:
     return shorten(text)
 
 
-def _scaled_up(amount: Any, value: pint.Quantity) -> str:
+def _scaled_up(amount: Any, value: pint.Quantity[Any]) -> str:
     """``"1.6 USD"`` -> ``"1.6B USD"``, ``"¥1.6"`` -> ``"¥1.6B"``: the figure with a billion."""
     m = float(np.median(np.asarray(value.magnitude, dtype=float)))
     currency = "CNY" if value.check("[currency_cny]") else "USD"
@@ -222,7 +226,8 @@ class FundingVerdict:
 
     @property
     def balance(self) -> np.ndarray:
-        return self.cumulative_cash - self.cumulative_spend
+        balance: np.ndarray = self.cumulative_cash - self.cumulative_spend
+        return balance
 
     @property
     def probability_runs_out(self) -> float:
@@ -282,6 +287,14 @@ class FundingVerdict:
             if ratio is not None:
                 out[key] = ratio.summary()
         return out
+
+    def to_dataframe(self) -> Any:
+        """The verdict in one row: every figure a float column named with its unit."""
+
+        return records_frame([self.to_dict()])
+
+    def _repr_html_(self) -> str:
+        return str(self.to_dataframe()._repr_html_())
 
     def to_dict(self) -> dict[str, Any]:
         def yearly(a: np.ndarray) -> list[dict[str, Any]]:
@@ -373,7 +386,7 @@ def _spending_dict(s: Spending) -> dict[str, Any]:
             "source": s.source}
 
 
-def _mag(x: pint.Quantity, unit: str) -> np.ndarray:
+def _mag(x: pint.Quantity[Any], unit: str) -> np.ndarray:
     return np.asarray(x.to(unit).magnitude, dtype=float)
 
 
@@ -432,12 +445,12 @@ def judge(payer: PayerResult, spending: list[Spending],
             verdict.tco_ratio = np.where(tco > 0, mean_cash / np.where(tco > 0, tco, 1), np.inf)
     if spending:
         revenue = np.broadcast_to(payer.usd("revenue"), (len(years), n))
-        ratios = [_capex_ratio("revenue", list(years), capex_by_year, revenue)]
+        capex_ratios = [_capex_ratio("revenue", list(years), capex_by_year, revenue)]
         if "aum" in payer.rows:
             aum = np.broadcast_to(np.array(np.broadcast_arrays(
                 *[_mag(a, "USD") for a in payer.rows["aum"]])), (len(years), n))
-            ratios.append(_capex_ratio("aum", list(years), capex_by_year, aum))
-        for ratio in ratios:
+            capex_ratios.append(_capex_ratio("aum", list(years), capex_by_year, aum))
+        for ratio in capex_ratios:
             setattr(verdict, ratio.key, ratio)
             lo, hi = (float(x) for x in np.percentile(_finite(ratio.samples), [5, 95]))
             verdict.placements.append(place(ratio.value, ratio.basis, year=ratio.year,

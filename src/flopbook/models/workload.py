@@ -36,6 +36,7 @@ from flopbook.catalog import chip
 from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.formula.declaration import Constant, Form, Kind, extensive
 from flopbook.formula.result import ItemOutputs
+from flopbook.frames import records_frame
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.architecture import preset
 from flopbook.models.fleet import default_assumptions
@@ -327,6 +328,15 @@ class WorkloadResult:
     def summary(self, key: str) -> Summary:
         row = next(r for r in self.rows if r.key == key)
         return summarize(row.value, row.unit)
+
+    def to_dataframe(self) -> Any:
+        """The outputs as a pandas DataFrame: one row each, mean and percentiles as floats,
+        its unit and formula beside."""
+
+        return records_frame(self.to_dict()["outputs"], index="key")
+
+    def _repr_html_(self) -> str:
+        return self.to_dataframe()._repr_html_()
 
     def to_dict(self) -> dict[str, Any]:
         return {

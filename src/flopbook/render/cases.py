@@ -15,13 +15,13 @@ from flopbook.models.funding import PayerResult
 from flopbook.models.funding_verdict import FundingVerdict
 from flopbook.numbers import check_figures, tolerance
 from flopbook.render import funding
-from flopbook.render.table import fleet_table
+from flopbook.render.table import FittedFleetTable
 from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from flopbook.cases.result import CaseResult, Check, Grid, Source
+    from flopbook.cases.result import CaseResult, Check, Claim, Grid, Source
 
 
 def grid_table(grid: Grid) -> Table:
@@ -52,7 +52,8 @@ def footnotes(result: CaseResult) -> list[Source]:
     """The sources a case cites, in the order they are numbered: the case's own list, then
     any source a check or claim cites that is not in it."""
     cited = list(result.sources)
-    for item in [*result.checks, *result.claims]:
+    items: list[Check | Claim] = [*result.checks, *result.claims]
+    for item in items:
         if item.source not in cited:
             cited.append(item.source)
     return cited
@@ -151,7 +152,7 @@ def print_case(result: CaseResult, console: Console) -> None:
     for grid in result.grids[1:]:
         console.print(grid_table(grid))
     for title, fleet in result.fleets:
-        console.print(fleet_table(fleet, title=title))
+        console.print(FittedFleetTable(fleet, title=title))
     for title, section in result.sections:
         _print_section(title, section, console)
     if result.checks:

@@ -35,6 +35,12 @@ FORMATS = ("png", "svg")
 _BLUE, _ORANGE, _GREY = "#1f5fa6", "#d9822b", "#666666"
 
 
+def _plain(text: str) -> str:
+    """Text for matplotlib, which reads ``$…$`` as mathematics: dollar signs escaped, so that
+    ``$35.0k–$44.9k/GPU`` keeps them."""
+    return text.replace("$", r"\$")
+
+
 def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
     # matplotlib loads in about a second; only charts need it
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -78,8 +84,8 @@ def samples_figure(samples: np.ndarray, label: str, unit: str, title: str) -> Fi
     for val, name, style in ((s.p5, "P5", ":"), (s.p50, "P50", "--"), (s.p95, "P95", ":"),
                              (s.mean, "mean", "-")):
         hist.axvline(val / scale, color=_ORANGE if name == "mean" else _GREY, linestyle=style,
-                     linewidth=1.2, label=f"{name} {numbers.value(val, unit)}")
-    hist.set_xlabel(xlabel)
+                     linewidth=1.2, label=_plain(f"{name} {numbers.value(val, unit)}"))
+    hist.set_xlabel(_plain(xlabel))
     hist.set_ylabel("samples")
     hist.set_title("Distribution")
     hist.legend(fontsize="small", frameon=False)
@@ -88,11 +94,11 @@ def samples_figure(samples: np.ndarray, label: str, unit: str, title: str) -> Fi
     for p, val in ((0.05, s.p5), (0.5, s.p50), (0.95, s.p95)):
         cdf.axhline(p, color=_GREY, linestyle=":", linewidth=0.8)
         cdf.plot([val / scale], [p], "o", color=_ORANGE, markersize=4)
-    cdf.set_xlabel(xlabel)
+    cdf.set_xlabel(_plain(xlabel))
     cdf.set_ylabel("share of samples at or below")
     cdf.set_ylim(0, 1)
     cdf.set_title("Cumulative distribution")
-    fig.suptitle(f"{title} ({s.samples:,} samples)")
+    fig.suptitle(_plain(f"{title} ({s.samples:,} samples)"))
     return fig
 
 
@@ -110,13 +116,14 @@ def tornado_figure(t: Tornado, *, top: int = 12) -> Figure:
         ax.barh(i, hi - base, left=base, color=_ORANGE, height=0.6,
                 label="input at P95" if i == 0 else None)
     ax.set_yticks(range(len(bars)),
-                  [f"{b.label}\n{_input_range(b.low, b.high, b.unit)}" for b in bars],
+                  [_plain(f"{b.label}\n{_input_range(b.low, b.high, b.unit)}") for b in bars],
                   fontsize="small")
     ax.axvline(base, color=_GREY, linewidth=1)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(_plain(xlabel))
     # two lines: a long label and the baseline would run past the figure's edge on one
-    fig.suptitle(f"What moves {t.label}\neach input from P5 to P95, the others at their "
-                 f"median (baseline {numbers.value(t.baseline, t.unit)})", fontsize="medium")
+    fig.suptitle(_plain(f"What moves {t.label}\neach input from P5 to P95, the others at "
+                        f"their median (baseline {numbers.value(t.baseline, t.unit)})"),
+                 fontsize="medium")
     ax.legend(fontsize="small", frameon=False, loc="lower right")
     return fig
 
@@ -131,10 +138,10 @@ def sobol_figure(s: SobolResult, *, top: int = 12) -> Figure:
             color=_ORANGE, label="total (with interactions)")
     ax.barh(y - 0.18, [i.first for i in idx], xerr=[i.first_conf for i in idx], height=0.36,
             color=_BLUE, label="first order (alone)")
-    ax.set_yticks(y, [i.label for i in idx], fontsize="small")
+    ax.set_yticks(y, [_plain(i.label) for i in idx], fontsize="small")
     ax.set_xlim(0, 1.05)
-    ax.set_xlabel(f"share of the variance of {s.label}")
-    ax.set_title(f"Sobol indices of {s.label} ({s.evaluations:,} model runs)",
+    ax.set_xlabel(_plain(f"share of the variance of {s.label}"))
+    ax.set_title(_plain(f"Sobol indices of {s.label} ({s.evaluations:,} model runs)"),
                  fontsize="medium")
     ax.legend(fontsize="small", frameon=False, loc="lower right")
     return fig
@@ -156,15 +163,16 @@ def fleet_costs_figure(result: FleetResult) -> Figure:
     fig = _figure(9, 3.6)
     left, right = fig.subplots(1, 2)
     bars = left.bar(cols, capex, color="#4C72B0")
-    left.bar_label(bars, labels=[f"${v:,.0f}M" for v in capex], fontsize=8)
+    left.bar_label(bars, labels=[_plain(numbers.value(v * 1e6, "USD")) for v in capex],
+                   fontsize=8)
     left.set_title("Capex by SKU")
-    left.set_ylabel("$M")
+    left.set_ylabel(_plain("$M"))
     right.bar(cols, capital, color="#4C72B0", label=f"capital cost ({result.capital_cost})")
     tops = right.bar(cols, opex, bottom=capital, color="#DD8452", label="opex")
-    right.bar_label(tops, labels=[f"${a + b:,.0f}M" for a, b in zip(capital, opex,
-                                                                      strict=True)], fontsize=8)
+    right.bar_label(tops, labels=[_plain(numbers.value((a + b) * 1e6, "USD"))
+                                  for a, b in zip(capital, opex, strict=True)], fontsize=8)
     right.set_title("TCO per year by SKU")
-    right.set_ylabel("$M / year")
+    right.set_ylabel(_plain("$M / year"))
     right.legend(fontsize=8, loc="upper right", frameon=False)
     for ax in (left, right):
         ax.spines[["top", "right"]].set_visible(False)
@@ -206,5 +214,8 @@ def write_figure(
     targets = [out / f"{stem}.{fmt}" for fmt in formats]
     with contextlib.nullcontext(outputs) if outputs is not None else Outputs() as staged:
         for fmt, target in zip(formats, targets, strict=True):
-            staged.stage(target, lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt))
+            def save(tmp: str, fmt: str = fmt) -> None:
+                fig.savefig(tmp, format=fmt)
+
+            staged.stage(target, save)
     return targets

@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 
 from flopbook.catalog.schema import SPEC_UNITS
+from flopbook.errors import InputError
 from flopbook.models.fleet import METRICS
+from flopbook.quantity import parse_range, q, unit_name
 from flopbook.safe_text import CsvWriter
 
 
@@ -72,3 +74,43 @@ def price_series_csv(chip: Any, at: str | None = None) -> str:
         w.writerow([chip.id, p.kind, p.term or "", p.value or "", p.range or "", p.as_of,
                     p.vendor or "", p.default, p.estimate, age, stale, p.source, p.note or ""])
     return buf.getvalue()
+
+
+def figure_dict(text: str | None) -> dict[str, Any] | None:
+    """A catalog figure as data: ``"989 TFLOP/s"`` -> ``{"value": 989.0, "unit": "TFLOP/s",
+    "text": "989 TFLOP/s"}``; a range ``"30k to 40k USD/GPU"`` gives ``low`` and ``high``."""
+
+    if text is None:
+        return None
+    try:
+        ends = parse_range(text)
+        if ends is not None:
+            low, high = ends
+            return {"low": float(low.magnitude[0]), "high": float(high.magnitude[0]),
+                    "unit": unit_name(high.units), "text": text}
+        x = q(text)
+    except InputError:
+        return {"text": text}  # not a quantity (a date, a name): text it stays
+    return {"value": float(x.magnitude[0]), "unit": unit_name(x.units), "text": text}
+
+
+def catalog_entry_dict(entry: Any) -> dict[str, Any]:
+    """A catalog entry as data: every sourced figure's value a number with its unit, the
+    figure as written beside it (``text``)."""
+
+    def sourced(d: dict[str, Any]) -> dict[str, Any]:
+        figure = figure_dict(d.get("value"))
+        out = {k: v for k, v in d.items() if k != "value"}
+        out["alternatives"] = [sourced(a) for a in d.get("alternatives", [])]
+        return {**(figure or {"value": None}), **out}
+
+    def walk(x: Any) -> Any:
+        if isinstance(x, dict):
+            if "source" in x and "as_of" in x and "value" in x:
+                return sourced(x)
+            return {k: walk(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        return x
+
+    return walk(entry.model_dump())

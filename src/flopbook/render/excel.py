@@ -158,6 +158,23 @@ def _unit_label(unit: str) -> str:
     return UNIT_TEXT.get(unit, unit)
 
 
+def _print_setup(ws: Worksheet) -> None:
+    """Each sheet prints as a reader expects: landscape, as wide as one page (as many pages
+    down as it needs), the frozen heading rows and label columns repeated on every page, the
+    sheet's name above and page numbers below."""
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_header("&L&A")
+    ws.set_footer("&RPage &P of &N")
+    # the panes freeze_panes set: heading rows and label columns (XlsxWriter keeps them as
+    # [row, col, ...]); without panes, the first row and column
+    panes = getattr(ws, "panes", None) or [1, 1]
+    rows, cols = int(panes[0]) or 1, int(panes[1]) or 1
+    ws.repeat_rows(0, rows - 1)
+    ws.repeat_columns(0, cols - 1)
+
+
 def write_workbook(report: Report, path: str, *, cached: bool = True) -> list[FormulaCell]:
     """Write ``report`` to ``path``; return every formula cell with its expected value.
 
@@ -230,6 +247,8 @@ class _Writer:
             self.write_published(published)
         if self.report.sensitivity:
             self.write_sensitivity(self.wb.add_worksheet("Sensitivity"))
+        for ws in self.wb.worksheets():
+            _print_setup(ws)
         results.activate()
 
     def write_inputs(self, ws: Worksheet) -> None:

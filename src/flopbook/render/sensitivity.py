@@ -6,6 +6,7 @@ import io
 from typing import TYPE_CHECKING
 
 from rich.table import Table
+from rich.text import Text
 
 from flopbook import numbers
 from flopbook.safe_text import CsvWriter
@@ -33,7 +34,7 @@ def tornado_table(s: Sensitivity) -> Table:
     table.add_column("", no_wrap=True, overflow="crop", max_width=_BAR)
     widest = max((b.swing for b in t.bars), default=0) or 1
     for b in t.bars:
-        table.add_row(b.input, numbers.interval(b.low, b.high, b.unit),
+        table.add_row(_named(b.label, b.input), numbers.interval(b.low, b.high, b.unit),
                       numbers.value(b.output_low, unit), numbers.value(b.output_high, unit),
                       numbers.value(b.swing, unit), "█" * max(1, round(_BAR * b.swing / widest)))
     return table
@@ -53,7 +54,7 @@ def sobol_table(s: Sensitivity) -> Table:
     table.add_column("total", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for i in r.indices:
-        table.add_row(i.input, f"{i.first:.3f} ± {i.first_conf:.3f}",
+        table.add_row(_named(i.label, i.input), f"{i.first:.3f} ± {i.first_conf:.3f}",
                       f"{i.total:.3f} ± {i.total_conf:.3f}",
                       "█" * max(0, round(_BAR * min(1.0, max(0.0, i.total)))))
     return table
@@ -79,3 +80,12 @@ def sensitivity_csv(s: Sensitivity) -> str:
                                             b.swing, i.first, i.first_conf, i.total,
                                             i.total_conf))])
     return buf.getvalue()
+
+
+def _named(label: str, place: str) -> Text:
+    """An input by its label, with the place to change it beneath (skus.H100.count); as
+    Text, so that a name with brackets is never read as markup."""
+    # imported on use, so that `flopbook --help` stays fast
+    from rich.text import Text
+
+    return Text(label) if label == place else Text.assemble(label, "\n", (place, "dim"))

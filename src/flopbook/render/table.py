@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.measure import Measurement
 from rich.table import Table
 
 from flopbook import numbers
@@ -12,6 +13,8 @@ from flopbook.catalog.schema import SPEC_LABELS
 from flopbook.models.fleet import METRICS, TOTAL
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+
     from flopbook.catalog import Catalog, Chip
     from flopbook.models.fleet import FleetResult
 
@@ -23,21 +26,26 @@ SHORT_ROWS = [
 ]
 
 
-def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | None = None) -> Table:
+def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | None = None,
+                only: list[str] | None = None, caption: bool = True) -> Table:
+    """The fleet as one table; ``only``: those columns (SKUs and Total) alone."""
     sampled = result.sampled
     table = Table(
         title=title if title is not None else (result.name or None),
-        caption=_caption(result, sampled),
+        caption=_caption(result, sampled) if caption else None,
         caption_justify="left",
         show_lines=sampled,
     )
     # Labels and column heads wrap; figures never do, so a narrow terminal folds words.
     table.add_column("", style="bold", min_width=18, max_width=40, overflow="fold")
     columns = result.all_columns if len(result.columns) > 1 else result.columns
-    for c in result.columns:
-        table.add_column(c, justify="right", min_width=9)
-    if len(result.columns) > 1:
-        table.add_column(TOTAL, justify="right", style="bold", no_wrap=True)
+    if only is not None:
+        columns = [c for c in columns if c in only]
+    for c in columns:
+        if c == TOTAL and len(result.columns) > 1:
+            table.add_column(TOTAL, justify="right", style="bold", no_wrap=True)
+        else:
+            table.add_column(c, justify="right", min_width=9)
     for m in METRICS:
         if not all_rows and m.key not in SHORT_ROWS:
             continue
@@ -51,6 +59,40 @@ def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | Non
             cells[-1] += "*"
         table.add_row(f"{label} [{numbers.unit_label(m.unit)}]", *cells)
     return table
+
+
+class FittedFleetTable:
+    """The fleet table at the width it is printed in: when every column does not fit, the
+    SKU columns are split over several tables, each with the row labels, and the Total
+    comes last, whole; a figure is never cropped (``$1.40`` for $1.40B)."""
+
+    def __init__(self, result: FleetResult, *, all_rows: bool = False,
+                 title: str | None = None) -> None:
+        self.result, self.all_rows, self.title = result, all_rows, title
+
+    def tables(self, console: Console, width: int) -> list[Table]:
+        r = self.result
+        columns = list(r.all_columns if len(r.columns) > 1 else r.columns)
+
+        def build(group: list[str], first: bool, last: bool) -> Table:
+            return fleet_table(r, all_rows=self.all_rows, only=group, caption=last,
+                               title=self.title if first else "")
+
+        def fits(group: list[str]) -> bool:
+            wide = console.options.update_width(10_000)
+            return Measurement.get(console, wide, build(group, True, False)).minimum <= width
+
+        if fits(columns):
+            return [build(columns, True, True)]
+        groups: list[list[str]] = [[]]
+        for c in columns:
+            if groups[-1] and not fits([*groups[-1], c]):
+                groups.append([])
+            groups[-1].append(c)
+        return [build(g, i == 0, i == len(groups) - 1) for i, g in enumerate(groups)]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.tables(console, options.max_width)
 
 
 def _caption(result: FleetResult, sampled: bool) -> str:
@@ -101,7 +143,6 @@ def _spec(c: Chip, key: str, unit: str) -> str:
 
 
 def chip_table(c: Chip, at: str | None = None) -> Table:
-
     e = c.entry
     table = Table(title=f"{e.name} ({e.id}; {e.vendor} {e.architecture}"
                   + (f"; also {', '.join(e.aliases)}" if e.aliases else "") + ")",

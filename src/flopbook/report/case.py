@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flopbook.cases import _document, cases
+from flopbook.cases import cases, document
 from flopbook.cases.fleet_cases import ROWS, CaseFile, row_value
 from flopbook.formula.excel import Ref, expression_formula
 from flopbook.models.fleet import FLEET, TOTAL
@@ -41,7 +41,7 @@ def _spec(result: CaseResult) -> Any | None:
     if info is None:
         return None
     try:
-        return _document(info).validate(CaseFile)
+        return document(info).validate(CaseFile)
     except Exception:  # noqa: BLE001 - a case of another kind: its checks become values
         return None
 

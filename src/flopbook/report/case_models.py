@@ -10,16 +10,20 @@ as a value, with the reason beside it (see :data:`VALUE_REASONS`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flopbook.cases import _document, cases
+from flopbook.cases import cases, document
 from flopbook.cases.funding_cases import FundingCaseFile
 from flopbook.cases.workload_cases import WorkloadCaseFile
 from flopbook.catalog import chip as find
+from flopbook.errors import InputError
+from flopbook.models.architecture import preset
 from flopbook.models.compare import compare
 from flopbook.models.funding import PayerResult
 from flopbook.models.funding_verdict import FundingVerdict
+from flopbook.models.transformer import ACT_BYTES, DISPATCH_BYTES
 from flopbook.models.workload import Training
 from flopbook.quantity import Quantity, is_point, magnitudes, q
 from flopbook.quantity import registry as ureg
@@ -57,7 +61,7 @@ def _check_models(result: CaseResult, model: type) -> list[str] | None:
     info = next((c for c in cases() if c.name == result.name), None)
     if info is None:
         return None
-    spec = _document(info).validate(model)
+    spec = document(info).validate(model)
     refs = [c.model for c in spec.checks]
     labels = [c.label for c in spec.checks]
     return refs if labels == [c.label for c in result.checks] else None
@@ -65,7 +69,7 @@ def _check_models(result: CaseResult, model: type) -> list[str] | None:
 
 def _case_inputs(result: CaseResult) -> dict[str, Any]:
     info = next(c for c in cases() if c.name == result.name)
-    return dict(_document(info).data.get("inputs") or {})
+    return dict(document(info).data.get("inputs") or {})
 
 
 def training_case(result: CaseResult, book: InputBook) -> CaseBlocks:
@@ -152,7 +156,8 @@ _DAY_UNITS = {
     "price_output": "USD/Mtoken", "prefill_per_node": "token/s/node",
     "decode_per_node": "token/s/node", "output_speed_per_stream": "token/s",
     "kv_length": "token", "active_params": "", "total_params": "", "bytes_per_param": "byte",
-    "kv_bytes_per_token": "byte", "decode_unit_gpus": "GPU",
+    "kv_bytes_per_token": "byte", "decode_unit_gpus": "GPU", "scaleout_bandwidth": "TB/s",
+    "comm_overlap": "",
 }
 
 # output: (label, unit, formula, how) — the runner's steps (cases/workload_cases.py)
@@ -191,14 +196,36 @@ _DAY_LINES = [
     ("prefill_roofline", "Prefill roofline per node", "token/s/node",
      "PEAK*T*gpus_per_node/(F*active_params)/((input_tokens-cache_hit_tokens)/input_tokens)",
      "8 x dense peak / (2 x active params) per computed token; cache hits free"),
-    ("decode_roofline_uniform", "Decode roofline per node, all weights spread evenly",
+    ("decode_roofline_uniform", "Decode roofline per node, weights spread evenly (earlier model)",
      "token/s/node",
      "BATCH/MAX((total_params*bytes_per_param+BATCH*kv_length*kv_bytes_per_token)"
      "/(decode_unit_gpus*BW*TB),BATCH*F*active_params/(decode_unit_gpus*PEAK*T))"
      "/decode_unit_gpus*gpus_per_node",
      "a decode step reads the unit's weights and every stream's KV cache at full bandwidth "
      "(or is compute-bound), concurrency from the published speeds"),
+    ("decode_roofline", "Decode roofline per node (architecture and placement)", "token/s/node",
+     "BATCH/(MAX(MAX(STEPMEM,STEPCOMP),comm_overlap*STEPCOMM)+(1-comm_overlap)*STEPCOMM)"
+     "/decode_unit_gpus*gpus_per_node",
+     "each GPU reads its own attention, dense and shared-expert weights, its share of the "
+     "distinct experts E(1-(1-k/E)^B) and its streams' KV cache at full bandwidth, does its "
+     "FLOPs at peak, and runs the expert all-to-all beside them (models/transformer.py)"),
 ]
+
+# the decode roofline from the architecture, tp = 1 (data-parallel attention, DeepSeek's
+# placement); the pieces of models/transformer.decode_step as spreadsheet formulas
+_STEP = {
+    "EXPERTS": "arch_experts*(1-(1-arch_experts_per_token/arch_experts)^BATCH)",
+    "STEPMEM": "(bytes_per_param*(arch_nonexpert_read+EXPERTS*arch_expert_params"
+               "*arch_moe_layers/decode_unit_gpus)+BATCH/decode_unit_gpus*kv_length"
+               "*kv_bytes_per_token)/(BW*TB)",
+    "STEPCOMP": "BATCH/decode_unit_gpus*(F*arch_matmul_params+arch_attention_per_context"
+                "*kv_length)/(PEAK*T)",
+    "A2A": "BATCH/decode_unit_gpus*arch_moe_layers*arch_experts_per_token*arch_hidden"
+           "*arch_a2a_bytes*(decode_unit_gpus-1)/decode_unit_gpus",
+    "NEAR": "(MIN(decode_unit_gpus,gpus_per_node)-1)/(decode_unit_gpus-1)",
+    "STEPCOMM": "MAX(A2A*NEAR/(SCALEUP*TB/scaleup_directions),"
+                "A2A*(1-NEAR)/(scaleout_bandwidth*TB))",
+}
 
 
 def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
@@ -227,6 +254,7 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
                               value=c.spec(spec).to(unit), raw=f.value,
                               source=f"flopbook catalog, {c.id}: {f.source} (as of {f.as_of})",
                               note=f.note).name
+    names.update(_architecture_rows(raw, c, book))
     k = book.constant
     batch = (f"({names['decode_per_node']}/{names['gpus_per_node']}"
              f"*{names['decode_unit_gpus']}/{names['output_speed_per_stream']})")
@@ -234,9 +262,12 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
              "DY": k("days_per_year"), "T": k("FLOP_per_TFLOP"), "TB": k("bytes_per_TB"),
              "F": k("forward_FLOP_per_param_token"), "PEAK": names["peak"],
              "BW": names["bandwidth"], "BATCH": batch, **names}
-    word = __import__("re").compile(r"(?<![{@:#\w])([A-Za-z_]\w*)(?![\w(])")
+    word = re.compile(r"(?<![{@:#\w])([A-Za-z_]\w*)(?![\w(])")
     lines = []
     for key, label, unit, template, how in _DAY_LINES:
+        for _ in range(3):  # the step's pieces hold one another
+            template = word.sub(lambda m: f"({_STEP[m.group(1)]})" if m.group(1) in _STEP
+                                else m.group(1), template)
         formula = word.sub(lambda m: swaps.get(m.group(1), m.group(1)), template)
         value = float(magnitudes(result.outputs[key], unit or None)[0])
         lines.append(Line(key, label, unit, "single", how, {VALUE: formula}, {VALUE: value},
@@ -253,13 +284,54 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
             ln = by_key[model]
             out.refs[check.label] = (f"{{#1:{model}@{VALUE}}}", ln.values[VALUE] or 0.0,
                                      ln.unit)
-        elif model == "decode_roofline":
-            out.reasons[check.label] = (
-                "a value: the decode roofline under DeepSeek's placement comes from the "
-                "engine's architecture model (experts a step reads, copies per GPU, the "
-                "all-to-all), which this workbook does not restate; the line 'Decode roofline "
-                "per node, all weights spread evenly' is the earlier bound as a formula")
     return out
+
+
+def _architecture_rows(raw: dict[str, Any], c: Any, book: InputBook) -> dict[str, str]:
+    """The architecture's numbers the decode roofline uses, each a row with the preset as
+    its source, and the chip's scale-up bandwidth."""
+    model = raw["model"]
+    p = preset(str(model.get("value") if isinstance(model, dict) else model))
+    a = p.architecture
+    tp = raw.get("decode_tp", 1)
+    if (tp.get("value") if isinstance(tp, dict) else tp) != 1:
+        raise InputError("the workbook's decode roofline is written for decode_tp: 1",
+                         field="decode_tp", hint="use decode_tp: 1 (DeepSeek's placement)")
+    parts = a.parts()
+    read = parts["attention"] + parts["dense_ffn"] + parts["shared_experts"] + parts[
+        "router"] + parts["embedding"] / (1 if a.tied_embeddings else 2)
+    per_context = float(a.attention_flops_per_token(1.0, decode=True))
+    src = f"flopbook preset {p.id} ({p.file})"
+    rows = {
+        "arch_nonexpert_read": (read, "weights a decode step reads besides the routed experts "
+                                "(attention, dense layers, shared experts, router, output head)"),
+        "arch_expert_params": (a.expert_params(), "weights of one routed expert"),
+        "arch_moe_layers": (float(a.moe_layers), "mixture-of-experts layers"),
+        "arch_experts": (float(a.moe.experts if a.moe else 0), "routed experts per layer"),
+        "arch_experts_per_token": (float(a.moe.experts_per_token if a.moe else 0),
+                                   "routed experts per token"),
+        "arch_hidden": (float(a.hidden), "model width"),
+        "arch_matmul_params": (a.matmul_params(), "active weights a token multiplies by"),
+        "arch_attention_per_context": (per_context, "decode attention FLOPs per token per "
+                                       "context token (absorbed MLA)"),
+        "arch_a2a_bytes": (DISPATCH_BYTES + ACT_BYTES, "bytes per element sent to an expert "
+                           "(FP8) and back (BF16), DeepSeek-V3 report 3.3.2"),
+    }
+    names = {key: book.add(f"architecture.{p.id}.{key}", key, f"{p.name}: {label}",
+                           value=Quantity(value, ""), raw=value, source=src).name
+             for key, (value, label) in rows.items()}
+    f = c.field("scaleup_bandwidth")
+    names["SCALEUP"] = book.add(f"catalog.{c.id}.scaleup_bandwidth", f"scaleup_{c.id}",
+                                f"{c.id}: scaleup bandwidth",
+                                value=c.spec("scaleup_bandwidth").to("TB/s"), raw=f.value,
+                                source=f"flopbook catalog, {c.id}: {f.source} (as of "
+                                f"{f.as_of})", note=f.note).name
+    names["scaleup_directions"] = book.add(
+        "architecture.scaleup_directions", "scaleup_directions",
+        "Directions counted in the catalog's scale-up bandwidth", value=Quantity(2.0, ""),
+        raw=2, source="flopbook catalog: scale-up bandwidth is the total of both directions "
+        "per GPU; a transfer one way gets half").name
+    return names
 
 
 # case kind -> the function that makes its blocks
@@ -307,7 +379,7 @@ def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
                         "a value: the owned cost per GPU-hour from the fleet model (catalog "
                         "price, default assumptions)" if sc.price_kind == "owned" else None)
                 ).name
-                f = __import__("flopbook.catalog", fromlist=["chip"]).chip(r.chip)
+                f = find(r.chip)
                 spec_name = {"bf16": "bf16_dense", "fp8": "fp8_dense"}.get(precision,
                                                                           precision)
                 names[f"{who}_peak"] = book.add(
@@ -374,7 +446,7 @@ def _plain(raw: Any) -> Any:
 
 def _document_spec(result: CaseResult, model: type) -> Any:
     info = next(c for c in cases() if c.name == result.name)
-    return _document(info).validate(model)
+    return document(info).validate(model)
 
 
 CASE_BLOCKS["cost-per-flop"] = cost_per_flop_case

@@ -14,6 +14,7 @@ fleet enters as the fleet's capex and opex (from the fleet model), with its sour
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -132,7 +133,7 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
         lines.append(_line(f"in_{key}", f"{label} (input)", unit, "from the Inputs sheet",
                            formulas, values, percent=unit in ("", "1/year"), kind="input"))
 
-    def computed(key: str, per_year: dict[str, str], percent: bool = False) -> None:
+    def computed(key: str, per_year: Mapping[str, str | None], percent: bool = False) -> None:
         row = PAYER_ROWS[key]
         formulas: dict[str, str | None] = {**per_year, TOTAL: None}
         values = _row_values(point, key, years)

@@ -118,8 +118,9 @@ def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
     unit = rows[output].unit
 
     def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
-        args = {n: (Quantity(np.asarray(values[n], dtype=float), _UNITS[n]) if n in values
-                    else i) for n, i in given.items()}
+        args: dict[str, Any] = {
+            n: (Quantity(np.asarray(values[n], dtype=float), _UNITS[n]) if n in values else i)
+            for n, i in given.items()}
         return magnitudes(cls(**args, name=subject.name).run().get(output), unit or None)
 
     labels = {n: _fields(subject.kind)[n].label for n in uncertain}

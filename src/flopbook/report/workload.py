@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from flopbook.errors import InputError
 from flopbook.formula.conversions import CONVERSIONS
 from flopbook.formula.declaration import Form
 from flopbook.formula.excel import Ref, excel_formula
@@ -216,6 +217,14 @@ def _extra_value(key: str, used: dict[str, Any], point: WorkloadResult) -> float
 def workload_block(result: WorkloadResult, book: InputBook, title: str = "",
                    prefix: str | None = None) -> Block:
     """The report block of a training run or inference service; inputs go into ``book``."""
+    if any(how == "architecture" for _, _, how in result.inputs):
+        # the physics of a known architecture (experts read, placement, communication) has no
+        # spreadsheet formulas yet, and a workbook of typed-in values would not recalculate
+        raise InputError(
+            "flopbook report has no workbook yet for a workload with model: or architecture:",
+            field="model",
+            hint="for its figures run flopbook workload FILE --format csv (or json)",
+        )
     names, used = _register(result, book, prefix or result.kind)
     point = point_result(result, used)
     f = _Formulas(names, book)
