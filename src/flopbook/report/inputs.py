@@ -88,7 +88,6 @@ _NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
 
 
 def _kind_constants() -> list[str]:
-
     return [c.name for k in KINDS.values() for c in k.constants]
 
 

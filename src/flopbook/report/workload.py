@@ -120,8 +120,6 @@ class _Formulas:
 def _training_formulas(f: _Formulas, unknown: str) -> dict[str, str]:
     """The training run's lines, written from its declaration (models/workload.py TRAINING):
     each input is its defined name, each output its line."""
-
-
     ureg = registry()
     refs = {n: Ref(name, ureg.Unit(_UNITS[n])) for n, name in f.names.items()}
     cells = {o.key: Ref(f"{{{o.key}}}", ureg.Unit(o.unit)) for o in TRAINING.outputs}
