@@ -17,6 +17,7 @@ Everything is computed once per sheet, on first use, and kept in ``sheet.cache``
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
@@ -66,8 +67,6 @@ class Run:
         return self.cells[-1]
 
     def nearest(self, pos: Pos) -> Pos:
-        import bisect
-
         k = 1 if self.along_row else 0
         i = bisect.bisect_left(self.cells, pos[k], key=lambda c: c[k])
         near = self.cells[max(0, i - 1) : i + 1]
