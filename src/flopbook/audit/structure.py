@@ -67,7 +67,6 @@ class Run:
         return self.cells[-1]
 
     def nearest(self, pos: Pos) -> Pos:
-
         k = 1 if self.along_row else 0
         i = bisect.bisect_left(self.cells, pos[k], key=lambda c: c[k])
         near = self.cells[max(0, i - 1) : i + 1]

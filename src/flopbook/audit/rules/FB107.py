@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from openpyxl.formula.tokenizer import Token
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from flopbook.audit.findings import Finding
 from flopbook.audit.formula import Ref, a1
@@ -178,8 +179,6 @@ def _multiplies(p, i: int) -> bool:  # noqa: ANN001
 def _near(f: Finding, pos: Pos, reach: int = 2) -> bool:
     """pos is within ``reach`` rows and columns of the finding's cell or its related ones."""
     # openpyxl loads in about half a second; only reading a workbook needs it
-    from openpyxl.utils.cell import coordinate_to_tuple
-
     for cell in (f.cell, *f.related):
         r, c = coordinate_to_tuple(cell)
         if abs(r - pos[0]) <= reach and abs(c - pos[1]) <= reach:

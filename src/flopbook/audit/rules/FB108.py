@@ -29,6 +29,8 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from openpyxl.utils.cell import coordinate_to_tuple
+
 from flopbook.audit.findings import Finding
 from flopbook.audit.formula import a1, moved
 from flopbook.audit.rules import Context, Rule
@@ -151,8 +153,6 @@ class FB108(Rule):
 
 def _pos(f: Finding) -> Pos:
     # openpyxl loads in about half a second; only reading a workbook needs it
-    from openpyxl.utils.cell import coordinate_to_tuple
-
     return coordinate_to_tuple(f.cell)
 
 
