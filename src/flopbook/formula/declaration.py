@@ -254,7 +254,6 @@ class Kind:
 
 def _is_unit(name: str) -> bool:
 
-
     try:
         registry().Unit(name)
     except (pint.UndefinedUnitError, AttributeError, ValueError, TypeError):
