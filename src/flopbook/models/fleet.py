@@ -179,6 +179,8 @@ class Assumptions:
         skus = list(skus)
         if skus and all("gpu_price" not in s.inputs for s in skus):
             unused.add("server_overhead_capex")
+        if skus and all("acquired" not in s.inputs for s in skus):
+            unused.add("decline")  # only the age of a dated SKU reads it
         if skus and all("operating_cost" in s.inputs for s in skus):
             unused.update(("electricity_price", "hosting", "maintenance", "other_opex"))
         return [n for n in ASSUMPTION_FIELDS if n not in self.given and n not in unused]
