@@ -472,8 +472,6 @@ class _Evaluator:
             pick = found.pick_price(figure, self.at)
             value = None if pick is None else pick.value
             if pick is not None and pick.stale:
-
-
                 # a price far from its date is used, but the user is told
                 warnings.warn(InputWarning(f"{found.id}.{figure}: catalog {pick.describe()}"),
                               stacklevel=2)
