@@ -98,3 +98,44 @@ def require_path(path: Any, option: str) -> None:
     if longest > 255 or len(os.fsencode(str(path))) > 4096:  # what every file system refuses
         raise InputError("the name is too long for a file system (a part over 255 bytes)",
                          field=option, hint=f"give a shorter name after {option}")
+
+
+def chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
+    """The files ``--plot`` writes for ``output``: its distribution, and with --sensitivity
+    its tornado and Sobol charts, each in every chart format."""
+    from flopbook.render.charts import FORMATS  # imported on use: matplotlib is slow to load
+
+    stems = ["distribution", *(["tornado", "sobol"] if sensitivity else [])]
+    return tuple(f"{output}-{stem}.{fmt}" for stem in stems for fmt in FORMATS)
+
+
+def write_charts(directory: Path, output: str, distribution: Any, found: Any) -> None:
+    """``--plot``'s charts, every one or none: ``distribution()`` draws the output's
+    distribution (None when the output has one value: a note says so), and ``found``, a
+    sensitivity result or None, gives the tornado and Sobol charts. A folder this run made
+    and left empty by a failure is removed."""
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.files import Outputs
+    from flopbook.render import charts
+
+    written = []
+    made = not directory.exists()
+    try:
+        with Outputs() as out:  # every chart, or none
+            if distribution is not None:
+                written += charts.write_figure(distribution(), directory,
+                                               f"{output}-distribution", outputs=out)
+            else:
+                print(f"flopbook: note: {output} has one value; no distribution to plot",
+                      file=sys.stderr)
+            if found is not None:
+                written += charts.write_figure(charts.tornado_figure(found.tornado), directory,
+                                               f"{output}-tornado", outputs=out)
+                written += charts.write_figure(charts.sobol_figure(found.sobol), directory,
+                                               f"{output}-sobol", outputs=out)
+    except BaseException:
+        if made and directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()  # the folder this run made, left empty by the failure
+        raise
+    for path in written:
+        print(f"flopbook: wrote {path}", file=sys.stderr)

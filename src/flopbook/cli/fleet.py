@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,16 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.cli.common import (
+    Format,
+    FormatOpt,
+    SamplesOpt,
+    SeedOpt,
+    chart_names,
+    console,
+    emit,
+    write_charts,
+)
 from flopbook.errors import InputError
 
 
@@ -90,7 +98,7 @@ def fleet_command(
         with option_errors("--capital-cost"):
             _capital_cost_method(capital_cost)
     if plot is not None:
-        plot = check_folder(plot, "--plot", names=_chart_names(output, sensitivity is not None),
+        plot = check_folder(plot, "--plot", names=chart_names(output, sensitivity is not None),
                             force=force)
     doc = Document.read(scenario)
     refuse_other_kinds(doc, "fleet")
@@ -131,41 +139,13 @@ def _sensitivity(fleet, output, only, capital_cost, samples, seed):  # noqa: ANN
                                  base_samples=base, seed=seed, progress=update)
 
 
-def _chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
-    # imported on use, so that `flopbook --help` stays fast
-    from flopbook.render.charts import FORMATS
-
-    stems = ["distribution", *(["tornado", "sobol"] if sensitivity else [])]
-    return tuple(f"{output}-{stem}.{fmt}" for stem in stems for fmt in FORMATS)
-
-
 def _plot(result, output, found, directory: Path) -> None:  # noqa: ANN001
-
     # imported on use, so that `flopbook --help` stays fast
-    from flopbook.files import Outputs
     from flopbook.render import charts
 
-    written = []
-    made = not directory.exists()
-    try:
-        with Outputs() as out:  # every chart, or none
-            if result.sampled and result.get(output) is not None:
-                written += charts.write_figure(charts.distribution_figure(result, output),
-                                               directory, f"{output}-distribution", outputs=out)
-            else:
-                print(f"flopbook: note: {output} has one value; no distribution to plot",
-                      file=sys.stderr)
-            if found is not None:
-                written += charts.write_figure(charts.tornado_figure(found.tornado), directory,
-                                               f"{output}-tornado", outputs=out)
-                written += charts.write_figure(charts.sobol_figure(found.sobol), directory,
-                                               f"{output}-sobol", outputs=out)
-    except BaseException:
-        if made and directory.is_dir() and not any(directory.iterdir()):
-            directory.rmdir()  # the folder this run made, left empty by the failure
-        raise
-    for path in written:
-        print(f"flopbook: wrote {path}", file=sys.stderr)
+    varies = result.sampled and result.get(output) is not None
+    write_charts(directory, output,
+                 (lambda: charts.distribution_figure(result, output)) if varies else None, found)
 
 
 def _render(result, found, fmt: Format, all_rows: bool) -> None:  # noqa: ANN001

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +14,11 @@ from flopbook.cli.common import (
     FormatOpt,
     SamplesOpt,
     SeedOpt,
+    chart_names,
     console,
     emit,
     require_path,
+    write_charts,
 )
 from flopbook.errors import InputError, suggest
 
@@ -91,7 +92,7 @@ def workload_command(
             )
         if plot is not None:
             plot = check_folder(
-                plot, "--plot", names=_chart_names(output, sensitivity is not None), force=force
+                plot, "--plot", names=chart_names(output, sensitivity is not None), force=force
             )
         if sensitivity:
             found = _sensitivity(workload_from_document(doc), sensitivity, samples, s.seed)
@@ -130,54 +131,18 @@ def _sensitivity(workload, output: str, samples: int, seed: int):  # noqa: ANN00
         return workload_sensitivity(workload, output, base_samples=base, seed=seed, progress=update)
 
 
-def _chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
-    from flopbook.render.charts import FORMATS  # imported on use: matplotlib is slow to load
-
-    stems = ["distribution", *(["tornado", "sobol"] if sensitivity else [])]
-    return tuple(f"{output}-{stem}.{fmt}" for stem in stems for fmt in FORMATS)
-
-
 def _plot(result, output: str, found, directory: Path) -> None:  # noqa: ANN001
     # imported on use, so that `flopbook --help` stays fast
     import numpy as np
 
     # likewise
-    from flopbook.files import Outputs
     from flopbook.quantity import magnitudes
     from flopbook.render import charts
 
-    written = []
-    made = not directory.exists()
     row = next(r for r in result.rows if r.key == output)
     values = magnitudes(row.value, row.unit)
-    try:
-        with Outputs() as out:  # every chart, or none
-            if values.size > 1 and np.ptp(values) > 0:
-                title = row.label + (f" — {result.name}" if result.name else "")
-                written += charts.write_figure(
-                    charts.samples_figure(values, row.label, row.unit, title),
-                    directory,
-                    f"{output}-distribution",
-                    outputs=out,
-                )
-            else:
-                print(
-                    f"flopbook: note: {output} has one value; no distribution to plot",
-                    file=sys.stderr,
-                )
-            if found is not None:
-                written += charts.write_figure(
-                    charts.tornado_figure(found.tornado),
-                    directory,
-                    f"{output}-tornado",
-                    outputs=out,
-                )
-                written += charts.write_figure(
-                    charts.sobol_figure(found.sobol), directory, f"{output}-sobol", outputs=out
-                )
-    except BaseException:
-        if made and directory.is_dir() and not any(directory.iterdir()):
-            directory.rmdir()  # the folder this run made, left empty by the failure
-        raise
-    for path in written:
-        print(f"flopbook: wrote {path}", file=sys.stderr)
+    title = row.label + (f" — {result.name}" if result.name else "")
+    varies = values.size > 1 and np.ptp(values) > 0
+    write_charts(directory, output,
+                 (lambda: charts.samples_figure(values, row.label, row.unit, title))
+                 if varies else None, found)
