@@ -491,34 +491,31 @@ class _Evaluator:
 
 def call(name: str, args: list[pint.Quantity[Any]]) -> pint.Quantity[Any]:
     """The value of a function of the language (see :data:`FUNCTIONS`) on quantities."""
-
     if name == "annuity_factor":
         # the share of capex paid each year so that equal payments repay it with interest:
         # r / (1 - (1 + r)^-n), which tends to 1/n as r tends to 0 (per year)
-
-        rate, life = args
-        try:
-            r = np.asarray(rate.to("").magnitude, dtype=float)
-            n = np.asarray(life.to("year").magnitude, dtype=float)
-        except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
-            raise UnitMismatchError(
-                "annuity_factor needs a rate (a plain number) and a life (a time)",
-                hint="e.g. annuity_factor(10%, 4 years)") from exc
+        r, n = _rate_and_years(args, "annuity_factor needs a rate (a plain number) and a life "
+                               "(a time)", "e.g. annuity_factor(10%, 4 years)")
         safe = np.where(r == 0, 1.0, r)
         factor = np.where(r == 0, 1 / n, safe / (1 - (1 + safe) ** -n))
         return Quantity(factor, "1/year")
     if name == "decline_factor":
         # what is left of a value that loses ``rate`` orders of magnitude a year: 10^(-rate n)
-        rate, age = args
-        try:
-            r = np.asarray(rate.to("").magnitude, dtype=float)
-            n = np.asarray(age.to("year").magnitude, dtype=float)
-        except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
-            raise UnitMismatchError(
-                "decline_factor needs a rate (orders of magnitude a year) and an age (a time)",
-                hint="e.g. decline_factor(0.14, 4 years)") from exc
+        r, n = _rate_and_years(args, "decline_factor needs a rate (orders of magnitude a year) "
+                               "and an age (a time)", "e.g. decline_factor(0.14, 4 years)")
         return Quantity(10.0 ** (-r * n), "")
     raise CalcError(f"unknown function {name!r}")  # the parser admits only FUNCTIONS
+
+
+def _rate_and_years(args: list[pint.Quantity[Any]], message: str, hint: str
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """A function's (plain rate, time in years) arguments as arrays, or a unit error."""
+    rate, time = args
+    try:
+        return (np.asarray(rate.to("").magnitude, dtype=float),
+                np.asarray(time.to("year").magnitude, dtype=float))
+    except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
+        raise UnitMismatchError(message, hint=hint) from exc
 
 
 _WORD_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)$")
