@@ -119,3 +119,18 @@ def test_units_of_the_same_kind_cancel():
     assert f"{evaluate('1 FLOP / 1 TFLOP').units:~P}" == ""
     assert value("3 TB / 1 GB", "") == pytest.approx(3000)
     assert f"{evaluate('H100.bf16_dense * 1 GPU*hour').to('PFLOP').units:~P}" == "PFLOP"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("annuity_factor(10%, 4 W)", "annuity_factor needs a rate"),
+    ("annuity_factor(4 years, 10%)", "annuity_factor needs a rate"),
+    ("decline_factor(0.14, 4 USD)", "decline_factor needs a rate"),
+])
+def test_a_function_given_the_wrong_units_says_which_it_needs(text, words):
+    with pytest.raises(UnitMismatchError, match=words):
+        evaluate(text)
+
+
+def test_decline_factor_is_a_power_of_ten():
+    assert float(magnitudes(evaluate("decline_factor(0.14, 4 years)"))[0]) == pytest.approx(
+        10 ** -0.56)
