@@ -274,11 +274,7 @@ def fleet_sensitivity(
     fleet = fleet.subset(only)
     samples = uncertain_inputs(fleet)
     if not samples:
-        if current_sampling().samples == 1:
-            raise InputError("with --samples 1 every range is taken at its median, so "
-                             "nothing varies to rank", hint="use --samples 1000 or more")
-        raise InputError("nothing in this fleet is uncertain, so nothing to rank",
-                         hint='give some inputs a range, e.g. count: "8k to 12k GPU"')
+        raise _nothing_uncertain("fleet", 'count: "8k to 12k GPU"')
     _refuse_uncertain_overrides(fleet)
     units = {p: i.unit for p, i in fleet.inputs() if p in samples}
     model = fleet_model(fleet, output, column, capital_cost=capital_cost)
@@ -338,6 +334,15 @@ def workload_model(workload: Any, output: str, units: Mapping[str, str]) -> Mode
     return evaluate
 
 
+def _nothing_uncertain(kind: str, example: str) -> InputError:
+    """Why there is nothing to rank: one sample drawn, or no input given as a range."""
+    if current_sampling().samples == 1:
+        return InputError("with --samples 1 every range is taken at its median, so "
+                          "nothing varies to rank", hint="use --samples 1000 or more")
+    return InputError(f"nothing in this {kind} is uncertain, so nothing to rank",
+                      hint=f"give some inputs a range, e.g. {example}")
+
+
 def workload_sensitivity(workload: Any, output: str, *, base_samples: int = 1024,
                          seed: int = 0, progress: Progress | None = None) -> Sensitivity:
     """Tornado and Sobol indices of one workload output (``cost_per_million_output``,
@@ -350,11 +355,7 @@ def workload_sensitivity(workload: Any, output: str, *, base_samples: int = 1024
     row = next(r for r in result.rows if r.key == output)
     found = workload_inputs(result)
     if not found:
-        if current_sampling().samples == 1:
-            raise InputError("with --samples 1 every range is taken at its median, so "
-                             "nothing varies to rank", hint="use --samples 1000 or more")
-        raise InputError("nothing in this workload is uncertain, so nothing to rank",
-                         hint='give some inputs a range, e.g. mbu: "50% to 80%"')
+        raise _nothing_uncertain("workload", 'mbu: "50% to 80%"')
     samples = {n: v for n, (v, _u) in found.items()}
     units = {n: u for n, (_v, u) in found.items()}
     model = workload_model(workload, output, units)
