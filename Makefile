@@ -23,6 +23,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	sh scripts/install-system-deps.sh
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q

@@ -55,10 +55,19 @@ def measure(seed: int, per_kind: int, clean: int, verbose: bool = False) -> dict
             if book.planted is None:
                 clean_books += 1
                 clean_flagged += bool(got)
-    return {"books": len(books), "cells": cells, "seconds": time.perf_counter() - start,
-            "tp": tp, "fp": fp, "fn": fn, "clean_books": clean_books,
-            "clean_flagged": clean_flagged, "seed": seed, "per_kind": per_kind,
-            "clean": clean}
+    return {
+        "books": len(books),
+        "cells": cells,
+        "seconds": time.perf_counter() - start,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "clean_books": clean_books,
+        "clean_flagged": clean_flagged,
+        "seed": seed,
+        "per_kind": per_kind,
+        "clean": clean,
+    }
 
 
 def _ratio(a: int, b: int) -> str:
@@ -66,16 +75,20 @@ def _ratio(a: int, b: int) -> str:
 
 
 def table(m: dict) -> str:
-    lines = ["| rule | expected findings | found | missed | false alarms | precision | recall |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| rule | expected findings | found | missed | false alarms | precision | recall |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for code in [*KINDS, "all"]:
         if code == "all":
             tp, fp, fn = (sum(m[k].values()) for k in ("tp", "fp", "fn"))
         else:
             tp, fp, fn = m["tp"][code], m["fp"][code], m["fn"][code]
         name = "**all**" if code == "all" else code
-        lines.append(f"| {name} | {tp + fn} | {tp} | {fn} | {fp} | {_ratio(tp, tp + fp)} | "
-                     f"{_ratio(tp, tp + fn)} |")
+        lines.append(
+            f"| {name} | {tp + fn} | {tp} | {fn} | {fp} | {_ratio(tp, tp + fp)} | "
+            f"{_ratio(tp, tp + fn)} |"
+        )
     return "\n".join(lines)
 
 
@@ -99,7 +112,8 @@ def report(m: dict) -> str:
         "Public annotated corpora (Enron, EUSES, FUSE, VEnron) are not obtainable here: none "
         "is published as a PyPI or npm package, and nothing else can be downloaded; not "
         "measured.\n\n"
-        "Command: `python benchmarks/audit_accuracy.py --write`\n")
+        "Command: `python benchmarks/audit_accuracy.py --write`\n"
+    )
 
 
 def write_section(text: str) -> None:

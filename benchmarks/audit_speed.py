@@ -35,9 +35,21 @@ def build(path: Path, cells: int, sheets: int = 10) -> Path:
 
     rows_per_sheet = max(10, cells // (sheets * COLS))  # a header and a Total row included
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    heads = ["Item", "GPUs (#)", "Price per GPU ($k)", "Power A (kW)", "Power B (kW)",
-             *(f"Cost item {i} ($k)" for i in range(1, 9)), "Cost ($m)",
-             "Power (kW)", "Spend ($m)", "Cost share", "Tax ($m)", "Total ($m)", "Notes"]
+    heads = [
+        "Item",
+        "GPUs (#)",
+        "Price per GPU ($k)",
+        "Power A (kW)",
+        "Power B (kW)",
+        *(f"Cost item {i} ($k)" for i in range(1, 9)),
+        "Cost ($m)",
+        "Power (kW)",
+        "Spend ($m)",
+        "Cost share",
+        "Tax ($m)",
+        "Total ($m)",
+        "Notes",
+    ]
     inputs = wb.add_worksheet("Inputs")
     inputs.write_row(0, 0, ["Assumption", "Value"])
     inputs.write_row(1, 0, ["Tax rate", 0.2])
@@ -142,7 +154,8 @@ def main() -> None:
         f"| `flopbook audit` (read formulas and saved values, all rules; {findings} findings) | "
         f"{best_audit:.2f} | **{best_audit / best_floor:.2f}** |\n\n"
         f"Against openpyxl's default full load the audit takes {best_audit / full:.2f}×. "
-        "Target: ≤ 2× the floor. Command: `python benchmarks/audit_speed.py --write`\n")
+        "Target: ≤ 2× the floor. Command: `python benchmarks/audit_speed.py --write`\n"
+    )
     print(text)
     if args.write:
         sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -24,13 +24,13 @@ PARTS = {
     "test_yaml_files.py": "hostile YAML given to every command that reads YAML",
     "test_numbers.py": "numeric extremes: fleets, claims, workloads, `calc`",
     "test_workbooks.py": "hostile workbooks: references to other files (tripwire), bombs, "
-                         "deep formulas, odd files, XML attacks",
+    "deep formulas, odd files, XML attacks",
     "test_injection.py": "formula injection in every text field of CSV, workbook and HTML "
-                         "outputs, and `--fix` labels",
+    "outputs, and `--fix` labels",
     "test_outputs.py": "full disk, read-only folders, all-or-none writes, `--force`, umask",
     "test_options.py": "every option of every command with nonsense",
     "test_errors.py": "errors at the boundary: exit 2 for the system's and libraries', 3 "
-                      "(with --debug) for the unexpected",
+    "(with --debug) for the unexpected",
 }
 
 
@@ -39,9 +39,20 @@ def main() -> int:
         report = Path(tmp) / "junit.xml"
         start = time.perf_counter()
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/hostile",
-             f"--junitxml={report}"],
-            cwd=ROOT, capture_output=True, text=True)
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "tests/hostile",
+                f"--junitxml={report}",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - start
         tree = ET.parse(report)
     cases: Counter[str] = Counter()
@@ -56,7 +67,8 @@ def main() -> int:
             skipped[part] += 1
     rows = "\n".join(
         f"| `{part}` | {PARTS.get(part, '')} | {cases[part]} | {failed[part]} | {skipped[part]} |"
-        for part in sorted(cases, key=lambda p: list(PARTS).index(p) if p in PARTS else 99))
+        for part in sorted(cases, key=lambda p: list(PARTS).index(p) if p in PARTS else 99)
+    )
     total, bad, skip = sum(cases.values()), sum(failed.values()), sum(skipped.values())
     tail = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
     body = f"""\

@@ -17,8 +17,10 @@ HEADER = (
 def machine() -> str:
     import os
 
-    return (f"{platform.python_implementation()} {platform.python_version()}, "
-            f"{os.cpu_count()} cores, {platform.machine()}, {dt.date.today().isoformat()}")
+    return (
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} cores, {platform.machine()}, {dt.date.today().isoformat()}"
+    )
 
 
 def update_section(title: str, body: str) -> None:

@@ -43,8 +43,7 @@ def main() -> None:
                 runs = np.array([tco(path, n, seed, sampler) for seed in range(SEEDS)])
                 rms = np.sqrt(np.mean(((runs - ref) / ref) ** 2, axis=0))
                 errors[sampler, n] = rms
-                rows.append(f"| {sampler} | {n:,} | " + " | ".join(f"{e:.3%}" for e in rms)
-                            + " |")
+                rows.append(f"| {sampler} | {n:,} | " + " | ".join(f"{e:.3%}" for e in rms) + " |")
                 print(rows[-1], flush=True)
     # Random sampling's error falls as 1/sqrt(n): the random samples needed to match a
     # sampler's error on the mean at n samples is n x (random error / its error)^2.
@@ -52,8 +51,10 @@ def main() -> None:
     for sampler in ("lhs", "sobol"):
         for n in SIZES:
             factor = (errors["random", n][0] / errors[sampler, n][0]) ** 2
-            notes.append(f"{sampler} at {n:,}: random needs ≈ {factor:.0f}× the samples for "
-                         "the same error of the mean")
+            notes.append(
+                f"{sampler} at {n:,}: random needs ≈ {factor:.0f}× the samples for "
+                "the same error of the mean"
+            )
     body = f"""
 Error against a 2^20-sample reference, root mean square over {SEEDS} seeds, of the uncertain
 fleet TCO in benchmarks/uncertainty_vs_squiggle.py ({machine()}). Run: `python

@@ -53,8 +53,9 @@ assumptions:
   tdp_share: {TDP_SHARE}
 skus:
 """ + "".join(
-    f"  - {{chip: {chip}, name: {name}, count: {count} GPU, "
-    f"server_cost_per_gpu: {cost} USD/GPU}}\n" for name, chip, count, cost in SKUS)
+    f"  - {{chip: {chip}, name: {name}, count: {count} GPU, server_cost_per_gpu: {cost} USD/GPU}}\n"
+    for name, chip, count, cost in SKUS
+)
 
 
 def squiggle_code() -> str:
@@ -78,8 +79,7 @@ def squiggle_code() -> str:
         "sku(count, cost, tdp) = {",
         f"  capex = count * cost * {1 + share!r}",
         f"  it_kw = count * tdp * share * {1 + overhead!r} / 1000",
-        f"  opex = it_kw * pue * {hours!r} * price + it_kw * {hosting!r}"
-        f" + capex * {maintenance!r}",
+        f"  opex = it_kw * pue * {hours!r} * price + it_kw * {hosting!r} + capex * {maintenance!r}",
         "  capex / 4 + opex",
         "}",
     ]
@@ -123,15 +123,23 @@ def install_peer() -> None:
         sys.exit("npm is needed to install the peer (@quri/squiggle-lang)")
     PEER_DIR.mkdir(parents=True, exist_ok=True)
     (PEER_DIR / "package.json").write_text('{"private": true, "type": "module"}\n')
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent",
-                    "@quri/squiggle-lang@0.10.0"], cwd=PEER_DIR, check=True)
+    subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "--silent", "@quri/squiggle-lang@0.10.0"],
+        cwd=PEER_DIR,
+        check=True,
+    )
 
 
 def run_squiggle(code: str) -> list[dict]:
     runner = PEER_DIR / "run.mjs"
     runner.write_text(NODE_RUNNER)
-    done = subprocess.run(["node", str(runner), json.dumps([code, SIZES, REPEATS])],
-                          cwd=PEER_DIR, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        ["node", str(runner), json.dumps([code, SIZES, REPEATS])],
+        cwd=PEER_DIR,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -151,8 +159,9 @@ def run_flopbook(path: Path) -> list[dict]:
     for n in SIZES:
         runs = [once(n) for _ in range(OUR_REPEATS)]
         seconds, s = min(runs, key=lambda r: r[0])
-        out.append({"n": n, "seconds": seconds, "mean": s.mean, "p5": s.p5, "p50": s.p50,
-                    "p95": s.p95})
+        out.append(
+            {"n": n, "seconds": seconds, "mean": s.mean, "p5": s.p5, "p50": s.p50, "p95": s.p95}
+        )
     return out
 
 
@@ -178,10 +187,14 @@ def main() -> None:
             f"| {n:,} | {f['seconds'] * 1000:,.0f} ms | {n / f['seconds']:,.0f} | "
             f"{s['seconds'] * 1000:,.0f} ms | {n / s['seconds']:,.0f} | "
             f"{s['seconds'] / f['seconds']:.1f}× | "
-            + " / ".join(f"{d * 100:.2f}%" for d in diffs) + " |")
-        print(f"n={n:>9,}: flopbook {f['seconds']:.3f} s, Squiggle {s['seconds']:.3f} s, "
-              f"ratio {s['seconds'] / f['seconds']:.1f}x, P5/P50/P95 differ by "
-              + ", ".join(f"{d:.2%}" for d in diffs))
+            + " / ".join(f"{d * 100:.2f}%" for d in diffs)
+            + " |"
+        )
+        print(
+            f"n={n:>9,}: flopbook {f['seconds']:.3f} s, Squiggle {s['seconds']:.3f} s, "
+            f"ratio {s['seconds'] / f['seconds']:.1f}x, P5/P50/P95 differ by "
+            + ", ".join(f"{d:.2%}" for d in diffs)
+        )
     big_f, big_s = ours[-1], peer[-1]
     ratio = big_s["seconds"] / big_f["seconds"]
     body = f"""
@@ -197,9 +210,10 @@ benchmarks/uncertainty_vs_squiggle.py`.
 {chr(10).join(rows)}
 
 At 10^6 samples flopbook is {ratio:.1f}× Squiggle's throughput (target ≥ 20×:
-{"meets" if ratio >= 20 else "misses"}) and takes {big_f['seconds']:.3f} s for the whole
-fleet TCO with percentiles (target < 0.25 s: {"meets" if big_f['seconds'] < 0.25 else
-"misses"}). Percentiles agree within 1% at every size: {"yes" if agree_all else "no"}
+{"meets" if ratio >= 20 else "misses"}) and takes {big_f["seconds"]:.3f} s for the whole
+fleet TCO with percentiles (target < 0.25 s: {
+        "meets" if big_f["seconds"] < 0.25 else "misses"
+    }). Percentiles agree within 1% at every size: {"yes" if agree_all else "no"}
 (the differences are Monte Carlo noise of two independent random streams).
 """
     update_section("Uncertainty: flopbook vs Squiggle", body)

@@ -15,8 +15,9 @@ STUB = Path(flopbook.__file__).with_suffix(".pyi")
 
 def _stub_names() -> list[str]:
     tree = ast.parse(STUB.read_text(encoding="utf-8"))
-    return sorted(a.asname or a.name for n in tree.body if isinstance(n, ast.ImportFrom)
-                  for a in n.names)
+    return sorted(
+        a.asname or a.name for n in tree.body if isinstance(n, ast.ImportFrom) for a in n.names
+    )
 
 
 def test_the_public_names_are_the_stubs_and_about_twenty():
@@ -51,8 +52,11 @@ def test_the_package_is_typed():
 
 
 def test_import_flopbook_loads_no_numerical_library():
-    code = ("import sys, flopbook; print(sorted(m for m in ('numpy', 'pint', 'pandas') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        "import sys, flopbook; print(sorted(m for m in ('numpy', 'pint', 'pandas') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"

@@ -16,8 +16,9 @@ def value(expr, unit, at=None):
 def test_five_h100_seconds_in_watt_hours():
     # published-figures 6.3: 5 H100-seconds at the 700 W TDP ≈ 0.97 Wh
     assert value("5 s * H100.tdp", "Wh") == pytest.approx(5 * 700 / 3600)
-    assert float(to_unit(evaluate("5 s * 700 W"), "Wh").magnitude[0]) == pytest.approx(0.97222,
-                                                                                     rel=1e-4)
+    assert float(to_unit(evaluate("5 s * 700 W"), "Wh").magnitude[0]) == pytest.approx(
+        0.97222, rel=1e-4
+    )
 
 
 def test_side_by_side_binds_tighter_than_division():
@@ -52,14 +53,17 @@ def test_a_catalog_price_far_from_its_date_is_a_warning():
     assert value("A100.server_per_gpu", "USD/GPU", at="2021-06") == pytest.approx(37500)
 
 
-@pytest.mark.parametrize(("expr", "position", "words"), [
-    ("5 s * * 700 W", 7, "unexpected '*'"),
-    ("(5 s", 1, "never closed"),
-    ("5 s )", 5, "without a matching"),
-    ("5 # 3", 3, "unexpected character '#'"),
-    ("5 s +", 6, "ends too early"),
-    ("2 ** W", 6, "exponent must be a plain number"),
-])
+@pytest.mark.parametrize(
+    ("expr", "position", "words"),
+    [
+        ("5 s * * 700 W", 7, "unexpected '*'"),
+        ("(5 s", 1, "never closed"),
+        ("5 s )", 5, "without a matching"),
+        ("5 # 3", 3, "unexpected character '#'"),
+        ("5 s +", 6, "ends too early"),
+        ("2 ** W", 6, "exponent must be a plain number"),
+    ],
+)
 def test_parse_errors_point_at_the_character(expr, position, words):
     with pytest.raises(InputError) as info:
         evaluate(expr)
@@ -69,8 +73,11 @@ def test_parse_errors_point_at_the_character(expr, position, words):
 
 
 def test_adding_different_kinds_is_an_error_at_the_operator():
-    with pytest.raises(UnitMismatchError, match=r"cannot add 5 s \(a time\) and 700 W "
-                       r"\(a power\) at character 5"):
+    with pytest.raises(
+        UnitMismatchError,
+        match=r"cannot add 5 s \(a time\) and 700 W "
+        r"\(a power\) at character 5",
+    ):
         evaluate("5 s + 700 W")
 
 
@@ -121,11 +128,14 @@ def test_units_of_the_same_kind_cancel():
     assert f"{evaluate('H100.bf16_dense * 1 GPU*hour').to('PFLOP').units:~P}" == "PFLOP"
 
 
-@pytest.mark.parametrize("text, words", [
-    ("annuity_factor(10%, 4 W)", "annuity_factor needs a rate"),
-    ("annuity_factor(4 years, 10%)", "annuity_factor needs a rate"),
-    ("decline_factor(0.14, 4 USD)", "decline_factor needs a rate"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("annuity_factor(10%, 4 W)", "annuity_factor needs a rate"),
+        ("annuity_factor(4 years, 10%)", "annuity_factor needs a rate"),
+        ("decline_factor(0.14, 4 USD)", "decline_factor needs a rate"),
+    ],
+)
 def test_a_function_given_the_wrong_units_says_which_it_needs(text, words):
     with pytest.raises(UnitMismatchError, match=words):
         evaluate(text)
@@ -133,4 +143,5 @@ def test_a_function_given_the_wrong_units_says_which_it_needs(text, words):
 
 def test_decline_factor_is_a_power_of_ten():
     assert float(magnitudes(evaluate("decline_factor(0.14, 4 years)"))[0]) == pytest.approx(
-        10 ** -0.56)
+        10**-0.56
+    )

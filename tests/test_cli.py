@@ -88,8 +88,12 @@ def test_usage_errors_are_one_line_with_exit_2(cli):
 
 
 def test_a_file_for_another_command_says_which(cli):
-    for name, command in (("training", "workload"), ("inference", "workload"),
-                          ("high-flyer", "fund"), ("claims", "check")):
+    for name, command in (
+        ("training", "workload"),
+        ("inference", "workload"),
+        ("high-flyer", "fund"),
+        ("claims", "check"),
+    ):
         run = cli("fleet", str(ROOT / "examples" / f"{name}.yaml"))
         assert run.code == 2 and f"run: flopbook {command} " in run.err, run.err
         assert run.err.count("\n") == 1
@@ -98,8 +102,10 @@ def test_a_file_for_another_command_says_which(cli):
 def test_plot_folder_problems_are_one_line(cli, tmp_path):
     a_file = tmp_path / "a.txt"
     a_file.write_text("x")
-    for target, fragment in ((a_file, "needs a folder"),
-                             (tmp_path / "missing" / "deeper", "does not exist")):
+    for target, fragment in (
+        (a_file, "needs a folder"),
+        (tmp_path / "missing" / "deeper", "does not exist"),
+    ):
         run = cli("fleet", EXAMPLE, "--plot", str(target), "--samples", "100")
         assert run.code == 2 and fragment in run.err and run.err.count("\n") == 1
 

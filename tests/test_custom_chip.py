@@ -35,22 +35,32 @@ def test_a_custom_chip_runs_with_its_own_price(tmp_path):
 
 
 def _bad(tmp_path, line: str, count: str = "10") -> InputError:
-    text = ("skus:\n  - chip:\n      name: Bad\n      bf16_dense: 100 TFLOP/s\n"
-            f"      tdp: 700 W\n      {line}\n    count: {count}\n")
+    text = (
+        "skus:\n  - chip:\n      name: Bad\n      bf16_dense: 100 TFLOP/s\n"
+        f"      tdp: 700 W\n      {line}\n    count: {count}\n"
+    )
     if line.startswith(("bf16_dense", "tdp")):
-        text = text.replace(f"      {line.split(':')[0]}: " + ("100 TFLOP/s" if line.startswith(
-            "bf16") else "700 W") + "\n", "", 1)
+        text = text.replace(
+            f"      {line.split(':')[0]}: "
+            + ("100 TFLOP/s" if line.startswith("bf16") else "700 W")
+            + "\n",
+            "",
+            1,
+        )
     with pytest.raises(InputError) as err:
         load_scenario(_write(tmp_path, text))
     return err.value
 
 
-@pytest.mark.parametrize(("line", "field", "words"), [
-    ("bf16_dense: -5 TFLOP/s", "skus[0].chip.bf16_dense", "above zero"),
-    ("tdp: 5 TFLOP/s", "skus[0].chip.tdp", "expected"),
-    ("hbm_capacity: 0 GB", "skus[0].chip.hbm_capacity", "above zero"),
-    ("flops: 3", "skus[0].chip.flops", "unknown field"),
-])
+@pytest.mark.parametrize(
+    ("line", "field", "words"),
+    [
+        ("bf16_dense: -5 TFLOP/s", "skus[0].chip.bf16_dense", "above zero"),
+        ("tdp: 5 TFLOP/s", "skus[0].chip.tdp", "expected"),
+        ("hbm_capacity: 0 GB", "skus[0].chip.hbm_capacity", "above zero"),
+        ("flops: 3", "skus[0].chip.flops", "unknown field"),
+    ],
+)
 def test_bad_fields_name_file_line_and_field(tmp_path, line, field, words):
     err = _bad(tmp_path, line)
     assert err.field == field and words in err.message
@@ -72,9 +82,11 @@ def test_a_price_dated_in_the_future_is_refused(tmp_path):
 
 
 def test_a_sparse_rate_is_a_warning_naming_line_and_field(tmp_path):
-    text = ("skus:\n  - chip:\n      name: Sparse\n      architecture: Hopper\n"
-            "      bf16_dense: 1979 TFLOP/s\n      tdp: 700 W\n    count: 10\n"
-            "    server_cost_per_gpu: 40k USD/GPU\n")
+    text = (
+        "skus:\n  - chip:\n      name: Sparse\n      architecture: Hopper\n"
+        "      bf16_dense: 1979 TFLOP/s\n      tdp: 700 W\n    count: 10\n"
+        "    server_cost_per_gpu: 40k USD/GPU\n"
+    )
     path = _write(tmp_path, text)
     with pytest.warns(InputWarning) as caught:
         load_scenario(path)
@@ -87,8 +99,9 @@ def test_a_dense_rate_is_not_warned_about():
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", InputWarning)
-        custom_chip({"name": "Ok", "architecture": "Hopper", "bf16_dense": "989 TFLOP/s",
-                     "tdp": "700 W"})
+        custom_chip(
+            {"name": "Ok", "architecture": "Hopper", "bf16_dense": "989 TFLOP/s", "tdp": "700 W"}
+        )
 
 
 def test_an_unknown_architecture_is_checked_against_the_whole_catalog():
@@ -110,8 +123,14 @@ def test_cli_bad_custom_chip_is_one_line_exit_2(cli, tmp_path):
 
 
 def test_calc_uses_a_custom_chip(cli):
-    run = cli("calc", "2048 GPU * MyChip.bf16_dense * 1 hour", "--to", "EFLOP",
-              "--chip", "{name: MyChip, bf16_dense: 800 TFLOP/s, tdp: 600 W}")
+    run = cli(
+        "calc",
+        "2048 GPU * MyChip.bf16_dense * 1 hour",
+        "--to",
+        "EFLOP",
+        "--chip",
+        "{name: MyChip, bf16_dense: 800 TFLOP/s, tdp: 600 W}",
+    )
     assert run.code == 0, run.err
     assert "5,898" in run.out  # 2048 x 800e12 x 3600 = 5.898e21 FLOP
 
@@ -137,8 +156,10 @@ def test_catalog_prices_are_taken_at_the_scenario_date(tmp_path):
     with pytest.warns(InputWarning, match="STALE"):  # the latest A100 server price is old
         later = load_scenario(_write(tmp_path, CATALOG_PRICED.replace("date: 2021-06\n", "")))
     assert "latest" in later.skus[0].inputs["server_cost_per_gpu"].note
-    assert (given.value.to("USD/GPU").magnitude.mean()
-            != later.skus[0].inputs["server_cost_per_gpu"].value.to("USD/GPU").magnitude.mean())
+    assert (
+        given.value.to("USD/GPU").magnitude.mean()
+        != later.skus[0].inputs["server_cost_per_gpu"].value.to("USD/GPU").magnitude.mean()
+    )
 
 
 def test_a_stale_catalog_price_is_a_warning_naming_the_line(tmp_path):
@@ -155,7 +176,8 @@ def test_a_chip_without_a_catalog_price_is_an_error(tmp_path):
     with pytest.raises(InputError) as err:
         load_scenario(_write(tmp_path, text))
     assert err.value.field == "skus[0].server_cost_per_gpu" and "no server_per_gpu" in str(
-        err.value)
+        err.value
+    )
 
 
 def test_a_bad_scenario_date_is_an_error(tmp_path):

@@ -34,11 +34,16 @@ def percentiles(x):
 KNOWN = [
     ({"normal": {"mean": 100, "sd": 10}}, stats.norm(100, 10)),
     ({"normal": {"low": -5, "high": 15}}, stats.norm(5, 10 / 1.6448536269514722)),
-    ({"lognormal": {"low": 20, "high": 80}},
-     stats.lognorm(math.log(80 / 20) / (2 * 1.6448536269514722), scale=40)),
-    ({"lognormal": {"mean": 10, "sd": 3}},
-     stats.lognorm(math.sqrt(math.log1p(0.09)),
-                   scale=math.exp(math.log(10) - math.log1p(0.09) / 2))),
+    (
+        {"lognormal": {"low": 20, "high": 80}},
+        stats.lognorm(math.log(80 / 20) / (2 * 1.6448536269514722), scale=40),
+    ),
+    (
+        {"lognormal": {"mean": 10, "sd": 3}},
+        stats.lognorm(
+            math.sqrt(math.log1p(0.09)), scale=math.exp(math.log(10) - math.log1p(0.09) / 2)
+        ),
+    ),
     ({"uniform": {"low": 1.1, "high": 1.4}}, stats.uniform(1.1, 0.3)),
     ({"triangular": {"low": 1, "mode": 2, "high": 5}}, stats.triang(0.25, loc=1, scale=4)),
     # PERT(low, mode, high) = low + (high - low) Beta(1 + 4(mode-low)/w, 1 + 4(high-mode)/w)
@@ -70,16 +75,21 @@ def test_range_is_a_90_percent_interval():
 
 def test_choice_frequencies():
     with sampling(N, 1):
-        x = magnitudes(read_input(ASSUMPTION_FIELDS["useful_life"],
-                                  {"choice": {"4 years": 0.7, "5 years": 0.3}}).value)
+        x = magnitudes(
+            read_input(
+                ASSUMPTION_FIELDS["useful_life"], {"choice": {"4 years": 0.7, "5 years": 0.3}}
+            ).value
+        )
     assert set(np.unique(x)) == {4.0, 5.0}
     assert abs(np.mean(x == 4.0) - 0.7) < 0.01
 
 
 def test_units_come_from_the_parameters():
     with sampling(100, 1):
-        i = read_input(SKU_FIELDS["server_cost_per_gpu"],
-                       {"triangular": {"low": "20k", "mode": "25k", "high": "40k USD/GPU"}})
+        i = read_input(
+            SKU_FIELDS["server_cost_per_gpu"],
+            {"triangular": {"low": "20k", "mode": "25k", "high": "40k USD/GPU"}},
+        )
     assert i.unit == "USD/GPU"
     assert 20_000 <= magnitudes(i.value).min() <= magnitudes(i.value).max() <= 40_000
 
@@ -92,9 +102,10 @@ def test_a_bare_count_takes_the_fields_unit():
 
 def test_value_mapping_may_hold_a_distribution_with_its_source():
     with sampling(100, 1):
-        i = read_input(ASSUMPTION_FIELDS["pue"],
-                       {"value": {"pert": {"low": 1.1, "mode": 1.2, "high": 1.5}},
-                        "source": "a survey"})
+        i = read_input(
+            ASSUMPTION_FIELDS["pue"],
+            {"value": {"pert": {"low": 1.1, "mode": 1.2, "high": 1.5}}, "source": "a survey"},
+        )
     assert i.source == "a survey" and magnitudes(i.value).size == 100
 
 
@@ -102,8 +113,10 @@ def test_value_mapping_may_hold_a_distribution_with_its_source():
 def test_same_seed_same_samples(sampler):
     def draw():
         with sampling(500, 42, sampler):
-            return (q("8k to 12k GPU", key="a").magnitude,
-                    Distribution("pert", {"low": 1, "mode": 2, "high": 4}).sample(key="b"))
+            return (
+                q("8k to 12k GPU", key="a").magnitude,
+                Distribution("pert", {"low": 1, "mode": 2, "high": 4}).sample(key="b"),
+            )
 
     a, b = draw(), draw()
     assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
@@ -113,15 +126,20 @@ def test_same_seed_same_samples(sampler):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.floats(-1e6, 1e6, allow_nan=False), st.sampled_from(
-    ["normal", "uniform", "triangular", "pert", "lognormal"]))
+@given(
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.sampled_from(["normal", "uniform", "triangular", "pert", "lognormal"]),
+)
 def test_a_point_value_has_no_spread(x, kind):
     if kind == "lognormal" and x <= 0:
         x = abs(x) + 1
-    params = {"normal": {"mean": x, "sd": 0}, "lognormal": {"low": x, "high": x},
-              "uniform": {"low": x, "high": x},
-              "triangular": {"low": x, "mode": x, "high": x},
-              "pert": {"low": x, "mode": x, "high": x}}[kind]
+    params = {
+        "normal": {"mean": x, "sd": 0},
+        "lognormal": {"low": x, "high": x},
+        "uniform": {"low": x, "high": x},
+        "triangular": {"low": x, "mode": x, "high": x},
+        "pert": {"low": x, "mode": x, "high": x},
+    }[kind]
     with sampling(1000, 1):
         s = summarize(q(Distribution(**_parts({kind: params})).sample(key="p"), ""))
     assert s.point and s.p5 == s.p95 == pytest.approx(x)
@@ -154,17 +172,20 @@ def test_quasi_random_samplers_are_more_accurate_than_random():
     assert errors["sobol"] < errors["random"] / 3
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    ({"uniform": {"low": 5, "high": 1}}, "low 5 is above high 1"),
-    ({"triangular": {"low": 1, "mode": 9, "high": 5}}, "mode 9 is outside"),
-    ({"choice": {"1": 0.5, "2": 0.4}}, "probabilities sum to 0.9, not 1"),
-    ({"gamma": {"low": 1, "high": 2}}, "unknown distribution 'gamma'"),
-    ({"normal": {"mean": 1}}, "normal takes {mean, sd} or {low, high}"),
-    ({"normal": {"mean": 1, "sd": -1}}, "sd -1 is negative"),
-    ({"lognormal": {"low": -1, "high": 2}}, "must be above 0"),
-    ({"uniform": {"low": "1 W", "high": "2 USD"}}, "different units"),
-    ({"valeu": 3}, "unknown key 'valeu'"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"uniform": {"low": 5, "high": 1}}, "low 5 is above high 1"),
+        ({"triangular": {"low": 1, "mode": 9, "high": 5}}, "mode 9 is outside"),
+        ({"choice": {"1": 0.5, "2": 0.4}}, "probabilities sum to 0.9, not 1"),
+        ({"gamma": {"low": 1, "high": 2}}, "unknown distribution 'gamma'"),
+        ({"normal": {"mean": 1}}, "normal takes {mean, sd} or {low, high}"),
+        ({"normal": {"mean": 1, "sd": -1}}, "sd -1 is negative"),
+        ({"lognormal": {"low": -1, "high": 2}}, "must be above 0"),
+        ({"uniform": {"low": "1 W", "high": "2 USD"}}, "different units"),
+        ({"valeu": 3}, "unknown key 'valeu'"),
+    ],
+)
 def test_bad_distributions(raw, message):
     with pytest.raises(InputError, match=message.replace("{", r"\{").replace("}", r"\}")):
         parse_distribution(raw)
@@ -201,7 +222,7 @@ def test_large_draws_come_in_blocks_that_do_not_depend_on_the_threads(monkeypatc
     assert np.array_equal(threaded, serial)
     # the first block is the input's own stream; the others are streams of their own
     own = np.exp(1.0 + 0.5 * np.random.default_rng([3, 4]).standard_normal(d.DRAW_BLOCK))
-    assert np.allclose(threaded[:d.DRAW_BLOCK], own, rtol=1e-15)
+    assert np.allclose(threaded[: d.DRAW_BLOCK], own, rtol=1e-15)
     blocks = threaded[: 2 * d.DRAW_BLOCK].reshape(2, -1)
     assert not np.any(blocks[0] == blocks[1])
     # and together they are one lognormal: median e^1, 90% of samples within e^(1 ± 0.82)

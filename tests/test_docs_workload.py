@@ -11,8 +11,11 @@ DOC = (ROOT / "docs" / "workload.md").read_text()
 def test_every_workload_field_is_documented_with_its_example():
     for fields in (TRAINING_FIELDS, INFERENCE_FIELDS):
         for name, spec in fields.items():
-            row = next(line for line in DOC.splitlines() if line.startswith(f"| `{name}` |")
-                       and f"`{spec.example}`" in line)
+            row = next(
+                line
+                for line in DOC.splitlines()
+                if line.startswith(f"| `{name}` |") and f"`{spec.example}`" in line
+            )
             assert row, name
 
 

@@ -16,8 +16,17 @@ SRC = ROOT / "src" / "flopbook"
 
 # Packages that take a noticeable time to load and that only some commands need: a module may
 # import them inside the function that uses them (with a comment saying so).
-HEAVY = {"matplotlib", "openpyxl", "pandas", "rich", "SALib", "scipy", "formulas", "xlsxwriter",
-         "pebble"}  # pebble: multiprocessing and threads, for several workbooks only
+HEAVY = {
+    "matplotlib",
+    "openpyxl",
+    "pandas",
+    "rich",
+    "SALib",
+    "scipy",
+    "formulas",
+    "xlsxwriter",
+    "pebble",
+}  # pebble: multiprocessing and threads, for several workbooks only
 
 
 def _function_imports(path: Path) -> list[tuple[int, str, ast.AST]]:
@@ -27,8 +36,9 @@ def _function_imports(path: Path) -> list[tuple[int, str, ast.AST]]:
     def walk(node: ast.AST, in_function: bool) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.Import | ast.ImportFrom) and in_function:
-                top = (child.names[0].name if isinstance(child, ast.Import)
-                       else child.module or "").split(".")[0]
+                top = (
+                    child.names[0].name if isinstance(child, ast.Import) else child.module or ""
+                ).split(".")[0]
                 found.append((child.lineno, top, node))
             walk(child, in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef))
 
@@ -64,11 +74,18 @@ def test_imports_inside_functions_are_for_start_up_time_and_say_so():
 
 
 def test_help_loads_only_the_command_line():
-    code = ("import sys; import flopbook.cli; "
-            "print('\\n'.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'flopbook', 'numpy', 'pint', 'pandas', 'pydantic', 'yaml', 'scipy'})))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True).stdout.split()
-    outside = [m for m in loaded if m not in ("flopbook", "flopbook.errors", "flopbook.version")
-               and not m.startswith("flopbook.cli")]
+    code = (
+        "import sys; import flopbook.cli; "
+        "print('\\n'.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'flopbook', 'numpy', 'pint', 'pandas', 'pydantic', 'yaml', 'scipy'})))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    outside = [
+        m
+        for m in loaded
+        if m not in ("flopbook", "flopbook.errors", "flopbook.version")
+        and not m.startswith("flopbook.cli")
+    ]
     assert not outside, f"`flopbook --help` would load {outside}"

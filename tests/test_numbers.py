@@ -51,4 +51,10 @@ def test_significant_digits_of_a_published_figure():
     from flopbook.numbers import significant
 
     assert [significant(x) for x in (5.576e6, 545, 87_072, 0.97, 2.788e6, 1.6e9)] == [
-        4, 3, 5, 2, 4, 2]
+        4,
+        3,
+        5,
+        2,
+        4,
+        2,
+    ]

@@ -137,5 +137,6 @@ def test_percentiles_of_many_samples_and_ties_match_numpy():
     for a in (rng.lognormal(size=100_001), rng.integers(0, 4, 5_000).astype(float)):
         assert np.array_equal(percentiles(a, [5, 50, 95]), np.percentile(a, [5, 50, 95]))
     with_nan = np.array([1.0, np.nan, 3.0])
-    assert np.array_equal(percentiles(with_nan, [50]), np.percentile(with_nan, [50]),
-                          equal_nan=True)
+    assert np.array_equal(
+        percentiles(with_nan, [50]), np.percentile(with_nan, [50]), equal_nan=True
+    )

@@ -95,42 +95,77 @@ def test_errors_from_python_carry_the_place(write):
 def test_the_example_scenario_runs(cli):
     from conftest import ROOT
 
-    run = cli("fleet", str(ROOT / "examples" / "fleet.yaml"), "--format", "json",
-              "--samples", "500")
+    run = cli(
+        "fleet", str(ROOT / "examples" / "fleet.yaml"), "--format", "json", "--samples", "500"
+    )
     assert run.code == 0, run.err
     data = json.loads(run.out)
     assert data["columns"][-1] == "Total"
 
 
 MORE_BAD = {
-    "duplicate key": (GOOD.replace("    count: 2048\n", "    count: 2048\n    count: 4096\n"),
-                      8, "'count' is given twice (first on line 7)"),
-    "boolean count": (GOOD.replace("count: 2048", "count: yes"), 7,
-                      "expected a number or a quantity"),
+    "duplicate key": (
+        GOOD.replace("    count: 2048\n", "    count: 2048\n    count: 4096\n"),
+        8,
+        "'count' is given twice (first on line 7)",
+    ),
+    "boolean count": (
+        GOOD.replace("count: 2048", "count: yes"),
+        7,
+        "expected a number or a quantity",
+    ),
     "empty count": (GOOD.replace("count: 2048", "count:"), 7, "is empty"),
-    "misspelt count": (GOOD.replace("count: 2048", "cuont: 2048"), 7,
-                       "unknown field 'cuont' — did you mean count?"),
-    "bad source type": (GOOD.replace('source: "a filing"', "source: 5"), 10,
-                        "skus[1].count.source: expected text"),
-    "both prices": (GOOD.replace("gpu_price: 15k USD/GPU",
-                                 "gpu_price: 15k USD/GPU\n    server_cost_per_gpu: 20k USD/GPU"),
-                    11, "gives both server_cost_per_gpu and gpu_price"),
-    "share without %": (GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n"
-                                     "  networking: 10"), 4, "would be 1000%"),
-    "negative per-GPU networking": (GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n"
-                                                 "  networking: -3k USD/GPU"), 4,
-                                    "must be at least 0"),
-    "dashed range reversed": (GOOD.replace("30k to 40k USD/GPU", "0.9-0.7 USD/GPU"), 8,
-                              "above its high end"),
+    "misspelt count": (
+        GOOD.replace("count: 2048", "cuont: 2048"),
+        7,
+        "unknown field 'cuont' — did you mean count?",
+    ),
+    "bad source type": (
+        GOOD.replace('source: "a filing"', "source: 5"),
+        10,
+        "skus[1].count.source: expected text",
+    ),
+    "both prices": (
+        GOOD.replace(
+            "gpu_price: 15k USD/GPU", "gpu_price: 15k USD/GPU\n    server_cost_per_gpu: 20k USD/GPU"
+        ),
+        11,
+        "gives both server_cost_per_gpu and gpu_price",
+    ),
+    "share without %": (
+        GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n  networking: 10"),
+        4,
+        "would be 1000%",
+    ),
+    "negative per-GPU networking": (
+        GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n  networking: -3k USD/GPU"),
+        4,
+        "must be at least 0",
+    ),
+    "dashed range reversed": (
+        GOOD.replace("30k to 40k USD/GPU", "0.9-0.7 USD/GPU"),
+        8,
+        "above its high end",
+    ),
     "an expression": (GOOD.replace("count: 2048", "count: 2**70"), 7, "cannot read"),
-    "per-SKU capital cost": (GOOD.replace("    gpu_price: 15k USD/GPU",
-                                          "    gpu_price: 15k USD/GPU\n    assumptions:\n"
-                                          "      capital_cost: annuity"), 13,
-                             "chosen for the whole fleet"),
-    "duplicate SKU names": (GOOD.replace("chip: A100", "chip: A100\n    name: H800"), 10,
-                            "two SKUs are named 'H800'"),
-    "chip without a TDP": (GOOD.replace("chip: A100", "chip: TPUv5p"), 9,
-                           "the catalog has no TDP for TPUv5p"),
+    "per-SKU capital cost": (
+        GOOD.replace(
+            "    gpu_price: 15k USD/GPU",
+            "    gpu_price: 15k USD/GPU\n    assumptions:\n      capital_cost: annuity",
+        ),
+        13,
+        "chosen for the whole fleet",
+    ),
+    "duplicate SKU names": (
+        GOOD.replace("chip: A100", "chip: A100\n    name: H800"),
+        10,
+        "two SKUs are named 'H800'",
+    ),
+    "chip without a TDP": (
+        GOOD.replace("chip: A100", "chip: TPUv5p"),
+        9,
+        "the catalog has no TDP for TPUv5p",
+    ),
 }
 
 
@@ -147,8 +182,13 @@ def test_more_mistakes_analysts_make(case, write, cli):
 
 
 def test_a_range_whose_ends_are_in_bounds_is_accepted(write):
-    fleet = load_scenario(write(GOOD.replace("useful_life: 4 years", "useful_life: 1 to 10 years")
-                                .replace("pue: {value: 1.2,", "pue: {value: 1.0 to 1.2,")))
+    fleet = load_scenario(
+        write(
+            GOOD.replace("useful_life: 4 years", "useful_life: 1 to 10 years").replace(
+                "pue: {value: 1.2,", "pue: {value: 1.0 to 1.2,"
+            )
+        )
+    )
     life = fleet.assumptions["useful_life"].magnitude
     assert life.min() >= 1 and life.max() <= 10  # tails clipped to the bounds
     assert life.min() == 1 and life.max() == 10  # a lognormal 1-10 has tails past both
@@ -158,14 +198,17 @@ def test_a_share_range_is_judged_on_its_stated_interval_not_its_tail(write, cli)
     from flopbook.quantity import sampling
 
     # "0.6 to 0.9" is a share; its lognormal tail passes 1 in about 0.6% of samples
-    path = write(GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n"
-                              "  tdp_share: 0.6 to 0.9"))
+    path = write(
+        GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n  tdp_share: 0.6 to 0.9")
+    )
     with sampling(20_000, 1):
         share = load_scenario(path).assumptions["tdp_share"].magnitude
     assert share.max() > 1  # the tail is there, and is not a reason to refuse
     # a range written in percent without its % is still refused
-    bad = write(GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n"
-                             "  tdp_share: 60 to 90"), name="bad.yaml")
+    bad = write(
+        GOOD.replace("useful_life: 4 years", "useful_life: 4 years\n  tdp_share: 60 to 90"),
+        name="bad.yaml",
+    )
     run = cli("fleet", str(bad), "--samples", "1000")
     assert run.code == 2 and "would be" in run.err, run.err
 

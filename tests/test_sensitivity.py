@@ -30,8 +30,12 @@ def test_sobol_indices_of_an_additive_function():
 
 def test_sobol_sees_an_interaction_that_first_order_misses():
     # Y = X1 * X2 with X centred: all variance is interaction, S1 ~ 0 and ST ~ 1 for both.
-    r = sobol_indices(lambda v: (v["a"] - 0.5) * (v["b"] - 0.5),
-                      {"a": lambda u: u, "b": lambda u: u}, base_samples=4096, seed=2)
+    r = sobol_indices(
+        lambda v: (v["a"] - 0.5) * (v["b"] - 0.5),
+        {"a": lambda u: u, "b": lambda u: u},
+        base_samples=4096,
+        seed=2,
+    )
     for i in r.indices:
         assert abs(i.first) < 0.05 and i.total == pytest.approx(1, abs=0.1)
 
@@ -49,8 +53,10 @@ def test_tornado_swings_between_p5_and_p95():
 
 def fleet():
     return Fleet(
-        [Sku("H800", count="8k to 12k GPU", server_cost_per_gpu="30k to 40k USD/GPU"),
-         Sku("H100", count="2k GPU", server_cost_per_gpu="35k USD/GPU")],
+        [
+            Sku("H800", count="8k to 12k GPU", server_cost_per_gpu="30k to 40k USD/GPU"),
+            Sku("H100", count="2k GPU", server_cost_per_gpu="35k USD/GPU"),
+        ],
         {"pue": "1.2 to 1.4", "electricity_price": "0.06 to 0.1 USD/kWh"},
     )
 
@@ -59,8 +65,12 @@ def test_fleet_sensitivity_ranks_the_inputs_that_drive_tco():
     with sampling(2000, 1):
         s = fleet_sensitivity(fleet(), "tco_per_year", base_samples=512)
     names = [b.input for b in s.tornado.bars]
-    assert set(names) == {"skus.H800.count", "skus.H800.server_cost_per_gpu",
-                          "assumptions.pue", "assumptions.electricity_price"}
+    assert set(names) == {
+        "skus.H800.count",
+        "skus.H800.server_cost_per_gpu",
+        "assumptions.pue",
+        "assumptions.electricity_price",
+    }
     # GPUs and their price drive the capital cost; PUE only scales the power bill
     assert set(names[:2]) == {"skus.H800.count", "skus.H800.server_cost_per_gpu"}
     assert s.sobol.indices[-1].total < 0.1
@@ -70,14 +80,21 @@ def test_fleet_sensitivity_ranks_the_inputs_that_drive_tco():
 def test_fleet_rerun_with_inputs_replaced_matches_a_fresh_fleet():
     with sampling(1000, 1):
         f = fleet()
-        changed = f.with_inputs({"skus.H800.count": np.array([9000.0]),
-                                 "skus.H800.server_cost_per_gpu": np.array([33000.0]),
-                                 "assumptions.pue": np.array([1.3]),
-                                 "assumptions.electricity_price": np.array([0.08])})
+        changed = f.with_inputs(
+            {
+                "skus.H800.count": np.array([9000.0]),
+                "skus.H800.server_cost_per_gpu": np.array([33000.0]),
+                "assumptions.pue": np.array([1.3]),
+                "assumptions.electricity_price": np.array([0.08]),
+            }
+        )
         fresh = Fleet(
-            [Sku("H800", count="9k GPU", server_cost_per_gpu="33k USD/GPU"),
-             Sku("H100", count="2k GPU", server_cost_per_gpu="35k USD/GPU")],
-            {"pue": "1.3", "electricity_price": "0.08 USD/kWh"})
+            [
+                Sku("H800", count="9k GPU", server_cost_per_gpu="33k USD/GPU"),
+                Sku("H100", count="2k GPU", server_cost_per_gpu="35k USD/GPU"),
+            ],
+            {"pue": "1.3", "electricity_price": "0.08 USD/kWh"},
+        )
     a = changed.run().summary("tco_per_year")
     b = fresh.run().summary("tco_per_year")
     assert a.mean == pytest.approx(b.mean, rel=1e-12)

@@ -30,6 +30,7 @@ def run_here(capsys, monkeypatch):
 
     return _run
 
+
 SCENARIO = """
 name: Uncertain fleet
 assumptions:
@@ -70,15 +71,25 @@ def test_samplers_are_reproducible(run_here, write, sampler):
 def test_sensitivity_and_plots(run_here, write, tmp_path):
     path = write(SCENARIO)
     plots = tmp_path / "plots"
-    run = run_here("fleet", str(path), "--samples", "1000", "--sensitivity", "tco_per_year",
-              "--plot", str(plots))
+    run = run_here(
+        "fleet",
+        str(path),
+        "--samples",
+        "1000",
+        "--sensitivity",
+        "tco_per_year",
+        "--plot",
+        str(plots),
+    )
     assert run.code == 0, run.err
     assert "tornado" in run.out and "Sobol" in run.out
     assert "skus.H800.count" in run.out
     names = sorted(p.name for p in plots.iterdir())
-    assert names == sorted(f"tco_per_year-{k}.{ext}" for k in ("distribution", "tornado",
-                                                                "sobol")
-                           for ext in ("png", "svg"))
+    assert names == sorted(
+        f"tco_per_year-{k}.{ext}"
+        for k in ("distribution", "tornado", "sobol")
+        for ext in ("png", "svg")
+    )
     assert (plots / "tco_per_year-tornado.png").read_bytes()[:4] == b"\x89PNG"
     assert "<svg" in (plots / "tco_per_year-distribution.svg").read_text()
     # nothing is written to the terminal's stderr but the list of files
@@ -124,8 +135,11 @@ def test_correlation_outside_range_is_one_line_exit_2(cli, write):
 
 
 def test_correlating_a_point_value_is_refused(run_here, write):
-    path = write(SCENARIO.replace("skus.H100.server_cost_per_gpu", "assumptions.pue")
-                 .replace("pue: {pert: {low: 1.1, mode: 1.2, high: 1.5}}", "pue: 1.3"))
+    path = write(
+        SCENARIO.replace("skus.H100.server_cost_per_gpu", "assumptions.pue").replace(
+            "pue: {pert: {low: 1.1, mode: 1.2, high: 1.5}}", "pue: 1.3"
+        )
+    )
     run = run_here("fleet", str(path), "--samples", "100")
     assert run.code == 2 and "'assumptions.pue' has one value" in run.err
 
@@ -150,12 +164,16 @@ def test_sensitivity_needs_something_uncertain(run_here, write):
 
 def test_a_range_reaching_past_a_bound_is_refused_but_a_tail_is_clipped(run_here, write):
     # the stated 90% interval crosses PUE's bound of 1: refused
-    path = write("assumptions:\n  pue: 0.9 to 1.3\nskus:\n"
-                 "  - {chip: H800, count: 2048, server_cost_per_gpu: 30k USD/GPU}\n")
+    path = write(
+        "assumptions:\n  pue: 0.9 to 1.3\nskus:\n"
+        "  - {chip: H800, count: 2048, server_cost_per_gpu: 30k USD/GPU}\n"
+    )
     run = run_here("fleet", str(path), "--samples", "1000")
     assert run.code == 2 and "must be at least 1" in run.err
     # an interval inside the bound whose lognormal tail crosses it: accepted, tail clipped
-    path = write("assumptions:\n  pue: 1.0 to 1.3\nskus:\n"
-                 "  - {chip: H800, count: 2048, server_cost_per_gpu: 30k USD/GPU}\n",
-                 name="inside.yaml")
+    path = write(
+        "assumptions:\n  pue: 1.0 to 1.3\nskus:\n"
+        "  - {chip: H800, count: 2048, server_cost_per_gpu: 30k USD/GPU}\n",
+        name="inside.yaml",
+    )
     assert run_here("fleet", str(path), "--samples", "1000").code == 0

@@ -42,8 +42,7 @@ from flopbook.safe_text import shorten
 # pint's arithmetic is untyped: its results are named as what they are
 Q = pint.Quantity[Any]
 
-__all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "simplified",
-           "to_unit"]
+__all__ = ["CalcError", "Expression", "describe", "evaluate", "parse", "simplified", "to_unit"]
 
 PRICE_NAMES = ("purchase", "server_per_gpu", "rental")
 # Functions the language knows, with their number of arguments. Each is defined once, for
@@ -88,8 +87,13 @@ def _pointed(text: str, pos: int, around: int = 24) -> str:
     return f"{before}▸{after}".strip()
 
 
-def _error(text: str, pos: int, message: str, hint: str | None = None,
-           cls: type[InputError] = None) -> InputError:  # type: ignore[assignment]
+def _error(
+    text: str,
+    pos: int,
+    message: str,
+    hint: str | None = None,
+    cls: type[InputError] | None = None,
+) -> InputError:
     cls = cls or CalcError
     return cls(f"{message} at character {pos + 1} of {_pointed(text, pos)!r}", hint=hint)
 
@@ -113,8 +117,11 @@ MAX_UNIT_EXPONENT = 100
 
 def _tokens(text: str) -> list[_Tok]:
     if len(text) > MAX_CHARS:
-        raise CalcError(f"the expression {shorten(text)!r} is {len(text):,} characters long, "
-                        f"more than the {MAX_CHARS:,} read", hint="see docs/limits.md")
+        raise CalcError(
+            f"the expression {shorten(text)!r} is {len(text):,} characters long, "
+            f"more than the {MAX_CHARS:,} read",
+            hint="see docs/limits.md",
+        )
     out: list[_Tok] = []
     pos = 0
     depth = 0
@@ -122,8 +129,12 @@ def _tokens(text: str) -> list[_Tok]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
-            raise _error(text, pos, f"unexpected character {text[pos]!r}",
-                         "write numbers, units, catalog names (H100.tdp), + - * / ** and ()")
+            raise _error(
+                text,
+                pos,
+                f"unexpected character {text[pos]!r}",
+                "write numbers, units, catalog names (H100.tdp), + - * / ** and ()",
+            )
         kind = m.lastgroup or ""
         value = m.group()
         if kind == "dollar":
@@ -132,11 +143,19 @@ def _tokens(text: str) -> list[_Tok]:
             out.append(_Tok("name", "percent", pos))
         elif kind == "num":
             if value.startswith(".") and pos > 0 and text[pos - 1].isdigit():
-                raise _error(text, pos, "a number with two decimal points",
-                             "write one number, e.g. 1.23, or put an operator between two")
+                raise _error(
+                    text,
+                    pos,
+                    "a number with two decimal points",
+                    "write one number, e.g. 1.23, or put an operator between two",
+                )
             if sum(c.isdigit() for c in value) > MAX_DIGITS:
-                raise _error(text, pos, f"a number of more than {MAX_DIGITS} digits",
-                             "write large numbers with an exponent or a suffix: 1e30, 1.6B")
+                raise _error(
+                    text,
+                    pos,
+                    f"a number of more than {MAX_DIGITS} digits",
+                    "write large numbers with an exponent or a suffix: 1e30, 1.6B",
+                )
             out.append(_Tok("num", _number(value), pos))
             if dollar_at is not None:
                 out.append(_Tok("name", "USD", dollar_at))
@@ -147,8 +166,12 @@ def _tokens(text: str) -> list[_Tok]:
             if kind == "lp":
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _error(text, pos, f"parentheses nested more than {MAX_DEPTH} deep",
-                                 "see docs/limits.md")
+                    raise _error(
+                        text,
+                        pos,
+                        f"parentheses nested more than {MAX_DEPTH} deep",
+                        "see docs/limits.md",
+                    )
             elif kind == "rp":
                 depth -= 1
             out.append(_Tok(kind, value, pos))
@@ -197,8 +220,9 @@ class _Rewriter:
         self.expr()
         if self.tok.kind != "end":
             what = "')' without a matching '('" if self.tok.kind == "rp" else repr(self.tok.text)
-            raise _error(self.text, self.tok.pos, f"unexpected {what}",
-                         "join the parts with an operator")
+            raise _error(
+                self.text, self.tok.pos, f"unexpected {what}", "join the parts with an operator"
+            )
         source, where = "", []
         for text, pos in self.parts:
             source += text
@@ -246,12 +270,19 @@ class _Rewriter:
                 raise _error(self.text, t.pos, "this '(' is never closed", "add a ')'")
             self.take()
         elif t.kind == "end":
-            raise _error(self.text, t.pos, "the expression ends too early",
-                         "finish it with a number or a unit")
+            raise _error(
+                self.text,
+                t.pos,
+                "the expression ends too early",
+                "finish it with a number or a unit",
+            )
         else:
-            raise _error(self.text, t.pos, f"unexpected {t.text!r}",
-                         "expected a number, a unit, a catalog name or '('")
-
+            raise _error(
+                self.text,
+                t.pos,
+                f"unexpected {t.text!r}",
+                "expected a number, a unit, a catalog name or '('",
+            )
 
     def call(self) -> None:
         name = self.take()
@@ -266,9 +297,12 @@ class _Rewriter:
             raise _error(self.text, opening.pos, "this '(' is never closed", "add a ')'")
         self.take()
         if count != FUNCTIONS[name.text]:
-            raise _error(self.text, name.pos,
-                         f"{name.text} takes {FUNCTIONS[name.text]} arguments, not {count}",
-                         "separate the arguments with ', '")
+            raise _error(
+                self.text,
+                name.pos,
+                f"{name.text} takes {FUNCTIONS[name.text]} arguments, not {count}",
+                "separate the arguments with ', '",
+            )
 
 
 @dataclass(frozen=True)
@@ -286,9 +320,11 @@ class Expression:
     def names(self) -> list[str]:
         """The names the expression uses (units, catalog figures, defined names)."""
         called = {id(n.func) for n in ast.walk(self.tree) if isinstance(n, ast.Call)}
-        return [_dotted(n) for n in ast.walk(self.tree)
-                if isinstance(n, ast.Name | ast.Attribute) and _dotted(n)
-                and id(n) not in called]
+        return [
+            _dotted(n)
+            for n in ast.walk(self.tree)
+            if isinstance(n, ast.Name | ast.Attribute) and _dotted(n) and id(n) not in called
+        ]
 
 
 def parse(text: str) -> Expression:
@@ -317,9 +353,14 @@ def _dotted(node: ast.AST) -> str:
 # ---- evaluation ------------------------------------------------------------------------
 
 
-def evaluate(text: str | Expression, names: Mapping[str, pint.Quantity[Any]] | None = None, *,
-             simplify: bool = True, chips: Mapping[str, Chip] | None = None,
-             at: str | None = None) -> pint.Quantity[Any]:
+def evaluate(
+    text: str | Expression,
+    names: Mapping[str, pint.Quantity[Any]] | None = None,
+    *,
+    simplify: bool = True,
+    chips: Mapping[str, Chip] | None = None,
+    at: str | None = None,
+) -> pint.Quantity[Any]:
     """The value of an expression as a quantity (samples where a catalog figure is a range).
 
     ``names`` are extra names the expression may use (e.g. those a claims file defines);
@@ -353,20 +394,33 @@ def simplified(value: pint.Quantity[Any]) -> pint.Quantity[Any]:
 
 
 class _Evaluator:
-    def __init__(self, expr: Expression, names: Mapping[str, pint.Quantity[Any]],
-                 chips: Mapping[str, Chip] | None = None, at: str | None = None) -> None:
+    def __init__(
+        self,
+        expr: Expression,
+        names: Mapping[str, pint.Quantity[Any]],
+        chips: Mapping[str, Chip] | None = None,
+        at: str | None = None,
+    ) -> None:
         self.expr, self.names, self.at = expr, names, at
         self.chips = {name_key(k): c for k, c in (chips or {}).items()}
 
-    def fail(self, node: ast.AST, message: str, hint: str | None = None,
-             cls: type[InputError] = CalcError) -> InputError:
+    def fail(
+        self,
+        node: ast.AST,
+        message: str,
+        hint: str | None = None,
+        cls: type[InputError] = CalcError,
+    ) -> InputError:
         return _error(self.expr.text, self.expr.pos(node), message, hint, cls)
 
     def visit(self, node: ast.AST) -> pint.Quantity[Any]:
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
             if not math.isfinite(float(node.value)):
-                raise self.fail(node, "the number is too large (not a finite number)",
-                                "numbers go up to about 1e308")
+                raise self.fail(
+                    node,
+                    "the number is too large (not a finite number)",
+                    "numbers go up to about 1e308",
+                )
             return Quantity(float(node.value), "")
         if isinstance(node, ast.Name | ast.Attribute):
             return self.name(node)
@@ -382,8 +436,12 @@ class _Evaluator:
     def binop(self, node: ast.BinOp) -> pint.Quantity[Any]:
         result = self._binop(node)
         if not np.all(np.isfinite(np.asarray(result.magnitude, dtype=float))):
-            raise _error(self.expr.text, self._op_pos(node), "the result is not a finite number",
-                         "the numbers are too large; check the exponents and suffixes")
+            raise _error(
+                self.expr.text,
+                self._op_pos(node),
+                "the result is not a finite number",
+                "the numbers are too large; check the exponents and suffixes",
+            )
         return result
 
     def _binop(self, node: ast.BinOp) -> pint.Quantity[Any]:
@@ -393,8 +451,9 @@ class _Evaluator:
             return cast(Q, left * right)
         if isinstance(op, ast.Div):
             if np.any(np.asarray(right.magnitude, dtype=float) == 0):
-                raise _error(self.expr.text, self._op_pos(node), "division by zero",
-                             "the divisor is zero")
+                raise _error(
+                    self.expr.text, self._op_pos(node), "division by zero", "the divisor is zero"
+                )
             return cast(Q, left / right)
         if isinstance(op, ast.Pow):
             return self.power(node, left, right)
@@ -404,27 +463,33 @@ class _Evaluator:
             except pint.DimensionalityError:
                 verb = "add" if isinstance(op, ast.Add) else "subtract"
                 pos = self._op_pos(node)
-                raise _error(self.expr.text, pos,
-                             f"cannot {verb} {describe(left)} and {describe(right)}",
-                             _hyphen_hint(self.expr.text, pos)
-                             or "only quantities of the same kind add up",
-                             UnitMismatchError) from None
+                raise _error(
+                    self.expr.text,
+                    pos,
+                    f"cannot {verb} {describe(left)} and {describe(right)}",
+                    _hyphen_hint(self.expr.text, pos) or "only quantities of the same kind add up",
+                    UnitMismatchError,
+                ) from None
         raise self.fail(node, "unsupported operator")
 
-    def power(self, node: ast.BinOp, base: pint.Quantity[Any], exponent: pint.Quantity[Any]
-              ) -> pint.Quantity[Any]:  # non-finite answers are caught in binop
+    def power(
+        self, node: ast.BinOp, base: pint.Quantity[Any], exponent: pint.Quantity[Any]
+    ) -> pint.Quantity[Any]:  # non-finite answers are caught in binop
 
         if not exponent.dimensionless or not is_point(exponent):
-            raise self.fail(node.right, "an exponent must be a plain number",
-                            cls=UnitMismatchError)
+            raise self.fail(node.right, "an exponent must be a plain number", cls=UnitMismatchError)
         e = float(exponent.to("").magnitude[0])
         if base.dimensionless:
             return Quantity(base.to("").magnitude ** e, "")
         if not abs(e) <= MAX_UNIT_EXPONENT:
-            raise self.fail(node.right, f"a unit raised to {e:g}: the exponent of a quantity "
-                            f"with a unit must be between -{MAX_UNIT_EXPONENT} and "
-                            f"{MAX_UNIT_EXPONENT}", cls=UnitMismatchError)
-        return cast(Q, base ** e)
+            raise self.fail(
+                node.right,
+                f"a unit raised to {e:g}: the exponent of a quantity "
+                f"with a unit must be between -{MAX_UNIT_EXPONENT} and "
+                f"{MAX_UNIT_EXPONENT}",
+                cls=UnitMismatchError,
+            )
+        return cast(Q, base**e)
 
     def _op_pos(self, node: ast.BinOp) -> int:
         # ast keeps no position for the operator itself; find it between the operands.
@@ -451,9 +516,12 @@ class _Evaluator:
             pass
 
         if name in catalog():
-            raise self.fail(node, f"{name!r} is a chip; name one of its figures",
-                            f"e.g. {catalog().get(name).id}.bf16_dense or "
-                            f"{catalog().get(name).id}.tdp", cls=UnknownNameError)
+            raise self.fail(
+                node,
+                f"{name!r} is a chip; name one of its figures",
+                f"e.g. {catalog().get(name).id}.bf16_dense or {catalog().get(name).id}.tdp",
+                cls=UnknownNameError,
+            )
         hint = "a unit (W, kWh, s, GPU, token, USD, FLOP…), a catalog figure (H100.tdp)"
         if self.names:
             hint += " or one of " + ", ".join(sorted(self.names))
@@ -473,15 +541,19 @@ class _Evaluator:
             value = None if pick is None else pick.value
             if pick is not None and pick.stale:
                 # a price far from its date is used, but the user is told
-                warnings.warn(InputWarning(f"{found.id}.{figure}: catalog {pick.describe()}"),
-                              stacklevel=2)
+                warnings.warn(
+                    InputWarning(f"{found.id}.{figure}: catalog {pick.describe()}"), stacklevel=2
+                )
         else:
             near = difflib.get_close_matches(figure, known, n=1)
             hint = f"did you mean {found.id}.{near[0]}?" if near else "known: " + ", ".join(known)
             raise self.fail(node, f"no catalog figure {figure!r}", hint, cls=UnknownNameError)
         if value is None:
-            raise self.fail(node, f"the catalog has no {figure} for {found.id}",
-                            "give the value as a number and unit instead")
+            raise self.fail(
+                node,
+                f"the catalog has no {figure} for {found.id}",
+                "give the value as a number and unit instead",
+            )
         if figure in PER_GPU:
             # a peak is one GPU's: GPU-hours × peak is then FLOPs, and FLOPs over that an MFU
 
@@ -494,26 +566,35 @@ def call(name: str, args: list[pint.Quantity[Any]]) -> pint.Quantity[Any]:
     if name == "annuity_factor":
         # the share of capex paid each year so that equal payments repay it with interest:
         # r / (1 - (1 + r)^-n), which tends to 1/n as r tends to 0 (per year)
-        r, n = _rate_and_years(args, "annuity_factor needs a rate (a plain number) and a life "
-                               "(a time)", "e.g. annuity_factor(10%, 4 years)")
+        r, n = _rate_and_years(
+            args,
+            "annuity_factor needs a rate (a plain number) and a life (a time)",
+            "e.g. annuity_factor(10%, 4 years)",
+        )
         safe = np.where(r == 0, 1.0, r)
         factor = np.where(r == 0, 1 / n, safe / (1 - (1 + safe) ** -n))
         return Quantity(factor, "1/year")
     if name == "decline_factor":
         # what is left of a value that loses ``rate`` orders of magnitude a year: 10^(-rate n)
-        r, n = _rate_and_years(args, "decline_factor needs a rate (orders of magnitude a year) "
-                               "and an age (a time)", "e.g. decline_factor(0.14, 4 years)")
+        r, n = _rate_and_years(
+            args,
+            "decline_factor needs a rate (orders of magnitude a year) and an age (a time)",
+            "e.g. decline_factor(0.14, 4 years)",
+        )
         return Quantity(10.0 ** (-r * n), "")
     raise CalcError(f"unknown function {name!r}")  # the parser admits only FUNCTIONS
 
 
-def _rate_and_years(args: list[pint.Quantity[Any]], message: str, hint: str
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def _rate_and_years(
+    args: list[pint.Quantity[Any]], message: str, hint: str
+) -> tuple[np.ndarray, np.ndarray]:
     """A function's (plain rate, time in years) arguments as arrays, or a unit error."""
     rate, time = args
     try:
-        return (np.asarray(rate.to("").magnitude, dtype=float),
-                np.asarray(time.to("year").magnitude, dtype=float))
+        return (
+            np.asarray(rate.to("").magnitude, dtype=float),
+            np.asarray(time.to("year").magnitude, dtype=float),
+        )
     except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
         raise UnitMismatchError(message, hint=hint) from exc
 
@@ -596,8 +677,9 @@ def describe(value: pint.Quantity[Any]) -> str:
     return f"{shown} {unit} ({kind_of(value)})".replace("  ", " ")
 
 
-def to_unit(value: pint.Quantity[Any], unit: str, *, what: str = "the result"
-            ) -> pint.Quantity[Any]:
+def to_unit(
+    value: pint.Quantity[Any], unit: str, *, what: str = "the result"
+) -> pint.Quantity[Any]:
     """``value`` in ``unit`` (itself a unit expression such as ``Wh`` or ``USD/GPU/hour``), or
     a :class:`UnitMismatchError` that says what each side is."""
     # the target keeps its own unit ("%" stays a percentage, not 0.01)
@@ -610,8 +692,10 @@ def to_unit(value: pint.Quantity[Any], unit: str, *, what: str = "the result"
         hint = f"give --to a unit of the same kind, e.g. {suggest_unit(value)}"
         gpus = (value / target).to_reduced_units().dimensionality
         if dict(gpus) in ({"[accelerator]": 1}, {"[accelerator]": -1}):
-            hint = ("the two differ by a number of GPUs: catalog peaks and prices are per GPU, "
-                    "so multiply by a count such as 2048 GPU")
+            hint = (
+                "the two differ by a number of GPUs: catalog peaks and prices are per GPU, "
+                "so multiply by a count such as 2048 GPU"
+            )
         raise UnitMismatchError(
             f"cannot express {what}, {describe(value)}, in {unit} ({kind_of(target)})",
             hint=hint,
@@ -619,10 +703,16 @@ def to_unit(value: pint.Quantity[Any], unit: str, *, what: str = "the result"
 
 
 _SUGGEST = {
-    "an energy": "Wh", "a power": "W", "a time": "hour", "an amount of money": "USD",
-    "an amount of computation (FLOP)": "FLOP", "a compute rate (FLOP/s)": "TFLOP/s",
-    "an amount of data": "GB", "a bandwidth": "TB/s",
-    "a compute rate per GPU (FLOP/s/GPU)": "TFLOP/s/GPU", "a plain number": "%",
+    "an energy": "Wh",
+    "a power": "W",
+    "a time": "hour",
+    "an amount of money": "USD",
+    "an amount of computation (FLOP)": "FLOP",
+    "a compute rate (FLOP/s)": "TFLOP/s",
+    "an amount of data": "GB",
+    "a bandwidth": "TB/s",
+    "a compute rate per GPU (FLOP/s/GPU)": "TFLOP/s/GPU",
+    "a plain number": "%",
 }
 
 

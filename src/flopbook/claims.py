@@ -39,8 +39,7 @@ from flopbook.quantity import magnitudes, q, registry, summarize
 from flopbook.scenario import Document
 from flopbook.workload_file import validate
 
-__all__ = ["ClaimVerdict", "check_claims", "defined_values", "judge", "read_claims",
-           "tolerance"]
+__all__ = ["ClaimVerdict", "check_claims", "defined_values", "judge", "read_claims", "tolerance"]
 
 
 class DefinedValue(BaseModel):
@@ -101,27 +100,41 @@ def tolerance(raw: str | float | None) -> Tolerance:
         except ValueError:
             factor = 0.0
         if not (1 <= factor < math.inf):
-            raise InputError(f"cannot read tolerance {raw!r}", field="tolerance",
-                             hint='a factor is at least 1, e.g. "2x"; or a share, e.g. "10%"')
+            raise InputError(
+                f"cannot read tolerance {raw!r}",
+                field="tolerance",
+                hint='a factor is at least 1, e.g. "2x"; or a share, e.g. "10%"',
+            )
         return Tolerance("factor", factor)
 
     try:
         share = q(raw) if isinstance(raw, str) else q(float(raw))
         value = float(share.to("").magnitude[0])
     except Exception:
-        raise InputError(f"cannot read tolerance {raw!r}", field="tolerance",
-                         hint='write a share such as "10%" or a factor such as "2x"') from None
+        raise InputError(
+            f"cannot read tolerance {raw!r}",
+            field="tolerance",
+            hint='write a share such as "10%" or a factor such as "2x"',
+        ) from None
     if not math.isfinite(value):  # .nan would make every comparison false: a verdict of nothing
-        raise InputError(f"tolerance must be a finite number, got {raw!r}", field="tolerance",
-                         hint='write e.g. "10%"')
+        raise InputError(
+            f"tolerance must be a finite number, got {raw!r}",
+            field="tolerance",
+            hint='write e.g. "10%"',
+        )
     if value < 0:
-        raise InputError(f"tolerance must not be negative, got {raw!r}", field="tolerance",
-                         hint='write e.g. "10%"')
+        raise InputError(
+            f"tolerance must not be negative, got {raw!r}",
+            field="tolerance",
+            hint='write e.g. "10%"',
+        )
     written = f"{raw:g}" if isinstance(raw, int | float) else str(raw).strip()
     if value > 1 and "%" not in written and "percent" not in written:
-        raise InputError(f"a tolerance of {written} would be ±{value:.0%}",
-                         field="tolerance",
-                         hint=f'did you mean {written}%? (or "{written}x": within a factor)')
+        raise InputError(
+            f"a tolerance of {written} would be ±{value:.0%}",
+            field="tolerance",
+            hint=f'did you mean {written}%? (or "{written}x": within a factor)',
+        )
     return Tolerance("relative", value)
 
 
@@ -166,15 +179,26 @@ class ClaimVerdict:
         return self.verdict
 
     def as_dict(self) -> dict[str, Any]:
-        return {"claim": self.claim, "expression": self.expression,
-                "claimed_expression": self.claimed_text,
-                "model": summarize(self.model).as_dict(),
-                "claimed": summarize(self.claimed).as_dict(),
-                "verdict": self.verdict, "label": self.label, "ratio": self.ratio,
-                "factor": self.factor, "direction": self.direction,
-                "tolerance": {"kind": self.tolerance.kind, "value": self.tolerance.value,
-                              "text": str(self.tolerance)},
-                "explanation": self.explanation, "source": self.source, "note": self.note}
+        return {
+            "claim": self.claim,
+            "expression": self.expression,
+            "claimed_expression": self.claimed_text,
+            "model": summarize(self.model).as_dict(),
+            "claimed": summarize(self.claimed).as_dict(),
+            "verdict": self.verdict,
+            "label": self.label,
+            "ratio": self.ratio,
+            "factor": self.factor,
+            "direction": self.direction,
+            "tolerance": {
+                "kind": self.tolerance.kind,
+                "value": self.tolerance.value,
+                "text": str(self.tolerance),
+            },
+            "explanation": self.explanation,
+            "source": self.source,
+            "note": self.note,
+        }
 
 
 def claims_frame(verdicts: list[ClaimVerdict]) -> Any:
@@ -188,35 +212,58 @@ def _times(x: float) -> str:
     return f"{x:,.0f}×" if x >= 100 else f"{x:,.3g}×"
 
 
-def judge(claim: str, model: pint.Quantity[Any], claimed: pint.Quantity[Any], tol: Tolerance, *,
-          expression: str = "", claimed_text: str = "", source: str | None = None,
-          note: str | None = None) -> ClaimVerdict:
+def judge(
+    claim: str,
+    model: pint.Quantity[Any],
+    claimed: pint.Quantity[Any],
+    tol: Tolerance,
+    *,
+    expression: str = "",
+    claimed_text: str = "",
+    source: str | None = None,
+    note: str | None = None,
+) -> ClaimVerdict:
     """The verdict on a claim that ``claimed`` equals ``model``."""
-    judged = partial(ClaimVerdict, claim=claim, expression=expression,
-                     claimed_text=claimed_text, model=model, claimed=claimed, tolerance=tol,
-                     source=source, note=note)
+    judged = partial(
+        ClaimVerdict,
+        claim=claim,
+        expression=expression,
+        claimed_text=claimed_text,
+        model=model,
+        claimed=claimed,
+        tolerance=tol,
+        source=source,
+        note=note,
+    )
     try:
         c = float(magnitudes(claimed.to(model.units)).mean())
     except pint.DimensionalityError:
-        return judged(verdict="not comparable", ratio=None,
-                      explanation=f"the claim gives {describe(claimed)}, the expression "
-                      f"{describe(model)}: {difference(claimed, model)}")
+        return judged(
+            verdict="not comparable",
+            ratio=None,
+            explanation=f"the claim gives {describe(claimed)}, the expression "
+            f"{describe(model)}: {difference(claimed, model)}",
+        )
     m = float(magnitudes(model).mean())
     if m == 0 or c == 0:
         same = m == c
-        return judged(verdict="holds" if same else "off", ratio=None,
-                      explanation="both are zero" if same else "one side is zero")
+        return judged(
+            verdict="holds" if same else "off",
+            ratio=None,
+            explanation="both are zero" if same else "one side is zero",
+        )
     ratio = c / m
     if tol.holds(ratio):
         how = "exactly" if abs(ratio - 1) < 1e-9 else f"within {abs(ratio - 1):.1%}"
-        return judged(verdict="holds", ratio=ratio,
-                      explanation=f"the claim matches the expression {how}")
+        return judged(
+            verdict="holds", ratio=ratio, explanation=f"the claim matches the expression {how}"
+        )
     if ratio < 0:
-        return judged(verdict="off", ratio=ratio,
-                      explanation="the claim and the expression differ in sign")
+        return judged(
+            verdict="off", ratio=ratio, explanation="the claim and the expression differ in sign"
+        )
     # the label already says by how much and which way; say what it was judged against
-    return judged(verdict="off", ratio=ratio,
-                  explanation=f"outside the tolerance ({tol.words})")
+    return judged(verdict="off", ratio=ratio, explanation=f"outside the tolerance ({tol.words})")
 
 
 def _expr_text(raw: str | float | int) -> str:
@@ -226,7 +273,7 @@ def _expr_text(raw: str | float | int) -> str:
 # Hints for a claims file's fields when one is missing or wrong.
 EXAMPLES = {
     "claims": 'add a list, e.g. claims: [{claim: "…", expression: "5 s * H100.tdp", '
-              'claimed: "1 Wh"}]',
+    'claimed: "1 Wh"}]',
     "claim": 'add the claim in words, e.g. claim: "An H100 draws as much as a home"',
     "expression": 'add what the figures give, e.g. expression: "5 s * H100.tdp"',
     "claimed": 'add the value the claim states, e.g. claimed: "5 s * home"',
@@ -242,9 +289,13 @@ def defined_values(doc: Document, define: Mapping[str, Any]) -> dict[str, pint.Q
     for name, raw in define.items():
         where = ("define", name)
         if not name.isidentifier():
-            raise doc.error(InputError(f"{name!r} cannot be used as a name",
-                                       hint="use letters, digits and _ (e.g. home_power)"),
-                            where)
+            raise doc.error(
+                InputError(
+                    f"{name!r} cannot be used as a name",
+                    hint="use letters, digits and _ (e.g. home_power)",
+                ),
+                where,
+            )
         text = _expr_text(raw.value if isinstance(raw, DefinedValue) else raw)
         try:
             parsed[name] = parse(text)
@@ -257,15 +308,20 @@ def defined_values(doc: Document, define: Mapping[str, Any]) -> dict[str, pint.Q
         if name in catalog():
             what = f"a chip in the catalog ({catalog().get(name).id})"
         else:
-            with contextlib.suppress(pint.UndefinedUnitError, AttributeError, ValueError,
-                                     TypeError):
+            with contextlib.suppress(
+                pint.UndefinedUnitError, AttributeError, ValueError, TypeError
+            ):
                 unit = registry().Unit(name)
                 what = f"a unit ({unit:P})"
         if what is not None:
-            raise doc.error(InputError(f"{name!r} is already {what}; defining it would change "
-                                       "what it means everywhere",
-                                       hint=f"choose another name, e.g. my_{name}"),
-                            ("define", name))
+            raise doc.error(
+                InputError(
+                    f"{name!r} is already {what}; defining it would change "
+                    "what it means everywhere",
+                    hint=f"choose another name, e.g. my_{name}",
+                ),
+                ("define", name),
+            )
     names: dict[str, pint.Quantity[Any]] = {}
     for name in order:
         try:
@@ -284,11 +340,19 @@ def _dependency_order(doc: Document, uses: Mapping[str, list[str]]) -> list[str]
         if state.get(name) == "done":
             return
         if state.get(name) == "open":
-            cycle = path[path.index(name):] + [name]
-            message = (f"{name!r} is defined in terms of itself" if len(cycle) == 2 else
-                       "these names are defined in terms of each other: " + " → ".join(cycle))
-            raise doc.error(InputError(message, hint="give one of them a number and a unit, "
-                                       'e.g. home: "10,715 kWh / year"'), ("define", cycle[0]))
+            cycle = path[path.index(name) :] + [name]
+            message = (
+                f"{name!r} is defined in terms of itself"
+                if len(cycle) == 2
+                else "these names are defined in terms of each other: " + " → ".join(cycle)
+            )
+            raise doc.error(
+                InputError(
+                    message,
+                    hint='give one of them a number and a unit, e.g. home: "10,715 kWh / year"',
+                ),
+                ("define", cycle[0]),
+            )
         state[name] = "open"
         for used in uses[name]:
             visit(used, [*path, name])
@@ -300,8 +364,9 @@ def _dependency_order(doc: Document, uses: Mapping[str, list[str]]) -> list[str]
     return order
 
 
-def check_claims(doc: Document, model: type[BaseModel] = ClaimsFile
-                 ) -> tuple[Any, list[ClaimVerdict]]:
+def check_claims(
+    doc: Document, model: type[BaseModel] = ClaimsFile
+) -> tuple[Any, list[ClaimVerdict]]:
     """Every claim of a claims document, judged. Errors name the file, line and field.
 
     ``model`` is the document's schema: a claims file, or a case file that has ``define`` and
@@ -315,16 +380,27 @@ def check_claims(doc: Document, model: type[BaseModel] = ClaimsFile
             try:
                 values.append(evaluate(_expr_text(getattr(c, key)), names))
             except InputError as exc:
-                raise doc.error(InputError(exc.message, hint=exc.hint),
-                                ("claims", i, key)) from None
+                raise doc.error(
+                    InputError(exc.message, hint=exc.hint), ("claims", i, key)
+                ) from None
         try:
             tol = tolerance(c.tolerance)
         except InputError as exc:
-            raise doc.error(InputError(exc.message, hint=exc.hint),
-                            ("claims", i, "tolerance")) from None
-        verdicts.append(judge(c.claim, values[0], values[1], tol,
-                              expression=_expr_text(c.expression),
-                              claimed_text=_expr_text(c.claimed), source=c.source, note=c.note))
+            raise doc.error(
+                InputError(exc.message, hint=exc.hint), ("claims", i, "tolerance")
+            ) from None
+        verdicts.append(
+            judge(
+                c.claim,
+                values[0],
+                values[1],
+                tol,
+                expression=_expr_text(c.expression),
+                claimed_text=_expr_text(c.claimed),
+                source=c.source,
+                note=c.note,
+            )
+        )
     return spec, verdicts
 
 

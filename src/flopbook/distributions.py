@@ -72,8 +72,11 @@ _EXAMPLES = {
 
 def is_distribution(raw: Any) -> bool:
     """True for a one-key mapping that is not an input's ``{value, source, note}``."""
-    return isinstance(raw, Mapping) and len(raw) == 1 and next(iter(raw)) not in (
-        "value", "source", "note")
+    return (
+        isinstance(raw, Mapping)
+        and len(raw) == 1
+        and next(iter(raw)) not in ("value", "source", "note")
+    )
 
 
 def distribution_samples(raw: Mapping[str, Any], *, key: str | None = None) -> pint.Quantity:
@@ -84,28 +87,33 @@ def distribution_samples(raw: Mapping[str, Any], *, key: str | None = None) -> p
 
 def parse_distribution(raw: Mapping[str, Any]) -> Distribution:
     """Read ``{normal: {mean: …, sd: …}}`` and its kin; a mistake is one InputError."""
-    (name, params), = raw.items()
+    ((name, params),) = raw.items()
     name = str(name)
     if name not in _FORMS:
         near = difflib.get_close_matches(name, [*DISTRIBUTIONS, "value"], n=1)
         if near == ["value"]:
-            raise InputError(f"unknown key {name!r}",
-                             hint="an input mapping takes value, source and note")
+            raise InputError(
+                f"unknown key {name!r}", hint="an input mapping takes value, source and note"
+            )
         hint = f"did you mean {near[0]}? " if near else ""
-        raise InputError(f"unknown distribution {name!r}",
-                         hint=hint + "known: " + ", ".join(DISTRIBUTIONS))
+        raise InputError(
+            f"unknown distribution {name!r}", hint=hint + "known: " + ", ".join(DISTRIBUTIONS)
+        )
     if name == "choice":
         return _parse_choice(params)
     if not isinstance(params, Mapping):
-        raise InputError(f"{name} needs its parameters as a mapping, got {params!r}",
-                         hint=f"write e.g. {_EXAMPLES[name]}")
+        raise InputError(
+            f"{name} needs its parameters as a mapping, got {params!r}",
+            hint=f"write e.g. {_EXAMPLES[name]}",
+        )
     given = tuple(str(k) for k in params)
     form = next((f for f in _FORMS[name] if set(f) == set(given)), None)
     if form is None:
-        forms = " or ".join("{" + ", ".join(f) + "}" for f in _FORMS[name]
-                            if "shape" not in f)
-        raise InputError(f"{name} takes {forms}, got {{{', '.join(given)}}}",
-                         hint=f"write e.g. {_EXAMPLES[name]}")
+        forms = " or ".join("{" + ", ".join(f) + "}" for f in _FORMS[name] if "shape" not in f)
+        raise InputError(
+            f"{name} takes {forms}, got {{{', '.join(given)}}}",
+            hint=f"write e.g. {_EXAMPLES[name]}",
+        )
     shape = params.get("shape")
     values, unit = _common_unit({k: params[k] for k in form if k != "shape"}, name)
     if shape is not None:
@@ -120,40 +128,53 @@ def _check_params(name: str, p: dict[str, float]) -> None:
         if not math.isfinite(v):
             raise InputError(f"{name}: {k} is {v!r}, not a finite number", hint=example)
     if "low" in p and "high" in p and p["low"] > p["high"]:
-        raise InputError(f"{name}: low {p['low']:g} is above high {p['high']:g}",
-                         hint="write the lower value first")
+        raise InputError(
+            f"{name}: low {p['low']:g} is above high {p['high']:g}",
+            hint="write the lower value first",
+        )
     if "mode" in p and not p["low"] <= p["mode"] <= p["high"]:
-        raise InputError(f"{name}: mode {p['mode']:g} is outside low {p['low']:g} to "
-                         f"high {p['high']:g}", hint=example)
+        raise InputError(
+            f"{name}: mode {p['mode']:g} is outside low {p['low']:g} to high {p['high']:g}",
+            hint=example,
+        )
     if "sd" in p and p["sd"] < 0:
         raise InputError(f"{name}: sd {p['sd']:g} is negative", hint=example)
     if name == "lognormal" and "low" in p and p["low"] <= 0:
-        raise InputError(f"lognormal: low {p['low']:g} must be above 0",
-                         hint="a lognormal is positive; use normal for values that may be "
-                              "zero or negative")
+        raise InputError(
+            f"lognormal: low {p['low']:g} must be above 0",
+            hint="a lognormal is positive; use normal for values that may be zero or negative",
+        )
     if name == "lognormal" and "mean" in p and p["mean"] <= 0:
         raise InputError(f"lognormal: mean {p['mean']:g} must be above 0", hint=example)
     if "shape" in p and p["shape"] <= 0:
-        raise InputError(f"pert: shape {p['shape']:g} must be above 0",
-                         hint="the usual shape is 4")
+        raise InputError(f"pert: shape {p['shape']:g} must be above 0", hint="the usual shape is 4")
 
 
 def _parse_choice(params: Any) -> Distribution:
     if not isinstance(params, Mapping) or not params:
-        raise InputError(f"choice needs values and their probabilities, got {params!r}",
-                         hint=f"write e.g. {_EXAMPLES['choice']}")
+        raise InputError(
+            f"choice needs values and their probabilities, got {params!r}",
+            hint=f"write e.g. {_EXAMPLES['choice']}",
+        )
     probs = [_plain_number(p, f"probability of {v!r}") for v, p in params.items()]
     for (v, _), p in zip(params.items(), probs, strict=True):
         if not 0 <= p <= 1:
-            raise InputError(f"choice: probability {p:g} of {v!r} is outside 0 to 1",
-                             hint="give each value a probability between 0 and 1")
+            raise InputError(
+                f"choice: probability {p:g} of {v!r} is outside 0 to 1",
+                hint="give each value a probability between 0 and 1",
+            )
     total = math.fsum(probs)
     if abs(total - 1) > 1e-6:
-        raise InputError(f"choice: probabilities sum to {total:g}, not 1",
-                         hint="make them add up to 1, e.g. 0.7 and 0.3")
+        raise InputError(
+            f"choice: probabilities sum to {total:g}, not 1",
+            hint="make them add up to 1, e.g. 0.7 and 0.3",
+        )
     values, unit = _common_unit({f"#{i}": v for i, v in enumerate(params)}, "choice")
-    return Distribution("choice", {"values": tuple(values.values()),
-                                   "probabilities": tuple(p / total for p in probs)}, unit)
+    return Distribution(
+        "choice",
+        {"values": tuple(values.values()), "probabilities": tuple(p / total for p in probs)},
+        unit,
+    )
 
 
 def _plain_number(raw: Any, what: str) -> float:
@@ -177,8 +198,10 @@ def _common_unit(params: Mapping[str, Any], name: str) -> tuple[dict[str, float]
             continue
         text = str(v)
         if parse_range(text) is not None:
-            raise InputError(f"{name}: {text!r} is a range; a parameter is one value",
-                             hint=f"write e.g. {_EXAMPLES[name]}")
+            raise InputError(
+                f"{name}: {text!r} is a range; a parameter is one value",
+                hint=f"write e.g. {_EXAMPLES[name]}",
+            )
         point = _parse_point(text)
         # "4k" or "60%" is a plain number, like a bare one: it takes the others' unit
         parsed[k] = float(point.to("").magnitude[0]) if point.dimensionless else point
@@ -192,8 +215,10 @@ def _common_unit(params: Mapping[str, Any], name: str) -> tuple[dict[str, float]
         try:
             out[k] = float(v.to(unit).magnitude[0])
         except pint.DimensionalityError:
-            raise InputError(f"{name}: parameters have different units ({v.units:~P} and "
-                             f"{unit:~P})", hint=f"write e.g. {_EXAMPLES[name]}") from None
+            raise InputError(
+                f"{name}: parameters have different units ({v.units:~P} and {unit:~P})",
+                hint=f"write e.g. {_EXAMPLES[name]}",
+            ) from None
     return out, f"{unit:~P}" if unit != registry().Unit("") else ""
 
 
@@ -221,10 +246,11 @@ def rank_correlate(
     try:
         p = np.linalg.cholesky(pearson)
     except np.linalg.LinAlgError:
-        raise InputError("these correlations cannot hold together (the matrix is not "
-                         "positive definite)",
-                         hint="weaken them, or drop one of each pair of pairs that conflict "
-                              "(e.g. a~b 0.9, b~c 0.9 but a~c -0.9)") from None
+        raise InputError(
+            "these correlations cannot hold together (the matrix is not positive definite)",
+            hint="weaken them, or drop one of each pair of pairs that conflict "
+            "(e.g. a~b 0.9, b~c 0.9 but a~c -0.9)",
+        ) from None
     scores = special.ndtri(np.arange(1, n + 1) / (n + 1))
     m = np.column_stack([rng.permutation(scores) for _ in range(k)])
     # Remove the correlation the random permutations have by chance, then impose the target.
@@ -237,9 +263,7 @@ def rank_correlate(
     return out
 
 
-def correlation_matrix(
-    names: Sequence[str], pairs: Sequence[tuple[str, str, float]]
-) -> np.ndarray:
+def correlation_matrix(names: Sequence[str], pairs: Sequence[tuple[str, str, float]]) -> np.ndarray:
     """The rank-correlation matrix over ``names`` from ``(a, b, rho)`` pairs (others 0)."""
     index = {n: i for i, n in enumerate(names)}
     c = np.eye(len(names))
@@ -250,8 +274,11 @@ def correlation_matrix(
 
 def check_correlation(rho: Any, *, where: str | None = None) -> float:
     if isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 <= rho <= 1:
-        raise InputError(f"correlation {rho!r} is outside -1 to 1", field=where,
-                         hint="a rank correlation is between -1 and 1, e.g. 0.8")
+        raise InputError(
+            f"correlation {rho!r} is outside -1 to 1",
+            field=where,
+            hint="a rank correlation is between -1 and 1, e.g. 0.8",
+        )
     return float(rho)
 
 
@@ -266,23 +293,28 @@ def correlate(
     for a, b, rho in pairs:
         check_correlation(rho)
         if a == b:
-            raise InputError(f"{a} is correlated with itself",
-                             hint="name two different inputs")
+            raise InputError(f"{a} is correlated with itself", hint="name two different inputs")
         for name in (a, b):
             if name not in samples:
-                raise InputError(f"no input {name!r} to correlate",
-                                 hint="uncertain inputs here: " + (", ".join(samples) or "none"))
+                raise InputError(
+                    f"no input {name!r} to correlate",
+                    hint="uncertain inputs here: " + (", ".join(samples) or "none"),
+                )
             if np.asarray(samples[name]).size == 1:
-                raise InputError(f"{name} has one value; only uncertain inputs can be "
-                                 "correlated", hint='give it a range, e.g. "8k to 12k GPU"')
+                raise InputError(
+                    f"{name} has one value; only uncertain inputs can be correlated",
+                    hint='give it a range, e.g. "8k to 12k GPU"',
+                )
             if name not in names:
                 names.append(name)
     if not names:
         return dict(samples)
     sizes = {np.asarray(samples[n]).size for n in names}
     if len(sizes) > 1:
-        raise InputError("correlated inputs have different sample counts",
-                         hint="draw them under the same --samples")
+        raise InputError(
+            "correlated inputs have different sample counts",
+            hint="draw them under the same --samples",
+        )
     columns = [np.asarray(samples[n], dtype=float) for n in names]
     rng = current_sampling().rng(key)
     reordered = rank_correlate(columns, correlation_matrix(names, pairs), rng)

@@ -80,11 +80,12 @@ class Sampling:
             # Block b holds Sobol dimensions 8b to 8b + 7: its own direction numbers, since
             # the same dimension scrambled twice stays strongly correlated with itself.
             b = len(self._sobol)
-            engine = qmc.Sobol(_SOBOL_BLOCK * (b + 1), scramble=True,
-                               seed=self.rng(f"sobol-block-{b}"))
+            engine = qmc.Sobol(
+                _SOBOL_BLOCK * (b + 1), scramble=True, seed=self.rng(f"sobol-block-{b}")
+            )
             # Sobol points are balanced in runs of a power of two; take the first n of them.
             points = engine.random_base2(max(0, math.ceil(math.log2(n))))[:n]
-            self._sobol.append(np.ascontiguousarray(points[:, _SOBOL_BLOCK * b:]))
+            self._sobol.append(np.ascontiguousarray(points[:, _SOBOL_BLOCK * b :]))
         return np.clip(self._sobol[block][:, column], 1e-12, 1 - 1e-12)
 
 
@@ -115,8 +116,9 @@ def sampling(
     if sampler is not None and sampler not in SAMPLERS:
         raise InputError(f"unknown sampler {sampler!r}", hint="write random, sobol or lhs")
     base = current_sampling()
-    new = Sampling(samples or base.samples, base.seed if seed is None else seed,
-                   sampler or base.sampler)
+    new = Sampling(
+        samples or base.samples, base.seed if seed is None else seed, sampler or base.sampler
+    )
     require_memory(new.samples)
     token = _SAMPLING.set(new)
     try:
@@ -149,8 +151,10 @@ def require_memory(samples: int, arrays: int = DEFAULT_ARRAYS, *, what: str = "-
     have = available_memory()
     if samples > 10**15:  # past any memory, and past what a float can count in bytes
         most = max(1, have // (8 * arrays))
-        raise InputError(f"{what} of {len(str(samples))} digits is more samples than any "
-                         "memory holds", hint=f"use at most about {_round_down(most):,} samples")
+        raise InputError(
+            f"{what} of {len(str(samples))} digits is more samples than any memory holds",
+            hint=f"use at most about {_round_down(most):,} samples",
+        )
     if need > have:
         most = max(1, have // (8 * arrays))
         raise InputError(
@@ -211,7 +215,7 @@ def normal_draws(
     streams = [rng, *rng.spawn(blocks - 1)] if blocks > 1 else [rng]
 
     def fill(i: int) -> None:
-        z = out[i * DRAW_BLOCK:(i + 1) * DRAW_BLOCK]
+        z = out[i * DRAW_BLOCK : (i + 1) * DRAW_BLOCK]
         streams[i].standard_normal(out=z)
         z *= scale
         z += loc
@@ -256,8 +260,10 @@ class Distribution:
         if self.kind in ("normal", "lognormal") and "low" in p:
             low, high = p.pop("low"), p.pop("high")
             if self.kind == "lognormal":
-                p = {"mu": (math.log(low) + math.log(high)) / 2,
-                     "sigma": (math.log(high) - math.log(low)) / (2 * Z90)}
+                p = {
+                    "mu": (math.log(low) + math.log(high)) / 2,
+                    "sigma": (math.log(high) - math.log(low)) / (2 * Z90),
+                }
             else:
                 p = {"mean": (low + high) / 2, "sd": (high - low) / (2 * Z90)}
         elif self.kind == "lognormal" and "mean" in p:
@@ -282,8 +288,11 @@ class Distribution:
     def point(self) -> float:
         """The value of a distribution of zero spread."""
         p = self.params
-        return {"normal": lambda: p["mean"], "lognormal": lambda: math.exp(p["mu"]),
-                "choice": lambda: p["values"][0]}.get(self.kind, lambda: p["low"])()
+        return {
+            "normal": lambda: p["mean"],
+            "lognormal": lambda: math.exp(p["mu"]),
+            "choice": lambda: p["values"][0],
+        }.get(self.kind, lambda: p["low"])()
 
     def sample(self, *, key: str | None = None, n: int | None = None) -> np.ndarray:
         """Samples under the sampling settings in force (one value when there is no spread)."""

@@ -23,45 +23,63 @@ from flopbook.errors import InputError
 SUFFIXES = {"xlsx": (".xlsx",), "html": (".html", ".htm")}
 
 
-def check_target(path: str | Path, kind: str, *, force: bool = False,
-                 protect: tuple[str | Path, ...] = ()) -> Path:
+def check_target(
+    path: str | Path, kind: str, *, force: bool = False, protect: tuple[str | Path, ...] = ()
+) -> Path:
     """The target as a Path, or an InputError saying why it cannot be written."""
     p = Path(path).expanduser()
     where = str(path)
     option = f"--{kind}"
     if p.suffix.lower() not in SUFFIXES[kind]:
-        raise InputError(f"{option} needs a file name ending in {' or '.join(SUFFIXES[kind])}",
-                         file=where, hint=f"e.g. {option} report{SUFFIXES[kind][0]}")
+        raise InputError(
+            f"{option} needs a file name ending in {' or '.join(SUFFIXES[kind])}",
+            file=where,
+            hint=f"e.g. {option} report{SUFFIXES[kind][0]}",
+        )
     folder = p.absolute().parent
     if not folder.exists():
-        raise InputError(f"the folder {str(folder)!r} does not exist", file=where,
-                         hint="create it first, or write somewhere else")
+        raise InputError(
+            f"the folder {str(folder)!r} does not exist",
+            file=where,
+            hint="create it first, or write somewhere else",
+        )
     if not folder.is_dir():
-        raise InputError(f"{str(folder)!r} is not a folder", file=where,
-                         hint="give a path inside a folder")
+        raise InputError(
+            f"{str(folder)!r} is not a folder", file=where, hint="give a path inside a folder"
+        )
     for other in protect:
         if Path(other).exists() and p.exists() and p.resolve() == Path(other).resolve():
-            raise InputError("is the scenario being read; flopbook never overwrites its input",
-                             file=where, hint="give another output path")
+            raise InputError(
+                "is the scenario being read; flopbook never overwrites its input",
+                file=where,
+                hint="give another output path",
+            )
     if p.is_dir():
         raise InputError("is a folder", file=where, hint="give a file name inside it")
     if p.exists() and not force:
-        raise InputError("already exists", file=where,
-                         hint="add --force to replace it, or give another path")
+        raise InputError(
+            "already exists", file=where, hint="add --force to replace it, or give another path"
+        )
     try:  # the one honest test of "may I write here" (permissions, read-only mounts)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".flopbook-probe-"):
             pass
     except OSError as exc:
-        reason = ("read-only or no permission"
-                  if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT)
-                  else exc.strerror or str(exc))
-        raise InputError(f"cannot write in {str(folder)!r} ({reason})", file=where,
-                         hint="write somewhere you have permission to") from None
+        reason = (
+            "read-only or no permission"
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT)
+            else exc.strerror or str(exc)
+        )
+        raise InputError(
+            f"cannot write in {str(folder)!r} ({reason})",
+            file=where,
+            hint="write somewhere you have permission to",
+        ) from None
     return p
 
 
-def check_folder(path: str | Path, option: str, *, names: tuple[str, ...] = (),
-                 force: bool = False) -> Path:
+def check_folder(
+    path: str | Path, option: str, *, names: tuple[str, ...] = (), force: bool = False
+) -> Path:
     """A folder to write charts into, or an InputError saying why it cannot be used. Nothing
     is created here: the folder is made when the files are written, once the input is known
     to be good. ``names`` are the files to be written in it; one that exists already is
@@ -69,24 +87,37 @@ def check_folder(path: str | Path, option: str, *, names: tuple[str, ...] = (),
     p = Path(path).expanduser()
     where = str(path)
     if p.exists() and not p.is_dir():
-        raise InputError(f"{option} needs a folder, and this is a file", file=where,
-                         hint=f"e.g. {option} charts/")
+        raise InputError(
+            f"{option} needs a folder, and this is a file",
+            file=where,
+            hint=f"e.g. {option} charts/",
+        )
     parent = p.absolute().parent
     if not p.exists() and not parent.is_dir():
-        raise InputError(f"the folder {str(parent)!r} does not exist", file=where,
-                         hint="create it first, or write somewhere else")
+        raise InputError(
+            f"the folder {str(parent)!r} does not exist",
+            file=where,
+            hint="create it first, or write somewhere else",
+        )
     probe_in = p if p.exists() else parent
     try:
         with tempfile.NamedTemporaryFile(dir=probe_in, prefix=".flopbook-probe-"):
             pass
     except OSError as exc:
-        raise InputError(f"cannot write in {str(probe_in)!r} ({exc.strerror or exc})",
-                         file=where, hint="write somewhere you have permission to") from None
+        raise InputError(
+            f"cannot write in {str(probe_in)!r} ({exc.strerror or exc})",
+            file=where,
+            hint="write somewhere you have permission to",
+        ) from None
     existing = [n for n in names if (p / n).exists()]
     if existing and not force:
         more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
-        raise InputError(f"already has {existing[0]}{more}", file=where,
-                         field=option, hint="add --force to replace them, or give another folder")
+        raise InputError(
+            f"already has {existing[0]}{more}",
+            file=where,
+            field=option,
+            hint="add --force to replace them, or give another folder",
+        )
     return p
 
 
@@ -186,10 +217,15 @@ def _os_error(exc: BaseException) -> OSError | None:
 
 def _write_error(path: Path, exc: OSError) -> InputError:
     if exc.errno == errno.ENOSPC:
-        return InputError("cannot write: the disk is full; nothing was written", file=str(path),
-                          hint="free some space or write somewhere else")
+        return InputError(
+            "cannot write: the disk is full; nothing was written",
+            file=str(path),
+            hint="free some space or write somewhere else",
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return InputError("cannot write: read-only or no permission; nothing was written",
-                          file=str(path), hint="write somewhere you have permission to")
-    return InputError(f"cannot write: {exc.strerror or exc}; nothing was written",
-                      file=str(path))
+        return InputError(
+            "cannot write: read-only or no permission; nothing was written",
+            file=str(path),
+            hint="write somewhere you have permission to",
+        )
+    return InputError(f"cannot write: {exc.strerror or exc}; nothing was written", file=str(path))

@@ -51,8 +51,10 @@ from flopbook.scenario import (
 T = TypeVar("T")
 
 # What to write, for a fleet field that is missing or wrong
-EXAMPLES = {n: f'write e.g. {n}: "{spec.example}"'
-            for n, spec in {**ASSUMPTION_FIELDS, **SKU_FIELDS}.items()}
+EXAMPLES = {
+    n: f'write e.g. {n}: "{spec.example}"'
+    for n, spec in {**ASSUMPTION_FIELDS, **SKU_FIELDS}.items()
+}
 
 _ASSUMPTION_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in ASSUMPTION_FIELDS}
 _ASSUMPTION_MODEL_FIELDS["capital_cost"] = (str | None, None)
@@ -93,8 +95,10 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
     """The :class:`~flopbook.models.fleet.Fleet` described at ``path`` of the document."""
     spec = doc.validate(FleetFile, path, examples=EXAMPLES)
     _check_date(doc, (*path, "date"), spec.date)
-    given = {k: _raw(v) for k, v in (spec.assumptions or AssumptionsFile()).model_dump(
-        exclude_none=True).items()}
+    given = {
+        k: _raw(v)
+        for k, v in (spec.assumptions or AssumptionsFile()).model_dump(exclude_none=True).items()
+    }
     assumptions = _guard(doc, (*path, "assumptions"), lambda: Assumptions(**given))
     skus = []
     given_skus: list[Any] = spec.skus  # pydantic models made at run time: no static type
@@ -110,20 +114,33 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
             if _is_catalog(fields.get(field)):
                 fields[field] = catalog_price_of(doc, (*where, field), chip, field, spec.date)
 
-        def make(sku: Any = sku, fields: dict[str, Any] = fields,
-                 overrides: dict[str, Any] = overrides, chip: Any = chip) -> Sku:
+        def make(
+            sku: Any = sku,
+            fields: dict[str, Any] = fields,
+            overrides: dict[str, Any] = overrides,
+            chip: Any = chip,
+        ) -> Sku:
             return Sku(chip=chip, name=sku.name, assumptions=overrides, **fields)
 
         made = _guard_sku(doc, where, make)
         if overrides:
+
             def merged(o: dict[str, Any] = overrides, m: Sku = made) -> Assumptions:
                 return assumptions.merged(o, key_prefix=f"skus.{m.name}.assumptions")
 
             _guard(doc, (*where, "assumptions"), merged)
         skus.append(made)
-    fleet = _guard(doc, path, lambda: Fleet(skus, assumptions, name=spec.name,
-                                            description=spec.description,
-                                            dollars_of=spec.dollars_of))
+    fleet = _guard(
+        doc,
+        path,
+        lambda: Fleet(
+            skus,
+            assumptions,
+            name=spec.name,
+            description=spec.description,
+            dollars_of=spec.dollars_of,
+        ),
+    )
     if spec.correlations:
         fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
     return fleet
@@ -135,12 +152,14 @@ def custom_chip_of(doc: Document, path: Path_, raw: Mapping[str, Any]) -> Any:
     try:
         chip, notes = custom_chip(raw, where=doc.file)
     except InputError as exc:
-        raise doc.error(InputError(exc.message, hint=exc.hint),
-                        (*path, *_parse_dotted(exc.field or ""))) from None
+        raise doc.error(
+            InputError(exc.message, hint=exc.hint), (*path, *_parse_dotted(exc.field or ""))
+        ) from None
     for name, message in notes:
         where = (*path, name)
-        warnings.warn(InputWarning(f"{doc.file}:{doc.line(where)}: {_dotted(where)}: "
-                                   f"{message}"), stacklevel=2)
+        warnings.warn(
+            InputWarning(f"{doc.file}:{doc.line(where)}: {_dotted(where)}: {message}"), stacklevel=2
+        )
     return chip
 
 
@@ -162,8 +181,9 @@ def _is_catalog(raw: Any) -> bool:
 _KINDS = {"server_cost_per_gpu": "server_per_gpu", "gpu_price": "purchase"}
 
 
-def catalog_price_of(doc: Document, path: Path_, chip: Any, field: str,
-                     date: str | None) -> dict[str, Any]:
+def catalog_price_of(
+    doc: Document, path: Path_, chip: Any, field: str, date: str | None
+) -> dict[str, Any]:
     """``server_cost_per_gpu: catalog``: the catalog observation nearest the fleet's ``date``
     (the latest without one), as an input with its source; a price more than 12 months from
     its date is an :class:`~flopbook.errors.InputWarning` naming the line."""
@@ -175,16 +195,26 @@ def catalog_price_of(doc: Document, path: Path_, chip: Any, field: str,
     pick = found.pick_price(_KINDS[field], date)
     if pick is None:
         other = "gpu_price" if field == "server_cost_per_gpu" else "server_cost_per_gpu"
-        raise doc.error(InputError(
-            f"the catalog has no {_KINDS[field]} price for {found.id}",
-            hint=f'give one, e.g. {field}: "35k USD/GPU", or try {other}: catalog '
-                 f"(see flopbook catalog {found.id} --prices)"), path)
+        raise doc.error(
+            InputError(
+                f"the catalog has no {_KINDS[field]} price for {found.id}",
+                hint=f'give one, e.g. {field}: "35k USD/GPU", or try {other}: catalog '
+                f"(see flopbook catalog {found.id} --prices)",
+            ),
+            path,
+        )
     if pick.stale:
-        warnings.warn(InputWarning(
-            f"{doc.file}:{doc.line(path)}: {_dotted(path)}: catalog {pick.describe()}"),
-            stacklevel=2)
-    return {"value": pick.value, "source": f"flopbook catalog: {pick.source}",
-            "note": pick.describe()}
+        warnings.warn(
+            InputWarning(
+                f"{doc.file}:{doc.line(path)}: {_dotted(path)}: catalog {pick.describe()}"
+            ),
+            stacklevel=2,
+        )
+    return {
+        "value": pick.value,
+        "source": f"flopbook catalog: {pick.source}",
+        "note": pick.describe(),
+    }
 
 
 def _price_from_chip(chip: Any, fields: dict[str, Any]) -> None:
@@ -198,25 +228,33 @@ def _price_from_chip(chip: Any, fields: dict[str, Any]) -> None:
             return
 
 
-def _correlated(doc: Document, path: Path_, fleet: Fleet,
-                correlations: list[CorrelationFile]) -> Fleet:
+def _correlated(
+    doc: Document, path: Path_, fleet: Fleet, correlations: list[CorrelationFile]
+) -> Fleet:
     """The fleet with its inputs reordered to the rank correlations asked for."""
     samples = {p: i.value.magnitude for p, i in fleet.inputs()}
     uncertain = [p for p, m in samples.items() if m.size > 1]
     pairs = []
     for i, c in enumerate(correlations):
         if len(c.between) != 2 or c.between[0] == c.between[1]:
-            raise doc.error(InputError(f"between names two different inputs, got {c.between}",
-                                       hint="write e.g. between: [skus.H800.count, "
-                                            "assumptions.pue]"), (*path, i, "between"))
+            raise doc.error(
+                InputError(
+                    f"between names two different inputs, got {c.between}",
+                    hint="write e.g. between: [skus.H800.count, assumptions.pue]",
+                ),
+                (*path, i, "between"),
+            )
         for name in c.between:
             if name not in uncertain:
                 why = "has one value" if name in samples else "is not an input here"
-                raise doc.error(InputError(
-                    f"{name!r} {why}; only uncertain inputs can be correlated",
-                    hint="uncertain inputs: " + (", ".join(uncertain) or "none — give "
-                                                 "some inputs a range first")),
-                    (*path, i, "between"))
+                raise doc.error(
+                    InputError(
+                        f"{name!r} {why}; only uncertain inputs can be correlated",
+                        hint="uncertain inputs: "
+                        + (", ".join(uncertain) or "none — give some inputs a range first"),
+                    ),
+                    (*path, i, "between"),
+                )
         try:
             rho = check_correlation(c.rank)
         except InputError as exc:

@@ -94,9 +94,11 @@ def read_input(spec: FieldSpec, raw: Given | None, *, key: str | None = None) ->
         value, source, note = raw["value"], raw.get("source"), raw.get("note")
         for key_name, text in (("source", source), ("note", note)):
             if text is not None and not isinstance(text, str):
-                raise InputError(f"expected text, got {text!r}",
-                                 field=f"{spec.name}.{key_name}",
-                                 hint=f'quote it: {key_name}: "{text}"')
+                raise InputError(
+                    f"expected text, got {text!r}",
+                    field=f"{spec.name}.{key_name}",
+                    hint=f'quote it: {key_name}: "{text}"',
+                )
     if value is None or (isinstance(value, str) and not value.strip()):
         raise InputError("is empty", field=spec.name, hint=f'write e.g. "{spec.example}"')
 
@@ -145,11 +147,17 @@ def read_input(spec: FieldSpec, raw: Given | None, *, key: str | None = None) ->
 def _refuse_percent(spec: FieldSpec, value: Any, quantity: pint.Quantity) -> None:
     """``count: 50%`` is not half a GPU: a share has nothing to be a share of in a field whose
     bare numbers take a unit (a count of GPUs)."""
-    if (spec.bare_unit and "" not in spec.units and quantity.dimensionless
-            and f"{quantity.units:~P}" != ""):
-        raise UnitMismatchError(f"expected {spec.describe_units()}, got {written(value)} (a "
-                                "percentage)", field=spec.name,
-                                hint=f'write e.g. "{spec.example}"')
+    if (
+        spec.bare_unit
+        and "" not in spec.units
+        and quantity.dimensionless
+        and f"{quantity.units:~P}" != ""
+    ):
+        raise UnitMismatchError(
+            f"expected {spec.describe_units()}, got {written(value)} (a percentage)",
+            field=spec.name,
+            hint=f'write e.g. "{spec.example}"',
+        )
 
 
 def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quantity:
@@ -167,8 +175,11 @@ def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quant
         raise InputError(f"{written(raw)} is not a finite number", field=spec.name)
     if max(abs(lowest), abs(highest)) > MAX_MAGNITUDE:
         # products of such inputs would overflow to infinity: a figure nobody can act on
-        raise InputError(f"{written(raw)} is beyond {MAX_MAGNITUDE:g}, the largest value read",
-                         field=spec.name, hint=f'write e.g. "{spec.example}" (see docs/limits.md)')
+        raise InputError(
+            f"{written(raw)} is beyond {MAX_MAGNITUDE:g}, the largest value read",
+            field=spec.name,
+            hint=f'write e.g. "{spec.example}" (see docs/limits.md)',
+        )
     canonical = value.units == value._REGISTRY.Unit(spec.units[0])
     # Non-negativity holds in any unit; other bounds are on the canonical unit's scale.
     low = spec.low if canonical or spec.low == 0 else None
@@ -188,11 +199,17 @@ def _check_bounds(spec: FieldSpec, value: pint.Quantity, raw: Any) -> pint.Quant
 
     if low is not None and (lo < low or (lo == low and not spec.low_inclusive)):
         op = "at least" if spec.low_inclusive else "above"
-        raise InputError(f"must be {op} {bound(low)}, got {written(raw)}", field=spec.name,
-                         hint=f'write e.g. "{spec.example}"')
+        raise InputError(
+            f"must be {op} {bound(low)}, got {written(raw)}",
+            field=spec.name,
+            hint=f'write e.g. "{spec.example}"',
+        )
     if high is not None and hi > high:
-        raise InputError(f"must be at most {bound(high)}, got {written(raw)}", field=spec.name,
-                         hint=f'write e.g. "{spec.example}"')
+        raise InputError(
+            f"must be at most {bound(high)}, got {written(raw)}",
+            field=spec.name,
+            hint=f'write e.g. "{spec.example}"',
+        )
     if m.size > 1:
         return value._REGISTRY.Quantity(np.clip(m, low, high), value.units)
     return value

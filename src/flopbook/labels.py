@@ -26,17 +26,46 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _SCALES = {
-    None: 1.0, "k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "million": 1e6,
-    "b": 1e9, "bn": 1e9, "billion": 1e9,
+    None: 1.0,
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
 }
 _PERIODS = {
-    "hr": "hour", "h": "hour", "hour": "hour", "hours": "hour",
-    "yr": "year", "y": "year", "year": "year", "years": "year", "annum": "year", "pa": "year",
-    "month": "month", "mo": "month", "mth": "month", "day": "day", "d": "day",
+    "hr": "hour",
+    "h": "hour",
+    "hour": "hour",
+    "hours": "hour",
+    "yr": "year",
+    "y": "year",
+    "year": "year",
+    "years": "year",
+    "annum": "year",
+    "pa": "year",
+    "month": "month",
+    "mo": "month",
+    "mth": "month",
+    "day": "day",
+    "d": "day",
 }
-_PER_THINGS = {"gpu": "GPU", "gpus": "GPU", "chip": "GPU", "accelerator": "GPU",
-               "token": "token", "tokens": "token", "query": "query", "kwh": "kWh",
-               "kw": "kW", "mwh": "MWh"}
+_PER_THINGS = {
+    "gpu": "GPU",
+    "gpus": "GPU",
+    "chip": "GPU",
+    "accelerator": "GPU",
+    "token": "token",
+    "tokens": "token",
+    "query": "query",
+    "kwh": "kWh",
+    "kw": "kW",
+    "mwh": "MWh",
+}
 _POWER = re.compile(r"\b(k|M|G)?W\b")
 _ENERGY = re.compile(r"\b(k|M|G|T)?Wh\b")
 _PREFIX = {None: 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
@@ -46,9 +75,12 @@ _YEARLY = re.compile(r"\b(?:annual|annually|yearly|p\.a\.|pa)\b", re.IGNORECASE)
 _MONTHLY = re.compile(r"\bmonthly\b", re.IGNORECASE)
 _HOURLY = re.compile(r"\bhourly\b", re.IGNORECASE)
 # A duration as the quantity itself: "Useful life (years)", "Hours per year".
-_DURATION = re.compile(r"^\s*(?:[A-Za-z0-9]+-)?(?P<unit>hours|years|months|days)\b"
-                       r"|\((?P<paren>hours|hrs|years|yrs"
-                       r"|months|days)\)", re.IGNORECASE)
+_DURATION = re.compile(
+    r"^\s*(?:[A-Za-z0-9]+-)?(?P<unit>hours|years|months|days)\b"
+    r"|\((?P<paren>hours|hrs|years|yrs"
+    r"|months|days)\)",
+    re.IGNORECASE,
+)
 
 
 def _per(text: str) -> str | None:

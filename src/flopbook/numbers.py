@@ -68,9 +68,11 @@ UNIT_LABELS: dict[str, str] = {
 
 
 MEAN_NOTE = "Uncertain inputs: mean (5th–95th percentile) over the samples."
-MEDIANS_NOTE = ("Figures without a range are the model at the inputs' medians (the workbook's "
-                "numbers), not means; figures with a range are means (5th–95th percentile) over "
-                "the samples.")
+MEDIANS_NOTE = (
+    "Figures without a range are the model at the inputs' medians (the workbook's "
+    "numbers), not means; figures with a range are means (5th–95th percentile) over "
+    "the samples."
+)
 
 
 def statistic_note(at_medians: bool = False) -> str:
@@ -140,8 +142,16 @@ def value(x: float, unit: str, *, sig: int | None = None, own: bool = False) -> 
     return f"{sign}{d.prefix}{shown}{letter}{d.suffix}"
 
 
-def summary(s: Summary | None, unit: str, *, spread: bool = True, sep: str = " ",
-            sig: int | None = None, own: bool = False, per: str = "") -> str:
+def summary(
+    s: Summary | None,
+    unit: str,
+    *,
+    spread: bool = True,
+    sep: str = " ",
+    sig: int | None = None,
+    own: bool = False,
+    per: str = "",
+) -> str:
     """A point value, or the mean with its 90% interval: ``$1.60B (1.40–1.80)``;
     ``sep="\n"`` puts the interval on a line of its own (for narrow table cells); ``per`` is
     written after the value (``/GPU``)."""
@@ -177,8 +187,7 @@ def interval(low: float, high: float, unit: str) -> str:
     """Two ends in one scale, three significant digits: ``$34.9k – $45.0k/GPU``."""
     if unit.startswith("USD"):
         factor, letter = _scale(max(abs(low), abs(high)), Display(_MONEY, "$", ""))
-        return (f"${number(low / factor)}{letter} – ${number(high / factor)}{letter}"
-                f"{unit[3:]}")
+        return f"${number(low / factor)}{letter} – ${number(high / factor)}{letter}{unit[3:]}"
     d = DISPLAYS.get(unit)
     if d is not None:
         return f"{value(low, unit)} – {value(high, unit)}"
@@ -224,8 +233,15 @@ def unit_text(unit: str) -> str:
         return unit
 
 
-def summary_text(s: Summary, *, share: bool = False, sig: int = SIG, own: bool = False,
-                 sep: str = " ", per: bool = True) -> str:
+def summary_text(
+    s: Summary,
+    *,
+    share: bool = False,
+    sig: int = SIG,
+    own: bool = False,
+    sep: str = " ",
+    per: bool = True,
+) -> str:
     """A quantity on its own (not under a labelled row): money keeps its denominator
     (``$30.00k/GPU``, ``$2.000/GPU-hour``). ``share``: a plain number as a percentage (MFU,
     margin); ``own``: in the unit asked for, never rescaled; ``per=False``: under a row
@@ -249,8 +265,10 @@ def summary_text(s: Summary, *, share: bool = False, sig: int = SIG, own: bool =
 
 # Energies and powers by their size, whatever unit the model keeps them in: 3.806 GWh and
 # 68.69 kWh, never 3,806 MWh beside 0.06869 MWh; the same in every view.
-_SCALES = ({"Wh": 1.0, "kWh": 1e3, "MWh": 1e6, "GWh": 1e9, "TWh": 1e12},
-           {"W": 1.0, "kW": 1e3, "MW": 1e6, "GW": 1e9})
+_SCALES = (
+    {"Wh": 1.0, "kWh": 1e3, "MWh": 1e6, "GWh": 1e9, "TWh": 1e12},
+    {"W": 1.0, "kW": 1e3, "MW": 1e6, "GW": 1e9},
+)
 
 
 def _on_ladder(s: Summary, unit: str) -> Summary:
@@ -264,8 +282,15 @@ def _on_ladder(s: Summary, unit: str) -> Summary:
     return Summary(unit, s.mean, s.p5, s.p50, s.p95, s.samples)
 
 
-def amount(x: float, unit: str, *, share: bool = False, sig: int | None = SIG,
-           as_written: bool = False, per: bool = True) -> str:
+def amount(
+    x: float,
+    unit: str,
+    *,
+    share: bool = False,
+    sig: int | None = SIG,
+    as_written: bool = False,
+    per: bool = True,
+) -> str:
     """One number on its own, in its unit: ``$5.576M``, ``2.788M GPU-hour``, ``16.5%``,
     ``$2.000/GPU-hour``, ``37B``. ``as_written``: as many significant digits as the number
     has (an input shown as the user wrote it: 1.3, not 1.300)."""
@@ -281,8 +306,20 @@ _LADDERS = {
     "a power": ("W", "kW", "MW", "GW"),
 }
 # Units a mixed-scale unit is reduced to (pint's to_preferred picks the combination).
-_PREFERRED = ("USD", "CNY", "GPU", "FLOP", "token", "query", "request", "node", "byte", "W",
-              "Wh", "hour")
+_PREFERRED = (
+    "USD",
+    "CNY",
+    "GPU",
+    "FLOP",
+    "token",
+    "query",
+    "request",
+    "node",
+    "byte",
+    "W",
+    "Wh",
+    "hour",
+)
 
 
 def _mixed(units: pint.Unit) -> bool:
@@ -325,8 +362,9 @@ def display_unit(value: pint.Quantity) -> str | None:
     return chosen
 
 
-def quantity_text(value: pint.Quantity | None, unit: str | None = None, *,
-                  share: bool = False) -> str:
+def quantity_text(
+    value: pint.Quantity | None, unit: str | None = None, *, share: bool = False
+) -> str:
     """A quantity as one reads it alone: ``$35.06M``, ``720 hour``, ``$30.00k/GPU``."""
     if value is None:
         return "—"

@@ -85,8 +85,7 @@ _EXAMPLES = {
     "first_year": "write e.g. first_year: 2017",
     "last_year": "write e.g. last_year: 2024",
     "year": "write e.g. year: 2024",
-    **{n: f'write e.g. {n}: "{s.example}"' for n, s in {**COMPANY_FIELDS,
-                                                       **FUND_FIELDS}.items()},
+    **{n: f'write e.g. {n}: "{s.example}"' for n, s in {**COMPANY_FIELDS, **FUND_FIELDS}.items()},
 }
 _EXAMPLES["amount"] = 'write e.g. amount: "500M USD"'
 
@@ -116,8 +115,9 @@ def _guard(doc: Document, base: Path_, make: Callable[[], T]) -> T:
         return make()
     except InputError as exc:
         where = (*base, *_path(exc.field))
-        raise InputError(exc.message, file=doc.file, line=doc.line(where),
-                         field=_dotted(where), hint=exc.hint) from None
+        raise InputError(
+            exc.message, file=doc.file, line=doc.line(where), field=_dotted(where), hint=exc.hint
+        ) from None
 
 
 def payer_from_document(doc: Document, path: Path_ = ()) -> Fund | Company:
@@ -126,17 +126,30 @@ def payer_from_document(doc: Document, path: Path_ = ()) -> Fund | Company:
     for part in path:
         data = data[part]
     if not isinstance(data, dict):
-        raise InputError("expected a mapping of fields (kind:, first_year:, …)",
-                         file=doc.file, line=doc.line(path), field=_dotted(path) or None)
+        raise InputError(
+            "expected a mapping of fields (kind:, first_year:, …)",
+            file=doc.file,
+            line=doc.line(path),
+            field=_dotted(path) or None,
+        )
     kind = data.get("kind")
     if kind is None:
-        raise InputError("missing required field 'kind'", file=doc.file, line=doc.line(path),
-                         field=_dotted((*path, "kind")), hint=_EXAMPLES["kind"])
+        raise InputError(
+            "missing required field 'kind'",
+            file=doc.file,
+            line=doc.line(path),
+            field=_dotted((*path, "kind")),
+            hint=_EXAMPLES["kind"],
+        )
     if kind not in _FILES:
         near = difflib.get_close_matches(str(kind), list(_FILES), n=1)
-        raise InputError(f"unknown payer kind {kind!r}", file=doc.file,
-                         line=doc.line((*path, "kind")), field=_dotted((*path, "kind")),
-                         hint=f"did you mean {near[0]}?" if near else _EXAMPLES["kind"])
+        raise InputError(
+            f"unknown payer kind {kind!r}",
+            file=doc.file,
+            line=doc.line((*path, "kind")),
+            field=_dotted((*path, "kind")),
+            hint=f"did you mean {near[0]}?" if near else _EXAMPLES["kind"],
+        )
     spec = _validate(doc, _FILES[kind], path)
     fields = spec.model_dump(exclude={"kind", "description", "source", "note"})
     if isinstance(spec, FundFile):

@@ -58,7 +58,6 @@ request = [request]
 """
 
 
-
 class DimensionalityMismatch(UnitMismatchError, pint.DimensionalityError):
     """pint's DimensionalityError as a :class:`flopbook.UnitError`: one line in the units as
     the user wrote them (``USD`` and ``USD/year``), never pint's ``[currency] / [time]``.
@@ -70,8 +69,10 @@ class DimensionalityMismatch(UnitMismatchError, pint.DimensionalityError):
         pint.DimensionalityError.__init__(self, exc.units1, exc.units2, exc.dim1, exc.dim2)
         a, b = _unit_words(exc.units1), _unit_words(exc.units2)
         UnitMismatchError.__init__(
-            self, f"cannot {verb} {a} and {b}: they measure different things",
-            hint="convert one of them first, or check the units you wrote")
+            self,
+            f"cannot {verb} {a} and {b}: they measure different things",
+            hint="convert one of them first, or check the units you wrote",
+        )
 
     def __reduce__(self) -> Any:  # pragma: no cover - errors are not pickled here
         return Exception.__reduce__(self)
@@ -141,18 +142,35 @@ def quantity_repr(value: pint.Quantity[Any]) -> str:
     if m.size == 1 or bool(np.all(m == m[0])):
         return f"{scaled(float(m[0]))}{tail}"
     p5, p95 = percentiles(m, (5, 95))
-    return (f"mean {scaled(float(m.mean()))}{tail} (P5 {scaled(float(p5))} – "
-            f"P95 {scaled(float(p95))})")
+    return (
+        f"mean {scaled(float(m.mean()))}{tail} (P5 {scaled(float(p5))} – P95 {scaled(float(p95))})"
+    )
 
 
-for _name, _verb in (("__add__", "add"), ("__radd__", "add"), ("__iadd__", "add"),
-                     ("__sub__", "subtract"), ("__rsub__", "subtract"),
-                     ("__isub__", "subtract"), ("to", "convert between"),
-                     ("ito", "convert between"), ("m_as", "convert between"),
-                     ("__lt__", "compare"), ("__le__", "compare"), ("__gt__", "compare"),
-                     ("__ge__", "compare")):
-    setattr(_Quantity, _name, _mapped(_verb, getattr(pint.UnitRegistry.Quantity, _name),
-                                      converts=_name in ("to", "ito", "m_as")))
+for _name, _verb in (
+    ("__add__", "add"),
+    ("__radd__", "add"),
+    ("__iadd__", "add"),
+    ("__sub__", "subtract"),
+    ("__rsub__", "subtract"),
+    ("__isub__", "subtract"),
+    ("to", "convert between"),
+    ("ito", "convert between"),
+    ("m_as", "convert between"),
+    ("__lt__", "compare"),
+    ("__le__", "compare"),
+    ("__gt__", "compare"),
+    ("__ge__", "compare"),
+):
+    setattr(
+        _Quantity,
+        _name,
+        _mapped(
+            _verb,
+            getattr(pint.UnitRegistry.Quantity, _name),
+            converts=_name in ("to", "ito", "m_as"),
+        ),
+    )
 
 
 class _Registry(pint.UnitRegistry):  # type: ignore[type-arg]
@@ -162,8 +180,7 @@ class _Registry(pint.UnitRegistry):  # type: ignore[type-arg]
 @cache
 def registry() -> pint.UnitRegistry[Any]:
     """The one unit registry (built on first use)."""
-    options: dict[str, Any] = {"autoconvert_offset_to_baseunit": True,
-                               "on_redefinition": "ignore"}
+    options: dict[str, Any] = {"autoconvert_offset_to_baseunit": True, "on_redefinition": "ignore"}
     try:
         # pint keeps its parsed definitions in the user's cache folder: about 0.1 s to build
         # the registry instead of 0.7 s, on every run of every command
@@ -192,8 +209,17 @@ def Quantity(value: Any, unit: str | Any = "") -> pint.Quantity[Any]:  # noqa: N
 # expression ("2*35k", "0.9-0.7" and "9**9**9" are refused or read as ranges, not computed),
 # and the unit goes to pint's unit parser, which accepts products and quotients of units only.
 
-_MULTIPLIERS = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "T": 1e12,
-                "m": 1e6, "mm": 1e6, "mn": 1e6}
+_MULTIPLIERS = {
+    "k": 1e3,
+    "K": 1e3,
+    "M": 1e6,
+    "B": 1e9,
+    "bn": 1e9,
+    "T": 1e12,
+    "m": 1e6,
+    "mm": 1e6,
+    "mn": 1e6,
+}
 _MONEY_ONLY = {"m", "mm", "mn"}  # "$35m" is 35 million dollars; "35m" alone is 35 metres
 _NUMBER = r"(?>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)"  # atomic: never backs off
 _POINT = re.compile(
@@ -227,8 +253,11 @@ def _parse_point(text: str, *, unit_for_bare: Any = None) -> pint.Quantity[Any]:
     """One value: ``"$35m"``, ``"30k USD/GPU"``, ``"15%"``, ``"2048"``."""
     m = _POINT.match(_clean(text))
     if m is None or re.search(r"\d,\d(?!\d\d)", text):
-        hint = ("use a point for decimals, e.g. 1.3" if re.search(r"\d,\d(?!\d\d)", text)
-                else _EXAMPLE_HINT)
+        hint = (
+            "use a point for decimals, e.g. 1.3"
+            if re.search(r"\d,\d(?!\d\d)", text)
+            else _EXAMPLE_HINT
+        )
         raise InputError(f"cannot read {text!r} as a quantity", hint=hint)
     mult, unit = m.group("mult"), m.group("unit")
     if mult in _MONEY_ONLY and not m.group("currency"):
@@ -269,8 +298,7 @@ def parse_range(text: str) -> tuple[pint.Quantity[Any], pint.Quantity[Any]] | No
         low = low.to(high.units)
     except pint.DimensionalityError:
         raise UnitMismatchError(
-            f"the two ends of {text!r} have different units ({low.units:~P} and "
-            f"{high.units:~P})",
+            f"the two ends of {text!r} have different units ({low.units:~P} and {high.units:~P})",
             hint='give one unit, e.g. "8k to 12k GPU"',
         ) from None
     return low, high
@@ -303,9 +331,11 @@ def q(value: Any, unit: str | None = None, *, key: str | None = None) -> pint.Qu
             if low.magnitude[0] > high.magnitude[0]:
                 # a percentage is said as one: "40% is above 20%", not "40 above 20"
                 pc = "%" if f"{high.units:~P}" == "%" else ""
-                raise InputError(f"the range's low end {low.magnitude[0]:g}{pc} is above its "
-                                 f"high end {high.magnitude[0]:g}{pc} in {value.strip()!r}",
-                                 hint="write the lower value first")
+                raise InputError(
+                    f"the range's low end {low.magnitude[0]:g}{pc} is above its "
+                    f"high end {high.magnitude[0]:g}{pc} in {value.strip()!r}",
+                    hint="write the lower value first",
+                )
             result = ureg.Quantity(
                 range_samples(float(low.magnitude[0]), float(high.magnitude[0]), key=key),
                 high.units,
@@ -405,8 +435,15 @@ class Summary:
 
 
 # Time units by their words: analysts write "720 hour" and "$2.00/GPU-hour", never "720 h".
-_TIME_WORDS = {"second": "s", "minute": "min", "hour": "hour", "day": "day", "week": "week",
-               "month": "month", "year": "year"}
+_TIME_WORDS = {
+    "second": "s",
+    "minute": "min",
+    "hour": "hour",
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+}
 _PER_ITEM = ("GPU", "node")  # a count that a time joins with a hyphen: GPU-hour, node-day
 _POWER_SYMBOLS = ("W", "kW", "MW", "GW", "TW")
 _SUPERSCRIPT = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
@@ -432,8 +469,11 @@ def unit_name(units: Any) -> str:
         names = [symbol(n) for n, _ in pairs]
         powers = {symbol(n): e for n, e in pairs}
         # a rate stays per second then per GPU (token/s/GPU); GPU-seconds are an amount
-        times = [n for n in names if n in _TIME_WORDS.values() and powers[n] == 1
-                 and not (below and n == "s")]
+        times = [
+            n
+            for n in names
+            if n in _TIME_WORDS.values() and powers[n] == 1 and not (below and n == "s")
+        ]
         out: list[str] = []
         joined: set[str] = set()
         if times:
@@ -540,4 +580,4 @@ def _place(a: np.ndarray, indices: list[int], start: int) -> None:
     k = indices[mid] - start
     a.partition(k)
     _place(a[:k], indices[:mid], start)
-    _place(a[k + 1:], indices[mid + 1:], indices[mid] + 1)
+    _place(a[k + 1 :], indices[mid + 1 :], indices[mid] + 1)

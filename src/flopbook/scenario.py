@@ -57,6 +57,7 @@ InputValue = Annotated[
     Field(union_mode="left_to_right"),
 ]
 
+
 class CorrelationFile(BaseModel):
     """``{between: [input, input], rank: 0.8}``: a rank correlation between two inputs."""
 
@@ -76,15 +77,24 @@ class Document:
         # one bounded parse: the nodes (with their lines), then the data built from them
         self.root, self.data = safe_yaml.compose(text, file)
         if self.data is None:
-            raise InputError("the file is empty", file=file,
-                             hint="see examples/ for a scenario to start from")
+            raise InputError(
+                "the file is empty", file=file, hint="see examples/ for a scenario to start from"
+            )
         if not isinstance(self.data, dict):
-            raise InputError("expected a mapping of fields (name:, skus:, …) at the top",
-                             file=file, line=1, hint="see examples/ for a scenario")
+            raise InputError(
+                "expected a mapping of fields (name:, skus:, …) at the top",
+                file=file,
+                line=1,
+                hint="see examples/ for a scenario",
+            )
         if "kind" in self.data and not isinstance(self.data["kind"], str):
-            raise InputError("must be one word, not a list or a mapping", file=file,
-                             line=self.line(("kind",)), field="kind",
-                             hint="e.g. kind: training (or inference, fund, company)")
+            raise InputError(
+                "must be one word, not a list or a mapping",
+                file=file,
+                line=self.line(("kind",)),
+                field="kind",
+                hint="e.g. kind: training (or inference, fund, company)",
+            )
 
     @classmethod
     def read(cls, path: str | Path) -> Document:
@@ -105,8 +115,11 @@ class Document:
                         # a missing or bad value is reported at its key's line
                         found = k.start_mark.line + 1
                         break
-            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
-                  and 0 <= part < len(node.value)):
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
                 nxt = node.value[part]
                 found = nxt.start_mark.line + 1
             if nxt is None:
@@ -117,8 +130,9 @@ class Document:
     def error(self, exc: InputError, path: Path_) -> InputError:
         return exc.located(file=self.file, line=self.line(path), field=_dotted(path))
 
-    def validate(self, model: type[T], path: Path_ = (), *,
-                 examples: Mapping[str, str] | None = None) -> T:
+    def validate(
+        self, model: type[T], path: Path_ = (), *, examples: Mapping[str, str] | None = None
+    ) -> T:
         """``model`` validated against the data at ``path``; the first mistake becomes one
         InputError with its line. ``examples`` maps a field name to the hint shown when that
         field is missing or wrong."""
@@ -130,8 +144,9 @@ class Document:
         except ValidationError as exc:
             raise self._explain(exc, path, model, examples or {}) from None
 
-    def _explain(self, exc: ValidationError, base: Path_, model: type,
-                 examples: Mapping[str, str]) -> InputError:
+    def _explain(
+        self, exc: ValidationError, base: Path_, model: type, examples: Mapping[str, str]
+    ) -> InputError:
         err = _most_useful([dict(e) for e in exc.errors()])
         loc = [p for p in err["loc"] if not (isinstance(p, str) and _is_type_tag(p))]
         path: Path_ = (*base, *loc)
@@ -156,15 +171,18 @@ class Document:
             msg = f"{_type_message(kind)}, got {got!r}"
             hint = example
             path_for_line = path
-        return InputError(msg, file=self.file, line=self.line(path_for_line),
-                          field=_dotted(path), hint=hint)
+        return InputError(
+            msg, file=self.file, line=self.line(path_for_line), field=_dotted(path), hint=hint
+        )
 
 
 def _is_type_tag(p: str) -> bool:
     # pydantic adds the union member tried ("str", "InputMapping") to the location
-    return p in {"str", "float", "int", "InputMapping", "AssumptionsFile", "SkuFile",
-                 "CorrelationFile"} or p in _model_names() or (
-        p.startswith(("function-", "list[", "dict["))
+    return (
+        p
+        in {"str", "float", "int", "InputMapping", "AssumptionsFile", "SkuFile", "CorrelationFile"}
+        or p in _model_names()
+        or (p.startswith(("function-", "list[", "dict[")))
     )
 
 
@@ -186,14 +204,18 @@ def _most_useful(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
     it was meant to be is reported missing; otherwise the deepest error wins (in a mapping
     ``{value, source}``, the bad ``source``), and a value that fits no member of a union of
     types is one "expected a value" error."""
+
     def depth(e: dict[str, Any]) -> int:
         return len([p for p in e["loc"] if not (isinstance(p, str) and _is_type_tag(p))])
 
     for kind in ("extra_forbidden", "missing", "too_short"):
         for e in errors:
-            if e["type"] == kind and not (kind == "missing" and depth(e) > 1 and
-                                          any(p == "InputMapping" for p in e["loc"])
-                                          and not isinstance(e.get("input"), dict)):
+            if e["type"] == kind and not (
+                kind == "missing"
+                and depth(e) > 1
+                and any(p == "InputMapping" for p in e["loc"])
+                and not isinstance(e.get("input"), dict)
+            ):
                 return dict(e)
     deepest = max(errors, key=depth)
     same = [e for e in errors if depth(e) == depth(deepest)]
@@ -205,7 +227,7 @@ def _most_useful(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def _type_message(kind: str) -> str:
     return {
         "string_type": "expected text",
-        "value_type": "expected a number or a quantity such as \"10k GPU\"",
+        "value_type": 'expected a number or a quantity such as "10k GPU"',
         "float_type": "expected a number or a quantity",
         "int_type": "expected a number",
         "model_type": "expected a mapping of fields",
@@ -289,8 +311,7 @@ def _parse_dotted(field: str) -> Path_:
 
 # Files of other kinds, and the command that reads each: a user who passes one to the wrong
 # command is told where it goes rather than that its fields are unknown.
-OTHER_KINDS = {"training": "workload", "inference": "workload", "fund": "fund",
-               "company": "fund"}
+OTHER_KINDS = {"training": "workload", "inference": "workload", "fund": "fund", "company": "fund"}
 
 
 def refuse_other_kinds(doc: Document, command: str) -> None:
@@ -298,10 +319,16 @@ def refuse_other_kinds(doc: Document, command: str) -> None:
     kind = doc.data.get("kind")
     if isinstance(kind, str) and kind in OTHER_KINDS and OTHER_KINDS[kind] != command:
         article = "an" if kind[0] in "aeiou" else "a"
-        raise InputError(f"this is {article} {kind} file, not one for `flopbook {command}`",
-                         file=doc.file, line=doc.line(("kind",)),
-                         hint=f"run: flopbook {OTHER_KINDS[kind]} {doc.file}")
+        raise InputError(
+            f"this is {article} {kind} file, not one for `flopbook {command}`",
+            file=doc.file,
+            line=doc.line(("kind",)),
+            hint=f"run: flopbook {OTHER_KINDS[kind]} {doc.file}",
+        )
     if "claims" in doc.data and command != "check":
-        raise InputError(f"this is a claims file, not one for `flopbook {command}`",
-                         file=doc.file, line=doc.line(("claims",)),
-                         hint=f"run: flopbook check {doc.file}")
+        raise InputError(
+            f"this is a claims file, not one for `flopbook {command}`",
+            file=doc.file,
+            line=doc.line(("claims",)),
+            hint=f"run: flopbook check {doc.file}",
+        )

@@ -117,16 +117,32 @@ class Sensitivity:
             "column": self.column,
             "tornado": {
                 "baseline": self.tornado.baseline,
-                "bars": [{"input": b.input, "unit": b.unit, "p5": b.low, "p95": b.high,
-                          "output_at_p5": b.output_low, "output_at_p95": b.output_high,
-                          "swing": b.swing} for b in self.tornado.bars],
+                "bars": [
+                    {
+                        "input": b.input,
+                        "unit": b.unit,
+                        "p5": b.low,
+                        "p95": b.high,
+                        "output_at_p5": b.output_low,
+                        "output_at_p95": b.output_high,
+                        "swing": b.swing,
+                    }
+                    for b in self.tornado.bars
+                ],
             },
             "sobol": {
                 "base_samples": self.sobol.base_samples,
                 "evaluations": self.sobol.evaluations,
-                "indices": [{"input": i.input, "first_order": i.first,
-                             "first_order_conf": i.first_conf, "total": i.total,
-                             "total_conf": i.total_conf} for i in self.sobol.indices],
+                "indices": [
+                    {
+                        "input": i.input,
+                        "first_order": i.first,
+                        "first_order_conf": i.first_conf,
+                        "total": i.total,
+                        "total_conf": i.total_conf,
+                    }
+                    for i in self.sobol.indices
+                ],
             },
         }
 
@@ -155,9 +171,18 @@ def tornado(
         rows[n][2 * i] = stats[n][0]
         rows[n][2 * i + 1] = stats[n][2]
     y = np.broadcast_to(np.asarray(model(rows), dtype=float), (2 * k + 1,))
-    bars = [TornadoBar(n, (labels or {}).get(n, n), (units or {}).get(n, ""),
-                       float(stats[n][0]), float(stats[n][2]),
-                       float(y[2 * i]), float(y[2 * i + 1])) for i, n in enumerate(names)]
+    bars = [
+        TornadoBar(
+            n,
+            (labels or {}).get(n, n),
+            (units or {}).get(n, ""),
+            float(stats[n][0]),
+            float(stats[n][2]),
+            float(y[2 * i]),
+            float(y[2 * i + 1]),
+        )
+        for i, n in enumerate(names)
+    ]
     bars.sort(key=lambda b: b.swing, reverse=True)
     return Tornado(output, label or output, unit, float(y[-1]), bars)
 
@@ -182,8 +207,10 @@ def sobol_indices(
 
     names = list(inputs)
     if not names:
-        raise InputError("nothing is uncertain, so nothing to rank",
-                         hint='give some inputs a range, e.g. count: "8k to 12k GPU"')
+        raise InputError(
+            "nothing is uncertain, so nothing to rank",
+            hint='give some inputs a range, e.g. count: "8k to 12k GPU"',
+        )
     # SALib's design is balanced when N is a power of two
     n = 1 << max(1, math.ceil(math.log2(max(2, base_samples))))
     rows = n * (len(names) + 2)
@@ -199,8 +226,10 @@ def sobol_indices(
         if progress:
             progress("model runs", stop, rows)
     if not np.all(np.isfinite(y)):
-        raise InputError(f"{label or output} is not finite for some inputs",
-                         hint="check for a zero count or a division by zero")
+        raise InputError(
+            f"{label or output} is not finite for some inputs",
+            hint="check for a zero count or a division by zero",
+        )
     if np.ptp(y) == 0:
         s1 = st = np.zeros(len(names))
         s1c = stc = np.zeros(len(names))
@@ -209,8 +238,17 @@ def sobol_indices(
         s1, s1c, st, stc = si["S1"], si["S1_conf"], si["ST"], si["ST_conf"]
     if progress:
         progress("analysis", rows, rows)
-    indices = [SobolIndex(name, (labels or {}).get(name, name), float(s1[j]), float(s1c[j]),
-                          float(st[j]), float(stc[j])) for j, name in enumerate(names)]
+    indices = [
+        SobolIndex(
+            name,
+            (labels or {}).get(name, name),
+            float(s1[j]),
+            float(s1c[j]),
+            float(st[j]),
+            float(stc[j]),
+        )
+        for j, name in enumerate(names)
+    ]
     indices.sort(key=lambda i: i.total, reverse=True)
     return SobolResult(output, label or output, unit, n, rows, indices)
 
@@ -240,9 +278,7 @@ def input_label(path: str) -> str:
     return path
 
 
-def fleet_model(
-    fleet: Fleet, output: str, column: str | None = None, **run: Any
-) -> Model:
+def fleet_model(fleet: Fleet, output: str, column: str | None = None, **run: Any) -> Model:
     """The fleet as a function: input arrays (in their own units) -> ``output`` samples."""
     m = metric(output)
     column = column or TOTAL
@@ -251,8 +287,10 @@ def fleet_model(
         result = fleet.with_inputs(values).run(**run)
         value = result.get(output, column)
         if value is None:
-            raise InputError(f"this fleet has no {m.label.lower()}",
-                             hint="pick another output, e.g. tco_per_year")
+            raise InputError(
+                f"this fleet has no {m.label.lower()}",
+                hint="pick another output, e.g. tco_per_year",
+            )
         return magnitudes(value, m.unit)
 
     return evaluate
@@ -279,14 +317,25 @@ def fleet_sensitivity(
     units = {p: i.unit for p, i in fleet.inputs() if p in samples}
     model = fleet_model(fleet, output, column, capital_cost=capital_cost)
     labels = {p: input_label(p) for p in samples}
-    t = tornado(model, samples, output=output, label=m.label, unit=m.unit, units=units,
-                labels=labels)
+    t = tornado(
+        model, samples, output=output, label=m.label, unit=m.unit, units=units, labels=labels
+    )
     if all(b.swing == 0 for b in t.bars):
-        raise InputError(f"no uncertain input moves {output}: it has one value",
-                         hint="rank the inputs of an output that varies, e.g. tco_per_year")
-    s = sobol_indices(model, {p: empirical_ppf(v) for p, v in samples.items()},
-                      base_samples=base_samples, seed=seed, output=output, label=m.label,
-                      unit=m.unit, progress=progress, labels=labels)
+        raise InputError(
+            f"no uncertain input moves {output}: it has one value",
+            hint="rank the inputs of an output that varies, e.g. tco_per_year",
+        )
+    s = sobol_indices(
+        model,
+        {p: empirical_ppf(v) for p, v in samples.items()},
+        base_samples=base_samples,
+        seed=seed,
+        output=output,
+        label=m.label,
+        unit=m.unit,
+        progress=progress,
+        labels=labels,
+    )
     return Sensitivity(output, m.label, m.unit, column or TOTAL, t, s)
 
 
@@ -304,7 +353,8 @@ def _refuse_uncertain_overrides(fleet: Fleet) -> None:
                     "sensitivity cannot vary a SKU's own assumption yet",
                     field=f"skus.{s.name}.assumptions.{name}",
                     hint="give it one value here, or set the range under assumptions: for "
-                         "the whole fleet")
+                    "the whole fleet",
+                )
 
 
 # ---- workloads --------------------------------------------------------------------------
@@ -324,9 +374,11 @@ def workload_inputs(result: Any) -> dict[str, tuple[np.ndarray, str]]:
 
 def workload_model(workload: Any, output: str, units: Mapping[str, str]) -> Model:
     """A workload (Training or Inference) as a function: input arrays -> ``output``."""
+
     def evaluate(values: Mapping[str, np.ndarray]) -> np.ndarray:
-        held = {n: Input(n, Quantity(np.asarray(v, dtype=float), units[n]))
-                for n, v in values.items()}
+        held = {
+            n: Input(n, Quantity(np.asarray(v, dtype=float), units[n])) for n, v in values.items()
+        }
         result = dataclasses.replace(workload, **held).run()
         row = next(r for r in result.rows if r.key == output)
         return magnitudes(row.value, row.unit)
@@ -337,21 +389,34 @@ def workload_model(workload: Any, output: str, units: Mapping[str, str]) -> Mode
 def _nothing_uncertain(kind: str, example: str) -> InputError:
     """Why there is nothing to rank: one sample drawn, or no input given as a range."""
     if current_sampling().samples == 1:
-        return InputError("with --samples 1 every range is taken at its median, so "
-                          "nothing varies to rank", hint="use --samples 1000 or more")
-    return InputError(f"nothing in this {kind} is uncertain, so nothing to rank",
-                      hint=f"give some inputs a range, e.g. {example}")
+        return InputError(
+            "with --samples 1 every range is taken at its median, so nothing varies to rank",
+            hint="use --samples 1000 or more",
+        )
+    return InputError(
+        f"nothing in this {kind} is uncertain, so nothing to rank",
+        hint=f"give some inputs a range, e.g. {example}",
+    )
 
 
-def workload_sensitivity(workload: Any, output: str, *, base_samples: int = 1024,
-                         seed: int = 0, progress: Progress | None = None) -> Sensitivity:
+def workload_sensitivity(
+    workload: Any,
+    output: str,
+    *,
+    base_samples: int = 1024,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> Sensitivity:
     """Tornado and Sobol indices of one workload output (``cost_per_million_output``,
     ``mfu``, ...) over the workload's uncertain inputs."""
     result = workload.run()
     keys = [r.key for r in result.rows]
     if output not in keys:
-        raise InputError(f"no output {output!r} in this workload", field="--sensitivity",
-                         hint=suggest(output, keys))
+        raise InputError(
+            f"no output {output!r} in this workload",
+            field="--sensitivity",
+            hint=suggest(output, keys),
+        )
     row = next(r for r in result.rows if r.key == output)
     found = workload_inputs(result)
     if not found:
@@ -361,9 +426,19 @@ def workload_sensitivity(workload: Any, output: str, *, base_samples: int = 1024
     model = workload_model(workload, output, units)
     t = tornado(model, samples, output=output, label=row.label, unit=row.unit, units=units)
     if all(b.swing == 0 for b in t.bars):
-        raise InputError(f"no uncertain input moves {output}: it has one value",
-                         field="--sensitivity", hint="rank the inputs of an output that varies")
-    s = sobol_indices(model, {n: empirical_ppf(v) for n, v in samples.items()},
-                      base_samples=base_samples, seed=seed, output=output, label=row.label,
-                      unit=row.unit, progress=progress)
+        raise InputError(
+            f"no uncertain input moves {output}: it has one value",
+            field="--sensitivity",
+            hint="rank the inputs of an output that varies",
+        )
+    s = sobol_indices(
+        model,
+        {n: empirical_ppf(v) for n, v in samples.items()},
+        base_samples=base_samples,
+        seed=seed,
+        output=output,
+        label=row.label,
+        unit=row.unit,
+        progress=progress,
+    )
     return Sensitivity(output, row.label, row.unit, "", t, s)

@@ -54,21 +54,30 @@ _TRAINING_EXTRA: dict[str, Any] = {
 }
 
 
-def _file_model(name: str, fields: dict[str, Any], more: dict[str, Any] | None = None
-                ) -> type[BaseModel]:
+def _file_model(
+    name: str, fields: dict[str, Any], more: dict[str, Any] | None = None
+) -> type[BaseModel]:
     extra = {n: (InputValue | None, None) for n in fields}
     made: type[BaseModel] = create_model(  # type: ignore[call-overload]
-        name, __config__=ConfigDict(extra="forbid"), **_COMMON, **extra, **(more or {}))
+        name, __config__=ConfigDict(extra="forbid"), **_COMMON, **extra, **(more or {})
+    )
     return made
 
 
 def _models() -> dict[str, type[BaseModel]]:
-    return {"training": _file_model("TrainingFile", TRAINING_FIELDS, _TRAINING_EXTRA),
-            "inference": _file_model("InferenceFile", INFERENCE_FIELDS, _ARCHITECTURE)}
+    return {
+        "training": _file_model("TrainingFile", TRAINING_FIELDS, _TRAINING_EXTRA),
+        "inference": _file_model("InferenceFile", INFERENCE_FIELDS, _ARCHITECTURE),
+    }
 
 
-def validate(doc: Document, model: type[T], path: tuple[str | int, ...] = (), *,
-             examples: dict[str, str] | None = None) -> T:
+def validate(
+    doc: Document,
+    model: type[T],
+    path: tuple[str | int, ...] = (),
+    *,
+    examples: dict[str, str] | None = None,
+) -> T:
     """``doc.validate``: kept as this module's name for it (claims and cases call it)."""
     return doc.validate(model, path, examples=examples)
 
@@ -79,13 +88,18 @@ def workload_from_document(doc: Document) -> Training | Inference:
     kind = doc.data.get("kind")
     if kind not in models:
         got = f"got {kind!r}" if kind is not None else "missing"
-        raise doc.error(InputError(f"kind must be training or inference ({got})",
-                                   hint="add e.g. kind: training"), ("kind",))
+        raise doc.error(
+            InputError(
+                f"kind must be training or inference ({got})", hint="add e.g. kind: training"
+            ),
+            ("kind",),
+        )
     spec = validate(doc, models[kind])
     values: dict[str, Any] = {
         k: (v.model_dump(exclude_none=True) if isinstance(v, BaseModel) else v)
         for k, v in spec.model_dump(exclude_none=True).items()
-        if k not in ("kind", "description", "source", "note")}
+        if k not in ("kind", "description", "source", "note")
+    }
     # pydantic turned mappings into dicts already; keep strings and numbers as written
     for k, v in list(values.items()):
         raw = getattr(spec, k)
@@ -102,8 +116,13 @@ def run_document(doc: Document) -> WorkloadResult:
     except InputError as exc:
         field = (exc.field or "").split(".")[0]
         path: tuple[str | int, ...] = (field,) if field and field in doc.data else ()
-        raise InputError(exc.message, file=doc.file, line=doc.line(path) if path else None,
-                         field=exc.field, hint=exc.hint) from None
+        raise InputError(
+            exc.message,
+            file=doc.file,
+            line=doc.line(path) if path else None,
+            field=exc.field,
+            hint=exc.hint,
+        ) from None
 
 
 def run_workload(path: str | Path) -> WorkloadResult:

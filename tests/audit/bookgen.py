@@ -55,7 +55,7 @@ class Book:
             return memo[key]
 
         for sheet, cells in self.sheets.items():
-            for (r, c) in cells:
+            for r, c in cells:
                 val(sheet, r, c)
         return memo
 
@@ -195,17 +195,44 @@ def _function(name: str, args: list[Any]) -> Any:
 
 # ---- words ------------------------------------------------------------------------------
 
-ITEMS = ["A100", "H20", "H800", "H100", "H200", "B200", "MI300X", "Gaudi3", "TPU v5e",
-         "Ascend 910B", "L40S", "GB200"]
+ITEMS = [
+    "A100",
+    "H20",
+    "H800",
+    "H100",
+    "H200",
+    "B200",
+    "MI300X",
+    "Gaudi3",
+    "TPU v5e",
+    "Ascend 910B",
+    "L40S",
+    "GB200",
+]
 REGIONS = ["US East", "US West", "Europe", "Asia", "Middle East", "LatAm", "Africa", "Oceania"]
 SHEETS = ["Fleet", "Model", "Capex", "Summary", "Calc", "Sheet1", "DC plan", "Cluster"]
-COUNT = ["Number of GPUs", "GPUs (#)", "Units", "Quantity", "Count of accelerators",
-         "Number of servers"]
-PRICE = ["Server CapEx per GPU {k}", "Unit price ({k})", "Price per unit {k}",
-         "Cost per GPU ({k})", "ASP {k}", "Average cost per unit {k}"]
+COUNT = [
+    "Number of GPUs",
+    "GPUs (#)",
+    "Units",
+    "Quantity",
+    "Count of accelerators",
+    "Number of servers",
+]
+PRICE = [
+    "Server CapEx per GPU {k}",
+    "Unit price ({k})",
+    "Price per unit {k}",
+    "Cost per GPU ({k})",
+    "ASP {k}",
+    "Average cost per unit {k}",
+]
 CAPEX = ["Server CapEx {m}", "Capex ({m})", "Hardware spend {m}", "Cluster capex {m}"]
-OPEX_UNIT = ["Opex per GPU per year {k}", "Running cost per unit ({k}/yr)",
-             "Power & hosting per GPU {k} per year"]
+OPEX_UNIT = [
+    "Opex per GPU per year {k}",
+    "Running cost per unit ({k}/yr)",
+    "Power & hosting per GPU {k} per year",
+]
 OPEX_YEAR = ["Opex per year {m}", "Annual opex ({m})", "Operating cost {m}/yr"]
 OPEX_LIFE = ["Cost of operation ({n}y) {m}", "Opex over {n} years {m}", "Lifetime opex ({n}y) {m}"]
 TCO_LIFE = ["TCO ({n}y Ownership) {m}", "Total cost of ownership ({n}y) {m}", "TCO, {n} years {m}"]
@@ -232,8 +259,9 @@ def fleet_table(rng: random.Random, name: str, plant: str | None) -> Book:
     big, small, factor = _money(rng)
     years = rng.choice([3, 4, 5])
     if r0 > 1:
-        s[(r0 - 1, c0)] = rng.choice(["Fleet model", "Cluster economics, base case",
-                                      "GPU fleet (illustrative)"])
+        s[(r0 - 1, c0)] = rng.choice(
+            ["Fleet model", "Cluster economics, base case", "GPU fleet (illustrative)"]
+        )
     gap = rng.random() < 0.2  # a blank column before the Total
     for j, it in enumerate(items):
         s[(r0, c0 + 1 + j)] = it
@@ -243,8 +271,16 @@ def fleet_table(rng: random.Random, name: str, plant: str | None) -> Book:
         s[(r0, tc + 1)] = "Notes"
     cols = [c0 + 1 + j for j in range(n)]
     row: dict[str, int] = {}
-    keys = ["count", "price", "capex", "opex_unit", "opex_year", "opex_life", "tco_life",
-            "tco_year"]
+    keys = [
+        "count",
+        "price",
+        "capex",
+        "opex_unit",
+        "opex_year",
+        "opex_life",
+        "tco_life",
+        "tco_year",
+    ]
     if rng.random() < 0.4:
         keys.append("share")
     labels = {
@@ -378,8 +414,7 @@ def plan(rng: random.Random, name: str, plant: str | None) -> Book:
     s[(2, 1)] = rng.choice(["Revenue growth", "Growth rate", "Annual growth"])
     s[(2, 2)] = round(rng.uniform(0.05, 0.4), 2)
     nopex = rng.randint(2, 4)
-    opex_names = rng.sample(["Power", "Staff", "Hosting", "Network", "Software", "Support"],
-                            nopex)
+    opex_names = rng.sample(["Power", "Staff", "Hosting", "Network", "Software", "Support"], nopex)
     for i, o in enumerate(opex_names):
         s[(3 + i, 1)] = f"{o} cost ratio"
         s[(3 + i, 2)] = round(rng.uniform(0.03, 0.15), 3)
@@ -517,8 +552,14 @@ def item_list(rng: random.Random, name: str, plant: str | None) -> Book:
     n = rng.randint(5, 120)
     r0 = rng.randint(1, 3)
     big, small, factor = _money(rng)
-    heads = ["Item", rng.choice(["Count", "Units (#)", "Quantity", "Number of GPUs"]),
-             f"Unit price ({small})", f"Cost ({big})", "Power per unit (W)", "Power (kW)"]
+    heads = [
+        "Item",
+        rng.choice(["Count", "Units (#)", "Quantity", "Number of GPUs"]),
+        f"Unit price ({small})",
+        f"Cost ({big})",
+        "Power per unit (W)",
+        "Power (kW)",
+    ]
     notes = rng.random() < 0.4
     if notes:
         heads.append("Notes")

@@ -36,6 +36,7 @@ def case_inputs() -> tuple[dict, dict[str, dict[str, float]]]:
     years = float(magnitudes(q(life["value"] if isinstance(life, dict) else life), "year")[0])
     columns = {}
     for sku in spec["fleet"]["skus"]:
+
         def val(field: str, unit: str, sku: dict = sku) -> float:
             raw = sku[field]["value"] if isinstance(sku[field], dict) else sku[field]
             return float(magnitudes(q(raw), unit)[0])

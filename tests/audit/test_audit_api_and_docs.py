@@ -22,8 +22,11 @@ def test_flopbook_audit_is_callable(deepseek_xlsx) -> None:
 def test_every_rule_is_documented_with_its_title() -> None:
     text = DOCS.read_text()
     for code in CODES:
-        assert re.search(rf"^### {code} — {re.escape(rule(code).title.lower())}", text,
-                         re.MULTILINE | re.IGNORECASE), code
+        assert re.search(
+            rf"^### {code} — {re.escape(rule(code).title.lower())}",
+            text,
+            re.MULTILINE | re.IGNORECASE,
+        ), code
 
 
 def test_every_rule_docstring_shows_bad_and_fix() -> None:

@@ -50,8 +50,13 @@ def test_flags_the_per_hour_label(result) -> None:
 
 def test_nothing_else_is_flagged(result) -> None:
     assert {(f.cell, f.code) for f in result.findings} == {
-        ("F4", "FB102"), ("F5", "FB101"), ("F6", "FB102"), ("F7", "FB101"),
-        ("F8", "FB101"), ("A8", "FB105")}
+        ("F4", "FB102"),
+        ("F5", "FB101"),
+        ("F6", "FB102"),
+        ("F7", "FB101"),
+        ("F8", "FB101"),
+        ("A8", "FB105"),
+    }
 
 
 def test_gpu_count_total_is_clean(result) -> None:
@@ -92,5 +97,6 @@ def test_the_example_workbook_is_the_rebuilt_published_table(tmp_path):
     shipped = load_workbook(ROOT / "examples" / "deepseek-semianalysis.xlsx")
     assert fresh.sheetnames == shipped.sheetnames
     for a, b in zip(fresh.worksheets, shipped.worksheets, strict=True):
-        assert [[c.value for c in row] for row in a.iter_rows()] == \
-            [[c.value for c in row] for row in b.iter_rows()]
+        assert [[c.value for c in row] for row in a.iter_rows()] == [
+            [c.value for c in row] for row in b.iter_rows()
+        ]

@@ -70,8 +70,11 @@ def test_corrupt_zip(run_cli, tmp_path) -> None:
 
 
 def test_damaged_part(run_cli, tmp_path) -> None:
-    p = _rewrite(_book(tmp_path / "a.xlsx"), tmp_path / "b.xlsx",
-                 {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row"})
+    p = _rewrite(
+        _book(tmp_path / "a.xlsx"),
+        tmp_path / "b.xlsx",
+        {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row"},
+    )
     _refused(run_cli, p, "could not be read")
 
 
@@ -142,8 +145,9 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
  uniqueCount="1"><si><t>&lol9;</t></si></sst>"""
 
 
-@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml",
-                                  "xl/workbook.xml"])
+@pytest.mark.parametrize(
+    "part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml", "xl/workbook.xml"]
+)
 def test_xml_entity_bomb(run_cli, tmp_path, part) -> None:
     p = _rewrite(_book(tmp_path / "a.xlsx"), tmp_path / "lol.xlsx", {part: BILLION_LAUGHS})
     _refused(run_cli, p, "entity")
@@ -157,7 +161,7 @@ def test_openpyxl_parses_with_defusedxml() -> None:
 
 def test_macros_are_not_run_and_noted(run_cli, tmp_path) -> None:
     vba = tmp_path / "vbaProject.bin"
-    vba.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Sub AutoOpen(): Kill \"*\"" * 10)
+    vba.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b'Sub AutoOpen(): Kill "*"' * 10)
     p = tmp_path / "macro.xlsm"
     wb = xlsxwriter.Workbook(str(p))
     wb.add_vba_project(str(vba))
@@ -173,9 +177,13 @@ def test_macros_are_not_run_and_noted(run_cli, tmp_path) -> None:
 
 def test_external_links_are_not_followed(run_cli, tmp_path) -> None:
     src = _book(tmp_path / "a.xlsx", formula="='[other.xlsx]Sheet1'!A1+B1")
-    p = _rewrite(src, tmp_path / "linked.xlsx", {
-        "xl/externalLinks/externalLink1.xml":
-            b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'})
+    p = _rewrite(
+        src,
+        tmp_path / "linked.xlsx",
+        {
+            "xl/externalLinks/externalLink1.xml": b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+        },
+    )
     code, out, err = run_cli("audit", p)
     assert code in (0, 1) and "Traceback" not in err
     assert "not followed" in out
@@ -255,5 +263,7 @@ def test_sarif(run_cli, deepseek_xlsx) -> None:
     assert {r["ruleId"] for r in res} == {"FB101", "FB102", "FB105"}
     loc = res[0]["locations"][0]
     assert loc["logicalLocations"][0]["fullyQualifiedName"].startswith("Fleet!")
-    assert all(r["ruleIndex"] == [x["id"] for x in run["tool"]["driver"]["rules"]].index(
-        r["ruleId"]) for r in res)
+    assert all(
+        r["ruleIndex"] == [x["id"] for x in run["tool"]["driver"]["rules"]].index(r["ruleId"])
+        for r in res
+    )

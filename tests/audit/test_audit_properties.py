@@ -44,8 +44,13 @@ class Table:
 
         cells: dict[str, Any] = {}
         values: dict[str, Any] = {}
-        heads = {LABEL: "Item", UNITS: "Units", PRICE: "Price per unit $", COST: "Cost $",
-                 TAXED: "Cost with tax $"}
+        heads = {
+            LABEL: "Item",
+            UNITS: "Units",
+            PRICE: "Price per unit $",
+            COST: "Cost $",
+            TAXED: "Cost with tax $",
+        }
         if self.with_id:
             heads[ID] = "Item ID"
         for k, text in heads.items():
@@ -78,17 +83,18 @@ class Table:
 def tables(draw: st.DrawFn, plant: str | None = None) -> Table:
     n = draw(st.integers(3, 8))
     units = tuple(draw(st.lists(st.integers(1, 500), min_size=n, max_size=n)))
-    prices = tuple(draw(st.lists(st.integers(1, 9_999).map(lambda x: x / 4), min_size=n,
-                                 max_size=n)))
+    prices = tuple(
+        draw(st.lists(st.integers(1, 9_999).map(lambda x: x / 4), min_size=n, max_size=n))
+    )
     at = draw(st.integers(1, n - 2)) if plant == "typed" else 0
     return Table(n, draw(st.booleans()), units, prices, plant, at)
 
 
 def _audit(sheets: dict[str, tuple[dict, dict]]) -> set[tuple[str, str, int, int]]:
-    book = Workbook.from_cells({n: c for n, (c, _) in sheets.items()},
-                               values={n: v for n, (_, v) in sheets.items()})
-    return {(f.sheet, f.code, *coordinate_to_tuple(f.cell))
-            for f in audit_book(book).findings}
+    book = Workbook.from_cells(
+        {n: c for n, (c, _) in sheets.items()}, values={n: v for n, (_, v) in sheets.items()}
+    )
+    return {(f.sheet, f.code, *coordinate_to_tuple(f.cell)) for f in audit_book(book).findings}
 
 
 POSITION = st.tuples(st.integers(1, 30), st.integers(1, 12))
@@ -106,8 +112,7 @@ def test_findings_move_with_their_table(table: Table, here, there) -> None:
     a = _audit({"Sheet1": table.cells(*here)})
     b = _audit({"Other": table.cells(*there)})
     assert a, "the planted error is found"
-    moved = {("Other", code, r - here[0] + there[0], c - here[1] + there[1])
-             for _, code, r, c in a}
+    moved = {("Other", code, r - here[0] + there[0], c - here[1] + there[1]) for _, code, r, c in a}
     assert moved == b
 
 

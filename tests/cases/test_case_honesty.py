@@ -37,8 +37,15 @@ def test_the_last_line_is_a_conclusion_not_a_pass_mark(results, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_user_text_cites_no_path_outside_the_package(results, name):
     r = results[name]
-    text = " ".join([r.summary, r.conclusion, *r.notes, *(s.cite() for s in r.sources),
-                     *(c.note or "" for c in r.checks)])
+    text = " ".join(
+        [
+            r.summary,
+            r.conclusion,
+            *r.notes,
+            *(s.cite() for s in r.sources),
+            *(c.note or "" for c in r.checks),
+        ]
+    )
     assert "shared/" not in text and "published-figures" not in text
 
 

@@ -6,8 +6,13 @@ import pytest
 from flopbook.cases import case
 from flopbook.quantity import sampling
 
-CASES = ["deepseek-v3-training", "deepseek-inference-day", "query-energy", "flops-per-token",
-         "china-cost-per-flop"]
+CASES = [
+    "deepseek-v3-training",
+    "deepseek-inference-day",
+    "query-energy",
+    "flops-per-token",
+    "china-cost-per-flop",
+]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +46,8 @@ def test_deepseek_inference_day(results):
     assert r.check("Cost of the day at $2 per H800-hour").model == pytest.approx(87072)
     assert r.check("Theoretical revenue at R1 prices").model == pytest.approx(562027, rel=5e-3)
     assert r.check("Cost-profit margin (revenue − cost) / cost").model == pytest.approx(
-        545, rel=0.01)
+        545, rel=0.01
+    )
     owned = r.check("Owned cost per H800-hour (fleet model) against the $2 rental")
     assert owned.tolerance is None and 1 < owned.model < 3
     decode = r.check("Decode tokens/s per node against the bandwidth roofline")
@@ -64,7 +70,8 @@ def test_query_energy_compares_epoch_like_for_like(results):
     # so 5 H100-seconds on that boundary are ~5x Epoch's figure, not 3x
     r = results["query-energy"]
     assert r.check("Epoch AI's power per GPU (GPU, server and facility)").model == (
-        pytest.approx(1071, rel=1e-3))
+        pytest.approx(1071, rel=1e-3)
+    )
     five = r.check("5 H100-seconds over Epoch's 0.3 Wh, both on Epoch's boundary (\"≈ 5×\")")
     assert five.model == pytest.approx(4.96, rel=0.01)
     assert "5.0×" in r.conclusion
@@ -75,8 +82,12 @@ def test_query_energy_names_the_energy_boundary_of_every_energy_figure(results):
     for c in r.checks:
         if c.unit in ("Wh", "W", "kW") and "home" not in c.label.lower():
             text = f"{c.label} {c.note or ''} {c.source.title}".lower()
-            assert ("gpu only" in text or "facility" in text or "not stated" in text
-                    or "boundary" in text), c.label
+            assert (
+                "gpu only" in text
+                or "facility" in text
+                or "not stated" in text
+                or "boundary" in text
+            ), c.label
 
 
 def test_flops_per_token_is_off_by_a_thousand(results):

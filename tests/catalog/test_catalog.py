@@ -5,13 +5,49 @@ from flopbook.catalog.schema import SPEC_UNITS
 from flopbook.errors import UnknownNameError
 
 REQUIRED = [
-    "A100", "H100", "H800", "H20", "H200", "B200", "GB200", "MI300X", "MI325X", "Gaudi3",
-    "Ascend910B", "Ascend910C", "TPUv5p", "TPUv6e", "Trainium2",
+    "A100",
+    "H100",
+    "H800",
+    "H20",
+    "H200",
+    "B200",
+    "GB200",
+    "MI300X",
+    "MI325X",
+    "Gaudi3",
+    "Ascend910B",
+    "Ascend910C",
+    "TPUv5p",
+    "TPUv6e",
+    "Trainium2",
     # the chips issue 15 names, and China-market and Chinese domestic ones
-    "V100", "P100", "A800", "H100-PCIe", "H100-NVL", "H20-141GB", "GH200", "L40S", "L4", "B300",
-    "GB300", "MI250X", "MI355X", "Gaudi2", "TPUv4", "TPUv5e", "TPUv7", "Trainium1",
-    "Inferentia2", "Ascend950PR", "Ascend950DT", "L20", "MI308X", "MLU370-X8", "BR100",
-    "MTT-S4000", "MetaX-C500",
+    "V100",
+    "P100",
+    "A800",
+    "H100-PCIe",
+    "H100-NVL",
+    "H20-141GB",
+    "GH200",
+    "L40S",
+    "L4",
+    "B300",
+    "GB300",
+    "MI250X",
+    "MI355X",
+    "Gaudi2",
+    "TPUv4",
+    "TPUv5e",
+    "TPUv7",
+    "Trainium1",
+    "Inferentia2",
+    "Ascend950PR",
+    "Ascend950DT",
+    "L20",
+    "MI308X",
+    "MLU370-X8",
+    "BR100",
+    "MTT-S4000",
+    "MetaX-C500",
 ]
 ALL = [c.id for c in catalog()]
 
@@ -99,8 +135,10 @@ def test_values_from_weak_sources_are_estimates(name):
 def test_the_seeds_claim_about_the_ascend_950_can_now_be_checked():
     # "the Ascend 950 is roughly an H200": both are in the catalog, with sources
     h200, a950 = chip("H200"), chip("Ascend 950DT")
-    ratio = a950.spec("fp8_dense").to("TFLOP/s").magnitude[0] / h200.spec(
-        "fp8_dense").to("TFLOP/s").magnitude[0]
+    ratio = (
+        a950.spec("fp8_dense").to("TFLOP/s").magnitude[0]
+        / h200.spec("fp8_dense").to("TFLOP/s").magnitude[0]
+    )
     assert 0.4 < ratio < 0.6  # 1 PFLOP/s FP8 (Huawei) against the H200's 1,979 dense
     assert a950.field("fp8_dense").estimate  # a roadmap figure
 

@@ -43,9 +43,16 @@ COLUMNS = {
     "scaleup_bandwidth": ("Intranode bandwidth (byte/s)", 1e-9),
     "tdp": ("TDP (W)", 1.0),
 }
-UNITS = {"fp8_dense": "TFLOP/s", "bf16_dense": "TFLOP/s", "tf32_dense": "TFLOP/s",
-         "fp32": "TFLOP/s", "hbm_capacity": "GB", "hbm_bandwidth": "TB/s",
-         "scaleup_bandwidth": "GB/s", "tdp": "W"}
+UNITS = {
+    "fp8_dense": "TFLOP/s",
+    "bf16_dense": "TFLOP/s",
+    "tf32_dense": "TFLOP/s",
+    "fp32": "TFLOP/s",
+    "hbm_capacity": "GB",
+    "hbm_bandwidth": "TB/s",
+    "scaleup_bandwidth": "GB/s",
+    "tdp": "W",
+}
 
 pytestmark = pytest.mark.skipif(not EPOCH.exists(), reason="Epoch AI's data copy is absent")
 
@@ -72,8 +79,10 @@ def _explained(field, theirs: float, unit: str) -> bool:
     """A note names Epoch, or Epoch's figure is kept as an alternative with a note on it."""
     if any("epoch" in (f.note or "").lower() for f in (field, *field.alternatives)):
         return True
-    return any(a.note and a.value is not None and _close(_value(a.value, unit), theirs)
-               for a in field.alternatives)
+    return any(
+        a.note and a.value is not None and _close(_value(a.value, unit), theirs)
+        for a in field.alternatives
+    )
 
 
 def _value(text: str, unit: str) -> float:

@@ -76,24 +76,27 @@ def _entry(**price) -> dict:
 def test_a_price_dated_in_the_future_is_refused():
     future = (dt.date.today() + dt.timedelta(days=40)).isoformat()
     with pytest.raises(ValueError, match="in the future"):
-        ChipEntry.model_validate(_entry(kind="purchase", value="30k USD/GPU", as_of=future,
-                                        source="x"))
+        ChipEntry.model_validate(
+            _entry(kind="purchase", value="30k USD/GPU", as_of=future, source="x")
+        )
 
 
 def test_a_range_must_say_what_it_is():
     with pytest.raises(ValueError, match="range: p90"):
-        Price.model_validate({"kind": "purchase", "value": "30k to 40k USD/GPU",
-                              "as_of": "2025-01", "source": "x"})
+        Price.model_validate(
+            {"kind": "purchase", "value": "30k to 40k USD/GPU", "as_of": "2025-01", "source": "x"}
+        )
 
 
 def test_a_rental_needs_a_term():
     with pytest.raises(ValueError, match="term"):
-        Price.model_validate({"kind": "rental", "value": "2 USD/GPU/hour",
-                              "as_of": "2025-01", "source": "x"})
+        Price.model_validate(
+            {"kind": "rental", "value": "2 USD/GPU/hour", "as_of": "2025-01", "source": "x"}
+        )
 
 
 def test_a_bad_catalog_file_names_its_field():
-    text = ("id: X\nname: X\nvendor: V\narchitecture: A\nspecs: {}\n")
+    text = "id: X\nname: X\nvendor: V\narchitecture: A\nspecs: {}\n"
     with pytest.raises(InputError) as err:
         _load_file(text, "catalog/data/x.yaml")
     assert "catalog/data/x.yaml" in str(err.value)

@@ -13,8 +13,9 @@ def test_prices_table_lists_observations_and_the_prices_used(cli):
 
 
 def test_a_date_picks_the_nearest_observation_and_says_so(cli):
-    data = json.loads(cli("catalog", "V100", "--prices", "--date", "2021-06",
-                          "--format", "json").out)
+    data = json.loads(
+        cli("catalog", "V100", "--prices", "--date", "2021-06", "--format", "json").out
+    )
     used = {(p["kind"], p["term"]): p for p in data["prices_used"]}
     rental = used[("rental", "on_demand")]
     assert "nearest to 2021-06-01" in rental["how"]
@@ -23,8 +24,9 @@ def test_a_date_picks_the_nearest_observation_and_says_so(cli):
 
 
 def test_prices_csv_has_one_row_per_observation(cli):
-    rows = list(csv.DictReader(io.StringIO(cli("catalog", "H800", "--prices",
-                                               "--format", "csv").out)))
+    rows = list(
+        csv.DictReader(io.StringIO(cli("catalog", "H800", "--prices", "--format", "csv").out))
+    )
     assert rows and {r["kind"] for r in rows} >= {"purchase", "server_per_gpu", "rental"}
 
 

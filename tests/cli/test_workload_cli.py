@@ -70,21 +70,37 @@ def test_workload_files(cli):
     assert run.code == 0 and "cost_per_million_output" in run.out
 
 
-@pytest.mark.parametrize(("body", "words"), [
-    ("kind: training\nchip: H1000\nparams: 7B\ntokens: 1T token\nmfu: 40%\n",
-     ["w.yaml:2", "chip", "unknown chip 'H1000'"]),
-    ("kind: training\nchip: H100\nparams: 7B\ntokens: 1T token\nmfu: 140%\n",
-     ["w.yaml:5", "mfu: must be at most 1"]),
-    ("kind: training\nchip: H100\nparams: 7B\ntokens: -1T token\nmfu: 40%\n",
-     ["w.yaml:4", "tokens: must be above 0"]),
-    ("kind: inference\nchip: H100\nparams: 7B\ntokens_in: 10 token\ntokens_out: 10 token\n"
-     "mbu: 0\n", ["w.yaml:6", "mbu: must be above 0"]),
-    ("kind: training\nchip: H100\nparams: 7B\ntokenz: 1T token\n",
-     ["w.yaml:4", "unknown field 'tokenz'", "did you mean tokens"]),
-    ("kind: train\n", ["w.yaml:1", "kind must be training or inference"]),
-    ("kind: training\nchip: H100\nparams: 7B\ntokens: 1T token\nprice: 2 W\n",
-     ["w.yaml:5", "price"]),
-])
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            "kind: training\nchip: H1000\nparams: 7B\ntokens: 1T token\nmfu: 40%\n",
+            ["w.yaml:2", "chip", "unknown chip 'H1000'"],
+        ),
+        (
+            "kind: training\nchip: H100\nparams: 7B\ntokens: 1T token\nmfu: 140%\n",
+            ["w.yaml:5", "mfu: must be at most 1"],
+        ),
+        (
+            "kind: training\nchip: H100\nparams: 7B\ntokens: -1T token\nmfu: 40%\n",
+            ["w.yaml:4", "tokens: must be above 0"],
+        ),
+        (
+            "kind: inference\nchip: H100\nparams: 7B\ntokens_in: 10 token\ntokens_out: 10 token\n"
+            "mbu: 0\n",
+            ["w.yaml:6", "mbu: must be above 0"],
+        ),
+        (
+            "kind: training\nchip: H100\nparams: 7B\ntokenz: 1T token\n",
+            ["w.yaml:4", "unknown field 'tokenz'", "did you mean tokens"],
+        ),
+        ("kind: train\n", ["w.yaml:1", "kind must be training or inference"]),
+        (
+            "kind: training\nchip: H100\nparams: 7B\ntokens: 1T token\nprice: 2 W\n",
+            ["w.yaml:5", "price"],
+        ),
+    ],
+)
 def test_workload_errors(cli, write, body, words):
     path = write(body, "w.yaml")
     before = path.read_text()
@@ -106,15 +122,29 @@ def test_check(cli, write):
 
 
 def test_compare(cli):
-    run = cli("compare", "H100", "H20", "Ascend 910C", "--price-kind", "owned", "-f", "json",
-              "--samples", "200")
+    run = cli(
+        "compare",
+        "H100",
+        "H20",
+        "Ascend 910C",
+        "--price-kind",
+        "owned",
+        "-f",
+        "json",
+        "--samples",
+        "200",
+    )
     assert run.code == 0, run.err
     data = json.loads(run.out)
     assert [c["chip"] for c in data["chips"]] == ["H100", "H20", "Ascend910C"]
     assert data["chips"][1]["cost_per_flop_vs_reference"] > 1
     one_line_error(cli("compare", "H100", "H2O"), "unknown chip 'H2O'")
-    one_line_error(cli("compare", "H100", "H20", "--price", "H100=2 USD/GPU/hour",
-                       "--price", "H20=12k USD/GPU"), "cannot compare")
+    one_line_error(
+        cli(
+            "compare", "H100", "H20", "--price", "H100=2 USD/GPU/hour", "--price", "H20=12k USD/GPU"
+        ),
+        "cannot compare",
+    )
     one_line_error(cli("compare", "H100", "H20", "--price", "H20"), "CHIP=PRICE")
 
 

@@ -33,26 +33,36 @@ def test_the_mfu_that_deepseek_v3_implies_is_a_plain_number(cli, write):  # noqa
     assert data["unit"] == "" and data["value"] == pytest.approx(0.1654, abs=1e-4)
     data = calc_json(cli, MFU, "--to", "%")
     assert data["unit"] == "%" and data["value"] == pytest.approx(16.54, abs=0.01)
-    claims = write(f"claims:\n  - claim: 16.5% MFU at FP8\n    expression: {MFU}\n"
-                   "    claimed: 16.5%\n    tolerance: 1%\n", "mfu.yaml")
+    claims = write(
+        f"claims:\n  - claim: 16.5% MFU at FP8\n    expression: {MFU}\n"
+        "    claimed: 16.5%\n    tolerance: 1%\n",
+        "mfu.yaml",
+    )
     run = cli("check", str(claims))
     assert run.code == 0 and "holds" in run.out, run.out
     assert calc_json(cli, "H800.bf16_dense * 2048 GPU", "--to", "PFLOP/s")["value"] == (
-        pytest.approx(989 * 2048 / 1000))
-    one_line_error(cli("calc", "2048 * H800.bf16_dense", "--to", "PFLOP/s"),
-                   "differ by a number of GPUs", "per GPU")
+        pytest.approx(989 * 2048 / 1000)
+    )
+    one_line_error(
+        cli("calc", "2048 * H800.bf16_dense", "--to", "PFLOP/s"),
+        "differ by a number of GPUs",
+        "per GPU",
+    )
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["--price", "H20=-1 USD/GPU/hour"], ["--price: the price of H20 must be above zero"]),
-    (["--price", "H20=0 USD/GPU/hour"], ["must be above zero"]),
-    (["--count", "0"], ["--count: must be positive"]),
-    (["--count", "-5"], ["--count: must be positive"]),
-    (["--count", "2.5"], ["--count: must be a whole number of GPUs"]),
-    (["--count", "5 W"], ["--count: cannot read '5 W' as a number of GPUs"]),
-    (["--precision", "fp16"], ["--precision: unknown precision 'fp16'", "write bf16"]),
-    (["--price-kind", "rentl"], ["--price-kind: unknown kind 'rentl' — did you mean rental?"]),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--price", "H20=-1 USD/GPU/hour"], ["--price: the price of H20 must be above zero"]),
+        (["--price", "H20=0 USD/GPU/hour"], ["must be above zero"]),
+        (["--count", "0"], ["--count: must be positive"]),
+        (["--count", "-5"], ["--count: must be positive"]),
+        (["--count", "2.5"], ["--count: must be a whole number of GPUs"]),
+        (["--count", "5 W"], ["--count: cannot read '5 W' as a number of GPUs"]),
+        (["--precision", "fp16"], ["--precision: unknown precision 'fp16'", "write bf16"]),
+        (["--price-kind", "rentl"], ["--price-kind: unknown kind 'rentl' — did you mean rental?"]),
+    ],
+)
 def test_compare_refuses_what_it_cannot_compare(cli, args, words):  # noqa: F811
     line = one_line_error(cli("compare", "H100", "H20", *args), *words)
     assert "(a plain number)" not in line and "price_kind" not in line
@@ -65,54 +75,82 @@ def test_compare_reads_a_count_as_written(cli, count):  # noqa: F811
     assert json.loads(run.out)["reference_count"]["value"] == 1000
 
 
-INFERENCE = ("kind: inference\nchip: H100\nparams: 37B\ntotal_params: 671B\n"
-             "tokens_in: 1000 token\ntokens_out: 500 token\n")
+INFERENCE = (
+    "kind: inference\nchip: H100\nparams: 37B\ntotal_params: 671B\n"
+    "tokens_in: 1000 token\ntokens_out: 500 token\n"
+)
 
 
 def test_a_model_that_does_not_fit_in_hbm_is_refused(cli, write):  # noqa: F811
     # 671B parameters at 2 bytes are 1.34 TB; one H100 holds 80 GB
-    line = one_line_error(cli("workload", str(write(INFERENCE, "i.yaml"))),
-                          "i.yaml:4", "total_params", "does not fit", "1.34 TB of weights",
-                          "1 GPU × 80 GB of H100 HBM", "gpus: 17 GPU")
+    line = one_line_error(
+        cli("workload", str(write(INFERENCE, "i.yaml"))),
+        "i.yaml:4",
+        "total_params",
+        "does not fit",
+        "1.34 TB of weights",
+        "1 GPU × 80 GB of H100 HBM",
+        "gpus: 17 GPU",
+    )
     assert "KV" not in line
     kv = INFERENCE + "gpus: 17 GPU\nbatch: 64\nkv_bytes_per_token: 1 MB\n"
-    one_line_error(cli("workload", str(write(kv, "kv.yaml"))), "kv.yaml:7", "gpus",
-                   "of KV cache")
+    one_line_error(cli("workload", str(write(kv, "kv.yaml"))), "kv.yaml:7", "gpus", "of KV cache")
     sharded = INFERENCE + "precision: fp8\ngpus: 16 GPU\n"  # 671 GB in 16 × 80 GB
     assert cli("workload", str(write(sharded, "s.yaml"))).code == 0
 
 
-@pytest.mark.parametrize(("body", "words"), [
-    ("claims:\n  - claim: a\n    expression: 2 W\n    claimed: 10 W\n    tolerance: 5\n",
-     ["c.yaml:5", "claims[0].tolerance", "would be ±500%", "did you mean 5%?"]),
-    ("define: {a: b, b: a}\nclaims:\n  - claim: a\n    expression: a\n    claimed: 1 W\n",
-     ["c.yaml:1", "define.a", "defined in terms of each other: a → b → a"]),
-    ("define:\n  x: 2 * x\nclaims:\n  - claim: a\n    expression: x\n    claimed: 1 W\n",
-     ["c.yaml:2", "define.x", "'x' is defined in terms of itself"]),
-    ("define:\n  x: y * 2\nclaims:\n  - claim: a\n    expression: x\n    claimed: 1 W\n",
-     ["c.yaml:2", "define.x", "unknown name 'y'"]),
-    ("define: {W: 5}\nclaims:\n  - claim: a\n    expression: 2 W\n    claimed: 10\n",
-     ["define.W", "'W' is already a unit (watt)", "choose another name"]),
-    ("define:\n  H100: 700 W\nclaims:\n  - claim: a\n    expression: H100\n    claimed: 1 W\n",
-     ["c.yaml:2", "define.H100", "already a chip in the catalog"]),
-])
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            "claims:\n  - claim: a\n    expression: 2 W\n    claimed: 10 W\n    tolerance: 5\n",
+            ["c.yaml:5", "claims[0].tolerance", "would be ±500%", "did you mean 5%?"],
+        ),
+        (
+            "define: {a: b, b: a}\nclaims:\n  - claim: a\n    expression: a\n    claimed: 1 W\n",
+            ["c.yaml:1", "define.a", "defined in terms of each other: a → b → a"],
+        ),
+        (
+            "define:\n  x: 2 * x\nclaims:\n  - claim: a\n    expression: x\n    claimed: 1 W\n",
+            ["c.yaml:2", "define.x", "'x' is defined in terms of itself"],
+        ),
+        (
+            "define:\n  x: y * 2\nclaims:\n  - claim: a\n    expression: x\n    claimed: 1 W\n",
+            ["c.yaml:2", "define.x", "unknown name 'y'"],
+        ),
+        (
+            "define: {W: 5}\nclaims:\n  - claim: a\n    expression: 2 W\n    claimed: 10\n",
+            ["define.W", "'W' is already a unit (watt)", "choose another name"],
+        ),
+        (
+            "define:\n  H100: 700 W\n"
+            "claims:\n  - claim: a\n    expression: H100\n    claimed: 1 W\n",
+            ["c.yaml:2", "define.H100", "already a chip in the catalog"],
+        ),
+    ],
+)
 def test_check_refuses_a_silent_misreading(cli, write, body, words):  # noqa: F811
     one_line_error(cli("check", str(write(body, "c.yaml"))), *words)
 
 
 def test_definitions_may_come_in_any_order(cli, write):  # noqa: F811
-    body = ("define:\n  later: 2 * sooner\n  sooner: 1 W\nclaims:\n  - claim: a\n"
-            "    expression: later\n    claimed: 2 W\n")
+    body = (
+        "define:\n  later: 2 * sooner\n  sooner: 1 W\nclaims:\n  - claim: a\n"
+        "    expression: later\n    claimed: 2 W\n"
+    )
     assert cli("check", str(write(body, "c.yaml"))).code == 0
 
 
-@pytest.mark.parametrize(("expr", "words"), [
-    ("1/0", ["division by zero at character 2"]),
-    ("5 W / (3 s - 3 s)", ["division by zero at character 5"]),
-    ("10 ** 400", ["the result is not a finite number"]),
-    ("1e200 * 1e200", ["the result is not a finite number"]),
-    ("1e400", ["not a finite number"]),
-])
+@pytest.mark.parametrize(
+    ("expr", "words"),
+    [
+        ("1/0", ["division by zero at character 2"]),
+        ("5 W / (3 s - 3 s)", ["division by zero at character 5"]),
+        ("10 ** 400", ["the result is not a finite number"]),
+        ("1e200 * 1e200", ["the result is not a finite number"]),
+        ("1e400", ["not a finite number"]),
+    ],
+)
 def test_calc_refuses_infinity(cli, expr, words):  # noqa: F811
     line = one_line_error(cli("calc", expr), *words)
     assert "Warning" not in line and "inf" not in line.split("of '")[0]
@@ -121,15 +159,28 @@ def test_calc_refuses_infinity(cli, expr, words):  # noqa: F811
 # ---- errors and wording ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("body", "words"), [
-    ("claim: x\nclaims:\n  - claim: a\n    expression: 1 W\n    claimed: 1 W\n",
-     ["c.yaml:1", "unknown field 'claim'", "did you mean claims?"]),
-    ("claims:\n  - claim: a\n    expression: 1 W\n",
-     ["c.yaml:2", "claims[0].claimed", "missing required field 'claimed'",
-      'add the value the claim states, e.g. claimed: "5 s * home"']),
-    ("claims:\n  - claim: a\n    claimed: 1 W\n",
-     ["missing required field 'expression'", "add what the figures give"]),
-])
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            "claim: x\nclaims:\n  - claim: a\n    expression: 1 W\n    claimed: 1 W\n",
+            ["c.yaml:1", "unknown field 'claim'", "did you mean claims?"],
+        ),
+        (
+            "claims:\n  - claim: a\n    expression: 1 W\n",
+            [
+                "c.yaml:2",
+                "claims[0].claimed",
+                "missing required field 'claimed'",
+                'add the value the claim states, e.g. claimed: "5 s * home"',
+            ],
+        ),
+        (
+            "claims:\n  - claim: a\n    claimed: 1 W\n",
+            ["missing required field 'expression'", "add what the figures give"],
+        ),
+    ],
+)
 def test_claims_file_errors_say_how_to_fix_them(cli, write, body, words):  # noqa: F811
     one_line_error(cli("check", str(write(body, "c.yaml"))), *words)
 
@@ -137,20 +188,25 @@ def test_claims_file_errors_say_how_to_fix_them(cli, write, body, words):  # noq
 TRAINING = "kind: training\nchip: H100\nparams: 7B\ntokens: 1T token\n"
 
 
-@pytest.mark.parametrize(("extra", "words", "absent"), [
-    ("mfu: 150%\n", ["w.yaml:5", "mfu: must be at most 100%, got '150%'"], "at most 1,"),
-    ("mfu: 40% to 20%\n", ["w.yaml:5", "low end 40% is above its high end 20%"], "40 is"),
-    ("mfu: 40%\nprice: {normal: {mean: 30k USD/GPU, sd: 20k USD/GPU}}\n",
-     ["w.yaml:6", "price", "got {normal: {mean: 30k USD/GPU, sd: 20k USD/GPU}}"], "{'normal'"),
-])
+@pytest.mark.parametrize(
+    ("extra", "words", "absent"),
+    [
+        ("mfu: 150%\n", ["w.yaml:5", "mfu: must be at most 100%, got '150%'"], "at most 1,"),
+        ("mfu: 40% to 20%\n", ["w.yaml:5", "low end 40% is above its high end 20%"], "40 is"),
+        (
+            "mfu: 40%\nprice: {normal: {mean: 30k USD/GPU, sd: 20k USD/GPU}}\n",
+            ["w.yaml:6", "price", "got {normal: {mean: 30k USD/GPU, sd: 20k USD/GPU}}"],
+            "{'normal'",
+        ),
+    ],
+)
 def test_workload_errors_use_the_users_words(cli, write, extra, words, absent):  # noqa: F811
     line = one_line_error(cli("workload", str(write(TRAINING + extra, "w.yaml"))), *words)
     assert absent not in line
 
 
 def test_a_hyphen_between_units_says_how_to_write_the_product(cli):  # noqa: F811
-    one_line_error(cli("calc", "2.788M GPU-hours"), "a hyphen is a minus sign",
-                   "write GPU*hour")
+    one_line_error(cli("calc", "2.788M GPU-hours"), "a hyphen is a minus sign", "write GPU*hour")
 
 
 def test_workload_figures_can_be_read_against_published_ones(cli):  # noqa: F811
@@ -158,8 +214,11 @@ def test_workload_figures_can_be_read_against_published_ones(cli):  # noqa: F811
     out = cli("workload", str(EXAMPLES / "training.yaml")).out
     assert "$5.576M" in out and "2.788M GPU-hour" in out and "16.54%" in out
     assert "e+" not in out and "3.7e" not in out
-    rows = {line.split("│")[1].strip(): line.split("│")[2].strip()
-            for line in out.splitlines() if line.count("│") >= 4}
+    rows = {
+        line.split("│")[1].strip(): line.split("│")[2].strip()
+        for line in out.splitlines()
+        if line.count("│") >= 4
+    }
     assert rows["params"] == "37B" and rows["tokens"] == "14.8T token"
     out = cli("workload", str(EXAMPLES / "inference.yaml")).out
     assert re.search(r"│ batch +│ +32 │", out) and "32.00" not in out
@@ -180,7 +239,7 @@ def test_each_source_is_cited_once_as_a_footnote(cli):  # noqa: F811
     out = cli("case", "deepseek-inference-day").out
     title = 'DeepSeek, "DeepSeek-V3/R1 Inference System Overview"'
     assert out.count(title) == 1 and "Sources: [1] " + title in out
-    checks = out[out.index("Published figures against the model"):out.index("Sources:")]
+    checks = out[out.index("Published figures against the model") : out.index("Sources:")]
     assert "│ [1]" in checks
 
 

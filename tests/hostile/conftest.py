@@ -68,8 +68,9 @@ class Runner:
     """Runs ``flopbook ARGS`` in this process with its inputs in ``inputs`` and its outputs
     in ``outputs``, and checks every case's invariants."""
 
-    def __init__(self, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         self.inputs = tmp_path / "in"
         self.outputs = tmp_path / "out"
         self.inputs.mkdir()
@@ -87,8 +88,7 @@ class Runner:
             path.write_text(content, encoding="utf-8")
         return path
 
-    def run(self, *args: object, expect: int | Iterable[int],
-            outputs: Path | None = None) -> Ran:
+    def run(self, *args: object, expect: int | Iterable[int], outputs: Path | None = None) -> Ran:
         from flopbook.cli import main
 
         expected = {expect} if isinstance(expect, int) else set(expect)
@@ -106,8 +106,9 @@ class Runner:
         out, err = self.capsys.readouterr()
         opened = _OPENED[opened_before:]
         ran = Ran(code, out, err)
-        shown = (f"flopbook {' '.join(map(str, args))[:300]}\nstdout: {out[-800:]}\n"
-                 f"stderr: {err[-800:]}")
+        shown = (
+            f"flopbook {' '.join(map(str, args))[:300]}\nstdout: {out[-800:]}\nstderr: {err[-800:]}"
+        )
         assert code in expected, f"exit {code}, expected {sorted(expected)}\n{shown}"
         assert "Traceback" not in err and "Exception ignored" not in err, shown
         if code in (2, 3):
@@ -122,7 +123,8 @@ class Runner:
         if code not in (0, 1):
             assert after == outputs_before, (
                 f"output written by a failed run: {sorted(set(after) - set(outputs_before))}"
-                f"\n{shown}")
+                f"\n{shown}"
+            )
             made = [p for p in out_dir.rglob("*") if p.is_dir() and not any(p.iterdir())]
             assert not made, f"empty folders left by a failed run: {made}\n{shown}"
         for name in set(after) - set(outputs_before):
@@ -169,15 +171,16 @@ def check_no_formula_text(path: Path, marker: str = "PWN") -> None:
                     # is an identifier, not the user's text: nothing else may carry it
                     names = re.findall(rf"[A-Za-z0-9_.]*{marker}[A-Za-z0-9_.]*", value)
                     assert len(names) == value.count(marker) and all(
-                        re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", n) for n in names), (
-                        f"{where}: user text in a formula")
+                        re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", n) for n in names
+                    ), f"{where}: user text in a formula"
                 else:
                     assert cell.data_type == "s", f"{where} is a {cell.data_type!r} cell"
 
 
 @pytest.fixture
-def flopbook(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-             monkeypatch: pytest.MonkeyPatch) -> Runner:
+def flopbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Runner:
     return Runner(tmp_path, capsys, monkeypatch)
 
 

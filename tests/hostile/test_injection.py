@@ -79,8 +79,17 @@ def test_fleet_csv(flopbook, payload: str) -> None:
 @pytest.mark.parametrize("payload", list(PAYLOADS))
 def test_fleet_sensitivity_csv(flopbook, payload: str) -> None:
     path = flopbook.write("fleet.yaml", _fleet(PAYLOADS[payload]))
-    ran = flopbook.run("fleet", path, "--format", "csv", "--samples", "256",
-                       "--sensitivity", "tco_per_year", expect=0)
+    ran = flopbook.run(
+        "fleet",
+        path,
+        "--format",
+        "csv",
+        "--samples",
+        "256",
+        "--sensitivity",
+        "tco_per_year",
+        expect=0,
+    )
     check_csv_text(ran.out)
 
 
@@ -109,8 +118,9 @@ def test_calc_csv(flopbook, payload: str) -> None:
 @pytest.mark.parametrize("payload", list(PAYLOADS))
 def test_fleet_report_workbook_and_page(flopbook, payload: str) -> None:
     path = flopbook.write("fleet.yaml", _fleet(PAYLOADS[payload]))
-    flopbook.run("report", path, "--xlsx", "fleet.xlsx", "--html", "fleet.html",
-                 "--samples", "200", expect=0)  # the harness reads every cell of fleet.xlsx
+    flopbook.run(
+        "report", path, "--xlsx", "fleet.xlsx", "--html", "fleet.html", "--samples", "200", expect=0
+    )  # the harness reads every cell of fleet.xlsx
     page = (flopbook.outputs / "fleet.html").read_text(encoding="utf-8")
     assert "<script>alert" not in page
 
@@ -154,8 +164,11 @@ def test_the_one_csv_rule(text: object) -> None:
     from flopbook.safe_text import csv_cell
 
     out = csv_cell(text)
-    if isinstance(text, str) and text.startswith(("=", "+", "-", "@", "\t", "\r")) \
-            and text not in ("-1.5", "-3e9"):
+    if (
+        isinstance(text, str)
+        and text.startswith(("=", "+", "-", "@", "\t", "\r"))
+        and text not in ("-1.5", "-3e9")
+    ):
         assert out == "'" + text
     else:
         assert out == text

@@ -57,8 +57,9 @@ def test_fleet_counts(flopbook, name: str) -> None:
 @pytest.mark.parametrize("name", list(PRICES))
 def test_fleet_prices(flopbook, name: str) -> None:
     line, code = PRICES[name]
-    path = flopbook.write("fleet.yaml",
-                          FLEET.replace("server_cost_per_gpu: 30k to 40k USD/GPU", line))
+    path = flopbook.write(
+        "fleet.yaml", FLEET.replace("server_cost_per_gpu: 30k to 40k USD/GPU", line)
+    )
     flopbook.run("fleet", path, "--samples", "200", expect=code)
 
 
@@ -143,8 +144,13 @@ def test_calc(flopbook, name: str) -> None:
     flopbook.run("calc", CALC[name], expect=2)
 
 
-CALC_TO = {"a unit of another kind": "USD", "nonsense": "zz☃", "empty": "", "a number": "5",
-           "401 digits": "9" * 401}
+CALC_TO = {
+    "a unit of another kind": "USD",
+    "nonsense": "zz☃",
+    "empty": "",
+    "a number": "5",
+    "401 digits": "9" * 401,
+}
 
 
 @pytest.mark.parametrize("name", list(CALC_TO))

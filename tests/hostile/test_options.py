@@ -9,8 +9,7 @@ import pytest
 
 from hostile.conftest import FLEET, TRAINING
 
-NONSENSE = {"junk": "zz☃", "empty": "", "negative": "-1", "huge": "1e999",
-            "401 digits": "9" * 401}
+NONSENSE = {"junk": "zz☃", "empty": "", "negative": "-1", "huge": "1e999", "401 digits": "9" * 401}
 
 # A good run of each command ({fleet}, {training}, {claims}, {payer}, {book} are files).
 BASE = {
@@ -78,8 +77,9 @@ def test_every_option_with_nonsense(flopbook, command: str, option: str, value: 
 
     files = {
         "{fleet}": flopbook.write("fleet.yaml", FLEET),
-        "{training}": flopbook.write("run.yaml", TRAINING + "params: 37B\ntokens: 14.8T token\n"
-                                     "gpu_hours: 2.788M GPU-hours\n"),
+        "{training}": flopbook.write(
+            "run.yaml", TRAINING + "params: 37B\ntokens: 14.8T token\ngpu_hours: 2.788M GPU-hours\n"
+        ),
         "{claims}": flopbook.write("claims.yaml", CLAIMS),
         "{payer}": flopbook.write("payer.yaml", PAYER),
         "{book}": _book(flopbook.inputs / "book.xlsx"),

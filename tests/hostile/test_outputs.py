@@ -19,8 +19,11 @@ def _small_disk(folder: Path, size: str = "96k", read_only: bool = False):  # no
     folder.mkdir(exist_ok=True)
     options = f"size={size}" + (",ro" if read_only else "")
     try:
-        made = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
-                              capture_output=True, timeout=30)
+        made = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+            capture_output=True,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         made = None
     if made is None or made.returncode != 0:
@@ -42,11 +45,23 @@ def _fill(folder: Path, leave: int) -> None:
 WRITES = {
     "report --xlsx": lambda f, d: ("report", f, "--xlsx", d / "a.xlsx"),
     "report --html": lambda f, d: ("report", f, "--html", d / "a.html"),
-    "report --xlsx --html": lambda f, d: ("report", f, "--xlsx", d / "a.xlsx",
-                                          "--html", d / "a.html"),
+    "report --xlsx --html": lambda f, d: (
+        "report",
+        f,
+        "--xlsx",
+        d / "a.xlsx",
+        "--html",
+        d / "a.html",
+    ),
     "fleet --plot": lambda f, d: ("fleet", f, "--plot", d / "charts"),
-    "fleet --plot --sensitivity": lambda f, d: ("fleet", f, "--plot", d / "charts",
-                                                "--sensitivity", "tco_per_year"),
+    "fleet --plot --sensitivity": lambda f, d: (
+        "fleet",
+        f,
+        "--plot",
+        d / "charts",
+        "--sensitivity",
+        "tco_per_year",
+    ),
 }
 
 
@@ -59,8 +74,9 @@ def test_a_full_disk(flopbook, tmp_path, name: str, leave: int) -> None:
         before = sorted(p.name for p in disk.iterdir())
         args = WRITES[name](scenario, disk)
         # nearly full, a small file may fit: then every file is written, else none is
-        ran = flopbook.run(*args, "--samples", "256", expect=2 if leave == 0 else (0, 2),
-                           outputs=disk)
+        ran = flopbook.run(
+            *args, "--samples", "256", expect=2 if leave == 0 else (0, 2), outputs=disk
+        )
         targets = [a for a in args if isinstance(a, Path) and a.parent == disk]
         if ran.code == 0:
             assert all(t.exists() for t in targets)
@@ -82,8 +98,9 @@ def test_a_full_disk_under_audit_fix(flopbook, tmp_path) -> None:
 def test_a_read_only_folder(flopbook, tmp_path, name: str) -> None:
     scenario = flopbook.write("fleet.yaml", FLEET)
     with _small_disk(tmp_path / "ro", read_only=True) as disk:
-        ran = flopbook.run(*WRITES[name](scenario, disk), "--samples", "256", expect=2,
-                           outputs=disk)
+        ran = flopbook.run(
+            *WRITES[name](scenario, disk), "--samples", "256", expect=2, outputs=disk
+        )
         assert "read-only" in ran.err or "permission" in ran.err
 
 
@@ -96,8 +113,9 @@ def test_report_writes_both_files_or_neither(flopbook, monkeypatch) -> None:
 
     monkeypatch.setattr(reports, "write_html", broken)
     scenario = flopbook.write("fleet.yaml", FLEET)
-    flopbook.run("report", scenario, "--xlsx", "a.xlsx", "--html", "a.html", "--samples",
-                 "200", expect=2)
+    flopbook.run(
+        "report", scenario, "--xlsx", "a.xlsx", "--html", "a.html", "--samples", "200", expect=2
+    )
     assert list(flopbook.outputs.iterdir()) == []
 
 
@@ -109,8 +127,7 @@ def test_plot_refuses_to_replace_charts_without_force(flopbook) -> None:
     ran = flopbook.run("fleet", scenario, "--plot", "charts", "--samples", "256", expect=2)
     assert "--force" in ran.err
     assert {p.name: p.read_bytes() for p in charts.iterdir()} == before
-    flopbook.run("fleet", scenario, "--plot", "charts", "--samples", "256", "--force",
-                 expect=0)
+    flopbook.run("fleet", scenario, "--plot", "charts", "--samples", "256", "--force", expect=0)
 
 
 @pytest.mark.parametrize("bad", ["not a scenario: [", "skus: []", "name: x\n"])
@@ -126,11 +143,15 @@ def test_modes_follow_the_umask(flopbook, umask: int) -> None:
     old = os.umask(umask)
     try:
         flopbook.run("fleet", scenario, "--plot", "charts", "--samples", "256", expect=0)
-        flopbook.run("report", scenario, "--xlsx", "a.xlsx", "--html", "a.html",
-                     "--samples", "200", expect=0)
+        flopbook.run(
+            "report", scenario, "--xlsx", "a.xlsx", "--html", "a.html", "--samples", "200", expect=0
+        )
     finally:
         os.umask(old)
-    files = [*(flopbook.outputs / "charts").iterdir(), flopbook.outputs / "a.xlsx",
-             flopbook.outputs / "a.html"]
+    files = [
+        *(flopbook.outputs / "charts").iterdir(),
+        flopbook.outputs / "a.xlsx",
+        flopbook.outputs / "a.html",
+    ]
     for path in files:
         assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name

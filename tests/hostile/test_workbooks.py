@@ -12,8 +12,12 @@ import pytest
 import xlsxwriter
 
 
-def _book(path: Path, extra: dict[str, str] | None = None,
-          names: dict[str, str] | None = None, label: str | None = None) -> Path:
+def _book(
+    path: Path,
+    extra: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
+    label: str | None = None,
+) -> Path:
     """A small book with one fixable finding (a total that stops a row short), so that
     ``--fix`` recomputes it; ``extra`` adds formulas by cell."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
@@ -66,8 +70,11 @@ def test_references_to_other_files_are_never_opened(flopbook, name: str, fix: bo
     trip = _tripwire(flopbook.inputs)
     os.mkfifo(flopbook.inputs / "tripwire-fifo.xlsx")
     if name == "a defined name":
-        book = _book(flopbook.inputs / "book.xlsx", {"Named": "=Linked*2"},
-                     names={"Linked": "='[tripwire.xlsx]Sheet1'!$A$1"})
+        book = _book(
+            flopbook.inputs / "book.xlsx",
+            {"Named": "=Linked*2"},
+            names={"Linked": "='[tripwire.xlsx]Sheet1'!$A$1"},
+        )
     else:
         formula = EXTERNAL[name].replace("{abs}", str(trip))
         book = _book(flopbook.inputs / "book.xlsx", {"Linked": formula})
@@ -160,9 +167,9 @@ def test_odd_files_are_refused(flopbook, name: str) -> None:
 
 XML_ATTACKS = {
     "an entity bomb": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
-                      b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><worksheet>&b;</worksheet>',
+    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><worksheet>&b;</worksheet>',
     "an external entity": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM '
-                          b'"file:///etc/passwd">]><worksheet>&e;</worksheet>',
+    b'"file:///etc/passwd">]><worksheet>&e;</worksheet>',
     "broken XML": b"<worksheet><sheetData><row>",
 }
 
@@ -170,6 +177,7 @@ XML_ATTACKS = {
 @pytest.mark.parametrize("name", list(XML_ATTACKS))
 def test_xml_attacks_in_a_sheet(flopbook, name: str) -> None:
     base = _book(flopbook.inputs / "base.xlsx")
-    book = _rewrite(base, flopbook.inputs / "attack.xlsx",
-                    {"xl/worksheets/sheet1.xml": XML_ATTACKS[name]})
+    book = _rewrite(
+        base, flopbook.inputs / "attack.xlsx", {"xl/worksheets/sheet1.xml": XML_ATTACKS[name]}
+    )
     flopbook.run("audit", book, expect=2)

@@ -13,8 +13,16 @@ COMMANDS = {
     "workload": ("workload", "{file}", "--samples", "200"),
     "fund": ("fund", "{file}", "--capex", "1B USD", "--samples", "200"),
     "check": ("check", "{file}", "--samples", "200"),
-    "report": ("report", "{file}", "--html", "page.html", "--xlsx", "book.xlsx",
-               "--samples", "200"),
+    "report": (
+        "report",
+        "{file}",
+        "--html",
+        "page.html",
+        "--xlsx",
+        "book.xlsx",
+        "--samples",
+        "200",
+    ),
 }
 
 FILES = {

@@ -20,10 +20,18 @@ def test_one_sku_by_hand():
     fleet = Fleet(
         [Sku("H800", count="1000 GPU", server_cost_per_gpu="40k USD/GPU")],
         Assumptions(
-            useful_life="4 years", networking="10%", storage="0%", facility="0%",
-            tdp_share="100%", server_power_overhead="50%", pue=1.25,
-            electricity_price="0.10 USD/kWh", hosting="100 USD/kW/month",
-            maintenance="2%", other_opex="500 USD/GPU/year", cost_of_capital="10%",
+            useful_life="4 years",
+            networking="10%",
+            storage="0%",
+            facility="0%",
+            tdp_share="100%",
+            server_power_overhead="50%",
+            pue=1.25,
+            electricity_price="0.10 USD/kWh",
+            hosting="100 USD/kW/month",
+            maintenance="2%",
+            other_opex="500 USD/GPU/year",
+            cost_of_capital="10%",
         ),
     )
     r = fleet.run()
@@ -41,10 +49,12 @@ def test_one_sku_by_hand():
     assert one(r, "opex") == pytest.approx(opex)
     assert one(r, "tco_per_year") == pytest.approx(depreciation + opex)
     assert one(r, "cost_per_gpu_hour") == pytest.approx(
-        (depreciation + opex) / (1000 * HOURS_PER_YEAR))
+        (depreciation + opex) / (1000 * HOURS_PER_YEAR)
+    )
     # $/PFLOP/s-hour at the H800's 989 TFLOP/s dense BF16
     assert one(r, "cost_per_bf16_pflop_hour") == pytest.approx(
-        (depreciation + opex) / (1000 * 0.989 * HOURS_PER_YEAR))
+        (depreciation + opex) / (1000 * 0.989 * HOURS_PER_YEAR)
+    )
     annuity = capex * 0.1 / (1 - 1.1**-4)
     assert one(r, "annuity") == pytest.approx(annuity)
     r2 = fleet.run(capital_cost="annuity")
@@ -52,54 +62,74 @@ def test_one_sku_by_hand():
 
 
 def test_gpu_price_adds_the_server_parts():
-    fleet = Fleet([Sku("H100", count=10, gpu_price="25k USD/GPU")],
-                  Assumptions(server_overhead_capex="40%", networking=0, storage=0))
+    fleet = Fleet(
+        [Sku("H100", count=10, gpu_price="25k USD/GPU")],
+        Assumptions(server_overhead_capex="40%", networking=0, storage=0),
+    )
     assert one(fleet.run(), "server_capex") == pytest.approx(10 * 25e3 * 1.4)
 
 
 def test_networking_can_be_given_per_gpu():
-    fleet = Fleet([Sku("H100", count=10, server_cost_per_gpu="30k USD/GPU")],
-                  Assumptions(networking="3k USD/GPU", storage=0))
+    fleet = Fleet(
+        [Sku("H100", count=10, server_cost_per_gpu="30k USD/GPU")],
+        Assumptions(networking="3k USD/GPU", storage=0),
+    )
     assert one(fleet.run(), "capex") == pytest.approx(10 * 33e3)
 
 
 def test_a_published_operating_cost_replaces_the_itemised_one():
-    fleet = Fleet([Sku("A100", count=100, server_cost_per_gpu="20k USD/GPU",
-                       operating_cost="4.5k USD/GPU/year")])
+    fleet = Fleet(
+        [
+            Sku(
+                "A100",
+                count=100,
+                server_cost_per_gpu="20k USD/GPU",
+                operating_cost="4.5k USD/GPU/year",
+            )
+        ]
+    )
     r = fleet.run()
     assert one(r, "opex") == pytest.approx(450e3)
     assert r.get("electricity") is None
 
 
 def test_per_gpu_totals_are_weighted_averages_not_sums():
-    fleet = Fleet([
-        Sku("A100", count="10k GPU", server_cost_per_gpu="20k USD/GPU"),
-        Sku("H20", count="30k GPU", server_cost_per_gpu="25k USD/GPU"),
-    ])
+    fleet = Fleet(
+        [
+            Sku("A100", count="10k GPU", server_cost_per_gpu="20k USD/GPU"),
+            Sku("H20", count="30k GPU", server_cost_per_gpu="25k USD/GPU"),
+        ]
+    )
     r = fleet.run()
     assert one(r, "server_cost_per_gpu") == pytest.approx((10 * 20 + 30 * 25) / 40 * 1e3)
     assert one(r, "cost_per_gpu_hour") == pytest.approx(
-        one(r, "tco_per_year") / one(r, "gpu_hours"))
+        one(r, "tco_per_year") / one(r, "gpu_hours")
+    )
 
 
 def test_fp8_cost_total_covers_only_the_chips_that_have_fp8():
-    fleet = Fleet([
-        Sku("A100", count=100, server_cost_per_gpu="20k USD/GPU"),
-        Sku("H100", count=100, server_cost_per_gpu="30k USD/GPU"),
-    ])
+    fleet = Fleet(
+        [
+            Sku("A100", count=100, server_cost_per_gpu="20k USD/GPU"),
+            Sku("H100", count=100, server_cost_per_gpu="30k USD/GPU"),
+        ]
+    )
     r = fleet.run()
     assert r.get("cost_per_fp8_pflop_hour", "A100") is None
     assert one(r, "cost_per_fp8_pflop_hour") == pytest.approx(
-        one(r, "cost_per_fp8_pflop_hour", "H100"))
+        one(r, "cost_per_fp8_pflop_hour", "H100")
+    )
     assert "cost_per_fp8_pflop_hour" in r.partial
 
 
 def test_only_keeps_skus_by_chip_name_or_architecture():
-    fleet = Fleet([
-        Sku("A100", count=1, server_cost_per_gpu="20k USD/GPU"),
-        Sku("H800", count=2, server_cost_per_gpu="30k USD/GPU"),
-        Sku("H100", count=3, server_cost_per_gpu="30k USD/GPU"),
-    ])
+    fleet = Fleet(
+        [
+            Sku("A100", count=1, server_cost_per_gpu="20k USD/GPU"),
+            Sku("H800", count=2, server_cost_per_gpu="30k USD/GPU"),
+            Sku("H100", count=3, server_cost_per_gpu="30k USD/GPU"),
+        ]
+    )
     assert fleet.run(only="Hopper").columns == ["H800", "H100"]
     assert fleet.run(only="h800, A100").columns == ["A100", "H800"]
     with pytest.raises(UnknownNameError, match="matches no SKU"):
@@ -107,14 +137,23 @@ def test_only_keeps_skus_by_chip_name_or_architecture():
 
 
 def test_per_sku_assumptions_override_the_shared_ones():
-    fleet = Fleet([
-        Sku("H100", count=100, server_cost_per_gpu="30k USD/GPU", name="hot"),
-        Sku("H100", count=100, server_cost_per_gpu="30k USD/GPU", name="cool",
-            assumptions={"pue": 1.1}),
-    ], Assumptions(pue=1.5))
+    fleet = Fleet(
+        [
+            Sku("H100", count=100, server_cost_per_gpu="30k USD/GPU", name="hot"),
+            Sku(
+                "H100",
+                count=100,
+                server_cost_per_gpu="30k USD/GPU",
+                name="cool",
+                assumptions={"pue": 1.1},
+            ),
+        ],
+        Assumptions(pue=1.5),
+    )
     r = fleet.run()
     assert one(r, "facility_power", "cool") / one(r, "facility_power", "hot") == pytest.approx(
-        1.1 / 1.5)
+        1.1 / 1.5
+    )
 
 
 @pytest.mark.parametrize(
@@ -151,8 +190,11 @@ def test_negative_counts_are_refused():
 
 CHIPS = ["A100", "H100", "H800", "H20", "B200", "MI300X"]
 sku_strategy = st.builds(
-    lambda chip, count, cost: {"chip": chip, "count": count,
-                               "server_cost_per_gpu": f"{cost} USD/GPU"},
+    lambda chip, count, cost: {
+        "chip": chip,
+        "count": count,
+        "server_cost_per_gpu": f"{cost} USD/GPU",
+    },
     st.sampled_from(CHIPS),
     st.integers(min_value=1, max_value=100_000),
     st.integers(min_value=1_000, max_value=80_000),
@@ -160,8 +202,7 @@ sku_strategy = st.builds(
 fleets = st.lists(sku_strategy, min_size=1, max_size=4)
 EXTENSIVE = [m.key for m in METRICS if m.kind == "extensive"]
 INTENSIVE = [m for m in METRICS if m.kind == "intensive"]
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _fleet(specs):
@@ -179,8 +220,7 @@ def test_total_capex_is_the_sum_of_sku_capex(specs):
 @given(fleets, st.sampled_from(CHIPS))
 def test_a_sku_with_zero_gpus_changes_no_total(specs, chip):
     before = _fleet(specs).run()
-    after = _fleet([*specs, {"chip": chip, "count": 0,
-                             "server_cost_per_gpu": "30k USD/GPU"}]).run()
+    after = _fleet([*specs, {"chip": chip, "count": 0, "server_cost_per_gpu": "30k USD/GPU"}]).run()
     for m in METRICS:
         a, b = before.get(m.key), after.get(m.key)
         if a is None:
@@ -216,8 +256,10 @@ def test_splitting_a_fleet_in_two_keeps_the_extensive_totals(specs, data):
 def test_the_seed_reproduces_a_sampled_fleet(seed):
     def run():
         with sampling(200, seed):
-            return Fleet([Sku("H100", count="8k to 12k GPU",
-                              server_cost_per_gpu="30k to 40k USD/GPU")]).run()
+            return Fleet(
+                [Sku("H100", count="8k to 12k GPU", server_cost_per_gpu="30k to 40k USD/GPU")]
+            ).run()
+
     a, b = run(), run()
     assert np.array_equal(a.get("tco_per_year").magnitude, b.get("tco_per_year").magnitude)
 
@@ -229,30 +271,42 @@ def _value_or_range(low, high, unit):
 any_sku = st.fixed_dictionaries(
     {"chip": st.sampled_from(CHIPS), "count": _value_or_range(800, 1200, "GPU")},
     optional={"tdp": _value_or_range(600, 800, "W")},
-).flatmap(lambda sku: st.sampled_from([
-    {**sku, "server_cost_per_gpu": "30k to 40k USD/GPU"},
-    {**sku, "server_cost_per_gpu": "35k USD/GPU"},
-    {**sku, "gpu_price": "20k to 30k USD/GPU"},
-    {**sku, "server_cost_per_gpu": "35k USD/GPU", "operating_cost": "4k to 5k USD/GPU/year"},
-    {**sku, "gpu_price": "25k USD/GPU", "assumptions": {"pue": "1.1 to 1.2"}},
-]))
-any_assumptions = st.fixed_dictionaries({}, optional={
-    "useful_life": _value_or_range(4, 5, "years"),
-    "cost_of_capital": st.sampled_from(["0%", "8%", "6% to 12%"]),
-    "capital_cost": st.sampled_from(["depreciation", "annuity"]),
-    "networking": st.sampled_from(["12%", "10% to 15%", "3k USD/GPU", "2k to 4k USD/GPU"]),
-    "storage": st.sampled_from(["3%", "1k USD/GPU"]),
-    "facility": st.sampled_from(["0%", "5% to 10%"]),
-    "server_overhead_capex": st.sampled_from(["40%", "30% to 50%"]),
-    "tdp_share": st.sampled_from(["80%", "0.6 to 0.9"]),
-    "server_power_overhead": st.sampled_from(["50%", "40% to 60%", "300 W/GPU",
-                                              "200 to 400 W/GPU"]),
-    "pue": st.sampled_from(["1.3", "1.2 to 1.4"]),
-    "electricity_price": _value_or_range(0.05, 0.1, "USD/kWh"),
-    "hosting": _value_or_range(100, 150, "USD/kW/month"),
-    "maintenance": st.sampled_from(["3%", "2% to 4%"]),
-    "other_opex": _value_or_range(1000, 2000, "USD/GPU/year"),
-})
+).flatmap(
+    lambda sku: st.sampled_from(
+        [
+            {**sku, "server_cost_per_gpu": "30k to 40k USD/GPU"},
+            {**sku, "server_cost_per_gpu": "35k USD/GPU"},
+            {**sku, "gpu_price": "20k to 30k USD/GPU"},
+            {
+                **sku,
+                "server_cost_per_gpu": "35k USD/GPU",
+                "operating_cost": "4k to 5k USD/GPU/year",
+            },
+            {**sku, "gpu_price": "25k USD/GPU", "assumptions": {"pue": "1.1 to 1.2"}},
+        ]
+    )
+)
+any_assumptions = st.fixed_dictionaries(
+    {},
+    optional={
+        "useful_life": _value_or_range(4, 5, "years"),
+        "cost_of_capital": st.sampled_from(["0%", "8%", "6% to 12%"]),
+        "capital_cost": st.sampled_from(["depreciation", "annuity"]),
+        "networking": st.sampled_from(["12%", "10% to 15%", "3k USD/GPU", "2k to 4k USD/GPU"]),
+        "storage": st.sampled_from(["3%", "1k USD/GPU"]),
+        "facility": st.sampled_from(["0%", "5% to 10%"]),
+        "server_overhead_capex": st.sampled_from(["40%", "30% to 50%"]),
+        "tdp_share": st.sampled_from(["80%", "0.6 to 0.9"]),
+        "server_power_overhead": st.sampled_from(
+            ["50%", "40% to 60%", "300 W/GPU", "200 to 400 W/GPU"]
+        ),
+        "pue": st.sampled_from(["1.3", "1.2 to 1.4"]),
+        "electricity_price": _value_or_range(0.05, 0.1, "USD/kWh"),
+        "hosting": _value_or_range(100, 150, "USD/kW/month"),
+        "maintenance": st.sampled_from(["3%", "2% to 4%"]),
+        "other_opex": _value_or_range(1000, 2000, "USD/GPU/year"),
+    },
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -269,8 +323,11 @@ def test_tco_is_capital_cost_plus_opex_sample_by_sample(skus, assumptions):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(any_sku, min_size=1, max_size=3), st.lists(st.booleans(), min_size=3,
-                                                           max_size=3), any_assumptions)
+@given(
+    st.lists(any_sku, min_size=1, max_size=3),
+    st.lists(st.booleans(), min_size=3, max_size=3),
+    any_assumptions,
+)
 def test_partial_totals_are_known_without_computing_every_row(skus, zero, assumptions):
     # a table asks which totals leave SKUs out before it has read every row
     skus = [{**s, "count": "0 GPU"} if z else s for s, z in zip(skus, zero, strict=False)]

@@ -14,8 +14,7 @@ from flopbook.quantity import q, sampling
 
 def payer(cash="100M USD", years=(2021, 2023)):
     # a company whose capex budget is all its revenue: cash available = revenue
-    return Company(first_year=years[0], last_year=years[1], revenue=cash,
-                   capex_share="100%").run()
+    return Company(first_year=years[0], last_year=years[1], revenue=cash, capex_share="100%").run()
 
 
 def test_covered_when_cumulative_cash_reaches_the_spending_in_time():
@@ -71,7 +70,10 @@ def test_spending_outside_the_payers_years_is_an_error():
 def test_the_thresholds_are_data_and_checked():
     bands = thresholds()
     assert [b.words for b in bands.bands] == [
-        "within means", "a stretch", "implausible without outside funding"]
+        "within means",
+        "a stretch",
+        "implausible without outside funding",
+    ]
     assert all(b.why for b in bands.bands) and bands.source
     with pytest.raises(InputError, match="bands must run"):
         Thresholds((Band("a", "a", 0.5, ""), Band("b", "b", 1.0, "")))
@@ -80,7 +82,8 @@ def test_the_thresholds_are_data_and_checked():
 def test_comparables_are_sourced_and_dated():
     found = comparables()
     assert {"Blackstone", "Goldman Sachs", "Alphabet", "Meta", "Microsoft"} <= {
-        c.name for c in found}
+        c.name for c in found
+    }
     for c in found:
         for fig in (c.entry.capex, c.entry.revenue, c.entry.aum):
             if fig is not None:
@@ -97,11 +100,19 @@ def test_a_ratio_is_placed_on_the_scale():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.floats(0, 500), min_size=1, max_size=5), st.floats(0, 2000),
-       st.floats(0, 2000), st.integers(0, 4))
+@given(
+    st.lists(st.floats(0, 500), min_size=1, max_size=5),
+    st.floats(0, 2000),
+    st.floats(0, 2000),
+    st.integers(0, 4),
+)
 def test_coverage_is_monotone_in_capex(cash, a, b, when):
-    p = Company(first_year=2000, last_year=2000 + len(cash) - 1,
-                revenue=[f"{c}M USD" for c in cash], capex_share="100%").run()
+    p = Company(
+        first_year=2000,
+        last_year=2000 + len(cash) - 1,
+        revenue=[f"{c}M USD" for c in cash],
+        capex_share="100%",
+    ).run()
     year = 2000 + min(when, len(cash) - 1)
     small, large = sorted((a, b))
     # built directly: from_capex refuses a capex under $1k as a scale left out, and the

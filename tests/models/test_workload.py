@@ -13,8 +13,7 @@ def mean(x, unit):
     return float(magnitudes(x, unit).mean())
 
 
-V3 = dict(params="37B", tokens="14.8T token", chip="H800", gpus="2048 GPU",
-          price="2 USD/GPU/hour")
+V3 = dict(params="37B", tokens="14.8T token", chip="H800", gpus="2048 GPU", price="2 USD/GPU/hour")
 
 
 def test_deepseek_v3_cost_and_implied_mfu():
@@ -43,25 +42,36 @@ def test_implied_mfu_solver_inverts_the_forward_model(flops, peak, mfu):
     back = solve_training(flops=f, gpu_hours=hours, peak=p)["mfu"]
     assert mean(back, "") == pytest.approx(mfu, rel=1e-9)
     assert mean(solve_training(gpu_hours=hours, peak=p, mfu=m)["flops"], "FLOP") == (
-        pytest.approx(flops, rel=1e-9))
+        pytest.approx(flops, rel=1e-9)
+    )
     assert mean(solve_training(flops=f, gpu_hours=hours, mfu=m)["peak"], "TFLOP/s") == (
-        pytest.approx(peak, rel=1e-9))
+        pytest.approx(peak, rel=1e-9)
+    )
 
 
 @settings(max_examples=25, deadline=None)
 @given(tokens=st.floats(1e9, 1e14), mfu=st.floats(0.05, 1.0))
 def test_doubling_tokens_doubles_flops_and_cost(tokens, mfu):
-    one = Training(params="7B", tokens=f"{tokens!r} token", chip="H100", mfu=mfu,
-                   price="2 USD/GPU/hour").run()
-    two = Training(params="7B", tokens=f"{2 * tokens!r} token", chip="H100", mfu=mfu,
-                   price="2 USD/GPU/hour").run()
+    one = Training(
+        params="7B", tokens=f"{tokens!r} token", chip="H100", mfu=mfu, price="2 USD/GPU/hour"
+    ).run()
+    two = Training(
+        params="7B", tokens=f"{2 * tokens!r} token", chip="H100", mfu=mfu, price="2 USD/GPU/hour"
+    ).run()
     assert mean(two.get("flops"), "FLOP") == pytest.approx(2 * mean(one.get("flops"), "FLOP"))
     assert mean(two.get("cost"), "USD") == pytest.approx(2 * mean(one.get("cost"), "USD"))
 
 
 def serve(**kw):
-    base = dict(params="8B", tokens_in="1000 token", tokens_out="500 token", chip="H100",
-                batch=16, kv_bytes_per_token="128 kB", price="2 USD/GPU/hour")
+    base = dict(
+        params="8B",
+        tokens_in="1000 token",
+        tokens_out="500 token",
+        chip="H100",
+        batch=16,
+        kv_bytes_per_token="128 kB",
+        price="2 USD/GPU/hour",
+    )
     return Inference(**{**base, **kw}).run()
 
 
@@ -73,7 +83,8 @@ def test_cost_per_token_falls_as_utilisation_rises(low, step):
         a, b = serve(**{key: low}), serve(**{key: high})
         assert mean(b.get("cost"), "USD") < mean(a.get("cost"), "USD")
     assert mean(serve(mfu=high).get("cost_per_million_input"), "USD/Mtoken") < mean(
-        serve(mfu=low).get("cost_per_million_input"), "USD/Mtoken")
+        serve(mfu=low).get("cost_per_million_input"), "USD/Mtoken"
+    )
 
 
 def test_inference_flops_per_token_is_two_n_and_attention_is_stated():
@@ -83,7 +94,8 @@ def test_inference_flops_per_token_is_two_n_and_attention_is_stated():
     assert "attention term left out" in r.rows[0].formula
     with_attention = serve(params="500M", layers=24, d_model=1024, context="1000 token")
     assert mean(with_attention.get("flops_per_token"), "FLOP/token") == pytest.approx(
-        1e9 + 2 * 24 * 1000 * 1024)
+        1e9 + 2 * 24 * 1000 * 1024
+    )
 
 
 def test_decode_roofline_by_hand():
@@ -103,13 +115,16 @@ def test_revenue_and_margin():
     assert mean(r.get("margin"), "") == pytest.approx((revenue - cost) / cost)
 
 
-@pytest.mark.parametrize(("kw", "words"), [
-    (dict(mfu=0), "mfu: must be above 0"),
-    (dict(mfu=1.5), "mfu: must be at most 1"),
-    (dict(tokens="-5 token"), "tokens: must be above 0"),
-    (dict(chip="H1000"), "unknown chip 'H1000'"),
-    (dict(precision="fp4"), "unknown precision"),
-])
+@pytest.mark.parametrize(
+    ("kw", "words"),
+    [
+        (dict(mfu=0), "mfu: must be above 0"),
+        (dict(mfu=1.5), "mfu: must be at most 1"),
+        (dict(tokens="-5 token"), "tokens: must be above 0"),
+        (dict(chip="H1000"), "unknown chip 'H1000'"),
+        (dict(precision="fp4"), "unknown precision"),
+    ],
+)
 def test_training_bad_input(kw, words):
     with pytest.raises(InputError, match=words):
         Training(**{**V3, "mfu": 0.3, **kw}).run()

@@ -23,12 +23,15 @@ RECALC_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 
 def _need(names: list[str], package: str) -> str:
     for name in names:
-        found = shutil.which(name) or (name if os.path.isabs(name) and os.access(name, os.X_OK)
-                                       else None)
+        found = shutil.which(name) or (
+            name if os.path.isabs(name) and os.access(name, os.X_OK) else None
+        )
         if found:
             return found
-    message = (f"{package} is not installed (run scripts/install-system-deps.sh as root, "
-               f"or apt-get install {package})")
+    message = (
+        f"{package} is not installed (run scripts/install-system-deps.sh as root, "
+        f"or apt-get install {package})"
+    )
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
@@ -56,9 +59,22 @@ def recalculate(soffice: str, tmp_path: Path):
         out = tmp_path / "recalculated"
         out.mkdir(exist_ok=True)
         subprocess.run(
-            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-             "--nolockcheck", "--convert-to", "xlsx", "--outdir", str(out), str(book)],
-            check=True, capture_output=True, timeout=180)
+            [
+                soffice,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--nolockcheck",
+                "--convert-to",
+                "xlsx",
+                "--outdir",
+                str(out),
+                str(book),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         result = out / book.name
         assert result.exists(), "LibreOffice wrote no file"
         return result
@@ -71,15 +87,36 @@ def render_page(chromium: str, tmp_path: Path):
     """Render an HTML file in headless Chromium: (screenshot path, serialised DOM)."""
 
     def run(page: Path, width: int = 1280, height: int = 2000) -> tuple[Path, str]:
-        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 f"--user-data-dir={tmp_path / 'chromium-profile'}"]
+        flags = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        ]
         shot = tmp_path / "screenshot.png"
-        subprocess.run([chromium, *flags, f"--screenshot={shot}",
-                        f"--window-size={width},{height}", page.as_uri()],
-                       check=True, capture_output=True, timeout=120)
-        dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()],
-                             check=True, capture_output=True, timeout=120, text=True).stdout
+        subprocess.run(
+            [
+                chromium,
+                *flags,
+                f"--screenshot={shot}",
+                f"--window-size={width},{height}",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        dom = subprocess.run(
+            [chromium, *flags, "--dump-dom", page.as_uri()],
+            check=True,
+            capture_output=True,
+            timeout=120,
+            text=True,
+        ).stdout
         return shot, dom
 
     return run

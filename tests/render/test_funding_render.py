@@ -23,7 +23,7 @@ def test_the_lifetime_total_is_shown_whole_at_common_widths(high_flyer, width):
     text = console.export_text()
     payer = high_flyer.sections[0][1]
     lifetime = value(payer.summary("cash_available").mean, "USD")  # about $540M
-    table = text[:text.index("Payer inputs")]
+    table = text[: text.index("Payer inputs")]
     assert "Total ┃" in table
     # the lifetime figure ends the Cash available row (the last one, when the years are
     # split over two tables), not cut to "$…"
@@ -57,11 +57,16 @@ def test_money_has_three_significant_digits_and_its_own_scale(high_flyer):
 
     payer = high_flyer.sections[0][1]
     with sampling(300, 1):
-        verdict = judge(payer, [Spending.from_capex("1.6B", 2023),
-                                Spending.from_capex("2k USD", 2021)])
+        verdict = judge(
+            payer, [Spending.from_capex("1.6B", 2023), Spending.from_capex("2k USD", 2021)]
+        )
     console = Console(width=200, record=True, highlight=False)
-    for part in (payer_table(payer), spending_table(verdict), yearly_table(verdict),
-                 verdict_panel(verdict)):
+    for part in (
+        payer_table(payer),
+        spending_table(verdict),
+        yearly_table(verdict),
+        verdict_panel(verdict),
+    ):
         console.print(part)
     text = console.export_text()
     assert "$1.60B" in text and "$2.00k" in text

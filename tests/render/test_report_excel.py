@@ -86,8 +86,7 @@ def varied(tmp_path_factory):
     return result, report
 
 
-def test_libreoffice_recalculates_the_deepseek_case_to_the_engine(tmp_path, recalculate,
-                                                                   deepseek):
+def test_libreoffice_recalculates_the_deepseek_case_to_the_engine(tmp_path, recalculate, deepseek):
     _, report = deepseek
     book = tmp_path / "deepseek.xlsx"
     # no cached results: every number below is LibreOffice's own
@@ -128,14 +127,30 @@ def test_expected_values_are_the_engines_at_the_medians(varied):
         "electricity": math.sqrt(0.06 * 0.10),
     }
     fleet = Fleet(
-        [Sku("H100", count=q(median["count"], "GPU"), gpu_price="25k USD/GPU"),
-         Sku("H800", count="2048 GPU", server_cost_per_gpu=q(median["price"], "USD/GPU"),
-             assumptions={"pue": 1.2, "maintenance": "5%"}),
-         Sku("A100", count="500 GPU", server_cost_per_gpu="15k USD/GPU",
-             operating_cost="4k USD/GPU/year")],
-        {"capital_cost": "annuity", "useful_life": "5 years", "cost_of_capital": "8%",
-         "networking": "3k USD/GPU", "server_power_overhead": "300 W/GPU",
-         "electricity_price": q(median["electricity"], "USD/kWh")})
+        [
+            Sku("H100", count=q(median["count"], "GPU"), gpu_price="25k USD/GPU"),
+            Sku(
+                "H800",
+                count="2048 GPU",
+                server_cost_per_gpu=q(median["price"], "USD/GPU"),
+                assumptions={"pue": 1.2, "maintenance": "5%"},
+            ),
+            Sku(
+                "A100",
+                count="500 GPU",
+                server_cost_per_gpu="15k USD/GPU",
+                operating_cost="4k USD/GPU/year",
+            ),
+        ],
+        {
+            "capital_cost": "annuity",
+            "useful_life": "5 years",
+            "cost_of_capital": "8%",
+            "networking": "3k USD/GPU",
+            "server_power_overhead": "300 W/GPU",
+            "electricity_price": q(median["electricity"], "USD/kWh"),
+        },
+    )
     engine = fleet.run()
     block = report.blocks[0]
     checked = 0
@@ -175,25 +190,37 @@ def test_changing_an_input_recalculates(tmp_path, varied):
     cells = write_workbook(report, str(book))
     wb = openpyxl.load_workbook(book)
     defined = wb.defined_names["count_H800"]
-    (sheet, ref), = list(defined.destinations)
+    ((sheet, ref),) = list(defined.destinations)
     cell = ref.replace("$", "")
     assert wb[sheet][cell].value == 2048
     value = recalculated_by_formulas(book, {f"'[{book.name}]{sheet.upper()}'!{cell}": 4096})
     changed = report.blocks[0].engine  # the engine at the medians, then with 4,096 H800s
-    skus = [Sku(s.chip, name=s.name, count=(q("4096 GPU") if s.name == "H800"
-                                            else s.inputs["count"]),
-                **{k: v for k, v in s.inputs.items() if k != "count"},
-                assumptions=s.assumptions) for s in changed.skus]
+    skus = [
+        Sku(
+            s.chip,
+            name=s.name,
+            count=(q("4096 GPU") if s.name == "H800" else s.inputs["count"]),
+            **{k: v for k, v in s.inputs.items() if k != "count"},
+            assumptions=s.assumptions,
+        )
+        for s in changed.skus
+    ]
     engine = Fleet(skus, changed.assumptions).run(capital_cost="annuity")
-    tco = next(c for c in cells if c.sheet == "Calculations" and c.formula.startswith("SUM(")
-               and c.expected == report.blocks[0].line("tco_per_year").values["Total"])
+    tco = next(
+        c
+        for c in cells
+        if c.sheet == "Calculations"
+        and c.formula.startswith("SUM(")
+        and c.expected == report.blocks[0].line("tco_per_year").values["Total"]
+    )
     expected = float(magnitudes(engine.get("tco_per_year"), "USD/year")[0])
     assert not close(expected, tco.expected)  # the change matters
     assert close(value(tco.sheet, tco.cell), expected)
 
 
-@settings(max_examples=3, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     counts=st.lists(st.integers(0, 50_000), min_size=1, max_size=3),
     cost=st.floats(5e3, 60e3),
@@ -206,10 +233,13 @@ def test_changing_an_input_recalculates(tmp_path, varied):
 def test_any_fleet_recalculates_to_the_engine(tmp_path, counts, cost, life, rate, method):
     chips = ["H100", "H800", "A100"]
     counts[0] = max(counts[0], 1)  # at least one GPU, so that per-GPU totals exist
-    fleet = Fleet([Sku(chips[i], count=q(n, "GPU"), server_cost_per_gpu=q(cost, "USD/GPU"))
-                   for i, n in enumerate(counts)],
-                  {"useful_life": q(life, "year"), "cost_of_capital": q(rate, ""),
-                   "capital_cost": method})
+    fleet = Fleet(
+        [
+            Sku(chips[i], count=q(n, "GPU"), server_cost_per_gpu=q(cost, "USD/GPU"))
+            for i, n in enumerate(counts)
+        ],
+        {"useful_life": q(life, "year"), "cost_of_capital": q(rate, ""), "capital_cost": method},
+    )
     result = fleet.run()
     report = build_report(result)
     book = tmp_path / f"fleet-{len(counts)}-{method}.xlsx"
@@ -221,15 +251,19 @@ def test_any_fleet_recalculates_to_the_engine(tmp_path, counts, cost, life, rate
     assert close(total, float(magnitudes(result.get("tco_per_year"), "USD/year")[0]))
 
 
-HOSTILE = ["=1+1", "+SUM(A1:A2)", "-2*3", "@SUM(A1)", "=HYPERLINK(\"http://example.com\")"]
+HOSTILE = ["=1+1", "+SUM(A1:A2)", "-2*3", "@SUM(A1)", '=HYPERLINK("http://example.com")']
 
 
 def test_user_text_stays_text(tmp_path):
     """Names, sources and notes that look like formulas are written as text, never run."""
-    skus = [Sku("H800", name=HOSTILE[0], count={"value": "100 GPU", "source": HOSTILE[1],
-                                                "note": HOSTILE[2]},
-                server_cost_per_gpu={"value": "30k USD/GPU", "source": HOSTILE[3],
-                                     "note": HOSTILE[4]})]
+    skus = [
+        Sku(
+            "H800",
+            name=HOSTILE[0],
+            count={"value": "100 GPU", "source": HOSTILE[1], "note": HOSTILE[2]},
+            server_cost_per_gpu={"value": "30k USD/GPU", "source": HOSTILE[3], "note": HOSTILE[4]},
+        )
+    ]
     fleet = Fleet(skus, name=HOSTILE[4], description=HOSTILE[1])
     report = build_report(fleet.run())
     book = tmp_path / "hostile.xlsx"

@@ -37,8 +37,17 @@ def test_chromium_renders_the_deepseek_case(tmp_path, render_page, deepseek_repo
     assert float(np.var(pixels[..., :3])) > 0.005, "the screenshot is blank"
     text = re.sub(r"<[^>]+>", " ", dom)
     # published figures and the model's corrected answers (SemiAnalysis 2025-01-31; critique)
-    for figure in ("$1.3B", "$1.300B", "$1.6B", "$640M/year", "$636.0M/year", "$1.4B",
-                   "$1.60B", "$636M/year", "All checks within tolerance"):
+    for figure in (
+        "$1.3B",
+        "$1.300B",
+        "$1.6B",
+        "$640M/year",
+        "$636.0M/year",
+        "$1.4B",
+        "$1.60B",
+        "$636M/year",
+        "All checks within tolerance",
+    ):
         assert figure in text, figure
     assert "FB101" in text and "FB102" in text and "FB105" in text
     assert 'href="https://semianalysis.com/2025/01/31/deepseek-debates/"' in dom
@@ -55,11 +64,21 @@ def test_page_is_self_contained(deepseek_report):
 
 
 def test_text_is_escaped_and_sources_are_links():
-    fleet = Fleet([Sku("H800", name="<b>x</b>", count="100 GPU",
-                       server_cost_per_gpu={"value": "30k USD/GPU",
-                                            "source": "vendor list https://example.com/p?a=1&b=2",
-                                            "note": "<script>alert(1)</script>"})],
-                  name="A <fleet> & co")
+    fleet = Fleet(
+        [
+            Sku(
+                "H800",
+                name="<b>x</b>",
+                count="100 GPU",
+                server_cost_per_gpu={
+                    "value": "30k USD/GPU",
+                    "source": "vendor list https://example.com/p?a=1&b=2",
+                    "note": "<script>alert(1)</script>",
+                },
+            )
+        ],
+        name="A <fleet> & co",
+    )
     page = render_html(build_report(fleet.run()))
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert "A &lt;fleet&gt; &amp; co" in page
@@ -86,8 +105,9 @@ def test_any_chart_slots_in():
     ax.hist([1, 2, 2, 3, 3, 3])
     chart = Chart.from_figure(fig, "A histogram", "from another module")
     plt.close(fig)
-    report = build_report(Fleet([Sku("H100", count="10 GPU",
-                                     server_cost_per_gpu="30k USD/GPU")]).run())
+    report = build_report(
+        Fleet([Sku("H100", count="10 GPU", server_cost_per_gpu="30k USD/GPU")]).run()
+    )
     report.charts.append(chart)
     report.charts.append(Chart("A PNG", png=b"\x89PNG\r\n\x1a\n"))
     page = render_html(report)

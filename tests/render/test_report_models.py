@@ -101,9 +101,12 @@ def books(tmp_path_factory):
     results, so every number read back is the spreadsheet's own."""
     folder = tmp_path_factory.mktemp("books")
     files = {}
-    for name, text in (("training_solved", TRAINING_SOLVED),
-                       ("inference_attention", INFERENCE_ATTENTION),
-                       ("fund_flows", FUND_FLOWS), ("company", COMPANY)):
+    for name, text in (
+        ("training_solved", TRAINING_SOLVED),
+        ("inference_attention", INFERENCE_ATTENTION),
+        ("fund_flows", FUND_FLOWS),
+        ("company", COMPANY),
+    ):
         files[name] = folder / f"{name}.yaml"
         files[name].write_text(text)
     out = {}
@@ -119,8 +122,9 @@ def books(tmp_path_factory):
         }
         payer = results["fund"]
         fleet = load_scenario(EXAMPLES / "fleet.yaml").run()
-        results["verdict"] = judge(payer, [Spending.from_capex("1.6B USD", 2021),
-                                           Spending.from_fleet(fleet, 2023)])
+        results["verdict"] = judge(
+            payer, [Spending.from_capex("1.6B USD", 2021), Spending.from_fleet(fleet, 2023)]
+        )
         results["case_training"] = case("deepseek-v3-training")
         results["case_funding"] = case("high-flyer")
         results["case_day"] = case("deepseek-inference-day")
@@ -141,26 +145,51 @@ def libreoffice(books, soffice, tmp_path_factory):
     profile = folder / "profile"
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(system_programs.RECALC_SETTINGS)
-    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--norestore", "--nolockcheck", "--convert-to", "xlsx", "--outdir",
-                    str(folder / "out"), *(str(b[2]) for b in books.values())],
-                   check=True, capture_output=True, timeout=300)
-    return {name: openpyxl.load_workbook(folder / "out" / b[2].name, data_only=True)
-            for name, b in books.items()}
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(folder / "out"),
+            *(str(b[2]) for b in books.values()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return {
+        name: openpyxl.load_workbook(folder / "out" / b[2].name, data_only=True)
+        for name, b in books.items()
+    }
 
 
 def by_formulas(book: Path, changes: dict[str, float] | None = None):
     import formulas
 
-    solution = formulas.ExcelModel().loads(str(book)).finish().calculate(
-        inputs=changes or {})
+    solution = formulas.ExcelModel().loads(str(book)).finish().calculate(inputs=changes or {})
     prefix = f"'[{book.name}]"
     return lambda sheet, cell: float(solution[f"{prefix}{sheet.upper()}'!{cell}"].value[0][0])
 
 
-KINDS = ["training", "inference", "training_solved", "inference_attention", "fund",
-         "fund_flows", "company", "verdict", "case_training", "case_funding", "case_day",
-         "case_cost"]
+KINDS = [
+    "training",
+    "inference",
+    "training_solved",
+    "inference_attention",
+    "fund",
+    "fund_flows",
+    "company",
+    "verdict",
+    "case_training",
+    "case_funding",
+    "case_day",
+    "case_cost",
+]
 
 
 @pytest.mark.parametrize("name", KINDS)
@@ -197,10 +226,19 @@ def test_medians_of_ranges_are_used(books):
     mfu = report.input("mfu")
     assert mfu.low == pytest.approx(0.30) and mfu.high == pytest.approx(0.45)
     assert mfu.value == pytest.approx(math.sqrt(0.30 * 0.45))
-    engine = Training(flops="3e24 FLOP", chip="H100", mfu=q(mfu.value, ""), gpus="4096 GPU",
-                      price="2.5 USD/GPU/hour", power="1100 W", pue=1.25).run()
-    assert close(report.blocks[0].line("gpu_hours").values["Value"],
-                 float(magnitudes(engine.get("gpu_hours"), "GPU*hour")[0]))
+    engine = Training(
+        flops="3e24 FLOP",
+        chip="H100",
+        mfu=q(mfu.value, ""),
+        gpus="4096 GPU",
+        price="2.5 USD/GPU/hour",
+        power="1100 W",
+        pue=1.25,
+    ).run()
+    assert close(
+        report.blocks[0].line("gpu_hours").values["Value"],
+        float(magnitudes(engine.get("gpu_hours"), "GPU*hour")[0]),
+    )
 
 
 NUMBER = re.compile(r"(?<![A-Za-z_$\d.])(\d+\.?\d*(?:E[-+]?\d+)?)(?![\d(A-Za-z_])")
@@ -234,8 +272,7 @@ def test_checks_that_are_values_say_why(books):
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(path)["Results"].iter_rows()]
     labels = {c.label + (" (derived)" if c.derived else "") for c in report.checks}
     # each figure on a line, its unit and numbers (and note) on the next
-    notes = [below[7] for above, below in zip(rows, rows[1:], strict=False)
-             if above[0] in labels]
+    notes = [below[7] for above, below in zip(rows, rows[1:], strict=False) if above[0] in labels]
     assert len(notes) == len(report.checks)
     assert all("a value: a unit expression" in n for n in notes)
 
@@ -246,7 +283,7 @@ def test_claims_in_words_are_text(books):
     ws = openpyxl.load_workbook(path)["Results"]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     start = next(i for i, r in enumerate(rows) if r[0] == "Claims in words against the model")
-    for claim, row in zip(result.claims, rows[start + 2:], strict=False):
+    for claim, row in zip(result.claims, rows[start + 2 :], strict=False):
         assert row[:3] == [claim.label, claim.published, claim.model]
     assert len(result.claims) == 3
 
@@ -264,33 +301,62 @@ def test_changing_an_input_recalculates(books):
     """Double the training run's price in the workbook: the cost doubles, as the engine's."""
     result, report, path, cells = books["training"]
     wb = openpyxl.load_workbook(path)
-    (sheet, ref), = list(wb.defined_names["price"].destinations)
+    ((sheet, ref),) = list(wb.defined_names["price"].destinations)
     cell = ref.replace("$", "")
     value = by_formulas(path, {f"'[{path.name}]{sheet.upper()}'!{cell}": 4.0})
-    engine = Training(params="37B", tokens="14.8T token", gpu_hours="2.788M GPU*hour",
-                      chip="H800", precision="fp8", gpus=2048, price="4 USD/GPU/hour").run()
-    cost = next(c for c in cells if c.sheet == "Calculations"
-                and c.expected == report.blocks[0].line("cost").values["Value"])
+    engine = Training(
+        params="37B",
+        tokens="14.8T token",
+        gpu_hours="2.788M GPU*hour",
+        chip="H800",
+        precision="fp8",
+        gpus=2048,
+        price="4 USD/GPU/hour",
+    ).run()
+    cost = next(
+        c
+        for c in cells
+        if c.sheet == "Calculations" and c.expected == report.blocks[0].line("cost").values["Value"]
+    )
     assert close(value(cost.sheet, cost.cell), float(magnitudes(engine.get("cost"), "USD")[0]))
 
 
-@settings(max_examples=3, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     # models that fit one GPU: at most 20 GB of weights and 16 GB of KV cache
-    params=st.floats(1e8, 1e10), tokens=st.floats(1e9, 1e14), hours=st.floats(1e3, 1e8),
-    price=st.floats(0.5, 10), batch=st.integers(1, 64), tin=st.integers(0, 20_000),
-    tout=st.integers(1, 5_000), kv=st.floats(0, 1e4), chip=st.sampled_from(["H100", "B200"]),
+    params=st.floats(1e8, 1e10),
+    tokens=st.floats(1e9, 1e14),
+    hours=st.floats(1e3, 1e8),
+    price=st.floats(0.5, 10),
+    batch=st.integers(1, 64),
+    tin=st.integers(0, 20_000),
+    tout=st.integers(1, 5_000),
+    kv=st.floats(0, 1e4),
+    chip=st.sampled_from(["H100", "B200"]),
 )
-def test_any_workload_recalculates_to_the_engine(tmp_path, params, tokens, hours, price, batch,
-                                                 tin, tout, kv, chip):
-    training = Training(params=q(params, ""), tokens=q(tokens, "token"),
-                        gpu_hours=q(hours, "GPU*hour"), chip=chip, price=q(price,
-                                                                          "USD/GPU/hour"))
-    inference = Inference(params=q(params, ""), tokens_in=q(tin, "token"),
-                          tokens_out=q(tout, "token"), chip=chip, batch=batch,
-                          kv_bytes_per_token=q(kv, "byte"), price=q(price, "USD/GPU/hour"),
-                          requests="1M request/day", price_input="1 USD/Mtoken")
+def test_any_workload_recalculates_to_the_engine(
+    tmp_path, params, tokens, hours, price, batch, tin, tout, kv, chip
+):
+    training = Training(
+        params=q(params, ""),
+        tokens=q(tokens, "token"),
+        gpu_hours=q(hours, "GPU*hour"),
+        chip=chip,
+        price=q(price, "USD/GPU/hour"),
+    )
+    inference = Inference(
+        params=q(params, ""),
+        tokens_in=q(tin, "token"),
+        tokens_out=q(tout, "token"),
+        chip=chip,
+        batch=batch,
+        kv_bytes_per_token=q(kv, "byte"),
+        price=q(price, "USD/GPU/hour"),
+        requests="1M request/day",
+        price_input="1 USD/Mtoken",
+    )
     for i, model in enumerate((training, inference)):
         book = tmp_path / f"w{i}.xlsx"
         cells = write_workbook(build_report(model.run()), str(book), cached=False)
@@ -310,8 +376,7 @@ def test_exports_pass_the_audit(books, tmp_path):
 
     reports = {name: books[name][1] for name in KINDS}
     with sampling(300, 4):  # every other case, and the fleet example
-        reports["fleet"] = build_report(load_scenario(EXAMPLES / "fleet.yaml").run(),
-                                        charts=False)
+        reports["fleet"] = build_report(load_scenario(EXAMPLES / "fleet.yaml").run(), charts=False)
         for info in cases():
             reports.setdefault(info.name, build_report(case(info.name), charts=False))
     for name, report in reports.items():
@@ -337,8 +402,9 @@ def test_chromium_renders_a_funding_case_with_its_uncertainty(tmp_path, render_p
     from flopbook.render.html import render_html, write_html
     from flopbook.report.uncertainty import add_sensitivity
 
-    report = dataclasses.replace(books["case_funding"][1], sensitivity=[],
-                                 charts=list(books["case_funding"][1].charts))
+    report = dataclasses.replace(
+        books["case_funding"][1], sensitivity=[], charts=list(books["case_funding"][1].charts)
+    )
     add_sensitivity(report, "cash_available", samples=300, seed=1)
     page = tmp_path / "high-flyer.html"
     write_html(report, str(page))
@@ -349,7 +415,12 @@ def test_chromium_renders_a_funding_case_with_its_uncertainty(tmp_path, render_p
     assert float(np.var(pixels[..., :3])) > 0.005, "the screenshot is blank"
     text = re.sub(r"<[^>]+>", " ", dom)
     # the published figures (Glenn Luk 2025-01-31; FT 2025) and the model's verdicts
-    for figure in ("$70M/year", "$400M", "$1.600B", "implausible without outside "
-                   "funding", "Sobol indices: shares of the variance of cash available"):
+    for figure in (
+        "$70M/year",
+        "$400M",
+        "$1.600B",
+        "implausible without outside funding",
+        "Sobol indices: shares of the variance of cash available",
+    ):
         assert figure in text, figure
     assert dom.count("<svg") >= 4  # distributions of cash and coverage, tornado, Sobol

@@ -32,8 +32,11 @@ def _selected(select: Iterable[str] | None) -> list[str]:
     wanted = [s.strip().upper() for s in select if s.strip()]
     unknown = [s for s in wanted if s not in CODES]
     if unknown:
-        raise InputError(f"unknown rule {unknown[0]!r}", field="--select",
-                         hint="rules: " + ", ".join(sorted(CODES)))
+        raise InputError(
+            f"unknown rule {unknown[0]!r}",
+            field="--select",
+            hint="rules: " + ", ".join(sorted(CODES)),
+        )
     return [c for c in CODES if c in wanted]
 
 
@@ -45,20 +48,25 @@ def audit_book(book: Workbook, select: Iterable[str] | None = None) -> AuditResu
         for finding in rule(code).check(ctx):
             ctx.add(finding)
     order = {name: i for i, name in enumerate(book.sheets)}
-    findings = sorted(ctx.findings, key=lambda f: (order.get(f.sheet, 0), _rowcol(f.cell),
-                                                   f.code))
+    findings = sorted(ctx.findings, key=lambda f: (order.get(f.sheet, 0), _rowcol(f.cell), f.code))
     notes = list(book.notes)
-    unreadable = [(s.name, a1(*pos)) for s, pos, _ in book.formula_cells()
-                  if (p := s.parsed(pos)) is not None and p.error]
+    unreadable = [
+        (s.name, a1(*pos))
+        for s, pos, _ in book.formula_cells()
+        if (p := s.parsed(pos)) is not None and p.error
+    ]
     if unreadable:
         shown = ", ".join(f"{s}!{c}" for s, c in unreadable[:5])
         more = f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else ""
-        notes.append(f"{len(unreadable)} formula(s) could not be read and were skipped: "
-                     f"{shown}{more}")
+        notes.append(
+            f"{len(unreadable)} formula(s) could not be read and were skipped: {shown}{more}"
+        )
 
     if book.evaluations > MAX_EVALUATIONS:
-        notes.append(f"values after each suggestion were computed for the first "
-                     f"{MAX_EVALUATIONS} findings only")
+        notes.append(
+            f"values after each suggestion were computed for the first "
+            f"{MAX_EVALUATIONS} findings only"
+        )
     cells = sum(len(s.values) for s in book.sheets.values())
     formulas = sum(len(s.formulas) for s in book.sheets.values())
     return AuditResult(book.path, findings, notes, cells, formulas)

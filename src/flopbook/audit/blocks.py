@@ -109,15 +109,17 @@ def _aggregate(sheet: Sheet, pos: Pos) -> Aggregate | None:
         if line != list(range(line[0], line[0] + len(line))):
             return None
         r = cells[0].r1
-        return Aggregate("+", Ref(None, r, line[0], r, line[-1],
-                                  range_text(r, line[0], r, line[-1])), -1)
+        return Aggregate(
+            "+", Ref(None, r, line[0], r, line[-1], range_text(r, line[0], r, line[-1])), -1
+        )
     if len(cols) == 1:
         line = sorted(r.r1 for r in cells)
         if line != list(range(line[0], line[0] + len(line))):
             return None
         c = cells[0].c1
-        return Aggregate("+", Ref(None, line[0], c, line[-1], c,
-                                  range_text(line[0], c, line[-1], c)), -1)
+        return Aggregate(
+            "+", Ref(None, line[0], c, line[-1], c, range_text(line[0], c, line[-1], c)), -1
+        )
     return None
 
 
@@ -128,8 +130,9 @@ def _local(ref: Ref, sheet: Sheet) -> bool:
 def is_year(sheet: Sheet, pos: Pos) -> bool:
     """A typed whole number that reads as a year heading (2021), not as data."""
     v = sheet.values.get(pos)
-    return pos not in sheet.formulas and is_number(v) and float(v).is_integer() \
-        and 1900 <= v <= 2100
+    return (
+        pos not in sheet.formulas and is_number(v) and float(v).is_integer() and 1900 <= v <= 2100
+    )
 
 
 def is_summing(sheet: Sheet, pos: Pos) -> bool:

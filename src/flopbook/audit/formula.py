@@ -63,9 +63,14 @@ class Parsed:
 
     __slots__ = ("text", "_tokens", "_refs", "names", "error", "base", "dr", "dc", "_pieces")
 
-    def __init__(self, text: str, tokens: list[Token] | None = None,
-                 refs: list[Ref | None] | None = None, names: list[str] | None = None,
-                 error: str | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        tokens: list[Token] | None = None,
+        refs: list[Ref | None] | None = None,
+        names: list[str] | None = None,
+        error: str | None = None,
+    ) -> None:
         self.text = text
         self._tokens = tokens if tokens is not None else []
         self._refs = refs if refs is not None else []
@@ -76,8 +81,7 @@ class Parsed:
         self._pieces: list[str] | None = None
 
     @classmethod
-    def copy_of(cls, base: Parsed, dr: int, dc: int, text: str,
-                pieces: list[str]) -> Parsed:
+    def copy_of(cls, base: Parsed, dr: int, dc: int, text: str, pieces: list[str]) -> Parsed:
         p = cls(text, names=base.names)
         p._tokens = p._refs = None  # type: ignore[assignment]
         p.base, p.dr, p.dc, p._pieces = base, dr, dc, pieces
@@ -123,8 +127,11 @@ class Parsed:
     def functions(self) -> list[str]:
         if self.base is not None:
             return self.base.functions
-        return [t.value[:-1].upper() for t in self.tokens
-                if t.type == Token.FUNC and t.subtype == Token.OPEN]
+        return [
+            t.value[:-1].upper()
+            for t in self.tokens
+            if t.type == Token.FUNC and t.subtype == Token.OPEN
+        ]
 
     @property
     def references(self) -> list[Ref]:
@@ -132,8 +139,11 @@ class Parsed:
 
     @property
     def numbers(self) -> list[float]:
-        return [float(t.value) for t in self.tokens
-                if t.type == Token.OPERAND and t.subtype == Token.NUMBER]
+        return [
+            float(t.value)
+            for t in self.tokens
+            if t.type == Token.OPERAND and t.subtype == Token.NUMBER
+        ]
 
     def render(self, replace: dict[int, str] | None = None) -> str:
         """The formula text, with the tokens at the given indices replaced."""
@@ -153,8 +163,7 @@ def _moved_ref(base: Ref, base_text: str, text: str, dr: int, dc: int) -> Ref:
     if a_col is not None:  # a whole row (3:3) keeps its columns
         c1 += 0 if a_col_abs else dc
         c2 += 0 if b_col_abs else dc
-    return Ref(base.sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2), text,
-               base.external)
+    return Ref(base.sheet, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2), text, base.external)
 
 
 def _split_sheet(text: str) -> tuple[str | None, str, bool]:
@@ -165,7 +174,7 @@ def _split_sheet(text: str) -> tuple[str | None, str, bool]:
     if sheet.startswith("'") and sheet.endswith("'"):
         sheet = sheet[1:-1].replace("''", "'")
     if external and "]" in sheet:
-        sheet = sheet[sheet.index("]") + 1:]
+        sheet = sheet[sheet.index("]") + 1 :]
     return sheet, addr, external
 
 
@@ -219,8 +228,10 @@ formulas are reported as unreadable rather than walked, so no reader recurses pa
 @lru_cache(maxsize=4096)
 def _tokens(text: str) -> tuple[list[Token], str | None]:
     if len(text) > MAX_FORMULA_CHARS:
-        return [], (f"cannot read this formula ({len(text):,} characters, more than the "
-                    f"{MAX_FORMULA_CHARS:,} read)")
+        return [], (
+            f"cannot read this formula ({len(text):,} characters, more than the "
+            f"{MAX_FORMULA_CHARS:,} read)"
+        )
     try:
         tokens = Tokenizer(text).items
     except TokenizerError as exc:
@@ -235,8 +246,10 @@ def _tokens(text: str) -> tuple[list[Token], str | None]:
         elif (t.type == Token.FUNC or t.type == Token.PAREN) and t.subtype == Token.CLOSE:
             depth -= 1
     if deepest > MAX_FORMULA_DEPTH:
-        return [], (f"cannot read this formula (nested {deepest:,} levels deep, more than "
-                    f"the {MAX_FORMULA_DEPTH} read)")
+        return [], (
+            f"cannot read this formula (nested {deepest:,} levels deep, more than "
+            f"the {MAX_FORMULA_DEPTH} read)"
+        )
     if depth != 0:
         return [], "cannot read this formula (unbalanced parentheses)"
     return tokens, None
@@ -284,8 +297,9 @@ def _shift_part(part: str, dr: int, dc: int) -> tuple[str, int | None, int | Non
         row += dr
     if col is not None and not col_abs:
         col += dc
-    if (row is not None and not 1 <= row <= MAX_ROW) or (col is not None
-                                                         and not 1 <= col <= MAX_COL):
+    if (row is not None and not 1 <= row <= MAX_ROW) or (
+        col is not None and not 1 <= col <= MAX_COL
+    ):
         return None
     text = ""
     if col is not None:
@@ -304,8 +318,7 @@ def _parts(text: str) -> tuple[str, tuple[tuple[bool, int | None, bool, int | No
     sides = []
     for part in addr.split(":"):
         col_abs, letters, row_abs, digits = _split_part(part)
-        col = column_index_from_string(letters.upper()) if letters and letters.isascii() \
-            else None
+        col = column_index_from_string(letters.upper()) if letters and letters.isascii() else None
         row = int(digits) if digits.isdigit() else None
         sides.append((col_abs, col, row_abs, row))
     return prefix, tuple(sides)

@@ -11,8 +11,10 @@ from functools import lru_cache
 
 # A per-thing figure (price, average, share) must be weighted, never added. "Per year" and
 # other periods are flows: yearly costs of two GPU types do add.
-_PERIODS = (r"(?:year|yr|annum|month|mo|mth|quarter|qtr|week|wk|day|hour|hr|h|minute|min"
-            r"|second|sec|s)")
+_PERIODS = (
+    r"(?:year|yr|annum|month|mo|mth|quarter|qtr|week|wk|day|hour|hr|h|minute|min"
+    r"|second|sec|s)"
+)
 _INTENSIVE = re.compile(
     r"\bper\s+(?!" + _PERIODS + r"\b)[a-z]"
     r"|/\s*(?!" + _PERIODS + r"\b)(?:gpu|chip|unit|node|server|token|user|query|request|head"
@@ -40,8 +42,11 @@ _PARTIAL = re.compile(
 
 
 # Shares of a whole add up to the whole (a check that they make 100%); run-rates are flows.
-_ADDS_UP = re.compile(r"\brun[-\s]rate\b|\bshare\b|\bmix\b|\bsplit\b|\ballocation\b"
-                      r"|\bof total\b|\bweight(?:ing)?s?\b", re.IGNORECASE)
+_ADDS_UP = re.compile(
+    r"\brun[-\s]rate\b|\bshare\b|\bmix\b|\bsplit\b|\ballocation\b"
+    r"|\bof total\b|\bweight(?:ing)?s?\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=8192)

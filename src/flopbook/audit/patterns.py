@@ -45,8 +45,7 @@ def breaks(sheet: Sheet, pos: Pos) -> list[Break]:
 def _breaks(sheet: Sheet, pos: Pos) -> list[Break]:
     r, c = pos
     out = []
-    for horizontal, (a, b) in ((True, ((r, c - 1), (r, c + 1))),
-                               (False, ((r - 1, c), (r + 1, c)))):
+    for horizontal, (a, b) in ((True, ((r, c - 1), (r, c + 1))), (False, ((r - 1, c), (r + 1, c)))):
         if a not in sheet.formulas or b not in sheet.formulas:
             continue
         sa, sb = sheet.shape(a), sheet.shape(b)
@@ -85,8 +84,8 @@ def literal_for_reference(sheet: Sheet, brk: Break) -> bool:
         return False
     diffs = [i for i, (x, y) in enumerate(zip(mine, theirs, strict=True)) if x != y]
     return bool(diffs) and all(
-        mine_p.tokens[i].subtype == Token.NUMBER and their_p.refs[i] is not None
-        for i in diffs)
+        mine_p.tokens[i].subtype == Token.NUMBER and their_p.refs[i] is not None for i in diffs
+    )
 
 
 def same_data(sheet: Sheet, pos: Pos, brk: Break) -> bool:
@@ -95,10 +94,16 @@ def same_data(sheet: Sheet, pos: Pos, brk: Break) -> bool:
     mine_p, their_p = sheet.parsed(pos), sheet.parsed(brk.neighbour)
     if mine_p is None or their_p is None or mine_p.error or their_p.error:
         return False
-    mine = {x for x, r in zip(r1c1_tokens(mine_p, *pos), mine_p.refs, strict=True)
-            if r is not None and not r.is_cell}
-    theirs = {x for x, r in zip(r1c1_tokens(their_p, *brk.neighbour), their_p.refs, strict=True)
-              if r is not None and not r.is_cell}
+    mine = {
+        x
+        for x, r in zip(r1c1_tokens(mine_p, *pos), mine_p.refs, strict=True)
+        if r is not None and not r.is_cell
+    }
+    theirs = {
+        x
+        for x, r in zip(r1c1_tokens(their_p, *brk.neighbour), their_p.refs, strict=True)
+        if r is not None and not r.is_cell
+    }
     return bool(theirs) and theirs <= mine
 
 
@@ -109,5 +114,6 @@ def closes_its_line(sheet: Sheet, pos: Pos) -> bool:
         return False
     ref = agg.ref
     r, c = pos
-    return (ref.c1 == ref.c2 == c and ref.r2 == r - 1) or (ref.r1 == ref.r2 == r
-                                                          and ref.c2 == c - 1)
+    return (ref.c1 == ref.c2 == c and ref.r2 == r - 1) or (
+        ref.r1 == ref.r2 == r and ref.c2 == c - 1
+    )

@@ -124,14 +124,21 @@ def check_output(book: str, out: str, force: bool = False) -> None:
     if not same and os.path.exists(out) and os.path.exists(book):
         same = os.path.samefile(book, out)
     if same:
-        raise InputError("refusing to write the corrected copy over the workbook being "
-                         "audited", file=out, field="--fix", hint="give another file name")
+        raise InputError(
+            "refusing to write the corrected copy over the workbook being audited",
+            file=out,
+            field="--fix",
+            hint="give another file name",
+        )
     try:
         check_target(out, "xlsx", force=force)
     except InputError as exc:  # the same checks as every output file, named for --fix
-        raise InputError(exc.message.replace("--xlsx", "--fix"), file=out, field="--fix",
-                         hint=exc.hint.replace("--xlsx", "--fix") if exc.hint else None
-                         ) from None
+        raise InputError(
+            exc.message.replace("--xlsx", "--fix"),
+            file=out,
+            field="--fix",
+            hint=exc.hint.replace("--xlsx", "--fix") if exc.hint else None,
+        ) from None
 
 
 def write_fixed(book: str, result: AuditResult, out: str, force: bool = False) -> Recomputed:
@@ -150,8 +157,9 @@ def write_fixed(book: str, result: AuditResult, out: str, force: bool = False) -
         try:
             wb = openpyxl.load_workbook(book, keep_vba=False, keep_links=False)
         except Exception as exc:
-            raise InputError(f"could not be re-read to write the corrected copy ({exc})",
-                             file=book) from None
+            raise InputError(
+                f"could not be re-read to write the corrected copy ({exc})", file=book
+            ) from None
     done: dict[tuple[str, str], list[Finding]] = {}
     for f in fixes:
         assert f.fix is not None
@@ -181,35 +189,47 @@ def write_fixed(book: str, result: AuditResult, out: str, force: bool = False) -
     return recomputed
 
 
-def _recompute(path: str, result: AuditResult,
-               done: dict[tuple[str, str], list[Finding]]) -> Recomputed:
+def _recompute(
+    path: str, result: AuditResult, done: dict[tuple[str, str], list[Finding]]
+) -> Recomputed:
     book = read(path)  # the copy we just wrote: its formulas, and no saved values
     original = read(result.path)
     out = Recomputed(path)
     n = sum(len(s.formulas) for s in book.sheets.values())
     if n > MAX_RECOMPUTE_FORMULAS:
-        out.notes.append(f"{n:,} formulas: too many to recompute here; Excel recomputes the "
-                         "corrected copy when it opens it")
+        out.notes.append(
+            f"{n:,} formulas: too many to recompute here; Excel recomputes the "
+            "corrected copy when it opens it"
+        )
         return out
-    unreadable = [f"{s.name}!{pos}" for s, pos, _ in book.formula_cells()
-                  if (p := s.parsed(pos)) is not None and p.error and "more than the" in p.error]
+    unreadable = [
+        f"{s.name}!{pos}"
+        for s, pos, _ in book.formula_cells()
+        if (p := s.parsed(pos)) is not None and p.error and "more than the" in p.error
+    ]
     if unreadable:  # too long or too deep to read: not handed to another parser either
-        out.notes.append(f"could not recompute the corrected copy: {len(unreadable):,} "
-                         "formula(s) are too long or too deeply nested to read; Excel "
-                         "recomputes it when it opens it")
+        out.notes.append(
+            f"could not recompute the corrected copy: {len(unreadable):,} "
+            "formula(s) are too long or too deeply nested to read; Excel "
+            "recomputes it when it opens it"
+        )
         return out
     missing = _unknown_functions(book)
     if missing:
-        out.notes.append("could not recompute the corrected copy: it uses "
-                         f"{', '.join(missing[:5])}, which flopbook cannot compute; Excel "
-                         "recomputes it when it opens it")
+        out.notes.append(
+            "could not recompute the corrected copy: it uses "
+            f"{', '.join(missing[:5])}, which flopbook cannot compute; Excel "
+            "recomputes it when it opens it"
+        )
         return out
     blocked: list[str] = []
     try:
         values = _calculate(path, blocked)
     except Exception:  # a cycle, an array formula the formulas package cannot do …
-        out.notes.append("could not recompute the corrected copy (a formula the formulas "
-                         "package cannot compute); Excel recomputes it when it opens it")
+        out.notes.append(
+            "could not recompute the corrected copy (a formula the formulas "
+            "package cannot compute); Excel recomputes it when it opens it"
+        )
         return out
     if blocked:
         out.notes.append(_blocked_note(blocked))
@@ -228,17 +248,26 @@ def _recompute(path: str, result: AuditResult,
             if changed or _differs(old, new):
                 label = sheet.row_label(pos)
                 header = sheet.column_header(pos)
-                out.changes.append(Change(sheet.name, a1(*pos),
-                                          " / ".join(x for x in (label, header) if x) or None,
-                                          old, new, changed))
+                out.changes.append(
+                    Change(
+                        sheet.name,
+                        a1(*pos),
+                        " / ".join(x for x in (label, header) if x) or None,
+                        old,
+                        new,
+                        changed,
+                    )
+                )
     return out
 
 
 def _blocked_note(blocked: list[str]) -> str:
     names = ", ".join(shorten(b, 40) for b in blocked[:3])
     more = f" and {len(blocked) - 3} more" if len(blocked) > 3 else ""
-    return (f"formulas refer to other workbooks ({names}{more}); flopbook opens no file but "
-            "the one named, so cells that depend on them were not recomputed")
+    return (
+        f"formulas refer to other workbooks ({names}{more}); flopbook opens no file but "
+        "the one named, so cells that depend on them were not recomputed"
+    )
 
 
 def _unknown_functions(book: Workbook) -> list[str]:
@@ -283,8 +312,13 @@ def _one_book_model(path: str) -> Any:
                 if isinstance(book, str):
                     parts = book.replace("\\", "/").split("/")
                     ctx["directory"], ctx["filename"] = "/".join(parts[:-1]), parts[-1]
-                target = os.path.normcase(os.path.abspath(os.path.join(
-                    self.basedir, ctx.get("directory") or "", str(ctx.get("filename") or ""))))
+                target = os.path.normcase(
+                    os.path.abspath(
+                        os.path.join(
+                            self.basedir, ctx.get("directory") or "", str(ctx.get("filename") or "")
+                        )
+                    )
+                )
                 if target != main:
                     self.blocked.append(str(ctx.get("filename") or book))
                     raise PermissionError("flopbook opens no workbook but the one named")
@@ -295,8 +329,9 @@ def _one_book_model(path: str) -> Any:
     return model
 
 
-def _calculate(path: str, blocked: list[str] | None = None
-               ) -> dict[tuple[str, tuple[int, int]], Any]:
+def _calculate(
+    path: str, blocked: list[str] | None = None
+) -> dict[tuple[str, tuple[int, int]], Any]:
     """The value of every formula cell of the workbook at ``path``; the names of the other
     books its formulas refer to, never opened, are added to ``blocked``."""
     # openpyxl loads in about half a second; only reading a workbook needs it
@@ -318,7 +353,7 @@ def _calculate(path: str, blocked: list[str] | None = None
             continue
         sheet_part, _, addr = name.rpartition("!")
         sheet_name = sheet_part.strip("'")
-        sheet_name = sheet_name[sheet_name.index("]") + 1:] if "]" in sheet_name else sheet_name
+        sheet_name = sheet_name[sheet_name.index("]") + 1 :] if "]" in sheet_name else sheet_name
         try:
             pos = coordinate_to_tuple(addr.replace("$", ""))
         except ValueError:

@@ -114,8 +114,7 @@ def _index_runs(sheet: Sheet) -> None:
         inside: set[Pos] = set()
         for (line, shape), cells in groups.items():
             if len(cells) >= MIN_RUN:
-                found.setdefault(line, []).append(Run(shape, along_row, line,
-                                                      tuple(sorted(cells))))
+                found.setdefault(line, []).append(Run(shape, along_row, line, tuple(sorted(cells))))
                 inside.update(cells)
         for lst in found.values():
             lst.sort(key=lambda r: -len(r.cells))
@@ -165,8 +164,7 @@ class _IdColumns:
                 self.by_col = {}
                 for (r, c), v in self.sheet.values.items():
                     self.by_col.setdefault(c, []).append((r, v))
-            found = self.judged[col] = _is_id_column(self.sheet, col,
-                                                     self.by_col.get(col, []))
+            found = self.judged[col] = _is_id_column(self.sheet, col, self.by_col.get(col, []))
         return found
 
 
@@ -192,13 +190,16 @@ def _is_id_column(sheet: Sheet, c: int, cells: list[tuple[int, Any]]) -> bool:
     if all(1900 <= v <= 2100 for v in nums):
         return True  # years
     ordered = sorted(nums)
-    if len(set(nums)) == len(nums) and len(nums) >= 3 \
-            and ordered[-1] - ordered[0] == len(nums) - 1 and ordered[0] in (0, 1):
+    if (
+        len(set(nums)) == len(nums)
+        and len(nums) >= 3
+        and ordered[-1] - ordered[0] == len(nums) - 1
+        and ordered[0] in (0, 1)
+    ):
         return True  # 1, 2, 3 …: row numbers
     computed = c in _formula_columns(sheet)
     # large distinct whole numbers, never computed: codes
-    return len(nums) >= 3 and min(nums) >= 10_000 and len(set(nums)) == len(nums) \
-        and not computed
+    return len(nums) >= 3 and min(nums) >= 10_000 and len(set(nums)) == len(nums) and not computed
 
 
 def is_identifier(sheet: Sheet, pos: Pos) -> bool:

@@ -82,8 +82,9 @@ def label_unit(label: str | None) -> Unit | None:
 
 
 def _unit_text(label: str) -> str:
-    m = re.search(r"(?:\$|USD)\s*(?:bn|b|m|mm|k)?(?:\s*/\s*[A-Za-z\-]+)?|%|\b[kMGT]?W(?:h)?\b",
-                  label)
+    m = re.search(
+        r"(?:\$|USD)\s*(?:bn|b|m|mm|k)?(?:\s*/\s*[A-Za-z\-]+)?|%|\b[kMGT]?W(?:h)?\b", label
+    )
     if not m:
         return label
     text = m.group(0)
@@ -101,10 +102,12 @@ def _cell_unit_source(sheet: Sheet, pos: Pos) -> tuple[Unit | None, Pos | None]:
     return found
 
 
-_RATIO = re.compile(r"\bratio\b|÷|\bvs\.?\b|\bmultiple\b|^\s*[A-Za-z][\w ]*?\s+/\s+"
-                    r"(?!(?:gpus?|units?|hr|hours?|years?|yr|months?|days?|tokens?|queries|"
-                    r"query|nodes?|kw|kwh|mw|mwh|w|chips?|servers?)\b)[A-Za-z][\w ]*$",
-                    re.IGNORECASE)
+_RATIO = re.compile(
+    r"\bratio\b|÷|\bvs\.?\b|\bmultiple\b|^\s*[A-Za-z][\w ]*?\s+/\s+"
+    r"(?!(?:gpus?|units?|hr|hours?|years?|yr|months?|days?|tokens?|queries|"
+    r"query|nodes?|kw|kwh|mw|mwh|w|chips?|servers?)\b)[A-Za-z][\w ]*$",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=8192)
@@ -160,8 +163,9 @@ class Carried:
 class _Reader:
     def __init__(self, book: Workbook, sheet: Sheet, parsed: Parsed) -> None:
         self.book, self.sheet, self.p = book, sheet, parsed
-        self.toks = [(t, parsed.refs[i]) for i, t in enumerate(parsed.tokens)
-                     if t.type != Token.WSPACE]
+        self.toks = [
+            (t, parsed.refs[i]) for i, t in enumerate(parsed.tokens) if t.type != Token.WSPACE
+        ]
         self.i = 0
         self.clashes: list[Clash] = []
         self.literal_factor = False
@@ -220,8 +224,9 @@ class _Reader:
                 base = None
             else:
                 p = exp.scale
-                base = Unit(base.scale ** p, tuple((d, k * p) for d, k in base.dims),
-                            literal=base.literal)
+                base = Unit(
+                    base.scale**p, tuple((d, k * p) for d, k in base.dims), literal=base.literal
+                )
         return base, text
 
     def unary(self) -> tuple[Unit | None, str]:
@@ -254,8 +259,9 @@ class _Reader:
         if t.type == Token.FUNC and t.subtype == Token.OPEN:
             name = t.value[:-1].upper()
             args: list[tuple[Unit | None, str]] = []
-            while (n := self.peek()) is not None and not (n.type == Token.FUNC
-                                                          and n.subtype == Token.CLOSE):
+            while (n := self.peek()) is not None and not (
+                n.type == Token.FUNC and n.subtype == Token.CLOSE
+            ):
                 if n.type == Token.SEP:
                     self.next()
                     continue
@@ -277,8 +283,18 @@ class _Reader:
             for u, t in args[1:]:
                 unit = self._add(unit, u, text, t)
             return unit
-        if name in ("ROUND", "ROUNDUP", "ROUNDDOWN", "ABS", "IFERROR", "IFNA", "CEILING",
-                    "FLOOR", "MROUND", "INT"):
+        if name in (
+            "ROUND",
+            "ROUNDUP",
+            "ROUNDDOWN",
+            "ABS",
+            "IFERROR",
+            "IFNA",
+            "CEILING",
+            "FLOOR",
+            "MROUND",
+            "INT",
+        ):
             return args[0][0]
         if name == "SUMPRODUCT":
             unit = args[0][0]

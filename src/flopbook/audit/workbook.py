@@ -29,8 +29,18 @@ class CellError(str):
     """An error value a formula showed when saved: #REF!, #DIV/0!, #VALUE!, #N/A …"""
 
 
-ERROR_VALUES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-                "#GETTING_DATA", "#SPILL!", "#CALC!"}
+ERROR_VALUES = {
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+}
 
 
 def is_number(v: Any) -> bool:
@@ -116,8 +126,12 @@ class Sheet:
         rows: dict[int, list[tuple[int, str]]] = {}
         cols: dict[int, list[tuple[int, str]]] = {}
         for (r, c), v in self.values.items():
-            if isinstance(v, str) and not isinstance(v, CellError) and v.strip() \
-                    and (r, c) not in self.formulas:
+            if (
+                isinstance(v, str)
+                and not isinstance(v, CellError)
+                and v.strip()
+                and (r, c) not in self.formulas
+            ):
                 rows.setdefault(r, []).append((c, v))
                 cols.setdefault(c, []).append((r, v))
         for lst in (*rows.values(), *cols.values()):
@@ -207,8 +221,12 @@ class Workbook:
                 yield sheet, pos, text
 
     @classmethod
-    def from_cells(cls, sheets: Mapping[str, Mapping[str, Any]], path: str = "<memory>",
-                   values: Mapping[str, Mapping[str, Any]] | None = None) -> Workbook:
+    def from_cells(
+        cls,
+        sheets: Mapping[str, Mapping[str, Any]],
+        path: str = "<memory>",
+        values: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> Workbook:
         """A workbook built in memory: ``{"Sheet1": {"A1": "Label", "B2": "=SUM(B1:B1)"}}``.
 
         Strings starting with ``=`` are formulas; ``values`` gives their saved values.
@@ -230,8 +248,7 @@ class Workbook:
                     sheet.values[pos] = v
             for coord, v in ((values or {}).get(name) or {}).items():
                 pos = coordinate_to_tuple(coord)
-                sheet.values[pos] = CellError(v) if isinstance(v, str) and v in ERROR_VALUES \
-                    else v
+                sheet.values[pos] = CellError(v) if isinstance(v, str) and v in ERROR_VALUES else v
             out[name] = sheet
         return cls(path, out)
 
@@ -266,8 +283,11 @@ def read(path: str) -> Workbook:
 
     package = check_package(path)
     if not openpyxl.DEFUSEDXML:
-        raise InputError("refusing to parse workbook XML without defusedxml", file=path,
-                         hint="install defusedxml and unset OPENPYXL_DEFUSEDXML")
+        raise InputError(
+            "refusing to parse workbook XML without defusedxml",
+            file=path,
+            hint="install defusedxml and unset OPENPYXL_DEFUSEDXML",
+        )
 
     parser_class = _parser_class()
     sheets: dict[str, Sheet] = {}
@@ -279,8 +299,14 @@ def read(path: str) -> Workbook:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_vba=False,
-                                        keep_links=False, rich_text=False)
+            wb = openpyxl.load_workbook(
+                path,
+                read_only=True,
+                data_only=True,
+                keep_vba=False,
+                keep_links=False,
+                rich_text=False,
+            )
             try:
                 for dn in wb.defined_names.values():
                     if dn.value:
@@ -292,22 +318,30 @@ def read(path: str) -> Workbook:
             finally:
                 wb.close()
     except DefusedXmlException as exc:
-        raise InputError(f"contains an XML construct that is refused ({type(exc).__name__}; "
-                         "a possible entity bomb)", file=path,
-                         hint="re-save the workbook from Excel") from None
+        raise InputError(
+            f"contains an XML construct that is refused ({type(exc).__name__}; "
+            "a possible entity bomb)",
+            file=path,
+            hint="re-save the workbook from Excel",
+        ) from None
     except InputError:
         raise
     except MemoryError:
         raise InputError("is too large to read in memory", file=path) from None
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
         if _caused_by(exc, DefusedXmlException):
-            raise InputError("contains an XML construct that is refused (an entity or DTD "
-                             "declaration; a possible entity bomb)", file=path,
-                             hint="re-save the workbook from Excel") from None
+            raise InputError(
+                "contains an XML construct that is refused (an entity or DTD "
+                "declaration; a possible entity bomb)",
+                file=path,
+                hint="re-save the workbook from Excel",
+            ) from None
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise InputError(f"could not be read as a workbook ({detail})", file=path,
-                         hint="open and re-save it in Excel, or check that it is an .xlsx"
-                         ) from None
+        raise InputError(
+            f"could not be read as a workbook ({detail})",
+            file=path,
+            hint="open and re-save it in Excel, or check that it is an .xlsx",
+        ) from None
     finally:
         if was_enabled:
             gc.enable()
@@ -334,15 +368,22 @@ def _read_sheet(ws: Any, wb: Any, parser_class: type, budget: list[int], path: s
     values = sheet.values
     formulas = sheet.formulas
     with ws._get_source() as src:
-        parser = parser_class(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
-                              date_formats=wb._date_formats,
-                              timedelta_formats=wb._timedelta_formats)
+        parser = parser_class(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
         for _, row in parser.parse():
             budget[0] -= len(row)
             if budget[0] < 0:
-                raise WorkbookError(f"holds more than {MAX_CELLS:,} cells, more than the audit "
-                                    "reads", file=path, hint="audit a copy with fewer sheets "
-                                    "(see docs/limits.md)")
+                raise WorkbookError(
+                    f"holds more than {MAX_CELLS:,} cells, more than the audit reads",
+                    file=path,
+                    hint="audit a copy with fewer sheets (see docs/limits.md)",
+                )
             for cell in row:
                 pos = (cell["row"], cell["column"])
                 v = cell["value"]

@@ -70,8 +70,9 @@ def case(name: str) -> CaseResult:
     by_name = {c.name: c for c in cases()}
     info = by_name.get(name)
     if info is None:
-        raise UnknownNameError(f"unknown case {name!r}",
-                               hint=suggest(name, list(by_name), cutoff=0.4))
+        raise UnknownNameError(
+            f"unknown case {name!r}", hint=suggest(name, list(by_name), cutoff=0.4)
+        )
     module, func = RUNNERS[info.kind].split(":")
     runner: Callable[[Document], CaseResult] = getattr(importlib.import_module(module), func)
     doc = document(info)

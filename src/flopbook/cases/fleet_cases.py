@@ -42,8 +42,9 @@ class CheckSpec(CheckMeta):
 
 class RowSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    key: Literal["gpus", "server_cost_per_gpu", "server_capex", "operation_per_gpu",
-                 "operation", "ownership"]
+    key: Literal[
+        "gpus", "server_cost_per_gpu", "server_capex", "operation_per_gpu", "operation", "ownership"
+    ]
     label: str
     printed_unit: str  # the unit as printed in the label, e.g. "$m/hr"
     total: Literal["sum_all", "sum_total_columns"]  # how the published Total was computed
@@ -80,14 +81,16 @@ ROWS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def row_value(row: str, result: FleetResult, column: str, life: pint.Quantity
-              ) -> pint.Quantity:
+def row_value(row: str, result: FleetResult, column: str, life: pint.Quantity) -> pint.Quantity:
     """A published table's row for one column (or the Total) of a fleet result."""
 
     _, text, unit = ROWS[row]
     expr = parse(text)
-    names = {n: (life if n == "useful_life" else result.get(n, column))
-             for n in expr.names() if n == "useful_life" or n in result.kind.output}
+    names = {
+        n: (life if n == "useful_life" else result.get(n, column))
+        for n in expr.names()
+        if n == "useful_life" or n in result.kind.output
+    }
     return evaluate(expr, names, simplify=False).to(unit)
 
 
@@ -99,8 +102,9 @@ def _mean(x: pint.Quantity | None, unit: str) -> float:
 def _cell(x: float, printed: float, unit: str) -> str:
     # printed in the table's own scale ($k, $m), as it was published; the JSON has the value
     v = x / printed
-    return Figure(f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}",
-                  {"value": x, "unit": unit_name(unit)})
+    return Figure(
+        f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}", {"value": x, "unit": unit_name(unit)}
+    )
 
 
 def _load(doc: Document) -> tuple[CaseFile, Fleet]:
@@ -108,8 +112,10 @@ def _load(doc: Document) -> tuple[CaseFile, Fleet]:
     fleet = fleet_from_document(doc, ("fleet",))
     for i, c in enumerate(spec.checks):
         if c.source not in spec.sources:
-            raise doc.error(InputError(f"unknown source {c.source!r}",
-                                       hint="use a key of sources:"), ("checks", i, "source"))
+            raise doc.error(
+                InputError(f"unknown source {c.source!r}", hint="use a key of sources:"),
+                ("checks", i, "source"),
+            )
     return spec, fleet
 
 
@@ -117,8 +123,14 @@ def run_fleet_case(doc: Document) -> CaseResult:
     spec, fleet = _load(doc)
     sources = spec.source_map()
     result = fleet.run()
-    out = CaseResult(spec.name, spec.title, spec.summary.strip(), list(sources.values()),
-                     fleets=[(fleet.name or spec.title, result)], notes=spec.notes)
+    out = CaseResult(
+        spec.name,
+        spec.title,
+        spec.summary.strip(),
+        list(sources.values()),
+        fleets=[(fleet.name or spec.title, result)],
+        notes=spec.notes,
+    )
     out.checks = [_check(c, fleet, {}, sources, doc, i) for i, c in enumerate(spec.checks)]
     return out
 
@@ -134,16 +146,26 @@ def run_published_table(doc: Document) -> CaseResult:
     cols = table.columns
     missing = [c for c in cols if c not in result.columns]
     if missing:
-        raise doc.error(InputError(f"column {missing[0]!r} is not a SKU of the fleet"),
-                        ("published_table", "columns"))
+        raise doc.error(
+            InputError(f"column {missing[0]!r} is not a SKU of the fleet"),
+            ("published_table", "columns"),
+        )
     omitted = [c for c in cols if c not in table.total_columns]
 
-    grid = Grid(table.title, [*cols, "Total"], [],
-                caption=f"Rebuilt from {sources[table.source].cite()}; per-column values are "
-                "the model's inputs, totals follow the published formulas.")
-    corrected_grid = Grid("The same table, corrected", [*cols, "Total"], [],
-                          caption="Extensive rows add all columns; per-GPU rows are weighted "
-                          "by GPU count; the ownership line is shown per year.")
+    grid = Grid(
+        table.title,
+        [*cols, "Total"],
+        [],
+        caption=f"Rebuilt from {sources[table.source].cite()}; per-column values are "
+        "the model's inputs, totals follow the published formulas.",
+    )
+    corrected_grid = Grid(
+        "The same table, corrected",
+        [*cols, "Total"],
+        [],
+        caption="Extensive rows add all columns; per-GPU rows are weighted "
+        "by GPU count; the ownership line is shown per year.",
+    )
     found: list[Discrepancy] = []
     totals: dict[str, dict[str, float]] = {}
     years = _mean(life, "year")
@@ -157,51 +179,85 @@ def run_published_table(doc: Document) -> CaseResult:
         correct_total = _mean(row_value(row.key, result, "Total", life), unit)
         totals[row.key] = {"published_total": published_total, "corrected_total": correct_total}
         label = f"{row.label} ({row.printed_unit})"
-        grid.rows.append((label, row.printed_unit,
-                          [_cell(values[c], scale, unit) for c in cols]
-                          + [_cell(published_total, scale, unit)]))
+        grid.rows.append(
+            (
+                label,
+                row.printed_unit,
+                [_cell(values[c], scale, unit) for c in cols]
+                + [_cell(published_total, scale, unit)],
+            )
+        )
         where = f"{row.label}, Total"
         if kind == "extensive" and omitted and row.total == "sum_total_columns":
             grid.flagged.add((i, len(cols)))
-            found.append(Discrepancy(
-                "FB101", f"Total omits the {', '.join(omitted)} column", where,
-                f"The Total adds only {', '.join(table.total_columns)}; the "
-                f"{', '.join(omitted)} column is left out (a column added after the Total "
-                "formula was written).",
-                compact_usd(published_total) if unit == "USD" else f"{published_total:,.0f}",
-                compact_usd(correct_total) if unit == "USD" else f"{correct_total:,.0f}"))
+            found.append(
+                Discrepancy(
+                    "FB101",
+                    f"Total omits the {', '.join(omitted)} column",
+                    where,
+                    f"The Total adds only {', '.join(table.total_columns)}; the "
+                    f"{', '.join(omitted)} column is left out (a column added after the Total "
+                    "formula was written).",
+                    compact_usd(published_total) if unit == "USD" else f"{published_total:,.0f}",
+                    compact_usd(correct_total) if unit == "USD" else f"{correct_total:,.0f}",
+                )
+            )
         if kind == "intensive":
             grid.flagged.add((i, len(cols)))
-            found.append(Discrepancy(
-                "FB102", f"Per-GPU row '{row.label}' is summed", where,
-                "A per-GPU figure cannot be added across columns; its total is the "
-                "GPU-weighted average (column totals of the extensive row / total GPUs).",
-                f"${published_total / 1e3:,.1f}k", f"${correct_total / 1e3:,.1f}k"))
+            found.append(
+                Discrepancy(
+                    "FB102",
+                    f"Per-GPU row '{row.label}' is summed",
+                    where,
+                    "A per-GPU figure cannot be added across columns; its total is the "
+                    "GPU-weighted average (column totals of the extensive row / total GPUs).",
+                    f"${published_total / 1e3:,.1f}k",
+                    f"${correct_total / 1e3:,.1f}k",
+                )
+            )
         if printed and row.key == "ownership":
             stated = registry().Unit(printed.unit)
             if not (registry().Quantity(1, "USD").check(stated.dimensionality)):
                 grid.flagged.add((i, -1))
                 per_year = correct_total / years
-                found.append(Discrepancy(
-                    "FB105", f"'{row.label}' labelled {row.printed_unit}", row.label,
-                    f"The line is server capex + {years:g} years of operation: dollars over "
-                    f"the whole {years:g}-year ownership, neither per hour nor per year. As a "
-                    f"yearly TCO it is (capex + {years:g} years of operation) / {years:g}.",
-                    f"{_cell(published_total, scale, unit)} {row.printed_unit}",
-                    f"{compact_usd(per_year)} per year"))
+                found.append(
+                    Discrepancy(
+                        "FB105",
+                        f"'{row.label}' labelled {row.printed_unit}",
+                        row.label,
+                        f"The line is server capex + {years:g} years of operation: dollars over "
+                        f"the whole {years:g}-year ownership, neither per hour nor per year. As a "
+                        f"yearly TCO it is (capex + {years:g} years of operation) / {years:g}.",
+                        f"{_cell(published_total, scale, unit)} {row.printed_unit}",
+                        f"{compact_usd(per_year)} per year",
+                    )
+                )
         corrected_values = [_cell(values[c], scale, unit) for c in cols] + [
-            _cell(correct_total, scale, unit)]
+            _cell(correct_total, scale, unit)
+        ]
         if row.key == "ownership":
-            corrected_grid.rows.append((f"TCO per year ($m/yr, {years:g}-year ownership)",
-                                        "$m/yr",
-                                        [_cell(values[c] / years, 1e6, "USD/year") for c in cols]
-                                        + [_cell(correct_total / years, 1e6, "USD/year")]))
+            corrected_grid.rows.append(
+                (
+                    f"TCO per year ($m/yr, {years:g}-year ownership)",
+                    "$m/yr",
+                    [_cell(values[c] / years, 1e6, "USD/year") for c in cols]
+                    + [_cell(correct_total / years, 1e6, "USD/year")],
+                )
+            )
         else:
-            corrected_grid.rows.append((f"{row.label} ({row.printed_unit})", row.printed_unit,
-                                        corrected_values))
+            corrected_grid.rows.append(
+                (f"{row.label} ({row.printed_unit})", row.printed_unit, corrected_values)
+            )
 
-    out = CaseResult(spec.name, spec.title, spec.summary.strip(), list(sources.values()),
-                     grids=[grid, corrected_grid], discrepancies=found, notes=spec.notes)
+    out = CaseResult(
+        spec.name,
+        spec.title,
+        spec.summary.strip(),
+        list(sources.values()),
+        grids=[grid, corrected_grid],
+        discrepancies=found,
+        notes=spec.notes,
+    )
     out.fleets = [("Corrected model: all SKUs", result)]
     hoppers = [c for c in spec.checks if c.only]
     for only in dict.fromkeys(c.only for c in hoppers):
@@ -210,8 +266,14 @@ def run_published_table(doc: Document) -> CaseResult:
     return out
 
 
-def _check(c: CheckSpec, fleet: Fleet, totals: dict[str, dict[str, float]],
-           sources: dict[str, Source], doc: Document, i: int) -> Check:
+def _check(
+    c: CheckSpec,
+    fleet: Fleet,
+    totals: dict[str, dict[str, float]],
+    sources: dict[str, Source],
+    doc: Document,
+    i: int,
+) -> Check:
     try:
         published = q(c.published)
     except InputError as exc:
@@ -221,16 +283,31 @@ def _check(c: CheckSpec, fleet: Fleet, totals: dict[str, dict[str, float]],
     if kind == "fleet":
         value = fleet.run(only=c.only, capital_cost=c.capital_cost).get(rest, c.column)
         if value is None:
-            raise doc.error(InputError(f"the model has no {rest} for {c.column}"),
-                            ("checks", i, "model"))
+            raise doc.error(
+                InputError(f"the model has no {rest} for {c.column}"), ("checks", i, "model")
+            )
         model = _mean(value, unit)
     elif kind == "table" and rest.rsplit(".", 1)[0] in totals:
         row, which = rest.rsplit(".", 1)
         model = totals[row][which] * float(q(1, "USD").to(unit).magnitude[0])
     else:
-        raise doc.error(InputError(f"cannot read model reference {c.model!r}",
-                                   hint="use fleet.<metric> or table.<row>.published_total"),
-                        ("checks", i, "model"))
+        raise doc.error(
+            InputError(
+                f"cannot read model reference {c.model!r}",
+                hint="use fleet.<metric> or table.<row>.published_total",
+            ),
+            ("checks", i, "model"),
+        )
     tol = None if c.tolerance is None else float(q(c.tolerance).to("").magnitude[0])
-    return Check(c.label, float(published.magnitude[0]), model, unit, sources[c.source],
-                 tol, c.derived, c.note, c.category, c.tolerance_reason)
+    return Check(
+        c.label,
+        float(published.magnitude[0]),
+        model,
+        unit,
+        sources[c.source],
+        tol,
+        c.derived,
+        c.note,
+        c.category,
+        c.tolerance_reason,
+    )

@@ -70,8 +70,12 @@ def _fleet_of_case(name: str, doc: Document, where: tuple[str | int, ...]) -> An
     """The fleet described in another reference case's YAML (its ``fleet:`` section)."""
     found = {c.name: c for c in cases()}.get(name)
     if found is None:
-        raise doc.error(InputError(f"unknown case {name!r}",
-                                   hint="cases: " + ", ".join(c.name for c in cases())), where)
+        raise doc.error(
+            InputError(
+                f"unknown case {name!r}", hint="cases: " + ", ".join(c.name for c in cases())
+            ),
+            where,
+        )
     text = (resources.files("flopbook.cases") / found.file).read_text(encoding="utf-8")
     other = Document(text, f"cases/{found.file}")
     if "fleet" not in other.data:
@@ -79,12 +83,19 @@ def _fleet_of_case(name: str, doc: Document, where: tuple[str | int, ...]) -> An
     return fleet_from_document(other, ("fleet",))
 
 
-def _spending(s: SpendingSpec, doc: Document, where: tuple[str | int, ...],
-              sources: dict[str, Source], payer: PayerResult) -> Spending:
+def _spending(
+    s: SpendingSpec,
+    doc: Document,
+    where: tuple[str | int, ...],
+    sources: dict[str, Source],
+    payer: PayerResult,
+) -> Spending:
     cite = sources[s.source].cite() if s.source in sources else None
     if s.source is not None and s.source not in sources:
-        raise doc.error(InputError(f"unknown source {s.source!r}", hint="use a key of sources:"),
-                        (*where, "source"))
+        raise doc.error(
+            InputError(f"unknown source {s.source!r}", hint="use a key of sources:"),
+            (*where, "source"),
+        )
     if (s.capex is None) == (s.fleet_case is None):
         raise doc.error(InputError("give capex or fleet_case (not both)"), where)
     if s.fleet_case is not None:
@@ -94,8 +105,9 @@ def _spending(s: SpendingSpec, doc: Document, where: tuple[str | int, ...],
         except InputError as exc:
             raise doc.error(exc, (*where, "only")) from None
         note = f"fleet of case {s.fleet_case}" + (f", {s.only} only" if s.only else "")
-        return Spending.from_fleet(result, s.year, label=s.label,
-                                   source=f"{cite}; {note}" if cite else note)
+        return Spending.from_fleet(
+            result, s.year, label=s.label, source=f"{cite}; {note}" if cite else note
+        )
     try:
         rate = payer.fx_rate if s.fx_rate is None else read_fx_rate(s.fx_rate)
         return Spending.from_capex(s.capex, s.year, fx_rate=rate, label=s.label, source=cite)
@@ -111,41 +123,64 @@ def run_funding_case(doc: Document) -> CaseResult:
     bands = thresholds()
     words = [b.words for b in bands.bands]
 
-    out = CaseResult(spec.name, spec.title, spec.summary.strip(), list(sources.values()),
-                     notes=spec.notes)
+    out = CaseResult(
+        spec.name, spec.title, spec.summary.strip(), list(sources.values()), notes=spec.notes
+    )
     out.sections.append((f"{payer.name or 'The payer'}: cash by year", payer))
     verdicts: list[FundingVerdict] = []
     for i, sc in enumerate(spec.scenarios):
         where = ("scenarios", i)
         if sc.source not in sources:
-            raise doc.error(InputError(f"unknown source {sc.source!r}",
-                                       hint="use a key of sources:"), (*where, "source"))
+            raise doc.error(
+                InputError(f"unknown source {sc.source!r}", hint="use a key of sources:"),
+                (*where, "source"),
+            )
         if sc.expect not in words:
-            raise doc.error(InputError(f"unknown verdict {sc.expect!r}",
-                                       hint="write one of: " + "; ".join(words)),
-                            (*where, "expect"))
-        spending = [_spending(s, doc, (*where, "spending", j), sources, payer)
-                    for j, s in enumerate(sc.spending)]
+            raise doc.error(
+                InputError(
+                    f"unknown verdict {sc.expect!r}", hint="write one of: " + "; ".join(words)
+                ),
+                (*where, "expect"),
+            )
+        spending = [
+            _spending(s, doc, (*where, "spending", j), sources, payer)
+            for j, s in enumerate(sc.spending)
+        ]
         try:
             verdict = judge(payer, spending, bands)
         except InputError as exc:
             raise doc.error(exc, where) from None
         verdicts.append(verdict)
         out.sections.append((sc.title, verdict))
-        out.claims.append(Claim(sc.title, sc.expect, verdict.words, sources[sc.source],
-                                verdict.band_probabilities[verdict.band.key], sc.note))
-    out.checks = [_check(c, payer, verdicts, sources, doc, i)
-                  for i, c in enumerate(spec.checks)]
+        out.claims.append(
+            Claim(
+                sc.title,
+                sc.expect,
+                verdict.words,
+                sources[sc.source],
+                verdict.band_probabilities[verdict.band.key],
+                sc.note,
+            )
+        )
+    out.checks = [_check(c, payer, verdicts, sources, doc, i) for i, c in enumerate(spec.checks)]
     out.notes = [*spec.notes, "Verdict thresholds: " + " | ".join(bands.describe())]
     return out
 
 
-def _check(c: FundingCheckSpec, payer: PayerResult, verdicts: list[FundingVerdict],
-           sources: dict[str, Source], doc: Document, i: int) -> Check:
+def _check(
+    c: FundingCheckSpec,
+    payer: PayerResult,
+    verdicts: list[FundingVerdict],
+    sources: dict[str, Source],
+    doc: Document,
+    i: int,
+) -> Check:
     where = ("checks", i)
     if c.source not in sources:
-        raise doc.error(InputError(f"unknown source {c.source!r}", hint="use a key of sources:"),
-                        (*where, "source"))
+        raise doc.error(
+            InputError(f"unknown source {c.source!r}", hint="use a key of sources:"),
+            (*where, "source"),
+        )
     try:
         published = q(c.published)
     except InputError as exc:
@@ -159,19 +194,40 @@ def _check(c: FundingCheckSpec, payer: PayerResult, verdicts: list[FundingVerdic
             value = payer.total(parts[2])
         elif len(parts) == 3 and parts[0] == "payer" and parts[2].isdigit():
             value = payer.at(parts[1], int(parts[2]))
-        elif (len(parts) == 3 and parts[0] == "scenario" and parts[1].isdigit()
-              and parts[2] == "capex" and 1 <= int(parts[1]) <= len(verdicts)):
+        elif (
+            len(parts) == 3
+            and parts[0] == "scenario"
+            and parts[1].isdigit()
+            and parts[2] == "capex"
+            and 1 <= int(parts[1]) <= len(verdicts)
+        ):
             spent = verdicts[int(parts[1]) - 1].spending
-            value = Quantity(np.sum(np.array(np.broadcast_arrays(
-                *[magnitudes(s.capex, "USD") for s in spent])), axis=0), "USD")
+            value = Quantity(
+                np.sum(
+                    np.array(np.broadcast_arrays(*[magnitudes(s.capex, "USD") for s in spent])),
+                    axis=0,
+                ),
+                "USD",
+            )
         else:
-            raise InputError(f"cannot read model reference {c.model!r}",
-                             hint="use payer.<row>.<year>, payer.total.<row>, "
-                             "payer.annualised_net_return or scenario.<n>.capex")
+            raise InputError(
+                f"cannot read model reference {c.model!r}",
+                hint="use payer.<row>.<year>, payer.total.<row>, "
+                "payer.annualised_net_return or scenario.<n>.capex",
+            )
         model = float(magnitudes(value, unit).mean())
         tol = None if c.tolerance is None else float(q(c.tolerance).to("").magnitude[0])
     except InputError as exc:
         raise doc.error(exc, (*where, "model")) from None
-    return Check(c.label, float(published.to(unit).magnitude[0]), model, unit,
-                 sources[c.source], tol, c.derived, c.note, c.category,
-                 c.tolerance_reason)
+    return Check(
+        c.label,
+        float(published.to(unit).magnitude[0]),
+        model,
+        unit,
+        sources[c.source],
+        tol,
+        c.derived,
+        c.note,
+        c.category,
+        c.tolerance_reason,
+    )

@@ -115,9 +115,15 @@ class Claim:
         return self.published == self.model
 
     def as_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "published": self.published, "model": self.model,
-                "probability": self.probability, "ok": self.ok, "source": self.source.cite(),
-                "note": self.note}
+        return {
+            "label": self.label,
+            "published": self.published,
+            "model": self.model,
+            "probability": self.probability,
+            "ok": self.ok,
+            "source": self.source.cite(),
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -177,8 +183,10 @@ class Grid:
         return {
             "title": self.title,
             "columns": self.columns,
-            "rows": [{"label": r[0], "unit": r[1], "cells": [cell_dict(c) for c in r[2]]}
-                     for r in self.rows],
+            "rows": [
+                {"label": r[0], "unit": r[1], "cells": [cell_dict(c) for c in r[2]]}
+                for r in self.rows
+            ],
         }
 
 
@@ -225,15 +233,19 @@ class CaseResult:
         """``2 of 3 published figures reproduced; 4 restatements; 1 consistency check``."""
         t = self.tally()
         tested = t["reproduced"] + t["not reproduced"]
-        parts = [f"{t['reproduced']} of {tested} independent published "
-                 f"figure{'s' * (tested != 1)} reproduced"
-                 if tested else "no independent published figure tested"]
+        parts = [
+            f"{t['reproduced']} of {tested} independent published "
+            f"figure{'s' * (tested != 1)} reproduced"
+            if tested
+            else "no independent published figure tested"
+        ]
         if t["restatement"]:
-            parts.append(f"{t['restatement']} restatement{'s' * (t['restatement'] != 1)} of "
-                         "published arithmetic")
+            parts.append(
+                f"{t['restatement']} restatement{'s' * (t['restatement'] != 1)} of "
+                "published arithmetic"
+            )
         if t["consistency"]:
-            parts.append(f"{t['consistency']} consistency check"
-                         f"{'s' * (t['consistency'] != 1)}")
+            parts.append(f"{t['consistency']} consistency check{'s' * (t['consistency'] != 1)}")
         off = [c for c in self.checks if c.ok is False] + [c for c in self.claims if not c.ok]
         parts.append(f"{len(off)} outside tolerance" if off else "all within tolerance")
         return "; ".join(parts) + "."
@@ -254,10 +266,14 @@ class CaseResult:
     def _repr_html_(self) -> str:
         items = "".join(
             f"<li><b>{escape(d.code)}</b> {escape(d.title)}: {escape(d.published)} → "
-            f"{escape(d.corrected)}</li>" for d in self.discrepancies)
-        return (f"<h4>{escape(self.title)}</h4><p>{escape(self.summary)}</p>"
-                + (f"<ul>{items}</ul>" if items else "")
-                + self.to_dataframe()._repr_html_())
+            f"{escape(d.corrected)}</li>"
+            for d in self.discrepancies
+        )
+        return (
+            f"<h4>{escape(self.title)}</h4><p>{escape(self.summary)}</p>"
+            + (f"<ul>{items}</ul>" if items else "")
+            + self.to_dataframe()._repr_html_()
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -60,7 +60,11 @@ def conclude(out: CaseResult, doc: Document) -> CaseResult:
     try:
         out.conclusion  # noqa: B018 - formatting it is the check
     except (IndexError, AttributeError, KeyError, ValueError) as exc:
-        raise doc.error(InputError(f"cannot fill in the conclusion ({exc})",
-                                   hint="use fields such as {checks[0].ratio:.1f} or "
-                                   "{checks[1].model_m:,.0f}"), ("conclusion",)) from None
+        raise doc.error(
+            InputError(
+                f"cannot fill in the conclusion ({exc})",
+                hint="use fields such as {checks[0].ratio:.1f} or {checks[1].model_m:,.0f}",
+            ),
+            ("conclusion",),
+        ) from None
     return out

@@ -69,8 +69,10 @@ def _load(doc: Document) -> tuple[WorkloadCaseFile, dict[str, Source]]:
     sources = spec.source_map()
     for i, c in enumerate(spec.checks):
         if c.source not in sources:
-            raise doc.error(InputError(f"unknown source {c.source!r}",
-                                       hint="use a key of sources:"), ("checks", i, "source"))
+            raise doc.error(
+                InputError(f"unknown source {c.source!r}", hint="use a key of sources:"),
+                ("checks", i, "source"),
+            )
     return spec, sources
 
 
@@ -93,31 +95,48 @@ def _mean(x: pint.Quantity, unit: str) -> float:
     return float(magnitudes(x, unit).mean())
 
 
-def _checks(spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[str, Any],
-            doc: Document) -> list[Check]:
+def _checks(
+    spec: WorkloadCaseFile, sources: dict[str, Source], outputs: dict[str, Any], doc: Document
+) -> list[Check]:
     out = []
     for i, c in enumerate(spec.checks):
         try:
-            published = q(c.published) if isinstance(c.published, str) else q(float(
-                c.published))
+            published = q(c.published) if isinstance(c.published, str) else q(float(c.published))
         except InputError as exc:
             raise doc.error(exc, ("checks", i, "published")) from None
         if c.model not in outputs:
-            raise doc.error(InputError(f"no model output {c.model!r}",
-                                       hint="outputs: " + ", ".join(sorted(outputs))),
-                            ("checks", i, "model"))
+            raise doc.error(
+                InputError(
+                    f"no model output {c.model!r}", hint="outputs: " + ", ".join(sorted(outputs))
+                ),
+                ("checks", i, "model"),
+            )
         unit = f"{published.units:~P}"
         model = outputs[c.model]
         try:
             value = _mean(model, unit) if hasattr(model, "units") else float(model)
         except Exception:
-            raise doc.error(InputError(f"the model's {c.model} is {model.units:~P}, the "
-                                       f"published figure {unit}"),
-                            ("checks", i, "published")) from None
+            raise doc.error(
+                InputError(
+                    f"the model's {c.model} is {model.units:~P}, the published figure {unit}"
+                ),
+                ("checks", i, "published"),
+            ) from None
         tol = None if c.tolerance is None else float(q(c.tolerance).to("").magnitude[0])
-        out.append(Check(c.label, float(published.magnitude[0]), value, unit,
-                         sources[c.source], tol, c.derived, c.note, c.category,
-                         c.tolerance_reason))
+        out.append(
+            Check(
+                c.label,
+                float(published.magnitude[0]),
+                value,
+                unit,
+                sources[c.source],
+                tol,
+                c.derived,
+                c.note,
+                c.category,
+                c.tolerance_reason,
+            )
+        )
     return out
 
 
@@ -130,8 +149,9 @@ def _cell(x: Any, unit: str | None = None) -> str:
 
 
 def _result(spec: WorkloadCaseFile, sources: dict[str, Source]) -> CaseResult:
-    return CaseResult(spec.name, spec.title, spec.summary.strip(), list(sources.values()),
-                      notes=spec.notes)
+    return CaseResult(
+        spec.name, spec.title, spec.summary.strip(), list(sources.values()), notes=spec.notes
+    )
 
 
 # ---- deepseek-v3-training ----------------------------------------------------------------
@@ -143,26 +163,37 @@ def run_training_case(doc: Document) -> CaseResult:
     ins = {k: v for k, v in spec.inputs.items() if k != "precisions"}
     precisions = spec.inputs.get("precisions", ["bf16", "fp8"])
     outputs: dict[str, Any] = {}
-    grid = Grid("What the reported GPU-hours imply", ["value", "formula"], [],
-                caption="MFU = 6·N·D / (GPU-hours × dense peak); attention FLOPs and "
-                "recomputation are not counted, so true hardware utilisation is higher.")
+    grid = Grid(
+        "What the reported GPU-hours imply",
+        ["value", "formula"],
+        [],
+        caption="MFU = 6·N·D / (GPU-hours × dense peak); attention FLOPs and "
+        "recomputation are not counted, so true hardware utilisation is higher.",
+    )
     try:
         for p in precisions:
             r = Training(**ins, precision=p).run()
             outputs[f"mfu_{p}"] = r.get("mfu")
             # the solver run backwards: the implied MFU must give back the GPU-hours
-            back = Training(**{k: v for k, v in ins.items() if k != "gpu_hours"},
-                            mfu=r.get("mfu"), precision=p).run()
+            back = Training(
+                **{k: v for k, v in ins.items() if k != "gpu_hours"}, mfu=r.get("mfu"), precision=p
+            ).run()
             outputs[f"gpu_hours_from_mfu_{p}"] = back.get("gpu_hours")
-            grid.rows.append((f"Implied MFU at {p.upper()} dense peak ({_cell(r.get('peak'))})",
-                              "", [_cell(r.get("mfu")), "FLOPs / (GPU-hours × peak)"]))
+            grid.rows.append(
+                (
+                    f"Implied MFU at {p.upper()} dense peak ({_cell(r.get('peak'))})",
+                    "",
+                    [_cell(r.get("mfu")), "FLOPs / (GPU-hours × peak)"],
+                )
+            )
         for key in ("flops", "gpu_hours", "cost", "wall_clock", "energy"):
             if r.has(key):
                 outputs[key] = r.get(key)
                 row = next(x for x in r.rows if x.key == key)
-                grid.rows.insert(len(grid.rows) - len(precisions) if key == "flops" else
-                                 len(grid.rows), (row.label, "", [_cell(row.value, row.unit),
-                                                                  row.formula]))
+                grid.rows.insert(
+                    len(grid.rows) - len(precisions) if key == "flops" else len(grid.rows),
+                    (row.label, "", [_cell(row.value, row.unit), row.formula]),
+                )
     except InputError as exc:
         field = (exc.field or "").split(".")[0]
         raise doc.error(InputError(exc.message, hint=exc.hint), ("inputs", field)) from None
@@ -186,32 +217,42 @@ def run_inference_day(doc: Document) -> CaseResult:
     avg_nodes, peak_nodes = _q(doc, "average_nodes", "node"), _q(doc, "peak_nodes", "node")
     rental = _q(doc, "price", "USD/GPU/hour")
     day = u.Quantity(1, "day")
-    tin, hit, tout = (_q(doc, k, "token") for k in ("input_tokens", "cache_hit_tokens",
-                                                     "output_tokens"))
-    p_hit, p_miss, p_out = (_q(doc, k, "USD/Mtoken") for k in ("price_cache_hit",
-                                                               "price_cache_miss",
-                                                               "price_output"))
+    tin, hit, tout = (
+        _q(doc, k, "token") for k in ("input_tokens", "cache_hit_tokens", "output_tokens")
+    )
+    p_hit, p_miss, p_out = (
+        _q(doc, k, "USD/Mtoken") for k in ("price_cache_hit", "price_cache_miss", "price_output")
+    )
     gpu_hours = (avg_nodes * per_node * day).to("GPU*hour")
     cost = (gpu_hours * rental).to("USD")
     revenue = (hit * p_hit + (tin - hit) * p_miss + tout * p_out).to("USD")
-    outputs: dict[str, Any] = {"cost": cost, "revenue": revenue,
-                               "margin": margin(revenue, cost), "gpu_hours": gpu_hours}
+    outputs: dict[str, Any] = {
+        "cost": cost,
+        "revenue": revenue,
+        "margin": margin(revenue, cost),
+        "gpu_hours": gpu_hours,
+    }
 
     # GPU time split by phase from the published per-node throughputs
-    prefill_node, decode_node = (_q(doc, "prefill_per_node", "token/s/node"),
-                                 _q(doc, "decode_per_node", "token/s/node"))
+    prefill_node, decode_node = (
+        _q(doc, "prefill_per_node", "token/s/node"),
+        _q(doc, "decode_per_node", "token/s/node"),
+    )
     prefill_hours = (tin / prefill_node * per_node).to("GPU*hour")
     decode_hours = (tout / decode_node * per_node).to("GPU*hour")
-    outputs["nodes_from_throughput"] = ((prefill_hours + decode_hours) / per_node / day).to(
-        "node")
+    outputs["nodes_from_throughput"] = ((prefill_hours + decode_hours) / per_node / day).to("node")
 
     # the owned cost per H800-hour: the fleet model, default assumptions, on the served fleet
     # a case may fix the server price (and say why); otherwise the catalog's latest
-    server = (_q(doc, "server_cost_per_gpu", "USD/GPU") if "server_cost_per_gpu" in spec.inputs
-              else c.price("server_per_gpu"))
-    fleet = Fleet([Sku(c.id, count=(peak_nodes * per_node).to("GPU"),
-                       server_cost_per_gpu=server)], name=f"served fleet: peak nodes x "
-                  f"{_mean(per_node, 'GPU/node'):g} {c.id}")
+    server = (
+        _q(doc, "server_cost_per_gpu", "USD/GPU")
+        if "server_cost_per_gpu" in spec.inputs
+        else c.price("server_per_gpu")
+    )
+    fleet = Fleet(
+        [Sku(c.id, count=(peak_nodes * per_node).to("GPU"), server_cost_per_gpu=server)],
+        name=f"served fleet: peak nodes x {_mean(per_node, 'GPU/node'):g} {c.id}",
+    )
     owned = fleet.run().get("cost_per_gpu_hour")
     outputs["owned_price"] = owned
     outputs["served_fleet"] = fleet.run()  # the fleet behind the owned price, for reports
@@ -235,8 +276,15 @@ def run_inference_day(doc: Document) -> CaseResult:
     decode_gpu, bound = decode_rate(
         weight_bytes=(_q(doc, "total_params", "") * _q(doc, "bytes_per_param", "byte")),
         kv_bytes_per_token=_q(doc, "kv_bytes_per_token", "byte"),
-        context=_q(doc, "kv_length", "token"), batch=batch, gpus=unit_gpus,
-        bandwidth=c.spec("hbm_bandwidth"), mbu=one, peak=peak, mfu=one, per_token=per_token)
+        context=_q(doc, "kv_length", "token"),
+        batch=batch,
+        gpus=unit_gpus,
+        bandwidth=c.spec("hbm_bandwidth"),
+        mbu=one,
+        peak=peak,
+        mfu=one,
+        per_token=per_token,
+    )
     outputs["prefill_roofline"] = prefill_roof
     outputs["decode_roofline_uniform"] = (decode_gpu * per_node).to("token/s/node")
     outputs["decode_roofline"] = outputs["decode_roofline_uniform"]
@@ -245,38 +293,63 @@ def run_inference_day(doc: Document) -> CaseResult:
         bound = outputs.pop("decode_bound")
     out = _result(spec, sources)
     out.outputs = outputs
-    grid = Grid("The day re-costed and set against the roofline", ["at $2 rental",
-                                                                  "owned (fleet model)"], [],
-                caption=f"Owned: {fleet.name}, server cost {_cell(server)}"
-                + (" (the case's input)" if "server_cost_per_gpu" in spec.inputs
-                   else " (catalog)") + ", every "
-                "other assumption the fleet model's default. '(average nodes)' bills the same "
-                "average GPU-hours as the rental figure; '(owning the peak nodes all day)' pays "
-                "for every node the day needed at its peak. GPU time is split between prefill "
-                "and decode by the published per-node throughputs.")
+    grid = Grid(
+        "The day re-costed and set against the roofline",
+        ["at $2 rental", "owned (fleet model)"],
+        [],
+        caption=f"Owned: {fleet.name}, server cost {_cell(server)}"
+        + (" (the case's input)" if "server_cost_per_gpu" in spec.inputs else " (catalog)")
+        + ", every "
+        "other assumption the fleet model's default. '(average nodes)' bills the same "
+        "average GPU-hours as the rental figure; '(owning the peak nodes all day)' pays "
+        "for every node the day needed at its peak. GPU time is split between prefill "
+        "and decode by the published per-node throughputs.",
+    )
     grid.rows += [
         ("Price per H800-hour", "", [_cell(rental), _cell(owned)]),
         ("Cost of the day (average nodes)", "", [_cell(cost), _cell(outputs["owned_cost"])]),
-        ("Cost of the day (owning the peak nodes all day)", "",
-         ["—", _cell(outputs["owned_cost_peak_fleet"])]),
-        ("Margin on cost (revenue − cost) / cost", "",
-         [_cell(outputs["margin"]), _cell(outputs["owned_margin"])]),
-        ("Cost per million input tokens", "", [_cell(outputs["cost_per_m_input_rental"]),
-                                               _cell(outputs["cost_per_m_input_owned"])]),
-        ("Cost per million output tokens", "", [_cell(outputs["cost_per_m_output_rental"]),
-                                                _cell(outputs["cost_per_m_output_owned"])]),
+        (
+            "Cost of the day (owning the peak nodes all day)",
+            "",
+            ["—", _cell(outputs["owned_cost_peak_fleet"])],
+        ),
+        (
+            "Margin on cost (revenue − cost) / cost",
+            "",
+            [_cell(outputs["margin"]), _cell(outputs["owned_margin"])],
+        ),
+        (
+            "Cost per million input tokens",
+            "",
+            [_cell(outputs["cost_per_m_input_rental"]), _cell(outputs["cost_per_m_input_owned"])],
+        ),
+        (
+            "Cost per million output tokens",
+            "",
+            [_cell(outputs["cost_per_m_output_rental"]), _cell(outputs["cost_per_m_output_owned"])],
+        ),
     ]
-    roof = Grid(f"Per-node throughput against the {c.id} roofline", ["published", "roofline",
-                                                                     "share"], [],
-                caption=f"Prefill: 8 × {c.id} dense peak / (2 × active params) per computed "
-                "token, cache hits free. Decode: each step reads the FP8 weights of a decode "
-                f"unit and every sequence's KV cache at full HBM bandwidth ({bound}-bound); "
-                "concurrency from the published per-node and per-stream speeds.")
-    rows = [("Prefill input tokens/s per node", prefill_node, prefill_roof),
-            ("Decode output tokens/s per node", decode_node, outputs["decode_roofline"])]
+    roof = Grid(
+        f"Per-node throughput against the {c.id} roofline",
+        ["published", "roofline", "share"],
+        [],
+        caption=f"Prefill: 8 × {c.id} dense peak / (2 × active params) per computed "
+        "token, cache hits free. Decode: each step reads the FP8 weights of a decode "
+        f"unit and every sequence's KV cache at full HBM bandwidth ({bound}-bound); "
+        "concurrency from the published per-node and per-stream speeds.",
+    )
+    rows = [
+        ("Prefill input tokens/s per node", prefill_node, prefill_roof),
+        ("Decode output tokens/s per node", decode_node, outputs["decode_roofline"]),
+    ]
     if "model" in spec.inputs:
-        rows.append(("Decode, all weights spread evenly over the unit (before)", decode_node,
-                     outputs["decode_roofline_uniform"]))
+        rows.append(
+            (
+                "Decode, all weights spread evenly over the unit (before)",
+                decode_node,
+                outputs["decode_roofline_uniform"],
+            )
+        )
     for label, pub, model in rows:
         share = _mean(pub, "token/s/node") / _mean(model, "token/s/node")
         roof.rows.append((label, "", [_cell(pub), _cell(model), f"{share:.0%}"]))
@@ -290,41 +363,58 @@ def run_inference_day(doc: Document) -> CaseResult:
             "experts the step uses and its sequences' KV cache at full HBM bandwidth, does its "
             "FLOPs at dense FP8 peak, and runs its all-to-all beside them as DeepSeek's dual "
             f"micro-batches do; the longest of the three sets the step ({bound}-bound). "
-            "Concurrency from the published per-node and per-stream speeds.")
+            "Concurrency from the published per-node and per-stream speeds."
+        )
     out.grids = [grid, roof]
     out.checks = _checks(spec, sources, outputs, doc)
     return out
 
 
-def _expert_parallel_roofline(doc: Document, spec: WorkloadCaseFile, c: Any,
-                              batch: pint.Quantity, unit_gpus: pint.Quantity,
-                              per_node: pint.Quantity) -> dict[str, Any]:
+def _expert_parallel_roofline(
+    doc: Document,
+    spec: WorkloadCaseFile,
+    c: Any,
+    batch: pint.Quantity,
+    unit_gpus: pint.Quantity,
+    per_node: pint.Quantity,
+) -> dict[str, Any]:
     """Decode per node at 100% of peak rates, from the architecture and the published
     placement (data-parallel attention, expert-parallel routed experts)."""
     arch = preset(str(_value(spec.inputs["model"]))).architecture
     gpus = int(round(_mean(unit_gpus, "GPU")))
     tp = int(round(_mean(_q(doc, "decode_tp", ""), ""))) if "decode_tp" in spec.inputs else 1
-    peak = magnitudes(c.spec(str(_value(spec.inputs.get("precision", "fp8_dense")))),
-                      "FLOP/s")
+    peak = magnitudes(c.spec(str(_value(spec.inputs.get("precision", "fp8_dense")))), "FLOP/s")
     one = np.ones(1)
-    hw = Hardware(peak=peak, bandwidth=magnitudes(c.spec("hbm_bandwidth"), "byte/s"),
-                  mfu=one, mbu=one, scaleup=magnitudes(c.spec("scaleup_bandwidth"), "byte/s"),
-                  scaleout=magnitudes(_q(doc, "scaleout_bandwidth", "GB/s"), "byte/s"),
-                  scaleup_domain=_mean(per_node, "GPU/node"), latency=0 * one,
-                  overlap=magnitudes(_q(doc, "comm_overlap", ""), ""))
+    hw = Hardware(
+        peak=peak,
+        bandwidth=magnitudes(c.spec("hbm_bandwidth"), "byte/s"),
+        mfu=one,
+        mbu=one,
+        scaleup=magnitudes(c.spec("scaleup_bandwidth"), "byte/s"),
+        scaleout=magnitudes(_q(doc, "scaleout_bandwidth", "GB/s"), "byte/s"),
+        scaleup_domain=_mean(per_node, "GPU/node"),
+        latency=0 * one,
+        overlap=magnitudes(_q(doc, "comm_overlap", ""), ""),
+    )
     b = magnitudes(batch, "")
-    step = decode_step(arch, Placement(gpus, tp), hw, batch=b,
-                       context=magnitudes(_q(doc, "kv_length", "token"), "token"),
-                       bytes_per_param=magnitudes(_q(doc, "bytes_per_param", "byte"), "byte"),
-                       kv_bytes_per_token=magnitudes(_q(doc, "kv_bytes_per_token", "byte"),
-                                                     "byte"))
+    step = decode_step(
+        arch,
+        Placement(gpus, tp),
+        hw,
+        batch=b,
+        context=magnitudes(_q(doc, "kv_length", "token"), "token"),
+        bytes_per_param=magnitudes(_q(doc, "bytes_per_param", "byte"), "byte"),
+        kv_bytes_per_token=magnitudes(_q(doc, "kv_bytes_per_token", "byte"), "byte"),
+    )
     per_gpu = Quantity(b / step.time / gpus, "token/s/GPU")
-    return {"decode_roofline": (per_gpu * per_node).to("token/s/node"),
-            "decode_step_bytes": Quantity(step.bytes, "byte").to("GB"),
-            "decode_weight_bytes": Quantity(step.weight_bytes, "byte").to("GB"),
-            "decode_comm_time": Quantity(step.t_comm, "s").to("ms"),
-            "decode_step_time": Quantity(step.time, "s").to("ms"),
-            "decode_bound": step.bound}
+    return {
+        "decode_roofline": (per_gpu * per_node).to("token/s/node"),
+        "decode_step_bytes": Quantity(step.bytes, "byte").to("GB"),
+        "decode_weight_bytes": Quantity(step.weight_bytes, "byte").to("GB"),
+        "decode_comm_time": Quantity(step.t_comm, "s").to("ms"),
+        "decode_step_time": Quantity(step.time, "s").to("ms"),
+        "decode_bound": step.bound,
+    }
 
 
 # ---- claims ------------------------------------------------------------------------------
@@ -343,13 +433,24 @@ def run_claims_case(doc: Document) -> CaseResult:
             outputs[f"claim{i + 1}.factor"] = v.factor
     if "params" in spec.inputs:
         outputs["flops_per_token"] = flops_per_token(_q(doc, "params", ""))
-    grid = Grid("Claims", ["expression", "claimed", "verdict"], [],
-                caption="The expression is what the figures compute to; the claim is what was "
-                "said.")
+    grid = Grid(
+        "Claims",
+        ["expression", "claimed", "verdict"],
+        [],
+        caption="The expression is what the figures compute to; the claim is what was said.",
+    )
     for v in verdicts:
-        grid.rows.append((v.claim, "", [f"{v.expression} = {_cell(v.model)}",
-                                        f"{v.claimed_text} = {_cell(v.claimed)}",
-                                        f"{v.label}: {v.explanation}"]))
+        grid.rows.append(
+            (
+                v.claim,
+                "",
+                [
+                    f"{v.expression} = {_cell(v.model)}",
+                    f"{v.claimed_text} = {_cell(v.claimed)}",
+                    f"{v.label}: {v.explanation}",
+                ],
+            )
+        )
     out = _result(spec, sources)
     out.outputs = outputs
     out.grids = [grid]
@@ -371,19 +472,25 @@ def run_cost_per_flop(doc: Document) -> CaseResult:
     claimed = float(_q(doc, "claimed_multiple", "").magnitude[0])
     tol = float(_q(doc, "tolerance", "").magnitude[0])
     outputs: dict[str, Any] = {}
-    grid = Grid(f"Cost per dense {precision.upper()} FLOP relative to {reference} "
-                f"(claim: {claimed:g}×)", ["price", "cost per FLOP vs " + reference,
-                                            f"holds (±{tol:.0%})?",
-                                            f"price that makes {claimed:g}× hold"], [],
-                caption="Holding means within the tolerance of the claimed multiple. The "
-                "break-even price keeps the reference's price and solves for the chip's.")
+    grid = Grid(
+        f"Cost per dense {precision.upper()} FLOP relative to {reference} (claim: {claimed:g}×)",
+        [
+            "price",
+            "cost per FLOP vs " + reference,
+            f"holds (±{tol:.0%})?",
+            f"price that makes {claimed:g}× hold",
+        ],
+        [],
+        caption="Holding means within the tolerance of the claimed multiple. The "
+        "break-even price keeps the reference's price and solves for the chip's.",
+    )
     for i, sc in enumerate(spec.scenarios):
         try:
-            result = compare([reference, *chips], prices=sc.prices, precision=precision,
-                             price_kind=sc.price_kind)
+            result = compare(
+                [reference, *chips], prices=sc.prices, precision=precision, price_kind=sc.price_kind
+            )
         except InputError as exc:
-            raise doc.error(InputError(exc.message, hint=exc.hint),
-                            ("scenarios", i)) from None
+            raise doc.error(InputError(exc.message, hint=exc.hint), ("scenarios", i)) from None
         ref = result.row(reference)
         for name in chips:
             row = result.row(name)
@@ -395,17 +502,33 @@ def run_cost_per_flop(doc: Document) -> CaseResult:
             outputs[f"ratio.{key}"] = ratio
             # the price per GPU at which this chip costs `claimed` times the reference per FLOP
             target = (claimed * ref.cost_per_pflop * row.peak / u.GPU).to(
-                f"{ref.price.units:~P}" if ref.price is not None else "USD/GPU/hour")
+                f"{ref.price.units:~P}" if ref.price is not None else "USD/GPU/hour"
+            )
             outputs[f"break_even.{key}"] = target
             kept = {k: v for k, v in sc.prices.items() if k in (reference, name, row.chip)}
-            back = compare([reference, name], prices={**kept, row.chip: target},
-                           precision=precision, price_kind=sc.price_kind)
+            back = compare(
+                [reference, name],
+                prices={**kept, row.chip: target},
+                precision=precision,
+                price_kind=sc.price_kind,
+            )
             outputs[f"ratio_at_break_even.{key}"] = back.ratio(name)
-            verdict = "holds" if abs(ratio / claimed - 1) <= tol else (
-                f"no: {claimed / ratio:.1f}× lower" if ratio < claimed
-                else f"no: {ratio / claimed:.1f}× higher")
-            grid.rows.append((f"{sc.label}: {row.chip}", "",
-                              [_cell(row.price), f"{ratio:.2f}×", verdict, _cell(target)]))
+            verdict = (
+                "holds"
+                if abs(ratio / claimed - 1) <= tol
+                else (
+                    f"no: {claimed / ratio:.1f}× lower"
+                    if ratio < claimed
+                    else f"no: {ratio / claimed:.1f}× higher"
+                )
+            )
+            grid.rows.append(
+                (
+                    f"{sc.label}: {row.chip}",
+                    "",
+                    [_cell(row.price), f"{ratio:.2f}×", verdict, _cell(target)],
+                )
+            )
     out = _result(spec, sources)
     out.outputs = outputs
     out.grids = [grid]

@@ -99,11 +99,20 @@ class PricePick:
         return summarize(self.value.to(self.unit))
 
     def as_dict(self) -> dict[str, object]:
-        return {"kind": self.kind, "term": self.term, "value": self.summary.as_dict(),
-                "unit": self.unit, "as_of": self.as_of, "how": self.how,
-                "used_at": self.used_at.isoformat(), "age_days": self.age_days,
-                "stale": self.stale, "observations": len(self.observations),
-                "source": self.source, "describe": self.describe()}
+        return {
+            "kind": self.kind,
+            "term": self.term,
+            "value": self.summary.as_dict(),
+            "unit": self.unit,
+            "as_of": self.as_of,
+            "how": self.how,
+            "used_at": self.used_at.isoformat(),
+            "age_days": self.age_days,
+            "stale": self.stale,
+            "observations": len(self.observations),
+            "source": self.source,
+            "describe": self.describe(),
+        }
 
     @property
     def as_of(self) -> str:
@@ -117,8 +126,11 @@ class PricePick:
     def describe(self) -> str:
         """One line: what was picked, from when, and whether it is stale."""
         n = len(self.observations)
-        what = (f"{n} observations of {self.as_of}, uniform between the lowest and highest"
-                if n > 1 else f"{self.as_of}")
+        what = (
+            f"{n} observations of {self.as_of}, uniform between the lowest and highest"
+            if n > 1
+            else f"{self.as_of}"
+        )
         vendor = self.observations[0].vendor if n == 1 else None
         kind = self.kind.replace("_", " ")
         line = f"{kind}{', ' + self.term.replace('_', '-') if self.term else ''}, {what}"
@@ -128,8 +140,10 @@ class PricePick:
         if any(o.estimate for o in self.observations):
             line += "; an estimate (weak source)"
         if self.stale:
-            line += (f"; STALE: used {self.age_days / 365.25:.1f} years from its date "
-                     f"({self.used_at.isoformat()})")
+            line += (
+                f"; STALE: used {self.age_days / 365.25:.1f} years from its date "
+                f"({self.used_at.isoformat()})"
+            )
         return line
 
 
@@ -185,12 +199,18 @@ class Chip:
 
     def prices(self, kind: str | None = None, term: str | None = None) -> list[Price]:
         """The price observations of a kind (and rental term), oldest first."""
-        found = [p for p in self.entry.prices if (kind is None or p.kind == kind)
-                 and (term is None or p.term == term) and p.value is not None]
+        found = [
+            p
+            for p in self.entry.prices
+            if (kind is None or p.kind == kind)
+            and (term is None or p.term == term)
+            and p.value is not None
+        ]
         return sorted(found, key=lambda p: date_mid(p.as_of))
 
-    def pick_price(self, kind: str, at: dt.date | str | None = None,
-                   term: str = "on_demand") -> PricePick | None:
+    def pick_price(
+        self, kind: str, at: dt.date | str | None = None, term: str = "on_demand"
+    ) -> PricePick | None:
         """The price of a kind a model uses at date ``at``: the default observations nearest
         to ``at`` (the latest when no date is given), with those observed within a month of
         it. One observation is its own value; several are read as uniform between the
@@ -209,8 +229,10 @@ class Chip:
             anchor = date_mid(found[-1].as_of)
             how = "the latest observation (no date given)"
         else:
-            anchor = min((date_mid(p.as_of) for p in found),
-                         key=lambda d: (abs((d - when).days), -d.toordinal()))
+            anchor = min(
+                (date_mid(p.as_of) for p in found),
+                key=lambda d: (abs((d - when).days), -d.toordinal()),
+            )
             how = f"the observation nearest to {when.isoformat()}"
         if fallback:
             how += "; only observations kept out of the defaults exist (list prices)"
@@ -222,8 +244,7 @@ class Chip:
         else:
             ends = [e for p in snap for e in _ends(p, unit)]
             lo, hi = min(ends), max(ends)
-            value = Quantity(Distribution("uniform", {"low": lo, "high": hi}).sample(key=key),
-                             unit)
+            value = Quantity(Distribution("uniform", {"low": lo, "high": hi}).sample(key=key), unit)
         used = when or today()
         age = max(abs((date_mid(p.as_of) - used).days) for p in snap)
         return PricePick(kind, term if kind == "rental" else None, value, snap, how, used, age)
@@ -234,8 +255,9 @@ class Chip:
         used = date_start(at) if isinstance(at, str) else (at or today())
         order = {"purchase": 0, "server_per_gpu": 1, "rental": 2}
         rows = []
-        for p in sorted(self.entry.prices, key=lambda p: (order[p.kind], p.term or "",
-                                                          date_mid(p.as_of))):
+        for p in sorted(
+            self.entry.prices, key=lambda p: (order[p.kind], p.term or "", date_mid(p.as_of))
+        ):
             age = abs((date_mid(p.as_of) - used).days)
             rows.append((p, age, age > STALE_DAYS))
         return rows
@@ -246,8 +268,9 @@ class Chip:
         picks += [self.pick_price("rental", at, term) for term in RENTAL_TERMS]
         return [p for p in picks if p is not None]
 
-    def price(self, kind: str, at: dt.date | str | None = None,
-              term: str = "on_demand") -> pint.Quantity[Any] | None:
+    def price(
+        self, kind: str, at: dt.date | str | None = None, term: str = "on_demand"
+    ) -> pint.Quantity[Any] | None:
         """The price of a kind (purchase, server_per_gpu, rental) at date ``at``, or the
         latest; see :meth:`pick_price`."""
         pick = self.pick_price(kind, at, term)

@@ -33,8 +33,11 @@ _ROUNDING = 0.99
 REQUIRED = ("name", "bf16_dense", "tdp")
 PRICES = ("server_cost_per_gpu", "gpu_price")
 _PRICE_KIND = {"server_cost_per_gpu": "server_per_gpu", "gpu_price": "purchase"}
-_EXAMPLES = {"name": "name: MyChip", "bf16_dense": 'bf16_dense: "800 TFLOP/s"',
-             "tdp": 'tdp: "600 W"'}
+_EXAMPLES = {
+    "name": "name: MyChip",
+    "bf16_dense": 'bf16_dense: "800 TFLOP/s"',
+    "tdp": 'tdp: "600 W"',
+}
 
 
 class FigureMapping(BaseModel):
@@ -73,8 +76,12 @@ class CustomChipFile(BaseModel):
 
 def _parts(raw: Figure, default_source: str, default_as_of: str) -> dict[str, Any]:
     if isinstance(raw, FigureMapping):
-        return {"value": str(raw.value), "source": raw.source or default_source,
-                "as_of": raw.as_of or default_as_of, "note": raw.note}
+        return {
+            "value": str(raw.value),
+            "source": raw.source or default_source,
+            "as_of": raw.as_of or default_as_of,
+            "note": raw.note,
+        }
     return {"value": str(raw), "source": default_source, "as_of": default_as_of}
 
 
@@ -85,15 +92,21 @@ def _checked(name: str, parts: dict[str, Any], unit: str) -> None:
     except InputError as exc:
         raise InputError(exc.message, field=name, hint=exc.hint) from None
     if float(magnitudes(value).min()) <= 0:
-        raise InputError(f"must be above zero, got {parts['value']!r}", field=name,
-                         hint=f'write e.g. {name}: "{_example(name, unit)}"')
+        raise InputError(
+            f"must be above zero, got {parts['value']!r}",
+            field=name,
+            hint=f'write e.g. {name}: "{_example(name, unit)}"',
+        )
     try:
         when = date_start(parts["as_of"])
     except ValueError as exc:
         raise InputError(str(exc), field=f"{name}.as_of") from None
     if when > today():
-        raise InputError(f"as_of {parts['as_of']} is in the future", field=f"{name}.as_of",
-                         hint="date a figure when it was published or quoted")
+        raise InputError(
+            f"as_of {parts['as_of']} is in the future",
+            field=f"{name}.as_of",
+            hint="date a figure when it was published or quoted",
+        )
 
 
 def _example(name: str, unit: str) -> str:
@@ -104,8 +117,7 @@ def _densest(key: str, architecture: str | None) -> tuple[Chip | None, str]:
     """The catalog chip with the highest dense ``key`` rate of the architecture, or of the
     whole catalog when the architecture is not given or not in the catalog."""
     chips = list(catalog())
-    same = [c for c in chips if architecture and name_key(c.architecture) ==
-            name_key(architecture)]
+    same = [c for c in chips if architecture and name_key(c.architecture) == name_key(architecture)]
     pool, scope = (same, f"{same[0].architecture} chip") if same else (chips, "chip")
     best, best_rate = None, 0.0
     for c in pool:
@@ -115,8 +127,9 @@ def _densest(key: str, architecture: str | None) -> tuple[Chip | None, str]:
     return best, scope
 
 
-def custom_chip(raw: Mapping[str, Any], *, where: str = "chip"
-                ) -> tuple[Chip, list[tuple[str, str]]]:
+def custom_chip(
+    raw: Mapping[str, Any], *, where: str = "chip"
+) -> tuple[Chip, list[tuple[str, str]]]:
     """A :class:`Chip` from a mapping, and the warnings about it as (field, message) pairs
     (a likely sparse rate).
 
@@ -128,14 +141,19 @@ def custom_chip(raw: Mapping[str, Any], *, where: str = "chip"
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else ""
         if err["type"] == "missing":
-            raise InputError(f"a custom chip needs {name!r}", field=name,
-                             hint="add e.g. " + _EXAMPLES.get(name, f"{name}: …")) from None
+            raise InputError(
+                f"a custom chip needs {name!r}",
+                field=name,
+                hint="add e.g. " + _EXAMPLES.get(name, f"{name}: …"),
+            ) from None
         if err["type"] == "extra_forbidden":
             known = list(CustomChipFile.model_fields)
-            raise InputError(f"unknown field {name!r} in a custom chip", field=name,
-                             hint=suggest(name, known)) from None
-        raise InputError(f"expected text or a number, got {err.get('input')!r}",
-                         field=name) from None
+            raise InputError(
+                f"unknown field {name!r} in a custom chip", field=name, hint=suggest(name, known)
+            ) from None
+        raise InputError(
+            f"expected text or a number, got {err.get('input')!r}", field=name
+        ) from None
     source = spec.source or f"given in {where} (custom chip)"
     as_of = spec.as_of or today().isoformat()
     if spec.as_of:
@@ -144,8 +162,12 @@ def custom_chip(raw: Mapping[str, Any], *, where: str = "chip"
     for key, unit in SPEC_UNITS.items():
         raw_value = getattr(spec, key)
         if raw_value is None:
-            specs[key] = {"value": None, "source": source, "as_of": as_of,
-                          "note": "not given for this custom chip"}
+            specs[key] = {
+                "value": None,
+                "source": source,
+                "as_of": as_of,
+                "note": "not given for this custom chip",
+            }
             continue
         parts = _parts(raw_value, source, as_of)
         _checked(key, parts, unit)
@@ -157,15 +179,26 @@ def custom_chip(raw: Mapping[str, Any], *, where: str = "chip"
             continue
         parts = _parts(raw_value, source, as_of)
         _checked(key, parts, PRICE_UNITS[_PRICE_KIND[key]])
-        prices.append({"kind": _PRICE_KIND[key], **parts,
-                       **({"range": "p90"} if _is_range(parts["value"]) else {})})
+        prices.append(
+            {
+                "kind": _PRICE_KIND[key],
+                **parts,
+                **({"range": "p90"} if _is_range(parts["value"]) else {}),
+            }
+        )
     unknown = {"value": None, "source": source, "as_of": as_of, "note": "not given"}
-    entry = ChipEntry.model_validate({
-        "id": spec.name, "name": spec.name, "vendor": spec.vendor or "custom",
-        "architecture": spec.architecture or "custom", "specs": specs,
-        "dates": {"announced": unknown, "available": unknown},
-        "export_control": unknown, "prices": prices,
-    })
+    entry = ChipEntry.model_validate(
+        {
+            "id": spec.name,
+            "name": spec.name,
+            "vendor": spec.vendor or "custom",
+            "architecture": spec.architecture or "custom",
+            "specs": specs,
+            "dates": {"announced": unknown, "available": unknown},
+            "export_control": unknown,
+            "prices": prices,
+        }
+    )
     chip = Chip(entry, where)
     return chip, _sparse_warnings(chip, spec.architecture)
 
@@ -186,8 +219,12 @@ def _sparse_warnings(chip: Chip, architecture: str | None) -> list[tuple[str, st
         peak = float(best.spec(key).to("TFLOP/s").magnitude.mean())  # type: ignore[union-attr]
         given = float(rate.to("TFLOP/s").magnitude.mean())
         if given >= SPARSE_FACTOR * peak * _ROUNDING:
-            out.append((key,
-                f"{given:,.4g} TFLOP/s is {given / peak:.1f}x the densest {scope} in "
-                f"the catalog ({best.id}, {peak:,.4g} TFLOP/s dense) — is it a 2:4 sparse "
-                "headline? flopbook uses dense rates; halve a sparse figure"))
+            out.append(
+                (
+                    key,
+                    f"{given:,.4g} TFLOP/s is {given / peak:.1f}x the densest {scope} in "
+                    f"the catalog ({best.id}, {peak:,.4g} TFLOP/s dense) — is it a 2:4 sparse "
+                    "headline? flopbook uses dense rates; halve a sparse figure",
+                )
+            )
     return out

@@ -115,11 +115,12 @@ def is_range(value: str | None) -> bool:
 def _check_range(field: Sourced, where: str) -> None:
     for f in (field, *field.alternatives):
         if is_range(f.value) and f.range is None:
-            raise ValueError(f"{where}: the range {f.value!r} needs range: p90 (a 90% "
-                             "interval) or range: uniform (anywhere between the ends)")
+            raise ValueError(
+                f"{where}: the range {f.value!r} needs range: p90 (a 90% "
+                "interval) or range: uniform (anywhere between the ends)"
+            )
         if f.range is not None and not is_range(f.value):
-            raise ValueError(f"{where}: range: {f.range} is given but {f.value!r} is not a "
-                             "range")
+            raise ValueError(f"{where}: range: {f.range} is given but {f.value!r} is not a range")
 
 
 class Sourced(BaseModel):
@@ -151,10 +152,10 @@ class Sourced(BaseModel):
     def _dated(cls, v: str) -> str:
         when = date_start(v)
         if when > today() + dt.timedelta(days=_FUTURE_SLACK_DAYS):
-            raise ValueError(f"as_of {v} is in the future: a value is dated when it was "
-                             "published or observed")
+            raise ValueError(
+                f"as_of {v} is in the future: a value is dated when it was published or observed"
+            )
         return v
-
 
 
 class Price(Sourced):
@@ -175,8 +176,9 @@ class Price(Sourced):
     def _rental_has_a_term(self) -> Price:
         _check_range(self, self.kind)
         if self.kind == "rental" and self.term is None:
-            raise ValueError("a rental price needs term: on_demand, 1_year, 3_year, spot or "
-                             "capacity_block")
+            raise ValueError(
+                "a rental price needs term: on_demand, 1_year, 3_year, spot or capacity_block"
+            )
         if self.kind != "rental" and self.term is not None:
             raise ValueError(f"term is for rental prices, not {self.kind}")
         return self

@@ -27,6 +27,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 def _version(show: bool) -> None:
     if show:
         # imported on use, so that `flopbook --help` stays fast
@@ -38,13 +39,18 @@ def _version(show: bool) -> None:
 
 @app.callback()
 def _options(
-    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
-                                 help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_version, help="Print the version and exit."
+    ),
     width: int | None = typer.Option(
-        None, "--width", min=40, max=1000,
+        None,
+        "--width",
+        min=40,
+        max=1000,
         help="Width of the tables in characters (default: the terminal's; 140 when the output "
         "is a file or a pipe). Tables narrower than their columns are split, never cut. "
-        "Give it before the command, e.g. flopbook --width 80 fleet FILE."),
+        "Give it before the command, e.g. flopbook --width 80 fleet FILE.",
+    ),
 ) -> None:
     """Options of every command."""
     # imported on use, so that `flopbook --help` stays fast
@@ -73,6 +79,7 @@ def main() -> None:
     any error of a library or the system (a full disk, a unit that does not fit) becomes one
     line on stderr and exit code 2; anything unexpected is one line and exit code 3, with its
     traceback under ``--debug``. Exit code 1 is kept for findings."""
+
     def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
         if issubclass(category, InputWarning):
             print(f"flopbook: warning: {message}", file=sys.stderr)
@@ -179,5 +186,7 @@ def boundary_message(exc: BaseException) -> tuple[str, int]:
         return f"{module} could not finish: {_short(str(exc), 120)}", 2
     if isinstance(exc, FloatingPointError | OverflowError | ZeroDivisionError):
         return f"a number out of range: {_short(str(exc), 80)}", 2
-    return (f"unexpected error ({_short(str(exc), 80) or name}); this is a bug in flopbook — "
-            "run again with --debug to see the traceback, and report it"), 3
+    return (
+        f"unexpected error ({_short(str(exc), 80) or name}); this is a bug in flopbook — "
+        "run again with --debug to see the traceback, and report it"
+    ), 3

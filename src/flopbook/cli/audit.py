@@ -70,11 +70,11 @@ More examples, for folders and CI:
 """
 
 
-
 MAX_JOBS = 256
 """Most workbooks audited at once (--jobs)."""
 MAX_TIMEOUT = 86_400.0
 """Longest --timeout, in seconds: a day."""
+
 
 @app.command("audit", help=HELP)
 def audit_command(
@@ -217,8 +217,12 @@ def audit_command(
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli.common import option_errors, require_path
 
-    for option, given in (("--config", config), ("--baseline", baseline),
-                          ("--write-baseline", write_baseline), ("--fix", fix)):
+    for option, given in (
+        ("--config", config),
+        ("--baseline", baseline),
+        ("--write-baseline", write_baseline),
+        ("--fix", fix),
+    ):
         require_path(given, option)
     if config is not None and no_config:
         raise InputError(

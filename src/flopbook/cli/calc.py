@@ -15,18 +15,34 @@ from flopbook.errors import InputError, InputWarning
 
 @app.command("calc")
 def calc_command(
-    expression: Annotated[str, typer.Argument(
-        help='A unit expression, e.g. "5 s * 700 W" or "2 * 37B FLOP/token * 168B token". '
-        "Catalog figures: H100.bf16_dense, H100.tdp, H800.rental.")],
-    to: Annotated[str | None, typer.Option(
-        "--to", help="Unit of the answer, e.g. --to Wh (or --to % for a share).")] = None,
-    chip: Annotated[list[str] | None, typer.Option(
-        "--chip", help="A chip the catalog lacks, as a mapping, repeatable, e.g. --chip "
-        "'{name: MyChip, bf16_dense: 800 TFLOP/s, tdp: 600 W, server_cost_per_gpu: 30k "
-        "USD/GPU}'; then use MyChip.tdp. Rates are dense.")] = None,
-    date: Annotated[str | None, typer.Option(
-        "--date", help="Catalog prices (H100.rental) nearest this date instead of the latest, "
-        "e.g. --date 2023-06.")] = None,
+    expression: Annotated[
+        str,
+        typer.Argument(
+            help='A unit expression, e.g. "5 s * 700 W" or "2 * 37B FLOP/token * 168B token". '
+            "Catalog figures: H100.bf16_dense, H100.tdp, H800.rental."
+        ),
+    ],
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="Unit of the answer, e.g. --to Wh (or --to % for a share)."),
+    ] = None,
+    chip: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--chip",
+            help="A chip the catalog lacks, as a mapping, repeatable, e.g. --chip "
+            "'{name: MyChip, bf16_dense: 800 TFLOP/s, tdp: 600 W, server_cost_per_gpu: 30k "
+            "USD/GPU}'; then use MyChip.tdp. Rates are dense.",
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Catalog prices (H100.rental) nearest this date instead of the latest, "
+            "e.g. --date 2023-06.",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
@@ -84,18 +100,23 @@ def custom_chips(texts: list[str]) -> dict:
     for text in texts:
         raw = safe_yaml.load(text, "--chip")
         if not isinstance(raw, dict):
-            raise InputError("expected a mapping of the chip's figures", field="--chip",
-                             hint="write e.g. --chip '{name: MyChip, bf16_dense: 800 "
-                             "TFLOP/s, tdp: 600 W}'")
+            raise InputError(
+                "expected a mapping of the chip's figures",
+                field="--chip",
+                hint="write e.g. --chip '{name: MyChip, bf16_dense: 800 TFLOP/s, tdp: 600 W}'",
+            )
         try:
             made, notes = custom_chip(raw, where="--chip")
         except InputError as exc:
-            raise InputError(exc.message, field=f"--chip {exc.field}".strip(),
-                             hint=exc.hint) from None
+            raise InputError(
+                exc.message, field=f"--chip {exc.field}".strip(), hint=exc.hint
+            ) from None
         if not made.id.replace("_", "a").isalnum() or not made.id[0].isalpha():
-            raise InputError(f"the name {made.id!r} cannot be used in an expression",
-                             field="--chip name",
-                             hint="use letters, digits and _ only, starting with a letter")
+            raise InputError(
+                f"the name {made.id!r} cannot be used in an expression",
+                field="--chip name",
+                hint="use letters, digits and _ only, starting with a letter",
+            )
         for name, message in notes:
             warnings.warn(InputWarning(f"--chip {name}: {message}"), stacklevel=2)
         found[made.id] = made

@@ -21,20 +21,33 @@ def read_date(text: str | None, option: str = "--date") -> str | None:
     try:
         date_start(text)
     except ValueError:
-        raise InputError(f"cannot read {text!r} as a date", field=option,
-                         hint="write e.g. 2021-06-01, 2021-06, 2021-Q2 or 2021") from None
+        raise InputError(
+            f"cannot read {text!r} as a date",
+            field=option,
+            hint="write e.g. 2021-06-01, 2021-06, 2021-Q2 or 2021",
+        ) from None
     return text.strip()
 
 
 @app.command("catalog")
 def catalog_command(
     chip: Annotated[str | None, typer.Argument(help="A chip id or name, e.g. H800.")] = None,
-    prices: Annotated[bool, typer.Option(
-        "--prices", help="Show the chip's dated price series: every observation, its age and "
-        "the price a model would use, e.g. flopbook catalog H100 --prices.")] = False,
-    date: Annotated[str | None, typer.Option(
-        "--date", help="The date prices are used at (default today): picks the observation "
-        "nearest it and measures ages from it, e.g. --date 2021-06.")] = None,
+    prices: Annotated[
+        bool,
+        typer.Option(
+            "--prices",
+            help="Show the chip's dated price series: every observation, its age and "
+            "the price a model would use, e.g. flopbook catalog H100 --prices.",
+        ),
+    ] = False,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="The date prices are used at (default today): picks the observation "
+            "nearest it and measures ages from it, e.g. --date 2021-06.",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List the accelerators, or show one with its sources.
@@ -53,8 +66,11 @@ def catalog_command(
     cat = catalog()
     if chip is None:
         if prices or at:
-            raise InputError("--prices and --date show one chip's prices", field="--prices",
-                             hint="name the chip, e.g. flopbook catalog H100 --prices")
+            raise InputError(
+                "--prices and --date show one chip's prices",
+                field="--prices",
+                hint="name the chip, e.g. flopbook catalog H100 --prices",
+            )
         if fmt is Format.table:
             console().print(table.catalog_table(cat))
         elif fmt is Format.json:
@@ -74,7 +90,13 @@ def catalog_command(
     if fmt is Format.table:
         console().print(table.chip_table(found, at))
     elif fmt is Format.json:
-        emit(data.to_json({**data.catalog_entry_dict(found.entry),
-                           "prices_used": [p.as_dict() for p in found.price_picks(at)]}))
+        emit(
+            data.to_json(
+                {
+                    **data.catalog_entry_dict(found.entry),
+                    "prices_used": [p.as_dict() for p in found.price_picks(at)],
+                }
+            )
+        )
     else:
         emit(data.catalog_csv([found]))

@@ -25,24 +25,35 @@ def _one_format(value: Format) -> Format:
 
 
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", callback=_one_format,
-                         help="table (or text) for people, json or csv for programs. "
-                         "E.g. --format json")
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        callback=_one_format,
+        help="table (or text) for people, json or csv for programs. E.g. --format json",
+    ),
 ]
 MAX_SEED = 2**63 - 1
 """Largest --seed."""
 
 SamplesOpt = Annotated[
     int,
-    typer.Option("--samples", "-n", min=1,
-                 help="Monte Carlo samples drawn for each uncertain input (a range). "
-                 "E.g. --samples 100000")
+    typer.Option(
+        "--samples",
+        "-n",
+        min=1,
+        help="Monte Carlo samples drawn for each uncertain input (a range). E.g. --samples 100000",
+    ),
 ]
 SeedOpt = Annotated[
     int | None,
-    typer.Option("--seed", min=0, max=MAX_SEED,
-                 help="Random seed; the same seed gives the same numbers. "
-                 "Default: a fixed seed, so runs repeat. E.g. --seed 7"),
+    typer.Option(
+        "--seed",
+        min=0,
+        max=MAX_SEED,
+        help="Random seed; the same seed gives the same numbers. "
+        "Default: a fixed seed, so runs repeat. E.g. --seed 7",
+    ),
 ]
 
 
@@ -75,13 +86,19 @@ def option_errors(option: str) -> Any:
             yield
         except InputError as exc:
             if exc.file:  # a file the option named: its place says where, the option what
-                raise type(exc)(exc.message, file=exc.file, line=exc.line,
-                                field=exc.field or option, hint=exc.hint) from None
+                raise type(exc)(
+                    exc.message,
+                    file=exc.file,
+                    line=exc.line,
+                    field=exc.field or option,
+                    hint=exc.hint,
+                ) from None
             raise type(exc)(exc.message, field=option, hint=exc.hint) from None
         except OSError as exc:  # the file the option named cannot be opened
             name = str(exc.filename) if exc.filename else None
-            raise InputError(f"cannot open it ({exc.strerror or exc})", file=name,
-                             field=option) from None
+            raise InputError(
+                f"cannot open it ({exc.strerror or exc})", file=name, field=option
+            ) from None
 
     return named()
 
@@ -92,12 +109,18 @@ def require_path(path: Any, option: str) -> None:
     if path is None:
         return
     if str(path).strip() in ("", "."):
-        raise InputError("needs a name, not an empty path", field=option,
-                         hint=f"give a file or folder name after {option}")
+        raise InputError(
+            "needs a name, not an empty path",
+            field=option,
+            hint=f"give a file or folder name after {option}",
+        )
     longest = max((len(os.fsencode(part)) for part in Path(path).parts), default=0)
     if longest > 255 or len(os.fsencode(str(path))) > 4096:  # what every file system refuses
-        raise InputError("the name is too long for a file system (a part over 255 bytes)",
-                         field=option, hint=f"give a shorter name after {option}")
+        raise InputError(
+            "the name is too long for a file system (a part over 255 bytes)",
+            field=option,
+            hint=f"give a shorter name after {option}",
+        )
 
 
 def chart_names(output: str, sensitivity: bool) -> tuple[str, ...]:
@@ -123,16 +146,24 @@ def write_charts(directory: Path, output: str, distribution: Any, found: Any) ->
     try:
         with Outputs() as out:  # every chart, or none
             if distribution is not None:
-                written += charts.write_figure(distribution(), directory,
-                                               f"{output}-distribution", outputs=out)
+                written += charts.write_figure(
+                    distribution(), directory, f"{output}-distribution", outputs=out
+                )
             else:
-                print(f"flopbook: note: {output} has one value; no distribution to plot",
-                      file=sys.stderr)
+                print(
+                    f"flopbook: note: {output} has one value; no distribution to plot",
+                    file=sys.stderr,
+                )
             if found is not None:
-                written += charts.write_figure(charts.tornado_figure(found.tornado), directory,
-                                               f"{output}-tornado", outputs=out)
-                written += charts.write_figure(charts.sobol_figure(found.sobol), directory,
-                                               f"{output}-sobol", outputs=out)
+                written += charts.write_figure(
+                    charts.tornado_figure(found.tornado),
+                    directory,
+                    f"{output}-tornado",
+                    outputs=out,
+                )
+                written += charts.write_figure(
+                    charts.sobol_figure(found.sobol), directory, f"{output}-sobol", outputs=out
+                )
     except BaseException:
         if made and directory.is_dir() and not any(directory.iterdir()):
             directory.rmdir()  # the folder this run made, left empty by the failure

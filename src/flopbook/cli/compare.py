@@ -10,31 +10,56 @@ from flopbook.cli import app
 from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
 from flopbook.errors import InputError
 
-_OPTIONS = {"price_kind": "--price-kind", "precision": "--precision", "count": "--count",
-            "price": "--price"}
+_OPTIONS = {
+    "price_kind": "--price-kind",
+    "precision": "--precision",
+    "count": "--count",
+    "price": "--price",
+}
 
 
 @app.command("compare")
 def compare_command(
-    chips: Annotated[list[str], typer.Argument(
-        help='Two or more chips; the first is the reference (e.g. H100 H20 "Ascend 910C").')],
-    price: Annotated[list[str] | None, typer.Option(
-        "--price", help='A price for one chip, CHIP=PRICE, repeatable, above zero: hourly, '
-        'e.g. --price "H20=1.2 USD/GPU/hour", or capital, e.g. --price "H20=12k USD/GPU".')
+    chips: Annotated[
+        list[str],
+        typer.Argument(
+            help='Two or more chips; the first is the reference (e.g. H100 H20 "Ascend 910C").'
+        ),
+    ],
+    price: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--price",
+            help="A price for one chip, CHIP=PRICE, repeatable, above zero: hourly, "
+            'e.g. --price "H20=1.2 USD/GPU/hour", or capital, e.g. --price "H20=12k USD/GPU".',
+        ),
     ] = None,
-    price_kind: Annotated[str, typer.Option(
-        help="Where prices not given come from: rental (catalog), owned (the fleet model's "
-        "cost per GPU-hour from the catalog server price, default assumptions), "
-        "server_per_gpu or purchase (catalog capital prices); e.g. --price-kind owned.")
+    price_kind: Annotated[
+        str,
+        typer.Option(
+            help="Where prices not given come from: rental (catalog), owned (the fleet model's "
+            "cost per GPU-hour from the catalog server price, default assumptions), "
+            "server_per_gpu or purchase (catalog capital prices); e.g. --price-kind owned."
+        ),
     ] = "rental",
-    precision: Annotated[str, typer.Option(
-        help="Which dense peak: bf16, fp8, tf32 or fp32, e.g. --precision fp8.")] = "bf16",
-    count: Annotated[str, typer.Option(
-        help="How many of the reference chip to match, a whole number, e.g. --count 2048 "
-        "or --count 1k.")] = "1000",
-    date: Annotated[str | None, typer.Option(
-        "--date", help="Use the catalog prices nearest this date (default: the latest), "
-        "e.g. --date 2023-06. A price more than 12 months from it is flagged.")] = None,
+    precision: Annotated[
+        str, typer.Option(help="Which dense peak: bf16, fp8, tf32 or fp32, e.g. --precision fp8.")
+    ] = "bf16",
+    count: Annotated[
+        str,
+        typer.Option(
+            help="How many of the reference chip to match, a whole number, e.g. --count 2048 "
+            "or --count 1k."
+        ),
+    ] = "1000",
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Use the catalog prices nearest this date (default: the latest), "
+            "e.g. --date 2023-06. A price more than 12 months from it is flagged.",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
@@ -58,8 +83,10 @@ def compare_command(
     for item in price or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise InputError(f"cannot read --price {item!r}",
-                             hint='write CHIP=PRICE, e.g. --price H20="1.2 USD/GPU/hour"')
+            raise InputError(
+                f"cannot read --price {item!r}",
+                hint='write CHIP=PRICE, e.g. --price H20="1.2 USD/GPU/hour"',
+            )
         prices[name.strip()] = value.strip()
 
     for option, given in (("--precision", precision), ("--count", count)):
@@ -71,9 +98,14 @@ def compare_command(
             q(value)
     with sampling(samples, seed):
         try:
-            result = compare(chips, prices=prices, precision=precision,
-                             price_kind=price_kind, count=count.strip(),
-                             date=read_date(date))
+            result = compare(
+                chips,
+                prices=prices,
+                precision=precision,
+                price_kind=price_kind,
+                count=count.strip(),
+                date=read_date(date),
+            )
         except InputError as exc:
             # the library names its arguments; the user typed options
             named = _OPTIONS.get(exc.field or "")

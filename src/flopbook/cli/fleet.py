@@ -34,41 +34,52 @@ def fleet_command(
     scenario: Annotated[Path, typer.Argument(help="A fleet scenario file (YAML).")],
     only: Annotated[
         str | None,
-        typer.Option(help="Keep some SKUs: chip ids, SKU names or an architecture, "
-                     "comma-separated. E.g. --only H800,H100 or --only Hopper"),
+        typer.Option(
+            help="Keep some SKUs: chip ids, SKU names or an architecture, "
+            "comma-separated. E.g. --only H800,H100 or --only Hopper"
+        ),
     ] = None,
     capital_cost: Annotated[
         str | None,
-        typer.Option(help="How capex becomes a yearly cost: depreciation (straight-line, "
-                     "default) or annuity (at the cost of capital). E.g. --capital-cost annuity"),
+        typer.Option(
+            help="How capex becomes a yearly cost: depreciation (straight-line, "
+            "default) or annuity (at the cost of capital). E.g. --capital-cost annuity"
+        ),
     ] = None,
     all_rows: Annotated[
         bool,
-        typer.Option("--all", help="Show every row in the table (electricity, hosting, "
-                     "capacity…)."),
+        typer.Option(
+            "--all", help="Show every row in the table (electricity, hosting, capacity…)."
+        ),
     ] = False,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
     sampler: Annotated[
         Sampler,
-        typer.Option(help="How uncertain inputs are sampled: random, lhs (Latin hypercube) "
-                     "or sobol (quasi-random); lhs and sobol settle with fewer samples. "
-                     "E.g. --sampler lhs"),
+        typer.Option(
+            help="How uncertain inputs are sampled: random, lhs (Latin hypercube) "
+            "or sobol (quasi-random); lhs and sobol settle with fewer samples. "
+            "E.g. --sampler lhs"
+        ),
     ] = Sampler.random,
     sensitivity: Annotated[
         str | None,
-        typer.Option(metavar="OUTPUT",
-                     help="Rank the uncertain inputs by their effect on OUTPUT (e.g. "
-                     "tco_per_year): a tornado and Sobol indices. E.g. --sensitivity "
-                     "cost_per_gpu_hour"),
+        typer.Option(
+            metavar="OUTPUT",
+            help="Rank the uncertain inputs by their effect on OUTPUT (e.g. "
+            "tco_per_year): a tornado and Sobol indices. E.g. --sensitivity "
+            "cost_per_gpu_hour",
+        ),
     ] = None,
     plot: Annotated[
         Path | None,
-        typer.Option(metavar="DIR",
-                     help="Write charts (PNG and SVG) to DIR: the distribution of the "
-                     "--sensitivity output (else TCO per year), and the tornado and Sobol "
-                     "indices with --sensitivity. E.g. --plot charts/"),
+        typer.Option(
+            metavar="DIR",
+            help="Write charts (PNG and SVG) to DIR: the distribution of the "
+            "--sensitivity output (else TCO per year), and the tornado and Sobol "
+            "indices with --sensitivity. E.g. --plot charts/",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace charts already in the --plot folder.")
@@ -89,8 +100,11 @@ def fleet_command(
 
     require_path(plot, "--plot")
     if sensitivity is not None and not sensitivity.strip():
-        raise InputError("is empty", field="--sensitivity",
-                         hint="name an output, e.g. --sensitivity tco_per_year")
+        raise InputError(
+            "is empty",
+            field="--sensitivity",
+            hint="name an output, e.g. --sensitivity tco_per_year",
+        )
     output = sensitivity or "tco_per_year"
     with option_errors("--sensitivity"):
         metric(output)  # an unknown output, or a folder that cannot be written, fails first
@@ -98,8 +112,9 @@ def fleet_command(
         with option_errors("--capital-cost"):
             _capital_cost_method(capital_cost)
     if plot is not None:
-        plot = check_folder(plot, "--plot", names=chart_names(output, sensitivity is not None),
-                            force=force)
+        plot = check_folder(
+            plot, "--plot", names=chart_names(output, sensitivity is not None), force=force
+        )
     doc = Document.read(scenario)
     refuse_other_kinds(doc, "fleet")
     require_memory(samples, _arrays_held(doc))
@@ -135,8 +150,15 @@ def _sensitivity(fleet, output, only, capital_cost, samples, seed):  # noqa: ANN
     # about --samples model rows in all: N x (k + 2), N a power of two, at least 256
     base = max(256, 1 << max(0, math.ceil(math.log2(max(1, samples // (k + 2))))))
     with progress_bar(f"Sensitivity of {output}") as update:
-        return fleet_sensitivity(fleet, output, only=only, capital_cost=capital_cost,
-                                 base_samples=base, seed=seed, progress=update)
+        return fleet_sensitivity(
+            fleet,
+            output,
+            only=only,
+            capital_cost=capital_cost,
+            base_samples=base,
+            seed=seed,
+            progress=update,
+        )
 
 
 def _plot(result, output, found, directory: Path) -> None:  # noqa: ANN001
@@ -144,8 +166,12 @@ def _plot(result, output, found, directory: Path) -> None:  # noqa: ANN001
     from flopbook.render import charts
 
     varies = result.sampled and result.get(output) is not None
-    write_charts(directory, output,
-                 (lambda: charts.distribution_figure(result, output)) if varies else None, found)
+    write_charts(
+        directory,
+        output,
+        (lambda: charts.distribution_figure(result, output)) if varies else None,
+        found,
+    )
 
 
 def _render(result, found, fmt: Format, all_rows: bool) -> None:  # noqa: ANN001

@@ -33,15 +33,19 @@ def progress_bar(
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-            bar = Progress(TextColumn("{task.description}"), BarColumn(),
-                           TextColumn("{task.completed:,}/{task.total:,}"), TimeElapsedColumn(),
-                           console=Console(stderr=True), transient=True)
+            bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed:,}/{task.total:,}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             bar.start()
             state["bar"] = bar
             state["task"] = bar.add_task(description, total=total)
         bar = state["bar"]
-        bar.update(state["task"], completed=done, total=total,
-                   description=f"{description}: {what}")
+        bar.update(state["task"], completed=done, total=total, description=f"{description}: {what}")
 
     try:
         yield update

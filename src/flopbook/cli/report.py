@@ -16,23 +16,34 @@ from flopbook.errors import InputError
 def report_command(
     scenario: Annotated[
         Path | None,
-        typer.Argument(help="A scenario file (YAML): a fleet, a workload (kind: training or "
-                       "inference) or a payer (kind: fund or company); or use --case."),
+        typer.Argument(
+            help="A scenario file (YAML): a fleet, a workload (kind: training or "
+            "inference) or a payer (kind: fund or company); or use --case."
+        ),
     ] = None,
     case: Annotated[
         str | None,
-        typer.Option("--case", help="A reference case instead of a scenario, e.g. "
-                     "deepseek-semianalysis (`flopbook case` lists them)."),
+        typer.Option(
+            "--case",
+            help="A reference case instead of a scenario, e.g. "
+            "deepseek-semianalysis (`flopbook case` lists them).",
+        ),
     ] = None,
     xlsx: Annotated[
         Path | None,
-        typer.Option("--xlsx", help="Write a workbook with live formulas (Inputs, "
-                     "Calculations, Results) to this .xlsx file. E.g. --xlsx out/fleet.xlsx"),
+        typer.Option(
+            "--xlsx",
+            help="Write a workbook with live formulas (Inputs, "
+            "Calculations, Results) to this .xlsx file. E.g. --xlsx out/fleet.xlsx",
+        ),
     ] = None,
     html: Annotated[
         Path | None,
-        typer.Option("--html", help="Write a self-contained HTML report (tables, charts, "
-                     "sources) to this .html file. E.g. --html out/fleet.html"),
+        typer.Option(
+            "--html",
+            help="Write a self-contained HTML report (tables, charts, "
+            "sources) to this .html file. E.g. --html out/fleet.html",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace output files that already exist.")
@@ -43,29 +54,38 @@ def report_command(
     ] = None,
     capital_cost: Annotated[
         str | None,
-        typer.Option(help="depreciation (default) or annuity, for a scenario. "
-                     "E.g. --capital-cost annuity"),
+        typer.Option(
+            help="depreciation (default) or annuity, for a scenario. E.g. --capital-cost annuity"
+        ),
     ] = None,
     capex: Annotated[
         str | None,
-        typer.Option(help="For a payer file: capex to pay for, as in `flopbook fund`. "
-                     'E.g. --capex "1.6B USD"'),
+        typer.Option(
+            help="For a payer file: capex to pay for, as in `flopbook fund`. "
+            'E.g. --capex "1.6B USD"'
+        ),
     ] = None,
     fleet: Annotated[
         Path | None,
-        typer.Option(help="For a payer file: a fleet scenario whose capex and running costs "
-                     "are the spending to pay for. E.g. --fleet examples/fleet.yaml"),
+        typer.Option(
+            help="For a payer file: a fleet scenario whose capex and running costs "
+            "are the spending to pay for. E.g. --fleet examples/fleet.yaml"
+        ),
     ] = None,
     year: Annotated[
         int | None,
-        typer.Option(help="For a payer file: the year of the purchase (default: the payer's "
-                     "last year). E.g. --year 2023"),
+        typer.Option(
+            help="For a payer file: the year of the purchase (default: the payer's "
+            "last year). E.g. --year 2023"
+        ),
     ] = None,
     sensitivity: Annotated[
         str | None,
-        typer.Option(metavar="OUTPUT",
-                     help="Add a tornado and Sobol indices of OUTPUT to the report; needs "
-                     "uncertain inputs (ranges). E.g. --sensitivity tco_per_year"),
+        typer.Option(
+            metavar="OUTPUT",
+            help="Add a tornado and Sobol indices of OUTPUT to the report; needs "
+            "uncertain inputs (ranges). E.g. --sensitivity tco_per_year",
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
@@ -78,20 +98,23 @@ def report_command(
     Example: flopbook report --case deepseek-semianalysis --xlsx deepseek.xlsx --html deepseek.html
     """
     if (scenario is None) == (case is None):
-        raise InputError("give a scenario file or --case NAME (one of the two)",
-                         hint="e.g. flopbook report --case deepseek-semianalysis "
-                         "--xlsx deepseek.xlsx")
+        raise InputError(
+            "give a scenario file or --case NAME (one of the two)",
+            hint="e.g. flopbook report --case deepseek-semianalysis --xlsx deepseek.xlsx",
+        )
     if xlsx is None and html is None:
-        raise InputError("nothing to write",
-                         hint="give --xlsx OUT.xlsx and/or --html OUT.html")
+        raise InputError("nothing to write", hint="give --xlsx OUT.xlsx and/or --html OUT.html")
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli.common import option_errors, require_path
 
     for option, given in (("--xlsx", xlsx), ("--html", html), ("--fleet", fleet)):
         require_path(given, option)
     if sensitivity is not None and not sensitivity.strip():
-        raise InputError("is empty", field="--sensitivity",
-                         hint="name an output, e.g. --sensitivity tco_per_year")
+        raise InputError(
+            "is empty",
+            field="--sensitivity",
+            hint="name an output, e.g. --sensitivity tco_per_year",
+        )
     if capital_cost is not None:
         # imported on use, so that `flopbook --help` stays fast
         from flopbook.models.fleet import _capital_cost_method
@@ -99,8 +122,10 @@ def report_command(
         with option_errors("--capital-cost"):
             _capital_cost_method(capital_cost)
     if case is not None and (only or capital_cost):
-        raise InputError("--only and --capital-cost apply to a scenario, not to a case",
-                         hint="a case fixes its own fleets")
+        raise InputError(
+            "--only and --capital-cost apply to a scenario, not to a case",
+            hint="a case fixes its own fleets",
+        )
 
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.files import check_target
@@ -119,21 +144,31 @@ def report_command(
             from flopbook.cases import case as run_case
 
             if capex is not None or year is not None or fleet is not None:
-                raise InputError("--capex, --fleet and --year apply to a payer file, not to "
-                                 "a case", hint="a case fixes its own spending")
-            report = build_report(run_case(case), origin=f"flopbook case {case}",
-                                  charts=html is not None)
+                raise InputError(
+                    "--capex, --fleet and --year apply to a payer file, not to a case",
+                    hint="a case fixes its own spending",
+                )
+            report = build_report(
+                run_case(case), origin=f"flopbook case {case}", charts=html is not None
+            )
         else:
             assert scenario is not None
-            report = _scenario_report(scenario, only=only, capital_cost=capital_cost,
-                                      capex=capex, year=year, fleet=fleet,
-                                      charts=html is not None)
+            report = _scenario_report(
+                scenario,
+                only=only,
+                capital_cost=capital_cost,
+                capex=capex,
+                year=year,
+                fleet=fleet,
+                charts=html is not None,
+            )
         if sensitivity is not None:
             # imported on use, so that `flopbook --help` stays fast
             from flopbook.report.uncertainty import add_sensitivity
 
-            add_sensitivity(report, sensitivity, samples=samples, seed=seed,
-                            charts=html is not None)
+            add_sensitivity(
+                report, sensitivity, samples=samples, seed=seed, charts=html is not None
+            )
     written = write_reports(report, xlsx=xlsx, html=html, force=force, protect=protect)
     if fmt is Format.json:
         # imported on use, so that `flopbook --help` stays fast
@@ -149,9 +184,16 @@ _WORKLOADS = ("training", "inference")
 _PAYERS = ("fund", "company")
 
 
-def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | None,
-                     capex: str | None, year: int | None, fleet: Path | None,
-                     charts: bool = True):  # noqa: ANN202
+def _scenario_report(
+    scenario: Path,
+    *,
+    only: str | None,
+    capital_cost: str | None,
+    capex: str | None,
+    year: int | None,
+    fleet: Path | None,
+    charts: bool = True,
+):  # noqa: ANN202
     """The report of a scenario file of any kind (its ``kind:`` says which)."""
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.report import build_report
@@ -161,20 +203,28 @@ def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | No
     kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
     description = str(doc.data.get("description") or "") if isinstance(doc.data, dict) else ""
     if kind not in _PAYERS and (capex is not None or year is not None or fleet is not None):
-        raise InputError("--capex, --fleet and --year apply to a payer file (kind: fund or "
-                         "company)", file=str(scenario), hint="drop them for this scenario")
+        raise InputError(
+            "--capex, --fleet and --year apply to a payer file (kind: fund or company)",
+            file=str(scenario),
+            hint="drop them for this scenario",
+        )
     if (kind in _WORKLOADS or kind in _PAYERS) and (only or capital_cost):
-        raise InputError("--only and --capital-cost apply to a fleet scenario",
-                         file=str(scenario), hint="drop them for this scenario")
+        raise InputError(
+            "--only and --capital-cost apply to a fleet scenario",
+            file=str(scenario),
+            hint="drop them for this scenario",
+        )
     if kind in _WORKLOADS:
         # imported on use, so that `flopbook --help` stays fast
         from flopbook.workload_file import run_document
 
-        return build_report(run_document(doc), origin=scenario.name, summary=description,
-                            charts=charts)
+        return build_report(
+            run_document(doc), origin=scenario.name, summary=description, charts=charts
+        )
     if kind in _PAYERS:
-        return _payer_report(doc, scenario, capex=capex, year=year, fleet=fleet,
-                             summary=description, charts=charts)
+        return _payer_report(
+            doc, scenario, capex=capex, year=year, fleet=fleet, summary=description, charts=charts
+        )
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.fleet_file import fleet_from_document
 
@@ -182,8 +232,16 @@ def _scenario_report(scenario: Path, *, only: str | None, capital_cost: str | No
     return build_report(result, origin=scenario.name, summary=description, charts=charts)
 
 
-def _payer_report(doc, scenario: Path, *, capex: str | None, year: int | None,  # noqa: ANN001, ANN202
-                  fleet: Path | None, summary: str, charts: bool):
+def _payer_report(
+    doc,
+    scenario: Path,
+    *,
+    capex: str | None,
+    year: int | None,  # noqa: ANN001, ANN202
+    fleet: Path | None,
+    summary: str,
+    charts: bool,
+):
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.models.funding_verdict import Spending, judge
     from flopbook.payer_file import payer_from_document
@@ -192,9 +250,10 @@ def _payer_report(doc, scenario: Path, *, capex: str | None, year: int | None,  
     payer = payer_from_document(doc).run()
     when = payer.years[-1] if year is None else year
     if when not in payer.years:
-        raise InputError(f"--year {when} is outside the payer's years "
-                         f"{payer.years[0]}–{payer.years[-1]}",
-                         hint="choose a year the payer file covers")
+        raise InputError(
+            f"--year {when} is outside the payer's years {payer.years[0]}–{payer.years[-1]}",
+            hint="choose a year the payer file covers",
+        )
     spending = []
     fleets = []
     if fleet is not None:
@@ -209,8 +268,9 @@ def _payer_report(doc, scenario: Path, *, capex: str | None, year: int | None,  
         spending.append(Spending.from_fleet(fleet_result, when, source=str(fleet)))
     if capex is not None:
         try:
-            spending.append(Spending.from_capex(capex, when, fx_rate=payer.fx_rate,
-                                                label="--capex"))
+            spending.append(
+                Spending.from_capex(capex, when, fx_rate=payer.fx_rate, label="--capex")
+            )
         except InputError as exc:
             raise InputError(exc.message, field="--capex", hint=exc.hint) from None
     result = judge(payer, spending) if spending else payer

@@ -143,6 +143,9 @@ def _plot(result, output: str, found, directory: Path) -> None:  # noqa: ANN001
     values = magnitudes(row.value, row.unit)
     title = row.label + (f" — {result.name}" if result.name else "")
     varies = values.size > 1 and np.ptp(values) > 0
-    write_charts(directory, output,
-                 (lambda: charts.samples_figure(values, row.label, row.unit, title))
-                 if varies else None, found)
+    write_charts(
+        directory,
+        output,
+        (lambda: charts.samples_figure(values, row.label, row.unit, title)) if varies else None,
+        found,
+    )

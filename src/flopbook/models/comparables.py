@@ -78,12 +78,14 @@ def comparables() -> list[Comparable]:
     found = []
     for i in range(len(doc.data["comparables"])):
         e = doc.validate(ComparableEntry, ("comparables", i))
-        found.append(Comparable(
-            e,
-            _usd(e.capex, "USD/year", f"{e.name}.capex"),
-            None if e.revenue is None else _usd(e.revenue, "USD/year", f"{e.name}.revenue"),
-            None if e.aum is None else _usd(e.aum, "USD", f"{e.name}.aum"),
-        ))
+        found.append(
+            Comparable(
+                e,
+                _usd(e.capex, "USD/year", f"{e.name}.capex"),
+                None if e.revenue is None else _usd(e.revenue, "USD/year", f"{e.name}.revenue"),
+                None if e.aum is None else _usd(e.aum, "USD", f"{e.name}.aum"),
+            )
+        )
     return found
 
 
@@ -130,24 +132,42 @@ class Placement:
     @property
     def text(self) -> str:
         when = f" in {self.year}" if self.year is not None else ""
-        spread = ("" if self.spread is None else
-                  f" (5th–95th percentile {percent(self.spread[0])}–"
-                  f"{percent(self.spread[1])})")
+        spread = (
+            ""
+            if self.spread is None
+            else f" (5th–95th percentile {percent(self.spread[0])}–{percent(self.spread[1])})"
+        )
         return f"{self.label} {percent(self.ratio)}{when}{spread}: {self.position}"
 
     def as_dict(self) -> dict[str, object]:
-        return {"basis": self.basis, "ratio": self.ratio, "year": self.year,
-                **({} if self.spread is None else {"p5": self.spread[0],
-                                                   "p95": self.spread[1]}),
-                "text": self.text,
-                "below": [{"name": n, "ratio": r} for n, r in self.below],
-                "above": [{"name": n, "ratio": r} for n, r in self.above]}
+        return {
+            "basis": self.basis,
+            "ratio": self.ratio,
+            "year": self.year,
+            **({} if self.spread is None else {"p5": self.spread[0], "p95": self.spread[1]}),
+            "text": self.text,
+            "below": [{"name": n, "ratio": r} for n, r in self.below],
+            "above": [{"name": n, "ratio": r} for n, r in self.above],
+        }
 
 
-def place(ratio: float, basis: Basis = "revenue", *, year: int | None = None,
-          spread: tuple[float, float] | None = None) -> Placement:
+def place(
+    ratio: float,
+    basis: Basis = "revenue",
+    *,
+    year: int | None = None,
+    spread: tuple[float, float] | None = None,
+) -> Placement:
     """Place a capex ratio (capex per year / revenue per year, or / AUM) on the scale."""
-    scale = sorted(((c.name, r) for c in comparables() if (r := c.ratio(basis)) is not None),
-                   key=lambda x: x[1])
-    return Placement(basis, ratio, [s for s in scale if s[1] <= ratio],
-                     [s for s in scale if s[1] > ratio], year, spread)
+    scale = sorted(
+        ((c.name, r) for c in comparables() if (r := c.ratio(basis)) is not None),
+        key=lambda x: x[1],
+    )
+    return Placement(
+        basis,
+        ratio,
+        [s for s in scale if s[1] <= ratio],
+        [s for s in scale if s[1] > ratio],
+        year,
+        spread,
+    )

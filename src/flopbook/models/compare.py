@@ -28,11 +28,17 @@ from flopbook.models.workload import _precision as read
 from flopbook.quantity import Quantity, is_point, magnitudes, q, registry, summarize
 
 if TYPE_CHECKING:
-
     from flopbook.catalog import Chip
 
-__all__ = ["PRICE_KINDS", "ChipCost", "Comparison", "Match", "compare", "gpu_count",
-           "owned_cost_per_hour"]
+__all__ = [
+    "PRICE_KINDS",
+    "ChipCost",
+    "Comparison",
+    "Match",
+    "compare",
+    "gpu_count",
+    "owned_cost_per_hour",
+]
 
 # Where a chip's price comes from when none is given: a catalog rental price, the owned cost
 # per GPU-hour the fleet model derives from the catalog's server (or GPU) price with default
@@ -120,20 +126,38 @@ class Comparison:
             "precision": self.precision,
             "reference": self.reference,
             "reference_count": s(self.reference_count),
-            "chips": [{"chip": r.chip, "name": r.name, "peak": s(r.peak), "tdp": s(r.tdp),
-                       "price": s(r.price), "price_source": r.price_source,
-                       "cost_per_pflop": s(r.cost_per_pflop),
-                       "watts_per_pflop": s(r.watts_per_pflop),
-                       "cost_per_flop_vs_reference": self.ratio(r.chip)} for r in self.rows],
-            "matches": [{"chip": m.chip, "count": s(m.count), "power": s(m.power),
-                         "reference_power": s(m.reference_power), "money": s(m.money),
-                         "reference_money": s(m.reference_money)} for m in self.matches],
+            "chips": [
+                {
+                    "chip": r.chip,
+                    "name": r.name,
+                    "peak": s(r.peak),
+                    "tdp": s(r.tdp),
+                    "price": s(r.price),
+                    "price_source": r.price_source,
+                    "cost_per_pflop": s(r.cost_per_pflop),
+                    "watts_per_pflop": s(r.watts_per_pflop),
+                    "cost_per_flop_vs_reference": self.ratio(r.chip),
+                }
+                for r in self.rows
+            ],
+            "matches": [
+                {
+                    "chip": m.chip,
+                    "count": s(m.count),
+                    "power": s(m.power),
+                    "reference_power": s(m.reference_power),
+                    "money": s(m.money),
+                    "reference_money": s(m.reference_money),
+                }
+                for m in self.matches
+            ],
             "notes": self.notes,
         }
 
 
-def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
-                        at: str | None = None) -> tuple[pint.Quantity[Any] | None, str]:
+def owned_cost_per_hour(
+    c: Chip, assumptions: Mapping[str, Any] | None = None, at: str | None = None
+) -> tuple[pint.Quantity[Any] | None, str]:
     """The fleet model's cost per GPU-hour of owning ``c``: its catalog server price (or GPU
     price plus server parts) nearest the date ``at`` (the latest without one), default
     assumptions unless given."""
@@ -143,8 +167,9 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
         return None, f"no server or GPU price for {c.id} in the catalog"
     pick = server or gpu
     assert pick is not None
-    kw: dict[str, Any] = ({"server_cost_per_gpu": pick.value} if server is not None
-                          else {"gpu_price": pick.value})
+    kw: dict[str, Any] = (
+        {"server_cost_per_gpu": pick.value} if server is not None else {"gpu_price": pick.value}
+    )
     given = dict(assumptions or {})
     if any(o.includes_network for o in pick.observations):
         # a system price that already pays for its network: no networking capex on top
@@ -154,12 +179,15 @@ def owned_cost_per_hour(c: Chip, assumptions: Mapping[str, Any] | None = None,
     basis = "server price" if server is not None else "GPU price + default server parts"
     if "networking" in given and not (assumptions or {}).get("networking"):
         basis += ", which includes its network (no networking added)"
-    return value, (f"owned: fleet model TCO per GPU-hour from the catalog {basis} "
-                   f"({pick.describe()}), default assumptions")
+    return value, (
+        f"owned: fleet model TCO per GPU-hour from the catalog {basis} "
+        f"({pick.describe()}), default assumptions"
+    )
 
 
-def _price(c: Chip, given: Any, kind: str, at: str | None = None
-           ) -> tuple[pint.Quantity[Any] | None, str]:
+def _price(
+    c: Chip, given: Any, kind: str, at: str | None = None
+) -> tuple[pint.Quantity[Any] | None, str]:
     u = registry()
     if given is not None:
         value = given if not isinstance(given, str) else q(given, key=f"price.{c.id}")
@@ -171,13 +199,17 @@ def _price(c: Chip, given: Any, kind: str, at: str | None = None
             except Exception:  # noqa: S112 - try the other kind of price
                 continue
             if float(magnitudes(price).min()) <= 0:
-                raise InputError(f"the price of {c.id} must be above zero, got "
-                                 f"{given if isinstance(given, str) else describe(value)!r}",
-                                 field="price",
-                                 hint=f'write e.g. {c.id}="1.2 USD/GPU/hour"')
+                raise InputError(
+                    f"the price of {c.id} must be above zero, got "
+                    f"{given if isinstance(given, str) else describe(value)!r}",
+                    field="price",
+                    hint=f'write e.g. {c.id}="1.2 USD/GPU/hour"',
+                )
             return price, "given"
-        raise UnitMismatchError(f"the price of {c.id} is {value.units:~P}, not a price",
-                                hint='write e.g. "2.5 USD/GPU/hour" or "30k USD/GPU"')
+        raise UnitMismatchError(
+            f"the price of {c.id} is {value.units:~P}, not a price",
+            hint='write e.g. "2.5 USD/GPU/hour" or "30k USD/GPU"',
+        )
     if kind == "owned":
         return owned_cost_per_hour(c, at=at)
     pick = c.pick_price(kind, at)
@@ -196,14 +228,14 @@ def gpu_count(raw: Any) -> pint.Quantity[Any]:
             value = Quantity(value.to("").magnitude, "GPU")
         value = value.to("GPU")
     except (InputError, pint.DimensionalityError):
-        raise InputError(f"cannot read {raw!r} as a number of GPUs", field="count",
-                         hint=hint) from None
+        raise InputError(
+            f"cannot read {raw!r} as a number of GPUs", field="count", hint=hint
+        ) from None
     m = magnitudes(value)
     if float(m.min()) <= 0:
         raise InputError(f"must be positive, got {raw!r}", field="count", hint=hint)
     if is_point(value) and not float(m[0]).is_integer():
-        raise InputError(f"must be a whole number of GPUs, got {raw!r}", field="count",
-                         hint=hint)
+        raise InputError(f"must be a whole number of GPUs, got {raw!r}", field="count", hint=hint)
     return value
 
 
@@ -211,17 +243,26 @@ def _precision(name: str) -> str:
     return read(name)
 
 
-def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
-            precision: str = "bf16", price_kind: str = "rental",
-            count: Any = "1000 GPU", date: str | None = None) -> Comparison:
+def compare(
+    chips: Sequence[str],
+    *,
+    prices: Mapping[str, Any] | None = None,
+    precision: str = "bf16",
+    price_kind: str = "rental",
+    count: Any = "1000 GPU",
+    date: str | None = None,
+) -> Comparison:
     """Compare chips on cost per dense FLOP and power per FLOP; the first is the reference.
     Catalog prices are those nearest ``date`` (the latest without one)."""
     u = registry()
     if len(chips) < 2:
         raise InputError("compare needs at least two chips", hint="e.g. compare H100 H20")
     if price_kind not in PRICE_KINDS:
-        raise InputError(f"unknown kind {price_kind!r}", field="price_kind",
-                         hint=suggest(price_kind, PRICE_KINDS))
+        raise InputError(
+            f"unknown kind {price_kind!r}",
+            field="price_kind",
+            hint=suggest(price_kind, PRICE_KINDS),
+        )
     spec = _precision(precision)
     found = [find(name) for name in chips]
     given: dict[str, Any] = {}
@@ -229,15 +270,19 @@ def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
         given[find(name).id] = value
     extra = set(given) - {c.id for c in found}
     if extra:
-        raise InputError(f"a price is given for {sorted(extra)[0]}, which is not compared",
-                         hint="add it to the chips or drop its --price")
+        raise InputError(
+            f"a price is given for {sorted(extra)[0]}, which is not compared",
+            hint="add it to the chips or drop its --price",
+        )
     rows = []
     notes = []
     for c in found:
         peak = c.spec(spec)
         if peak is None:
-            raise InputError(f"the catalog has no {spec} peak for {c.id}",
-                             hint="compare at another precision, e.g. --precision bf16")
+            raise InputError(
+                f"the catalog has no {spec} peak for {c.id}",
+                hint="compare at another precision, e.g. --precision bf16",
+            )
         price, source = _price(c, given.get(c.id), price_kind, date)
         if price is None:
             notes.append(f"{c.id}: {source}; give one with --price {c.id}=…")
@@ -250,17 +295,18 @@ def compare(chips: Sequence[str], *, prices: Mapping[str, Any] | None = None,
         raise UnitMismatchError(
             f"cannot compare {hourly.chip}'s price per GPU-hour with {capital.chip}'s price "
             "per GPU: an hourly cost and a capital cost are different kinds of quantity",
-            hint="give every chip the same kind of price (all USD/GPU/hour or all USD/GPU)")
+            hint="give every chip the same kind of price (all USD/GPU/hour or all USD/GPU)",
+        )
     n = gpu_count(count)
     ref = rows[0]
-    ref_money = None if ref.price is None else (ref.price * n).to(
-        "USD/hour" if ref.hourly else "USD")
+    ref_money = (
+        None if ref.price is None else (ref.price * n).to("USD/hour" if ref.hourly else "USD")
+    )
     ref_power = None if ref.tdp is None else (ref.tdp * n / u.GPU).to("kW")
     matches = []
     for r in rows[1:]:
         k = (n * ref.peak / r.peak).to("GPU")
-        money = None if r.price is None else (r.price * k).to(
-            "USD/hour" if r.hourly else "USD")
+        money = None if r.price is None else (r.price * k).to("USD/hour" if r.hourly else "USD")
         power = None if r.tdp is None else (r.tdp * k / u.GPU).to("kW")
         matches.append(Match(r.chip, k, power, ref_power, money, ref_money))
     return Comparison(spec, ref.chip, n, rows, matches, notes)

@@ -34,12 +34,13 @@ def index(year: float, *, field: str) -> float:
             f"no US CPI-U annual average for {year:g}",
             field=field,
             hint=f"give a whole year from {known[0]} to {known[-1]} "
-                 f"(series {cpi()['series']}, models/cpi.yaml)",
+            f"(series {cpi()['series']}, models/cpi.yaml)",
         )
     return table[int(year)]
 
 
-def restate_factor(prices_of: float, dollars_of: float, *, field: str,
-                   base_field: str = "dollars_of") -> float:
+def restate_factor(
+    prices_of: float, dollars_of: float, *, field: str, base_field: str = "dollars_of"
+) -> float:
     """What one dollar of ``prices_of`` is worth in dollars of ``dollars_of``."""
     return index(dollars_of, field=base_field) / index(prices_of, field=field)

@@ -44,81 +44,231 @@ if TYPE_CHECKING:
 ASSUMPTION_FIELDS: dict[str, FieldSpec] = {
     f.name: f
     for f in [
-        FieldSpec("useful_life", "Useful life", ("year",), "4 years",
-                  "years over which capex is written off (1 to 10)",
-                  bare_unit="year", low=1, high=10),
-        FieldSpec("residual_value", "Residual (resale) value", ("",), "10%",
-                  "share of capex recovered at the end of the useful life (0% to 100%)",
-                  low=0, high=1, share=True),
-        FieldSpec("utilisation", "Utilisation", ("",), "70%",
-                  "share of the year's GPU-hours sold or used; costs per GPU-hour and per "
-                  "PFLOP/s-hour divide by the used hours", low=0, low_inclusive=False, high=1,
-                  share=True),
-        FieldSpec("decline", "Value decline (orders of magnitude a year)", ("",), "0.14",
-                  "how fast hardware loses value as price-performance improves; applied "
-                  "between a SKU's acquired and as_of years", low=0, high=1),
-        FieldSpec("cost_of_capital", "Cost of capital", ("",), "10%",
-                  "yearly return owed on the capital (used by the annuity)", low=0, high=1,
-                  share=True),
-        FieldSpec("server_overhead_capex", "Server parts beside the GPU", ("",), "40%",
-                  "non-GPU server parts as a share of the GPU price (only with gpu_price)",
-                  low=0, high=5, share=True),
-        FieldSpec("networking", "Networking capex", ("", "USD/GPU"), "15%",
-                  "share of server capex, or a cost per GPU such as \"3k USD/GPU\"", low=0,
-                  share=True),
-        FieldSpec("storage", "Storage capex", ("", "USD/GPU"), "3%",
-                  "share of server capex, or a cost per GPU", low=0, share=True),
-        FieldSpec("facility", "Facility capex", ("", "USD/GPU"), "0%",
-                  "data-centre build cost: a share of server capex, or per GPU", low=0,
-                  share=True),
-        FieldSpec("tdp_share", "Average draw (share of TDP)", ("",), "100%",
-                  "average accelerator power as a share of its TDP", low=0, high=1.5,
-                  share=True),
-        FieldSpec("server_power_overhead", "Server power beside the GPU", ("", "W/GPU"),
-                  "50%", "CPUs, NICs, fans: a share of GPU power, or watts per GPU", low=0,
-                  share=True),
+        FieldSpec(
+            "useful_life",
+            "Useful life",
+            ("year",),
+            "4 years",
+            "years over which capex is written off (1 to 10)",
+            bare_unit="year",
+            low=1,
+            high=10,
+        ),
+        FieldSpec(
+            "residual_value",
+            "Residual (resale) value",
+            ("",),
+            "10%",
+            "share of capex recovered at the end of the useful life (0% to 100%)",
+            low=0,
+            high=1,
+            share=True,
+        ),
+        FieldSpec(
+            "utilisation",
+            "Utilisation",
+            ("",),
+            "70%",
+            "share of the year's GPU-hours sold or used; costs per GPU-hour and per "
+            "PFLOP/s-hour divide by the used hours",
+            low=0,
+            low_inclusive=False,
+            high=1,
+            share=True,
+        ),
+        FieldSpec(
+            "decline",
+            "Value decline (orders of magnitude a year)",
+            ("",),
+            "0.14",
+            "how fast hardware loses value as price-performance improves; applied "
+            "between a SKU's acquired and as_of years",
+            low=0,
+            high=1,
+        ),
+        FieldSpec(
+            "cost_of_capital",
+            "Cost of capital",
+            ("",),
+            "10%",
+            "yearly return owed on the capital (used by the annuity)",
+            low=0,
+            high=1,
+            share=True,
+        ),
+        FieldSpec(
+            "server_overhead_capex",
+            "Server parts beside the GPU",
+            ("",),
+            "40%",
+            "non-GPU server parts as a share of the GPU price (only with gpu_price)",
+            low=0,
+            high=5,
+            share=True,
+        ),
+        FieldSpec(
+            "networking",
+            "Networking capex",
+            ("", "USD/GPU"),
+            "15%",
+            'share of server capex, or a cost per GPU such as "3k USD/GPU"',
+            low=0,
+            share=True,
+        ),
+        FieldSpec(
+            "storage",
+            "Storage capex",
+            ("", "USD/GPU"),
+            "3%",
+            "share of server capex, or a cost per GPU",
+            low=0,
+            share=True,
+        ),
+        FieldSpec(
+            "facility",
+            "Facility capex",
+            ("", "USD/GPU"),
+            "0%",
+            "data-centre build cost: a share of server capex, or per GPU",
+            low=0,
+            share=True,
+        ),
+        FieldSpec(
+            "tdp_share",
+            "Average draw (share of TDP)",
+            ("",),
+            "100%",
+            "average accelerator power as a share of its TDP",
+            low=0,
+            high=1.5,
+            share=True,
+        ),
+        FieldSpec(
+            "server_power_overhead",
+            "Server power beside the GPU",
+            ("", "W/GPU"),
+            "50%",
+            "CPUs, NICs, fans: a share of GPU power, or watts per GPU",
+            low=0,
+            share=True,
+        ),
         FieldSpec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
-        FieldSpec("electricity_price", "Electricity price", ("USD/kWh",), "0.08 USD/kWh",
-                  "price paid per kWh of facility power", low=0),
-        FieldSpec("hosting", "Hosting (colocation)", ("USD/kW/month",), "130 USD/kW/month",
-                  "rent per kW of IT power, excluding electricity", low=0),
-        FieldSpec("maintenance", "Maintenance (share of capex per year)", ("",), "3%",
-                  "support and spares per year as a share of capex", low=0, high=1,
-                  share=True),
-        FieldSpec("other_opex", "Other opex per GPU-year", ("USD/GPU/year",),
-                  "1k USD/GPU/year", "staff, software and any other running cost", low=0),
+        FieldSpec(
+            "electricity_price",
+            "Electricity price",
+            ("USD/kWh",),
+            "0.08 USD/kWh",
+            "price paid per kWh of facility power",
+            low=0,
+        ),
+        FieldSpec(
+            "hosting",
+            "Hosting (colocation)",
+            ("USD/kW/month",),
+            "130 USD/kW/month",
+            "rent per kW of IT power, excluding electricity",
+            low=0,
+        ),
+        FieldSpec(
+            "maintenance",
+            "Maintenance (share of capex per year)",
+            ("",),
+            "3%",
+            "support and spares per year as a share of capex",
+            low=0,
+            high=1,
+            share=True,
+        ),
+        FieldSpec(
+            "other_opex",
+            "Other opex per GPU-year",
+            ("USD/GPU/year",),
+            "1k USD/GPU/year",
+            "staff, software and any other running cost",
+            low=0,
+        ),
     ]
 }
 
 SKU_FIELDS: dict[str, FieldSpec] = {
     f.name: f
     for f in [
-        FieldSpec("count", "GPUs", ("GPU",), "10k GPU", "number of accelerators",
-                  bare_unit="GPU", low=0),
-        FieldSpec("server_cost_per_gpu", "Server cost per GPU", ("USD/GPU",), "35k USD/GPU",
-                  "whole server cost divided by its accelerators", low=0),
-        FieldSpec("gpu_price", "GPU price", ("USD/GPU",), "25k USD/GPU",
-                  "accelerator price alone; server parts are added (server_overhead_capex)",
-                  low=0),
-        FieldSpec("operating_cost", "Operating cost per GPU-year", ("USD/GPU/year",),
-                  "4.5k USD/GPU/year",
-                  "a published all-in running cost; replaces the computed opex", low=0),
-        FieldSpec("acquired", "Year acquired", ("year",), "2021",
-                  "year the hardware was bought (a decimal year such as 2021.5 for mid-year); "
-                  "with as_of, capital cost is charged on its value at the use date",
-                  bare_unit="year", low=1990, high=2100),
-        FieldSpec("as_of", "Year of use", ("year",), "2024",
-                  "year the fleet is used and costed (not before acquired)",
-                  bare_unit="year", low=1990, high=2100),
-        FieldSpec("prices_of", "Year of the prices' dollars", ("year",), "2017",
-                  "the year whose dollars server_cost_per_gpu, gpu_price and operating_cost "
-                  "are in; restated to the fleet's dollars_of by the US CPI-U",
-                  bare_unit="year", low=1990, high=2100),
+        FieldSpec(
+            "count", "GPUs", ("GPU",), "10k GPU", "number of accelerators", bare_unit="GPU", low=0
+        ),
+        FieldSpec(
+            "server_cost_per_gpu",
+            "Server cost per GPU",
+            ("USD/GPU",),
+            "35k USD/GPU",
+            "whole server cost divided by its accelerators",
+            low=0,
+        ),
+        FieldSpec(
+            "gpu_price",
+            "GPU price",
+            ("USD/GPU",),
+            "25k USD/GPU",
+            "accelerator price alone; server parts are added (server_overhead_capex)",
+            low=0,
+        ),
+        FieldSpec(
+            "operating_cost",
+            "Operating cost per GPU-year",
+            ("USD/GPU/year",),
+            "4.5k USD/GPU/year",
+            "a published all-in running cost; replaces the computed opex",
+            low=0,
+        ),
+        FieldSpec(
+            "acquired",
+            "Year acquired",
+            ("year",),
+            "2021",
+            "year the hardware was bought (a decimal year such as 2021.5 for mid-year); "
+            "with as_of, capital cost is charged on its value at the use date",
+            bare_unit="year",
+            low=1990,
+            high=2100,
+        ),
+        FieldSpec(
+            "as_of",
+            "Year of use",
+            ("year",),
+            "2024",
+            "year the fleet is used and costed (not before acquired)",
+            bare_unit="year",
+            low=1990,
+            high=2100,
+        ),
+        FieldSpec(
+            "prices_of",
+            "Year of the prices' dollars",
+            ("year",),
+            "2017",
+            "the year whose dollars server_cost_per_gpu, gpu_price and operating_cost "
+            "are in; restated to the fleet's dollars_of by the US CPI-U",
+            bare_unit="year",
+            low=1990,
+            high=2100,
+        ),
         FieldSpec("tdp", "TDP", ("W",), "700 W", "overrides the catalog's TDP", low=0),
-        FieldSpec("bf16_dense", "BF16 dense peak", ("TFLOP/s",), "989 TFLOP/s",
-                  "overrides the catalog's dense BF16 peak", low=0),
-        FieldSpec("fp8_dense", "FP8 dense peak", ("TFLOP/s",), "1979 TFLOP/s",
-                  "overrides the catalog's dense FP8 peak", low=0),
+        FieldSpec(
+            "bf16_dense",
+            "BF16 dense peak",
+            ("TFLOP/s",),
+            "989 TFLOP/s",
+            "overrides the catalog's dense BF16 peak",
+            low=0,
+        ),
+        FieldSpec(
+            "fp8_dense",
+            "FP8 dense peak",
+            ("TFLOP/s",),
+            "1979 TFLOP/s",
+            "overrides the catalog's dense FP8 peak",
+            low=0,
+        ),
     ]
 }
 
@@ -151,8 +301,9 @@ class Assumptions:
         if unknown:
             name = sorted(unknown)[0]
             raise _unknown_field(name, [*ASSUMPTION_FIELDS, "capital_cost"], "assumptions")
-        self.capital_cost = _capital_cost_method(given.get("capital_cost",
-                                                           defaults["capital_cost"]))
+        self.capital_cost = _capital_cost_method(
+            given.get("capital_cost", defaults["capital_cost"])
+        )
         self.given = set(given) - {"capital_cost"}
         self.inputs: dict[str, Input] = {}
         for name, spec in ASSUMPTION_FIELDS.items():
@@ -162,8 +313,9 @@ class Assumptions:
     def __getitem__(self, name: str) -> pint.Quantity:
         return self.inputs[name].value
 
-    def merged(self, overrides: Mapping[str, Any], *, key_prefix: str = "assumptions"
-               ) -> Assumptions:
+    def merged(
+        self, overrides: Mapping[str, Any], *, key_prefix: str = "assumptions"
+    ) -> Assumptions:
         """These assumptions with some fields replaced. A SKU's overrides are sampled under
         the SKU's own name (``key_prefix``), independent of the shared value's samples."""
         if not overrides:
@@ -279,8 +431,9 @@ class Sku:
 
 
 def _unknown_field(name: str, known: Iterable[str], where: str) -> InputError:
-    return UnknownNameError(f"unknown field {name!r}", field=f"{where}.{name}",
-                            hint=suggest(name, tuple(known)))
+    return UnknownNameError(
+        f"unknown field {name!r}", field=f"{where}.{name}", hint=suggest(name, tuple(known))
+    )
 
 
 # ---- metrics ---------------------------------------------------------------------------
@@ -299,105 +452,234 @@ FLEET = Kind(
     headlines=("tco_per_year", "capex"),
     steps=(
         # a SKU priced by its GPU: the server costs the GPU plus the server's other parts
-        step("server_cost", "USD/GPU", {
-            "server_cost_per_gpu given": "server_cost_per_gpu",
-            "gpu_price given": "gpu_price * (1 + server_overhead_capex)",
-        }, "server cost per GPU: as given, or GPU price x (1 + server overhead)"),
-        *(step(f"{n}_capex", "USD", {
-            f"{n} is share": f"server_capex * {n}",
-            f"{n} is amount": f"gpus * {n}",
-        }, f"{n}: a share of server capex, or a cost per GPU") for n in
-          ("networking", "storage", "facility")),
+        step(
+            "server_cost",
+            "USD/GPU",
+            {
+                "server_cost_per_gpu given": "server_cost_per_gpu",
+                "gpu_price given": "gpu_price * (1 + server_overhead_capex)",
+            },
+            "server cost per GPU: as given, or GPU price x (1 + server overhead)",
+        ),
+        *(
+            step(
+                f"{n}_capex",
+                "USD",
+                {
+                    f"{n} is share": f"server_capex * {n}",
+                    f"{n} is amount": f"gpus * {n}",
+                },
+                f"{n}: a share of server capex, or a cost per GPU",
+            )
+            for n in ("networking", "storage", "facility")
+        ),
     ),
     outputs=(
         extensive("gpus", "GPUs", "GPU", "count", "number of accelerators"),
-        ratio("server_cost_per_gpu", "Server cost per GPU", "USD/GPU", "server_capex", "gpus",
-              "server capex / GPUs"),
-        extensive("server_capex", "Server capex", "USD", "gpus * server_cost",
-                  "GPUs x server cost per GPU"),
-        extensive("cluster_capex", "Networking, storage, facility", "USD",
-                  "networking_capex + storage_capex + facility_capex",
-                  "capex beside the servers"),
-        extensive("capex", "Capex", "USD", "server_capex + cluster_capex",
-                  "server capex + networking, storage and facility"),
+        ratio(
+            "server_cost_per_gpu",
+            "Server cost per GPU",
+            "USD/GPU",
+            "server_capex",
+            "gpus",
+            "server capex / GPUs",
+        ),
+        extensive(
+            "server_capex",
+            "Server capex",
+            "USD",
+            "gpus * server_cost",
+            "GPUs x server cost per GPU",
+        ),
+        extensive(
+            "cluster_capex",
+            "Networking, storage, facility",
+            "USD",
+            "networking_capex + storage_capex + facility_capex",
+            "capex beside the servers",
+        ),
+        extensive(
+            "capex",
+            "Capex",
+            "USD",
+            "server_capex + cluster_capex",
+            "server capex + networking, storage and facility",
+        ),
         ratio("capex_per_gpu", "Capex per GPU", "USD/GPU", "capex", "gpus", "capex / GPUs"),
         # hardware bought earlier is worth less when it is used: price-performance has moved
         # on, so the capital cost is charged on the value at the use date (Epoch AI's method)
-        extensive("value_at_use", "Capex value at the use date", "USD", {
-            "acquired given": "capex * decline_factor(decline, as_of - acquired)",
-            "otherwise": "capex",
-        }, "capex x 10^(-decline x (as_of - acquired)), or capex without dates"),
-        extensive("it_power", "IT power", "MW", {
-            "server_power_overhead is share":
-                "gpus * tdp / GPU * tdp_share * (1 + server_power_overhead)",
-            "server_power_overhead is amount":
-                "gpus * (tdp / GPU * tdp_share + server_power_overhead)",
-        }, "GPUs x (TDP x draw share) x (1 + server overhead)"),
-        extensive("facility_power", "Facility power", "MW", "it_power * pue",
-                  "IT power x PUE"),
-        ratio("power_per_gpu", "IT power per GPU", "W/GPU", "it_power", "gpus",
-              "IT power / GPUs"),
+        extensive(
+            "value_at_use",
+            "Capex value at the use date",
+            "USD",
+            {
+                "acquired given": "capex * decline_factor(decline, as_of - acquired)",
+                "otherwise": "capex",
+            },
+            "capex x 10^(-decline x (as_of - acquired)), or capex without dates",
+        ),
+        extensive(
+            "it_power",
+            "IT power",
+            "MW",
+            {
+                "server_power_overhead is share": (
+                    "gpus * tdp / GPU * tdp_share * (1 + server_power_overhead)"
+                ),
+                "server_power_overhead is amount": (
+                    "gpus * (tdp / GPU * tdp_share + server_power_overhead)"
+                ),
+            },
+            "GPUs x (TDP x draw share) x (1 + server overhead)",
+        ),
+        extensive("facility_power", "Facility power", "MW", "it_power * pue", "IT power x PUE"),
+        ratio("power_per_gpu", "IT power per GPU", "W/GPU", "it_power", "gpus", "IT power / GPUs"),
         # power drawn all year is energy per year: the unit conversion is the year's hours
-        extensive("energy", "Energy per year", "GWh/year", "facility_power",
-                  "facility power x one year"),
+        extensive(
+            "energy", "Energy per year", "GWh/year", "facility_power", "facility power x one year"
+        ),
         # a published operating cost replaces the itemised opex; the items stay unknown
-        extensive("electricity", "Electricity", "USD/year",
-                  {"operating_cost missing": "energy * electricity_price"},
-                  "energy x electricity price"),
-        extensive("hosting", "Hosting", "USD/year",
-                  {"operating_cost missing": "it_power * hosting"},
-                  "IT power x hosting rent"),
-        extensive("maintenance", "Maintenance", "USD/year",
-                  {"operating_cost missing": "capex * maintenance / year"},
-                  "capex x maintenance share"),
-        extensive("other_opex", "Other opex", "USD/year",
-                  {"operating_cost missing": "gpus * other_opex"},
-                  "GPUs x other opex per GPU-year"),
-        extensive("opex", "Opex per year", "USD/year", {
-            "operating_cost given": "gpus * operating_cost",
-            "otherwise": "electricity + hosting + maintenance + other_opex",
-        }, "electricity + hosting + maintenance + other (or a published operating cost)"),
-        ratio("opex_per_gpu", "Opex per GPU-year", "USD/GPU/year", "opex", "gpus",
-              "opex / GPUs"),
+        extensive(
+            "electricity",
+            "Electricity",
+            "USD/year",
+            {"operating_cost missing": "energy * electricity_price"},
+            "energy x electricity price",
+        ),
+        extensive(
+            "hosting",
+            "Hosting",
+            "USD/year",
+            {"operating_cost missing": "it_power * hosting"},
+            "IT power x hosting rent",
+        ),
+        extensive(
+            "maintenance",
+            "Maintenance",
+            "USD/year",
+            {"operating_cost missing": "capex * maintenance / year"},
+            "capex x maintenance share",
+        ),
+        extensive(
+            "other_opex",
+            "Other opex",
+            "USD/year",
+            {"operating_cost missing": "gpus * other_opex"},
+            "GPUs x other opex per GPU-year",
+        ),
+        extensive(
+            "opex",
+            "Opex per year",
+            "USD/year",
+            {
+                "operating_cost given": "gpus * operating_cost",
+                "otherwise": "electricity + hosting + maintenance + other_opex",
+            },
+            "electricity + hosting + maintenance + other (or a published operating cost)",
+        ),
+        ratio("opex_per_gpu", "Opex per GPU-year", "USD/GPU/year", "opex", "gpus", "opex / GPUs"),
         # the residual is recovered at the end of the life: only the rest is written off
-        extensive("depreciation", "Depreciation (straight-line)", "USD/year",
-                  "value_at_use * (1 - residual_value) / useful_life",
-                  "value at use x (1 - residual value) / useful life"),
+        extensive(
+            "depreciation",
+            "Depreciation (straight-line)",
+            "USD/year",
+            "value_at_use * (1 - residual_value) / useful_life",
+            "value at use x (1 - residual value) / useful life",
+        ),
         # the part written off is repaid with interest; the residual's capital stays tied up
         # all life and owes the cost of capital each year (at residual 0: capex x factor)
-        extensive("annuity", "Capital cost (annuity)", "USD/year",
-                  "value_at_use * (annuity_factor(cost_of_capital, useful_life)"
-                  " * (1 - residual_value) + residual_value * cost_of_capital / year)",
-                  "value at use x (factor x (1 - residual) + residual x r), "
-                  "factor = r / (1 - (1 + r)^-life), r = cost of capital"),
-        extensive("capital_cost", "Capital cost per year", "USD/year", {
-            "capital_cost is annuity": "annuity",
-            "otherwise": "depreciation",
-        }, "depreciation or annuity, as chosen"),
-        extensive("tco_per_year", "TCO per year", "USD/year", "capital_cost + opex",
-                  "capital cost + opex"),
+        extensive(
+            "annuity",
+            "Capital cost (annuity)",
+            "USD/year",
+            "value_at_use * (annuity_factor(cost_of_capital, useful_life)"
+            " * (1 - residual_value) + residual_value * cost_of_capital / year)",
+            "value at use x (factor x (1 - residual) + residual x r), "
+            "factor = r / (1 - (1 + r)^-life), r = cost of capital",
+        ),
+        extensive(
+            "capital_cost",
+            "Capital cost per year",
+            "USD/year",
+            {
+                "capital_cost is annuity": "annuity",
+                "otherwise": "depreciation",
+            },
+            "depreciation or annuity, as chosen",
+        ),
+        extensive(
+            "tco_per_year", "TCO per year", "USD/year", "capital_cost + opex", "capital cost + opex"
+        ),
         # GPUs all year are GPU-hours per year: the unit conversion is the year's hours
-        extensive("gpu_hours", "GPU-hours per year", "GPU*hour/year", "gpus",
-                  "GPUs x 8,766 hours"),
+        extensive("gpu_hours", "GPU-hours per year", "GPU*hour/year", "gpus", "GPUs x 8,766 hours"),
         # idle, unsold or down hours still cost: the year's TCO is spread over the used ones
-        extensive("used_gpu_hours", "GPU-hours used per year", "GPU*hour/year",
-                  "gpu_hours * utilisation", "GPU-hours per year x utilisation"),
-        ratio("cost_per_gpu_hour", "Cost per GPU-hour", "USD/GPU/hour", "tco_per_year",
-              "used_gpu_hours", "TCO per year / GPU-hours used per year"),
-        ratio("cost_per_available_gpu_hour", "Cost per available GPU-hour", "USD/GPU/hour",
-              "tco_per_year", "gpu_hours", "TCO per year / all GPU-hours of the year"),
-        extensive("bf16_capacity", "BF16 dense capacity", "PFLOP/s",
-                  {"bf16_dense given": "gpus * bf16_dense / GPU"}, "GPUs x dense BF16 peak"),
-        extensive("bf16_used", "BF16 dense capacity used (yearly average)", "PFLOP/s",
-                  "bf16_capacity * utilisation", "BF16 capacity x utilisation"),
-        ratio("cost_per_bf16_pflop_hour", "Cost per BF16 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
-              "tco_per_year", "bf16_used", "TCO per year / dense BF16 capacity used"),
-        extensive("fp8_capacity", "FP8 dense capacity", "PFLOP/s",
-                  {"fp8_dense given": "gpus * fp8_dense / GPU"}, "GPUs x dense FP8 peak"),
-        extensive("fp8_used", "FP8 dense capacity used (yearly average)", "PFLOP/s",
-                  "fp8_capacity * utilisation", "FP8 capacity x utilisation"),
-        ratio("cost_per_fp8_pflop_hour", "Cost per FP8 PFLOP/s-hour", "USD/(PFLOP/s*hour)",
-              "tco_per_year", "fp8_used", "TCO per year / dense FP8 capacity used"),
+        extensive(
+            "used_gpu_hours",
+            "GPU-hours used per year",
+            "GPU*hour/year",
+            "gpu_hours * utilisation",
+            "GPU-hours per year x utilisation",
+        ),
+        ratio(
+            "cost_per_gpu_hour",
+            "Cost per GPU-hour",
+            "USD/GPU/hour",
+            "tco_per_year",
+            "used_gpu_hours",
+            "TCO per year / GPU-hours used per year",
+        ),
+        ratio(
+            "cost_per_available_gpu_hour",
+            "Cost per available GPU-hour",
+            "USD/GPU/hour",
+            "tco_per_year",
+            "gpu_hours",
+            "TCO per year / all GPU-hours of the year",
+        ),
+        extensive(
+            "bf16_capacity",
+            "BF16 dense capacity",
+            "PFLOP/s",
+            {"bf16_dense given": "gpus * bf16_dense / GPU"},
+            "GPUs x dense BF16 peak",
+        ),
+        extensive(
+            "bf16_used",
+            "BF16 dense capacity used (yearly average)",
+            "PFLOP/s",
+            "bf16_capacity * utilisation",
+            "BF16 capacity x utilisation",
+        ),
+        ratio(
+            "cost_per_bf16_pflop_hour",
+            "Cost per BF16 PFLOP/s-hour",
+            "USD/(PFLOP/s*hour)",
+            "tco_per_year",
+            "bf16_used",
+            "TCO per year / dense BF16 capacity used",
+        ),
+        extensive(
+            "fp8_capacity",
+            "FP8 dense capacity",
+            "PFLOP/s",
+            {"fp8_dense given": "gpus * fp8_dense / GPU"},
+            "GPUs x dense FP8 peak",
+        ),
+        extensive(
+            "fp8_used",
+            "FP8 dense capacity used (yearly average)",
+            "PFLOP/s",
+            "fp8_capacity * utilisation",
+            "FP8 capacity x utilisation",
+        ),
+        ratio(
+            "cost_per_fp8_pflop_hour",
+            "Cost per FP8 PFLOP/s-hour",
+            "USD/(PFLOP/s*hour)",
+            "tco_per_year",
+            "fp8_used",
+            "TCO per year / dense FP8 capacity used",
+        ),
     ),
 )
 
@@ -464,8 +746,7 @@ def sku_form(sku: Sku, a: Assumptions, values: Mapping[str, pint.Quantity]) -> F
     )
 
 
-def sku_extensives(sku: Sku, a: Assumptions, shared: dict[Any, Any] | None = None
-                   ) -> SkuMetrics:
+def sku_extensives(sku: Sku, a: Assumptions, shared: dict[Any, Any] | None = None) -> SkuMetrics:
     """The extensive metrics of one SKU, computed as they are read."""
     return SkuMetrics(sku, a, shared)
 
@@ -504,14 +785,20 @@ class FleetResult(Result):
             "metrics": self.rows_dict(),
         }
         if self.assumptions is not None:
-            out["assumptions"] = [_input_dict(i, default=n not in self.assumptions.given)
-                                  for n, i in self.assumptions.inputs.items()]
+            out["assumptions"] = [
+                _input_dict(i, default=n not in self.assumptions.given)
+                for n, i in self.assumptions.inputs.items()
+            ]
         return out
 
     def __repr__(self) -> str:
         tco = self.summary("tco_per_year")
-        return (f"<FleetResult {self.name!r}: {', '.join(self.columns)}; "
-                f"TCO {tco.mean:,.0f} {tco.unit}>" if tco else "<FleetResult>")
+        return (
+            f"<FleetResult {self.name!r}: {', '.join(self.columns)}; "
+            f"TCO {tco.mean:,.0f} {tco.unit}>"
+            if tco
+            else "<FleetResult>"
+        )
 
 
 _PRICES = ("server_cost_per_gpu", "gpu_price", "operating_cost")
@@ -523,8 +810,9 @@ def _in_dollars_of(skus: list[Sku], dollars_of: Any) -> list[Sku]:
     year are refused rather than added as if they were the same money."""
     dated = [s for s in skus if "prices_of" in s.inputs]
     if dollars_of is None:
-        found = sorted({float(np.mean(s.inputs["prices_of"].value.to("year").magnitude))
-                        for s in dated})
+        found = sorted(
+            {float(np.mean(s.inputs["prices_of"].value.to("year").magnitude)) for s in dated}
+        )
         if len(found) > 1:
             raise InputError(
                 f"prices are in dollars of {found[0]:g} and {found[-1]:g}, with no base year",
@@ -532,9 +820,13 @@ def _in_dollars_of(skus: list[Sku], dollars_of: Any) -> list[Sku]:
                 hint="add e.g. dollars_of: 2024 to restate them all by the US CPI-U",
             )
         return skus
-    base = read_input(FieldSpec("dollars_of", "Dollars of", ("year",), "2024", "",
-                                bare_unit="year", low=1990, high=2100), dollars_of,
-                      key="dollars_of")
+    base = read_input(
+        FieldSpec(
+            "dollars_of", "Dollars of", ("year",), "2024", "", bare_unit="year", low=1990, high=2100
+        ),
+        dollars_of,
+        key="dollars_of",
+    )
     base_year = float(np.mean(base.value.to("year").magnitude))
     out = []
     for s in skus:
@@ -548,16 +840,19 @@ def _in_dollars_of(skus: list[Sku], dollars_of: Any) -> list[Sku]:
         for n in _PRICES:
             if n in s.inputs:
                 old = s.inputs[n]
-                note = (f"restated from {year:g} to {base_year:g} dollars by the US CPI-U "
-                        f"(x{factor:.4f})" + (f"; {old.note}" if old.note else ""))
-                restated.inputs[n] = dataclasses.replace(old, value=old.value * factor,
-                                                         raw=None, note=note)
+                note = (
+                    f"restated from {year:g} to {base_year:g} dollars by the US CPI-U "
+                    f"(x{factor:.4f})" + (f"; {old.note}" if old.note else "")
+                )
+                restated.inputs[n] = dataclasses.replace(
+                    old, value=old.value * factor, raw=None, note=note
+                )
         # its prices are now in the base year's dollars: a fleet rebuilt from these SKUs
         # (a subset, the report's point run) neither refuses nor restates them again
         dated_input = s.inputs["prices_of"]
         restated.inputs["prices_of"] = dataclasses.replace(
-            dated_input, value=base.value, raw=None,
-            note=f"prices restated from {year:g} dollars")
+            dated_input, value=base.value, raw=None, note=f"prices restated from {year:g} dollars"
+        )
         out.append(restated)
     return out
 
@@ -592,14 +887,20 @@ class Fleet:
         self.assumptions = assumptions
         self.skus = [s if isinstance(s, Sku) else Sku(**s) for s in skus]
         if not self.skus:
-            raise InputError("a fleet needs at least one SKU", field="skus",
-                             hint='add e.g. - {chip: H800, count: "10k GPU", '
-                                  'server_cost_per_gpu: "35k USD/GPU"}')
+            raise InputError(
+                "a fleet needs at least one SKU",
+                field="skus",
+                hint='add e.g. - {chip: H800, count: "10k GPU", '
+                'server_cost_per_gpu: "35k USD/GPU"}',
+            )
         seen: set[str] = set()
         for i, s in enumerate(self.skus):
             if s.name in seen:
-                raise InputError(f"two SKUs are named {s.name!r}", field=f"skus[{i}].name",
-                                 hint='give each a distinct name, e.g. name: "H100 (hall B)"')
+                raise InputError(
+                    f"two SKUs are named {s.name!r}",
+                    field=f"skus[{i}].name",
+                    hint='give each a distinct name, e.g. name: "H100 (hall B)"',
+                )
             seen.add(s.name or "")
         self.skus = _in_dollars_of(self.skus, dollars_of)
 
@@ -611,13 +912,16 @@ class Fleet:
         terms = [t.strip() for t in (only.split(",") if isinstance(only, str) else only)]
         terms = [t for t in terms if t]
         if not terms:
-            raise InputError("--only names no SKU",
-                             hint="give chip ids, SKU names or an architecture, e.g. H800,H100")
+            raise InputError(
+                "--only names no SKU",
+                hint="give chip ids, SKU names or an architecture, e.g. H800,H100",
+            )
         for t in terms:
             if not any(s.matches(t) for s in self.skus):
                 raise UnknownNameError(
                     f"--only {t!r} matches no SKU",
-                    hint="SKUs here: " + ", ".join(s.name or "" for s in self.skus)
+                    hint="SKUs here: "
+                    + ", ".join(s.name or "" for s in self.skus)
                     + " (a chip, SKU name or architecture such as Hopper)",
                 )
         kept = [s for s in self.skus if any(s.matches(t) for t in terms)]
@@ -652,7 +956,6 @@ class Fleet:
         analysis and correlated sampling use this to vary inputs without restating formulas.
         """
 
-
         known = dict(self.inputs())
         new = copy.copy(self)
         new.assumptions = copy.copy(self.assumptions)
@@ -661,11 +964,15 @@ class Fleet:
         skus = {s.name: s for s in self.skus}
         for path, value in values.items():
             if path not in known:
-                raise UnknownNameError(f"no input {path!r}",
-                                       hint="inputs here: " + ", ".join(known))
+                raise UnknownNameError(
+                    f"no input {path!r}", hint="inputs here: " + ", ".join(known)
+                )
             old = known[path]
-            quantity = (value.to(old.value.units) if hasattr(value, "units")
-                        else Quantity(value, old.value.units))
+            quantity = (
+                value.to(old.value.units)
+                if hasattr(value, "units")
+                else Quantity(value, old.value.units)
+            )
             replaced = dataclasses.replace(old, value=quantity)
             parts = path.split(".")
             if parts[0] == "assumptions":

@@ -54,50 +54,131 @@ _MONEY_PER_YEAR = ("USD/year", "CNY/year", "USD", "CNY")
 COMMON_FIELDS: dict[str, FieldSpec] = {
     f.name: f
     for f in [
-        FieldSpec("fx_rate", "Exchange rate", ("CNY/USD", "USD/CNY"), "7.1 CNY/USD",
-                  "needed wherever a money value is written in CNY; give its source",
-                  low=0, low_inclusive=False),
+        FieldSpec(
+            "fx_rate",
+            "Exchange rate",
+            ("CNY/USD", "USD/CNY"),
+            "7.1 CNY/USD",
+            "needed wherever a money value is written in CNY; give its source",
+            low=0,
+            low_inclusive=False,
+        ),
     ]
 }
 
 FUND_FIELDS: dict[str, FieldSpec] = {
     f.name: f
     for f in [
-        FieldSpec("aum_start", "AUM at the start", _MONEY, "7B USD",
-                  "assets under management at the start of the first year", low=0),
-        FieldSpec("aum", "AUM by year", _MONEY, "7B USD",
-                  "assets at the start of each year, instead of aum_start and flows", low=0),
-        FieldSpec("flows", "Net flows", _MONEY, "-500M USD",
-                  "money in (+) or out (-) at the start of each year, the first year's "
-                  "included"),
-        FieldSpec("returns", "Gross return", ("",), "13%",
-                  "the year's investment return before fees", low=-1, high=10),
-        FieldSpec("management_fee", "Management fee", ("",), "1%",
-                  "yearly fee as a share of assets at the start of the year", low=0, high=1),
-        FieldSpec("performance_fee", "Performance fee", ("",), "20%",
-                  "share of gains above the high-water mark, after the management fee",
-                  low=0, high=1),
-        FieldSpec("operating_costs", "Operating costs", ("", *_MONEY_PER_YEAR),
-                  "30%", "the fund's own running costs: a share of fee income, or an amount "
-                  "per year", low=0, high=1),
-        FieldSpec("reinvest_share", "Share of fee income reinvestable", ("",), "70%",
-                  "the share of fee income that may go to R&D and capex", low=0, high=1),
+        FieldSpec(
+            "aum_start",
+            "AUM at the start",
+            _MONEY,
+            "7B USD",
+            "assets under management at the start of the first year",
+            low=0,
+        ),
+        FieldSpec(
+            "aum",
+            "AUM by year",
+            _MONEY,
+            "7B USD",
+            "assets at the start of each year, instead of aum_start and flows",
+            low=0,
+        ),
+        FieldSpec(
+            "flows",
+            "Net flows",
+            _MONEY,
+            "-500M USD",
+            "money in (+) or out (-) at the start of each year, the first year's included",
+        ),
+        FieldSpec(
+            "returns",
+            "Gross return",
+            ("",),
+            "13%",
+            "the year's investment return before fees",
+            low=-1,
+            high=10,
+        ),
+        FieldSpec(
+            "management_fee",
+            "Management fee",
+            ("",),
+            "1%",
+            "yearly fee as a share of assets at the start of the year",
+            low=0,
+            high=1,
+        ),
+        FieldSpec(
+            "performance_fee",
+            "Performance fee",
+            ("",),
+            "20%",
+            "share of gains above the high-water mark, after the management fee",
+            low=0,
+            high=1,
+        ),
+        FieldSpec(
+            "operating_costs",
+            "Operating costs",
+            ("", *_MONEY_PER_YEAR),
+            "30%",
+            "the fund's own running costs: a share of fee income, or an amount per year",
+            low=0,
+            high=1,
+        ),
+        FieldSpec(
+            "reinvest_share",
+            "Share of fee income reinvestable",
+            ("",),
+            "70%",
+            "the share of fee income that may go to R&D and capex",
+            low=0,
+            high=1,
+        ),
     ]
 }
 
 COMPANY_FIELDS: dict[str, FieldSpec] = {
     f.name: f
     for f in [
-        FieldSpec("revenue", "Revenue", _MONEY_PER_YEAR, "13.2B USD/year",
-                  "revenue of each year", low=0),
-        FieldSpec("operating_margin", "Operating margin", ("",), "25%",
-                  "operating cash flow as a share of revenue", low=-10, high=1),
-        FieldSpec("operating_cash_flow", "Operating cash flow", _MONEY_PER_YEAR,
-                  "3B USD/year", "cash from operations in each year (instead of a margin)"),
-        FieldSpec("capex_share", "Capex budget (share of revenue)", ("",), "15%",
-                  "the share of revenue the company budgets for capex", low=0, high=1),
-        FieldSpec("amount", "Funding round", _MONEY, "500M USD",
-                  "money raised from outside in that year", low=0),
+        FieldSpec(
+            "revenue", "Revenue", _MONEY_PER_YEAR, "13.2B USD/year", "revenue of each year", low=0
+        ),
+        FieldSpec(
+            "operating_margin",
+            "Operating margin",
+            ("",),
+            "25%",
+            "operating cash flow as a share of revenue",
+            low=-10,
+            high=1,
+        ),
+        FieldSpec(
+            "operating_cash_flow",
+            "Operating cash flow",
+            _MONEY_PER_YEAR,
+            "3B USD/year",
+            "cash from operations in each year (instead of a margin)",
+        ),
+        FieldSpec(
+            "capex_share",
+            "Capex budget (share of revenue)",
+            ("",),
+            "15%",
+            "the share of revenue the company budgets for capex",
+            low=0,
+            high=1,
+        ),
+        FieldSpec(
+            "amount",
+            "Funding round",
+            _MONEY,
+            "500M USD",
+            "money raised from outside in that year",
+            low=0,
+        ),
     ]
 }
 
@@ -115,11 +196,17 @@ def check_years(first_year: Any, last_year: Any) -> list[int]:
         if isinstance(y, bool) or not isinstance(y, int | np.integer):
             raise _fail(f"expected a year such as 2017, got {y!r}", name)
         if not FIRST_POSSIBLE_YEAR <= int(y) <= LAST_POSSIBLE_YEAR:
-            raise _fail(f"{y} is not a plausible year", name,
-                        f"write a year between {FIRST_POSSIBLE_YEAR} and {LAST_POSSIBLE_YEAR}")
+            raise _fail(
+                f"{y} is not a plausible year",
+                name,
+                f"write a year between {FIRST_POSSIBLE_YEAR} and {LAST_POSSIBLE_YEAR}",
+            )
     if last_year < first_year:
-        raise _fail(f"years out of order: last_year {last_year} is before first_year "
-                    f"{first_year}", "last_year", "write the earlier year as first_year")
+        raise _fail(
+            f"years out of order: last_year {last_year} is before first_year {first_year}",
+            "last_year",
+            "write the earlier year as first_year",
+        )
     return list(range(int(first_year), int(last_year) + 1))
 
 
@@ -134,26 +221,38 @@ def by_year(spec: FieldSpec, raw: Any, years: Sequence[int]) -> list[Input]:
         keys = list(raw)
         bad = [k for k in keys if isinstance(k, bool) or not isinstance(k, int)]
         if bad:
-            raise _fail(f"expected years as keys, got {bad[0]!r}", name,
-                        "write e.g. {2017: 28%, 2018: 30%}")
+            raise _fail(
+                f"expected years as keys, got {bad[0]!r}", name, "write e.g. {2017: 28%, 2018: 30%}"
+            )
         for a, b in zip(keys, keys[1:], strict=False):
             if b <= a:
-                raise _fail(f"years out of order: {b} comes after {a}", f"{name}.{b}",
-                            "list the years from the earliest")
+                raise _fail(
+                    f"years out of order: {b} comes after {a}",
+                    f"{name}.{b}",
+                    "list the years from the earliest",
+                )
         outside = [k for k in keys if k not in years]
         if outside:
-            raise _fail(f"{outside[0]} is outside the payer's years {years[0]}–{years[-1]}",
-                        f"{name}.{outside[0]}", "change first_year/last_year or drop it")
+            raise _fail(
+                f"{outside[0]} is outside the payer's years {years[0]}–{years[-1]}",
+                f"{name}.{outside[0]}",
+                "change first_year/last_year or drop it",
+            )
         missing = [y for y in years if y not in raw]
         if missing:
-            raise _fail(f"no value for {missing[0]}", name,
-                        f"give every year from {years[0]} to {years[-1]}, or one value")
+            raise _fail(
+                f"no value for {missing[0]}",
+                name,
+                f"give every year from {years[0]} to {years[-1]}, or one value",
+            )
         return [_read(spec, raw[y], f"{name}.{y}") for y in years]
     if isinstance(raw, list | tuple):
         if len(raw) != len(years):
-            raise _fail(f"has {len(raw)} values for {len(years)} years "
-                        f"({years[0]}–{years[-1]})", name,
-                        "give one value per year, or one value for all years")
+            raise _fail(
+                f"has {len(raw)} values for {len(years)} years ({years[0]}–{years[-1]})",
+                name,
+                "give one value per year, or one value for all years",
+            )
         return [_read(spec, v, f"{name}[{i}]") for i, v in enumerate(raw)]
     one = _read(spec, raw, name)
     return [one] * len(years)
@@ -189,12 +288,13 @@ def read_fx_rate(raw: Any, where: str = "fx_rate") -> Input:
         typical = float(np.median(m))
         written = inp.raw if isinstance(inp.raw, str | int | float) else typical
         flipped = 1 / typical if typical > 0 else 0.0
-        hint = (f"did you mean {flipped:.3g} CNY/USD?" if lo <= flipped <= hi else
-                'write CNY per USD, e.g. "7.1 CNY/USD"')
-        what = (f"{written} is" if rate is inp.value
-                else f"{written} is {typical:.3g} CNY per USD,")
-        raise _fail(f"{what} outside {lo:g}–{hi:g} CNY per USD (the range since 1980)",
-                    where, hint)
+        hint = (
+            f"did you mean {flipped:.3g} CNY/USD?"
+            if lo <= flipped <= hi
+            else 'write CNY per USD, e.g. "7.1 CNY/USD"'
+        )
+        what = f"{written} is" if rate is inp.value else f"{written} is {typical:.3g} CNY per USD,"
+        raise _fail(f"{what} outside {lo:g}–{hi:g} CNY per USD (the range since 1980)", where, hint)
     return replace(inp, value=rate)
 
 
@@ -206,8 +306,11 @@ def to_usd(value: pint.Quantity[Any], fx: Input | None, field: str) -> np.ndarra
     amount = value * ureg.year if per_year else value
     if amount.check("[currency_cny]"):
         if fx is None:
-            raise _fail("is in CNY but no fx_rate is given", field,
-                        'add e.g. fx_rate: {value: "7.1 CNY/USD", source: "…"}')
+            raise _fail(
+                "is in CNY but no fx_rate is given",
+                field,
+                'add e.g. fx_rate: {value: "7.1 CNY/USD", source: "…"}',
+            )
         rate = fx.value
         if rate.check("[currency] / [currency_cny]"):  # an Input not made by read_fx_rate
             rate = 1 / rate
@@ -244,27 +347,68 @@ class Row:
 PAYER_ROWS: dict[str, Row] = {
     r.key: r
     for r in [
-        Row("aum", "AUM (start of year)", "USD", "stock",
-            "given by year, or last year's closing assets plus this year's flows"),
+        Row(
+            "aum",
+            "AUM (start of year)",
+            "USD",
+            "stock",
+            "given by year, or last year's closing assets plus this year's flows",
+        ),
         Row("gross_return", "Gross return", "", "share", "the year's return before fees"),
-        Row("net_return", "Net return", "", "share",
-            "gross return less management and performance fees"),
-        Row("management_fees", "Management fees", "USD/year", "flow",
-            "management fee x AUM at the start of the year"),
-        Row("performance_fees", "Performance fees", "USD/year", "flow",
-            "performance fee x gains above the high-water mark (after the management fee)"),
-        Row("revenue", "Revenue", "USD/year", "flow",
-            "a fund's fee income (management + performance fees); a company's revenue"),
-        Row("operating_costs", "Operating costs", "USD/year", "flow",
-            "the fund's own running costs"),
-        Row("operating_cash_flow", "Operating cash flow", "USD/year", "flow",
-            "operating margin x revenue, or as given"),
+        Row(
+            "net_return",
+            "Net return",
+            "",
+            "share",
+            "gross return less management and performance fees",
+        ),
+        Row(
+            "management_fees",
+            "Management fees",
+            "USD/year",
+            "flow",
+            "management fee x AUM at the start of the year",
+        ),
+        Row(
+            "performance_fees",
+            "Performance fees",
+            "USD/year",
+            "flow",
+            "performance fee x gains above the high-water mark (after the management fee)",
+        ),
+        Row(
+            "revenue",
+            "Revenue",
+            "USD/year",
+            "flow",
+            "a fund's fee income (management + performance fees); a company's revenue",
+        ),
+        Row(
+            "operating_costs", "Operating costs", "USD/year", "flow", "the fund's own running costs"
+        ),
+        Row(
+            "operating_cash_flow",
+            "Operating cash flow",
+            "USD/year",
+            "flow",
+            "operating margin x revenue, or as given",
+        ),
         Row("capex_budget", "Capex budget", "USD/year", "flow", "capex share x revenue"),
-        Row("funding_rounds", "Funding rounds", "USD/year", "flow",
-            "money raised from outside, as given"),
-        Row("cash_available", "Cash available", "USD/year", "flow",
+        Row(
+            "funding_rounds",
+            "Funding rounds",
+            "USD/year",
+            "flow",
+            "money raised from outside, as given",
+        ),
+        Row(
+            "cash_available",
+            "Cash available",
+            "USD/year",
+            "flow",
             "fund: min(reinvest share x fee income, fee income - operating costs); company: "
-            "the capex budget (at most the operating cash flow) plus funding rounds"),
+            "the capex budget (at most the operating cash flow) plus funding rounds",
+        ),
     ]
 }
 
@@ -282,14 +426,16 @@ class PayerResult:
 
     def row(self, key: str) -> list[pint.Quantity[Any]]:
         if key not in self.rows:
-            raise InputError(f"the {self.kind} has no row {key!r}",
-                             hint="rows: " + ", ".join(self.rows))
+            raise InputError(
+                f"the {self.kind} has no row {key!r}", hint="rows: " + ", ".join(self.rows)
+            )
         return self.rows[key]
 
     def at(self, key: str, year: int) -> pint.Quantity[Any]:
         if year not in self.years:
-            raise InputError(f"{year} is outside the payer's years "
-                             f"{self.years[0]}–{self.years[-1]}")
+            raise InputError(
+                f"{year} is outside the payer's years {self.years[0]}–{self.years[-1]}"
+            )
         return self.row(key)[self.years.index(year)]
 
     def usd(self, key: str) -> np.ndarray:
@@ -300,8 +446,10 @@ class PayerResult:
     def cumulative(self, key: str) -> list[pint.Quantity[Any]]:
         """Running total of a flow row, in USD, to the end of each year."""
         if PAYER_ROWS[key].kind != "flow":
-            raise InputError(f"{PAYER_ROWS[key].label} does not add up over years",
-                             hint="only amounts per year have a cumulative total")
+            raise InputError(
+                f"{PAYER_ROWS[key].label} does not add up over years",
+                hint="only amounts per year have a cumulative total",
+            )
         running = np.cumsum(self.usd(key), axis=0)
         return [Quantity(r, "USD") for r in running]
 
@@ -329,23 +477,41 @@ class PayerResult:
         rows = []
         for key in self.rows:
             r = PAYER_ROWS[key]
-            rows.append({
-                "row": key, "label": r.label, "unit": r.unit, "kind": r.kind,
-                "by_year": {str(y): self.summary(key, y).as_dict() for y in self.years},
-                "total": self.summary(key).as_dict() if r.kind == "flow" else None,
-            })
-        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "years": self.years,
-                               "rows": rows}
+            rows.append(
+                {
+                    "row": key,
+                    "label": r.label,
+                    "unit": r.unit,
+                    "kind": r.kind,
+                    "by_year": {str(y): self.summary(key, y).as_dict() for y in self.years},
+                    "total": self.summary(key).as_dict() if r.kind == "flow" else None,
+                }
+            )
+        out: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "years": self.years,
+            "rows": rows,
+        }
         if self.kind == "fund":
             out["annualised_net_return"] = summarize(self.annualised_net_return()).as_dict()
-        out["inputs"] = [{"name": n, **summarize(i.value).as_dict(), "raw": _plain(i.raw),
-                          "source": i.source, "note": i.note} for n, i in self.inputs]
+        out["inputs"] = [
+            {
+                "name": n,
+                **summarize(i.value).as_dict(),
+                "raw": _plain(i.raw),
+                "source": i.source,
+                "note": i.note,
+            }
+            for n, i in self.inputs
+        ]
         return out
 
     def annualised_net_return(self) -> pint.Quantity[Any]:
         """The investors' compound yearly return over all the years (funds only)."""
-        growth = np.prod([1 + np.asarray(r.to("").magnitude) for r in self.row("net_return")],
-                         axis=0)
+        growth = np.prod(
+            [1 + np.asarray(r.to("").magnitude) for r in self.row("net_return")], axis=0
+        )
         return Quantity(np.maximum(growth, 0) ** (1 / len(self.years)) - 1, "")
 
 
@@ -385,43 +551,68 @@ class Fund:
         f = FUND_FIELDS
         self.fx_rate = None if fx_rate is None else read_fx_rate(fx_rate)
         if aum is not None and aum_start is not None:
-            raise _fail("give aum_start (with flows) or aum by year, not both", "aum",
-                        "drop one of them")
+            raise _fail(
+                "give aum_start (with flows) or aum by year, not both", "aum", "drop one of them"
+            )
         if aum is None and aum_start is None:
-            raise _fail("missing the fund's assets", "aum_start",
-                        'write e.g. aum_start: "7B USD", or aum: {2017: 1B USD, …}')
+            raise _fail(
+                "missing the fund's assets",
+                "aum_start",
+                'write e.g. aum_start: "7B USD", or aum: {2017: 1B USD, …}',
+            )
         if aum is not None and flows is not None:
-            raise _fail("flows go with aum_start; aum by year already includes them",
-                        "flows", "drop flows, or give aum_start instead of aum")
+            raise _fail(
+                "flows go with aum_start; aum by year already includes them",
+                "flows",
+                "drop flows, or give aum_start instead of aum",
+            )
         self.inputs: dict[str, list[Input]] = {}
         if aum is not None:
             self.inputs["aum"] = by_year(f["aum"], aum, self.years)
         else:
             self.inputs["aum_start"] = [_read(f["aum_start"], aum_start, "aum_start")]
-            self.inputs["flows"] = by_year(f["flows"], "0 USD" if flows is None else flows,
-                                           self.years)
-        for key, raw in (("returns", returns), ("management_fee", management_fee),
-                         ("performance_fee", performance_fee),
-                         ("operating_costs", operating_costs),
-                         ("reinvest_share", reinvest_share)):
+            self.inputs["flows"] = by_year(
+                f["flows"], "0 USD" if flows is None else flows, self.years
+            )
+        for key, raw in (
+            ("returns", returns),
+            ("management_fee", management_fee),
+            ("performance_fee", performance_fee),
+            ("operating_costs", operating_costs),
+            ("reinvest_share", reinvest_share),
+        ):
             self.inputs[key] = by_year(f[key], raw, self.years)
         # convert once, so that a CNY value without an fx_rate fails here, not in run()
         self._aum = self._money_list("aum", nonnegative=True) if aum is not None else None
-        self._start = (None if aum is not None else
-                       self._money_list("aum_start", nonnegative=True)[0])
+        self._start = (
+            None if aum is not None else self._money_list("aum_start", nonnegative=True)[0]
+        )
         self._flows = None if aum is not None else self._money_list("flows")
 
     def _money_list(self, key: str, *, nonnegative: bool = False) -> list[np.ndarray]:
         inputs = self.inputs[key]
-        where = [key] if len(inputs) == 1 and key == "aum_start" else [
-            f"{key}.{y}" for y in self.years]
-        return [_usd(i, self.fx_rate, w, nonnegative=nonnegative)
-                for i, w in zip(inputs, where, strict=True)]
+        where = (
+            [key] if len(inputs) == 1 and key == "aum_start" else [f"{key}.{y}" for y in self.years]
+        )
+        return [
+            _usd(i, self.fx_rate, w, nonnegative=nonnegative)
+            for i, w in zip(inputs, where, strict=True)
+        ]
 
     def run(self) -> PayerResult:
-        rows: dict[str, list[Any]] = {k: [] for k in (
-            "aum", "gross_return", "net_return", "management_fees", "performance_fees",
-            "revenue", "operating_costs", "cash_available")}
+        rows: dict[str, list[Any]] = {
+            k: []
+            for k in (
+                "aum",
+                "gross_return",
+                "net_return",
+                "management_fees",
+                "performance_fees",
+                "revenue",
+                "operating_costs",
+                "cash_available",
+            )
+        }
         nav = np.ones(1)
         hwm = np.ones(1)
         closing = self._start
@@ -448,21 +639,35 @@ class Fund:
             performance = perf_share * opening
             income = management + performance
             costs_in = self.inputs["operating_costs"][t]
-            costs = (_share(costs_in) * income if costs_in.is_share()
-                     else _usd(costs_in, self.fx_rate, f"operating_costs.{self.years[t]}",
-                               nonnegative=True))
+            costs = (
+                _share(costs_in) * income
+                if costs_in.is_share()
+                else _usd(
+                    costs_in, self.fx_rate, f"operating_costs.{self.years[t]}", nonnegative=True
+                )
+            )
             reinvest = _share(self.inputs["reinvest_share"][t])
             cash = np.maximum(np.minimum(reinvest * income, income - costs), 0.0)
 
             rows["aum"].append(Quantity(opening, "USD"))
             rows["gross_return"].append(Quantity(r, ""))
             rows["net_return"].append(Quantity(net_growth - 1, ""))
-            for key, v in (("management_fees", management), ("performance_fees", performance),
-                           ("revenue", income), ("operating_costs", costs),
-                           ("cash_available", cash)):
+            for key, v in (
+                ("management_fees", management),
+                ("performance_fees", performance),
+                ("revenue", income),
+                ("operating_costs", costs),
+                ("cash_available", cash),
+            ):
                 rows[key].append(Quantity(v, "USD/year"))
-        return PayerResult(self.name, "fund", list(self.years), rows,
-                           inputs=self._input_rows(), fx_rate=self.fx_rate)
+        return PayerResult(
+            self.name,
+            "fund",
+            list(self.years),
+            rows,
+            inputs=self._input_rows(),
+            fx_rate=self.fx_rate,
+        )
 
     def _input_rows(self) -> list[tuple[str, Input]]:
         return _payer_input_rows(self.fx_rate, self.inputs, self.years)
@@ -472,8 +677,9 @@ def _plain(raw: Any) -> Any:
     return raw if isinstance(raw, str | int | float) or raw is None else str(raw)
 
 
-def _payer_input_rows(fx_rate: Input | None, inputs: dict[str, Any],
-                      years: Any) -> list[tuple[str, Input]]:
+def _payer_input_rows(
+    fx_rate: Input | None, inputs: dict[str, Any], years: Any
+) -> list[tuple[str, Input]]:
     """A payer's inputs as (place, Input) rows: the exchange rate, then each input once per
     distinct value over the years."""
     out: list[tuple[str, Input]] = []
@@ -531,49 +737,77 @@ class Company:
         f = COMPANY_FIELDS
         self.fx_rate = None if fx_rate is None else read_fx_rate(fx_rate)
         if operating_margin is not None and operating_cash_flow is not None:
-            raise _fail("give operating_margin or operating_cash_flow, not both",
-                        "operating_cash_flow")
+            raise _fail(
+                "give operating_margin or operating_cash_flow, not both", "operating_cash_flow"
+            )
         if operating_margin is None and operating_cash_flow is None and capex_share is None:
-            raise _fail("needs operating_margin, operating_cash_flow or capex_share",
-                        "capex_share", 'add e.g. capex_share: "15%"')
-        self.inputs: dict[str, list[Input]] = {"revenue": by_year(f["revenue"], revenue,
-                                                                  self.years)}
-        for key, raw in (("operating_margin", operating_margin),
-                         ("operating_cash_flow", operating_cash_flow),
-                         ("capex_share", capex_share)):
+            raise _fail(
+                "needs operating_margin, operating_cash_flow or capex_share",
+                "capex_share",
+                'add e.g. capex_share: "15%"',
+            )
+        self.inputs: dict[str, list[Input]] = {
+            "revenue": by_year(f["revenue"], revenue, self.years)
+        }
+        for key, raw in (
+            ("operating_margin", operating_margin),
+            ("operating_cash_flow", operating_cash_flow),
+            ("capex_share", capex_share),
+        ):
             if raw is not None:
                 self.inputs[key] = by_year(f[key], raw, self.years)
         self.rounds: list[FundingRound] = []
         for i, r in enumerate(funding_rounds):
             self.rounds.append(r if isinstance(r, FundingRound) else self._round(i, r))
-        self._revenue = [_usd(v, self.fx_rate, f"revenue.{y}", nonnegative=True)
-                         for v, y in zip(self.inputs["revenue"], self.years, strict=True)]
+        self._revenue = [
+            _usd(v, self.fx_rate, f"revenue.{y}", nonnegative=True)
+            for v, y in zip(self.inputs["revenue"], self.years, strict=True)
+        ]
         self._ocf = None
         if "operating_cash_flow" in self.inputs:
-            self._ocf = [_usd(v, self.fx_rate, f"operating_cash_flow.{y}") for v, y in
-                         zip(self.inputs["operating_cash_flow"], self.years, strict=True)]
-        self._rounds = [(r.year, _usd(r.amount, self.fx_rate, f"funding_rounds[{i}].amount",
-                                      nonnegative=True)) for i, r in enumerate(self.rounds)]
+            self._ocf = [
+                _usd(v, self.fx_rate, f"operating_cash_flow.{y}")
+                for v, y in zip(self.inputs["operating_cash_flow"], self.years, strict=True)
+            ]
+        self._rounds = [
+            (r.year, _usd(r.amount, self.fx_rate, f"funding_rounds[{i}].amount", nonnegative=True))
+            for i, r in enumerate(self.rounds)
+        ]
 
     def _round(self, i: int, raw: Mapping[str, Any]) -> FundingRound:
         where = f"funding_rounds[{i}]"
         if not isinstance(raw, Mapping) or "year" not in raw or "amount" not in raw:
-            raise _fail("a funding round needs year and amount", where,
-                        'write e.g. {year: 2024, amount: "500M USD", source: "…"}')
+            raise _fail(
+                "a funding round needs year and amount",
+                where,
+                'write e.g. {year: 2024, amount: "500M USD", source: "…"}',
+            )
         year = raw["year"]
         if isinstance(year, bool) or not isinstance(year, int) or year not in self.years:
-            raise _fail(f"year {year!r} is outside the payer's years "
-                        f"{self.years[0]}–{self.years[-1]}", f"{where}.year")
+            raise _fail(
+                f"year {year!r} is outside the payer's years {self.years[0]}–{self.years[-1]}",
+                f"{where}.year",
+            )
         amount: Any = raw["amount"]
         if "source" in raw or "note" in raw:
             amount = {"value": amount, **{k: raw[k] for k in ("source", "note") if k in raw}}
-        return FundingRound(year, _read(COMPANY_FIELDS["amount"], amount, f"{where}.amount"),
-                            str(raw.get("label") or ""))
+        return FundingRound(
+            year,
+            _read(COMPANY_FIELDS["amount"], amount, f"{where}.amount"),
+            str(raw.get("label") or ""),
+        )
 
     def run(self) -> PayerResult:
-        rows: dict[str, list[Any]] = {k: [] for k in (
-            "revenue", "operating_cash_flow", "capex_budget", "funding_rounds",
-            "cash_available")}
+        rows: dict[str, list[Any]] = {
+            k: []
+            for k in (
+                "revenue",
+                "operating_cash_flow",
+                "capex_budget",
+                "funding_rounds",
+                "cash_available",
+            )
+        }
         for t, year in enumerate(self.years):
             revenue = self._revenue[t]
             ocf = None
@@ -593,15 +827,19 @@ class Company:
                 own = np.minimum(budget, np.maximum(ocf, 0.0))
             raised = sum((a for y, a in self._rounds if y == year), start=np.zeros(1))
             rows["revenue"].append(Quantity(revenue, "USD/year"))
-            rows["operating_cash_flow"].append(None if ocf is None else
-                                               Quantity(ocf, "USD/year"))
-            rows["capex_budget"].append(None if budget is None else
-                                        Quantity(budget, "USD/year"))
+            rows["operating_cash_flow"].append(None if ocf is None else Quantity(ocf, "USD/year"))
+            rows["capex_budget"].append(None if budget is None else Quantity(budget, "USD/year"))
             rows["funding_rounds"].append(Quantity(raised, "USD/year"))
             rows["cash_available"].append(Quantity(own + raised, "USD/year"))
         rows = {k: v for k, v in rows.items() if all(x is not None for x in v)}
-        return PayerResult(self.name, "company", list(self.years), rows,
-                           inputs=self._input_rows(), fx_rate=self.fx_rate)
+        return PayerResult(
+            self.name,
+            "company",
+            list(self.years),
+            rows,
+            inputs=self._input_rows(),
+            fx_rate=self.fx_rate,
+        )
 
     def _input_rows(self) -> list[tuple[str, Input]]:
         out = _payer_input_rows(self.fx_rate, self.inputs, self.years)

@@ -38,11 +38,26 @@ if TYPE_CHECKING:
     from flopbook.models.fleet import FleetResult
     from flopbook.quantity import Summary
 
-__all__ = ["Band", "CapexRatio", "FundingVerdict", "Spending", "Thresholds", "judge",
-           "judge_funding", "thresholds"]
+__all__ = [
+    "Band",
+    "CapexRatio",
+    "FundingVerdict",
+    "Spending",
+    "Thresholds",
+    "judge",
+    "judge_funding",
+    "thresholds",
+]
 
-CAPEX = FieldSpec("capex", "Capex", ("USD", "CNY"), "1.6B USD",
-                  "money spent on the fleet in the year it was bought", bare_unit="USD", low=0)
+CAPEX = FieldSpec(
+    "capex",
+    "Capex",
+    ("USD", "CNY"),
+    "1.6B USD",
+    "money spent on the fleet in the year it was bought",
+    bare_unit="USD",
+    low=0,
+)
 
 
 # ---- thresholds ------------------------------------------------------------------------
@@ -67,8 +82,9 @@ class Thresholds:
     def __post_init__(self) -> None:
         mins = [b.min_coverage for b in self.bands]
         if not self.bands or mins != sorted(mins, reverse=True) or mins[-1] != 0:
-            raise InputError("verdict bands must run from the highest min_coverage down to 0",
-                             field="bands")
+            raise InputError(
+                "verdict bands must run from the highest min_coverage down to 0", field="bands"
+            )
 
     def band_index(self, coverage: np.ndarray) -> np.ndarray:
         idx = np.full(coverage.shape, len(self.bands) - 1)
@@ -88,11 +104,16 @@ class Thresholds:
 def thresholds() -> Thresholds:
     """The default verdict bands (``funding_thresholds.yaml``)."""
     text = (resources.files("flopbook.models") / "funding_thresholds.yaml").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     data = safe_yaml.load(text, "models/funding_thresholds.yaml", shipped=True)
-    return Thresholds(tuple(Band(b["key"], b["words"], float(b["min_coverage"]),
-                                 " ".join(b["why"].split())) for b in data["bands"]),
-                      data.get("source", ""))
+    return Thresholds(
+        tuple(
+            Band(b["key"], b["words"], float(b["min_coverage"]), " ".join(b["why"].split()))
+            for b in data["bands"]
+        ),
+        data.get("source", ""),
+    )
 
 
 # ---- spending --------------------------------------------------------------------------
@@ -110,8 +131,15 @@ class Spending:
     source: str | None = None
 
     @classmethod
-    def from_capex(cls, amount: Any, year: int, *, fx_rate: Input | None = None,
-                   label: str = "capex", source: str | None = None) -> Spending:
+    def from_capex(
+        cls,
+        amount: Any,
+        year: int,
+        *,
+        fx_rate: Input | None = None,
+        label: str = "capex",
+        source: str | None = None,
+    ) -> Spending:
         """Capex alone: ``"1.6B USD"``, ``"¥1B"`` (with an ``fx_rate``), or ``"1.6B"`` (a
         number with a scale is dollars). A plain number (``1.6``) is refused: it reads as
         $1.60. So is any capex under $1k: no compute purchase costs that little."""
@@ -124,19 +152,28 @@ class Spending:
         if 0 < typical < MIN_CAPEX_USD:
             raise InputError(
                 f"{_plain_text(amount)} is ${typical:,.2f}, too little for compute capex "
-                f"(under ${MIN_CAPEX_USD:,.0f})", field="capex",
-                hint=f"did you mean {_scaled_up(amount, inp.value)}?")
+                f"(under ${MIN_CAPEX_USD:,.0f})",
+                field="capex",
+                hint=f"did you mean {_scaled_up(amount, inp.value)}?",
+            )
         return cls(label, int(year), Quantity(usd, "USD"), source=source or inp.source)
 
     @classmethod
-    def from_fleet(cls, result: FleetResult, year: int, *, label: str | None = None,
-                   source: str | None = None) -> Spending:
+    def from_fleet(
+        cls, result: FleetResult, year: int, *, label: str | None = None, source: str | None = None
+    ) -> Spending:
         """A fleet's total capex, opex and TCO per year (from the fleet model)."""
         capex = result.get("capex")
         if capex is None:  # every fleet has one; a subset with no SKU has none
             raise InputError("the fleet has no capex", hint="keep at least one SKU")
-        return cls(label or result.name or "fleet", int(year), capex,
-                   result.get("opex"), result.get("tco_per_year"), source)
+        return cls(
+            label or result.name or "fleet",
+            int(year),
+            capex,
+            result.get("opex"),
+            result.get("tco_per_year"),
+            source,
+        )
 
 
 # The smallest capex taken at face value: one GPU server costs far more, so a smaller figure
@@ -162,6 +199,7 @@ def _check_has_unit(amount: Any) -> None:
     text = str(value).strip()
     if isinstance(value, str) and (_SCALED.search(text) or not _PLAIN.match(text)):
         return
+
     def with_scale(scale: str) -> Callable[[re.Match[str]], str]:
         def sub(number: re.Match[str]) -> str:
             x = float(number.group().replace(",", ""))
@@ -170,6 +208,7 @@ def _check_has_unit(amount: Any) -> None:
             # a small plain number has its scale left out, millions or billions: which one
             # is for the user to say; a large one is dollars
             return f"{x:g}{scale}" if x < MIN_CAPEX_USD else shown(x, "USD").lstrip("$")
+
         return sub
 
     millions = _NUMBER.sub(with_scale("M"), text) + " USD"
@@ -247,8 +286,7 @@ class FundingVerdict:
         short = ~np.isnan(self.runs_out)
         if not short.any():
             return None
-        return summarize(Quantity(np.broadcast_to(self.outside_money, short.shape)[short],
-                                  "USD"))
+        return summarize(Quantity(np.broadcast_to(self.outside_money, short.shape)[short], "USD"))
 
     def binding_year(self) -> int | None:
         """The year whose cumulative coverage is lowest (on average over samples)."""
@@ -260,8 +298,9 @@ class FundingVerdict:
         counts = finite.sum(axis=1)
         if not counts.any():
             return None
-        mean = np.where(counts > 0, np.where(finite, ratios, 0).sum(axis=1)
-                        / np.maximum(counts, 1), np.inf)
+        mean = np.where(
+            counts > 0, np.where(finite, ratios, 0).sum(axis=1) / np.maximum(counts, 1), np.inf
+        )
         return self.years[int(np.argmin(mean))]
 
     def _ratios(self) -> np.ndarray | None:
@@ -269,8 +308,7 @@ class FundingVerdict:
         if not np.any(cum_s > 0):
             return None
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return np.where(cum_s > 0, self.cumulative_cash / np.where(cum_s > 0, cum_s, 1),
-                            np.inf)
+            return np.where(cum_s > 0, self.cumulative_cash / np.where(cum_s > 0, cum_s, 1), np.inf)
 
     def summaries(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -282,8 +320,10 @@ class FundingVerdict:
         }
         if self.tco_ratio is not None:
             out["tco_ratio"] = summarize(Quantity(_finite(self.tco_ratio), ""))
-        for key, ratio in (("capex_to_revenue", self.capex_to_revenue),
-                           ("capex_to_aum", self.capex_to_aum)):
+        for key, ratio in (
+            ("capex_to_revenue", self.capex_to_revenue),
+            ("capex_to_aum", self.capex_to_aum),
+        ):
             if ratio is not None:
                 out[key] = ratio.summary()
         return out
@@ -298,19 +338,26 @@ class FundingVerdict:
 
     def to_dict(self) -> dict[str, Any]:
         def yearly(a: np.ndarray) -> list[dict[str, Any]]:
-            return [{"year": y, **summarize(Quantity(row, "USD")).as_dict()}
-                    for y, row in zip(self.years, a, strict=True)]
+            return [
+                {"year": y, **summarize(Quantity(row, "USD")).as_dict()}
+                for y, row in zip(self.years, a, strict=True)
+            ]
 
         return {
             "verdict": self.words,
             "band": self.band.key,
             "band_probabilities": self.band_probabilities,
-            "thresholds": [{"key": b.key, "words": b.words, "min_coverage": b.min_coverage,
-                            "why": b.why} for b in self.bands.bands],
+            "thresholds": [
+                {"key": b.key, "words": b.words, "min_coverage": b.min_coverage, "why": b.why}
+                for b in self.bands.bands
+            ],
             "thresholds_source": self.bands.source,
             "binding_year": self.binding_year(),
-            **{f"{r.key}_year": r.year for r in (self.capex_to_revenue, self.capex_to_aum)
-               if r is not None},
+            **{
+                f"{r.key}_year": r.year
+                for r in (self.capex_to_revenue, self.capex_to_aum)
+                if r is not None
+            },
             "probability_cash_runs_out": self.probability_runs_out,
             "cash_runs_out_year": self.runs_out_year(),
             **{k: v.as_dict() for k, v in self.summaries().items()},
@@ -349,19 +396,21 @@ class CapexRatio:
         return float("inf") if self.capex > 0 else 0.0
 
     def summary(self) -> Summary:
-        return replace(summarize(Quantity(_finite(self.samples), "")),
-                       mean=float(_finite(np.array([self.value]))[0]))
+        return replace(
+            summarize(Quantity(_finite(self.samples), "")),
+            mean=float(_finite(np.array([self.value]))[0]),
+        )
 
 
-def _capex_ratio(basis: Basis, years: list[int], capex: np.ndarray,
-                 base: np.ndarray) -> CapexRatio:
+def _capex_ratio(basis: Basis, years: list[int], capex: np.ndarray, base: np.ndarray) -> CapexRatio:
     """``capex`` and ``base`` are years x samples; the year with the highest ratio of the
     means is the one shown (the heaviest purchase against the payer's means)."""
     cm, bm = capex.mean(axis=1), base.mean(axis=1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         means = np.where(bm > 0, cm / np.where(bm > 0, bm, 1), np.where(cm > 0, np.inf, 0.0))
-        per_sample = np.where(base > 0, capex / np.where(base > 0, base, 1),
-                              np.where(capex > 0, np.inf, 0.0))
+        per_sample = np.where(
+            base > 0, capex / np.where(base > 0, base, 1), np.where(capex > 0, np.inf, 0.0)
+        )
     bought = np.flatnonzero(cm > 0)
     i = int(bought[np.argmax(means[bought])]) if bought.size else 0
     return CapexRatio(basis, years[i], float(cm[i]), float(bm[i]), per_sample[i])
@@ -380,26 +429,33 @@ def _total_capex(spending: list[Spending]) -> np.ndarray:
 
 
 def _spending_dict(s: Spending) -> dict[str, Any]:
-    return {"label": s.label, "year": s.year, "capex": summarize(s.capex, "USD").as_dict(),
-            "opex": None if s.opex is None else summarize(s.opex, "USD/year").as_dict(),
-            "tco_per_year": None if s.tco is None else summarize(s.tco, "USD/year").as_dict(),
-            "source": s.source}
+    return {
+        "label": s.label,
+        "year": s.year,
+        "capex": summarize(s.capex, "USD").as_dict(),
+        "opex": None if s.opex is None else summarize(s.opex, "USD/year").as_dict(),
+        "tco_per_year": None if s.tco is None else summarize(s.tco, "USD/year").as_dict(),
+        "source": s.source,
+    }
 
 
 def _mag(x: pint.Quantity[Any], unit: str) -> np.ndarray:
     return np.asarray(x.to(unit).magnitude, dtype=float)
 
 
-def judge(payer: PayerResult, spending: list[Spending],
-          bands: Thresholds | None = None) -> FundingVerdict:
+def judge(
+    payer: PayerResult, spending: list[Spending], bands: Thresholds | None = None
+) -> FundingVerdict:
     """Compare ``spending`` with the cash ``payer`` could put in, and give the verdict."""
     bands = bands or thresholds()
     years = payer.years
     for s in spending:
         if s.year not in years:
-            raise InputError(f"{s.label} is bought in {s.year}, outside the payer's years "
-                             f"{years[0]}–{years[-1]}",
-                             hint="choose a year the payer covers, or extend its years")
+            raise InputError(
+                f"{s.label} is bought in {s.year}, outside the payer's years "
+                f"{years[0]}–{years[-1]}",
+                hint="choose a year the payer covers, or extend its years",
+            )
     cash = payer.usd("cash_available")
     rows: list[np.ndarray] = []
     capex_rows: list[np.ndarray] = []
@@ -434,27 +490,43 @@ def judge(payer: PayerResult, spending: list[Spending],
     # the most probable band; on a tie, the less favourable one
     best = max(range(len(bands.bands)), key=lambda i: (probs[bands.bands[i].key], i))
 
-    verdict = FundingVerdict(payer, spending, list(years), cash, spend, coverage, outside,
-                             runs_out, bands, probs, bands.bands[best])
+    verdict = FundingVerdict(
+        payer,
+        spending,
+        list(years),
+        cash,
+        spend,
+        coverage,
+        outside,
+        runs_out,
+        bands,
+        probs,
+        bands.bands[best],
+    )
     bought = [y for y in years if any(s.year <= y for s in spending)]
     tcos = [s.tco for s in spending if s.tco is not None]
     if tcos and bought:
         tco = sum((_mag(t, "USD/year") for t in tcos), start=np.zeros(1))
-        mean_cash = cash[years.index(bought[0]):].mean(axis=0)
+        mean_cash = cash[years.index(bought[0]) :].mean(axis=0)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             verdict.tco_ratio = np.where(tco > 0, mean_cash / np.where(tco > 0, tco, 1), np.inf)
     if spending:
         revenue = np.broadcast_to(payer.usd("revenue"), (len(years), n))
         capex_ratios = [_capex_ratio("revenue", list(years), capex_by_year, revenue)]
         if "aum" in payer.rows:
-            aum = np.broadcast_to(np.array(np.broadcast_arrays(
-                *[_mag(a, "USD") for a in payer.rows["aum"]])), (len(years), n))
+            aum = np.broadcast_to(
+                np.array(np.broadcast_arrays(*[_mag(a, "USD") for a in payer.rows["aum"]])),
+                (len(years), n),
+            )
             capex_ratios.append(_capex_ratio("aum", list(years), capex_by_year, aum))
         for ratio in capex_ratios:
             setattr(verdict, ratio.key, ratio)
             lo, hi = (float(x) for x in np.percentile(_finite(ratio.samples), [5, 95]))
-            verdict.placements.append(place(ratio.value, ratio.basis, year=ratio.year,
-                                            spread=None if lo == hi else (lo, hi)))
+            verdict.placements.append(
+                place(
+                    ratio.value, ratio.basis, year=ratio.year, spread=None if lo == hi else (lo, hi)
+                )
+            )
     return verdict
 
 

@@ -69,7 +69,7 @@ PRECISIONS = {"bf16": "bf16_dense", "fp8": "fp8_dense", "tf32": "tf32_dense", "f
 # names the catalog has no peak for, and what to write instead
 _NOT_IN_CATALOG = {
     "fp16": "the catalog lists BF16 peaks, not FP16 (dense FP16 equals BF16 on most chips): "
-            "write bf16",
+    "write bf16",
     "int8": "INT8 peaks count integer operations, not FLOPs: write fp8",
     "fp4": "the catalog lists no FP4 peaks: write fp8, or give peak in a workload file",
 }
@@ -78,39 +78,108 @@ BYTES_PER_PARAM = {"fp8_dense": 1.0, "bf16_dense": 2.0, "tf32_dense": 4.0, "fp32
 SOLVABLE = ("flops", "gpu_hours", "peak", "mfu")
 
 
-def _spec(name: str, label: str, units: tuple[str, ...], example: str, doc: str, **kw: Any
-          ) -> FieldSpec:
+def _spec(
+    name: str, label: str, units: tuple[str, ...], example: str, doc: str, **kw: Any
+) -> FieldSpec:
     return FieldSpec(name, label, units, example, doc, **kw)
 
 
 _POSITIVE = {"low": 0, "low_inclusive": False}
 
-TRAINING_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
-    _spec("params", "Active parameters", ("",), "37B",
-          "parameters used per token (the active ones for a mixture of experts)", **_POSITIVE),
-    _spec("tokens", "Training tokens", ("token",), "14.8T token", "tokens trained on",
-          bare_unit="token", **_POSITIVE),
-    _spec("flops", "Training FLOPs", ("FLOP",), "3.3e24 FLOP",
-          "total training compute, instead of params and tokens", bare_unit="FLOP", **_POSITIVE),
-    _spec("gpu_hours", "GPU-hours", ("GPU*hour",), "2.788M GPU*hour",
-          "accelerator time used (solved when not given)", bare_unit="GPU*hour", **_POSITIVE),
-    _spec("peak", "Peak rate per GPU", ("TFLOP/s",), "989 TFLOP/s",
-          "dense peak at the training precision; overrides the catalog", **_POSITIVE),
-    _spec("mfu", "MFU", ("",), "35%",
-          "model FLOPs utilisation: achieved / peak FLOP/s, in (0, 1]", low=0,
-          low_inclusive=False, high=1),
-    _spec("gpus", "GPUs", ("GPU",), "2048 GPU", "GPUs running at once (for wall-clock time)",
-          bare_unit="GPU", **_POSITIVE),
-    _spec("price", "Price per GPU-hour", ("USD/GPU/hour",), "2 USD/GPU/hour",
-          "a rental price or an owned cost per GPU-hour", low=0),
-    _spec("power", "IT power per GPU", ("W",), "1050 W",
-          "GPU plus its share of the server; default: catalog TDP x (1 + server overhead)",
-          bare_unit="W", low=0),
-    _spec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
-    _spec("seq_len", "Sequence length", ("token",), "8192 token",
-          "tokens per training sequence, for the attention FLOPs (with model)",
-          bare_unit="token", **_POSITIVE),
-]}
+TRAINING_FIELDS: dict[str, FieldSpec] = {
+    f.name: f
+    for f in [
+        _spec(
+            "params",
+            "Active parameters",
+            ("",),
+            "37B",
+            "parameters used per token (the active ones for a mixture of experts)",
+            **_POSITIVE,
+        ),
+        _spec(
+            "tokens",
+            "Training tokens",
+            ("token",),
+            "14.8T token",
+            "tokens trained on",
+            bare_unit="token",
+            **_POSITIVE,
+        ),
+        _spec(
+            "flops",
+            "Training FLOPs",
+            ("FLOP",),
+            "3.3e24 FLOP",
+            "total training compute, instead of params and tokens",
+            bare_unit="FLOP",
+            **_POSITIVE,
+        ),
+        _spec(
+            "gpu_hours",
+            "GPU-hours",
+            ("GPU*hour",),
+            "2.788M GPU*hour",
+            "accelerator time used (solved when not given)",
+            bare_unit="GPU*hour",
+            **_POSITIVE,
+        ),
+        _spec(
+            "peak",
+            "Peak rate per GPU",
+            ("TFLOP/s",),
+            "989 TFLOP/s",
+            "dense peak at the training precision; overrides the catalog",
+            **_POSITIVE,
+        ),
+        _spec(
+            "mfu",
+            "MFU",
+            ("",),
+            "35%",
+            "model FLOPs utilisation: achieved / peak FLOP/s, in (0, 1]",
+            low=0,
+            low_inclusive=False,
+            high=1,
+        ),
+        _spec(
+            "gpus",
+            "GPUs",
+            ("GPU",),
+            "2048 GPU",
+            "GPUs running at once (for wall-clock time)",
+            bare_unit="GPU",
+            **_POSITIVE,
+        ),
+        _spec(
+            "price",
+            "Price per GPU-hour",
+            ("USD/GPU/hour",),
+            "2 USD/GPU/hour",
+            "a rental price or an owned cost per GPU-hour",
+            low=0,
+        ),
+        _spec(
+            "power",
+            "IT power per GPU",
+            ("W",),
+            "1050 W",
+            "GPU plus its share of the server; default: catalog TDP x (1 + server overhead)",
+            bare_unit="W",
+            low=0,
+        ),
+        _spec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
+        _spec(
+            "seq_len",
+            "Sequence length",
+            ("token",),
+            "8192 token",
+            "tokens per training sequence, for the attention FLOPs (with model)",
+            bare_unit="token",
+            **_POSITIVE,
+        ),
+    ]
+}
 
 # A training run's formulas, written once (flopbook.formula): FLOPs = GPU-hours x peak x
 # MFU, solved for whichever of the four is not given; the engine and the workbook read this.
@@ -120,76 +189,220 @@ TRAINING = Kind(
     doc="FLOPs, GPU-hours, MFU, time, cost and energy of a training run.",
     item_inputs=TRAINING_FIELDS,
     shared_inputs={},
-    constants=(Constant("training_FLOP_per_param_token", 6.0, "FLOP/token",
-                        "Training FLOPs per parameter per token (forward 2 + backward 4)",
-                        "Kaplan et al. 2020, arXiv 2001.08361, section 2.1"),),
+    constants=(
+        Constant(
+            "training_FLOP_per_param_token",
+            6.0,
+            "FLOP/token",
+            "Training FLOPs per parameter per token (forward 2 + backward 4)",
+            "Kaplan et al. 2020, arXiv 2001.08361, section 2.1",
+        ),
+    ),
     headlines=("cost", "mfu", "gpu_hours", "energy"),
     outputs=(
-        extensive("flops", "Training FLOPs", "FLOP", {
-            "flops given": "flops",
-            "params given": "training_FLOP_per_param_token * params * tokens",
-            "otherwise": "gpu_hours / GPU * peak * mfu",
-        }),
+        extensive(
+            "flops",
+            "Training FLOPs",
+            "FLOP",
+            {
+                "flops given": "flops",
+                "params given": "training_FLOP_per_param_token * params * tokens",
+                "otherwise": "gpu_hours / GPU * peak * mfu",
+            },
+        ),
         # the GPU-hour's GPU cancels the peak's "per GPU"
-        extensive("gpu_hours", "GPU-hours", "GPU*hour", {
-            "gpu_hours given": "gpu_hours", "otherwise": "flops / (peak * mfu) * GPU"}),
-        extensive("peak", "Peak rate per GPU", "TFLOP/s", {
-            "peak given": "peak", "otherwise": "flops / (gpu_hours / GPU * mfu)"}),
-        extensive("mfu", "MFU", "", {
-            "mfu given": "mfu", "otherwise": "flops / (gpu_hours / GPU * peak)"}),
+        extensive(
+            "gpu_hours",
+            "GPU-hours",
+            "GPU*hour",
+            {"gpu_hours given": "gpu_hours", "otherwise": "flops / (peak * mfu) * GPU"},
+        ),
+        extensive(
+            "peak",
+            "Peak rate per GPU",
+            "TFLOP/s",
+            {"peak given": "peak", "otherwise": "flops / (gpu_hours / GPU * mfu)"},
+        ),
+        extensive(
+            "mfu", "MFU", "", {"mfu given": "mfu", "otherwise": "flops / (gpu_hours / GPU * peak)"}
+        ),
         extensive("wall_clock", "Wall-clock time", "day", {"gpus given": "gpu_hours / gpus"}),
         extensive("cost", "Cost", "USD", {"price given": "gpu_hours * price"}),
-        extensive("energy", "Energy", "MWh",
-                  {"power given": "gpu_hours / GPU * power * pue"}),
+        extensive("energy", "Energy", "MWh", {"power given": "gpu_hours / GPU * power * pue"}),
     ),
 )
 
-INFERENCE_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
-    _spec("params", "Active parameters", ("",), "37B", "parameters used per token",
-          **_POSITIVE),
-    _spec("total_params", "Total parameters", ("",), "671B",
-          "all weights held in memory (default: the active ones)", **_POSITIVE),
-    _spec("tokens_in", "Input tokens per request", ("token",), "1000 token",
-          "prompt tokens computed in prefill", bare_unit="token", low=0),
-    _spec("tokens_out", "Output tokens per request", ("token",), "500 token",
-          "tokens generated in decode", bare_unit="token", low=0),
-    _spec("requests", "Requests per day", ("request/day",), "1M request/day",
-          "optional: gives daily totals", bare_unit="request/day", low=0),
-    _spec("peak", "Peak rate per GPU", ("TFLOP/s",), "1979 TFLOP/s",
-          "dense peak at the serving precision; overrides the catalog", **_POSITIVE),
-    _spec("bandwidth", "Memory bandwidth per GPU", ("TB/s",), "3.35 TB/s",
-          "HBM bandwidth; overrides the catalog", **_POSITIVE),
-    _spec("mfu", "Prefill MFU", ("",), "40%", "achieved / peak FLOP/s in prefill, in (0, 1]",
-          low=0, low_inclusive=False, high=1),
-    _spec("mbu", "Decode bandwidth utilisation", ("",), "70%",
-          "achieved / peak memory bandwidth in decode, in (0, 1]", low=0,
-          low_inclusive=False, high=1),
-    _spec("batch", "Concurrent sequences per replica", ("",), "64",
-          "sequences decoded together (batch size / concurrency)", low=1),
-    _spec("gpus", "GPUs per replica", ("GPU",), "8 GPU",
-          "GPUs holding one copy of the model", bare_unit="GPU", **_POSITIVE),
-    _spec("bytes_per_param", "Bytes per parameter", ("byte",), "1 byte",
-          "weight storage (default: 1 for FP8, 2 for BF16)", **_POSITIVE),
-    _spec("kv_bytes_per_token", "KV-cache bytes per token", ("byte",), "70 kB",
-          "KV cache one token of context occupies (all layers)", low=0),
-    _spec("context", "Average context in decode", ("token",), "1250 token",
-          "KV entries read per generated token (default: input + half the output)",
-          bare_unit="token", low=0),
-    _spec("layers", "Layers", ("",), "61", "for the attention FLOPs term (with d_model)",
-          **_POSITIVE),
-    _spec("d_model", "Model width", ("",), "7168", "for the attention FLOPs term (with layers)",
-          **_POSITIVE),
-    _spec("price", "Price per GPU-hour", ("USD/GPU/hour",), "2 USD/GPU/hour",
-          "a rental price or an owned cost per GPU-hour", low=0),
-    _spec("power", "IT power per GPU", ("W",), "1050 W",
-          "GPU plus its share of the server; default: catalog TDP x (1 + server overhead)",
-          bare_unit="W", low=0),
-    _spec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
-    _spec("price_input", "Price per input token", ("USD/Mtoken",), "0.55 USD/Mtoken",
-          "what a user pays per million input tokens", low=0),
-    _spec("price_output", "Price per output token", ("USD/Mtoken",), "2.19 USD/Mtoken",
-          "what a user pays per million output tokens", low=0),
-]}
+INFERENCE_FIELDS: dict[str, FieldSpec] = {
+    f.name: f
+    for f in [
+        _spec(
+            "params", "Active parameters", ("",), "37B", "parameters used per token", **_POSITIVE
+        ),
+        _spec(
+            "total_params",
+            "Total parameters",
+            ("",),
+            "671B",
+            "all weights held in memory (default: the active ones)",
+            **_POSITIVE,
+        ),
+        _spec(
+            "tokens_in",
+            "Input tokens per request",
+            ("token",),
+            "1000 token",
+            "prompt tokens computed in prefill",
+            bare_unit="token",
+            low=0,
+        ),
+        _spec(
+            "tokens_out",
+            "Output tokens per request",
+            ("token",),
+            "500 token",
+            "tokens generated in decode",
+            bare_unit="token",
+            low=0,
+        ),
+        _spec(
+            "requests",
+            "Requests per day",
+            ("request/day",),
+            "1M request/day",
+            "optional: gives daily totals",
+            bare_unit="request/day",
+            low=0,
+        ),
+        _spec(
+            "peak",
+            "Peak rate per GPU",
+            ("TFLOP/s",),
+            "1979 TFLOP/s",
+            "dense peak at the serving precision; overrides the catalog",
+            **_POSITIVE,
+        ),
+        _spec(
+            "bandwidth",
+            "Memory bandwidth per GPU",
+            ("TB/s",),
+            "3.35 TB/s",
+            "HBM bandwidth; overrides the catalog",
+            **_POSITIVE,
+        ),
+        _spec(
+            "mfu",
+            "Prefill MFU",
+            ("",),
+            "40%",
+            "achieved / peak FLOP/s in prefill, in (0, 1]",
+            low=0,
+            low_inclusive=False,
+            high=1,
+        ),
+        _spec(
+            "mbu",
+            "Decode bandwidth utilisation",
+            ("",),
+            "70%",
+            "achieved / peak memory bandwidth in decode, in (0, 1]",
+            low=0,
+            low_inclusive=False,
+            high=1,
+        ),
+        _spec(
+            "batch",
+            "Concurrent sequences per replica",
+            ("",),
+            "64",
+            "sequences decoded together (batch size / concurrency)",
+            low=1,
+        ),
+        _spec(
+            "gpus",
+            "GPUs per replica",
+            ("GPU",),
+            "8 GPU",
+            "GPUs holding one copy of the model",
+            bare_unit="GPU",
+            **_POSITIVE,
+        ),
+        _spec(
+            "bytes_per_param",
+            "Bytes per parameter",
+            ("byte",),
+            "1 byte",
+            "weight storage (default: 1 for FP8, 2 for BF16)",
+            **_POSITIVE,
+        ),
+        _spec(
+            "kv_bytes_per_token",
+            "KV-cache bytes per token",
+            ("byte",),
+            "70 kB",
+            "KV cache one token of context occupies (all layers)",
+            low=0,
+        ),
+        _spec(
+            "context",
+            "Average context in decode",
+            ("token",),
+            "1250 token",
+            "KV entries read per generated token (default: input + half the output)",
+            bare_unit="token",
+            low=0,
+        ),
+        _spec(
+            "layers",
+            "Layers",
+            ("",),
+            "61",
+            "for the attention FLOPs term (with d_model)",
+            **_POSITIVE,
+        ),
+        _spec(
+            "d_model",
+            "Model width",
+            ("",),
+            "7168",
+            "for the attention FLOPs term (with layers)",
+            **_POSITIVE,
+        ),
+        _spec(
+            "price",
+            "Price per GPU-hour",
+            ("USD/GPU/hour",),
+            "2 USD/GPU/hour",
+            "a rental price or an owned cost per GPU-hour",
+            low=0,
+        ),
+        _spec(
+            "power",
+            "IT power per GPU",
+            ("W",),
+            "1050 W",
+            "GPU plus its share of the server; default: catalog TDP x (1 + server overhead)",
+            bare_unit="W",
+            low=0,
+        ),
+        _spec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
+        _spec(
+            "price_input",
+            "Price per input token",
+            ("USD/Mtoken",),
+            "0.55 USD/Mtoken",
+            "what a user pays per million input tokens",
+            low=0,
+        ),
+        _spec(
+            "price_output",
+            "Price per output token",
+            ("USD/Mtoken",),
+            "2.19 USD/Mtoken",
+            "what a user pays per million output tokens",
+            low=0,
+        ),
+    ]
+}
 
 # fields read only when the architecture is known (model: or architecture:)
 INFERENCE_FIELDS.update(SERVING_FIELDS)
@@ -217,9 +430,13 @@ def training_flops(params: pint.Quantity, tokens: pint.Quantity) -> pint.Quantit
     return (6 * params * tokens * u.FLOP / u.token).to("FLOP")
 
 
-def solve_training(*, flops: pint.Quantity | None = None, gpu_hours: pint.Quantity | None = None,
-                   peak: pint.Quantity | None = None, mfu: pint.Quantity | None = None
-                   ) -> dict[str, pint.Quantity]:
+def solve_training(
+    *,
+    flops: pint.Quantity | None = None,
+    gpu_hours: pint.Quantity | None = None,
+    peak: pint.Quantity | None = None,
+    mfu: pint.Quantity | None = None,
+) -> dict[str, pint.Quantity]:
     """Given three of FLOPs, GPU-hours, peak rate per GPU and MFU, the fourth.
 
     FLOPs = GPU-hours × peak × MFU (the GPU-hour's GPU cancels the peak's "per GPU").
@@ -246,9 +463,13 @@ def solve_training(*, flops: pint.Quantity | None = None, gpu_hours: pint.Quanti
     return known  # type: ignore[return-value]
 
 
-def flops_per_token(params: pint.Quantity, *, layers: pint.Quantity | None = None,
-                    d_model: pint.Quantity | None = None,
-                    context: pint.Quantity | None = None) -> pint.Quantity:
+def flops_per_token(
+    params: pint.Quantity,
+    *,
+    layers: pint.Quantity | None = None,
+    d_model: pint.Quantity | None = None,
+    context: pint.Quantity | None = None,
+) -> pint.Quantity:
     """2 × N FLOPs per token, plus 2 × layers × context × d_model when the shape is given."""
     u = _ureg()
     base = 2 * params * u.FLOP / u.token
@@ -257,18 +478,27 @@ def flops_per_token(params: pint.Quantity, *, layers: pint.Quantity | None = Non
     return base.to("FLOP/token")
 
 
-def prefill_rate(peak: pint.Quantity, mfu: pint.Quantity, per_token: pint.Quantity
-                 ) -> pint.Quantity:
+def prefill_rate(
+    peak: pint.Quantity, mfu: pint.Quantity, per_token: pint.Quantity
+) -> pint.Quantity:
     """Compute-bound prefill: tokens/s per GPU = peak × MFU / FLOPs per token."""
     u = _ureg()
     return (peak * mfu / per_token / u.GPU).to("token/s/GPU")
 
 
-def decode_rate(*, weight_bytes: pint.Quantity, kv_bytes_per_token: pint.Quantity,
-                context: pint.Quantity, batch: pint.Quantity, gpus: pint.Quantity,
-                bandwidth: pint.Quantity, mbu: pint.Quantity, peak: pint.Quantity,
-                mfu: pint.Quantity, per_token: pint.Quantity
-                ) -> tuple[pint.Quantity, str]:
+def decode_rate(
+    *,
+    weight_bytes: pint.Quantity,
+    kv_bytes_per_token: pint.Quantity,
+    context: pint.Quantity,
+    batch: pint.Quantity,
+    gpus: pint.Quantity,
+    bandwidth: pint.Quantity,
+    mbu: pint.Quantity,
+    peak: pint.Quantity,
+    mfu: pint.Quantity,
+    per_token: pint.Quantity,
+) -> tuple[pint.Quantity, str]:
     """Decode tokens/s per GPU from a roofline, and which bound applies ("memory" or
     "compute", for the majority of samples)."""
     u = _ureg()
@@ -310,8 +540,16 @@ class WorkloadResult:
     inputs: list[tuple[str, Input | None, str]] = field(default_factory=list)  # name, input, how
     notes: list[str] = field(default_factory=list)
 
-    def add(self, key: str, label: str, value: pint.Quantity | None, unit: str, formula: str,
-            *, solved: bool = False) -> None:
+    def add(
+        self,
+        key: str,
+        label: str,
+        value: pint.Quantity | None,
+        unit: str,
+        formula: str,
+        *,
+        solved: bool = False,
+    ) -> None:
         if value is not None:
             self.rows.append(Row(key, label, value.to(unit), unit, formula, solved))
 
@@ -319,8 +557,10 @@ class WorkloadResult:
         for r in self.rows:
             if r.key == key:
                 return r.value
-        raise UnknownNameError(f"no output {key!r} in this result",
-                               hint="outputs: " + ", ".join(r.key for r in self.rows))
+        raise UnknownNameError(
+            f"no output {key!r} in this result",
+            hint="outputs: " + ", ".join(r.key for r in self.rows),
+        )
 
     def has(self, key: str) -> bool:
         return any(r.key == key for r in self.rows)
@@ -342,12 +582,26 @@ class WorkloadResult:
         return {
             "name": self.name,
             "kind": self.kind,
-            "outputs": [{"key": r.key, "label": r.label, **summarize(r.value, r.unit).as_dict(),
-                         "formula": r.formula, "solved": r.solved} for r in self.rows],
-            "inputs": [{"name": n, "how": how,
-                        **(summarize(i.value).as_dict() if i is not None else {}),
-                        "source": i.source if i else None, "note": i.note if i else None}
-                       for n, i, how in self.inputs],
+            "outputs": [
+                {
+                    "key": r.key,
+                    "label": r.label,
+                    **summarize(r.value, r.unit).as_dict(),
+                    "formula": r.formula,
+                    "solved": r.solved,
+                }
+                for r in self.rows
+            ],
+            "inputs": [
+                {
+                    "name": n,
+                    "how": how,
+                    **(summarize(i.value).as_dict() if i is not None else {}),
+                    "source": i.source if i else None,
+                    "note": i.note if i else None,
+                }
+                for n, i, how in self.inputs
+            ],
             "notes": self.notes,
         }
 
@@ -359,13 +613,16 @@ def _precision(raw: str | None) -> str:
     name = (raw or "bf16").strip().lower().replace("-", "_")
     spec = PRECISIONS.get(name) or (name if name in BYTES_PER_PARAM else None)
     if name in _NOT_IN_CATALOG:
-        raise InputError(f"unknown precision {raw!r}", field="precision",
-                         hint=_NOT_IN_CATALOG[name])
+        raise InputError(
+            f"unknown precision {raw!r}", field="precision", hint=_NOT_IN_CATALOG[name]
+        )
     if spec is None:
         near = suggest(name, list(PRECISIONS))
-        raise InputError(f"unknown precision {raw!r}", field="precision",
-                         hint=near if near.startswith("did you") else
-                         "write bf16, fp8, tf32 or fp32")
+        raise InputError(
+            f"unknown precision {raw!r}",
+            field="precision",
+            hint=near if near.startswith("did you") else "write bf16, fp8, tf32 or fp32",
+        )
     return spec
 
 
@@ -377,9 +634,11 @@ class _Inputs:
         if unknown:
             name = sorted(unknown)[0]
             near = difflib.get_close_matches(name, list(fields), n=1)
-            raise UnknownNameError(f"unknown field {name!r}", field=name,
-                                   hint=f"did you mean {near[0]}?" if near
-                                   else "known fields: " + ", ".join(fields))
+            raise UnknownNameError(
+                f"unknown field {name!r}",
+                field=name,
+                hint=f"did you mean {near[0]}?" if near else "known fields: " + ", ".join(fields),
+            )
         self.fields = fields
         self.values: dict[str, Input] = {}
         self.how: dict[str, str] = {}
@@ -395,8 +654,9 @@ class _Inputs:
     def default(self, name: str, raw: Any, how: str, source: str | None = None) -> None:
         if name not in self.values:
             spec = self.fields[name]
-            self.values[name] = read_input(spec, {"value": raw, "source": source} if source
-                                           else raw, key=f"default.{name}")
+            self.values[name] = read_input(
+                spec, {"value": raw, "source": source} if source else raw, key=f"default.{name}"
+            )
             self.how[name] = how
 
     def mark_architecture(self, where: str) -> None:
@@ -424,10 +684,13 @@ def _power_defaults(ins: _Inputs, chip: Chip | None) -> None:
     if "power" not in ins.values and chip is not None and chip.spec("tdp") is not None:
         overhead = read_input(_spec("o", "", ("",), "50%", ""), d["server_power_overhead"])
         power = chip.spec("tdp") * (1 + overhead.value)
-        ins.values["power"] = Input("power", power.to("W"),
-                                    source=f"{chip.id} TDP (catalog) x (1 + "
-                                    f"{d['server_power_overhead']['value']} server overhead: "
-                                    f"{d['server_power_overhead']['source']})")
+        ins.values["power"] = Input(
+            "power",
+            power.to("W"),
+            source=f"{chip.id} TDP (catalog) x (1 + "
+            f"{d['server_power_overhead']['value']} server overhead: "
+            f"{d['server_power_overhead']['source']})",
+        )
         ins.how["power"] = "default"
     ins.default("pue", d["pue"]["value"], "default", d["pue"]["source"])
 
@@ -439,9 +702,11 @@ def _peak(ins: _Inputs, chip: Chip | None, precision: str) -> pint.Quantity | No
         return None
     value = chip.spec(precision)
     if value is None:
-        raise InputError(f"the catalog has no {precision} peak for {chip.id}",
-                         field="precision",
-                         hint="choose another precision or give peak, e.g. peak: 752 TFLOP/s")
+        raise InputError(
+            f"the catalog has no {precision} peak for {chip.id}",
+            field="precision",
+            hint="choose another precision or give peak, e.g. peak: 752 TFLOP/s",
+        )
     ins.values["peak"] = Input("peak", value, source=f"catalog: {chip.id}.{precision}")
     ins.how["peak"] = "catalog"
     return value
@@ -480,8 +745,9 @@ class Training:
         ins = _Inputs(TRAINING_FIELDS, given, "training")
         if arch is not None:
             ins.mark_architecture("")
-            ins.default("seq_len", "4096 token", "default",
-                        "flopbook default: 4,096-token sequences")
+            ins.default(
+                "seq_len", "4096 token", "default", "flopbook default: 4,096-token sequences"
+            )
         chip = _chip(self.chip)
         precision = _precision(self.precision)
         out = WorkloadResult(self.name, "training")
@@ -490,101 +756,161 @@ class Training:
         flops = ins.get("flops")
         params, tokens = ins.get("params"), ins.get("tokens")
         if flops is not None and (params is not None or tokens is not None):
-            raise InputError("give flops, or params and tokens, not both", field="flops",
-                             hint="drop flops to compute 6 x params x tokens")
+            raise InputError(
+                "give flops, or params and tokens, not both",
+                field="flops",
+                hint="drop flops to compute 6 x params x tokens",
+            )
         if (params is None) != (tokens is None):
             missing = "tokens" if tokens is None else "params"
-            raise InputError(f"missing {missing}", field=missing,
-                             hint=f'params and tokens go together, e.g. '
-                             f'{missing}: "{TRAINING_FIELDS[missing].example}"')
+            raise InputError(
+                f"missing {missing}",
+                field=missing,
+                hint=f"params and tokens go together, e.g. "
+                f'{missing}: "{TRAINING_FIELDS[missing].example}"',
+            )
         flops_formula = "given"
         if arch is not None and tokens is not None:
             model_tok, hw_tok = training_per_token(
-                arch, magnitudes(ins.get("seq_len"), "token"), self.recompute or "none")
+                arch, magnitudes(ins.get("seq_len"), "token"), self.recompute or "none"
+            )
             flops = (tokens / u.token * Quantity(model_tok, "FLOP")).to("FLOP")
             hardware_per_model = hw_tok / model_tok
-            flops_formula = ("tokens × 3 × (2 × active matmul weights + attention over "
-                             "seq_len / 2): forward + backward, from the architecture")
+            flops_formula = (
+                "tokens × 3 × (2 × active matmul weights + attention over "
+                "seq_len / 2): forward + backward, from the architecture"
+            )
         elif params is not None:
             flops_formula = "6 × N × D (2·N forward + 4·N backward per token; no attention term)"
         if self.recompute is not None and arch is None:
             if self.recompute == "full":
                 hardware_per_model = 4 / 3
             elif self.recompute != "none":
-                raise InputError(f"recompute: {self.recompute} needs the architecture",
-                                 field="recompute", hint="add model: NAME, or write full")
+                raise InputError(
+                    f"recompute: {self.recompute} needs the architecture",
+                    field="recompute",
+                    hint="add model: NAME, or write full",
+                )
         peak = _peak(ins, chip, precision)
-        known = {"flops": flops is not None or params is not None,
-                 "gpu_hours": ins.get("gpu_hours") is not None, "peak": peak is not None,
-                 "mfu": ins.get("mfu") is not None}
+        known = {
+            "flops": flops is not None or params is not None,
+            "gpu_hours": ins.get("gpu_hours") is not None,
+            "peak": peak is not None,
+            "mfu": ins.get("mfu") is not None,
+        }
         missing = [k for k in SOLVABLE if not known[k]]
         if len(missing) != 1:
             if not missing:
-                raise InputError("flops (or params and tokens), gpu_hours, peak and mfu are all "
-                                 "given: one of them must be left to solve for",
-                                 field="mfu", hint="drop mfu to get the MFU the others imply")
-            raise InputError("too little to go on: give three of flops (or params and tokens), "
-                             "gpu_hours, peak (or chip) and mfu", field=missing[0],
-                             hint=f"missing: {', '.join(missing)}")
+                raise InputError(
+                    "flops (or params and tokens), gpu_hours, peak and mfu are all "
+                    "given: one of them must be left to solve for",
+                    field="mfu",
+                    hint="drop mfu to get the MFU the others imply",
+                )
+            raise InputError(
+                "too little to go on: give three of flops (or params and tokens), "
+                "gpu_hours, peak (or chip) and mfu",
+                field=missing[0],
+                hint=f"missing: {', '.join(missing)}",
+            )
         unknown = missing[0]
         _power_defaults(ins, chip)
         values = {n: i.value for n, i in ins.values.items()}
         if flops is not None:  # given, or from the architecture: the declaration takes it
             values["flops"] = flops
         solved = ItemOutputs(TRAINING, values, Form(frozenset(values)))
-        out.add("flops", "Training FLOPs", solved["flops"], "FLOP",
-                flops_formula if unknown != "flops" else "GPU-hours × peak × MFU",
-                solved=unknown == "flops")
-        out.add("gpu_hours", "GPU-hours", solved["gpu_hours"], "GPU*hour",
-                "given" if unknown != "gpu_hours" else "FLOPs / (peak × MFU)",
-                solved=unknown == "gpu_hours")
-        out.add("peak", f"Peak rate per GPU ({precision})", solved["peak"], "TFLOP/s",
-                ins.values["peak"].source or "given" if unknown != "peak"
-                else "FLOPs / (GPU-hours × MFU)", solved=unknown == "peak")
-        out.add("mfu", "MFU", solved["mfu"], "",
-                "given" if unknown != "mfu" else "FLOPs / (GPU-hours × peak)",
-                solved=unknown == "mfu")
+        out.add(
+            "flops",
+            "Training FLOPs",
+            solved["flops"],
+            "FLOP",
+            flops_formula if unknown != "flops" else "GPU-hours × peak × MFU",
+            solved=unknown == "flops",
+        )
+        out.add(
+            "gpu_hours",
+            "GPU-hours",
+            solved["gpu_hours"],
+            "GPU*hour",
+            "given" if unknown != "gpu_hours" else "FLOPs / (peak × MFU)",
+            solved=unknown == "gpu_hours",
+        )
+        out.add(
+            "peak",
+            f"Peak rate per GPU ({precision})",
+            solved["peak"],
+            "TFLOP/s",
+            ins.values["peak"].source or "given"
+            if unknown != "peak"
+            else "FLOPs / (GPU-hours × MFU)",
+            solved=unknown == "peak",
+        )
+        out.add(
+            "mfu",
+            "MFU",
+            solved["mfu"],
+            "",
+            "given" if unknown != "mfu" else "FLOPs / (GPU-hours × peak)",
+            solved=unknown == "mfu",
+        )
         if unknown == "mfu":
             m = np.asarray(solved["mfu"].magnitude)
             if np.any(m > 1):
-                out.notes.append("The implied MFU is above 100%: the figures cannot all be "
-                                 "right (more FLOPs than the GPUs can do at peak).")
+                out.notes.append(
+                    "The implied MFU is above 100%: the figures cannot all be "
+                    "right (more FLOPs than the GPUs can do at peak)."
+                )
         if hardware_per_model is not None:
-            out.add("hardware_flops", "Hardware FLOPs (with recomputation)",
-                    solved["flops"] * hardware_per_model, "FLOP",
-                    f"model FLOPs × {float(np.mean(hardware_per_model)):.3g} "
-                    f"(recompute: {self.recompute or 'none'})")
-            out.add("hfu", "Hardware FLOPs utilisation", solved["mfu"] * hardware_per_model,
-                    "", "MFU × hardware FLOPs / model FLOPs")
-        out.add("wall_clock", "Wall-clock time", solved["wall_clock"], "day",
-                "GPU-hours / GPUs")
+            out.add(
+                "hardware_flops",
+                "Hardware FLOPs (with recomputation)",
+                solved["flops"] * hardware_per_model,
+                "FLOP",
+                f"model FLOPs × {float(np.mean(hardware_per_model)):.3g} "
+                f"(recompute: {self.recompute or 'none'})",
+            )
+            out.add(
+                "hfu",
+                "Hardware FLOPs utilisation",
+                solved["mfu"] * hardware_per_model,
+                "",
+                "MFU × hardware FLOPs / model FLOPs",
+            )
+        out.add("wall_clock", "Wall-clock time", solved["wall_clock"], "day", "GPU-hours / GPUs")
         out.add("cost", "Cost", solved["cost"], "USD", "GPU-hours × price per GPU-hour")
-        out.add("energy", "Energy", solved["energy"], "MWh",
-                "GPU-hours × IT power per GPU × PUE")
+        out.add("energy", "Energy", solved["energy"], "MWh", "GPU-hours × IT power per GPU × PUE")
         out.inputs = ins.rows()
         return out
-
 
     def _architecture(self, given: dict[str, Any]) -> Any:
         """The preset's active parameters stand in for params; an MFU preset for mfu."""
         if self.mfu_from is not None:
             if given.get("mfu") is not None:
-                raise InputError("give mfu or mfu_from, not both", field="mfu_from",
-                                 hint="drop one of them")
+                raise InputError(
+                    "give mfu or mfu_from, not both", field="mfu_from", hint="drop one of them"
+                )
             p = mfu_preset(self.mfu_from)
             given["mfu"] = {"value": p.value, "source": f"{p.run}: {p.source}"}
         if self.model is None:
             if given.get("seq_len") is not None:
-                raise InputError("seq_len needs the architecture", field="seq_len",
-                                 hint="add e.g. model: llama-3.1-405b, or drop seq_len")
+                raise InputError(
+                    "seq_len needs the architecture",
+                    field="seq_len",
+                    hint="add e.g. model: llama-3.1-405b, or drop seq_len",
+                )
             return None
 
         p = preset(self.model)
         if given.get("params") is not None:
-            raise InputError(f"params comes from the architecture (preset {p.id})",
-                             field="params", hint="drop params, or drop model")
-        given["params"] = {"value": f"{p.architecture.active_params() / 1e9:.5g}B",
-                           "source": f"architecture (preset {p.id}): active parameters"}
+            raise InputError(
+                f"params comes from the architecture (preset {p.id})",
+                field="params",
+                hint="drop params, or drop model",
+            )
+        given["params"] = {
+            "value": f"{p.architecture.active_params() / 1e9:.5g}B",
+            "source": f"architecture (preset {p.id}): active parameters",
+        }
         return p.architecture
 
 
@@ -599,8 +925,9 @@ def _size(x: float) -> str:
     return f"{x / 1e12:,.3g} TB" if x >= 1e12 else f"{x / 1e9:,.3g} GB"
 
 
-def _check_memory(ins: _Inputs, chip: Chip | None, weight_bytes: pint.Quantity,
-                  context: pint.Quantity) -> None:
+def _check_memory(
+    ins: _Inputs, chip: Chip | None, weight_bytes: pint.Quantity, context: pint.Quantity
+) -> None:
     """The weights and the KV cache of every sequence in the batch must fit in the HBM of
     the GPUs that hold one copy of the model; otherwise the roofline describes a server
     that cannot exist."""
@@ -618,15 +945,18 @@ def _check_memory(ins: _Inputs, chip: Chip | None, weight_bytes: pint.Quantity,
     bytes_per = float(ins.get("bytes_per_param").to("byte").magnitude.mean())
     kv_text = f" + {_size(need_kv)} of KV cache" if need_kv else ""
     fit = math.ceil((need_weights + need_kv) / per_gpu)
-    where = "gpus" if ins.how.get("gpus") == "given" else (
-        "total_params" if ins.how.get("total_params") == "given" else "params")
+    where = (
+        "gpus"
+        if ins.how.get("gpus") == "given"
+        else ("total_params" if ins.how.get("total_params") == "given" else "params")
+    )
     raise InputError(
         f"the model does not fit: {_size(need_weights)} of weights (at {bytes_per:g} bytes per "
         f"parameter){kv_text} is more than {gpus:g} GPU × {_size(per_gpu)} of {chip.id} HBM",
         field=where,
         hint=f"shard it across GPUs with gpus: {fit} GPU (or more), or store fewer bytes per "
-        "parameter (bytes_per_param)")
-
+        "parameter (bytes_per_param)",
+    )
 
 
 def _from_architecture(given: dict[str, Any], arch: Any, where: str) -> dict[str, Any]:
@@ -634,13 +964,20 @@ def _from_architecture(given: dict[str, Any], arch: Any, where: str) -> dict[str
     out as well, since two sources for one number disagree sooner or later."""
     for name in ("params", "total_params", "layers", "d_model"):
         if given.get(name) is not None:
-            raise InputError(f"{name} comes from the architecture ({where})", field=name,
-                             hint=f"drop {name}, or drop model/architecture to give counts")
+            raise InputError(
+                f"{name} comes from the architecture ({where})",
+                field=name,
+                hint=f"drop {name}, or drop model/architecture to give counts",
+            )
     out = dict(given)
-    out["params"] = {"value": f"{arch.active_params() / 1e9:.5g}B",
-                     "source": f"architecture ({where}): active parameters"}
-    out["total_params"] = {"value": f"{arch.total_params() / 1e9:.5g}B",
-                           "source": f"architecture ({where}): total parameters"}
+    out["params"] = {
+        "value": f"{arch.active_params() / 1e9:.5g}B",
+        "source": f"architecture ({where}): active parameters",
+    }
+    out["total_params"] = {
+        "value": f"{arch.total_params() / 1e9:.5g}B",
+        "source": f"architecture ({where}): total parameters",
+    }
     out["layers"] = {"value": arch.layers, "source": f"architecture ({where})"}
     out["d_model"] = {"value": arch.hidden, "source": f"architecture ({where})"}
     return out
@@ -696,36 +1033,48 @@ class Inference:
         batch_max = isinstance(self.batch, str) and self.batch.strip().lower() == "max"
         if batch_max:
             if arch is None:
-                raise InputError("batch: max needs the architecture", field="batch",
-                                 hint="add model: NAME (or architecture:), or give a number")
+                raise InputError(
+                    "batch: max needs the architecture",
+                    field="batch",
+                    hint="add model: NAME (or architecture:), or give a number",
+                )
             given["batch"] = None
         if arch is not None:
             given = _from_architecture(given, arch, found[1])
         else:
             extra = next((n for n in SERVING_FIELDS if given.get(n) is not None), None)
             if extra is not None:
-                raise InputError(f"{extra} needs the architecture", field=extra,
-                                 hint="add e.g. model: llama-3.1-70b (or architecture:), "
-                                 f"or drop {extra}")
+                raise InputError(
+                    f"{extra} needs the architecture",
+                    field=extra,
+                    hint=f"add e.g. model: llama-3.1-70b (or architecture:), or drop {extra}",
+                )
         ins = _Inputs(INFERENCE_FIELDS, given, "inference")
         if arch is not None:
             ins.mark_architecture(found[1])
         for req in ("params", "tokens_in", "tokens_out"):
             if ins.get(req) is None:
                 spec = INFERENCE_FIELDS[req]
-                raise InputError(f"missing {req}", field=req,
-                                 hint=f'write e.g. {req}: "{spec.example}"')
+                raise InputError(
+                    f"missing {req}", field=req, hint=f'write e.g. {req}: "{spec.example}"'
+                )
         if (ins.get("layers") is None) != (ins.get("d_model") is None):
-            raise InputError("layers and d_model go together (attention FLOPs term)",
-                             field="layers" if ins.get("layers") is None else "d_model")
+            raise InputError(
+                "layers and d_model go together (attention FLOPs term)",
+                field="layers" if ins.get("layers") is None else "d_model",
+            )
         chip = _chip(self.chip)
         precision = _precision(self.precision)
         out = WorkloadResult(self.name, "inference")
         for name, (raw, note) in INFERENCE_DEFAULTS.items():
             ins.default(name, raw, "default", note)
         ins.default("total_params", self.params, "default", "same as the active parameters")
-        ins.default("bytes_per_param", f"{BYTES_PER_PARAM[precision]:g} byte", "default",
-                    f"{precision} weights")
+        ins.default(
+            "bytes_per_param",
+            f"{BYTES_PER_PARAM[precision]:g} byte",
+            "default",
+            f"{precision} weights",
+        )
         tin, tout = ins.get("tokens_in"), ins.get("tokens_out")
         ins.default("context", (tin + tout / 2), "default", "input + half the output")
         peak = _peak(ins, chip, precision)
@@ -733,99 +1082,203 @@ class Inference:
         if bandwidth is None and chip is not None:
             bandwidth = chip.spec("hbm_bandwidth")
             if bandwidth is not None:
-                ins.values["bandwidth"] = Input("bandwidth", bandwidth,
-                                                source=f"catalog: {chip.id}.hbm_bandwidth")
+                ins.values["bandwidth"] = Input(
+                    "bandwidth", bandwidth, source=f"catalog: {chip.id}.hbm_bandwidth"
+                )
                 ins.how["bandwidth"] = "catalog"
         if peak is None or bandwidth is None:
-            raise InputError("needs a chip (or peak and bandwidth)", field="chip",
-                             hint="write e.g. chip: H100 (see `flopbook catalog`)")
+            raise InputError(
+                "needs a chip (or peak and bandwidth)",
+                field="chip",
+                hint="write e.g. chip: H100 (see `flopbook catalog`)",
+            )
 
         context = ins.get("context")
         if arch is not None:
-            served = serve(ins, arch, chip, peak=peak, bandwidth=bandwidth,
-                           batch_raw=None if batch_max else self.batch,
-                           batch_max=batch_max)
-            out.add("flops_per_token", "FLOPs per output token", served.per_token_decode,
-                    "FLOP/token", "2 × active matmul weights + attention at the context "
-                    "(from the architecture)")
+            served = serve(
+                ins,
+                arch,
+                chip,
+                peak=peak,
+                bandwidth=bandwidth,
+                batch_raw=None if batch_max else self.batch,
+                batch_max=batch_max,
+            )
+            out.add(
+                "flops_per_token",
+                "FLOPs per output token",
+                served.per_token_decode,
+                "FLOP/token",
+                "2 × active matmul weights + attention at the context (from the architecture)",
+            )
             for key, label, value, unit, formula in served.rows:
                 out.add(key, label, value, unit, formula)
             prefill, decode = served.prefill_rate, served.decode_rate
-            out.add("prefill_rate", "Prefill tokens/s per GPU", prefill, "token/s/GPU",
-                    "MFU / (weight FLOPs / peak + attention FLOPs / attention peak) per "
-                    "prompt token (compute-bound)")
-            out.add("decode_rate", "Decode tokens/s per GPU", decode, "token/s/GPU",
-                    "batch / decode step time / GPUs")
+            out.add(
+                "prefill_rate",
+                "Prefill tokens/s per GPU",
+                prefill,
+                "token/s/GPU",
+                "MFU / (weight FLOPs / peak + attention FLOPs / attention peak) per "
+                "prompt token (compute-bound)",
+            )
+            out.add(
+                "decode_rate",
+                "Decode tokens/s per GPU",
+                decode,
+                "token/s/GPU",
+                "batch / decode step time / GPUs",
+            )
             return self._economics(out, ins, chip, prefill, decode)
         attention = ins.get("layers") is not None
-        per_token_decode = flops_per_token(ins.get("params"), layers=ins.get("layers"),
-                                           d_model=ins.get("d_model"), context=context)
+        per_token_decode = flops_per_token(
+            ins.get("params"), layers=ins.get("layers"), d_model=ins.get("d_model"), context=context
+        )
         # prefill attends on average to half the prompt
-        per_token_prefill = flops_per_token(ins.get("params"), layers=ins.get("layers"),
-                                            d_model=ins.get("d_model"), context=tin / 2)
-        formula = "2 × N" + (" + 2 × layers × context × d_model" if attention else
-                             " (attention term left out: give layers and d_model)")
-        out.add("flops_per_token", "FLOPs per output token", per_token_decode, "FLOP/token",
-                formula)
+        per_token_prefill = flops_per_token(
+            ins.get("params"), layers=ins.get("layers"), d_model=ins.get("d_model"), context=tin / 2
+        )
+        formula = "2 × N" + (
+            " + 2 × layers × context × d_model"
+            if attention
+            else " (attention term left out: give layers and d_model)"
+        )
+        out.add(
+            "flops_per_token", "FLOPs per output token", per_token_decode, "FLOP/token", formula
+        )
         prefill = prefill_rate(peak, ins.get("mfu"), per_token_prefill)
         weight_bytes = ins.get("total_params") * ins.get("bytes_per_param")
         _check_memory(ins, chip, weight_bytes, context)
         decode, bound = decode_rate(
-            weight_bytes=weight_bytes, kv_bytes_per_token=ins.get("kv_bytes_per_token"),
-            context=context, batch=ins.get("batch"), gpus=ins.get("gpus"), bandwidth=bandwidth,
-            mbu=ins.get("mbu"), peak=peak, mfu=ins.get("mfu"), per_token=per_token_decode)
-        out.add("prefill_rate", "Prefill tokens/s per GPU", prefill, "token/s/GPU",
-                "peak × MFU / FLOPs per token (compute-bound)")
-        out.add("decode_rate", "Decode tokens/s per GPU", decode, "token/s/GPU",
-                f"batch / step time / GPUs ({bound}-bound: step reads weights + batch × "
-                "context × KV bytes)" if bound == "memory" else
-                f"batch / step time / GPUs ({bound}-bound: batch × FLOPs per token / "
-                "(GPUs × peak × MFU))")
+            weight_bytes=weight_bytes,
+            kv_bytes_per_token=ins.get("kv_bytes_per_token"),
+            context=context,
+            batch=ins.get("batch"),
+            gpus=ins.get("gpus"),
+            bandwidth=bandwidth,
+            mbu=ins.get("mbu"),
+            peak=peak,
+            mfu=ins.get("mfu"),
+            per_token=per_token_decode,
+        )
+        out.add(
+            "prefill_rate",
+            "Prefill tokens/s per GPU",
+            prefill,
+            "token/s/GPU",
+            "peak × MFU / FLOPs per token (compute-bound)",
+        )
+        out.add(
+            "decode_rate",
+            "Decode tokens/s per GPU",
+            decode,
+            "token/s/GPU",
+            f"batch / step time / GPUs ({bound}-bound: step reads weights + batch × "
+            "context × KV bytes)"
+            if bound == "memory"
+            else f"batch / step time / GPUs ({bound}-bound: batch × FLOPs per token / "
+            "(GPUs × peak × MFU))",
+        )
         return self._economics(out, ins, chip, prefill, decode)
 
-    def _economics(self, out: WorkloadResult, ins: _Inputs, chip: Chip | None,
-                   prefill: pint.Quantity, decode: pint.Quantity) -> WorkloadResult:
+    def _economics(
+        self,
+        out: WorkloadResult,
+        ins: _Inputs,
+        chip: Chip | None,
+        prefill: pint.Quantity,
+        decode: pint.Quantity,
+    ) -> WorkloadResult:
         """GPU time, energy, cost, revenue and daily totals from the two rates."""
         u = _ureg()
         tin, tout = ins.get("tokens_in"), ins.get("tokens_out")
         gpu_seconds = (tin / prefill + tout / decode).to("GPU*s")
-        out.add("gpu_seconds", "GPU-seconds per request", gpu_seconds, "GPU*s",
-                "input / prefill rate + output / decode rate")
+        out.add(
+            "gpu_seconds",
+            "GPU-seconds per request",
+            gpu_seconds,
+            "GPU*s",
+            "input / prefill rate + output / decode rate",
+        )
         _power_defaults(ins, chip)
         energy = gpu_seconds / u.GPU * ins.get("power") * ins.get("pue")
-        out.add("energy", "Energy per request", energy, "Wh",
-                "GPU-seconds × IT power per GPU × PUE")
+        out.add(
+            "energy", "Energy per request", energy, "Wh", "GPU-seconds × IT power per GPU × PUE"
+        )
         price = ins.get("price")
         revenue = None
         if price is not None:
             cost = (gpu_seconds * price).to("USD")
             out.add("cost", "Cost per request", cost, "USD", "GPU-seconds × price per GPU-hour")
-            out.add("cost_per_million_input", "Cost per million input tokens", price / prefill,
-                    "USD/Mtoken", "price per GPU-hour / prefill rate")
-            out.add("cost_per_million_output", "Cost per million output tokens",
-                    price / decode, "USD/Mtoken", "price per GPU-hour / decode rate")
+            out.add(
+                "cost_per_million_input",
+                "Cost per million input tokens",
+                price / prefill,
+                "USD/Mtoken",
+                "price per GPU-hour / prefill rate",
+            )
+            out.add(
+                "cost_per_million_output",
+                "Cost per million output tokens",
+                price / decode,
+                "USD/Mtoken",
+                "price per GPU-hour / decode rate",
+            )
         pin, pout = ins.get("price_input"), ins.get("price_output")
         if pin is not None or pout is not None:
-            revenue = ((pin if pin is not None else 0 * u.USD / u.token) * tin
-                       + (pout if pout is not None else 0 * u.USD / u.token) * tout).to("USD")
-            out.add("revenue", "Revenue per request", revenue, "USD",
-                    "input tokens × input price + output tokens × output price")
+            revenue = (
+                (pin if pin is not None else 0 * u.USD / u.token) * tin
+                + (pout if pout is not None else 0 * u.USD / u.token) * tout
+            ).to("USD")
+            out.add(
+                "revenue",
+                "Revenue per request",
+                revenue,
+                "USD",
+                "input tokens × input price + output tokens × output price",
+            )
             if price is not None:
-                out.add("margin", "Margin on cost", margin(revenue, cost), "",
-                        "(revenue − cost) / cost")
+                out.add(
+                    "margin", "Margin on cost", margin(revenue, cost), "", "(revenue − cost) / cost"
+                )
         if (requests := ins.get("requests")) is not None:
             day = requests * u.day / u.request
-            out.add("gpu_hours_per_day", "GPU-hours per day", gpu_seconds * day, "GPU*hour",
-                    "GPU-seconds per request × requests per day")
-            out.add("gpus_busy", "GPUs busy (average)", gpu_seconds * day / u.day, "GPU",
-                    "GPU-hours per day / 24 hours")
-            out.add("energy_per_day", "Energy per day", energy * day, "MWh",
-                    "energy per request × requests per day")
+            out.add(
+                "gpu_hours_per_day",
+                "GPU-hours per day",
+                gpu_seconds * day,
+                "GPU*hour",
+                "GPU-seconds per request × requests per day",
+            )
+            out.add(
+                "gpus_busy",
+                "GPUs busy (average)",
+                gpu_seconds * day / u.day,
+                "GPU",
+                "GPU-hours per day / 24 hours",
+            )
+            out.add(
+                "energy_per_day",
+                "Energy per day",
+                energy * day,
+                "MWh",
+                "energy per request × requests per day",
+            )
             if price is not None:
-                out.add("cost_per_day", "Cost per day", cost * day, "USD",
-                        "cost per request × requests per day")
+                out.add(
+                    "cost_per_day",
+                    "Cost per day",
+                    cost * day,
+                    "USD",
+                    "cost per request × requests per day",
+                )
             if revenue is not None:
-                out.add("revenue_per_day", "Revenue per day", revenue * day, "USD",
-                        "revenue per request × requests per day")
+                out.add(
+                    "revenue_per_day",
+                    "Revenue per day",
+                    revenue * day,
+                    "USD",
+                    "revenue per request × requests per day",
+                )
         out.inputs = ins.rows()
         return out

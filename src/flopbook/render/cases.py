@@ -33,11 +33,14 @@ def grid_table(grid: Grid) -> Table:
         shown = []
         for j, cell in enumerate(cells):
             flagged = (i, j) in grid.flagged
-            shown.append(Text(cell + (" ✗" if flagged else ""),
-                              style="bold red" if flagged else ""))
+            shown.append(
+                Text(cell + (" ✗" if flagged else ""), style="bold red" if flagged else "")
+            )
         row_flag = (i, -1) in grid.flagged
-        table.add_row(Text(label + (" ✗" if row_flag else ""),
-                           style="bold red" if row_flag else "bold"), *shown)
+        table.add_row(
+            Text(label + (" ✗" if row_flag else ""), style="bold red" if row_flag else "bold"),
+            *shown,
+        )
     return table
 
 
@@ -45,7 +48,6 @@ def _verdict(c: Check) -> Text:
     if c.ok is None:
         return Text(f"{c.ratio:.2f}×", style="cyan")
     return Text("ok" if c.ok else "OFF", style="green" if c.ok else "bold red")
-
 
 
 def footnotes(result: CaseResult) -> list[Source]:
@@ -67,18 +69,33 @@ def _cite(source: Source, numbered: list[Source], note: str | None) -> Text:
 
 def checks_table(result: CaseResult) -> Table:
     numbered = footnotes(result)
-    table = Table(title="Published figures against the model", caption_justify="left",
-                  caption=Text("kind: reproduction = against an independent published figure; "
-                               "restatement = published arithmetic redone; consistency = the "
-                               "model's own round trip or inputs chosen to meet the figure. "
-                               "Tolerance is relative, with why it is that wide; a ratio "
-                               "without a verdict is a comparison, not a test; [n] is a source "
-                               "listed under Sources"))
-    for col in ("figure", "kind", "published", "model", "model / published", "tolerance", "",
-                "source"):
-        table.add_column(col, justify="right" if col in ("published", "model",
-                                                         "model / published") else "left",
-                         overflow="fold")
+    table = Table(
+        title="Published figures against the model",
+        caption_justify="left",
+        caption=Text(
+            "kind: reproduction = against an independent published figure; "
+            "restatement = published arithmetic redone; consistency = the "
+            "model's own round trip or inputs chosen to meet the figure. "
+            "Tolerance is relative, with why it is that wide; a ratio "
+            "without a verdict is a comparison, not a test; [n] is a source "
+            "listed under Sources"
+        ),
+    )
+    for col in (
+        "figure",
+        "kind",
+        "published",
+        "model",
+        "model / published",
+        "tolerance",
+        "",
+        "source",
+    ):
+        table.add_column(
+            col,
+            justify="right" if col in ("published", "model", "model / published") else "left",
+            overflow="fold",
+        )
 
     for c in result.checks:
         published, model = check_figures(c.published, c.model, c.unit)
@@ -97,24 +114,32 @@ def checks_table(result: CaseResult) -> Table:
 
 def claims_table(result: CaseResult) -> Table:
     numbered = footnotes(result)
-    table = Table(title="Published claims against the model", caption_justify="left",
-                  caption=Text("a claim in words holds when the model gives the same words; "
-                               "the probability is the model's for its own answer; [n] is a "
-                               "source listed under Sources"))
+    table = Table(
+        title="Published claims against the model",
+        caption_justify="left",
+        caption=Text(
+            "a claim in words holds when the model gives the same words; "
+            "the probability is the model's for its own answer; [n] is a "
+            "source listed under Sources"
+        ),
+    )
     for col in ("claim", "published", "model", "probability", "", "source"):
         table.add_column(col, overflow="fold")
     for c in result.claims:
-        table.add_row(c.label, c.published, c.model,
-                      "—" if c.probability is None else f"{c.probability:.0%}",
-                      Text("ok" if c.ok else "OFF", style="green" if c.ok else "bold red"),
-                      _cite(c.source, numbered, c.note))
+        table.add_row(
+            c.label,
+            c.published,
+            c.model,
+            "—" if c.probability is None else f"{c.probability:.0%}",
+            Text("ok" if c.ok else "OFF", style="green" if c.ok else "bold red"),
+            _cite(c.source, numbered, c.note),
+        )
     return table
 
 
 def sources_text(result: CaseResult) -> str:
     """``Sources: [1] …; [2] …`` — the numbers the tables cite."""
-    return "Sources: " + "; ".join(f"[{i}] {s.cite()}"
-                                   for i, s in enumerate(footnotes(result), 1))
+    return "Sources: " + "; ".join(f"[{i}] {s.cite()}" for i, s in enumerate(footnotes(result), 1))
 
 
 def _print_section(title: str, section: object, console: Console) -> None:
@@ -165,21 +190,62 @@ def print_case(result: CaseResult, console: Console) -> None:
     ok = result.ok
     console.print(Text(f"Checks: {result.tally_text()}", style="green" if ok else "bold red"))
     # the last line says what the case finds, not only whether its checks passed
-    console.print(Text(result.conclusion or ("All checks within tolerance." if ok else
-                                             "Some checks are OFF."), style="bold"))
+    console.print(
+        Text(
+            result.conclusion or ("All checks within tolerance." if ok else "Some checks are OFF."),
+            style="bold",
+        )
+    )
 
 
 def checks_csv(result: CaseResult) -> str:
     buf = io.StringIO()
     w = CsvWriter(buf)
-    w.writerow(["label", "category", "published", "model", "unit", "ratio", "tolerance",
-                "tolerance_reason", "ok", "derived", "source"])
+    w.writerow(
+        [
+            "label",
+            "category",
+            "published",
+            "model",
+            "unit",
+            "ratio",
+            "tolerance",
+            "tolerance_reason",
+            "ok",
+            "derived",
+            "source",
+        ]
+    )
     for c in result.checks:
-        w.writerow([c.label, c.category, f"{c.published:.10g}", f"{c.model:.10g}", c.unit,
-                    f"{c.ratio:.6f}", "" if c.tolerance is None else c.tolerance,
-                    c.tolerance_reason or "", "" if c.ok is None else c.ok, c.derived,
-                    c.source.cite()])
+        w.writerow(
+            [
+                c.label,
+                c.category,
+                f"{c.published:.10g}",
+                f"{c.model:.10g}",
+                c.unit,
+                f"{c.ratio:.6f}",
+                "" if c.tolerance is None else c.tolerance,
+                c.tolerance_reason or "",
+                "" if c.ok is None else c.ok,
+                c.derived,
+                c.source.cite(),
+            ]
+        )
     for cl in result.claims:
-        w.writerow([cl.label, "claim", cl.published, cl.model, "", "", "", "", cl.ok, False,
-                    cl.source.cite()])
+        w.writerow(
+            [
+                cl.label,
+                "claim",
+                cl.published,
+                cl.model,
+                "",
+                "",
+                "",
+                "",
+                cl.ok,
+                False,
+                cl.source.cite(),
+            ]
+        )
     return buf.getvalue()

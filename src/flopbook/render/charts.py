@@ -81,10 +81,19 @@ def samples_figure(samples: np.ndarray, label: str, unit: str, title: str) -> Fi
     fig = _figure(10, 4.2)
     hist, cdf = fig.subplots(1, 2)
     hist.hist(x, bins=min(80, max(10, int(np.sqrt(x.size)))), color=_BLUE, alpha=0.85)
-    for val, name, style in ((s.p5, "P5", ":"), (s.p50, "P50", "--"), (s.p95, "P95", ":"),
-                             (s.mean, "mean", "-")):
-        hist.axvline(val / scale, color=_ORANGE if name == "mean" else _GREY, linestyle=style,
-                     linewidth=1.2, label=_plain(f"{name} {numbers.value(val, unit)}"))
+    for val, name, style in (
+        (s.p5, "P5", ":"),
+        (s.p50, "P50", "--"),
+        (s.p95, "P95", ":"),
+        (s.mean, "mean", "-"),
+    ):
+        hist.axvline(
+            val / scale,
+            color=_ORANGE if name == "mean" else _GREY,
+            linestyle=style,
+            linewidth=1.2,
+            label=_plain(f"{name} {numbers.value(val, unit)}"),
+        )
     hist.set_xlabel(_plain(xlabel))
     hist.set_ylabel("samples")
     hist.set_title("Distribution")
@@ -111,19 +120,37 @@ def tornado_figure(t: Tornado, *, top: int = 12) -> Figure:
     base = t.baseline / scale
     for i, b in enumerate(bars):
         lo, hi = b.output_low / scale, b.output_high / scale
-        ax.barh(i, lo - base, left=base, color=_BLUE, height=0.6,
-                label="input at P5" if i == 0 else None)
-        ax.barh(i, hi - base, left=base, color=_ORANGE, height=0.6,
-                label="input at P95" if i == 0 else None)
-    ax.set_yticks(range(len(bars)),
-                  [_plain(f"{b.label}\n{_input_range(b.low, b.high, b.unit)}") for b in bars],
-                  fontsize="small")
+        ax.barh(
+            i,
+            lo - base,
+            left=base,
+            color=_BLUE,
+            height=0.6,
+            label="input at P5" if i == 0 else None,
+        )
+        ax.barh(
+            i,
+            hi - base,
+            left=base,
+            color=_ORANGE,
+            height=0.6,
+            label="input at P95" if i == 0 else None,
+        )
+    ax.set_yticks(
+        range(len(bars)),
+        [_plain(f"{b.label}\n{_input_range(b.low, b.high, b.unit)}") for b in bars],
+        fontsize="small",
+    )
     ax.axvline(base, color=_GREY, linewidth=1)
     ax.set_xlabel(_plain(xlabel))
     # two lines: a long label and the baseline would run past the figure's edge on one
-    fig.suptitle(_plain(f"What moves {t.label}\neach input from P5 to P95, the others at "
-                        f"their median (baseline {numbers.value(t.baseline, t.unit)})"),
-                 fontsize="medium")
+    fig.suptitle(
+        _plain(
+            f"What moves {t.label}\neach input from P5 to P95, the others at "
+            f"their median (baseline {numbers.value(t.baseline, t.unit)})"
+        ),
+        fontsize="medium",
+    )
     ax.legend(fontsize="small", frameon=False, loc="lower right")
     return fig
 
@@ -134,15 +161,28 @@ def sobol_figure(s: SobolResult, *, top: int = 12) -> Figure:
     fig = _figure(9, 1.2 + 0.45 * max(1, len(idx)))
     ax = fig.subplots()
     y = np.arange(len(idx))
-    ax.barh(y + 0.18, [i.total for i in idx], xerr=[i.total_conf for i in idx], height=0.36,
-            color=_ORANGE, label="total (with interactions)")
-    ax.barh(y - 0.18, [i.first for i in idx], xerr=[i.first_conf for i in idx], height=0.36,
-            color=_BLUE, label="first order (alone)")
+    ax.barh(
+        y + 0.18,
+        [i.total for i in idx],
+        xerr=[i.total_conf for i in idx],
+        height=0.36,
+        color=_ORANGE,
+        label="total (with interactions)",
+    )
+    ax.barh(
+        y - 0.18,
+        [i.first for i in idx],
+        xerr=[i.first_conf for i in idx],
+        height=0.36,
+        color=_BLUE,
+        label="first order (alone)",
+    )
     ax.set_yticks(y, [_plain(i.label) for i in idx], fontsize="small")
     ax.set_xlim(0, 1.05)
     ax.set_xlabel(_plain(f"share of the variance of {s.label}"))
-    ax.set_title(_plain(f"Sobol indices of {s.label} ({s.evaluations:,} model runs)"),
-                 fontsize="medium")
+    ax.set_title(
+        _plain(f"Sobol indices of {s.label} ({s.evaluations:,} model runs)"), fontsize="medium"
+    )
     ax.legend(fontsize="small", frameon=False, loc="lower right")
     return fig
 
@@ -163,14 +203,18 @@ def fleet_costs_figure(result: FleetResult) -> Figure:
     fig = _figure(9, 3.6)
     left, right = fig.subplots(1, 2)
     bars = left.bar(cols, capex, color="#4C72B0")
-    left.bar_label(bars, labels=[_plain(numbers.value(v * 1e6, "USD")) for v in capex],
-                   fontsize=8)
+    left.bar_label(bars, labels=[_plain(numbers.value(v * 1e6, "USD")) for v in capex], fontsize=8)
     left.set_title("Capex by SKU")
     left.set_ylabel(_plain("$M"))
     right.bar(cols, capital, color="#4C72B0", label=f"capital cost ({result.capital_cost})")
     tops = right.bar(cols, opex, bottom=capital, color="#DD8452", label="opex")
-    right.bar_label(tops, labels=[_plain(numbers.value((a + b) * 1e6, "USD"))
-                                  for a, b in zip(capital, opex, strict=True)], fontsize=8)
+    right.bar_label(
+        tops,
+        labels=[
+            _plain(numbers.value((a + b) * 1e6, "USD")) for a, b in zip(capital, opex, strict=True)
+        ],
+        fontsize=8,
+    )
     right.set_title("TCO per year by SKU")
     right.set_ylabel(_plain("$M / year"))
     right.legend(fontsize=8, loc="upper right", frameon=False)
@@ -203,8 +247,12 @@ def _input_range(low: float, high: float, unit: str) -> str:
 
 
 def write_figure(
-    fig: Figure, directory: str | Path, stem: str, formats: Sequence[str] = FORMATS,
-    *, outputs: Outputs | None = None,
+    fig: Figure,
+    directory: str | Path,
+    stem: str,
+    formats: Sequence[str] = FORMATS,
+    *,
+    outputs: Outputs | None = None,
 ) -> list[Path]:
     """Save ``fig`` as ``DIR/STEM.png`` and ``DIR/STEM.svg``; a file is either whole or
     absent (written beside, then renamed). Given ``outputs``, the files join that
@@ -214,6 +262,7 @@ def write_figure(
     targets = [out / f"{stem}.{fmt}" for fmt in formats]
     with contextlib.nullcontext(outputs) if outputs is not None else Outputs() as staged:
         for fmt, target in zip(formats, targets, strict=True):
+
             def save(tmp: str, fmt: str = fmt) -> None:
                 fig.savefig(tmp, format=fmt)
 

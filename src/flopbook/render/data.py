@@ -38,8 +38,16 @@ def fleet_csv(result: Any) -> str:
             if s is None:
                 w.writerow([m.key, m.label, m.kind, c, m.unit, "", "", "", ""])
             else:
-                w.writerow([m.key, m.label, m.kind, c, m.unit,
-                            *(f"{x:.10g}" for x in (s.mean, s.p5, s.p50, s.p95))])
+                w.writerow(
+                    [
+                        m.key,
+                        m.label,
+                        m.kind,
+                        c,
+                        m.unit,
+                        *(f"{x:.10g}" for x in (s.mean, s.p5, s.p50, s.p95)),
+                    ]
+                )
     return buf.getvalue()
 
 
@@ -60,19 +68,53 @@ def price_series_dict(chip: Any, at: str | None = None) -> dict[str, Any]:
     rows = []
     for p, age, stale in chip.price_series(at):
         rows.append({**p.model_dump(), "age_days": age, "stale": stale})
-    return {"chip": chip.id, "used_at": at or "today", "observations": rows,
-            "prices_used": [p.as_dict() for p in chip.price_picks(at)]}
+    return {
+        "chip": chip.id,
+        "used_at": at or "today",
+        "observations": rows,
+        "prices_used": [p.as_dict() for p in chip.price_picks(at)],
+    }
 
 
 def price_series_csv(chip: Any, at: str | None = None) -> str:
     """One row per price observation."""
     buf = io.StringIO()
     w = CsvWriter(buf)
-    w.writerow(["id", "kind", "term", "value", "range", "as_of", "vendor", "default",
-                "estimate", "age_days", "stale", "source", "note"])
+    w.writerow(
+        [
+            "id",
+            "kind",
+            "term",
+            "value",
+            "range",
+            "as_of",
+            "vendor",
+            "default",
+            "estimate",
+            "age_days",
+            "stale",
+            "source",
+            "note",
+        ]
+    )
     for p, age, stale in chip.price_series(at):
-        w.writerow([chip.id, p.kind, p.term or "", p.value or "", p.range or "", p.as_of,
-                    p.vendor or "", p.default, p.estimate, age, stale, p.source, p.note or ""])
+        w.writerow(
+            [
+                chip.id,
+                p.kind,
+                p.term or "",
+                p.value or "",
+                p.range or "",
+                p.as_of,
+                p.vendor or "",
+                p.default,
+                p.estimate,
+                age,
+                stale,
+                p.source,
+                p.note or "",
+            ]
+        )
     return buf.getvalue()
 
 
@@ -86,8 +128,12 @@ def figure_dict(text: str | None) -> dict[str, Any] | None:
         ends = parse_range(text)
         if ends is not None:
             low, high = ends
-            return {"low": float(low.magnitude[0]), "high": float(high.magnitude[0]),
-                    "unit": unit_name(high.units), "text": text}
+            return {
+                "low": float(low.magnitude[0]),
+                "high": float(high.magnitude[0]),
+                "unit": unit_name(high.units),
+                "text": text,
+            }
         x = q(text)
     except InputError:
         return {"text": text}  # not a quantity (a date, a name): text it stays

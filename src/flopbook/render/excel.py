@@ -100,8 +100,9 @@ class _Styles:
         self.wb = wb
         self.title = wb.add_format({"bold": True, "font_size": 14})
         self.bold = wb.add_format({"bold": True})
-        self.header = wb.add_format({"bold": True, "bottom": 1, "bg_color": "#EEF2F7",
-                                     "text_wrap": True, "valign": "top"})
+        self.header = wb.add_format(
+            {"bold": True, "bottom": 1, "bg_color": "#EEF2F7", "text_wrap": True, "valign": "top"}
+        )
         self.text = wb.add_format({"valign": "top"})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.muted = wb.add_format({"font_color": "#777777", "valign": "top"})
@@ -183,8 +184,9 @@ def write_workbook(report: Report, path: str, *, cached: bool = True) -> list[Fo
     # XlsxWriter is loaded only when a workbook is written
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_numbers": False,
-                                    "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        path, {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
     writer = _Writer(wb, report, cached)
     try:
         writer.write()
@@ -224,8 +226,16 @@ class _Writer:
 
         return _REF.sub(ref, template)
 
-    def formula(self, ws: Worksheet, sheet: str, row: int, col: int, formula: str,
-                expected: float, fmt: Format) -> None:
+    def formula(
+        self,
+        ws: Worksheet,
+        sheet: str,
+        row: int,
+        col: int,
+        formula: str,
+        expected: float,
+        fmt: Format,
+    ) -> None:
         ws.write_formula(row, col, "=" + formula, fmt, expected if self.cached else 0)
         self.cells.append(FormulaCell(sheet, _a1(row, col), formula, expected))
 
@@ -235,9 +245,11 @@ class _Writer:
         results = self.wb.add_worksheet("Results")
         inputs = self.wb.add_worksheet("Inputs")
         calcs = [self.wb.add_worksheet(n) for n in self.sheet_names]
-        published = (self.wb.add_worksheet("Published")
-                     if self.report.grids or self.report.discrepancies or self.report.sources
-                     else None)
+        published = (
+            self.wb.add_worksheet("Published")
+            if self.report.grids or self.report.discrepancies or self.report.sources
+            else None
+        )
         self.write_inputs(inputs)
         self.plan_blocks()
         for i, (ws, name) in enumerate(zip(calcs, self.sheet_names, strict=True)):
@@ -253,8 +265,18 @@ class _Writer:
 
     def write_inputs(self, ws: Worksheet) -> None:
         s, w = self.s, _Widths()
-        headers = ["Input", "Value used", "Unit", "Low (5%)", "High (95%)", "Distribution",
-                   "Defined name", "Where it is set", "Source", "Note"]
+        headers = [
+            "Input",
+            "Value used",
+            "Unit",
+            "Low (5%)",
+            "High (95%)",
+            "Distribution",
+            "Defined name",
+            "Where it is set",
+            "Source",
+            "Note",
+        ]
         for c, h in enumerate(headers):
             ws.write_string(0, c, h, s.header)
             w.see(c, h)
@@ -264,24 +286,34 @@ class _Writer:
             self._input_row(ws, row, item, w, editable=True)
             row += 1
         row += 1
-        ws.write_string(row, 0, "Unit conversions and model constants (fixed by the "
-                        "definitions of the units and by the model)",
-                        s.bold)
+        ws.write_string(
+            row,
+            0,
+            "Unit conversions and model constants (fixed by the "
+            "definitions of the units and by the model)",
+            s.bold,
+        )
         row += 1
         for item in self.report.constants:
             self._input_row(ws, row, item, w, editable=False)
             row += 1
         row += 1
-        ws.write_string(row, 0, "Change a yellow cell and every number recalculates. Ranges "
-                        "are summarised by their median here; flopbook samples the whole range "
-                        "(see the HTML report for percentiles).", s.muted)
+        ws.write_string(
+            row,
+            0,
+            "Change a yellow cell and every number recalculates. Ranges "
+            "are summarised by their median here; flopbook samples the whole range "
+            "(see the HTML report for percentiles).",
+            s.muted,
+        )
         w.w[8] = max(w.w.get(8, 0), 40)
         w.apply(ws)
         for c in (8, 9):
             ws.set_column(c, c, min(70, w.w.get(c, 20)), s.wrap)
 
-    def _input_row(self, ws: Worksheet, row: int, item: InputRow, w: _Widths,
-                   editable: bool) -> None:
+    def _input_row(
+        self, ws: Worksheet, row: int, item: InputRow, w: _Widths, editable: bool
+    ) -> None:
         s = self.s
         fmt = s.number(number_format(item.unit, item.percent), input_cell=editable)
         plain = s.number(number_format(item.unit, item.percent))
@@ -334,8 +366,12 @@ class _Writer:
             w.see(0, label)
             ws.write_string(r, 1, _unit_label(line.unit), s.text)
             w.see(1, _unit_label(line.unit))
-            fmt = s.number(number_format(line.unit, line.percent or (
-                line.unit == "" and line.kind == "input")), bold=bold)
+            fmt = s.number(
+                number_format(
+                    line.unit, line.percent or (line.unit == "" and line.kind == "input")
+                ),
+                bold=bold,
+            )
             for c, column in enumerate(block.columns, start=2):
                 template, value = line.formulas.get(column), line.values.get(column)
                 w.see(c, "0" * 18)
@@ -343,8 +379,7 @@ class _Writer:
                     if line.kind not in ("input", "single") or column != block.columns[-1]:
                         ws.write_string(r, c, "n/a", s.muted)
                     continue
-                self.formula(ws, sheet, r, c, self.resolve(template, i, column, sheet),
-                             value, fmt)
+                self.formula(ws, sheet, r, c, self.resolve(template, i, column, sheet), value, fmt)
             ws.write_string(r, doc_col, line.doc, s.muted)
             w.see(doc_col, line.doc, cap=80)
         row = 3 + len(block.lines)
@@ -362,13 +397,17 @@ class _Writer:
         if rep.summary:
             ws.write_string(row, 0, rep.summary, s.text)
             row += 1
-        made = (f"Made by flopbook {__version__}"
-                + (f" from {rep.origin}" if rep.origin else "")
-                + ". Every number below is a live formula: change an input on the Inputs "
-                "sheet and it recalculates.")
+        made = (
+            f"Made by flopbook {__version__}"
+            + (f" from {rep.origin}" if rep.origin else "")
+            + ". Every number below is a live formula: change an input on the Inputs "
+            "sheet and it recalculates."
+        )
         if rep.sampled:
-            made += (" Uncertain inputs are set to their medians here, so the results are the "
-                     "model at the medians, not means over the ranges.")
+            made += (
+                " Uncertain inputs are set to their medians here, so the results are the "
+                "model at the medians, not means over the ranges."
+            )
         ws.write_string(row, 0, made, s.muted)
         row += 2
         if rep.checks:
@@ -399,9 +438,15 @@ class _Writer:
                         if line.kind != "single" or column != block.columns[-1]:
                             ws.write_string(row, c, "n/a", s.muted)
                         continue
-                    self.formula(ws, "Results", row, c,
-                                 self.resolve(f"{{#{i}:{key}@{column}}}", i, column,
-                                              "Results"), value, fmt)
+                    self.formula(
+                        ws,
+                        "Results",
+                        row,
+                        c,
+                        self.resolve(f"{{#{i}:{key}@{column}}}", i, column, "Results"),
+                        value,
+                        fmt,
+                    )
                 row += 1
             for note in block.notes:
                 ws.write_string(row, 0, note, s.muted)
@@ -420,8 +465,16 @@ class _Writer:
         # Each figure on a line of its own, its unit and numbers on the next: a figure's own
         # words ("… against the $2 rental", "… per H800-hour") must not read as the unit of
         # its numbers, to a person or to `flopbook audit`.
-        heads = ["Figure (unit below)", "Published", "Model", "Model / published",
-                 "Tolerance", "Verdict", "Source", "Note"]
+        heads = [
+            "Figure (unit below)",
+            "Published",
+            "Model",
+            "Model / published",
+            "Tolerance",
+            "Verdict",
+            "Source",
+            "Note",
+        ]
         for c, h in enumerate(heads):
             ws.write_string(row, c, h, s.header)
             w.see(c, h)
@@ -438,8 +491,15 @@ class _Writer:
             pub, mod = _a1(row, 1), _a1(row, 2)
             ws.write_number(row, 1, chk.published, fmt)
             if chk.formula is not None:
-                self.formula(ws, "Results", row, 2,
-                             self.resolve(chk.formula, 0, "Total", "Results"), chk.model, fmt)
+                self.formula(
+                    ws,
+                    "Results",
+                    row,
+                    2,
+                    self.resolve(chk.formula, 0, "Total", "Results"),
+                    chk.model,
+                    fmt,
+                )
             else:
                 ws.write_number(row, 2, chk.model, fmt)
             self.formula(ws, "Results", row, 3, f"{mod}/{pub}", chk.ratio, ratio_fmt)
@@ -450,8 +510,13 @@ class _Writer:
                 tol = _a1(row, 4)
                 ws.write_number(row, 4, chk.tolerance, s.number(PERCENT))
                 verdict = "ok" if chk.ok else "OFF"
-                ws.write_formula(row, 5, f'=IF(ABS({mod}-{pub})<={tol}*ABS({pub}),"ok","OFF")',
-                                 s.text, verdict if self.cached else "")
+                ws.write_formula(
+                    row,
+                    5,
+                    f'=IF(ABS({mod}-{pub})<={tol}*ABS({pub}),"ok","OFF")',
+                    s.text,
+                    verdict if self.cached else "",
+                )
             for c in (1, 2, 3, 4):
                 w.see(c, "0" * 16)
             ws.write_string(row, 6, chk.source.cite(), s.wrap)
@@ -467,8 +532,17 @@ class _Writer:
         s = self.s
         ws.write_string(row, 0, "Claims in words against the model", s.bold)
         row += 1
-        for c, h in enumerate(["Claim", "Claimed", "Model", "Probability of the model's "
-                               "answer", "Agree", "Source", "Note"]):
+        for c, h in enumerate(
+            [
+                "Claim",
+                "Claimed",
+                "Model",
+                "Probability of the model's answer",
+                "Agree",
+                "Source",
+                "Note",
+            ]
+        ):
             ws.write_string(row, c, h, s.header)
             w.see(c, h)
         row += 1
@@ -485,9 +559,13 @@ class _Writer:
             for c, text in enumerate([cl.label, cl.published, cl.model]):
                 w.see(c, text, cap=50)
             row += 1
-        ws.write_string(row, 0, "A claim's verdict is read from the Monte Carlo samples (the "
-                        "most probable answer), so it is written as text, not as a formula.",
-                        s.muted)
+        ws.write_string(
+            row,
+            0,
+            "A claim's verdict is read from the Monte Carlo samples (the "
+            "most probable answer), so it is written as text, not as a formula.",
+            s.muted,
+        )
         return row + 1
 
     def write_sensitivity(self, ws: Worksheet) -> None:
@@ -499,12 +577,25 @@ class _Writer:
             t = found.tornado
             ws.write_string(row, 0, f"What moves {found.label} — tornado", s.bold)
             row += 1
-            ws.write_string(row, 0, "Values, not formulas: each input from its 5th to its 95th "
-                            "percentile with the others at their medians, the model rerun for "
-                            "each.", s.muted)
+            ws.write_string(
+                row,
+                0,
+                "Values, not formulas: each input from its 5th to its 95th "
+                "percentile with the others at their medians, the model rerun for "
+                "each.",
+                s.muted,
+            )
             row += 1
-            heads = ["Input", "Input P5", "Input P95", "Input unit", "Output at P5",
-                     "Output at P95", "Swing", "Output unit"]
+            heads = [
+                "Input",
+                "Input P5",
+                "Input P95",
+                "Input unit",
+                "Output at P5",
+                "Output at P95",
+                "Swing",
+                "Output unit",
+            ]
             for c, h in enumerate(heads):
                 ws.write_string(row, c, h, s.header)
                 w.see(c, h)
@@ -512,8 +603,13 @@ class _Writer:
             for b in t.bars:
                 ws.write_string(row, 0, b.label, s.text)
                 w.see(0, b.label)
-                for c, x in ((1, b.low), (2, b.high), (4, b.output_low), (5, b.output_high),
-                             (6, b.swing)):
+                for c, x in (
+                    (1, b.low),
+                    (2, b.high),
+                    (4, b.output_low),
+                    (5, b.output_high),
+                    (6, b.swing),
+                ):
                     ws.write_number(row, c, x, s.number(PLAIN))
                     w.see(c, "0" * 16)
                 ws.write_string(row, 3, _unit_label(b.unit), s.text)
@@ -521,9 +617,14 @@ class _Writer:
                 row += 1
             row += 1
             r = found.sobol
-            ws.write_string(row, 0, f"Shares of the variance of {found.label} — Sobol indices "
-                            f"(N = {r.base_samples:,}, {r.evaluations:,} model runs; inputs "
-                            "taken as independent)", s.bold)
+            ws.write_string(
+                row,
+                0,
+                f"Shares of the variance of {found.label} — Sobol indices "
+                f"(N = {r.base_samples:,}, {r.evaluations:,} model runs; inputs "
+                "taken as independent)",
+                s.bold,
+            )
             row += 1
             for c, h in enumerate(["Input", "First order", "± (95%)", "Total", "± (95%)"]):
                 ws.write_string(row, c, h, s.header)
@@ -551,13 +652,15 @@ class _Writer:
             row += 1
             for r, (label, _unit, cells) in enumerate(grid.rows):
                 flagged_row = (r, -1) in grid.flagged
-                ws.write_string(row, 0, label + (" ✗" if flagged_row else ""),
-                                s.flag if flagged_row else s.text)
+                ws.write_string(
+                    row, 0, label + (" ✗" if flagged_row else ""), s.flag if flagged_row else s.text
+                )
                 w.see(0, label + " ✗")
                 for c, cell in enumerate(cells):
                     flagged = (r, c) in grid.flagged
-                    ws.write_string(row, c + 1, cell + (" ✗" if flagged else ""),
-                                    s.flag if flagged else s.text)
+                    ws.write_string(
+                        row, c + 1, cell + (" ✗" if flagged else ""), s.flag if flagged else s.text
+                    )
                     w.see(c + 1, cell + " ✗")
                 row += 1
             if grid.caption:
@@ -567,13 +670,13 @@ class _Writer:
         if rep.discrepancies:
             ws.write_string(row, 0, "What is wrong in it", s.bold)
             row += 1
-            for c, h in enumerate(["Code", "Error", "Where", "As published", "Corrected",
-                                   "Why"]):
+            for c, h in enumerate(["Code", "Error", "Where", "As published", "Corrected", "Why"]):
                 ws.write_string(row, c, h, s.header)
             row += 1
             for d in rep.discrepancies:
-                for c, text in enumerate([d.code, d.title, d.where, d.published, d.corrected,
-                                          d.explanation]):
+                for c, text in enumerate(
+                    [d.code, d.title, d.where, d.published, d.corrected, d.explanation]
+                ):
                     ws.write_string(row, c, text, s.wrap if c == 5 else s.text)
                 row += 1
             row += 1

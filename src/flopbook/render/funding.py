@@ -25,8 +25,7 @@ if TYPE_CHECKING:
     from flopbook.models.funding_verdict import FundingVerdict
     from flopbook.quantity import Summary
 
-BAND_STYLE = {"within_means": "bold green", "stretch": "bold yellow",
-              "implausible": "bold red"}
+BAND_STYLE = {"within_means": "bold green", "stretch": "bold yellow", "implausible": "bold red"}
 
 
 def _money(s: Summary | None, *, spread: bool = True) -> str:
@@ -40,8 +39,10 @@ def _share(s: Summary, *, spread: bool = True) -> str:
     return text
 
 
-_MEANS = ("Yearly cells are means (JSON and CSV give the 5th, 50th and 95th percentiles); "
-          "the Total column shows the 5th–95th percentile range.")
+_MEANS = (
+    "Yearly cells are means (JSON and CSV give the 5th, 50th and 95th percentiles); "
+    "the Total column shows the 5th–95th percentile range."
+)
 
 
 class YearTable:
@@ -62,7 +63,7 @@ class YearTable:
         yield [self.build(self.years, True, 0, 1)]
         for parts in range(2, len(self.years) + 1):
             size = -(-len(self.years) // parts)  # ceiling: the last run is the shortest
-            runs = [self.years[i:i + size] for i in range(0, len(self.years), size)]
+            runs = [self.years[i : i + size] for i in range(0, len(self.years), size)]
             yield [self.build(run, True, i, len(runs)) for i, run in enumerate(runs)]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -70,8 +71,7 @@ class YearTable:
         chosen: list[Table] = []
         for tables in self.layouts():
             chosen = tables
-            if all(Measurement.get(console, wide, t).maximum <= options.max_width
-                   for t in tables):
+            if all(Measurement.get(console, wide, t).maximum <= options.max_width for t in tables):
                 break
         yield from chosen
 
@@ -89,9 +89,11 @@ def payer_table(result: PayerResult, *, title: str | None = None) -> YearTable:
     totals: dict[str, tuple[str, str]] = {}
     for key in result.rows:
         row = PAYER_ROWS[key]
-        cells[key] = {y: _share(s, spread=False) if row.kind == "share"
-                      else _money(s, spread=False)
-                      for y in result.years for s in [result.summary(key, y)]}
+        cells[key] = {
+            y: _share(s, spread=False) if row.kind == "share" else _money(s, spread=False)
+            for y in result.years
+            for s in [result.summary(key, y)]
+        }
         if row.kind == "flow":
             s = result.summary(key)
             totals[key] = (_money(s), numbers.summary(s, "USD", sep="\n"))
@@ -105,10 +107,14 @@ def payer_table(result: PayerResult, *, title: str | None = None) -> YearTable:
 
     def build(years: list[int], fold: bool, part: int, parts: int) -> Table:
         last = part == parts - 1
-        table = Table(title=_part_title(name, part, parts, years), caption_justify="left",
-                      caption="Amounts in each year. The Total adds amounts over the years; "
-                      "AUM and returns do not add (net return: compound yearly rate). " + _MEANS
-                      if last else None)
+        table = Table(
+            title=_part_title(name, part, parts, years),
+            caption_justify="left",
+            caption="Amounts in each year. The Total adds amounts over the years; "
+            "AUM and returns do not add (net return: compound yearly rate). " + _MEANS
+            if last
+            else None,
+        )
         table.add_column("", style="bold", no_wrap=True)
         for y in years:
             table.add_column(str(y), justify="right", no_wrap=True)
@@ -116,8 +122,12 @@ def payer_table(result: PayerResult, *, title: str | None = None) -> YearTable:
             table.add_column("Total", justify="right", style="bold", no_wrap=True)
         for key in result.rows:
             total = [totals[key][1 if fold else 0]] if last else []
-            table.add_row(PAYER_ROWS[key].label, *(cells[key][y] for y in years), *total,
-                          style="bold" if key == "cash_available" else None)
+            table.add_row(
+                PAYER_ROWS[key].label,
+                *(cells[key][y] for y in years),
+                *total,
+                style="bold" if key == "cash_available" else None,
+            )
         return table
 
     return YearTable(result.years, build)
@@ -138,25 +148,32 @@ def inputs_table(result: PayerResult) -> Table:
 def spending_table(verdict: FundingVerdict) -> Table:
     table = Table(title="Spending to pay for", caption_justify="left")
     for col in ("what", "bought", "capex", "opex per year", "TCO per year", "source"):
-        table.add_column(col, justify="right" if col in ("capex", "opex per year",
-                                                         "TCO per year") else "left",
-                         overflow="fold")
+        table.add_column(
+            col,
+            justify="right" if col in ("capex", "opex per year", "TCO per year") else "left",
+            overflow="fold",
+        )
     for s in verdict.spending:
         table.add_row(
-            s.label, str(s.year), _money(summarize(s.capex, "USD")),
-            "—" if s.opex is None else numbers.summary(summarize(s.opex, "USD/year"),
-                                                        "USD/year"),
-            "—" if s.tco is None else numbers.summary(summarize(s.tco, "USD/year"),
-                                                       "USD/year"),
-            s.source or "")
+            s.label,
+            str(s.year),
+            _money(summarize(s.capex, "USD")),
+            "—" if s.opex is None else numbers.summary(summarize(s.opex, "USD/year"), "USD/year"),
+            "—" if s.tco is None else numbers.summary(summarize(s.tco, "USD/year"), "USD/year"),
+            s.source or "",
+        )
     return table
 
 
 def yearly_table(verdict: FundingVerdict) -> YearTable:
     """Cash against spending by year; fits the console (see :class:`YearTable`)."""
-    rows = [("Cash available", verdict.cash), ("Spending", verdict.spend),
-            ("Cumulative cash", verdict.cumulative_cash),
-            ("Cumulative spending", verdict.cumulative_spend), ("Balance", verdict.balance)]
+    rows = [
+        ("Cash available", verdict.cash),
+        ("Spending", verdict.spend),
+        ("Cumulative cash", verdict.cumulative_cash),
+        ("Cumulative spending", verdict.cumulative_spend),
+        ("Balance", verdict.balance),
+    ]
     cells: dict[str, dict[int, Text]] = {}
     for label, data in rows:
         cells[label] = {}
@@ -166,18 +183,24 @@ def yearly_table(verdict: FundingVerdict) -> YearTable:
             cells[label][y] = Text(_money(s, spread=False), style=style)
 
     def build(years: list[int], fold: bool, part: int, parts: int) -> Table:
-        table = Table(title=_part_title("Cash against spending, year by year", part, parts,
-                                        years), caption_justify="left",
-                      caption="Spending = capex in the year bought + running costs from then "
-                      "on. Balance = cumulative cash − cumulative spending; negative means "
-                      "outside money was needed by then. " + _MEANS.split(";")[0] + "."
-                      if part == parts - 1 else None)
+        table = Table(
+            title=_part_title("Cash against spending, year by year", part, parts, years),
+            caption_justify="left",
+            caption="Spending = capex in the year bought + running costs from then "
+            "on. Balance = cumulative cash − cumulative spending; negative means "
+            "outside money was needed by then. " + _MEANS.split(";")[0] + "."
+            if part == parts - 1
+            else None,
+        )
         table.add_column("", style="bold", no_wrap=True)
         for y in years:
             table.add_column(str(y), justify="right", no_wrap=True)
         for label, _ in rows:
-            table.add_row(label, *(cells[label][y] for y in years),
-                          style="bold" if label == "Balance" else None)
+            table.add_row(
+                label,
+                *(cells[label][y] for y in years),
+                style="bold" if label == "Balance" else None,
+            )
         return table
 
     return YearTable(verdict.years, build)
@@ -193,40 +216,69 @@ def verdict_panel(verdict: FundingVerdict) -> Panel:
         head.append(f"  (in {_share_of_samples(p)} of samples)")
     lines.append(head)
     if len([x for x in verdict.band_probabilities.values() if x > 0]) > 1:
-        lines.append(Text("Probability of each band: " + ", ".join(
-            f"{b.words} {_share_of_samples(verdict.band_probabilities[b.key])}"
-            for b in verdict.bands.bands)))
+        lines.append(
+            Text(
+                "Probability of each band: "
+                + ", ".join(
+                    f"{b.words} {_share_of_samples(verdict.band_probabilities[b.key])}"
+                    for b in verdict.bands.bands
+                )
+            )
+        )
     cov = s["coverage"]
     binding = verdict.binding_year()
     cov_text = _ratio(cov)
-    lines.append(Text(f"Coverage (cumulative cash / cumulative spending, worst year"
-                      f"{f' {binding}' if binding else ''}): {cov_text}"))
-    lines.append(Text(f"Spending {_money(s['total_spend'])}, of which capex "
-                      f"{_money(s['total_capex'])}, against cash available "
-                      f"{_money(s['total_cash'])} over {verdict.years[0]}–{verdict.years[-1]}"))
+    lines.append(
+        Text(
+            f"Coverage (cumulative cash / cumulative spending, worst year"
+            f"{f' {binding}' if binding else ''}): {cov_text}"
+        )
+    )
+    lines.append(
+        Text(
+            f"Spending {_money(s['total_spend'])}, of which capex "
+            f"{_money(s['total_capex'])}, against cash available "
+            f"{_money(s['total_cash'])} over {verdict.years[0]}–{verdict.years[-1]}"
+        )
+    )
     year = verdict.runs_out_year()
     pr = verdict.probability_runs_out
     if year is None:
         lines.append(Text("The cash never runs out."))
     elif pr == 1:
-        lines.append(Text(f"The cash runs out in {year}; outside money needed: "
-                          f"{_money(s['outside_money'])}"))
+        lines.append(
+            Text(f"The cash runs out in {year}; outside money needed: {_money(s['outside_money'])}")
+        )
     else:
         # a share of samples, not a headline: under "within means" the cash can still run
         # out in a few samples, and saying so must not read as the verdict
-        lines.append(Text(f"In {_share_of_samples(pr)} of samples the cash runs out (most "
-                          f"often in {year}), and those samples need "
-                          f"{_money(verdict.outside_money_when_short())} of outside money; "
-                          "in the others the cash lasts."))
+        lines.append(
+            Text(
+                f"In {_share_of_samples(pr)} of samples the cash runs out (most "
+                f"often in {year}), and those samples need "
+                f"{_money(verdict.outside_money_when_short())} of outside money; "
+                "in the others the cash lasts."
+            )
+        )
     if "tco_ratio" in s:
-        lines.append(Text(f"Cash available per year / the fleet's TCO per year: "
-                          f"{_ratio(s['tco_ratio'])} (a comparison, not part of the verdict)"))
+        lines.append(
+            Text(
+                f"Cash available per year / the fleet's TCO per year: "
+                f"{_ratio(s['tco_ratio'])} (a comparison, not part of the verdict)"
+            )
+        )
     for line in comparables_lines(verdict):
         lines.append(Text(line, style="dim"))
-    lines.append(Text("Thresholds: " + "; ".join(
-        f"{b.words} ≥ {b.min_coverage:g}" for b in verdict.bands.bands if b.min_coverage > 0)
-        + f"; otherwise {verdict.bands.bands[-1].words}. ({verdict.bands.source})",
-        style="dim"))
+    lines.append(
+        Text(
+            "Thresholds: "
+            + "; ".join(
+                f"{b.words} ≥ {b.min_coverage:g}" for b in verdict.bands.bands if b.min_coverage > 0
+            )
+            + f"; otherwise {verdict.bands.bands[-1].words}. ({verdict.bands.source})",
+            style="dim",
+        )
+    )
     return Panel(Group(*lines), title="Could the payer have paid?", title_align="left")
 
 
@@ -240,14 +292,22 @@ def comparables_lines(verdict: FundingVerdict) -> list[str]:
         if ratio is None or ratio.basis not in placed:
             continue
         p = placed[ratio.basis]
-        base = ("of revenue that year" if ratio.basis == "revenue"
-                else "of assets at the start of that year")
-        spread = ("" if p.spread is None else
-                  f"; 5th–95th percentile {percent(p.spread[0])}–{percent(p.spread[1])}")
-        out.append(f"Against comparables: {p.label} {percent(p.ratio)} in {ratio.year} "
-                   f"({numbers.value(ratio.capex, 'USD')} of capex ÷ "
-                   f"{numbers.value(ratio.base, 'USD')} {base}, the ratio of the means"
-                   f"{spread}): {p.position}")
+        base = (
+            "of revenue that year"
+            if ratio.basis == "revenue"
+            else "of assets at the start of that year"
+        )
+        spread = (
+            ""
+            if p.spread is None
+            else f"; 5th–95th percentile {percent(p.spread[0])}–{percent(p.spread[1])}"
+        )
+        out.append(
+            f"Against comparables: {p.label} {percent(p.ratio)} in {ratio.year} "
+            f"({numbers.value(ratio.capex, 'USD')} of capex ÷ "
+            f"{numbers.value(ratio.base, 'USD')} {base}, the ratio of the means"
+            f"{spread}): {p.position}"
+        )
     return out
 
 
@@ -270,8 +330,9 @@ def _ratio(s: Summary) -> str:
     return text
 
 
-def print_funding(payer: PayerResult, verdict: FundingVerdict | None, console: Console,
-                  *, inputs: bool = True) -> None:
+def print_funding(
+    payer: PayerResult, verdict: FundingVerdict | None, console: Console, *, inputs: bool = True
+) -> None:
     console.print(payer_table(payer))
     if inputs and payer.inputs:
         console.print(inputs_table(payer))
@@ -292,8 +353,9 @@ def funding_csv(payer: PayerResult, verdict: FundingVerdict | None) -> str:
     w.writerow(["section", "row", "year", "unit", "mean", "p5", "p50", "p95"])
 
     def put(section: str, row: str, year: Any, s: Summary) -> None:
-        w.writerow([section, row, year, s.unit,
-                    *(f"{x:.10g}" for x in (s.mean, s.p5, s.p50, s.p95))])
+        w.writerow(
+            [section, row, year, s.unit, *(f"{x:.10g}" for x in (s.mean, s.p5, s.p50, s.p95))]
+        )
 
     for key in payer.rows:
         for y in payer.years:
@@ -301,10 +363,13 @@ def funding_csv(payer: PayerResult, verdict: FundingVerdict | None) -> str:
         if PAYER_ROWS[key].kind == "flow":
             put("payer", key, "total", payer.summary(key))
     if verdict is not None:
-        for label, data in (("cash_available", verdict.cash), ("spend", verdict.spend),
-                            ("cumulative_cash", verdict.cumulative_cash),
-                            ("cumulative_spend", verdict.cumulative_spend),
-                            ("balance", verdict.balance)):
+        for label, data in (
+            ("cash_available", verdict.cash),
+            ("spend", verdict.spend),
+            ("cumulative_cash", verdict.cumulative_cash),
+            ("cumulative_spend", verdict.cumulative_spend),
+            ("balance", verdict.balance),
+        ):
             for y, row in zip(verdict.years, data, strict=True):
                 put("verdict", label, y, summarize(Quantity(row, "USD")))
         for key, s in verdict.summaries().items():

@@ -72,7 +72,7 @@ def _linked(text: str | None) -> str:
     out, last = [], 0
     for m in _URL.finditer(text):
         url = m.group(0).rstrip(".,;")
-        out.append(_text(text[last:m.start()]))
+        out.append(_text(text[last : m.start()]))
         out.append(f'<a href="{_text(url)}" rel="noopener noreferrer">{_text(url)}</a>')
         last = m.start() + len(url)
     out.append(_text(text[last:]))
@@ -93,8 +93,7 @@ def _single(x: float | None, summary: Summary | None, unit: str, percent: bool) 
         return "—" if x is None else numbers.amount(x, unit, share=percent, per=False)
     # the interval on a line of its own and the unit in the row label, so that a year table
     # fits a laptop screen
-    return numbers.summary_text(replace(summary, unit=unit), share=percent, sep="\n",
-                                per=False)
+    return numbers.summary_text(replace(summary, unit=unit), share=percent, sep="\n", per=False)
 
 
 _UNIT_WORDS = {"1/year": "share per year"}
@@ -111,21 +110,30 @@ def _cell(block: Block, key: str, column: str) -> str:
 
 
 def _block_table(block: Block, keys: list[str]) -> str:
-    head = "".join(f'<th class="num{" total" if c == "Total" else ""}">{_text(c)}</th>'
-                   for c in block.columns)
+    head = "".join(
+        f'<th class="num{" total" if c == "Total" else ""}">{_text(c)}</th>' for c in block.columns
+    )
     rows = []
     for key in keys:
         line = block.line(key)
         label = line.label + (" (avg)" if line.kind == "intensive" else "")
-        unit = _UNIT_WORDS.get(line.unit) or numbers.unit_label(line.unit) or (
-            "share" if line.percent else "number")
+        unit = (
+            _UNIT_WORDS.get(line.unit)
+            or numbers.unit_label(line.unit)
+            or ("share" if line.percent else "number")
+        )
         cells = "".join(
-            f'<td class="num{" total" if c == "Total" else ""}">{_text(_cell(block, key, c))}'
-            "</td>" for c in block.columns)
-        rows.append(f'<tr><th scope="row" title="{_text(line.doc)}">{_text(label)} '
-                    f'<span class="note">[{_text(unit)}]</span></th>{cells}</tr>')
-    return (f'<div class="wide"><table><thead><tr><th></th>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+            f'<td class="num{" total" if c == "Total" else ""}">{_text(_cell(block, key, c))}</td>'
+            for c in block.columns
+        )
+        rows.append(
+            f'<tr><th scope="row" title="{_text(line.doc)}">{_text(label)} '
+            f'<span class="note">[{_text(unit)}]</span></th>{cells}</tr>'
+        )
+    return (
+        f'<div class="wide"><table><thead><tr><th></th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def _block(block: Block) -> str:
@@ -134,16 +142,23 @@ def _block(block: Block) -> str:
         parts.append(f'<p class="note">{_text(numbers.statistic_note(_at_medians(block)))}</p>')
     parts += [f'<p class="note">{_text(n)}</p>' for n in block.notes]
     rest = [ln.key for ln in block.lines if ln.kind != "input"]
-    parts.append("<details><summary>Every line of the calculation</summary>"
-                 + _block_table(block, rest) + "</details>")
+    parts.append(
+        "<details><summary>Every line of the calculation</summary>"
+        + _block_table(block, rest)
+        + "</details>"
+    )
     return "\n".join(parts)
 
 
 def _at_medians(block: Block) -> bool:
     """True when some line of a sampled block is a point value: the model run at the inputs'
     medians (as the workbook is), which the reader must not take for a mean."""
-    return any(not ln.summaries.get(c) and ln.values.get(c) is not None
-               for ln in block.lines if ln.kind != "input" for c in block.columns)
+    return any(
+        not ln.summaries.get(c) and ln.values.get(c) is not None
+        for ln in block.lines
+        if ln.kind != "input"
+        for c in block.columns
+    )
 
 
 def _checks(checks: list[CheckRow]) -> str:
@@ -166,12 +181,15 @@ def _checks(checks: list[CheckRow]) -> str:
             + "</th>"
             f"<td class=num>{_text(published)}</td><td class=num>{_text(model)}</td>"
             f"<td class=num>{shown / c.published if c.published else float('inf'):.3f}</td>"
-            f"<td class=num>{tol}</td><td>{verdict}</td><td class=src>{src}{note}</td></tr>")
-    return ("<table><thead><tr><th>Figure</th><th class=num>Published</th><th class=num>Model"
-            "</th><th class=num>Model / published</th><th class=num>Tolerance</th><th></th>"
-            f"<th>Source</th></tr></thead><tbody>{''.join(rows)}</tbody>"
-            "<caption>Tolerance is relative; “derived” figures are derived from published ones "
-            "as noted; a ratio without a verdict is a comparison, not a test.</caption></table>")
+            f"<td class=num>{tol}</td><td>{verdict}</td><td class=src>{src}{note}</td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>Figure</th><th class=num>Published</th><th class=num>Model"
+        "</th><th class=num>Model / published</th><th class=num>Tolerance</th><th></th>"
+        f"<th>Source</th></tr></thead><tbody>{''.join(rows)}</tbody>"
+        "<caption>Tolerance is relative; “derived” figures are derived from published ones "
+        "as noted; a ratio without a verdict is a comparison, not a test.</caption></table>"
+    )
 
 
 def _claims(claims: list[Claim]) -> str:
@@ -180,15 +198,17 @@ def _claims(claims: list[Claim]) -> str:
         p = "—" if c.probability is None else f"{c.probability:.0%}"
         verdict = '<span class="ok">agree</span>' if c.ok else '<span class="off">differ</span>'
         note = f"<br><span class=note>{_text(c.note)}</span>" if c.note else ""
-        rows.append(f"<tr><th scope=row>{_text(c.label)}</th><td>{_text(c.published)}</td>"
-                    f"<td>{_text(c.model)}</td><td class=num>{p}</td><td>{verdict}</td>"
-                    f"<td class=src>{_linked(c.source.cite())}{note}</td></tr>")
-    return ("<table><thead><tr><th>Claim</th><th>Claimed</th><th>Model</th><th class=num>"
-            "Probability</th><th></th><th>Source</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody><caption>The model's answer is the most probable "
-            "over the samples; its probability is shown.</caption></table>")
-
-
+        rows.append(
+            f"<tr><th scope=row>{_text(c.label)}</th><td>{_text(c.published)}</td>"
+            f"<td>{_text(c.model)}</td><td class=num>{p}</td><td>{verdict}</td>"
+            f"<td class=src>{_linked(c.source.cite())}{note}</td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>Claim</th><th>Claimed</th><th>Model</th><th class=num>"
+        "Probability</th><th></th><th>Source</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody><caption>The model's answer is the most probable "
+        "over the samples; its probability is shown.</caption></table>"
+    )
 
 
 def _grid(grid: Grid) -> str:
@@ -202,26 +222,38 @@ def _grid(grid: Grid) -> str:
             mark = " ✗" if flagged else ""
             tds.append(f'<td class="num{" flag" if flagged else ""}">{_text(cell)}{mark}</td>')
         label_html = _text(label) + (" ✗" if row_flag else "")
-        rows.append(f'<tr><th scope=row class="{"flag" if row_flag else ""}">{label_html}</th>'
-                    f'{"".join(tds)}</tr>')
+        rows.append(
+            f'<tr><th scope=row class="{"flag" if row_flag else ""}">{label_html}</th>'
+            f"{''.join(tds)}</tr>"
+        )
     caption = f"<caption>{_text(grid.caption)}</caption>" if grid.caption else ""
-    return (f"<h3>{_text(grid.title)}</h3><table><thead><tr><th></th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody>{caption}</table>")
+    return (
+        f"<h3>{_text(grid.title)}</h3><table><thead><tr><th></th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody>{caption}</table>"
+    )
 
 
 def _inputs(rows: list[InputRow]) -> str:
     out = []
     for i in rows:
-        rng = (f"{_text(input_value(i, i.low))} to {_text(input_value(i, i.high))}"
-               f"<br><span class=note>{_text(i.distribution)}</span>" if i.is_range else "")
+        rng = (
+            f"{_text(input_value(i, i.low))} to {_text(input_value(i, i.high))}"
+            f"<br><span class=note>{_text(i.distribution)}</span>"
+            if i.is_range
+            else ""
+        )
         default = " <span class=note>(flopbook default)</span>" if i.default else ""
         note = f"<br><span class=note>{_text(i.note)}</span>" if i.note else ""
-        out.append(f"<tr><th scope=row>{_text(i.label)}{default}<br><code>{_text(i.place)}"
-                   f"</code></th><td class=num>{_text(input_value(i))}</td><td>{rng}</td>"
-                   f"<td class=src>{_linked(i.source) or '<span class=note>—</span>'}{note}"
-                   "</td></tr>")
-    return ("<table><thead><tr><th>Input</th><th class=num>Value used</th><th>Range</th>"
-            f"<th>Source and note</th></tr></thead><tbody>{''.join(out)}</tbody></table>")
+        out.append(
+            f"<tr><th scope=row>{_text(i.label)}{default}<br><code>{_text(i.place)}"
+            f"</code></th><td class=num>{_text(input_value(i))}</td><td>{rng}</td>"
+            f"<td class=src>{_linked(i.source) or '<span class=note>—</span>'}{note}"
+            "</td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>Input</th><th class=num>Value used</th><th>Range</th>"
+        f"<th>Source and note</th></tr></thead><tbody>{''.join(out)}</tbody></table>"
+    )
 
 
 def sensitivity_html(found: Sensitivity) -> str:
@@ -235,24 +267,31 @@ def sensitivity_html(found: Sensitivity) -> str:
         f"<tr><th scope=row>{_text(b.label)}</th><td class=num>{_text(plain(b.low))} – "
         f"{_text(plain(b.high))} {_text(b.unit)}</td><td class=num>{_text(out(b.output_low))}"
         f"</td><td class=num>{_text(out(b.output_high))}</td><td class=num>"
-        f"{_text(out(b.swing))}</td></tr>" for b in t.bars)
-    tornado = (f"<h3>Tornado: what moves {_text(found.label.lower())}</h3><table><thead><tr>"
-               "<th>Input</th><th class=num>Input P5 – P95</th><th class=num>Output at P5</th>"
-               "<th class=num>at P95</th><th class=num>Swing</th></tr></thead>"
-               f"<tbody>{rows}</tbody><caption>Each input from its 5th to its 95th "
-               f"percentile, every other input at its median (baseline {_text(out(t.baseline))})."
-               " One at a time: interactions and correlations are left out.</caption></table>")
+        f"{_text(out(b.swing))}</td></tr>"
+        for b in t.bars
+    )
+    tornado = (
+        f"<h3>Tornado: what moves {_text(found.label.lower())}</h3><table><thead><tr>"
+        "<th>Input</th><th class=num>Input P5 – P95</th><th class=num>Output at P5</th>"
+        "<th class=num>at P95</th><th class=num>Swing</th></tr></thead>"
+        f"<tbody>{rows}</tbody><caption>Each input from its 5th to its 95th "
+        f"percentile, every other input at its median (baseline {_text(out(t.baseline))})."
+        " One at a time: interactions and correlations are left out.</caption></table>"
+    )
     r = found.sobol
     rows = "".join(
         f"<tr><th scope=row>{_text(i.label)}</th><td class=num>{i.first:.3f} ± "
         f"{i.first_conf:.3f}</td><td class=num>{i.total:.3f} ± {i.total_conf:.3f}</td></tr>"
-        for i in r.indices)
-    sobol = (f"<h3>Sobol indices: shares of the variance of {_text(found.label.lower())}</h3>"
-             "<table><thead><tr><th>Input</th><th class=num>First order</th><th class=num>"
-             f"Total</th></tr></thead><tbody>{rows}</tbody><caption>First order: the input "
-             "alone; total: with its interactions; ± is the 95% confidence half-width. "
-             f"Saltelli design, N = {r.base_samples:,}, {r.evaluations:,} model runs; inputs "
-             "taken as independent.</caption></table>")
+        for i in r.indices
+    )
+    sobol = (
+        f"<h3>Sobol indices: shares of the variance of {_text(found.label.lower())}</h3>"
+        "<table><thead><tr><th>Input</th><th class=num>First order</th><th class=num>"
+        f"Total</th></tr></thead><tbody>{rows}</tbody><caption>First order: the input "
+        "alone; total: with its interactions; ± is the 95% confidence half-width. "
+        f"Saltelli design, N = {r.base_samples:,}, {r.evaluations:,} model runs; inputs "
+        "taken as independent.</caption></table>"
+    )
     return f"<h2>Sensitivity of {_text(found.label.lower())}</h2>{tornado}{sobol}"
 
 
@@ -277,20 +316,31 @@ def render_html(report: Report) -> str:
     if r.summary:
         parts.append(f'<p class="summary">{_text(r.summary)}</p>')
     article = "An" if r.kind[:1].lower() in "aeiou" else "A"
-    parts.append(f'<p class="meta">{article} {_text(r.kind)}, made by flopbook {__version__}'
-                 + (f" from <code>{_text(r.origin)}</code>" if r.origin else "")
-                 + ". The workbook export recomputes the same numbers with live formulas.</p>")
+    parts.append(
+        f'<p class="meta">{article} {_text(r.kind)}, made by flopbook {__version__}'
+        + (f" from <code>{_text(r.origin)}</code>" if r.origin else "")
+        + ". The workbook export recomputes the same numbers with live formulas.</p>"
+    )
     if r.checks:
         ok = all(c.ok is not False for c in r.checks)
-        verdict = ('<span class="ok">All checks within tolerance.</span>' if ok
-                   else '<span class="off">Some checks are OFF.</span>')
+        verdict = (
+            '<span class="ok">All checks within tolerance.</span>'
+            if ok
+            else '<span class="off">Some checks are OFF.</span>'
+        )
         if r.conclusion:
             verdict += f" {_text(r.conclusion)}"
-        parts += ['<section id="checks"><h2>Published figures against the model</h2>',
-                  _checks(r.checks), f"<p>{verdict}</p></section>"]
+        parts += [
+            '<section id="checks"><h2>Published figures against the model</h2>',
+            _checks(r.checks),
+            f"<p>{verdict}</p></section>",
+        ]
     if r.claims:
-        parts += ['<section id="claims"><h2>Claims in words against the model</h2>',
-                  _claims(r.claims), "</section>"]
+        parts += [
+            '<section id="claims"><h2>Claims in words against the model</h2>',
+            _claims(r.claims),
+            "</section>",
+        ]
     if r.grids or r.discrepancies:
         parts.append('<section id="published"><h2>As published, and corrected</h2>')
         if r.grids:
@@ -301,7 +351,8 @@ def render_html(report: Report) -> str:
                 f"<span class=note>[{_text(d.where)}]</span>: <span class=off>"
                 f"{_text(d.published)}</span> → <span class=ok>{_text(d.corrected)}</span>"
                 f"<br><span class=note>{_text(d.explanation)}</span></li>"
-                for d in r.discrepancies)
+                for d in r.discrepancies
+            )
             parts.append(f'<h3>What is wrong in it</h3><ul class="errors">{items}</ul>')
         parts += [_grid(g) for g in r.grids[1:]]
         parts.append("</section>")
@@ -314,21 +365,26 @@ def render_html(report: Report) -> str:
         parts.append('<section id="charts"><h2>Charts</h2>')
         parts += [chart_html(c) for c in r.charts]
         parts.append("</section>")
-    parts += ['<section id="inputs"><h2>Inputs</h2>',
-              '<p class="note">Every input with where it came from. Ranges are sampled; the '
-              "value used is the median, which the workbook uses.</p>",
-              _inputs(r.inputs), "</section>"]
+    parts += [
+        '<section id="inputs"><h2>Inputs</h2>',
+        '<p class="note">Every input with where it came from. Ranges are sampled; the '
+        "value used is the median, which the workbook uses.</p>",
+        _inputs(r.inputs),
+        "</section>",
+    ]
     if r.sources or r.notes:
         parts.append('<section id="sources"><h2>Sources and notes</h2><ul>')
         parts += [f"<li>{_linked(s.cite())}</li>" for s in r.sources]
         parts += [f"<li class=note>{_text(n)}</li>" for n in r.notes]
         parts.append("</ul></section>")
     body = "\n".join(parts)
-    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta name="generator" content="flopbook {__version__}">'
-            f"<title>{_text(r.title)}</title><style>{CSS}</style></head>\n"
-            f"<body><main>\n{body}\n</main></body></html>\n")
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="generator" content="flopbook {__version__}">'
+        f"<title>{_text(r.title)}</title><style>{CSS}</style></head>\n"
+        f"<body><main>\n{body}\n</main></body></html>\n"
+    )
 
 
 def write_html(report: Report, path: str) -> None:

@@ -22,7 +22,7 @@ def tornado_table(s: Sensitivity) -> Table:
     unit = t.unit
     table = Table(
         title=f"What moves {t.label} — tornado (each input from P5 to P95, others "
-              "at their medians)",
+        "at their medians)",
         caption=f"Baseline, every input at its median: {numbers.value(t.baseline, unit)}.",
         caption_justify="left",
     )
@@ -34,9 +34,14 @@ def tornado_table(s: Sensitivity) -> Table:
     table.add_column("", no_wrap=True, overflow="crop", max_width=_BAR)
     widest = max((b.swing for b in t.bars), default=0) or 1
     for b in t.bars:
-        table.add_row(_named(b.label, b.input), numbers.interval(b.low, b.high, b.unit),
-                      numbers.value(b.output_low, unit), numbers.value(b.output_high, unit),
-                      numbers.value(b.swing, unit), "█" * max(1, round(_BAR * b.swing / widest)))
+        table.add_row(
+            _named(b.label, b.input),
+            numbers.interval(b.low, b.high, b.unit),
+            numbers.value(b.output_low, unit),
+            numbers.value(b.output_high, unit),
+            numbers.value(b.swing, unit),
+            "█" * max(1, round(_BAR * b.swing / widest)),
+        )
     return table
 
 
@@ -45,8 +50,8 @@ def sobol_table(s: Sensitivity) -> Table:
     table = Table(
         title=f"Share of the variance of {r.label} — Sobol indices",
         caption=f"First order: the input alone; total: with its interactions. ± is the 95% "
-                f"confidence half-width. Saltelli design, N = {r.base_samples:,}, "
-                f"{r.evaluations:,} model runs; inputs taken as independent.",
+        f"confidence half-width. Saltelli design, N = {r.base_samples:,}, "
+        f"{r.evaluations:,} model runs; inputs taken as independent.",
         caption_justify="left",
     )
     table.add_column("input", style="bold", min_width=16, max_width=36, overflow="fold")
@@ -54,9 +59,12 @@ def sobol_table(s: Sensitivity) -> Table:
     table.add_column("total", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for i in r.indices:
-        table.add_row(_named(i.label, i.input), f"{i.first:.3f} ± {i.first_conf:.3f}",
-                      f"{i.total:.3f} ± {i.total_conf:.3f}",
-                      "█" * max(0, round(_BAR * min(1.0, max(0.0, i.total)))))
+        table.add_row(
+            _named(i.label, i.input),
+            f"{i.first:.3f} ± {i.first_conf:.3f}",
+            f"{i.total:.3f} ± {i.total_conf:.3f}",
+            "█" * max(0, round(_BAR * min(1.0, max(0.0, i.total)))),
+        )
     return table
 
 
@@ -70,15 +78,47 @@ def sensitivity_csv(s: Sensitivity) -> str:
     sobol = {i.input: i for i in s.sobol.indices}
     buf = io.StringIO()
     w = CsvWriter(buf)
-    w.writerow(["output", "unit", "input", "input_unit", "input_p5", "input_p95",
-                "output_at_p5", "output_at_p95", "swing", "sobol_first", "sobol_first_conf",
-                "sobol_total", "sobol_total_conf"])
+    w.writerow(
+        [
+            "output",
+            "unit",
+            "input",
+            "input_unit",
+            "input_p5",
+            "input_p95",
+            "output_at_p5",
+            "output_at_p95",
+            "swing",
+            "sobol_first",
+            "sobol_first_conf",
+            "sobol_total",
+            "sobol_total_conf",
+        ]
+    )
     for b in s.tornado.bars:
         i = sobol[b.input]
-        w.writerow([s.output, s.unit, b.input, b.unit,
-                    *(f"{x:.10g}" for x in (b.low, b.high, b.output_low, b.output_high,
-                                            b.swing, i.first, i.first_conf, i.total,
-                                            i.total_conf))])
+        w.writerow(
+            [
+                s.output,
+                s.unit,
+                b.input,
+                b.unit,
+                *(
+                    f"{x:.10g}"
+                    for x in (
+                        b.low,
+                        b.high,
+                        b.output_low,
+                        b.output_high,
+                        b.swing,
+                        i.first,
+                        i.first_conf,
+                        i.total,
+                        i.total_conf,
+                    )
+                ),
+            ]
+        )
     return buf.getvalue()
 
 

@@ -20,14 +20,31 @@ if TYPE_CHECKING:
 
 # Rows shown by default; the rest are in JSON/CSV and with --all.
 SHORT_ROWS = [
-    "gpus", "server_cost_per_gpu", "capex", "capex_per_gpu", "it_power", "facility_power",
-    "opex", "opex_per_gpu", "depreciation", "annuity", "tco_per_year", "cost_per_gpu_hour",
-    "cost_per_bf16_pflop_hour", "cost_per_fp8_pflop_hour",
+    "gpus",
+    "server_cost_per_gpu",
+    "capex",
+    "capex_per_gpu",
+    "it_power",
+    "facility_power",
+    "opex",
+    "opex_per_gpu",
+    "depreciation",
+    "annuity",
+    "tco_per_year",
+    "cost_per_gpu_hour",
+    "cost_per_bf16_pflop_hour",
+    "cost_per_fp8_pflop_hour",
 ]
 
 
-def fleet_table(result: FleetResult, *, all_rows: bool = False, title: str | None = None,
-                only: list[str] | None = None, caption: bool = True) -> Table:
+def fleet_table(
+    result: FleetResult,
+    *,
+    all_rows: bool = False,
+    title: str | None = None,
+    only: list[str] | None = None,
+    caption: bool = True,
+) -> Table:
     """The fleet as one table; ``only``: those columns (SKUs and Total) alone."""
     sampled = result.sampled
     table = Table(
@@ -66,8 +83,9 @@ class FittedFleetTable:
     SKU columns are split over several tables, each with the row labels, and the Total
     comes last, whole; a figure is never cropped (``$1.40`` for $1.40B)."""
 
-    def __init__(self, result: FleetResult, *, all_rows: bool = False,
-                 title: str | None = None) -> None:
+    def __init__(
+        self, result: FleetResult, *, all_rows: bool = False, title: str | None = None
+    ) -> None:
         self.result, self.all_rows, self.title = result, all_rows, title
 
     def tables(self, console: Console, width: int) -> list[Table]:
@@ -75,8 +93,13 @@ class FittedFleetTable:
         columns = list(r.all_columns if len(r.columns) > 1 else r.columns)
 
         def build(group: list[str], first: bool, last: bool) -> Table:
-            return fleet_table(r, all_rows=self.all_rows, only=group, caption=last,
-                               title=self.title if first else "")
+            return fleet_table(
+                r,
+                all_rows=self.all_rows,
+                only=group,
+                caption=last,
+                title=self.title if first else "",
+            )
 
         def fits(group: list[str]) -> bool:
             wide = console.options.update_width(10_000)
@@ -100,8 +123,11 @@ def _caption(result: FleetResult, sampled: bool) -> str:
         "Totals: extensive rows add; (avg) rows are ratios of totals, weighted by the "
         "denominator (GPUs, GPU-hours, PFLOP/s) — never sums.",
         f"TCO uses {result.capital_cost}"
-        + (" (straight-line over the useful life)." if result.capital_cost == "depreciation"
-           else " at the cost of capital."),
+        + (
+            " (straight-line over the useful life)."
+            if result.capital_cost == "depreciation"
+            else " at the cost of capital."
+        ),
     ]
     if sampled:
         lines.append("Uncertain inputs: mean (5th–95th percentile).")
@@ -114,22 +140,35 @@ def _caption(result: FleetResult, sampled: bool) -> str:
                 lines.append(f"{sku.name} {name}: catalog {given.note}.")
     defaults = result.assumptions.used_defaults(result.skus) if result.assumptions else []
     if defaults:
-        lines.append("flopbook defaults used: " + ", ".join(defaults)
-                     + " (values and sources: --format json, or docs/scenario.md).")
+        lines.append(
+            "flopbook defaults used: "
+            + ", ".join(defaults)
+            + " (values and sources: --format json, or docs/scenario.md)."
+        )
     return "\n".join(lines)
 
 
 def catalog_table(cat: Catalog) -> Table:
-    table = Table(title="Accelerator catalog (dense peak rates; `flopbook catalog NAME` "
-                  "for sources)")
+    table = Table(
+        title="Accelerator catalog (dense peak rates; `flopbook catalog NAME` for sources)"
+    )
     for col in ("id", "name", "arch", "BF16", "FP8", "HBM", "HBM BW", "TDP", "available"):
         table.add_column(col, justify="left" if col in ("id", "name", "arch") else "right")
     for c in cat:
         table.add_row(
-            c.id, c.name, c.architecture,
-            *(_spec(c, key, unit) for key, unit in (
-                ("bf16_dense", "TFLOP/s"), ("fp8_dense", "TFLOP/s"), ("hbm_capacity", "GB"),
-                ("hbm_bandwidth", "TB/s"), ("tdp", "W"))),
+            c.id,
+            c.name,
+            c.architecture,
+            *(
+                _spec(c, key, unit)
+                for key, unit in (
+                    ("bf16_dense", "TFLOP/s"),
+                    ("fp8_dense", "TFLOP/s"),
+                    ("hbm_capacity", "GB"),
+                    ("hbm_bandwidth", "TB/s"),
+                    ("tdp", "W"),
+                )
+            ),
             c.entry.dates.available.value or "",
         )
     return table
@@ -144,9 +183,12 @@ def _spec(c: Chip, key: str, unit: str) -> str:
 
 def chip_table(c: Chip, at: str | None = None) -> Table:
     e = c.entry
-    table = Table(title=f"{e.name} ({e.id}; {e.vendor} {e.architecture}"
-                  + (f"; also {', '.join(e.aliases)}" if e.aliases else "") + ")",
-                  show_lines=True)
+    table = Table(
+        title=f"{e.name} ({e.id}; {e.vendor} {e.architecture}"
+        + (f"; also {', '.join(e.aliases)}" if e.aliases else "")
+        + ")",
+        show_lines=True,
+    )
     table.add_column("field", style="bold")
     table.add_column("value", justify="right")
     table.add_column("as of")
@@ -158,12 +200,19 @@ def chip_table(c: Chip, at: str | None = None) -> Table:
     _sourced_row(table, "Available", e.dates.available)
     _sourced_row(table, "Export control", e.export_control)
     for pick in c.price_picks(at):
-        table.add_row(f"Price ({_kind(pick.kind, pick.term)})",
-                      numbers.summary(pick.summary, pick.unit),
-                      pick.as_of, f"{pick.describe()}\n{pick.source}")
+        table.add_row(
+            f"Price ({_kind(pick.kind, pick.term)})",
+            numbers.summary(pick.summary, pick.unit),
+            pick.as_of,
+            f"{pick.describe()}\n{pick.source}",
+        )
     if e.prices:
-        table.add_row("Price series", "", "",
-                      f"{len(e.prices)} dated observations: flopbook catalog {e.id} --prices")
+        table.add_row(
+            "Price series",
+            "",
+            "",
+            f"{len(e.prices)} dated observations: flopbook catalog {e.id} --prices",
+        )
     if e.price_note:
         table.add_row("Prices", "", "", e.price_note)
     return table
@@ -177,22 +226,41 @@ def price_table(c: Chip, at: str | None = None) -> Table:
     """Every dated price observation of a chip, oldest first within each kind; those more
     than a year from ``at`` (today by default) are marked stale."""
     when = at or "today"
-    table = Table(title=f"{c.name}: price observations (ages from {when}; '!' = more than "
-                  f"{STALE_DAYS} days from it)", show_lines=False)
+    table = Table(
+        title=f"{c.name}: price observations (ages from {when}; '!' = more than "
+        f"{STALE_DAYS} days from it)",
+        show_lines=False,
+    )
     for col in ("kind", "date", "value", "vendor", "age", "use", "source and note"):
-        table.add_column(col, justify="right" if col in ("value", "age") else "left",
-                         overflow="fold" if col == "source and note" else "ellipsis",
-                         no_wrap=col in ("value", "date"))
+        table.add_column(
+            col,
+            justify="right" if col in ("value", "age") else "left",
+            overflow="fold" if col == "source and note" else "ellipsis",
+            no_wrap=col in ("value", "date"),
+        )
     for p, age, stale in c.price_series(at):
         use = "default" if p.default else "kept"
         if p.estimate:
             use += ", estimate"
-        table.add_row(_kind(p.kind, p.term), p.as_of, p.value or "—", p.vendor or "",
-                      f"{age / 365.25:.1f} y" + (" !" if stale else ""), use,
-                      p.source + (f"\n{p.note}" if p.note else ""))
+        table.add_row(
+            _kind(p.kind, p.term),
+            p.as_of,
+            p.value or "—",
+            p.vendor or "",
+            f"{age / 365.25:.1f} y" + (" !" if stale else ""),
+            use,
+            p.source + (f"\n{p.note}" if p.note else ""),
+        )
     for pick in c.price_picks(at):
-        table.add_row(_kind(pick.kind, pick.term), "used",
-                      numbers.summary(pick.summary, pick.unit), "", "", "", pick.describe())
+        table.add_row(
+            _kind(pick.kind, pick.term),
+            "used",
+            numbers.summary(pick.summary, pick.unit),
+            "",
+            "",
+            "",
+            pick.describe(),
+        )
     return table
 
 
@@ -205,6 +273,9 @@ def _sourced_row(table: Table, label: str, f) -> None:  # noqa: ANN001 - a Sourc
         text, value = value + "\n" + text, ""
     table.add_row(label, value, f.as_of, text)
     for alt in f.alternatives:
-        table.add_row("  alternative", (alt.value or "—") + (" (estimate)" if alt.estimate
-                                                            else ""), alt.as_of,
-                      alt.source + (f"\n{alt.note}" if alt.note else ""))
+        table.add_row(
+            "  alternative",
+            (alt.value or "—") + (" (estimate)" if alt.estimate else ""),
+            alt.as_of,
+            alt.source + (f"\n{alt.note}" if alt.note else ""),
+        )

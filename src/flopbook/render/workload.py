@@ -27,8 +27,9 @@ SHARES = {"mfu", "mbu", "margin"}
 
 
 def workload_table(result: WorkloadResult) -> Table:
-    title = f"{result.kind.capitalize()}: {result.name}" if result.name else (
-        result.kind.capitalize())
+    title = (
+        f"{result.kind.capitalize()}: {result.name}" if result.name else (result.kind.capitalize())
+    )
     # a footnote only for what the table shows: intervals, a solved figure
 
     caption = []
@@ -38,11 +39,13 @@ def workload_table(result: WorkloadResult) -> Table:
         caption.append("'solved' marks the figure the solver found from the other three.")
     table = Table(title=title, caption=" ".join(caption) or None, caption_justify="left")
     for col in ("output", "value", "formula"):
-        table.add_column(col, justify="right" if col == "value" else "left",
-                         overflow="fold")
+        table.add_column(col, justify="right" if col == "value" else "left", overflow="fold")
     for r in result.rows:
-        table.add_row(r.label + (" (solved)" if r.solved else ""),
-                      quantity_text(r.value, r.unit, share=r.key in SHARES), r.formula)
+        table.add_row(
+            r.label + (" (solved)" if r.solved else ""),
+            quantity_text(r.value, r.unit, share=r.key in SHARES),
+            r.formula,
+        )
     return table
 
 
@@ -64,8 +67,11 @@ def _input_text(i: Any, *, share: bool) -> str:
     if not is_point(i.value) and isinstance(i.raw, str):
         return i.raw.strip()
     s = summarize(i.value)
-    return amount(s.mean, s.unit, share=share, as_written=True) \
-        if is_point(i.value) else quantity_text(i.value, share=share)
+    return (
+        amount(s.mean, s.unit, share=share, as_written=True)
+        if is_point(i.value)
+        else quantity_text(i.value, share=share)
+    )
 
 
 def workload_csv(result: WorkloadResult) -> str:
@@ -74,8 +80,18 @@ def workload_csv(result: WorkloadResult) -> str:
     w.writerow(["output", "label", "mean", "p5", "p50", "p95", "unit", "formula"])
     for r in result.rows:
         s = summarize(r.value, r.unit)
-        w.writerow([r.key, r.label, f"{s.mean:.10g}", f"{s.p5:.10g}", f"{s.p50:.10g}",
-                    f"{s.p95:.10g}", s.unit, r.formula])
+        w.writerow(
+            [
+                r.key,
+                r.label,
+                f"{s.mean:.10g}",
+                f"{s.p5:.10g}",
+                f"{s.p50:.10g}",
+                f"{s.p95:.10g}",
+                s.unit,
+                r.formula,
+            ]
+        )
     return buf.getvalue()
 
 
@@ -89,9 +105,13 @@ def verdict_text(v: ClaimVerdict) -> Text:
 
 
 def claims_table(verdicts: list[ClaimVerdict], title: str = "") -> Table:
-    table = Table(title=title or "Claims", show_lines=True, caption_justify="left",
-                  caption="The expression is what flopbook computes; the claim is what was "
-                  "said. Verdicts compare means where a figure is a range.")
+    table = Table(
+        title=title or "Claims",
+        show_lines=True,
+        caption_justify="left",
+        caption="The expression is what flopbook computes; the claim is what was "
+        "said. Verdicts compare means where a figure is a range.",
+    )
     for col in ("claim", "expression", "claimed", "tolerance", "verdict", "why / note"):
         table.add_column(col, overflow="fold")
     for v in verdicts:
@@ -99,7 +119,10 @@ def claims_table(verdicts: list[ClaimVerdict], title: str = "") -> Table:
             v.claim + (f"\n[{v.source}]" if v.source else ""),
             f"{v.expression}\n= {quantity_text(v.model)}",
             f"{v.claimed_text}\n= {quantity_text(v.claimed)}",
-            str(v.tolerance), verdict_text(v), _why(v))
+            str(v.tolerance),
+            verdict_text(v),
+            _why(v),
+        )
     return table
 
 
@@ -112,13 +135,36 @@ def _why(v: ClaimVerdict) -> str:
 def claims_csv(verdicts: list[ClaimVerdict]) -> str:
     buf = io.StringIO()
     w = CsvWriter(buf)
-    w.writerow(["claim", "expression", "model", "model_unit", "claimed", "verdict", "ratio",
-                "tolerance", "explanation", "source"])
+    w.writerow(
+        [
+            "claim",
+            "expression",
+            "model",
+            "model_unit",
+            "claimed",
+            "verdict",
+            "ratio",
+            "tolerance",
+            "explanation",
+            "source",
+        ]
+    )
     for v in verdicts:
         m = summarize(v.model)
-        w.writerow([v.claim, v.expression, f"{m.mean:.10g}", m.unit, v.claimed_text,
-                    v.verdict, "" if v.ratio is None else f"{v.ratio:.6g}", str(v.tolerance),
-                    v.explanation, v.source or ""])
+        w.writerow(
+            [
+                v.claim,
+                v.expression,
+                f"{m.mean:.10g}",
+                m.unit,
+                v.claimed_text,
+                v.verdict,
+                "" if v.ratio is None else f"{v.ratio:.6g}",
+                str(v.tolerance),
+                v.explanation,
+                v.source or "",
+            ]
+        )
     return buf.getvalue()
 
 
@@ -128,28 +174,43 @@ def claims_csv(verdicts: list[ClaimVerdict]) -> str:
 def comparison_tables(c: Comparison) -> list[Table]:
     hourly = any(r.hourly for r in c.rows)
     per = "$ / PFLOP/s-hour" if hourly else "$ / PFLOP/s"
-    t = Table(title=f"Cost and power per dense {c.precision.split('_')[0].upper()} FLOP",
-              caption="Peak rates are dense (no sparsity). 'vs ref' is the cost per FLOP "
-              f"relative to {c.reference}.", caption_justify="left")
+    t = Table(
+        title=f"Cost and power per dense {c.precision.split('_')[0].upper()} FLOP",
+        caption="Peak rates are dense (no sparsity). 'vs ref' is the cost per FLOP "
+        f"relative to {c.reference}.",
+        caption_justify="left",
+    )
     for col in ("chip", "peak", "TDP", "price", per, "vs ref", "W / PFLOP/s", "price from"):
-        t.add_column(col, overflow="fold",
-                     justify="left" if col in ("chip", "price from") else "right")
+        t.add_column(
+            col, overflow="fold", justify="left" if col in ("chip", "price from") else "right"
+        )
     for r in c.rows:
         ratio = c.ratio(r.chip)
-        t.add_row(r.chip, quantity_text(r.peak, "TFLOP/s"), quantity_text(r.tdp, "W"),
-                  _price(r.price), _bare(r.cost_per_pflop),
-                  "—" if ratio is None else f"{ratio:.2f}×",
-                  _bare(r.watts_per_pflop), _short(r.price_source))
+        t.add_row(
+            r.chip,
+            quantity_text(r.peak, "TFLOP/s"),
+            quantity_text(r.tdp, "W"),
+            _price(r.price),
+            _bare(r.cost_per_pflop),
+            "—" if ratio is None else f"{ratio:.2f}×",
+            _bare(r.watts_per_pflop),
+            _short(r.price_source),
+        )
     n = quantity_text(c.reference_count).replace(" GPU", "")
-    m = Table(title=f"Matching {n} {c.reference} in dense "
-              "FLOP/s (TDP only)", caption_justify="left")
-    for col in ("chip", "count", "power", f"{c.reference} power", "money",
-                f"{c.reference} money"):
+    m = Table(
+        title=f"Matching {n} {c.reference} in dense FLOP/s (TDP only)", caption_justify="left"
+    )
+    for col in ("chip", "count", "power", f"{c.reference} power", "money", f"{c.reference} money"):
         m.add_column(col, justify="left" if col == "chip" else "right")
     for x in c.matches:
-        m.add_row(x.chip, quantity_text(x.count), quantity_text(x.power),
-                  quantity_text(x.reference_power), _money(x.money),
-                  _money(x.reference_money))
+        m.add_row(
+            x.chip,
+            quantity_text(x.count),
+            quantity_text(x.power),
+            quantity_text(x.reference_power),
+            _money(x.money),
+            _money(x.reference_money),
+        )
     return [t, m]
 
 
@@ -184,20 +245,38 @@ def _money(x: Any) -> str:
 def comparison_csv(c: Comparison) -> str:
     buf = io.StringIO()
     w = CsvWriter(buf)
-    w.writerow(["chip", "precision", "peak_tflops", "tdp_w", "price", "price_unit",
-                "cost_per_pflop", "cost_unit", "vs_reference", "watts_per_pflops",
-                "price_source"])
+    w.writerow(
+        [
+            "chip",
+            "precision",
+            "peak_tflops",
+            "tdp_w",
+            "price",
+            "price_unit",
+            "cost_per_pflop",
+            "cost_unit",
+            "vs_reference",
+            "watts_per_pflops",
+            "price_source",
+        ]
+    )
     for r in c.rows:
         price = None if r.price is None else summarize(r.price)
         cost = None if r.cost_per_pflop is None else summarize(r.cost_per_pflop)
         ratio = c.ratio(r.chip)
-        w.writerow([r.chip, r.precision, f"{summarize(r.peak, 'TFLOP/s').mean:.6g}",
-                    "" if r.tdp is None else f"{summarize(r.tdp, 'W').mean:.6g}",
-                    "" if price is None else f"{price.mean:.6g}",
-                    "" if price is None else price.unit,
-                    "" if cost is None else f"{cost.mean:.6g}",
-                    "" if cost is None else cost.unit,
-                    "" if ratio is None else f"{ratio:.6g}",
-                    "" if r.watts_per_pflop is None else
-                    f"{summarize(r.watts_per_pflop).mean:.6g}", r.price_source])
+        w.writerow(
+            [
+                r.chip,
+                r.precision,
+                f"{summarize(r.peak, 'TFLOP/s').mean:.6g}",
+                "" if r.tdp is None else f"{summarize(r.tdp, 'W').mean:.6g}",
+                "" if price is None else f"{price.mean:.6g}",
+                "" if price is None else price.unit,
+                "" if cost is None else f"{cost.mean:.6g}",
+                "" if cost is None else cost.unit,
+                "" if ratio is None else f"{ratio:.6g}",
+                "" if r.watts_per_pflop is None else f"{summarize(r.watts_per_pflop).mean:.6g}",
+                r.price_source,
+            ]
+        )
     return buf.getvalue()

@@ -25,8 +25,9 @@ from flopbook.report.kinds import BLOCKS, CHARTS, block_for, blocks_for, charts_
 __all__ = ["BLOCKS", "CHARTS", "block_for", "blocks_for", "build_report", "charts_for"]
 
 
-def build_report(result: Any, *, origin: str = "", summary: str = "",
-                 charts: bool = True) -> Report:
+def build_report(
+    result: Any, *, origin: str = "", summary: str = "", charts: bool = True
+) -> Report:
     """A report of a reference case (``CaseResult``) or of any model result in BLOCKS.
     ``charts=False`` leaves the charts out (the workbook has none; drawing them is most of
     the time a report takes)."""
@@ -37,14 +38,23 @@ def build_report(result: Any, *, origin: str = "", summary: str = "",
         return report
     book = InputBook()
     kind = _kind(result)
-    title = getattr(result, "name", "") or getattr(
-        getattr(result, "payer", None), "name", "") or kind.capitalize()
+    title = (
+        getattr(result, "name", "")
+        or getattr(getattr(result, "payer", None), "name", "")
+        or kind.capitalize()
+    )
     blocks = blocks_for(result, book, title)
-    return Report(title=title, kind=kind, summary=summary,
-                  inputs=book.rows, constants=list(book.constants.values()),
-                  blocks=blocks, charts=charts_for(result, title) if charts else [],
-                  origin=origin,
-                  subjects=[result])
+    return Report(
+        title=title,
+        kind=kind,
+        summary=summary,
+        inputs=book.rows,
+        constants=list(book.constants.values()),
+        blocks=blocks,
+        charts=charts_for(result, title) if charts else [],
+        origin=origin,
+        subjects=[result],
+    )
 
 
 def _kind(result: Any) -> str:

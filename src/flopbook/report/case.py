@@ -24,6 +24,7 @@ from flopbook.report.kinds import block_for, charts_for
 if TYPE_CHECKING:
     from flopbook.cases.result import CaseResult, Check
 
+
 def _row_formula(row: str, column: str) -> str:
     """A published table's row (cases/fleet_cases.py ROWS) as a formula of one column of the
     fleet block, written from the row's own expression."""
@@ -51,8 +52,11 @@ def _block_for(results: list[Any], only: str | None) -> int | None:
     if not results:
         return None
     everything = results[0]
-    wanted = [s.name for s in everything.skus
-              if only is None or any(s.matches(t.strip()) for t in only.split(","))]
+    wanted = [
+        s.name
+        for s in everything.skus
+        if only is None or any(s.matches(t.strip()) for t in only.split(","))
+    ]
     for i, r in enumerate(results):
         if list(r.columns) == wanted:
             return i
@@ -83,8 +87,7 @@ def _table_formula(ref: _Ref, row: str, which: str) -> str | None:
     if which == "published_total":
         # the published Total: every column but those its formula left out
         omitted = [c for c in ref.table.columns if c not in ref.table.total_columns]
-        return total + "".join(
-            "-(" + _in_block(_row_formula(row, c), 0) + ")" for c in omitted)
+        return total + "".join("-(" + _in_block(_row_formula(row, c), 0) + ")" for c in omitted)
     return None
 
 
@@ -103,17 +106,26 @@ def _engine_answer(ref: _Ref, blocks: list[Block]) -> float:
     return sum(float(magnitudes(row_value(row, point, c, life), unit)[0]) for c in columns)
 
 
-def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
-               results: list[Any]) -> CheckRow:
+def _check_row(check: Check, ref: _Ref | None, blocks: list[Block], results: list[Any]) -> CheckRow:
     formula: str | None = None
     unit = check.unit
     kind, _, rest = ref.model.partition(".") if ref is not None else ("", "", "")
     note = check.note
-    if ref is not None and kind == "fleet" and ref.capital_cost not in (
-            None, *(r.capital_cost for r in results[:1])):
+    if (
+        ref is not None
+        and kind == "fleet"
+        and ref.capital_cost not in (None, *(r.capital_cost for r in results[:1]))
+    ):
         # the case reran the fleet another way; the calculations hold only the first
-        note = "; ".join(x for x in (note, f"a value: the fleet with {ref.capital_cost} as its "
-                                     "capital cost, which the calculations do not hold") if x)
+        note = "; ".join(
+            x
+            for x in (
+                note,
+                f"a value: the fleet with {ref.capital_cost} as its "
+                "capital cost, which the calculations do not hold",
+            )
+            if x
+        )
     elif ref is not None and kind == "fleet":
         i = _block_for(results, ref.only)
         if i is not None and rest in {ln.key for ln in blocks[i].lines}:
@@ -133,33 +145,63 @@ def _check_row(check: Check, ref: _Ref | None, blocks: list[Block],
         else:
             formula = None  # a change of unit would need a bare number: keep the value
     sampled = any(b.sampled for b in blocks)
-    return CheckRow(check.label, check.published, unit if formula else check.unit, model,
-                    formula, check.tolerance,
-                    check.source, check.derived, note,
-                    model_sampled=check.model if sampled else None,
-                    category=check.category, tolerance_reason=check.tolerance_reason)
+    return CheckRow(
+        check.label,
+        check.published,
+        unit if formula else check.unit,
+        model,
+        formula,
+        check.tolerance,
+        check.source,
+        check.derived,
+        note,
+        model_sampled=check.model if sampled else None,
+        category=check.category,
+        tolerance_reason=check.tolerance_reason,
+    )
 
 
 def _value_check(check: Check, why: str, sampled: bool) -> CheckRow:
     note = "; ".join(x for x in (check.note, why) if x)
-    return CheckRow(check.label, check.published, check.unit, check.model, None,
-                    check.tolerance, check.source, check.derived, note or None,
-                    model_sampled=check.model if sampled else None,
-                    category=check.category, tolerance_reason=check.tolerance_reason)
+    return CheckRow(
+        check.label,
+        check.published,
+        check.unit,
+        check.model,
+        None,
+        check.tolerance,
+        check.source,
+        check.derived,
+        note or None,
+        model_sampled=check.model if sampled else None,
+        category=check.category,
+        tolerance_reason=check.tolerance_reason,
+    )
 
 
-def _referenced_check(check: Check, formula: str, value: float, unit: str,
-                      sampled: bool) -> CheckRow | None:
+def _referenced_check(
+    check: Check, formula: str, value: float, unit: str, sampled: bool
+) -> CheckRow | None:
     """A check whose model answer is a cell: the published figure in the cell's unit."""
     ureg = registry()
     try:
         factor = float(ureg.Quantity(1.0, check.unit).to(unit or "").magnitude)
     except Exception:  # noqa: BLE001 - units that do not convert: keep the value
         return None
-    return CheckRow(check.label, check.published * factor, unit, value, formula,
-                    check.tolerance, check.source, check.derived, check.note,
-                    model_sampled=check.model * factor if sampled else None,
-                    category=check.category, tolerance_reason=check.tolerance_reason)
+    return CheckRow(
+        check.label,
+        check.published * factor,
+        unit,
+        value,
+        formula,
+        check.tolerance,
+        check.source,
+        check.derived,
+        check.note,
+        model_sampled=check.model * factor if sampled else None,
+        category=check.category,
+        tolerance_reason=check.tolerance_reason,
+    )
 
 
 def case_report(result: CaseResult, *, charts: bool = True) -> Report:
@@ -172,11 +214,15 @@ def case_report(result: CaseResult, *, charts: bool = True) -> Report:
     refs: list[_Ref | None] = [None] * len(result.checks)
     if spec is not None and len(spec.checks) == len(result.checks):
         table = getattr(spec, "published_table", None)
-        refs = [_Ref(c.model, c.only, c.column, table, getattr(c, "capital_cost", None))
-                if c.label == check.label else None
-                for c, check in zip(spec.checks, result.checks, strict=True)]
-    checks = [_check_row(c, ref, blocks, results)
-              for c, ref in zip(result.checks, refs, strict=True)]
+        refs = [
+            _Ref(c.model, c.only, c.column, table, getattr(c, "capital_cost", None))
+            if c.label == check.label
+            else None
+            for c, check in zip(spec.checks, result.checks, strict=True)
+        ]
+    checks = [
+        _check_row(c, ref, blocks, results) for c, ref in zip(result.checks, refs, strict=True)
+    ]
     make = CASE_BLOCKS.get(kind)
     if make is not None:
         offset = len(blocks)
@@ -187,23 +233,33 @@ def case_report(result: CaseResult, *, charts: bool = True) -> Report:
             ref = made.refs.get(check.label)
             row = None
             if ref is not None:
-                formula = re.sub(r"\{#(\d+):",
-                                 lambda m: f"{{#{int(m.group(1)) + offset}:", ref[0])
+                formula = re.sub(r"\{#(\d+):", lambda m: f"{{#{int(m.group(1)) + offset}:", ref[0])
                 row = _referenced_check(check, formula, ref[1], ref[2], sampled)
             checks[n] = row or _value_check(
-                check, made.reasons.get(check.label,
-                                        "a value: no calculation of this workbook holds it"),
-                sampled)
+                check,
+                made.reasons.get(check.label, "a value: no calculation of this workbook holds it"),
+                sampled,
+            )
     elif kind in VALUE_REASONS:
         checks = [_value_check(c, VALUE_REASONS[kind], False) for c in result.checks]
     drawn = charts_for(results[0], result.fleets[0][0]) if results and charts else []
     for title, section in result.sections if charts else ():
         drawn += charts_for(section, title)
     return Report(
-        title=result.title, kind="reference case", summary=result.summary,
+        title=result.title,
+        kind="reference case",
+        summary=result.summary,
         conclusion=f"{result.conclusion} (Checks: {result.tally_text()})",
-        inputs=book.rows, constants=list(book.constants.values()), blocks=blocks,
-        checks=checks, grids=list(result.grids), discrepancies=list(result.discrepancies),
-        charts=drawn, sources=list(result.sources), notes=list(result.notes),
-        claims=list(result.claims), origin=f"flopbook case {result.name}",
-        subjects=[*results, *(s for _, s in result.sections)])
+        inputs=book.rows,
+        constants=list(book.constants.values()),
+        blocks=blocks,
+        checks=checks,
+        grids=list(result.grids),
+        discrepancies=list(result.discrepancies),
+        charts=drawn,
+        sources=list(result.sources),
+        notes=list(result.notes),
+        claims=list(result.claims),
+        origin=f"flopbook case {result.name}",
+        subjects=[*results, *(s for _, s in result.sections)],
+    )

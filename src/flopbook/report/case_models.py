@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 # Why the checks of a case kind are values in the workbook, not formulas.
 VALUE_REASONS: dict[str, str] = {
     "claims": "a value: a unit expression evaluated by flopbook's calculator (`flopbook "
-              "calc`), whose unit conversions have no spreadsheet equivalent",
+    "calc`), whose unit conversions have no spreadsheet equivalent",
     "cost-per-flop": "a value: a cost per FLOP from the chip comparison (`flopbook compare`), "
-                     "which prices each chip with the fleet model or the catalog",
+    "which prices each chip with the fleet model or the catalog",
 }
 
 
@@ -81,18 +81,28 @@ def training_case(result: CaseResult, book: InputBook) -> CaseBlocks:
     for p in precisions:
         run = Training(**raw, precision=p).run()
         i = len(out.blocks)
-        block = workload_block(run, book, f"Training at {p.upper()} dense peak",
-                               prefix="training")
+        block = workload_block(run, book, f"Training at {p.upper()} dense peak", prefix="training")
         # the implied MFU, given back to the forward model: the GPU-hours it gives
         _, used = _register(run, book, "training")
-        back = Training(**{k: v for k, v in used.items() if k != "gpu_hours"},
-                        mfu=block.engine.get("mfu")).run()
+        back = Training(
+            **{k: v for k, v in used.items() if k != "gpu_hours"}, mfu=block.engine.get("mfu")
+        ).run()
         value = float(magnitudes(back.get("gpu_hours"), "GPU*hour")[0])
-        block.lines.append(Line(
-            "gpu_hours_from_mfu", "GPU-hours from the implied MFU (solver check)", "GPU*hour",
-            "single", "FLOPs / (peak × implied MFU): the forward model run backwards",
-            {VALUE: f"{{flops}}/({{peak}}*{book.constant('FLOP_per_TFLOP')}*{{mfu}})"
-                    f"/{book.constant('seconds_per_hour')}"}, {VALUE: value}, {VALUE: None}))
+        block.lines.append(
+            Line(
+                "gpu_hours_from_mfu",
+                "GPU-hours from the implied MFU (solver check)",
+                "GPU*hour",
+                "single",
+                "FLOPs / (peak × implied MFU): the forward model run backwards",
+                {
+                    VALUE: f"{{flops}}/({{peak}}*{book.constant('FLOP_per_TFLOP')}*{{mfu}})"
+                    f"/{book.constant('seconds_per_hour')}"
+                },
+                {VALUE: value},
+                {VALUE: None},
+            )
+        )
         block.highlights.append("gpu_hours_from_mfu")
         out.blocks.append(block)
         by_key[f"mfu_{p}"] = (i, "mfu")
@@ -104,8 +114,11 @@ def training_case(result: CaseResult, book: InputBook) -> CaseBlocks:
         if model in by_key:
             i, key = by_key[model]
             line = out.blocks[i].line(key)
-            out.refs[check.label] = (f"{{#{i}:{key}@{VALUE}}}", line.values[VALUE] or 0.0,
-                                     line.unit)
+            out.refs[check.label] = (
+                f"{{#{i}:{key}@{VALUE}}}",
+                line.values[VALUE] or 0.0,
+                line.unit,
+            )
     return out
 
 
@@ -120,9 +133,13 @@ def funding_case(result: CaseResult, book: InputBook) -> CaseBlocks:
     for n, (title, verdict) in enumerate(verdicts, start=1):
         block = verdict_block(verdict, book, title, first, 0, scenario=f"scenario{n}")
         out.blocks.append(block)
-        capex_names.append([r.name for r in book.rows
-                            if r.place.startswith(f"spending.scenario{n}.")
-                            and r.place.endswith(".capex")])
+        capex_names.append(
+            [
+                r.name
+                for r in book.rows
+                if r.place.startswith(f"spending.scenario{n}.") and r.place.endswith(".capex")
+            ]
+        )
     models = _check_models(result, FundingCaseFile) or []
     for check, model in zip(result.checks, models, strict=False):
         parts = model.split(".")
@@ -140,75 +157,154 @@ def funding_case(result: CaseResult, book: InputBook) -> CaseBlocks:
                 out.refs[check.label] = (f"{{#0:{ref[0]}@{ref[1]}}}", value, line.unit)
         elif len(parts) == 3 and parts[0] == "scenario" and parts[2] == "capex":
             names = capex_names[int(parts[1]) - 1]
-            out.refs[check.label] = ("+".join(names),
-                                     sum(book.named(x).value for x in names), "USD")
+            out.refs[check.label] = (
+                "+".join(names),
+                sum(book.named(x).value for x in names),
+                "USD",
+            )
     return out
-
-
-
 
 
 # deepseek-inference-day: each input in one unit, so that the formulas' conversions are fixed
 _DAY_UNITS = {
-    "gpus_per_node": "GPU/node", "average_nodes": "node", "peak_nodes": "node",
-    "price": "USD/GPU/hour", "input_tokens": "token", "cache_hit_tokens": "token",
-    "output_tokens": "token", "price_cache_hit": "USD/Mtoken", "price_cache_miss": "USD/Mtoken",
-    "price_output": "USD/Mtoken", "prefill_per_node": "token/s/node",
-    "decode_per_node": "token/s/node", "output_speed_per_stream": "token/s",
-    "kv_length": "token", "active_params": "", "total_params": "", "bytes_per_param": "byte",
-    "kv_bytes_per_token": "byte", "decode_unit_gpus": "GPU", "scaleout_bandwidth": "TB/s",
+    "gpus_per_node": "GPU/node",
+    "average_nodes": "node",
+    "peak_nodes": "node",
+    "price": "USD/GPU/hour",
+    "input_tokens": "token",
+    "cache_hit_tokens": "token",
+    "output_tokens": "token",
+    "price_cache_hit": "USD/Mtoken",
+    "price_cache_miss": "USD/Mtoken",
+    "price_output": "USD/Mtoken",
+    "prefill_per_node": "token/s/node",
+    "decode_per_node": "token/s/node",
+    "output_speed_per_stream": "token/s",
+    "kv_length": "token",
+    "active_params": "",
+    "total_params": "",
+    "bytes_per_param": "byte",
+    "kv_bytes_per_token": "byte",
+    "decode_unit_gpus": "GPU",
+    "scaleout_bandwidth": "TB/s",
     "comm_overlap": "",
 }
 
 # output: (label, unit, formula, how) — the runner's steps (cases/workload_cases.py)
 _DAY_LINES = [
-    ("cost", "Cost of the day at the rental price", "USD",
-     "average_nodes*gpus_per_node*HD*price", "average nodes x GPUs per node x 24 h x price"),
-    ("revenue", "Revenue at R1 prices", "USD",
-     "(cache_hit_tokens*price_cache_hit+(input_tokens-cache_hit_tokens)*price_cache_miss"
-     "+output_tokens*price_output)/M", "cache hits, misses and output tokens at their prices"),
-    ("margin", "Margin on cost (revenue − cost) / cost", "", "({revenue}-{cost})/{cost}",
-     "the cost-profit margin DeepSeek reports"),
-    ("nodes_from_throughput", "Average nodes implied by the per-node throughputs", "node",
-     "(input_tokens/prefill_per_node*gpus_per_node/SH+output_tokens/decode_per_node"
-     "*gpus_per_node/SH)/gpus_per_node/HD",
-     "prefill and decode GPU-hours from the published throughputs, over 24 hours"),
-    ("owned_price", "Owned cost per H800-hour (fleet model)", "USD/GPU/hour",
-     "{#0:cost_per_gpu_hour@Total}", "the served fleet's cost per GPU-hour (its own sheet)"),
-    ("owned_cost", "Cost of the day at the owned price", "USD",
-     "average_nodes*gpus_per_node*HD*{owned_price}", "the same GPU-hours at the owned price"),
-    ("owned_cost_peak_fleet", "Cost of the day owning the peak nodes all day", "USD",
-     "{#0:tco_per_year@Total}/DY", "the served fleet's TCO per year, for one day"),
-    ("owned_margin", "Margin on the owned cost", "", "({revenue}-{owned_cost})/{owned_cost}",
-     "(revenue − owned cost) / owned cost"),
-    ("cost_per_m_input_rental", "Cost per million input tokens (rental)", "USD/Mtoken",
-     "input_tokens/prefill_per_node*gpus_per_node/SH*price/input_tokens*M",
-     "prefill GPU-hours x price / input tokens"),
-    ("cost_per_m_output_rental", "Cost per million output tokens (rental)", "USD/Mtoken",
-     "output_tokens/decode_per_node*gpus_per_node/SH*price/output_tokens*M",
-     "decode GPU-hours x price / output tokens"),
-    ("cost_per_m_input_owned", "Cost per million input tokens (owned)", "USD/Mtoken",
-     "input_tokens/prefill_per_node*gpus_per_node/SH*{owned_price}/input_tokens*M",
-     "prefill GPU-hours x owned price / input tokens"),
-    ("cost_per_m_output_owned", "Cost per million output tokens (owned)", "USD/Mtoken",
-     "output_tokens/decode_per_node*gpus_per_node/SH*{owned_price}/output_tokens*M",
-     "decode GPU-hours x owned price / output tokens"),
-    ("prefill_roofline", "Prefill roofline per node", "token/s/node",
-     "PEAK*T*gpus_per_node/(F*active_params)/((input_tokens-cache_hit_tokens)/input_tokens)",
-     "8 x dense peak / (2 x active params) per computed token; cache hits free"),
-    ("decode_roofline_uniform", "Decode roofline per node, weights spread evenly (earlier model)",
-     "token/s/node",
-     "BATCH/MAX((total_params*bytes_per_param+BATCH*kv_length*kv_bytes_per_token)"
-     "/(decode_unit_gpus*BW*TB),BATCH*F*active_params/(decode_unit_gpus*PEAK*T))"
-     "/decode_unit_gpus*gpus_per_node",
-     "a decode step reads the unit's weights and every stream's KV cache at full bandwidth "
-     "(or is compute-bound), concurrency from the published speeds"),
-    ("decode_roofline", "Decode roofline per node (architecture and placement)", "token/s/node",
-     "BATCH/(MAX(MAX(STEPMEM,STEPCOMP),comm_overlap*STEPCOMM)+(1-comm_overlap)*STEPCOMM)"
-     "/decode_unit_gpus*gpus_per_node",
-     "each GPU reads its own attention, dense and shared-expert weights, its share of the "
-     "distinct experts E(1-(1-k/E)^B) and its streams' KV cache at full bandwidth, does its "
-     "FLOPs at peak, and runs the expert all-to-all beside them (models/transformer.py)"),
+    (
+        "cost",
+        "Cost of the day at the rental price",
+        "USD",
+        "average_nodes*gpus_per_node*HD*price",
+        "average nodes x GPUs per node x 24 h x price",
+    ),
+    (
+        "revenue",
+        "Revenue at R1 prices",
+        "USD",
+        "(cache_hit_tokens*price_cache_hit+(input_tokens-cache_hit_tokens)*price_cache_miss"
+        "+output_tokens*price_output)/M",
+        "cache hits, misses and output tokens at their prices",
+    ),
+    (
+        "margin",
+        "Margin on cost (revenue − cost) / cost",
+        "",
+        "({revenue}-{cost})/{cost}",
+        "the cost-profit margin DeepSeek reports",
+    ),
+    (
+        "nodes_from_throughput",
+        "Average nodes implied by the per-node throughputs",
+        "node",
+        "(input_tokens/prefill_per_node*gpus_per_node/SH+output_tokens/decode_per_node"
+        "*gpus_per_node/SH)/gpus_per_node/HD",
+        "prefill and decode GPU-hours from the published throughputs, over 24 hours",
+    ),
+    (
+        "owned_price",
+        "Owned cost per H800-hour (fleet model)",
+        "USD/GPU/hour",
+        "{#0:cost_per_gpu_hour@Total}",
+        "the served fleet's cost per GPU-hour (its own sheet)",
+    ),
+    (
+        "owned_cost",
+        "Cost of the day at the owned price",
+        "USD",
+        "average_nodes*gpus_per_node*HD*{owned_price}",
+        "the same GPU-hours at the owned price",
+    ),
+    (
+        "owned_cost_peak_fleet",
+        "Cost of the day owning the peak nodes all day",
+        "USD",
+        "{#0:tco_per_year@Total}/DY",
+        "the served fleet's TCO per year, for one day",
+    ),
+    (
+        "owned_margin",
+        "Margin on the owned cost",
+        "",
+        "({revenue}-{owned_cost})/{owned_cost}",
+        "(revenue − owned cost) / owned cost",
+    ),
+    (
+        "cost_per_m_input_rental",
+        "Cost per million input tokens (rental)",
+        "USD/Mtoken",
+        "input_tokens/prefill_per_node*gpus_per_node/SH*price/input_tokens*M",
+        "prefill GPU-hours x price / input tokens",
+    ),
+    (
+        "cost_per_m_output_rental",
+        "Cost per million output tokens (rental)",
+        "USD/Mtoken",
+        "output_tokens/decode_per_node*gpus_per_node/SH*price/output_tokens*M",
+        "decode GPU-hours x price / output tokens",
+    ),
+    (
+        "cost_per_m_input_owned",
+        "Cost per million input tokens (owned)",
+        "USD/Mtoken",
+        "input_tokens/prefill_per_node*gpus_per_node/SH*{owned_price}/input_tokens*M",
+        "prefill GPU-hours x owned price / input tokens",
+    ),
+    (
+        "cost_per_m_output_owned",
+        "Cost per million output tokens (owned)",
+        "USD/Mtoken",
+        "output_tokens/decode_per_node*gpus_per_node/SH*{owned_price}/output_tokens*M",
+        "decode GPU-hours x owned price / output tokens",
+    ),
+    (
+        "prefill_roofline",
+        "Prefill roofline per node",
+        "token/s/node",
+        "PEAK*T*gpus_per_node/(F*active_params)/((input_tokens-cache_hit_tokens)/input_tokens)",
+        "8 x dense peak / (2 x active params) per computed token; cache hits free",
+    ),
+    (
+        "decode_roofline_uniform",
+        "Decode roofline per node, weights spread evenly (earlier model)",
+        "token/s/node",
+        "BATCH/MAX((total_params*bytes_per_param+BATCH*kv_length*kv_bytes_per_token)"
+        "/(decode_unit_gpus*BW*TB),BATCH*F*active_params/(decode_unit_gpus*PEAK*T))"
+        "/decode_unit_gpus*gpus_per_node",
+        "a decode step reads the unit's weights and every stream's KV cache at full bandwidth "
+        "(or is compute-bound), concurrency from the published speeds",
+    ),
+    (
+        "decode_roofline",
+        "Decode roofline per node (architecture and placement)",
+        "token/s/node",
+        "BATCH/(MAX(MAX(STEPMEM,STEPCOMP),comm_overlap*STEPCOMM)+(1-comm_overlap)*STEPCOMM)"
+        "/decode_unit_gpus*gpus_per_node",
+        "each GPU reads its own attention, dense and shared-expert weights, its share of the "
+        "distinct experts E(1-(1-k/E)^B) and its streams' KV cache at full bandwidth, does its "
+        "FLOPs at peak, and runs the expert all-to-all beside them (models/transformer.py)",
+    ),
 ]
 
 # the decode roofline from the architecture, tp = 1 (data-parallel attention, DeepSeek's
@@ -216,15 +312,15 @@ _DAY_LINES = [
 _STEP = {
     "EXPERTS": "arch_experts*(1-(1-arch_experts_per_token/arch_experts)^BATCH)",
     "STEPMEM": "(bytes_per_param*(arch_nonexpert_read+EXPERTS*arch_expert_params"
-               "*arch_moe_layers/decode_unit_gpus)+BATCH/decode_unit_gpus*kv_length"
-               "*kv_bytes_per_token)/(BW*TB)",
+    "*arch_moe_layers/decode_unit_gpus)+BATCH/decode_unit_gpus*kv_length"
+    "*kv_bytes_per_token)/(BW*TB)",
     "STEPCOMP": "BATCH/decode_unit_gpus*(F*arch_matmul_params+arch_attention_per_context"
-                "*kv_length)/(PEAK*T)",
+    "*kv_length)/(PEAK*T)",
     "A2A": "BATCH/decode_unit_gpus*arch_moe_layers*arch_experts_per_token*arch_hidden"
-           "*arch_a2a_bytes*(decode_unit_gpus-1)/decode_unit_gpus",
+    "*arch_a2a_bytes*(decode_unit_gpus-1)/decode_unit_gpus",
     "NEAR": "(MIN(decode_unit_gpus,gpus_per_node)-1)/(decode_unit_gpus-1)",
     "STEPCOMM": "MAX(A2A*NEAR/(SCALEUP*TB/scaleup_directions),"
-                "A2A*(1-NEAR)/(scaleout_bandwidth*TB))",
+    "A2A*(1-NEAR)/(scaleout_bandwidth*TB))",
 }
 
 
@@ -240,50 +336,89 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
         given = raw[key]
         value = given.get("value") if isinstance(given, dict) else given
         extra = given if isinstance(given, dict) else {}
-        names[key] = book.add(f"case.{key}", key, key.replace("_", " ").capitalize(),
-                              value=q(value).to(unit) if unit else q(value).to(""),
-                              raw=value, source=extra.get("source"),
-                              note=extra.get("note")).name
+        names[key] = book.add(
+            f"case.{key}",
+            key,
+            key.replace("_", " ").capitalize(),
+            value=q(value).to(unit) if unit else q(value).to(""),
+            raw=value,
+            source=extra.get("source"),
+            note=extra.get("note"),
+        ).name
     c = find(str(raw.get("chip", "H800")))
     precision = str(raw.get("precision", "fp8_dense"))
-    for key, spec, unit in (("peak", precision, "TFLOP/s"), ("bandwidth", "hbm_bandwidth",
-                                                           "TB/s")):
+    for key, spec, unit in (("peak", precision, "TFLOP/s"), ("bandwidth", "hbm_bandwidth", "TB/s")):
         f = c.field(spec)
-        names[key] = book.add(f"catalog.{c.id}.{spec}", f"{key}_{c.id}",
-                              f"{c.id}: {spec.replace('_', ' ')}",
-                              value=c.spec(spec).to(unit), raw=f.value,
-                              source=f"flopbook catalog, {c.id}: {f.source} (as of {f.as_of})",
-                              note=f.note).name
+        names[key] = book.add(
+            f"catalog.{c.id}.{spec}",
+            f"{key}_{c.id}",
+            f"{c.id}: {spec.replace('_', ' ')}",
+            value=c.spec(spec).to(unit),
+            raw=f.value,
+            source=f"flopbook catalog, {c.id}: {f.source} (as of {f.as_of})",
+            note=f.note,
+        ).name
     names.update(_architecture_rows(raw, c, book))
     k = book.constant
-    batch = (f"({names['decode_per_node']}/{names['gpus_per_node']}"
-             f"*{names['decode_unit_gpus']}/{names['output_speed_per_stream']})")
-    swaps = {"HD": k("hours_per_day"), "SH": k("seconds_per_hour"), "M": k("tokens_per_Mtoken"),
-             "DY": k("days_per_year"), "T": k("FLOP_per_TFLOP"), "TB": k("bytes_per_TB"),
-             "F": k("forward_FLOP_per_param_token"), "PEAK": names["peak"],
-             "BW": names["bandwidth"], "BATCH": batch, **names}
+    batch = (
+        f"({names['decode_per_node']}/{names['gpus_per_node']}"
+        f"*{names['decode_unit_gpus']}/{names['output_speed_per_stream']})"
+    )
+    swaps = {
+        "HD": k("hours_per_day"),
+        "SH": k("seconds_per_hour"),
+        "M": k("tokens_per_Mtoken"),
+        "DY": k("days_per_year"),
+        "T": k("FLOP_per_TFLOP"),
+        "TB": k("bytes_per_TB"),
+        "F": k("forward_FLOP_per_param_token"),
+        "PEAK": names["peak"],
+        "BW": names["bandwidth"],
+        "BATCH": batch,
+        **names,
+    }
     word = re.compile(r"(?<![{@:#\w])([A-Za-z_]\w*)(?![\w(])")
     lines = []
     for key, label, unit, template, how in _DAY_LINES:
         for _ in range(3):  # the step's pieces hold one another
-            template = word.sub(lambda m: f"({_STEP[m.group(1)]})" if m.group(1) in _STEP
-                                else m.group(1), template)
+            template = word.sub(
+                lambda m: f"({_STEP[m.group(1)]})" if m.group(1) in _STEP else m.group(1), template
+            )
         formula = word.sub(lambda m: swaps.get(m.group(1), m.group(1)), template)
         value = float(magnitudes(result.outputs[key], unit or None)[0])
-        lines.append(Line(key, label, unit, "single", how, {VALUE: formula}, {VALUE: value},
-                          {VALUE: None}, percent=unit == ""))
-    out.blocks.append(Block("The published day, re-costed", [VALUE], lines,
-                            [ln.key for ln in lines],
-                            ["Decode concurrency = decode tokens/s per node / GPUs per node x "
-                             "GPUs per decode unit / tokens/s per stream (inline in the "
-                             "roofline)."], engine=result.outputs))
+        lines.append(
+            Line(
+                key,
+                label,
+                unit,
+                "single",
+                how,
+                {VALUE: formula},
+                {VALUE: value},
+                {VALUE: None},
+                percent=unit == "",
+            )
+        )
+    out.blocks.append(
+        Block(
+            "The published day, re-costed",
+            [VALUE],
+            lines,
+            [ln.key for ln in lines],
+            [
+                "Decode concurrency = decode tokens/s per node / GPUs per node x "
+                "GPUs per decode unit / tokens/s per stream (inline in the "
+                "roofline)."
+            ],
+            engine=result.outputs,
+        )
+    )
     models = _check_models(result, WorkloadCaseFile) or []
     by_key = {ln.key: ln for ln in lines}
     for check, model in zip(result.checks, models, strict=False):
         if model in by_key:
             ln = by_key[model]
-            out.refs[check.label] = (f"{{#1:{model}@{VALUE}}}", ln.values[VALUE] or 0.0,
-                                     ln.unit)
+            out.refs[check.label] = (f"{{#1:{model}@{VALUE}}}", ln.values[VALUE] or 0.0, ln.unit)
     return out
 
 
@@ -295,42 +430,75 @@ def _architecture_rows(raw: dict[str, Any], c: Any, book: InputBook) -> dict[str
     a = p.architecture
     tp = raw.get("decode_tp", 1)
     if (tp.get("value") if isinstance(tp, dict) else tp) != 1:
-        raise InputError("the workbook's decode roofline is written for decode_tp: 1",
-                         field="decode_tp", hint="use decode_tp: 1 (DeepSeek's placement)")
+        raise InputError(
+            "the workbook's decode roofline is written for decode_tp: 1",
+            field="decode_tp",
+            hint="use decode_tp: 1 (DeepSeek's placement)",
+        )
     parts = a.parts()
-    read = parts["attention"] + parts["dense_ffn"] + parts["shared_experts"] + parts[
-        "router"] + parts["embedding"] / (1 if a.tied_embeddings else 2)
+    read = (
+        parts["attention"]
+        + parts["dense_ffn"]
+        + parts["shared_experts"]
+        + parts["router"]
+        + parts["embedding"] / (1 if a.tied_embeddings else 2)
+    )
     per_context = float(a.attention_flops_per_token(1.0, decode=True))
     src = f"flopbook preset {p.id} ({p.file})"
     rows = {
-        "arch_nonexpert_read": (read, "weights a decode step reads besides the routed experts "
-                                "(attention, dense layers, shared experts, router, output head)"),
+        "arch_nonexpert_read": (
+            read,
+            "weights a decode step reads besides the routed experts "
+            "(attention, dense layers, shared experts, router, output head)",
+        ),
         "arch_expert_params": (a.expert_params(), "weights of one routed expert"),
         "arch_moe_layers": (float(a.moe_layers), "mixture-of-experts layers"),
         "arch_experts": (float(a.moe.experts if a.moe else 0), "routed experts per layer"),
-        "arch_experts_per_token": (float(a.moe.experts_per_token if a.moe else 0),
-                                   "routed experts per token"),
+        "arch_experts_per_token": (
+            float(a.moe.experts_per_token if a.moe else 0),
+            "routed experts per token",
+        ),
         "arch_hidden": (float(a.hidden), "model width"),
         "arch_matmul_params": (a.matmul_params(), "active weights a token multiplies by"),
-        "arch_attention_per_context": (per_context, "decode attention FLOPs per token per "
-                                       "context token (absorbed MLA)"),
-        "arch_a2a_bytes": (DISPATCH_BYTES + ACT_BYTES, "bytes per element sent to an expert "
-                           "(FP8) and back (BF16), DeepSeek-V3 report 3.3.2"),
+        "arch_attention_per_context": (
+            per_context,
+            "decode attention FLOPs per token per context token (absorbed MLA)",
+        ),
+        "arch_a2a_bytes": (
+            DISPATCH_BYTES + ACT_BYTES,
+            "bytes per element sent to an expert (FP8) and back (BF16), DeepSeek-V3 report 3.3.2",
+        ),
     }
-    names = {key: book.add(f"architecture.{p.id}.{key}", key, f"{p.name}: {label}",
-                           value=Quantity(value, ""), raw=value, source=src).name
-             for key, (value, label) in rows.items()}
+    names = {
+        key: book.add(
+            f"architecture.{p.id}.{key}",
+            key,
+            f"{p.name}: {label}",
+            value=Quantity(value, ""),
+            raw=value,
+            source=src,
+        ).name
+        for key, (value, label) in rows.items()
+    }
     f = c.field("scaleup_bandwidth")
-    names["SCALEUP"] = book.add(f"catalog.{c.id}.scaleup_bandwidth", f"scaleup_{c.id}",
-                                f"{c.id}: scaleup bandwidth",
-                                value=c.spec("scaleup_bandwidth").to("TB/s"), raw=f.value,
-                                source=f"flopbook catalog, {c.id}: {f.source} (as of "
-                                f"{f.as_of})", note=f.note).name
+    names["SCALEUP"] = book.add(
+        f"catalog.{c.id}.scaleup_bandwidth",
+        f"scaleup_{c.id}",
+        f"{c.id}: scaleup bandwidth",
+        value=c.spec("scaleup_bandwidth").to("TB/s"),
+        raw=f.value,
+        source=f"flopbook catalog, {c.id}: {f.source} (as of {f.as_of})",
+        note=f.note,
+    ).name
     names["scaleup_directions"] = book.add(
-        "architecture.scaleup_directions", "scaleup_directions",
-        "Directions counted in the catalog's scale-up bandwidth", value=Quantity(2.0, ""),
-        raw=2, source="flopbook catalog: scale-up bandwidth is the total of both directions "
-        "per GPU; a transfer one way gets half").name
+        "architecture.scaleup_directions",
+        "scaleup_directions",
+        "Directions counted in the catalog's scale-up bandwidth",
+        value=Quantity(2.0, ""),
+        raw=2,
+        source="flopbook catalog: scale-up bandwidth is the total of both directions "
+        "per GPU; a transfer one way gets half",
+    ).name
     return names
 
 
@@ -352,17 +520,22 @@ def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
     chips = [str(x) for x in raw.get("chips", [])]
     precision = str(raw.get("precision", "bf16"))
     claimed_raw = raw["claimed_multiple"]
-    claimed = book.add("case.claimed_multiple", "claimed_multiple", "The claimed multiple",
-                       value=_plain(claimed_raw), raw=None,
-                       source=claimed_raw.get("source") if isinstance(claimed_raw, dict)
-                       else None).name
+    claimed = book.add(
+        "case.claimed_multiple",
+        "claimed_multiple",
+        "The claimed multiple",
+        value=_plain(claimed_raw),
+        raw=None,
+        source=claimed_raw.get("source") if isinstance(claimed_raw, dict) else None,
+    ).name
     columns: list[str] = []
     inputs: dict[str, dict[str, str]] = {}
     engine: dict[str, dict[str, Any]] = {}
     sampled = False
     for i, sc in enumerate(spec.scenarios, start=1):
-        cmp = compare([reference, *chips], prices=sc.prices, precision=precision,
-                      price_kind=sc.price_kind)
+        cmp = compare(
+            [reference, *chips], prices=sc.prices, precision=precision, price_kind=sc.price_kind
+        )
         ref = cmp.row(reference)
         for name in chips:
             row = cmp.row(name)
@@ -373,46 +546,81 @@ def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
             names = {}
             for who, r in (("ref", ref), ("chip", row)):
                 names[f"{who}_price"] = book.add(
-                    f"case.scenario{i}.{r.chip}.price", f"price_{i}_{r.chip}",
-                    f"{r.chip}: price ({sc.label})", value=r.price.to(unit),
-                    source=r.price_source, note=(
+                    f"case.scenario{i}.{r.chip}.price",
+                    f"price_{i}_{r.chip}",
+                    f"{r.chip}: price ({sc.label})",
+                    value=r.price.to(unit),
+                    source=r.price_source,
+                    note=(
                         "a value: the owned cost per GPU-hour from the fleet model (catalog "
-                        "price, default assumptions)" if sc.price_kind == "owned" else None)
+                        "price, default assumptions)"
+                        if sc.price_kind == "owned"
+                        else None
+                    ),
                 ).name
                 f = find(r.chip)
-                spec_name = {"bf16": "bf16_dense", "fp8": "fp8_dense"}.get(precision,
-                                                                          precision)
+                spec_name = {"bf16": "bf16_dense", "fp8": "fp8_dense"}.get(precision, precision)
                 names[f"{who}_peak"] = book.add(
-                    f"catalog.{r.chip}.{spec_name}", f"peak_{r.chip}",
-                    f"{r.chip}: dense {precision.upper()} peak", value=r.peak.to("TFLOP/s"),
-                    source=f"flopbook catalog, {r.chip}: "
-                           f"{f.field(spec_name).source}").name
+                    f"catalog.{r.chip}.{spec_name}",
+                    f"peak_{r.chip}",
+                    f"{r.chip}: dense {precision.upper()} peak",
+                    value=r.peak.to("TFLOP/s"),
+                    source=f"flopbook catalog, {r.chip}: {f.field(spec_name).source}",
+                ).name
             columns.append(key)
             inputs[key] = names
             # the engine at the values the workbook uses (a sampled price at its median)
 
             sampled = sampled or not (is_point(ref.price) and is_point(row.price))
-            at = {ref.chip: Quantity(book.named(names["ref_price"]).value, unit),
-                  row.chip: Quantity(book.named(names["chip_price"]).value, unit)}
-            point = compare([reference, name], prices=at, precision=precision,
-                            price_kind=sc.price_kind)
-            target = (float(book.named(claimed).value) * point.row(reference).cost_per_pflop
-                      * point.row(name).peak / ureg().GPU).to(unit)
-            back = compare([reference, name], prices={**at, row.chip: target},
-                           precision=precision, price_kind=sc.price_kind)
-            engine[key] = {"ratio": point.ratio(name), "break_even": target,
-                           "ratio_at_break_even": back.ratio(name)}
+            at = {
+                ref.chip: Quantity(book.named(names["ref_price"]).value, unit),
+                row.chip: Quantity(book.named(names["chip_price"]).value, unit),
+            }
+            point = compare(
+                [reference, name], prices=at, precision=precision, price_kind=sc.price_kind
+            )
+            target = (
+                float(book.named(claimed).value)
+                * point.row(reference).cost_per_pflop
+                * point.row(name).peak
+                / ureg().GPU
+            ).to(unit)
+            back = compare(
+                [reference, name],
+                prices={**at, row.chip: target},
+                precision=precision,
+                price_kind=sc.price_kind,
+            )
+            engine[key] = {
+                "ratio": point.ratio(name),
+                "break_even": target,
+                "ratio_at_break_even": back.ratio(name),
+            }
+
     def number(x: Any) -> float:
         return float(x) if isinstance(x, int | float) else float(magnitudes(x)[0])
 
     lines = []
     for key, label, unit, doc in (
-            ("ratio", "Cost per FLOP over the reference's", "",
-             "(price / peak) / (reference price / reference peak)"),
-            ("break_even", "Price that makes the claimed multiple hold", "",
-             "claimed multiple x reference price / reference peak x peak"),
-            ("ratio_at_break_even", "Cost per FLOP at that price (solver check)", "",
-             "(break-even price / peak) / (reference price / reference peak)")):
+        (
+            "ratio",
+            "Cost per FLOP over the reference's",
+            "",
+            "(price / peak) / (reference price / reference peak)",
+        ),
+        (
+            "break_even",
+            "Price that makes the claimed multiple hold",
+            "",
+            "claimed multiple x reference price / reference peak x peak",
+        ),
+        (
+            "ratio_at_break_even",
+            "Cost per FLOP at that price (solver check)",
+            "",
+            "(break-even price / peak) / (reference price / reference peak)",
+        ),
+    ):
         formulas: dict[str, str | None] = {}
         vals: dict[str, float | None] = {}
         for c in columns:
@@ -424,12 +632,24 @@ def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
                 "ratio_at_break_even": f"({{break_even}}/{n['chip_peak']})/{per_ref}",
             }[key]
             vals[c] = number(engine[c][key])
-        lines.append(Line(key, label, unit, "single", doc, formulas, vals,
-                          {c: None for c in columns}))
-    out = CaseBlocks([Block("Cost per FLOP against the reference", columns, lines,
-                            [ln.key for ln in lines],
-                            ["Columns: scenario number and chip. Break-even prices are in the "
-                             "unit of the reference's price."], sampled=sampled)])
+        lines.append(
+            Line(key, label, unit, "single", doc, formulas, vals, {c: None for c in columns})
+        )
+    out = CaseBlocks(
+        [
+            Block(
+                "Cost per FLOP against the reference",
+                columns,
+                lines,
+                [ln.key for ln in lines],
+                [
+                    "Columns: scenario number and chip. Break-even prices are in the "
+                    "unit of the reference's price."
+                ],
+                sampled=sampled,
+            )
+        ]
+    )
     models = _check_models(result, WorkloadCaseFile) or []
     for check, model in zip(result.checks, models, strict=False):
         kind, _, col = model.partition(".")

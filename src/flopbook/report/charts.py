@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 
 def fleet_charts(result: FleetResult, title: str = "") -> list[Chart]:
     """Capex by SKU, and yearly TCO by SKU split into capital cost and opex ($M)."""
-    return [Chart(f"What {title or result.name or 'the fleet'} costs, by SKU",
-                  caption="Means over the samples where inputs are ranges. "
-                  "TCO = capital cost + opex.",
-                  drawing="fleet_costs", data={"result": result})]
+    return [
+        Chart(
+            f"What {title or result.name or 'the fleet'} costs, by SKU",
+            caption="Means over the samples where inputs are ranges. TCO = capital cost + opex.",
+            drawing="fleet_costs",
+            data={"result": result},
+        )
+    ]

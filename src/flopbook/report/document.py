@@ -50,6 +50,10 @@ class InputRow:
         return self.low is not None and self.high is not None
 
 
+# input: brings an input into a column; single: one value (a block without a Total)
+LineKind = Literal["extensive", "intensive", "input", "single"]
+
+
 @dataclass
 class Line:
     """One row of a calculation block: a formula and the engine's value in each column."""
@@ -57,8 +61,7 @@ class Line:
     key: str
     label: str
     unit: str
-    # input: brings an input into a column; single: one value (a block without a Total)
-    kind: Literal["extensive", "intensive", "input", "single"]
+    kind: LineKind
     doc: str
     formulas: dict[str, str | None] = field(default_factory=dict)  # column -> formula
     values: dict[str, float | None] = field(default_factory=dict)  # at the values used

@@ -39,13 +39,27 @@ if TYPE_CHECKING:
 
 # Lines shown on the results sheet and in the HTML tables (the rest are on Calculations).
 HIGHLIGHTS = [
-    "gpus", "capex", "capex_per_gpu", "it_power", "facility_power", "opex", "opex_per_gpu",
-    "depreciation", "annuity", "capital_cost", "tco_per_year", "cost_per_gpu_hour",
-    "cost_per_bf16_pflop_hour", "cost_per_fp8_pflop_hour",
+    "gpus",
+    "capex",
+    "capex_per_gpu",
+    "it_power",
+    "facility_power",
+    "opex",
+    "opex_per_gpu",
+    "depreciation",
+    "annuity",
+    "capital_cost",
+    "tco_per_year",
+    "cost_per_gpu_hour",
+    "cost_per_bf16_pflop_hour",
+    "cost_per_fp8_pflop_hour",
 ]
 
-_CATALOG_SPECS = {"tdp": ("W", "TDP"), "bf16_dense": ("TFLOP/s", "BF16 dense peak"),
-                  "fp8_dense": ("TFLOP/s", "FP8 dense peak")}
+_CATALOG_SPECS = {
+    "tdp": ("W", "TDP"),
+    "bf16_dense": ("TFLOP/s", "BF16 dense peak"),
+    "fp8_dense": ("TFLOP/s", "FP8 dense peak"),
+}
 
 
 class _SkuNames:
@@ -63,14 +77,16 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
     assert base is not None, "a FleetResult made by Fleet.run() carries its assumptions"
     shared = {}
     for n, spec in ASSUMPTION_FIELDS.items():
-        shared[n] = book.add(f"assumptions.{n}", n, spec.label, base.inputs[n],
-                             default=n not in base.given).name
+        shared[n] = book.add(
+            f"assumptions.{n}", n, spec.label, base.inputs[n], default=n not in base.given
+        ).name
     names: dict[str, _SkuNames] = {}
     for s in result.skus:
         sku = _SkuNames()
         for n, inp in s.inputs.items():
-            sku.own[n] = book.add(f"skus.{s.name}.{n}", f"{n}_{s.name}",
-                                  f"{s.name}: {SKU_FIELDS[n].label}", inp).name
+            sku.own[n] = book.add(
+                f"skus.{s.name}.{n}", f"{n}_{s.name}", f"{s.name}: {SKU_FIELDS[n].label}", inp
+            ).name
             sku.units[sku.own[n]] = inp.value.units
         chip = s.spec_chip
         for n, (unit, label) in _CATALOG_SPECS.items():
@@ -79,17 +95,24 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
                 continue
             f = chip.field(n)
             sku.own[n] = book.add(
-                f"skus.{s.name}.{n}", f"{n}_{s.name}", f"{s.name}: {label} ({chip.name})",
-                value=value.to(unit), raw=f.value,
+                f"skus.{s.name}.{n}",
+                f"{n}_{s.name}",
+                f"{s.name}: {label} ({chip.name})",
+                value=value.to(unit),
+                raw=f.value,
                 source=f"flopbook catalog, {chip.id}: {f.source} (as of {f.as_of})",
-                note=f.note).name
+                note=f.note,
+            ).name
             sku.units[sku.own[n]] = value.to(unit).units
         merged = base.merged(s.assumptions) if s.assumptions else base
         for n, spec in ASSUMPTION_FIELDS.items():
             if n in s.assumptions:
                 sku.assumption[n] = book.add(
-                    f"skus.{s.name}.assumptions.{n}", f"{n}_{s.name}",
-                    f"{s.name}: {spec.label}", merged.inputs[n]).name
+                    f"skus.{s.name}.assumptions.{n}",
+                    f"{n}_{s.name}",
+                    f"{s.name}: {spec.label}",
+                    merged.inputs[n],
+                ).name
             else:
                 sku.assumption[n] = shared[n]
             sku.units[sku.assumption[n]] = merged.inputs[n].value.units
@@ -108,7 +131,8 @@ def point_result(result: FleetResult, book: InputBook) -> FleetResult:
 
     point_base = Assumptions(
         capital_cost=base.capital_cost,
-        **{n: used(f"assumptions.{n}", base.inputs[n]) for n in ASSUMPTION_FIELDS})
+        **{n: used(f"assumptions.{n}", base.inputs[n]) for n in ASSUMPTION_FIELDS},
+    )
     skus: list[Sku] = []
     for s in result.skus:
         fields = {n: used(f"skus.{s.name}.{n}", inp) for n, inp in s.inputs.items()}
@@ -119,8 +143,11 @@ def point_result(result: FleetResult, book: InputBook) -> FleetResult:
         overrides: dict = {}
         if s.assumptions:
             merged = base.merged(s.assumptions)
-            overrides = {n: used(f"skus.{s.name}.assumptions.{n}", merged.inputs[n])
-                         for n in s.assumptions if n != "capital_cost"}
+            overrides = {
+                n: used(f"skus.{s.name}.assumptions.{n}", merged.inputs[n])
+                for n in s.assumptions
+                if n != "capital_cost"
+            }
             if "capital_cost" in s.assumptions:
                 overrides["capital_cost"] = s.assumptions["capital_cost"]
         skus.append(Sku(chip=s.chip, name=s.name, assumptions=overrides, **fields))
@@ -130,15 +157,21 @@ def point_result(result: FleetResult, book: InputBook) -> FleetResult:
 # Input lines at the top of each block: the SKU's own inputs (and any assumption a SKU
 # overrides), so that every computed line has the same formula in every SKU column.
 _INPUT_LINES = [
-    ("server_cost_per_gpu", "USD/GPU"), ("gpu_price", "USD/GPU"),
-    ("operating_cost", "USD/GPU/year"), ("tdp", "W"), ("bf16_dense", "TFLOP/s"),
-    ("fp8_dense", "TFLOP/s"), ("acquired", "year"), ("as_of", "year"),
+    ("server_cost_per_gpu", "USD/GPU"),
+    ("gpu_price", "USD/GPU"),
+    ("operating_cost", "USD/GPU/year"),
+    ("tdp", "W"),
+    ("bf16_dense", "TFLOP/s"),
+    ("fp8_dense", "TFLOP/s"),
+    ("acquired", "year"),
+    ("as_of", "year"),
     ("prices_of", "year"),
 ]
 
 
-def _refs(s: Sku, n: _SkuNames, overridden: set[str], book: InputBook,
-          *, lines: bool) -> dict[str, Ref]:
+def _refs(
+    s: Sku, n: _SkuNames, overridden: set[str], book: InputBook, *, lines: bool
+) -> dict[str, Ref]:
     """What each input of the SKU's formulas is in the workbook: the input line of its
     column (``lines``) or, on the input lines themselves, the defined name."""
 
@@ -154,8 +187,9 @@ def _refs(s: Sku, n: _SkuNames, overridden: set[str], book: InputBook,
     return refs
 
 
-def _input_lines(result: FleetResult, names: dict[str, _SkuNames], book: InputBook,
-                 point: FleetResult) -> tuple[list[Line], set[str]]:
+def _input_lines(
+    result: FleetResult, names: dict[str, _SkuNames], book: InputBook, point: FleetResult
+) -> tuple[list[Line], set[str]]:
     """Lines that bring each SKU's inputs into its column; and the assumptions that some
     SKU overrides (those get a line too, the others are used by their shared name)."""
 
@@ -164,8 +198,11 @@ def _input_lines(result: FleetResult, names: dict[str, _SkuNames], book: InputBo
     lines = []
     specs = [(n, SKU_FIELDS[n].label, unit, "own") for n, unit in _INPUT_LINES]
     overridden = {n for s in result.skus for n in s.assumptions if n in ASSUMPTION_FIELDS}
-    specs += [(n, ASSUMPTION_FIELDS[n].label, "", "assumption") for n in ASSUMPTION_FIELDS
-              if n in overridden]
+    specs += [
+        (n, ASSUMPTION_FIELDS[n].label, "", "assumption")
+        for n in ASSUMPTION_FIELDS
+        if n in overridden
+    ]
     for n, label, unit, where in specs:
         formulas: dict[str, str | None] = {TOTAL: None}
         values: dict[str, float | None] = {TOTAL: None}
@@ -180,9 +217,11 @@ def _input_lines(result: FleetResult, names: dict[str, _SkuNames], book: InputBo
                 # formula in every column
                 refs = _refs(skus[c], names[c], overridden, book, lines=False)
                 refs["server_overhead_capex"] = Ref(
-                    "{in_server_overhead_capex}" if "server_overhead_capex" in overridden
+                    "{in_server_overhead_capex}"
+                    if "server_overhead_capex" in overridden
                     else names[c].assumption["server_overhead_capex"],
-                    refs["server_overhead_capex"].unit)
+                    refs["server_overhead_capex"].unit,
+                )
                 form = result._extensive[c].form  # type: ignore[attr-defined]
                 formulas[c] = excel_formula(FLEET, "server_cost", form, refs)
                 got = point.get("server_cost_per_gpu", c)
@@ -196,22 +235,26 @@ def _input_lines(result: FleetResult, names: dict[str, _SkuNames], book: InputBo
             continue
         if where == "assumption":
             unit = next(book.named(names[c].assumption[n]).unit for c in cols)
-        doc = ("from the Inputs sheet; for a SKU priced by its GPU: "
-               + FLEET.formulas["server_cost"].text()) if n == "server_cost_per_gpu" \
+        doc = (
+            (
+                "from the Inputs sheet; for a SKU priced by its GPU: "
+                + FLEET.formulas["server_cost"].text()
+            )
+            if n == "server_cost_per_gpu"
             else "from the Inputs sheet"
-        lines.append(Line(f"in_{n}", f"{label} (input)", unit, "input", doc, formulas,
-                          values, {}))
+        )
+        lines.append(Line(f"in_{n}", f"{label} (input)", unit, "input", doc, formulas, values, {}))
     return lines, overridden
 
 
-def _sku_formulas(result: FleetResult, s: Sku, n: _SkuNames, overridden: set[str],
-                  book: InputBook) -> dict[str, str]:
+def _sku_formulas(
+    result: FleetResult, s: Sku, n: _SkuNames, overridden: set[str], book: InputBook
+) -> dict[str, str]:
     """The extensive lines of one SKU column, written from the declaration."""
 
     refs = _refs(s, n, overridden, book, lines=True)
     # every extensive metric has a line; the server cost per GPU is on its input line
-    cells = {m.key: Ref(f"{{{m.key}}}", _unit_of(m.unit)) for m in METRICS
-             if m.kind == "extensive"}
+    cells = {m.key: Ref(f"{{{m.key}}}", _unit_of(m.unit)) for m in METRICS if m.kind == "extensive"}
     cells["server_cost"] = Ref("{in_server_cost_per_gpu}", _unit_of("USD/GPU"))
     form = result._extensive[s.name or ""].form  # type: ignore[attr-defined]
     out = {}
@@ -225,7 +268,6 @@ def _sku_formulas(result: FleetResult, s: Sku, n: _SkuNames, overridden: set[str
 
 def _conversions_in(text: str | None) -> list[str]:
     """The named unit conversions a formula uses (each gets its row on the Inputs sheet)."""
-
 
     words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text or ""))
     return [n for n in CONVERSIONS if n in words]
@@ -258,8 +300,10 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
     point = point_result(result, book)
     cols = list(result.columns)
     lines, overridden = _input_lines(result, names, book, point)
-    per_sku = {s.name or "": _sku_formulas(result, s, names[s.name or ""], overridden, book)
-               for s in result.skus}
+    per_sku = {
+        s.name or "": _sku_formulas(result, s, names[s.name or ""], overridden, book)
+        for s in result.skus
+    }
     for m in METRICS:
         values: dict[str, float | None] = {}
         for c in result.all_columns:
@@ -274,38 +318,58 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
         else:
             num = METRIC_BY_KEY[m.numerator or ""]
             den = METRIC_BY_KEY[m.denominator or ""]
-            factor = factor_formula(float(
-                (ureg.Quantity(1.0, num.unit) / ureg.Quantity(1.0, den.unit))
-                .to(m.unit).magnitude), (f"({num.unit})/({den.unit})", m.unit))
+            factor = factor_formula(
+                float(
+                    (ureg.Quantity(1.0, num.unit) / ureg.Quantity(1.0, den.unit))
+                    .to(m.unit)
+                    .magnitude
+                ),
+                (f"({num.unit})/({den.unit})", m.unit),
+            )
             for c in cols:
-                formulas[c] = (_ratio_formula(f"{{{num.key}}}", f"{{{den.key}}}", factor)
-                               if values[c] is not None else None)
+                formulas[c] = (
+                    _ratio_formula(f"{{{num.key}}}", f"{{{den.key}}}", factor)
+                    if values[c] is not None
+                    else None
+                )
             if not defined:
                 formulas[TOTAL] = None
             elif defined == cols:
-                formulas[TOTAL] = _ratio_formula(f"{{{num.key}@{TOTAL}}}",
-                                                 f"{{{den.key}@{TOTAL}}}", factor)
+                formulas[TOTAL] = _ratio_formula(
+                    f"{{{num.key}@{TOTAL}}}", f"{{{den.key}@{TOTAL}}}", factor
+                )
             else:  # a ratio over the SKUs that have it, as the model takes it
-                formulas[TOTAL] = _ratio_formula(f"SUM({_cells(num.key, defined, cols)})",
-                                                 f"SUM({_cells(den.key, defined, cols)})",
-                                                 factor)
+                formulas[TOTAL] = _ratio_formula(
+                    f"SUM({_cells(num.key, defined, cols)})",
+                    f"SUM({_cells(den.key, defined, cols)})",
+                    factor,
+                )
         if values[TOTAL] is None:
             formulas[TOTAL] = None
         summaries = {c: result.summary(m.key, c) for c in result.all_columns}
         lines.append(Line(m.key, m.label, m.unit, m.kind, m.doc, formulas, values, summaries))
     # the unit conversions the formulas use, each a named constant on the Inputs sheet
-    used = {n for line in lines for text in line.formulas.values()
-            for n in _conversions_in(text)}
+    used = {n for line in lines for text in line.formulas.values() for n in _conversions_in(text)}
     for name in _conversions_in(" ".join(sorted(used))):
         book.constant(name)
     notes = [
         "Totals: extensive lines add across the SKUs; per-GPU, per-hour and per-PFLOP lines "
         "are ratios of the totals (weighted averages), never sums.",
         f"TCO uses {result.capital_cost}"
-        + (" (straight-line over the useful life)." if result.capital_cost == "depreciation"
-           else " (an annuity at the cost of capital)."),
+        + (
+            " (straight-line over the useful life)."
+            if result.capital_cost == "depreciation"
+            else " (an annuity at the cost of capital)."
+        ),
     ]
     for key, missing in result.partial.items():
         notes.append(f"{key}: the total covers the SKUs that have it (not {', '.join(missing)}).")
-    return Block(title or result.name or "Fleet", cols + [TOTAL], lines, list(HIGHLIGHTS),
-                 notes, sampled=result.sampled, engine=point)
+    return Block(
+        title or result.name or "Fleet",
+        cols + [TOTAL],
+        lines,
+        list(HIGHLIGHTS),
+        notes,
+        sampled=result.sampled,
+        engine=point,
+    )

@@ -22,8 +22,15 @@ from flopbook.models.registry import KINDS
 from flopbook.quantity import Quantity, is_point, magnitudes, parse_range
 from flopbook.report.document import InputRow
 
-__all__ = ["CONVERSIONS", "MODEL_CONSTANTS", "InputBook", "at_value", "conversion",
-           "factor_formula", "summary_of"]
+__all__ = [
+    "CONVERSIONS",
+    "MODEL_CONSTANTS",
+    "InputBook",
+    "at_value",
+    "conversion",
+    "factor_formula",
+    "summary_of",
+]
 
 if TYPE_CHECKING:
     import pint
@@ -35,20 +42,30 @@ if TYPE_CHECKING:
 # holds a bare number: name -> (value, label, source); "one_year" has the unit year.
 MODEL_CONSTANTS: dict[str, tuple[float, str, str]] = {
     "one_year": (
-        1.0, "One year: a yearly amount times one year is the amount of that year",
-        "definition: cumulative and all-year totals add each year's amount"),
+        1.0,
+        "One year: a yearly amount times one year is the amount of that year",
+        "definition: cumulative and all-year totals add each year's amount",
+    ),
     "forward_FLOP_per_param_token": (
-        2.0, "Forward FLOPs per parameter per token (a multiply and an add)",
-        "Kaplan et al. 2020, arXiv 2001.08361, section 2.1"),
+        2.0,
+        "Forward FLOPs per parameter per token (a multiply and an add)",
+        "Kaplan et al. 2020, arXiv 2001.08361, section 2.1",
+    ),
     "attention_FLOP_factor": (
-        2.0, "Attention FLOPs per layer per context token per model width",
-        "Kaplan et al. 2020, arXiv 2001.08361, table 1"),
+        2.0,
+        "Attention FLOPs per layer per context token per model width",
+        "Kaplan et al. 2020, arXiv 2001.08361, table 1",
+    ),
     "prefill_context_share": (
-        0.5, "Share of the prompt a prefill token attends to, on average",
-        "flopbook's inference model: prefill attends on average to half the prompt"),
+        0.5,
+        "Share of the prompt a prefill token attends to, on average",
+        "flopbook's inference model: prefill attends on average to half the prompt",
+    ),
     "decode_output_share": (
-        0.5, "Share of the output counted in the average decode context",
-        "flopbook's inference default: context = input + half the output"),
+        0.5,
+        "Share of the output counted in the average decode context",
+        "flopbook's inference default: context = input + half the output",
+    ),
 }
 
 
@@ -98,8 +115,9 @@ class InputBook:
         self.rows: list[InputRow] = []
         self._by_place: dict[str, InputRow] = {}
         # the conversions' names are reserved first, so that no input can take one
-        self._taken: set[str] = {n.lower() for n in [*CONVERSIONS, *MODEL_CONSTANTS,
-                                                     *_kind_constants()]}
+        self._taken: set[str] = {
+            n.lower() for n in [*CONVERSIONS, *MODEL_CONSTANTS, *_kind_constants()]
+        }
         self.constants: dict[str, InputRow] = {}
 
     def name_for(self, base: str) -> str:
@@ -129,9 +147,19 @@ class InputBook:
                 return row
         raise KeyError(name)
 
-    def add(self, place: str, base_name: str, label: str, inp: Input | None = None, *,
-            value: pint.Quantity | None = None, raw: Any = None, source: str | None = None,
-            note: str | None = None, default: bool = False) -> InputRow:
+    def add(
+        self,
+        place: str,
+        base_name: str,
+        label: str,
+        inp: Input | None = None,
+        *,
+        value: pint.Quantity | None = None,
+        raw: Any = None,
+        source: str | None = None,
+        note: str | None = None,
+        default: bool = False,
+    ) -> InputRow:
         """Register an input once (by place); later calls return the same row."""
         if place in self._by_place:
             return self._by_place[place]
@@ -142,8 +170,20 @@ class InputBook:
         used, low, high, dist = summary_of(value, raw)
         unit = f"{value.units:~P}"
         percent = unit == "" and isinstance(raw, str) and raw.strip().endswith("%")
-        row = InputRow(self.name_for(base_name), place, label, used, unit, low, high, dist,
-                       source, note, default, percent)
+        row = InputRow(
+            self.name_for(base_name),
+            place,
+            label,
+            used,
+            unit,
+            low,
+            high,
+            dist,
+            source,
+            note,
+            default,
+            percent,
+        )
         self.rows.append(row)
         self._by_place[place] = row
         return row
@@ -152,21 +192,32 @@ class InputBook:
         """A named constant of a declared kind (value, unit, label and source from its
         declaration), registered once."""
         if c.name not in self.constants:
-            self.constants[c.name] = InputRow(c.name, "model constant", c.label, c.value,
-                                              c.unit, source=c.source)
+            self.constants[c.name] = InputRow(
+                c.name, "model constant", c.label, c.value, c.unit, source=c.source
+            )
         return c.name
 
     def constant(self, name: str) -> str:
         if name in MODEL_CONSTANTS:
             if name not in self.constants:
                 value, label, source = MODEL_CONSTANTS[name]
-                self.constants[name] = InputRow(name, "model constant", label, value,
-                                                "year" if name == "one_year" else "",
-                                                source=source)
+                self.constants[name] = InputRow(
+                    name,
+                    "model constant",
+                    label,
+                    value,
+                    "year" if name == "one_year" else "",
+                    source=source,
+                )
             return name
         if name not in self.constants:
             src, dst, label = CONVERSIONS[name]
             self.constants[name] = InputRow(
-                name, "unit conversion", label, conversion(name), f"{dst}/{src}",
-                source="definition of the units (flopbook's unit registry)")
+                name,
+                "unit conversion",
+                label,
+                conversion(name),
+                f"{dst}/{src}",
+                source="definition of the units (flopbook's unit registry)",
+            )
         return name

@@ -51,8 +51,9 @@ def blocks_for(result: Any, book: InputBook, title: str = "") -> list[Block]:
     """The report blocks of any result kind named in :data:`BLOCKS`."""
     make = _function(BLOCKS, result)
     if make is None:
-        raise InputError(f"no report for a {_key(result)} yet",
-                         hint="reports cover: " + ", ".join(BLOCKS))
+        raise InputError(
+            f"no report for a {_key(result)} yet", hint="reports cover: " + ", ".join(BLOCKS)
+        )
     made = make(result, book, title)
     return made if isinstance(made, list) else [made]
 

@@ -69,8 +69,14 @@ def _samples(subject: Any) -> list[tuple[str, str, str, np.ndarray]]:
         for key in HEADLINES[kind]:
             total = subject.total(key)
             if not is_point(total):
-                found.append((key, f"{key.replace('_', ' ').capitalize()}, all years", "USD",
-                              magnitudes(total, "USD")))
+                found.append(
+                    (
+                        key,
+                        f"{key.replace('_', ' ').capitalize()}, all years",
+                        "USD",
+                        magnitudes(total, "USD"),
+                    )
+                )
     elif kind == "FundingVerdict":
         cov = subject.coverage[np.isfinite(subject.coverage)]
         if cov.size > 1 and np.ptp(cov) > 0:
@@ -82,13 +88,20 @@ def distribution_charts(subject: Any, title: str = "") -> list[Chart]:
     """Histogram and CDF of each uncertain headline output of ``subject``."""
     charts = []
     for _key, label, unit, x in _samples(subject):
-        charts.append(Chart(
-            f"Distribution of {label.lower()}{' — ' + title if title else ''}",
-            caption="The model's Monte Carlo samples: the inputs' ranges carried through every "
-            "formula. The workbook shows the model at the inputs' medians.",
-            drawing="samples",
-            data={"samples": x, "label": label, "unit": unit,
-                  "title": f"{label}{' — ' + title if title else ''}"}))
+        charts.append(
+            Chart(
+                f"Distribution of {label.lower()}{' — ' + title if title else ''}",
+                caption="The model's Monte Carlo samples: the inputs' ranges carried through every "
+                "formula. The workbook shows the model at the inputs' medians.",
+                drawing="samples",
+                data={
+                    "samples": x,
+                    "label": label,
+                    "unit": unit,
+                    "title": f"{label}{' — ' + title if title else ''}",
+                },
+            )
+        )
     return charts
 
 
@@ -102,8 +115,11 @@ def _fleet(subject: Any, output: str) -> tuple[Any, ...] | None:
 
     if output not in subject.kind.output:
         return None
-    return ("fleet", Fleet(subject.skus, subject.assumptions, name=subject.name),
-            subject.capital_cost)
+    return (
+        "fleet",
+        Fleet(subject.skus, subject.assumptions, name=subject.name),
+        subject.capital_cost,
+    )
 
 
 def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
@@ -111,16 +127,21 @@ def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
     if output not in rows:
         return None
     cls = Training if subject.kind == "training" else Inference
-    given = {n: inp for n, inp, how in subject.inputs
-             if inp is not None and not (how == "default" and n in _DERIVED)}
-    uncertain = {n: magnitudes(i.value, _UNITS[n] or None) for n, i in given.items()
-                 if not is_point(i.value)}
+    given = {
+        n: inp
+        for n, inp, how in subject.inputs
+        if inp is not None and not (how == "default" and n in _DERIVED)
+    }
+    uncertain = {
+        n: magnitudes(i.value, _UNITS[n] or None) for n, i in given.items() if not is_point(i.value)
+    }
     unit = rows[output].unit
 
     def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
         args: dict[str, Any] = {
             n: (Quantity(np.asarray(values[n], dtype=float), _UNITS[n]) if n in values else i)
-            for n, i in given.items()}
+            for n, i in given.items()
+        }
         return magnitudes(cls(**args, name=subject.name).run().get(output), unit or None)
 
     labels = {n: _fields(subject.kind)[n].label for n in uncertain}
@@ -142,8 +163,9 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
         used: dict[str, Any] = {}
         for name, inp in subject.inputs:
             if name in values:
-                inp = replace(inp, value=Quantity(np.asarray(values[name], dtype=float),
-                                                  inp.value.units))
+                inp = replace(
+                    inp, value=Quantity(np.asarray(values[name], dtype=float), inp.value.units)
+                )
             key, _, year = name.partition(".")
             if key == "funding_rounds":
                 used.setdefault(key, []).append({"year": int(year), "amount": inp})
@@ -152,8 +174,9 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
             else:
                 used[key] = inp
         run = point_payer(subject, used)
-        value = (run.annualised_net_return() if output == "annualised_net_return"
-                 else run.total(output))
+        value = (
+            run.annualised_net_return() if output == "annualised_net_return" else run.total(output)
+        )
         return magnitudes(value, unit or None)
 
     units = {n: f"{inputs[n].value.units:~P}" for n in uncertain}
@@ -188,8 +211,9 @@ def _outputs(subject: Any) -> list[str]:
     return []
 
 
-def sensitivity_of(subjects: list[Any], output: str, *, samples: int = 10_000,
-                   seed: int | None = None) -> Sensitivity:
+def sensitivity_of(
+    subjects: list[Any], output: str, *, samples: int = 10_000, seed: int | None = None
+) -> Sensitivity:
     """Tornado and Sobol indices of ``output`` of the first result that has it."""
     for subject in subjects:
         found = _adapter(subject, output)
@@ -199,22 +223,39 @@ def sensitivity_of(subjects: list[Any], output: str, *, samples: int = 10_000,
             _, fleet, capital_cost = found
 
             k = len(uncertain_inputs(fleet))
-            return fleet_sensitivity(fleet, output, capital_cost=capital_cost,
-                                     base_samples=_base(samples, k), seed=seed or 0)
+            return fleet_sensitivity(
+                fleet,
+                output,
+                capital_cost=capital_cost,
+                base_samples=_base(samples, k),
+                seed=seed or 0,
+            )
         _, model, uncertain, label, unit, labels, units, column = found
         if not uncertain:
-            raise InputError("nothing in this report is uncertain, so nothing to rank",
-                             hint='give some inputs a range, e.g. mfu: "30% to 45%"')
-        t = tornado(model, uncertain, output=output, label=label, unit=unit, labels=labels,
-                    units=units)
-        s = sobol_indices(model, {n: empirical_ppf(v) for n, v in uncertain.items()},
-                          base_samples=_base(samples, len(uncertain)), seed=seed or 0,
-                          output=output, label=label, unit=unit, labels=labels)
+            raise InputError(
+                "nothing in this report is uncertain, so nothing to rank",
+                hint='give some inputs a range, e.g. mfu: "30% to 45%"',
+            )
+        t = tornado(
+            model, uncertain, output=output, label=label, unit=unit, labels=labels, units=units
+        )
+        s = sobol_indices(
+            model,
+            {n: empirical_ppf(v) for n, v in uncertain.items()},
+            base_samples=_base(samples, len(uncertain)),
+            seed=seed or 0,
+            output=output,
+            label=label,
+            unit=unit,
+            labels=labels,
+        )
         return Sensitivity(output, label, unit, column, t, s)
 
     known = list(dict.fromkeys(o for s in subjects for o in _outputs(s)))
-    raise InputError(f"--sensitivity {output}: no result in this report has that output",
-                     hint=suggest(output, known) if known else None)
+    raise InputError(
+        f"--sensitivity {output}: no result in this report has that output",
+        hint=suggest(output, known) if known else None,
+    )
 
 
 def _base(samples: int, k: int) -> int:
@@ -222,19 +263,33 @@ def _base(samples: int, k: int) -> int:
     return max(256, 1 << max(0, math.ceil(math.log2(max(1, samples // (k + 2))))))
 
 
-def add_sensitivity(report: Report, output: str, *, samples: int = 10_000,
-                    seed: int | None = None, charts: bool = True) -> None:
+def add_sensitivity(
+    report: Report,
+    output: str,
+    *,
+    samples: int = 10_000,
+    seed: int | None = None,
+    charts: bool = True,
+) -> None:
     """Rank the report's uncertain inputs by their effect on ``output``: its tornado and
     Sobol indices join the report (tables, and charts unless ``charts=False``)."""
     found = sensitivity_of(report.subjects, output, samples=samples, seed=seed)
     report.sensitivity.append(found)
     if not charts:
         return
-    report.charts.append(Chart(
-        f"What moves {found.label.lower()}: tornado",
-        caption="Each input from its 5th to its 95th percentile, the others at their medians.",
-        drawing="tornado", data={"t": found.tornado}))
-    report.charts.append(Chart(
-        f"Share of the variance of {found.label.lower()}: Sobol indices",
-        caption="First order: the input alone; total: with its interactions.",
-        drawing="sobol", data={"s": found.sobol}))
+    report.charts.append(
+        Chart(
+            f"What moves {found.label.lower()}: tornado",
+            caption="Each input from its 5th to its 95th percentile, the others at their medians.",
+            drawing="tornado",
+            data={"t": found.tornado},
+        )
+    )
+    report.charts.append(
+        Chart(
+            f"Share of the variance of {found.label.lower()}: Sobol indices",
+            caption="First order: the input alone; total: with its interactions.",
+            drawing="sobol",
+            data={"s": found.sobol},
+        )
+    )

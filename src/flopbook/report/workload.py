@@ -42,12 +42,30 @@ _DERIVED = {"context", "total_params"}
 
 # Each input in one unit, so that the formulas' conversions are fixed.
 _UNITS = {
-    "params": "", "total_params": "", "tokens": "token", "flops": "FLOP",
-    "gpu_hours": "GPU*hour", "peak": "TFLOP/s", "mfu": "", "gpus": "GPU",
-    "price": "USD/GPU/hour", "power": "W", "pue": "", "tokens_in": "token",
-    "tokens_out": "token", "requests": "request/day", "bandwidth": "TB/s", "mbu": "",
-    "batch": "", "bytes_per_param": "byte", "kv_bytes_per_token": "byte", "context": "token",
-    "layers": "", "d_model": "", "price_input": "USD/Mtoken", "price_output": "USD/Mtoken",
+    "params": "",
+    "total_params": "",
+    "tokens": "token",
+    "flops": "FLOP",
+    "gpu_hours": "GPU*hour",
+    "peak": "TFLOP/s",
+    "mfu": "",
+    "gpus": "GPU",
+    "price": "USD/GPU/hour",
+    "power": "W",
+    "pue": "",
+    "tokens_in": "token",
+    "tokens_out": "token",
+    "requests": "request/day",
+    "bandwidth": "TB/s",
+    "mbu": "",
+    "batch": "",
+    "bytes_per_param": "byte",
+    "kv_bytes_per_token": "byte",
+    "context": "token",
+    "layers": "",
+    "d_model": "",
+    "price_input": "USD/Mtoken",
+    "price_output": "USD/Mtoken",
 }
 
 
@@ -55,8 +73,9 @@ def _fields(kind: str) -> dict[str, Any]:
     return TRAINING_FIELDS if kind == "training" else INFERENCE_FIELDS
 
 
-def _register(result: WorkloadResult, book: InputBook, prefix: str
-              ) -> tuple[dict[str, str], dict[str, Any]]:
+def _register(
+    result: WorkloadResult, book: InputBook, prefix: str
+) -> tuple[dict[str, str], dict[str, Any]]:
     """Defined names of the result's inputs (not the derived defaults), and the inputs at the
     values the report uses (for the engine's point run)."""
     fields = _fields(result.kind)
@@ -75,13 +94,25 @@ def _register(result: WorkloadResult, book: InputBook, prefix: str
             base = f"{n}_{chip}" + (f"_{field.removesuffix('_dense')}" if n == "peak" else "")
         if book.has(place):
             row = book.row(place)
-            same = row.source == inp.source and row.note == inp.note and row.unit == (
-                f"{value.units:~P}") and (row.value == book_value(value, inp.raw))
+            same = (
+                row.source == inp.source
+                and row.note == inp.note
+                and row.unit == (f"{value.units:~P}")
+                and (row.value == book_value(value, inp.raw))
+            )
             if not same:
                 place = f"{place}[{result.name or result.kind}]"
         label = fields[n].label
-        row = book.add(place, base, label, value=value, raw=inp.raw, source=inp.source,
-                       note=inp.note, default=how == "default")
+        row = book.add(
+            place,
+            base,
+            label,
+            value=value,
+            raw=inp.raw,
+            source=inp.source,
+            note=inp.note,
+            default=how == "default",
+        )
         names[n] = row.name
         used[n] = at_value(inp, row.value).value.to(_UNITS[n])
     return names, used
@@ -126,8 +157,14 @@ def _training_formulas(f: _Formulas, unknown: str) -> dict[str, str]:
     form = Form(frozenset(f.names))
     out: dict[str, str] = {}
     for o in TRAINING.outputs:
-        text = excel_formula(TRAINING, o.key, form, refs, cells,
-                             constant=lambda n: f.book.kind_constant(TRAINING.constant[n]))
+        text = excel_formula(
+            TRAINING,
+            o.key,
+            form,
+            refs,
+            cells,
+            constant=lambda n: f.book.kind_constant(TRAINING.constant[n]),
+        )
         if text is not None:
             out[o.key] = text
             for name in CONVERSIONS:  # each conversion a formula uses has its named row
@@ -140,7 +177,7 @@ def _training_formulas(f: _Formulas, unknown: str) -> dict[str, str]:
 def _per_token(f: _Formulas, context: str) -> str:
     base = f"{f.c('forward_FLOP_per_param_token')}*{f['params']}"
     if f.has("layers") and f.has("d_model"):
-        base += (f"+{f.c('attention_FLOP_factor')}*{f['layers']}*{context}*{f['d_model']}")
+        base += f"+{f.c('attention_FLOP_factor')}*{f['layers']}*{context}*{f['d_model']}"
     return base
 
 
@@ -152,29 +189,31 @@ def _inference_formulas(f: _Formulas, result: WorkloadResult) -> dict[str, str]:
     if "context" not in f.names:
         out["context"] = f"{f['tokens_in']}+{c('decode_output_share')}*{f['tokens_out']}"
     f.lines |= set(out)
-    out["flops_per_token_prefill"] = _per_token(
-        f, f"{c('prefill_context_share')}*{f['tokens_in']}")
+    out["flops_per_token_prefill"] = _per_token(f, f"{c('prefill_context_share')}*{f['tokens_in']}")
     out["flops_per_token"] = _per_token(f, f["context"])
     f.lines |= {"flops_per_token_prefill", "flops_per_token"}
     T, S = c("FLOP_per_TFLOP"), c("seconds_per_hour")  # noqa: N806 - as in the formulas
     peak, mfu, gpus, batch = f["peak"], f["mfu"], f["gpus"], f["batch"]
     out["prefill_rate"] = f"{peak}*{T}*{mfu}/{{flops_per_token_prefill}}"
-    memory = (f"({f['total_params']}*{f['bytes_per_param']}+{batch}*{f['context']}"
-              f"*{f['kv_bytes_per_token']})/({gpus}*{f['bandwidth']}*{c('bytes_per_TB')}"
-              f"*{f['mbu']})")
+    memory = (
+        f"({f['total_params']}*{f['bytes_per_param']}+{batch}*{f['context']}"
+        f"*{f['kv_bytes_per_token']})/({gpus}*{f['bandwidth']}*{c('bytes_per_TB')}"
+        f"*{f['mbu']})"
+    )
     compute = f"{batch}*{{flops_per_token}}/({gpus}*{peak}*{T}*{mfu})"
     out["decode_rate"] = f"{batch}/MAX({memory},{compute})/{gpus}"
-    out["gpu_seconds"] = (f"{f['tokens_in']}/{{prefill_rate}}"
-                          f"+{f['tokens_out']}/{{decode_rate}}")
+    out["gpu_seconds"] = f"{f['tokens_in']}/{{prefill_rate}}+{f['tokens_out']}/{{decode_rate}}"
     out["energy"] = f"{{gpu_seconds}}*{f['power']}*{f['pue']}/{S}"
     if f.has("price"):
         price, m = f["price"], c("tokens_per_Mtoken")
         out["cost"] = f"{{gpu_seconds}}*{price}/{S}"
         out["cost_per_million_input"] = f"{price}/{{prefill_rate}}/{S}*{m}"
         out["cost_per_million_output"] = f"{price}/{{decode_rate}}/{S}*{m}"
-    terms = [f"{f[p]}*{f[t]}/{c('tokens_per_Mtoken')}"
-             for p, t in (("price_input", "tokens_in"), ("price_output", "tokens_out"))
-             if f.has(p)]
+    terms = [
+        f"{f[p]}*{f[t]}/{c('tokens_per_Mtoken')}"
+        for p, t in (("price_input", "tokens_in"), ("price_output", "tokens_out"))
+        if f.has(p)
+    ]
     if terms:
         out["revenue"] = "+".join(terms)
         if f.has("price"):
@@ -195,11 +234,17 @@ _SHARES = {"mfu", "margin"}
 
 # Lines that are not outputs of the model: (label, unit, how the engine gets them)
 _EXTRA = {
-    "total_params": ("Total parameters (default: the active ones)", "",
-                     "same as the active parameters"),
+    "total_params": (
+        "Total parameters (default: the active ones)",
+        "",
+        "same as the active parameters",
+    ),
     "context": ("Average context in decode (default)", "token", "input + half the output"),
-    "flops_per_token_prefill": ("FLOPs per prefill token", "FLOP/token",
-                                "2 × N (+ attention over half the prompt)"),
+    "flops_per_token_prefill": (
+        "FLOPs per prefill token",
+        "FLOP/token",
+        "2 × N (+ attention over half the prompt)",
+    ),
 }
 
 
@@ -209,13 +254,18 @@ def _extra_value(key: str, used: dict[str, Any], point: WorkloadResult) -> float
     elif key == "context":
         value = used["tokens_in"] + used["tokens_out"] / 2
     else:  # the engine's own formula, at half the prompt (models/workload.py, Inference.run)
-        value = flops_per_token(used["params"], layers=used.get("layers"),
-                                d_model=used.get("d_model"), context=used["tokens_in"] / 2)
+        value = flops_per_token(
+            used["params"],
+            layers=used.get("layers"),
+            d_model=used.get("d_model"),
+            context=used["tokens_in"] / 2,
+        )
     return float(magnitudes(value, _EXTRA[key][1] or None)[0])
 
 
-def workload_block(result: WorkloadResult, book: InputBook, title: str = "",
-                   prefix: str | None = None) -> Block:
+def workload_block(
+    result: WorkloadResult, book: InputBook, title: str = "", prefix: str | None = None
+) -> Block:
     """The report block of a training run or inference service; inputs go into ``book``."""
     if any(how == "architecture" for _, _, how in result.inputs):
         # the physics of a known architecture (experts read, placement, communication) has no
@@ -241,16 +291,44 @@ def workload_block(result: WorkloadResult, book: InputBook, title: str = "",
             value = float(magnitudes(point.get(key), r.unit or None)[0])
             doc = r.formula + (" (solved)" if r.solved else "")
             summary = None if is_point(r.value) else result.summary(key)
-            lines.append(Line(key, r.label, r.unit, "single", doc, {VALUE: formula},
-                              {VALUE: value}, {VALUE: summary}, percent=key in _SHARES))
+            lines.append(
+                Line(
+                    key,
+                    r.label,
+                    r.unit,
+                    "single",
+                    doc,
+                    {VALUE: formula},
+                    {VALUE: value},
+                    {VALUE: summary},
+                    percent=key in _SHARES,
+                )
+            )
         else:
             label, unit, doc = _EXTRA[key]
-            lines.append(Line(key, label, unit, "single", doc, {VALUE: formula},
-                              {VALUE: _extra_value(key, used, point)}, {VALUE: None}))
+            lines.append(
+                Line(
+                    key,
+                    label,
+                    unit,
+                    "single",
+                    doc,
+                    {VALUE: formula},
+                    {VALUE: _extra_value(key, used, point)},
+                    {VALUE: None},
+                )
+            )
     missing = set(rows) - set(formulas)
     assert not missing, f"workload outputs without a formula: {missing}"
     highlights = [r.key for r in result.rows]
     sampled = any(inp is not None and not is_point(inp.value) for _, inp, _ in result.inputs)
     notes = list(result.notes)
-    return Block(title or result.name or result.kind.capitalize(), [VALUE], lines, highlights,
-                 notes, sampled=sampled, engine=point)
+    return Block(
+        title or result.name or result.kind.capitalize(),
+        [VALUE],
+        lines,
+        highlights,
+        notes,
+        sampled=sampled,
+        engine=point,
+    )

@@ -55,8 +55,9 @@ def test_every_rule_has_a_case_file() -> None:
 @pytest.mark.parametrize(("code", "case"), _load())
 def test_rule_case(code: str, case: dict[str, Any]) -> None:
     result = audit_book(book_of(case))
-    found = sorted(f.where if "sheets" in case else f.cell
-                   for f in result.findings if f.code == code)
+    found = sorted(
+        f.where if "sheets" in case else f.cell for f in result.findings if f.code == code
+    )
     assert found == sorted(case.get("expect", [])), case["name"]
     for cell, formula in (case.get("suggest") or {}).items():
         match = [f for f in result.findings if f.code == code and f.cell == cell]

@@ -78,15 +78,23 @@ class FB101(Rule):
                     after = []  # a subtotal may stop short on purpose, but not of its own rows
                 if toward and after != toward[: len(after)]:
                     after = []
-                if after and not all(sheet.is_empty(x) for x in toward[len(after):]):
+                if after and not all(sheet.is_empty(x) for x in toward[len(after) :]):
                     after = []  # a label or other data between: the total does not close it
                 if not before and not after:
                     continue
                 cells = [*before, *after]
                 yield self._finding(ctx, sheet, pos, agg, before, after, cells)
 
-    def _finding(self, ctx: Context, sheet: Sheet, pos: Pos, agg, before: list[Pos],
-                 after: list[Pos], cells: list[Pos]) -> Finding:
+    def _finding(
+        self,
+        ctx: Context,
+        sheet: Sheet,
+        pos: Pos,
+        agg,
+        before: list[Pos],
+        after: list[Pos],
+        cells: list[Pos],
+    ) -> Finding:
         ref = agg.ref
         r1, c1 = before[-1] if before else (ref.r1, ref.c1)
         r2, c2 = after[-1] if after else (ref.r2, ref.c2)
@@ -98,17 +106,26 @@ class FB101(Rule):
             prefix = old[: old.index("!") + 1] if "!" in old else ""
             suggestion = p.render({agg.token: prefix + new})
         else:
-            suggestion = "=" + "+".join(range_text(*c, *c) for c in
-                                        sorted([*before, *ref.cells(), *after]))
+            suggestion = "=" + "+".join(
+                range_text(*c, *c) for c in sorted([*before, *ref.cells(), *after])
+            )
         missed = ", ".join(_describe(sheet, c, agg.horizontal) for c in cells)
         kind = "column" if agg.horizontal else "row"
         if len(cells) > 1:
             kind += "s"
-        message = (f"{'Total' if agg.function != 'AVERAGE' else 'Average'} over {ref.text} "
-                   f"stops short of {missed}: number(s) in the same block that it leaves out"
-                   f" (likely a {kind} added after the formula was written).")
-        return self.finding(sheet, pos, message, suggestion=suggestion,
-                            before=sheet.values.get(pos), after=ctx.evaluate(sheet, suggestion))
+        message = (
+            f"{'Total' if agg.function != 'AVERAGE' else 'Average'} over {ref.text} "
+            f"stops short of {missed}: number(s) in the same block that it leaves out"
+            f" (likely a {kind} added after the formula was written)."
+        )
+        return self.finding(
+            sheet,
+            pos,
+            message,
+            suggestion=suggestion,
+            before=sheet.values.get(pos),
+            after=ctx.evaluate(sheet, suggestion),
+        )
 
 
 def _next(cell: Pos, horizontal: bool) -> Pos:

@@ -51,20 +51,32 @@ class FB102(Rule):
                 span = range_text(ref.r1, ref.c1, ref.r2, ref.c2)
                 if weights is not None:
                     w = range_text(weights.r1, weights.c1, weights.r2, weights.c2)
-                    wname = (sheet.row_label((weights.r1, weights.c1)) if agg.horizontal
-                             else sheet.column_header((weights.r1, weights.c1)))
+                    wname = (
+                        sheet.row_label((weights.r1, weights.c1))
+                        if agg.horizontal
+                        else sheet.column_header((weights.r1, weights.c1))
+                    )
                     suggestion = f"=SUMPRODUCT({span},{w})/SUM({w})"
                     how = f"weight it by {wname!r} ({w}): {suggestion}"
                 else:
                     suggestion = f"=AVERAGE({span})"
-                    how = ("no count row was found to weight it; a plain average "
-                           f"({suggestion}) is right only if every item counts the same")
-                message = (f"Adds up {label!r} ({span}), a per-unit figure (a price, average, "
-                           f"rate or share); its total is a weighted average — {how}.")
-                yield self.finding(sheet, pos, message, suggestion=suggestion,
-                                   before=sheet.values.get(pos),
-                                   after=ctx.evaluate(sheet, suggestion),
-                                   confidence=0.8 if weights is not None else 0.6)
+                    how = (
+                        "no count row was found to weight it; a plain average "
+                        f"({suggestion}) is right only if every item counts the same"
+                    )
+                message = (
+                    f"Adds up {label!r} ({span}), a per-unit figure (a price, average, "
+                    f"rate or share); its total is a weighted average — {how}."
+                )
+                yield self.finding(
+                    sheet,
+                    pos,
+                    message,
+                    suggestion=suggestion,
+                    before=sheet.values.get(pos),
+                    after=ctx.evaluate(sheet, suggestion),
+                    confidence=0.8 if weights is not None else 0.6,
+                )
 
 
 def _weights(sheet: Sheet, ref: Ref) -> Ref | None:
@@ -81,8 +93,9 @@ def _weights(sheet: Sheet, ref: Ref) -> Ref | None:
             else:
                 cells = [(r, k) for r in range(ref.r1, ref.r2 + 1)]
                 label = sheet.column_header(cells[0])
-            if is_count(label) and all(sheet.is_numeric(c) and not sheet.is_empty(c)
-                                       for c in cells):
+            if is_count(label) and all(
+                sheet.is_numeric(c) and not sheet.is_empty(c) for c in cells
+            ):
                 if horizontal:
                     return Ref(None, k, ref.c1, k, ref.c2, a1(k, ref.c1))
                 return Ref(None, ref.r1, k, ref.r2, k, a1(ref.r1, k))

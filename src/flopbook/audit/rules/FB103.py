@@ -62,20 +62,27 @@ class FB103(Rule):
                     if same_data(sheet, pos, brk) or closes_its_line(sheet, pos):
                         continue
                     r, c = pos
-                    sides = ((r, c - 1), (r, c + 1)) if brk.horizontal else \
-                        ((r - 1, c), (r + 1, c))
+                    sides = ((r, c - 1), (r, c + 1)) if brk.horizontal else ((r - 1, c), (r + 1, c))
                     if ctx.codes_at(sheet, pos) & EXPLAINED or any(
-                            ctx.codes_at(sheet, s) & EXPLAINED for s in sides):
+                        ctx.codes_at(sheet, s) & EXPLAINED for s in sides
+                    ):
                         continue
                     suggestion = brk.expected(sheet)
                     way = "row" if brk.horizontal else "column"
-                    message = (f"Breaks the pattern of its {way}: {a1(*sides[0])} and "
-                               f"{a1(*sides[1])} both compute {brk.shape} (relative form), "
-                               f"this cell computes {sheet.shape(pos)}; copied from its "
-                               f"neighbours it would read {suggestion}.")
-                    yield self.finding(sheet, pos, message, suggestion=suggestion,
-                                       before=sheet.values.get(pos),
-                                       after=ctx.evaluate(sheet, suggestion))
+                    message = (
+                        f"Breaks the pattern of its {way}: {a1(*sides[0])} and "
+                        f"{a1(*sides[1])} both compute {brk.shape} (relative form), "
+                        f"this cell computes {sheet.shape(pos)}; copied from its "
+                        f"neighbours it would read {suggestion}."
+                    )
+                    yield self.finding(
+                        sheet,
+                        pos,
+                        message,
+                        suggestion=suggestion,
+                        before=sheet.values.get(pos),
+                        after=ctx.evaluate(sheet, suggestion),
+                    )
                     flagged.add(pos)
                     break
             yield from self._run_ends(ctx, sheet, flagged)
@@ -107,17 +114,23 @@ class FB103(Rule):
                         if suggestion is None:
                             continue
                         way = "row" if along_row else "column"
-                        message = (f"Ends its {way} with another formula: {a1(*run.first)}…"
-                                   f"{a1(*run.last)} compute {run.shape} (relative form), this "
-                                   f"cell {sheet.shape(pos)}, the same with one reference "
-                                   f"moved; copied from the run it would read {suggestion}.")
+                        message = (
+                            f"Ends its {way} with another formula: {a1(*run.first)}…"
+                            f"{a1(*run.last)} compute {run.shape} (relative form), this "
+                            f"cell {sheet.shape(pos)}, the same with one reference "
+                            f"moved; copied from the run it would read {suggestion}."
+                        )
                         flagged.add(pos)
-                        yield self.finding(sheet, pos, message, suggestion=suggestion,
-                                           before=sheet.values.get(pos),
-                                           after=ctx.evaluate(sheet, suggestion))
+                        yield self.finding(
+                            sheet,
+                            pos,
+                            message,
+                            suggestion=suggestion,
+                            before=sheet.values.get(pos),
+                            after=ctx.evaluate(sheet, suggestion),
+                        )
 
-    def _wrong_column(self, ctx: Context, sheet: Sheet, flagged: set[Pos]
-                      ) -> Iterator[Finding]:
+    def _wrong_column(self, ctx: Context, sheet: Sheet, flagged: set[Pos]) -> Iterator[Finding]:
         """A total right below a block of numbers that adds the same rows of another column
         (=SUM(C2:C9) at the foot of column D)."""
         for pos, agg in aggregates(sheet).items():
@@ -127,12 +140,16 @@ class FB103(Rule):
             r, c = pos
             if agg.horizontal or ref.c1 != ref.c2 or ref.c1 == c or ref.r2 != r - 1:
                 continue
-            if ref.r2 - ref.r1 + 1 < MIN_EVIDENCE or not sheet.is_text(sheet.header_cell(pos)
-                                                                         or (0, 0)):
+            if ref.r2 - ref.r1 + 1 < MIN_EVIDENCE or not sheet.is_text(
+                sheet.header_cell(pos) or (0, 0)
+            ):
                 continue
             own = [(k, c) for k in range(ref.r1, ref.r2 + 1)]
-            typed = [x for x in own if x not in sheet.formulas and sheet.is_numeric(x)
-                     and not sheet.is_empty(x)]
+            typed = [
+                x
+                for x in own
+                if x not in sheet.formulas and sheet.is_numeric(x) and not sheet.is_empty(x)
+            ]
             if len(typed) < len(own) or is_identifier(sheet, own[0]):
                 continue  # the column above is not a block of figures of its own
             p = sheet.parsed(pos)
@@ -140,11 +157,19 @@ class FB103(Rule):
                 continue
             new = range_text(ref.r1, c, ref.r2, c)
             suggestion = p.render({agg.token: new})
-            message = (f"Closes the block of figures above it ({new}) but adds {ref.text}, "
-                       f"the same rows of another column; it would read {suggestion}.")
-            yield self.finding(sheet, pos, message, suggestion=suggestion,
-                               before=sheet.values.get(pos),
-                               after=ctx.evaluate(sheet, suggestion), confidence=0.75)
+            message = (
+                f"Closes the block of figures above it ({new}) but adds {ref.text}, "
+                f"the same rows of another column; it would read {suggestion}."
+            )
+            yield self.finding(
+                sheet,
+                pos,
+                message,
+                suggestion=suggestion,
+                before=sheet.values.get(pos),
+                after=ctx.evaluate(sheet, suggestion),
+                confidence=0.75,
+            )
 
 
 def _one_reference_moved(sheet: Sheet, pos: Pos, other: Pos) -> bool:
@@ -156,5 +181,9 @@ def _one_reference_moved(sheet: Sheet, pos: Pos, other: Pos) -> bool:
     if len(mine) != len(theirs):
         return False
     diffs = [i for i, (x, y) in enumerate(zip(mine, theirs, strict=True)) if x != y]
-    return len(diffs) == 1 and p.refs[diffs[0]] is not None and q.refs[diffs[0]] is not None \
+    return (
+        len(diffs) == 1
+        and p.refs[diffs[0]] is not None
+        and q.refs[diffs[0]] is not None
         and p.refs[diffs[0]].size == q.refs[diffs[0]].size
+    )

@@ -51,8 +51,7 @@ class FB104(Rule):
                         yield self._finding(ctx, sheet, pos, brk, typed=False)
                         break
 
-    def _finding(self, ctx: Context, sheet: Sheet, pos: Pos, brk: Break,
-                 typed: bool) -> Finding:
+    def _finding(self, ctx: Context, sheet: Sheet, pos: Pos, brk: Break, typed: bool) -> Finding:
         suggestion = brk.expected(sheet)
         way = "row" if brk.horizontal else "column"
         r, c = pos
@@ -61,12 +60,20 @@ class FB104(Rule):
             what = f"A number ({sheet.values.get(pos)!r}) typed"
         else:
             what = f"A number typed into the formula {sheet.formulas[pos]}"
-        message = (f"{what} where its {way} computes: {a1(*sides[0])} and {a1(*sides[1])} "
-                   f"hold {brk.shape} (relative form). It will not follow its inputs; "
-                   f"the formula copied here reads {suggestion}.")
-        return self.finding(sheet, pos, message, suggestion=suggestion,
-                            before=sheet.values.get(pos), after=ctx.evaluate(sheet, suggestion),
-                            confidence=0.9 if typed else 0.8)
+        message = (
+            f"{what} where its {way} computes: {a1(*sides[0])} and {a1(*sides[1])} "
+            f"hold {brk.shape} (relative form). It will not follow its inputs; "
+            f"the formula copied here reads {suggestion}."
+        )
+        return self.finding(
+            sheet,
+            pos,
+            message,
+            suggestion=suggestion,
+            before=sheet.values.get(pos),
+            after=ctx.evaluate(sheet, suggestion),
+            confidence=0.9 if typed else 0.8,
+        )
 
 
 def _typed_numbers_between_formulas(sheet: Sheet) -> list[Pos]:

@@ -65,8 +65,7 @@ class FB105(Rule):
                 done[pos] = (want, carried)
                 if carried.clashes:
                     c = carried.clashes[0]
-                    groups.setdefault(("sum", source), []).append(
-                        (pos, _clash_message(c)))
+                    groups.setdefault(("sum", source), []).append((pos, _clash_message(c)))
                     continue
                 got = carried.unit
                 if want is None or got is None:
@@ -79,48 +78,65 @@ class FB105(Rule):
             for (kind, source), cells in groups.items():
                 yield self._finding(sheet, kind, source, cells, source in fine)
 
-    def _finding(self, sheet: Sheet, kind: str, source: Pos | None,
-                 cells: list[tuple[Pos, str]], mixed: bool) -> Finding:
+    def _finding(
+        self, sheet: Sheet, kind: str, source: Pos | None, cells: list[tuple[Pos, str]], mixed: bool
+    ) -> Finding:
         first, why = cells[0]
         others = [a1(*p) for p, _ in cells[1:]]
         label = sheet.values.get(source) if source else None
         span = a1(*first) + (f" and {len(others)} more" if others else "")
         if kind == "label" and source is not None and not mixed:
             relabel = _relabel(str(label), why)
-            message = (f"Label {label!r} contradicts what its formulas compute ({span}, e.g. "
-                       f"{sheet.formulas[first]}): {why}")
+            message = (
+                f"Label {label!r} contradicts what its formulas compute ({span}, e.g. "
+                f"{sheet.formulas[first]}): {why}"
+            )
             if relabel:
                 message += f" Relabel it {relabel!r}, or convert the formulas to the stated unit."
                 years = re.search(r"\b(\d+(?:\.\d+)?)\s*-?\s*y(?:ea)?r?s?\b", str(label))
                 if years:
                     n = years.group(1)
-                    message += (f" As a yearly figure over the {n}-year period it is "
-                                f"({sheet.formulas[first].lstrip('=')})/{n}, labelled per year.")
-            return self.finding(sheet, source, message, suggestion=relabel, fix_kind="label",
-                                before=label, after=relabel,
-                                related=[a1(*p) for p, _ in cells])
-        message = (f"{sheet.formulas[first]}: {why}" + (f" (also {', '.join(others[:5])})"
-                                                       if others else ""))
-        return self.finding(sheet, first, message, before=sheet.values.get(first),
-                            related=others)
+                    message += (
+                        f" As a yearly figure over the {n}-year period it is "
+                        f"({sheet.formulas[first].lstrip('=')})/{n}, labelled per year."
+                    )
+            return self.finding(
+                sheet,
+                source,
+                message,
+                suggestion=relabel,
+                fix_kind="label",
+                before=label,
+                after=relabel,
+                related=[a1(*p) for p, _ in cells],
+            )
+        message = f"{sheet.formulas[first]}: {why}" + (
+            f" (also {', '.join(others[:5])})" if others else ""
+        )
+        return self.finding(sheet, first, message, before=sheet.values.get(first), related=others)
 
 
 def _totals_own_line(sheet: Sheet, pos: Pos) -> bool:
     """A total of the cells beside it: it takes their unit, so it cannot confirm the label."""
     agg = aggregate(sheet, pos)
-    return agg is not None and (agg.ref.r1 == agg.ref.r2 == pos[0]
-                                or agg.ref.c1 == agg.ref.c2 == pos[1])
+    return agg is not None and (
+        agg.ref.r1 == agg.ref.r2 == pos[0] or agg.ref.c1 == agg.ref.c2 == pos[1]
+    )
 
 
 def _clash_message(c) -> str:  # noqa: ANN001
     if c.kind == "dims":
         stock_flow = c.left.has_time != c.right.has_time
         what = " — a stock added to a flow" if stock_flow else ""
-        return (f"adds {c.left_text} ({c.left.describe()}) to {c.right_text} "
-                f"({c.right.describe()}){what}; convert one to the other's unit first "
-                "(e.g. multiply a yearly cost by the number of years).")
-    return (f"adds {c.left_text} ({c.left.describe()}) to {c.right_text} "
-            f"({c.right.describe()}) without converting the scale.")
+        return (
+            f"adds {c.left_text} ({c.left.describe()}) to {c.right_text} "
+            f"({c.right.describe()}){what}; convert one to the other's unit first "
+            "(e.g. multiply a yearly cost by the number of years)."
+        )
+    return (
+        f"adds {c.left_text} ({c.left.describe()}) to {c.right_text} "
+        f"({c.right.describe()}) without converting the scale."
+    )
 
 
 def _contradiction(want: Unit, got: Unit, literal_factor: bool) -> str | None:
@@ -130,29 +146,39 @@ def _contradiction(want: Unit, got: Unit, literal_factor: bool) -> str | None:
             return None  # a typed factor may hold the scale; % is a display format
         if math.isclose(want.scale, got.scale, rel_tol=1e-6):
             return None
-        return (f"the formula computes in units {got.scale / want.scale:g}× the label's "
-                f"{want.describe()}; a scale factor (×1000, /1000) is missing.")
+        return (
+            f"the formula computes in units {got.scale / want.scale:g}× the label's "
+            f"{want.describe()}; a scale factor (×1000, /1000) is missing."
+        )
     # a typed number in a product may be the period ("=B9*4" for four years)
-    only_time = {d for d, _ in want.dims} ^ {d for d, _ in got.dims} <= {"[time]"} and \
-        [x for x in want.dims if x[0] != "[time]"] == [x for x in got.dims if x[0] != "[time]"]
+    only_time = {d for d, _ in want.dims} ^ {d for d, _ in got.dims} <= {"[time]"} and [
+        x for x in want.dims if x[0] != "[time]"
+    ] == [x for x in got.dims if x[0] != "[time]"]
     if only_time and literal_factor:
         return None
     if only_time:
         wt = dict(want.dims).get("[time]", 0)
         gt = dict(got.dims).get("[time]", 0)
         if wt < gt:
-            return (f"the label says {want.describe()} (a rate per unit of time) but the "
-                    "formula adds up amounts over the whole period, with no period in it.")
-        return (f"the label says {want.describe()} (an amount) but the formula computes a "
-                "rate per unit of time.")
-    return (f"the label says {want.describe()} but the formula computes "
-            f"{got.describe()}.")
+            return (
+                f"the label says {want.describe()} (a rate per unit of time) but the "
+                "formula adds up amounts over the whole period, with no period in it."
+            )
+        return (
+            f"the label says {want.describe()} (an amount) but the formula computes a "
+            "rate per unit of time."
+        )
+    return f"the label says {want.describe()} but the formula computes {got.describe()}."
 
 
 def _relabel(label: str, why: str) -> str | None:
     """The label with its per-time part removed, when the formula computes an amount."""
     if "rate per unit of time" not in why or "amounts over the whole period" not in why:
         return None
-    new = re.sub(r"(\$\s*(?:bn|b|m|mm|k)?)\s*(?:/|per)\s*(?:hr|hour|h|yr|year|y|month|mo|day)\b",
-                 r"\1", label, flags=re.IGNORECASE)
+    new = re.sub(
+        r"(\$\s*(?:bn|b|m|mm|k)?)\s*(?:/|per)\s*(?:hr|hour|h|yr|year|y|month|mo|day)\b",
+        r"\1",
+        label,
+        flags=re.IGNORECASE,
+    )
     return new if new != label else None

@@ -45,20 +45,29 @@ class FB106(Rule):
                 subtotals = []
                 covered: set[tuple[int, int]] = set()
                 for cell, sub in totals.items():  # totals are few: look at them, not the range
-                    if cell == pos or sub.function == "AVERAGE" or not (
-                            ref.r1 <= cell[0] <= ref.r2 and ref.c1 <= cell[1] <= ref.c2):
+                    if (
+                        cell == pos
+                        or sub.function == "AVERAGE"
+                        or not (ref.r1 <= cell[0] <= ref.r2 and ref.c1 <= cell[1] <= ref.c2)
+                    ):
                         continue
                     parts = set(sub.ref.cells())
-                    if parts and cell not in parts and all(
-                            ref.r1 <= r <= ref.r2 and ref.c1 <= c <= ref.c2 for r, c in parts):
+                    if (
+                        parts
+                        and cell not in parts
+                        and all(ref.r1 <= r <= ref.r2 and ref.c1 <= c <= ref.c2 for r, c in parts)
+                    ):
                         subtotals.append(cell)
                         covered |= parts
                 subtotals.sort()
                 inside = set(ref.cells()) if subtotals else set()
                 if not subtotals:
                     continue
-                detail = [c for c in sorted(inside) if c not in subtotals
-                          and sheet.is_numeric(c) and not sheet.is_empty(c)]
+                detail = [
+                    c
+                    for c in sorted(inside)
+                    if c not in subtotals and sheet.is_numeric(c) and not sheet.is_empty(c)
+                ]
                 if all(c in covered for c in detail):
                     suggestion = "=" + "+".join(a1(*c) for c in subtotals)
                     how = "add the subtotals only"
@@ -67,11 +76,18 @@ class FB106(Rule):
                     how = "add the detail only"
                 name = sheet.column_header if agg.horizontal else sheet.row_label
                 names = ", ".join(f"{a1(*c)} ({name(c)})" for c in subtotals)
-                message = (f"Total over {ref.text} adds the subtotal(s) {names} and also the "
-                           f"cells they add, counting them twice; {how}: {suggestion}.")
-                yield self.finding(sheet, pos, message, suggestion=suggestion,
-                                   before=sheet.values.get(pos),
-                                   after=ctx.evaluate(sheet, suggestion))
+                message = (
+                    f"Total over {ref.text} adds the subtotal(s) {names} and also the "
+                    f"cells they add, counting them twice; {how}: {suggestion}."
+                )
+                yield self.finding(
+                    sheet,
+                    pos,
+                    message,
+                    suggestion=suggestion,
+                    before=sheet.values.get(pos),
+                    after=ctx.evaluate(sheet, suggestion),
+                )
 
 
 def _runs(cells: list[tuple[int, int]], horizontal: bool) -> list[str]:

@@ -32,8 +32,20 @@ from flopbook.audit.structure import Run, runs_at
 from flopbook.audit.workbook import CellError, Pos, Sheet
 
 ARITHMETIC = {"+", "-", "*", "/", "^"}
-GUARDS = {"IF", "IFERROR", "IFNA", "ISBLANK", "ISNUMBER", "ISTEXT", "N", "VALUE", "IFS",
-          "ISERROR", "COUNTBLANK", "LEN"}
+GUARDS = {
+    "IF",
+    "IFERROR",
+    "IFNA",
+    "ISBLANK",
+    "ISNUMBER",
+    "ISTEXT",
+    "N",
+    "VALUE",
+    "IFS",
+    "ISERROR",
+    "COUNTBLANK",
+    "LEN",
+}
 MAX_CHECKED = 10_000  # cells of a referenced range to look into for an error value
 
 
@@ -61,9 +73,13 @@ class FB107(Rule):
                 ref_error, guarded, arithmetic = facts
                 value = sheet.values.get(pos)
                 if ref_error:
-                    yield self.finding(sheet, pos, "The formula refers to a deleted cell "
-                                       "(#REF!): a row, column or sheet it used was removed.",
-                                       before=value)
+                    yield self.finding(
+                        sheet,
+                        pos,
+                        "The formula refers to a deleted cell "
+                        "(#REF!): a row, column or sheet it used was removed.",
+                        before=value,
+                    )
                     continue
                 if isinstance(value, CellError):
                     if _inherits_error(book, sheet, p):
@@ -71,23 +87,36 @@ class FB107(Rule):
                     empty = _reads_only_empty(book, sheet, p)
                     run = _run_of(sheet, pos)
                     if empty:  # a template's block of errors from inputs still to fill
-                        near = next((f for (v, k, _), f in errors.items() if v == str(value)
-                                     and k == "template" and _near(f, pos)), None)
+                        near = next(
+                            (
+                                f
+                                for (v, k, _), f in errors.items()
+                                if v == str(value) and k == "template" and _near(f, pos)
+                            ),
+                            None,
+                        )
                         if near is not None:
                             near.related.append(a1(*pos))
                             continue
                         key = (str(value), "template", pos[0] * 100_000 + pos[1])
                     else:
-                        key = (str(value), shape,
-                               run.line if run else -pos[0] * 100_000 - pos[1])
+                        key = (str(value), shape, run.line if run else -pos[0] * 100_000 - pos[1])
                     if key in errors:  # the same formula showing the same error: one finding
                         errors[key].related.append(a1(*pos))
                         continue
-                    f = self.finding(sheet, pos, f"Shows {value} (as saved); the error starts "
-                                     f"here — {_explain(value)}" + (
-                                         " Every cell it reads is empty: a template waiting "
-                                         "for its inputs; guard it (=IF(B8=0, \"\", B7/B8))."
-                                         if empty else ""), before=value)
+                    f = self.finding(
+                        sheet,
+                        pos,
+                        f"Shows {value} (as saved); the error starts "
+                        f"here — {_explain(value)}"
+                        + (
+                            " Every cell it reads is empty: a template waiting "
+                            'for its inputs; guard it (=IF(B8=0, "", B7/B8)).'
+                            if empty
+                            else ""
+                        ),
+                        before=value,
+                    )
                     if empty:
                         f.severity, f.confidence = "warning", 0.6
                     errors[key] = f
@@ -111,14 +140,26 @@ class FB107(Rule):
                         continue
                     if target.is_text(cell):
                         text = str(target.values.get(cell))[:40]
-                        yield self.finding(sheet, pos, f"Uses {where} in arithmetic, but "
-                                           f"{where} holds text ({text!r}); a label or a "
-                                           "number stored as text.", before=value,
-                                           related=[a1(*cell)])
+                        yield self.finding(
+                            sheet,
+                            pos,
+                            f"Uses {where} in arithmetic, but "
+                            f"{where} holds text ({text!r}); a label or a "
+                            "number stored as text.",
+                            before=value,
+                            related=[a1(*cell)],
+                        )
                         break
 
-    def _blank(self, sheet: Sheet, target: Sheet, pos: Pos, i: int, ref: Ref,
-               blanks: dict[tuple[str, str, Pos], Finding]) -> Finding | None:
+    def _blank(
+        self,
+        sheet: Sheet,
+        target: Sheet,
+        pos: Pos,
+        i: int,
+        ref: Ref,
+        blanks: dict[tuple[str, str, Pos], Finding],
+    ) -> Finding | None:
         """An empty input worth a word: an assumption left blank (a fixed reference every
         copy reads, with a label), or a blank where the run's other copies read numbers."""
         cell = (ref.r1, ref.c1)
@@ -130,10 +171,16 @@ class FB107(Rule):
         if not fixed:
             filled, empty = _copies_reading(sheet, pos, i)
             if filled >= 2 and empty * 3 <= filled:
-                f = self.finding(sheet, pos, f"Uses {where} in arithmetic, but {where} is "
-                                 f"empty, so it counts as 0; the {filled} other copies of this "
-                                 "formula read numbers there. Fill it, or point the formula at "
-                                 "the right cell.", before=value, related=[a1(*cell)])
+                f = self.finding(
+                    sheet,
+                    pos,
+                    f"Uses {where} in arithmetic, but {where} is "
+                    f"empty, so it counts as 0; the {filled} other copies of this "
+                    "formula read numbers there. Fill it, or point the formula at "
+                    "the right cell.",
+                    before=value,
+                    related=[a1(*cell)],
+                )
                 f.severity, f.confidence = "warning", 0.6
                 return f
         # one finding per blank input (and per formula, for a fixed one copied along)
@@ -144,11 +191,16 @@ class FB107(Rule):
         label = target.row_label(cell)
         if not label:
             return None
-        f = self.finding(sheet, pos, f"Uses {where} ({label!r}) in arithmetic, but {where} is "
-                         "empty, so it counts as 0"
-                         + (" here and in every copy of this formula" if fixed else "")
-                         + "; fill it, or point the formula at the right cell.",
-                         before=value, related=[a1(*cell)])
+        f = self.finding(
+            sheet,
+            pos,
+            f"Uses {where} ({label!r}) in arithmetic, but {where} is "
+            "empty, so it counts as 0"
+            + (" here and in every copy of this formula" if fixed else "")
+            + "; fill it, or point the formula at the right cell.",
+            before=value,
+            related=[a1(*cell)],
+        )
         # a fixed assumption left blank zeroes a whole line: a warning; a lone blank factor
         # is as often a template's input still to fill: a note
         f.severity, f.confidence = ("warning", 0.6) if fixed else ("note", 0.3)
@@ -232,8 +284,10 @@ def _reads_only_empty(book, sheet, p) -> bool:  # noqa: ANN001
 def _facts(p) -> tuple[bool, bool, list[int]]:  # noqa: ANN001
     """(refers to #REF!, guarded by IF/IFERROR…, token indices of single cells used in
     arithmetic)."""
-    ref_error = any(t.type == Token.OPERAND and t.subtype == Token.ERROR
-                    and t.value == "#REF!" for t in p.tokens)
+    ref_error = any(
+        t.type == Token.OPERAND and t.subtype == Token.ERROR and t.value == "#REF!"
+        for t in p.tokens
+    )
     guarded = bool(set(p.functions) & GUARDS)
     kept = [i for i, t in enumerate(p.tokens) if t.type != Token.WSPACE]
     arithmetic = []
@@ -251,8 +305,9 @@ def _facts(p) -> tuple[bool, bool, list[int]]:  # noqa: ANN001
 def _arith(tok: Token | None) -> bool:
     if tok is None:
         return False
-    return (tok.type == Token.OP_IN and tok.value in ARITHMETIC) or \
-        (tok.type == Token.OP_PRE and tok.value == "-")
+    return (tok.type == Token.OP_IN and tok.value in ARITHMETIC) or (
+        tok.type == Token.OP_PRE and tok.value == "-"
+    )
 
 
 def _inherits_error(book, sheet, p) -> bool:  # noqa: ANN001
@@ -266,8 +321,10 @@ def _inherits_error(book, sheet, p) -> bool:  # noqa: ANN001
         if ref.size <= MAX_CHECKED:
             if any(isinstance(target.values.get(c), CellError) for c in ref.cells()):
                 return True
-        elif any(isinstance(v, CellError) and ref.r1 <= r <= ref.r2 and ref.c1 <= c <= ref.c2
-                 for (r, c), v in target.values.items()):
+        elif any(
+            isinstance(v, CellError) and ref.r1 <= r <= ref.r2 and ref.c1 <= c <= ref.c2
+            for (r, c), v in target.values.items()
+        ):
             return True
     return False
 

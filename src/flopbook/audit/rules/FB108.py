@@ -113,8 +113,11 @@ class FB108(Rule):
             return None
         value = value_as(sheet, source, pos)
         way = "row" if run.along_row else "column"
-        cells = (f"{a1(*run.first)} holds" if run.first == run.last
-                 else f"{a1(*run.first)}…{a1(*run.last)} hold")
+        cells = (
+            f"{a1(*run.first)} holds"
+            if run.first == run.last
+            else f"{a1(*run.first)}…{a1(*run.last)} hold"
+        )
         if value is not None and matches(float(typed), value):
             message = (
                 f"A number ({typed:g}) typed where its {way} computes: {cells} "
@@ -132,12 +135,15 @@ class FB108(Rule):
             # value agrees, and says nothing; the cell still no longer computes
             nothing = value_as(sheet, source, pos, from_nothing=True)
             if nothing == 0:
-                message = (f"A 0 typed inside a {way} that computes: {cells} {run.shape} "
-                           f"(relative form); here that formula reads {formula}, which gives 0 "
-                           "from the zeros and blanks it reads today, but a typed 0 will not "
-                           "follow them.")
-                return self.finding(sheet, pos, message, suggestion=formula, before=typed,
-                                    after=0.0, confidence=0.5)
+                message = (
+                    f"A 0 typed inside a {way} that computes: {cells} {run.shape} "
+                    f"(relative form); here that formula reads {formula}, which gives 0 "
+                    "from the zeros and blanks it reads today, but a typed 0 will not "
+                    "follow them."
+                )
+                return self.finding(
+                    sheet, pos, message, suggestion=formula, before=typed, after=0.0, confidence=0.5
+                )
         if inside and value is not None and _dense(run):
             message = (
                 f"A number ({typed:g}) typed inside a {way} that computes: {cells} "

@@ -54,12 +54,19 @@ class FB109(Rule):
                 right = p.tokens[kept[kept.index(at) + 2]].value
                 drop = at + _skip(p, at)
                 suggestion = "=" + "".join(t.value for i, t in enumerate(p.tokens) if i != drop)
-                message = (f"{sheet.formulas[pos]} has '--' before {right}: minus a negative "
-                           f"adds {right}. If {right} was meant to be subtracted, write "
-                           f"{suggestion}.")
-                yield self.finding(sheet, pos, message, suggestion=suggestion,
-                                   before=sheet.values.get(pos),
-                                   after=ctx.evaluate(sheet, suggestion))
+                message = (
+                    f"{sheet.formulas[pos]} has '--' before {right}: minus a negative "
+                    f"adds {right}. If {right} was meant to be subtracted, write "
+                    f"{suggestion}."
+                )
+                yield self.finding(
+                    sheet,
+                    pos,
+                    message,
+                    suggestion=suggestion,
+                    before=sheet.values.get(pos),
+                    after=ctx.evaluate(sheet, suggestion),
+                )
 
 
 def _double_minus(p) -> int | None:  # noqa: ANN001
@@ -75,8 +82,9 @@ def _double_minus(p) -> int | None:  # noqa: ANN001
             continue
         if after.type != Token.OPERAND or after.subtype != Token.RANGE:
             continue
-        if before.type == Token.OPERAND or (before.type in (Token.PAREN, Token.FUNC)
-                                            and before.subtype == Token.CLOSE):
+        if before.type == Token.OPERAND or (
+            before.type in (Token.PAREN, Token.FUNC) and before.subtype == Token.CLOSE
+        ):
             return kept[k]
     return None
 

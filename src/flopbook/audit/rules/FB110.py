@@ -51,12 +51,22 @@ class FB110(Rule):
                 ref = agg.ref
                 span = range_text(ref.r1, ref.c1, ref.r2, ref.c2)
                 w = range_text(weights.r1, weights.c1, weights.r2, weights.c2)
-                wname = (sheet.row_label((weights.r1, weights.c1)) if agg.horizontal
-                         else sheet.column_header((weights.r1, weights.c1)))
+                wname = (
+                    sheet.row_label((weights.r1, weights.c1))
+                    if agg.horizontal
+                    else sheet.column_header((weights.r1, weights.c1))
+                )
                 suggestion = f"=SUMPRODUCT({span},{w})/SUM({w})"
-                message = (f"A plain average of {label!r} ({span}) counts every item the "
-                           f"same, while {wname!r} ({w}) says how many units each has; the "
-                           f"average over all units is {suggestion}.")
-                yield self.finding(sheet, pos, message, suggestion=suggestion,
-                                   before=sheet.values.get(pos),
-                                   after=ctx.evaluate(sheet, suggestion))
+                message = (
+                    f"A plain average of {label!r} ({span}) counts every item the "
+                    f"same, while {wname!r} ({w}) says how many units each has; the "
+                    f"average over all units is {suggestion}."
+                )
+                yield self.finding(
+                    sheet,
+                    pos,
+                    message,
+                    suggestion=suggestion,
+                    before=sheet.values.get(pos),
+                    after=ctx.evaluate(sheet, suggestion),
+                )

@@ -62,8 +62,15 @@ class FB111(Rule):
                     continue
                 parts = ", ".join(f"{a1(*c)} ({u.describe()})" for c, u in units.values())
                 label = sheet.values.get(source)
-                message = (f"Total labelled {label!r} adds lines in different units: {parts}. "
-                           f"Bring each to {want.describe()} first (×12 for a monthly figure, "
-                           "/1000 from $k to $m).")
-                yield self.finding(sheet, pos, message, before=sheet.values.get(pos),
-                                   related=[a1(*c) for c, _ in units.values()])
+                message = (
+                    f"Total labelled {label!r} adds lines in different units: {parts}. "
+                    f"Bring each to {want.describe()} first (×12 for a monthly figure, "
+                    "/1000 from $k to $m)."
+                )
+                yield self.finding(
+                    sheet,
+                    pos,
+                    message,
+                    before=sheet.values.get(pos),
+                    related=[a1(*c) for c, _ in units.values()],
+                )

@@ -68,8 +68,9 @@ class FB112(Rule):
                     continue
                 # the one blank spacer right before the total is sometimes kept on purpose
                 # (rows inserted above the total are then added): said, with less confidence
-                spacer = (trailing == 1 and not leading and hi == here - 1) or \
-                    (leading == 1 and not trailing and lo == here + 1)
+                spacer = (trailing == 1 and not leading and hi == here - 1) or (
+                    leading == 1 and not trailing and lo == here + 1
+                )
                 if horizontal:
                     new = range_text(ref.r1, start, ref.r2, end)
                     what = "columns"
@@ -78,16 +79,25 @@ class FB112(Rule):
                     what = "rows"
                 suggestion = _replace(sheet, pos, agg, new)
                 blank = trailing + leading
-                message = (f"The range {ref.text} runs past its data into {blank} blank "
-                           f"{what} (blank across the sheet); anything typed there later is "
-                           f"added without a word. The data ends at {new}"
-                           + (f": {suggestion}." if suggestion else "."))
+                message = (
+                    f"The range {ref.text} runs past its data into {blank} blank "
+                    f"{what} (blank across the sheet); anything typed there later is "
+                    f"added without a word. The data ends at {new}"
+                    + (f": {suggestion}." if suggestion else ".")
+                )
                 if spacer:
-                    message += (" (A blank spacer kept before a total on purpose, so that "
-                                "rows inserted above it are added, is a habit some keep.)")
-                yield self.finding(sheet, pos, message, suggestion=suggestion,
-                                   before=sheet.values.get(pos),
-                                   confidence=0.4 if spacer else None)
+                    message += (
+                        " (A blank spacer kept before a total on purpose, so that "
+                        "rows inserted above it are added, is a habit some keep.)"
+                    )
+                yield self.finding(
+                    sheet,
+                    pos,
+                    message,
+                    suggestion=suggestion,
+                    before=sheet.values.get(pos),
+                    confidence=0.4 if spacer else None,
+                )
 
 
 def _used(sheet: Sheet) -> tuple[set[int], set[int]]:

@@ -20,8 +20,20 @@ if TYPE_CHECKING:
     from flopbook.audit.workbook import Pos, Sheet, Workbook
 
 # Order matters: later rules stay quiet where an earlier one already explained a cell.
-CODES = ["FB101", "FB102", "FB106", "FB104", "FB108", "FB103", "FB105", "FB107", "FB109",
-         "FB110", "FB111", "FB112"]
+CODES = [
+    "FB101",
+    "FB102",
+    "FB106",
+    "FB104",
+    "FB108",
+    "FB103",
+    "FB105",
+    "FB107",
+    "FB109",
+    "FB110",
+    "FB111",
+    "FB112",
+]
 
 
 class Context:
@@ -65,19 +77,41 @@ class Rule:
     def check(self, ctx: Context) -> Iterator[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def finding(self, sheet: Sheet, pos: Pos, message: str, *, suggestion: str | None = None,
-                before: Any = None, after: Any = None, fix_kind: str = "formula",
-                fix_at: Pos | None = None, related: list[str] | None = None,
-                severity: Severity | None = None, confidence: float | None = None) -> Finding:
+    def finding(
+        self,
+        sheet: Sheet,
+        pos: Pos,
+        message: str,
+        *,
+        suggestion: str | None = None,
+        before: Any = None,
+        after: Any = None,
+        fix_kind: str = "formula",
+        fix_at: Pos | None = None,
+        related: list[str] | None = None,
+        severity: Severity | None = None,
+        confidence: float | None = None,
+    ) -> Finding:
         cell = a1(*pos)
         fix = None
         if suggestion is not None:
             target = fix_at or pos
             fix = Fix(sheet.name, a1(*target), fix_kind, suggestion)  # type: ignore[arg-type]
-        return Finding(sheet.name, cell, self.code, severity or self.severity, self.title,
-                       message, sheet.formulas.get(pos), suggestion, before, after, fix,
-                       related or [],
-                       self.confidence if confidence is None else confidence)
+        return Finding(
+            sheet.name,
+            cell,
+            self.code,
+            severity or self.severity,
+            self.title,
+            message,
+            sheet.formulas.get(pos),
+            suggestion,
+            before,
+            after,
+            fix,
+            related or [],
+            self.confidence if confidence is None else confidence,
+        )
 
 
 def rule(code: str) -> Rule:
