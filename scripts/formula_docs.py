@@ -1,7 +1,8 @@
-"""Rewrite the generated formula table of docs/scenario.md from the fleet's declaration.
+"""Rewrite the generated formula tables of the docs from the kinds' declarations: the fleet's
+in docs/scenario.md, the inference service's in docs/workload.md.
 
 Run: .venv/bin/python scripts/formula_docs.py (tests/test_docs.py fails until it is run after
-a change to the declaration).
+a change to a declaration).
 """
 
 from pathlib import Path
@@ -9,5 +10,8 @@ from pathlib import Path
 from flopbook.formula.docs import rewrite
 from flopbook.models.registry import kind
 
-PAGE = Path(__file__).resolve().parents[1] / "docs" / "scenario.md"
-PAGE.write_text(rewrite(PAGE.read_text(encoding="utf-8"), kind("fleet")), encoding="utf-8")
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+PAGES = {"scenario.md": "fleet", "workload.md": "inference"}
+for page, name in PAGES.items():
+    path = DOCS / page
+    path.write_text(rewrite(path.read_text(encoding="utf-8"), kind(name)), encoding="utf-8")

@@ -65,5 +65,6 @@ def test_the_formula_table_is_the_declarations():
     from flopbook.formula.docs import rewrite
     from flopbook.models.registry import kind
 
-    text = (ROOT / "docs" / "scenario.md").read_text()
-    assert rewrite(text, kind("fleet")) == text, "run: python scripts/formula_docs.py"
+    for page, name in (("scenario.md", "fleet"), ("workload.md", "inference")):
+        text = (ROOT / "docs" / page).read_text()
+        assert rewrite(text, kind(name)) == text, "run: python scripts/formula_docs.py"

@@ -48,7 +48,7 @@ PRICE_NAMES = ("purchase", "server_per_gpu", "rental")
 # Functions the language knows, with their number of arguments. Each is defined once, for
 # samples here and as an Excel formula in flopbook.formula.excel; a name followed by "(" is a
 # call only for these (``W (5)`` stays a product). Separate arguments with ", ".
-FUNCTIONS = {"annuity_factor": 2, "decline_factor": 2}
+FUNCTIONS = {"annuity_factor": 2, "decline_factor": 2, "max": 2, "min": 2, "floor": 1}
 # Catalog figures read per GPU in expressions (TFLOP/s/GPU), like the prices (USD/GPU/hour).
 PER_GPU = ("fp8_dense", "bf16_dense", "tf32_dense", "fp32")
 
@@ -476,11 +476,17 @@ class _Evaluator:
         self, node: ast.BinOp, base: pint.Quantity[Any], exponent: pint.Quantity[Any]
     ) -> pint.Quantity[Any]:  # non-finite answers are caught in binop
 
-        if not exponent.dimensionless or not is_point(exponent):
+        if not exponent.dimensionless:
             raise self.fail(node.right, "an exponent must be a plain number", cls=UnitMismatchError)
+        if base.dimensionless:  # a plain number may be raised to a range
+            return Quantity(base.to("").magnitude ** exponent.to("").magnitude, "")
+        if not is_point(exponent):
+            raise self.fail(
+                node.right,
+                "a quantity with a unit can only be raised to one number",
+                cls=UnitMismatchError,
+            )
         e = float(exponent.to("").magnitude[0])
-        if base.dimensionless:
-            return Quantity(base.to("").magnitude ** e, "")
         if not abs(e) <= MAX_UNIT_EXPONENT:
             raise self.fail(
                 node.right,
@@ -582,6 +588,28 @@ def call(name: str, args: list[pint.Quantity[Any]]) -> pint.Quantity[Any]:
             "e.g. decline_factor(0.14, 4 years)",
         )
         return Quantity(10.0 ** (-r * n), "")
+    if name in ("max", "min"):
+        # the larger (smaller) of two quantities of one kind, in the first one's unit
+        a, b = args
+        try:
+            other = b.to(a.units)
+        except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
+            raise UnitMismatchError(
+                f"{name} needs two quantities of one kind, not {describe(a)} and {describe(b)}",
+                hint=f"e.g. {name}(2 ms, 3 ms)",
+            ) from exc
+        pick = np.maximum if name == "max" else np.minimum
+        return Quantity(pick(a.magnitude, other.magnitude), a.units)
+    if name == "floor":
+        # whole things (sequences, GPUs) from a plain number
+        (x,) = args
+        try:
+            plain = np.asarray(x.to("").magnitude, dtype=float)
+        except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
+            raise UnitMismatchError(
+                f"floor needs a plain number, not {describe(x)}", hint="e.g. floor(12.7)"
+            ) from exc
+        return Quantity(np.floor(plain), "")
     raise CalcError(f"unknown function {name!r}")  # the parser admits only FUNCTIONS
 
 

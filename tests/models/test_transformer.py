@@ -9,23 +9,47 @@ from hypothesis import strategies as st
 
 from flopbook.errors import InputError
 from flopbook.models.architecture import preset
-from flopbook.models.transformer import Hardware, Placement, decode_step, memory_per_gpu
+from flopbook.models.serving import ARCHITECTURE_UNITS, declared
+from flopbook.models.transformer import Placement, architecture_inputs
 from flopbook.models.workload import Inference
+from flopbook.quantity import Quantity
+
+KEYS = ["weights_read", "step_bytes", "t_memory", "t_compute", "comm_time", "decode_step"]
 
 
-def _hw(bandwidth: float = 3.35e12, **kw: float) -> Hardware:
-    one = np.asarray
-    return Hardware(
-        peak=one(989e12),
-        bandwidth=one(bandwidth),
-        mfu=one(0.5),
-        mbu=one(0.7),
-        scaleup=one(900e9),
-        scaleout=one(50e9),
-        scaleup_domain=8,
-        latency=one(kw.get("latency", 0.0)),
-        overlap=one(0.0),
-    )
+def _step(
+    arch: object,
+    place: Placement,
+    *,
+    batch: float,
+    context: float,
+    bytes_per_param: float,
+    kv_bytes_per_token: float,
+    bandwidth: float = 3.35e12,
+    keys: list[str] = KEYS,
+) -> dict[str, float]:
+    """The inference declaration's decode step for one architecture and placement."""
+    values = {
+        n: Quantity(v, ARCHITECTURE_UNITS.get(n, ""))
+        for n, v in architecture_inputs(arch, place, 8).items()  # type: ignore[arg-type]
+    } | {
+        "peak": Quantity(989e12, "FLOP/s"),
+        "bandwidth": Quantity(bandwidth, "byte/s"),
+        "mfu": Quantity(0.5, ""),
+        "mbu": Quantity(0.7, ""),
+        "scaleup_bandwidth": Quantity(900e9, "byte/s"),
+        "scaleout_bandwidth": Quantity(50e9, "byte/s"),
+        "comm_latency": Quantity(0.0, "s"),
+        "comm_overlap": Quantity(0.0, ""),
+        "batch": Quantity(batch, ""),
+        "gpus": Quantity(float(place.gpus), "GPU"),
+        "pp": Quantity(float(place.pp), ""),
+        "context": Quantity(context, "token"),
+        "bytes_per_param": Quantity(bytes_per_param, "byte"),
+        "kv_bytes_per_token": Quantity(kv_bytes_per_token, "byte"),
+    }
+    found = declared(values, keys)
+    return {k: float(np.asarray(v)[0]) for k, v in found.items() if v is not None}
 
 
 DENSE = ("llama-3.1-8b", "llama-3.1-70b", "qwen2.5-72b", "llama-2-70b")
@@ -37,19 +61,18 @@ def test_dense_decode_at_batch_one_reads_the_weights_plus_kv(
     name: str, context: int, bpp: float
 ) -> None:
     a = preset(name).architecture
-    step = decode_step(
+    step = _step(
         a,
         Placement(1),
-        _hw(),
-        batch=np.asarray(1.0),
-        context=np.asarray(float(context)),
-        bytes_per_param=np.asarray(bpp),
-        kv_bytes_per_token=np.asarray(a.kv_bytes_per_token(2.0)),
+        batch=1.0,
+        context=float(context),
+        bytes_per_param=bpp,
+        kv_bytes_per_token=a.kv_bytes_per_token(2.0),
     )
     # every weight but the input embedding table (a lookup of one row) is read once
     weights = (a.total_params() - a.vocab * a.hidden) * bpp
-    assert float(step.weight_bytes) == pytest.approx(weights)
-    assert float(step.bytes) == pytest.approx(weights + context * a.kv_bytes_per_token(2.0))
+    assert step["weights_read"] == pytest.approx(weights)
+    assert step["step_bytes"] * 1e9 == pytest.approx(weights + context * a.kv_bytes_per_token(2.0))
 
 
 @given(
@@ -63,16 +86,18 @@ def test_doubling_bandwidth_halves_a_bandwidth_bound_decode(
 ) -> None:
     a = preset(name).architecture
     kw = {
-        "batch": np.asarray(float(batch)),
-        "context": np.asarray(float(context)),
-        "bytes_per_param": np.asarray(1.0),
-        "kv_bytes_per_token": np.asarray(a.kv_bytes_per_token(2.0)),
+        "batch": float(batch),
+        "context": float(context),
+        "bytes_per_param": 1.0,
+        "kv_bytes_per_token": a.kv_bytes_per_token(2.0),
     }
-    slow = decode_step(a, Placement(8), _hw(3.35e12), **kw)
-    fast = decode_step(a, Placement(8), _hw(6.7e12), **kw)
-    if float(fast.t_memory) >= float(fast.t_compute):  # still bandwidth-bound when doubled
-        assert float(fast.t_memory) == pytest.approx(float(slow.t_memory) / 2)
-        assert float(fast.time - fast.t_comm) == pytest.approx(float(slow.time - slow.t_comm) / 2)
+    slow = _step(a, Placement(8), bandwidth=3.35e12, **kw)
+    fast = _step(a, Placement(8), bandwidth=6.7e12, **kw)
+    if fast["t_memory"] >= fast["t_compute"]:  # still bandwidth-bound when doubled
+        assert fast["t_memory"] == pytest.approx(slow["t_memory"] / 2)
+        assert fast["decode_step"] - fast["comm_time"] == pytest.approx(
+            (slow["decode_step"] - slow["comm_time"]) / 2
+        )
 
 
 def test_moe_decode_no_longer_reads_every_expert() -> None:
@@ -82,38 +107,48 @@ def test_moe_decode_no_longer_reads_every_expert() -> None:
     every = a.total_params()  # FP8, one byte each, read by the old model
     ratios = []
     for b in (1, 8, 32):
-        s = decode_step(
+        s = _step(
             a,
             Placement(8, tp=8),
-            _hw(),
-            batch=np.asarray(float(b)),
-            context=np.asarray(0.0),
-            bytes_per_param=np.asarray(1.0),
-            kv_bytes_per_token=np.asarray(0.0),
+            batch=float(b),
+            context=0.0,
+            bytes_per_param=1.0,
+            kv_bytes_per_token=0.0,
         )
-        ratios.append(every / 8 / float(s.weight_bytes))
+        ratios.append(every / 8 / s["weights_read"])
     assert ratios[0] == pytest.approx(18, rel=0.1)
     assert ratios[1] == pytest.approx(4, rel=0.1)
     assert ratios[2] == pytest.approx(1.5, rel=0.1)
 
 
+def _held(arch: object, place: Placement, kv: float, batch: float, context: float) -> float:
+    """Bytes held per GPU (weights and KV cache) at one byte per parameter."""
+    return (
+        _step(
+            arch,
+            place,
+            batch=batch,
+            context=context,
+            bytes_per_param=1.0,
+            kv_bytes_per_token=kv,
+            keys=["hbm_per_gpu"],
+        )["hbm_per_gpu"]
+        * 1e9
+    )
+
+
 def test_expert_parallel_replicates_attention_and_splits_experts() -> None:
     a = preset("deepseek-v3").architecture
     p = a.parts()
-    w, kv = memory_per_gpu(
-        a,
-        Placement(144, tp=1),
-        np.asarray(1.0),
-        np.asarray(70272.0),
-        np.asarray(1440.0),
-        np.asarray(1000.0),
-    )
+    place = Placement(144, tp=1)
+    w = _held(a, place, 70272.0, 0.0, 1000.0)
     non_expert = (
         p["attention"] + p["dense_ffn"] + p["shared_experts"] + p["router"] + p["embedding"]
     )
-    assert float(w) == pytest.approx(non_expert + p["routed_experts"] / 144)
+    assert w == pytest.approx(non_expert + p["routed_experts"] / 144)
     # MLA's latent is not split over TP ranks; each data-parallel rank holds its sequences
-    assert float(kv) == pytest.approx(1440 / 144 * 1000 * 70272)
+    kv = _held(a, place, 70272.0, 1440.0, 1000.0) - w
+    assert kv == pytest.approx(1440 / 144 * 1000 * 70272)
 
 
 def _llama(**kw: object) -> Inference:
@@ -177,9 +212,11 @@ def test_batch_max_fills_memory() -> None:
 def test_mla_latent_is_not_split_but_gqa_heads_are() -> None:
     v3 = preset("deepseek-v3").architecture
     l70 = preset("llama-3.1-70b").architecture
-    args = (np.asarray(1.0), np.asarray(1000.0), np.asarray(1.0), np.asarray(100.0))
-    for arch, kv in ((v3, v3.kv_bytes_per_token()), (l70, l70.kv_bytes_per_token())):
-        one = memory_per_gpu(arch, Placement(1, 1), args[0], np.asarray(kv), args[3], args[1])[1]
-        eight = memory_per_gpu(arch, Placement(8, 8), args[0], np.asarray(kv), args[3], args[1])[1]
-        ratio = float(one) / float(eight)
+    for arch in (v3, l70):
+        kv = arch.kv_bytes_per_token()
+
+        def cache(place: Placement, arch: object = arch, kv: float = kv) -> float:
+            return _held(arch, place, kv, 100.0, 1000.0) - _held(arch, place, kv, 0.0, 1000.0)
+
+        ratio = cache(Placement(1, 1)) / cache(Placement(8, 8))
         assert ratio == pytest.approx(1 if arch is v3 else 8)

@@ -61,6 +61,27 @@ kv_bytes_per_token: 160 kB
 price: 3 to 4 USD/GPU/hour
 price_output: 2 USD/Mtoken
 """
+
+# A preset with windowed layers and a tensor-parallel group across two scale-up domains:
+# every architecture input, the all-reduce off the node and a TTFT limit.
+INFERENCE_WINDOW = """
+kind: inference
+model: gpt-oss-120b
+chip: H100
+precision: fp8
+gpus: 16
+tp: 16
+scaleup_domain: 8 GPU
+comm_latency: 10 us
+comm_overlap: 30%
+tokens_in: 2000 token
+tokens_out: 8000 token
+batch: 32
+ttft: 5000 ms
+price: 2 USD/GPU/hour
+requests: 10k request/day
+"""
+
 FUND_FLOWS = """\
 kind: fund
 name: A fund with flows, costs in CNY
@@ -102,6 +123,7 @@ def books(tmp_path_factory):
     folder = tmp_path_factory.mktemp("books")
     files = {}
     for name, text in (
+        ("inference_window", INFERENCE_WINDOW),
         ("training_solved", TRAINING_SOLVED),
         ("inference_attention", INFERENCE_ATTENTION),
         ("fund_flows", FUND_FLOWS),
@@ -116,6 +138,8 @@ def books(tmp_path_factory):
             "inference": run_workload(EXAMPLES / "inference.yaml"),
             "training_solved": run_workload(files["training_solved"]),
             "inference_attention": run_workload(files["inference_attention"]),
+            "inference_moe": run_workload(EXAMPLES / "inference-moe.yaml"),
+            "inference_window": run_workload(files["inference_window"]),
             "fund": load_payer(EXAMPLES / "high-flyer.yaml").run(),
             "fund_flows": load_payer(files["fund_flows"]).run(),
             "company": load_payer(files["company"]).run(),
@@ -181,6 +205,8 @@ KINDS = [
     "inference",
     "training_solved",
     "inference_attention",
+    "inference_moe",
+    "inference_window",
     "fund",
     "fund_flows",
     "company",

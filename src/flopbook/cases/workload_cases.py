@@ -21,7 +21,8 @@ from flopbook.errors import InputError
 from flopbook.models.architecture import preset
 from flopbook.models.compare import compare
 from flopbook.models.fleet import Fleet, Sku
-from flopbook.models.transformer import Hardware, Placement, decode_step
+from flopbook.models.serving import ARCHITECTURE_UNITS, declared
+from flopbook.models.transformer import Placement, architecture_inputs
 from flopbook.models.workload import Training, decode_rate, flops_per_token, margin
 from flopbook.numbers import quantity_text
 from flopbook.quantity import Quantity, magnitudes, q, registry, summarize
@@ -383,37 +384,45 @@ def _expert_parallel_roofline(
     arch = preset(str(_value(spec.inputs["model"]))).architecture
     gpus = int(round(_mean(unit_gpus, "GPU")))
     tp = int(round(_mean(_q(doc, "decode_tp", ""), ""))) if "decode_tp" in spec.inputs else 1
-    peak = magnitudes(c.spec(str(_value(spec.inputs.get("precision", "fp8_dense")))), "FLOP/s")
-    one = np.ones(1)
-    hw = Hardware(
-        peak=peak,
-        bandwidth=magnitudes(c.spec("hbm_bandwidth"), "byte/s"),
-        mfu=one,
-        mbu=one,
-        scaleup=magnitudes(c.spec("scaleup_bandwidth"), "byte/s"),
-        scaleout=magnitudes(_q(doc, "scaleout_bandwidth", "GB/s"), "byte/s"),
-        scaleup_domain=_mean(per_node, "GPU/node"),
-        latency=0 * one,
-        overlap=magnitudes(_q(doc, "comm_overlap", ""), ""),
-    )
-    b = magnitudes(batch, "")
-    step = decode_step(
-        arch,
-        Placement(gpus, tp),
-        hw,
-        batch=b,
-        context=magnitudes(_q(doc, "kv_length", "token"), "token"),
-        bytes_per_param=magnitudes(_q(doc, "bytes_per_param", "byte"), "byte"),
-        kv_bytes_per_token=magnitudes(_q(doc, "kv_bytes_per_token", "byte"), "byte"),
-    )
-    per_gpu = Quantity(b / step.time / gpus, "token/s/GPU")
+    peak = c.spec(str(_value(spec.inputs.get("precision", "fp8_dense"))))
+    domain = _mean(per_node, "GPU/node")
+    values = {
+        n: Quantity(v, ARCHITECTURE_UNITS.get(n, ""))
+        for n, v in architecture_inputs(arch, Placement(gpus, tp), domain).items()
+    } | {
+        "peak": peak,
+        "bandwidth": c.spec("hbm_bandwidth"),
+        "mfu": Quantity(1.0, ""),
+        "mbu": Quantity(1.0, ""),
+        "scaleup_bandwidth": c.spec("scaleup_bandwidth"),
+        "scaleout_bandwidth": _q(doc, "scaleout_bandwidth", "GB/s"),
+        "comm_latency": Quantity(0.0, "s"),
+        "comm_overlap": _q(doc, "comm_overlap", ""),
+        "batch": batch.to(""),
+        "gpus": Quantity(float(gpus), "GPU"),
+        "pp": Quantity(1.0, ""),
+        "context": _q(doc, "kv_length", "token"),
+        "bytes_per_param": _q(doc, "bytes_per_param", "byte"),
+        "kv_bytes_per_token": _q(doc, "kv_bytes_per_token", "byte"),
+    }
+    # the inference declaration's own decode step (models/inference.py)
+    keys = ["decode_step", "step_bytes", "weights_read", "comm_time", "t_memory", "t_compute"]
+    step = declared(values, keys)
+    times = {
+        "memory": step["t_memory"],
+        "compute": step["t_compute"],
+        "communication": Quantity(step["comm_time"], "ms").to("s").magnitude,
+    }
+    longest = np.argmax(np.stack(np.broadcast_arrays(*times.values())), axis=0)
+    bound = list(times)[int(np.bincount(np.ravel(longest), minlength=3).argmax())]
+    per_gpu = Quantity(magnitudes(batch, "") / step["decode_step"] / gpus, "token/ms/GPU")
     return {
         "decode_roofline": (per_gpu * per_node).to("token/s/node"),
-        "decode_step_bytes": Quantity(step.bytes, "byte").to("GB"),
-        "decode_weight_bytes": Quantity(step.weight_bytes, "byte").to("GB"),
-        "decode_comm_time": Quantity(step.t_comm, "s").to("ms"),
-        "decode_step_time": Quantity(step.time, "s").to("ms"),
-        "decode_bound": step.bound,
+        "decode_step_bytes": Quantity(step["step_bytes"], "GB"),
+        "decode_weight_bytes": Quantity(step["weights_read"], "byte").to("GB"),
+        "decode_comm_time": Quantity(step["comm_time"], "ms"),
+        "decode_step_time": Quantity(step["decode_step"], "ms"),
+        "decode_bound": bound,
     }
 
 

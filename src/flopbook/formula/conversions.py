@@ -31,6 +31,11 @@ CONVERSIONS: dict[str, tuple[str, str, str]] = {
     "days_per_year": ("year", "day", "Days in a year (365.25)"),
     "FLOP_per_TFLOP": ("TFLOP", "FLOP", "FLOPs in a TFLOP"),
     "bytes_per_TB": ("TB", "byte", "Bytes in a terabyte"),
+    "bytes_per_GB": ("GB", "byte", "Bytes in a gigabyte"),
+    "bytes_per_kB": ("kB", "byte", "Bytes in a kilobyte"),
+    "ms_per_second": ("s", "ms", "Milliseconds in a second"),
+    "kB_per_GB": ("GB", "kB", "Kilobytes in a gigabyte"),
+    "us_per_ms": ("ms", "us", "Microseconds in a millisecond"),
     "tokens_per_Mtoken": ("Mtoken", "token", "Tokens in a million tokens"),
     "Wh_per_MWh": ("MWh", "Wh", "Watt-hours in a megawatt-hour"),
 }
@@ -60,21 +65,36 @@ def _factor_formula(factor: float, between: tuple[str, str] | None) -> str:
     if math.isclose(factor, 1.0, rel_tol=1e-12):
         return ""
     words = set().union(*(_words(u) for u in between)) if between else set()
-    signed = [(f"*{n}", conversion(n), _words(*CONVERSIONS[n][:2])) for n in CONVERSIONS]
+    # a conversion names the units it changes: TFLOP/s to PFLOP/s changes no second
+    signed = [
+        (f"*{n}", conversion(n), _words(CONVERSIONS[n][0]) ^ _words(CONVERSIONS[n][1]))
+        for n in CONVERSIONS
+    ]
     signed += [(f"/{n}", 1 / conversion(n), w) for n, _, w in [(t[1:], v, w) for t, v, w in signed]]
-    for size in (1, 2, 3):
-        found = [
-            combo
-            for combo in itertools.combinations_with_replacement(signed, size)
-            if math.isclose(math.prod(v for _, v, _ in combo), factor, rel_tol=1e-12)
-        ]
-        if found:
-            # the product whose conversions name most of the units at hand
-            best = max(found, key=lambda combo: sum(len(w & words) for _, _, w in combo))
-            # multiplications first: "x*a/b" reads left to right without parentheses
-            parts = sorted((t for t, _, _ in best), key=lambda t: t[0] == "/")
-            return "".join(parts)
-    raise ValueError(f"no named unit conversion for a factor of {factor!r}")
+    found = [
+        combo
+        for size in (1, 2, 3)
+        for combo in itertools.combinations_with_replacement(signed, size)
+        if math.isclose(math.prod(v for _, v, _ in combo), factor, rel_tol=1e-12)
+        # a conversion and its inverse in one product cancel: never both
+        and not {t[1:] for t, _, _ in combo if t[0] == "*"}
+        & {t[1:] for t, _, _ in combo if t[0] == "/"}
+    ]
+    if not found:
+        raise ValueError(f"no named unit conversion for a factor of {factor!r}")
+
+    def named(combo: tuple[tuple[str, float, frozenset[str]], ...]) -> tuple[bool, int, int, int]:
+        # every conversion should name a unit at hand (a time is not converted by
+        # bytes_per_GB because both are 1e9); then the most units named, then the shortest
+        hits = [len(w & words) for _, _, w in combo]
+        # (the same conversion twice reads worse than two named ones: us to s is
+        # /us_per_ms/ms_per_second, not /ms_per_second/ms_per_second)
+        return (min(hits) > 0, -len(combo), sum(hits), len(set(combo)))
+
+    best = max(found, key=named) if words else min(found, key=len)
+    # multiplications first: "x*a/b" reads left to right without parentheses
+    parts = sorted((t for t, _, _ in best), key=lambda t: t[0] == "/")
+    return "".join(parts)
 
 
 @cache

@@ -153,8 +153,14 @@ class _Writer:
             rhs = right.text if sign == "+" else _wrap(right, _PRODUCT)
             return _Text(f"{left.text}{sign}{rhs}", left.unit, _SUM)
         if isinstance(op, ast.Pow):
-            exponent = float(ast.literal_eval(node.right))
-            return _Text(f"{_wrap(left, _ATOM)}^{_wrap(right, _ATOM)}", left.unit**exponent, _POWER)
+            if isinstance(node.right, ast.Constant | ast.UnaryOp):
+                exponent = float(ast.literal_eval(node.right))
+                unit = left.unit**exponent
+            else:  # a plain number raised to an expression
+                left = self.convert(left, self.ureg.Unit(""))
+                right = self.convert(right, self.ureg.Unit(""))
+                unit = self.ureg.Unit("")
+            return _Text(f"{_wrap(left, _ATOM)}^{_wrap(right, _ATOM)}", unit, _POWER)
         raise ValueError(f"{key}: unsupported operator")
 
     def name(self, key: str, name: str) -> _Text | None:
@@ -191,6 +197,12 @@ class _Writer:
             age = self.convert(args[1], self.ureg.Unit("year"))  # type: ignore[arg-type]
             r, n = _wrap(rate, _ATOM), _wrap(age, _ATOM)
             return _Text(f"(10^(-{r}*{n}))", self.ureg.Unit(""), _ATOM)
+        if name in ("max", "min"):
+            a, b = args[0], self.convert(args[1], args[0].unit)  # type: ignore[arg-type,union-attr]
+            return _Text(f"{name.upper()}({a.text},{b.text})", a.unit, _ATOM)  # type: ignore[union-attr]
+        if name == "floor":
+            x = self.convert(args[0], self.ureg.Unit(""))  # type: ignore[arg-type]
+            return _Text(f"INT({x.text})", self.ureg.Unit(""), _ATOM)
         raise ValueError(f"{key}: unknown function {name!r}")
 
 

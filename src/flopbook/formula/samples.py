@@ -354,10 +354,22 @@ class Compiled:
             factor = -factor if isinstance(op, ast.Sub) else factor
             return (lambda run: lf(run).plus(rf(run), factor)), lu
         if isinstance(op, ast.Pow):
-            if not isinstance(node.right, ast.Constant | ast.UnaryOp):
-                raise ValueError(f"{self.kind.name}.{key}: an exponent must be a number")
-            exponent = float(ast.literal_eval(node.right))
-            return (lambda run: lf(run).power(exponent)), lu**exponent
+            if isinstance(node.right, ast.Constant | ast.UnaryOp):
+                exponent = float(ast.literal_eval(node.right))
+                return (lambda run: lf(run).power(exponent)), lu**exponent
+            # a plain number raised to an expression (the share of experts no token picks,
+            # (1 - k/E)^tokens): both plain, computed as arrays
+            b_factor = self._factor(lu, self.ureg.Unit(""), key, expr.text)
+            e_factor = self._factor(ru, self.ureg.Unit(""), key, expr.text)
+
+            def raised(run: _Evaluation) -> Poly:
+                base, exp = lf(run).scaled(b_factor), rf(run).scaled(e_factor)
+                b, e = base.point(), exp.point()
+                if b is not None and e is not None:
+                    return Poly({(): float(np.power(b, e))}, run.arrays)
+                return run.arrays.atom(np.power(base.array(), exp.array()))
+
+            return raised, self.ureg.Unit("")
         raise ValueError(f"{self.kind.name}.{key}: unsupported operator")
 
     def _name(self, key: str, name: str) -> tuple[Node, pint.Unit] | None:
@@ -409,6 +421,31 @@ class Compiled:
                 return run.arrays.atom(10.0 ** (-rate.array() * age.array()))
 
             return decline, self.ureg.Unit("")
+        if name in ("max", "min"):
+            (af, au), (bf, bu) = args  # type: ignore[misc]
+            b_factor = self._factor(bu, au, key, expr.text)
+            pick, pick_point = (np.maximum, max) if name == "max" else (np.minimum, min)
+
+            def picked(run: _Evaluation) -> Poly:
+                a, b = af(run), bf(run).scaled(b_factor)
+                pa, pb = a.point(), b.point()
+                if pa is not None and pb is not None:
+                    return Poly({(): pick_point(pa, pb)}, run.arrays)
+                return run.arrays.atom(pick(a.array(), b.array()))
+
+            return picked, au
+        if name == "floor":
+            ((xf, xu),) = args  # type: ignore[misc]
+            x_factor = self._factor(xu, self.ureg.Unit(""), key, expr.text)
+
+            def whole(run: _Evaluation) -> Poly:
+                x = xf(run).scaled(x_factor)
+                p = x.point()
+                if p is not None:
+                    return Poly({(): float(np.floor(p))}, run.arrays)
+                return run.arrays.atom(np.floor(x.array()))
+
+            return whole, self.ureg.Unit("")
         raise ValueError(f"{self.kind.name}.{key}: unknown function {name!r}")
 
 

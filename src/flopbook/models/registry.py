@@ -7,11 +7,12 @@ from __future__ import annotations
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Kind
 from flopbook.models.fleet import FLEET
+from flopbook.models.inference import INFERENCE
 from flopbook.models.workload import TRAINING
 
 __all__ = ["KINDS", "kind"]
 
-KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING)}
+KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING, INFERENCE)}
 
 
 def kind(name: str) -> Kind:

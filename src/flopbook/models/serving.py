@@ -1,34 +1,27 @@
 """The inference workload when the architecture is known: a model preset (``model:
-deepseek-v3``) or the shape written out (``architecture:``). The physics is in
-:mod:`flopbook.models.transformer`; this module reads the workload's fields for it, checks
-that the model fits, picks the batch and returns the rates and rows the inference result
-shows. Workloads that give only parameter counts never come here.
+deepseek-v3``) or the shape written out (``architecture:``). The formulas are the inference
+declaration's (:data:`flopbook.models.inference.INFERENCE`); this module reads the workload's
+fields for them, turns the architecture and placement into the numbers they read
+(:func:`flopbook.models.transformer.architecture_inputs`), checks that the model fits and
+picks the batch (the most memory allows, or the largest that meets a TPOT target).
+Workloads that give only parameter counts never come here.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import ValidationError
 
 from flopbook.errors import InputError
-from flopbook.inputs import FieldSpec, Input
+from flopbook.formula.declaration import Form
+from flopbook.formula.samples import compiled
+from flopbook.inputs import Input
 from flopbook.models.architecture import Architecture, preset
-from flopbook.models.transformer import (
-    Hardware,
-    Placement,
-    Step,
-    batch_for_latency,
-    decode_step,
-    max_batch,
-    memory_per_gpu,
-    prefill_flops_per_token,
-    prefill_seconds_per_token,
-    prefill_time,
-)
+from flopbook.models.inference import INFERENCE, SERVING_DEFAULTS, SERVING_FIELDS
+from flopbook.models.transformer import Placement, architecture_inputs
 from flopbook.quantity import Quantity, magnitudes
 
 if TYPE_CHECKING:
@@ -36,134 +29,25 @@ if TYPE_CHECKING:
 
     from flopbook.catalog import Chip
 
-__all__ = ["SERVING_DEFAULTS", "SERVING_FIELDS", "Served", "resolve_architecture", "serve"]
+__all__ = [
+    "ARCHITECTURE_UNITS",
+    "SERVING_DEFAULTS",
+    "SERVING_FIELDS",
+    "declared",
+    "resolve_architecture",
+    "serve",
+]
 
-_POSITIVE = {"low": 0, "low_inclusive": False}
-
-SERVING_FIELDS: dict[str, FieldSpec] = {
-    f.name: f
-    for f in [
-        FieldSpec(
-            "tp",
-            "Tensor-parallel degree",
-            ("",),
-            "8",
-            "GPUs that split attention and dense weights (with model or architecture; "
-            "default: all GPUs of a stage)",
-            low=1,
-        ),
-        FieldSpec(
-            "pp",
-            "Pipeline stages",
-            ("",),
-            "1",
-            "stages the layers are split into (with model or architecture)",
-            low=1,
-        ),
-        FieldSpec(
-            "kv_bytes_per_element",
-            "KV-cache bytes per element",
-            ("byte",),
-            "2 byte",
-            "storage of one cached number (with model or architecture; 1 for an FP8 cache)",
-            **_POSITIVE,
-        ),
-        FieldSpec(
-            "tpot",
-            "Time per output token target",
-            ("ms",),
-            "50 ms",
-            "choose the largest batch whose decode step meets it (with model or architecture)",
-            bare_unit="ms",
-            **_POSITIVE,
-        ),
-        FieldSpec(
-            "ttft",
-            "Time to first token target",
-            ("ms",),
-            "2000 ms",
-            "refuse a placement whose prefill of one prompt is slower (with model or architecture)",
-            bare_unit="ms",
-            **_POSITIVE,
-        ),
-        FieldSpec(
-            "memory_utilization",
-            "Usable share of HBM",
-            ("",),
-            "90%",
-            "HBM weights and KV cache may take (with model or architecture)",
-            low=0,
-            low_inclusive=False,
-            high=1,
-        ),
-        FieldSpec(
-            "scaleup_bandwidth",
-            "Scale-up bandwidth per GPU",
-            ("GB/s",),
-            "900 GB/s",
-            "NVLink-class bandwidth, bidirectional total; overrides the catalog",
-            **_POSITIVE,
-        ),
-        FieldSpec(
-            "scaleout_bandwidth",
-            "Scale-out bandwidth per GPU",
-            ("GB/s",),
-            "50 GB/s",
-            "network bandwidth per GPU beyond the scale-up domain, one direction",
-            **_POSITIVE,
-        ),
-        FieldSpec(
-            "scaleup_domain",
-            "GPUs per scale-up domain",
-            ("GPU",),
-            "8 GPU",
-            "GPUs joined by the scale-up fabric (8 in an HGX node, 72 in an NVL72 rack)",
-            bare_unit="GPU",
-            low=1,
-        ),
-        FieldSpec(
-            "comm_latency",
-            "Latency per collective",
-            ("us",),
-            "10 us",
-            "fixed cost of one all-reduce or all-to-all",
-            bare_unit="us",
-            low=0,
-        ),
-        FieldSpec(
-            "comm_overlap",
-            "Communication overlapped",
-            ("",),
-            "0%",
-            "share of communication hidden under computation or memory traffic",
-            low=0,
-            high=1,
-        ),
-    ]
+# the unit of each architecture input, as architecture_inputs gives it
+ARCHITECTURE_UNITS = {
+    "attention_flops_per_attended": "FLOP/token**2",
+    "prefill_attention_flops_per_attended": "FLOP/token**2",
+    "sliding_window": "token",
+    "allreduce_bytes_per_sequence": "byte",
+    "alltoall_bytes_per_sequence": "byte",
+    "prefill_allreduce_bytes_per_token": "byte",
+    "prefill_gpus": "GPU",
 }
-
-SERVING_DEFAULTS: dict[str, tuple[Any, str]] = {
-    "pp": (1, "flopbook default: no pipeline parallelism"),
-    "kv_bytes_per_element": ("2 byte", "flopbook default: a BF16 KV cache"),
-    "memory_utilization": (
-        "90%",
-        "vLLM's default gpu_memory_utilization (0.9): the rest "
-        "holds activations and the CUDA context",
-    ),
-    "scaleout_bandwidth": (
-        "50 GB/s",
-        "DeepSeek-V3 report (arXiv 2412.19437, 3.2.2): InfiniBand at 50 GB/s per GPU",
-    ),
-    "scaleup_domain": ("8 GPU", "flopbook default: an 8-GPU HGX/DGX node"),
-    "comm_latency": ("10 us", "flopbook default: roughly one small NCCL collective inside a node"),
-    "comm_overlap": (
-        "0%",
-        "flopbook default: communication not hidden (DeepSeek overlaps "
-        "it with two micro-batches: write comm_overlap)",
-    ),
-}
-
-_FROM_ARCHITECTURE = ("params", "total_params", "layers", "d_model")
 
 
 def resolve_architecture(model: str | None, architecture: Any) -> tuple[Architecture, str] | None:
@@ -199,20 +83,6 @@ def resolve_architecture(model: str | None, architecture: Any) -> tuple[Architec
         ) from None
 
 
-@dataclass
-class Served:
-    """What the architecture path hands back to the inference result."""
-
-    per_token_decode: pint.Quantity
-    per_token_prefill: pint.Quantity
-    prefill_rate: pint.Quantity
-    decode_rate: pint.Quantity
-    bound: str
-    step: Step
-    rows: list[tuple[str, str, pint.Quantity, str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
 def _m(x: pint.Quantity | None, unit: str) -> np.ndarray:
 
     return magnitudes(x, unit)
@@ -236,36 +106,64 @@ def _int_input(ins: Any, name: str, default: float) -> int:
     return int(m[0])
 
 
+def declared_values(ins: Any, derived: dict[str, pint.Quantity]) -> dict[str, pint.Quantity]:
+    """The values the declaration reads: the inputs, except those it derives itself (the
+    KV bytes per token from the architecture), and the architecture's numbers."""
+    values = {
+        n: i.value
+        for n, i in ins.values.items()
+        if not (n == "kv_bytes_per_token" and ins.how.get(n) == "architecture")
+    }
+    return {**values, **derived}
+
+
+def declared(
+    values: dict[str, pint.Quantity], keys: list[str], batch: np.ndarray | None = None
+) -> dict[str, np.ndarray | None]:
+    """Formulas of the inference declaration at these values (``batch`` in place of the
+    batch given, for a search over it), as arrays in each formula's unit."""
+    if batch is not None:
+        values = {**values, "batch": Quantity(batch, "")}
+    form = Form(frozenset(values))
+    run = compiled(INFERENCE, form, {n: v.units for n, v in values.items()})
+    return run({n: v.magnitude for n, v in values.items()}, keys)
+
+
+def _one(values: dict[str, pint.Quantity], key: str, batch: np.ndarray | None = None) -> np.ndarray:
+    found = declared(values, [key], batch)[key]
+    assert found is not None, f"{key} is known once the architecture is"
+    return found
+
+
 def serve(
     ins: Any,
     arch: Architecture,
     chip: Chip | None,
     *,
     peak: pint.Quantity,
-    bandwidth: pint.Quantity,
     batch_raw: Any,
     batch_max: bool = False,
-) -> Served:
-    """Rates and rows for an inference workload whose architecture is known. ``ins`` is the
-    workload's inputs (already defaulted for the common fields)."""
+) -> dict[str, pint.Quantity]:
+    """Read the fields a known architecture adds, check the placement and the memory, choose
+    the batch (set in ``ins``) and return the architecture's numbers for the declaration.
+    ``ins`` is the workload's inputs, already defaulted for the common fields."""
 
     for name, (raw, note) in SERVING_DEFAULTS.items():
         ins.default(name, raw, "default", note)
-    scaleup = ins.get("scaleup_bandwidth")
-    if scaleup is None and chip is not None and chip.spec("scaleup_bandwidth") is not None:
-        scaleup = chip.spec("scaleup_bandwidth")
-        ins.values["scaleup_bandwidth"] = Input(
-            "scaleup_bandwidth", scaleup, source=f"catalog: {chip.id}.scaleup_bandwidth"
-        )
-        ins.how["scaleup_bandwidth"] = "catalog"
-    if scaleup is None:
-        ins.default(
-            "scaleup_bandwidth",
-            "900 GB/s",
-            "default",
-            "flopbook default: NVLink 4 (the chip's catalog entry has none)",
-        )
-        scaleup = ins.get("scaleup_bandwidth")
+    if ins.get("scaleup_bandwidth") is None:
+        scaleup = None if chip is None else chip.spec("scaleup_bandwidth")
+        if scaleup is not None:
+            ins.values["scaleup_bandwidth"] = Input(
+                "scaleup_bandwidth", scaleup, source=f"catalog: {chip.id}.scaleup_bandwidth"
+            )
+            ins.how["scaleup_bandwidth"] = "catalog"
+        else:
+            ins.default(
+                "scaleup_bandwidth",
+                "900 GB/s",
+                "default",
+                "flopbook default: NVLink 4 (the chip's catalog entry has none)",
+            )
 
     gpus = _int_input(ins, "gpus", 1)
     pp = _int_input(ins, "pp", 1)
@@ -273,44 +171,31 @@ def serve(
     ins.default("tp", tp, "default", "flopbook default: every GPU of a stage")
     place = Placement(gpus, tp, pp)
     place.check(arch)
-    hw = Hardware(
-        peak=_m(peak, "FLOP/s"),
-        bandwidth=_m(bandwidth, "byte/s"),
-        mfu=_m(ins.get("mfu"), ""),
-        mbu=_m(ins.get("mbu"), ""),
-        scaleup=_m(scaleup, "byte/s"),
-        scaleout=_m(ins.get("scaleout_bandwidth"), "byte/s"),
-        scaleup_domain=_first(_m(ins.get("scaleup_domain"), "GPU")),
-        latency=_m(ins.get("comm_latency"), "s"),
-        overlap=_m(ins.get("comm_overlap"), ""),
-        attention_peak=_attention_peak(ins, chip, peak),
-    )
-    bpp = _m(ins.get("bytes_per_param"), "byte")
-    kv_tok = (
-        _m(ins.get("kv_bytes_per_token"), "byte")
-        if ins.how.get("kv_bytes_per_token") == "given"
-        else arch.kv_elements_per_token() * _m(ins.get("kv_bytes_per_element"), "byte")
-    )
+    domain = _first(_m(ins.get("scaleup_domain"), "GPU"))
+    derived = {
+        n: Quantity(v, ARCHITECTURE_UNITS.get(n, ""))
+        for n, v in architecture_inputs(arch, place, domain).items()
+    }
+    if (rate := _attention_peak(ins, chip, peak)) is not None:
+        derived["attention_peak"] = rate
+    hbm = None if chip is None else chip.spec("hbm_capacity")
+    if hbm is not None:
+        derived["hbm_capacity"] = hbm
+    if ins.how.get("kv_bytes_per_token") != "given":
+        ins.values.pop("kv_bytes_per_token", None)  # the declaration derives it
+    values = declared_values(ins, derived)
     if ins.how.get("kv_bytes_per_token") != "given":
         ins.values["kv_bytes_per_token"] = Input(
             "kv_bytes_per_token",
-            Quantity(kv_tok, "byte"),
+            Quantity(_one(values, "kv_bytes_per_token"), "kB").to("byte"),
             source="architecture: cached elements per token × kv_bytes_per_element",
         )
         ins.how["kv_bytes_per_token"] = "architecture"
-    context = _m(ins.get("context"), "token")
-    prompt = _m(ins.get("tokens_in"), "token")
 
-    hbm_q = None if chip is None else chip.spec("hbm_capacity")
-    usable = None if hbm_q is None else _m(hbm_q, "byte") * _m(ins.get("memory_utilization"), "")
-    cap = (
-        np.full(1, np.inf)
-        if usable is None
-        else max_batch(arch, place, bpp, kv_tok, context, usable)
-    )
-    weights_gpu, _ = memory_per_gpu(arch, place, bpp, kv_tok, np.asarray(0.0), context)
+    usable = None if hbm is None else _m(hbm, "byte") * _m(ins.get("memory_utilization"), "")
+    weights_gpu = _one(values, "weights_held")
     if usable is not None and _first(weights_gpu) > _first(usable):
-        need = _gpus_needed(arch, bpp, usable, pp)
+        need = _gpus_needed(arch, _m(ins.get("bytes_per_param"), "byte"), usable)
         raise InputError(
             f"the model does not fit: {_size(_first(weights_gpu))} of weights per GPU (tp "
             f"{tp}, pp {pp}, {gpus} GPU) is more than {_size(_first(usable))} usable of "
@@ -318,9 +203,9 @@ def serve(
             field="gpus",
             hint=f"it needs about gpus: {need} GPU (or more), or fewer bytes per parameter",
         )
+    cap = np.full(1, np.inf) if usable is None else _one(values, "max_batch")
 
     target = ins.get("tpot")
-    how_batch = "given"
     if batch_raw is not None:
         batch = _m(ins.get("batch"), "")
         if usable is not None and _first(batch) > _first(cap):
@@ -331,6 +216,15 @@ def serve(
                 hint=f"memory allows at most batch: {max(0, math.floor(_first(cap))):,} "
                 "(or more GPUs, or kv_bytes_per_element: 1 byte)",
             )
+        if target is not None:
+            step = _one(values, "decode_step")
+            if np.mean(step > _m(target, "ms")) > 0.5:
+                raise InputError(
+                    f"batch {_first(batch):,.0f} misses tpot {_first(_m(target, 'ms')):g} ms: "
+                    f"its decode step takes {_first(step):.3g} ms",
+                    field="batch",
+                    hint="drop batch to get the largest batch that meets tpot, or raise tpot",
+                )
     elif batch_max and target is None:
         if usable is None:
             raise InputError(
@@ -338,41 +232,23 @@ def serve(
                 field="batch",
                 hint="give a chip from the catalog, or a number",
             )
-        batch = np.maximum(np.floor(cap), 1.0)
-        how_batch = "memory"
+        batch = np.maximum(cap, 1.0)
         ins.values["batch"] = Input(
             "batch", Quantity(batch, ""), source="the most sequences memory allows"
         )
         ins.how["batch"] = "solved"
     elif target is not None:
-        batch = batch_for_latency(
-            arch,
-            place,
-            hw,
-            target=_m(target, "s"),
-            context=context,
-            bytes_per_param=bpp,
-            kv_bytes_per_token=kv_tok,
-            cap=cap,
-        )
+        limit = _m(target, "ms")
+        batch = _largest_batch(lambda b: _one(values, "decode_step", b) <= limit, cap)
         if np.mean(batch < 1) > 0.5:
-            one = decode_step(
-                arch,
-                place,
-                hw,
-                batch=np.asarray(1.0),
-                context=context,
-                bytes_per_param=bpp,
-                kv_bytes_per_token=kv_tok,
-            ).time
+            one = _one(values, "decode_step", np.asarray(1.0))
             raise InputError(
-                f"no batch meets tpot {_first(_m(target, 'ms')):g} ms: one sequence alone "
-                f"takes {_first(one) * 1e3:.3g} ms per token here",
+                f"no batch meets tpot {_first(limit):g} ms: one sequence alone "
+                f"takes {_first(one):.3g} ms per token here",
                 field="tpot",
                 hint="raise tpot, or spread the model over more GPUs (gpus, tp)",
             )
         batch = np.maximum(batch, 1.0)
-        how_batch = "tpot"
         ins.values["batch"] = Input(
             "batch", Quantity(batch, ""), source="the largest batch that meets tpot (and fits)"
         )
@@ -386,132 +262,41 @@ def serve(
                 hint="shorten the context or add GPUs",
             )
 
-    step = decode_step(
-        arch,
-        place,
-        hw,
-        batch=batch,
-        context=context,
-        bytes_per_param=bpp,
-        kv_bytes_per_token=kv_tok,
-    )
-    if how_batch == "given" and target is not None and np.mean(step.time > _m(target, "s")) > 0.5:
-        raise InputError(
-            f"batch {_first(batch):,.0f} misses tpot {_first(_m(target, 'ms')):g} ms: its "
-            f"decode step takes {_first(step.time) * 1e3:.3g} ms",
-            field="batch",
-            hint="drop batch to get the largest batch that meets tpot, or raise tpot",
-        )
-    ttft = prefill_time(arch, Placement(tp * pp, tp, pp), hw, prompt=prompt)
-    if (limit := ins.get("ttft")) is not None and np.mean(ttft > _m(limit, "s")) > 0.5:
-        raise InputError(
-            f"no batch meets ttft {_first(_m(limit, 'ms')):g} ms: prefilling one "
-            f"{_first(prompt):,.0f}-token prompt takes {_first(ttft) * 1e3:,.3g} ms on "
-            f"{tp * pp} GPU",
-            field="ttft",
-            hint="raise ttft, raise tp, or shorten the prompt",
-        )
-
-    per_dec = Quantity(
-        2.0 * arch.matmul_params()
-        + np.asarray(arch.attention_flops_per_token(context, decode=True)),
-        "FLOP/token",
-    )
-    per_pre = Quantity(prefill_flops_per_token(arch, prompt), "FLOP/token")
-    prefill_rate = Quantity(1.0 / prefill_seconds_per_token(arch, hw, prompt), "token/s/GPU")
-    decode_rate = Quantity(batch / step.time / gpus, "token/s/GPU")
-
-    weights_gpu, kv_gpu = memory_per_gpu(arch, place, bpp, kv_tok, batch, context)
-    rows: list[tuple[str, str, Any, str, str]] = [
-        (
-            "kv_bytes_per_token",
-            "KV-cache bytes per token",
-            Quantity(kv_tok, "byte"),
-            "kB",
-            (
-                "2 × layers × kv_heads × head_dim × bytes per element (GQA)"
-                if arch.attention == "gqa"
-                else "layers × (kv_lora_rank + qk_rope_head_dim) × bytes per element (MLA)"
-            ),
-        ),
-        (
-            "batch",
-            "Concurrent sequences per replica",
-            Quantity(batch, ""),
-            "",
-            {"given": "given", "memory": "the most sequences memory allows"}.get(
-                how_batch, "largest batch whose step time ≤ tpot"
-            ),
-        ),
-        (
-            "max_batch",
-            "Most sequences memory allows",
-            Quantity(np.floor(cap), ""),
-            "",
-            "(usable HBM − weights per GPU) / KV per sequence per GPU",
-        ),
-        (
-            "hbm_per_gpu",
-            "HBM used per GPU",
-            Quantity(weights_gpu + kv_gpu, "byte"),
-            "GB",
-            f"weights / (tp × pp) for attention and dense parts + routed experts / GPUs + KV of "
-            f"the GPU's sequences (tp {tp}, pp {pp}, data-parallel attention × "
-            f"{place.dp:g})",
-        ),
-        (
-            "step_bytes",
-            "Bytes read per decode step per GPU",
-            Quantity(step.bytes, "byte"),
-            "GB",
-            "non-expert weights / tp + distinct experts × expert bytes / (GPUs / pp) + KV read",
-        ),
-        (
-            "decode_step",
-            "Time per output token (decode step)",
-            Quantity(step.time, "s"),
-            "ms",
-            f"max(bytes / (bandwidth × MBU), FLOPs / (peak × MFU), overlap × communication) "
-            f"+ (1 − overlap) × communication ({step.bound}-bound)",
-        ),
-        (
-            "comm_time",
-            "Communication per decode step",
-            Quantity(step.t_comm, "s"),
-            "ms",
-            "TP all-reduces + EP all-to-all at the scale-up / scale-out bandwidth + latency",
-        ),
-        (
-            "ttft",
-            "Time to first token (prefill, one prompt)",
-            Quantity(ttft, "s"),
-            "ms",
-            "prompt × prefill FLOPs per token / (tp × pp × peak × MFU) + communication",
-        ),
-        (
-            "replica_throughput",
-            "Output tokens/s per replica",
-            Quantity(batch / step.time, "token/s"),
-            "token/s",
-            "batch / decode step time",
-        ),
-    ]
-    if arch.moe is not None:
-        rows.insert(
-            4,
-            (
-                "experts_read",
-                "Distinct experts read per MoE layer per step",
-                Quantity(step.experts_read, ""),
-                "",
-                f"E × (1 − (1 − k/E)^(batch / pp)), E = {arch.moe.experts}, k = "
-                f"{arch.moe.experts_per_token}",
-            ),
-        )
-    return Served(per_dec, per_pre, prefill_rate, decode_rate, step.bound, step, rows)
+    values = declared_values(ins, derived)
+    if (limit := ins.get("ttft")) is not None:
+        ttft = _one(values, "ttft")
+        if np.mean(ttft > _m(limit, "ms")) > 0.5:
+            raise InputError(
+                f"no batch meets ttft {_first(_m(limit, 'ms')):g} ms: prefilling one "
+                f"{_first(_m(ins.get('tokens_in'), 'token')):,.0f}-token prompt takes "
+                f"{_first(ttft):,.3g} ms on {tp * pp} GPU",
+                field="ttft",
+                hint="raise ttft, raise tp, or shorten the prompt",
+            )
+    return derived
 
 
-def _attention_peak(ins: Any, chip: Chip | None, peak: pint.Quantity) -> np.ndarray | None:
+def _largest_batch(ok: Any, cap: np.ndarray) -> np.ndarray:
+    """The largest whole batch (at most ``cap``) for which ``ok`` holds, per sample; 0
+    where even one sequence fails. Step time rises with batch, so a bisection finds it."""
+    cap = np.floor(np.asarray(cap, dtype=float))
+    hi = np.minimum(cap, 1e7)
+    good = ok(np.maximum(hi, 1.0)) & (hi >= 1)
+    shape = np.broadcast(hi, good).shape
+    hi = np.broadcast_to(hi, shape).astype(float).copy()
+    lo = np.where(good, hi, 0.0)
+    for _ in range(64):
+        todo = (~good) & (hi - lo > 1)
+        if not np.any(todo):
+            break
+        mid = np.floor((lo + hi) / 2)
+        fine = ok(np.maximum(mid, 1.0)) & (mid >= 1)
+        lo = np.where(todo & fine, mid, lo)
+        hi = np.where(todo & ~fine, mid, hi)
+    return lo
+
+
+def _attention_peak(ins: Any, chip: Chip | None, peak: pint.Quantity) -> pint.Quantity | None:
     """Attention's products run in the KV cache's number format: with a 2-byte cache at
     the BF16 rate (FlashAttention and FlashMLA multiply BF16), never above the peak used
     for the weights."""
@@ -521,10 +306,10 @@ def _attention_peak(ins: Any, chip: Chip | None, peak: pint.Quantity) -> np.ndar
     rate = chip.spec("bf16_dense") if kv >= 2 else chip.spec("fp8_dense")
     if rate is None:
         return None
-    return np.minimum(_m(rate, "FLOP/s"), _m(peak, "FLOP/s"))
+    return Quantity(np.minimum(_m(rate, "TFLOP/s"), _m(peak, "TFLOP/s")), "TFLOP/s")
 
 
-def _gpus_needed(arch: Architecture, bpp: np.ndarray, usable: np.ndarray, pp: int) -> int:
+def _gpus_needed(arch: Architecture, bpp: np.ndarray, usable: np.ndarray) -> int:
     total = arch.total_params() * _first(bpp)
     return max(1, math.ceil(total / _first(usable)))
 

@@ -40,7 +40,16 @@ from flopbook.frames import records_frame
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.architecture import preset
 from flopbook.models.fleet import default_assumptions
-from flopbook.models.serving import SERVING_FIELDS, resolve_architecture, serve
+from flopbook.models.inference import (
+    ARCHITECTURE_ROWS,
+    ECONOMICS_ROWS,
+    INFERENCE,
+    INFERENCE_DEFAULTS,
+    INFERENCE_FIELDS,
+    SERVING_FIELDS,
+    SIMPLE_ROWS,
+)
+from flopbook.models.serving import declared, declared_values, resolve_architecture, serve
 from flopbook.models.training_flops import mfu_preset, training_per_token
 from flopbook.quantity import Quantity, magnitudes, registry, summarize
 
@@ -232,191 +241,6 @@ TRAINING = Kind(
     ),
 )
 
-INFERENCE_FIELDS: dict[str, FieldSpec] = {
-    f.name: f
-    for f in [
-        _spec(
-            "params", "Active parameters", ("",), "37B", "parameters used per token", **_POSITIVE
-        ),
-        _spec(
-            "total_params",
-            "Total parameters",
-            ("",),
-            "671B",
-            "all weights held in memory (default: the active ones)",
-            **_POSITIVE,
-        ),
-        _spec(
-            "tokens_in",
-            "Input tokens per request",
-            ("token",),
-            "1000 token",
-            "prompt tokens computed in prefill",
-            bare_unit="token",
-            low=0,
-        ),
-        _spec(
-            "tokens_out",
-            "Output tokens per request",
-            ("token",),
-            "500 token",
-            "tokens generated in decode",
-            bare_unit="token",
-            low=0,
-        ),
-        _spec(
-            "requests",
-            "Requests per day",
-            ("request/day",),
-            "1M request/day",
-            "optional: gives daily totals",
-            bare_unit="request/day",
-            low=0,
-        ),
-        _spec(
-            "peak",
-            "Peak rate per GPU",
-            ("TFLOP/s",),
-            "1979 TFLOP/s",
-            "dense peak at the serving precision; overrides the catalog",
-            **_POSITIVE,
-        ),
-        _spec(
-            "bandwidth",
-            "Memory bandwidth per GPU",
-            ("TB/s",),
-            "3.35 TB/s",
-            "HBM bandwidth; overrides the catalog",
-            **_POSITIVE,
-        ),
-        _spec(
-            "mfu",
-            "Prefill MFU",
-            ("",),
-            "40%",
-            "achieved / peak FLOP/s in prefill, in (0, 1]",
-            low=0,
-            low_inclusive=False,
-            high=1,
-        ),
-        _spec(
-            "mbu",
-            "Decode bandwidth utilisation",
-            ("",),
-            "70%",
-            "achieved / peak memory bandwidth in decode, in (0, 1]",
-            low=0,
-            low_inclusive=False,
-            high=1,
-        ),
-        _spec(
-            "batch",
-            "Concurrent sequences per replica",
-            ("",),
-            "64",
-            "sequences decoded together (batch size / concurrency)",
-            low=1,
-        ),
-        _spec(
-            "gpus",
-            "GPUs per replica",
-            ("GPU",),
-            "8 GPU",
-            "GPUs holding one copy of the model",
-            bare_unit="GPU",
-            **_POSITIVE,
-        ),
-        _spec(
-            "bytes_per_param",
-            "Bytes per parameter",
-            ("byte",),
-            "1 byte",
-            "weight storage (default: 1 for FP8, 2 for BF16)",
-            **_POSITIVE,
-        ),
-        _spec(
-            "kv_bytes_per_token",
-            "KV-cache bytes per token",
-            ("byte",),
-            "70 kB",
-            "KV cache one token of context occupies (all layers)",
-            low=0,
-        ),
-        _spec(
-            "context",
-            "Average context in decode",
-            ("token",),
-            "1250 token",
-            "KV entries read per generated token (default: input + half the output)",
-            bare_unit="token",
-            low=0,
-        ),
-        _spec(
-            "layers",
-            "Layers",
-            ("",),
-            "61",
-            "for the attention FLOPs term (with d_model)",
-            **_POSITIVE,
-        ),
-        _spec(
-            "d_model",
-            "Model width",
-            ("",),
-            "7168",
-            "for the attention FLOPs term (with layers)",
-            **_POSITIVE,
-        ),
-        _spec(
-            "price",
-            "Price per GPU-hour",
-            ("USD/GPU/hour",),
-            "2 USD/GPU/hour",
-            "a rental price or an owned cost per GPU-hour",
-            low=0,
-        ),
-        _spec(
-            "power",
-            "IT power per GPU",
-            ("W",),
-            "1050 W",
-            "GPU plus its share of the server; default: catalog TDP x (1 + server overhead)",
-            bare_unit="W",
-            low=0,
-        ),
-        _spec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
-        _spec(
-            "price_input",
-            "Price per input token",
-            ("USD/Mtoken",),
-            "0.55 USD/Mtoken",
-            "what a user pays per million input tokens",
-            low=0,
-        ),
-        _spec(
-            "price_output",
-            "Price per output token",
-            ("USD/Mtoken",),
-            "2.19 USD/Mtoken",
-            "what a user pays per million output tokens",
-            low=0,
-        ),
-    ]
-}
-
-# fields read only when the architecture is known (model: or architecture:)
-INFERENCE_FIELDS.update(SERVING_FIELDS)
-
-# Inference defaults that are flopbook's own, stated in every result that uses them.
-INFERENCE_DEFAULTS = {
-    "mfu": ("40%", "flopbook default: a tuned prefill reaches roughly 30-60% of dense peak"),
-    "mbu": ("70%", "flopbook default: a tuned decode reaches roughly 60-80% of HBM bandwidth"),
-    "batch": (1, "flopbook default: one sequence at a time (the worst case for cost)"),
-    "gpus": ("1 GPU", "flopbook default: the model fits on one GPU"),
-    "kv_bytes_per_token": ("0 byte", "not given: KV-cache reads are left out of decode"),
-}
-
-
 # ---- formulas --------------------------------------------------------------------------
 
 
@@ -539,6 +363,8 @@ class WorkloadResult:
     rows: list[Row] = field(default_factory=list)
     inputs: list[tuple[str, Input | None, str]] = field(default_factory=list)  # name, input, how
     notes: list[str] = field(default_factory=list)
+    # the architecture's numbers an inference's formulas read (not inputs a user gives)
+    architecture_inputs: dict[str, pint.Quantity] = field(default_factory=dict)
 
     def add(
         self,
@@ -914,6 +740,20 @@ class Training:
         return p.architecture
 
 
+def _bound(values: dict[str, pint.Quantity]) -> str:
+    """Which of the decode step's times is longest for most samples."""
+    times = declared(values, ["t_memory", "t_compute", "comm_time"])
+    stacked = np.stack(
+        np.broadcast_arrays(
+            times["t_memory"],
+            times["t_compute"],
+            Quantity(times["comm_time"], "ms").to("s").magnitude,
+        )
+    )
+    longest = np.bincount(np.ravel(np.argmax(stacked, axis=0)), minlength=3).argmax()
+    return ("memory", "compute", "communication")[int(longest)]
+
+
 def _one_missing(*values: Any) -> bool:
     return sum(v is None for v in values) == 1
 
@@ -1093,192 +933,33 @@ class Inference:
                 hint="write e.g. chip: H100 (see `flopbook catalog`)",
             )
 
-        context = ins.get("context")
+        derived: dict[str, pint.Quantity] = {}
         if arch is not None:
-            served = serve(
+            derived = serve(
                 ins,
                 arch,
                 chip,
                 peak=peak,
-                bandwidth=bandwidth,
                 batch_raw=None if batch_max else self.batch,
                 batch_max=batch_max,
             )
-            out.add(
-                "flops_per_token",
-                "FLOPs per output token",
-                served.per_token_decode,
-                "FLOP/token",
-                "2 × active matmul weights + attention at the context (from the architecture)",
-            )
-            for key, label, value, unit, formula in served.rows:
-                out.add(key, label, value, unit, formula)
-            prefill, decode = served.prefill_rate, served.decode_rate
-            out.add(
-                "prefill_rate",
-                "Prefill tokens/s per GPU",
-                prefill,
-                "token/s/GPU",
-                "MFU / (weight FLOPs / peak + attention FLOPs / attention peak) per "
-                "prompt token (compute-bound)",
-            )
-            out.add(
-                "decode_rate",
-                "Decode tokens/s per GPU",
-                decode,
-                "token/s/GPU",
-                "batch / decode step time / GPUs",
-            )
-            return self._economics(out, ins, chip, prefill, decode)
-        attention = ins.get("layers") is not None
-        per_token_decode = flops_per_token(
-            ins.get("params"), layers=ins.get("layers"), d_model=ins.get("d_model"), context=context
-        )
-        # prefill attends on average to half the prompt
-        per_token_prefill = flops_per_token(
-            ins.get("params"), layers=ins.get("layers"), d_model=ins.get("d_model"), context=tin / 2
-        )
-        formula = "2 × N" + (
-            " + 2 × layers × context × d_model"
-            if attention
-            else " (attention term left out: give layers and d_model)"
-        )
-        out.add(
-            "flops_per_token", "FLOPs per output token", per_token_decode, "FLOP/token", formula
-        )
-        prefill = prefill_rate(peak, ins.get("mfu"), per_token_prefill)
-        weight_bytes = ins.get("total_params") * ins.get("bytes_per_param")
-        _check_memory(ins, chip, weight_bytes, context)
-        decode, bound = decode_rate(
-            weight_bytes=weight_bytes,
-            kv_bytes_per_token=ins.get("kv_bytes_per_token"),
-            context=context,
-            batch=ins.get("batch"),
-            gpus=ins.get("gpus"),
-            bandwidth=bandwidth,
-            mbu=ins.get("mbu"),
-            peak=peak,
-            mfu=ins.get("mfu"),
-            per_token=per_token_decode,
-        )
-        out.add(
-            "prefill_rate",
-            "Prefill tokens/s per GPU",
-            prefill,
-            "token/s/GPU",
-            "peak × MFU / FLOPs per token (compute-bound)",
-        )
-        out.add(
-            "decode_rate",
-            "Decode tokens/s per GPU",
-            decode,
-            "token/s/GPU",
-            f"batch / step time / GPUs ({bound}-bound: step reads weights + batch × "
-            "context × KV bytes)"
-            if bound == "memory"
-            else f"batch / step time / GPUs ({bound}-bound: batch × FLOPs per token / "
-            "(GPUs × peak × MFU))",
-        )
-        return self._economics(out, ins, chip, prefill, decode)
-
-    def _economics(
-        self,
-        out: WorkloadResult,
-        ins: _Inputs,
-        chip: Chip | None,
-        prefill: pint.Quantity,
-        decode: pint.Quantity,
-    ) -> WorkloadResult:
-        """GPU time, energy, cost, revenue and daily totals from the two rates."""
-        u = _ureg()
-        tin, tout = ins.get("tokens_in"), ins.get("tokens_out")
-        gpu_seconds = (tin / prefill + tout / decode).to("GPU*s")
-        out.add(
-            "gpu_seconds",
-            "GPU-seconds per request",
-            gpu_seconds,
-            "GPU*s",
-            "input / prefill rate + output / decode rate",
-        )
+        else:
+            weight_bytes = ins.get("total_params") * ins.get("bytes_per_param")
+            _check_memory(ins, chip, weight_bytes, ins.get("context"))
+            if ins.get("layers") is None:
+                out.notes.append(
+                    "FLOPs per token are 2 × N: the attention term is left out (give layers "
+                    "and d_model, or model:, to count it)."
+                )
         _power_defaults(ins, chip)
-        energy = gpu_seconds / u.GPU * ins.get("power") * ins.get("pue")
-        out.add(
-            "energy", "Energy per request", energy, "Wh", "GPU-seconds × IT power per GPU × PUE"
-        )
-        price = ins.get("price")
-        revenue = None
-        if price is not None:
-            cost = (gpu_seconds * price).to("USD")
-            out.add("cost", "Cost per request", cost, "USD", "GPU-seconds × price per GPU-hour")
-            out.add(
-                "cost_per_million_input",
-                "Cost per million input tokens",
-                price / prefill,
-                "USD/Mtoken",
-                "price per GPU-hour / prefill rate",
-            )
-            out.add(
-                "cost_per_million_output",
-                "Cost per million output tokens",
-                price / decode,
-                "USD/Mtoken",
-                "price per GPU-hour / decode rate",
-            )
-        pin, pout = ins.get("price_input"), ins.get("price_output")
-        if pin is not None or pout is not None:
-            revenue = (
-                (pin if pin is not None else 0 * u.USD / u.token) * tin
-                + (pout if pout is not None else 0 * u.USD / u.token) * tout
-            ).to("USD")
-            out.add(
-                "revenue",
-                "Revenue per request",
-                revenue,
-                "USD",
-                "input tokens × input price + output tokens × output price",
-            )
-            if price is not None:
-                out.add(
-                    "margin", "Margin on cost", margin(revenue, cost), "", "(revenue − cost) / cost"
-                )
-        if (requests := ins.get("requests")) is not None:
-            day = requests * u.day / u.request
-            out.add(
-                "gpu_hours_per_day",
-                "GPU-hours per day",
-                gpu_seconds * day,
-                "GPU*hour",
-                "GPU-seconds per request × requests per day",
-            )
-            out.add(
-                "gpus_busy",
-                "GPUs busy (average)",
-                gpu_seconds * day / u.day,
-                "GPU",
-                "GPU-hours per day / 24 hours",
-            )
-            out.add(
-                "energy_per_day",
-                "Energy per day",
-                energy * day,
-                "MWh",
-                "energy per request × requests per day",
-            )
-            if price is not None:
-                out.add(
-                    "cost_per_day",
-                    "Cost per day",
-                    cost * day,
-                    "USD",
-                    "cost per request × requests per day",
-                )
-            if revenue is not None:
-                out.add(
-                    "revenue_per_day",
-                    "Revenue per day",
-                    revenue * day,
-                    "USD",
-                    "revenue per request × requests per day",
-                )
+        values = declared_values(ins, derived)
+        outputs = ItemOutputs(INFERENCE, values, Form(frozenset(values)))
+        for key in (ARCHITECTURE_ROWS if arch is not None else SIMPLE_ROWS) + ECONOMICS_ROWS:
+            value = outputs[key]
+            if value is not None:
+                o = INFERENCE.output[key]
+                out.add(key, o.label, value, o.unit, outputs.formula(key))
+        out.notes.append(f"Decode is {_bound(values)}-bound (for most samples).")
+        out.architecture_inputs = dict(derived)
         out.inputs = ins.rows()
         return out

@@ -14,31 +14,33 @@ the values the report uses (the median of each range).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from flopbook.errors import InputError
 from flopbook.formula.conversions import CONVERSIONS
 from flopbook.formula.declaration import Form
 from flopbook.formula.excel import Ref, excel_formula
+from flopbook.formula.result import ItemOutputs
+from flopbook.inputs import Input
+from flopbook.models.inference import ARCHITECTURE_INPUTS, INFERENCE
+from flopbook.models.serving import ARCHITECTURE_UNITS
 from flopbook.models.workload import (
     INFERENCE_FIELDS,
     TRAINING,
     TRAINING_FIELDS,
     Inference,
     Training,
-    flops_per_token,
+    WorkloadResult,
 )
-from flopbook.quantity import is_point, magnitudes, registry
+from flopbook.quantity import Quantity, is_point, magnitudes, registry
 from flopbook.report.document import Block, Line
 from flopbook.report.inputs import InputBook, at_value, summary_of
-
-if TYPE_CHECKING:
-    from flopbook.models.workload import WorkloadResult
 
 VALUE = "Value"
 
 # Inputs whose default the engine derives from other inputs: a formula line, not an input.
 _DERIVED = {"context", "total_params"}
+# Inputs an architecture gives that the inference declaration derives itself.
+_FROM_ARCHITECTURE = {"kv_bytes_per_token"}
 
 # Each input in one unit, so that the formulas' conversions are fixed.
 _UNITS = {
@@ -66,6 +68,24 @@ _UNITS = {
     "d_model": "",
     "price_input": "USD/Mtoken",
     "price_output": "USD/Mtoken",
+    "seq_len": "token",
+    "tp": "",
+    "pp": "",
+    "kv_bytes_per_element": "byte",
+    "tpot": "ms",
+    "ttft": "ms",
+    "memory_utilization": "",
+    "scaleup_bandwidth": "GB/s",
+    "scaleout_bandwidth": "GB/s",
+    "scaleup_domain": "GPU",
+    "comm_latency": "us",
+    "comm_overlap": "",
+    "attention_peak": "TFLOP/s",
+    "hbm_capacity": "GB",
+    # collective sizes in GB, so that GB over GB/s is seconds without a conversion
+    "allreduce_bytes_per_sequence": "GB",
+    "alltoall_bytes_per_sequence": "GB",
+    "prefill_allreduce_bytes_per_token": "GB",
 }
 
 
@@ -81,10 +101,20 @@ def _register(
     fields = _fields(result.kind)
     names: dict[str, str] = {}
     used: dict[str, Any] = {}
-    for n, inp, how in result.inputs:
+    derived = [
+        (
+            n,
+            Input(n, v, source="architecture and placement (models/transformer.py)"),
+            "architecture",
+        )
+        for n, v in result.architecture_inputs.items()
+    ]
+    for n, inp, how in [*result.inputs, *derived]:
         if inp is None or (how == "default" and n in _DERIVED):
             continue
-        value = inp.value.to(_UNITS[n])
+        if how == "architecture" and n in _FROM_ARCHITECTURE:
+            continue  # the declaration derives it from the architecture's numbers
+        value = inp.value.to(_unit(n))
         place = f"{prefix}.{n}"
         base = n
         if how == "catalog":  # e.g. "catalog: H800.fp8_dense": one row per chip and precision
@@ -102,7 +132,7 @@ def _register(
             )
             if not same:
                 place = f"{place}[{result.name or result.kind}]"
-        label = fields[n].label
+        label = fields[n].label if n in fields else ARCHITECTURE_INPUTS[n].label
         row = book.add(
             place,
             base,
@@ -114,8 +144,19 @@ def _register(
             default=how == "default",
         )
         names[n] = row.name
-        used[n] = at_value(inp, row.value).value.to(_UNITS[n])
+        # the row holds the value in the cell's unit (value's), not always in the input's
+        used[n] = Quantity(at_value(inp, row.value).value.magnitude, value.units)
     return names, used
+
+
+def _declared_point(result: WorkloadResult, used: dict[str, Any]) -> WorkloadResult:
+    """The inference declaration evaluated once at the values the report uses: what the
+    workbook's formulas give when recalculated."""
+    outputs = ItemOutputs(INFERENCE, used, Form(frozenset(used)))
+    point = WorkloadResult(result.name, result.kind)
+    for r in result.rows:
+        point.add(r.key, r.label, outputs[r.key], r.unit, r.formula)
+    return point
 
 
 def book_value(value: Any, raw: Any) -> float:
@@ -174,150 +215,77 @@ def _training_formulas(f: _Formulas, unknown: str) -> dict[str, str]:
     return out
 
 
-def _per_token(f: _Formulas, context: str) -> str:
-    base = f"{f.c('forward_FLOP_per_param_token')}*{f['params']}"
-    if f.has("layers") and f.has("d_model"):
-        base += f"+{f.c('attention_FLOP_factor')}*{f['layers']}*{context}*{f['d_model']}"
-    return base
-
-
 def _inference_formulas(f: _Formulas, result: WorkloadResult) -> dict[str, str]:
-    c = f.c
+    """The inference service's lines, written from its declaration (models/inference.py
+    INFERENCE): each input and architecture number is its defined name, each output shown
+    its line, each step between them written out inside the lines that read it."""
+    ureg = registry()
+    refs = {n: Ref(name, ureg.Unit(_unit(n))) for n, name in f.names.items()}
+    keys = [r.key for r in result.rows]
+    cells = {k: Ref(f"{{{k}}}", ureg.Unit(INFERENCE.output[k].unit)) for k in keys}
+    form = Form(frozenset(f.names))
     out: dict[str, str] = {}
-    if "total_params" not in f.names:
-        out["total_params"] = f["params"]
-    if "context" not in f.names:
-        out["context"] = f"{f['tokens_in']}+{c('decode_output_share')}*{f['tokens_out']}"
+    for key in keys:
+        text = excel_formula(
+            INFERENCE,
+            key,
+            form,
+            refs,
+            cells,
+            constant=lambda n: f.book.kind_constant(INFERENCE.constant[n]),
+        )
+        assert text is not None, f"{key} has a formula for this workload"
+        out[key] = text
+        for name in CONVERSIONS:  # each conversion a formula uses has its named row
+            if re.search(rf"\b{name}\b", text):
+                f.c(name)
     f.lines |= set(out)
-    out["flops_per_token_prefill"] = _per_token(f, f"{c('prefill_context_share')}*{f['tokens_in']}")
-    out["flops_per_token"] = _per_token(f, f["context"])
-    f.lines |= {"flops_per_token_prefill", "flops_per_token"}
-    T, S = c("FLOP_per_TFLOP"), c("seconds_per_hour")  # noqa: N806 - as in the formulas
-    peak, mfu, gpus, batch = f["peak"], f["mfu"], f["gpus"], f["batch"]
-    out["prefill_rate"] = f"{peak}*{T}*{mfu}/{{flops_per_token_prefill}}"
-    memory = (
-        f"({f['total_params']}*{f['bytes_per_param']}+{batch}*{f['context']}"
-        f"*{f['kv_bytes_per_token']})/({gpus}*{f['bandwidth']}*{c('bytes_per_TB')}"
-        f"*{f['mbu']})"
-    )
-    compute = f"{batch}*{{flops_per_token}}/({gpus}*{peak}*{T}*{mfu})"
-    out["decode_rate"] = f"{batch}/MAX({memory},{compute})/{gpus}"
-    out["gpu_seconds"] = f"{f['tokens_in']}/{{prefill_rate}}+{f['tokens_out']}/{{decode_rate}}"
-    out["energy"] = f"{{gpu_seconds}}*{f['power']}*{f['pue']}/{S}"
-    if f.has("price"):
-        price, m = f["price"], c("tokens_per_Mtoken")
-        out["cost"] = f"{{gpu_seconds}}*{price}/{S}"
-        out["cost_per_million_input"] = f"{price}/{{prefill_rate}}/{S}*{m}"
-        out["cost_per_million_output"] = f"{price}/{{decode_rate}}/{S}*{m}"
-    terms = [
-        f"{f[p]}*{f[t]}/{c('tokens_per_Mtoken')}"
-        for p, t in (("price_input", "tokens_in"), ("price_output", "tokens_out"))
-        if f.has(p)
-    ]
-    if terms:
-        out["revenue"] = "+".join(terms)
-        if f.has("price"):
-            out["margin"] = "({revenue}-{cost})/{cost}"
-    if f.has("requests"):
-        r = f["requests"]
-        out["gpu_hours_per_day"] = f"{{gpu_seconds}}*{r}/{S}"
-        out["gpus_busy"] = f"{{gpu_seconds}}*{r}/{c('seconds_per_day')}"
-        out["energy_per_day"] = f"{{energy}}*{r}/{c('Wh_per_MWh')}"
-        if f.has("price"):
-            out["cost_per_day"] = f"{{cost}}*{r}"
-        if "revenue" in out:
-            out["revenue_per_day"] = f"{{revenue}}*{r}"
     return out
 
 
+def _unit(name: str) -> str:
+    """The unit an input's cell holds."""
+    if name in _UNITS:
+        return _UNITS[name]
+    return ARCHITECTURE_UNITS.get(name, "")
+
+
 _SHARES = {"mfu", "margin"}
-
-# Lines that are not outputs of the model: (label, unit, how the engine gets them)
-_EXTRA = {
-    "total_params": (
-        "Total parameters (default: the active ones)",
-        "",
-        "same as the active parameters",
-    ),
-    "context": ("Average context in decode (default)", "token", "input + half the output"),
-    "flops_per_token_prefill": (
-        "FLOPs per prefill token",
-        "FLOP/token",
-        "2 × N (+ attention over half the prompt)",
-    ),
-}
-
-
-def _extra_value(key: str, used: dict[str, Any], point: WorkloadResult) -> float:
-    if key == "total_params":
-        value = used["params"]
-    elif key == "context":
-        value = used["tokens_in"] + used["tokens_out"] / 2
-    else:  # the engine's own formula, at half the prompt (models/workload.py, Inference.run)
-        value = flops_per_token(
-            used["params"],
-            layers=used.get("layers"),
-            d_model=used.get("d_model"),
-            context=used["tokens_in"] / 2,
-        )
-    return float(magnitudes(value, _EXTRA[key][1] or None)[0])
 
 
 def workload_block(
     result: WorkloadResult, book: InputBook, title: str = "", prefix: str | None = None
 ) -> Block:
     """The report block of a training run or inference service; inputs go into ``book``."""
-    if any(how == "architecture" for _, _, how in result.inputs):
-        # the physics of a known architecture (experts read, placement, communication) has no
-        # spreadsheet formulas yet, and a workbook of typed-in values would not recalculate
-        raise InputError(
-            "flopbook report has no workbook yet for a workload with model: or architecture:",
-            field="model",
-            hint="for its figures run flopbook workload FILE --format csv (or json)",
-        )
     names, used = _register(result, book, prefix or result.kind)
-    point = point_result(result, used)
     f = _Formulas(names, book)
     if result.kind == "training":
+        point = point_result(result, used)
         unknown = next(r.key for r in result.rows if r.solved)
         formulas = _training_formulas(f, unknown)
     else:
+        point = _declared_point(result, used)
         formulas = _inference_formulas(f, result)
     rows = {r.key: r for r in result.rows}
     lines: list[Line] = []
     for key, formula in formulas.items():
-        if key in rows:
-            r = rows[key]
-            value = float(magnitudes(point.get(key), r.unit or None)[0])
-            doc = r.formula + (" (solved)" if r.solved else "")
-            summary = None if is_point(r.value) else result.summary(key)
-            lines.append(
-                Line(
-                    key,
-                    r.label,
-                    r.unit,
-                    "single",
-                    doc,
-                    {VALUE: formula},
-                    {VALUE: value},
-                    {VALUE: summary},
-                    percent=key in _SHARES,
-                )
+        r = rows[key]
+        value = float(magnitudes(point.get(key), r.unit or None)[0])
+        doc = r.formula + (" (solved)" if r.solved else "")
+        summary = None if is_point(r.value) else result.summary(key)
+        lines.append(
+            Line(
+                key,
+                r.label,
+                r.unit,
+                "single",
+                doc,
+                {VALUE: formula},
+                {VALUE: value},
+                {VALUE: summary},
+                percent=key in _SHARES,
             )
-        else:
-            label, unit, doc = _EXTRA[key]
-            lines.append(
-                Line(
-                    key,
-                    label,
-                    unit,
-                    "single",
-                    doc,
-                    {VALUE: formula},
-                    {VALUE: _extra_value(key, used, point)},
-                    {VALUE: None},
-                )
-            )
+        )
     missing = set(rows) - set(formulas)
     assert not missing, f"workload outputs without a formula: {missing}"
     highlights = [r.key for r in result.rows]
