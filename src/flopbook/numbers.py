@@ -272,13 +272,17 @@ _SCALES = (
 
 
 def _on_ladder(s: Summary, unit: str) -> Summary:
+    # an energy per something keeps its denominator: 68.69 kWh/day, not 2.862 kW
+    head, slash, per = unit.partition("/")
     for ladder in _SCALES:
-        if unit in ladder:
-            base = abs(s.mean) * ladder[unit]
+        if head in ladder:
+            base = abs(s.mean) * ladder[head]
             fits = [u for u, f in ladder.items() if base >= f]
             chosen = fits[-1] if fits else next(iter(ladder))
-            k = ladder[unit] / ladder[chosen]
-            return Summary(chosen, s.mean * k, s.p5 * k, s.p50 * k, s.p95 * k, s.samples)
+            k = ladder[head] / ladder[chosen]
+            return Summary(
+                chosen + slash + per, s.mean * k, s.p5 * k, s.p50 * k, s.p95 * k, s.samples
+            )
     return Summary(unit, s.mean, s.p5, s.p50, s.p95, s.samples)
 
 
@@ -365,10 +369,11 @@ def display_unit(value: pint.Quantity) -> str | None:
 def quantity_text(
     value: pint.Quantity | None, unit: str | None = None, *, share: bool = False
 ) -> str:
-    """A quantity as one reads it alone: ``$35.06M``, ``720 hour``, ``$30.00k/GPU``."""
+    """A quantity as one reads it alone: ``$35.06M``, ``720 hour``, ``$30.00k/GPU``; an
+    energy per request or per day keeps its denominator (``68.69 kWh/day``)."""
     if value is None:
         return "—"
-    if unit is None or display_unit(value) is not None:
+    if unit is None or (display_unit(value) is not None and "/" not in unit):
         # an energy or a power on its ladder (68.69 kWh, not 0.06869 MWh)
         return summary_text(summarize(readable(value)), share=share)
     return summary_text(summarize(value, unit), share=share)

@@ -81,7 +81,7 @@ def test_cost_per_token_falls_as_utilisation_rises(low, step):
     high = min(1.0, low + step)
     for key in ("mfu", "mbu"):
         a, b = serve(**{key: low}), serve(**{key: high})
-        assert mean(b.get("cost"), "USD") < mean(a.get("cost"), "USD")
+        assert mean(b.get("cost"), "USD/request") < mean(a.get("cost"), "USD/request")
     assert mean(serve(mfu=high).get("cost_per_million_input"), "USD/Mtoken") < mean(
         serve(mfu=low).get("cost_per_million_input"), "USD/Mtoken"
     )
@@ -110,8 +110,8 @@ def test_decode_roofline_by_hand():
 def test_revenue_and_margin():
     r = serve(price_input="1 USD/Mtoken", price_output="2 USD/Mtoken")
     revenue = 1000 * 1e-6 + 500 * 2e-6
-    assert mean(r.get("revenue"), "USD") == pytest.approx(revenue)
-    cost = mean(r.get("cost"), "USD")
+    assert mean(r.get("revenue"), "USD/request") == pytest.approx(revenue)
+    cost = mean(r.get("cost"), "USD/request")
     assert mean(r.get("margin"), "") == pytest.approx((revenue - cost) / cost)
 
 

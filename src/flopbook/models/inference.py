@@ -786,11 +786,11 @@ INFERENCE = Kind(
         extensive(
             "gpu_seconds",
             "GPU-seconds per request",
-            "GPU*s",
-            "tokens_in / prefill_rate + tokens_out / decode_rate",
+            "GPU*s/request",
+            "(tokens_in / prefill_rate + tokens_out / decode_rate) / request",
         ),
-        extensive("energy", "Energy per request", "Wh", "gpu_seconds / GPU * power * pue"),
-        extensive("cost", "Cost per request", "USD", "gpu_seconds * price"),
+        extensive("energy", "Energy per request", "Wh/request", "gpu_seconds / GPU * power * pue"),
+        extensive("cost", "Cost per request", "USD/request", "gpu_seconds * price"),
         extensive(
             "cost_per_million_input",
             "Cost per million input tokens",
@@ -806,25 +806,20 @@ INFERENCE = Kind(
         extensive(
             "revenue",
             "Revenue per request",
-            "USD",
+            "USD/request",
             {
-                "price_input given": "revenue_input + revenue_output",
-                "price_output given": "revenue_input + revenue_output",
+                "price_input given": "(revenue_input + revenue_output) / request",
+                "price_output given": "(revenue_input + revenue_output) / request",
             },
         ),
         extensive("margin", "Margin on cost", "", "(revenue - cost) / cost"),
         extensive(
-            "gpu_hours_per_day",
-            "GPU-hours per day",
-            "GPU*hour",
-            "gpu_seconds * requests / request * day",
+            "gpu_hours_per_day", "GPU-hours per day", "GPU*hour/day", "gpu_seconds * requests"
         ),
-        extensive("gpus_busy", "GPUs busy (average)", "GPU", "gpu_seconds * requests / request"),
-        extensive("energy_per_day", "Energy per day", "MWh", "energy * requests / request * day"),
-        extensive("cost_per_day", "Cost per day", "USD", "cost * requests / request * day"),
-        extensive(
-            "revenue_per_day", "Revenue per day", "USD", "revenue * requests / request * day"
-        ),
+        extensive("gpus_busy", "GPUs busy (average)", "GPU", "gpu_seconds * requests"),
+        extensive("energy_per_day", "Energy per day", "MWh/day", "energy * requests"),
+        extensive("cost_per_day", "Cost per day", "USD/day", "cost * requests"),
+        extensive("revenue_per_day", "Revenue per day", "USD/day", "revenue * requests"),
     ),
 )
 

@@ -59,6 +59,12 @@ NUMBER_FORMATS: dict[str, str] = {
     "token/s/GPU": '#,##0" tok/s/GPU"',
     "request/day": '#,##0" req/day"',
     "USD/Mtoken": '$#,##0.000" /Mtok"',
+    "USD/day": '$#,##0" /day"',
+    "USD/request": '$0.000000" /request"',
+    "GPU*hour/day": '#,##0" GPU-hour/day"',
+    "GPU*s/request": '#,##0.000" GPU-second/request"',
+    "MWh/day": '#,##0.0" MWh/day"',
+    "Wh/request": '#,##0.000" Wh/request"',
 }
 PERCENT = "0.0%"
 PLAIN = "#,##0.####"
