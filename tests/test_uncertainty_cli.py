@@ -177,3 +177,43 @@ def test_a_range_reaching_past_a_bound_is_refused_but_a_tail_is_clipped(run_here
         name="inside.yaml",
     )
     assert run_here("fleet", str(path), "--samples", "1000").code == 0
+
+
+PRESET_WORKLOAD = """
+kind: inference
+model: llama-3.1-70b
+chip: H100
+gpus: 4
+tokens_in: 1000 token
+tokens_out: 500 token
+tpot: 40 ms
+mbu: 50% to 80%
+price: 2 USD/GPU/hour
+requests: 100k request/day
+"""
+
+
+def test_report_takes_a_model_preset_with_its_sensitivity(run_here, write, tmp_path):
+    """`report` on a workload with `model:`: live workbook, page and the sensitivity of an
+    output whose batch the TPOT target chooses again for every sample."""
+    path = str(write(PRESET_WORKLOAD))
+    book, page = tmp_path / "w.xlsx", tmp_path / "w.html"
+    run = run_here(
+        "report",
+        path,
+        "--xlsx",
+        str(book),
+        "--html",
+        str(page),
+        "--samples",
+        "300",
+        "--sensitivity",
+        "cost_per_million_output",
+    )
+    assert run.code == 0, run.err
+    assert book.stat().st_size > 0 and "mbu" in page.read_text()
+    import openpyxl
+
+    cells = [c.value for ws in openpyxl.load_workbook(book) for r in ws.iter_rows() for c in r]
+    assert any(isinstance(v, str) and v.startswith("=") and "params_read" in v for v in cells)
+    assert "/day" in page.read_text()  # the daily cost keeps its denominator

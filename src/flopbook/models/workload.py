@@ -365,6 +365,8 @@ class WorkloadResult:
     notes: list[str] = field(default_factory=list)
     # the architecture's numbers an inference's formulas read (not inputs a user gives)
     architecture_inputs: dict[str, pint.Quantity] = field(default_factory=dict)
+    # the Training or Inference that made it, to run again with other inputs (sensitivity)
+    workload: Any = field(default=None, repr=False, compare=False)
 
     def add(
         self,
@@ -706,6 +708,7 @@ class Training:
         out.add("cost", "Cost", solved["cost"], "USD", "GPU-hours × price per GPU-hour")
         out.add("energy", "Energy", solved["energy"], "MWh", "GPU-hours × IT power per GPU × PUE")
         out.inputs = ins.rows()
+        out.workload = self
         return out
 
     def _architecture(self, given: dict[str, Any]) -> Any:
@@ -962,4 +965,5 @@ class Inference:
         out.notes.append(f"Decode is {_bound(values)}-bound (for most samples).")
         out.architecture_inputs = dict(derived)
         out.inputs = ins.rows()
+        out.workload = self
         return out

@@ -22,17 +22,18 @@ from flopbook.errors import InputError, suggest
 from flopbook.formula.result import Result
 from flopbook.models.fleet import Fleet
 from flopbook.models.funding import PAYER_ROWS
-from flopbook.models.workload import Inference, Training
 from flopbook.quantity import Quantity, is_point, magnitudes
 from flopbook.report.document import Chart
 from flopbook.report.funding import point_payer
-from flopbook.report.workload import _DERIVED, _UNITS, _fields
+from flopbook.report.workload import _fields
 from flopbook.sensitivity import (
     Sensitivity,
     fleet_sensitivity,
     sobol_indices,
     tornado,
     uncertain_inputs,
+    workload_inputs,
+    workload_model,
 )
 
 if TYPE_CHECKING:
@@ -124,29 +125,16 @@ def _fleet(subject: Any, output: str) -> tuple[Any, ...] | None:
 
 def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
     rows = {r.key: r for r in subject.rows}
-    if output not in rows:
+    if output not in rows or subject.workload is None:
         return None
-    cls = Training if subject.kind == "training" else Inference
-    given = {
-        n: inp
-        for n, inp, how in subject.inputs
-        if inp is not None and not (how == "default" and n in _DERIVED)
-    }
-    uncertain = {
-        n: magnitudes(i.value, _UNITS[n] or None) for n, i in given.items() if not is_point(i.value)
-    }
-    unit = rows[output].unit
-
-    def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
-        args: dict[str, Any] = {
-            n: (Quantity(np.asarray(values[n], dtype=float), _UNITS[n]) if n in values else i)
-            for n, i in given.items()
-        }
-        return magnitudes(cls(**args, name=subject.name).run().get(output), unit or None)
-
+    # the workload run again with the uncertain inputs replaced, as `flopbook workload
+    # --sensitivity` does: a batch chosen by tpot is chosen again for every sample
+    uncertain = {n: v for n, (v, _) in workload_inputs(subject).items()}
+    units = {n: u for n, (_, u) in workload_inputs(subject).items()}
+    model = workload_model(subject.workload, output, units)
     labels = {n: _fields(subject.kind)[n].label for n in uncertain}
-    units = {n: _UNITS[n] for n in uncertain}
-    return ("model", model, uncertain, rows[output].label, unit, labels, units, "Value")
+    row = rows[output]
+    return ("model", model, uncertain, row.label, row.unit, labels, units, "Value")
 
 
 def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
