@@ -41,6 +41,7 @@ def _step(
         "scaleout_bandwidth": Quantity(50e9, "byte/s"),
         "comm_latency": Quantity(0.0, "s"),
         "comm_overlap": Quantity(0.0, ""),
+        "routing_imbalance": Quantity(1.0, ""),  # uniform routing
         "batch": Quantity(batch, ""),
         "gpus": Quantity(float(place.gpus), "GPU"),
         "pp": Quantity(float(place.pp), ""),
@@ -220,3 +221,55 @@ def test_mla_latent_is_not_split_but_gqa_heads_are() -> None:
 
         ratio = cache(Placement(1, 1)) / cache(Placement(8, 8))
         assert ratio == pytest.approx(1 if arch is v3 else 8)
+
+
+def _qwen(**kw: object) -> Inference:
+    return Inference(
+        model="qwen3-235b-a22b",
+        chip="H100",
+        precision="fp8",
+        tokens_in="1000 token",
+        tokens_out="1000 token",
+        **{"batch": 256, **kw},
+    )
+
+
+def test_routing_imbalance_slows_expert_parallel_decode_only() -> None:
+    """The busiest GPU's experts get `routing_imbalance` times the mean of the tokens: under
+    expert parallelism (tp 1 on 8 GPUs) it reads more distinct experts and does more expert
+    FLOPs; with the experts split tensor-parallel (tp 8) every GPU has a slice of each."""
+
+    def rate(**kw: object) -> float:
+        return float(_qwen(**kw).run().summary("decode_rate").mean)
+
+    uniform, skewed = rate(gpus=8, tp=1), rate(gpus=8, tp=1, routing_imbalance=1.9)
+    assert skewed < uniform
+    assert rate(gpus=8, tp=8, routing_imbalance=1.9) == pytest.approx(rate(gpus=8, tp=8))
+    few = _qwen(gpus=8, tp=1, batch=4)
+    read = [
+        float(
+            Inference(**{**few.__dict__, "routing_imbalance": r}).run().summary("experts_read").mean
+        )
+        for r in (1, 3)
+    ]
+    assert read[1] > read[0]
+
+
+def test_a_prompt_passes_pipeline_stages_one_after_another_unless_chunked() -> None:
+    def ttft(**kw: object) -> float:
+        r = _llama(gpus=4, tp=2, pp=2, batch=8, comm_latency="0 us", **kw).run()
+        return float(r.summary("ttft").mean)
+
+    whole, chunked = ttft(), ttft(prefill_chunks=1000)
+    assert whole == pytest.approx(2 * chunked, rel=0.02)
+
+
+def test_a_ttft_target_chooses_the_batch() -> None:
+    loose = _llama(gpus=4, ttft="4000 ms").run()
+    tight = _llama(gpus=4, ttft="1000 ms").run()
+    b_loose, b_tight = (float(r.summary("batch").mean) for r in (loose, tight))
+    assert 1 <= b_tight < b_loose
+    assert any(n == "batch" and how == "solved" for n, _, how in tight.inputs)
+    both = _llama(gpus=4, ttft="4000 ms", tpot="20 ms").run()
+    assert float(both.summary("batch").mean) <= b_loose
+    assert float(both.summary("decode_step").mean) <= 20.0 + 1e-6

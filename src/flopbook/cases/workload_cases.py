@@ -398,6 +398,7 @@ def _expert_parallel_roofline(
         "scaleout_bandwidth": _q(doc, "scaleout_bandwidth", "GB/s"),
         "comm_latency": Quantity(0.0, "s"),
         "comm_overlap": _q(doc, "comm_overlap", ""),
+        "routing_imbalance": Quantity(1.0, ""),  # uniform routing
         "batch": batch.to(""),
         "gpus": Quantity(float(gpus), "GPU"),
         "pp": Quantity(1.0, ""),

@@ -317,6 +317,26 @@ SERVING_FIELDS: dict[str, FieldSpec] = {
             low=0,
             high=1,
         ),
+        FieldSpec(
+            "routing_imbalance",
+            "Routing imbalance (busiest GPU / mean)",
+            ("",),
+            "1.9",
+            "tokens the busiest GPU's experts receive over the mean, under expert parallelism; "
+            "1 = uniform routing",
+            low=1,
+            high=100,
+        ),
+        FieldSpec(
+            "prefill_chunks",
+            "Prefill chunks per prompt",
+            ("",),
+            "4",
+            "pieces a prompt is split into so that pipeline stages prefill it together "
+            "(chunked prefill); 1: the prompt passes the stages one after another",
+            low=1,
+            high=1e6,
+        ),
     ]
 }
 
@@ -338,6 +358,16 @@ SERVING_DEFAULTS: dict[str, tuple[Any, str]] = {
         "0%",
         "flopbook default: communication not hidden (DeepSeek overlaps "
         "it with two micro-batches: write comm_overlap)",
+    ),
+    "routing_imbalance": (
+        1,
+        "flopbook default: uniform routing. Measured routing is not uniform: on "
+        "gpt-oss-120b, balancing expert-parallel load made serving about 1.9x faster "
+        "(Nguyen et al. 2026, Least-Loaded Expert Parallelism, arXiv 2601.17111)",
+    ),
+    "prefill_chunks": (
+        1,
+        "flopbook default: a prompt is prefilled whole, one pipeline stage after another",
     ),
 }
 
@@ -418,6 +448,21 @@ ARCHITECTURE_INPUTS: dict[str, FieldSpec] = {
         ),
         _spec("experts", "Routed experts per MoE layer", ("",), "256", "E"),
         _spec("experts_per_token", "Experts per token", ("",), "8", "k"),
+        _spec(
+            "expert_parallel",
+            "Expert parallel",
+            ("",),
+            "1",
+            "1 when the routed experts sit "
+            "on more GPUs than a TP group (tokens travel to them), else 0",
+        ),
+        _spec(
+            "routed_matmul_params",
+            "Routed expert weights per token",
+            ("",),
+            "15B",
+            "k × one expert's weights × MoE layers",
+        ),
         _spec(
             "expert_params_read",
             "Weights per distinct expert read per GPU",
@@ -621,6 +666,35 @@ INFERENCE = Kind(
             {"attention_peak given": "attention_peak", "otherwise": "peak"},
         ),
         step(
+            "routing_share",
+            "",
+            {
+                "expert_parallel given": "1 + (routing_imbalance - 1) * expert_parallel",
+                "otherwise": "1",
+            },
+            "tokens the busiest GPU's experts receive, over the mean",
+        ),
+        step(
+            "imbalance_flops",
+            "FLOP/token",
+            {
+                "routed_matmul_params given": (
+                    "(routing_share - 1) * forward_FLOP_per_param_token * routed_matmul_params"
+                ),
+                "otherwise": "0 FLOP/token",
+            },
+            "the busiest GPU's extra expert FLOPs, per token of the replica",
+        ),
+        step(
+            "pipeline_fill",
+            "",
+            {
+                "prefill_chunks given": "(prefill_chunks + pp - 1) / prefill_chunks",
+                "otherwise": "1",
+            },
+            "a prompt's prefill time over its time with every stage busy",
+        ),
+        step(
             "expert_bytes",
             "byte",
             {
@@ -659,8 +733,8 @@ INFERENCE = Kind(
         step(
             "t_compute",
             "s",
-            "batch * token * (matmul_flops / peak + attention_flops / attention_rate) / "
-            "(gpus / GPU) / mfu",
+            "batch * token * ((matmul_flops + imbalance_flops) / peak + attention_flops / "
+            "attention_rate) / (gpus / GPU) / mfu",
         ),
         step(
             "allreduce_time",
@@ -672,9 +746,9 @@ INFERENCE = Kind(
         step(
             "alltoall_time",
             "s",
-            "max(batch * alltoall_bytes_per_sequence * alltoall_near / (scaleup_bandwidth / "
-            "scaleup_directions), batch * alltoall_bytes_per_sequence * (1 - alltoall_near) "
-            "/ scaleout_bandwidth) + alltoall_count * comm_latency",
+            "routing_share * max(batch * alltoall_bytes_per_sequence * alltoall_near / "
+            "(scaleup_bandwidth / scaleup_directions), batch * alltoall_bytes_per_sequence * "
+            "(1 - alltoall_near) / scaleout_bandwidth) + alltoall_count * comm_latency",
         ),
         step(
             "prefill_comm",
@@ -729,7 +803,10 @@ INFERENCE = Kind(
             "experts_read",
             "Distinct experts read per MoE layer per step",
             "",
-            {"experts given": "experts * (1 - (1 - experts_per_token / experts) ** (batch / pp))"},
+            {
+                "experts given": "experts * (1 - (1 - min(1, routing_share * experts_per_token / "
+                "experts)) ** (batch / pp))"
+            },
         ),
         extensive(
             "step_bytes",
@@ -761,9 +838,17 @@ INFERENCE = Kind(
             "Time to first token (prefill, one prompt)",
             "ms",
             {
-                "prefill_gpus given": "max(tokens_in / (prefill_rate * prefill_gpus), "
-                "comm_overlap * prefill_comm) + (1 - comm_overlap) * prefill_comm"
+                "prefill_gpus given": "max(pipeline_fill * tokens_in / (prefill_rate * "
+                "prefill_gpus), comm_overlap * prefill_comm) + (1 - comm_overlap) * prefill_comm"
             },
+        ),
+        extensive(
+            "batch_prefill",
+            "Time to prefill the whole batch",
+            "ms",
+            {"prefill_gpus given": "batch * tokens_in / (prefill_rate * gpus)"},
+            "a static batch's last prompt waits for the whole batch's prefill on every GPU "
+            "of the replica (its communication left out)",
         ),
         extensive(
             "replica_throughput",

@@ -206,6 +206,8 @@ def serve(
     cap = np.full(1, np.inf) if usable is None else _one(values, "max_batch")
 
     target = ins.get("tpot")
+    # a TTFT target chooses the batch too when no batch is given (static batching)
+    first = ins.get("ttft") if batch_raw is None and not batch_max else None
     if batch_raw is not None:
         batch = _m(ins.get("batch"), "")
         if usable is not None and _first(batch) > _first(cap):
@@ -237,20 +239,26 @@ def serve(
             "batch", Quantity(batch, ""), source="the most sequences memory allows"
         )
         ins.how["batch"] = "solved"
-    elif target is not None:
-        limit = _m(target, "ms")
-        batch = _largest_batch(lambda b: _one(values, "decode_step", b) <= limit, cap)
+    elif target is not None or first is not None:
+        batch = _largest_batch(_meets(values, target, first), cap)
         if np.mean(batch < 1) > 0.5:
-            one = _one(values, "decode_step", np.asarray(1.0))
-            raise InputError(
-                f"no batch meets tpot {_first(limit):g} ms: one sequence alone "
-                f"takes {_first(one):.3g} ms per token here",
-                field="tpot",
-                hint="raise tpot, or spread the model over more GPUs (gpus, tp)",
-            )
+            if target is not None:
+                one = _one(values, "decode_step", np.asarray(1.0))
+                if np.mean(one > _m(target, "ms")) > 0.5:
+                    raise InputError(
+                        f"no batch meets tpot {_first(_m(target, 'ms')):g} ms: one sequence "
+                        f"alone takes {_first(one):.3g} ms per token here",
+                        field="tpot",
+                        hint="raise tpot, or spread the model over more GPUs (gpus, tp)",
+                    )
+            _refuse_ttft(values, ins, tp * pp)
         batch = np.maximum(batch, 1.0)
+        goal = " and ".join(n for n, v in (("tpot", target), ("ttft", first)) if v is not None)
         ins.values["batch"] = Input(
-            "batch", Quantity(batch, ""), source="the largest batch that meets tpot (and fits)"
+            "batch",
+            Quantity(batch, ""),
+            source=f"the largest batch that meets {goal} (and fits)"
+            + (": a static batch's prompts prefilled together" if first is not None else ""),
         )
         ins.how["batch"] = "solved"
     else:
@@ -263,17 +271,38 @@ def serve(
             )
 
     values = declared_values(ins, derived)
-    if (limit := ins.get("ttft")) is not None:
-        ttft = _one(values, "ttft")
-        if np.mean(ttft > _m(limit, "ms")) > 0.5:
-            raise InputError(
-                f"no batch meets ttft {_first(_m(limit, 'ms')):g} ms: prefilling one "
-                f"{_first(_m(ins.get('tokens_in'), 'token')):,.0f}-token prompt takes "
-                f"{_first(ttft):,.3g} ms on {tp * pp} GPU",
-                field="ttft",
-                hint="raise ttft, raise tp, or shorten the prompt",
-            )
+    if ins.get("ttft") is not None:
+        _refuse_ttft(values, ins, tp * pp)
     return derived
+
+
+def _meets(values: dict[str, pint.Quantity], tpot: Any, ttft: Any) -> Any:
+    """Whether a batch meets the latency targets given: its decode step within ``tpot``,
+    its whole prefill within ``ttft``."""
+
+    def ok(b: np.ndarray) -> np.ndarray:
+        found = np.ones(np.shape(b), dtype=bool)
+        if tpot is not None:
+            found = found & (_one(values, "decode_step", b) <= _m(tpot, "ms"))
+        if ttft is not None:
+            found = found & (_one(values, "batch_prefill", b) <= _m(ttft, "ms"))
+        return found
+
+    return ok
+
+
+def _refuse_ttft(values: dict[str, pint.Quantity], ins: Any, gpus: int) -> None:
+    """A TTFT target that one prompt alone misses is an error."""
+    limit = ins.get("ttft")
+    ttft = _one(values, "ttft", np.asarray(1.0))
+    if np.mean(ttft > _m(limit, "ms")) > 0.5:
+        raise InputError(
+            f"no batch meets ttft {_first(_m(limit, 'ms')):g} ms: prefilling one "
+            f"{_first(_m(ins.get('tokens_in'), 'token')):,.0f}-token prompt takes "
+            f"{_first(ttft):,.3g} ms on {gpus} GPU",
+            field="ttft",
+            hint="raise ttft, raise tp, prefill in chunks (prefill_chunks), or shorten the prompt",
+        )
 
 
 def _largest_batch(ok: Any, cap: np.ndarray) -> np.ndarray:

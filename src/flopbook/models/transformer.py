@@ -158,6 +158,10 @@ def architecture_inputs(
         out["experts"] = float(arch.moe.experts)
         out["experts_per_token"] = float(arch.moe.experts_per_token)
         out["expert_params_read"] = arch.expert_params() * arch.moe_layers * place.pp / place.gpus
+        out["expert_parallel"] = 1.0 if _expert_parallel(arch, place) else 0.0
+        out["routed_matmul_params"] = (
+            arch.moe.experts_per_token * arch.expert_params() * arch.moe_layers
+        )
     near = _link_near(place.tp, scaleup_domain)
     per_token, count = _allreduce(arch, place)
     out |= {

@@ -864,6 +864,8 @@ class Inference:
     scaleup_domain: Any = None
     comm_latency: Any = None
     comm_overlap: Any = None
+    routing_imbalance: Any = None
+    prefill_chunks: Any = None
     model: str | None = None
     architecture: Any = None
     name: str = ""
