@@ -230,20 +230,13 @@ class Architecture(BaseModel):
         elif decode:
             per = 2.0 * n * (2 * self.kv_lora_rank + self.qk_rope_head_dim)  # type: ignore
         else:
-            per = (
-                2.0
-                * n
-                * (
-                    self.qk_nope_head_dim
-                    + self.qk_rope_head_dim  # type: ignore
-                    + self.v_head_dim
-                )
-            )
+            per = 2.0 * n * (_set(self.qk_nope_head_dim) + _set(self.qk_rope_head_dim))
+            per += 2.0 * n * _set(self.v_head_dim)
         full = self.layers - self.sliding_layers
         windowed = (
             0.0
             if not self.sliding_layers
-            else self.sliding_layers * np.minimum(ctx, self.sliding_window)
+            else self.sliding_layers * np.minimum(ctx, _set(self.sliding_window))
         )
         return per * (full * ctx + windowed)
 
@@ -256,8 +249,14 @@ class Architecture(BaseModel):
             return ctx
         full = self.layers - self.sliding_layers
         return (
-            full * ctx + self.sliding_layers * np.minimum(ctx, self.sliding_window)
+            full * ctx + self.sliding_layers * np.minimum(ctx, _set(self.sliding_window))
         ) / self.layers
+
+
+def _set(value: int | None) -> int:
+    """A field the validator requires for this attention type (checked in ``_complete``)."""
+    assert value is not None, "checked when the architecture was read"
+    return value
 
 
 def expected_experts(experts: int, per_token: int, tokens: object) -> object:

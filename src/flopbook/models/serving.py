@@ -84,7 +84,7 @@ def resolve_architecture(model: str | None, architecture: Any) -> tuple[Architec
 
 
 def _m(x: pint.Quantity | None, unit: str) -> np.ndarray:
-
+    assert x is not None, "every input read here has a default"
     return magnitudes(x, unit)
 
 
@@ -125,7 +125,8 @@ def declared(
     if batch is not None:
         values = {**values, "batch": Quantity(batch, "")}
     form = Form(frozenset(values))
-    run = compiled(INFERENCE, form, {n: v.units for n, v in values.items()})
+    units: dict[str, pint.Unit] = {n: v.units for n, v in values.items()}  # type: ignore[misc]
+    run = compiled(INFERENCE, form, units)
     return run({n: v.magnitude for n, v in values.items()}, keys)
 
 
@@ -152,7 +153,7 @@ def serve(
         ins.default(name, raw, "default", note)
     if ins.get("scaleup_bandwidth") is None:
         scaleup = None if chip is None else chip.spec("scaleup_bandwidth")
-        if scaleup is not None:
+        if chip is not None and scaleup is not None:
             ins.values["scaleup_bandwidth"] = Input(
                 "scaleup_bandwidth", scaleup, source=f"catalog: {chip.id}.scaleup_bandwidth"
             )
