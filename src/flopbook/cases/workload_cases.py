@@ -23,7 +23,7 @@ from flopbook.models.compare import compare
 from flopbook.models.fleet import Fleet, Sku
 from flopbook.models.serving import ARCHITECTURE_UNITS, declared
 from flopbook.models.transformer import Placement, architecture_inputs
-from flopbook.models.workload import Training, decode_rate, flops_per_token, margin
+from flopbook.models.workload import Training, margin
 from flopbook.numbers import quantity_text
 from flopbook.quantity import Quantity, magnitudes, q, registry, summarize
 from flopbook.workload_file import validate
@@ -266,7 +266,9 @@ def run_inference_day(doc: Document) -> CaseResult:
 
     # roofline per node, each phase at 100% of peak (FP8 compute, HBM bandwidth)
     params = _q(doc, "active_params", "")
-    per_token = flops_per_token(params)
+    per_token = Quantity(
+        declared({"params": params}, ["flops_per_token"])["flops_per_token"], "FLOP/token"
+    )
     peak = c.spec(str(_value(spec.inputs.get("precision", "fp8_dense"))))
     miss_share = ((tin - hit) / tin).to("")
     prefill_roof = (peak * per_node / u.GPU / per_token / miss_share).to("token/s/node")
@@ -274,18 +276,33 @@ def run_inference_day(doc: Document) -> CaseResult:
     unit_gpus = _q(doc, "decode_unit_gpus", "GPU")
     batch = (decode_node / per_node * unit_gpus / stream).to("")
     one = u.Quantity(1.0, "")
-    decode_gpu, bound = decode_rate(
-        weight_bytes=(_q(doc, "total_params", "") * _q(doc, "bytes_per_param", "byte")),
-        kv_bytes_per_token=_q(doc, "kv_bytes_per_token", "byte"),
-        context=_q(doc, "kv_length", "token"),
-        batch=batch,
-        gpus=unit_gpus,
-        bandwidth=c.spec("hbm_bandwidth"),
-        mbu=one,
-        peak=peak,
-        mfu=one,
-        per_token=per_token,
+    bandwidth = c.spec("hbm_bandwidth")
+    if peak is None or bandwidth is None:
+        raise InputError(
+            f"the catalog has no peak or HBM bandwidth for {c.id}",
+            field="chip",
+            hint="choose a chip with both (see `flopbook catalog`)",
+        )
+    # the inference declaration with the weights spread evenly (models/inference.py)
+    uniform = declared(
+        {
+            "params": params,
+            "total_params": _q(doc, "total_params", ""),
+            "bytes_per_param": _q(doc, "bytes_per_param", "byte"),
+            "kv_bytes_per_token": _q(doc, "kv_bytes_per_token", "byte"),
+            "context": _q(doc, "kv_length", "token"),
+            "batch": batch,
+            "gpus": unit_gpus,
+            "bandwidth": bandwidth,
+            "mbu": one,
+            "peak": peak,
+            "mfu": one,
+        },
+        ["decode_rate", "t_memory", "t_compute"],
     )
+    decode_gpu = Quantity(uniform["decode_rate"], "token/s/GPU")
+    t_memory, t_compute = np.broadcast_arrays(uniform["t_memory"], uniform["t_compute"])
+    bound = "memory" if np.mean(t_memory >= t_compute) >= 0.5 else "compute"
     outputs["prefill_roofline"] = prefill_roof
     outputs["decode_roofline_uniform"] = (decode_gpu * per_node).to("token/s/node")
     outputs["decode_roofline"] = outputs["decode_roofline_uniform"]
@@ -442,7 +459,8 @@ def run_claims_case(doc: Document) -> CaseResult:
             outputs[f"claim{i + 1}.ratio"] = v.ratio
             outputs[f"claim{i + 1}.factor"] = v.factor
     if "params" in spec.inputs:
-        outputs["flops_per_token"] = flops_per_token(_q(doc, "params", ""))
+        found = declared({"params": _q(doc, "params", "")}, ["flops_per_token"])
+        outputs["flops_per_token"] = Quantity(found["flops_per_token"], "FLOP/token")
     grid = Grid(
         "Claims",
         ["expression", "claimed", "verdict"],

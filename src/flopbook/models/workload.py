@@ -6,21 +6,13 @@
     >>> Inference(params="8B", tokens_in="1000 token", tokens_out="500 token", chip="H100",
     ...           batch=32, kv_bytes_per_token="128 kB").run().get("cost_per_million_output")
 
-Every output is a quantity with a unit and states the formula that made it. The formulas are
-deliberately the simple public ones (6·N·D for training, 2·N per token for inference, a
-roofline for throughput), so that each figure can be checked by hand:
-
-- training FLOPs = 6 × N × D: a forward pass is ~2 FLOPs per parameter per token and the
-  backward pass twice that (Kaplan et al. 2020, arXiv 2001.08361, section 2.1); attention
-  FLOPs are left out, as in the usual estimates;
-- FLOPs = GPU-hours × peak × MFU: given any three, :func:`solve_training` gives the fourth;
-- inference FLOPs per token = 2 × N, plus 2 × layers × context × d_model for attention when
-  the shape is given (Kaplan et al. 2020, table 1);
-- prefill is compute-bound: tokens/s per GPU = peak × MFU / FLOPs per token;
-- decode is bandwidth-bound: each step reads the weights once and the KV cache of every
-  sequence in the batch, so tokens/s per GPU = batch / step time / GPUs, the step time being
-  the larger of (weight bytes + batch × context × KV bytes per token) / (GPUs × bandwidth ×
-  MBU) and the step's FLOPs / (GPUs × peak × MFU).
+Every output is a quantity with a unit and states the formula that made it. Both kinds are
+declared once (:mod:`flopbook.formula`): a training run here (:data:`TRAINING`: 6·N·D, and
+FLOPs = GPU-hours × peak × MFU solved for the one not given), an inference service in
+:mod:`flopbook.models.inference` (:data:`~flopbook.models.inference.INFERENCE`: prefill
+compute-bound, decode a roofline over the bytes, FLOPs and communication of a step). The
+classes here read a workload's fields, fill the defaults, the catalog's figures and, with an
+architecture, its numbers (:mod:`flopbook.models.serving`), and evaluate the declaration.
 """
 
 from __future__ import annotations
@@ -65,10 +57,7 @@ __all__ = [
     "Inference",
     "Training",
     "WorkloadResult",
-    "decode_rate",
-    "flops_per_token",
     "margin",
-    "prefill_rate",
     "solve_training",
     "training_flops",
 ]
@@ -285,55 +274,6 @@ def solve_training(
     else:
         known["mfu"] = (flops / (gpu_time * peak)).to("")
     return known  # type: ignore[return-value]
-
-
-def flops_per_token(
-    params: pint.Quantity,
-    *,
-    layers: pint.Quantity | None = None,
-    d_model: pint.Quantity | None = None,
-    context: pint.Quantity | None = None,
-) -> pint.Quantity:
-    """2 × N FLOPs per token, plus 2 × layers × context × d_model when the shape is given."""
-    u = _ureg()
-    base = 2 * params * u.FLOP / u.token
-    if layers is not None and d_model is not None and context is not None:
-        base = base + 2 * layers * (context / u.token) * d_model * u.FLOP / u.token
-    return base.to("FLOP/token")
-
-
-def prefill_rate(
-    peak: pint.Quantity, mfu: pint.Quantity, per_token: pint.Quantity
-) -> pint.Quantity:
-    """Compute-bound prefill: tokens/s per GPU = peak × MFU / FLOPs per token."""
-    u = _ureg()
-    return (peak * mfu / per_token / u.GPU).to("token/s/GPU")
-
-
-def decode_rate(
-    *,
-    weight_bytes: pint.Quantity,
-    kv_bytes_per_token: pint.Quantity,
-    context: pint.Quantity,
-    batch: pint.Quantity,
-    gpus: pint.Quantity,
-    bandwidth: pint.Quantity,
-    mbu: pint.Quantity,
-    peak: pint.Quantity,
-    mfu: pint.Quantity,
-    per_token: pint.Quantity,
-) -> tuple[pint.Quantity, str]:
-    """Decode tokens/s per GPU from a roofline, and which bound applies ("memory" or
-    "compute", for the majority of samples)."""
-    u = _ureg()
-    n = gpus / u.GPU
-    step_bytes = weight_bytes + batch * (context / u.token) * kv_bytes_per_token
-    t_memory = (step_bytes / (n * bandwidth * mbu)).to("s")
-    t_compute = (batch * u.token * per_token / (n * peak * mfu)).to("s")
-    tm, tc = np.broadcast_arrays(t_memory.magnitude, t_compute.magnitude)
-    step = Quantity(np.maximum(tm, tc), "s")
-    bound = "memory" if np.mean(tm >= tc) >= 0.5 else "compute"
-    return (batch * u.token / step / n / u.GPU).to("token/s/GPU"), bound
 
 
 def margin(revenue: pint.Quantity, cost: pint.Quantity) -> pint.Quantity:
