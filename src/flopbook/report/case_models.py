@@ -19,11 +19,16 @@ from flopbook.cases.funding_cases import FundingCaseFile
 from flopbook.cases.workload_cases import WorkloadCaseFile
 from flopbook.catalog import chip as find
 from flopbook.errors import InputError
+from flopbook.formula.conversions import CONVERSIONS
+from flopbook.formula.declaration import Form
+from flopbook.formula.excel import Ref, excel_formula
 from flopbook.models.architecture import preset
 from flopbook.models.compare import compare
 from flopbook.models.funding import PayerResult
 from flopbook.models.funding_verdict import FundingVerdict
-from flopbook.models.transformer import ACT_BYTES, DISPATCH_BYTES
+from flopbook.models.inference import ARCHITECTURE_INPUTS, INFERENCE
+from flopbook.models.serving import ARCHITECTURE_UNITS
+from flopbook.models.transformer import Placement, architecture_inputs
 from flopbook.models.workload import Training
 from flopbook.quantity import Quantity, is_point, magnitudes, q
 from flopbook.quantity import registry as ureg
@@ -289,39 +294,22 @@ _DAY_LINES = [
         "decode_roofline_uniform",
         "Decode roofline per node, weights spread evenly (earlier model)",
         "token/s/node",
-        "BATCH/MAX((total_params*bytes_per_param+BATCH*kv_length*kv_bytes_per_token)"
-        "/(decode_unit_gpus*BW*TB),BATCH*F*active_params/(decode_unit_gpus*PEAK*T))"
-        "/decode_unit_gpus*gpus_per_node",
+        None,
         "a decode step reads the unit's weights and every stream's KV cache at full bandwidth "
-        "(or is compute-bound), concurrency from the published speeds",
+        "(or is compute-bound), concurrency from the published speeds (models/inference.py, "
+        "parameter counts only)",
     ),
     (
         "decode_roofline",
         "Decode roofline per node (architecture and placement)",
         "token/s/node",
-        "BATCH/(MAX(MAX(STEPMEM,STEPCOMP),comm_overlap*STEPCOMM)+(1-comm_overlap)*STEPCOMM)"
-        "/decode_unit_gpus*gpus_per_node",
+        None,
         "each GPU reads its own attention, dense and shared-expert weights, its share of the "
         "distinct experts E(1-(1-k/E)^B) and its streams' KV cache at full bandwidth, does its "
-        "FLOPs at peak, and runs the expert all-to-all beside them (models/transformer.py)",
+        "FLOPs at peak, and runs the expert all-to-all beside them (models/inference.py, with "
+        "the architecture)",
     ),
 ]
-
-# the decode roofline from the architecture, tp = 1 (data-parallel attention, DeepSeek's
-# placement); the pieces of models/transformer.decode_step as spreadsheet formulas
-_STEP = {
-    "EXPERTS": "arch_experts*(1-(1-arch_experts_per_token/arch_experts)^BATCH)",
-    "STEPMEM": "(bytes_per_param*(arch_nonexpert_read+EXPERTS*arch_expert_params"
-    "*arch_moe_layers/decode_unit_gpus)+BATCH/decode_unit_gpus*kv_length"
-    "*kv_bytes_per_token)/(BW*TB)",
-    "STEPCOMP": "BATCH/decode_unit_gpus*(F*arch_matmul_params+arch_attention_per_context"
-    "*kv_length)/(PEAK*T)",
-    "A2A": "BATCH/decode_unit_gpus*arch_moe_layers*arch_experts_per_token*arch_hidden"
-    "*arch_a2a_bytes*(decode_unit_gpus-1)/decode_unit_gpus",
-    "NEAR": "(MIN(decode_unit_gpus,gpus_per_node)-1)/(decode_unit_gpus-1)",
-    "STEPCOMM": "MAX(A2A*NEAR/(SCALEUP*TB/scaleup_directions),"
-    "A2A*(1-NEAR)/(scaleout_bandwidth*TB))",
-}
 
 
 def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
@@ -358,7 +346,6 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
             source=f"flopbook catalog, {c.id}: {f.source} (as of {f.as_of})",
             note=f.note,
         ).name
-    names.update(_architecture_rows(raw, c, book))
     k = book.constant
     batch = (
         f"({names['decode_per_node']}/{names['gpus_per_node']}"
@@ -378,13 +365,13 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
         **names,
     }
     word = re.compile(r"(?<![{@:#\w])([A-Za-z_]\w*)(?![\w(])")
+    declared = _declared_rooflines(raw, c, book, names, batch)
     lines = []
     for key, label, unit, template, how in _DAY_LINES:
-        for _ in range(3):  # the step's pieces hold one another
-            template = word.sub(
-                lambda m: f"({_STEP[m.group(1)]})" if m.group(1) in _STEP else m.group(1), template
-            )
-        formula = word.sub(lambda m: swaps.get(m.group(1), m.group(1)), template)
+        if template is None:
+            formula = declared[key]
+        else:
+            formula = word.sub(lambda m: swaps.get(m.group(1), m.group(1)), template)
         value = float(magnitudes(result.outputs[key], unit or None)[0])
         lines.append(
             Line(
@@ -422,12 +409,15 @@ def inference_day_case(result: CaseResult, book: InputBook) -> CaseBlocks:
     return out
 
 
-def _architecture_rows(raw: dict[str, Any], c: Any, book: InputBook) -> dict[str, str]:
-    """The architecture's numbers the decode roofline uses, each a row with the preset as
-    its source, and the chip's scale-up bandwidth."""
+def _declared_rooflines(
+    raw: dict[str, Any], c: Any, book: InputBook, names: dict[str, str], batch: str
+) -> dict[str, str]:
+    """The two decode rooflines as the inference declaration's own workbook formulas
+    (models/inference.py): with the weights spread evenly, and from the architecture with
+    DeepSeek's placement (tp 1: data-parallel attention, expert-parallel experts), every
+    GPU at its peak rates."""
     model = raw["model"]
     p = preset(str(model.get("value") if isinstance(model, dict) else model))
-    a = p.architecture
     tp = raw.get("decode_tp", 1)
     if (tp.get("value") if isinstance(tp, dict) else tp) != 1:
         raise InputError(
@@ -435,53 +425,45 @@ def _architecture_rows(raw: dict[str, Any], c: Any, book: InputBook) -> dict[str
             field="decode_tp",
             hint="use decode_tp: 1 (DeepSeek's placement)",
         )
-    parts = a.parts()
-    read = (
-        parts["attention"]
-        + parts["dense_ffn"]
-        + parts["shared_experts"]
-        + parts["router"]
-        + parts["embedding"] / (1 if a.tied_embeddings else 2)
-    )
-    per_context = float(a.attention_flops_per_token(1.0, decode=True))
-    src = f"flopbook preset {p.id} ({p.file})"
-    rows = {
-        "arch_nonexpert_read": (
-            read,
-            "weights a decode step reads besides the routed experts "
-            "(attention, dense layers, shared experts, router, output head)",
+    units = ureg()
+    gpus = int(round(float(q(_value_of(raw["decode_unit_gpus"])).to("GPU").magnitude.mean())))
+    domain = float(q(_value_of(raw["gpus_per_node"])).to("GPU/node").magnitude.mean())
+    refs: dict[str, Ref] = {}
+    src = f"flopbook preset {p.id} ({p.file}), placed on {gpus} GPUs (tp 1)"
+    for n, v in architecture_inputs(p.architecture, Placement(gpus, 1), domain).items():
+        unit = ARCHITECTURE_UNITS.get(n, "")
+        row = book.add(
+            f"architecture.{p.id}.{gpus}.{n}",
+            n,
+            f"{p.name}: {ARCHITECTURE_INPUTS[n].label}",
+            value=Quantity(v, unit),
+            raw=v,
+            source=src,
+        )
+        refs[n] = Ref(row.name, units.Unit(unit))
+    for n, value, label, source in (
+        ("mfu", 1.0, "Share of peak FLOP/s (the roofline)", "the roofline: every GPU at peak"),
+        ("mbu", 1.0, "Share of HBM bandwidth (the roofline)", "the roofline: full bandwidth"),
+        ("comm_latency", 0.0, "Latency per collective (the roofline)", "the roofline: none"),
+        (
+            "routing_imbalance",
+            1.0,
+            "Routing imbalance",
+            "uniform routing (DeepSeek balances its expert load: EPLB)",
         ),
-        "arch_expert_params": (a.expert_params(), "weights of one routed expert"),
-        "arch_moe_layers": (float(a.moe_layers), "mixture-of-experts layers"),
-        "arch_experts": (float(a.moe.experts if a.moe else 0), "routed experts per layer"),
-        "arch_experts_per_token": (
-            float(a.moe.experts_per_token if a.moe else 0),
-            "routed experts per token",
-        ),
-        "arch_hidden": (float(a.hidden), "model width"),
-        "arch_matmul_params": (a.matmul_params(), "active weights a token multiplies by"),
-        "arch_attention_per_context": (
-            per_context,
-            "decode attention FLOPs per token per context token (absorbed MLA)",
-        ),
-        "arch_a2a_bytes": (
-            DISPATCH_BYTES + ACT_BYTES,
-            "bytes per element sent to an expert (FP8) and back (BF16), DeepSeek-V3 report 3.3.2",
-        ),
-    }
-    names = {
-        key: book.add(
-            f"architecture.{p.id}.{key}",
-            key,
-            f"{p.name}: {label}",
+        ("pp", 1.0, "Pipeline stages", "DeepSeek's placement: none"),
+    ):
+        row = book.add(
+            f"roofline.{n}",
+            f"roofline_{n}",
+            label,
             value=Quantity(value, ""),
             raw=value,
-            source=src,
-        ).name
-        for key, (value, label) in rows.items()
-    }
+            source=source,
+        )
+        refs[n] = Ref(row.name, units.Unit("us" if n == "comm_latency" else ""))
     f = c.field("scaleup_bandwidth")
-    names["SCALEUP"] = book.add(
+    scaleup = book.add(
         f"catalog.{c.id}.scaleup_bandwidth",
         f"scaleup_{c.id}",
         f"{c.id}: scaleup bandwidth",
@@ -490,16 +472,49 @@ def _architecture_rows(raw: dict[str, Any], c: Any, book: InputBook) -> dict[str
         source=f"flopbook catalog, {c.id}: {f.source} (as of {f.as_of})",
         note=f.note,
     ).name
-    names["scaleup_directions"] = book.add(
-        "architecture.scaleup_directions",
-        "scaleup_directions",
-        "Directions counted in the catalog's scale-up bandwidth",
-        value=Quantity(2.0, ""),
-        raw=2,
-        source="flopbook catalog: scale-up bandwidth is the total of both directions "
-        "per GPU; a transfer one way gets half",
-    ).name
-    return names
+    given = {
+        "params": ("active_params", ""),
+        "total_params": ("total_params", ""),
+        "bytes_per_param": ("bytes_per_param", "byte"),
+        "kv_bytes_per_token": ("kv_bytes_per_token", "byte"),
+        "context": ("kv_length", "token"),
+        "gpus": ("decode_unit_gpus", "GPU"),
+        "scaleout_bandwidth": ("scaleout_bandwidth", "TB/s"),
+        "comm_overlap": ("comm_overlap", ""),
+        "peak": ("peak", "TFLOP/s"),
+        "bandwidth": ("bandwidth", "TB/s"),
+    }
+    refs |= {n: Ref(names[key], units.Unit(unit)) for n, (key, unit) in given.items()}
+    refs["scaleup_bandwidth"] = Ref(scaleup, units.Unit("TB/s"))
+    refs["batch"] = Ref(batch, units.Unit(""))
+
+    def rate(inputs: list[str]) -> str:
+        chosen = {n: refs[n] for n in inputs}
+        text = excel_formula(
+            INFERENCE,
+            "decode_rate",
+            Form(frozenset(chosen)),
+            chosen,
+            {},
+            constant=lambda n: book.kind_constant(INFERENCE.constant[n]),
+        )
+        assert text is not None, "the roofline has every input it reads"
+        for name in CONVERSIONS:  # each conversion a formula uses has its named row
+            if re.search(rf"\b{name}\b", text):
+                book.constant(name)
+        return f"({text})*{names['gpus_per_node']}"
+
+    # parameter counts only (the weights spread evenly), as cases/workload_cases.py runs it
+    spread = ["params", "total_params", "bytes_per_param", "kv_bytes_per_token", "context"]
+    spread += ["gpus", "peak", "bandwidth", "mfu", "mbu", "batch"]
+    return {
+        "decode_roofline_uniform": rate(spread),
+        "decode_roofline": rate([n for n in refs if n not in ("params", "total_params")]),
+    }
+
+
+def _value_of(given: Any) -> Any:
+    return given.get("value") if isinstance(given, dict) else given
 
 
 # case kind -> the function that makes its blocks
