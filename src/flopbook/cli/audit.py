@@ -395,22 +395,22 @@ def _report(
 ) -> None:
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.render import audit as render
-    from flopbook.render import data
+    from flopbook.render.jsontext import to_json
 
     if fmt is AuditFormat.json:
         if several:
             emit(
-                data.to_json(
+                to_json(
                     [render.json_book(b.path, b.result, b.error, h, b.config) for b, h in books]
                 )
             )
         else:
-            emit(data.to_json(render.json_list(books[0][0].result)))  # type: ignore[arg-type]
+            emit(to_json(render.json_list(books[0][0].result)))  # type: ignore[arg-type]
     elif fmt is AuditFormat.sarif:
         # imported on use, so that `flopbook --help` stays fast
         from flopbook.render import sarif
 
-        emit(data.to_json(sarif.sarif_log([(b.path, b.result, b.error) for b, _ in books])))
+        emit(to_json(sarif.sarif_log([(b.path, b.result, b.error) for b, _ in books])))
     elif not several:
         book, hidden = books[0]
         assert book.result is not None
