@@ -12,9 +12,10 @@ Fix::
 
     5   Server CapEx $m  200    750    350    300    =SUM(B5:E5)
 
-Not flagged: a range that ends at a blank, a label or a subtotal; a column total is not
-extended upwards; a total labelled as partial (Subtotal, YTD, H1, "excl.", "only") is
-flagged only when it stops short of the cells right before it.
+Not flagged: a range that ends at a blank, a label or a subtotal; a column total is
+extended upwards only to where the totals beside it in its row begin; a total labelled as
+partial (Subtotal, YTD, H1, "excl.", "only") is flagged only when it stops short of the cells
+right before it.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ class FB101(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
-            for pos, agg in aggregates(sheet).items():
+            found = aggregates(sheet)
+            for pos, agg in found.items():
                 if agg is None:
                     continue
                 labels = (sheet.row_label(pos), sheet.column_header(pos))
@@ -63,16 +65,22 @@ class FB101(Rule):
                 else:
                     if c != ref.c1:
                         continue
-                    # a column total is not extended away from itself: above a block of line
-                    # items sit other lines (revenue above costs) as often as missed data
+                    # A column total is extended away from itself (upward) only as far as
+                    # the totals beside it in its row reach: above a block of line items sit
+                    # other lines (revenue above costs) as often as missed data, and the
+                    # neighbouring columns' totals say where the block begins.
                     if r > ref.r2:
                         toward = [(k, c) for k in range(ref.r2 + 1, r)]
+                        top = _siblings_top(found, pos, agg)
+                        away = [(k, c) for k in range(ref.r1 - 1, top - 1, -1)] if top else []
                     elif r < ref.r1:
                         toward = [(k, c) for k in range(ref.r1 - 1, r, -1)]
+                        away = []
                     else:
                         continue
-                    away = []
                 before = [] if partial else _walk(sheet, pos, away, ref, agg.horizontal)
+                if not agg.horizontal and before != away:
+                    before = []  # the block the siblings add, whole, or nothing
                 after = _walk(sheet, pos, toward, ref, agg.horizontal)
                 if partial and after and _next(after[-1], agg.horizontal) != pos:
                     after = []  # a subtotal may stop short on purpose, but not of its own rows
@@ -126,6 +134,27 @@ class FB101(Rule):
             before=sheet.values.get(pos),
             after=ctx.evaluate(sheet, suggestion),
         )
+
+
+def _siblings_top(found: dict, pos: Pos, agg) -> int | None:  # noqa: ANN001
+    """The first row that the column totals beside ``pos`` (the unbroken run of them along its
+    row, each adding its own column down to this one's last row or to the row above them)
+    all start at, when that is above where this total starts; None when there are none or
+    they disagree."""
+    r, c = pos
+    tops = set()
+    for step in (-1, 1):
+        k = c + step
+        while (sib := found.get((r, k))) is not None:
+            ref = sib.ref
+            if sib.horizontal or ref.c1 != k or ref.c2 != k or ref.r2 not in (agg.ref.r2, r - 1):
+                break
+            tops.add(ref.r1)
+            k += step
+    if len(tops) != 1:
+        return None
+    top = tops.pop()
+    return top if top < agg.ref.r1 else None
 
 
 def _next(cell: Pos, horizontal: bool) -> Pos:
