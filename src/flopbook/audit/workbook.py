@@ -263,7 +263,12 @@ def _parser_class() -> type:
 
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell = super().parse_cell(element)  # data_only: the cached value
-            if element.find(FORMULA_TAG) is not None:
+            found = element.find(FORMULA_TAG)
+            if found is None:
+                return cell
+            if found.get("t") is None and found.text:  # a plain formula, the commonest kind:
+                cell["formula"] = "=" + found.text  # as parse_formula writes it, read once
+            else:
                 formula = self.parse_formula(element)
                 if isinstance(formula, ArrayFormula):
                     formula = formula.text
