@@ -253,16 +253,54 @@ class Workbook:
         return cls(path, out)
 
 
+_FAST_TYPES = frozenset({"n", "s", "b", "e", "str"})
+_DIGITS = "0123456789"
+
+
 def _parser_class() -> type:
     # openpyxl loads in about half a second; only reading a workbook needs it
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser, _cast_number
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
     class BothParser(WorkSheetParser):
         """openpyxl's sheet parser, keeping a formula *and* its cached value."""
 
         def parse_cell(self, element: Any) -> dict[str, Any]:
-            cell = super().parse_cell(element)  # data_only: the cached value
+            # The commonest cells (numbers, shared strings, booleans, error values, formula
+            # results; their coordinate written, no date format) are read here in one pass,
+            # as openpyxl's parse_cell reads them with data_only: on a large workbook its
+            # general path and a second look for the formula cost a third of the read.
+            # Everything else goes to openpyxl. tests/audit/test_audit_reader.py holds this
+            # path to openpyxl's on every kind of cell.
+            get = element.get
+            data_type = get("t", "n")
+            coordinate = get("r")
+            style = get("s")
+            style_id = int(style) if style else 0
+            if coordinate and data_type in _FAST_TYPES and style_id not in self.date_formats:
+                letters = coordinate.rstrip(_DIGITS)
+                row, column = int(coordinate[len(letters) :]), column_index_from_string(letters)
+                self.col_counter = column
+                value = element.findtext(VALUE_TAG, None) or None
+                if value is not None:
+                    if data_type == "n":
+                        value = _cast_number(value)
+                    elif data_type == "s":
+                        value = self.shared_strings[int(value)]
+                    elif data_type == "b":
+                        value = bool(int(value))
+                    elif data_type == "str":
+                        data_type = "s"
+                cell = {
+                    "row": row,
+                    "column": column,
+                    "value": value,
+                    "data_type": data_type,
+                    "style_id": style_id,
+                }
+            else:
+                cell = super().parse_cell(element)  # data_only: the cached value
             found = element.find(FORMULA_TAG)
             if found is None:
                 return cell
