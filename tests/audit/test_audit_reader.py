@@ -33,6 +33,10 @@ def _book(path: Path, constant_memory: bool) -> Path:
     ws.write_formula(3, 3, "=D2+1", date, 45414)
     ws.write_blank(3, 4, None, money)
     ws.write_string(3, 5, "")
+    ws.write_string(4, 0, "  two  spaces_x000D_ and\nlines ")
+    bold = wb.add_format({"bold": True})
+    ws.write_rich_string(4, 1, "plain ", bold, "bold", " tail")
+    ws.write_number(4, 2, 3, wb.add_format({"num_format": "[h]:mm"}))
     wb.close()
     return path
 

@@ -253,15 +253,33 @@ class Workbook:
         return cls(path, out)
 
 
-_FAST_TYPES = frozenset({"n", "s", "b", "e", "str"})
+_FAST_TYPES = frozenset({"n", "s", "b", "e", "str", "inlineStr"})
 _DIGITS = "0123456789"
+_TEXT_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}t"
 
 
 def _parser_class() -> type:
     # openpyxl loads in about half a second; only reading a workbook needs it
     from openpyxl.utils.cell import column_index_from_string
-    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser, _cast_number
+    from openpyxl.worksheet._reader import (
+        FORMULA_TAG,
+        INLINE_STRING,
+        VALUE_TAG,
+        WorkSheetParser,
+        _cast_number,
+    )
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    def _cell(coordinate: str, value: Any, data_type: str, style_id: int) -> dict[str, Any]:
+        """A cell as openpyxl's parser returns it."""
+        letters = coordinate.rstrip(_DIGITS)  # "AB12": the column's letters, then the row
+        return {
+            "row": int(coordinate[len(letters) :]),
+            "column": column_index_from_string(letters),
+            "value": value,
+            "data_type": data_type,
+            "style_id": style_id,
+        }
 
     class BothParser(WorkSheetParser):
         """openpyxl's sheet parser, keeping a formula *and* its cached value."""
@@ -278,29 +296,29 @@ def _parser_class() -> type:
             coordinate = get("r")
             style = get("s")
             style_id = int(style) if style else 0
+            cell = None
             if coordinate and data_type in _FAST_TYPES and style_id not in self.date_formats:
-                letters = coordinate.rstrip(_DIGITS)
-                row, column = int(coordinate[len(letters) :]), column_index_from_string(letters)
-                self.col_counter = column
-                value = element.findtext(VALUE_TAG, None) or None
-                if value is not None:
-                    if data_type == "n":
-                        value = _cast_number(value)
-                    elif data_type == "s":
-                        value = self.shared_strings[int(value)]
-                    elif data_type == "b":
-                        value = bool(int(value))
-                    elif data_type == "str":
-                        data_type = "s"
-                cell = {
-                    "row": row,
-                    "column": column,
-                    "value": value,
-                    "data_type": data_type,
-                    "style_id": style_id,
-                }
-            else:
+                if data_type == "inlineStr":  # text written in the cell: plain, one <t>
+                    child = element.find(INLINE_STRING)
+                    kids = list(child) if child is not None else []
+                    if len(kids) == 1 and kids[0].tag == _TEXT_TAG:
+                        cell = _cell(coordinate, kids[0].text or "", "s", style_id)
+                else:
+                    value = element.findtext(VALUE_TAG, None) or None
+                    if value is not None:
+                        if data_type == "n":
+                            value = _cast_number(value)
+                        elif data_type == "s":
+                            value = self.shared_strings[int(value)]
+                        elif data_type == "b":
+                            value = bool(int(value))
+                        elif data_type == "str":
+                            data_type = "s"
+                    cell = _cell(coordinate, value, data_type, style_id)
+            if cell is None:
                 cell = super().parse_cell(element)  # data_only: the cached value
+            else:
+                self.col_counter = cell["column"]
             found = element.find(FORMULA_TAG)
             if found is None:
                 return cell
