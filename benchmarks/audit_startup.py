@@ -104,11 +104,14 @@ row). Run: `python benchmarks/audit_startup.py`.
 Target: the small workbook audited in <= 300 ms: {verdict} ({audit_wall * 1000:.0f} ms).
 Where the time goes: `python -X importtime -c "from flopbook.cli import main; main()" audit
 examples/deepseek-semianalysis.xlsx 2> imports.txt`. Suggested sums are computed without
-the formulas package (`flopbook.audit.arith`), the process pool loads only for several
-workbooks, and the command imports openpyxl without Pillow (and NumPy). What still loads at
-every audit: pint with NumPy, for the units of labels (`flopbook.audit.units` imports
-`flopbook.quantity`), and NumPy again from `flopbook.audit.recompute`, which the rules use
-for a suggestion's value.
+the formulas package (`flopbook.audit.arith`), label units are read without pint
+(`flopbook.audit.units.BASE_UNITS`, held to pint's registry by a test), NumPy loads only
+with the formulas package, JSON is written without the catalog (`flopbook.render.jsontext`),
+the process pool loads only for several workbooks, and the command imports openpyxl without
+Pillow (and NumPy). What is left is the command line's own start-up (the `--help` row),
+typer's parsing of the options (it builds a pydantic validator for each, loading pydantic),
+openpyxl, and the audit's own modules. Bytecode is written (to a folder of its own), as an
+installed copy has it.
 """
     update_section("Audit start-up", body)
     print(body)
