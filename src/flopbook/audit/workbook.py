@@ -270,17 +270,6 @@ def _parser_class() -> type:
     )
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-    def _cell(coordinate: str, value: Any, data_type: str, style_id: int) -> dict[str, Any]:
-        """A cell as openpyxl's parser returns it."""
-        letters = coordinate.rstrip(_DIGITS)  # "AB12": the column's letters, then the row
-        return {
-            "row": int(coordinate[len(letters) :]),
-            "column": column_index_from_string(letters),
-            "value": value,
-            "data_type": data_type,
-            "style_id": style_id,
-        }
-
     class BothParser(WorkSheetParser):
         """openpyxl's sheet parser, keeping a formula *and* its cached value."""
 
@@ -296,29 +285,36 @@ def _parser_class() -> type:
             coordinate = get("r")
             style = get("s")
             style_id = int(style) if style else 0
-            cell = None
-            if coordinate and data_type in _FAST_TYPES and style_id not in self.date_formats:
-                if data_type == "inlineStr":  # text written in the cell: plain, one <t>
-                    child = element.find(INLINE_STRING)
-                    kids = list(child) if child is not None else []
-                    if len(kids) == 1 and kids[0].tag == _TEXT_TAG:
-                        cell = _cell(coordinate, kids[0].text or "", "s", style_id)
-                else:
-                    value = element.findtext(VALUE_TAG, None) or None
-                    if value is not None:
-                        if data_type == "n":
-                            value = _cast_number(value)
-                        elif data_type == "s":
-                            value = self.shared_strings[int(value)]
-                        elif data_type == "b":
-                            value = bool(int(value))
-                        elif data_type == "str":
-                            data_type = "s"
-                    cell = _cell(coordinate, value, data_type, style_id)
-            if cell is None:
-                cell = super().parse_cell(element)  # data_only: the cached value
+            fast = coordinate and data_type in _FAST_TYPES and style_id not in self.date_formats
+            value = None
+            if fast and data_type == "inlineStr":  # text written in the cell: plain, one <t>
+                child = element.find(INLINE_STRING)
+                kids = list(child) if child is not None else []
+                fast = len(kids) == 1 and kids[0].tag == _TEXT_TAG
+                value, data_type = (kids[0].text or "", "s") if fast else (None, data_type)
+            elif fast:
+                value = element.findtext(VALUE_TAG, None) or None
+                if value is not None:
+                    if data_type == "n":
+                        value = _cast_number(value)
+                    elif data_type == "s":
+                        value = self.shared_strings[int(value)]
+                    elif data_type == "b":
+                        value = bool(int(value))
+                    elif data_type == "str":
+                        data_type = "s"
+            if fast:
+                letters = coordinate.rstrip(_DIGITS)  # "AB12": the column's letters, the row
+                column = self.col_counter = column_index_from_string(letters)
+                cell = {
+                    "row": int(coordinate[len(letters) :]),
+                    "column": column,
+                    "value": value,
+                    "data_type": data_type,
+                    "style_id": style_id,
+                }
             else:
-                self.col_counter = cell["column"]
+                cell = super().parse_cell(element)  # data_only: the cached value
             found = element.find(FORMULA_TAG)
             if found is None:
                 return cell
