@@ -43,7 +43,8 @@ __all__ = [
 ]
 
 # Units that pint does not know. Each is its own dimension, so that a count of GPUs, a number
-# of tokens and a sum of dollars can never be added to each other by mistake.
+# of tokens and a sum of dollars can never be added to each other by mistake. Data is one too
+# (pint makes a bit a plain number, so 5 GB/s would be a frequency and 1 GB a count).
 _DEFINITIONS = """
 USD = [currency] = _ = dollar = US_dollar = usd
 cent = 0.01 * USD = ¢ = cents
@@ -55,6 +56,8 @@ node = [node]
 token = [token]
 query = [query]
 request = [request]
+bit = [information] = b
+byte = 8 * bit = B = octet
 """
 
 
@@ -462,8 +465,14 @@ def unit_name(units: Any) -> str:
         return ""
 
     def symbol(name: str) -> str:
-        # "byte", not "B", which reads as billions
-        return _TIME_WORDS.get(name) or ("byte" if name == "byte" else ureg.get_symbol(name))
+        # "byte", not "B", which reads as billions; "Gbit", not "Gb", which is a gilbert
+        if name in _TIME_WORDS:
+            return _TIME_WORDS[name]
+        if name == "byte":
+            return "byte"
+        if name.endswith("bit"):
+            return ureg.get_symbol(name)[:-1] + "bit"
+        return ureg.get_symbol(name)
 
     def side(pairs: list[tuple[str, float]], *, below: bool = False) -> list[str]:
         names = [symbol(n) for n, _ in pairs]
