@@ -10,7 +10,6 @@ import subprocess
 from html import unescape
 from pathlib import Path
 
-import numpy as np
 import pytest
 import system_programs
 
