@@ -145,9 +145,11 @@ def quantity_repr(value: pint.Quantity[Any]) -> str:
     if m.size == 1 or bool(np.all(m == m[0])):
         return f"{scaled(float(m[0]))}{tail}"
     p5, p95 = percentiles(m, (5, 95))
-    return (
-        f"mean {scaled(float(m.mean()))}{tail} (P5 {scaled(float(p5))} – P95 {scaled(float(p95))})"
-    )
+    return _spread_text(float(m.mean()), float(p5), float(p95), tail)
+
+
+def _spread_text(mean: float, p5: float, p95: float, tail: str) -> str:
+    return f"mean {scaled(mean)}{tail} (P5 {scaled(p5)} – P95 {scaled(p95)})"
 
 
 for _name, _verb in (
@@ -422,6 +424,13 @@ class Summary:
     @property
     def point(self) -> bool:
         return self.samples == 1 or self.p5 == self.p95
+
+    def __repr__(self) -> str:
+        # as a quantity reads in a notebook: 1.600 USD/GPU-hour, or its mean and interval
+        tail = "%" if self.unit == "%" else (f" {self.unit}" if self.unit else "")
+        if self.point:
+            return f"{scaled(self.mean)}{tail}"
+        return _spread_text(self.mean, self.p5, self.p95, tail)
 
     def as_dict(self) -> dict[str, Any]:
         if self.point:
