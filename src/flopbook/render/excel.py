@@ -15,6 +15,7 @@ stays a label.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -106,6 +107,9 @@ class _Styles:
         self.text = wb.add_format({"valign": "top"})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.muted = wb.add_format({"font_color": "#777777", "valign": "top"})
+        self.muted_wrap = wb.add_format(
+            {"font_color": "#777777", "valign": "top", "text_wrap": True}
+        )
         self.flag = wb.add_format({"font_color": "#B00020", "bold": True})
         self.link = wb.add_format({"font_color": "#1F4E99", "underline": 1})
         self._numbers: dict[tuple[str, bool], Format] = {}
@@ -159,12 +163,31 @@ def _unit_label(unit: str) -> str:
     return UNIT_TEXT.get(unit, unit)
 
 
+PAGES_WIDE = {"Inputs": 2}
+"""Sheets printed two pages wide: the inputs' value columns on the first, their names,
+sources and notes on the second, each beside the repeated label column (one page wide, its
+ten columns would print at under half size)."""
+
+# The inputs' text columns, as wide as they print (characters); longer text wraps, and its
+# row is made tall enough to show it in print, where nothing grows a row by itself.
+INPUT_TEXT_WIDTHS = {0: 45, 6: 28, 7: 28, 8: 42, 9: 42}
+LINE_HEIGHT = 15.0
+"""Points per line of wrapped text (the default row height)."""
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines ``text`` takes, wrapped in a column ``width`` characters wide."""
+    # a column of N characters of digits holds about 1.15 N of proportional text
+    usable = max(1, int(width * 1.15) - 2)
+    return sum(max(1, math.ceil(len(part) / usable)) for part in str(text).splitlines() or [""])
+
+
 def _print_setup(ws: Worksheet) -> None:
-    """Each sheet prints as a reader expects: landscape, as wide as one page (as many pages
-    down as it needs), the frozen heading rows and label columns repeated on every page, the
-    sheet's name above and page numbers below."""
+    """Each sheet prints as a reader expects: landscape, as wide as one page (the inputs two,
+    see PAGES_WIDE; as many pages down as it needs), the frozen heading rows and label columns
+    repeated on every page, the sheet's name above and page numbers below."""
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(PAGES_WIDE.get(ws.get_name(), 1), 0)
     ws.center_horizontally()
     ws.set_header("&L&A")
     ws.set_footer("&RPage &P of &N")
@@ -306,10 +329,9 @@ class _Writer:
             "(see the HTML report for percentiles).",
             s.muted,
         )
-        w.w[8] = max(w.w.get(8, 0), 40)
         w.apply(ws)
-        for c in (8, 9):
-            ws.set_column(c, c, min(70, w.w.get(c, 20)), s.wrap)
+        for c, width in INPUT_TEXT_WIDTHS.items():
+            ws.set_column(c, c, width, s.wrap)
 
     def _input_row(
         self, ws: Worksheet, row: int, item: InputRow, w: _Widths, editable: bool
@@ -318,7 +340,7 @@ class _Writer:
         fmt = s.number(number_format(item.unit, item.percent), input_cell=editable)
         plain = s.number(number_format(item.unit, item.percent))
         label = item.label + (" (flopbook default)" if item.default else "")
-        ws.write_string(row, 0, label, s.text)
+        ws.write_string(row, 0, label, s.wrap)
         w.see(0, label)
         ws.write_number(row, 1, item.value, fmt)
         w.see(1, "0" * 16)
@@ -331,14 +353,15 @@ class _Writer:
             w.see(4, "0" * 14)
         ws.write_string(row, 5, item.distribution, s.text)
         w.see(5, item.distribution)
-        ws.write_string(row, 6, item.name, s.muted)
-        w.see(6, item.name)
-        ws.write_string(row, 7, item.place, s.muted)
-        w.see(7, item.place)
+        ws.write_string(row, 6, item.name, s.muted_wrap)
+        ws.write_string(row, 7, item.place, s.muted_wrap)
         for c, text in ((8, item.source), (9, item.note)):
             if text:
                 ws.write_string(row, c, text, s.wrap)
-                w.see(c, text, cap=70)
+        texts = {0: label, 6: item.name, 7: item.place, 8: item.source or "", 9: item.note or ""}
+        tallest = max(_lines(t, INPUT_TEXT_WIDTHS[c]) for c, t in texts.items())
+        if tallest > 1:
+            ws.set_row(row, LINE_HEIGHT * tallest)
         self.wb.define_name(item.name, f"=Inputs!{_a1(row, 1, True)}")
 
     def plan_blocks(self) -> None:
