@@ -104,6 +104,18 @@ class _Styles:
         self.header = wb.add_format(
             {"bold": True, "bottom": 1, "bg_color": "#EEF2F7", "text_wrap": True, "valign": "top"}
         )
+        # a column of figures is headed, and its "n/a" written, on the figures' side
+        self.header_num = wb.add_format(
+            {
+                "bold": True,
+                "bottom": 1,
+                "bg_color": "#EEF2F7",
+                "text_wrap": True,
+                "valign": "top",
+                "align": "right",
+            }
+        )
+        self.muted_num = wb.add_format({"font_color": "#777777", "valign": "top", "align": "right"})
         self.text = wb.add_format({"valign": "top"})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.muted = wb.add_format({"font_color": "#777777", "valign": "top"})
@@ -180,6 +192,24 @@ def _lines(text: str, width: float) -> int:
     # a column of N characters of digits holds about 1.15 N of proportional text
     usable = max(1, int(width * 1.15) - 2)
     return sum(max(1, math.ceil(len(part) / usable)) for part in str(text).splitlines() or [""])
+
+
+NOTE_WIDTH = 150
+"""Characters a sentence under a table wraps at: about a landscape page at the sheet's
+scale. A note written in one cell ran far to the right of its table, and the sheet then
+printed, one page wide, at a fraction of its size."""
+
+
+def _note(ws: Worksheet, row: int, text: str, fmt: Any, columns: int) -> None:
+    """A sentence under a table, wrapped across the table's ``columns`` (merged) and its row
+    as tall as the wrapped text."""
+    if columns > 1:
+        ws.merge_range(row, 0, row, columns - 1, text, fmt)
+    else:
+        ws.write_string(row, 0, text, fmt)
+    lines = _lines(text, NOTE_WIDTH)
+    if lines > 1:
+        ws.set_row(row, LINE_HEIGHT * lines)
 
 
 def _print_setup(ws: Worksheet) -> None:
@@ -378,7 +408,7 @@ class _Writer:
         ws.write_string(0, 0, block.title, s.title)
         headers = ["Line", "Unit", *block.columns, "How it is computed"]
         for c, h in enumerate(headers):
-            ws.write_string(1, c, h, s.header)
+            ws.write_string(1, c, h, s.header_num if 2 <= c < len(headers) - 1 else s.header)
             w.see(c, h)
         ws.freeze_panes(2, 2)
         doc_col = 2 + len(block.columns)
@@ -400,7 +430,7 @@ class _Writer:
                 w.see(c, "0" * 18)
                 if template is None or value is None:
                     if line.kind not in ("input", "single") or column != block.columns[-1]:
-                        ws.write_string(r, c, "n/a", s.muted)
+                        ws.write_string(r, c, "n/a", s.muted_num)
                     continue
                 self.formula(ws, sheet, r, c, self.resolve(template, i, column, sheet), value, fmt)
             ws.write_string(r, doc_col, line.doc, s.muted)
@@ -417,8 +447,11 @@ class _Writer:
         rep = self.report
         ws.write_string(0, 0, rep.title, s.title)
         row = 1
+        # the free text spans the widest table: a results table's label, unit and columns,
+        # or a table of checks
+        span = max([2 + len(b.columns) for b in rep.blocks] + [8 if rep.checks else 0])
         if rep.summary:
-            ws.write_string(row, 0, rep.summary, s.text)
+            _note(ws, row, rep.summary, s.wrap, span)
             row += 1
         made = (
             f"Made by flopbook {__version__}"
@@ -431,7 +464,7 @@ class _Writer:
                 " Uncertain inputs are set to their medians here, so the results are the "
                 "model at the medians, not means over the ranges."
             )
-        ws.write_string(row, 0, made, s.muted)
+        _note(ws, row, made, s.muted_wrap, span)
         row += 2
         if rep.checks:
             row = self._checks(ws, row, w) + 1
@@ -443,7 +476,7 @@ class _Writer:
             row += 1
             heads = ["Result", "Unit", *block.columns]
             for c, h in enumerate(heads):
-                ws.write_string(row, c, h, s.header)
+                ws.write_string(row, c, h, s.header_num if c >= 2 else s.header)
                 w.see(c, h)
             row += 1
             for key in block.highlights:
@@ -459,7 +492,7 @@ class _Writer:
                     value = line.values.get(column)
                     if line.formulas.get(column) is None or value is None:
                         if line.kind != "single" or column != block.columns[-1]:
-                            ws.write_string(row, c, "n/a", s.muted)
+                            ws.write_string(row, c, "n/a", s.muted_num)
                         continue
                     self.formula(
                         ws,
@@ -472,7 +505,7 @@ class _Writer:
                     )
                 row += 1
             for note in block.notes:
-                ws.write_string(row, 0, note, s.muted)
+                _note(ws, row, note, s.muted_wrap, 2 + len(block.columns))
                 row += 1
             row += 1
         if not rep.checks:
