@@ -105,3 +105,17 @@ def test_libreoffice_prints_each_book_on_a_few_landscape_pages(books, soffice, p
             for ws in wb.worksheets
         )
         assert len(wb.worksheets) <= pages <= most, (kind, pages, most)
+
+
+@pytest.mark.parametrize("kind", ["payer", "case", "fleet"])
+def test_sentences_under_a_table_wrap_across_it(kind, books):
+    # a long sentence in one cell runs far to the right of its table, and the sheet, one page
+    # wide, prints at a fraction of its size
+    ws = openpyxl.load_workbook(books[kind])["Results"]
+    merged = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and len(cell.value) > 120:
+                assert (cell.row, cell.column) in merged or cell.alignment.wrap_text, (
+                    cell.coordinate
+                )
