@@ -67,13 +67,19 @@ def price_series_dict(chip: Any, at: str | None = None) -> dict[str, Any]:
     """A chip's price observations, each with its age from ``at``, and the prices used."""
     rows = []
     for p, age, stale in chip.price_series(at):
-        rows.append({**p.model_dump(), "age_days": age, "stale": stale})
-    return {
-        "chip": chip.id,
-        "used_at": at or "today",
-        "observations": rows,
-        "prices_used": [p.as_dict() for p in chip.price_picks(at)],
-    }
+        row = p.model_dump()
+        # a price is data: its number and unit, the figure as written beside them
+        row["value"] = figure_dict(row.get("value"))
+        for alternative in row.get("alternatives") or []:
+            if isinstance(alternative, dict) and "value" in alternative:
+                alternative["value"] = figure_dict(alternative["value"])
+        rows.append({**row, "age_days": age, "stale": stale})
+    used = []
+    for pick in chip.price_picks(at):
+        d = pick.as_dict()
+        d["unit"] = unit_name(d["unit"])  # USD/GPU-hour, as everywhere
+        used.append(d)
+    return {"chip": chip.id, "used_at": at or "today", "observations": rows, "prices_used": used}
 
 
 def price_series_csv(chip: Any, at: str | None = None) -> str:
