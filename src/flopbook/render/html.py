@@ -86,10 +86,17 @@ def _linked(text: str | None) -> str:
     return "".join(out)
 
 
+COMPUTED = "samples"
+"""How the inputs table names a range that was computed, not written (its 5th to 95th
+percentile over the samples)."""
+
+
 def input_value(row: InputRow, value: float | None = None) -> str:
     x = row.value if value is None else value
-    # a point and a range's ends as written; a range's median to four digits
-    written = value is not None or not row.is_range
+    # a point and a range's ends as written; a range's median, and the percentiles of a
+    # figure computed from samples (a fleet's capex), to four digits
+    computed = row.distribution.startswith(COMPUTED)
+    written = (value is not None and not computed) or not row.is_range
     return numbers.amount(x, row.unit or "", share=row.percent, as_written=written)
 
 
