@@ -11,6 +11,7 @@ import numpy as np
 from flopbook.catalog.schema import SPEC_UNITS
 from flopbook.errors import InputError
 from flopbook.models.fleet import METRICS
+from flopbook.numbers import unit_text
 from flopbook.quantity import parse_range, q, unit_name
 from flopbook.safe_text import CsvWriter
 
@@ -33,10 +34,11 @@ def fleet_csv(result: Any) -> str:
     w = CsvWriter(buf)
     w.writerow(["metric", "label", "kind", "column", "unit", "mean", "p5", "p50", "p95"])
     for m in METRICS:
+        unit = unit_text(m.unit)  # the one spelling: USD/GPU-hour, GPU-hour/year
         for c in result.all_columns:
             s = result.summary(m.key, c)
             if s is None:
-                w.writerow([m.key, m.label, m.kind, c, m.unit, "", "", "", ""])
+                w.writerow([m.key, m.label, m.kind, c, unit, "", "", "", ""])
             else:
                 w.writerow(
                     [
@@ -44,7 +46,7 @@ def fleet_csv(result: Any) -> str:
                         m.label,
                         m.kind,
                         c,
-                        m.unit,
+                        unit,
                         *(f"{x:.10g}" for x in (s.mean, s.p5, s.p50, s.p95)),
                     ]
                 )
