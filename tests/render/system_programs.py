@@ -47,6 +47,16 @@ def chromium() -> str:
     return _need(["chromium", "/usr/bin/chromium", "chromium-browser"], "chromium")
 
 
+@pytest.fixture(scope="session")
+def pdftoppm() -> str:
+    return _need(["pdftoppm"], "poppler-utils")
+
+
+@pytest.fixture(scope="session")
+def pdfinfo() -> str:
+    return _need(["pdfinfo"], "poppler-utils")
+
+
 @pytest.fixture
 def recalculate(soffice: str, tmp_path: Path):
     """Open a workbook in LibreOffice headless with recalculation on load forced ("always"),

@@ -29,6 +29,7 @@ class AuditFormat(StrEnum):
     text = "text"
     table = "table"  # the same as text, as on every other command
     json = "json"
+    csv = "csv"
     sarif = "sarif"
 
 
@@ -91,8 +92,8 @@ def audit_command(
             "-f",
             callback=_one_format,
             help="text (or table) for people; json (one workbook: a list of findings; "
-            "several: one object per workbook) or sarif (SARIF 2.1.0, one run, for "
-            "code-scanning tools). E.g. --format sarif",
+            "several: one object per workbook), csv (one row per finding) or sarif "
+            "(SARIF 2.1.0, one run, for code-scanning tools). E.g. --format sarif",
         ),
     ] = AuditFormat.text,
     select: Annotated[
@@ -406,6 +407,8 @@ def _report(
             )
         else:
             emit(to_json(render.json_list(books[0][0].result, books[0][0].config)))  # type: ignore[arg-type]
+    elif fmt is AuditFormat.csv:
+        emit(render.csv_text((b.path, b.result, b.error) for b, _ in books))
     elif fmt is AuditFormat.sarif:
         # imported on use, so that `flopbook --help` stays fast
         from flopbook.render import sarif

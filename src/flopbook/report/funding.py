@@ -493,6 +493,11 @@ def verdict_block(
             {**row(point.cash), TOTAL: None},
         )
     )
+    # the payer's cash is the same figure as in the payer's table, and shown the same way
+    # there: the mean and interval over the samples, never the model at the medians beside it
+    lines[-1].summaries = {
+        c: summarize(Quantity(verdict.cash[t], "USD/year")) for t, c in enumerate(cols)
+    }
     spend: dict[str, str | None] = {}
     for y, c in zip(years, cols, strict=True):
         terms = [cap for s, cap, _ in named if s.year == y]
