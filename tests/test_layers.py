@@ -26,7 +26,11 @@ HEAVY = {
     "formulas",
     "xlsxwriter",
     "pebble",
-}  # pebble: multiprocessing and threads, for several workbooks only
+    "dask",
+    "distributed",
+    "pyarrow",
+}  # pebble: multiprocessing and threads, for several workbooks only; dask, distributed and
+# pyarrow: a cluster and Parquet files, for inventory audits and sweeps only
 
 
 def _function_imports(path: Path) -> list[tuple[int, str, ast.AST]]:
@@ -77,7 +81,8 @@ def test_help_loads_only_the_command_line():
     code = (
         "import sys; import flopbook.cli; "
         "print('\\n'.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'flopbook', 'numpy', 'pint', 'pandas', 'pydantic', 'yaml', 'scipy'})))"
+        "{'flopbook', 'numpy', 'pint', 'pandas', 'pydantic', 'yaml', 'scipy', "
+        "'dask', 'distributed', 'pyarrow'})))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
