@@ -32,9 +32,11 @@ CONNECT_TIMEOUT = "10s"
 _ADDRESS = re.compile(r"^(tcp|tls|ucx|ws|wss)://[^\s/]+:\d{1,5}$")
 
 
-def require(option: str = "--scheduler") -> None:
-    """Refuse, in one line, to run on Dask where Dask or pyarrow is not installed."""
-    missing = [m for m in ("distributed", "pyarrow") if importlib.util.find_spec(m) is None]
+def require(
+    option: str = "--scheduler", modules: tuple[str, ...] = ("distributed", "pyarrow")
+) -> None:
+    """Refuse, in one line, to run where Dask (or pyarrow, for Parquet) is not installed."""
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if missing:
         raise InputError(
             f"needs {' and '.join(missing)}, which are not installed",
