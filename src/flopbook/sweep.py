@@ -22,6 +22,7 @@ Points run in tasks of :data:`CHUNK`, here one after the other or on a Dask clus
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import math
 import re
@@ -208,9 +209,10 @@ def put(data: Any, path: tuple[str | int, ...], value: Any) -> None:
     node[path[-1]] = value
 
 
-def check_path(data: Any, v: Vary, option: str = "--vary") -> None:
-    """The path leads to a field of the file: each step exists, the last may be added to a
-    mapping."""
+def check_path(data: Any, v: Vary, option: str = "--vary") -> tuple[str | int, ...]:
+    """Where to write the values: the path, if it leads to a field of the file (each step
+    exists, the last may be added to a mapping), or its ``value`` when the file gives the
+    field with a source and a note (``{value: …, source: …}``)."""
     node = data
     where = f"{option} {v.text}"
     for i, part in enumerate(v.path):
@@ -234,19 +236,22 @@ def check_path(data: Any, v: Vary, option: str = "--vary") -> None:
             )
         if part not in node:
             if last:
-                return  # a field the file leaves to its default: the reader checks its name
+                return v.path  # a field left to its default: the reader checks its name
             raise InputError(
                 f"the file has no {so_far}",
                 field=where,
                 hint=suggest(str(part), tuple(map(str, node))) or "see docs/scenario.md",
             )
         node = node[part]
+    if isinstance(node, dict) and "value" in node:
+        return (*v.path, "value")
     if isinstance(node, dict | list):
         raise InputError(
             f"{v.label} is a group of fields, not one value",
             field=where,
             hint="name one field inside it",
         )
+    return v.path
 
 
 def _label(path: Sequence[str | int]) -> str:
@@ -404,7 +409,7 @@ class Sweep:
                 raise InputError(
                     f"{v.label} is varied twice", field=f"--vary {v.text}", hint="give it once"
                 )
-            check_path(doc.data, v)
+        varies = [dataclasses.replace(v, path=check_path(doc.data, v)) for v in varies]
         declared = KINDS[kind].output
         chosen = list(outputs) if outputs else list(KINDS[kind].headlines)
         for key in chosen:

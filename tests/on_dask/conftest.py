@@ -1,5 +1,6 @@
 """One small Dask cluster for the tests of this folder: two single-threaded worker processes
-on the loopback address, no dashboard; tests reach it at its tcp:// address."""
+on the loopback address, no dashboard, a task retried once after its worker dies (as
+``--scheduler local`` sets up); tests reach it at its tcp:// address."""
 
 from __future__ import annotations
 
@@ -12,17 +13,21 @@ pytest.importorskip("distributed", reason="the distributed extra is not installe
 
 @pytest.fixture(scope="package")
 def dask_cluster():
+    import dask
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        memory_limit="2GiB",
-        silence_logs=logging.ERROR,
-    )
+    from flopbook.cluster import ALLOWED_FAILURES
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+        cluster = LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            memory_limit="2GiB",
+            silence_logs=logging.ERROR,
+        )
     client = Client(cluster)
     try:
         yield cluster, client

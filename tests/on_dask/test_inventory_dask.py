@@ -140,3 +140,51 @@ def test_an_existing_out_needs_resume_or_force(run_cli, tmp_path) -> None:
     code, _, err = run_cli("audit", tmp_path, "--scheduler", "local", "--out", out)
     assert code == 2 and "--resume" in err and "--force" in err
     assert out.read_bytes() == b"earlier results"
+
+
+def test_a_workbook_that_kills_its_worker_is_reported_alone(tmp_path, dask_cluster) -> None:
+    """A crash inside a library (here: the process exits while reading one workbook) takes
+    its worker down; the task is split, the other workbooks are audited, the batch ends."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    from flopbook.audit import batch, inventory
+
+    class CrashOn(WorkerPlugin):  # defined here: sent to the workers whole, by value
+        name = "crash-on-crash-xlsx"
+
+        def setup(self, worker):  # also on every worker the nanny restarts
+            import os
+
+            from flopbook.audit import batch as b
+
+            real = b._audit
+
+            def audit(path, settings):
+                if path.endswith("crash.xlsx"):
+                    os._exit(70)
+                return real(path, settings)
+
+            b._audit, self.real = audit, real
+
+        def teardown(self, worker):
+            from flopbook.audit import batch as b
+
+            b._audit = self.real
+
+    _, client = dask_cluster
+    for i in range(3):
+        numbered(tmp_path / f"book{i}.xlsx", i)
+    clean(tmp_path / "crash.xlsx")
+    paths = sorted(str(p) for p in tmp_path.glob("*.xlsx"))
+    client.register_plugin(CrashOn())
+    rows: list[dict] = []
+    try:
+        settings = batch.Settings(use_config=False, time_limit=60)
+        inventory.run(client, paths, settings, rows.extend, per_task=4)
+    finally:
+        client.unregister_worker_plugin(CrashOn.name)
+    status = {Path(r["path"]).name: r["status"] for r in rows if r["row"] == "file"}
+    assert status == {"book0.xlsx": "ok", "book1.xlsx": "ok", "book2.xlsx": "ok",
+                      "crash.xlsx": "crashed"}  # fmt: skip
+    crashed = next(r for r in rows if r["status"] == "crashed")
+    assert "the worker auditing it stopped" in crashed["reason"] and crashed["sha256"]
