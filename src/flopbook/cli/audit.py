@@ -195,7 +195,7 @@ def audit_command(
         bool,
         typer.Option(
             "--force",
-            help="With --fix or --out, replace the file if it exists (never BOOK). "
+            help="With --fix or --out, replace that file (never BOOK). "
             "E.g. --fix model-fixed.xlsx --force",
         ),
     ] = False,
@@ -224,8 +224,8 @@ def audit_command(
         str | None,
         typer.Option(
             "--memory-limit",
-            help="With --scheduler local: memory allowed to each workbook's worker "
-            "(default: the machine's memory shared out). E.g. --memory-limit 2GiB",
+            help="With --scheduler local: memory for each worker, which audits one "
+            "workbook at a time (default: a share of the machine's). E.g. --memory-limit 2GiB",
             show_default=False,
         ),
     ] = None,
