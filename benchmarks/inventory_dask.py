@@ -55,7 +55,7 @@ def worker_cpu() -> float:
 
 def on_dask(
     paths: list[str], settings: batch.Settings, workers: int, out: Path
-) -> tuple[float, float, list[dict]]:
+) -> tuple[float, float, float, list[dict]]:
     from distributed import Client, LocalCluster
 
     with (
@@ -77,12 +77,16 @@ def on_dask(
             rows.extend(r)
             journal.add(r)
 
+        # each worker reads one workbook first (openpyxl's first read loads its parts)
+        client.run(batch.audit_one, paths[0], settings)
         cpu = sum(client.run(worker_cpu).values())
+        here = time.process_time()  # this process: the client, and the scheduler it runs
         start = time.perf_counter()
         inventory.run(client, paths, settings, sink)
         journal.close()
         seconds = time.perf_counter() - start
-        return seconds, sum(client.run(worker_cpu).values()) - cpu, rows
+        workers = sum(client.run(worker_cpu).values()) - cpu
+        return seconds, workers, time.process_time() - here, rows
 
 
 def main() -> None:
@@ -103,6 +107,7 @@ def main() -> None:
         load_before = os.getloadavg()
         best: dict[str, float] = {}
         cpus: dict[str, float] = {}
+        client: dict[int, float] = {}
         written: dict[int, list] = {}
         for _ in range(args.repeat):
             t, c = bare(paths, settings)
@@ -110,10 +115,10 @@ def main() -> None:
             if t < best.get("bare", float("inf")):
                 best["bare"], cpus["bare"] = t, c
             for w in (1, 2):
-                t, c, rows = on_dask(paths, settings, w, Path(tmp) / f"r{w}.parquet")
-                print(f"Dask, {w} worker(s): {t:.2f} s, CPU {c:.2f} s", flush=True)
+                t, c, h, rows = on_dask(paths, settings, w, Path(tmp) / f"r{w}.parquet")
+                print(f"Dask, {w} worker(s): {t:.2f} s, CPU {c:.2f} s + {h:.2f} s", flush=True)
                 if t < best.get(f"dask{w}", float("inf")):
-                    best[f"dask{w}"], cpus[f"dask{w}"] = t, c
+                    best[f"dask{w}"], cpus[f"dask{w}"], client[w] = t, c, h
                 written[w] = sorted(
                     (r["path"], r["row"], r["status"] or "", r["code"] or "", r["cell"] or "")
                     for r in rows
@@ -122,6 +127,7 @@ def main() -> None:
     assert written[1] == written[2], "1 and 2 workers wrote different rows"
     speedup = best["dask1"] / best["dask2"]
     overhead_ms = (best["dask1"] - best["bare"]) / n * 1000
+    overhead_cpu_ms = (cpus["dask1"] + client[1] - cpus["bare"]) / n * 1000
     files = sum(1 for r in written[1] if r[1] == "file")
     names = {
         "bare": "bare `audit_one`, one process",
@@ -146,14 +152,18 @@ also need a core's share). Run: `python benchmarks/inventory_dask.py --write`.
 {table}
 
 2 workers give {speedup:.2f}× the throughput of 1 (target ≥ 1.7×:
-{"meets" if speedup >= 1.7 else "MISSES"}). Dask's cost per workbook over the bare audit
-(a task, hashing the file, its rows to Parquet and JSON lines): {overhead_ms:.1f} ms
-(target ≤ 20 ms: {"meets" if overhead_ms <= 20 else "MISSES"}). Both runs wrote the same
-{files:,} status rows and {findings:,} finding rows. CPU seconds are the auditing
-process's (bare) or the workers' (Dask; the client and scheduler, in the calling process,
-are not counted): 2 workers spent {cpus["dask2"] / cpus["dask1"]:.2f}× the CPU of one for the
-same workbooks, and {cpus["dask1"] / cpus["bare"]:.2f}× is one worker's CPU over the bare
-audit's — the work Dask adds inside a worker.
+{"meets" if speedup >= 1.7 else "MISSES"}). Both runs wrote the same {files:,} status rows and
+{findings:,} finding rows.
+
+Dask's cost per workbook over the bare audit (a task, hashing the file, its rows to Parquet
+and JSON lines), in wall time: {overhead_ms:.1f} ms (1 worker against bare; target ≤ 20 ms:
+{"meets" if overhead_ms <= 20 else "MISSES"}) — on a machine this busy the wall time mostly
+measures the share of the cores each run got (the column "cores got"). In CPU time, which the
+other work on the machine disturbs less: one worker spent {cpus["dask1"] / cpus["bare"]:.2f}×
+the bare audit's CPU, and the calling process (the client, with the scheduler of the local
+cluster) {client[1]:.2f} s more, {overhead_cpu_ms:.1f} ms of CPU per workbook in all over the
+bare audit. With 2 workers the workers spent {cpus["dask2"] / cpus["dask1"]:.2f}× the CPU of one
+for the same workbooks, and the calling process {client[2]:.2f} s.
 """
     print(body)
     if args.write:

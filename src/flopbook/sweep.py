@@ -448,6 +448,17 @@ class Sweep:
                         hint="choose outputs that the scenario computes",
                     )
 
+    def job(self, samples: int = 10_000, seed: int | None = None) -> Job:
+        """What each task of a run is given."""
+        return Job(
+            self.text,
+            self.doc.file,
+            tuple(v.path for v in self.varies),
+            tuple(self.outputs),
+            samples,
+            DEFAULT_SEED if seed is None else seed,
+        )
+
     def points(
         self, design_kind: str = "grid", points: int | None = None, seed: int | None = None
     ) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
@@ -468,14 +479,7 @@ class Sweep:
         tasks on (else they run here, one after the other)."""
         seed = DEFAULT_SEED if seed is None else seed
         made = self.points(design_kind, points, seed)
-        job = Job(
-            self.text,
-            self.doc.file,
-            tuple(v.path for v in self.varies),
-            tuple(self.outputs),
-            samples,
-            seed,
-        )
+        job = self.job(samples, seed)
         numbered = [(i, written) for i, (written, _) in enumerate(made)]
         tasks = [numbered[i : i + CHUNK] for i in range(0, len(numbered), CHUNK)]
         rows = _run_tasks(job, tasks, client, progress, len(made))

@@ -124,6 +124,7 @@ def test_resume_after_a_killed_run_finishes_the_rest(tmp_path, scheduler, slow_b
         (["--scheduler", "local", "--format", "json"], "--format"),
         (["--scheduler", "local", "--memory-limit", "lots"], "--memory-limit"),
         (["--scheduler", "local", "--out", "r.csv"], "--out"),
+        (["--scheduler", "local", "--out", "r.parquet", "--resume", "--force"], "--resume"),
     ],
 )
 def test_bad_options_are_one_line(run_cli, tmp_path, args, field) -> None:

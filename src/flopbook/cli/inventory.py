@@ -82,6 +82,12 @@ def check_out(out: Path, resume: bool, force: bool) -> Path:
     from flopbook.audit.inventory import journal_path
     from flopbook.files import check_target
 
+    if resume and force:
+        raise InputError(
+            "--resume continues the results in --out, --force starts them again",
+            field="--resume",
+            hint="give one of the two",
+        )
     if out.suffix.lower() != ".parquet":
         raise InputError(
             "needs a file name ending in .parquet (JSON lines are written beside it)",
