@@ -155,3 +155,12 @@ def test_without_the_distributed_extra_one_line_says_what_to_install(
     assert code == 2 and err.count("\n") == 1
     assert "--scheduler: needs distributed and pyarrow" in err
     assert "pip install 'flopbook[distributed]'" in err
+
+
+def test_a_point_the_model_refuses_is_named() -> None:
+    from flopbook.sweep import Job, PointError, _located
+
+    s = Sweep.read(FLEET, [vary("assumptions.pue=1.1:1.2:2")], ["tco_per_year"])
+    job = Job(s.text, s.doc.file, (("assumptions", "pue"),), ("tco_per_year",), 100, 1)
+    with pytest.raises(PointError, match=r"point 1 \(assumptions.pue=0.5\): must be at least 1"):
+        _located(job, [(0, (1.1,)), (1, (0.5,))])

@@ -119,6 +119,7 @@ def test_resume_after_a_killed_run_finishes_the_rest(tmp_path, scheduler, slow_b
     ("args", "field"),
     [
         (["--workers", "2"], "--workers"),
+        (["--scheduler", "local", "--jobs", "2"], "--jobs"),
         (["--scheduler", "local", "--resume"], "--resume"),
         (["--scheduler", "udp:/x"], "--scheduler"),
         (["--scheduler", "local", "--format", "json"], "--format"),
@@ -189,3 +190,11 @@ def test_a_workbook_that_kills_its_worker_is_reported_alone(tmp_path, dask_clust
                       "crash.xlsx": "crashed"}  # fmt: skip
     crashed = next(r for r in rows if r["status"] == "crashed")
     assert "the worker auditing it stopped" in crashed["reason"] and crashed["sha256"]
+
+
+def test_a_local_cluster_listens_on_loopback_and_shows_its_dashboard(run_cli, tmp_path) -> None:
+    clean(tmp_path / "b.xlsx")
+    code, out, err = run_cli("audit", tmp_path, "--scheduler", "local", "--workers", "1")
+    assert code == 0, err
+    assert "on 1 Dask worker(s); dashboard: http://127.0.0.1:" in err
+    assert "no findings" in out and "Slowest workbooks" in out

@@ -287,6 +287,12 @@ def audit_command(
 
     inventory.check_options(scheduler, workers, memory_limit, out, resume)
     if scheduler is not None:
+        if jobs is not None:
+            raise InputError(
+                "sets worker processes without Dask",
+                field="--jobs",
+                hint="with --scheduler local, give --workers N",
+            )
         _only_text(fmt, baseline, write_baseline, fix)
         inventory.audit_inventory(
             books,
