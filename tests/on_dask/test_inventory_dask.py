@@ -198,3 +198,53 @@ def test_a_local_cluster_listens_on_loopback_and_shows_its_dashboard(run_cli, tm
     assert code == 0, err
     assert "on 1 Dask worker(s); dashboard: http://127.0.0.1:" in err
     assert "no findings" in out and "Slowest workbooks" in out
+
+
+def test_a_workbook_stuck_past_its_limit_ends_its_worker(tmp_path, dask_cluster) -> None:
+    """A step inside C code takes no raise (here: a sleep); past the time limit and its grace
+    the worker ends itself, the nanny starts another, and the batch finishes."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    from flopbook.audit import batch, inventory
+
+    class StuckOn(WorkerPlugin):  # defined here: sent to the workers whole, by value
+        name = "stuck-on-stuck-xlsx"
+
+        def setup(self, worker):
+            import time
+
+            from flopbook.audit import batch as b
+            from flopbook.audit import inventory as inv
+
+            real, hard = b._audit, inv.HARD_AFTER
+
+            def audit(path, settings):
+                if path.endswith("stuck.xlsx"):
+                    time.sleep(3600)  # in C: the time limit's raise never lands
+                return real(path, settings)
+
+            b._audit, inv.HARD_AFTER = audit, 1.0
+            self.saved = (real, hard)
+
+        def teardown(self, worker):
+            from flopbook.audit import batch as b
+            from flopbook.audit import inventory as inv
+
+            b._audit, inv.HARD_AFTER = self.saved
+
+    _, client = dask_cluster
+    numbered(tmp_path / "book.xlsx", 1)
+    clean(tmp_path / "stuck.xlsx")
+    paths = sorted(str(p) for p in tmp_path.glob("*.xlsx"))
+    client.register_plugin(StuckOn())
+    rows: list[dict] = []
+    try:
+        settings = batch.Settings(use_config=False, time_limit=1)
+        inventory.run(client, paths, settings, rows.extend, per_task=1)
+    finally:
+        client.unregister_worker_plugin(StuckOn.name)
+    status = {Path(r["path"]).name: r["status"] for r in rows if r["row"] == "file"}
+    assert status == {"book.xlsx": "ok", "stuck.xlsx": "crashed"}
+    assert (
+        "ran on past the time limit" in next(r for r in rows if r["status"] == "crashed")["reason"]
+    )

@@ -16,7 +16,9 @@ The time limit: a Dask worker runs tasks in threads of its own, where the interv
 ``audit_one`` cannot be used, so a timer thread raises :class:`~flopbook.audit.batch.TimeLimit`
 in the task's thread (at its next Python step, like the interval timer). The memory limit is
 the worker's own (``memory_limit``, one task per worker process): past it the worker is
-restarted, and the workbook reported as crashed.
+restarted, and the workbook reported as crashed. A step inside a C library takes no raise
+until it returns: a task still running :data:`HARD_AFTER` seconds past its limit ends its
+worker process, which the worker's nanny replaces, and the workbook is reported as crashed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,6 +42,11 @@ STATUSES = ("ok", "findings", "refused", "timed_out", "crashed")
 ROW_GROUP = 512  # rows buffered before a Parquet row group is written
 PER_TASK = 8  # workbooks in one task on the cluster (see run)
 RETRY_EVERY = 0.25  # seconds between raises of the time limit, should a library swallow one
+# Seconds past the time limit after which a task still running (inside a C library, where no
+# Python step comes to take the raise) ends its worker process: the nanny starts a new one,
+# and the workbook is reported as crashed rather than holding the worker for ever.
+HARD_AFTER = 30.0
+EXIT_STUCK = 75  # the exit code of a worker ended so
 
 # (name, pyarrow type name): the columns of every row, in order; a file row leaves the finding
 # columns empty and a finding row the file's
@@ -81,10 +89,11 @@ def sha256(path: str) -> str | None:
         return None
 
 
-def audit_task(path: str, settings: Settings) -> list[Row]:
-    """The rows of one workbook's audit: its status row, then one row per finding."""
+def audit_task(path: str, settings: Settings, *, on_worker: bool = False) -> list[Row]:
+    """The rows of one workbook's audit: its status row, then one row per finding.
+    ``on_worker``: this process is a Dask worker, which a stuck task may end (HARD_AFTER)."""
     digest = sha256(path)
-    limit = _ThreadTimeLimit(settings.time_limit)
+    limit = _ThreadTimeLimit(settings.time_limit, hard=on_worker)
     try:
         with limit:
             book = batch.audit_one(path, settings)
@@ -150,8 +159,9 @@ def rows_of(book: BookAudit, digest: str | None, *, timed_out: bool = False) -> 
 def crashed_rows(path: str, exc: BaseException) -> list[Row]:
     """The status row of a workbook whose task never returned (its worker died)."""
     reason = (
-        f"{path}: the worker auditing it stopped ({type(exc).__name__}: out of memory, or a "
-        "crash in a library) — audit it alone to see why"
+        f"{path}: the worker auditing it stopped ({type(exc).__name__}: out of memory, a "
+        "crash in a library, or a step that ran on past the time limit) — audit it alone "
+        "to see why"
     )
     return [_row(path=path, sha256=sha256(path), row="file", status="crashed", reason=reason)]
 
@@ -169,13 +179,15 @@ class _ThreadTimeLimit:
     RETRY_EVERY, until the block ends). In a process's main thread, audit_one's interval
     timer does the work and this does nothing."""
 
-    def __init__(self, seconds: float | None) -> None:
+    def __init__(self, seconds: float | None, *, hard: bool = False) -> None:
         self.seconds = seconds
+        self.hard = hard
         self.fired = False
         self._lock = threading.Lock()
         self._active = False
         self._timer: threading.Timer | None = None
         self._thread = 0
+        self._hard = 0.0
 
     def __enter__(self) -> None:
         if not self.seconds or threading.current_thread() is threading.main_thread():
@@ -193,6 +205,10 @@ class _ThreadTimeLimit:
         with self._lock:
             if not self._active:
                 return
+            if self.hard and self.fired and time.monotonic() > self._hard:
+                os._exit(EXIT_STUCK)  # only a new process frees a thread stuck in C
+            if not self.fired:
+                self._hard = time.monotonic() + HARD_AFTER
             self.fired = True
             # CPython's documented C API for raising in another thread (as a timer signal
             # does in the main thread): it takes effect at the thread's next Python step
@@ -345,7 +361,7 @@ def pending(paths: list[str], done: set[str]) -> tuple[list[str], int]:
 
 def audit_tasks(paths: list[str], settings: Settings) -> list[list[Row]]:
     """:func:`audit_task` for each of a few workbooks: one task on the cluster."""
-    return [audit_task(p, settings) for p in paths]
+    return [audit_task(p, settings, on_worker=True) for p in paths]
 
 
 def run(
