@@ -1,0 +1,65 @@
+"""Running the app: uvicorn on 127.0.0.1 (another host only when asked, with a warning), the
+address with its token printed and opened in the browser."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import webbrowser
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from flopbook.errors import InputError
+from flopbook.web.app import create_app
+from flopbook.web.guard import new_token
+
+__all__ = ["LOCAL", "serve"]
+
+LOCAL = "127.0.0.1"
+
+
+def serve(
+    files: Sequence[str] = (),
+    *,
+    port: int = 8765,
+    folder: str | Path = ".",
+    open_browser: bool = True,
+    host: str | None = None,
+) -> None:
+    """Serve the app until interrupted."""
+    bind = host or LOCAL
+    if not 0 < port < 65536:
+        raise InputError(f"must be between 1 and 65535, got {port}", field="--port")
+    hosts = [LOCAL, "localhost"] if host is None else ["*"]
+    token = new_token()
+    app = create_app(token=token, folder=folder, files=files, hosts=hosts)
+    shown = "localhost" if bind in (LOCAL, "0.0.0.0", "::") else bind
+    url = f"http://{LOCAL if host is None else shown}:{port}/?token={token}"
+    if host is not None:
+        print(
+            f"flopbook: warning: serving on {bind}, not only this computer: anyone who can "
+            "reach it and learns the address below can read and write files in the folder",
+            file=sys.stderr,
+        )
+    config = uvicorn.Config(app, host=bind, port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+
+    def announce() -> None:
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            print(f"flopbook serve: open {url}  (Ctrl+C stops it)", file=sys.stderr)
+            if open_browser:
+                webbrowser.open(url)
+
+    threading.Thread(target=announce, daemon=True).start()
+    server.run()
+    if not server.started:
+        raise InputError(
+            f"could not listen on {bind}:{port} (in use, or not allowed)",
+            field="--port",
+            hint="give another port, e.g. --port 8766",
+        )

@@ -1,0 +1,237 @@
+"""The scenario workbench: open a scenario, edit it, watch its results move.
+
+Every view takes the scenario's whole text from the form (or the link), so the server keeps
+no state between requests: two tabs, or twenty clients, never share a scenario.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from flopbook.errors import InputError
+from flopbook.files import write_atomically
+from flopbook.formula.result import Result
+from flopbook.quantity import is_point, magnitudes
+from flopbook.render.charts import samples_figure, tornado_figure
+from flopbook.render.html import sensitivity_html
+from flopbook.report.document import Chart
+from flopbook.report.uncertainty import distribution_charts, sensitivity_of
+from flopbook.safe_yaml import read_text
+from flopbook.scenario import Document
+from flopbook.web.guard import Folder
+from flopbook.web.pages import error_fragment, page, problem
+from flopbook.web.scenarios import (
+    SAMPLES,
+    case_scenarios,
+    decode_state,
+    encode_state,
+    run_text,
+)
+
+__all__ = ["chart", "home", "recompute", "save", "sensitivity"]
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def _folder(request: Request) -> Folder:
+    folder: Folder = request.app.state.folder
+    return folder
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form(max_files=0, max_fields=20, max_part_size=1024 * 1024 + 1)
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _samples(form: dict[str, str]) -> int:
+    text = form.get("samples", "").replace(",", "").replace("_", "").strip()
+    if not text:
+        return SAMPLES
+    if not text.isdigit() or len(text) > 9:
+        raise InputError(
+            f"expected a whole number, got {text[:20]!r}", field="samples", hint="e.g. 10000"
+        )
+    return int(text)
+
+
+def _opened(request: Request) -> tuple[str, str, str | None]:
+    """(text, file name, error) of what the address asks to open: ``?file=``, ``?case=``,
+    ``?s=`` (a link's state), else the first file given on the command line, else nothing."""
+    q = request.query_params
+    folder = _folder(request)
+    try:
+        if "s" in q:
+            return decode_state(q["s"]), (q.get("name") or "scenario.yaml")[:200], None
+        if "case" in q:
+            by_name = {s.name: s for s in case_scenarios()}
+            if q["case"] not in by_name:
+                raise InputError(
+                    f"no scenario in a case called {q['case'][:40]!r}",
+                    field="case",
+                    hint="cases with a scenario: " + ", ".join(by_name),
+                )
+            return by_name[q["case"]].text, f"{q['case']}.yaml", None
+        files: list[str] = request.app.state.files
+        wanted = q.get("file") or (files[0] if files else None)
+        if wanted:
+            path = folder.path(wanted, suffixes=SCENARIO_SUFFIXES)
+            return read_text(path, what="scenario file"), folder.relative(path), None
+    except InputError as exc:
+        return "", "scenario.yaml", str(exc)
+    return "", "scenario.yaml", None
+
+
+async def home(request: Request) -> Response:
+    text, name, error = _opened(request)
+    run = None
+    failure: Any = None
+    if text:
+        try:
+            run = await run_in_threadpool(run_text, text, name)
+        except Exception as exc:  # shown in the page; the server carries on
+            failure = exc
+    return page(
+        request,
+        "workbench.html",
+        text=text,
+        name=name,
+        error=error,
+        run=run,
+        failure=failure,
+        failure_html=error_fragment(failure, text) if failure else "",
+        files=_folder(request).scenarios(),
+        starts=case_scenarios(),
+        samples=SAMPLES,
+        link=_link(text, name) if text else "",
+    )
+
+
+def _link(text: str, name: str) -> str:
+    return "/?" + urlencode({"s": encode_state(text), "name": name})
+
+
+async def recompute(request: Request) -> Response:
+    """The results of the scenario in the form: the fragment the page swaps in."""
+    form = await _form(request)
+    text = form.get("text", "")
+    name = form.get("name") or "scenario.yaml"
+    try:
+        run = await run_in_threadpool(run_text, text, name, samples=_samples(form))
+    except Exception as exc:  # shown in the page; the server carries on
+        return problem(request, exc, text)
+    return page(request, "_results.html", run=run, link=_link(text, name), name=name)
+
+
+def _output_samples(run: Any, key: str) -> tuple[np.ndarray, str, str] | None:
+    """(samples, label, unit) of one output of a run's result, read from the result."""
+    result = run.result
+    if isinstance(result, Result):
+        m = result.output(key)
+        value = result.get(key)
+        if value is None or is_point(value):
+            return None
+        return magnitudes(value, m.unit), m.label, m.unit
+    rows = {r.key: r for r in getattr(result, "rows", [])}
+    if key in rows and not is_point(rows[key].value):
+        r = rows[key]
+        return magnitudes(r.value, r.unit or None), r.label, r.unit
+    return None
+
+
+def _distribution(text: str, name: str, output: str, samples: int) -> str:
+    run = run_text(text, name, samples=samples)
+    found = _output_samples(run, output)
+    if found is None:
+        # a kind whose outputs are by year (a payer): its report's own distributions
+        charts = distribution_charts(run.result, run.name)
+        if not charts:
+            raise InputError(
+                f"{output} has one value; no distribution to draw",
+                field="output",
+                hint='give an input a range, e.g. pue: "1.2 to 1.4"',
+            )
+        chart = charts[0]
+        fig = samples_figure(**chart.data)
+        return Chart.from_figure(fig, chart.title).svg or ""
+    x, label, unit = found
+    title = f"{label} — {run.name}" if run.name else label
+    return Chart.from_figure(samples_figure(x, label, unit, title), title).svg or ""
+
+
+async def chart(request: Request) -> Response:
+    """The distribution of one output, as inline SVG."""
+    form = await _form(request)
+    text = form.get("text", "")
+    try:
+        svg = await run_in_threadpool(
+            _distribution,
+            text,
+            form.get("name") or "scenario.yaml",
+            form.get("output", ""),
+            _samples(form),
+        )
+    except Exception as exc:  # shown in the page; the server carries on
+        return problem(request, exc, text)
+    return HTMLResponse(f'<figure class="chart">{svg}</figure>')
+
+
+def _sensitivity(text: str, name: str, output: str, samples: int) -> str:
+    run = run_text(text, name, samples=samples)
+    found = sensitivity_of([run.result], output, samples=samples)
+    fig = tornado_figure(found.tornado)
+    svg = Chart.from_figure(fig, f"What moves {found.label}").svg or ""
+    return f'<figure class="chart">{svg}</figure>' + sensitivity_html(found)
+
+
+async def sensitivity(request: Request) -> Response:
+    """Tornado and Sobol indices of one output."""
+    form = await _form(request)
+    text = form.get("text", "")
+    try:
+        html = await run_in_threadpool(
+            _sensitivity,
+            text,
+            form.get("name") or "scenario.yaml",
+            form.get("output", ""),
+            _samples(form),
+        )
+    except Exception as exc:  # shown in the page; the server carries on
+        return problem(request, exc, text)
+    return HTMLResponse(html)
+
+
+def _save(folder: Folder, name: str, text: str, replace: bool) -> str:
+    path = folder.path(name, suffixes=SCENARIO_SUFFIXES)
+    Document(text, folder.relative(path))  # a file that does not read is not saved
+    if path.exists() and not replace:
+        raise InputError(
+            "already exists",
+            file=folder.relative(path),
+            hint="tick 'replace' to overwrite it, or give another name",
+        )
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    write_atomically(path, write)
+    return folder.relative(path)
+
+
+async def save(request: Request) -> Response:
+    """Save the scenario into the folder."""
+    form = await _form(request)
+    text = form.get("text", "")
+    try:
+        saved = await run_in_threadpool(
+            _save, _folder(request), form.get("save_as", ""), text, form.get("replace") == "on"
+        )
+    except Exception as exc:  # shown in the page; the server carries on
+        return problem(request, exc)
+    return page(request, "_saved.html", saved=saved, link=_link(text, saved))
