@@ -58,6 +58,11 @@ def render(text: str, name: str, fmt: str, samples: int) -> bytes:
         return data.to_json(run.result.to_dict()).encode("utf-8")
     if fmt == "csv":
         return _csv(run.result).encode("utf-8")
+    if run.report is None:
+        raise InputError(
+            f"no {fmt} report yet for a workload with model: or architecture:",
+            hint="download its JSON or CSV",
+        )
     with sampling(samples):
         report = build_report(
             run.result, origin=name, summary=run.report.summary, charts=fmt == "html"

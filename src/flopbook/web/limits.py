@@ -18,8 +18,9 @@ MAX_FORM = 4 * 1024 * 1024
 UPLOAD_PATHS = ("/audit",)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(BaseException):
+    """Raised from inside the app's read of the body; a BaseException, so that no view's
+    ``except Exception`` (which shows an error in the page) takes it for its own."""
 
 
 class BodyLimit:

@@ -21,7 +21,7 @@ from flopbook.cases import cases, document
 from flopbook.errors import InputError
 from flopbook.fleet_file import fleet_from_document
 from flopbook.payer_file import payer_from_document
-from flopbook.quantity import sampling
+from flopbook.quantity import is_point, sampling, summarize
 from flopbook.report import build_report
 from flopbook.report.document import Block, Line, Report
 from flopbook.scenario import Document
@@ -55,6 +55,13 @@ def kind_of(doc: Document) -> str:
     """The scenario kind a document holds: fleet (no ``kind:``), training, inference, fund
     or company."""
     kind = doc.data.get("kind")
+    if "claims" in doc.data:
+        raise InputError(
+            "this is a claims file, not a scenario",
+            file=doc.file,
+            line=doc.line(("claims",)),
+            hint=f"check its claims with: flopbook check {doc.file}, or on the Check a claim page",
+        )
     if kind is None:
         return "fleet"
     if kind in WORKLOADS or kind in PAYERS:
@@ -86,7 +93,7 @@ class Run:
 
     kind: str
     name: str
-    report: Report
+    report: Report | None  # None for a workload the report writers do not cover yet
     result: Any
     model: Any  # the model object, which sensitivity reruns
     sampled: bool
@@ -119,7 +126,28 @@ def run_text(
             model = fleet_from_document(doc)
             result = model.run()
         description = str(doc.data.get("description") or "")
-        report = build_report(result, origin=file, summary=description, charts=False)
+        try:
+            report: Report | None = build_report(
+                result, origin=file, summary=description, charts=False
+            )
+        except InputError:
+            if kind not in WORKLOADS:
+                raise
+            report = None  # a workload the report writers do not cover yet: its own rows
+    if report is None:
+        rows = [_workload_row(r) for r in result.rows]
+        spread = [(r.key, r.label) for r in result.rows if not is_point(r.value)]
+        return Run(
+            kind,
+            result.name or kind.capitalize(),
+            None,
+            result,
+            model,
+            bool(spread),
+            rows,
+            ["Value"],
+            spread,
+        )
     block = report.blocks[0]
     rows = [_row(block.line(k), block) for k in block.highlights]
     spread = [(r.key, r.label) for r in rows if _varies(block.line(r.key))]
@@ -134,6 +162,18 @@ def run_text(
         columns=list(block.columns),
         outputs=spread,
     )
+
+
+def _workload_row(r: Any) -> Row:
+    """A workload output that no report covers: its own summary."""
+    s = summarize(r.value, r.unit or None)
+    if s.point:
+        cell = {"value": numbers.value(s.mean, r.unit)}
+    else:
+        cell = {
+            stat: numbers.value(getattr(s, stat), r.unit) for stat in ("mean", "p5", "p50", "p95")
+        }
+    return Row(r.key, r.label, numbers.unit_label(r.unit) or "number", {"Value": cell}, r.formula)
 
 
 def _varies(line: Line) -> bool:

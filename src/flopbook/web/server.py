@@ -3,6 +3,7 @@ address with its token printed and opened in the browser."""
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 import time
@@ -33,6 +34,7 @@ def serve(
     bind = host or LOCAL
     if not 0 < port < 65536:
         raise InputError(f"must be between 1 and 65535, got {port}", field="--port")
+    _check_free(bind, port)
     hosts = [LOCAL, "localhost"] if host is None else ["*"]
     token = new_token()
     app = create_app(token=token, folder=folder, files=files, hosts=hosts)
@@ -56,10 +58,28 @@ def serve(
                 webbrowser.open(url)
 
     threading.Thread(target=announce, daemon=True).start()
-    server.run()
-    if not server.started:
-        raise InputError(
-            f"could not listen on {bind}:{port} (in use, or not allowed)",
-            field="--port",
-            hint="give another port, e.g. --port 8766",
-        )
+    try:
+        server.run()
+    except SystemExit:  # uvicorn's own exit when it cannot bind (taken since the check)
+        if server.started:
+            raise
+        raise _in_use(bind, port) from None
+
+
+def _in_use(bind: str, port: int) -> InputError:
+    return InputError(
+        f"cannot listen on {bind}:{port} (in use, or not allowed)",
+        field="--port",
+        hint=f"give another port, e.g. --port {port + 1 if port < 65535 else 8765}",
+    )
+
+
+def _check_free(bind: str, port: int) -> None:
+    """One line when the port is taken, before uvicorn says it in its own words."""
+    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            s.bind((bind, port))
+        except OSError:
+            raise _in_use(bind, port) from None

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, Response
 from flopbook.errors import InputError
 from flopbook.files import write_atomically
 from flopbook.formula.result import Result
+from flopbook.models.funding import PAYER_ROWS
 from flopbook.quantity import is_point, magnitudes
 from flopbook.render.charts import samples_figure, tornado_figure
 from flopbook.render.html import sensitivity_html
@@ -137,10 +138,18 @@ def _output_samples(run: Any, key: str) -> tuple[np.ndarray, str, str] | None:
         if value is None or is_point(value):
             return None
         return magnitudes(value, m.unit), m.label, m.unit
-    rows = {r.key: r for r in getattr(result, "rows", [])}
-    if key in rows and not is_point(rows[key].value):
-        r = rows[key]
-        return magnitudes(r.value, r.unit or None), r.label, r.unit
+    if type(result).__name__ == "PayerResult" and key in result.rows:
+        # a payer's figures are by year: the last year's
+        year = result.years[-1]
+        value, row = result.at(key, year), PAYER_ROWS[key]
+        if is_point(value):
+            return None
+        return magnitudes(value, row.unit or None), f"{row.label}, {year}", row.unit
+    if type(result).__name__ == "WorkloadResult":
+        rows = {r.key: r for r in result.rows}
+        if key in rows and not is_point(rows[key].value):
+            r = rows[key]
+            return magnitudes(r.value, r.unit or None), r.label, r.unit
     return None
 
 
