@@ -33,7 +33,7 @@ from flopbook.audit.workbook import read
 from flopbook.errors import InputError, WorkbookError
 from flopbook.render.audit import value as cell_text
 from flopbook.web.limits import MAX_UPLOAD
-from flopbook.web.pages import page, problem
+from flopbook.web.pages import compute, page, problem
 
 __all__ = ["Uploads", "audit_form", "audit_upload", "fixed_copy"]
 
@@ -185,7 +185,7 @@ async def audit_upload(request: Request) -> Response:
             result = await run_in_threadpool(_audit, path)
         except InputError as exc:
             raise InputError(exc.message, file=shown, hint=exc.hint) from None
-        grids = await run_in_threadpool(_grids, path, result.findings)
+        grids = await compute(_grids, path, result.findings)
         uploads.add(Upload(key, shown, path, result))
     except Exception as exc:  # shown in the page; the server carries on
         return problem(request, exc)
@@ -204,7 +204,7 @@ async def fixed_copy(request: Request) -> Response:
     try:
         item = uploads.get(request.path_params["key"])
         out = item.path.with_suffix(".fixed.xlsx")
-        done = await run_in_threadpool(write_fixed, str(item.path), item.result, str(out), True)
+        done = await compute(write_fixed, str(item.path), item.result, str(out), True)
         if not done.written:
             raise InputError("nothing to correct; no copy written", file=item.name)
         body = out.read_bytes()

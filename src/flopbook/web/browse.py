@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import yaml
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -17,7 +16,7 @@ from flopbook.claims import ClaimVerdict, check_claims
 from flopbook.errors import InputError
 from flopbook.quantity import sampling
 from flopbook.scenario import Document
-from flopbook.web.pages import page, problem
+from flopbook.web.pages import compute, page, problem
 from flopbook.web.scenarios import SAMPLES, case_scenarios
 from flopbook.web.workbench import _form
 
@@ -64,7 +63,7 @@ def _run_case(name: str) -> object:
 async def case_page(request: Request) -> Response:
     name = request.path_params["name"]
     try:
-        result = await run_in_threadpool(_run_case, name)
+        result = await compute(_run_case, name)
     except Exception as exc:  # shown in the page; the server carries on
         return problem(request, exc)
     scenario = {s.name for s in case_scenarios()}
@@ -103,7 +102,7 @@ def _check(form: dict[str, str]) -> list[ClaimVerdict]:
 async def claims_check(request: Request) -> Response:
     form = await _form(request)
     try:
-        verdicts = await run_in_threadpool(_check, form)
+        verdicts = await compute(_check, form)
     except Exception as exc:  # shown in the page; the server carries on
         return problem(request, exc)
     shown = [

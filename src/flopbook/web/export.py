@@ -8,7 +8,6 @@ import re
 import tempfile
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -21,7 +20,7 @@ from flopbook.render.funding import funding_csv
 from flopbook.render.html import render_html
 from flopbook.render.workload import workload_csv
 from flopbook.report import build_report
-from flopbook.web.pages import problem
+from flopbook.web.pages import compute, problem
 from flopbook.web.scenarios import run_text
 from flopbook.web.workbench import _form, _samples
 
@@ -58,15 +57,13 @@ def render(text: str, name: str, fmt: str, samples: int) -> bytes:
         return data.to_json(run.result.to_dict()).encode("utf-8")
     if fmt == "csv":
         return _csv(run.result).encode("utf-8")
-    if run.report is None:
+    if run.report is None and not isinstance(run.result, Result):
         raise InputError(
             f"no {fmt} report yet for a workload with model: or architecture:",
             hint="download its JSON or CSV",
         )
     with sampling(samples):
-        report = build_report(
-            run.result, origin=name, summary=run.report.summary, charts=fmt == "html"
-        )
+        report = build_report(run.result, origin=name, summary=run.summary, charts=fmt == "html")
     if fmt == "html":
         return render_html(report).encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="flopbook-web-") as tmp:
@@ -82,7 +79,7 @@ async def download(request: Request) -> Response:
     text = form.get("text", "")
     name = form.get("name") or "scenario.yaml"
     try:
-        body = await run_in_threadpool(render, text, name, fmt, _samples(form))
+        body = await compute(render, text, name, fmt, _samples(form))
     except Exception as exc:  # shown as a page; the server carries on
         return problem(request, exc, text, status=400)
     return Response(

@@ -10,17 +10,39 @@ carries on either way.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from flopbook.errors import FlopbookError, InputError
 from flopbook.safe_text import shorten
 
-__all__ = ["ENV", "error_fragment", "error_line", "page", "problem"]
+__all__ = ["ENV", "compute", "error_fragment", "error_line", "page", "problem"]
+
+T = TypeVar("T")
+
+# One model computation at a time: the models share one unit registry (pint) and caches of
+# compiled formulas, which are not safe to use from two threads at once. A recompute is
+# NumPy and Python work that holds the interpreter most of the time anyway, so the requests
+# queue here for about what they would wait for the interpreter.
+_COMPUTING = threading.Lock()
+
+
+def _locked(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    with _COMPUTING:
+        return fn(*args, **kwargs)
+
+
+async def compute(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` in a worker thread, one computation at a time."""
+    return await run_in_threadpool(_locked, fn, *args, **kwargs)
+
 
 HERE = Path(__file__).parent
 ENV = Environment(

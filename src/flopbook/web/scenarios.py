@@ -20,10 +20,12 @@ from flopbook import numbers
 from flopbook.cases import cases, document
 from flopbook.errors import InputError
 from flopbook.fleet_file import fleet_from_document
+from flopbook.formula.result import Result
 from flopbook.payer_file import payer_from_document
 from flopbook.quantity import is_point, sampling, summarize
 from flopbook.report import build_report
 from flopbook.report.document import Block, Line, Report
+from flopbook.report.fleet import HIGHLIGHTS
 from flopbook.scenario import Document
 from flopbook.workload_file import run_document, workload_from_document
 
@@ -93,13 +95,15 @@ class Run:
 
     kind: str
     name: str
-    report: Report | None  # None for a workload the report writers do not cover yet
+    report: Report | None  # built for kinds not declared yet (None: see run_text)
     result: Any
     model: Any  # the model object, which sensitivity reruns
     sampled: bool
     rows: list[Row] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     outputs: list[tuple[str, str]] = field(default_factory=list)  # (key, label) with a spread
+    notes: list[str] = field(default_factory=list)
+    summary: str = ""  # the scenario's description
 
 
 def run_text(
@@ -126,6 +130,11 @@ def run_text(
             model = fleet_from_document(doc)
             result = model.run()
         description = str(doc.data.get("description") or "")
+        if isinstance(result, Result):
+            # a declared kind: its summaries straight from the result, for the lines a report
+            # shows first; the report itself (every line's Excel formula and value at the
+            # medians) is built only when a file is downloaded
+            return _declared(kind, result, model, description)
         try:
             report: Report | None = build_report(
                 result, origin=file, summary=description, charts=False
@@ -161,6 +170,51 @@ def run_text(
         rows=rows,
         columns=list(block.columns),
         outputs=spread,
+        notes=list(block.notes),
+        summary=description,
+    )
+
+
+def _declared(kind: str, result: Result, model: Any, description: str) -> Run:
+    keys = HIGHLIGHTS if kind == "fleet" else [m.key for m in result.outputs]
+    rows = []
+    spread = []
+    for key in keys:
+        m = result.output(key)
+        cells: dict[str, dict[str, str]] = {}
+        varies = False
+        for column in result.all_columns:
+            s = result.summary(key, column)
+            if s is None:
+                cells[column] = {"value": "—"}
+            elif s.point:
+                cells[column] = {"value": numbers.value(s.mean, m.unit)}
+            else:
+                varies = True
+                cells[column] = {
+                    stat: numbers.value(getattr(s, stat), m.unit)
+                    for stat in ("mean", "p5", "p50", "p95")
+                }
+        unit = numbers.unit_label(m.unit) or "number"
+        rows.append(Row(key, m.label, unit, cells, m.doc))
+        if varies:
+            spread.append((key, m.label))
+    notes = [
+        f"{key}: the total covers the items that have it (not {', '.join(missing)})."
+        for key, missing in result.partial.items()
+    ]
+    return Run(
+        kind=kind,
+        name=result.name or kind.capitalize(),
+        report=None,
+        result=result,
+        model=model,
+        sampled=bool(spread),
+        rows=rows,
+        columns=list(result.all_columns),
+        outputs=spread,
+        notes=notes,
+        summary=description,
     )
 
 

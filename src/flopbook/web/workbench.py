@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -26,7 +25,7 @@ from flopbook.report.uncertainty import distribution_charts, sensitivity_of
 from flopbook.safe_yaml import read_text
 from flopbook.scenario import Document
 from flopbook.web.guard import Folder
-from flopbook.web.pages import error_fragment, page, problem
+from flopbook.web.pages import compute, error_fragment, page, problem
 from flopbook.web.scenarios import (
     SAMPLES,
     case_scenarios,
@@ -94,7 +93,7 @@ async def home(request: Request) -> Response:
     failure: Any = None
     if text:
         try:
-            run = await run_in_threadpool(run_text, text, name)
+            run = await compute(run_text, text, name)
         except Exception as exc:  # shown in the page; the server carries on
             failure = exc
     return page(
@@ -123,7 +122,7 @@ async def recompute(request: Request) -> Response:
     text = form.get("text", "")
     name = form.get("name") or "scenario.yaml"
     try:
-        run = await run_in_threadpool(run_text, text, name, samples=_samples(form))
+        run = await compute(run_text, text, name, samples=_samples(form))
     except Exception as exc:  # shown in the page; the server carries on
         return problem(request, exc, text)
     return page(request, "_results.html", run=run, link=_link(text, name), name=name)
@@ -178,7 +177,7 @@ async def chart(request: Request) -> Response:
     form = await _form(request)
     text = form.get("text", "")
     try:
-        svg = await run_in_threadpool(
+        svg = await compute(
             _distribution,
             text,
             form.get("name") or "scenario.yaml",
@@ -203,7 +202,7 @@ async def sensitivity(request: Request) -> Response:
     form = await _form(request)
     text = form.get("text", "")
     try:
-        html = await run_in_threadpool(
+        html = await compute(
             _sensitivity,
             text,
             form.get("name") or "scenario.yaml",
@@ -238,7 +237,7 @@ async def save(request: Request) -> Response:
     form = await _form(request)
     text = form.get("text", "")
     try:
-        saved = await run_in_threadpool(
+        saved = await compute(
             _save, _folder(request), form.get("save_as", ""), text, form.get("replace") == "on"
         )
     except Exception as exc:  # shown in the page; the server carries on
