@@ -169,3 +169,20 @@ def test_no_token_no_page(server) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(server.base + "/catalog", timeout=30)
     assert refused.value.code == 403
+
+
+def test_the_form_edits_one_value_in_the_text(page, server) -> None:  # noqa: ANN001
+    page.goto(server.base + "/?file=fleet.yaml")
+    before = _total(page, "gpus")
+    count = page.get_by_label(re.compile("^GPUs")).first
+    count.fill("20k GPU")
+    count.press("Enter")
+    page.wait_for_function("() => document.querySelector('#text').value.includes('count: 20k GPU')")
+    page.wait_for_function(
+        "b => document.querySelector('#results-table tr[data-key=gpus] td.num:last-child')"
+        ".innerText !== b",
+        arg=before,
+    )
+    text = page.locator("#text").input_value()
+    assert "# A fleet scenario" in text  # the comments are kept
+    assert _total(page, "gpus") != before

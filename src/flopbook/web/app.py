@@ -57,6 +57,7 @@ def create_app(
     routes = [
         Route("/", workbench.home),
         Route("/run", workbench.recompute, methods=["POST"]),
+        Route("/edit", workbench.edit_field, methods=["POST"]),
         Route("/chart", workbench.chart, methods=["POST"]),
         Route("/sensitivity", workbench.sensitivity, methods=["POST"]),
         Route("/save", workbench.save, methods=["POST"]),

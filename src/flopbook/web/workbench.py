@@ -6,6 +6,7 @@ no state between requests: two tabs, or twenty clients, never share a scenario.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,8 +25,9 @@ from flopbook.report.document import Chart
 from flopbook.report.uncertainty import distribution_charts, sensitivity_of
 from flopbook.safe_yaml import read_text
 from flopbook.scenario import Document
+from flopbook.web.form import MAX_FIELDS, FormField, edit, form_fields
 from flopbook.web.guard import Folder
-from flopbook.web.pages import compute, error_fragment, page, problem
+from flopbook.web.pages import ENV, compute, error_fragment, page, problem
 from flopbook.web.scenarios import (
     SAMPLES,
     case_scenarios,
@@ -34,7 +36,7 @@ from flopbook.web.scenarios import (
     run_text,
 )
 
-__all__ = ["chart", "home", "recompute", "save", "sensitivity"]
+__all__ = ["chart", "edit_field", "home", "recompute", "save", "sensitivity"]
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
@@ -45,7 +47,9 @@ def _folder(request: Request) -> Folder:
 
 
 async def _form(request: Request) -> dict[str, str]:
-    form = await request.form(max_files=0, max_fields=20, max_part_size=1024 * 1024 + 1)
+    form = await request.form(
+        max_files=0, max_fields=MAX_FIELDS + 20, max_part_size=1024 * 1024 + 1
+    )
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
@@ -105,6 +109,7 @@ async def home(request: Request) -> Response:
         run=run,
         failure=failure,
         failure_html=error_fragment(failure, text) if failure else "",
+        fields=_fields(text, name, run),
         files=_folder(request).scenarios(),
         starts=case_scenarios(),
         samples=SAMPLES,
@@ -116,16 +121,64 @@ def _link(text: str, name: str) -> str:
     return "/?" + urlencode({"s": encode_state(text), "name": name})
 
 
+def _fields(text: str, name: str, run: Any) -> list[FormField]:
+    if run is None:
+        return []
+    try:
+        return form_fields(text, name, run.kind)
+    except InputError:
+        return []
+
+
 async def recompute(request: Request) -> Response:
-    """The results of the scenario in the form: the fragment the page swaps in."""
+    """The results of the scenario in the form: the fragment the page swaps in, and the
+    form of its inputs (out of band) as the text now has them."""
     form = await _form(request)
     text = form.get("text", "")
     name = form.get("name") or "scenario.yaml"
+    return await _results(request, text, name, form, textarea=False)
+
+
+async def _results(
+    request: Request, text: str, name: str, form: dict[str, str], *, textarea: bool
+) -> Response:
     try:
         run = await compute(run_text, text, name, samples=_samples(form))
     except Exception as exc:  # shown in the page; the server carries on
+        shown = problem(request, exc, text)
+        if textarea:  # the text has the value the form sent, wrong as it may be
+            area = ENV.get_template("_textarea.html").render(text=text, oob=True)
+            return HTMLResponse(bytes(shown.body).decode() + area)
+        return shown
+    return page(
+        request,
+        "_results.html",
+        run=run,
+        link=_link(text, name),
+        name=name,
+        oob=True,
+        fields=_fields(text, name, run),
+        text=text,
+        textarea=textarea,
+    )
+
+
+async def edit_field(request: Request) -> Response:
+    """One input changed in the form: the text with that value replaced, and its results."""
+    form = await _form(request)
+    text = form.get("text", "")
+    name = form.get("name") or "scenario.yaml"
+    control = form.get("edit", "")
+    try:
+        path = json.loads(control.removeprefix("f:"))
+        if not control.startswith("f:") or not isinstance(path, list):
+            raise ValueError(control)
+        new = edit(text, name, tuple(path), form.get(control, ""))
+    except (ValueError, TypeError):
+        return problem(request, InputError("the form sent an unknown field", field="edit"))
+    except InputError as exc:
         return problem(request, exc, text)
-    return page(request, "_results.html", run=run, link=_link(text, name), name=name)
+    return await _results(request, new, name, form, textarea=True)
 
 
 def _output_samples(run: Any, key: str) -> tuple[np.ndarray, str, str] | None:
