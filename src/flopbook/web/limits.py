@@ -7,13 +7,16 @@ from __future__ import annotations
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from flopbook.safe_yaml import MAX_BYTES
+
 __all__ = ["MAX_FORM", "MAX_UPLOAD", "BodyLimit"]
 
 MAX_UPLOAD = 50 * 1024 * 1024
 """The largest workbook upload, in bytes (50 MiB)."""
 
-MAX_FORM = 4 * 1024 * 1024
-"""The largest body of any other request: a scenario's text is at most 1 MB (docs/limits.md)."""
+MAX_FORM = 3 * MAX_BYTES + 64 * 1024
+"""The largest body of any other request: a scenario's text is at most the YAML reader's
+:data:`~flopbook.safe_yaml.MAX_BYTES` (4 MiB), and a form sends it percent-encoded."""
 
 UPLOAD_PATHS = ("/audit",)
 
@@ -65,7 +68,7 @@ class BodyLimit:
 
 
 def _refuse(what: str, cap: int) -> PlainTextResponse:
-    mib = (MAX_UPLOAD if cap > MAX_FORM else MAX_FORM) // (1024 * 1024)
+    mib = (MAX_UPLOAD if what.startswith("a workbook") else MAX_FORM) // (1024 * 1024)
     return PlainTextResponse(
         f"{what} may be at most {mib} MB — see docs/limits.md", status_code=413
     )

@@ -23,7 +23,7 @@ from flopbook.render.charts import samples_figure, tornado_figure
 from flopbook.render.html import sensitivity_html
 from flopbook.report.document import Chart
 from flopbook.report.uncertainty import distribution_charts, sensitivity_of
-from flopbook.safe_yaml import read_text
+from flopbook.safe_yaml import MAX_BYTES, read_text
 from flopbook.scenario import Document
 from flopbook.web.form import MAX_FIELDS, FormField, edit, form_fields
 from flopbook.web.guard import Folder
@@ -47,9 +47,7 @@ def _folder(request: Request) -> Folder:
 
 
 async def _form(request: Request) -> dict[str, str]:
-    form = await request.form(
-        max_files=0, max_fields=MAX_FIELDS + 20, max_part_size=1024 * 1024 + 1
-    )
+    form = await request.form(max_files=0, max_fields=MAX_FIELDS + 20, max_part_size=MAX_BYTES + 1)
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
