@@ -7,6 +7,7 @@ no state between requests: two tabs, or twenty clients, never share a scenario.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -140,6 +141,7 @@ async def recompute(request: Request) -> Response:
 async def _results(
     request: Request, text: str, name: str, form: dict[str, str], *, textarea: bool
 ) -> Response:
+    started = time.perf_counter()
     try:
         run = await compute(run_text, text, name, samples=_samples(form))
     except Exception as exc:  # shown in the page; the server carries on
@@ -148,7 +150,8 @@ async def _results(
             area = ENV.get_template("_textarea.html").render(text=text, oob=True)
             return HTMLResponse(bytes(shown.body).decode() + area)
         return shown
-    return page(
+    computed = time.perf_counter()
+    response = page(
         request,
         "_results.html",
         run=run,
@@ -159,6 +162,13 @@ async def _results(
         text=text,
         textarea=textarea,
     )
+    # how long the model run (with its wait for the one computation at a time) and the page
+    # took: a browser's developer tools show it, and benchmarks/web_latency.py reports it
+    done = time.perf_counter()
+    response.headers["Server-Timing"] = (
+        f"compute;dur={(computed - started) * 1000:.1f}, render;dur={(done - computed) * 1000:.1f}"
+    )
+    return response
 
 
 async def edit_field(request: Request) -> Response:
