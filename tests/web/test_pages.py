@@ -138,7 +138,7 @@ def test_keyboard_only(page) -> None:  # noqa: ANN001
 
 
 def test_every_control_has_a_label(page, server) -> None:  # noqa: ANN001
-    for path in ("/", "/audit", "/claims"):
+    for path in ("/", "/audit", "/claims", "/compare"):
         page.goto(server.base + path)
         unlabelled = page.evaluate(
             """() => [...document.querySelectorAll('input, select, textarea')]
@@ -186,3 +186,13 @@ def test_the_form_edits_one_value_in_the_text(page, server) -> None:  # noqa: AN
     text = page.locator("#text").input_value()
     assert "# A fleet scenario" in text  # the comments are kept
     assert _total(page, "gpus") != before
+
+
+def test_two_scenarios_side_by_side(page, server) -> None:  # noqa: ANN001
+    page.goto(server.base + "/compare?a=fleet.yaml&b=fleet.yaml")
+    page.wait_for_selector("#differences")
+    assert page.locator("#differences tr.moved").count() == 0  # the same file twice
+    b = page.locator("#text_b")
+    b.fill(b.input_value().replace("count: 16k GPU", "count: 20k GPU"))
+    page.wait_for_selector("#differences tr.moved")
+    assert "1.14×" in page.locator("#differences").inner_text()  # 32,096 / 28,096 GPUs

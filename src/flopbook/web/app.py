@@ -14,7 +14,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from flopbook.web import audit_page, browse, export, workbench
+from flopbook.web import audit_page, browse, compare, export, workbench
 from flopbook.web.guard import Folder, TokenGuard
 from flopbook.web.limits import BodyLimit
 
@@ -62,6 +62,8 @@ def create_app(
         Route("/sensitivity", workbench.sensitivity, methods=["POST"]),
         Route("/save", workbench.save, methods=["POST"]),
         Route("/download/{fmt}", export.download, methods=["POST"]),
+        Route("/compare", compare.compare_page),
+        Route("/compare/run", compare.compare_run, methods=["POST"]),
         Route("/audit", audit_page.audit_form, methods=["GET"]),
         Route("/audit", audit_page.audit_upload, methods=["POST"]),
         Route("/audit/{key}/fixed.xlsx", audit_page.fixed_copy),

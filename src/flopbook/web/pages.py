@@ -55,6 +55,7 @@ log = logging.getLogger("flopbook.web")
 
 NAV = [
     ("/", "Workbench"),
+    ("/compare", "Compare"),
     ("/audit", "Audit a workbook"),
     ("/catalog", "Catalog"),
     ("/cases", "Cases"),

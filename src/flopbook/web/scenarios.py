@@ -87,6 +87,8 @@ class Row:
     unit: str
     cells: dict[str, dict[str, str]]  # column -> {"mean"|"p5"|"p50"|"p95"|"value": text}
     doc: str = ""
+    means: dict[str, float | None] = field(default_factory=dict)  # column -> mean, in `of`
+    of: str = ""  # the unit of ``means``
 
 
 @dataclass
@@ -182,9 +184,11 @@ def _declared(kind: str, result: Result, model: Any, description: str) -> Run:
     for key in keys:
         m = result.output(key)
         cells: dict[str, dict[str, str]] = {}
+        means: dict[str, float | None] = {}
         varies = False
         for column in result.all_columns:
             s = result.summary(key, column)
+            means[column] = None if s is None else s.mean
             if s is None:
                 cells[column] = {"value": "—"}
             elif s.point:
@@ -196,7 +200,7 @@ def _declared(kind: str, result: Result, model: Any, description: str) -> Run:
                     for stat in ("mean", "p5", "p50", "p95")
                 }
         unit = numbers.unit_label(m.unit) or "number"
-        rows.append(Row(key, m.label, unit, cells, m.doc))
+        rows.append(Row(key, m.label, unit, cells, m.doc, means, m.unit))
         if varies:
             spread.append((key, m.label))
     notes = [
@@ -227,7 +231,8 @@ def _workload_row(r: Any) -> Row:
         cell = {
             stat: numbers.value(getattr(s, stat), r.unit) for stat in ("mean", "p5", "p50", "p95")
         }
-    return Row(r.key, r.label, numbers.unit_label(r.unit) or "number", {"Value": cell}, r.formula)
+    unit = numbers.unit_label(r.unit) or "number"
+    return Row(r.key, r.label, unit, {"Value": cell}, r.formula, {"Value": s.mean}, r.unit)
 
 
 def _varies(line: Line) -> bool:
@@ -251,7 +256,11 @@ def _row(line: Line, block: Block) -> Row:
         else:
             cells[column] = {"value": "—"}
     unit = numbers.unit_label(line.unit) or ("share" if line.percent else "number")
-    return Row(line.key, line.label, unit, cells, line.doc)
+    means = {
+        c: (s.mean if (s := line.summaries.get(c)) is not None else line.values.get(c))
+        for c in block.columns
+    }
+    return Row(line.key, line.label, unit, cells, line.doc, means, line.unit)
 
 
 # ---- where a scenario comes from -----------------------------------------------------------
