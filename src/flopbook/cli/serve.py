@@ -17,14 +17,16 @@ def serve_command(
         list[str] | None,
         typer.Argument(help="Scenario files to open (inside --folder); the first is shown."),
     ] = None,
-    port: Annotated[int, typer.Option(help="The port to listen on. E.g. --port 8766")] = 8765,
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, help="The port to listen on. E.g. --port 8766")
+    ] = 8765,
     folder: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             help="The only folder the app reads and writes files in (default: the current "
             "one). E.g. --folder scenarios/"
         ),
-    ] = Path("."),
+    ] = None,
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Print the address; do not open a browser.")
     ] = False,
@@ -43,6 +45,12 @@ def serve_command(
 
     Example: flopbook serve examples/fleet.yaml
     """
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli.common import require_path
+
+    require_path(folder, "--folder")
+    if host is not None and not host.strip():
+        raise InputError("needs an address", field="--host", hint="e.g. --host 0.0.0.0")
     try:
         # imported on use: the web server is an optional extra, and `flopbook --help` stays fast
         from flopbook.web import serve
@@ -52,4 +60,4 @@ def serve_command(
             field="serve",
             hint="pip install 'flopbook[web]'",
         ) from None
-    serve(files or [], port=port, folder=folder, open_browser=not no_browser, host=host)
+    serve(files or [], port=port, folder=folder or ".", open_browser=not no_browser, host=host)

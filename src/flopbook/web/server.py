@@ -3,6 +3,7 @@ address with its token printed and opened in the browser."""
 
 from __future__ import annotations
 
+import errno
 import socket
 import sys
 import threading
@@ -31,9 +32,11 @@ def serve(
     host: str | None = None,
 ) -> None:
     """Serve the app until interrupted."""
-    bind = host or LOCAL
+    bind = LOCAL if host is None else host.strip()
     if not 0 < port < 65536:
         raise InputError(f"must be between 1 and 65535, got {port}", field="--port")
+    if host is not None:
+        _check_address(bind, port)
     _check_free(bind, port)
     hosts = [LOCAL, "localhost"] if host is None else ["*"]
     token = new_token()
@@ -74,6 +77,18 @@ def _in_use(bind: str, port: int) -> InputError:
     )
 
 
+def _check_address(host: str, port: int) -> None:
+    """An InputError naming --host when ``host`` is no address of this computer's networks."""
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError):
+        raise InputError(
+            f"{host[:40]!r} is not an address to listen on",
+            field="--host",
+            hint="e.g. --host 0.0.0.0 (every network of this computer)",
+        ) from None
+
+
 def _check_free(bind: str, port: int) -> None:
     """One line when the port is taken, before uvicorn says it in its own words."""
     family = socket.AF_INET6 if ":" in bind else socket.AF_INET
@@ -81,5 +96,11 @@ def _check_free(bind: str, port: int) -> None:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
         try:
             s.bind((bind, port))
-        except OSError:
+        except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise InputError(
+                    f"{bind[:40]!r} is not an address of this computer",
+                    field="--host",
+                    hint="e.g. --host 0.0.0.0 (every network of this computer)",
+                ) from None
             raise _in_use(bind, port) from None
