@@ -88,7 +88,7 @@ def test_help_loads_only_the_command_line():
         "import sys; import flopbook.cli; "
         "print('\\n'.join(sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'flopbook', 'numpy', 'pint', 'pandas', 'pydantic', 'yaml', 'scipy', "
-        "'dask', 'distributed', 'pyarrow'})))"
+        "'dask', 'distributed', 'pyarrow', 'starlette', 'uvicorn', 'jinja2'})))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
