@@ -191,7 +191,24 @@ class _Writer:
             age = self.convert(args[1], self.ureg.Unit("year"))  # type: ignore[arg-type]
             r, n = _wrap(rate, _ATOM), _wrap(age, _ATOM)
             return _Text(f"(10^(-{r}*{n}))", self.ureg.Unit(""), _ATOM)
+        if name in ("maximum", "minimum", "if_positive"):
+            first = 1 if name == "if_positive" else 0
+            a, b = args[first], args[first + 1]
+            assert a is not None and b is not None
+            a_zero, b_zero = (_is_zero(n) for n in node.args[first : first + 2])
+            unit = b.unit if a_zero else a.unit
+            a = a if a_zero else self.convert(a, unit)
+            b = b if b_zero else self.convert(b, unit)
+            if name == "if_positive":
+                test = args[0]
+                assert test is not None
+                return _Text(f"IF({test.text}>0,{a.text},{b.text})", unit, _ATOM)
+            return _Text(f"{name[:3].upper()}({a.text},{b.text})", unit, _ATOM)
         raise ValueError(f"{key}: unknown function {name!r}")
+
+
+def _is_zero(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value == 0
 
 
 def _wrap(t: _Text, binds: int) -> str:

@@ -48,9 +48,13 @@ class ItemOutputs(Mapping[str, "pint.Quantity | None"]):
         self._done: dict[str, pint.Quantity | None] = {}
 
     def __getitem__(self, key: str) -> pint.Quantity | None:
+        if key not in self.keys_:
+            raise KeyError(key)
+        return self.value(key)
+
+    def value(self, key: str) -> pint.Quantity | None:
+        """Any formula's value for this item, a step's too (None: unknown for its form)."""
         if key not in self._done:
-            if key not in self.keys_:
-                raise KeyError(key)
             self._done[key] = self._value(key)
         return self._done[key]
 

@@ -81,6 +81,21 @@ class Poly:
                 terms[k] = terms.get(k, 0.0) + c1 * c2
         return Poly(terms, self.arrays)
 
+    def over(self, other: Poly) -> Poly:
+        """``self / other``; a one-term divisor divides the coefficients (``a / b`` rounded
+        once, as NumPy divides, not ``a·(1/b)``)."""
+        if len(other.terms) == 1:
+            ((k, d),) = other.terms.items()
+            inverse = tuple((a, -e) for a, e in k)
+            terms: dict[Key, float] = {}
+            for k1, c in self.terms.items():
+                merged = _merge(k1, inverse)
+                terms[merged] = terms.get(merged, 0.0) + (
+                    c / d if d else math.copysign(math.inf, c) if c else math.nan
+                )
+            return Poly(terms, self.arrays)
+        return self.times(other.inverse())
+
     def inverse(self) -> Poly:
         if len(self.terms) == 1:
             ((k, c),) = self.terms.items()
@@ -348,7 +363,7 @@ class Compiled:
         if isinstance(op, ast.Mult):
             return (lambda run: lf(run).times(rf(run))), lu * ru
         if isinstance(op, ast.Div):
-            return (lambda run: lf(run).times(rf(run).inverse())), lu / ru
+            return (lambda run: lf(run).over(rf(run))), lu / ru
         if isinstance(op, ast.Add | ast.Sub):
             factor = self._factor(ru, lu, key, expr.text)
             factor = -factor if isinstance(op, ast.Sub) else factor
@@ -409,7 +424,50 @@ class Compiled:
                 return run.arrays.atom(10.0 ** (-rate.array() * age.array()))
 
             return decline, self.ureg.Unit("")
+        if name in ("maximum", "minimum", "if_positive"):
+            return self._choice(key, expr, name, node, args)  # type: ignore[arg-type]
         raise ValueError(f"{self.kind.name}.{key}: unknown function {name!r}")
+
+    def _choice(
+        self,
+        key: str,
+        expr: Any,
+        name: str,
+        node: ast.Call,
+        args: list[tuple[Node, pint.Unit]],
+    ) -> tuple[Node, pint.Unit]:
+        """maximum(a, b), minimum(a, b) and if_positive(test, then, otherwise): the two
+        values chosen between in one unit (a literal 0 takes the other's)."""
+        first = 1 if name == "if_positive" else 0
+        (af, au), (bf, bu) = args[first], args[first + 1]
+        a_zero, b_zero = (_is_zero(n) for n in node.args[first : first + 2])
+        unit = bu if a_zero else au
+        factor = 1.0 if b_zero else self._factor(bu, unit, key, expr.text)
+        if name == "if_positive":
+            test = args[0][0]
+
+            def choose(run: _Evaluation) -> Poly:
+                t, then, otherwise = test(run), af(run), bf(run).scaled(factor)
+                point = t.point()
+                if point is not None:  # one number: one branch, no arrays
+                    return then if point > 0 else otherwise
+                return run.arrays.atom(np.where(t.array() > 0, then.array(), otherwise.array()))
+
+            return choose, unit
+        pick = np.maximum if name == "maximum" else np.minimum
+
+        def extreme(run: _Evaluation) -> Poly:
+            a, b = af(run), bf(run).scaled(factor)
+            pa, pb = a.point(), b.point()
+            if pa is not None and pb is not None:
+                return Poly({(): float(pick(pa, pb))}, run.arrays)
+            return run.arrays.atom(pick(a.array(), b.array()))
+
+        return extreme, unit
+
+
+def _is_zero(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value == 0
 
 
 def _scaled(fn: Node, factor: float) -> Node:
