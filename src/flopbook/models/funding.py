@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from flopbook.errors import InputError
-from flopbook.formula.declaration import Kind, extensive, step
+from flopbook.formula.declaration import Constant, Kind, extensive, step
 from flopbook.formula.result import ItemOutputs
 from flopbook.formula.series import in_order
 from flopbook.frames import by_year_frame
@@ -354,9 +354,19 @@ def _carried(name: str, label: str, unit: str) -> FieldSpec:
     return FieldSpec(name, label, (unit,), f"1 {unit}".strip(), f"{label}: the year before's")
 
 
+# A share charged each year (a fee on assets) is a share "per one year": written so, the
+# workbook's formulas say their period, as its units check asks.
+ONE_YEAR = Constant(
+    "one_year",
+    1.0,
+    "year",
+    "One year: a yearly amount (or share) times one year is the amount of that year",
+    "definition: a fee is charged as a share of assets each year",
+)
+
 # A fund's year, written once (flopbook.formula): the engine evaluates it over samples year by
 # year, the workbook writes it as one column per year. Shares and returns are plain numbers
-# for the year, so a fee on assets is a share of them "per year".
+# for the year.
 FUND = Kind(
     name="fund",
     label="Fund",
@@ -376,6 +386,7 @@ FUND = Kind(
         "hwm_prev": "hwm",
     },
     headlines=("cash_available",),
+    constants=(ONE_YEAR,),
     outputs=(
         extensive(
             "aum",
@@ -402,7 +413,7 @@ FUND = Kind(
             "management_fees",
             "Management fees",
             "USD/year",
-            "management_fee * aum / year",
+            "management_fee * aum / one_year",
             "management fee x AUM at the start of the year",
         ),
         extensive(
@@ -445,9 +456,9 @@ FUND = Kind(
             "performance_share",
             "1/year",
             {
-                "nav_prev missing": "performance_fee * maximum(growth - 1, 0) / year",
+                "nav_prev missing": "performance_fee * maximum(growth - 1, 0) / one_year",
                 "otherwise": "if_positive(nav_prev, "
-                "performance_fee * maximum(growth - hwm_prev / nav_prev, 0), 0) / year",
+                "performance_fee * maximum(growth - hwm_prev / nav_prev, 0), 0) / one_year",
             },
             "performance fee x gain per unit above the high-water mark, after the management fee",
             label="Performance fee (share of assets)",
@@ -455,7 +466,7 @@ FUND = Kind(
         step(
             "net_growth",
             "",
-            "maximum(growth - performance_share * year, 0)",
+            "maximum(growth - performance_share * one_year, 0)",
             "growth before the performance fee, less that fee; never below 0",
             label="Net growth per unit (1 + net return)",
         ),
@@ -491,7 +502,7 @@ COMPANY = Kind(
             "Funding rounds",
             ("USD/year",),
             "500M USD/year",
-            "the year's funding rounds added up (absent: none that year)",
+            "the year's funding rounds added up (0: none that year)",
             low=0,
         ),
     },
@@ -520,14 +531,14 @@ COMPANY = Kind(
             "funding_rounds",
             "Funding rounds",
             "USD/year",
-            {"funding_rounds given": "funding_rounds"},
+            "funding_rounds",
             "money raised from outside, as given",
         ),
         extensive(
             "cash_available",
             "Cash available",
             "USD/year",
-            {"funding_rounds given": "own_cash + funding_rounds", "otherwise": "own_cash"},
+            "own_cash + funding_rounds",
             "the capex budget (at most the operating cash flow) plus funding rounds",
         ),
     ),

@@ -4,14 +4,34 @@ adding its declaration to :data:`KINDS`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Kind
 from flopbook.models.fleet import FLEET
+from flopbook.models.funding import COMPANY, FUND, PAYER_ROWS
 from flopbook.models.workload import TRAINING
 
-__all__ = ["KINDS", "kind"]
+if TYPE_CHECKING:
+    from flopbook.formula.declaration import Output
 
-KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING)}
+__all__ = ["DOC_PAGES", "KINDS", "kind"]
+
+KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING, FUND, COMPANY)}
+
+
+def _payer_total(output: Output) -> str:
+    return "sum of years" if PAYER_ROWS[output.key].kind == "flow" else "not added"
+
+
+# kind -> (the docs page that holds its formula table, how its totals are made when not the
+# sum of items); scripts/formula_docs.py writes the tables, tests/test_docs.py checks them
+DOC_PAGES: dict[str, tuple[str, Callable[[Output], str] | None]] = {
+    "fleet": ("scenario.md", None),
+    "fund": ("funding.md", _payer_total),
+    "company": ("funding.md", _payer_total),
+}
 
 
 def kind(name: str) -> Kind:
