@@ -11,6 +11,7 @@ from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Kind
 from flopbook.models.fleet import FLEET
 from flopbook.models.funding import COMPANY, FUND, PAYER_ROWS
+from flopbook.models.funding_verdict import VERDICT
 from flopbook.models.workload import TRAINING
 
 if TYPE_CHECKING:
@@ -18,11 +19,21 @@ if TYPE_CHECKING:
 
 __all__ = ["DOC_PAGES", "KINDS", "kind"]
 
-KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING, FUND, COMPANY)}
+KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING, FUND, COMPANY, VERDICT)}
 
 
 def _payer_total(output: Output) -> str:
     return "sum of years" if PAYER_ROWS[output.key].kind == "flow" else "not added"
+
+
+_VERDICT_TOTALS = {
+    "ratio": "the lowest over the years with spending: the coverage",
+    "balance": "the money needed from outside: max(-lowest, 0)",
+}
+
+
+def _verdict_total(output: Output) -> str:
+    return _VERDICT_TOTALS.get(output.key, "not added")
 
 
 # kind -> (the docs page that holds its formula table, how its totals are made when not the
@@ -31,6 +42,7 @@ DOC_PAGES: dict[str, tuple[str, Callable[[Output], str] | None]] = {
     "fleet": ("scenario.md", None),
     "fund": ("funding.md", _payer_total),
     "company": ("funding.md", _payer_total),
+    "funding_verdict": ("funding.md", _verdict_total),
 }
 
 

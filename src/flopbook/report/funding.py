@@ -6,8 +6,11 @@ one, last year's values (NAV, high-water mark, assets) the previous column's cel
 the workbook recomputes what the engine computes. Money written in CNY is converted in the
 formula by the payer's exchange rate, never silently.
 
-The verdict's block mirrors :func:`flopbook.models.funding_verdict.judge` (spending,
-cumulative cash against cumulative spending, coverage at the worst year) column by column.
+The verdict's block is written from :data:`flopbook.models.funding_verdict.VERDICT` the same
+way (cumulative cash against cumulative spending, the ratio and the balance); its totals, the
+coverage (the lowest ratio) and the money needed from outside, are the workbook's MIN and MAX
+over those rows, as :func:`~flopbook.models.funding_verdict.judge` takes them.
+
 What stays a value, and why: the verdict's words and the probability of each band are read
 from the Monte Carlo samples (the most probable band over all samples), which no formula of
 one row of medians can give; they are written as text with that note. Spending bought with a
@@ -35,7 +38,7 @@ from flopbook.models.funding import (
     Company,
     Fund,
 )
-from flopbook.models.funding_verdict import judge
+from flopbook.models.funding_verdict import VERDICT, judge
 from flopbook.quantity import Quantity, is_point, magnitudes, registry, summarize
 from flopbook.report.document import Block, Line, LineKind
 from flopbook.report.inputs import InputBook, at_value
@@ -414,7 +417,6 @@ def verdict_block(
     for c in cols:
         if spend[c] is None:
             spend_values[c] = None  # nothing bought or running that year
-    first = next((t for t, c in enumerate(cols) if spend[c] is not None), None)
     one_year = book.constant("one_year")
     lines.append(
         _line(
@@ -426,91 +428,33 @@ def verdict_block(
             {**spend_values, TOTAL: None},
         )
     )
-
-    def running(key: str, of: str) -> dict[str, str | None]:
-        out: dict[str, str | None] = {}
-        for t, c in enumerate(cols):
-            here = f"{{{of}}}*{one_year}" if (of != "spend" or spend[c] is not None) else None
-            if t == 0:
-                out[c] = here
-            elif here is None:
-                out[c] = f"{{{key}@{cols[t - 1]}}}" if out[cols[t - 1]] is not None else None
-            else:
-                out[c] = f"{{{key}@{cols[t - 1]}}}+{here}" if out[cols[t - 1]] is not None else here
-        return out
-
-    cum_spend = running("cumulative_spend", "spend")
-    cum_values = row(point.cumulative_spend)
-    for c in cols:
-        if cum_spend[c] is None:
-            cum_values[c] = None
-    lines.append(
-        _line(
-            "cumulative_cash",
-            "Cumulative cash",
-            "USD",
-            "running total of cash",
-            {**running("cumulative_cash", "cash"), TOTAL: None},
-            {**row(point.cumulative_cash), TOTAL: None},
-            kind="single",
-        )
-    )
-    lines.append(
-        _line(
-            "cumulative_spend",
-            "Cumulative spending",
-            "USD",
-            "running total of spending",
-            {**cum_spend, TOTAL: None},
-            {**cum_values, TOTAL: None},
-            kind="single",
-        )
-    )
-    ratios: dict[str, str | None] = {c: None for c in cols}
-    ratio_values: dict[str, float | None] = {c: None for c in cols}
-    cum_c, cum_s = point.cumulative_cash, point.cumulative_spend
+    # the running totals, the ratio and the balance: written from the declaration (VERDICT)
+    ureg = registry()
+    refs = [
+        {
+            "cash": Ref("{cash}", ureg.Unit("USD/year")),
+            **({"spend": Ref("{spend}", ureg.Unit("USD/year"))} if spend[c] else {}),
+        }
+        for c in cols
+    ]
+    forms = _carry(VERDICT, point.items, cols, refs)
+    declared = {
+        key: _formula_line(VERDICT, key, point.items, forms, refs, cols, book)
+        for key in VERDICT.formulas
+    }
+    declared["ratio"].percent = False  # a multiple of the spending, not a share
+    ratio = declared["ratio"]
     for t, c in enumerate(cols):
-        if first is not None and t >= first and cum_s[t, 0] > 0:
-            ratios[c] = "{cumulative_cash}/{cumulative_spend}"
-            ratio_values[c] = float(cum_c[t, 0] / cum_s[t, 0])
-    covered = [c for c in cols if ratios[c] is not None]
-    lines.append(
-        _line(
-            "ratio",
-            "Cumulative cash / cumulative spending",
-            "",
-            "how many times the money so far covers the spending so far",
-            {
-                **ratios,
-                TOTAL: (
-                    f"MIN({{ratio@{covered[0]}}}:{{ratio@{covered[-1]}}})" if covered else None
-                ),
-            },
-            {**ratio_values, TOTAL: float(point.coverage[0]) if covered else None},
-            kind="single",
-        )
-    )
-    lines.append(
-        _line(
-            "balance",
-            "Cumulative cash less cumulative spending",
-            "USD",
-            "negative: money from outside was needed by then",
-            {
-                **{
-                    c: (
-                        "{cumulative_cash}-{cumulative_spend}"
-                        if cum_spend[c] is not None
-                        else "{cumulative_cash}"
-                    )
-                    for c in cols
-                },
-                TOTAL: f"MAX(-MIN({{balance@{cols[0]}}}:{{balance@{cols[-1]}}}),0)",
-            },
-            {**row(point.balance), TOTAL: float(point.outside_money[0])},
-            kind="single",
-        )
-    )
+        if not point.cumulative_spend[t, 0] > 0:  # no spending so far at these values: no ratio
+            ratio.formulas[c], ratio.values[c] = None, None
+    covered = [c for c in cols if ratio.formulas[c] is not None]
+    if covered:
+        ratio.formulas[TOTAL] = f"MIN({{ratio@{covered[0]}}}:{{ratio@{covered[-1]}}})"
+        ratio.values[TOTAL] = float(point.coverage[0])
+    balance = declared["balance"]
+    balance.formulas[TOTAL] = f"MAX(-MIN({{balance@{cols[0]}}}:{{balance@{cols[-1]}}}),0)"
+    balance.values[TOTAL] = float(point.outside_money[0])
+    lines += declared.values()
     lines.append(
         _line(
             "spend_total",
