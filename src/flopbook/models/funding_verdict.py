@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -347,6 +347,7 @@ def _scaled_up(amount: Any, value: pint.Quantity[Any]) -> str:
 class FundingVerdict:
     """Cash against spending, year by year and cumulatively, and what it means."""
 
+    kind: ClassVar[str] = VERDICT.name
     payer: PayerResult
     spending: list[Spending]
     years: list[int]

@@ -5,7 +5,7 @@ adding its declaration to :data:`KINDS`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Kind
@@ -17,7 +17,7 @@ from flopbook.models.workload import TRAINING
 if TYPE_CHECKING:
     from flopbook.formula.declaration import Output
 
-__all__ = ["DOC_PAGES", "KINDS", "kind"]
+__all__ = ["DOC_PAGES", "KINDS", "kind", "name_of"]
 
 KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING, FUND, COMPANY, VERDICT)}
 
@@ -51,3 +51,14 @@ def kind(name: str) -> Kind:
     if name not in KINDS:
         raise UnknownNameError(f"unknown model kind {name!r}", hint=suggest(name, tuple(KINDS)))
     return KINDS[name]
+
+
+def name_of(result: Any) -> str:
+    """The kind of any model's result, by name: a declared kind's (``fleet``), or the kind a
+    result not yet on one declaration names itself (``inference``); else its class name."""
+    named = getattr(result, "kind", None)
+    if isinstance(named, Kind):
+        return named.name
+    if isinstance(named, str):
+        return named
+    return type(result).__name__
