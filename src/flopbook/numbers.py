@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from flopbook.calc import kind_of
 from flopbook.digits import number, significant  # noqa: F401 - re-exported
@@ -341,10 +341,10 @@ def readable(value: pint.Quantity) -> pint.Quantity:
     powers on a ladder (6.136 MWh, not 6,136,200 Wh); a unit already plain is kept."""
     if value.dimensionless:
         return value
-    value = value.to_reduced_units()
-    if _mixed(value.units):
+    value = cast("pint.Quantity[Any]", value.to_reduced_units())
+    if _mixed(cast("pint.Unit", value.units)):
         ureg = registry()
-        value = value.to_preferred([ureg.Unit(u) for u in _PREFERRED])
+        value = cast("pint.Quantity[Any]", value.to_preferred([ureg.Unit(u) for u in _PREFERRED]))
     unit = display_unit(value)
     return value.to(unit) if unit is not None else value
 

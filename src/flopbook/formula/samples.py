@@ -20,12 +20,12 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pint
 
-from flopbook.quantity import registry
+from flopbook.quantity import parsed_unit, registry
 
 if TYPE_CHECKING:
     import pint
@@ -338,10 +338,9 @@ class Compiled:
 
     def _node(self, key: str, expr: Any, node: ast.AST) -> tuple[Node, pint.Unit] | None:
         """(function, unit) of ``node``, or None when it reads something unknown here."""
-        ureg = self.ureg
         if isinstance(node, ast.Constant):
-            value = float(node.value)
-            return (lambda run: Poly({(): value}, run.arrays)), ureg.Unit("")
+            value = float(cast(float, node.value))  # the parser admits numbers only
+            return (lambda run: Poly({(): value}, run.arrays)), parsed_unit("")
         if isinstance(node, ast.Name | ast.Attribute):
             return self._name(key, _dotted(node))
         if isinstance(node, ast.UnaryOp):
@@ -372,7 +371,7 @@ class Compiled:
             if not isinstance(node.right, ast.Constant | ast.UnaryOp):
                 raise ValueError(f"{self.kind.name}.{key}: an exponent must be a number")
             exponent = float(ast.literal_eval(node.right))
-            return (lambda run: lf(run).power(exponent)), lu**exponent
+            return (lambda run: lf(run).power(exponent)), cast("pint.Unit", lu**exponent)
         raise ValueError(f"{self.kind.name}.{key}: unsupported operator")
 
     def _name(self, key: str, name: str) -> tuple[Node, pint.Unit] | None:
@@ -388,7 +387,7 @@ class Compiled:
         if name in kind.constant:
             c = kind.constant[name]
             return (lambda run: Poly({(): c.value}, run.arrays)), ureg.Unit(c.unit)
-        return (lambda run: Poly({(): 1.0}, run.arrays)), ureg.Unit(name)
+        return (lambda run: Poly({(): 1.0}, run.arrays)), parsed_unit(name)
 
     def _call(self, key: str, expr: Any, node: ast.Call) -> tuple[Node, pint.Unit] | None:
         name = _dotted(node.func)
