@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Kind
+from flopbook.models.compare import COMPARE
 from flopbook.models.fleet import FLEET
 from flopbook.models.funding import COMPANY, FUND, PAYER_ROWS
 from flopbook.models.funding_verdict import VERDICT
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DOC_PAGES", "KINDS", "kind", "name_of"]
 
-KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING, FUND, COMPANY, VERDICT)}
+KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING, FUND, COMPANY, VERDICT, COMPARE)}
 
 
 def _payer_total(output: Output) -> str:
@@ -43,6 +44,7 @@ DOC_PAGES: dict[str, tuple[str, Callable[[Output], str] | None]] = {
     "fund": ("funding.md", _payer_total),
     "company": ("funding.md", _payer_total),
     "funding_verdict": ("funding.md", _verdict_total),
+    "compare": ("workload.md", lambda output: "per chip"),
 }
 
 
