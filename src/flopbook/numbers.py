@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from pint.util import UnitsContainer
 
@@ -393,10 +393,10 @@ def readable(value: pint.Quantity) -> pint.Quantity:
     1.000 Wh/query; $2.000/Mtoken)."""
     if value.dimensionless:
         return value
-    value = value.to_reduced_units()
-    if _mixed(value.units):
+    value = cast("pint.Quantity[Any]", value.to_reduced_units())
+    if _mixed(cast("pint.Unit", value.units)):
         ureg = registry()
-        value = value.to_preferred([ureg.Unit(u) for u in _PREFERRED])
+        value = cast("pint.Quantity[Any]", value.to_preferred([ureg.Unit(u) for u in _PREFERRED]))
     unit = display_unit(value)
     return value.to(unit) if unit is not None else value
 
