@@ -8,7 +8,7 @@ The formulas are a roofline:
   / attention rate) per prompt token, a prompt token attending on average to half the prompt;
 - a decode step reads each GPU's share of the weights and of the KV cache of its sequences,
   does its share of the FLOPs and, across GPUs, its all-reduces and all-to-alls; it lasts
-  max(bytes / (bandwidth × MBU), FLOPs / (peak × MFU), overlap × communication) + (1 −
+  maximum(bytes / (bandwidth × MBU), FLOPs / (peak × MFU), overlap × communication) + (1 −
   overlap) × communication; tokens/s per GPU = batch / step time / GPUs;
 - GPU time, energy, cost and revenue per request and per day follow from the two rates.
 
@@ -497,7 +497,7 @@ ARCHITECTURE_INPUTS: dict[str, FieldSpec] = {
             "Share of the all-reduce inside the scale-up domain",
             ("",),
             "1",
-            "(min(tp, domain) − 1) / (tp − 1)",
+            "(minimum(tp, domain) − 1) / (tp − 1)",
         ),
         _spec(
             "allreduce_count",
@@ -518,7 +518,7 @@ ARCHITECTURE_INPUTS: dict[str, FieldSpec] = {
             "Share of the all-to-all inside the scale-up domain",
             ("",),
             "0.05",
-            "(min(ep, domain) − 1) / (ep − 1)",
+            "(minimum(ep, domain) − 1) / (ep − 1)",
         ),
         _spec(
             "alltoall_count",
@@ -623,7 +623,7 @@ INFERENCE = Kind(
             "token",
             {
                 "windowed_layers given": "attention_layers * context + windowed_layers * "
-                "min(context, sliding_window)",
+                "minimum(context, sliding_window)",
                 "attention_layers given": "attention_layers * context",
             },
             "context tokens attended, summed over layers",
@@ -633,7 +633,7 @@ INFERENCE = Kind(
             "token",
             {
                 "windowed_layers given": "attention_layers * prefill_context_share * "
-                "tokens_in + windowed_layers * min(prefill_context_share * tokens_in, "
+                "tokens_in + windowed_layers * minimum(prefill_context_share * tokens_in, "
                 "sliding_window)",
                 "attention_layers given": "attention_layers * prefill_context_share * tokens_in",
             },
@@ -739,21 +739,21 @@ INFERENCE = Kind(
         step(
             "allreduce_time",
             "s",
-            "max(batch * allreduce_bytes_per_sequence * allreduce_near / (scaleup_bandwidth / "
+            "maximum(batch * allreduce_bytes_per_sequence * allreduce_near / (scaleup_bandwidth / "
             "scaleup_directions), batch * allreduce_bytes_per_sequence * (1 - allreduce_near) "
             "/ scaleout_bandwidth) + allreduce_count * comm_latency",
         ),
         step(
             "alltoall_time",
             "s",
-            "routing_share * max(batch * alltoall_bytes_per_sequence * alltoall_near / "
+            "routing_share * maximum(batch * alltoall_bytes_per_sequence * alltoall_near / "
             "(scaleup_bandwidth / scaleup_directions), batch * alltoall_bytes_per_sequence * "
             "(1 - alltoall_near) / scaleout_bandwidth) + alltoall_count * comm_latency",
         ),
         step(
             "prefill_comm",
             "s",
-            "max(tokens_in / token * prefill_allreduce_bytes_per_token * allreduce_near / "
+            "maximum(tokens_in / token * prefill_allreduce_bytes_per_token * allreduce_near / "
             "(scaleup_bandwidth / scaleup_directions), tokens_in / token * "
             "prefill_allreduce_bytes_per_token * (1 - allreduce_near) / scaleout_bandwidth) "
             "+ prefill_allreduce_count * comm_latency",
@@ -804,8 +804,8 @@ INFERENCE = Kind(
             "Distinct experts read per MoE layer per step",
             "",
             {
-                "experts given": "experts * (1 - (1 - min(1, routing_share * experts_per_token / "
-                "experts)) ** (batch / pp))"
+                "experts given": "experts * (1 - (1 - minimum(1, routing_share * "
+                "experts_per_token / experts)) ** (batch / pp))"
             },
         ),
         extensive(
@@ -819,9 +819,9 @@ INFERENCE = Kind(
             "Time per output token (decode step)",
             "ms",
             {
-                "comm_overlap given": "max(max(t_memory, t_compute), comm_overlap * "
+                "comm_overlap given": "maximum(maximum(t_memory, t_compute), comm_overlap * "
                 "comm_time) + (1 - comm_overlap) * comm_time",
-                "otherwise": "max(t_memory, t_compute)",
+                "otherwise": "maximum(t_memory, t_compute)",
             },
         ),
         extensive(
@@ -838,7 +838,7 @@ INFERENCE = Kind(
             "Time to first token (prefill, one prompt)",
             "ms",
             {
-                "prefill_gpus given": "max(pipeline_fill * tokens_in / (prefill_rate * "
+                "prefill_gpus given": "maximum(pipeline_fill * tokens_in / (prefill_rate * "
                 "prefill_gpus), comm_overlap * prefill_comm) + (1 - comm_overlap) * prefill_comm"
             },
         ),
