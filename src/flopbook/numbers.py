@@ -412,9 +412,9 @@ def display_unit(value: pint.Quantity) -> str | None:
         cents = [u for u in ladder if abs(mean * _factor(u, own)) >= 0.01]
         return cents[0] if cents else ladder[-1]
     bits = any(name.endswith("bit") for name in value.units._units)  # noqa: SLF001
-    ladder = (_BITS if bits else {}).get(kind) or _LADDERS.get(kind)
-    if ladder is not None:
-        values = {u: mean * _factor(u, own) for u in ladder}
+    rungs = (_BITS if bits else {}).get(kind) or _LADDERS.get(kind)
+    if rungs is not None:
+        values = {u: mean * _factor(u, own) for u in rungs}
         return _rung(values, own, keep=kind not in _STRICT)
     return _lead_unit(value, mean)
 
