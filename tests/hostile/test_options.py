@@ -23,6 +23,7 @@ BASE = {
     "fund": ["{payer}", "--capex", "1B USD"],
     "report": ["{fleet}", "--html", "page.html"],
     "serve": ["--no-browser"],  # every nonsense option stops it before it serves
+    "sweep": ["{fleet}", "--vary", "assumptions.pue=1.1,1.2"],
     "workload": ["{training}"],
 }
 
