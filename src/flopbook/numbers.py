@@ -408,13 +408,13 @@ def display_unit(value: pint.Quantity) -> str | None:
     mean = float(magnitudes(value).mean())
     own = unit_name(value.units)
     if kind in _PER_MILLION:
-        ladder = _PER_MILLION[kind]
-        cents = [u for u in ladder if abs(mean * _factor(u, own)) >= 0.01]
-        return cents[0] if cents else ladder[-1]
+        per_million = _PER_MILLION[kind]
+        cents = [u for u in per_million if abs(mean * _factor(u, own)) >= 0.01]
+        return cents[0] if cents else per_million[-1]
     bits = any(name.endswith("bit") for name in value.units._units)  # noqa: SLF001
-    rungs = (_BITS if bits else {}).get(kind) or _LADDERS.get(kind)
-    if rungs is not None:
-        values = {u: mean * _factor(u, own) for u in rungs}
+    ladder = (_BITS if bits else {}).get(kind) or _LADDERS.get(kind)
+    if ladder is not None:
+        values = {u: mean * _factor(u, own) for u in ladder}
         return _rung(values, own, keep=kind not in _STRICT)
     return _lead_unit(value, mean)
 
