@@ -38,7 +38,9 @@ from flopbook import safe_yaml
 from flopbook.draws import DEFAULT_SEED, sampling
 from flopbook.errors import InputError, suggest
 from flopbook.fleet_file import fleet_from_document
+from flopbook.models.funding import PAYER_ROWS
 from flopbook.models.registry import KINDS
+from flopbook.payer_file import payer_from_document
 from flopbook.quantity import Summary, _parse_point
 from flopbook.scenario import Document
 from flopbook.workload_file import run_document
@@ -70,10 +72,20 @@ def _training(doc: Document) -> Callable[[str], Summary | None]:
     return lambda key: result.summary(key) if result.has(key) else None
 
 
+def _payer(doc: Document) -> Callable[[str], Summary | None]:
+    result = payer_from_document(doc).run()
+    # a flow's total over the years (cash available, revenue); stocks and shares do not add
+    return lambda key: (
+        result.summary(key) if key in result.rows and PAYER_ROWS[key].kind == "flow" else None
+    )
+
+
 # How a file of each registered kind is run: the document -> each output's summary
 RUNNERS: dict[str, Callable[[Document], Callable[[str], Summary | None]]] = {
     "fleet": _fleet,
     "training": _training,
+    "fund": _payer,
+    "company": _payer,
 }
 
 
@@ -86,7 +98,7 @@ def kind_of(doc: Document) -> str:
             file=doc.file,
             line=doc.line(("kind",)),
             field="kind",
-            hint="sweep a fleet or a training scenario",
+            hint="sweep a fleet, a training run, a fund or a company",
         )
     return str(name)
 

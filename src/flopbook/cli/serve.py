@@ -20,8 +20,10 @@ def serve_command(
     port: Annotated[
         int, typer.Option(min=1, max=65535, help="The port to listen on. E.g. --port 8766")
     ] = 8765,
+    # text, not a Path: click reads "" as ".", and "." (the current folder) is a real answer
+    # here while an empty name is a mistake
     folder: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             help="The only folder the app reads and writes files in (default: the current "
             "one). E.g. --folder scenarios/"
@@ -48,7 +50,8 @@ def serve_command(
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli.common import require_path
 
-    require_path(folder, "--folder")
+    if folder is not None and folder.strip() != ".":
+        require_path(folder, "--folder")
     if host is not None and not host.strip():
         raise InputError("needs an address", field="--host", hint="e.g. --host 0.0.0.0")
     try:
@@ -60,4 +63,6 @@ def serve_command(
             field="serve",
             hint="pip install 'flopbook[web]'",
         ) from None
-    serve(files or [], port=port, folder=folder or ".", open_browser=not no_browser, host=host)
+    serve(
+        files or [], port=port, folder=Path(folder or "."), open_browser=not no_browser, host=host
+    )

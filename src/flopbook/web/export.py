@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from flopbook.errors import InputError
 from flopbook.formula.result import Result
+from flopbook.models.registry import name_of
 from flopbook.quantity import sampling
 from flopbook.render import data
 from flopbook.render.excel import write_workbook
@@ -43,7 +44,7 @@ def stem(name: str) -> str:
 def _csv(result: Any) -> str:
     if isinstance(result, Result):
         return data.fleet_csv(result)
-    if type(result).__name__ == "WorkloadResult":
+    if name_of(result) in ("training", "inference"):
         return workload_csv(result)
     return funding_csv(result, None)
 

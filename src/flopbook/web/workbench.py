@@ -19,6 +19,7 @@ from flopbook.errors import InputError
 from flopbook.files import write_atomically
 from flopbook.formula.result import Result
 from flopbook.models.funding import PAYER_ROWS
+from flopbook.models.registry import name_of
 from flopbook.quantity import is_point, magnitudes
 from flopbook.render.charts import samples_figure, tornado_figure
 from flopbook.render.html import sensitivity_html
@@ -198,14 +199,14 @@ def _output_samples(run: Any, key: str) -> tuple[np.ndarray, str, str] | None:
         if value is None or is_point(value):
             return None
         return magnitudes(value, m.unit), m.label, m.unit
-    if type(result).__name__ == "PayerResult" and key in result.rows:
+    if name_of(result) in ("fund", "company") and key in result.rows:
         # a payer's figures are by year: the last year's
         year = result.years[-1]
         value, row = result.at(key, year), PAYER_ROWS[key]
         if is_point(value):
             return None
         return magnitudes(value, row.unit or None), f"{row.label}, {year}", row.unit
-    if type(result).__name__ == "WorkloadResult":
+    if name_of(result) in ("training", "inference"):
         rows = {r.key: r for r in result.rows}
         if key in rows and not is_point(rows[key].value):
             r = rows[key]
