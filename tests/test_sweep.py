@@ -102,9 +102,23 @@ def test_bad_options_are_one_line(run_cli, args, words) -> None:
     assert code == 2 and err.count("\n") == 1 and words in err, err
 
 
-def test_a_kind_outside_the_registry_is_refused(run_cli) -> None:
-    code, _, err = run_cli("sweep", ROOT / "examples" / "inference.yaml", "--vary", "x=1")
-    assert code == 2 and "sweeps run the model kinds fleet, training, fund, company" in err
+def test_a_kind_outside_the_registry_is_refused(run_cli, tmp_path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text("kind: claims\nclaims: []\n")
+    code, _, err = run_cli("sweep", path, "--vary", "x=1")
+    assert code == 2
+    assert "sweeps run the model kinds fleet, training, inference, fund, company" in err
+
+
+def test_an_inference_service_is_swept(run_cli) -> None:
+    """A bigger batch spreads each decode step over more tokens: a lower cost per token."""
+    args = ["sweep", ROOT / "examples" / "inference.yaml", "--vary", "batch=8,32"]
+    code, out, err = run_cli(*args, "--output", "cost_per_million_output", "--format", "csv")
+    assert code == 0, err
+    rows = [line.split(",") for line in out.strip().splitlines()[1:]]
+    header = out.splitlines()[0].split(",")
+    mean = header.index("mean")
+    assert float(rows[1][mean]) < float(rows[0][mean])
 
 
 def test_the_table_csv_and_json_agree(run_cli) -> None:

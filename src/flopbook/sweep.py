@@ -67,7 +67,8 @@ def _fleet(doc: Document) -> Callable[[str], Summary | None]:
     return lambda key: result.summary(key)
 
 
-def _training(doc: Document) -> Callable[[str], Summary | None]:
+def _workload(doc: Document) -> Callable[[str], Summary | None]:
+    """A training run or an inference service: the outputs its inputs give."""
     result = run_document(doc)
     return lambda key: result.summary(key) if result.has(key) else None
 
@@ -83,7 +84,8 @@ def _payer(doc: Document) -> Callable[[str], Summary | None]:
 # How a file of each registered kind is run: the document -> each output's summary
 RUNNERS: dict[str, Callable[[Document], Callable[[str], Summary | None]]] = {
     "fleet": _fleet,
-    "training": _training,
+    "training": _workload,
+    "inference": _workload,
     "fund": _payer,
     "company": _payer,
 }
@@ -98,7 +100,7 @@ def kind_of(doc: Document) -> str:
             file=doc.file,
             line=doc.line(("kind",)),
             field="kind",
-            hint="sweep a fleet, a training run, a fund or a company",
+            hint="sweep a fleet, a training run, an inference service, a fund or a company",
         )
     return str(name)
 
