@@ -40,6 +40,8 @@ _NOT_DECLARED: dict[str, dict[str, FieldSpec]] = {
 def specs_for(kind: str) -> dict[str, FieldSpec]:
     """The field specs of a scenario kind: a declared kind's from the registry (its item and
     shared inputs), the others' from their models."""
+    if kind == "inference":  # its declaration also reads the architecture's numbers
+        return dict(INFERENCE_FIELDS)
     if kind in KINDS:
         return dict(KINDS[kind].inputs)
     return dict(_NOT_DECLARED.get(kind, {}))
