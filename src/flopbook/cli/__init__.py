@@ -71,6 +71,7 @@ from flopbook.cli import (  # noqa: E402,F401
     fund,
     report,
     serve,
+    sweep,
     workload,
 )
 
