@@ -22,7 +22,12 @@ BASE = {
     "fleet": ["{fleet}"],
     "fund": ["{payer}", "--capex", "1B USD"],
     "report": ["{fleet}", "--html", "page.html"],
-    "serve": ["--no-browser"],  # every nonsense option stops it before it serves
+    "serve": ["--no-browser"],
+    "sweep": [
+        "{fleet}",
+        "--vary",
+        "assumptions.pue=1.1:1.4:2",
+    ],  # every nonsense option stops it before it serves
     "workload": ["{training}"],
 }
 
@@ -31,6 +36,8 @@ VALID_SOMETIMES: dict[tuple[str, str], set[int]] = {
     ("fleet", "--plot"): {0, 2},  # "zz☃", "-1", "1e999" are folder names
     ("workload", "--plot"): {0, 2},  # the same folder names, for a workload's charts
     ("audit", "--write-baseline"): {0, 2},  # a file name; writing a baseline exits 0
+    ("sweep", "--out"): {0, 2},  # a file name without a known suffix is refused
+    ("sweep", "--plot"): {0, 2},  # a file name for the chart
 }
 
 CLAIMS = """\
@@ -86,7 +93,17 @@ def test_every_option_with_nonsense(flopbook, command: str, option: str, value: 
         "{book}": _book(flopbook.inputs / "book.xlsx"),
     }
     args = [str(files.get(a, a)) for a in BASE[command]]
-    if command in ("fleet", "report", "workload", "check", "fund", "case", "calc", "compare"):
+    if command in (
+        "fleet",
+        "report",
+        "workload",
+        "check",
+        "fund",
+        "case",
+        "calc",
+        "compare",
+        "sweep",
+    ):
         args += ["--samples", "200"] if option not in ("--samples",) else []
     expect = VALID_SOMETIMES.get((command, option), {2})
     if value == "empty":
