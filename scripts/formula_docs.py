@@ -6,8 +6,10 @@ a change to the declaration).
 
 from pathlib import Path
 
-from flopbook.formula.docs import rewrite
+from flopbook.formula.docs import CASH_FLOW_MARKERS, rewrite
 from flopbook.models.registry import kind
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "scenario.md"
-PAGE.write_text(rewrite(PAGE.read_text(encoding="utf-8"), kind("fleet")), encoding="utf-8")
+text = rewrite(PAGE.read_text(encoding="utf-8"), kind("fleet"))
+text = rewrite(text, kind("cash_flow"), CASH_FLOW_MARKERS)
+PAGE.write_text(text, encoding="utf-8")

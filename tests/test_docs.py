@@ -67,3 +67,13 @@ def test_the_formula_table_is_the_declarations():
 
     text = (ROOT / "docs" / "scenario.md").read_text()
     assert rewrite(text, kind("fleet")) == text, "run: python scripts/formula_docs.py"
+
+
+def test_the_cash_flow_formula_table_is_the_declarations():
+    from flopbook.formula.docs import CASH_FLOW_MARKERS, rewrite
+    from flopbook.models.registry import kind
+
+    text = (ROOT / "docs" / "scenario.md").read_text()
+    assert rewrite(text, kind("cash_flow"), CASH_FLOW_MARKERS) == text, (
+        "run: python scripts/formula_docs.py"
+    )

@@ -198,6 +198,8 @@ def render_fleet(result, fmt: Format, *, all_rows: bool = False, title: str | No
 
     if fmt is Format.table:
         console().print(table.FittedFleetTable(result, all_rows=all_rows, title=title))
+        if result.cash_flows is not None:
+            console().print(table.cash_flow_table(result.cash_flows, "Cash flows by year"))
     elif fmt is Format.json:
         emit(data.to_json(result.to_dict()))
     else:

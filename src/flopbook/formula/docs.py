@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flopbook.formula.declaration import Formula, Kind, Ratio
 
-__all__ = ["MARKERS", "formula_table", "rewrite"]
+__all__ = ["CASH_FLOW_MARKERS", "MARKERS", "formula_table", "rewrite"]
 
 
 def formula_table(kind: Kind) -> str:
@@ -35,9 +35,10 @@ def _cases(o: Formula | Ratio) -> str:
     return "; ".join(parts)
 
 
-def rewrite(text: str, kind: Kind) -> str:
-    """``text`` (a docs page) with the part between :data:`MARKERS` made from ``kind``."""
-    start, end = MARKERS
+def rewrite(text: str, kind: Kind, markers: tuple[str, str] | None = None) -> str:
+    """``text`` (a docs page) with the part between ``markers`` (:data:`MARKERS` by
+    default) made from ``kind``."""
+    start, end = markers or MARKERS
     head, found, rest = text.partition(start)
     if not found:
         raise ValueError(f"no marker {start!r} in the page")
@@ -48,4 +49,9 @@ def rewrite(text: str, kind: Kind) -> str:
 MARKERS = (
     "<!-- formulas: generated from the declaration (python scripts/formula_docs.py) -->",
     "<!-- end of formulas -->",
+)
+
+CASH_FLOW_MARKERS = (
+    "<!-- cash flows: generated from the declaration (python scripts/formula_docs.py) -->",
+    "<!-- end of cash flows -->",
 )

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pint
 
+from flopbook.calc import ends_in, overlap, starts_in
 from flopbook.quantity import registry
 
 if TYPE_CHECKING:
@@ -409,7 +410,34 @@ class Compiled:
                 return run.arrays.atom(10.0 ** (-rate.array() * age.array()))
 
             return decline, self.ureg.Unit("")
+        if name in _TIME_FUNCTIONS:
+            # arguments: a rate (discount_factor's first) or times, each in years
+            want = ["", "year"] if name == "discount_factor" else ["year"] * len(args)
+            factors = [
+                self._factor(u, self.ureg.Unit(w), key, expr.text)
+                for (_, u), w in zip(args, want, strict=True)  # type: ignore[misc]
+            ]
+            fns = [f for f, _ in args]  # type: ignore[misc]
+            apply = _TIME_FUNCTIONS[name]
+
+            def timed(run: _Evaluation) -> Poly:
+                values = [f(run).scaled(k) for f, k in zip(fns, factors, strict=True)]
+                points = [v.point() for v in values]
+                if all(p is not None for p in points):
+                    return Poly({(): float(apply(*points))}, run.arrays)
+                return run.arrays.atom(np.asarray(apply(*(v.array() for v in values)), float))
+
+            unit = "year" if name == "overlap" else ""
+            return timed, self.ureg.Unit(unit)
         raise ValueError(f"{self.kind.name}.{key}: unknown function {name!r}")
+
+
+_TIME_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "discount_factor": lambda r, n: (1 + r) ** -n,
+    "overlap": overlap,
+    "starts_in": starts_in,
+    "ends_in": ends_in,
+}
 
 
 def _scaled(fn: Node, factor: float) -> Node:

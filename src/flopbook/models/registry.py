@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Kind
+from flopbook.models.cash_flow import CASH_FLOW
 from flopbook.models.fleet import FLEET
 from flopbook.models.workload import TRAINING
 
 __all__ = ["KINDS", "kind"]
 
-KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING)}
+KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, CASH_FLOW, TRAINING)}
 
 
 def kind(name: str) -> Kind:

@@ -10,16 +10,21 @@ from rich.table import Table
 from flopbook import numbers
 from flopbook.catalog import STALE_DAYS
 from flopbook.catalog.schema import SPEC_LABELS
+from flopbook.models.cash_flow import CASH_FLOW
 from flopbook.models.fleet import METRICS, TOTAL
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
     from flopbook.catalog import Catalog, Chip
+    from flopbook.models.cash_flow import CashFlows
     from flopbook.models.fleet import FleetResult
 
+# Rows shown by default when the fleet has them (a rental price gives revenue and margin)
+OPTIONAL_ROWS = ["revenue", "margin", "margin_share"]
 # Rows shown by default; the rest are in JSON/CSV and with --all.
 SHORT_ROWS = [
+    *OPTIONAL_ROWS,
     "gpus",
     "server_cost_per_gpu",
     "capex",
@@ -66,6 +71,8 @@ def fleet_table(
     for m in METRICS:
         if not all_rows and m.key not in SHORT_ROWS:
             continue
+        if m.key in OPTIONAL_ROWS and result.get(m.key) is None:
+            continue  # revenue and margin need a rental price
         label = m.label
         if m.key == result.capital_cost:
             label += " ◂ in TCO"
@@ -279,3 +286,58 @@ def _sourced_row(table: Table, label: str, f) -> None:  # noqa: ANN001 - a Sourc
             alt.as_of,
             alt.source + (f"\n{alt.note}" if alt.note else ""),
         )
+
+
+def cash_flow_table(flows: CashFlows, title: str | None = None) -> Table:
+    """The yearly cash flows: one column per year and the sum over the years; NPV, IRR and
+    payback below, or why one is undefined."""
+    sampled = any(
+        s is not None and s.get("p5") is not None
+        for row in flows.rows_dict()
+        for s in row["values"].values()
+    )
+    d = flows.to_dict()
+    rate = d["cost_of_capital"]["value"]
+    notes = [f"NPV at {rate:.1%}: " + _summary_text(d["npv"], "USD")]
+    notes.append(
+        "IRR: " + (_summary_text(d["irr"], "%") if d["irr"] else d["irr_undefined"] or "—")
+    )
+    notes.append(
+        "Payback: "
+        + (
+            _summary_text(d["payback"], "year") + " from the start of " + str(flows.period.first)
+            if d["payback"]
+            else (d["payback_undefined"] or "—")
+        )
+    )
+    notes.append(
+        "Capex is paid in the year a cohort is acquired; a cohort is sold at book value when "
+        "it is retired or the period ends; year y is discounted by (1 + r)^-(y - first year)."
+    )
+    if sampled:
+        notes.append("Uncertain inputs: mean (5th–95th percentile).")
+    table = Table(title=title, caption="\n".join(notes), caption_justify="left", show_lines=sampled)
+    table.add_column("", style="bold", min_width=18, max_width=30, overflow="fold")
+    for c in flows.all_columns:
+        table.add_column(c, justify="right", style="bold" if c == TOTAL else None, no_wrap=True)
+    for o in CASH_FLOW.outputs:
+        cells = [
+            numbers.summary(flows.summary(o.key, c), o.unit, sep="\n") for c in flows.all_columns
+        ]
+        table.add_row(f"{o.label} [{numbers.unit_label(o.unit)}]", *cells)
+    return table
+
+
+def _summary_text(s: dict, unit: str) -> str:  # type: ignore[type-arg]
+    if unit == "%":
+        text = f"{s['value' if 'value' in s else 'mean']:.1%}"
+        if "p5" in s:
+            text += f" ({s['p5']:.1%}–{s['p95']:.1%})"
+    else:
+        x = float(s.get("mean", s.get("value", 0.0)))
+        text = numbers.value(x, unit)
+        if "p5" in s:
+            text += f" ({numbers.value(s['p5'], unit)}–{numbers.value(s['p95'], unit)})"
+    if s.get("undefined_share"):
+        text += f"; undefined in {s['undefined_share']:.0%} of samples"
+    return text

@@ -164,6 +164,8 @@ _INPUT_LINES = [
     ("bf16_dense", "TFLOP/s"),
     ("fp8_dense", "TFLOP/s"),
     ("acquired", "year"),
+    ("retired", "year"),
+    ("rental_price", "USD/GPU/hour"),
     ("as_of", "year"),
     ("prices_of", "year"),
 ]
