@@ -35,7 +35,16 @@ if TYPE_CHECKING:
 
     from flopbook.quantity import Summary
 
-__all__ = ["CASH_FLOW", "CashFlows", "Period", "irr", "npv", "payback"]
+__all__ = [
+    "CASH_FLOW",
+    "CashFlows",
+    "Period",
+    "irr",
+    "npv",
+    "payback",
+    "payback_parts",
+    "with_years",
+]
 
 
 def _spec(name: str, label: str, unit: str, doc: str) -> FieldSpec:
@@ -264,7 +273,7 @@ class CashFlows:
                 "cost_of_capital": cost_of_capital,
             }
             items = {
-                name: ItemOutputs(CASH_FLOW, {**values, **shared}, _with_shared(form))
+                name: ItemOutputs(CASH_FLOW, {**values, **shared}, with_years(form))
                 for name, values, form in cohorts
             }
             self.by_year[str(y)] = Result(CASH_FLOW, self.cohorts, items, name=str(y))
@@ -353,11 +362,12 @@ class CashFlows:
             "payback": _summary_or_none(years, "year"),
             "payback_undefined": None
             if not np.all(np.isnan(years))
-            else "the cumulative cash flow never turns positive in the period",
+            else "no payback: the cumulative cash flow does not turn positive in the period "
+            "and stay so",
         }
 
 
-def _with_shared(form: Form) -> Form:
+def with_years(form: Form) -> Form:
     """A cohort's form with the yearly inputs given (each year gives all four)."""
     return Form(
         given=form.given | frozenset(YEAR_INPUTS),
@@ -416,14 +426,24 @@ def _no_irr(flows: np.ndarray) -> str:
 
 
 def payback(flows: Sequence[float] | np.ndarray) -> float:
-    """Years until the cumulative flow turns non-negative and stays so, interpolated within
-    the year it crosses (flows spread evenly over their year); NaN if it never does."""
+    """Years from the start of the first year until the cumulative flow turns non-negative,
+    interpolated within the year it crosses (flows spread evenly over their year): the sum
+    over the years of 1 for a year that ends below zero and, for the year it crosses, the
+    share of that year's flow it takes. NaN if it never turns, or turns back below zero (then
+    no one year is the payback)."""
     f = np.asarray(flows, dtype=float)
     cum = np.cumsum(f)
-    if cum[-1] < 0:
+    below = cum < 0
+    if below[-1] or np.count_nonzero(np.diff(below.astype(int)) == 1):
         return float("nan")
-    negative = np.nonzero(cum < 0)[0]
-    if negative.size == 0:
-        return 0.0
-    k = int(negative[-1]) + 1  # the year in which it crosses for good
-    return float(k + (-cum[k - 1]) / f[k])
+    return float(np.sum(payback_parts(f)))
+
+
+def payback_parts(flows: np.ndarray) -> np.ndarray:
+    """Each year's part of the payback (see :func:`payback`): 1 for a year that ends with the
+    cumulative flow below zero, the crossing share for the year it turns, 0 after."""
+    cum = np.cumsum(flows)
+    before = cum - flows
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossing = np.where(before < 0, -before / flows, 0.0)
+    return np.where(cum < 0, 1.0, crossing)
