@@ -254,6 +254,22 @@ SKU_FIELDS: dict[str, FieldSpec] = {
             low=0,
         ),
         FieldSpec(
+            "api_price",
+            "API price per million tokens",
+            ("USD/Mtoken",),
+            "0.9 USD/Mtoken",
+            "what the same tokens cost bought from an API (compared with owning; needs throughput)",
+            low=0,
+        ),
+        FieldSpec(
+            "throughput",
+            "Tokens per second per GPU",
+            ("token/s/GPU",),
+            "1,500 token/s/GPU",
+            "tokens one GPU serves per second while it is used (turns GPU-hours into tokens)",
+            low=0,
+        ),
+        FieldSpec(
             "as_of",
             "Year of use",
             ("year",),
@@ -373,6 +389,8 @@ class Sku:
     acquired: Any = None
     retired: Any = None
     rental_price: Any = None
+    api_price: Any = None
+    throughput: Any = None
     as_of: Any = None
     prices_of: Any = None
     tdp: Any = None
@@ -685,6 +703,66 @@ FLEET = Kind(
             "margin",
             "revenue",
             "margin / revenue",
+        ),
+        # owned, rented or bought from an API: the same work (the used GPU-hours, or the
+        # tokens they serve) at each price; owning costs the TCO whatever the utilisation
+        extensive(
+            "tokens",
+            "Tokens served per year",
+            "Mtoken/year",
+            {"throughput given": "used_gpu_hours * throughput"},
+            "GPU-hours used per year x tokens per GPU-second",
+        ),
+        extensive(
+            "rented_cost",
+            "The same GPU-hours rented, per year",
+            "USD/year",
+            {"rental_price given": "used_gpu_hours * rental_price"},
+            "GPU-hours used per year x rental price",
+        ),
+        extensive(
+            "api_cost",
+            "The same tokens from an API, per year",
+            "USD/year",
+            {"api_price given": "tokens * api_price"},
+            "tokens served per year x API price",
+        ),
+        extensive(
+            "rent_all_hours",
+            "Rent for every hour of the year",
+            "USD/year",
+            {"rental_price given": "gpu_hours * rental_price"},
+            "all GPU-hours of the year x rental price",
+        ),
+        extensive(
+            "api_all_hours",
+            "API price of a year of full use",
+            "USD/year",
+            {"api_price given": "gpu_hours * throughput * api_price"},
+            "all GPU-hours of the year x tokens per GPU-second x API price",
+        ),
+        ratio(
+            "breakeven_utilisation",
+            "Break-even utilisation against renting",
+            "",
+            "tco_per_year",
+            "rent_all_hours",
+            "TCO per year / rent for every hour: above it owning costs less than renting",
+        ),
+        ratio(
+            "breakeven_utilisation_api",
+            "Break-even utilisation against the API",
+            "",
+            "tco_per_year",
+            "api_all_hours",
+            "TCO per year / API price of a year of full use: above it self-hosting costs less",
+        ),
+        extensive(
+            "breakeven_tokens",
+            "Break-even tokens per year against the API",
+            "Mtoken/year",
+            {"api_price given": "tco_per_year / api_price"},
+            "TCO per year / API price: more tokens than this a year and self-hosting is cheaper",
         ),
         extensive(
             "bf16_capacity",

@@ -169,6 +169,8 @@ _INPUT_LINES = [
     ("acquired", "year"),
     ("retired", "year"),
     ("rental_price", "USD/GPU/hour"),
+    ("api_price", "USD/Mtoken"),
+    ("throughput", "token/s/GPU"),
     ("as_of", "year"),
     ("prices_of", "year"),
 ]
