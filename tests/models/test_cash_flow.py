@@ -214,3 +214,47 @@ skus:
     lines = [ln for ln in out.err.splitlines() if ln.strip()]
     assert len(lines) == 1 and "Traceback" not in out.err and not out.out, out.err
     assert where in lines[0] and message in lines[0], lines[0]
+
+
+def test_months_are_dates_in_every_date_field():
+    f = Fleet(
+        [
+            {
+                "chip": "H100",
+                "server_cost_per_gpu": "35k USD/GPU",
+                "as_of": "2026-01",
+                "cohorts": [
+                    {"acquired": "2024-03", "count": "366 GPU"},
+                    {"acquired": "2025-Q3", "count": "100 GPU", "retired": "2027-06-30"},
+                ],
+            }
+        ],
+        period={"start": 2024, "end": 2027},
+    )
+    r = f.run()
+    assert r.columns == ["H100 2024-03", "H100 2025-Q3"]
+    acquired = f.skus[0].inputs["acquired"].value.to("year").magnitude
+    assert acquired == pytest.approx(2024 + 60 / 366)
+    flows = r.cash_flows
+    # the March cohort runs 306 of 2024's 366 days
+    gpus = float(flows.get("gpus_in_service", "2024").magnitude[0])
+    assert gpus == pytest.approx(366 * 306 / 366)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("acquired", "2024-13", "is not a date"),
+        ("prices_of", "2024-03", "annual average"),
+    ],
+)
+def test_bad_month_dates_are_refused(field, value, message):
+    fields = {"chip": "H100", "count": "1 GPU", "server_cost_per_gpu": "1 USD/GPU", field: value}
+    with pytest.raises(InputError, match=message):
+        Fleet([fields], dollars_of=2024)
+
+
+def test_dollars_of_a_month_is_refused_plainly():
+    fields = {"chip": "H100", "count": "1 GPU", "server_cost_per_gpu": "1 USD/GPU"}
+    with pytest.raises(InputError, match="annual average"):
+        Fleet([{**fields, "prices_of": 2020}], dollars_of="2024-12")

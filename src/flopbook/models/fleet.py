@@ -226,10 +226,11 @@ SKU_FIELDS: dict[str, FieldSpec] = {
             "Year acquired",
             ("year",),
             "2021",
-            "year the hardware was bought (a decimal year such as 2021.5 for mid-year); "
+            "when the hardware was bought: a year, a month (2021-07) or a decimal year; "
             "with as_of, capital cost is charged on its value at the use date; in the "
             "yearly cash flows, the year its capex is paid",
             bare_unit="year",
+            date=True,
             low=1990,
             high=2100,
         ),
@@ -241,6 +242,7 @@ SKU_FIELDS: dict[str, FieldSpec] = {
             "when the hardware leaves service and is sold at its book value (default: "
             "acquired + useful life); used by the yearly cash flows",
             bare_unit="year",
+            date=True,
             low=1990,
             high=2100,
         ),
@@ -276,6 +278,7 @@ SKU_FIELDS: dict[str, FieldSpec] = {
             "2024",
             "year the fleet is used and costed (not before acquired)",
             bare_unit="year",
+            date=True,
             low=1990,
             high=2100,
         ),
@@ -287,6 +290,7 @@ SKU_FIELDS: dict[str, FieldSpec] = {
             "the year whose dollars server_cost_per_gpu, gpu_price and operating_cost "
             "are in; restated to the fleet's dollars_of by the US CPI-U",
             bare_unit="year",
+            date=True,
             low=1990,
             high=2100,
         ),
@@ -420,6 +424,14 @@ class Sku:
                 field=f"skus.{self.name}.gpu_price",
                 hint="keep one: a whole server's cost per GPU, or the GPU price alone",
             )
+        if "prices_of" in self.inputs:
+            years = self.inputs["prices_of"].value.to("year").magnitude
+            if np.any(years != np.round(years)):
+                raise InputError(
+                    "the US CPI-U is an annual average: prices_of needs a whole year",
+                    field=f"skus.{self.name}.prices_of",
+                    hint="give the year of the prices' dollars, e.g. 2024 (not a month)",
+                )
         if "as_of" in self.inputs and "acquired" not in self.inputs:
             raise InputError(
                 "gives as_of but not acquired",
@@ -1012,7 +1024,15 @@ def _in_dollars_of(skus: list[Sku], dollars_of: Any) -> list[Sku]:
         return skus
     base = read_input(
         FieldSpec(
-            "dollars_of", "Dollars of", ("year",), "2024", "", bare_unit="year", low=1990, high=2100
+            "dollars_of",
+            "Dollars of",
+            ("year",),
+            "2024",
+            "",
+            bare_unit="year",
+            low=1990,
+            high=2100,
+            date=True,
         ),
         dollars_of,
         key="dollars_of",
