@@ -102,7 +102,7 @@ def read_input(spec: FieldSpec, raw: Given | None, *, key: str | None = None) ->
     source = note = None
     value = raw
     if isinstance(raw, dict) and not is_distribution(raw):
-        unknown = set(raw) - {"value", "source", "note"}
+        unknown = {str(k) for k in raw} - {"value", "source", "note"}
         if unknown:
             raise InputError(
                 f"unknown key {sorted(unknown)[0]!r}",
