@@ -41,20 +41,24 @@ def _hidden(hidden: Mapping[str, int] | None) -> str:
 
 
 def summary(
-    result: AuditResult, name: str | None = None, hidden: Mapping[str, int] | None = None
+    result: AuditResult,
+    name: str | None = None,
+    hidden: Mapping[str, int] | None = None,
+    settings: str | None = None,
 ) -> str:
-    """The one line that heads a workbook's report."""
+    """The one line that heads a workbook's report; ``settings``: the settings file used."""
     name = name or Path(result.path).name
+    used = f"; settings from {settings}" if settings else ""
     if result.clean:
         return (
             f"{name}: no findings ({result.formulas:,} formulas in {result.cells:,} cells "
-            f"checked{_hidden(hidden)})"
+            f"checked{_hidden(hidden)}{used})"
         )
     counts = result.by_code()
     per_rule = ", ".join(f"{len(v)} {k}" for k, v in sorted(counts.items()))
     return (
         f"{name}: {len(result.findings)} finding(s) ({per_rule}) in "
-        f"{result.formulas:,} formulas, {result.cells:,} cells{_hidden(hidden)}"
+        f"{result.formulas:,} formulas, {result.cells:,} cells{_hidden(hidden)}{used}"
     )
 
 
@@ -69,8 +73,9 @@ def text(
     *,
     name: str | None = None,
     hidden: Mapping[str, int] | None = None,
+    settings: str | None = None,
 ) -> str:
-    lines: list[str] = [summary(result, name, hidden)]
+    lines: list[str] = [summary(result, name, hidden, settings)]
     for f in result.findings:
         lines.append("")
         lines.append(_heading(f))
@@ -120,8 +125,12 @@ def total(
     return f"{books:,} workbook(s): {', '.join(parts)} ({seconds:.1f} s){_hidden(hidden)}\n"
 
 
-def json_list(result: AuditResult) -> list[dict[str, Any]]:
-    return [f.to_dict() for f in result.findings]
+def json_list(result: AuditResult, settings: str | None = None) -> list[dict[str, Any]]:
+    """One workbook's findings; each names the settings file that shaped it (its severity,
+    what was left out), when one was used."""
+    if settings is None:
+        return [f.to_dict() for f in result.findings]
+    return [{**f.to_dict(), "settings": settings} for f in result.findings]
 
 
 def json_book(

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
-
-import numpy as np
 
 from flopbook.catalog.schema import SPEC_UNITS
 from flopbook.errors import InputError
 from flopbook.models.fleet import METRICS
 from flopbook.quantity import parse_range, q, unit_name
+from flopbook.render.jsontext import to_json as to_json  # every command's JSON writer
 from flopbook.safe_text import CsvWriter
-
-
-def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
-
-
-def _default(o: Any) -> Any:
-    if isinstance(o, np.generic):
-        return o.item()
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError(f"cannot write {type(o).__name__} as JSON")
 
 
 def fleet_csv(result: Any) -> str:
