@@ -258,3 +258,34 @@ def test_dollars_of_a_month_is_refused_plainly():
     fields = {"chip": "H100", "count": "1 GPU", "server_cost_per_gpu": "1 USD/GPU"}
     with pytest.raises(InputError, match="annual average"):
         Fleet([{**fields, "prices_of": 2020}], dollars_of="2024-12")
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    counts=st.lists(st.integers(1, 5000), min_size=1, max_size=4),
+    offsets=st.lists(st.sampled_from([0, 0.25, 0.5, 1, 2]), min_size=4, max_size=4),
+    life=st.integers(1, 6),
+)
+def test_cohorts_add_up_to_the_fleet_and_their_capex_to_the_cash_flows(counts, offsets, life):
+    cohorts = [
+        {"acquired": 2024 + offsets[i], "count": f"{n} GPU", "name": f"c{i}"}
+        for i, n in enumerate(counts)
+    ]
+    sku = {"chip": "H100", "server_cost_per_gpu": "35k USD/GPU", "rental_price": "2 USD/GPU/hour"}
+    assumptions = {"useful_life": f"{life} years"}
+    by_cohort = Fleet(
+        [{**sku, "cohorts": cohorts}], assumptions, period={"start": 2024, "end": 2031}
+    )
+    whole = Fleet([{**sku, "count": f"{sum(counts)} GPU"}], assumptions).run()
+    r = by_cohort.run()
+    for key, unit in (("gpus", "GPU"), ("capex", "USD"), ("tco_per_year", "USD/year")):
+        assert float(r.get(key).to(unit).magnitude[0]) == pytest.approx(
+            float(whole.get(key).to(unit).magnitude[0])
+        )
+    flows = r.cash_flows
+    assert usd(flows, "capex_paid", "Total") == pytest.approx(usd(r, "capex", "Total"))
+    # every GPU-hour used is in exactly one year: every cohort ends by 2024 + 2 + 6, the
+    # end of the period
+    hours = float(flows.get("gpu_hours_used").to("GPU*hour").magnitude[0])
+    per_year = float(r.get("used_gpu_hours").to("GPU*hour/year").magnitude[0])
+    assert hours == pytest.approx(per_year * life)
