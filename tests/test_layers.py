@@ -28,6 +28,9 @@ HEAVY = {
     "xlsxwriter",
     "pebble",  # multiprocessing and threads, for several workbooks only
     "numpy",  # the audit reads workbooks without it; only recalculation needs it
+    "dask",  # dask, distributed and pyarrow: a cluster and Parquet files, for inventory
+    "distributed",  # audits and sweeps only
+    "pyarrow",
 }
 
 # flopbook's own modules that load heavy packages at their top, so that importing them inside
@@ -84,7 +87,8 @@ def test_help_loads_only_the_command_line():
     code = (
         "import sys; import flopbook.cli; "
         "print('\\n'.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'flopbook', 'numpy', 'pint', 'pandas', 'pydantic', 'yaml', 'scipy'})))"
+        "{'flopbook', 'numpy', 'pint', 'pandas', 'pydantic', 'yaml', 'scipy', "
+        "'dask', 'distributed', 'pyarrow', 'starlette', 'uvicorn', 'jinja2'})))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

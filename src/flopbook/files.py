@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flopbook.errors import InputError
 
-SUFFIXES = {"xlsx": (".xlsx",), "html": (".html", ".htm")}
+SUFFIXES = {"xlsx": (".xlsx",), "html": (".html", ".htm"), "out": (".parquet", ".csv")}
 
 
 def check_target(

@@ -23,6 +23,12 @@ BASE = {
     "fleet": ["{fleet}"],
     "fund": ["{payer}", "--capex", "1B USD"],
     "report": ["{fleet}", "--html", "page.html"],
+    "serve": ["--no-browser"],
+    "sweep": [
+        "{fleet}",
+        "--vary",
+        "assumptions.pue=1.1:1.4:2",
+    ],  # every nonsense option stops it before it serves
     "workload": ["{training}"],
 }
 
@@ -31,6 +37,8 @@ VALID_SOMETIMES: dict[tuple[str, str], set[int]] = {
     ("fleet", "--plot"): {0, 2},  # "zz☃", "-1", "1e999" are folder names
     ("workload", "--plot"): {0, 2},  # the same folder names, for a workload's charts
     ("audit", "--write-baseline"): {0, 2},  # a file name; writing a baseline exits 0
+    ("sweep", "--out"): {0, 2},  # a file name without a known suffix is refused
+    ("sweep", "--plot"): {0, 2},  # a file name for the chart
 }
 
 CLAIMS = """\
@@ -97,6 +105,7 @@ def test_every_option_with_nonsense(flopbook, command: str, option: str, value: 
         "case",
         "calc",
         "compare",
+        "sweep",
     ):
         args += ["--samples", "200"] if option not in ("--samples",) else []
     expect = VALID_SOMETIMES.get((command, option), {2})

@@ -29,6 +29,7 @@ class AuditFormat(StrEnum):
     text = "text"
     table = "table"  # the same as text, as on every other command
     json = "json"
+    csv = "csv"
     sarif = "sarif"
 
 
@@ -91,8 +92,8 @@ def audit_command(
             "-f",
             callback=_one_format,
             help="text (or table) for people; json (one workbook: a list of findings; "
-            "several: one object per workbook) or sarif (SARIF 2.1.0, one run, for "
-            "code-scanning tools). E.g. --format sarif",
+            "several: one object per workbook), csv (one row per finding) or sarif "
+            "(SARIF 2.1.0, one run, for code-scanning tools). E.g. --format sarif",
         ),
     ] = AuditFormat.text,
     select: Annotated[
@@ -195,8 +196,56 @@ def audit_command(
         bool,
         typer.Option(
             "--force",
-            help="With --fix, replace OUT.xlsx if it exists (never BOOK). "
+            help="With --fix or --out, replace that file (never BOOK). "
             "E.g. --fix model-fixed.xlsx --force",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Audit every workbook as a task on Dask: local (a cluster of processes "
+            "on this machine) or a running scheduler's address (see docs/distributed.md). "
+            "E.g. --scheduler local, --scheduler tcp://10.0.0.5:8786",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=MAX_JOBS,
+            help="With --scheduler local: worker processes; default: the number of cores. "
+            "E.g. --workers 2",
+            show_default=False,
+        ),
+    ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--memory-limit",
+            help="With --scheduler local: memory for each worker, which audits one "
+            "workbook at a time (default: a share of the machine's). E.g. --memory-limit 2GiB",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="With --scheduler: write one row per finding and one per workbook to "
+            "this Parquet file, and as JSON lines beside it, as workbooks finish. "
+            "E.g. --out results.parquet",
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="With --out: skip workbooks whose content is already in it (after a run "
+            "that was stopped) and audit the rest. E.g. --out results.parquet --resume",
         ),
     ] = False,
 ) -> None:
@@ -234,6 +283,28 @@ def audit_command(
 
         with option_errors("--config"):
             cfg.load(config)  # a bad settings file stops the run before any work
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.cli import inventory
+
+    inventory.check_options(scheduler, workers, memory_limit, out, resume)
+    if scheduler is not None:
+        if jobs is not None:
+            raise InputError(
+                "sets worker processes without Dask",
+                field="--jobs",
+                hint="with --scheduler local, give --workers N",
+            )
+        _only_text(fmt, baseline, write_baseline, fix)
+        inventory.audit_inventory(
+            books,
+            settings,
+            scheduler=scheduler,
+            workers=workers,
+            memory_limit=memory_limit,
+            out=out,
+            resume=resume,
+            force=force,
+        )
     paths, refused = batch.collect(str(b) for b in books)
     several = len(books) > 1 or any(b.is_dir() for b in books)
     if fix is not None:
@@ -289,6 +360,19 @@ def audit_command(
     if bad:
         raise typer.Exit(2)
     raise typer.Exit(0 if write_baseline is not None or not found else 1)
+
+
+def _only_text(fmt: AuditFormat, *others: Path | None) -> None:
+    """--scheduler writes its rows to --out: options that shape another report do not apply."""
+    names = ("--format", "--baseline", "--write-baseline", "--fix")
+    given = [fmt is not AuditFormat.text, *(o is not None for o in others)]
+    for name, on in zip(names, given, strict=True):
+        if on:
+            raise InputError(
+                "does not apply with --scheduler, which writes its results to --out",
+                field=name,
+                hint="leave it out, or audit without --scheduler",
+            )
 
 
 def _import_openpyxl_alone() -> None:
@@ -406,6 +490,8 @@ def _report(
             )
         else:
             emit(to_json(render.json_list(books[0][0].result, books[0][0].config)))  # type: ignore[arg-type]
+    elif fmt is AuditFormat.csv:
+        emit(render.csv_text((b.path, b.result, b.error) for b, _ in books))
     elif fmt is AuditFormat.sarif:
         # imported on use, so that `flopbook --help` stays fast
         from flopbook.render import sarif

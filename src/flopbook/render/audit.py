@@ -3,12 +3,17 @@ workbooks, each workbook's block (or its one summary line) and a total."""
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flopbook.safe_text import CsvWriter
+
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from flopbook.audit.findings import AuditResult, Finding
     from flopbook.audit.recompute import Recomputed
 
@@ -155,3 +160,39 @@ def json_book(
         "settings": config,
         "notes": list(result.notes),
     }
+
+
+CSV_COLUMNS = (
+    "file",
+    "sheet",
+    "cell",
+    "code",
+    "severity",
+    "confidence",
+    "title",
+    "message",
+    "formula",
+    "suggestion",
+    "before",
+    "after",
+    "related",
+    "error",
+)
+
+
+def csv_text(books: Iterable[tuple[str, AuditResult | None, str | None]]) -> str:
+    """One row per finding, with its workbook, for a spreadsheet or a script; a workbook that
+    could not be audited is one row with its error. Through the one CSV writer, so a formula
+    (``=SUM(B2:B9)``) or a label that a spreadsheet would run stays text."""
+    buf = io.StringIO()
+    w = CsvWriter(buf)
+    w.writerow(CSV_COLUMNS)
+    for path, result, error in books:
+        if result is None:
+            w.writerow([path, *[""] * (len(CSV_COLUMNS) - 2), error or ""])
+            continue
+        for f in result.findings:
+            d = f.to_dict()
+            d["related"] = " ".join(d.get("related") or [])
+            w.writerow([path, *("" if d[k] is None else d[k] for k in CSV_COLUMNS[1:-1]), ""])
+    return buf.getvalue()
