@@ -47,16 +47,21 @@ def test_the_python_examples_run():
 
 def test_the_yaml_examples_are_files_that_run(tmp_path):
     from flopbook.claims import read_claims
+    from flopbook.owned import run_document as run_owned
     from flopbook.quantity import sampling
-    from flopbook.workload_file import run_workload
+    from flopbook.scenario import Document
 
     blocks = re.findall(r"```yaml\n(.*?)```", DOC, re.S)
     assert len(blocks) >= 3
     for i, block in enumerate(blocks):
         path = tmp_path / f"example{i}.yaml"
         path.write_text(block)
+        if "{fleet: cluster.yaml" in block:  # a run priced from a fleet file beside it
+            (tmp_path / "cluster.yaml").write_text(
+                "skus:\n  - {chip: H800, count: 2048, server_cost_per_gpu: 35k USD/GPU}\n"
+            )
         with sampling(50, 1):
             if block.startswith("kind:"):
-                assert run_workload(path).rows
+                assert run_owned(Document.read(path)).rows
             else:
                 assert read_claims(path)[1]

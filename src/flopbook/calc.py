@@ -51,6 +51,12 @@ PRICE_NAMES = ("purchase", "server_per_gpu", "rental")
 FUNCTIONS = {
     "annuity_factor": 2,
     "decline_factor": 2,
+    # years, for cash flows over a period: a discount, the overlap of two spans of time, and
+    # whether a date falls in a year (from its start, or up to its end)
+    "discount_factor": 2,
+    "overlap": 4,
+    "starts_in": 2,
+    "ends_in": 2,
     # the larger / smaller of two values in one unit (a plain 0 is zero in any unit)
     "maximum": 2,
     "minimum": 2,
@@ -599,6 +605,21 @@ def call(name: str, args: list[pint.Quantity[Any]]) -> pint.Quantity[Any]:
             "e.g. decline_factor(0.14, 4 years)",
         )
         return Quantity(10.0 ** (-r * n), "")
+    if name == "discount_factor":
+        # what a dollar ``n`` years from now is worth today at ``rate``: (1 + r)^-n
+        r, n = _rate_and_years(
+            args,
+            "discount_factor needs a rate (a plain number) and a time",
+            "e.g. discount_factor(10%, 3 years)",
+        )
+        return Quantity((1 + r) ** -n, "")
+    if name in ("overlap", "starts_in", "ends_in"):
+        t = _times(name, args)
+        if name == "overlap":
+            # the time [t0, t1) and [t2, t3) share: max(0, min(t1, t3) - max(t0, t2))
+            return Quantity(overlap(*t), "year")
+        date, year = t
+        return Quantity(starts_in(date, year) if name == "starts_in" else ends_in(date, year), "")
     if name in ("maximum", "minimum"):
         a, b = _one_unit(name, args[0], args[1])
         pick = np.maximum if name == "maximum" else np.minimum
@@ -618,6 +639,33 @@ def call(name: str, args: list[pint.Quantity[Any]]) -> pint.Quantity[Any]:
             ) from exc
         return Quantity(np.floor(plain), "")
     raise CalcError(f"unknown function {name!r}")  # the parser admits only FUNCTIONS
+
+
+def overlap(a0: Any, a1: Any, b0: Any, b1: Any) -> Any:
+    """The length of [a0, a1) ∩ [b0, b1), never negative (arrays or numbers alike)."""
+    return np.maximum(0.0, np.minimum(a1, b1) - np.maximum(a0, b0))
+
+
+def starts_in(date: Any, year: Any) -> Any:
+    """1 where ``date`` falls in the year that starts at ``year`` (year <= date < year + 1)."""
+    return np.where((date >= year) & (date < year + 1), 1.0, 0.0)
+
+
+def ends_in(date: Any, year: Any) -> Any:
+    """1 where ``date`` ends the year that starts at ``year`` or falls in it (year < date <=
+    year + 1): a sale at the end of the last year in use counts in that year."""
+    return np.where((date > year) & (date <= year + 1), 1.0, 0.0)
+
+
+def _times(name: str, args: list[pint.Quantity[Any]]) -> list[np.ndarray]:
+    """A function's time arguments in years, or a unit error."""
+    try:
+        return [np.asarray(a.to("year").magnitude, dtype=float) for a in args]
+    except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
+        example = "overlap(2024 years, 2028 years, 2026 years, 2027 years)"
+        if name != "overlap":
+            example = f"{name}(2025.5 years, 2025 years)"
+        raise UnitMismatchError(f"{name} takes times (years)", hint=f"e.g. {example}") from exc
 
 
 def _one_unit(

@@ -35,7 +35,15 @@ from flopbook.catalog.custom import custom_chip
 from flopbook.catalog.schema import date_start
 from flopbook.distributions import check_correlation, correlate
 from flopbook.errors import InputError, InputWarning
-from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS, Assumptions, Fleet, Sku
+from flopbook.models.fleet import (
+    ASSUMPTION_FIELDS,
+    COHORT_FIELDS,
+    SKU_FIELDS,
+    Assumptions,
+    Fleet,
+    Sku,
+    cohort_skus,
+)
 from flopbook.scenario import (
     CorrelationFile,
     Document,
@@ -63,7 +71,12 @@ AssumptionsFile = create_model(
 )
 
 _SKU_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in SKU_FIELDS}
-_SKU_MODEL_FIELDS["count"] = (InputValue, ...)
+_SKU_MODEL_FIELDS["count"] = (InputValue | None, None)  # or the cohorts' counts
+_COHORT_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in COHORT_FIELDS}
+_COHORT_MODEL_FIELDS["name"] = (StrictStr | None, None)
+CohortFile = create_model(
+    "CohortFile", __config__=ConfigDict(extra="forbid"), **_COHORT_MODEL_FIELDS
+)
 SkuFile = create_model(
     "SkuFile",
     __config__=ConfigDict(extra="forbid"),
@@ -71,6 +84,7 @@ SkuFile = create_model(
     chip=(StrictStr | dict[str, Any], ...),
     name=(StrictStr | None, None),
     assumptions=(AssumptionsFile | None, None),
+    cohorts=(list[CohortFile] | None, None),  # type: ignore[valid-type]
     **_SKU_MODEL_FIELDS,
 )
 
@@ -87,6 +101,8 @@ class FleetFile(BaseModel):
     date: str | None = None
     # the year whose dollars the fleet is stated in: SKU prices_of years are restated to it
     dollars_of: Any = None
+    # the calendar years of the yearly cash flows: {start: 2024, end: 2028}
+    period: Any = None
     assumptions: AssumptionsFile | None = None  # type: ignore[valid-type]
     skus: list[SkuFile] = Field(min_length=1)  # type: ignore[valid-type]
     correlations: list[CorrelationFile] | None = None
@@ -123,14 +139,29 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
         ) -> Sku:
             return Sku(chip=chip, name=sku.name, assumptions=overrides, **fields)
 
-        made = _guard_sku(doc, where, make)
+        if sku.cohorts is None and "count" not in fields:
+            if _given_empty(doc, where, "count"):
+                raise doc.error(InputError("is empty", hint=EXAMPLES["count"]), (*where, "count"))
+            raise doc.error(
+                InputError(
+                    "missing required field 'count' (or cohorts)",
+                    hint='write e.g. count: "2048 GPU", or list cohorts of purchases',
+                ),
+                where,
+            )
+        made_skus = (
+            _cohorts_of(doc, where, sku, chip, fields, overrides)
+            if sku.cohorts is not None
+            else [_guard_sku(doc, where, make)]
+        )
         if overrides:
+            for made in made_skus:
 
-            def merged(o: dict[str, Any] = overrides, m: Sku = made) -> Assumptions:
-                return assumptions.merged(o, key_prefix=f"skus.{m.name}.assumptions")
+                def merged(o: dict[str, Any] = overrides, m: Sku = made) -> Assumptions:
+                    return assumptions.merged(o, key_prefix=f"skus.{m.name}.assumptions")
 
-            _guard(doc, (*where, "assumptions"), merged)
-        skus.append(made)
+                _guard(doc, (*where, "assumptions"), merged)
+        skus.extend(made_skus)
     fleet = _guard(
         doc,
         path,
@@ -140,11 +171,76 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
             name=spec.name,
             description=spec.description,
             dollars_of=spec.dollars_of,
+            period=spec.period,
         ),
     )
     if spec.correlations:
         fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
     return fleet
+
+
+def _given_empty(doc: Document, where: Path_, field: str) -> bool:
+    """Whether the mapping at ``where`` writes ``field:`` with nothing after it."""
+    node: Any = doc.data
+    for part in where:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return isinstance(node, dict) and field in node and node[field] is None
+
+
+def _cohorts_of(
+    doc: Document,
+    where: Path_,
+    sku: Any,
+    chip: Any,
+    fields: dict[str, Any],
+    overrides: dict[str, Any],
+) -> list[Sku]:
+    """One SKU per purchase cohort; a mistake in a cohort names the cohort's line."""
+    if "count" in fields:
+        raise doc.error(
+            InputError(
+                "gives both count and cohorts",
+                hint="the cohorts' counts are the SKU's GPUs: drop count",
+            ),
+            (*where, "count"),
+        )
+    if not sku.cohorts:
+        raise doc.error(
+            InputError(
+                "cohorts is empty",
+                hint="list each purchase, e.g. cohorts: [{acquired: 2024, count: 1000}]",
+            ),
+            (*where, "cohorts"),
+        )
+    out = []
+    for j, cohort in enumerate(sku.cohorts):
+        given = {
+            k: _raw(getattr(cohort, k)) for k in COHORT_FIELDS if getattr(cohort, k) is not None
+        }
+        for needed in ("count", "acquired"):
+            if needed not in given:
+                raise doc.error(
+                    InputError(
+                        f"a cohort needs {needed}", hint="write e.g. {acquired: 2024, count: 1000}"
+                    ),
+                    (*where, "cohorts", j),
+                )
+
+        def make(c: Any = cohort, given: dict[str, Any] = given) -> Sku:
+            own = dict(fields)
+            if "gpu_price" in given or "server_cost_per_gpu" in given:
+                own.pop("gpu_price", None)
+                own.pop("server_cost_per_gpu", None)
+            (made,) = cohort_skus(
+                chip, [{**given, "name": c.name}], name=sku.name, assumptions=overrides, **own
+            )
+            return made
+
+        out.append(_guard_sku(doc, (*where, "cohorts", j), make))
+    return out
 
 
 def custom_chip_of(doc: Document, path: Path_, raw: Mapping[str, Any]) -> Any:

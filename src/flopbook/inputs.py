@@ -10,6 +10,8 @@ says what to write instead.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 import numpy as np
 import pint
 
+from flopbook.catalog.schema import date_start
 from flopbook.distributions import distribution_samples, is_distribution
 from flopbook.errors import InputError, UnitMismatchError
 from flopbook.quantity import Quantity, describe_unit, parse_range, percentiles, q
@@ -36,6 +39,7 @@ class FieldSpec:
     high: float | None = None
     low_inclusive: bool = True
     share: bool = False  # a share of something: a bare number above 1 is refused as ambiguous
+    date: bool = False  # a point in time, in years: "2024-03" is March 2024, not 2024 to 3
 
     def describe_units(self) -> str:
         return " or ".join(describe_unit(u) for u in self.units)
@@ -73,6 +77,24 @@ Given = str | float | int | pint.Quantity[Any] | Mapping[str, Any] | Input
 Yearly = Given | Sequence[Given] | Mapping[int, Given]
 
 
+# a month (2024-03), a quarter (2024-Q2) or a day (2024-03-15): a bare year is a number
+_DATE_TEXT = re.compile(r"^\d{4}-(?:\d{2}(?:-\d{2})?|Q[1-4])$")
+
+
+def decimal_year(text: str) -> float:
+    """The start of the month, quarter or day ``text`` names, as a decimal year (``2024-07``
+    is 2024.497: 182 of 2024's 366 days have gone)."""
+    try:
+        start = date_start(text)
+    except ValueError as exc:
+        raise InputError(
+            f"{text!r} is not a date ({exc})", hint="e.g. 2024-03 for March 2024"
+        ) from None
+    first = dt.date(start.year, 1, 1)
+    days = (dt.date(start.year + 1, 1, 1) - first).days
+    return start.year + (start - first).days / days
+
+
 def read_input(spec: FieldSpec, raw: Given | None, *, key: str | None = None) -> Input:
     """Coerce what a user wrote for ``spec`` into an :class:`Input` (see module doc)."""
     if isinstance(raw, Input):
@@ -80,7 +102,7 @@ def read_input(spec: FieldSpec, raw: Given | None, *, key: str | None = None) ->
     source = note = None
     value = raw
     if isinstance(raw, dict) and not is_distribution(raw):
-        unknown = set(raw) - {"value", "source", "note"}
+        unknown = {str(k) for k in raw} - {"value", "source", "note"}
         if unknown:
             raise InputError(
                 f"unknown key {sorted(unknown)[0]!r}",
@@ -120,6 +142,8 @@ def read_input(spec: FieldSpec, raw: Given | None, *, key: str | None = None) ->
                     f"{value!r} has no unit",
                     hint=f'write it with its unit, e.g. "{spec.example}"',
                 )
+        elif spec.date and isinstance(value, str) and _DATE_TEXT.match(value.strip()):
+            quantity = Quantity(decimal_year(value), "year")
         else:
             quantity = q(value, key=key or spec.name)
             _refuse_percent(spec, value, quantity)

@@ -59,6 +59,7 @@ DISPLAYS: dict[str, Display] = {
     "W/GPU": Display(((1.0, ""),), "", " W", 0),
     "GWh/year": Display(((1.0, ""),), "", " GWh/year"),
     "GPU*hour/year": Display(((1e6, "M"),), "", ""),
+    "GPU*hour": Display(((1e6, "M"),), "", ""),
     "PFLOP/s": Display(_FLOPS, "", ""),
 }
 

@@ -61,6 +61,11 @@ def fleets(draw: st.DrawFn) -> Fleet:
             fields["prices_of"] = draw(st.integers(2020, 2024))
         if draw(st.integers(0, 3)) == 0:
             fields["operating_cost"] = f"{number(draw, 1e3, 1e4):g} USD/GPU/year"
+        if draw(st.booleans()):  # revenue, margin and owned vs rented vs API
+            fields["rental_price"] = f"{number(draw, 0.5, 6):g} USD/GPU/hour"
+            if draw(st.booleans()):
+                fields["api_price"] = f"{number(draw, 0.05, 5):g} USD/Mtoken"
+                fields["throughput"] = f"{draw(st.integers(100, 5000))} token/s/GPU"
         overrides = {}
         if draw(st.booleans()):
             overrides["networking"] = share_or_amount(draw, "USD/GPU", 5000)

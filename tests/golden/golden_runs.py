@@ -27,6 +27,8 @@ def runs() -> dict[str, list[str]]:
         "--capital-cost",
         "depreciation",
     ]
+    out["example-neocloud"] = ["fleet", "examples/neocloud.yaml"]
+    out["example-breakeven"] = ["breakeven", "examples/neocloud.yaml"]
     out["example-training"] = ["workload", "examples/training.yaml"]
     out["example-inference"] = ["workload", "examples/inference.yaml"]
     out["example-inference-moe"] = ["workload", "examples/inference-moe.yaml"]

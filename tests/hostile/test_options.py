@@ -14,6 +14,7 @@ NONSENSE = {"junk": "zz☃", "empty": "", "negative": "-1", "huge": "1e999", "40
 # A good run of each command ({fleet}, {training}, {claims}, {payer}, {book} are files).
 BASE = {
     "audit": ["{book}"],
+    "breakeven": ["{priced}"],
     "calc": ["5 s * 700 W"],
     "case": ["deepseek-2048-h800"],
     "catalog": ["H100"],
@@ -85,6 +86,7 @@ def test_every_option_with_nonsense(flopbook, command: str, option: str, value: 
 
     files = {
         "{fleet}": flopbook.write("fleet.yaml", FLEET),
+        "{priced}": flopbook.write("priced.yaml", FLEET + "    rental_price: 2 USD/GPU/hour\n"),
         "{training}": flopbook.write(
             "run.yaml", TRAINING + "params: 37B\ntokens: 14.8T token\ngpu_hours: 2.788M GPU-hours\n"
         ),
@@ -95,6 +97,7 @@ def test_every_option_with_nonsense(flopbook, command: str, option: str, value: 
     args = [str(files.get(a, a)) for a in BASE[command]]
     if command in (
         "fleet",
+        "breakeven",
         "report",
         "workload",
         "check",

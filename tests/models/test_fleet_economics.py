@@ -190,7 +190,7 @@ def test_no_decline_or_no_age_gives_todays_figures(start, years):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"acquired": 2021}, "gives acquired but not as_of"),
+        ({"acquired": 2021, "retired": 2020}, "the retirement is before the year acquired"),
         ({"as_of": 2024}, "gives as_of but not acquired"),
         ({"acquired": 2024, "as_of": 2021}, "before the year acquired"),
         ({"acquired": 1800, "as_of": 2021}, "at least 1990"),

@@ -22,6 +22,8 @@ KIND = {
     "example-company": "fund",
     "example-high-flyer": "fund",
     "example-fleet": "fleet",
+    "example-neocloud": "fleet",
+    "example-breakeven": "breakeven",
     "fixture-fleet": "fleet",
     "example-training": "workload",
     "example-inference": "workload",

@@ -32,6 +32,7 @@ RUNNERS: dict[str, str] = {
     "fleet": "flopbook.cases.fleet_cases:run_fleet_case",
     "published-fleet-table": "flopbook.cases.fleet_cases:run_published_table",
     "training-run": "flopbook.cases.workload_cases:run_training_case",
+    "owned-training-run": "flopbook.cases.owned_cases:run_owned_training_case",
     "inference-day": "flopbook.cases.workload_cases:run_inference_day",
     "claims": "flopbook.cases.workload_cases:run_claims_case",
     "cost-per-flop": "flopbook.cases.workload_cases:run_cost_per_flop",

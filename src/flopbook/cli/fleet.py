@@ -198,7 +198,82 @@ def render_fleet(result, fmt: Format, *, all_rows: bool = False, title: str | No
 
     if fmt is Format.table:
         console().print(table.FittedFleetTable(result, all_rows=all_rows, title=title))
+        if result.cash_flows is not None:
+            console().print(table.cash_flow_table(result.cash_flows, "Cash flows by year"))
     elif fmt is Format.json:
         emit(data.to_json(result.to_dict()))
     else:
         emit(data.fleet_csv(result))
+
+
+@app.command("breakeven")
+def breakeven_command(
+    scenario: Annotated[Path, typer.Argument(help="A fleet scenario file (YAML).")],
+    only: Annotated[
+        str | None,
+        typer.Option(
+            help="Keep some SKUs: chip ids, SKU names or an architecture. E.g. --only H100"
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    samples: SamplesOpt = 10_000,
+    seed: SeedOpt = None,
+    sensitivity: Annotated[
+        bool,
+        typer.Option(
+            "--sensitivity",
+            help="Rank the uncertain inputs by their effect on the break-even utilisation "
+            "against renting: a tornado and Sobol indices.",
+        ),
+    ] = False,
+) -> None:
+    """Owned vs rented vs API for the same work; break-even utilisation.
+
+    SKUs need rental_price, and api_price with throughput for the API.
+
+    Example: flopbook breakeven examples/breakeven.yaml --sensitivity
+    """
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.distributions import require_memory
+    from flopbook.fleet_file import fleet_from_document
+    from flopbook.quantity import sampling
+    from flopbook.render import data, table
+    from flopbook.render import sensitivity as render_sensitivity
+    from flopbook.scenario import Document, refuse_other_kinds
+
+    doc = Document.read(scenario)
+    refuse_other_kinds(doc, "fleet")
+    require_memory(samples, _arrays_held(doc))
+    output = "breakeven_utilisation"
+    with sampling(samples, seed) as s:
+        fleet = fleet_from_document(doc)
+        result = fleet.run(only=only)
+        if result.get(output) is None and result.get("breakeven_utilisation_api") is None:
+            raise InputError(
+                "no SKU gives a rental_price or an api_price to compare with",
+                field="skus",
+                hint='add e.g. rental_price: "2 USD/GPU/hour", or api_price: '
+                '"0.9 USD/Mtoken" with throughput: "1500 token/s/GPU"',
+            )
+        if result.get(output) is None:
+            output = "breakeven_utilisation_api"
+        found = _sensitivity(fleet, output, only, None, samples, s.seed) if sensitivity else None
+    keys = table.BREAKEVEN_ROWS
+    if fmt is Format.json:
+        rows = [r for r in result.rows_dict() if r["metric"] in keys]
+        out = {"name": result.name, "columns": result.all_columns, "metrics": rows}
+        out["verdict"] = table.breakeven_verdict(result)
+        if found is not None:
+            out["sensitivity"] = found.to_dict()
+        emit(data.to_json(out))
+        return
+    if fmt is not Format.table and fmt is not Format.text:
+        emit(data.fleet_csv(result))
+        return
+    c = console()
+    c.print(table.breakeven_table(result))
+    for line in table.breakeven_verdict(result):
+        c.print(line)
+    if found is not None:
+        c.print(render_sensitivity.tornado_table(found))
+        c.print(render_sensitivity.sobol_table(found))

@@ -217,7 +217,7 @@ def _scenario_report(
         )
     if kind in _WORKLOADS:
         # imported on use, so that `flopbook --help` stays fast
-        from flopbook.workload_file import run_document
+        from flopbook.owned import run_document  # a run may be priced from a fleet file
 
         return build_report(
             run_document(doc), origin=scenario.name, summary=description, charts=charts

@@ -65,12 +65,14 @@ def workload_command(
     """
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.files import check_folder
+
+    # a run may be priced from a fleet file and timed as wall-clock x GPUs (flopbook.owned)
+    from flopbook.owned import run_document, workload_from_document
     from flopbook.quantity import sampling
     from flopbook.render import data
     from flopbook.render import sensitivity as render_sensitivity
     from flopbook.render.workload import inputs_table, workload_csv, workload_table
     from flopbook.scenario import Document
-    from flopbook.workload_file import run_document, workload_from_document
 
     require_path(plot, "--plot")
     if sensitivity is not None and not sensitivity.strip():

@@ -198,6 +198,27 @@ class _Writer:
             age = self.convert(args[1], self.ureg.Unit("year"))  # type: ignore[arg-type]
             r, n = _wrap(rate, _ATOM), _wrap(age, _ATOM)
             return _Text(f"(10^(-{r}*{n}))", self.ureg.Unit(""), _ATOM)
+        if name == "discount_factor":
+            rate = self.convert(args[0], self.ureg.Unit(""))  # type: ignore[arg-type]
+            time = self.convert(args[1], self.ureg.Unit("year"))  # type: ignore[arg-type]
+            r, n = _wrap(rate, _ATOM), _wrap(time, _ATOM)
+            return _Text(f"((1+{r})^(-{n}))", self.ureg.Unit(""), _ATOM)
+        if name in ("overlap", "starts_in", "ends_in"):
+            t = [
+                _wrap(self.convert(arg, self.ureg.Unit("year")), _SUM)
+                for arg in args
+                if arg is not None  # none is missing: checked above
+            ]
+            if name == "overlap":
+                a0, a1, b0, b1 = t
+                return _Text(f"MAX(0,MIN({a1},{b1})-MAX({a0},{b0}))", self.ureg.Unit("year"), _ATOM)
+            date, year = t
+            within = (
+                f"AND({date}>={year},{date}<{year}+1)"
+                if name == "starts_in"
+                else f"AND({date}>{year},{date}<={year}+1)"
+            )
+            return _Text(f"IF({within},1,0)", self.ureg.Unit(""), _ATOM)
         if name in ("maximum", "minimum", "if_positive"):
             first = 1 if name == "if_positive" else 0
             a, b = args[first], args[first + 1]

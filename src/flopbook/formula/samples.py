@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pint
 
+from flopbook.calc import ends_in, overlap, starts_in
 from flopbook.quantity import parsed_unit, registry
 
 if TYPE_CHECKING:
@@ -435,6 +436,26 @@ class Compiled:
                 return run.arrays.atom(10.0 ** (-rate.array() * age.array()))
 
             return decline, self.ureg.Unit("")
+        if name in _TIME_FUNCTIONS:
+            # arguments: a rate (discount_factor's first) or times, each in years
+            given = [a for a in args if a is not None]  # none is missing: checked above
+            want = ["", "year"] if name == "discount_factor" else ["year"] * len(given)
+            factors = [
+                self._factor(u, self.ureg.Unit(w), key, expr.text)
+                for (_, u), w in zip(given, want, strict=True)
+            ]
+            fns = [f for f, _ in given]
+            apply = _TIME_FUNCTIONS[name]
+
+            def timed(run: _Evaluation) -> Poly:
+                values = [f(run).scaled(k) for f, k in zip(fns, factors, strict=True)]
+                points = [v.point() for v in values]
+                if all(p is not None for p in points):
+                    return Poly({(): float(apply(*points))}, run.arrays)
+                return run.arrays.atom(np.asarray(apply(*(v.array() for v in values)), float))
+
+            unit = "year" if name == "overlap" else ""
+            return timed, self.ureg.Unit(unit)
         if name in ("maximum", "minimum", "if_positive"):
             return self._choice(key, expr, name, node, args)  # type: ignore[arg-type]
         if name == "floor":
@@ -491,6 +512,14 @@ class Compiled:
 
 def _is_zero(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value == 0
+
+
+_TIME_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "discount_factor": lambda r, n: (1 + r) ** -n,
+    "overlap": overlap,
+    "starts_in": starts_in,
+    "ends_in": ends_in,
+}
 
 
 def _scaled(fn: Node, factor: float) -> Node:

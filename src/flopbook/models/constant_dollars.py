@@ -28,7 +28,13 @@ def years() -> list[int]:
 def index(year: float, *, field: str) -> float:
     """The CPI-U annual average of ``year``; a year outside the table is a clear error."""
     table = {int(y): float(v) for y, v in cpi()["annual"].items()}
-    if year != int(year) or int(year) not in table:
+    if year != int(year):
+        raise InputError(
+            f"the US CPI-U is an annual average: {year:.6g} is not a whole year",
+            field=field,
+            hint="give the year of the prices' dollars, e.g. 2024 (not a month)",
+        )
+    if int(year) not in table:
         known = years()
         raise InputError(
             f"no US CPI-U annual average for {year:g}",

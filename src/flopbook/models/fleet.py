@@ -30,6 +30,7 @@ from flopbook.formula.declaration import Form, Formula, Kind, Ratio, extensive, 
 from flopbook.formula.result import TOTAL as TOTAL  # re-exported: the column of totals
 from flopbook.formula.result import ItemOutputs, Result
 from flopbook.inputs import FieldSpec, Input, read_input
+from flopbook.models.cash_flow import CashFlows, Period, read_period
 from flopbook.models.constant_dollars import restate_factor
 from flopbook.models.finance import CAPITAL_COST_METHODS
 from flopbook.quantity import Quantity, summarize
@@ -225,11 +226,50 @@ SKU_FIELDS: dict[str, FieldSpec] = {
             "Year acquired",
             ("year",),
             "2021",
-            "year the hardware was bought (a decimal year such as 2021.5 for mid-year); "
-            "with as_of, capital cost is charged on its value at the use date",
+            "when the hardware was bought: a year, a month (2021-07) or a decimal year; "
+            "with as_of, capital cost is charged on its value at the use date; in the "
+            "yearly cash flows, the year its capex is paid",
             bare_unit="year",
+            date=True,
             low=1990,
             high=2100,
+        ),
+        FieldSpec(
+            "retired",
+            "Year retired",
+            ("year",),
+            "2029",
+            "when the hardware leaves service and is sold at its book value (default: "
+            "acquired + useful life); used by the yearly cash flows",
+            bare_unit="year",
+            date=True,
+            low=1990,
+            high=2100,
+        ),
+        FieldSpec(
+            "rental_price",
+            "Rental price per GPU-hour",
+            ("USD/GPU/hour",),
+            "2 USD/GPU/hour",
+            "what a used GPU-hour sells for (or would cost to rent): revenue = used "
+            "GPU-hours x this price",
+            low=0,
+        ),
+        FieldSpec(
+            "api_price",
+            "API price per million tokens",
+            ("USD/Mtoken",),
+            "0.9 USD/Mtoken",
+            "what the same tokens cost bought from an API (compared with owning; needs throughput)",
+            low=0,
+        ),
+        FieldSpec(
+            "throughput",
+            "Tokens per second per GPU",
+            ("token/s/GPU",),
+            "1,500 token/s/GPU",
+            "tokens one GPU serves per second while it is used (turns GPU-hours into tokens)",
+            low=0,
         ),
         FieldSpec(
             "as_of",
@@ -238,6 +278,7 @@ SKU_FIELDS: dict[str, FieldSpec] = {
             "2024",
             "year the fleet is used and costed (not before acquired)",
             bare_unit="year",
+            date=True,
             low=1990,
             high=2100,
         ),
@@ -249,6 +290,7 @@ SKU_FIELDS: dict[str, FieldSpec] = {
             "the year whose dollars server_cost_per_gpu, gpu_price and operating_cost "
             "are in; restated to the fleet's dollars_of by the US CPI-U",
             bare_unit="year",
+            date=True,
             low=1990,
             high=2100,
         ),
@@ -331,7 +373,7 @@ class Assumptions:
         skus = list(skus)
         if skus and all("gpu_price" not in s.inputs for s in skus):
             unused.add("server_overhead_capex")
-        if skus and all("acquired" not in s.inputs for s in skus):
+        if skus and all("as_of" not in s.inputs for s in skus):
             unused.add("decline")  # only the age of a dated SKU reads it
         if skus and all("operating_cost" in s.inputs for s in skus):
             unused.update(("electricity_price", "hosting", "maintenance", "other_opex"))
@@ -349,6 +391,10 @@ class Sku:
     gpu_price: Any = None
     operating_cost: Any = None
     acquired: Any = None
+    retired: Any = None
+    rental_price: Any = None
+    api_price: Any = None
+    throughput: Any = None
     as_of: Any = None
     prices_of: Any = None
     tdp: Any = None
@@ -378,22 +424,32 @@ class Sku:
                 field=f"skus.{self.name}.gpu_price",
                 hint="keep one: a whole server's cost per GPU, or the GPU price alone",
             )
-        dates = [n for n in ("acquired", "as_of") if n in self.inputs]
-        if len(dates) == 1:
-            other = "as_of" if dates[0] == "acquired" else "acquired"
-            raise InputError(
-                f"gives {dates[0]} but not {other}",
-                field=f"skus.{self.name}.{other}",
-                hint="give both years (e.g. acquired: 2021, as_of: 2024), or neither",
-            )
-        if dates:
-            age = self.inputs["as_of"].value - self.inputs["acquired"].value
-            if float(np.min(age.to("year").magnitude)) < 0:
+        if "prices_of" in self.inputs:
+            years = self.inputs["prices_of"].value.to("year").magnitude
+            if np.any(years != np.round(years)):
                 raise InputError(
-                    "the use year is before the year acquired",
-                    field=f"skus.{self.name}.as_of",
-                    hint="as_of is the year the fleet is used: at or after acquired",
+                    "the US CPI-U is an annual average: prices_of needs a whole year",
+                    field=f"skus.{self.name}.prices_of",
+                    hint="give the year of the prices' dollars, e.g. 2024 (not a month)",
                 )
+        if "as_of" in self.inputs and "acquired" not in self.inputs:
+            raise InputError(
+                "gives as_of but not acquired",
+                field=f"skus.{self.name}.acquired",
+                hint="give the year it was bought too (e.g. acquired: 2021, as_of: 2024)",
+            )
+        for later, what, hint in (
+            ("as_of", "the use year", "as_of is the year the fleet is used"),
+            ("retired", "the retirement", "retired is when the hardware leaves service"),
+        ):
+            if later in self.inputs and "acquired" in self.inputs:
+                age = self.inputs[later].value - self.inputs["acquired"].value
+                if float(np.min(age.to("year").magnitude)) < 0:
+                    raise InputError(
+                        f"{what} is before the year acquired",
+                        field=f"skus.{self.name}.{later}",
+                        hint=f"{hint}: at or after acquired",
+                    )
         if "capital_cost" in self.assumptions:
             raise InputError(
                 "capital_cost is chosen for the whole fleet, not per SKU",
@@ -513,7 +569,7 @@ FLEET = Kind(
             "Capex value at the use date",
             "USD",
             {
-                "acquired given": "capex * decline_factor(decline, as_of - acquired)",
+                "as_of given": "capex * decline_factor(decline, as_of - acquired)",
                 "otherwise": "capex",
             },
             "capex x 10^(-decline x (as_of - acquired)), or capex without dates",
@@ -635,6 +691,90 @@ FLEET = Kind(
             "tco_per_year",
             "gpu_hours",
             "TCO per year / all GPU-hours of the year",
+        ),
+        # what the used hours earn at the rental price: the fleet's revenue as a neocloud,
+        # or what the same hours would cost rented
+        extensive(
+            "revenue",
+            "Revenue per year (used hours x rental price)",
+            "USD/year",
+            {"rental_price given": "used_gpu_hours * rental_price"},
+            "GPU-hours used per year x rental price",
+        ),
+        extensive(
+            "margin",
+            "Margin per year (revenue - TCO)",
+            "USD/year",
+            {"rental_price given": "revenue - tco_per_year"},
+            "revenue - TCO per year",
+        ),
+        ratio(
+            "margin_share",
+            "Margin (share of revenue)",
+            "",
+            "margin",
+            "revenue",
+            "margin / revenue",
+        ),
+        # owned, rented or bought from an API: the same work (the used GPU-hours, or the
+        # tokens they serve) at each price; owning costs the TCO whatever the utilisation
+        extensive(
+            "tokens",
+            "Tokens served per year",
+            "Mtoken/year",
+            {"throughput given": "used_gpu_hours * throughput"},
+            "GPU-hours used per year x tokens per GPU-second",
+        ),
+        extensive(
+            "rented_cost",
+            "The same GPU-hours rented, per year",
+            "USD/year",
+            {"rental_price given": "used_gpu_hours * rental_price"},
+            "GPU-hours used per year x rental price",
+        ),
+        extensive(
+            "api_cost",
+            "The same tokens from an API, per year",
+            "USD/year",
+            {"api_price given": "tokens * api_price"},
+            "tokens served per year x API price",
+        ),
+        extensive(
+            "rent_all_hours",
+            "Rent for every hour of the year",
+            "USD/year",
+            {"rental_price given": "gpu_hours * rental_price"},
+            "all GPU-hours of the year x rental price",
+        ),
+        extensive(
+            "api_all_hours",
+            "API price of a year of full use",
+            "USD/year",
+            {"api_price given": "gpu_hours * throughput * api_price"},
+            "all GPU-hours of the year x tokens per GPU-second x API price",
+        ),
+        ratio(
+            "breakeven_utilisation",
+            "Break-even utilisation against renting",
+            "",
+            "tco_per_year",
+            "rent_all_hours",
+            "TCO per year / rent for every hour: above it owning costs less than renting",
+        ),
+        ratio(
+            "breakeven_utilisation_api",
+            "Break-even utilisation against the API",
+            "",
+            "tco_per_year",
+            "api_all_hours",
+            "TCO per year / API price of a year of full use: above it self-hosting costs less",
+        ),
+        extensive(
+            "breakeven_tokens",
+            "Break-even tokens per year against the API",
+            "Mtoken/year",
+            {"api_price given": "tco_per_year / api_price"},
+            "TCO per year / API price: more tokens than this a year and self-hosting is cheaper",
         ),
         extensive(
             "bf16_capacity",
@@ -770,11 +910,23 @@ class FleetResult(Result):
         capital_cost: str = "depreciation",
         assumptions: Assumptions | None = None,
         skus: list[Sku] | None = None,
+        period: Period | None = None,
     ) -> None:
         super().__init__(FLEET, columns, extensive, name=name)
         self.capital_cost = capital_cost
         self.assumptions = assumptions
         self.skus = skus or []
+        self.period = period
+        self._cash_flows: CashFlows | None = None
+
+    @property
+    def cash_flows(self) -> CashFlows | None:
+        """The yearly cash flows over the fleet's period (None without a period)."""
+        if self.period is None:
+            return None
+        if self._cash_flows is None:
+            self._cash_flows = cash_flows_of(self, self.period)
+        return self._cash_flows
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: every quantity as value + unit (+ percentiles if sampled)."""
@@ -784,6 +936,8 @@ class FleetResult(Result):
             "capital_cost": self.capital_cost,
             "metrics": self.rows_dict(),
         }
+        if self.cash_flows is not None:
+            out["cash_flows"] = self.cash_flows.to_dict()
         if self.assumptions is not None:
             out["assumptions"] = [
                 _input_dict(i, default=n not in self.assumptions.given)
@@ -799,6 +953,54 @@ class FleetResult(Result):
             if tco
             else "<FleetResult>"
         )
+
+
+def cash_flow_inputs(result: FleetResult, column: str) -> tuple[dict[str, pint.Quantity], Form]:
+    """What the yearly cash flows read of one SKU: its steady-year figures from the fleet,
+    its dates, and the useful life and residual value in force for it."""
+    item = result._extensive[column]
+    sku, a = item.sku, item.a
+    values = {}
+    for key in ("gpus", "capex", "opex", "used_gpu_hours", "revenue"):
+        v = item[key]
+        if v is not None:
+            values[key] = v
+    for key in ("acquired", "retired"):
+        if key in sku.inputs:
+            values[key] = sku.inputs[key].value
+    values["useful_life"] = a["useful_life"]
+    values["residual_value"] = a["residual_value"]
+    form = Form(given=frozenset(values), shares=frozenset({"residual_value"}))
+    return values, form
+
+
+def cash_flows_of(result: FleetResult, period: Period) -> CashFlows:
+    """The fleet's cash flows year by year over ``period`` (see :mod:`.cash_flow`)."""
+    assert result.assumptions is not None
+    cohorts = [(c, *cash_flow_inputs(result, c)) for c in result.columns]
+    return CashFlows(period, cohorts, result.assumptions["cost_of_capital"])
+
+
+def _check_in_period(skus: list[Sku], period: Period) -> None:
+    """Every dated SKU is bought within the period: capex paid before it would be left out
+    of the cash flows, and one bought after it has none."""
+    for s in skus:
+        if "acquired" not in s.inputs:
+            continue
+        years = s.inputs["acquired"].value.to("year").magnitude
+        first, last = float(np.min(years)), float(np.max(years))
+        if first < period.first:
+            raise InputError(
+                f"starts in {period.first}, but {s.name} was acquired in {first:g}",
+                field="period.start",
+                hint=f"start the period in {int(first)} or earlier, so its capex is counted",
+            )
+        if last >= period.last + 1:
+            raise InputError(
+                f"ends in {period.last}, but {s.name} is acquired in {last:g}",
+                field="period.end",
+                hint=f"end the period in {int(last)} or later",
+            )
 
 
 _PRICES = ("server_cost_per_gpu", "gpu_price", "operating_cost")
@@ -822,7 +1024,15 @@ def _in_dollars_of(skus: list[Sku], dollars_of: Any) -> list[Sku]:
         return skus
     base = read_input(
         FieldSpec(
-            "dollars_of", "Dollars of", ("year",), "2024", "", bare_unit="year", low=1990, high=2100
+            "dollars_of",
+            "Dollars of",
+            ("year",),
+            "2024",
+            "",
+            bare_unit="year",
+            low=1990,
+            high=2100,
+            date=True,
         ),
         dollars_of,
         key="dollars_of",
@@ -865,8 +1075,57 @@ def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
     return d
 
 
+COHORT_FIELDS = ("count", "acquired", "retired", "server_cost_per_gpu", "gpu_price", "prices_of")
+
+
+def cohort_skus(
+    chip: str | Chip, cohorts: Iterable[Mapping[str, Any]], name: str | None = None, **shared: Any
+) -> list[Sku]:
+    """One SKU per purchase cohort: the same chip and terms, each with its own count and
+    acquisition date (and, if it gives them, its own price and retirement), named
+    ``"<name> <acquired>"`` unless a cohort names itself."""
+    cohorts = list(cohorts)
+    base = name or (chip.id if isinstance(chip, Chip) else find_chip(chip).id)
+    if not cohorts:
+        raise InputError(
+            "cohorts is empty",
+            field=f"skus.{base}.cohorts",
+            hint="list each purchase, e.g. cohorts: [{acquired: 2024, count: 1000}]",
+        )
+    if "count" in shared:
+        raise InputError(
+            "gives both count and cohorts",
+            field=f"skus.{base}.count",
+            hint="the cohorts' counts are the SKU's GPUs: drop count",
+        )
+    out = []
+    for i, c in enumerate(cohorts):
+        where = f"skus.{base}.cohorts[{i}]"
+        unknown = set(c) - {*COHORT_FIELDS, "name"}
+        if unknown:
+            raise _unknown_field(sorted(unknown)[0], [*COHORT_FIELDS, "name"], where)
+        for needed in ("count", "acquired"):
+            if needed not in c:
+                raise InputError(
+                    f"a cohort needs {needed}",
+                    field=f"{where}.{needed}",
+                    hint="write e.g. {acquired: 2024, count: 1000}",
+                )
+        fields = {**shared, **{k: v for k, v in c.items() if k != "name" and v is not None}}
+        if "gpu_price" in c:
+            fields.pop("server_cost_per_gpu", None)
+        if "server_cost_per_gpu" in c:
+            fields.pop("gpu_price", None)
+        acquired = c["acquired"].get("value") if isinstance(c["acquired"], dict) else c["acquired"]
+        if isinstance(acquired, float | int) and not isinstance(acquired, bool):
+            acquired = f"{acquired:g}"
+        fields.pop("name", None)
+        out.append(Sku(chip, name=c.get("name") or f"{base} {acquired}", **fields))
+    return out
+
+
 class Fleet:
-    """A set of SKUs under shared assumptions."""
+    """A set of SKUs under shared assumptions; with a ``period``, its yearly cash flows."""
 
     def __init__(
         self,
@@ -876,6 +1135,7 @@ class Fleet:
         name: str = "",
         description: str = "",
         dollars_of: Any = None,
+        period: Any = None,
     ) -> None:
         self.name = name
         self.description = description
@@ -885,7 +1145,14 @@ class Fleet:
         elif not isinstance(assumptions, Assumptions):
             assumptions = Assumptions(**assumptions)
         self.assumptions = assumptions
-        self.skus = [s if isinstance(s, Sku) else Sku(**s) for s in skus]
+        self.skus = []
+        for s in skus:
+            if isinstance(s, Sku):
+                self.skus.append(s)
+            elif "cohorts" in s:
+                self.skus.extend(cohort_skus(**s))
+            else:
+                self.skus.append(Sku(**s))
         if not self.skus:
             raise InputError(
                 "a fleet needs at least one SKU",
@@ -903,6 +1170,11 @@ class Fleet:
                 )
             seen.add(s.name or "")
         self.skus = _in_dollars_of(self.skus, dollars_of)
+        self.period = (
+            period if period is None or isinstance(period, Period) else read_period(period)
+        )
+        if self.period is not None:
+            _check_in_period(self.skus, self.period)
 
     def subset(self, only: str | Iterable[str] | None) -> Fleet:
         """The SKUs whose name, chip, alias or architecture matches one of ``only``
@@ -926,7 +1198,9 @@ class Fleet:
                 )
         kept = [s for s in self.skus if any(s.matches(t) for t in terms)]
         # already restated: the kept SKUs' prices are in dollars_of's dollars
-        return Fleet(kept, self.assumptions, name=self.name, description=self.description)
+        return Fleet(
+            kept, self.assumptions, name=self.name, description=self.description, period=self.period
+        )
 
     def run(
         self, *, only: str | Iterable[str] | None = None, capital_cost: str | None = None
@@ -947,6 +1221,7 @@ class Fleet:
             capital_cost=base.capital_cost,
             assumptions=base,
             skus=fleet.skus,
+            period=fleet.period,
         )
 
     def with_inputs(self, values: Mapping[str, Any]) -> Fleet:

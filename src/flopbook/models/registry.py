@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Kind
+from flopbook.models.cash_flow import CASH_FLOW, NOT_SUMMED
 from flopbook.models.compare import COMPARE
 from flopbook.models.fleet import FLEET
 from flopbook.models.funding import COMPANY, FUND, PAYER_ROWS
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["DOC_PAGES", "KINDS", "kind", "name_of"]
 
 KINDS: dict[str, Kind] = {
-    k.name: k for k in (FLEET, TRAINING, INFERENCE, FUND, COMPANY, VERDICT, COMPARE)
+    k.name: k for k in (FLEET, CASH_FLOW, TRAINING, INFERENCE, FUND, COMPANY, VERDICT, COMPARE)
 }
 
 
@@ -44,6 +45,14 @@ def _verdict_total(output: Output) -> str:
 # sum of items); scripts/formula_docs.py writes the tables, tests/test_docs.py checks them
 DOC_PAGES: dict[str, tuple[str, Callable[[Output], str] | None]] = {
     "fleet": ("scenario.md", None),
+    "cash_flow": (
+        "scenario.md",
+        lambda output: (
+            "sum of cohorts; not added over years"
+            if output.key in NOT_SUMMED
+            else "sum of cohorts, then of years"
+        ),
+    ),
     "fund": ("funding.md", _payer_total),
     "company": ("funding.md", _payer_total),
     "funding_verdict": ("funding.md", _verdict_total),

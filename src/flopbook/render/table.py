@@ -11,17 +11,23 @@ from flopbook import numbers
 from flopbook.catalog import STALE_DAYS
 from flopbook.catalog.schema import SPEC_LABELS
 from flopbook.errors import InputError
-from flopbook.models.fleet import METRICS, TOTAL
+from flopbook.models.cash_flow import CASH_FLOW
+from flopbook.models.fleet import METRIC_BY_KEY, METRICS, TOTAL
 from flopbook.quantity import parse_range, q, unit_name
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
     from flopbook.catalog import Catalog, Chip
+    from flopbook.models.cash_flow import CashFlows
     from flopbook.models.fleet import FleetResult
+    from flopbook.quantity import Summary
 
+# Rows shown by default when the fleet has them (a rental price gives revenue and margin)
+OPTIONAL_ROWS = ["revenue", "margin", "margin_share", "breakeven_utilisation"]
 # Rows shown by default; the rest are in JSON/CSV and with --all.
 SHORT_ROWS = [
+    *OPTIONAL_ROWS,
     "gpus",
     "server_cost_per_gpu",
     "capex",
@@ -68,6 +74,8 @@ def fleet_table(
     for m in METRICS:
         if not all_rows and m.key not in SHORT_ROWS:
             continue
+        if m.key in OPTIONAL_ROWS and result.get(m.key) is None:
+            continue  # revenue and margin need a rental price
         label = m.label
         if m.key == result.capital_cost:
             label += " ◂ in TCO"
@@ -298,3 +306,146 @@ def _sourced_row(table: Table, label: str, f) -> None:  # noqa: ANN001 - a Sourc
             alt.as_of,
             alt.source + (f"\n{alt.note}" if alt.note else ""),
         )
+
+
+def cash_flow_table(flows: CashFlows, title: str | None = None) -> Table:
+    """The yearly cash flows: one column per year and the sum over the years; NPV, IRR and
+    payback below, or why one is undefined."""
+    sampled = any(
+        s is not None and s.get("p5") is not None
+        for row in flows.rows_dict()
+        for s in row["values"].values()
+    )
+    d = flows.to_dict()
+    rate = d["cost_of_capital"]["value"]
+    notes = [f"NPV at {rate:.1%}: " + _summary_text(d["npv"], "USD")]
+    notes.append(
+        "IRR: " + (_summary_text(d["irr"], "%") if d["irr"] else d["irr_undefined"] or "—")
+    )
+    notes.append(
+        "Payback: "
+        + (
+            _summary_text(d["payback"], "year", f" from the start of {flows.period.first}")
+            if d["payback"]
+            else (d["payback_undefined"] or "—")
+        )
+    )
+    notes.append(
+        "Capex is paid in the year a cohort is acquired; a cohort is sold at book value when "
+        "it is retired or the period ends; year y is discounted by (1 + r)^-(y - first year)."
+    )
+    if sampled:
+        notes.append("Uncertain inputs: mean (5th–95th percentile).")
+    table = Table(title=title, caption="\n".join(notes), caption_justify="left", show_lines=sampled)
+    table.add_column("", style="bold", min_width=18, max_width=30, overflow="fold")
+    for c in flows.all_columns:
+        table.add_column(c, justify="right", style="bold" if c == TOTAL else None, no_wrap=True)
+    for o in CASH_FLOW.outputs:
+        cells = [
+            numbers.summary(flows.summary(o.key, c), o.unit, sep="\n") for c in flows.all_columns
+        ]
+        table.add_row(f"{o.label} [{numbers.unit_label(o.unit)}]", *cells)
+    return table
+
+
+def _summary_text(s: dict, unit: str, after: str = "") -> str:  # type: ignore[type-arg]
+    if unit == "%":
+        text = f"{s['value' if 'value' in s else 'mean']:.1%}"
+        if "p5" in s:
+            text += f" ({s['p5']:.1%}–{s['p95']:.1%})"
+    else:
+        x = float(s.get("mean", s.get("value", 0.0)))
+        text = numbers.value(x, unit)
+        if "p5" in s:
+            text += f" ({numbers.value(s['p5'], unit)}–{numbers.value(s['p95'], unit)})"
+    if unit == "year":
+        text = text.replace(" year", " years")
+    text += after
+    if s.get("undefined_share"):
+        text += f"; undefined in {s['undefined_share']:.0%} of samples"
+    return text
+
+
+# The rows of `flopbook breakeven`: the same work owned, rented and from an API
+BREAKEVEN_ROWS = [
+    "used_gpu_hours",
+    "tokens",
+    "tco_per_year",
+    "rented_cost",
+    "api_cost",
+    "cost_per_gpu_hour",
+    "breakeven_utilisation",
+    "breakeven_utilisation_api",
+    "breakeven_tokens",
+]
+SHARE_ROWS = ("breakeven_utilisation", "breakeven_utilisation_api", "margin_share")
+
+
+def share_text(s: Summary | None) -> str:
+    """A share as a percentage, with its interval when it is uncertain."""
+    if s is None:
+        return "—"
+    if s.point:
+        return f"{s.mean:.1%}"
+    return f"{s.mean:.1%}\n({s.p5:.1%}–{s.p95:.1%})"
+
+
+def breakeven_table(result: FleetResult, title: str | None = None) -> Table:
+    """Owned vs rented vs API for the same work, per SKU and in total, with the utilisation
+    at which owning breaks even against each."""
+    columns = result.all_columns if len(result.columns) > 1 else result.columns
+    notes = [
+        "Owned: the fleet's TCO per year, whatever its utilisation. Rented: the same used "
+        "GPU-hours at the rental price. API: the tokens they serve at the API price.",
+        "Break-even utilisation: owning costs less than renting (or than the API) when more "
+        "of the year's hours are used than this; above 100% it never does.",
+    ]
+    if result.sampled:
+        notes.append("Uncertain inputs: mean (5th–95th percentile).")
+    table = Table(
+        title=title if title is not None else (result.name or None),
+        caption="\n".join(notes),
+        caption_justify="left",
+        show_lines=result.sampled,
+    )
+    table.add_column("", style="bold", min_width=18, max_width=40, overflow="fold")
+    for c in columns:
+        table.add_column(c, justify="right", style="bold" if c == TOTAL else None, no_wrap=True)
+    for key in BREAKEVEN_ROWS:
+        m = METRIC_BY_KEY[key]
+        if all(result.get(key, c) is None for c in columns):
+            continue
+        if key in SHARE_ROWS:
+            cells = [share_text(result.summary(key, c)) for c in columns]
+            unit = "share"
+        else:
+            cells = [numbers.summary(result.summary(key, c), m.unit, sep="\n") for c in columns]
+            unit = numbers.unit_label(m.unit)
+        label = m.label + (" (avg)" if m.kind == "intensive" else "")
+        table.add_row(f"{label} [{unit}]", *cells)
+    return table
+
+
+def breakeven_verdict(result: FleetResult) -> list[str]:
+    """In words, for the whole fleet: which of owning, renting and the API costs least for
+    the work at the fleet's utilisation, and the break-even utilisation."""
+    out = []
+    owned = result.summary("tco_per_year")
+    for key, other, even in (
+        ("rented_cost", "renting", "breakeven_utilisation"),
+        ("api_cost", "the API", "breakeven_utilisation_api"),
+    ):
+        cost, point = result.summary(key), result.summary(even)
+        if cost is None or owned is None or point is None:
+            continue
+        cheaper = "owning" if owned.mean < cost.mean else other
+        where = (
+            "owning never beats it (break-even above 100%)"
+            if point.mean > 1
+            else f"owning breaks even at {point.mean:.1%} utilisation"
+        )
+        out.append(
+            f"Against {other}: {numbers.value(owned.mean, 'USD/year')} owned vs "
+            f"{numbers.value(cost.mean, 'USD/year')}; {cheaper} costs less; {where}."
+        )
+    return out

@@ -30,6 +30,7 @@ from flopbook.models.fleet import (
     Sku,
 )
 from flopbook.quantity import Quantity, magnitudes, registry
+from flopbook.report.cash_flow import cash_flow_block
 from flopbook.report.document import Block, Line, LineKind
 from flopbook.report.inputs import InputBook, at_value, factor_formula
 
@@ -152,7 +153,9 @@ def point_result(result: FleetResult, book: InputBook) -> FleetResult:
             if "capital_cost" in s.assumptions:
                 overrides["capital_cost"] = s.assumptions["capital_cost"]
         skus.append(Sku(chip=s.chip, name=s.name, assumptions=overrides, **fields))
-    return Fleet(skus, point_base, name=result.name).run(capital_cost=result.capital_cost)
+    return Fleet(skus, point_base, name=result.name, period=result.period).run(
+        capital_cost=result.capital_cost
+    )
 
 
 # Input lines at the top of each block: the SKU's own inputs (and any assumption a SKU
@@ -165,6 +168,10 @@ _INPUT_LINES = [
     ("bf16_dense", "TFLOP/s"),
     ("fp8_dense", "TFLOP/s"),
     ("acquired", "year"),
+    ("retired", "year"),
+    ("rental_price", "USD/GPU/hour"),
+    ("api_price", "USD/Mtoken"),
+    ("throughput", "token/s/GPU"),
     ("as_of", "year"),
     ("prices_of", "year"),
 ]
@@ -375,3 +382,12 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
         sampled=result.sampled,
         engine=point,
     )
+
+
+def fleet_blocks(result: FleetResult, book: InputBook, title: str = "") -> list[Block]:
+    """The fleet's block and, with a period, its yearly cash flows (which read the fleet
+    block's cells: it comes first)."""
+    block = fleet_block(result, book, title)
+    if result.cash_flows is None:
+        return [block]
+    return [block, cash_flow_block(result, block.engine, book, fleet=0)]

@@ -16,7 +16,7 @@ from flopbook.errors import InputError
 from flopbook.models.registry import name_of
 from flopbook.report.charts import fleet_charts
 from flopbook.report.document import Block, Chart
-from flopbook.report.fleet import fleet_block
+from flopbook.report.fleet import fleet_blocks
 from flopbook.report.funding import funding_blocks, payer_block
 from flopbook.report.inputs import InputBook
 from flopbook.report.uncertainty import distribution_charts
@@ -27,7 +27,7 @@ __all__ = ["BLOCKS", "CHARTS", "block_for", "blocks_for", "charts_for"]
 # kind name -> function(result, book: InputBook, title: str) -> Block (or a list of blocks,
 # for a result that holds another, as a verdict holds its payer)
 BLOCKS: dict[str, Callable[..., Block | list[Block]]] = {
-    "fleet": fleet_block,
+    "fleet": fleet_blocks,
     "training": workload_block,
     "inference": workload_block,
     "fund": payer_block,

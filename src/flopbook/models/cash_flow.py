@@ -1,0 +1,449 @@
+"""A fleet's cash flows year by year: capex when each cohort is bought, opex while it is in
+service, its sale at book value when it is retired or the period ends; NPV, IRR and payback.
+
+The yearly figures are a declared kind (:data:`CASH_FLOW`) whose items are the fleet's SKUs
+and purchase cohorts, evaluated once per calendar year of the period: a year's column is the
+total over the cohorts, and the table's Total is the sum over the years (so the total of
+``present_value`` is the NPV). The same declaration writes the workbook's yearly sheet and the
+docs' formula table.
+
+Conventions (stated in docs/scenario.md): a cohort is paid for in the year it is acquired,
+runs from its acquisition date to its retirement (``retired``, else acquired + useful life),
+and is sold for its straight-line book value (capex x (1 - (1 - residual) x years used /
+life)) in the year it leaves service or at the end of the period, whichever is first. Year
+``y`` is discounted by (1 + cost of capital)^-(y - first year): the first year's flows are
+not discounted, as in a spreadsheet's IRR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy.optimize import brentq
+
+from flopbook.errors import InputError
+from flopbook.formula.declaration import Form, Kind, extensive, step
+from flopbook.formula.result import ItemOutputs, Result
+from flopbook.inputs import FieldSpec
+from flopbook.quantity import Quantity, summarize
+
+if TYPE_CHECKING:
+    import pint
+
+    from flopbook.quantity import Summary
+
+__all__ = [
+    "CASH_FLOW",
+    "CashFlows",
+    "Period",
+    "irr",
+    "npv",
+    "payback",
+    "payback_parts",
+    "with_years",
+]
+
+
+def _spec(name: str, label: str, unit: str, doc: str) -> FieldSpec:
+    return FieldSpec(name, label, (unit,), "", doc)
+
+
+# The per-cohort inputs: the fleet's own figures for the SKU (one steady year) and its dates.
+COHORT_INPUTS = {
+    f.name: f
+    for f in [
+        _spec("gpus", "GPUs", "GPU", "the cohort's GPUs (the fleet's gpus)"),
+        _spec("capex", "Capex", "USD", "the cohort's capex (the fleet's capex)"),
+        _spec("opex", "Opex per year", "USD/year", "the fleet's opex of the cohort"),
+        _spec(
+            "used_gpu_hours",
+            "GPU-hours used per year",
+            "GPU*hour/year",
+            "the fleet's used GPU-hours of the cohort",
+        ),
+        _spec(
+            "revenue",
+            "Revenue per year",
+            "USD/year",
+            "the fleet's revenue of the cohort (used GPU-hours x rental price)",
+        ),
+        _spec("acquired", "Acquired", "year", "when the cohort was bought"),
+        _spec("retired", "Retired", "year", "when the cohort leaves service"),
+        _spec("useful_life", "Useful life", "year", "years over which capex is written off"),
+        _spec("residual_value", "Residual value", "", "share of capex left at end of life"),
+    ]
+}
+YEAR_INPUTS = {
+    f.name: f
+    for f in [
+        _spec("calendar_year", "Year", "year", "the calendar year (its start: 2025 for 2025)"),
+        _spec("period_start", "First year", "year", "the start of the period's first year"),
+        _spec("period_end", "End of the period", "year", "the end of the period's last year"),
+        _spec("cost_of_capital", "Cost of capital", "", "the yearly discount rate"),
+    ]
+}
+
+CASH_FLOW = Kind(
+    name="cash_flow",
+    label="Cash flows by year",
+    doc="A fleet's yearly capex, opex, revenue, sales and cash flow over a period.",
+    item_inputs=COHORT_INPUTS,
+    shared_inputs=YEAR_INPUTS,
+    headlines=("cash_flow", "present_value"),
+    steps=(
+        # a SKU without a date was bought at the start of the period
+        step(
+            "start",
+            "year",
+            {"acquired given": "acquired", "otherwise": "period_start"},
+            "acquired, or the start of the period",
+        ),
+        step(
+            "end_of_service",
+            "year",
+            {"retired given": "retired", "otherwise": "start + useful_life"},
+            "retired, or acquired + useful life",
+        ),
+        # in service for part of this year: the share of the year between start and end
+        step(
+            "years_in_service",
+            "year",
+            "overlap(start, end_of_service, calendar_year, calendar_year + 1 year)",
+            "the part of this year between acquisition and retirement",
+        ),
+        # sold when it leaves service, or held to the end of the period and valued then
+        step(
+            "sold_at",
+            "year",
+            "start + overlap(start, end_of_service, start, period_end)",
+            "retirement, or the end of the period if that is first",
+        ),
+        step(
+            "book_value",
+            "USD",
+            "capex * (1 - (1 - residual_value)"
+            " * overlap(start, start + useful_life, start, sold_at) / useful_life)",
+            "capex x (1 - (1 - residual) x years written off / useful life)",
+        ),
+        step(
+            "discount",
+            "",
+            "discount_factor(cost_of_capital, calendar_year - period_start)",
+            "(1 + cost of capital)^-(year - first year)",
+        ),
+    ),
+    outputs=(
+        extensive(
+            "gpus_in_service",
+            "GPUs in service (year average)",
+            "GPU",
+            "gpus * years_in_service / year",
+            "GPUs x share of the year in service",
+        ),
+        extensive(
+            "capex_paid",
+            "Capex paid",
+            "USD",
+            "capex * starts_in(start, calendar_year)",
+            "capex, in the year the cohort is acquired",
+        ),
+        extensive(
+            "opex_paid",
+            "Opex",
+            "USD",
+            "opex * years_in_service",
+            "opex per year x share of the year in service",
+        ),
+        extensive(
+            "gpu_hours_used",
+            "GPU-hours used",
+            "GPU*hour",
+            "used_gpu_hours * years_in_service",
+            "used GPU-hours per year x share of the year in service",
+        ),
+        extensive(
+            "revenue_earned",
+            "Revenue",
+            "USD",
+            {"revenue given": "revenue * years_in_service"},
+            "revenue per year x share of the year in service",
+        ),
+        extensive(
+            "sale",
+            "Sale or value at the end",
+            "USD",
+            "book_value * ends_in(sold_at, calendar_year)",
+            "book value, in the year the cohort leaves service or the period ends",
+        ),
+        extensive(
+            "cash_flow",
+            "Net cash flow",
+            "USD",
+            {
+                "revenue given": "revenue_earned + sale - capex_paid - opex_paid",
+                "otherwise": "sale - capex_paid - opex_paid",
+            },
+            "revenue + sale - capex - opex",
+        ),
+        extensive(
+            "present_value",
+            "Present value",
+            "USD",
+            "cash_flow * discount",
+            "net cash flow x (1 + cost of capital)^-(year - first year)",
+        ),
+    ),
+)
+
+# Outputs whose sum over the years means nothing (GPUs are a stock, not a flow)
+NOT_SUMMED = frozenset({"gpus_in_service"})
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar years ``first`` to ``last``, both included."""
+
+    first: int
+    last: int
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first, self.last + 1))
+
+
+def read_period(raw: Any, field: str = "period") -> Period:
+    """``{start: 2024, end: 2028}`` (whole years, both included; at most 40 of them)."""
+    if not isinstance(raw, Mapping) or set(raw) - {"start", "end"} or len(raw) != 2:
+        raise InputError(
+            "needs a start and an end year",
+            field=field,
+            hint="write e.g. period: {start: 2024, end: 2028} (both years included)",
+        )
+    years = {}
+    for k in ("start", "end"):
+        v = raw[k]
+        if isinstance(v, bool) or not isinstance(v, int | float) or float(v) != int(v):
+            raise InputError(
+                f"{v!r} is not a whole year",
+                field=f"{field}.{k}",
+                hint="give a calendar year such as 2024",
+            )
+        if not 1990 <= int(v) <= 2100:
+            raise InputError(
+                f"{int(v)} is outside 1990 to 2100", field=f"{field}.{k}", hint="e.g. 2024"
+            )
+        years[k] = int(v)
+    if years["end"] < years["start"]:
+        raise InputError(
+            f"ends in {years['end']}, before it starts in {years['start']}",
+            field=f"{field}.end",
+            hint="the end year is the last year of the period, at or after the start",
+        )
+    if years["end"] - years["start"] >= 40:
+        raise InputError(
+            "is longer than 40 years", field=f"{field}.end", hint="shorten it to 40 years or less"
+        )
+    return Period(years["start"], years["end"])
+
+
+class CashFlows:
+    """The yearly table: for each output, each year's total over the cohorts, and the sum
+    over the years; NPV (the sum of present values), IRR and payback."""
+
+    def __init__(
+        self,
+        period: Period,
+        cohorts: Sequence[tuple[str, Mapping[str, pint.Quantity], Form]],
+        cost_of_capital: pint.Quantity,
+    ) -> None:
+        self.period = period
+        self.columns = [str(y) for y in period.years]
+        self.cohorts = [name for name, _, _ in cohorts]
+        self.forms = {name: form for name, _, form in cohorts}
+        self.cost_of_capital = cost_of_capital
+        self.by_year: dict[str, Result] = {}
+        for y in period.years:
+            shared = {
+                "calendar_year": Quantity(float(y), "year"),
+                "period_start": Quantity(float(period.first), "year"),
+                "period_end": Quantity(float(period.last + 1), "year"),
+                "cost_of_capital": cost_of_capital,
+            }
+            items = {
+                name: ItemOutputs(CASH_FLOW, {**values, **shared}, with_years(form))
+                for name, values, form in cohorts
+            }
+            self.by_year[str(y)] = Result(CASH_FLOW, self.cohorts, items, name=str(y))
+
+    @property
+    def all_columns(self) -> list[str]:
+        return [*self.columns, "Total"]
+
+    def get(self, key: str, column: str = "Total") -> pint.Quantity | None:
+        """The total over the cohorts of ``key`` in one year, or its sum over the years."""
+        if column != "Total":
+            return self.by_year[column].get(key)
+        if key in NOT_SUMMED:
+            return None
+        values = [self.by_year[c].get(key) for c in self.columns]
+        present = [v for v in values if v is not None]
+        if not present:
+            return None
+        total = present[0]
+        for v in present[1:]:
+            total = total + v
+        return total
+
+    def summary(self, key: str, column: str = "Total") -> Summary | None:
+        v = self.get(key, column)
+        unit = CASH_FLOW.output[key].unit
+        return None if v is None else summarize(v, unit)
+
+    def known(self, key: str) -> bool:
+        return self.get(key, self.columns[0]) is not None
+
+    def flows(self) -> np.ndarray:
+        """The net cash flow of each year (rows) for each sample (columns), in USD."""
+        values = [self.get("cash_flow", c) for c in self.columns]
+        rows = [np.atleast_1d(v.to("USD").magnitude) for v in values if v is not None]
+        n = max(r.size for r in rows)
+        return np.vstack([np.broadcast_to(r, n) for r in rows])
+
+    @property
+    def has_revenue(self) -> bool:
+        return self.known("revenue_earned")
+
+    def npv(self) -> pint.Quantity:
+        found = self.get("present_value")
+        assert found is not None, "every cohort has a present value"
+        return found
+
+    def irr(self) -> tuple[np.ndarray, str | None]:
+        """The IRR of each sample (NaN where none), and why it is undefined if it is."""
+        if not self.has_revenue:
+            return np.array([np.nan]), "no IRR without revenue: give the SKUs a rental_price"
+        flows = self.flows()
+        rates = np.array([irr(flows[:, i]) for i in range(flows.shape[1])])
+        if np.all(np.isnan(rates)):
+            return rates, _no_irr(flows[:, 0])
+        return rates, None
+
+    def payback(self) -> np.ndarray:
+        """Years from the start of the period until the cumulative cash flow turns positive
+        for good (NaN where it never does), per sample."""
+        flows = self.flows()
+        return np.array([payback(flows[:, i]) for i in range(flows.shape[1])])
+
+    def rows_dict(self) -> list[dict[str, Any]]:
+        rows = []
+        for o in CASH_FLOW.outputs:
+            cells = {}
+            for c in self.all_columns:
+                v = self.get(o.key, c)
+                cells[c] = None if v is None else summarize(v, o.unit).as_dict()
+            rows.append({"metric": o.key, "label": o.label, "unit": o.unit, "values": cells})
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        rates, why = self.irr()
+        years = self.payback()
+        return {
+            "period": {"start": self.period.first, "end": self.period.last},
+            "cohorts": self.cohorts,
+            "columns": self.all_columns,
+            "metrics": self.rows_dict(),
+            "npv": summarize(self.npv(), "USD").as_dict(),
+            "cost_of_capital": summarize(self.cost_of_capital, "").as_dict(),
+            "irr": _summary_or_none(rates, ""),
+            "irr_undefined": why,
+            "payback": _summary_or_none(years, "year"),
+            "payback_undefined": None
+            if not np.all(np.isnan(years))
+            else "no payback: the cumulative cash flow does not turn positive in the period "
+            "and stay so",
+        }
+
+
+def with_years(form: Form) -> Form:
+    """A cohort's form with the yearly inputs given (each year gives all four)."""
+    return Form(
+        given=form.given | frozenset(YEAR_INPUTS),
+        shares=form.shares | frozenset({"cost_of_capital"}),
+        choices=form.choices,
+    )
+
+
+def _summary_or_none(values: np.ndarray, unit: str) -> dict[str, Any] | None:
+    kept = values[~np.isnan(values)]
+    if kept.size == 0:
+        return None
+    out = summarize(Quantity(kept, unit), unit).as_dict()
+    if kept.size < values.size:
+        out["undefined_share"] = float(1 - kept.size / values.size)
+    return out
+
+
+# ---- the arithmetic of a series of yearly flows ----------------------------------------
+
+
+def npv(rate: float, flows: Sequence[float] | np.ndarray) -> float:
+    """Σ flow_t / (1 + rate)^t, the first flow at t = 0 (not discounted)."""
+    t = np.arange(len(flows))
+    return float(np.sum(np.asarray(flows, dtype=float) / (1 + rate) ** t))
+
+
+# IRRs are looked for between -99% and +1,000% a year; outside that the answer means nothing
+IRR_LOW, IRR_HIGH = -0.99, 10.0
+
+
+def irr(flows: Sequence[float] | np.ndarray) -> float:
+    """The rate at which the NPV of ``flows`` is zero (NaN when there is none, or several).
+
+    A series whose sign changes once (spend, then earn) has exactly one; Brent's method finds
+    it between -99% and +1,000%. A series that never changes sign has none, and one that
+    changes sign several times may have several: both are NaN, never a guess."""
+    f = np.asarray(flows, dtype=float)
+    signs = np.sign(f[f != 0])
+    if signs.size < 2 or np.count_nonzero(np.diff(signs)) != 1:
+        return float("nan")
+    lo, hi = npv(IRR_LOW, f), npv(IRR_HIGH, f)
+    if np.sign(lo) == np.sign(hi):
+        return float("nan")
+    return float(brentq(npv, IRR_LOW, IRR_HIGH, args=(f,), xtol=1e-12, rtol=1e-12, maxiter=200))
+
+
+def _no_irr(flows: np.ndarray) -> str:
+    signs = np.sign(flows[flows != 0])
+    if signs.size == 0 or np.all(signs == signs[0]):
+        which = "positive" if signs.size and signs[0] > 0 else "negative"
+        return f"IRR undefined: every year's net cash flow is {which}"
+    if np.count_nonzero(np.diff(signs)) > 1:
+        return "IRR undefined: the cash flows change sign more than once (several rates or none)"
+    return "IRR undefined: no rate between -99% and 1,000% a year makes the NPV zero"
+
+
+def payback(flows: Sequence[float] | np.ndarray) -> float:
+    """Years from the start of the first year until the cumulative flow turns non-negative,
+    interpolated within the year it crosses (flows spread evenly over their year): the sum
+    over the years of 1 for a year that ends below zero and, for the year it crosses, the
+    share of that year's flow it takes. NaN if it never turns, or turns back below zero (then
+    no one year is the payback)."""
+    f = np.asarray(flows, dtype=float)
+    cum = np.cumsum(f)
+    below = cum < 0
+    if below[-1] or np.count_nonzero(np.diff(below.astype(int)) == 1):
+        return float("nan")
+    return float(np.sum(payback_parts(f)))
+
+
+def payback_parts(flows: np.ndarray) -> np.ndarray:
+    """Each year's part of the payback (see :func:`payback`): 1 for a year that ends with the
+    cumulative flow below zero, the crossing share for the year it turns, 0 after."""
+    cum = np.cumsum(flows)
+    before = cum - flows
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossing = np.where(before < 0, -before / flows, 0.0)
+    return np.where(cum < 0, 1.0, crossing)

@@ -1,0 +1,77 @@
+"""The yearly cash flows, two ways: the engine, and the workbook's live formulas recalculated
+by the `formulas` package (every cell, NPV, IRR and payback included, to 1e-9 relative)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flopbook.models.fleet import Fleet
+from flopbook.render.excel import write_workbook
+from flopbook.report import build_report
+
+
+def close(a: float, b: float) -> bool:
+    return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+
+
+@st.composite
+def cohort_fleets(draw: st.DrawFn) -> Fleet:
+    first = draw(st.integers(2020, 2026))
+    years = draw(st.integers(1, 8))
+    skus = []
+    for chip in draw(
+        st.lists(st.sampled_from(["H100", "A100", "B200"]), min_size=1, max_size=2, unique=True)
+    ):
+        cohorts = []
+        for _ in range(draw(st.integers(1, 3))):
+            acquired = (
+                first + draw(st.integers(0, years - 1)) + draw(st.sampled_from([0, 0.25, 0.5]))
+            )
+            cohort = {"acquired": acquired, "count": f"{draw(st.integers(1, 5000))} GPU"}
+            if draw(st.booleans()):
+                cohort["retired"] = acquired + draw(st.integers(1, 6))
+            if draw(st.booleans()):
+                cohort["server_cost_per_gpu"] = f"{draw(st.integers(10, 60))}k USD/GPU"
+            cohorts.append(cohort)
+        names = {f"{chip} {c['acquired']:g}" for c in cohorts}
+        if len(names) < len(cohorts):
+            for i, c in enumerate(cohorts):
+                c["name"] = f"{chip} #{i}"
+        sku = {"chip": chip, "server_cost_per_gpu": "35k USD/GPU", "cohorts": cohorts}
+        if draw(st.booleans()):
+            sku["rental_price"] = f"{draw(st.integers(50, 400)) / 100:g} USD/GPU/hour"
+        if draw(st.booleans()):
+            sku["assumptions"] = {"useful_life": f"{draw(st.integers(1, 8))} years"}
+        skus.append(sku)
+    assumptions = {
+        "utilisation": f"{draw(st.integers(20, 100))}%",
+        "residual_value": f"{draw(st.integers(0, 40))}%",
+        "cost_of_capital": draw(st.sampled_from(["0%", "8%", "12%"])),
+        "useful_life": f"{draw(st.integers(1, 6))} years",
+    }
+    return Fleet(skus, assumptions, period={"start": first, "end": first + years - 1})
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(fleet=cohort_fleets())
+def test_the_formulas_package_recalculates_the_cash_flows_to_the_engine(tmp_path, fleet):
+    import formulas
+
+    result = fleet.run()
+    report = build_report(result, charts=False)
+    assert [b.title for b in report.blocks][1] == "Cash flows by year"
+    book = tmp_path / "flows.xlsx"
+    cells = write_workbook(report, str(book), cached=False)
+    model = formulas.ExcelModel().loads(str(book)).finish().calculate()
+    flows = [c for c in cells if c.sheet == "Calculations 2"]
+    assert flows
+    for c in cells:
+        got = float(model[f"'[{book.name}]{c.sheet.upper()}'!{c.cell}"].value[0][0])
+        assert close(got, c.expected), c
+    # the block's values are the engine's: its NPV is the cash flows' own
+    block = report.blocks[1]
+    npv = block.line("npv").values["Total"]
+    assert close(npv, float(result.cash_flows.npv().to("USD").magnitude[0]))
