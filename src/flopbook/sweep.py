@@ -326,7 +326,7 @@ def design(
 def point_seed(seed: int, point: int) -> int:
     """The seed of one point: from the run's seed and the point's number alone."""
     state = np.random.SeedSequence(seed, spawn_key=(point,)).generate_state(2, np.uint32)
-    return int(state[0]) << 31 | int(state[1]) >> 1  # 62 bits: under --seed's limit
+    return int(state[0]) << 31 | int(state[1]) >> 1  # 63 bits: within --seed's limit
 
 
 # ---- running points -----------------------------------------------------------------------
