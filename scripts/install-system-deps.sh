@@ -1,6 +1,7 @@
 #!/bin/sh
 # System programs the test suite needs beside Python: LibreOffice Calc (proves that exported
-# workbooks recalculate to flopbook's numbers) and Chromium (renders the HTML report).
+# workbooks recalculate to flopbook's numbers, and prints them to PDF), Chromium (renders the
+# HTML report) and poppler-utils (pdftoppm: a printed page as an image).
 # Idempotent: installs only what is missing, with apt-get, and only when run as root; otherwise
 # it says what to install and exits 0 (the tests then fail under CI=true, skip elsewhere).
 set -eu
@@ -9,6 +10,7 @@ missing=""
 command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 \
   || missing="$missing libreoffice-calc"
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 
 if [ -z "$missing" ]; then
   exit 0

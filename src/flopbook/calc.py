@@ -48,7 +48,16 @@ PRICE_NAMES = ("purchase", "server_per_gpu", "rental")
 # Functions the language knows, with their number of arguments. Each is defined once, for
 # samples here and as an Excel formula in flopbook.formula.excel; a name followed by "(" is a
 # call only for these (``W (5)`` stays a product). Separate arguments with ", ".
-FUNCTIONS = {"annuity_factor": 2, "decline_factor": 2}
+FUNCTIONS = {
+    "annuity_factor": 2,
+    "decline_factor": 2,
+    # the larger / smaller of two values in one unit (a plain 0 is zero in any unit)
+    "maximum": 2,
+    "minimum": 2,
+    # if_positive(test, then, otherwise): ``then`` where ``test`` is above zero, else
+    # ``otherwise`` (both in one unit); what a formula does where a divisor may be zero
+    "if_positive": 3,
+}
 # Catalog figures read per GPU in expressions (TFLOP/s/GPU), like the prices (USD/GPU/hour).
 PER_GPU = ("fp8_dense", "bf16_dense", "tf32_dense", "fp32")
 
@@ -582,7 +591,32 @@ def call(name: str, args: list[pint.Quantity[Any]]) -> pint.Quantity[Any]:
             "e.g. decline_factor(0.14, 4 years)",
         )
         return Quantity(10.0 ** (-r * n), "")
+    if name in ("maximum", "minimum"):
+        a, b = _one_unit(name, args[0], args[1])
+        pick = np.maximum if name == "maximum" else np.minimum
+        return Quantity(pick(a.magnitude, b.magnitude), a.units)
+    if name == "if_positive":
+        then, otherwise = _one_unit(name, args[1], args[2])
+        test = np.asarray(args[0].magnitude, dtype=float)
+        return Quantity(np.where(test > 0, then.magnitude, otherwise.magnitude), then.units)
     raise CalcError(f"unknown function {name!r}")  # the parser admits only FUNCTIONS
+
+
+def _one_unit(
+    name: str, a: pint.Quantity[Any], b: pint.Quantity[Any]
+) -> tuple[pint.Quantity[Any], pint.Quantity[Any]]:
+    """``a`` and ``b`` in ``a``'s unit (a plain zero on either side takes the other's)."""
+    if a.dimensionless and np.all(np.asarray(a.magnitude) == 0):
+        a = Quantity(a.magnitude, b.units)
+    if b.dimensionless and np.all(np.asarray(b.magnitude) == 0):
+        return a, Quantity(b.magnitude, a.units)
+    try:
+        return a, b.to(a.units)
+    except Exception as exc:  # noqa: BLE001 - pint's DimensionalityError and kin
+        raise UnitMismatchError(
+            f"{name} needs two values in one unit, not {describe(a)} and {describe(b)}",
+            hint=f"e.g. {name}(5 MW, 3000 kW)",
+        ) from exc
 
 
 def _rate_and_years(

@@ -8,22 +8,35 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["number", "scaled", "significant"]
+__all__ = ["exponent", "number", "scaled", "significant"]
 
 
 def number(x: float, digits: int | None = None, *, sig: int = 3) -> str:
-    """``digits`` decimals, or ``sig`` significant digits (never an exponent); a value that
-    rounds to zero shows no minus sign."""
+    """``digits`` decimals, or ``sig`` significant digits; a value that rounds to zero shows
+    no minus sign. Significant digits below 1e-4 take an exponent (7.078e-13, never
+    0.000000000001)."""
     if math.isnan(x):
         return "n/a"
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
     if digits is None:
         a = abs(x)
+        if 0 < a < TINY:
+            return exponent(x, sig)
         digits = 0 if a == 0 or a >= 10 ** (sig - 1) else sig - 1 - math.floor(math.log10(a))
         digits = min(digits, 12)
     text = f"{x:,.{digits}f}"
     return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+TINY = 1e-4
+"""Below this, a number shown to its significant digits takes an exponent."""
+
+
+def exponent(x: float, sig: int = 3) -> str:
+    """``3.2856e24`` -> ``3.29e24``: a mantissa of ``sig`` digits, the exponent unpadded."""
+    mantissa, _, power = f"{x:.{sig - 1}e}".partition("e")
+    return f"{mantissa}e{int(power)}"
 
 
 def significant(x: float, most: int = 6) -> int:
@@ -49,8 +62,7 @@ def scaled(x: float, sig: int = 4) -> str:
     sig = max(3, min(sig, significant(x, most=sig)))
     a = abs(x)
     if a >= 1e15:
-        mantissa, _, exponent = f"{x:.{sig - 1}e}".partition("e")
-        return f"{mantissa}e{int(exponent)}"
+        return exponent(x, sig)
     for factor, letter in _LETTERS:
         if a >= factor:
             return number(x / factor, sig=sig) + letter

@@ -25,7 +25,7 @@ import re
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, create_model
 
@@ -77,6 +77,7 @@ SkuFile = create_model(
 
 class FleetFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    kind: Literal["fleet"] | None = None  # optional: a file without kind: is a fleet
     name: str = ""
     description: str = ""
     source: str | None = None

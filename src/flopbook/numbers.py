@@ -8,12 +8,23 @@ so that they can say a number without reaching up into the renderers.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
+
+from pint.util import UnitsContainer
 
 from flopbook.calc import kind_of
 from flopbook.digits import number, significant  # noqa: F401 - re-exported
-from flopbook.quantity import Summary, magnitudes, registry, summarize, unit_name
+from flopbook.quantity import (
+    Summary,
+    magnitudes,
+    parse_unit,
+    registry,
+    summarize,
+    unit_name,
+)
 
 if TYPE_CHECKING:
     import pint
@@ -263,23 +274,26 @@ def summary_text(
     return summary(s, unit, sig=sig, own=True, sep=sep)
 
 
-# Energies and powers by their size, whatever unit the model keeps them in: 3.806 GWh and
-# 68.69 kWh, never 3,806 MWh beside 0.06869 MWh; the same in every view.
-_SCALES = (
-    {"Wh": 1.0, "kWh": 1e3, "MWh": 1e6, "GWh": 1e9, "TWh": 1e12},
-    {"W": 1.0, "kW": 1e3, "MW": 1e6, "GW": 1e9},
-)
-
-
 def _on_ladder(s: Summary, unit: str) -> Summary:
-    for ladder in _SCALES:
-        if unit in ladder:
-            base = abs(s.mean) * ladder[unit]
-            fits = [u for u, f in ladder.items() if base >= f]
-            chosen = fits[-1] if fits else next(iter(ladder))
-            k = ladder[unit] / ladder[chosen]
-            return Summary(chosen, s.mean * k, s.p5 * k, s.p50 * k, s.p95 * k, s.samples)
-    return Summary(unit, s.mean, s.p5, s.p50, s.p95, s.samples)
+    """A summary moved to the rung of its unit's ladder that reads best (3.806 GWh and 68.69
+    kWh, never 3,806 MWh beside 0.06869 MWh); the same choice as :func:`readable`'s."""
+    kind, ladder = next(
+        ((k, rungs) for k, rungs in (*_LADDERS.items(), *_BITS.items()) if unit in rungs),
+        ("", None),
+    )
+    if ladder is None:
+        return Summary(unit, s.mean, s.p5, s.p50, s.p95, s.samples)
+    factors = {u: _factor(u, unit) for u in ladder}
+    values = {u: s.mean * f for u, f in factors.items()}
+    chosen = _rung(values, unit, keep=kind not in _STRICT)
+    k = factors[chosen]
+    return Summary(chosen, s.mean * k, s.p5 * k, s.p50 * k, s.p95 * k, s.samples)
+
+
+@lru_cache(maxsize=1024)
+def _factor(to: str, unit: str) -> float:
+    """How many ``to`` one ``unit`` is."""
+    return float(registry().Quantity(1.0, parse_unit(unit)).to(parse_unit(to)).magnitude)
 
 
 def amount(
@@ -300,11 +314,38 @@ def amount(
     return summary_text(Summary(unit, x, x, x, x, 1), share=share, sig=sig or SIG, per=per)
 
 
-# Units a quantity of each kind is shown in when no unit is asked for (smallest first).
-_LADDERS = {
+# The units a quantity of each kind is shown in when no unit is asked for, smallest first:
+# the largest in which it is at least 1 is chosen (6.136 MWh, 2.025 EFLOP/s, 18.00 TB). An
+# amount of computation is always in FLOP (3.29e24 FLOP), the way it is quoted.
+_LADDERS: dict[str, tuple[str, ...]] = {
     "an energy": ("Wh", "kWh", "MWh", "GWh", "TWh"),
-    "a power": ("W", "kW", "MW", "GW"),
+    "a power": ("W", "kW", "MW", "GW", "TW"),
+    "an amount of data": ("byte", "kB", "MB", "GB", "TB", "PB", "EB"),
+    "a bandwidth": ("byte/s", "kB/s", "MB/s", "GB/s", "TB/s", "PB/s"),
+    "an amount of computation (FLOP)": ("FLOP",),
+    "a compute rate (FLOP/s)": ("FLOP/s", "GFLOP/s", "TFLOP/s", "PFLOP/s", "EFLOP/s", "ZFLOP/s"),
+    "a compute rate per GPU (FLOP/s/GPU)": ("GFLOP/s/GPU", "TFLOP/s/GPU", "PFLOP/s/GPU"),
+    "a time": ("s", "min", "hour", "day", "year"),
 }
+# Data written in bits stays in bits (a network link's 400 Gbit/s).
+_BITS = {
+    "an amount of data": ("bit", "kbit", "Mbit", "Gbit", "Tbit", "Pbit"),
+    "a bandwidth": ("bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s", "Pbit/s"),
+}
+# A price per token is per million tokens once it is below a cent ($2.000/Mtoken): its
+# ladder runs the other way, and the first rung on which it reaches a cent is chosen. A cost
+# of compute likewise: $0.2809/EFLOP.
+_PER_MILLION = {
+    "a price per token": ("USD/token", "USD/Mtoken"),
+    "a cost per FLOP": ("USD/FLOP", "USD/PFLOP", "USD/EFLOP"),
+}
+# Kinds whose unit leads a compound one (kWh/query, GB/token): that part takes the ladder.
+_LEADS = ("an energy", "a power", "an amount of data")
+# Energies and powers always move to their rung, so that a column never says 3,806 MWh
+# beside 0.06869 MWh; the other kinds keep the unit they came in while it reads well there
+# (720 hour, 8,766 hour, 1,979 TFLOP/s as the catalog quotes it, 3,350 GB/s).
+_STRICT = ("an energy", "a power")
+_KEPT = (1.0, 10_000.0)
 # Units a mixed-scale unit is reduced to (pint's to_preferred picks the combination).
 _PREFERRED = (
     "USD",
@@ -317,9 +358,19 @@ _PREFERRED = (
     "node",
     "byte",
     "W",
-    "Wh",
+    "J",
     "hour",
 )
+
+
+def _rung(values: Mapping[str, float], current: str, *, keep: bool = False) -> str:
+    """The rung to show: the last (largest unit) on which the value is at least 1, else the
+    first; with ``keep``, the value stays in its own unit while it reads well there."""
+    if keep and current in values and _KEPT[0] <= abs(values[current]) < _KEPT[1]:
+        return current
+    units = list(values)
+    fits = [u for u in units if abs(values[u]) >= 1]
+    return fits[-1] if fits else units[0]
 
 
 def _mixed(units: pint.Unit) -> bool:
@@ -337,29 +388,54 @@ def _mixed(units: pint.Unit) -> bool:
 
 def readable(value: pint.Quantity) -> pint.Quantity:
     """``value`` in units a person reads: same-kind units reduced (``30 day * 24 hour/day`` is
-    720 hour), mixed scales of one kind cancelled (``MW·h·USD/kWh`` is USD), energies and
-    powers on a ladder (6.136 MWh, not 6,136,200 Wh); a unit already plain is kept."""
+    720 hour), mixed scales of one kind cancelled (``MW·h·USD/kWh`` is USD), and each kind on
+    its ladder (6.136 MWh, not 6,136,200 Wh; 5 GB/s; 2.025 EFLOP/s; 47.14 day, not 4.07M s;
+    1.000 Wh/query; $2.000/Mtoken)."""
     if value.dimensionless:
         return value
-    value = value.to_reduced_units()
-    if _mixed(value.units):
+    value = cast("pint.Quantity[Any]", value.to_reduced_units())
+    if _mixed(cast("pint.Unit", value.units)):
         ureg = registry()
-        value = value.to_preferred([ureg.Unit(u) for u in _PREFERRED])
+        value = cast("pint.Quantity[Any]", value.to_preferred([ureg.Unit(u) for u in _PREFERRED]))
     unit = display_unit(value)
     return value.to(unit) if unit is not None else value
 
 
 def display_unit(value: pint.Quantity) -> str | None:
-    """A readable unit for an energy or a power (``3,500 s·W`` -> ``Wh``), or None to keep
-    its own."""
-    ladder = _LADDERS.get(kind_of(value))
-    if ladder is None:
-        return None
-    chosen = ladder[0]
-    for unit in ladder:
-        if abs(float(magnitudes(value, unit).mean())) >= 1:
-            chosen = unit
-    return chosen
+    """The unit ``value`` reads best in (``3,500 s·W`` -> ``Wh``, ``4e12 B/s`` -> ``TB/s``),
+    or None to keep its own."""
+    kind = kind_of(value)
+    mean = float(magnitudes(value).mean())
+    own = unit_name(value.units)
+    if kind in _PER_MILLION:
+        per_million = _PER_MILLION[kind]
+        cents = [u for u in per_million if abs(mean * _factor(u, own)) >= 0.01]
+        return cents[0] if cents else per_million[-1]
+    bits = any(name.endswith("bit") for name in value.units._units)  # noqa: SLF001
+    ladder = (_BITS if bits else {}).get(kind) or _LADDERS.get(kind)
+    if ladder is not None:
+        values = {u: mean * _factor(u, own) for u in ladder}
+        return _rung(values, own, keep=kind not in _STRICT)
+    return _lead_unit(value, mean)
+
+
+def _lead_unit(value: pint.Quantity, mean: float) -> str | None:
+    """A compound unit whose first part is an energy, a power or data, with that part on its
+    ladder: ``0.001 kWh/query`` -> ``Wh/query``."""
+    ureg = registry()
+    units = dict(value.units._units)  # noqa: SLF001 - pint's Unit has no public items()
+    for name, power in units.items():
+        kind = kind_of(ureg.Unit(name))
+        if power != 1 or kind not in _LEADS:
+            continue
+        ladder = (_BITS if name.endswith("bit") else {}).get(kind) or _LADDERS[kind]
+        lead = unit_name(ureg.Unit(name))
+        if lead not in ladder:
+            return None  # J/FLOP stays in joules, not watt-hours
+        rest = ureg.Unit(UnitsContainer({n: e for n, e in units.items() if n != name}))
+        values = {u: mean * _factor(u, lead) for u in ladder}
+        return unit_name(parse_unit(_rung(values, "")) * rest)
+    return None
 
 
 def quantity_text(

@@ -43,7 +43,8 @@ __all__ = [
 ]
 
 # Units that pint does not know. Each is its own dimension, so that a count of GPUs, a number
-# of tokens and a sum of dollars can never be added to each other by mistake.
+# of tokens and a sum of dollars can never be added to each other by mistake. Data is one too
+# (pint makes a bit a plain number, so 5 GB/s would be a frequency and 1 GB a count).
 _DEFINITIONS = """
 USD = [currency] = _ = dollar = US_dollar = usd
 cent = 0.01 * USD = ¢ = cents
@@ -55,6 +56,8 @@ node = [node]
 token = [token]
 query = [query]
 request = [request]
+bit = [information] = b
+byte = 8 * bit = B = octet
 """
 
 
@@ -142,9 +145,11 @@ def quantity_repr(value: pint.Quantity[Any]) -> str:
     if m.size == 1 or bool(np.all(m == m[0])):
         return f"{scaled(float(m[0]))}{tail}"
     p5, p95 = percentiles(m, (5, 95))
-    return (
-        f"mean {scaled(float(m.mean()))}{tail} (P5 {scaled(float(p5))} – P95 {scaled(float(p95))})"
-    )
+    return _spread_text(float(m.mean()), float(p5), float(p95), tail)
+
+
+def _spread_text(mean: float, p5: float, p95: float, tail: str) -> str:
+    return f"mean {scaled(mean)}{tail} (P5 {scaled(p5)} – P95 {scaled(p95)})"
 
 
 for _name, _verb in (
@@ -420,6 +425,13 @@ class Summary:
     def point(self) -> bool:
         return self.samples == 1 or self.p5 == self.p95
 
+    def __repr__(self) -> str:
+        # as a quantity reads in a notebook: 1.600 USD/GPU-hour, or its mean and interval
+        tail = "%" if self.unit == "%" else (f" {self.unit}" if self.unit else "")
+        if self.point:
+            return f"{scaled(self.mean)}{tail}"
+        return _spread_text(self.mean, self.p5, self.p95, tail)
+
     def as_dict(self) -> dict[str, Any]:
         if self.point:
             return {"value": self.mean, "unit": self.unit}
@@ -462,8 +474,14 @@ def unit_name(units: Any) -> str:
         return ""
 
     def symbol(name: str) -> str:
-        # "byte", not "B", which reads as billions
-        return _TIME_WORDS.get(name) or ("byte" if name == "byte" else ureg.get_symbol(name))
+        # "byte", not "B", which reads as billions; "Gbit", not "Gb", which is a gilbert
+        if name in _TIME_WORDS:
+            return _TIME_WORDS[name]
+        if name == "byte":
+            return "byte"
+        if name.endswith("bit"):
+            return ureg.get_symbol(name)[:-1] + "bit"
+        return ureg.get_symbol(name)
 
     def side(pairs: list[tuple[str, float]], *, below: bool = False) -> list[str]:
         names = [symbol(n) for n, _ in pairs]

@@ -140,6 +140,34 @@ def test_nearest_file_wins_and_flopbook_audit_toml_first(run_cli, tmp_path, monk
     assert found(run_cli, "models/plan.xlsx")[1] == [("E2", "FB101", "error")]
 
 
+def test_every_format_names_the_settings_file_it_used(run_cli, tmp_path, monkeypatch) -> None:
+    (tmp_path / "models").mkdir()
+    plan(tmp_path / "models" / "plan.xlsx")
+    clean(tmp_path / "models" / "clean.xlsx")
+    (tmp_path / "models" / "flopbook-audit.toml").write_text('ignore = ["FB102"]\n')
+    monkeypatch.chdir(tmp_path)
+    where = "models/flopbook-audit.toml"
+    for book in ("models/plan.xlsx", "models/clean.xlsx"):
+        _, out, _ = run_cli("audit", book)
+        assert out.splitlines()[0].rstrip(")").endswith(f"settings from {where}"), out
+        _, out, _ = run_cli("audit", book, "--format", "sarif")
+        artifact = json.loads(out)["runs"][0]["artifacts"][0]
+        assert artifact["properties"] == {"settings": where}
+    _, out, _ = run_cli("audit", "models/plan.xlsx", "--format", "json")
+    assert [d["settings"] for d in json.loads(out)] == [where]
+    _, out, _ = run_cli("audit", "models/", "--format", "json")
+    assert [b["settings"] for b in json.loads(out)] == [where, where]
+    _, out, _ = run_cli("audit", "models/")
+    assert all(f"settings from {where}" in line for line in out.splitlines()[:2]), out
+    # without a settings file, nothing is said
+    _, out, _ = run_cli("audit", "models/plan.xlsx", "--no-config")
+    assert "settings" not in out.splitlines()[0]
+    _, out, _ = run_cli("audit", "models/plan.xlsx", "--no-config", "--format", "json")
+    assert all("settings" not in d for d in json.loads(out))
+    _, out, _ = run_cli("audit", "models/plan.xlsx", "--no-config", "--format", "sarif")
+    assert "properties" not in json.loads(out)["runs"][0]["artifacts"][0]
+
+
 def test_config_option_names_the_file(run_cli, tmp_path) -> None:
     book = plan(tmp_path / "plan.xlsx")
     (tmp_path / "ci.toml").write_text('ignore = ["FB101"]\n')

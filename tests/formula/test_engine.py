@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flopbook.calc import CalcError, evaluate, parse
+from flopbook.errors import UnitMismatchError
 from flopbook.formula import Form, Kind, extensive, ratio, step
 from flopbook.formula.conversions import factor_formula
 from flopbook.formula.excel import Ref, excel_formula
@@ -237,6 +238,80 @@ def test_functions_are_calls_and_units_side_by_side_stay_products():
     assert parse("2 W (3)").names() == ["W"]
     with pytest.raises(CalcError, match="takes 2 arguments"):
         parse("annuity_factor(1)")
+
+
+def test_maximum_minimum_and_if_positive_choose_in_one_unit():
+    assert float(evaluate("maximum(5 MW, 3000 kW)").to("MW").magnitude[0]) == 5
+    assert float(evaluate("minimum(5 MW, 3000 kW)").to("MW").magnitude[0]) == 3
+    assert float(evaluate("maximum(-3 USD, 0)").to("USD").magnitude[0]) == 0  # 0 in any unit
+    assert float(evaluate("if_positive(0, 1 USD, 2 USD)").to("USD").magnitude[0]) == 2
+    assert float(evaluate("if_positive(1 W, 1 USD, 2 USD)").to("USD").magnitude[0]) == 1
+    with pytest.raises(UnitMismatchError, match="in one unit"):
+        evaluate("maximum(1 USD, 1 hour)")
+
+
+CHOICE = Kind(
+    "choice",
+    "Choice",
+    {
+        "x": FieldSpec("x", "X", ("MW",), "1 MW", "a power"),
+        "y": FieldSpec("y", "Y", ("kW",), "1 kW", "a power"),
+        "t": FieldSpec("t", "T", ("",), "1", "a test"),
+    },
+    {},
+    (
+        extensive("big", "Big", "MW", "maximum(x, y)"),
+        extensive("small", "Small", "MW", "minimum(x, y)"),
+        extensive("floor", "Floor", "MW", "maximum(x - y, 0)"),
+        extensive("pick", "Pick", "MW", "if_positive(t, x, y)"),
+    ),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(-10, 10), min_size=3, max_size=3),
+    st.lists(st.floats(-1e4, 1e4), min_size=3, max_size=3),
+    st.lists(st.floats(-1, 1), min_size=3, max_size=3),
+)
+def test_choices_over_samples_are_numpys(x, y, t):
+    ureg = registry()
+    units = {"x": ureg.Unit("MW"), "y": ureg.Unit("kW"), "t": ureg.Unit("")}
+    xs, ys, ts = np.array(x), np.array(y), np.array(t)
+    out = compiled(CHOICE, Form(frozenset(units)), units)({"x": xs, "y": ys, "t": ts})
+    assert close(out["big"], np.maximum(xs, ys / 1e3))
+    assert close(out["small"], np.minimum(xs, ys / 1e3))
+    assert close(out["floor"], np.maximum(xs - ys / 1e3, 0))
+    assert close(out["pick"], np.where(ts > 0, xs, ys / 1e3))
+    refs = {n: Ref(n, u) for n, u in units.items()}
+    texts = {k: excel_formula(CHOICE, k, Form(frozenset(units)), refs) for k in out}
+    assert texts == {
+        "big": "MAX(x,y/kW_per_MW)",
+        "small": "MIN(x,y/kW_per_MW)",
+        "floor": "MAX(x-y/kW_per_MW,0)",
+        "pick": "IF(t>0,x,y/kW_per_MW)",
+    }
+
+
+def test_a_carried_input_is_the_year_befores_value():
+    from flopbook.formula.series import in_order
+
+    kind = Kind(
+        "balance",
+        "Balance",
+        {
+            "flow": FieldSpec("flow", "Flow", ("USD",), "1 USD", "money in"),
+            "before": FieldSpec("before", "Before", ("USD",), "1 USD", "last year's"),
+        },
+        {},
+        (extensive("balance", "Balance", "USD", {"before given": "before + flow", None: "flow"}),),
+        carried={"before": "balance"},
+    )
+    items = in_order(kind, [{"flow": Quantity(np.array([v]), "USD")} for v in (1.0, 2.0, -4.0)])
+    assert [float(i["balance"].magnitude[0]) for i in items] == [1.0, 3.0, -1.0]
+    bad = Kind("bad", "Bad", SPEC, {}, (extensive("y", "Y", "W", "x"),), carried={"x": "nope"})
+    with pytest.raises(ValueError, match="carries 'nope'"):
+        bad.check()
 
 
 # ---- Excel -------------------------------------------------------------------------------

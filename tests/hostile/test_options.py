@@ -22,6 +22,7 @@ BASE = {
     "fleet": ["{fleet}"],
     "fund": ["{payer}", "--capex", "1B USD"],
     "report": ["{fleet}", "--html", "page.html"],
+    "serve": ["--no-browser"],  # every nonsense option stops it before it serves
     "workload": ["{training}"],
 }
 

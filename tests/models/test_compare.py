@@ -1,10 +1,12 @@
 """Cost per FLOP across chips."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flopbook.errors import InputError, UnitMismatchError
-from flopbook.models.compare import compare
-from flopbook.quantity import magnitudes
+from flopbook.models.compare import chip_outputs, compare
+from flopbook.quantity import Quantity, magnitudes
 
 
 def mean(x, unit):
@@ -49,3 +51,46 @@ def test_bad_input():
         compare(["H100", "H20"], prices={"H20": "5 W"})
     with pytest.raises(InputError, match="at least two"):
         compare(["H100"])
+
+
+# ---- the declaration against plain unit arithmetic ---------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.floats(0.1, 20),
+    st.floats(50, 5000),
+    st.floats(50, 2000),
+    st.floats(0.1, 20),
+    st.floats(50, 5000),
+    st.integers(1, 100_000),
+    st.booleans(),
+)
+def test_a_chips_figures_are_plain_unit_arithmetic(
+    price, peak, tdp, ref_price, ref_peak, n, hourly
+):
+    unit = "USD/GPU/hour" if hourly else "kUSD/GPU"
+    p, k, w = Quantity(price, unit), Quantity(peak, "TFLOP/s"), Quantity(tdp, "W")
+    rp, rk, count = Quantity(ref_price, unit), Quantity(ref_peak, "TFLOP/s"), Quantity(n, "GPU")
+    out = chip_outputs(p, k, w, reference_price=rp, reference_peak=rk, count=count)
+    gpu = Quantity(1, "GPU")
+    per = "USD/(PFLOP/s*hour)" if hourly else "USD/(PFLOP/s)"
+    key = "cost_per_pflop_hour" if hourly else "cost_per_pflop_capacity"
+    money = "match_money_hourly" if hourly else "match_money_capital"
+    matched = count * rk / k
+    want = {
+        key: (p * gpu / k).to(per),
+        "relative_cost": ((p / k) / (rp / rk)).to(""),
+        "watts_per_pflop": (w / k).to("W/(PFLOP/s)"),
+        "match_count": matched.to("GPU"),
+        "match_power": (w * matched / gpu).to("kW"),
+        money: (p * matched).to("USD/hour" if hourly else "USD"),
+    }
+    for name, value in want.items():
+        got = out[name]
+        assert got is not None, name
+        assert float(magnitudes(got, f"{value.units}")[0]) == pytest.approx(
+            float(magnitudes(value)[0]), rel=1e-12
+        ), name
+    other = "cost_per_pflop_capacity" if hourly else "cost_per_pflop_hour"
+    assert out[other] is None  # an hourly price has no capital cost per FLOP/s, and back

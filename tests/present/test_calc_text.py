@@ -20,6 +20,34 @@ from flopbook.cli import app
         ("2.788M GPU*hour", "2.788M GPU-hour"),
         ("3500 s*W", "0.9722 Wh"),
         ("700 W * 1 year", "6.136 MWh"),
+        ("1 GW * 1 year", "8.766 TWh"),
+        ("10,715 kWh / 365.25 day", "1.222 kW"),
+        # data and bandwidth are their own kind, shown on their ladder (never 4e10 1/s)
+        ("5 GB/s", "5 GB/s"),
+        ("5 GB/s * 1 hour", "18 TB"),
+        ("900 GB/s * 8", "7,200 GB/s"),
+        ("900 GB/s * 16", "14.40 TB/s"),
+        ("400 Gbit/s", "400 Gbit/s"),
+        # compute rates and amounts as they are quoted
+        ("H100.bf16_dense", "989 TFLOP/s/GPU"),
+        ("H100.bf16_dense * 2048 GPU", "2.025 EFLOP/s"),
+        ("H100.bf16_dense * 2048 GPU * 40%", "810.2 PFLOP/s"),
+        ("H100.bf16_dense * 2048 GPU * 1 day", "1.750e23 FLOP"),
+        # a time that only came out in seconds is in days or years
+        ("3.3e24 FLOP / (2048 GPU * H100.bf16_dense * 40%)", "47.14 day"),
+        ("1 year / 12", "30.44 day"),
+        ("8766 hour", "8,766 hour"),
+        # money per unit of time, per GPU, per token, per FLOP
+        ("1.6B USD / 365 day", "$4.384M/day"),
+        ("2.5 USD/GPU/hour * 2048 GPU", "$5.120k/hour"),
+        ("30k USD/GPU / (4 year)", "$7.500k/GPU-year"),
+        ("2 USD / (1M token)", "$2.000/Mtoken"),
+        ("1 USD / (989 TFLOP/s * 1 hour)", "$0.2809/EFLOP"),
+        # an energy per query, and a tiny number keeps its digits
+        ("1 kWh / 1000 query", "1 Wh/query"),
+        ("0.3 Wh/query * 1B query/day", "12.50 MW"),
+        ("H100.tdp / H100.bf16_dense", "7.078e-13 GPU·J/FLOP"),
+        ("1000 token/s * 1 day", "86.40M token"),
     ],
 )
 def test_calc_shows_readable_units(expression, shown):

@@ -63,6 +63,8 @@ def test_every_golden_output_validates_against_its_schema(path):
     [
         (["catalog"], "catalog"),
         (["catalog", "H100"], "catalog"),
+        (["catalog", "H800", "--prices"], "prices"),
+        (["catalog", "A100", "--prices", "--date", "2021-06"], "prices"),
         (["calc", "2.788M GPU*hour * 2 USD/GPU/hour"], "calc"),
     ],
 )

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import math
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,14 +25,26 @@ UNITS = [
     "hour",
     "day",
     "token/s/GPU",
+    "GB",
+    "GB/s",
+    "Gbit/s",
+    "USD/token",
+    "USD/FLOP",
+    "PFLOP/s",
+    "TFLOP/s/GPU",
+    "kWh/query",
+    "J/FLOP",
+    "s",
 ]
 
 magnitude = st.floats(min_value=1e-3, max_value=1e14, allow_nan=False, allow_infinity=False)
 
 
 def _shown_tolerance(x: float, sig: int) -> float:
-    # half a unit in the last significant digit shown
-    return 0.5 * 10 ** (math.floor(math.log10(abs(x))) - sig + 1) * 1.0001
+    # half a unit in the last significant digit shown, whatever unit it is shown in (a
+    # figure may move to a larger unit: 129.9B year for 4.745e13 day): at most half of
+    # 10^(1 - sig) of the value
+    return 0.5 * 10 ** (1 - sig) * abs(x) * 1.0001
 
 
 @settings(max_examples=300, deadline=None)
@@ -54,6 +64,16 @@ def test_a_quantity_repr_reads_back(x, unit):
     back = fb.q(text).to(unit).magnitude[0]
     # the repr shows at least three significant digits
     assert abs(back - x) <= _shown_tolerance(x, 3), (text, back, x)
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=st.floats(min_value=1e-30, max_value=1e30), unit=st.sampled_from(UNITS))
+def test_a_quantity_in_readable_units_reads_back(x, unit):
+    # what calc shows: the quantity moved to the unit it reads best in (18 TB, 47.14 day,
+    # $2.000/Mtoken, 7.078e-13 J/FLOP), never digits lost to zeros
+    text = numbers.quantity_text(Quantity(x, unit))
+    back = fb.q(text).to(unit).magnitude[0]
+    assert abs(back - x) <= _shown_tolerance(x, numbers.SIG), (text, back, x)
 
 
 @settings(max_examples=100, deadline=None)

@@ -92,7 +92,8 @@ def test_sampled_results_show_intervals():
         page = render_html(build_report(fleet.run()))
     assert "5th–95th percentile" in page
     assert "8,000 GPU to 12,000 GPU" in page
-    assert re.search(r"\$[\d,.]+M\s\([\d,.]+–[\d,.]+\)", page)
+    # the interval under its mean, in smaller type
+    assert re.search(r'\$[\d,.]+M<br><span class="range">\([\d,.]+–[\d,.]+\)</span>', page)
 
 
 def test_any_chart_slots_in():

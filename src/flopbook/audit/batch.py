@@ -356,6 +356,9 @@ def run(
         if cancel is not None:
             cancel()
         raise
+    finally:
+        if not isinstance(scheduler, InProcess):
+            gc.unfreeze()
     scheduler.close()
     return [b for b in out if b is not None]
 
@@ -382,6 +385,11 @@ def _outcome(fut: Future[BookAudit], path: str, limit: float) -> BookAudit:
 def _warm() -> None:
     """Import the audit before forking workers, so each starts with it loaded."""
     rules.all_rules()
+    # What is loaded now moves out of the collector's reach until the run ends (gc's advice
+    # for fork without exec): the workers' collections then never write to these objects, so
+    # the workers keep sharing their memory pages with this process instead of copying them.
+    gc.collect()
+    gc.freeze()
 
 
 __all__ = [

@@ -45,17 +45,17 @@ def breaks(sheet: Sheet, pos: Pos) -> list[Break]:
 def _breaks(sheet: Sheet, pos: Pos) -> list[Break]:
     r, c = pos
     out = []
+    mine = sheet.shape(pos) if pos in sheet.formulas else None
     for horizontal, (a, b) in ((True, ((r, c - 1), (r, c + 1))), (False, ((r - 1, c), (r + 1, c)))):
         if a not in sheet.formulas or b not in sheet.formulas:
             continue
-        sa, sb = sheet.shape(a), sheet.shape(b)
-        if sa is None or sa != sb or ("R[" not in sa and "C[" not in sa):
+        sa = sheet.shape(a)
+        if sa is None or sa == mine:  # the commonest case first: a copy amid its copies
+            continue
+        if sa != sheet.shape(b) or ("R[" not in sa and "C[" not in sa):
             continue  # a pattern is a fill: two cells reading the same fixed cell are not
         pa = sheet.parsed(a)
         if pa is None or pa.error:
-            continue
-        mine = sheet.shape(pos) if pos in sheet.formulas else None
-        if mine == sa:
             continue
         out.append(Break(pos, a, sa, horizontal))
     return out

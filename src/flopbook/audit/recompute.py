@@ -13,8 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from flopbook.audit import arith
 from flopbook.audit.formula import a1, parse_ref
 from flopbook.audit.workbook import CellError, is_number, read
@@ -38,6 +36,10 @@ def _compile(formula: str) -> Any:
 
 
 def _plain(v: Any) -> Any:
+    # NumPy comes with the formulas package; the audit of a book whose suggestions are plain
+    # sums and arithmetic (arith.value) never loads either
+    import numpy as np
+
     if isinstance(v, np.ndarray):
         v = v.ravel()[0] if v.size == 1 else None
     if isinstance(v, np.generic):
@@ -66,6 +68,8 @@ def evaluate(book: Workbook, sheet: Sheet, formula: str) -> Any:
         func = _compile(formula)
     except Exception:
         return None
+    import numpy as np  # loaded by the formulas package (above) already
+
     args = []
     for name in func.inputs:
         ref = parse_ref(name)

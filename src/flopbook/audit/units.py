@@ -19,7 +19,6 @@ from openpyxl.formula.tokenizer import Token
 from flopbook.audit.formula import a1
 from flopbook.audit.layout import is_count
 from flopbook.labels import unit_from_label
-from flopbook.quantity import registry
 
 if TYPE_CHECKING:
     from flopbook.audit.formula import Parsed, Ref
@@ -74,11 +73,66 @@ def label_unit(label: str | None) -> Unit | None:
     lu = unit_from_label(label)
     if lu is None:
         return Unit(1.0, (), "count") if is_count(label) else None
+    base = _base(lu.unit)
+    if base is None:
+        return None
+    factor, dims = base
+    return Unit(lu.scale * factor, _dims(dims), _unit_text(label))
+
+
+# The words flopbook.labels writes in a label's unit, in SI base units: (factor, dimensions),
+# the same as flopbook.quantity's pint registry (tests/audit/test_units.py holds every entry
+# to it). Reading labels through this table needs neither pint nor NumPy, which take longer
+# to load than the audit of a small workbook; a unit written any other way goes to pint.
+_ENERGY_DIMS: dict[str, float] = {"[length]": 2, "[mass]": 1, "[time]": -2}
+_POWER_DIMS: dict[str, float] = {"[length]": 2, "[mass]": 1, "[time]": -3}
+_YEAR = 365.25 * 86400.0
+BASE_UNITS: dict[str, tuple[float, dict[str, float]]] = {
+    "USD": (1.0, {"[currency]": 1}),
+    "W": (1.0, _POWER_DIMS),
+    "kW": (1e3, _POWER_DIMS),
+    "kWh": (3.6e6, _ENERGY_DIMS),
+    "MWh": (3.6e9, _ENERGY_DIMS),
+    "second": (1.0, {"[time]": 1}),
+    "hour": (3600.0, {"[time]": 1}),
+    "day": (86400.0, {"[time]": 1}),
+    "month": (_YEAR / 12, {"[time]": 1}),
+    "year": (_YEAR, {"[time]": 1}),
+    "GPU": (1.0, {"[accelerator]": 1}),
+    "token": (1.0, {"[token]": 1}),
+    "query": (1.0, {"[query]": 1}),
+    "1": (1.0, {}),
+}
+_UNIT_WORD = re.compile(r"([*/]?)([A-Za-z0-9]+)")
+
+
+def _base(unit: str) -> tuple[float, dict[str, float]] | None:
+    """``unit`` (a product and quotient of unit words, read left to right as pint reads
+    it) in base units, or None where pint does not know it."""
+    factor, dims = 1.0, {}
+    words = _UNIT_WORD.findall(unit)
+    if "".join(op + w for op, w in words) != unit.replace(" ", "") or any(
+        w not in BASE_UNITS for _, w in words
+    ):
+        return _pint_base(unit)
+    for op, word in words:
+        f, d = BASE_UNITS[word]
+        sign = -1 if op == "/" else 1
+        factor = factor / f if sign < 0 else factor * f
+        for k, p in d.items():
+            dims[k] = dims.get(k, 0) + sign * p
+    return factor, dims
+
+
+def _pint_base(unit: str) -> tuple[float, dict[str, float]] | None:
+    # a unit outside BASE_UNITS: pint's registry (and NumPy under it) load only here
+    from flopbook.quantity import registry
+
     try:
-        q = registry().Quantity(lu.scale, lu.unit).to_base_units()
+        q = registry().Quantity(1.0, unit).to_base_units()
     except Exception:
         return None
-    return Unit(float(q.magnitude), _dims(dict(q.dimensionality)), _unit_text(label))
+    return float(q.magnitude), dict(q.dimensionality)
 
 
 def _unit_text(label: str) -> str:

@@ -86,11 +86,13 @@ def row_value(row: str, result: FleetResult, column: str, life: pint.Quantity) -
 
     _, text, unit = ROWS[row]
     expr = parse(text)
-    names = {
-        n: (life if n == "useful_life" else result.get(n, column))
-        for n in expr.names()
-        if n == "useful_life" or n in result.kind.output
-    }
+    names: dict[str, pint.Quantity] = {}
+    for n in expr.names():
+        if n == "useful_life" or n in result.kind.output:
+            value = life if n == "useful_life" else result.get(n, column)
+            if value is None:  # the row reads an output this column does not have
+                raise InputError(f"the row {row!r} needs {n}, which {column} does not have")
+            names[n] = value
     return evaluate(expr, names, simplify=False).to(unit)
 
 

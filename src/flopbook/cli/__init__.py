@@ -70,6 +70,7 @@ from flopbook.cli import (  # noqa: E402,F401
     fleet,
     fund,
     report,
+    serve,
     sweep,
     workload,
 )

@@ -29,6 +29,7 @@ class AuditFormat(StrEnum):
     text = "text"
     table = "table"  # the same as text, as on every other command
     json = "json"
+    csv = "csv"
     sarif = "sarif"
 
 
@@ -91,8 +92,8 @@ def audit_command(
             "-f",
             callback=_one_format,
             help="text (or table) for people; json (one workbook: a list of findings; "
-            "several: one object per workbook) or sarif (SARIF 2.1.0, one run, for "
-            "code-scanning tools). E.g. --format sarif",
+            "several: one object per workbook), csv (one row per finding) or sarif "
+            "(SARIF 2.1.0, one run, for code-scanning tools). E.g. --format sarif",
         ),
     ] = AuditFormat.text,
     select: Annotated[
@@ -478,29 +479,37 @@ def _report(
 ) -> None:
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.render import audit as render
-    from flopbook.render import data
+    from flopbook.render.jsontext import to_json
 
     if fmt is AuditFormat.json:
         if several:
             emit(
-                data.to_json(
+                to_json(
                     [render.json_book(b.path, b.result, b.error, h, b.config) for b, h in books]
                 )
             )
         else:
-            emit(data.to_json(render.json_list(books[0][0].result)))  # type: ignore[arg-type]
+            emit(to_json(render.json_list(books[0][0].result, books[0][0].config)))  # type: ignore[arg-type]
+    elif fmt is AuditFormat.csv:
+        emit(render.csv_text((b.path, b.result, b.error) for b, _ in books))
     elif fmt is AuditFormat.sarif:
         # imported on use, so that `flopbook --help` stays fast
         from flopbook.render import sarif
 
-        emit(data.to_json(sarif.sarif_log([(b.path, b.result, b.error) for b, _ in books])))
+        emit(
+            to_json(
+                sarif.sarif_log(
+                    [(b.path, b.result, b.error) for b, _ in books], [b.config for b, _ in books]
+                )
+            )
+        )
     elif not several:
         book, hidden = books[0]
         assert book.result is not None
         emit(
-            render.summary(book.result, hidden=hidden) + "\n"
+            render.summary(book.result, hidden=hidden, settings=book.config) + "\n"
             if summary_only
-            else render.text(book.result, fixed, hidden=hidden)
+            else render.text(book.result, fixed, hidden=hidden, settings=book.config)
         )
     else:
         out = []
@@ -508,9 +517,10 @@ def _report(
             if book.result is None:
                 continue  # said on stderr, below
             if summary_only or book.result.clean:
-                out.append(render.summary(book.result, book.path, hidden) + "\n")
+                out.append(render.summary(book.result, book.path, hidden, book.config) + "\n")
             else:
-                out.append(render.text(book.result, name=book.path, hidden=hidden) + "\n")
+                text = render.text(book.result, name=book.path, hidden=hidden, settings=book.config)
+                out.append(text + "\n")
         ok = [b for b, _ in books if b.result is not None]
         totals: dict[str, int] = {}
         for _, hidden in books:

@@ -196,12 +196,13 @@ def _scenario_report(
 ):  # noqa: ANN202
     """The report of a scenario file of any kind (its ``kind:`` says which)."""
     # imported on use, so that `flopbook --help` stays fast
+    from flopbook.model_file import kind_of, model_from_document
     from flopbook.report import build_report
     from flopbook.scenario import Document
 
     doc = Document.read(scenario)
-    kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
-    description = str(doc.data.get("description") or "") if isinstance(doc.data, dict) else ""
+    kind = kind_of(doc)  # one reader, keyed on kind: (a file without one is a fleet)
+    description = str(doc.data.get("description") or "")
     if kind not in _PAYERS and (capex is not None or year is not None or fleet is not None):
         raise InputError(
             "--capex, --fleet and --year apply to a payer file (kind: fund or company)",
@@ -225,10 +226,9 @@ def _scenario_report(
         return _payer_report(
             doc, scenario, capex=capex, year=year, fleet=fleet, summary=description, charts=charts
         )
-    # imported on use, so that `flopbook --help` stays fast
-    from flopbook.fleet_file import fleet_from_document
-
-    result = fleet_from_document(doc).run(only=only, capital_cost=capital_cost)
+    _, model = model_from_document(doc)
+    # --only and --capital-cost are a fleet's (refused above for the others)
+    result = model.run(only=only, capital_cost=capital_cost) if kind == "fleet" else model.run()
     return build_report(result, origin=scenario.name, summary=description, charts=charts)
 
 

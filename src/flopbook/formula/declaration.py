@@ -96,6 +96,7 @@ class Formula:
     kind: Literal["extensive", "step"] = "extensive"
     label: str = ""
     doc: str = ""
+    shown: bool = True  # a workbook line of its own (a step without one is written inline)
 
     def case(self, form: Form) -> Case | None:
         return next((c for c in self.cases if form.holds(c.when)), None)
@@ -160,9 +161,18 @@ def extensive(
     return Formula(key, unit, _cases(expression), "extensive", label, doc)
 
 
-def step(key: str, unit: str, expression: str | Mapping[str | None, str], doc: str = "") -> Formula:
-    """A formula other formulas read, not reported on its own."""
-    return Formula(key, unit, _cases(expression), "step", key, doc)
+def step(
+    key: str,
+    unit: str,
+    expression: str | Mapping[str | None, str],
+    doc: str = "",
+    *,
+    label: str = "",
+) -> Formula:
+    """A formula other formulas read, not reported on its own. With a ``label`` it has a
+    workbook line of its own (a fund's NAV); without, it is written inside the formulas
+    that read it."""
+    return Formula(key, unit, _cases(expression), "step", label or key, doc, shown=bool(label))
 
 
 def ratio(
@@ -186,6 +196,9 @@ class Kind:
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     headlines: tuple[str, ...] = ()  # outputs a report draws the distribution of
     doc: str = ""
+    # items in order (a payer's years): input -> the formula whose value in the item before
+    # it takes (``nav_prev`` is last year's ``nav``); absent in the first item
+    carried: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<Kind {self.name}: {len(self.outputs)} outputs, {len(self.inputs)} inputs>"
@@ -242,6 +255,9 @@ class Kind:
                             f"{self.name}.{f.key}: {n!r} is not an input, a "
                             f"formula, a constant or a unit"
                         )
+        for name, formula in self.carried.items():
+            if name not in self.inputs or formula not in self.formulas:
+                raise ValueError(f"{self.name}: {name} carries {formula!r}, not a formula")
         for o in self.outputs:
             if isinstance(o, Ratio):
                 for n in (o.numerator, o.denominator):

@@ -14,11 +14,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flopbook.calc import parse
 from flopbook.formula.conversions import factor_formula
-from flopbook.quantity import registry
+from flopbook.quantity import parsed_unit, registry
 
 if TYPE_CHECKING:
     import pint
@@ -118,7 +118,8 @@ class _Writer:
 
     def node(self, key: str, node: ast.AST) -> _Text | None:
         if isinstance(node, ast.Constant):
-            return _Text(f"{float(node.value):.15g}", self.ureg.Unit(""), _ATOM)
+            number = float(cast(float, node.value))  # the parser admits numbers only
+            return _Text(f"{number:.15g}", parsed_unit(""), _ATOM)
         if isinstance(node, ast.Name):
             return self.name(key, node.id)
         if isinstance(node, ast.UnaryOp):
@@ -154,7 +155,8 @@ class _Writer:
             return _Text(f"{left.text}{sign}{rhs}", left.unit, _SUM)
         if isinstance(op, ast.Pow):
             exponent = float(ast.literal_eval(node.right))
-            return _Text(f"{_wrap(left, _ATOM)}^{_wrap(right, _ATOM)}", left.unit**exponent, _POWER)
+            unit = cast("pint.Unit", left.unit**exponent)
+            return _Text(f"{_wrap(left, _ATOM)}^{_wrap(right, _ATOM)}", unit, _POWER)
         raise ValueError(f"{key}: unsupported operator")
 
     def name(self, key: str, name: str) -> _Text | None:
@@ -172,7 +174,7 @@ class _Writer:
             return _Text(ref.text, ref.unit, _ATOM)
         if name in kind.constant:
             c = kind.constant[name]
-            return _Text(self.constant(name), self.ureg.Unit(c.unit), _ATOM)
+            return _Text(self.constant(name), parsed_unit(c.unit), _ATOM)
         return _Text("", self.ureg.Unit(name), _ATOM, unit_only=True)
 
     def call(self, key: str, node: ast.Call) -> _Text | None:
@@ -191,7 +193,24 @@ class _Writer:
             age = self.convert(args[1], self.ureg.Unit("year"))  # type: ignore[arg-type]
             r, n = _wrap(rate, _ATOM), _wrap(age, _ATOM)
             return _Text(f"(10^(-{r}*{n}))", self.ureg.Unit(""), _ATOM)
+        if name in ("maximum", "minimum", "if_positive"):
+            first = 1 if name == "if_positive" else 0
+            a, b = args[first], args[first + 1]
+            assert a is not None and b is not None
+            a_zero, b_zero = (_is_zero(n) for n in node.args[first : first + 2])
+            unit = b.unit if a_zero else a.unit
+            a = a if a_zero else self.convert(a, unit)
+            b = b if b_zero else self.convert(b, unit)
+            if name == "if_positive":
+                test = args[0]
+                assert test is not None
+                return _Text(f"IF({test.text}>0,{a.text},{b.text})", unit, _ATOM)
+            return _Text(f"{name[:3].upper()}({a.text},{b.text})", unit, _ATOM)
         raise ValueError(f"{key}: unknown function {name!r}")
+
+
+def _is_zero(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value == 0
 
 
 def _wrap(t: _Text, binds: int) -> str:

@@ -10,8 +10,8 @@ output pays for one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -43,14 +43,19 @@ class ItemOutputs(Mapping[str, "pint.Quantity | None"]):
         self.kind = kind
         self.form = form
         self.keys_ = tuple(k for k, f in kind.formulas.items() if f.kind == "extensive")
-        self.compiled = compiled(kind, form, {n: v.units for n, v in values.items()})
+        units = {n: cast("pint.Unit", v.units) for n, v in values.items()}
+        self.compiled = compiled(kind, form, units)
         self._run = self.compiled.polys({n: v.magnitude for n, v in values.items()})
         self._done: dict[str, pint.Quantity | None] = {}
 
     def __getitem__(self, key: str) -> pint.Quantity | None:
+        if key not in self.keys_:
+            raise KeyError(key)
+        return self.value(key)
+
+    def value(self, key: str) -> pint.Quantity | None:
+        """Any formula's value for this item, a step's too (None: unknown for its form)."""
         if key not in self._done:
-            if key not in self.keys_:
-                raise KeyError(key)
             self._done[key] = self._value(key)
         return self._done[key]
 
@@ -296,7 +301,7 @@ class _Rows(Mapping[str, dict[str, "pint.Quantity | None"]]):
         return len(self._keys)
 
 
-def _sum(values: list[pint.Quantity | None]) -> pint.Quantity | None:
+def _sum(values: Sequence[pint.Quantity | None]) -> pint.Quantity | None:
     present = [v for v in values if v is not None]
     if not present:
         return None
@@ -309,7 +314,8 @@ def _sum(values: list[pint.Quantity | None]) -> pint.Quantity | None:
 
 
 def _add_into(total: pint.Quantity, v: pint.Quantity) -> pint.Quantity:
-    total += v  # pint converts v to total's unit (or refuses) and adds in place
+    # pint converts v to total's unit (or refuses) and adds in place (typed as a new one)
+    total += v  # type: ignore[misc]
     return total
 
 

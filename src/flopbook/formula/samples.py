@@ -20,12 +20,12 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pint
 
-from flopbook.quantity import registry
+from flopbook.quantity import parsed_unit, registry
 
 if TYPE_CHECKING:
     import pint
@@ -80,6 +80,21 @@ class Poly:
                 k = _merge(k1, k2)
                 terms[k] = terms.get(k, 0.0) + c1 * c2
         return Poly(terms, self.arrays)
+
+    def over(self, other: Poly) -> Poly:
+        """``self / other``; a one-term divisor divides the coefficients (``a / b`` rounded
+        once, as NumPy divides, not ``a·(1/b)``)."""
+        if len(other.terms) == 1:
+            ((k, d),) = other.terms.items()
+            inverse = tuple((a, -e) for a, e in k)
+            terms: dict[Key, float] = {}
+            for k1, c in self.terms.items():
+                merged = _merge(k1, inverse)
+                terms[merged] = terms.get(merged, 0.0) + (
+                    c / d if d else math.copysign(math.inf, c) if c else math.nan
+                )
+            return Poly(terms, self.arrays)
+        return self.times(other.inverse())
 
     def inverse(self) -> Poly:
         if len(self.terms) == 1:
@@ -323,10 +338,9 @@ class Compiled:
 
     def _node(self, key: str, expr: Any, node: ast.AST) -> tuple[Node, pint.Unit] | None:
         """(function, unit) of ``node``, or None when it reads something unknown here."""
-        ureg = self.ureg
         if isinstance(node, ast.Constant):
-            value = float(node.value)
-            return (lambda run: Poly({(): value}, run.arrays)), ureg.Unit("")
+            value = float(cast(float, node.value))  # the parser admits numbers only
+            return (lambda run: Poly({(): value}, run.arrays)), parsed_unit("")
         if isinstance(node, ast.Name | ast.Attribute):
             return self._name(key, _dotted(node))
         if isinstance(node, ast.UnaryOp):
@@ -348,7 +362,7 @@ class Compiled:
         if isinstance(op, ast.Mult):
             return (lambda run: lf(run).times(rf(run))), lu * ru
         if isinstance(op, ast.Div):
-            return (lambda run: lf(run).times(rf(run).inverse())), lu / ru
+            return (lambda run: lf(run).over(rf(run))), lu / ru
         if isinstance(op, ast.Add | ast.Sub):
             factor = self._factor(ru, lu, key, expr.text)
             factor = -factor if isinstance(op, ast.Sub) else factor
@@ -357,7 +371,7 @@ class Compiled:
             if not isinstance(node.right, ast.Constant | ast.UnaryOp):
                 raise ValueError(f"{self.kind.name}.{key}: an exponent must be a number")
             exponent = float(ast.literal_eval(node.right))
-            return (lambda run: lf(run).power(exponent)), lu**exponent
+            return (lambda run: lf(run).power(exponent)), cast("pint.Unit", lu**exponent)
         raise ValueError(f"{self.kind.name}.{key}: unsupported operator")
 
     def _name(self, key: str, name: str) -> tuple[Node, pint.Unit] | None:
@@ -373,7 +387,7 @@ class Compiled:
         if name in kind.constant:
             c = kind.constant[name]
             return (lambda run: Poly({(): c.value}, run.arrays)), ureg.Unit(c.unit)
-        return (lambda run: Poly({(): 1.0}, run.arrays)), ureg.Unit(name)
+        return (lambda run: Poly({(): 1.0}, run.arrays)), parsed_unit(name)
 
     def _call(self, key: str, expr: Any, node: ast.Call) -> tuple[Node, pint.Unit] | None:
         name = _dotted(node.func)
@@ -409,7 +423,50 @@ class Compiled:
                 return run.arrays.atom(10.0 ** (-rate.array() * age.array()))
 
             return decline, self.ureg.Unit("")
+        if name in ("maximum", "minimum", "if_positive"):
+            return self._choice(key, expr, name, node, args)  # type: ignore[arg-type]
         raise ValueError(f"{self.kind.name}.{key}: unknown function {name!r}")
+
+    def _choice(
+        self,
+        key: str,
+        expr: Any,
+        name: str,
+        node: ast.Call,
+        args: list[tuple[Node, pint.Unit]],
+    ) -> tuple[Node, pint.Unit]:
+        """maximum(a, b), minimum(a, b) and if_positive(test, then, otherwise): the two
+        values chosen between in one unit (a literal 0 takes the other's)."""
+        first = 1 if name == "if_positive" else 0
+        (af, au), (bf, bu) = args[first], args[first + 1]
+        a_zero, b_zero = (_is_zero(n) for n in node.args[first : first + 2])
+        unit = bu if a_zero else au
+        factor = 1.0 if b_zero else self._factor(bu, unit, key, expr.text)
+        if name == "if_positive":
+            test = args[0][0]
+
+            def choose(run: _Evaluation) -> Poly:
+                t, then, otherwise = test(run), af(run), bf(run).scaled(factor)
+                point = t.point()
+                if point is not None:  # one number: one branch, no arrays
+                    return then if point > 0 else otherwise
+                return run.arrays.atom(np.where(t.array() > 0, then.array(), otherwise.array()))
+
+            return choose, unit
+        pick = np.maximum if name == "maximum" else np.minimum
+
+        def extreme(run: _Evaluation) -> Poly:
+            a, b = af(run), bf(run).scaled(factor)
+            pa, pb = a.point(), b.point()
+            if pa is not None and pb is not None:
+                return Poly({(): float(pick(pa, pb))}, run.arrays)
+            return run.arrays.atom(pick(a.array(), b.array()))
+
+        return extreme, unit
+
+
+def _is_zero(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value == 0
 
 
 def _scaled(fn: Node, factor: float) -> Node:

@@ -22,7 +22,10 @@ import pint
 from flopbook.calc import describe
 from flopbook.catalog import chip as find
 from flopbook.errors import InputError, UnitMismatchError, suggest
+from flopbook.formula.declaration import Form, Kind, extensive
+from flopbook.formula.result import ItemOutputs
 from flopbook.frames import records_frame
+from flopbook.inputs import FieldSpec
 from flopbook.models.fleet import Fleet, Sku
 from flopbook.models.workload import _precision as read
 from flopbook.quantity import Quantity, is_point, magnitudes, q, registry, summarize
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from flopbook.catalog import Chip
 
 __all__ = [
+    "COMPARE",
     "PRICE_KINDS",
     "ChipCost",
     "Comparison",
@@ -45,6 +49,87 @@ __all__ = [
 # assumptions, or the catalog's capital prices themselves.
 PRICE_KINDS = ("rental", "owned", "server_per_gpu", "purchase")
 HOURLY, CAPITAL = "USD/GPU/hour", "USD/GPU"
+
+
+def _spec(name: str, label: str, units: tuple[str, ...], example: str, doc: str) -> FieldSpec:
+    return FieldSpec(name, label, units, example, doc, low=0)
+
+
+# A chip's figures against the reference's, written once (flopbook.formula): the comparison
+# evaluates them, and the cost-per-FLOP case's workbook writes the same formulas.
+COMPARE = Kind(
+    name="compare",
+    label="Chip comparison",
+    doc="Cost and power per dense FLOP/s of each chip, and how many match the reference.",
+    item_inputs={
+        "price": _spec("price", "Price", (HOURLY, CAPITAL), "2 USD/GPU/hour", "hourly or capital"),
+        "peak": _spec("peak", "Dense peak", ("TFLOP/s",), "989 TFLOP/s", "at the precision"),
+        "tdp": _spec("tdp", "TDP", ("W",), "700 W", "the chip's power"),
+    },
+    shared_inputs={
+        "reference_price": _spec(
+            "reference_price", "Reference price", (HOURLY, CAPITAL), "2 USD/GPU/hour", "the first"
+        ),
+        "reference_peak": _spec(
+            "reference_peak", "Reference peak", ("TFLOP/s",), "989 TFLOP/s", "the first chip's"
+        ),
+        "count": _spec("count", "Reference GPUs", ("GPU",), "1000 GPU", "GPUs of the reference"),
+    },
+    choices={"price_basis": ("hourly", "capital")},
+    outputs=(
+        extensive(
+            "cost_per_pflop_hour",
+            "Cost per PFLOP/s-hour",
+            "USD/(PFLOP/s*hour)",
+            {"price_basis is hourly": "price * GPU / peak"},
+        ),
+        extensive(
+            "cost_per_pflop_capacity",
+            "Cost per PFLOP/s",
+            "USD/(PFLOP/s)",
+            {"price_basis is capital": "price * GPU / peak"},
+        ),
+        extensive(
+            "relative_cost",
+            "Cost per FLOP over the reference's",
+            "",
+            "(price / peak) / (reference_price / reference_peak)",
+        ),
+        extensive("watts_per_pflop", "Power per PFLOP/s", "W/(PFLOP/s)", "tdp / peak"),
+        # how many of this chip give the reference's dense FLOP/s, their power and money
+        extensive("match_count", "GPUs to match", "GPU", "count * reference_peak / peak"),
+        extensive("match_power", "Their power", "kW", "tdp * match_count / GPU"),
+        extensive(
+            "match_money_hourly",
+            "Their cost per hour",
+            "USD/hour",
+            {"price_basis is hourly": "price * match_count"},
+        ),
+        extensive(
+            "match_money_capital",
+            "Their capital cost",
+            "USD",
+            {"price_basis is capital": "price * match_count"},
+        ),
+    ),
+)
+
+
+def chip_outputs(
+    price: pint.Quantity[Any] | None,
+    peak: pint.Quantity[Any],
+    tdp: pint.Quantity[Any] | None,
+    **reference: pint.Quantity[Any] | None,
+) -> ItemOutputs:
+    """:data:`COMPARE` for one chip (``reference``: ``reference_price``, ``reference_peak``,
+    ``count``, where known)."""
+    given = {"price": price, "peak": peak, "tdp": tdp, **reference}
+    values = {n: v for n, v in given.items() if v is not None}
+    choices: tuple[tuple[str, str], ...] = ()
+    if price is not None:
+        hourly = price.check("[currency]/[accelerator]/[time]")
+        choices = (("price_basis", "hourly" if hourly else "capital"),)
+    return ItemOutputs(COMPARE, values, Form(frozenset(values), frozenset(), choices))
 
 
 @dataclass(frozen=True)
@@ -62,19 +147,18 @@ class ChipCost:
         return self.price is not None and self.price.check("[currency]/[accelerator]/[time]")
 
     @property
+    def outputs(self) -> ItemOutputs:
+        return chip_outputs(self.price, self.peak, self.tdp)
+
+    @property
     def cost_per_pflop(self) -> pint.Quantity[Any] | None:
         """USD per PFLOP/s-hour (hourly prices) or USD per PFLOP/s (capital prices)."""
-        if self.price is None:
-            return None
-
-        u = registry()
-        unit = "USD/(PFLOP/s*hour)" if self.hourly else "USD/(PFLOP/s)"
-        per_flops: pint.Quantity[Any] = (self.price * u.GPU / self.peak).to(unit)
-        return per_flops
+        out = self.outputs
+        return out["cost_per_pflop_hour" if self.hourly else "cost_per_pflop_capacity"]
 
     @property
     def watts_per_pflop(self) -> pint.Quantity[Any] | None:
-        return None if self.tdp is None else (self.tdp / self.peak).to("W/(PFLOP/s)")
+        return self.outputs["watts_per_pflop"]
 
 
 @dataclass(frozen=True)
@@ -254,7 +338,6 @@ def compare(
 ) -> Comparison:
     """Compare chips on cost per dense FLOP and power per FLOP; the first is the reference.
     Catalog prices are those nearest ``date`` (the latest without one)."""
-    u = registry()
     if len(chips) < 2:
         raise InputError("compare needs at least two chips", hint="e.g. compare H100 H20")
     if price_kind not in PRICE_KINDS:
@@ -299,14 +382,15 @@ def compare(
         )
     n = gpu_count(count)
     ref = rows[0]
-    ref_money = (
-        None if ref.price is None else (ref.price * n).to("USD/hour" if ref.hourly else "USD")
-    )
-    ref_power = None if ref.tdp is None else (ref.tdp * n / u.GPU).to("kW")
+    # the reference matched by itself: its own count, power and money
+    own = chip_outputs(ref.price, ref.peak, ref.tdp, reference_peak=ref.peak, count=n)
+    ref_money = own["match_money_hourly" if ref.hourly else "match_money_capital"]
+    ref_power = own["match_power"]
     matches = []
     for r in rows[1:]:
-        k = (n * ref.peak / r.peak).to("GPU")
-        money = None if r.price is None else (r.price * k).to("USD/hour" if r.hourly else "USD")
-        power = None if r.tdp is None else (r.tdp * k / u.GPU).to("kW")
-        matches.append(Match(r.chip, k, power, ref_power, money, ref_money))
+        out = chip_outputs(r.price, r.peak, r.tdp, reference_peak=ref.peak, count=n)
+        money = out["match_money_hourly" if r.hourly else "match_money_capital"]
+        k = out["match_count"]
+        assert k is not None  # peaks and the count are always known
+        matches.append(Match(r.chip, k, out["match_power"], ref_power, money, ref_money))
     return Comparison(spec, ref.chip, n, rows, matches, notes)

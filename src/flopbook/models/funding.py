@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from flopbook.errors import InputError
+from flopbook.formula.declaration import Constant, Kind, extensive, step
+from flopbook.formula.result import ItemOutputs
+from flopbook.formula.series import in_order
 from flopbook.frames import by_year_frame
 from flopbook.inputs import FieldSpec, Given, Input, Yearly, read_input
 from flopbook.quantity import Quantity, registry, summarize
@@ -34,7 +37,9 @@ if TYPE_CHECKING:
     from flopbook.quantity import Summary
 
 __all__ = [
+    "COMPANY",
     "COMPANY_FIELDS",
+    "FUND",
     "FUND_FIELDS",
     "PAYER_ROWS",
     "Company",
@@ -344,73 +349,232 @@ class Row:
     doc: str
 
 
-PAYER_ROWS: dict[str, Row] = {
-    r.key: r
-    for r in [
-        Row(
+def _carried(name: str, label: str, unit: str) -> FieldSpec:
+    """A value a year takes from the year before (not written in payer files)."""
+    return FieldSpec(name, label, (unit,), f"1 {unit}".strip(), f"{label}: the year before's")
+
+
+# A share charged each year (a fee on assets) is a share "per one year": written so, the
+# workbook's formulas say their period, as its units check asks.
+ONE_YEAR = Constant(
+    "one_year",
+    1.0,
+    "year",
+    "One year: a yearly amount (or share) times one year is the amount of that year",
+    "definition: a fee is charged as a share of assets each year",
+)
+
+# A fund's year, written once (flopbook.formula): the engine evaluates it over samples year by
+# year, the workbook writes it as one column per year. Shares and returns are plain numbers
+# for the year.
+FUND = Kind(
+    name="fund",
+    label="Fund",
+    doc="A fund's fee income year by year, and the cash it could reinvest.",
+    item_inputs={
+        **FUND_FIELDS,
+        "aum_prev": _carried("aum_prev", "AUM at the start of last year", "USD"),
+        "net_growth_prev": _carried("net_growth_prev", "Net growth last year", ""),
+        "nav_prev": _carried("nav_prev", "NAV at the end of last year", ""),
+        "hwm_prev": _carried("hwm_prev", "High-water mark at the end of last year", ""),
+    },
+    shared_inputs={},
+    carried={
+        "aum_prev": "aum",
+        "net_growth_prev": "net_growth",
+        "nav_prev": "nav",
+        "hwm_prev": "hwm",
+    },
+    headlines=("cash_available",),
+    constants=(ONE_YEAR,),
+    outputs=(
+        extensive(
             "aum",
             "AUM (start of year)",
             "USD",
-            "stock",
+            {
+                "aum given": "aum",
+                # last year's closing assets plus this year's flows; redemptions cannot take
+                # out more than the fund holds
+                "aum_prev given": "maximum(aum_prev * net_growth_prev + flows, 0)",
+                "otherwise": "maximum(aum_start + flows, 0)",
+            },
             "given by year, or last year's closing assets plus this year's flows",
         ),
-        Row("gross_return", "Gross return", "", "share", "the year's return before fees"),
-        Row(
+        extensive("gross_return", "Gross return", "", "returns", "the year's return before fees"),
+        extensive(
             "net_return",
             "Net return",
             "",
-            "share",
+            "net_growth - 1",
             "gross return less management and performance fees",
         ),
-        Row(
+        extensive(
             "management_fees",
             "Management fees",
             "USD/year",
-            "flow",
+            "management_fee * aum / one_year",
             "management fee x AUM at the start of the year",
         ),
-        Row(
+        extensive(
             "performance_fees",
             "Performance fees",
             "USD/year",
-            "flow",
+            "performance_share * aum",
             "performance fee x gains above the high-water mark (after the management fee)",
         ),
-        Row(
+        extensive(
             "revenue",
             "Revenue",
             "USD/year",
-            "flow",
-            "a fund's fee income (management + performance fees); a company's revenue",
+            "management_fees + performance_fees",
+            "the fund's fee income: management + performance fees",
         ),
-        Row(
-            "operating_costs", "Operating costs", "USD/year", "flow", "the fund's own running costs"
-        ),
-        Row(
-            "operating_cash_flow",
-            "Operating cash flow",
+        extensive(
+            "operating_costs",
+            "Operating costs",
             "USD/year",
-            "flow",
-            "operating margin x revenue, or as given",
+            {
+                "operating_costs is share": "operating_costs * revenue",
+                "otherwise": "operating_costs",
+            },
+            "the fund's own running costs",
         ),
-        Row("capex_budget", "Capex budget", "USD/year", "flow", "capex share x revenue"),
-        Row(
-            "funding_rounds",
-            "Funding rounds",
-            "USD/year",
-            "flow",
-            "money raised from outside, as given",
-        ),
-        Row(
+        extensive(
             "cash_available",
             "Cash available",
             "USD/year",
-            "flow",
-            "fund: min(reinvest share x fee income, fee income - operating costs); company: "
+            "maximum(minimum(reinvest_share * revenue, revenue - operating_costs), 0)",
+            "min(reinvest share x fee income, fee income - operating costs), never below 0",
+        ),
+    ),
+    steps=(
+        step("growth", "", "1 + returns - management_fee", "growth per unit before the fee"),
+        # the gain per unit above the high-water mark (its ratio to the value per unit), after
+        # the management fee; none once the fund has lost everything (no value per unit)
+        step(
+            "performance_share",
+            "1/year",
+            {
+                "nav_prev missing": "performance_fee * maximum(growth - 1, 0) / one_year",
+                "otherwise": "if_positive(nav_prev, "
+                "performance_fee * maximum(growth - hwm_prev / nav_prev, 0), 0) / one_year",
+            },
+            "performance fee x gain per unit above the high-water mark, after the management fee",
+            label="Performance fee (share of assets)",
+        ),
+        step(
+            "net_growth",
+            "",
+            "maximum(growth - performance_share * one_year, 0)",
+            "growth before the performance fee, less that fee; never below 0",
+            label="Net growth per unit (1 + net return)",
+        ),
+        step(
+            "nav",
+            "",
+            {"nav_prev given": "nav_prev * net_growth", "otherwise": "net_growth"},
+            "last year's NAV x net growth; 1 at the start",
+            label="Value per unit (NAV), end of year",
+        ),
+        step(
+            "hwm",
+            "",
+            {"hwm_prev given": "maximum(hwm_prev, nav)", "otherwise": "maximum(1, nav)"},
+            "the highest NAV so far (1 at the start)",
+            label="High-water mark, end of year",
+        ),
+    ),
+)
+
+_OWN_CASH = "minimum(capex_budget, maximum(operating_cash_flow, 0))"
+
+# A company's year, written once: its own cash is the capex budget, capped by its operating
+# cash flow when that is known; funding rounds add in the year they were raised.
+COMPANY = Kind(
+    name="company",
+    label="Company",
+    doc="A company's revenue, cash flow and capex budget year by year, plus funding rounds.",
+    item_inputs={
+        **{k: v for k, v in COMPANY_FIELDS.items() if k != "amount"},
+        "funding_rounds": FieldSpec(
+            "funding_rounds",
+            "Funding rounds",
+            ("USD/year",),
+            "500M USD/year",
+            "the year's funding rounds added up (0: none that year)",
+            low=0,
+        ),
+    },
+    shared_inputs={},
+    headlines=("cash_available",),
+    outputs=(
+        extensive("revenue", "Revenue", "USD/year", "revenue", "the company's revenue"),
+        extensive(
+            "operating_cash_flow",
+            "Operating cash flow",
+            "USD/year",
+            {
+                "operating_cash_flow given": "operating_cash_flow",
+                "operating_margin given": "operating_margin * revenue",
+            },
+            "operating margin x revenue, or as given",
+        ),
+        extensive(
+            "capex_budget",
+            "Capex budget",
+            "USD/year",
+            {"capex_share given": "capex_share * revenue"},
+            "capex share x revenue",
+        ),
+        extensive(
+            "funding_rounds",
+            "Funding rounds",
+            "USD/year",
+            "funding_rounds",
+            "money raised from outside, as given",
+        ),
+        extensive(
+            "cash_available",
+            "Cash available",
+            "USD/year",
+            "own_cash + funding_rounds",
             "the capex budget (at most the operating cash flow) plus funding rounds",
         ),
-    ]
-}
+    ),
+    steps=(
+        step(
+            "own_cash",
+            "USD/year",
+            {
+                "capex_share missing": "maximum(operating_cash_flow, 0)",
+                "operating_cash_flow given": _OWN_CASH,
+                "operating_margin given": _OWN_CASH,
+                "otherwise": "capex_budget",
+            },
+            "the capex budget, at most the operating cash flow; without a budget, the cash flow",
+        ),
+    ),
+)
+
+
+def _row_kind(unit: str) -> Literal["flow", "stock", "share"]:
+    return "flow" if unit == "USD/year" else "stock" if unit == "USD" else "share"
+
+
+def _payer_rows() -> dict[str, Row]:
+    """Each row of either payer, from the declarations (a row both have says both docs)."""
+    rows: dict[str, Row] = {}
+    for kind in (FUND, COMPANY):
+        for o in kind.outputs:
+            doc = f"{kind.name}: {o.doc}"
+            if o.key in rows:
+                doc = f"{rows[o.key].doc}; {doc}"
+            rows[o.key] = Row(o.key, o.label, o.unit, _row_kind(o.unit), doc)
+    return rows
+
+
+PAYER_ROWS: dict[str, Row] = _payer_rows()
 
 
 @dataclass
@@ -599,67 +763,34 @@ class Fund:
             for i, w in zip(inputs, where, strict=True)
         ]
 
-    def run(self) -> PayerResult:
-        rows: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "aum",
-                "gross_return",
-                "net_return",
-                "management_fees",
-                "performance_fees",
-                "revenue",
-                "operating_costs",
-                "cash_available",
-            )
-        }
-        nav = np.ones(1)
-        hwm = np.ones(1)
-        closing = self._start
-        for t, _year in enumerate(self.years):
+    def years_inputs(self) -> list[dict[str, pint.Quantity[Any]]]:
+        """Each year's inputs to :data:`FUND`, money in USD."""
+        out: list[dict[str, pint.Quantity[Any]]] = []
+        for t, year in enumerate(self.years):
+            values: dict[str, pint.Quantity[Any]] = {}
             if self._aum is not None:
-                opening = self._aum[t]
+                values["aum"] = Quantity(self._aum[t], "USD")
             else:
-                assert closing is not None and self._flows is not None
-                # redemptions cannot take out more than the fund holds
-                opening = np.maximum(closing + self._flows[t], 0.0)
-            r = _share(self.inputs["returns"][t])
-            mf = _share(self.inputs["management_fee"][t])
-            pf = _share(self.inputs["performance_fee"][t])
-            growth = 1 + r - mf  # per unit of value, before the performance fee
-            with np.errstate(divide="ignore", invalid="ignore"):
-                drawdown = np.where(nav > 0, hwm / np.where(nav > 0, nav, 1), np.inf)
-            perf_share = pf * np.maximum(growth - drawdown, 0.0)
-            net_growth = np.maximum(growth - perf_share, 0.0)
-            nav = nav * net_growth
-            hwm = np.maximum(hwm, nav)
-            closing = opening * net_growth
-
-            management = mf * opening
-            performance = perf_share * opening
-            income = management + performance
-            costs_in = self.inputs["operating_costs"][t]
-            costs = (
-                _share(costs_in) * income
-                if costs_in.is_share()
-                else _usd(
-                    costs_in, self.fx_rate, f"operating_costs.{self.years[t]}", nonnegative=True
+                assert self._flows is not None and self._start is not None
+                values["flows"] = Quantity(self._flows[t], "USD")
+                if t == 0:
+                    values["aum_start"] = Quantity(self._start, "USD")
+            for key in ("returns", "management_fee", "performance_fee", "reinvest_share"):
+                values[key] = Quantity(_share(self.inputs[key][t]), "")
+            costs = self.inputs["operating_costs"][t]
+            values["operating_costs"] = (
+                Quantity(_share(costs), "")
+                if costs.is_share()
+                else Quantity(
+                    _usd(costs, self.fx_rate, f"operating_costs.{year}", nonnegative=True),
+                    "USD/year",
                 )
             )
-            reinvest = _share(self.inputs["reinvest_share"][t])
-            cash = np.maximum(np.minimum(reinvest * income, income - costs), 0.0)
+            out.append(values)
+        return out
 
-            rows["aum"].append(Quantity(opening, "USD"))
-            rows["gross_return"].append(Quantity(r, ""))
-            rows["net_return"].append(Quantity(net_growth - 1, ""))
-            for key, v in (
-                ("management_fees", management),
-                ("performance_fees", performance),
-                ("revenue", income),
-                ("operating_costs", costs),
-                ("cash_available", cash),
-            ):
-                rows[key].append(Quantity(v, "USD/year"))
+    def run(self) -> PayerResult:
+        rows = _known_rows(FUND, in_order(FUND, self.years_inputs()))
         return PayerResult(
             self.name,
             "fund",
@@ -671,6 +802,18 @@ class Fund:
 
     def _input_rows(self) -> list[tuple[str, Input]]:
         return _payer_input_rows(self.fx_rate, self.inputs, self.years)
+
+
+def _known_rows(kind: Kind, items: list[ItemOutputs]) -> dict[str, list[pint.Quantity[Any]]]:
+    """Each output known in every year, year by year (a company without a margin or a cash
+    flow has no operating cash flow row)."""
+    rows: dict[str, list[pint.Quantity[Any]]] = {}
+    for o in kind.outputs:
+        values = [item[o.key] for item in items]
+        known = [v for v in values if v is not None]
+        if len(known) == len(values):
+            rows[o.key] = known
+    return rows
 
 
 def _plain(raw: Any) -> Any:
@@ -797,41 +940,24 @@ class Company:
             str(raw.get("label") or ""),
         )
 
-    def run(self) -> PayerResult:
-        rows: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "revenue",
-                "operating_cash_flow",
-                "capex_budget",
-                "funding_rounds",
-                "cash_available",
-            )
-        }
+    def years_inputs(self) -> list[dict[str, pint.Quantity[Any]]]:
+        """Each year's inputs to :data:`COMPANY`, money in USD (a year's rounds added up,
+        none where no round was raised)."""
+        out: list[dict[str, pint.Quantity[Any]]] = []
         for t, year in enumerate(self.years):
-            revenue = self._revenue[t]
-            ocf = None
+            values = {"revenue": Quantity(self._revenue[t], "USD/year")}
             if self._ocf is not None:
-                ocf = self._ocf[t]
-            elif "operating_margin" in self.inputs:
-                ocf = _share(self.inputs["operating_margin"][t]) * revenue
-            budget = None
-            if "capex_share" in self.inputs:
-                budget = _share(self.inputs["capex_share"][t]) * revenue
-            if budget is None:
-                assert ocf is not None
-                own = np.maximum(ocf, 0.0)
-            elif ocf is None:
-                own = budget
-            else:
-                own = np.minimum(budget, np.maximum(ocf, 0.0))
+                values["operating_cash_flow"] = Quantity(self._ocf[t], "USD/year")
+            for key in ("operating_margin", "capex_share"):
+                if key in self.inputs:
+                    values[key] = Quantity(_share(self.inputs[key][t]), "")
             raised = sum((a for y, a in self._rounds if y == year), start=np.zeros(1))
-            rows["revenue"].append(Quantity(revenue, "USD/year"))
-            rows["operating_cash_flow"].append(None if ocf is None else Quantity(ocf, "USD/year"))
-            rows["capex_budget"].append(None if budget is None else Quantity(budget, "USD/year"))
-            rows["funding_rounds"].append(Quantity(raised, "USD/year"))
-            rows["cash_available"].append(Quantity(own + raised, "USD/year"))
-        rows = {k: v for k, v in rows.items() if all(x is not None for x in v)}
+            values["funding_rounds"] = Quantity(raised, "USD/year")
+            out.append(values)
+        return out
+
+    def run(self) -> PayerResult:
+        rows = _known_rows(COMPANY, in_order(COMPANY, self.years_inputs()))
         return PayerResult(
             self.name,
             "company",

@@ -18,16 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from flopbook import safe_yaml
 from flopbook.errors import InputError
+from flopbook.formula.declaration import Kind, extensive
+from flopbook.formula.series import in_order
 from flopbook.frames import records_frame
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.comparables import Basis, Placement, place
-from flopbook.models.funding import PayerResult, to_usd
+from flopbook.models.funding import ONE_YEAR, PayerResult, to_usd
 from flopbook.numbers import value as shown
 from flopbook.quantity import Quantity, summarize
 from flopbook.safe_text import shorten
@@ -35,6 +37,7 @@ from flopbook.safe_text import shorten
 if TYPE_CHECKING:
     import pint
 
+    from flopbook.formula.result import ItemOutputs
     from flopbook.models.fleet import FleetResult
     from flopbook.quantity import Summary
 
@@ -44,6 +47,7 @@ __all__ = [
     "FundingVerdict",
     "Spending",
     "Thresholds",
+    "VERDICT",
     "judge",
     "judge_funding",
     "thresholds",
@@ -58,6 +62,114 @@ CAPEX = FieldSpec(
     bare_unit="USD",
     low=0,
 )
+
+
+# ---- the years, declared once -----------------------------------------------------------
+
+_AMOUNT = ("USD/year",)
+
+# Cash against spending year by year, written once (flopbook.formula): the engine evaluates it
+# over the samples, the verdict's workbook table writes the same formulas, a column a year.
+# A year with nothing bought or running has no spending; before the first, no cumulative
+# spending and no ratio (the coverage is the lowest ratio over the years that have one).
+VERDICT = Kind(
+    name="funding_verdict",
+    label="Funding verdict",
+    doc="The payer's cumulative cash against cumulative spending, year by year.",
+    item_inputs={
+        "cash": FieldSpec("cash", "Cash available", _AMOUNT, "1B USD/year", "the payer's"),
+        "spend": FieldSpec(
+            "spend", "Spending", _AMOUNT, "1B USD/year", "capex in the year bought, then opex"
+        ),
+        "cumulative_cash_prev": FieldSpec(
+            "cumulative_cash_prev", "Cumulative cash last year", ("USD",), "1 USD", "carried"
+        ),
+        "cumulative_spend_prev": FieldSpec(
+            "cumulative_spend_prev", "Cumulative spending last year", ("USD",), "1 USD", "carried"
+        ),
+    },
+    shared_inputs={},
+    carried={
+        "cumulative_cash_prev": "cumulative_cash",
+        "cumulative_spend_prev": "cumulative_spend",
+    },
+    constants=(ONE_YEAR,),
+    outputs=(
+        extensive(
+            "cumulative_cash",
+            "Cumulative cash",
+            "USD",
+            {
+                "cumulative_cash_prev given": "cumulative_cash_prev + cash * one_year",
+                "otherwise": "cash * one_year",
+            },
+            "running total of cash",
+        ),
+        extensive(
+            "cumulative_spend",
+            "Cumulative spending",
+            "USD",
+            {
+                "spend missing": "cumulative_spend_prev",
+                "cumulative_spend_prev given": "cumulative_spend_prev + spend * one_year",
+                "otherwise": "spend * one_year",
+            },
+            "running total of spending",
+        ),
+        extensive(
+            "ratio",
+            "Cumulative cash / cumulative spending",
+            "",
+            "cumulative_cash / cumulative_spend",
+            "how many times the money so far covers the spending so far",
+        ),
+        extensive(
+            "balance",
+            "Cumulative cash less cumulative spending",
+            "USD",
+            {
+                "spend given": "cumulative_cash - cumulative_spend",
+                "cumulative_spend_prev given": "cumulative_cash - cumulative_spend",
+                "otherwise": "cumulative_cash",
+            },
+            "negative: money from outside was needed by then",
+        ),
+    ),
+)
+
+
+def verdict_years(
+    cash: np.ndarray, spend: np.ndarray, spending: list[bool]
+) -> tuple[list[ItemOutputs], dict[str, np.ndarray]]:
+    """:data:`VERDICT` year by year (``cash`` and ``spend`` years x samples, USD in each
+    year; ``spending[t]``: anything bought or running in year t), and its rows as arrays
+    (years x samples): no cumulative spending before the first purchase is 0, and a year
+    with none so far has an infinite ratio (it cannot bind the coverage)."""
+    given = []
+    for t in range(cash.shape[0]):
+        values = {"cash": Quantity(cash[t], "USD/year")}
+        if spending[t]:
+            values["spend"] = Quantity(spend[t], "USD/year")
+        given.append(values)
+    items = in_order(VERDICT, given)
+    shape = cash.shape
+
+    def row(key: str, unit: str, missing: float) -> np.ndarray:
+        out = np.full(shape, missing)
+        for t, item in enumerate(items):
+            value = item[key]
+            if value is not None:
+                out[t] = np.broadcast_to(np.asarray(value.to(unit).magnitude), shape[1:])
+        return out
+
+    rows = {
+        "cumulative_cash": row("cumulative_cash", "USD", 0.0),
+        "cumulative_spend": row("cumulative_spend", "USD", 0.0),
+        "balance": row("balance", "USD", 0.0),
+    }
+    # no spending so far (none yet, or none at all): no ratio
+    rows["ratio"] = np.where(rows["cumulative_spend"] > 0, row("ratio", "", np.inf), np.inf)
+    return items, rows
 
 
 # ---- thresholds ------------------------------------------------------------------------
@@ -235,6 +347,7 @@ def _scaled_up(amount: Any, value: pint.Quantity[Any]) -> str:
 class FundingVerdict:
     """Cash against spending, year by year and cumulatively, and what it means."""
 
+    kind: ClassVar[str] = VERDICT.name
     payer: PayerResult
     spending: list[Spending]
     years: list[int]
@@ -246,6 +359,8 @@ class FundingVerdict:
     bands: Thresholds
     band_probabilities: dict[str, float]
     band: Band
+    rows: dict[str, np.ndarray] = field(default_factory=dict)  # VERDICT's, years x samples
+    items: list[ItemOutputs] = field(default_factory=list, repr=False)  # VERDICT, by year
     tco_ratio: np.ndarray | None = None  # mean yearly cash from first purchase / yearly TCO
     capex_to_revenue: CapexRatio | None = None  # the highest year's capex / revenue
     capex_to_aum: CapexRatio | None = None
@@ -257,16 +372,15 @@ class FundingVerdict:
 
     @property
     def cumulative_cash(self) -> np.ndarray:
-        return np.cumsum(self.cash, axis=0)
+        return self.rows["cumulative_cash"]
 
     @property
     def cumulative_spend(self) -> np.ndarray:
-        return np.cumsum(self.spend, axis=0)
+        return self.rows["cumulative_spend"]
 
     @property
     def balance(self) -> np.ndarray:
-        balance: np.ndarray = self.cumulative_cash - self.cumulative_spend
-        return balance
+        return self.rows["balance"]
 
     @property
     def probability_runs_out(self) -> float:
@@ -304,11 +418,9 @@ class FundingVerdict:
         return self.years[int(np.argmin(mean))]
 
     def _ratios(self) -> np.ndarray | None:
-        cum_s = self.cumulative_spend
-        if not np.any(cum_s > 0):
+        if not np.any(self.cumulative_spend > 0):
             return None
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return np.where(cum_s > 0, self.cumulative_cash / np.where(cum_s > 0, cum_s, 1), np.inf)
+        return self.rows["ratio"]
 
     def summaries(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -459,6 +571,7 @@ def judge(
     cash = payer.usd("cash_available")
     rows: list[np.ndarray] = []
     capex_rows: list[np.ndarray] = []
+    spends: list[bool] = []  # anything bought or running that year
     for y in years:
         spent = np.zeros(1)
         capex = np.zeros(1)
@@ -469,16 +582,15 @@ def judge(
                 spent = spent + _mag(s.opex, "USD/year")  # one year of running costs
         rows.append(spent + capex)
         capex_rows.append(capex)
+        spends.append(any(s.year == y or (s.opex is not None and s.year <= y) for s in spending))
     n = max([cash.shape[1], *(r.size for r in rows)])
     cash = np.broadcast_to(cash, (len(years), n)).astype(float)
     spend = np.array([np.broadcast_to(r, (n,)) for r in rows], dtype=float)
     capex_by_year = np.array([np.broadcast_to(r, (n,)) for r in capex_rows], dtype=float)
 
-    cum_c, cum_s = np.cumsum(cash, axis=0), np.cumsum(spend, axis=0)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratios = np.where(cum_s > 0, cum_c / np.where(cum_s > 0, cum_s, 1), np.inf)
-    coverage = ratios.min(axis=0)
-    balance = cum_c - cum_s
+    items, declared = verdict_years(cash, spend, spends)
+    cum_s, balance = declared["cumulative_spend"], declared["balance"]
+    coverage = declared["ratio"].min(axis=0)
     # a shortfall smaller than a millionth of the spending is rounding, not a shortfall
     short = balance < -1e-6 * np.maximum(cum_s, 1.0)
     first = np.argmax(short, axis=0)
@@ -502,6 +614,8 @@ def judge(
         bands,
         probs,
         bands.bands[best],
+        rows=declared,
+        items=items,
     )
     bought = [y for y in years if any(s.year <= y for s in spending)]
     tcos = [s.tco for s in spending if s.tco is not None]

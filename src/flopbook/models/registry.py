@@ -4,14 +4,48 @@ adding its declaration to :data:`KINDS`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Kind
+from flopbook.models.compare import COMPARE
 from flopbook.models.fleet import FLEET
+from flopbook.models.funding import COMPANY, FUND, PAYER_ROWS
+from flopbook.models.funding_verdict import VERDICT
 from flopbook.models.workload import TRAINING
 
-__all__ = ["KINDS", "kind"]
+if TYPE_CHECKING:
+    from flopbook.formula.declaration import Output
 
-KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING)}
+__all__ = ["DOC_PAGES", "KINDS", "kind", "name_of"]
+
+KINDS: dict[str, Kind] = {k.name: k for k in (FLEET, TRAINING, FUND, COMPANY, VERDICT, COMPARE)}
+
+
+def _payer_total(output: Output) -> str:
+    return "sum of years" if PAYER_ROWS[output.key].kind == "flow" else "not added"
+
+
+_VERDICT_TOTALS = {
+    "ratio": "the lowest over the years with spending: the coverage",
+    "balance": "the money needed from outside: max(-lowest, 0)",
+}
+
+
+def _verdict_total(output: Output) -> str:
+    return _VERDICT_TOTALS.get(output.key, "not added")
+
+
+# kind -> (the docs page that holds its formula table, how its totals are made when not the
+# sum of items); scripts/formula_docs.py writes the tables, tests/test_docs.py checks them
+DOC_PAGES: dict[str, tuple[str, Callable[[Output], str] | None]] = {
+    "fleet": ("scenario.md", None),
+    "fund": ("funding.md", _payer_total),
+    "company": ("funding.md", _payer_total),
+    "funding_verdict": ("funding.md", _verdict_total),
+    "compare": ("workload.md", lambda output: "per chip"),
+}
 
 
 def kind(name: str) -> Kind:
@@ -19,3 +53,14 @@ def kind(name: str) -> Kind:
     if name not in KINDS:
         raise UnknownNameError(f"unknown model kind {name!r}", hint=suggest(name, tuple(KINDS)))
     return KINDS[name]
+
+
+def name_of(result: Any) -> str:
+    """The kind of any model's result, by name: a declared kind's (``fleet``), or the kind a
+    result not yet on one declaration names itself (``inference``); else its class name."""
+    named = getattr(result, "kind", None)
+    if isinstance(named, Kind):
+        return named.name
+    if isinstance(named, str):
+        return named
+    return type(result).__name__

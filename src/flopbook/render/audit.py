@@ -3,12 +3,17 @@ workbooks, each workbook's block (or its one summary line) and a total."""
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flopbook.safe_text import CsvWriter
+
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from flopbook.audit.findings import AuditResult, Finding
     from flopbook.audit.recompute import Recomputed
 
@@ -41,20 +46,24 @@ def _hidden(hidden: Mapping[str, int] | None) -> str:
 
 
 def summary(
-    result: AuditResult, name: str | None = None, hidden: Mapping[str, int] | None = None
+    result: AuditResult,
+    name: str | None = None,
+    hidden: Mapping[str, int] | None = None,
+    settings: str | None = None,
 ) -> str:
-    """The one line that heads a workbook's report."""
+    """The one line that heads a workbook's report; ``settings``: the settings file used."""
     name = name or Path(result.path).name
+    used = f"; settings from {settings}" if settings else ""
     if result.clean:
         return (
             f"{name}: no findings ({result.formulas:,} formulas in {result.cells:,} cells "
-            f"checked{_hidden(hidden)})"
+            f"checked{_hidden(hidden)}{used})"
         )
     counts = result.by_code()
     per_rule = ", ".join(f"{len(v)} {k}" for k, v in sorted(counts.items()))
     return (
         f"{name}: {len(result.findings)} finding(s) ({per_rule}) in "
-        f"{result.formulas:,} formulas, {result.cells:,} cells{_hidden(hidden)}"
+        f"{result.formulas:,} formulas, {result.cells:,} cells{_hidden(hidden)}{used}"
     )
 
 
@@ -69,8 +78,9 @@ def text(
     *,
     name: str | None = None,
     hidden: Mapping[str, int] | None = None,
+    settings: str | None = None,
 ) -> str:
-    lines: list[str] = [summary(result, name, hidden)]
+    lines: list[str] = [summary(result, name, hidden, settings)]
     for f in result.findings:
         lines.append("")
         lines.append(_heading(f))
@@ -120,8 +130,12 @@ def total(
     return f"{books:,} workbook(s): {', '.join(parts)} ({seconds:.1f} s){_hidden(hidden)}\n"
 
 
-def json_list(result: AuditResult) -> list[dict[str, Any]]:
-    return [f.to_dict() for f in result.findings]
+def json_list(result: AuditResult, settings: str | None = None) -> list[dict[str, Any]]:
+    """One workbook's findings; each names the settings file that shaped it (its severity,
+    what was left out), when one was used."""
+    if settings is None:
+        return [f.to_dict() for f in result.findings]
+    return [{**f.to_dict(), "settings": settings} for f in result.findings]
 
 
 def json_book(
@@ -146,3 +160,39 @@ def json_book(
         "settings": config,
         "notes": list(result.notes),
     }
+
+
+CSV_COLUMNS = (
+    "file",
+    "sheet",
+    "cell",
+    "code",
+    "severity",
+    "confidence",
+    "title",
+    "message",
+    "formula",
+    "suggestion",
+    "before",
+    "after",
+    "related",
+    "error",
+)
+
+
+def csv_text(books: Iterable[tuple[str, AuditResult | None, str | None]]) -> str:
+    """One row per finding, with its workbook, for a spreadsheet or a script; a workbook that
+    could not be audited is one row with its error. Through the one CSV writer, so a formula
+    (``=SUM(B2:B9)``) or a label that a spreadsheet would run stays text."""
+    buf = io.StringIO()
+    w = CsvWriter(buf)
+    w.writerow(CSV_COLUMNS)
+    for path, result, error in books:
+        if result is None:
+            w.writerow([path, *[""] * (len(CSV_COLUMNS) - 2), error or ""])
+            continue
+        for f in result.findings:
+            d = f.to_dict()
+            d["related"] = " ".join(d.get("related") or [])
+            w.writerow([path, *("" if d[k] is None else d[k] for k in CSV_COLUMNS[1:-1]), ""])
+    return buf.getvalue()

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from flopbook.models.funding import PayerResult
 from flopbook.models.funding_verdict import FundingVerdict
-from flopbook.numbers import check_figures, tolerance
+from flopbook.numbers import check_figures, tolerance, unit_text
 from flopbook.render import funding
 from flopbook.render.table import FittedFleetTable
 from flopbook.safe_text import CsvWriter
@@ -223,7 +223,7 @@ def checks_csv(result: CaseResult) -> str:
                 c.category,
                 f"{c.published:.10g}",
                 f"{c.model:.10g}",
-                c.unit,
+                unit_text(c.unit),
                 f"{c.ratio:.6f}",
                 "" if c.tolerance is None else c.tolerance,
                 c.tolerance_reason or "",

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
-
-import numpy as np
 
 from flopbook.catalog.schema import SPEC_UNITS
 from flopbook.errors import InputError
 from flopbook.models.fleet import METRICS
+from flopbook.numbers import unit_text
 from flopbook.quantity import parse_range, q, unit_name
+from flopbook.render.jsontext import to_json as to_json  # every command's JSON writer
 from flopbook.safe_text import CsvWriter
-
-
-def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
-
-
-def _default(o: Any) -> Any:
-    if isinstance(o, np.generic):
-        return o.item()
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError(f"cannot write {type(o).__name__} as JSON")
 
 
 def fleet_csv(result: Any) -> str:
@@ -33,10 +20,11 @@ def fleet_csv(result: Any) -> str:
     w = CsvWriter(buf)
     w.writerow(["metric", "label", "kind", "column", "unit", "mean", "p5", "p50", "p95"])
     for m in METRICS:
+        unit = unit_text(m.unit)  # the one spelling: USD/GPU-hour, GPU-hour/year
         for c in result.all_columns:
             s = result.summary(m.key, c)
             if s is None:
-                w.writerow([m.key, m.label, m.kind, c, m.unit, "", "", "", ""])
+                w.writerow([m.key, m.label, m.kind, c, unit, "", "", "", ""])
             else:
                 w.writerow(
                     [
@@ -44,7 +32,7 @@ def fleet_csv(result: Any) -> str:
                         m.label,
                         m.kind,
                         c,
-                        m.unit,
+                        unit,
                         *(f"{x:.10g}" for x in (s.mean, s.p5, s.p50, s.p95)),
                     ]
                 )
@@ -67,13 +55,19 @@ def price_series_dict(chip: Any, at: str | None = None) -> dict[str, Any]:
     """A chip's price observations, each with its age from ``at``, and the prices used."""
     rows = []
     for p, age, stale in chip.price_series(at):
-        rows.append({**p.model_dump(), "age_days": age, "stale": stale})
-    return {
-        "chip": chip.id,
-        "used_at": at or "today",
-        "observations": rows,
-        "prices_used": [p.as_dict() for p in chip.price_picks(at)],
-    }
+        row = p.model_dump()
+        # a price is data: its number and unit, the figure as written beside them
+        row["value"] = figure_dict(row.get("value"))
+        for alternative in row.get("alternatives") or []:
+            if isinstance(alternative, dict) and "value" in alternative:
+                alternative["value"] = figure_dict(alternative["value"])
+        rows.append({**row, "age_days": age, "stale": stale})
+    used = []
+    for pick in chip.price_picks(at):
+        d = pick.as_dict()
+        d["unit"] = unit_name(d["unit"])  # USD/GPU-hour, as everywhere
+        used.append(d)
+    return {"chip": chip.id, "used_at": at or "today", "observations": rows, "prices_used": used}
 
 
 def price_series_csv(chip: Any, at: str | None = None) -> str:

@@ -15,6 +15,7 @@ stays a label.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -103,9 +104,24 @@ class _Styles:
         self.header = wb.add_format(
             {"bold": True, "bottom": 1, "bg_color": "#EEF2F7", "text_wrap": True, "valign": "top"}
         )
+        # a column of figures is headed, and its "n/a" written, on the figures' side
+        self.header_num = wb.add_format(
+            {
+                "bold": True,
+                "bottom": 1,
+                "bg_color": "#EEF2F7",
+                "text_wrap": True,
+                "valign": "top",
+                "align": "right",
+            }
+        )
+        self.muted_num = wb.add_format({"font_color": "#777777", "valign": "top", "align": "right"})
         self.text = wb.add_format({"valign": "top"})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.muted = wb.add_format({"font_color": "#777777", "valign": "top"})
+        self.muted_wrap = wb.add_format(
+            {"font_color": "#777777", "valign": "top", "text_wrap": True}
+        )
         self.flag = wb.add_format({"font_color": "#B00020", "bold": True})
         self.link = wb.add_format({"font_color": "#1F4E99", "underline": 1})
         self._numbers: dict[tuple[str, bool], Format] = {}
@@ -159,12 +175,49 @@ def _unit_label(unit: str) -> str:
     return UNIT_TEXT.get(unit, unit)
 
 
+PAGES_WIDE = {"Inputs": 2}
+"""Sheets printed two pages wide: the inputs' value columns on the first, their names,
+sources and notes on the second, each beside the repeated label column (one page wide, its
+ten columns would print at under half size)."""
+
+# The inputs' text columns, as wide as they print (characters); longer text wraps, and its
+# row is made tall enough to show it in print, where nothing grows a row by itself.
+INPUT_TEXT_WIDTHS = {0: 45, 6: 28, 7: 28, 8: 42, 9: 42}
+LINE_HEIGHT = 15.0
+"""Points per line of wrapped text (the default row height)."""
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines ``text`` takes, wrapped in a column ``width`` characters wide."""
+    # a column of N characters of digits holds about 1.15 N of proportional text
+    usable = max(1, int(width * 1.15) - 2)
+    return sum(max(1, math.ceil(len(part) / usable)) for part in str(text).splitlines() or [""])
+
+
+NOTE_WIDTH = 150
+"""Characters a sentence under a table wraps at: about a landscape page at the sheet's
+scale. A note written in one cell ran far to the right of its table, and the sheet then
+printed, one page wide, at a fraction of its size."""
+
+
+def _note(ws: Worksheet, row: int, text: str, fmt: Any, columns: int) -> None:
+    """A sentence under a table, wrapped across the table's ``columns`` (merged) and its row
+    as tall as the wrapped text."""
+    if columns > 1:
+        ws.merge_range(row, 0, row, columns - 1, text, fmt)
+    else:
+        ws.write_string(row, 0, text, fmt)
+    lines = _lines(text, NOTE_WIDTH)
+    if lines > 1:
+        ws.set_row(row, LINE_HEIGHT * lines)
+
+
 def _print_setup(ws: Worksheet) -> None:
-    """Each sheet prints as a reader expects: landscape, as wide as one page (as many pages
-    down as it needs), the frozen heading rows and label columns repeated on every page, the
-    sheet's name above and page numbers below."""
+    """Each sheet prints as a reader expects: landscape, as wide as one page (the inputs two,
+    see PAGES_WIDE; as many pages down as it needs), the frozen heading rows and label columns
+    repeated on every page, the sheet's name above and page numbers below."""
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(PAGES_WIDE.get(ws.get_name(), 1), 0)
     ws.center_horizontally()
     ws.set_header("&L&A")
     ws.set_footer("&RPage &P of &N")
@@ -306,10 +359,9 @@ class _Writer:
             "(see the HTML report for percentiles).",
             s.muted,
         )
-        w.w[8] = max(w.w.get(8, 0), 40)
         w.apply(ws)
-        for c in (8, 9):
-            ws.set_column(c, c, min(70, w.w.get(c, 20)), s.wrap)
+        for c, width in INPUT_TEXT_WIDTHS.items():
+            ws.set_column(c, c, width, s.wrap)
 
     def _input_row(
         self, ws: Worksheet, row: int, item: InputRow, w: _Widths, editable: bool
@@ -318,7 +370,7 @@ class _Writer:
         fmt = s.number(number_format(item.unit, item.percent), input_cell=editable)
         plain = s.number(number_format(item.unit, item.percent))
         label = item.label + (" (flopbook default)" if item.default else "")
-        ws.write_string(row, 0, label, s.text)
+        ws.write_string(row, 0, label, s.wrap)
         w.see(0, label)
         ws.write_number(row, 1, item.value, fmt)
         w.see(1, "0" * 16)
@@ -331,14 +383,15 @@ class _Writer:
             w.see(4, "0" * 14)
         ws.write_string(row, 5, item.distribution, s.text)
         w.see(5, item.distribution)
-        ws.write_string(row, 6, item.name, s.muted)
-        w.see(6, item.name)
-        ws.write_string(row, 7, item.place, s.muted)
-        w.see(7, item.place)
+        ws.write_string(row, 6, item.name, s.muted_wrap)
+        ws.write_string(row, 7, item.place, s.muted_wrap)
         for c, text in ((8, item.source), (9, item.note)):
             if text:
                 ws.write_string(row, c, text, s.wrap)
-                w.see(c, text, cap=70)
+        texts = {0: label, 6: item.name, 7: item.place, 8: item.source or "", 9: item.note or ""}
+        tallest = max(_lines(t, INPUT_TEXT_WIDTHS[c]) for c, t in texts.items())
+        if tallest > 1:
+            ws.set_row(row, LINE_HEIGHT * tallest)
         self.wb.define_name(item.name, f"=Inputs!{_a1(row, 1, True)}")
 
     def plan_blocks(self) -> None:
@@ -355,7 +408,7 @@ class _Writer:
         ws.write_string(0, 0, block.title, s.title)
         headers = ["Line", "Unit", *block.columns, "How it is computed"]
         for c, h in enumerate(headers):
-            ws.write_string(1, c, h, s.header)
+            ws.write_string(1, c, h, s.header_num if 2 <= c < len(headers) - 1 else s.header)
             w.see(c, h)
         ws.freeze_panes(2, 2)
         doc_col = 2 + len(block.columns)
@@ -377,7 +430,7 @@ class _Writer:
                 w.see(c, "0" * 18)
                 if template is None or value is None:
                     if line.kind not in ("input", "single") or column != block.columns[-1]:
-                        ws.write_string(r, c, "n/a", s.muted)
+                        ws.write_string(r, c, "n/a", s.muted_num)
                     continue
                 self.formula(ws, sheet, r, c, self.resolve(template, i, column, sheet), value, fmt)
             ws.write_string(r, doc_col, line.doc, s.muted)
@@ -394,8 +447,11 @@ class _Writer:
         rep = self.report
         ws.write_string(0, 0, rep.title, s.title)
         row = 1
+        # the free text spans the widest table: a results table's label, unit and columns,
+        # or a table of checks
+        span = max([2 + len(b.columns) for b in rep.blocks] + [8 if rep.checks else 0])
         if rep.summary:
-            ws.write_string(row, 0, rep.summary, s.text)
+            _note(ws, row, rep.summary, s.wrap, span)
             row += 1
         made = (
             f"Made by flopbook {__version__}"
@@ -408,7 +464,7 @@ class _Writer:
                 " Uncertain inputs are set to their medians here, so the results are the "
                 "model at the medians, not means over the ranges."
             )
-        ws.write_string(row, 0, made, s.muted)
+        _note(ws, row, made, s.muted_wrap, span)
         row += 2
         if rep.checks:
             row = self._checks(ws, row, w) + 1
@@ -420,7 +476,7 @@ class _Writer:
             row += 1
             heads = ["Result", "Unit", *block.columns]
             for c, h in enumerate(heads):
-                ws.write_string(row, c, h, s.header)
+                ws.write_string(row, c, h, s.header_num if c >= 2 else s.header)
                 w.see(c, h)
             row += 1
             for key in block.highlights:
@@ -436,7 +492,7 @@ class _Writer:
                     value = line.values.get(column)
                     if line.formulas.get(column) is None or value is None:
                         if line.kind != "single" or column != block.columns[-1]:
-                            ws.write_string(row, c, "n/a", s.muted)
+                            ws.write_string(row, c, "n/a", s.muted_num)
                         continue
                     self.formula(
                         ws,
@@ -449,7 +505,7 @@ class _Writer:
                     )
                 row += 1
             for note in block.notes:
-                ws.write_string(row, 0, note, s.muted)
+                _note(ws, row, note, s.muted_wrap, 2 + len(block.columns))
                 row += 1
             row += 1
         if not rep.checks:

@@ -40,10 +40,15 @@ p.summary { font-size:16px; max-width:900px; }
 .meta, .note, caption { color:var(--muted); font-size:13px; }
 table { border-collapse:collapse; margin:8px 0 6px; font-variant-numeric:tabular-nums; }
 caption { caption-side:bottom; text-align:left; padding-top:6px; max-width:900px; }
-th, td { border-bottom:1px solid var(--line); padding:5px 10px; vertical-align:top; }
-th[scope=row] { text-align:left; font-weight:600; min-width:230px; }
+th, td { border-bottom:1px solid var(--line); padding:5px 9px; vertical-align:top; }
+th[scope=row] { text-align:left; font-weight:600; min-width:170px; }
 thead th { background:var(--band); text-align:left; position:sticky; top:0; }
 td.num, th.num { text-align:right; white-space:pre; }
+td.num .note { white-space:normal; display:inline-block; max-width:22em; text-align:left; }
+.range { color:var(--muted); font-size:12.5px; }
+table.years { font-size:14px; } table.years td, table.years th { padding:4px 7px; }
+table.years th[scope=row] { min-width:150px; }
+th[scope=row] .note { white-space:nowrap; }
 td.total, th.total { font-weight:600; background:#fafbfc; }
 td.flag { color:var(--bad); font-weight:600; } .ok { color:var(--good); font-weight:600; }
 .off { color:var(--bad); font-weight:700; } .src { font-size:13px; max-width:420px; }
@@ -55,7 +60,9 @@ details summary { cursor:pointer; color:var(--accent); margin:6px 0; }
 a { color:var(--accent); }
 div.wide { overflow-x:auto; max-width:100%; }
 @media print { thead th { position:static; } details { display:block; }
-  div.wide { overflow:visible; } a { overflow-wrap:anywhere; } }
+  div.wide { overflow:visible; } a { overflow-wrap:anywhere; }
+  body { font-size:12px; } main { max-width:none; padding:0; }
+  table.years { font-size:11px; } .range { font-size:10px; } }
 @page { size: landscape; margin: 12mm; }
 td.src, td.src a { overflow-wrap:anywhere; }
 """
@@ -79,10 +86,17 @@ def _linked(text: str | None) -> str:
     return "".join(out)
 
 
+COMPUTED = "samples"
+"""How the inputs table names a range that was computed, not written (its 5th to 95th
+percentile over the samples)."""
+
+
 def input_value(row: InputRow, value: float | None = None) -> str:
     x = row.value if value is None else value
-    # a point and a range's ends as written; a range's median to four digits
-    written = value is not None or not row.is_range
+    # a point and a range's ends as written; a range's median, and the percentiles of a
+    # figure computed from samples (a fleet's capex), to four digits
+    computed = row.distribution.startswith(COMPUTED)
+    written = (value is not None and not computed) or not row.is_range
     return numbers.amount(x, row.unit or "", share=row.percent, as_written=written)
 
 
@@ -123,17 +137,35 @@ def _block_table(block: Block, keys: list[str]) -> str:
             or ("share" if line.percent else "number")
         )
         cells = "".join(
-            f'<td class="num{" total" if c == "Total" else ""}">{_text(_cell(block, key, c))}</td>'
+            f'<td class="num{" total" if c == "Total" else ""}">{_shown(_cell(block, key, c))}</td>'
             for c in block.columns
         )
         rows.append(
             f'<tr><th scope="row" title="{_text(line.doc)}">{_text(label)} '
             f'<span class="note">[{_text(unit)}]</span></th>{cells}</tr>'
         )
+    # a column per year: a denser table, so that a payer's years and Total fit a laptop
+    many = ' class="years"' if len(block.columns) >= YEARS_DENSE else ""
     return (
-        f'<div class="wide"><table><thead><tr><th></th>{head}</tr></thead>'
+        f'<div class="wide"><table{many}><thead><tr><th></th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+YEARS_DENSE = 6
+"""From this many columns a block's table is set denser (smaller type, narrower padding)."""
+
+
+def _lines(text: str) -> str:
+    return "<br>".join(_text(line) for line in text.split("\n"))
+
+
+def _shown(text: str) -> str:
+    """A cell's value, with its 5th–95th percentile interval below it in smaller type."""
+    value, _, interval = text.partition("\n")
+    if not interval:
+        return _text(value)
+    return f'{_text(value)}<br><span class="range">{_text(interval)}</span>'
 
 
 def _block(block: Block) -> str:
@@ -211,8 +243,24 @@ def _claims(claims: list[Claim]) -> str:
     )
 
 
+GRID_NUMBER_CHARS = 24
+"""A grid column whose cells are all at most this long is figures, right-aligned on one line;
+a longer one is words (an expression, a verdict), left-aligned and wrapped to the page."""
+
+
 def _grid(grid: Grid) -> str:
-    head = "".join(f'<th class="num">{_text(c)}</th>' for c in grid.columns)
+    words = [
+        any(
+            len(line) > GRID_NUMBER_CHARS
+            for _, _, cells in grid.rows
+            for line in str(cells[c]).split("\n")
+        )
+        for c in range(len(grid.columns))
+    ]
+    kind = ["text" if w else "num" for w in words]
+    head = "".join(
+        f'<th class="{k}">{_text(c)}</th>' for c, k in zip(grid.columns, kind, strict=True)
+    )
     rows = []
     for r, (label, _unit, cells) in enumerate(grid.rows):
         row_flag = (r, -1) in grid.flagged
@@ -220,7 +268,9 @@ def _grid(grid: Grid) -> str:
         for c, cell in enumerate(cells):
             flagged = (r, c) in grid.flagged
             mark = " ✗" if flagged else ""
-            tds.append(f'<td class="num{" flag" if flagged else ""}">{_text(cell)}{mark}</td>')
+            tds.append(
+                f'<td class="{kind[c]}{" flag" if flagged else ""}">{_shown(str(cell))}{mark}</td>'
+            )
         label_html = _text(label) + (" ✗" if row_flag else "")
         rows.append(
             f'<tr><th scope=row class="{"flag" if row_flag else ""}">{label_html}</th>'

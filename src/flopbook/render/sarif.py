@@ -77,19 +77,26 @@ def _result(f: Finding, uri: str, artifact: int, rule_index: int) -> dict[str, A
     }
 
 
-def sarif_log(books: Sequence[tuple[str, AuditResult | None, str | None]]) -> dict[str, Any]:
-    """One run over ``(path, result or None, refusal or None)`` per workbook."""
+def sarif_log(
+    books: Sequence[tuple[str, AuditResult | None, str | None]],
+    settings: Sequence[str | None] = (),
+) -> dict[str, Any]:
+    """One run over ``(path, result or None, refusal or None)`` per workbook; ``settings``:
+    the settings file each workbook was audited with (or None), in the same order."""
     rules = _rules()
     index = {r["id"]: i for i, r in enumerate(rules)}
     artifacts: list[dict[str, Any]] = []
     results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
-    for path, result, error in books:
+    for i, (path, result, error) in enumerate(books):
         # a relative path stays relative (code-scanning tools resolve it against the
         # repository); an absolute one becomes a file:// URI, as SARIF wants
         uri = Path(path).as_uri() if Path(path).is_absolute() else Path(path).as_posix()
         artifact = len(artifacts)
         artifacts.append({"location": {"uri": uri}})
+        used = settings[i] if i < len(settings) else None
+        if used:
+            artifacts[-1]["properties"] = {"settings": used}
         where = [{"physicalLocation": {"artifactLocation": {"uri": uri, "index": artifact}}}]
         if result is None:
             notifications.append(

@@ -10,7 +10,9 @@ from rich.table import Table
 from flopbook import numbers
 from flopbook.catalog import STALE_DAYS
 from flopbook.catalog.schema import SPEC_LABELS
+from flopbook.errors import InputError
 from flopbook.models.fleet import METRICS, TOTAL
+from flopbook.quantity import parse_range, q, unit_name
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -245,7 +247,7 @@ def price_table(c: Chip, at: str | None = None) -> Table:
         table.add_row(
             _kind(p.kind, p.term),
             p.as_of,
-            p.value or "—",
+            price_text(p.value),
             p.vendor or "",
             f"{age / 365.25:.1f} y" + (" !" if stale else ""),
             use,
@@ -255,13 +257,30 @@ def price_table(c: Chip, at: str | None = None) -> Table:
         table.add_row(
             _kind(pick.kind, pick.term),
             "used",
-            numbers.summary(pick.summary, pick.unit),
+            numbers.summary_text(pick.summary),
             "",
             "",
             "",
             pick.describe(),
         )
     return table
+
+
+def price_text(text: str | None) -> str:
+    """A catalog price as every other figure reads: ``3.42 USD/GPU/hour`` -> ``$3.42/GPU-hour``,
+    to the digits it was written with; a range keeps one scale (``$4.00 – $5.12/GPU-hour``)."""
+    if not text:
+        return "—"
+    try:
+        ends = parse_range(text)
+        if ends is not None:
+            low, high = ends
+            unit = unit_name(high.units)
+            return numbers.interval(float(low.magnitude[0]), float(high.magnitude[0]), unit)
+        x = q(text)
+    except InputError:
+        return text
+    return numbers.amount(float(x.magnitude[0]), unit_name(x.units), as_written=True)
 
 
 def _sourced_row(table: Table, label: str, f) -> None:  # noqa: ANN001 - a Sourced

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from flopbook.cases.result import CaseResult
-from flopbook.formula.result import Result
+from flopbook.models.registry import name_of
 from flopbook.report.case import case_report
 from flopbook.report.document import Report
 from flopbook.report.inputs import InputBook
@@ -57,14 +57,14 @@ def build_report(
     )
 
 
+# what a report calls the kind it shows, where not "<kind> scenario"
+_REPORT_KIND = {
+    "fund": "fund (payer)",
+    "company": "company (payer)",
+    "funding_verdict": "funding verdict",
+}
+
+
 def _kind(result: Any) -> str:
-    if isinstance(result, Result):
-        return f"{result.kind.name} scenario"
-    name = type(result).__name__
-    if name == "WorkloadResult":
-        return f"{result.kind} scenario"
-    if name == "PayerResult":
-        return f"{result.kind} (payer)"
-    if name == "FundingVerdict":
-        return "funding verdict"
-    return name.removesuffix("Result").lower() + " scenario"
+    name = name_of(result)
+    return _REPORT_KIND.get(name, f"{name.lower()} scenario")

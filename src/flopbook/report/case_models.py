@@ -19,8 +19,10 @@ from flopbook.cases.funding_cases import FundingCaseFile
 from flopbook.cases.workload_cases import WorkloadCaseFile
 from flopbook.catalog import chip as find
 from flopbook.errors import InputError
+from flopbook.formula.declaration import Form
+from flopbook.formula.excel import Ref, excel_formula
 from flopbook.models.architecture import preset
-from flopbook.models.compare import compare
+from flopbook.models.compare import COMPARE, compare
 from flopbook.models.funding import PayerResult
 from flopbook.models.funding_verdict import FundingVerdict
 from flopbook.models.transformer import ACT_BYTES, DISPATCH_BYTES
@@ -567,6 +569,7 @@ def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
                     value=r.peak.to("TFLOP/s"),
                     source=f"flopbook catalog, {r.chip}: {f.field(spec_name).source}",
                 ).name
+            names["unit"] = unit
             columns.append(key)
             inputs[key] = names
             # the engine at the values the workbook uses (a sampled price at its median)
@@ -626,10 +629,21 @@ def cost_per_flop_case(result: CaseResult, book: InputBook) -> CaseBlocks:
         for c in columns:
             n = inputs[c]
             per_ref = f"({n['ref_price']}/{n['ref_peak']})"
+            # the chip's cost per FLOP over the reference's: the comparison's own formula
+            price, peak = ureg().Unit(n["unit"]), ureg().Unit("TFLOP/s")
+            refs = {
+                "price": Ref(n["chip_price"], price),
+                "peak": Ref(n["chip_peak"], peak),
+                "reference_price": Ref(n["ref_price"], price),
+                "reference_peak": Ref(n["ref_peak"], peak),
+            }
+            form = Form(frozenset(refs))
             formulas[c] = {
-                "ratio": f"({n['chip_price']}/{n['chip_peak']})/{per_ref}",
+                "ratio": excel_formula(COMPARE, "relative_cost", form, refs),
                 "break_even": f"{claimed}*{per_ref}*{n['chip_peak']}",
-                "ratio_at_break_even": f"({{break_even}}/{n['chip_peak']})/{per_ref}",
+                "ratio_at_break_even": excel_formula(
+                    COMPARE, "relative_cost", form, {**refs, "price": Ref("{break_even}", price)}
+                ),
             }[key]
             vals[c] = number(engine[c][key])
         lines.append(

@@ -13,9 +13,10 @@ are the same ratio taken of the totals (a weighted average), never a sum.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flopbook.formula.conversions import CONVERSIONS
+from flopbook.formula.declaration import Ratio
 from flopbook.formula.excel import Ref, excel_formula
 from flopbook.models.fleet import (
     ASSUMPTION_FIELDS,
@@ -29,7 +30,7 @@ from flopbook.models.fleet import (
     Sku,
 )
 from flopbook.quantity import Quantity, magnitudes, registry
-from flopbook.report.document import Block, Line
+from flopbook.report.document import Block, Line, LineKind
 from flopbook.report.inputs import InputBook, at_value, factor_formula
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
             sku.own[n] = book.add(
                 f"skus.{s.name}.{n}", f"{n}_{s.name}", f"{s.name}: {SKU_FIELDS[n].label}", inp
             ).name
-            sku.units[sku.own[n]] = inp.value.units
+            sku.units[sku.own[n]] = cast("pint.Unit", inp.value.units)
         chip = s.spec_chip
         for n, (unit, label) in _CATALOG_SPECS.items():
             value = chip.spec(n)
@@ -103,7 +104,7 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
                 source=f"flopbook catalog, {chip.id}: {f.source} (as of {f.as_of})",
                 note=f.note,
             ).name
-            sku.units[sku.own[n]] = value.to(unit).units
+            sku.units[sku.own[n]] = cast("pint.Unit", value.to(unit).units)
         merged = base.merged(s.assumptions) if s.assumptions else base
         for n, spec in ASSUMPTION_FIELDS.items():
             if n in s.assumptions:
@@ -115,7 +116,7 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
                 ).name
             else:
                 sku.assumption[n] = shared[n]
-            sku.units[sku.assumption[n]] = merged.inputs[n].value.units
+            sku.units[sku.assumption[n]] = cast("pint.Unit", merged.inputs[n].value.units)
         names[s.name or ""] = sku
     return names, base
 
@@ -311,7 +312,7 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
             values[c] = None if v is None else float(magnitudes(v, m.unit)[0])
         formulas: dict[str, str | None] = {}
         defined = [c for c in cols if values[c] is not None]
-        if m.kind == "extensive":
+        if not isinstance(m, Ratio):  # an extensive output: the sum of the SKUs'
             for c in cols:
                 formulas[c] = per_sku[c].get(m.key) if values[c] is not None else None
             formulas[TOTAL] = f"SUM({_cells(m.key, defined, cols)})" if defined else None
@@ -347,7 +348,8 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
         if values[TOTAL] is None:
             formulas[TOTAL] = None
         summaries = {c: result.summary(m.key, c) for c in result.all_columns}
-        lines.append(Line(m.key, m.label, m.unit, m.kind, m.doc, formulas, values, summaries))
+        kind: LineKind = "intensive" if isinstance(m, Ratio) else "extensive"
+        lines.append(Line(m.key, m.label, m.unit, kind, m.doc, formulas, values, summaries))
     # the unit conversions the formulas use, each a named constant on the Inputs sheet
     used = {n for line in lines for text in line.formulas.values() for n in _conversions_in(text)}
     for name in _conversions_in(" ".join(sorted(used))):

@@ -1,10 +1,15 @@
 """A payer (a fund or a company) and a funding verdict as report blocks, year by year.
 
-The formulas mirror :mod:`flopbook.models.funding` (fees, high-water mark, cash available) and
-:func:`flopbook.models.funding_verdict.judge` (spending, cumulative cash against cumulative
-spending, coverage at the worst year) column by column, one column per year, so that the
-workbook recomputes what the engine computes. Money written in CNY is converted in the formula
-by the payer's exchange rate, never silently.
+The payer's block is written from its declaration (:data:`flopbook.models.funding.FUND`,
+:data:`~flopbook.models.funding.COMPANY`): one column per year, each formula the declared
+one, last year's values (NAV, high-water mark, assets) the previous column's cells, so that
+the workbook recomputes what the engine computes. Money written in CNY is converted in the
+formula by the payer's exchange rate, never silently.
+
+The verdict's block is written from :data:`flopbook.models.funding_verdict.VERDICT` the same
+way (cumulative cash against cumulative spending, the ratio and the balance); its totals, the
+coverage (the lowest ratio) and the money needed from outside, are the workbook's MIN and MAX
+over those rows, as :func:`~flopbook.models.funding_verdict.judge` takes them.
 
 What stays a value, and why: the verdict's words and the probability of each band are read
 from the Monte Carlo samples (the most probable band over all samples), which no formula of
@@ -14,26 +19,33 @@ fleet enters as the fleet's capex and opex (from the fleet model), with its sour
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flopbook.formula.conversions import CONVERSIONS
+from flopbook.formula.excel import Ref, excel_formula
+from flopbook.formula.series import form_of, in_order
 from flopbook.models.funding import (
     COMMON_FIELDS,
+    COMPANY,
     COMPANY_FIELDS,
+    FUND,
     FUND_FIELDS,
     PAYER_ROWS,
     Company,
     Fund,
 )
-from flopbook.models.funding_verdict import judge
-from flopbook.quantity import Quantity, is_point, magnitudes, summarize
+from flopbook.models.funding_verdict import VERDICT, judge
+from flopbook.quantity import Quantity, is_point, magnitudes, registry, summarize
 from flopbook.report.document import Block, Line, LineKind
 from flopbook.report.inputs import InputBook, at_value
 
 if TYPE_CHECKING:
+    from flopbook.formula.declaration import Form, Kind
+    from flopbook.formula.result import ItemOutputs
     from flopbook.models.funding import PayerResult
     from flopbook.models.funding_verdict import FundingVerdict, Spending
 
@@ -88,15 +100,18 @@ def _register(result: PayerResult, book: InputBook) -> tuple[_PayerNames, dict[s
     return n, used
 
 
-def point_payer(result: PayerResult, used: dict[str, Any]) -> PayerResult:
-    """The payer run once at the values the report uses."""
+def _point(result: PayerResult, used: dict[str, Any]) -> Fund | Company:
+    """The payer at the values the report uses."""
     cls = Fund if result.kind == "fund" else Company
     kwargs = dict(used)
     if "aum_start" in kwargs and isinstance(kwargs["aum_start"], dict):
         kwargs["aum_start"] = next(iter(kwargs["aum_start"].values()))
-    return cls(
-        first_year=result.years[0], last_year=result.years[-1], name=result.name, **kwargs
-    ).run()
+    return cls(first_year=result.years[0], last_year=result.years[-1], name=result.name, **kwargs)
+
+
+def point_payer(result: PayerResult, used: dict[str, Any]) -> PayerResult:
+    """The payer run once at the values the report uses."""
+    return _point(result, used).run()
 
 
 def _line(
@@ -112,292 +127,199 @@ def _line(
     return Line(key, label, unit, kind, doc, formulas, values, {}, percent=percent)
 
 
-def _row_values(point: PayerResult, key: str, years: list[int]) -> dict[str, float | None]:
-    unit = PAYER_ROWS[key].unit or None
-    out: dict[str, float | None] = {
-        str(y): float(magnitudes(v, unit)[0]) for y, v in zip(years, point.row(key), strict=True)
-    }
-    out[TOTAL] = (
-        float(magnitudes(point.total(key), "USD")[0]) if PAYER_ROWS[key].kind == "flow" else None
-    )
+# values per unit of a fund (its NAV, its growth) are numbers, not shares
+_PER_UNIT = ("net_growth", "nav", "hwm")
+
+
+def _order(kind: Kind, forms: list[Form]) -> list[str]:
+    """The formulas with a line, each after the ones it reads in its year (carried values
+    come from the year before, so they do not order a year's lines)."""
+    out: list[str] = []
+
+    def visit(key: str) -> None:
+        if key in out or key in seen:
+            return
+        seen.add(key)
+        for form in forms:
+            for name in kind.reads(key, form):
+                if kind.formula_reads(key, name):
+                    visit(name)
+        if kind.formulas[key].shown:
+            out.append(key)
+
+    seen: set[str] = set()
+    for key in kind.formulas:
+        visit(key)
     return out
 
 
 def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
-    """The payer's yearly table with live formulas; its inputs are registered in ``book``."""
+    """The payer's yearly table with live formulas, one column per year, written from its
+    declaration (models/funding.py FUND, COMPANY); its inputs are registered in ``book``."""
     names, used = _register(result, book)
-    point = point_payer(result, used)
-    years = result.years
-    cols = [str(y) for y in years]
-    lines: list[Line] = []
-
-    def inputs_line(key: str, label: str, unit: str, money: bool = False) -> None:
-        formulas: dict[str, str | None] = {TOTAL: None}
-        values: dict[str, float | None] = {TOTAL: None}
-        for y, col in zip(years, cols, strict=True):
-            name = names.by_year[key][y]
-            formulas[col] = names.usd(name) if money else name
-            row = book.named(name)
-            values[col] = _usd_value(row.value, row.unit, names, book) if money else row.value
-        lines.append(
-            _line(
-                f"in_{key}",
-                f"{label} (input)",
-                unit,
-                "from the Inputs sheet",
-                formulas,
-                values,
-                percent=unit in ("", "1/year"),
-                kind="input",
-            )
-        )
-
-    def computed(key: str, per_year: Mapping[str, str | None], percent: bool = False) -> None:
-        row = PAYER_ROWS[key]
-        formulas: dict[str, str | None] = {**per_year, TOTAL: None}
-        values = _row_values(point, key, years)
-        total, values[TOTAL] = values[TOTAL], None
-        # a return is a share of the assets per year, as the fees are
-        unit = "1/year" if key in ("gross_return", "net_return") else row.unit
-        line = _line(key, row.label, unit, row.doc, formulas, values, percent=percent)
-        line.summaries = {
-            c: summarize(v, row.unit or None) for c, v in zip(cols, result.row(key), strict=True)
-        }
-        lines.append(line)
-        if row.kind == "flow":
-            totals.append(
-                _line(
-                    f"{key}_total",
-                    f"{row.label}, all years",
-                    "USD",
-                    "each year's amount (a yearly amount times one year), added up",
-                    {
-                        **{c: None for c in cols},
-                        TOTAL: f"SUM({{{key}@{cols[0]}}}:{{{key}@{cols[-1]}}})*{one_year}",
-                    },
-                    {**{c: None for c in cols}, TOTAL: total},
-                )
-            )
-            totals[-1].summaries = {TOTAL: result.summary(key)}
-
+    payer = _point(result, used)
+    point = payer.run()
+    kind = FUND if result.kind == "fund" else COMPANY
+    items = in_order(kind, payer.years_inputs())
+    cols = [str(y) for y in result.years]
+    lines, refs = _input_lines(kind, result.years, names, book)
+    forms = _carry(kind, items, cols, refs)
     totals: list[Line] = []
-    one_year = book.constant("one_year")
-
-    def each(template: Any) -> dict[str, str]:
-        return {col: template(t, col, cols[t - 1] if t else None) for t, col in enumerate(cols)}
-
+    for key in _order(kind, forms):
+        lines.append(_formula_line(kind, key, items, forms, refs, cols, book))
+        if key in point.rows:
+            lines[-1].summaries = {
+                c: summarize(v, kind.formulas[key].unit or None)
+                for c, v in zip(cols, result.row(key), strict=True)
+            }
+            if PAYER_ROWS[key].kind == "flow":
+                totals.append(_total_line(key, result, point, cols, book))
     if result.kind == "fund":
-        given_aum = "aum" in names.by_year
-        if given_aum:
-            inputs_line("aum", "AUM", "USD", money=True)
-        else:
-            inputs_line("flows", "Net flows", "USD", money=True)
-        # the fees are shares charged each year: a share per year of the assets
-        for key, label, unit in (
-            ("returns", "Gross return", "1/year"),
-            ("management_fee", "Management fee", "1/year"),
-            ("performance_fee", "Performance fee", ""),
-            ("reinvest_share", "Share of fee income reinvestable", ""),
-        ):
-            inputs_line(key, label, unit)
-        costs_share = all(
-            book.named(n).unit == "" for n in names.by_year["operating_costs"].values()
-        )
-        inputs_line(
-            "operating_costs",
-            "Operating costs",
-            "" if costs_share else "USD/year",
-            money=not costs_share,
-        )
-        start = names.usd(names.by_year["aum_start"][years[0]]) if not given_aum else ""
-        if given_aum:
-            computed("aum", each(lambda t, c, p: "{in_aum}"))
-        else:
-            # last year's closing assets (opening x net growth) plus this year's flows
-            computed(
-                "aum",
-                each(
-                    lambda t, c, p: (
-                        f"MAX({start}+{{in_flows}},0)"
-                        if p is None
-                        else f"MAX({{aum@{p}}}*{{net_growth@{p}}}+{{in_flows}},0)"
-                    )
-                ),
-            )
-        computed("gross_return", each(lambda t, c, p: "{in_returns}"), percent=True)
-        # the performance fee's share of assets: gains per unit above the high-water mark
-        # (its ratio to the value per unit), after the management fee
-        # growth per unit over the year: the yearly rates times one year (a product by 1,
-        # exact, so that the sums are the engine's own to the last digit)
-        y = one_year
-        growth = f"1+{{in_returns}}*{y}-{{in_management_fee}}*{y}"
-
-        def share(t: int, c: str, p: str | None) -> str:
-            if p is None:
-                return f"{{in_performance_fee}}*MAX({growth}-1,0)/{y}"
-            return (
-                f"IF({{nav@{p}}}>0,{{in_performance_fee}}*MAX({growth}-{{hwm@{p}}}/"
-                f"{{nav@{p}}},0),0)/{y}"
-            )
-
-        lines.append(
-            _line(
-                "performance_share",
-                "Performance fee (share of assets)",
-                "1/year",
-                "performance fee x gain per unit above the high-water mark, after "
-                "the management fee",
-                {**each(share), TOTAL: None},
-                {**_perf_shares(point, cols), TOTAL: None},
-                percent=True,
-                kind="single",
-            )
-        )
-        net = _row_values(point, "net_return", years)
-        lines.append(
-            _line(
-                "net_growth",
-                "Net growth per unit (1 + net return)",
-                "",
-                "growth before the performance fee, less that fee; never below 0",
-                {**each(lambda t, c, p: f"MAX({growth}-{{performance_share}}*{y},0)"), TOTAL: None},
-                {**{c: 1 + (net[c] or 0.0) for c in cols}, TOTAL: None},
-                kind="single",
-            )
-        )
-        computed("net_return", each(lambda t, c, p: f"({{net_growth}}-1)/{y}"), percent=True)
-        navs = np.cumprod([1 + (net[c] or 0.0) for c in cols])
-        lines.append(
-            _line(
-                "nav",
-                "Value per unit (NAV), end of year",
-                "",
-                "last year's NAV x net growth; 1 at the start",
-                {
-                    **each(
-                        lambda t, c, p: (
-                            "{net_growth}" if p is None else f"{{nav@{p}}}*{{net_growth}}"
-                        )
-                    ),
-                    TOTAL: None,
-                },
-                {**dict(zip(cols, map(float, navs), strict=True)), TOTAL: None},
-                kind="single",
-            )
-        )
-        lines.append(
-            _line(
-                "hwm",
-                "High-water mark, end of year",
-                "",
-                "the highest NAV so far (1 at the start)",
-                {
-                    **each(
-                        lambda t, c, p: "MAX(1,{nav})" if p is None else f"MAX({{hwm@{p}}},{{nav}})"
-                    ),
-                    TOTAL: None,
-                },
-                {
-                    **dict(
-                        zip(
-                            cols,
-                            map(float, np.maximum.accumulate(np.maximum(navs, 1.0))),
-                            strict=True,
-                        )
-                    ),
-                    TOTAL: None,
-                },
-                kind="single",
-            )
-        )
-        computed("management_fees", each(lambda t, c, p: "{in_management_fee}*{aum}"))
-        computed("performance_fees", each(lambda t, c, p: "{performance_share}*{aum}"))
-        computed("revenue", each(lambda t, c, p: "{management_fees}+{performance_fees}"))
-        computed(
-            "operating_costs",
-            each(
-                lambda t, c, p: (
-                    "{in_operating_costs}*{revenue}" if costs_share else "{in_operating_costs}"
-                )
-            ),
-        )
-        computed(
-            "cash_available",
-            each(
-                lambda t, c, p: (
-                    "MAX(MIN({in_reinvest_share}*{revenue},{revenue}-{operating_costs}),0)"
-                )
-            ),
-        )
-        last = cols[-1]
-        annual = point.annualised_net_return()
-
-        lines.append(
-            _line(
-                "annualised_net_return",
-                "Net return to investors, a year (compound)",
-                "",
-                "the final NAV to the power 1 / years, less 1",
-                {
-                    **{c: None for c in cols},
-                    TOTAL: f"MAX({{nav@{last}}},0)^(1/COUNT({{nav@{cols[0]}}}:{{nav@{last}}}))-1",
-                },
-                {**{c: None for c in cols}, TOTAL: float(magnitudes(annual, "")[0])},
-                percent=True,
-                kind="single",
-            )
-        )
-        lines[-1].summaries = {TOTAL: summarize(result.annualised_net_return(), "")}
-    else:
-        inputs_line("revenue", "Revenue", "USD/year", money=True)
-        has = names.by_year
-        if "operating_margin" in has:
-            inputs_line("operating_margin", "Operating margin", "")
-        if "operating_cash_flow" in has:
-            inputs_line("operating_cash_flow", "Operating cash flow", "USD/year", money=True)
-        if "capex_share" in has:
-            inputs_line("capex_share", "Capex budget (share of revenue)", "")
-        computed("revenue", each(lambda t, c, p: "{in_revenue}"))
-        if "operating_margin" in has:
-            computed("operating_cash_flow", each(lambda t, c, p: "{in_operating_margin}*{revenue}"))
-        elif "operating_cash_flow" in has:
-            computed("operating_cash_flow", each(lambda t, c, p: "{in_operating_cash_flow}"))
-        if "capex_share" in has:
-            computed("capex_budget", each(lambda t, c, p: "{in_capex_share}*{revenue}"))
-        rounds = {str(y): "+".join(names.usd(x) for x in v) for y, v in names.rounds.items()}
-        computed("funding_rounds", {c: rounds.get(c) for c in cols})
-        line = lines[-1]
-        for c in cols:
-            if c not in rounds:
-                line.values[c] = None  # no round that year: left empty, counted as none
-        if "capex_share" in has and "operating_cash_flow" in point.rows:
-            own = "MIN({capex_budget},MAX({operating_cash_flow},0))"
-        elif "capex_share" in has:
-            own = "{capex_budget}"
-        else:
-            own = "MAX({operating_cash_flow},0)"
-        # N(): a year without a round holds "n/a" (text), which counts as no money
-        computed("cash_available", {c: own + "+N({funding_rounds})" for c in cols})
+        lines.append(_annualised_line(result, point, cols))
+    for name in CONVERSIONS:  # each conversion a formula uses has its named row
+        if any(re.search(rf"\b{name}\b", x or "") for ln in lines for x in ln.formulas.values()):
+            book.constant(name)
     lines += totals
-    highlights = [
-        ln.key
-        for ln in lines
-        if ln.kind != "input" and ln.key not in ("performance_share", "net_growth", "nav", "hwm")
-    ]
-    sampled = any(not _is_point(i.value) for _, i in result.inputs)
     return Block(
         title or result.name or "Payer",
         [*cols, TOTAL],
         lines,
-        highlights,
+        # the results: the outputs and their totals (not the inputs, not the steps)
+        [ln.key for ln in lines if ln.kind != "input" and not _is_step(kind, ln.key)],
         ["The lines 'all years' add the amounts of each year; shares and assets are not added."],
-        sampled=sampled,
+        sampled=any(not is_point(i.value) for _, i in result.inputs),
         engine=point,
     )
 
 
-def _is_point(value: Any) -> bool:
-    return is_point(value)
+def _is_step(kind: Kind, key: str) -> bool:
+    return key in kind.formulas and kind.formulas[key].kind == "step"
+
+
+def _input_lines(
+    kind: Kind, years: list[int], names: _PayerNames, book: InputBook
+) -> tuple[list[Line], list[dict[str, Ref]]]:
+    """Each input shown year by year (in USD, converted by the exchange rate where needed),
+    and what each year's formulas read for each input."""
+    ureg = registry()
+    cols = [str(y) for y in years]
+    lines: list[Line] = []
+    refs: list[dict[str, Ref]] = [{} for _ in years]
+    for key, by_year in names.by_year.items():
+        if key == "aum_start":  # the first year's only: the opening assets, by their name
+            refs[0][key] = Ref(names.usd(by_year[years[0]]), ureg.Unit("USD"))
+            continue
+        money = any(u in book.named(n).unit for n in by_year.values() for u in ("USD", "CNY"))
+        unit = ("USD" if key in ("aum", "flows") else "USD/year") if money else ""
+        formulas: dict[str, str | None] = {TOTAL: None}
+        values: dict[str, float | None] = {TOTAL: None}
+        for t, (y, col) in enumerate(zip(years, cols, strict=True)):
+            row = book.named(by_year[y])
+            formulas[col] = names.usd(row.name) if money else row.name
+            values[col] = _usd_value(row.value, row.unit, names, book) if money else row.value
+            refs[t][key] = Ref(f"{{in_{key}}}", ureg.Unit(unit))
+        label = f"{kind.inputs[key].label} (input)"
+        doc = "from the Inputs sheet"
+        lines.append(
+            _line(f"in_{key}", label, unit, doc, formulas, values, percent=not unit, kind="input")
+        )
+    if "funding_rounds" in kind.inputs:  # a company's rounds of the year, added up
+        for t, y in enumerate(years):
+            raised = [names.usd(n) for n in names.rounds.get(y, [])]
+            # a year without a round raised none (0), as in the model
+            text = "+".join(raised) if len(raised) < 2 else "(" + "+".join(raised) + ")"
+            refs[t]["funding_rounds"] = Ref(text or "0", ureg.Unit("USD/year"))
+    return lines, refs
+
+
+def _carry(
+    kind: Kind, items: list[ItemOutputs], cols: list[str], refs: list[dict[str, Ref]]
+) -> list[Form]:
+    """Last year's values as the previous column's cells (added to ``refs``), and the form
+    of each year's inputs."""
+    ureg = registry()
+    forms: list[Form] = []
+    for t, here in enumerate(refs):
+        if t:
+            for name, formula in kind.carried.items():
+                if items[t - 1].value(formula) is not None:
+                    unit = ureg.Unit(kind.formulas[formula].unit)
+                    here[name] = Ref(f"{{{formula}@{cols[t - 1]}}}", unit)
+        forms.append(form_of({n: Quantity(1.0, r.unit) for n, r in here.items()}))
+    return forms
+
+
+def _formula_line(
+    kind: Kind,
+    key: str,
+    items: list[ItemOutputs],
+    forms: list[Form],
+    refs: list[dict[str, Ref]],
+    cols: list[str],
+    book: InputBook,
+) -> Line:
+    """One formula of the declaration, year by year: its Excel text and the engine's value."""
+    ureg = registry()
+    f = kind.formulas[key]
+    cells = {k: Ref(f"{{{k}}}", ureg.Unit(g.unit)) for k, g in kind.formulas.items() if g.shown}
+    formulas: dict[str, str | None] = {TOTAL: None}
+    values: dict[str, float | None] = {TOTAL: None}
+    for t, col in enumerate(cols):
+        text = excel_formula(
+            kind,
+            key,
+            forms[t],
+            refs[t],
+            cells,
+            constant=lambda n: book.kind_constant(kind.constant[n]),
+        )
+        value = items[t].value(key)
+        formulas[col] = text
+        values[col] = (
+            None if text is None or value is None else float(magnitudes(value, f.unit or None)[0])
+        )
+    percent = f.unit in ("", "1/year") and key not in _PER_UNIT
+    return _line(key, f.label, f.unit, f.doc, formulas, values, percent=percent)
+
+
+def _total_line(
+    key: str, result: PayerResult, point: PayerResult, cols: list[str], book: InputBook
+) -> Line:
+    """A flow's years added up: each year's amount (a yearly amount times one year)."""
+    line = _line(
+        f"{key}_total",
+        f"{PAYER_ROWS[key].label}, all years",
+        "USD",
+        "each year's amount (a yearly amount times one year), added up",
+        {
+            **{c: None for c in cols},
+            TOTAL: f"SUM({{{key}@{cols[0]}}}:{{{key}@{cols[-1]}}})*{book.constant('one_year')}",
+        },
+        {**{c: None for c in cols}, TOTAL: float(magnitudes(point.total(key), "USD")[0])},
+    )
+    line.summaries = {TOTAL: result.summary(key)}
+    return line
+
+
+def _annualised_line(result: PayerResult, point: PayerResult, cols: list[str]) -> Line:
+    first, last = cols[0], cols[-1]
+    line = _line(
+        "annualised_net_return",
+        "Net return to investors, a year (compound)",
+        "",
+        "the final NAV to the power 1 / years, less 1",
+        {
+            **{c: None for c in cols},
+            TOTAL: f"MAX({{nav@{last}}},0)^(1/COUNT({{nav@{first}}}:{{nav@{last}}}))-1",
+        },
+        {
+            **{c: None for c in cols},
+            TOTAL: float(magnitudes(point.annualised_net_return(), "")[0]),
+        },
+        percent=True,
+    )
+    line.summaries = {TOTAL: summarize(result.annualised_net_return(), "")}
+    return line
 
 
 def _usd_value(value: float, unit: str, names: _PayerNames, book: InputBook) -> float:
@@ -405,13 +327,6 @@ def _usd_value(value: float, unit: str, names: _PayerNames, book: InputBook) -> 
         return value
     rate = book.named(names.fx or "").value
     return value / rate if names.fx_per_usd else value * rate
-
-
-def _perf_shares(point: PayerResult, cols: list[str]) -> dict[str, float | None]:
-    """The engine's performance fee as a share of assets (fees / assets; 0 with no assets)."""
-    fees = point.usd("performance_fees")[:, 0]
-    aum = np.array([float(np.asarray(a.to("USD").magnitude)[0]) for a in point.row("aum")])
-    return {c: float(f / a) if a > 0 else 0.0 for c, f, a in zip(cols, fees, aum, strict=True)}
 
 
 def _spending_names(
@@ -493,6 +408,11 @@ def verdict_block(
             {**row(point.cash), TOTAL: None},
         )
     )
+    # the payer's cash is the same figure as in the payer's table, and shown the same way
+    # there: the mean and interval over the samples, never the model at the medians beside it
+    lines[-1].summaries = {
+        c: summarize(Quantity(verdict.cash[t], "USD/year")) for t, c in enumerate(cols)
+    }
     spend: dict[str, str | None] = {}
     for y, c in zip(years, cols, strict=True):
         terms = [cap for s, cap, _ in named if s.year == y]
@@ -502,7 +422,6 @@ def verdict_block(
     for c in cols:
         if spend[c] is None:
             spend_values[c] = None  # nothing bought or running that year
-    first = next((t for t, c in enumerate(cols) if spend[c] is not None), None)
     one_year = book.constant("one_year")
     lines.append(
         _line(
@@ -514,91 +433,33 @@ def verdict_block(
             {**spend_values, TOTAL: None},
         )
     )
-
-    def running(key: str, of: str) -> dict[str, str | None]:
-        out: dict[str, str | None] = {}
-        for t, c in enumerate(cols):
-            here = f"{{{of}}}*{one_year}" if (of != "spend" or spend[c] is not None) else None
-            if t == 0:
-                out[c] = here
-            elif here is None:
-                out[c] = f"{{{key}@{cols[t - 1]}}}" if out[cols[t - 1]] is not None else None
-            else:
-                out[c] = f"{{{key}@{cols[t - 1]}}}+{here}" if out[cols[t - 1]] is not None else here
-        return out
-
-    cum_spend = running("cumulative_spend", "spend")
-    cum_values = row(point.cumulative_spend)
-    for c in cols:
-        if cum_spend[c] is None:
-            cum_values[c] = None
-    lines.append(
-        _line(
-            "cumulative_cash",
-            "Cumulative cash",
-            "USD",
-            "running total of cash",
-            {**running("cumulative_cash", "cash"), TOTAL: None},
-            {**row(point.cumulative_cash), TOTAL: None},
-            kind="single",
-        )
-    )
-    lines.append(
-        _line(
-            "cumulative_spend",
-            "Cumulative spending",
-            "USD",
-            "running total of spending",
-            {**cum_spend, TOTAL: None},
-            {**cum_values, TOTAL: None},
-            kind="single",
-        )
-    )
-    ratios: dict[str, str | None] = {c: None for c in cols}
-    ratio_values: dict[str, float | None] = {c: None for c in cols}
-    cum_c, cum_s = point.cumulative_cash, point.cumulative_spend
+    # the running totals, the ratio and the balance: written from the declaration (VERDICT)
+    ureg = registry()
+    refs = [
+        {
+            "cash": Ref("{cash}", ureg.Unit("USD/year")),
+            **({"spend": Ref("{spend}", ureg.Unit("USD/year"))} if spend[c] else {}),
+        }
+        for c in cols
+    ]
+    forms = _carry(VERDICT, point.items, cols, refs)
+    declared = {
+        key: _formula_line(VERDICT, key, point.items, forms, refs, cols, book)
+        for key in VERDICT.formulas
+    }
+    declared["ratio"].percent = False  # a multiple of the spending, not a share
+    ratio = declared["ratio"]
     for t, c in enumerate(cols):
-        if first is not None and t >= first and cum_s[t, 0] > 0:
-            ratios[c] = "{cumulative_cash}/{cumulative_spend}"
-            ratio_values[c] = float(cum_c[t, 0] / cum_s[t, 0])
-    covered = [c for c in cols if ratios[c] is not None]
-    lines.append(
-        _line(
-            "ratio",
-            "Cumulative cash / cumulative spending",
-            "",
-            "how many times the money so far covers the spending so far",
-            {
-                **ratios,
-                TOTAL: (
-                    f"MIN({{ratio@{covered[0]}}}:{{ratio@{covered[-1]}}})" if covered else None
-                ),
-            },
-            {**ratio_values, TOTAL: float(point.coverage[0]) if covered else None},
-            kind="single",
-        )
-    )
-    lines.append(
-        _line(
-            "balance",
-            "Cumulative cash less cumulative spending",
-            "USD",
-            "negative: money from outside was needed by then",
-            {
-                **{
-                    c: (
-                        "{cumulative_cash}-{cumulative_spend}"
-                        if cum_spend[c] is not None
-                        else "{cumulative_cash}"
-                    )
-                    for c in cols
-                },
-                TOTAL: f"MAX(-MIN({{balance@{cols[0]}}}:{{balance@{cols[-1]}}}),0)",
-            },
-            {**row(point.balance), TOTAL: float(point.outside_money[0])},
-            kind="single",
-        )
-    )
+        if not point.cumulative_spend[t, 0] > 0:  # no spending so far at these values: no ratio
+            ratio.formulas[c], ratio.values[c] = None, None
+    covered = [c for c in cols if ratio.formulas[c] is not None]
+    if covered:
+        ratio.formulas[TOTAL] = f"MIN({{ratio@{covered[0]}}}:{{ratio@{covered[-1]}}})"
+        ratio.values[TOTAL] = float(point.coverage[0])
+    balance = declared["balance"]
+    balance.formulas[TOTAL] = f"MAX(-MIN({{balance@{cols[0]}}}:{{balance@{cols[-1]}}}),0)"
+    balance.values[TOTAL] = float(point.outside_money[0])
+    lines += declared.values()
     lines.append(
         _line(
             "spend_total",

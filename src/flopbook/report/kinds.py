@@ -1,5 +1,6 @@
-"""Which report blocks and charts each model kind has, by the declared kind's name (or,
-for kinds not yet declared, the result's class name).
+"""Which report blocks and charts each model kind has, by the kind's name
+(:func:`flopbook.models.registry.name_of`: a declared kind's, or the kind a result not yet
+on one declaration names itself).
 
 A model kind joins reports by one function that turns its result into a
 :class:`~flopbook.report.document.Block`, named in :data:`BLOCKS`; its charts are optional
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flopbook.errors import InputError
-from flopbook.formula.result import Result
+from flopbook.models.registry import name_of
 from flopbook.report.charts import fleet_charts
 from flopbook.report.document import Block, Chart
 from flopbook.report.fleet import fleet_block
@@ -23,28 +24,25 @@ from flopbook.report.workload import workload_block
 
 __all__ = ["BLOCKS", "CHARTS", "block_for", "blocks_for", "charts_for"]
 
-# declared kind or result class name -> function(result, book: InputBook, title: str) -> Block
-# (or a list of blocks, for a result that holds another, as a verdict holds its payer)
+# kind name -> function(result, book: InputBook, title: str) -> Block (or a list of blocks,
+# for a result that holds another, as a verdict holds its payer)
 BLOCKS: dict[str, Callable[..., Block | list[Block]]] = {
     "fleet": fleet_block,
-    "WorkloadResult": workload_block,
-    "PayerResult": payer_block,
-    "FundingVerdict": funding_blocks,
+    "training": workload_block,
+    "inference": workload_block,
+    "fund": payer_block,
+    "company": payer_block,
+    "funding_verdict": funding_blocks,
 }
 
-# declared kind or result class name -> function(result, title: str) -> list[Chart]
+# kind name -> function(result, title: str) -> list[Chart]
 CHARTS: dict[str, Callable[..., list[Chart]]] = {
     "fleet": fleet_charts,
 }
 
 
 def _function(table: dict[str, Callable[..., Any]], result: Any) -> Callable[..., Any] | None:
-    return table.get(_key(result))
-
-
-def _key(result: Any) -> str:
-    """What the tables above are keyed on: a declared kind's name, else the class name."""
-    return result.kind.name if isinstance(result, Result) else type(result).__name__
+    return table.get(name_of(result))
 
 
 def blocks_for(result: Any, book: InputBook, title: str = "") -> list[Block]:
@@ -52,7 +50,7 @@ def blocks_for(result: Any, book: InputBook, title: str = "") -> list[Block]:
     make = _function(BLOCKS, result)
     if make is None:
         raise InputError(
-            f"no report for a {_key(result)} yet", hint="reports cover: " + ", ".join(BLOCKS)
+            f"no report for a {name_of(result)} yet", hint="reports cover: " + ", ".join(BLOCKS)
         )
     made = make(result, book, title)
     return made if isinstance(made, list) else [made]

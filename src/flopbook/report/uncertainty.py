@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,6 +22,7 @@ from flopbook.errors import InputError, suggest
 from flopbook.formula.result import Result
 from flopbook.models.fleet import Fleet
 from flopbook.models.funding import PAYER_ROWS
+from flopbook.models.registry import kind, name_of
 from flopbook.models.workload import Inference, Training
 from flopbook.quantity import Quantity, is_point, magnitudes
 from flopbook.report.document import Chart
@@ -38,49 +39,63 @@ from flopbook.sensitivity import (
 if TYPE_CHECKING:
     from flopbook.report.document import Report
 
-# Outputs whose distribution a report draws, by result kind, when they are uncertain (a
-# declared kind names its own: Kind.headlines).
-HEADLINES: dict[str, tuple[str, ...]] = {
-    "training": ("cost", "mfu", "gpu_hours", "energy"),
-    "inference": ("cost_per_million_output", "cost_per_day", "energy"),
-    "PayerResult": ("cash_available",),
-    "FundingVerdict": ("coverage",),
-}
 MAX_DISTRIBUTIONS = 2  # per result: a report is read, not scrolled
 
+Found = list[tuple[str, str, str, np.ndarray]]  # (key, label, unit, samples)
 
-def _samples(subject: Any) -> list[tuple[str, str, str, np.ndarray]]:
+
+def _declared(subject: Result) -> Found:
+    """Any declared kind: its headline outputs (Kind.headlines)."""
+    found: Found = []
+    for key in subject.kind.headlines:
+        value = subject.get(key)
+        if value is not None and not is_point(value):
+            m = subject.output(key)
+            found.append((key, m.label, m.unit, magnitudes(value, m.unit)))
+    return found
+
+
+def _workload_samples(subject: Any) -> Found:
+    rows = {r.key: r for r in subject.rows}
+    found: Found = []
+    for key in _WORKLOAD_HEADLINES[subject.kind]:
+        r = rows.get(key)
+        if r is not None and not is_point(r.value):
+            found.append((key, r.label, r.unit, magnitudes(r.value, r.unit or None)))
+    return found
+
+
+def _payer_samples(subject: Any) -> Found:
+    found: Found = []
+    for key in kind(subject.kind).headlines:  # the payer's declaration names them
+        total = subject.total(key)
+        if not is_point(total):
+            label = f"{PAYER_ROWS[key].label}, all years"
+            found.append((key, label, "USD", magnitudes(total, "USD")))
+    return found
+
+
+def _verdict_samples(subject: Any) -> Found:
+    cov = subject.coverage[np.isfinite(subject.coverage)]
+    if cov.size > 1 and np.ptp(cov) > 0:
+        return [("coverage", "Coverage (cash / spending at the worst year)", "", cov)]
+    return []
+
+
+# the inference kind is not declared yet: its headlines are named here until it is
+_WORKLOAD_HEADLINES = {
+    "training": kind("training").headlines,
+    "inference": ("cost_per_million_output", "cost_per_day", "energy"),
+}
+
+
+def _samples(subject: Any) -> Found:
     """(key, label, unit, samples) of a result's uncertain headline outputs."""
-    kind = type(subject).__name__
-    found: list[tuple[str, str, str, np.ndarray]] = []
-    if isinstance(subject, Result):  # any declared kind
-        for key in subject.kind.headlines:
-            value = subject.get(key)
-            if value is not None and not is_point(value):
-                m = subject.output(key)
-                found.append((key, m.label, m.unit, magnitudes(value, m.unit)))
-    elif kind == "WorkloadResult":
-        rows = {r.key: r for r in subject.rows}
-        for key in HEADLINES[subject.kind]:
-            r = rows.get(key)
-            if r is not None and not is_point(r.value):
-                found.append((key, r.label, r.unit, magnitudes(r.value, r.unit or None)))
-    elif kind == "PayerResult":
-        for key in HEADLINES[kind]:
-            total = subject.total(key)
-            if not is_point(total):
-                found.append(
-                    (
-                        key,
-                        f"{key.replace('_', ' ').capitalize()}, all years",
-                        "USD",
-                        magnitudes(total, "USD"),
-                    )
-                )
-    elif kind == "FundingVerdict":
-        cov = subject.coverage[np.isfinite(subject.coverage)]
-        if cov.size > 1 and np.ptp(cov) > 0:
-            found.append(("coverage", "Coverage (cash / spending at the worst year)", "", cov))
+    if isinstance(subject, Result):  # any declared kind, on the one Result type
+        found = _declared(subject)
+    else:
+        known = UNCERTAINTY.get(name_of(subject))
+        found = known.samples(subject) if known else []
     return found[:MAX_DISTRIBUTIONS]
 
 
@@ -183,32 +198,46 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
     return ("model", model, uncertain, label, unit, {n: n for n in uncertain}, units, "Total")
 
 
-# declared kind -> how its sensitivity reruns the model
-_DECLARED = {"fleet": _fleet}
+def _payer_outputs(subject: Any) -> list[str]:
+    """What a payer's sensitivity can rank: its flows' totals over the years (from its
+    declaration), and a fund's compound net return."""
+    flows = [o.key for o in kind(subject.kind).outputs if PAYER_ROWS[o.key].kind == "flow"]
+    extra = ["annualised_net_return"] if subject.kind == "fund" else []
+    return [k for k in flows if k in subject.rows] + extra
+
+
+@dataclass(frozen=True)
+class _Uncertainty:
+    """How a kind's results show their uncertainty: the headline distributions, the outputs
+    a sensitivity can rank, and how it reruns the model for one of them."""
+
+    samples: Callable[[Any], Found]
+    outputs: Callable[[Any], list[str]]
+    adapter: Callable[[Any, str], tuple[Any, ...] | None]
+
+
+# kind name (models.registry.name_of) -> its uncertainty; a declared kind's distributions
+# come from its declaration, whatever its name
+UNCERTAINTY: dict[str, _Uncertainty] = {
+    "fleet": _Uncertainty(_declared, lambda s: list(s.kind.output), _fleet),
+    "training": _Uncertainty(_workload_samples, lambda s: [r.key for r in s.rows], _workload),
+    "inference": _Uncertainty(_workload_samples, lambda s: [r.key for r in s.rows], _workload),
+    "fund": _Uncertainty(_payer_samples, _payer_outputs, _payer),
+    "company": _Uncertainty(_payer_samples, _payer_outputs, _payer),
+    "funding_verdict": _Uncertainty(
+        _verdict_samples, lambda s: _payer_outputs(s.payer), lambda s, o: _payer(s.payer, o)
+    ),
+}
 
 
 def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:
-    kind = type(subject).__name__
-    if isinstance(subject, Result):
-        return _DECLARED[subject.kind.name](subject, output)
-    if kind == "WorkloadResult":
-        return _workload(subject, output)
-    if kind == "PayerResult":
-        return _payer(subject, output)
-    if kind == "FundingVerdict":
-        return _payer(subject.payer, output)
-    return None
+    known = UNCERTAINTY.get(name_of(subject))
+    return known.adapter(subject, output) if known else None
 
 
 def _outputs(subject: Any) -> list[str]:
-    kind = type(subject).__name__
-    if isinstance(subject, Result):
-        return list(subject.kind.output)
-    if kind == "WorkloadResult":
-        return [r.key for r in subject.rows]
-    if kind in ("PayerResult", "FundingVerdict"):
-        return ["cash_available", "revenue", "annualised_net_return"]
-    return []
+    known = UNCERTAINTY.get(name_of(subject))
+    return known.outputs(subject) if known else []
 
 
 def sensitivity_of(

@@ -12,9 +12,11 @@ Fix::
 
     5   Server CapEx $m  200    750    350    300    =SUM(B5:E5)
 
-Not flagged: a range that ends at a blank, a label or a subtotal; a column total is not
-extended upwards; a total labelled as partial (Subtotal, YTD, H1, "excl.", "only") is
-flagged only when it stops short of the cells right before it.
+Not flagged: a range that ends at a blank, a label or a subtotal; a column total is
+extended away from itself (upward, or downward when it sits above its range; a row total
+left of its range, to the right) only as far as the totals beside it reach; a total labelled as
+partial (Subtotal, YTD, H1, "excl.", "only") is flagged only when it stops short of the cells
+right before it.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ class FB101(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
-            for pos, agg in aggregates(sheet).items():
+            found = aggregates(sheet)
+            for pos, agg in found.items():
                 if agg is None:
                     continue
                 labels = (sheet.row_label(pos), sheet.column_header(pos))
@@ -57,22 +60,30 @@ class FB101(Rule):
                         away = [(r, k) for k in range(1, ref.c1)][::-1]
                     elif c < ref.c1:
                         toward = [(r, k) for k in range(ref.c1 - 1, c, -1)]
-                        away = []
+                        end = _siblings_reach(found, pos, agg)
+                        away = [(r, k) for k in range(ref.c2 + 1, end + 1)] if end else []
                     else:
                         continue
                 else:
                     if c != ref.c1:
                         continue
-                    # a column total is not extended away from itself: above a block of line
-                    # items sit other lines (revenue above costs) as often as missed data
+                    # A column total is extended away from itself (upward) only as far as
+                    # the totals beside it in its row reach: above a block of line items sit
+                    # other lines (revenue above costs) as often as missed data, and the
+                    # neighbouring columns' totals say where the block begins.
+                    end = _siblings_reach(found, pos, agg)
                     if r > ref.r2:
                         toward = [(k, c) for k in range(ref.r2 + 1, r)]
+                        away = [(k, c) for k in range(ref.r1 - 1, end - 1, -1)] if end else []
                     elif r < ref.r1:
                         toward = [(k, c) for k in range(ref.r1 - 1, r, -1)]
+                        away = [(k, c) for k in range(ref.r2 + 1, end + 1)] if end else []
                     else:
                         continue
-                    away = []
                 before = [] if partial else _walk(sheet, pos, away, ref, agg.horizontal)
+                by_siblings = not agg.horizontal or c < ref.c1
+                if by_siblings and before != away:
+                    before = []  # the block the totals beside it add, whole, or nothing
                 after = _walk(sheet, pos, toward, ref, agg.horizontal)
                 if partial and after and _next(after[-1], agg.horizontal) != pos:
                     after = []  # a subtotal may stop short on purpose, but not of its own rows
@@ -96,9 +107,9 @@ class FB101(Rule):
         cells: list[Pos],
     ) -> Finding:
         ref = agg.ref
-        r1, c1 = before[-1] if before else (ref.r1, ref.c1)
-        r2, c2 = after[-1] if after else (ref.r2, ref.c2)
-        new = range_text(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+        corners = [(ref.r1, ref.c1), (ref.r2, ref.c2), *before, *after]  # on either side
+        rows, cols = [x for x, _ in corners], [y for _, y in corners]
+        new = range_text(min(rows), min(cols), max(rows), max(cols))
         p = sheet.parsed(pos)
         assert p is not None
         if agg.token >= 0:
@@ -126,6 +137,41 @@ class FB101(Rule):
             before=sheet.values.get(pos),
             after=ctx.evaluate(sheet, suggestion),
         )
+
+
+def _siblings_reach(found: dict, pos: Pos, agg) -> int | None:  # noqa: ANN001
+    """How far the totals beside ``pos`` reach on the side of its range away from it.
+
+    The totals beside a column total are the unbroken run of column totals along its row;
+    beside a row total, the run of row totals down its column. Each must add its own line
+    from the same near end as this one (or from the cell next to itself). Their far ends must
+    all agree and lie beyond this total's: then that is where the block ends. None otherwise.
+    """
+    r, c = pos
+    ref = agg.ref
+    column = not agg.horizontal
+    lo, hi = (ref.r1, ref.r2) if column else (ref.c1, ref.c2)
+    at = r if column else c
+    after = at > hi  # the total follows its range
+    near, far = (hi, lo) if after else (lo, hi)
+    touching = at - 1 if after else at + 1
+    ends = set()
+    for step in (-1, 1):
+        k = (c if column else r) + step
+        while (sib := found.get((r, k) if column else (k, c))) is not None:
+            s = sib.ref
+            own_line = (s.c1, s.c2) == (k, k) if column else (s.r1, s.r2) == (k, k)
+            if sib.horizontal == column or not own_line:
+                break
+            s_lo, s_hi = (s.r1, s.r2) if column else (s.c1, s.c2)
+            if (s_hi if after else s_lo) not in (near, touching):
+                break
+            ends.add(s_lo if after else s_hi)
+            k += step
+    if len(ends) != 1:
+        return None
+    end = ends.pop()
+    return end if (end < far if after else end > far) else None
 
 
 def _next(cell: Pos, horizontal: bool) -> Pos:

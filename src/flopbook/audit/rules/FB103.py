@@ -181,9 +181,7 @@ def _one_reference_moved(sheet: Sheet, pos: Pos, other: Pos) -> bool:
     if len(mine) != len(theirs):
         return False
     diffs = [i for i, (x, y) in enumerate(zip(mine, theirs, strict=True)) if x != y]
-    return (
-        len(diffs) == 1
-        and p.refs[diffs[0]] is not None
-        and q.refs[diffs[0]] is not None
-        and p.refs[diffs[0]].size == q.refs[diffs[0]].size
-    )
+    if len(diffs) != 1:
+        return False
+    a, b = p.refs[diffs[0]], q.refs[diffs[0]]
+    return a is not None and b is not None and a.size == b.size

@@ -80,7 +80,7 @@ class FB108(Rule):
                     for run in line_runs:
                         if _bare_reference(run.shape):
                             continue
-                        found = []
+                        found: list[Finding] = []
                         tried = 0
                         for pos, _ in _candidates(sheet, run):
                             if _read_by_run(sheet, run, pos):

@@ -23,12 +23,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from flopbook.audit.blocks import aggregates
 from flopbook.audit.findings import Finding
 from flopbook.audit.formula import a1
 from flopbook.audit.rules import Context, Rule
-from flopbook.audit.units import cell_unit, declared
+from flopbook.audit.units import Unit, cell_unit, declared
+
+if TYPE_CHECKING:
+    from flopbook.audit.workbook import Pos
 
 EXPLAINED = {"FB101", "FB102", "FB105", "FB106"}
 MAX_CELLS = 500
@@ -50,7 +54,7 @@ class FB111(Rule):
                     continue
                 if ctx.codes_at(sheet, pos) & EXPLAINED:
                     continue
-                units = {}
+                units: dict[float, tuple[Pos, Unit]] = {}
                 for cell in agg.ref.cells():
                     if sheet.is_empty(cell) or sheet.is_text(cell):
                         continue

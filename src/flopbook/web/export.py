@@ -1,0 +1,89 @@
+"""Take a result away: the workbook with live formulas, the HTML report, JSON and CSV — each
+written by the same renderer as ``flopbook report`` and ``--format``."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from flopbook.errors import InputError
+from flopbook.formula.result import Result
+from flopbook.quantity import sampling
+from flopbook.render import data
+from flopbook.render.excel import write_workbook
+from flopbook.render.funding import funding_csv
+from flopbook.render.html import render_html
+from flopbook.render.workload import workload_csv
+from flopbook.report import build_report
+from flopbook.web.pages import compute, problem
+from flopbook.web.scenarios import run_text
+from flopbook.web.workbench import _form, _samples
+
+__all__ = ["FORMATS", "download"]
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def stem(name: str) -> str:
+    """A file name made from a scenario's name: letters, digits, dots and dashes only."""
+    base = os.path.basename(name).rsplit(".", 1)[0]
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-.")[:80] or "scenario"
+
+
+def _csv(result: Any) -> str:
+    if isinstance(result, Result):
+        return data.fleet_csv(result)
+    if type(result).__name__ == "WorkloadResult":
+        return workload_csv(result)
+    return funding_csv(result, None)
+
+
+def render(text: str, name: str, fmt: str, samples: int) -> bytes:
+    """The scenario's result in ``fmt``, as the file's bytes."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}", field="format", hint="xlsx, html, json, csv")
+    run = run_text(text, name, samples=samples)
+    if fmt == "json":
+        return data.to_json(run.result.to_dict()).encode("utf-8")
+    if fmt == "csv":
+        return _csv(run.result).encode("utf-8")
+    if run.report is None and not isinstance(run.result, Result):
+        raise InputError(
+            f"no {fmt} report yet for a workload with model: or architecture:",
+            hint="download its JSON or CSV",
+        )
+    with sampling(samples):
+        report = build_report(run.result, origin=name, summary=run.summary, charts=fmt == "html")
+    if fmt == "html":
+        return render_html(report).encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="flopbook-web-") as tmp:
+        path = os.path.join(tmp, "result.xlsx")
+        write_workbook(report, path)
+        with open(path, "rb") as f:
+            return f.read()
+
+
+async def download(request: Request) -> Response:
+    fmt = request.path_params["fmt"]
+    form = await _form(request)
+    text = form.get("text", "")
+    name = form.get("name") or "scenario.yaml"
+    try:
+        body = await compute(render, text, name, fmt, _samples(form))
+    except Exception as exc:  # shown as a page; the server carries on
+        return problem(request, exc, text, status=400)
+    return Response(
+        body,
+        media_type=FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{stem(name)}.{fmt}"'},
+    )
