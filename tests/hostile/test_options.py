@@ -23,6 +23,7 @@ BASE = {
     "fund": ["{payer}", "--capex", "1B USD"],
     "report": ["{fleet}", "--html", "page.html"],
     "serve": ["--no-browser"],  # every nonsense option stops it before it serves
+    "sweep": ["{fleet}", "--vary", "assumptions.pue=1.1:1.2:2"],
     "workload": ["{training}"],
 }
 
@@ -86,7 +87,17 @@ def test_every_option_with_nonsense(flopbook, command: str, option: str, value: 
         "{book}": _book(flopbook.inputs / "book.xlsx"),
     }
     args = [str(files.get(a, a)) for a in BASE[command]]
-    if command in ("fleet", "report", "workload", "check", "fund", "case", "calc", "compare"):
+    if command in (
+        "fleet",
+        "report",
+        "workload",
+        "check",
+        "fund",
+        "case",
+        "calc",
+        "compare",
+        "sweep",
+    ):
         args += ["--samples", "200"] if option not in ("--samples",) else []
     expect = VALID_SOMETIMES.get((command, option), {2})
     if value == "empty":
