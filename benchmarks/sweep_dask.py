@@ -110,6 +110,8 @@ clock. Run:
 the machine could give them ({c2 / t2:.2f} against {c1 / t1:.2f}). The two tables are
 identical, number for number (`pandas.testing.assert_frame_equal(check_exact=True)`):
 {len(one):,} rows.
+On a machine this busy the verdict may settle nothing: each worker got about a third of a
+core, whatever their number. The CPU columns are the steadier measure.
 """
     print(body)
     if args.write:
