@@ -140,3 +140,26 @@ def test_percentiles_of_many_samples_and_ties_match_numpy():
     assert np.array_equal(
         percentiles(with_nan, [50]), np.percentile(with_nan, [50]), equal_nan=True
     )
+
+
+def test_threads_asking_for_the_registry_at_once_share_one() -> None:
+    """A web server's first requests arrive together: each must get the same registry, or
+    their quantities cannot be added (pint refuses units of different registries)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import threading\n"
+        "from flopbook import quantity\n"
+        "got = []\n"
+        "barrier = threading.Barrier(8)\n"
+        "def ask():\n"
+        "    barrier.wait()\n"
+        "    got.append(id(quantity.registry()))\n"
+        "threads = [threading.Thread(target=ask) for _ in range(8)]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join() for t in threads]\n"
+        "print(len(set(got)), len(got))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "8"]

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from html import escape
 from typing import Any, cast
 
@@ -182,9 +183,21 @@ class _Registry(pint.UnitRegistry):  # type: ignore[type-arg]
     Quantity = _Quantity
 
 
-@cache
+_BUILDING = threading.Lock()
+_BUILT: list[pint.UnitRegistry[Any]] = []
+
+
 def registry() -> pint.UnitRegistry[Any]:
-    """The one unit registry (built on first use)."""
+    """The one unit registry (built on first use, once even when threads ask at the same time:
+    two registries' quantities cannot be added to each other)."""
+    if not _BUILT:
+        with _BUILDING:
+            if not _BUILT:
+                _BUILT.append(_built_registry())
+    return _BUILT[0]
+
+
+def _built_registry() -> pint.UnitRegistry[Any]:
     options: dict[str, Any] = {"autoconvert_offset_to_baseunit": True, "on_redefinition": "ignore"}
     try:
         # pint keeps its parsed definitions in the user's cache folder: about 0.1 s to build

@@ -40,6 +40,7 @@ from flopbook.draws import DEFAULT_SEED, sampling
 from flopbook.errors import InputError, suggest
 from flopbook.model_file import READERS, model_from_document
 from flopbook.model_file import kind_of as file_kind
+from flopbook.models.funding import PAYER_ROWS
 from flopbook.models.registry import KINDS
 from flopbook.quantity import Summary, _parse_point
 from flopbook.scenario import Document
@@ -82,13 +83,17 @@ def kind_of(doc: Document) -> str:
 def run_model(doc: Document) -> Callable[[str], Summary | None]:
     """Run the model a document describes: each output's summary by key (None where the
     model does not give it)."""
-    _, model = model_from_document(doc)
+    kind, model = model_from_document(doc)
     result = model.run()
     has = getattr(result, "has", None)  # a workload's result holds only the rows it computed
 
     def get(key: str) -> Summary | None:
         if has is not None and not has(key):
             return None
+        if kind in ("fund", "company") and (
+            key not in result.rows or PAYER_ROWS[key].kind != "flow"
+        ):
+            return None  # a payer's output is a flow's total over the years: stocks do not add
         found: Summary | None = result.summary(key)
         return found
 

@@ -32,6 +32,8 @@ VALID_SOMETIMES: dict[tuple[str, str], set[int]] = {
     ("fleet", "--plot"): {0, 2},  # "zz☃", "-1", "1e999" are folder names
     ("workload", "--plot"): {0, 2},  # the same folder names, for a workload's charts
     ("audit", "--write-baseline"): {0, 2},  # a file name; writing a baseline exits 0
+    ("sweep", "--out"): {0, 2},  # a file name without a known suffix is refused
+    ("sweep", "--plot"): {0, 2},  # a file name for the chart
 }
 
 CLAIMS = """\

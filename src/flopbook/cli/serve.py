@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,7 +20,7 @@ def serve_command(
         int, typer.Option(min=1, max=65535, help="The port to listen on. E.g. --port 8766")
     ] = 8765,
     folder: Annotated[
-        Path | None,
+        str | None,  # text, not a Path: "" (refused) and "." (this folder) stay apart
         typer.Option(
             help="The only folder the app reads and writes files in (default: the current "
             "one). E.g. --folder scenarios/"
@@ -45,10 +44,17 @@ def serve_command(
 
     Example: flopbook serve examples/fleet.yaml
     """
-    # imported on use, so that `flopbook --help` stays fast
-    from flopbook.cli.common import require_path
+    if folder is not None and not folder.strip():
+        raise InputError(
+            "needs a folder name, not an empty one",
+            field="--folder",
+            hint="e.g. --folder . (this folder) or --folder scenarios/",
+        )
+    if folder is not None and folder.strip() != ".":
+        # imported on use, so that `flopbook --help` stays fast
+        from flopbook.cli.common import require_path
 
-    require_path(folder, "--folder")
+        require_path(folder, "--folder")  # a name no file system takes
     if host is not None and not host.strip():
         raise InputError("needs an address", field="--host", hint="e.g. --host 0.0.0.0")
     try:

@@ -18,7 +18,7 @@ from flopbook.quantity import sampling
 from flopbook.scenario import Document
 from flopbook.web.pages import compute, page, problem
 from flopbook.web.scenarios import SAMPLES, case_scenarios
-from flopbook.web.workbench import _form
+from flopbook.web.workbench import read_form
 
 __all__ = ["case_page", "cases_page", "catalog_page", "claims_check", "claims_form"]
 
@@ -100,7 +100,7 @@ def _check(form: dict[str, str]) -> list[ClaimVerdict]:
 
 
 async def claims_check(request: Request) -> Response:
-    form = await _form(request)
+    form = await read_form(request)
     try:
         verdicts = await compute(_check, form)
     except Exception as exc:  # shown in the page; the server carries on

@@ -18,7 +18,7 @@ from flopbook.errors import InputError
 from flopbook.safe_yaml import read_text
 from flopbook.web.pages import compute, page, problem
 from flopbook.web.scenarios import Run, case_scenarios, run_text
-from flopbook.web.workbench import SCENARIO_SUFFIXES, _folder, _form, _samples
+from flopbook.web.workbench import SCENARIO_SUFFIXES, folder_of, read_form, samples_of
 
 __all__ = ["compare_page", "compare_run"]
 
@@ -71,7 +71,7 @@ def _text_of(request: Request, which: str) -> tuple[str, str]:
             raise InputError(f"no scenario in a case called {name[:40]!r}", field=f"case_{which}")
         return by_name[name].text, f"{name}.yaml"
     if q.get(which):
-        folder = _folder(request)
+        folder = folder_of(request)
         path = folder.path(q[which], suffixes=SCENARIO_SUFFIXES)
         return read_text(path, what="scenario file"), folder.relative(path)
     return "", f"{which}.yaml"
@@ -87,7 +87,7 @@ async def compare_page(request: Request) -> Response:
         "compare.html",
         a=a,
         b=b,
-        files=_folder(request).scenarios(),
+        files=folder_of(request).scenarios(),
         starts=case_scenarios(),
     )
 
@@ -100,11 +100,11 @@ def _both(texts: tuple[str, str], names: tuple[str, str], samples: int) -> tuple
 
 
 async def compare_run(request: Request) -> Response:
-    form = await _form(request)
+    form = await read_form(request)
     texts = (form.get("text_a", ""), form.get("text_b", ""))
     names = (form.get("name_a") or "a.yaml", form.get("name_b") or "b.yaml")
     try:
-        a, b = await compute(_both, texts, names, _samples(form))
+        a, b = await compute(_both, texts, names, samples_of(form))
     except Exception as exc:  # shown in the page; the server carries on
         which = 1 if getattr(exc, "file", None) == names[1] else 0
         return problem(request, exc, texts[which])

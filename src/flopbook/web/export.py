@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from flopbook.errors import InputError
 from flopbook.formula.result import Result
+from flopbook.models.registry import name_of
 from flopbook.quantity import sampling
 from flopbook.render import data
 from flopbook.render.excel import write_workbook
@@ -22,7 +23,7 @@ from flopbook.render.workload import workload_csv
 from flopbook.report import build_report
 from flopbook.web.pages import compute, problem
 from flopbook.web.scenarios import run_text
-from flopbook.web.workbench import _form, _samples
+from flopbook.web.workbench import read_form, samples_of
 
 __all__ = ["FORMATS", "download"]
 
@@ -43,7 +44,7 @@ def stem(name: str) -> str:
 def _csv(result: Any) -> str:
     if isinstance(result, Result):
         return data.fleet_csv(result)
-    if type(result).__name__ == "WorkloadResult":
+    if name_of(result) in ("training", "inference"):
         return workload_csv(result)
     return funding_csv(result, None)
 
@@ -75,11 +76,11 @@ def render(text: str, name: str, fmt: str, samples: int) -> bytes:
 
 async def download(request: Request) -> Response:
     fmt = request.path_params["fmt"]
-    form = await _form(request)
+    form = await read_form(request)
     text = form.get("text", "")
     name = form.get("name") or "scenario.yaml"
     try:
-        body = await compute(render, text, name, fmt, _samples(form))
+        body = await compute(render, text, name, fmt, samples_of(form))
     except Exception as exc:  # shown as a page; the server carries on
         return problem(request, exc, text, status=400)
     return Response(

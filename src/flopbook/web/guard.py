@@ -87,7 +87,13 @@ class Folder:
 
     def __init__(self, root: str | Path) -> None:
         path = Path(root).expanduser()
-        if not path.is_dir():
+        try:
+            found = path.is_dir()
+        except OSError as exc:  # a name too long, a loop of links
+            raise InputError(
+                f"cannot be opened ({exc.strerror or exc})", field="--folder", file=str(root)[:80]
+            ) from None
+        if not found:
             raise InputError(
                 "is not a folder", field="--folder", file=str(root), hint="give an existing folder"
             )

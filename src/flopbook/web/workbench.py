@@ -19,6 +19,7 @@ from flopbook.errors import InputError
 from flopbook.files import write_atomically
 from flopbook.formula.result import Result
 from flopbook.models.funding import PAYER_ROWS
+from flopbook.models.registry import name_of
 from flopbook.quantity import is_point, magnitudes
 from flopbook.render.charts import samples_figure, tornado_figure
 from flopbook.render.html import sensitivity_html
@@ -37,22 +38,35 @@ from flopbook.web.scenarios import (
     run_text,
 )
 
-__all__ = ["chart", "edit_field", "home", "recompute", "save", "sensitivity"]
+__all__ = [
+    "chart",
+    "edit_field",
+    "folder_of",
+    "home",
+    "read_form",
+    "recompute",
+    "samples_of",
+    "save",
+    "sensitivity",
+]
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
-def _folder(request: Request) -> Folder:
+def folder_of(request: Request) -> Folder:
+    """The folder the app was started with."""
     folder: Folder = request.app.state.folder
     return folder
 
 
-async def _form(request: Request) -> dict[str, str]:
+async def read_form(request: Request) -> dict[str, str]:
+    """A page's form fields (no files), within the form and field-size caps."""
     form = await request.form(max_files=0, max_fields=MAX_FIELDS + 20, max_part_size=MAX_BYTES + 1)
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-def _samples(form: dict[str, str]) -> int:
+def samples_of(form: dict[str, str]) -> int:
+    """The samples a form asks for (default :data:`SAMPLES`); run_text checks the range."""
     text = form.get("samples", "").replace(",", "").replace("_", "").strip()
     if not text:
         return SAMPLES
@@ -67,7 +81,7 @@ def _opened(request: Request) -> tuple[str, str, str | None]:
     """(text, file name, error) of what the address asks to open: ``?file=``, ``?case=``,
     ``?s=`` (a link's state), else the first file given on the command line, else nothing."""
     q = request.query_params
-    folder = _folder(request)
+    folder = folder_of(request)
     try:
         if "s" in q:
             return decode_state(q["s"]), (q.get("name") or "scenario.yaml")[:200], None
@@ -109,7 +123,7 @@ async def home(request: Request) -> Response:
         failure=failure,
         failure_html=error_fragment(failure, text) if failure else "",
         fields=_fields(text, name, run),
-        files=_folder(request).scenarios(),
+        files=folder_of(request).scenarios(),
         starts=case_scenarios(),
         samples=SAMPLES,
         link=_link(text, name) if text else "",
@@ -129,10 +143,18 @@ def _fields(text: str, name: str, run: Any) -> list[FormField]:
         return []
 
 
+def _timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    """``fn``'s answer and the CPU time its thread spent on it (which, unlike the time on the
+    clock, other work on the machine does not lengthen)."""
+    start = time.thread_time()
+    answer = fn(*args, **kwargs)
+    return answer, time.thread_time() - start
+
+
 async def recompute(request: Request) -> Response:
     """The results of the scenario in the form: the fragment the page swaps in, and the
     form of its inputs (out of band) as the text now has them."""
-    form = await _form(request)
+    form = await read_form(request)
     text = form.get("text", "")
     name = form.get("name") or "scenario.yaml"
     return await _results(request, text, name, form, textarea=False)
@@ -143,7 +165,7 @@ async def _results(
 ) -> Response:
     started = time.perf_counter()
     try:
-        run = await compute(run_text, text, name, samples=_samples(form))
+        run, cpu = await compute(_timed, run_text, text, name, samples=samples_of(form))
     except Exception as exc:  # shown in the page; the server carries on
         shown = problem(request, exc, text)
         if textarea:  # the text has the value the form sent, wrong as it may be
@@ -166,14 +188,15 @@ async def _results(
     # took: a browser's developer tools show it, and benchmarks/web_latency.py reports it
     done = time.perf_counter()
     response.headers["Server-Timing"] = (
-        f"compute;dur={(computed - started) * 1000:.1f}, render;dur={(done - computed) * 1000:.1f}"
+        f"compute;dur={(computed - started) * 1000:.1f}, cpu;dur={cpu * 1000:.1f}, "
+        f"render;dur={(done - computed) * 1000:.1f}"
     )
     return response
 
 
 async def edit_field(request: Request) -> Response:
     """One input changed in the form: the text with that value replaced, and its results."""
-    form = await _form(request)
+    form = await read_form(request)
     text = form.get("text", "")
     name = form.get("name") or "scenario.yaml"
     control = form.get("edit", "")
@@ -198,14 +221,14 @@ def _output_samples(run: Any, key: str) -> tuple[np.ndarray, str, str] | None:
         if value is None or is_point(value):
             return None
         return magnitudes(value, m.unit), m.label, m.unit
-    if type(result).__name__ == "PayerResult" and key in result.rows:
+    if name_of(result) in ("fund", "company") and key in result.rows:
         # a payer's figures are by year: the last year's
         year = result.years[-1]
         value, row = result.at(key, year), PAYER_ROWS[key]
         if is_point(value):
             return None
         return magnitudes(value, row.unit or None), f"{row.label}, {year}", row.unit
-    if type(result).__name__ == "WorkloadResult":
+    if name_of(result) in ("training", "inference"):
         rows = {r.key: r for r in result.rows}
         if key in rows and not is_point(rows[key].value):
             r = rows[key]
@@ -235,7 +258,7 @@ def _distribution(text: str, name: str, output: str, samples: int) -> str:
 
 async def chart(request: Request) -> Response:
     """The distribution of one output, as inline SVG."""
-    form = await _form(request)
+    form = await read_form(request)
     text = form.get("text", "")
     try:
         svg = await compute(
@@ -243,7 +266,7 @@ async def chart(request: Request) -> Response:
             text,
             form.get("name") or "scenario.yaml",
             form.get("output", ""),
-            _samples(form),
+            samples_of(form),
         )
     except Exception as exc:  # shown in the page; the server carries on
         return problem(request, exc, text)
@@ -260,7 +283,7 @@ def _sensitivity(text: str, name: str, output: str, samples: int) -> str:
 
 async def sensitivity(request: Request) -> Response:
     """Tornado and Sobol indices of one output."""
-    form = await _form(request)
+    form = await read_form(request)
     text = form.get("text", "")
     try:
         html = await compute(
@@ -268,7 +291,7 @@ async def sensitivity(request: Request) -> Response:
             text,
             form.get("name") or "scenario.yaml",
             form.get("output", ""),
-            _samples(form),
+            samples_of(form),
         )
     except Exception as exc:  # shown in the page; the server carries on
         return problem(request, exc, text)
@@ -295,11 +318,11 @@ def _save(folder: Folder, name: str, text: str, replace: bool) -> str:
 
 async def save(request: Request) -> Response:
     """Save the scenario into the folder."""
-    form = await _form(request)
+    form = await read_form(request)
     text = form.get("text", "")
     try:
         saved = await compute(
-            _save, _folder(request), form.get("save_as", ""), text, form.get("replace") == "on"
+            _save, folder_of(request), form.get("save_as", ""), text, form.get("replace") == "on"
         )
     except Exception as exc:  # shown in the page; the server carries on
         return problem(request, exc)
