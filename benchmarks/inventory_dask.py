@@ -164,6 +164,9 @@ the bare audit's CPU, and the calling process (the client, with the scheduler of
 cluster) {client[1]:.2f} s more, {overhead_cpu_ms:.1f} ms of CPU per workbook in all over the
 bare audit. With 2 workers the workers spent {cpus["dask2"] / cpus["dask1"]:.2f}× the CPU of one
 for the same workbooks, and the calling process {client[2]:.2f} s.
+On a machine this busy the verdicts above may settle nothing: a speed-up above 2× on 2 cores
+is the load changing between runs, and each run got a fifth to a half of a core. The CPU
+columns are the steadier measure.
 """
     print(body)
     if args.write:

@@ -6,7 +6,7 @@ tco_per_year and cost_per_gpu_hour. Each run starts its LocalCluster (processes,
 before the clock starts. Targets: 2 workers at >= 1.7x the throughput of 1, and the two
 tables identical, number for number.
 
-    python benchmarks/sweep_dask.py [--samples 10000] [--write]
+    python benchmarks/sweep_dask.py [--samples 10000] [--repeat 2] [--write]
 """
 
 from __future__ import annotations
@@ -70,15 +70,22 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--samples", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     sweep = Sweep.read(ROOT / "examples" / "fleet.yaml", [vary(v) for v in VARIES], OUTPUTS)
     n = len(sweep.points())
     load_before = os.getloadavg()
-    t1, c1, one = timed(sweep, args.samples, 1)
-    print(f"1 worker: {t1:.1f} s, CPU {c1:.1f} s", flush=True)
-    t2, c2, two = timed(sweep, args.samples, 2)
-    print(f"2 workers: {t2:.1f} s, CPU {c2:.1f} s", flush=True)
+    best: dict[int, tuple[float, float]] = {}
+    tables = {}
+    for _ in range(args.repeat):  # alternating, the best of each kept
+        for w in (1, 2):
+            t, c, tables[w] = timed(sweep, args.samples, w)
+            print(f"{w} worker(s): {t:.1f} s, CPU {c:.1f} s", flush=True)
+            if t < best.get(w, (float("inf"), 0.0))[0]:
+                best[w] = (t, c)
+    (t1, c1), (t2, c2) = best[1], best[2]
+    one, two = tables[1], tables[2]
     load_after = os.getloadavg()
     pd.testing.assert_frame_equal(one, two, check_exact=True)
     speedup = t1 / t2
@@ -87,8 +94,9 @@ def main() -> None:
 each a Monte Carlo run of {args.samples:,} samples, {CHUNK} points a task; the table of
 {", ".join(OUTPUTS)} ({machine()}; load average {load_before[0]:.1f} before,
 {load_after[0]:.1f} after). The machine's 2 cores were shared with other work while this ran,
-so the figures are noisy. One run each, the cluster started and each worker warmed up (the
-models imported, the catalog read, one point run) before the clock. Run:
+so the figures are noisy. Best of {args.repeat} alternating runs each, the cluster started
+and each worker warmed up (the models imported, the catalog read, one point run) before the
+clock. Run:
 `python benchmarks/sweep_dask.py --write`.
 
 | workers | seconds | points/s | CPU seconds of the workers | cores they got (CPU / seconds) |
@@ -102,6 +110,8 @@ models imported, the catalog read, one point run) before the clock. Run:
 the machine could give them ({c2 / t2:.2f} against {c1 / t1:.2f}). The two tables are
 identical, number for number (`pandas.testing.assert_frame_equal(check_exact=True)`):
 {len(one):,} rows.
+On a machine this busy the verdict may settle nothing: each worker got about a third of a
+core, whatever their number. The CPU columns are the steadier measure.
 """
     print(body)
     if args.write:

@@ -11,16 +11,26 @@ from hypothesis import strategies as st
 from flopbook.errors import InputError
 from flopbook.model_file import READERS
 from flopbook.models.registry import KINDS
-from flopbook.sweep import RUNNERS, Sweep, design, point_seed, run_points, vary
+from flopbook.sweep import KINDS_SWEPT, Sweep, design, point_seed, run_points, vary
 
 ROOT = Path(__file__).resolve().parents[1]
 FLEET = ROOT / "examples" / "fleet.yaml"
 
 
-def test_every_registered_kind_can_be_swept() -> None:
-    # every declared kind that a scenario file holds (the verdict and the chip comparison
-    # are made by commands, not read from a file)
-    assert set(RUNNERS) == set(KINDS) & set(READERS)
+def test_every_registered_kind_a_file_can_hold_can_be_swept() -> None:
+    assert set(KINDS_SWEPT) == set(READERS) & set(KINDS)
+    assert {"fleet", "training", "fund", "company"} <= set(KINDS_SWEPT)
+
+
+def test_a_payer_swept_by_year() -> None:
+    s = Sweep.read(
+        ROOT / "examples" / "high-flyer.yaml",
+        [vary("returns.2024=-5%,10%,30%")],
+        ["cash_available"],
+    )
+    table = s.run(samples=500)
+    assert list(table["returns.2024"]) == ["-5%", "10%", "30%"]
+    assert table["mean"].is_monotonic_increasing  # better returns, more cash
 
 
 def test_a_range_with_a_count_and_a_list() -> None:

@@ -10,10 +10,11 @@ spaced numbers), ``PATH=LOW:HIGH [UNIT]`` (a Sobol design draws inside the range
 scenario as its YAML does: ``assumptions.pue``, ``skus[0].count``. The design is a grid (every
 combination) or a scrambled Sobol sequence of ``points`` points.
 
-Each point is the scenario with those values written in, run by its model kind (the registry's
-kinds: :data:`RUNNERS` holds how each is read from a file) with a seed of its own, drawn from
-the run's seed and the point's number by NumPy's ``SeedSequence``: a point's numbers depend on
-the seed and the design only, never on which worker ran it or how many there were.
+Each point is the scenario with those values written in, read by :mod:`flopbook.model_file`
+and run by its model kind (the registry's kinds that a file can hold: :data:`KINDS_SWEPT`),
+with a seed of its own, drawn from the run's seed and the point's number by NumPy's
+``SeedSequence``: a point's numbers depend on the seed and the design only, never on which
+worker ran it or how many there were.
 
 Points run in tasks of :data:`CHUNK`, here one after the other or on a Dask cluster
 (:func:`flopbook.cluster.connect`), and the table is put back in the design's order.
@@ -37,13 +38,12 @@ import numpy as np
 from flopbook import safe_yaml
 from flopbook.draws import DEFAULT_SEED, sampling
 from flopbook.errors import InputError, suggest
-from flopbook.fleet_file import fleet_from_document
+from flopbook.model_file import READERS, model_from_document
+from flopbook.model_file import kind_of as file_kind
 from flopbook.models.funding import PAYER_ROWS
 from flopbook.models.registry import KINDS
-from flopbook.payer_file import payer_from_document
 from flopbook.quantity import Summary, _parse_point
 from flopbook.scenario import Document
-from flopbook.workload_file import run_document
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,55 +61,51 @@ Progress = Callable[[str, int, int], None]
 
 # ---- the model kinds --------------------------------------------------------------------
 
-
-def _fleet(doc: Document) -> Callable[[str], Summary | None]:
-    result = fleet_from_document(doc).run()
-    return lambda key: result.summary(key)
-
-
-def _workload(doc: Document) -> Callable[[str], Summary | None]:
-    """A training run or an inference service: the outputs its inputs give."""
-    result = run_document(doc)
-    return lambda key: result.summary(key) if result.has(key) else None
-
-
-def _payer(doc: Document) -> Callable[[str], Summary | None]:
-    result = payer_from_document(doc).run()
-    # a flow's total over the years (cash available, revenue); stocks and shares do not add
-    return lambda key: (
-        result.summary(key) if key in result.rows and PAYER_ROWS[key].kind == "flow" else None
-    )
-
-
-# How a file of each registered kind is run: the document -> each output's summary
-RUNNERS: dict[str, Callable[[Document], Callable[[str], Summary | None]]] = {
-    "fleet": _fleet,
-    "training": _workload,
-    "inference": _workload,
-    "fund": _payer,
-    "company": _payer,
-}
+# The kinds a sweep runs: those a scenario file can hold (flopbook.model_file) that the
+# registry declares (so their outputs, units and headlines are known)
+KINDS_SWEPT: tuple[str, ...] = tuple(k for k in READERS if k in KINDS)
 
 
 def kind_of(doc: Document) -> str:
     """The model kind a scenario file describes (a file without ``kind:`` is a fleet)."""
-    name = doc.data.get("kind", "fleet")
-    if name not in RUNNERS:
+    name = file_kind(doc)
+    if name not in KINDS_SWEPT:
         raise InputError(
-            f"sweeps run the model kinds {', '.join(RUNNERS)}; this file is kind: {name}",
+            f"sweeps run the model kinds {', '.join(KINDS_SWEPT)}; this file is kind: {name}",
             file=doc.file,
             line=doc.line(("kind",)),
             field="kind",
-            hint="sweep a fleet, a training run, an inference service, a fund or a company",
+            hint="sweep a file of one of those kinds",
         )
-    return str(name)
+    return name
+
+
+def run_model(doc: Document) -> Callable[[str], Summary | None]:
+    """Run the model a document describes: each output's summary by key (None where the
+    model does not give it)."""
+    kind, model = model_from_document(doc)
+    result = model.run()
+    has = getattr(result, "has", None)  # a workload's result holds only the rows it computed
+
+    def get(key: str) -> Summary | None:
+        if has is not None and not has(key):
+            return None
+        if kind in ("fund", "company") and (
+            key not in result.rows or PAYER_ROWS[key].kind != "flow"
+        ):
+            return None  # a payer's output is a flow's total over the years: stocks do not add
+        found: Summary | None = result.summary(key)
+        return found
+
+    return get
 
 
 # ---- --vary -------------------------------------------------------------------------------
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_PATH = re.compile(rf"^{_NAME}(\.{_NAME}|\[\d+\])*$")
-_PART = re.compile(rf"({_NAME})|\[(\d+)\]")
+_KEY = rf"(?:{_NAME}|\d+)"  # a field, or a year as a payer's file writes it (aum.2017)
+_PATH = re.compile(rf"^{_NAME}(\.{_KEY}|\[\d+\])*$")
+_PART = re.compile(rf"({_KEY})|\[(\d+)\]")
 
 
 @dataclass(frozen=True)
@@ -196,7 +192,7 @@ def _number(text: str) -> float | None:
         q = _parse_point(text)
     except Exception:  # not a plain number: a value with a unit, a word
         return None
-    if not q.dimensionless:
+    if not q.dimensionless or str(q.units) not in ("", "dimensionless"):  # 5% stays text
         return None
     m = np.asarray(q.magnitude, dtype=float).ravel()
     return float(m[0]) if m.size == 1 else None
@@ -229,6 +225,7 @@ def check_path(data: Any, v: Vary, option: str = "--vary") -> tuple[str | int, .
     field with a source and a note (``{value: …, source: …}``)."""
     node = data
     where = f"{option} {v.text}"
+    resolved = list(v.path)
     for i, part in enumerate(v.path):
         last = i == len(v.path) - 1
         so_far = v.label if last else _label(v.path[: i + 1])
@@ -248,9 +245,12 @@ def check_path(data: Any, v: Vary, option: str = "--vary") -> tuple[str | int, .
                 f"{_label(v.path[:i]) or 'the file'} has no fields (it is one value)",
                 field=where,
             )
+        if part not in node and str(part).isdigit() and int(part) in node:
+            part = int(part)  # YAML reads the key 2017 as a number
+            resolved[i] = part
         if part not in node:
             if last:
-                return v.path  # a field left to its default: the reader checks its name
+                return tuple(resolved)  # a field left to its default: the reader checks its name
             raise InputError(
                 f"the file has no {so_far}",
                 field=where,
@@ -258,14 +258,14 @@ def check_path(data: Any, v: Vary, option: str = "--vary") -> tuple[str | int, .
             )
         node = node[part]
     if isinstance(node, dict) and "value" in node:
-        return (*v.path, "value")
+        return (*resolved, "value")
     if isinstance(node, dict | list):
         raise InputError(
             f"{v.label} is a group of fields, not one value",
             field=where,
             hint="name one field inside it",
         )
-    return v.path
+    return tuple(resolved)
 
 
 def _label(path: Sequence[str | int]) -> str:
@@ -340,7 +340,7 @@ def design(
 def point_seed(seed: int, point: int) -> int:
     """The seed of one point: from the run's seed and the point's number alone."""
     state = np.random.SeedSequence(seed, spawn_key=(point,)).generate_state(2, np.uint32)
-    return int(state[0]) << 31 | int(state[1]) >> 1  # 62 bits: under --seed's limit
+    return int(state[0]) << 31 | int(state[1]) >> 1  # 63 bits: within --seed's limit
 
 
 # ---- running points -----------------------------------------------------------------------
@@ -375,7 +375,8 @@ def run_points(job: Job, points: list[tuple[int, tuple[Any, ...]]]) -> list[tupl
             put(doc.data, path, value)
         seed = point_seed(job.seed, i)
         with sampling(job.samples, seed):
-            get = RUNNERS[kind_of(doc)](doc)
+            kind_of(doc)
+            get = run_model(doc)
             for key in job.outputs:
                 s = get(key)
                 if s is None:
@@ -447,7 +448,7 @@ class Sweep:
                 put(doc.data, v.path, value)
                 try:
                     with sampling(16, 0):
-                        get = RUNNERS[self.kind](doc)
+                        get = run_model(doc)
                         missing = [k for k in self.outputs if get(k) is None]
                 except InputError as exc:
                     raise InputError(
@@ -578,7 +579,7 @@ def _table(
 __all__ = [
     "CHUNK",
     "DESIGNS",
-    "RUNNERS",
+    "KINDS_SWEPT",
     "PointError",
     "Sweep",
     "Vary",

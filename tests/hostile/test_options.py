@@ -23,12 +23,8 @@ BASE = {
     "fleet": ["{fleet}"],
     "fund": ["{payer}", "--capex", "1B USD"],
     "report": ["{fleet}", "--html", "page.html"],
-    "serve": ["--no-browser"],
-    "sweep": [
-        "{fleet}",
-        "--vary",
-        "assumptions.pue=1.1:1.4:2",
-    ],  # every nonsense option stops it before it serves
+    "serve": ["--no-browser"],  # every nonsense option stops it before it serves
+    "sweep": ["{fleet}", "--vary", "assumptions.pue=1.1:1.2:2"],
     "workload": ["{training}"],
 }
 

@@ -41,6 +41,7 @@ from flopbook.audit.batch import BookAudit, Settings
 STATUSES = ("ok", "findings", "refused", "timed_out", "crashed")
 ROW_GROUP = 512  # rows buffered before a Parquet row group is written
 PER_TASK = 8  # workbooks in one task on the cluster (see run)
+ALONE_TRIES = 2  # more tries of a workbook alone whose worker died, before it is "crashed"
 RETRY_EVERY = 0.25  # seconds between raises of the time limit, should a library swallow one
 # Seconds past the time limit after which a task still running (inside a C library, where no
 # Python step comes to take the raise) ends its worker process: the nanny starts a new one,
@@ -380,7 +381,8 @@ def run(
     milliseconds, and Dask's own cost per task (about a millisecond on a quiet machine,
     several on a busy one) is then paid once for a few. Each workbook keeps its own time
     limit and its own rows. A task whose worker died is split, each of its workbooks a task
-    alone, so that only the workbook that kills its worker is reported as crashed.
+    alone, and a workbook alone is tried ALONE_TRIES more times, so that only the workbook
+    that kills its worker every time is reported as crashed.
     """
     # Dask's scheduler interface: only runs on a cluster need it
     from distributed import as_completed
@@ -392,6 +394,7 @@ def run(
     futures = client.map(audit_tasks, groups, settings=settings, pure=False)
     where = {f.key: g for f, g in zip(futures, groups, strict=True)}
     done = 0
+    tries: dict[str, int] = {}
     queue = as_completed(futures)
     for fut in queue:
         group = where.pop(fut.key)
@@ -400,10 +403,20 @@ def run(
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # the worker died: KilledWorker, a lost connection
-            if len(group) > 1:
-                alone = client.map(audit_tasks, [[p] for p in group], settings=settings, pure=False)
-                for f, p in zip(alone, group, strict=True):
-                    where[f.key] = [p]
+            # A worker that dies takes down the tasks queued beside the one that killed it:
+            # a group is split, and a workbook alone is tried again before it is called
+            # crashed, so that only the one that kills its worker every time is.
+            again = [[p] for p in group] if len(group) > 1 else []
+            if len(group) == 1 and tries.get(group[0], 0) < ALONE_TRIES:
+                tries[group[0]] = tries.get(group[0], 0) + 1
+                again = [group]
+            if again:
+                for f, g in zip(
+                    client.map(audit_tasks, again, settings=settings, pure=False),
+                    again,
+                    strict=True,
+                ):
+                    where[f.key] = g
                     queue.add(f)
                 fut.release()
                 continue

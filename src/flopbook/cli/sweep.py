@@ -40,7 +40,12 @@ Example: flopbook sweep examples/fleet.yaml --vary assumptions.pue=1.1:1.4:4
 
 @app.command("sweep", help=HELP)
 def sweep_command(
-    scenario: Annotated[Path, typer.Argument(help="A fleet or training scenario file (YAML).")],
+    scenario: Annotated[
+        Path,
+        typer.Argument(
+            help="A scenario file (YAML): a fleet, a training run, a fund or a company."
+        ),
+    ],
     varies: Annotated[
         list[str],
         typer.Option(
