@@ -74,7 +74,7 @@ UNIT_LABELS: dict[str, str] = {
     "MW": "MW",
     "W/GPU": "W / GPU",
     "GWh/year": "GWh / year",
-    "GPU*hour/year": "M GPU-hours / year",
+    "GPU*hour/year": "GPU-hours / year",
     "PFLOP/s": "FLOP/s, dense",
 }
 
@@ -217,7 +217,8 @@ def axis(unit: str, typical: float) -> tuple[float, str]:
         return factor, "$" + letter + label[1:]
     if d.scales is _FLOPS:
         return factor, letter.strip() + ", dense"
-    return factor, label
+    # the axis shows numbers divided by its scale, so the scale joins the label (M GPU-hours)
+    return factor, f"{letter} {label}" if letter else label
 
 
 def compact_usd(x: float) -> str:
