@@ -13,6 +13,11 @@ pytest.importorskip("distributed", reason="the distributed extra is not installe
 
 @pytest.fixture(scope="package")
 def dask_cluster():
+    yield from local_cluster()
+
+
+def local_cluster():
+    """A cluster and its client, closed when the generator is."""
     import dask
     from distributed import Client, LocalCluster
 

@@ -9,9 +9,17 @@ import pandas as pd
 import pytest
 
 from flopbook.sweep import CHUNK, Sweep, vary
+from on_dask.conftest import local_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 FLEET = ROOT / "examples" / "fleet.yaml"
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A cluster of its own: the audit tests end workers on purpose (a crash, a stuck task),
+    and a sweep that finds none left waits for them."""
+    yield from local_cluster()
 
 
 def sweep() -> Sweep:
