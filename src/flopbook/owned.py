@@ -29,6 +29,7 @@ from flopbook.models.fleet import TOTAL, Fleet, FleetResult
 from flopbook.models.workload import TRAINING_FIELDS
 from flopbook.quantity import summarize
 from flopbook.workload_file import run_document as run_plain
+from flopbook.workload_file import run_located
 from flopbook.workload_file import workload_from_document as plain_workload
 
 if TYPE_CHECKING:
@@ -178,16 +179,4 @@ def run_document(doc: Document) -> WorkloadResult:
     fleet, wall_clock = _owned_fields(doc)
     if fleet is None and wall_clock is None:
         return run_plain(doc)
-    model = workload_from_document(doc)
-    try:
-        return model.run()
-    except InputError as exc:
-        field = (exc.field or "").split(".")[0]
-        path: tuple[str | int, ...] = (field,) if field and field in doc.data else ()
-        raise InputError(
-            exc.message,
-            file=doc.file,
-            line=doc.line(path) if path else None,
-            field=exc.field,
-            hint=exc.hint,
-        ) from None
+    return run_located(doc, workload_from_document(doc))

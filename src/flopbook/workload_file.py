@@ -110,9 +110,14 @@ def workload_from_document(doc: Document) -> Training | Inference:
 
 def run_document(doc: Document) -> WorkloadResult:
     """Run the workload a document describes; errors are located in the file."""
-    model = workload_from_document(doc)
+    return run_located(doc, workload_from_document(doc))
+
+
+def run_located(doc: Document, model: Any) -> WorkloadResult:
+    """Run ``model``, read from ``doc``: an error in one of its inputs names the file and the
+    line of that input."""
     try:
-        return model.run()
+        return model.run()  # type: ignore[no-any-return]
     except InputError as exc:
         field = (exc.field or "").split(".")[0]
         path: tuple[str | int, ...] = (field,) if field and field in doc.data else ()
