@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -256,13 +257,14 @@ def _distribution(text: str, name: str, output: str, samples: int) -> str:
     return Chart.from_figure(samples_figure(x, label, unit, title), title).svg or ""
 
 
-async def chart(request: Request) -> Response:
-    """The distribution of one output, as inline SVG."""
+async def _output_view(request: Request, view: Callable[[str, str, str, int], str]) -> Response:
+    """One output of the posted scenario, drawn by ``view`` (text, file name, output, samples)
+    in a worker; an error is shown in the page and the server carries on."""
     form = await read_form(request)
     text = form.get("text", "")
     try:
-        svg = await compute(
-            _distribution,
+        html = await compute(
+            view,
             text,
             form.get("name") or "scenario.yaml",
             form.get("output", ""),
@@ -270,7 +272,16 @@ async def chart(request: Request) -> Response:
         )
     except Exception as exc:  # shown in the page; the server carries on
         return problem(request, exc, text)
-    return HTMLResponse(f'<figure class="chart">{svg}</figure>')
+    return HTMLResponse(html)
+
+
+def _distribution_figure(text: str, name: str, output: str, samples: int) -> str:
+    return f'<figure class="chart">{_distribution(text, name, output, samples)}</figure>'
+
+
+async def chart(request: Request) -> Response:
+    """The distribution of one output, as inline SVG."""
+    return await _output_view(request, _distribution_figure)
 
 
 def _sensitivity(text: str, name: str, output: str, samples: int) -> str:
@@ -283,19 +294,7 @@ def _sensitivity(text: str, name: str, output: str, samples: int) -> str:
 
 async def sensitivity(request: Request) -> Response:
     """Tornado and Sobol indices of one output."""
-    form = await read_form(request)
-    text = form.get("text", "")
-    try:
-        html = await compute(
-            _sensitivity,
-            text,
-            form.get("name") or "scenario.yaml",
-            form.get("output", ""),
-            samples_of(form),
-        )
-    except Exception as exc:  # shown in the page; the server carries on
-        return problem(request, exc, text)
-    return HTMLResponse(html)
+    return await _output_view(request, _sensitivity)
 
 
 def _save(folder: Folder, name: str, text: str, replace: bool) -> str:
