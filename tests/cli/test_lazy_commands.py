@@ -39,6 +39,19 @@ def test_a_command_loads_only_its_own_module():
     assert _loaded_commands("breakeven", "--help") == {"fleet"}
 
 
+def test_the_audit_of_a_small_book_loads_no_pydantic_nor_rich():
+    code = (
+        "import sys, atexit\n"
+        "from flopbook.cli import main\n"
+        "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'pydantic', 'rich', 'numpy', 'pint', 'yaml'}), file=sys.stderr))\n"
+        f"sys.argv = ['flopbook', 'audit', {str(BOOK)!r}, '--jobs', '1', '--timeout', '60']\n"
+        "main()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.stderr.strip().splitlines()[-1] == "[]", run.stderr
+
+
 def test_the_help_lists_every_command():
     assert _loaded_commands("--help") == set(COMMANDS.values())
     run = subprocess.run(

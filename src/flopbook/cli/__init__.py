@@ -18,6 +18,7 @@ import typer
 import typer.core
 import typer.main
 
+from flopbook.cli.values import read_quickly
 from flopbook.errors import FlopbookError, InputWarning
 
 COMMANDS = {
@@ -45,13 +46,16 @@ class _Commands(MutableMapping[str, Any]):
     only, ``flopbook --help`` every one."""
 
     def __init__(self, built: MutableMapping[str, Any]) -> None:
-        self._built = dict(built)
+        # typer built the commands already imported; each is built again, the same way, on use
+        self._built = {name: c for name, c in built.items() if name not in COMMANDS}
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._built and name in COMMANDS:
             importlib.import_module(f"{__name__}.{COMMANDS[name]}")
             for info in app.registered_commands:
                 if info.name == name:
+                    if info.cls in (None, typer.core.TyperCommand):
+                        info.cls = _Command
                     self._built[name] = typer.main.get_command_from_info(
                         info,
                         pretty_exceptions_short=app.pretty_exceptions_short,
@@ -76,15 +80,36 @@ class _Commands(MutableMapping[str, Any]):
         return name in COMMANDS or name in self._built
 
 
+class _Command(typer.core.TyperCommand):
+    """A command whose option values are read without pydantic where they can be
+    (cli/values.py)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        read_quickly(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        read_quickly([option] if option is not None else [])
+        return option
+
+
 class _Group(typer.core.TyperGroup):
-    """flopbook's group: its commands load on use (click's "lazy subcommands" pattern)."""
+    """flopbook's group: its commands load on use (click's "lazy subcommands" pattern), and
+    its own option values are read as a command's are."""
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self.commands = _Commands(self.commands)
+        read_quickly(self.params)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # the names, without building the commands
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        read_quickly([option] if option is not None else [])
+        return option
 
 
 app = typer.Typer(
