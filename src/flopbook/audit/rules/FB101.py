@@ -129,14 +129,7 @@ class FB101(Rule):
             f"stops short of {missed}: number(s) in the same block that it leaves out"
             f" (likely a {kind} added after the formula was written)."
         )
-        return self.finding(
-            sheet,
-            pos,
-            message,
-            suggestion=suggestion,
-            before=sheet.values.get(pos),
-            after=ctx.evaluate(sheet, suggestion),
-        )
+        return self.suggest(ctx, sheet, pos, message, suggestion)
 
 
 def _siblings_reach(found: dict, pos: Pos, agg) -> int | None:  # noqa: ANN001

@@ -68,13 +68,12 @@ class FB102(Rule):
                     f"Adds up {label!r} ({span}), a per-unit figure (a price, average, "
                     f"rate or share); its total is a weighted average — {how}."
                 )
-                yield self.finding(
+                yield self.suggest(
+                    ctx,
                     sheet,
                     pos,
                     message,
-                    suggestion=suggestion,
-                    before=sheet.values.get(pos),
-                    after=ctx.evaluate(sheet, suggestion),
+                    suggestion,
                     confidence=0.8 if weights is not None else 0.6,
                 )
 

@@ -75,14 +75,7 @@ class FB103(Rule):
                         f"this cell computes {sheet.shape(pos)}; copied from its "
                         f"neighbours it would read {suggestion}."
                     )
-                    yield self.finding(
-                        sheet,
-                        pos,
-                        message,
-                        suggestion=suggestion,
-                        before=sheet.values.get(pos),
-                        after=ctx.evaluate(sheet, suggestion),
-                    )
+                    yield self.suggest(ctx, sheet, pos, message, suggestion)
                     flagged.add(pos)
                     break
             yield from self._run_ends(ctx, sheet, flagged)
@@ -121,14 +114,7 @@ class FB103(Rule):
                             f"moved; copied from the run it would read {suggestion}."
                         )
                         flagged.add(pos)
-                        yield self.finding(
-                            sheet,
-                            pos,
-                            message,
-                            suggestion=suggestion,
-                            before=sheet.values.get(pos),
-                            after=ctx.evaluate(sheet, suggestion),
-                        )
+                        yield self.suggest(ctx, sheet, pos, message, suggestion)
 
     def _wrong_column(self, ctx: Context, sheet: Sheet, flagged: set[Pos]) -> Iterator[Finding]:
         """A total right below a block of numbers that adds the same rows of another column
@@ -161,15 +147,7 @@ class FB103(Rule):
                 f"Closes the block of figures above it ({new}) but adds {ref.text}, "
                 f"the same rows of another column; it would read {suggestion}."
             )
-            yield self.finding(
-                sheet,
-                pos,
-                message,
-                suggestion=suggestion,
-                before=sheet.values.get(pos),
-                after=ctx.evaluate(sheet, suggestion),
-                confidence=0.75,
-            )
+            yield self.suggest(ctx, sheet, pos, message, suggestion, confidence=0.75)
 
 
 def _one_reference_moved(sheet: Sheet, pos: Pos, other: Pos) -> bool:

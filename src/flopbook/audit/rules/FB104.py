@@ -65,15 +65,7 @@ class FB104(Rule):
             f"hold {brk.shape} (relative form). It will not follow its inputs; "
             f"the formula copied here reads {suggestion}."
         )
-        return self.finding(
-            sheet,
-            pos,
-            message,
-            suggestion=suggestion,
-            before=sheet.values.get(pos),
-            after=ctx.evaluate(sheet, suggestion),
-            confidence=0.9 if typed else 0.8,
-        )
+        return self.suggest(ctx, sheet, pos, message, suggestion, confidence=0.9 if typed else 0.8)
 
 
 def _typed_numbers_between_formulas(sheet: Sheet) -> list[Pos]:

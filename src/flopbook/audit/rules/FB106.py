@@ -80,14 +80,7 @@ class FB106(Rule):
                     f"Total over {ref.text} adds the subtotal(s) {names} and also the "
                     f"cells they add, counting them twice; {how}: {suggestion}."
                 )
-                yield self.finding(
-                    sheet,
-                    pos,
-                    message,
-                    suggestion=suggestion,
-                    before=sheet.values.get(pos),
-                    after=ctx.evaluate(sheet, suggestion),
-                )
+                yield self.suggest(ctx, sheet, pos, message, suggestion)
 
 
 def _runs(cells: list[tuple[int, int]], horizontal: bool) -> list[str]:

@@ -59,14 +59,7 @@ class FB109(Rule):
                     f"adds {right}. If {right} was meant to be subtracted, write "
                     f"{suggestion}."
                 )
-                yield self.finding(
-                    sheet,
-                    pos,
-                    message,
-                    suggestion=suggestion,
-                    before=sheet.values.get(pos),
-                    after=ctx.evaluate(sheet, suggestion),
-                )
+                yield self.suggest(ctx, sheet, pos, message, suggestion)
 
 
 def _double_minus(p) -> int | None:  # noqa: ANN001

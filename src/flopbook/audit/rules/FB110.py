@@ -62,11 +62,4 @@ class FB110(Rule):
                     f"same, while {wname!r} ({w}) says how many units each has; the "
                     f"average over all units is {suggestion}."
                 )
-                yield self.finding(
-                    sheet,
-                    pos,
-                    message,
-                    suggestion=suggestion,
-                    before=sheet.values.get(pos),
-                    after=ctx.evaluate(sheet, suggestion),
-                )
+                yield self.suggest(ctx, sheet, pos, message, suggestion)

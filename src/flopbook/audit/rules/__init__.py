@@ -113,6 +113,28 @@ class Rule:
             self.confidence if confidence is None else confidence,
         )
 
+    def suggest(
+        self,
+        ctx: Context,
+        sheet: Sheet,
+        pos: Pos,
+        message: str,
+        suggestion: str,
+        **more: Any,
+    ) -> Finding:
+        """A finding whose fix is the formula ``suggestion`` in the cell's place: ``before``
+        is what the cell showed when saved, ``after`` what the suggestion gives from the saved
+        values it reads. ``more`` as for :meth:`finding` (confidence, related …)."""
+        return self.finding(
+            sheet,
+            pos,
+            message,
+            suggestion=suggestion,
+            before=sheet.values.get(pos),
+            after=ctx.evaluate(sheet, suggestion),
+            **more,
+        )
+
 
 def rule(code: str) -> Rule:
     module = importlib.import_module(f"flopbook.audit.rules.{code}")
