@@ -267,10 +267,21 @@ def summary(
         else:
             factor, _ = _scale(ref if near_zero else s.mean, d)
             digits = d.digits if sig is None else None
-            lo = number(s.p5 / factor, digits, sig=sig or 3)
-            hi = number(s.p95 / factor, digits, sig=sig or 3)
+            if _scale(ref, d)[0] != factor:
+                # ends on another scale than the mean say theirs: $301k (-1.55M–2.34M), not
+                # (-1,554–2,339), which reads as dollars
+                lo, hi = (_scaled_end(x, d, digits, sig) for x in (s.p5, s.p95))
+            else:
+                lo = number(s.p5 / factor, digits, sig=sig or 3)
+                hi = number(s.p95 / factor, digits, sig=sig or 3)
         text += f"{sep}({lo}–{hi})"
     return text
+
+
+def _scaled_end(x: float, d: Display, digits: int | None, sig: int | None) -> str:
+    """One end of an interval with its own scale letter: ``-1.55M``, ``304M``."""
+    factor, letter = _scale(x, d)
+    return number(x / factor, digits, sig=sig or 3) + letter
 
 
 def share(s: Summary | None, *, sep: str = " ") -> str:
