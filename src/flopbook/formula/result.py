@@ -18,7 +18,7 @@ import numpy as np
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Form, Kind, Output, Ratio
 from flopbook.formula.samples import compiled
-from flopbook.quantity import Quantity, is_point, parsed_unit, summarize
+from flopbook.quantity import Quantity, is_point, parsed_unit, summarize, unit_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -185,7 +185,7 @@ class Result:
                     "metric": m.key,
                     "label": m.label,
                     "kind": m.kind,
-                    "unit": m.unit,
+                    "unit": unit_name(m.unit),  # the spelling its values use: USD/GPU-hour
                     "values": cells,
                     "missing": self.partial.get(m.key, []),
                 }
