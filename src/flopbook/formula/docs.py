@@ -24,6 +24,14 @@ def formula_table(kind: Kind, total: Callable[[Output], str] | None = None) -> s
     if kind.steps:
         lines += ["", "Steps the formulas read (not reported on their own):", ""]
         lines += [f"- `{s.key}` ({s.unit}): {_cases(s)}" for s in kind.steps]
+    if kind.totals:
+        lines += ["", "Totals over the items that are not sums:", ""]
+        lines += [
+            f"- `{t.key}` ({t.unit or 'a number'}): `{t.expression}`"
+            + (f", the Total of `{t.of}`" if t.of else "")
+            + (f"; {t.doc}" if t.doc else "")
+            for t in kind.totals
+        ]
     if kind.carried:
         lines += ["", "Values from the year before (absent in the first year):", ""]
         lines += [f"- `{n}`: last year's `{f}`" for n, f in kind.carried.items()]

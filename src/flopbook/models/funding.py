@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from flopbook.errors import InputError
-from flopbook.formula.declaration import Constant, Kind, extensive, step
+from flopbook.formula.declaration import Constant, Kind, extensive, step, total
 from flopbook.formula.result import ItemOutputs
 from flopbook.formula.series import in_order
+from flopbook.formula.totals import evaluate_total
 from flopbook.frames import by_year_frame
 from flopbook.inputs import FieldSpec, Given, Input, Yearly, read_input
 from flopbook.quantity import Quantity, registry, summarize
@@ -485,6 +486,15 @@ FUND = Kind(
             label="High-water mark, end of year",
         ),
     ),
+    totals=(
+        total(
+            "annualised_net_return",
+            "Net return to investors, a year (compound)",
+            "",
+            "product_of(net_growth) ** (1 / count_of(net_growth)) - 1",
+            "the years' net growth multiplied together, to the power 1 / years, less 1",
+        ),
+    ),
 )
 
 _OWN_CASH = "minimum(capex_budget, maximum(operating_cash_flow, 0))"
@@ -587,6 +597,7 @@ class PayerResult:
     rows: dict[str, list[pint.Quantity[Any]]]
     inputs: list[tuple[str, Input]] = field(default_factory=list)
     fx_rate: Input | None = None
+    items: list[ItemOutputs] = field(default_factory=list, repr=False)  # the years, declared
 
     def row(self, key: str) -> list[pint.Quantity[Any]]:
         if key not in self.rows:
@@ -673,10 +684,11 @@ class PayerResult:
 
     def annualised_net_return(self) -> pint.Quantity[Any]:
         """The investors' compound yearly return over all the years (funds only)."""
-        growth = np.prod(
-            [1 + np.asarray(r.to("").magnitude) for r in self.row("net_return")], axis=0
-        )
-        return Quantity(np.maximum(growth, 0) ** (1 / len(self.years)) - 1, "")
+        if self.kind != "fund":
+            raise InputError("a company has no net return", hint="only funds have one")
+        value = evaluate_total(FUND, FUND.total["annualised_net_return"], self.items)
+        assert value is not None, "every year of a fund has its net growth"
+        return value
 
 
 # ---- the fund --------------------------------------------------------------------------
@@ -790,7 +802,8 @@ class Fund:
         return out
 
     def run(self) -> PayerResult:
-        rows = _known_rows(FUND, in_order(FUND, self.years_inputs()))
+        items = in_order(FUND, self.years_inputs())
+        rows = _known_rows(FUND, items)
         return PayerResult(
             self.name,
             "fund",
@@ -798,6 +811,7 @@ class Fund:
             rows,
             inputs=self._input_rows(),
             fx_rate=self.fx_rate,
+            items=items,
         )
 
     def _input_rows(self) -> list[tuple[str, Input]]:
@@ -957,7 +971,8 @@ class Company:
         return out
 
     def run(self) -> PayerResult:
-        rows = _known_rows(COMPANY, in_order(COMPANY, self.years_inputs()))
+        items = in_order(COMPANY, self.years_inputs())
+        rows = _known_rows(COMPANY, items)
         return PayerResult(
             self.name,
             "company",
@@ -965,6 +980,7 @@ class Company:
             rows,
             inputs=self._input_rows(),
             fx_rate=self.fx_rate,
+            items=items,
         )
 
     def _input_rows(self) -> list[tuple[str, Input]]:

@@ -31,14 +31,9 @@ def _payer_total(output: Output) -> str:
     return "sum of years" if PAYER_ROWS[output.key].kind == "flow" else "not added"
 
 
-_VERDICT_TOTALS = {
-    "ratio": "the lowest over the years with spending: the coverage",
-    "balance": "the money needed from outside: max(-lowest, 0)",
-}
-
-
 def _verdict_total(output: Output) -> str:
-    return _VERDICT_TOTALS.get(output.key, "not added")
+    found = VERDICT.total_of(output.key)
+    return f"`{found.expression}`: {found.doc}" if found else "not added"
 
 
 # kind -> (the docs page that holds its formula table, how its totals are made when not the
