@@ -68,12 +68,13 @@ FUNCTIONS = {
     # mean(x): the mean over the samples (a figure that is a ratio of means, not a mean of
     # ratios); one value where x is one value
     "mean": 1,
-    # a declared kind's totals over its items (a payer's years): the lowest, the highest,
-    # the product and the number of items that have the formula; only a total reads them
-    **dict.fromkeys(("lowest_of", "highest_of", "product_of", "count_of"), 1),
+    # a declared kind's totals over its items (a payer's years): the sum, the lowest, the
+    # highest, the product and the number of items that have the formula; only a total
+    # reads them
+    **dict.fromkeys(("sum_of", "lowest_of", "highest_of", "product_of", "count_of"), 1),
 }
 # The functions that total a formula over a kind's items (see flopbook.formula.totals)
-AGGREGATES = ("lowest_of", "highest_of", "product_of", "count_of")
+AGGREGATES = ("sum_of", "lowest_of", "highest_of", "product_of", "count_of")
 # Catalog figures read per GPU in expressions (TFLOP/s/GPU), like the prices (USD/GPU/hour).
 PER_GPU = ("fp8_dense", "bf16_dense", "tf32_dense", "fp32")
 

@@ -255,6 +255,9 @@ class Kind:
     carried: Mapping[str, str] = field(default_factory=dict)
     # figures of the whole run that are not sums of items (the lowest ratio over the years)
     totals: tuple[Total, ...] = ()
+    # whether an extensive output without a declared Total is the sum of its items (False:
+    # a payer's years, where a stock or a share does not add up; its flows declare theirs)
+    sums: bool = True
 
     def __repr__(self) -> str:
         return f"<Kind {self.name}: {len(self.outputs)} outputs, {len(self.inputs)} inputs>"
@@ -350,7 +353,7 @@ class Kind:
                 if not called and n.id not in self.constant and not _is_unit(n.id):
                     raise ValueError(
                         f"{self.name}.{t.key}: {n.id!r} outside an aggregate "
-                        "(lowest_of, highest_of, product_of, count_of)"
+                        "(sum_of, lowest_of, highest_of, product_of, count_of)"
                     )
         if t.of is not None and t.of not in self.output:
             raise ValueError(f"{self.name}.{t.key}: totals {t.of!r}, not an output")

@@ -86,6 +86,7 @@ def expression_formula(text: str, refs: Mapping[str, Ref], unit: str) -> str:
 
 
 _AGGREGATE_FUNCTIONS = {
+    "sum_of": "SUM",
     "lowest_of": "MIN",
     "highest_of": "MAX",
     "product_of": "PRODUCT",

@@ -2,11 +2,11 @@
 
 A :class:`~flopbook.formula.declaration.Total` is an expression over aggregates of the kind's
 formulas across its items: ``lowest_of(ratio)`` is, sample by sample, the lowest value of
-``ratio`` over the items that have it (a payer's years); ``highest_of``, ``product_of`` and
-``count_of`` likewise. An item where the formula is unknown is left out, and so is a sample
-where its value is not a number (0/0: no ratio that year). The workbook writes the same
-expression with ``MIN``, ``MAX``, ``PRODUCT`` and ``COUNT`` over the formula's cells
-(:func:`flopbook.formula.excel.total_formula`).
+``ratio`` over the items that have it (a payer's years); ``sum_of``, ``highest_of``,
+``product_of`` and ``count_of`` likewise. An item where the formula is unknown is left out,
+and so is a sample where its value is not a number (0/0: no ratio that year). The workbook
+writes the same expression with ``SUM``, ``MIN``, ``MAX``, ``PRODUCT`` and ``COUNT`` over
+the formula's cells (:func:`flopbook.formula.excel.total_formula`).
 """
 
 from __future__ import annotations
@@ -104,6 +104,11 @@ class _Totaller:
                 *(np.asarray(v.to(unit or "").magnitude, dtype=float) for v in known)
             )
         stacked = np.stack(arrays)
+        if name == "sum_of":
+            total = stacked[0].copy()
+            for row in stacked[1:]:  # year after year, as a running total adds them
+                total += row
+            return Quantity(total, unit or "")
         if name == "product_of":
             if not registry().Quantity(1.0, unit or "").dimensionless:
                 raise ValueError(f"{self.kind.name}: product_of({key}) needs a plain number")

@@ -95,6 +95,7 @@ VERDICT = Kind(
         "cumulative_spend_prev": "cumulative_spend",
     },
     constants=(ONE_YEAR,),
+    sums=False,  # running totals and ratios do not add up over the years
     outputs=(
         extensive(
             "cumulative_cash",

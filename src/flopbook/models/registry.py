@@ -12,7 +12,7 @@ from flopbook.formula.declaration import Kind
 from flopbook.models.cash_flow import CASH_FLOW, NOT_SUMMED
 from flopbook.models.compare import COMPARE
 from flopbook.models.fleet import FLEET
-from flopbook.models.funding import COMPANY, FUND, PAYER_ROWS
+from flopbook.models.funding import COMPANY, FUND
 from flopbook.models.funding_verdict import VERDICT
 from flopbook.models.inference import INFERENCE
 from flopbook.models.workload import TRAINING
@@ -27,15 +27,6 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def _payer_total(output: Output) -> str:
-    return "sum of years" if PAYER_ROWS[output.key].kind == "flow" else "not added"
-
-
-def _verdict_total(output: Output) -> str:
-    found = VERDICT.total_of(output.key)
-    return f"`{found.expression}`: {found.doc}" if found else "not added"
-
-
 # kind -> (the docs page that holds its formula table, how its totals are made when not the
 # sum of items); scripts/formula_docs.py writes the tables, tests/test_docs.py checks them
 DOC_PAGES: dict[str, tuple[str, Callable[[Output], str] | None]] = {
@@ -48,9 +39,9 @@ DOC_PAGES: dict[str, tuple[str, Callable[[Output], str] | None]] = {
             else "sum of cohorts, then of years"
         ),
     ),
-    "fund": ("funding.md", _payer_total),
-    "company": ("funding.md", _payer_total),
-    "funding_verdict": ("funding.md", _verdict_total),
+    "fund": ("funding.md", None),
+    "company": ("funding.md", None),
+    "funding_verdict": ("funding.md", None),
     "compare": ("workload.md", lambda output: "per chip"),
     "inference": ("workload.md", lambda output: "one service"),
 }

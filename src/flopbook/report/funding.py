@@ -36,7 +36,6 @@ from flopbook.models.funding import (
     COMPANY_FIELDS,
     FUND,
     FUND_FIELDS,
-    PAYER_ROWS,
     Company,
     Fund,
 )
@@ -167,7 +166,6 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
     cols = [str(y) for y in result.years]
     lines, refs = _input_lines(kind, result.years, names, book)
     forms = _carry(kind, items, cols, refs)
-    totals: list[Line] = []
     for key in _order(kind, forms):
         lines.append(_formula_line(kind, key, items, forms, refs, cols, book))
         if key in point.rows:
@@ -175,18 +173,19 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
                 c: summarize(v, kind.formulas[key].unit or None)
                 for c, v in zip(cols, result.row(key), strict=True)
             }
-            if PAYER_ROWS[key].kind == "flow":
-                totals.append(_sum_line(key, result, point, cols, book))
-    shown = {ln.key: ln for ln in lines}
-    for t in kind.totals:  # a fund's compound net return
-        line = _total_line(kind, t, point.items, shown, cols, book)
-        if line is not None:
-            lines.append(line)
-            line.summaries = {TOTAL: _total_summary(kind, t, result.items)}
     for name in CONVERSIONS:  # each conversion a formula uses has its named row
         if any(re.search(rf"\b{name}\b", x or "") for ln in lines for x in ln.formulas.values()):
             book.constant(name)
-    lines += totals
+    # the declared totals, each a line of its own: a fund's compound net return, then each
+    # amount's years added up ("all years")
+    shown = {ln.key: ln for ln in lines}
+    for t in sorted(kind.totals, key=lambda t: t.of is not None):
+        if t.of is not None and t.of not in point.rows:
+            continue  # not known in every year (a company without a cash flow)
+        line = _total_line(kind, t, point.items, shown, cols, book, own_line=True)
+        assert line is not None
+        line.summaries = {TOTAL: _total_summary(kind, t, result.items)}
+        lines.append(line)
     return Block(
         title or result.name or "Payer",
         [*cols, TOTAL],
@@ -289,25 +288,6 @@ def _formula_line(
     return _line(key, f.label, f.unit, f.doc, formulas, values, percent=percent)
 
 
-def _sum_line(
-    key: str, result: PayerResult, point: PayerResult, cols: list[str], book: InputBook
-) -> Line:
-    """A flow's years added up: each year's amount (a yearly amount times one year)."""
-    line = _line(
-        f"{key}_total",
-        f"{PAYER_ROWS[key].label}, all years",
-        "USD",
-        "each year's amount (a yearly amount times one year), added up",
-        {
-            **{c: None for c in cols},
-            TOTAL: f"SUM({{{key}@{cols[0]}}}:{{{key}@{cols[-1]}}})*{book.constant('one_year')}",
-        },
-        {**{c: None for c in cols}, TOTAL: float(magnitudes(point.total(key), "USD")[0])},
-    )
-    line.summaries = {TOTAL: result.summary(key)}
-    return line
-
-
 def _total_line(
     kind: Kind,
     t: Total,
@@ -315,11 +295,13 @@ def _total_line(
     lines: dict[str, Line],
     cols: list[str],
     book: InputBook,
+    *,
+    own_line: bool = False,
 ) -> Line | None:
     """A declared total (:class:`~flopbook.formula.declaration.Total`) as a live formula
     over the cells of the formulas it reads, with the engine's value at the report's values:
     written in the Total column of the output it totals (``t.of``), or as a line of its own
-    (returned)."""
+    (returned; always with ``own_line``)."""
     cells = {
         key: [f"{{{key}@{c}}}" for c in cols if lines[key].formulas.get(c) is not None]
         for key in t.aggregated()
@@ -327,7 +309,7 @@ def _total_line(
     text = total_formula(kind, t, cells, constant=lambda n: book.kind_constant(kind.constant[n]))
     value = evaluate_total(kind, t, items)
     number = None if text is None or value is None else float(magnitudes(value, t.unit or None)[0])
-    if t.of is not None:
+    if t.of is not None and not own_line:
         line = lines[t.of]
         line.formulas[TOTAL], line.values[TOTAL] = text, number
         return None

@@ -21,7 +21,6 @@ from flopbook.distributions import empirical_ppf
 from flopbook.errors import InputError, suggest
 from flopbook.formula.result import Result
 from flopbook.models.fleet import Fleet
-from flopbook.models.funding import PAYER_ROWS
 from flopbook.models.registry import kind, name_of
 from flopbook.quantity import Quantity, is_point, magnitudes
 from flopbook.report.document import Chart
@@ -51,8 +50,8 @@ def _declared(subject: Result) -> Found:
     for key in subject.kind.headlines:
         value = subject.get(key)
         if value is not None and not is_point(value):
-            m = subject.output(key)
-            found.append((key, m.label, m.unit, magnitudes(value, m.unit)))
+            unit = subject.unit(key)
+            found.append((key, subject.label(key), unit, magnitudes(value, unit or None)))
     return found
 
 
@@ -63,16 +62,6 @@ def _workload_samples(subject: Any) -> Found:
         r = rows.get(key)
         if r is not None and not is_point(r.value):
             found.append((key, r.label, r.unit, magnitudes(r.value, r.unit or None)))
-    return found
-
-
-def _payer_samples(subject: Any) -> Found:
-    found: Found = []
-    for key in kind(subject.kind).headlines:  # the payer's declaration names them
-        total = subject.total(key)
-        if not is_point(total):
-            label = f"{PAYER_ROWS[key].label}, all years"
-            found.append((key, label, "USD", magnitudes(total, "USD")))
     return found
 
 
@@ -153,12 +142,11 @@ def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
 
 
 def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
-    if output == "annualised_net_return":
-        label, unit = "Net return to investors, a year", ""
-    elif output in PAYER_ROWS and PAYER_ROWS[output].kind == "flow" and output in subject.rows:
-        label, unit = f"{PAYER_ROWS[output].label}, all years", "USD"
-    else:
+    declared = subject.result.kind
+    found = declared.total.get(output) or declared.total_of(output)
+    if found is None or output not in (*subject.rows, *declared.total):
         return None
+    label, unit = found.label, found.unit
     inputs = dict(subject.inputs)
     uncertain = {n: magnitudes(i.value) for n, i in inputs.items() if not is_point(i.value)}
 
@@ -176,10 +164,8 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
                 used.setdefault(key, {})[int(year)] = inp
             else:
                 used[key] = inp
-        run = point_payer(subject, used)
-        value = (
-            run.annualised_net_return() if output == "annualised_net_return" else run.total(output)
-        )
+        value = point_payer(subject, used).result.total(found.key)
+        assert value is not None, "an output known in every year has its total"
         return magnitudes(value, unit or None)
 
     units = {n: f"{inputs[n].value.units:~P}" for n in uncertain}
@@ -187,11 +173,10 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
 
 
 def _payer_outputs(subject: Any) -> list[str]:
-    """What a payer's sensitivity can rank: its flows' totals over the years (from its
-    declaration), and a fund's compound net return."""
-    flows = [o.key for o in kind(subject.kind).outputs if PAYER_ROWS[o.key].kind == "flow"]
-    extra = ["annualised_net_return"] if subject.kind == "fund" else []
-    return [k for k in flows if k in subject.rows] + extra
+    """What a payer's sensitivity can rank: its declared totals, each output's (its flows
+    added up over the years) by the output's key."""
+    totals = subject.result.kind.totals
+    return [t.of or t.key for t in totals if t.of is None or t.of in subject.rows]
 
 
 @dataclass(frozen=True)
@@ -210,8 +195,8 @@ UNCERTAINTY: dict[str, _Uncertainty] = {
     "fleet": _Uncertainty(_declared, lambda s: list(s.kind.output), _fleet),
     "training": _Uncertainty(_workload_samples, lambda s: [r.key for r in s.rows], _workload),
     "inference": _Uncertainty(_workload_samples, lambda s: [r.key for r in s.rows], _workload),
-    "fund": _Uncertainty(_payer_samples, _payer_outputs, _payer),
-    "company": _Uncertainty(_payer_samples, _payer_outputs, _payer),
+    "fund": _Uncertainty(lambda s: _declared(s.result), _payer_outputs, _payer),
+    "company": _Uncertainty(lambda s: _declared(s.result), _payer_outputs, _payer),
     "funding_verdict": _Uncertainty(
         _verdict_samples, lambda s: _payer_outputs(s.payer), lambda s, o: _payer(s.payer, o)
     ),
