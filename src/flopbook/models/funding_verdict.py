@@ -25,6 +25,7 @@ import numpy as np
 from flopbook import safe_yaml
 from flopbook.errors import InputError
 from flopbook.formula.declaration import Kind, extensive, total
+from flopbook.formula.result import Result
 from flopbook.formula.series import in_order
 from flopbook.formula.totals import totals
 from flopbook.frames import records_frame
@@ -400,6 +401,15 @@ class FundingVerdict:
     capex_to_revenue: CapexRatio | None = None  # the highest year's capex / revenue
     capex_to_aum: CapexRatio | None = None
     placements: list[Placement] = field(default_factory=list)
+
+    @property
+    def result(self) -> Result:
+        """The declaration's rows over the years (the shared Result; its Totals are the
+        coverage and the money needed from outside)."""
+        if len(self.items) != len(self.years):  # made without judge(): no declared rows
+            raise AttributeError("this verdict has no declared rows")
+        columns = [str(y) for y in self.years]
+        return Result(VERDICT, columns, dict(zip(columns, self.items, strict=True)))
 
     @property
     def words(self) -> str:

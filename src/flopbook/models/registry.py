@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Kind
+from flopbook.formula.result import Result
 from flopbook.models.cash_flow import CASH_FLOW, NOT_SUMMED
 from flopbook.models.compare import COMPARE
 from flopbook.models.fleet import FLEET
@@ -20,7 +21,7 @@ from flopbook.models.workload import TRAINING
 if TYPE_CHECKING:
     from flopbook.formula.declaration import Output
 
-__all__ = ["DOC_PAGES", "KINDS", "kind", "name_of"]
+__all__ = ["DOC_PAGES", "KINDS", "declared", "kind", "name_of"]
 
 KINDS: dict[str, Kind] = {
     k.name: k for k in (FLEET, CASH_FLOW, TRAINING, INFERENCE, FUND, COMPANY, VERDICT, COMPARE)
@@ -54,9 +55,22 @@ def kind(name: str) -> Kind:
     return KINDS[name]
 
 
+def declared(result: Any) -> Result | None:
+    """Any model's result as the shared :class:`~flopbook.formula.result.Result` of its
+    declaration: the result itself (a fleet's), or the Result it is a view of (a payer's,
+    a workload's, a verdict's); None for one that is not declared."""
+    if isinstance(result, Result):
+        return result
+    found = getattr(result, "result", None)
+    return found if isinstance(found, Result) else None
+
+
 def name_of(result: Any) -> str:
-    """The kind of any model's result, by name: a declared kind's (``fleet``), or the kind a
-    result not yet on one declaration names itself (``inference``); else its class name."""
+    """The kind of any model's result, by name: its declaration's (``fleet``), or the kind
+    a result names itself; else its class name."""
+    found = declared(result)
+    if found is not None:
+        return found.kind.name
     named = getattr(result, "kind", None)
     if isinstance(named, Kind):
         return named.name

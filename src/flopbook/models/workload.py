@@ -27,7 +27,7 @@ import numpy as np
 from flopbook.catalog import chip
 from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.formula.declaration import Constant, Form, Kind, extensive
-from flopbook.formula.result import ItemOutputs
+from flopbook.formula.result import ItemOutputs, Result
 from flopbook.frames import records_frame
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.architecture import preset
@@ -307,6 +307,9 @@ class WorkloadResult:
     architecture_inputs: dict[str, pint.Quantity] = field(default_factory=dict)
     # the Training or Inference that made it, to run again with other inputs (sensitivity)
     workload: Any = field(default=None, repr=False, compare=False)
+    # the declaration's outputs for this one item (the shared Result): what reports,
+    # sensitivity and the web read of any kind alike
+    result: Result | None = field(default=None, repr=False, compare=False)
 
     def add(
         self,
@@ -647,6 +650,8 @@ class Training:
         out.add("wall_clock", "Wall-clock time", solved["wall_clock"], "day", "GPU-hours / GPUs")
         out.add("cost", "Cost", solved["cost"], "USD", "GPU-hours × price per GPU-hour")
         out.add("energy", "Energy", solved["energy"], "MWh", "GPU-hours × IT power per GPU × PUE")
+        column = self.name or "training"
+        out.result = Result(TRAINING, [column], {column: solved}, name=self.name)
         out.inputs = ins.rows()
         out.workload = self
         return out
@@ -905,6 +910,8 @@ class Inference:
                 o = INFERENCE.output[key]
                 out.add(key, o.label, value, o.unit, outputs.formula(key))
         out.notes.append(f"Decode is {_bound(values)}-bound (for most samples).")
+        column = self.name or "inference"
+        out.result = Result(INFERENCE, [column], {column: outputs}, name=self.name)
         out.architecture_inputs = dict(derived)
         out.inputs = ins.rows()
         out.workload = self

@@ -44,10 +44,10 @@ MAX_DISTRIBUTIONS = 2  # per result: a report is read, not scrolled
 Found = list[tuple[str, str, str, np.ndarray]]  # (key, label, unit, samples)
 
 
-def _declared(subject: Result) -> Found:
-    """Any declared kind: its headline outputs (Kind.headlines)."""
+def _declared(subject: Result, headlines: tuple[str, ...] | None = None) -> Found:
+    """Any declared kind: its headline outputs (Kind.headlines, unless given)."""
     found: Found = []
-    for key in subject.kind.headlines:
+    for key in subject.kind.headlines if headlines is None else headlines:
         value = subject.get(key)
         if value is not None and not is_point(value):
             unit = subject.unit(key)
@@ -56,13 +56,7 @@ def _declared(subject: Result) -> Found:
 
 
 def _workload_samples(subject: Any) -> Found:
-    rows = {r.key: r for r in subject.rows}
-    found: Found = []
-    for key in _WORKLOAD_HEADLINES[subject.kind]:
-        r = rows.get(key)
-        if r is not None and not is_point(r.value):
-            found.append((key, r.label, r.unit, magnitudes(r.value, r.unit or None)))
-    return found
+    return _declared(subject.result, _WORKLOAD_HEADLINES[subject.kind])
 
 
 def _verdict_samples(subject: Any) -> Found:
