@@ -258,6 +258,9 @@ class Kind:
     # whether an extensive output without a declared Total is the sum of its items (False:
     # a payer's years, where a stock or a share does not add up; its flows declare theirs)
     sums: bool = True
+    # a file may name it (``kind: <name>``) and be run from the declaration alone, with no
+    # reader, report block or sensitivity of its own (flopbook.models.declared)
+    readable: bool = False
 
     def __repr__(self) -> str:
         return f"<Kind {self.name}: {len(self.outputs)} outputs, {len(self.inputs)} inputs>"

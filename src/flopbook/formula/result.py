@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pint
 
+    from flopbook.inputs import Input
     from flopbook.quantity import Summary
 
 __all__ = ["TOTAL", "ItemOutputs", "Result"]
@@ -98,6 +99,10 @@ class Result:
         self.kind = kind
         self.name = name
         self.columns = columns
+        # each item's inputs as given (with their sources), where the result was run from
+        # them: what a report lays out and a sensitivity reruns (flopbook.models.declared)
+        self.inputs: dict[str, dict[str, Input]] = {}
+        self.choices: dict[str, dict[str, str]] = {}  # each item's choices (a cost basis)
         self._extensive = items
         self._partial: dict[str, list[str]] = {}
         self._summaries: dict[tuple[str, str], Summary | None] = {}
