@@ -41,6 +41,7 @@ from flopbook.models.funding import (
 )
 from flopbook.models.funding_verdict import VERDICT, judge
 from flopbook.quantity import Quantity, is_point, magnitudes, registry, summarize
+from flopbook.report.declared import formula_order
 from flopbook.report.document import Block, Line, LineKind
 from flopbook.report.inputs import InputBook, at_value
 
@@ -133,28 +134,6 @@ def _line(
 _PER_UNIT = ("net_growth", "nav", "hwm")
 
 
-def _order(kind: Kind, forms: list[Form]) -> list[str]:
-    """The formulas with a line, each after the ones it reads in its year (carried values
-    come from the year before, so they do not order a year's lines)."""
-    out: list[str] = []
-
-    def visit(key: str) -> None:
-        if key in out or key in seen:
-            return
-        seen.add(key)
-        for form in forms:
-            for name in kind.reads(key, form):
-                if kind.formula_reads(key, name):
-                    visit(name)
-        if kind.formulas[key].shown:
-            out.append(key)
-
-    seen: set[str] = set()
-    for key in kind.formulas:
-        visit(key)
-    return out
-
-
 def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
     """The payer's yearly table with live formulas, one column per year, written from its
     declaration (models/funding.py FUND, COMPANY); its inputs are registered in ``book``."""
@@ -166,7 +145,7 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
     cols = [str(y) for y in result.years]
     lines, refs = _input_lines(kind, result.years, names, book)
     forms = _carry(kind, items, cols, refs)
-    for key in _order(kind, forms):
+    for key in formula_order(kind, forms):
         lines.append(_formula_line(kind, key, items, forms, refs, cols, book))
         if key in point.rows:
             lines[-1].summaries = {
