@@ -10,6 +10,8 @@ from pathlib import Path
 import formulas
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flopbook.errors import InputError
 from flopbook.formula.declaration import Constant, Kind, extensive, ratio, total
@@ -17,6 +19,7 @@ from flopbook.inputs import FieldSpec
 from flopbook.model_file import read_model
 from flopbook.models.registry import KINDS
 from flopbook.render.excel import write_workbook
+from flopbook.render.html import render_html
 from flopbook.report import build_report
 from flopbook.report.uncertainty import sensitivity_of
 
@@ -100,6 +103,41 @@ def test_its_report_recalculates_to_the_engine(rental, tmp_path):
     for c in cells:
         got = float(calc[f"'[{book.name}]{c.sheet.upper()}'!{c.cell}"].value[0][0])
         assert math.isclose(got, c.expected, rel_tol=1e-9), c
+
+
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    gpus=st.lists(st.integers(0, 5000), min_size=1, max_size=4),
+    price=st.floats(0.01, 20),
+    discount=st.one_of(st.none(), st.integers(0, 100)),
+    utilisation=st.integers(1, 100),
+)
+def test_any_rental_recalculates_to_the_engine(
+    rental, tmp_path, gpus, price, discount, utilisation
+):
+    items = "".join(
+        f"  - name: c{i}\n    gpus: {g} GPU\n    price: {price * (i + 1):.6g} USD/GPU/hour\n"
+        + (f"    discount: {discount}%\n" if discount is not None and i % 2 == 0 else "")
+        for i, g in enumerate(gpus)
+    )
+    rental.write_text(f"kind: test_rental\nutilisation: {utilisation}%\nitems:\n{items}")
+    _, model = read_model(rental)
+    report = build_report(model.run(), charts=False)
+    book = tmp_path / "random.xlsx"
+    cells = write_workbook(report, str(book), cached=False)
+    calc = formulas.ExcelModel().loads(str(book)).finish().calculate()
+    for c in cells:
+        got = float(calc[f"'[{book.name}]{c.sheet.upper()}'!{c.cell}"].value[0][0])
+        assert math.isclose(got, c.expected, rel_tol=1e-9, abs_tol=1e-9), c
+
+
+def test_its_page_shows_each_formula_and_total(rental):
+    _, model = read_model(rental)
+    page = render_html(build_report(model.run(), charts=False))
+    for text in ("Bill per year", "Bill per GPU", "Largest bill", "cluster B", "a quote"):
+        assert text in page, text
 
 
 def test_a_sensitivity_reruns_the_declaration(rental):
