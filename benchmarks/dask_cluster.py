@@ -37,7 +37,7 @@ def client_of(workers: int) -> Iterator[Any]:
 def _threads(dask_worker: Any = None) -> tuple[int, dict[str, str | None]]:
     import os
 
-    return dask_worker.nthreads, {k: os.environ.get(k) for k in ONE_THREAD}
+    return dask_worker.state.nthreads, {k: os.environ.get(k) for k in ONE_THREAD}
 
 
 def worker_cpu() -> float:
