@@ -32,7 +32,7 @@ RUNS = 21
 # every start. The bytecode goes to a folder of its own, never into the source tree.
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "flopbook-bench-pycache")
-HEAVY = ("numpy", "pint", "scipy", "formulas", "pandas", "PIL", "pebble")
+HEAVY = ("numpy", "pint", "scipy", "formulas", "pandas", "PIL", "pebble", "pydantic", "rich")
 PROBE = (
     "import sys, atexit\n"
     "atexit.register(lambda: print(' '.join(m for m in {heavy!r} if m in sys.modules),"
@@ -108,10 +108,12 @@ the formulas package (`flopbook.audit.arith`), label units are read without pint
 (`flopbook.audit.units.BASE_UNITS`, held to pint's registry by a test), NumPy loads only
 with the formulas package, JSON is written without the catalog (`flopbook.render.jsontext`),
 the process pool loads only for several workbooks, and the command imports openpyxl without
-Pillow (and NumPy). What is left is the command line's own start-up (the `--help` row),
-typer's parsing of the options (it builds a pydantic validator for each, loading pydantic),
-openpyxl, and the audit's own modules. Bytecode is written (to a folder of its own), as an
-installed copy has it.
+Pillow (and NumPy). Only the audit's own command module is imported and built
+(`flopbook.cli.COMMANDS`), and its option values are read without building typer's pydantic
+validators (`flopbook.cli.values`), so pydantic is not loaded. What is left is typer's own
+import (the `--help` row), openpyxl's (about 300 modules, which the workbook reader and the
+formula tokenizer need), and the audit's own modules. Bytecode is written (to a folder of its
+own), as an installed copy has it.
 """
     update_section("Audit start-up", body)
     print(body)

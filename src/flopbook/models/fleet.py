@@ -153,13 +153,23 @@ ASSUMPTION_FIELDS: dict[str, FieldSpec] = {
             low=0,
             share=True,
         ),
-        FieldSpec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
+        FieldSpec(
+            "pue",
+            "PUE",
+            ("",),
+            "1.3",
+            "facility power / IT power; or an operator's published figure, "
+            "{operator: google} (data/pue.yaml)",
+            low=1,
+            high=3,
+        ),
         FieldSpec(
             "electricity_price",
             "Electricity price",
             ("USD/kWh",),
             "0.08 USD/kWh",
-            "price paid per kWh of facility power",
+            "price paid per kWh of facility power; or a year's US average, {year: 2023} "
+            "(data/electricity_prices.yaml)",
             low=0,
         ),
         FieldSpec(

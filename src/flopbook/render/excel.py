@@ -243,8 +243,16 @@ def write_workbook(report: Report, path: str, *, cached: bool = True) -> list[Fo
     # XlsxWriter is loaded only when a workbook is written
     import xlsxwriter
 
+    # in_memory: XlsxWriter otherwise stages every XML part in a temporary file, and a run
+    # stopped part-way (a time limit, a killed worker) leaves those files behind in /tmp
     wb = xlsxwriter.Workbook(
-        path, {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+        path,
+        {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "in_memory": True,
+        },
     )
     writer = _Writer(wb, report, cached)
     try:

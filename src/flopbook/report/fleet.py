@@ -352,6 +352,10 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
                     f"SUM({_cells(den.key, defined, cols)})",
                     factor,
                 )
+        if all(v is None for v in values.values()):
+            # no SKU gives what the line needs (revenue without a rental price): a row of
+            # blanks would only say so, in the workbook and the HTML alike
+            continue
         if values[TOTAL] is None:
             formulas[TOTAL] = None
         summaries = {c: result.summary(m.key, c) for c in result.all_columns}
@@ -377,7 +381,7 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
         title or result.name or "Fleet",
         cols + [TOTAL],
         lines,
-        list(HIGHLIGHTS),
+        [k for k in HIGHLIGHTS if any(line.key == k for line in lines)],
         notes,
         sampled=result.sampled,
         engine=point,
