@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flopbook import safe_yaml
+from flopbook import cluster, safe_yaml
 from flopbook.draws import DEFAULT_SEED, sampling
 from flopbook.errors import InputError, suggest
 from flopbook.model_file import READERS, model_from_document
@@ -527,7 +527,12 @@ def _run_tasks(
 
     futures = client.map(_located, [job] * len(tasks), tasks, pure=False)
     sizes = {f.key: len(t) for f, t in zip(futures, tasks, strict=True)}
-    for fut in as_completed(futures):
+
+    def left() -> str:
+        return f"{total - done:,} of {total:,} point(s) are not run yet"
+
+    hint = "start workers (`dask worker ADDRESS`) and run the sweep again"
+    for fut in cluster.as_finished(client, as_completed(futures), left=left, hint=hint):
         finished(fut.result(), sizes[fut.key])
         fut.release()
     return rows
