@@ -78,7 +78,13 @@ def test_the_quick_reading_is_typers(name, param, ctx):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(PARAMETERS), st.text(max_size=12))
+@given(
+    st.sampled_from(PARAMETERS),
+    st.one_of(
+        st.text(max_size=12),
+        st.from_regex(r"[-+ ]?[0-9]{0,20}(\.[0-9]{0,20})?([eE][-+]?[0-9]{1,3})? ?", fullmatch=True),
+    ),
+)
 def test_any_text_is_read_as_typer_reads_it(case, text):
     _, param, ctx = case
     _same(param, ctx, text)
