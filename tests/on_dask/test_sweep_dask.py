@@ -17,8 +17,8 @@ FLEET = ROOT / "examples" / "fleet.yaml"
 
 @pytest.fixture(scope="module")
 def dask_cluster():
-    """A cluster of its own: the audit tests end workers on purpose (a crash, a stuck task),
-    and a sweep that finds none left waits for them."""
+    """A cluster of its own: these tests scale it to 1 worker and back, which the audit
+    tests, counting on 2, must not see."""
     yield from local_cluster()
 
 
