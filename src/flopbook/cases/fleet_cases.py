@@ -280,7 +280,12 @@ def _with_assumptions(fleet: Fleet, overrides: dict[str, Any], doc: Document, i:
         raise doc.error(exc, ("checks", i, "assumptions")) from None
     # the SKUs are already restated to the fleet's dollars: no dollars_of again
     return Fleet(
-        fleet.skus, merged, name=fleet.name, description=fleet.description, period=fleet.period
+        fleet.skus,
+        merged,
+        name=fleet.name,
+        description=fleet.description,
+        period=fleet.period,
+        financing=fleet.financing or None,
     )
 
 

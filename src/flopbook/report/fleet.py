@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, cast
 from flopbook.formula.conversions import CONVERSIONS
 from flopbook.formula.declaration import Ratio
 from flopbook.formula.excel import Ref, excel_formula
+from flopbook.models.cash_flow import FINANCING_FIELDS
 from flopbook.models.fleet import (
     ASSUMPTION_FIELDS,
     FLEET,
@@ -82,6 +83,14 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
         shared[n] = book.add(
             f"assumptions.{n}", n, spec.label, base.inputs[n], default=n not in base.given
         ).name
+    for n, inp in result.financing.items():
+        book.add(
+            f"financing.{n}",
+            n,
+            FINANCING_FIELDS[n].label,
+            inp,
+            default=inp.source == "flopbook default",
+        )
     names: dict[str, _SkuNames] = {}
     for s in result.skus:
         sku = _SkuNames()
@@ -153,9 +162,11 @@ def point_result(result: FleetResult, book: InputBook) -> FleetResult:
             if "capital_cost" in s.assumptions:
                 overrides["capital_cost"] = s.assumptions["capital_cost"]
         skus.append(Sku(chip=s.chip, name=s.name, assumptions=overrides, **fields))
-    return Fleet(skus, point_base, name=result.name, period=result.period).run(
-        capital_cost=result.capital_cost
+    financing = {n: used(f"financing.{n}", i) for n, i in result.financing.items()}
+    fleet = Fleet(
+        skus, point_base, name=result.name, period=result.period, financing=financing or None
     )
+    return fleet.run(capital_cost=result.capital_cost)
 
 
 # Input lines at the top of each block: the SKU's own inputs (and any assumption a SKU
@@ -360,7 +371,10 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
             formulas[TOTAL] = None
         summaries = {c: result.summary(m.key, c) for c in result.all_columns}
         kind: LineKind = "intensive" if isinstance(m, Ratio) else "extensive"
-        lines.append(Line(m.key, m.label, m.unit, kind, m.doc, formulas, values, summaries))
+        # a fleet output without a unit is a share (margin, break-even utilisation): 64.2%
+        line = Line(m.key, m.label, m.unit, kind, m.doc, formulas, values, summaries)
+        line.percent = m.unit == ""
+        lines.append(line)
     # the unit conversions the formulas use, each a named constant on the Inputs sheet
     used = {n for line in lines for text in line.formulas.values() for n in _conversions_in(text)}
     for name in _conversions_in(" ".join(sorted(used))):
