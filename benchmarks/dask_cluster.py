@@ -10,6 +10,7 @@ that changed them would make the workers compete for the cores, and is refused h
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -51,3 +52,15 @@ def worker_cpu() -> float:
 def workers_cpu(client: Any) -> float:
     """CPU seconds the cluster's workers have spent so far, together."""
     return float(sum(client.run(worker_cpu).values()))
+
+
+def load_note(before: float, after: float) -> str:
+    """What the load average says of the figures: a quiet machine, or noise."""
+    cores = os.cpu_count() or 1
+    said = f"load average {before:.1f} before, {after:.1f} after"
+    if max(before, after) <= cores:
+        return f"{said}: a quiet machine"
+    return (
+        f"{said}: the machine's {cores} cores were shared with other work while this ran, so "
+        "the wall times are noisy, and the CPU times are the steadier measure"
+    )

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests" / "audit"))  # the workbook generator
 sys.path.insert(0, str(Path(__file__).parent))
 
 from audit_batch import generate  # noqa: E402
-from dask_cluster import client_of, workers_cpu  # noqa: E402
+from dask_cluster import client_of, load_note, workers_cpu  # noqa: E402
 from results import machine, update_section  # noqa: E402
 
 from flopbook.audit import batch, inventory  # noqa: E402
@@ -121,10 +121,10 @@ def main() -> None:
     findings = len(written[1]) - files
     body = f"""
 {n:,} generated workbooks ({cells:,} cells; tests/audit/bookgen.py, seed 11), best of
-{args.repeat} alternating runs each ({machine()}; load average {load_before[0]:.1f} before,
-{load_after[0]:.1f} after). The machine's 2 cores were shared with other work while this ran,
-so the figures are noisy, and the 2-worker run suffers most (the client and the scheduler
-also need a core's share). Run: `python benchmarks/inventory_dask.py --write`.
+{args.repeat} alternating runs each ({machine()}; {load_note(load_before[0], load_after[0])}).
+Each Dask worker runs one thread; the 2-worker run shares the 2 cores with the calling process
+(the client and the local scheduler), which needs a share of a core too.
+Run: `python benchmarks/inventory_dask.py --write`.
 
 | run | seconds | workbooks/s | ms per workbook | CPU seconds (auditing) | cores got |
 | --- | ---: | ---: | ---: | ---: | ---: |
@@ -136,16 +136,14 @@ also need a core's share). Run: `python benchmarks/inventory_dask.py --write`.
 
 Dask's cost per workbook over the bare audit (a task, hashing the file, its rows to Parquet
 and JSON lines), in wall time: {overhead_ms:.1f} ms (1 worker against bare; target ≤ 20 ms:
-{"meets" if overhead_ms <= 20 else "MISSES"}) — on a machine this busy the wall time mostly
-measures the share of the cores each run got (the column "cores got"). In CPU time, which the
+{"meets" if overhead_ms <= 20 else "MISSES"}); on a busy machine the wall time mostly
+measures the share of the cores each run got (the column "cores got"). In CPU time, which
 other work on the machine disturbs less: one worker spent {cpus["dask1"] / cpus["bare"]:.2f}×
 the bare audit's CPU, and the calling process (the client, with the scheduler of the local
 cluster) {client[1]:.2f} s more, {overhead_cpu_ms:.1f} ms of CPU per workbook in all over the
 bare audit. With 2 workers the workers spent {cpus["dask2"] / cpus["dask1"]:.2f}× the CPU of one
-for the same workbooks, and the calling process {client[2]:.2f} s.
-On a machine this busy the verdicts above may settle nothing: a speed-up above 2× on 2 cores
-is the load changing between runs, and each run got a fifth to a half of a core. The CPU
-columns are the steadier measure.
+for the same workbooks, and the calling process {client[2]:.2f} s. A speed-up above 2× on 2
+cores can only be the load changing between runs.
 """
     print(body)
     if args.write:

@@ -72,6 +72,8 @@ def test_good_refused_and_slow_workbooks(run_cli, tmp_path, scheduler, slow_book
         "z-slow.xlsx": "timed_out",
     }
     assert "not an Excel workbook" in files["broken.xlsx"]["reason"]
+    if PEAK_MEASURED:  # the worker's peak while it audited each workbook (Linux only)
+        assert all(files[k]["peak_memory"] > 10 * 2**20 for k in ("a.xlsx", "b.xlsx"))
     assert "took longer than 2 s" in files["z-slow.xlsx"]["reason"]
     findings = [r for r in rows if r["row"] == "finding"]
     assert sorted((r["cell"], r["code"]) for r in findings) == [("E2", "FB101"), ("E4", "FB102")]
@@ -81,6 +83,40 @@ def test_good_refused_and_slow_workbooks(run_cli, tmp_path, scheduler, slow_book
     assert sorted(map(json.dumps, lines)) == sorted(map(json.dumps, rows))
     assert "Findings by rule" in text and "FB101" in text and "timed out" in text
     assert "on 2 Dask worker(s)" in err
+
+
+PEAK_MEASURED = Path("/proc/self/clear_refs").exists()
+
+
+@pytest.mark.skipif(not PEAK_MEASURED, reason="the peak memory is measured on Linux only")
+def test_the_peak_memory_is_each_workbook_s_own(tmp_path) -> None:
+    """Memory the process took before a workbook (and gave back) is not counted in its peak;
+    memory taken while the workbook is audited is."""
+    from flopbook.audit import batch, inventory
+
+    numbered(tmp_path / "small.xlsx", 1)
+    settings = batch.Settings(use_config=False, time_limit=60)
+    big = bytearray(300 * 2**20)
+    big[::4096] = b"x" * len(big[::4096])  # touched: resident, not only reserved
+    del big
+    before = inventory.peak_memory()
+    (row, *_) = inventory.audit_task(str(tmp_path / "small.xlsx"), settings)
+    assert row["status"] == "ok" and before is not None
+    assert 0 < row["peak_memory"] < before - 200 * 2**20
+
+    real = batch._audit
+
+    def greedy(path, settings):  # a workbook whose audit holds 300 MB
+        held = bytearray(300 * 2**20)
+        held[::4096] = b"x" * len(held[::4096])
+        return real(path, settings)
+
+    batch._audit = greedy
+    try:
+        (grown, *_) = inventory.audit_task(str(tmp_path / "small.xlsx"), settings)
+    finally:
+        batch._audit = real
+    assert grown["peak_memory"] > row["peak_memory"] + 250 * 2**20
 
 
 def test_resume_after_a_killed_run_finishes_the_rest(tmp_path, scheduler, slow_book) -> None:

@@ -17,8 +17,8 @@ FLEET = ROOT / "examples" / "fleet.yaml"
 
 @pytest.fixture(scope="module")
 def dask_cluster():
-    """A cluster of its own: the audit tests end workers on purpose (a crash, a stuck task),
-    and a sweep that finds none left waits for them."""
+    """A cluster of its own: these tests scale it to 1 worker and back, which the audit
+    tests, counting on 2, must not see."""
     yield from local_cluster()
 
 
@@ -78,3 +78,18 @@ def test_the_command_on_a_cluster_writes_the_same_table(run_cli, tmp_path, sched
     pd.testing.assert_frame_equal(
         pd.read_parquet(out), pd.read_csv(csv), check_exact=False, rtol=1e-12
     )
+
+
+def test_a_sweep_with_no_worker_left_stops_in_one_line(monkeypatch) -> None:
+    from flopbook import cluster
+
+    monkeypatch.setattr(cluster, "NO_WORKERS_WAIT", 0.5)
+    empty = local_cluster(workers=0)
+    _, client = next(empty)
+    try:
+        with pytest.raises(cluster.NoWorkers) as caught:
+            sweep().run(samples=200, client=client)
+    finally:
+        empty.close()
+    assert "20 of 20 point(s) are not run yet" in str(caught.value)
+    assert "\n" not in str(caught.value)

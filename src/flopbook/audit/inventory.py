@@ -15,10 +15,13 @@ and audits the rest.
 The time limit: a Dask worker runs tasks in threads of its own, where the interval timer of
 ``audit_one`` cannot be used, so a timer thread raises :class:`~flopbook.audit.batch.TimeLimit`
 in the task's thread (at its next Python step, like the interval timer). The memory limit is
-the worker's own (``memory_limit``, one task per worker process): past it the worker is
-restarted, and the workbook reported as crashed. A step inside a C library takes no raise
-until it returns: a task still running :data:`HARD_AFTER` seconds past its limit ends its
-worker process, which the worker's nanny replaces, and the workbook is reported as crashed.
+the worker's own (``memory_limit``, one task per worker process): Dask's nanny ends a worker
+whose resident memory passes 95% of it (checked every 100 ms), and the workbook is reported as
+crashed. No limit of its own is set on a workbook; what is measured for each is the worker's
+peak resident memory while it audited it (``peak_memory``, on Linux). A step inside a C
+library takes no raise until it returns: a task still running :data:`HARD_AFTER` seconds past
+its limit ends its worker process, which the worker's nanny replaces, and the workbook is
+reported as crashed.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "string"),
     ("reason", "string"),
     ("seconds", "float64"),
+    ("peak_memory", "int64"),  # bytes: the worker's peak resident memory during the audit
     ("cells", "int64"),
     ("formulas", "int64"),
     ("findings", "int64"),
@@ -95,6 +99,7 @@ def audit_task(path: str, settings: Settings, *, on_worker: bool = False) -> lis
     """The rows of one workbook's audit: its status row, then one row per finding.
     ``on_worker``: this process is a Dask worker, which a stuck task may end (HARD_AFTER)."""
     digest = sha256(path)
+    measured = reset_peak_memory()
     limit = _ThreadTimeLimit(settings.time_limit, hard=on_worker)
     try:
         with limit:
@@ -105,7 +110,37 @@ def audit_task(path: str, settings: Settings, *, on_worker: bool = False) -> lis
         book = BookAudit(path, error=_timed_out(path, settings.time_limit), seconds=book.seconds)
     # in a process's main thread audit_one's own interval timer stops the audit
     timed_out = limit.fired or (book.error or "").endswith("or audit it alone")
-    return rows_of(book, digest, timed_out=timed_out)
+    return rows_of(book, digest, timed_out=timed_out, peak=peak_memory() if measured else None)
+
+
+# Linux keeps a process's peak resident memory (VmHWM in /proc/self/status) and lets the
+# process set it back to the memory it holds now (5 in /proc/self/clear_refs, Linux >= 4.0):
+# a worker auditing one workbook at a time reads its peak for each workbook so. Elsewhere the
+# column stays empty.
+_CLEAR_REFS = "/proc/self/clear_refs"
+_STATUS = "/proc/self/status"
+
+
+def reset_peak_memory() -> bool:
+    """Start this process's peak memory afresh; False where the system cannot."""
+    try:
+        with open(_CLEAR_REFS, "w", encoding="ascii") as f:
+            f.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def peak_memory() -> int | None:
+    """This process's peak resident memory in bytes, since it started or was reset."""
+    try:
+        with open(_STATUS, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024  # given in kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _timed_out(path: str, seconds: float | None) -> str:
@@ -115,8 +150,10 @@ def _timed_out(path: str, seconds: float | None) -> str:
     )
 
 
-def rows_of(book: BookAudit, digest: str | None, *, timed_out: bool = False) -> list[Row]:
-    """A workbook's audit as rows."""
+def rows_of(
+    book: BookAudit, digest: str | None, *, timed_out: bool = False, peak: int | None = None
+) -> list[Row]:
+    """A workbook's audit as rows; ``peak``: the peak memory of the process while it ran."""
     result = book.result
     if book.error is not None:
         # audit_one's words for an audit that failed inside flopbook or a library
@@ -131,6 +168,7 @@ def rows_of(book: BookAudit, digest: str | None, *, timed_out: bool = False) -> 
         status=status,
         reason=book.error,
         seconds=round(book.seconds, 6),
+        peak_memory=peak,
         cells=result.cells if result else None,
         formulas=result.formulas if result else None,
         findings=len(result.findings) if result else None,

@@ -53,7 +53,10 @@ def summary_tables(found: Inventory) -> Group:
     slow = Table(title="Slowest workbooks", title_justify="left")
     slow.add_column("workbook")
     slow.add_column("seconds", justify="right")
+    slow.add_column("peak memory", justify="right")  # the worker's, while it audited the book
     slow.add_column("status")
     for r in found.slowest():
-        slow.add_row(Text(str(r["path"])), f"{r['seconds']:.2f}", STATUS_WORDS[r["status"]])
+        peak = r.get("peak_memory")
+        memory = "—" if peak is None else f"{peak / 2**20:,.0f} MiB"
+        slow.add_row(Text(str(r["path"])), f"{r['seconds']:.2f}", memory, STATUS_WORDS[r["status"]])
     return Group(files, rules, severity, slow)
