@@ -87,8 +87,9 @@ def main() -> None:
         heavy = loaded(probe) if probe else ""
         out.append((name, wall, cpu, heavy or "none"))
     load_after = os.getloadavg()[0]
-    audit_wall = out[-1][1]
+    audit_wall, audit_cpu = out[-1][1], out[-1][2]
     verdict = "meets" if audit_wall <= 0.3 else "MISSES"
+    cpu_verdict = "within" if audit_cpu <= 0.3 else "over"
     table = "\n".join(
         f"| {n} | {w * 1000:.0f} ms | {c * 1000:.0f} ms | {h} |" for n, w, c, h in out
     )
@@ -101,7 +102,8 @@ row). Run: `python benchmarks/audit_startup.py`.
 |---|---|---|---|
 {table}
 
-Target: the small workbook audited in <= 300 ms: {verdict} ({audit_wall * 1000:.0f} ms).
+Target: the small workbook audited in <= 300 ms: {verdict} ({audit_wall * 1000:.0f} ms wall;
+its CPU time, which waits for no other process, {audit_cpu * 1000:.0f} ms, {cpu_verdict} 300 ms).
 Where the time goes: `python -X importtime -c "from flopbook.cli import main; main()" audit
 examples/deepseek-semianalysis.xlsx 2> imports.txt`. Suggested sums are computed without
 the formulas package (`flopbook.audit.arith`), label units are read without pint

@@ -30,7 +30,7 @@ def test_fleet_json_has_value_unit_and_percentiles(cli):
     assert total["unit"] == "USD/year"
     assert total["p5"] < total["p50"] < total["p95"]
     gpus = next(m for m in data["metrics"] if m["metric"] == "gpus")["values"]["Total"]
-    assert gpus == {"value": 28096.0, "unit": "GPU"}
+    assert gpus == {"value": 28096.0, "unit": "GPU", "text": "28,096"}
     assert any(a["name"] == "pue" and a["p5"] < a["p95"] for a in data["assumptions"])
 
 

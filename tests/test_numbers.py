@@ -58,3 +58,17 @@ def test_significant_digits_of_a_published_figure():
         4,
         2,
     ]
+
+
+def test_interval_ends_on_another_scale_say_theirs():
+    from flopbook.numbers import summary
+    from flopbook.quantity import Summary
+
+    def s(unit, mean, p5, p95):
+        return summary(Summary(unit, mean, p5, mean, p95, 100), unit)
+
+    # the ends in the mean's scale would read as dollars: (-1,554–2,339)
+    assert s("USD/year", 301e3, -1.554e6, 2.339e6) == "$301k/year (-1.55M–2.34M)"
+    assert s("USD", 590e6, 304e6, 1.012e9) == "$590M (304M–1.01B)"
+    # one scale for all three: the ends need no letter
+    assert s("USD", 1.6e9, 1.4e9, 1.8e9) == "$1.60B (1.40–1.80)"

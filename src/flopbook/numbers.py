@@ -76,7 +76,19 @@ UNIT_LABELS: dict[str, str] = {
     "GWh/year": "GWh / year",
     "GPU*hour/year": "GPU-hours / year",
     "PFLOP/s": "FLOP/s, dense",
+    # the cells carry the scale (22.5T token/year), so the label names none
+    "Mtoken/year": "tokens / year",
 }
+
+
+@lru_cache(maxsize=256)
+def declared_unit(unit: str) -> str:
+    """The metric table's spelling of ``unit`` (the key of DISPLAYS), from any spelling:
+    JSON writes ``USD/GPU-hour`` for the table's ``USD/GPU/hour``; else ``unit``."""
+    if unit in DISPLAYS:
+        return unit
+    name = unit_text(unit)
+    return next((k for k in DISPLAYS if unit_text(k) == name), unit)
 
 
 MEAN_NOTE = "Uncertain inputs: mean (5th–95th percentile) over the samples."
@@ -136,12 +148,75 @@ def display(unit: str, *, own: bool = False) -> Display:
     return Display(_COUNT, "", f" {unit}" if unit else "")
 
 
+# Scale prefixes a unit may lead with, and what they multiply by.
+_PREFIXES = {"k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18}
+
+
+@lru_cache(maxsize=256)
+def _prefixed(unit: str) -> tuple[float, str, str] | None:
+    """``Mtoken/year`` -> ``(1e6, "token", "/year")``: a unit whose first part carries a
+    scale prefix, split into the prefix's factor, the unit under it and the rest; else None
+    (``GPU`` is no giga-PU)."""
+    head = unit
+    for i, ch in enumerate(unit):
+        if ch in "/*· ":
+            head = unit[:i]
+            break
+    rest = unit[len(head) :]
+    base = head[1:]
+    if head[:1] not in _PREFIXES or not base:
+        return None
+    try:
+        parses = registry().parse_unit_name(head)
+        if not parses or not parses[0][0] or _factor(base, head) != _PREFIXES[head[0]]:
+            return None
+    except Exception:  # noqa: BLE001 - text that is no unit keeps its letters
+        return None
+    return _PREFIXES[head[0]], base, rest
+
+
+@lru_cache(maxsize=256)
+def _ladder_of(unit: str) -> tuple[str, ...] | None:
+    """The ladder ``unit`` is a rung of, in any spelling (``B`` is ``byte``), or None."""
+    for ladder in (*_BITS.values(), *_LADDERS.values()):
+        for rung in ladder:
+            try:
+                if rung == unit or _factor(rung, unit) == 1.0:
+                    return ladder
+            except Exception:  # noqa: BLE001, S112 - another dimension: not this ladder
+                continue
+    return None
+
+
+def _one_scale(typical: float, unit: str) -> tuple[float, str]:
+    """A factor and a unit that show ``typical`` with one scale, never two: a figure that
+    would take a letter in a prefixed unit (22.5M Mtoken/year) moves the prefix into the
+    number (22.5T token/year), or up its unit's ladder (3.50 TWh, not 3.5M MWh)."""
+    split = _prefixed(unit)
+    if split is None or display(unit).scales is not _COUNT or abs(typical) < _COUNT[-2][0]:
+        return 1.0, unit
+    factor, base, rest = split
+    # the whole unit on a ladder (TFLOP/s: FLOP/s), else its first part (MWh/year: Wh)
+    for whole, tail in ((base + rest, ""), (base, rest)):
+        ladder = _ladder_of(whole)
+        if ladder is not None:
+            rungs = {u: typical * factor * _factor(u, whole) for u in ladder}
+            chosen = _rung(rungs, "")
+            if abs(rungs[chosen]) >= _COUNT[-2][0]:  # above the top rung: an exponent
+                chosen = ladder[0]
+            return rungs[chosen] / typical, chosen + tail
+    return factor, base + rest
+
+
 def value(x: float, unit: str, *, sig: int | None = None, own: bool = False) -> str:
     """``x`` in ``unit`` as a person reads it; ``sig`` significant digits (default: the
-    unit's own display, three significant digits for most); ``own`` as in :func:`display`."""
-    d = display(unit, own=own)
+    unit's own display, three significant digits for most); ``own`` as in :func:`display`.
+    A unit's own scale and the number's are never both shown (:func:`_one_scale`)."""
     if not math.isfinite(x):
         return number(x)
+    k, unit = _one_scale(x, unit)
+    x *= k
+    d = display(unit, own=own)
     if d.scales is _COUNT and abs(x) >= _EXPONENT_FROM:
         mantissa, _, exponent = f"{x:.{(sig or 3) - 1}e}".partition("e")
         return f"{mantissa}e{int(exponent)}{d.suffix}"
@@ -169,6 +244,9 @@ def summary(
     written after the value (``/GPU``)."""
     if s is None:
         return "—"
+    k, unit = _one_scale(s.mean, unit)
+    if k != 1.0:
+        s = Summary(unit, s.mean * k, s.p5 * k, s.p50 * k, s.p95 * k, s.samples)
     ref = max(abs(s.p5), abs(s.p95))
     near_zero = not s.point and abs(s.mean) * 10 < ref and math.isfinite(ref)
     if near_zero:
@@ -189,10 +267,31 @@ def summary(
         else:
             factor, _ = _scale(ref if near_zero else s.mean, d)
             digits = d.digits if sig is None else None
-            lo = number(s.p5 / factor, digits, sig=sig or 3)
-            hi = number(s.p95 / factor, digits, sig=sig or 3)
+            if _scale(ref, d)[0] != factor:
+                # ends on another scale than the mean say theirs: $301k (-1.55M–2.34M), not
+                # (-1,554–2,339), which reads as dollars
+                lo, hi = (_scaled_end(x, d, digits, sig) for x in (s.p5, s.p95))
+            else:
+                lo = number(s.p5 / factor, digits, sig=sig or 3)
+                hi = number(s.p95 / factor, digits, sig=sig or 3)
         text += f"{sep}({lo}–{hi})"
     return text
+
+
+def _scaled_end(x: float, d: Display, digits: int | None, sig: int | None) -> str:
+    """One end of an interval with its own scale letter: ``-1.55M``, ``304M``."""
+    factor, letter = _scale(x, d)
+    return number(x / factor, digits, sig=sig or 3) + letter
+
+
+def share(s: Summary | None, *, sep: str = " ") -> str:
+    """A share as a percentage to one decimal, with its interval when it is uncertain:
+    ``64.2% (55.1%–73.0%)``."""
+    if s is None:
+        return "—"
+    if s.point:
+        return f"{s.mean:.1%}"
+    return f"{s.mean:.1%}{sep}({s.p5:.1%}–{s.p95:.1%})"
 
 
 def interval(low: float, high: float, unit: str) -> str:

@@ -31,7 +31,7 @@ from flopbook.errors import InputError, suggest
 from flopbook.frames import records_frame
 from flopbook.inputs import Input
 from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS, TOTAL, metric
-from flopbook.quantity import Quantity, current_sampling, is_point, magnitudes
+from flopbook.quantity import Quantity, current_sampling, is_point, magnitudes, unit_name
 
 if TYPE_CHECKING:
     from flopbook.models.fleet import Fleet
@@ -113,7 +113,7 @@ class Sensitivity:
         return {
             "output": self.output,
             "label": self.label,
-            "unit": self.unit,
+            "unit": unit_name(self.unit),
             "column": self.column,
             "tornado": {
                 "baseline": self.tornado.baseline,

@@ -97,3 +97,60 @@ def test_case_table_cells_are_figures_with_their_text():
     cells = [c for r in data["published_tables"][0]["rows"] for c in r["cells"]]
     mfu = next(c for c in cells if isinstance(c, dict) and c["text"] == "33.10%")
     assert mfu["unit"] == "" and abs(mfu["value"] - 0.331) < 5e-4
+
+
+def quantities(x: object):
+    """Every quantity ``{"value": number, "unit": ...}`` in a JSON output."""
+    if isinstance(x, dict):
+        v = x.get("value")
+        if isinstance(x.get("unit"), str) and isinstance(v, int | float) and v is not True:
+            yield x
+        for y in x.values():
+            yield from quantities(y)
+    elif isinstance(x, list):
+        for y in x:
+            yield from quantities(y)
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.json")), ids=lambda p: p.stem)
+def test_every_quantity_has_its_text_beside_its_number(path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    found = list(quantities(data))
+    assert all(isinstance(d.get("text"), str) and d["text"] for d in found)
+
+
+def test_a_schema_refuses_a_quantity_without_its_text():
+    bad = {"expression": "x", "value": 989.0, "unit": "TFLOP/s"}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema("calc"))
+    jsonschema.validate({**bad, "text": "989 TFLOP/s"}, schema("calc"))
+
+
+@pytest.mark.parametrize("stem", ["example-fleet", "example-neocloud", "example-breakeven"])
+def test_a_fleet_metric_unit_is_spelled_as_its_values(stem):
+    data = json.loads((GOLDEN / f"{stem}.json").read_text(encoding="utf-8"))
+    rows = data["metrics"] + data.get("cash_flows", {}).get("metrics", [])
+    for row in rows:
+        for cell in row["values"].values():
+            if cell is not None:
+                assert cell["unit"] == row["unit"], (row["metric"], row["unit"], cell["unit"])
+
+
+def test_a_fleet_text_is_what_the_terminal_table_shows():
+    args = ["breakeven", "examples/neocloud.yaml"]
+    root = GOLDEN.parents[1]
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        data = json.loads(CliRunner().invoke(app, [*args, "-f", "json"]).stdout)
+        table = CliRunner().invoke(app, ["--width", "200", *args]).stdout
+    finally:
+        os.chdir(cwd)
+    tokens = next(r for r in data["metrics"] if r["metric"] == "tokens")["values"]["Total"]
+    assert tokens["text"].startswith("90.0T token/year (")
+    even = next(r for r in data["metrics"] if r["metric"] == "breakeven_utilisation")
+    for cell in [tokens, *even["values"].values()]:
+        mean = cell["text"].split(" (")[0]
+        assert mean in table, (mean, table)

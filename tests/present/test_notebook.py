@@ -61,3 +61,18 @@ def test_quantities_become_float_columns_named_with_their_units():
     )
     assert list(frame.columns) == ["tdp [W]", "tdp P5 [W]", "tdp P50 [W]", "tdp P95 [W]"]
     assert frame.loc["A", "tdp [W]"] == 700.0
+
+
+def test_an_audit_has_a_frame_of_findings_and_html_views(deepseek_xlsx):
+    from flopbook.audit.findings import AuditResult, Finding
+
+    result = fb.audit(deepseek_xlsx)
+    frame = result.to_dataframe()
+    assert len(frame) == len(result.findings) == 6
+    assert {"sheet", "cell", "code", "severity", "message", "suggestion"} <= set(frame.columns)
+    assert "FB101" in set(frame["code"])
+    assert "<table" in result._repr_html_() and "Fleet!F5" in result.findings[1]._repr_html_()
+    # a workbook's text stays text in the HTML view
+    hostile = AuditResult("x.xlsx", [Finding("S", "A1", "FB101", "error", "t", "<script>")])
+    assert "<script>" not in hostile._repr_html_()
+    assert "<script>" not in hostile.findings[0]._repr_html_()

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import flopbook as fb
 from flopbook import numbers
-from flopbook.quantity import Quantity
+from flopbook.quantity import Quantity, Summary
 
 UNITS = [
     "USD",
@@ -82,3 +82,49 @@ def test_a_share_reads_back_as_a_percentage(share):
     text = numbers.amount(share, "", share=True)
     assert text.endswith("%")
     assert abs(fb.q(text).to("").magnitude[0] - share) <= _shown_tolerance(share, numbers.SIG)
+
+
+# Units that lead with a scale prefix: a figure in one never shows two scales
+# (22.5M Mtoken/year is 22.5T token/year; 3.5M MWh is 3.50 TWh).
+PREFIXED = [
+    "Mtoken/year",
+    "Mtoken",
+    "ktoken/s",
+    "kquery/day",
+    "Mrequest/day",
+    "MWh",
+    "MWh/year",
+    "kW",
+    "GB",
+    "TB/s",
+    "Gbit/s",
+    "TFLOP/s",
+    "PFLOP",
+]
+_LETTERS = ("k", "M", "B", "T")
+
+
+def _two_scales(text: str) -> bool:
+    """A number with a scale letter followed by a unit that has a scale prefix."""
+    number, _, unit = text.partition(" ")
+    return number.rstrip("0123456789.,").endswith(_LETTERS[1:]) and unit[:1] in "kMGTPE"
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=st.floats(min_value=1e-2, max_value=1e20), unit=st.sampled_from(PREFIXED))
+def test_a_prefixed_unit_never_shows_two_scales(x, unit):
+    point = Summary(unit, x, x, x, x, 1)
+    for text in (numbers.value(x, unit), numbers.summary(point, unit)):
+        assert not _two_scales(text), text
+        shown = text.split(" (")[0]
+        back = fb.q(shown).to(unit).magnitude[0]
+        assert abs(back - x) <= _shown_tolerance(x, 3), (text, back, x)
+
+
+def test_tokens_per_year_read_with_one_scale():
+    assert numbers.value(22.5e6, "Mtoken/year") == "22.5T token/year"
+    assert numbers.value(3.5e6, "MWh") == "3.50 TWh"
+    assert numbers.value(2.5e6, "TFLOP/s") == "2.50 EFLOP/s"
+    assert numbers.value(7e6, "GB") == "7.00 PB"
+    # below a million the unit keeps its prefix: no letter to clash with
+    assert numbers.value(1500, "Mtoken/year") == "1,500 Mtoken/year"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+import html
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # error: a wrong value; warning: likely wrong, worth a look; note: worth knowing, not wrong.
 Severity = Literal["error", "warning", "note"]
@@ -65,6 +69,22 @@ class Finding:
             "related": self.related,
         }
 
+    def _repr_html_(self) -> str:
+        # a notebook shows a finding as the report does: where, rule, what, the fix
+        rows = [
+            ("where", self.where),
+            ("rule", f"{self.code} {self.severity}: {self.title}"),
+            ("message", self.message),
+            ("formula", self.formula),
+            ("suggest", self.suggestion),
+        ]
+        body = "".join(f"<tr><th>{k}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows if v)
+        return f"<table>{body}</table>"
+
+
+# the columns of a findings frame, in the order a finding's JSON gives them
+FRAME_COLUMNS = [f.name for f in fields(Finding) if f.name not in ("fix", "related")]
+
 
 def _plain(v: Any) -> Any:
     if v is None or isinstance(v, (bool, int, float, str)):
@@ -85,6 +105,21 @@ class AuditResult:
     @property
     def clean(self) -> bool:
         return not self.findings
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """A row a finding: sheet, cell, rule, severity, confidence, message, formula,
+        suggestion, and the value before and after the suggestion."""
+        # pandas loads in about a second; only notebooks need it
+        import pandas as pd
+
+        rows = [{k: v for k, v in f.to_dict().items() if k in FRAME_COLUMNS} for f in self.findings]
+        frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
+        frame.index.name = self.path
+        return frame
+
+    def _repr_html_(self) -> str:
+        head = f"<p>{html.escape(self.path)}: {len(self.findings)} finding(s)</p>"
+        return head + str(self.to_dataframe()._repr_html_())
 
     def by_code(self) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}

@@ -149,6 +149,16 @@ def _cell(x: Any, unit: str | None = None) -> str:
     return Figure(text, summarize(x, unit).as_dict())
 
 
+def _worked(expression: str, x: Any) -> str:
+    """A claim's cell, ``H100.tdp = 700 W``: in JSON its figure as data, with the expression
+    beside it (the cell was text, so its 700 W was no number)."""
+    shown = _cell(x)
+    text = f"{expression} = {shown}"
+    if isinstance(shown, Figure):
+        return Figure(text, {**shown.data, "expression": expression})
+    return text
+
+
 def _result(spec: WorkloadCaseFile, sources: dict[str, Source]) -> CaseResult:
     return CaseResult(
         spec.name, spec.title, spec.summary.strip(), list(sources.values()), notes=spec.notes
@@ -473,8 +483,8 @@ def run_claims_case(doc: Document) -> CaseResult:
                 v.claim,
                 "",
                 [
-                    f"{v.expression} = {_cell(v.model)}",
-                    f"{v.claimed_text} = {_cell(v.claimed)}",
+                    _worked(v.expression, v.model),
+                    _worked(v.claimed_text, v.claimed),
                     f"{v.label}: {v.explanation}",
                 ],
             )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import emit
+from flopbook.cli.common import emit, text_width
 from flopbook.errors import InputError
 
 if TYPE_CHECKING:
@@ -507,9 +507,12 @@ def _report(
         book, hidden = books[0]
         assert book.result is not None
         emit(
-            render.summary(book.result, hidden=hidden, settings=book.config) + "\n"
-            if summary_only
-            else render.text(book.result, fixed, hidden=hidden, settings=book.config)
+            render.wrap(
+                render.summary(book.result, hidden=hidden, settings=book.config) + "\n"
+                if summary_only
+                else render.text(book.result, fixed, hidden=hidden, settings=book.config),
+                text_width(),
+            )
         )
     else:
         out = []
@@ -537,7 +540,7 @@ def _report(
                 totals,
             )
         )
-        emit("".join(out))
+        emit(render.wrap("".join(out), text_width()))
     for book, _ in books:
         if book.error:
             print(f"flopbook: error: {book.error}", file=sys.stderr)

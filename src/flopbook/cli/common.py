@@ -70,6 +70,19 @@ def console() -> Any:
     return Console(highlight=False, soft_wrap=False, width=width)
 
 
+def text_width() -> int | None:
+    """The width plain text is folded at: --width, else the terminal's (or COLUMNS); piped
+    output is left full width, as the tables are."""
+    if WIDTH:
+        return WIDTH
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        # imported on use, so that `flopbook --help` stays fast
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return None
+
+
 def emit(text: str) -> None:
     typer.echo(text, nl=not text.endswith("\n"))
 

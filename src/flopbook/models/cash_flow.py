@@ -37,7 +37,7 @@ from flopbook.errors import InputError
 from flopbook.formula.declaration import Form, Kind, extensive, step
 from flopbook.formula.result import ItemOutputs, Result
 from flopbook.inputs import FieldSpec, Input, read_input
-from flopbook.quantity import Quantity, summarize
+from flopbook.quantity import Quantity, summarize, unit_name
 
 if TYPE_CHECKING:
     import pint
@@ -609,7 +609,9 @@ class CashFlows:
             for c in self.all_columns:
                 v = self.get(o.key, c)
                 cells[c] = None if v is None else summarize(v, o.unit).as_dict()
-            rows.append({"metric": o.key, "label": o.label, "unit": o.unit, "values": cells})
+            rows.append(
+                {"metric": o.key, "label": o.label, "unit": unit_name(o.unit), "values": cells}
+            )
         return rows
 
     def to_dict(self) -> dict[str, Any]:

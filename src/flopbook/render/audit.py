@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import math
+import re
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,6 +114,40 @@ def text(
     for note in result.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines) + "\n"
+
+
+# A line's hanging indent: under its label ("  formula:  ", "note: "), else two spaces in
+_LABEL = re.compile(r"^( *)((?:formula|suggest|value|note|--fix): +)?")
+
+
+def wrap(text: str, width: int | None) -> str:
+    """``text`` with every line longer than ``width`` folded at spaces, each continuation
+    under the start of what its line says (after ``formula:``) so that a finding's block
+    stays one block; ``None`` leaves lines whole (piped output). Formulas and cell
+    addresses are never split inside: a word longer than the width stays whole."""
+    if not width:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        m = _LABEL.match(line)
+        assert m is not None  # the pattern matches every line (all its parts are optional)
+        head = m.group(0)  # the indent and the label, kept with the first word
+        hang = len(head) if m.group(2) else len(m.group(1)) + 2
+        out.extend(
+            textwrap.wrap(
+                line[len(head) :],
+                width,
+                initial_indent=head,
+                subsequent_indent=" " * min(hang, width // 2),
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or [line]
+        )
+    return "\n".join(out)
 
 
 def total(

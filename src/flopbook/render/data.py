@@ -10,8 +10,14 @@ from flopbook.errors import InputError
 from flopbook.models.fleet import METRICS
 from flopbook.numbers import unit_text
 from flopbook.quantity import parse_range, q, unit_name
-from flopbook.render.jsontext import to_json as to_json  # every command's JSON writer
+from flopbook.render.cells import with_text
+from flopbook.render.jsontext import to_json as plain_json
 from flopbook.safe_text import CsvWriter
+
+
+def to_json(data: Any) -> str:
+    """Every command's JSON: plain data, with each quantity's text beside its number."""
+    return plain_json(with_text(data))
 
 
 def fleet_csv(result: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
@@ -14,6 +15,7 @@ from flopbook.errors import InputError
 from flopbook.models.cash_flow import CASH_FLOW
 from flopbook.models.fleet import METRIC_BY_KEY, METRICS, TOTAL
 from flopbook.quantity import parse_range, q, unit_name
+from flopbook.render.cells import SHARE_ROWS, metric_cell
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
     from flopbook.catalog import Catalog, Chip
     from flopbook.models.cash_flow import CashFlows
     from flopbook.models.fleet import FleetResult
-    from flopbook.quantity import Summary
 
 # Rows shown by default when the fleet has them (a rental price gives revenue and margin)
 OPTIONAL_ROWS = ["revenue", "margin", "margin_share", "breakeven_utilisation"]
@@ -81,10 +82,10 @@ def fleet_table(
             label += " ◂ in TCO"
         if m.kind == "intensive":
             label += " (avg)"
-        cells = [numbers.summary(result.summary(m.key, c), m.unit, sep="\n") for c in columns]
+        cells = [metric_cell(m.key, m.unit, result.summary(m.key, c), sep="\n") for c in columns]
         if m.key in result.partial and len(columns) > 1:
             cells[-1] += "*"
-        table.add_row(f"{label} [{numbers.unit_label(m.unit)}]", *cells)
+        table.add_row(_row_label(label, m.key, m.unit), *cells)
     return table
 
 
@@ -362,7 +363,7 @@ def cash_flow_table(flows: CashFlows, title: str | None = None) -> Table:
         cells = [
             numbers.summary(flows.summary(o.key, c), o.unit, sep="\n") for c in flows.all_columns
         ]
-        table.add_row(f"{o.label} [{numbers.unit_label(o.unit)}]", *cells)
+        table.add_row(_row_label(o.label, o.key, o.unit), *cells)
     return table
 
 
@@ -396,16 +397,11 @@ BREAKEVEN_ROWS = [
     "breakeven_utilisation_api",
     "breakeven_tokens",
 ]
-SHARE_ROWS = ("breakeven_utilisation", "breakeven_utilisation_api", "margin_share")
 
 
-def share_text(s: Summary | None) -> str:
-    """A share as a percentage, with its interval when it is uncertain."""
-    if s is None:
-        return "—"
-    if s.point:
-        return f"{s.mean:.1%}"
-    return f"{s.mean:.1%}\n({s.p5:.1%}–{s.p95:.1%})"
+def _row_label(label: str, key: str, unit: str) -> str:
+    # escaped: rich would read a unit such as [tokens / year] as a style and drop it
+    return escape(f"{label} [{'share' if key in SHARE_ROWS else numbers.unit_label(unit)}]")
 
 
 def breakeven_table(result: FleetResult, title: str | None = None) -> Table:
@@ -433,14 +429,9 @@ def breakeven_table(result: FleetResult, title: str | None = None) -> Table:
         m = METRIC_BY_KEY[key]
         if all(result.get(key, c) is None for c in columns):
             continue
-        if key in SHARE_ROWS:
-            cells = [share_text(result.summary(key, c)) for c in columns]
-            unit = "share"
-        else:
-            cells = [numbers.summary(result.summary(key, c), m.unit, sep="\n") for c in columns]
-            unit = numbers.unit_label(m.unit)
+        cells = [metric_cell(key, m.unit, result.summary(key, c), sep="\n") for c in columns]
         label = m.label + (" (avg)" if m.kind == "intensive" else "")
-        table.add_row(f"{label} [{unit}]", *cells)
+        table.add_row(_row_label(label, key, m.unit), *cells)
     return table
 
 

@@ -12,6 +12,8 @@ from rich.text import Text
 from flopbook import numbers
 from flopbook.numbers import SIG, amount, quantity_text, summary_text
 from flopbook.quantity import is_point, summarize
+from flopbook.render.cells import WORKLOAD_SHARES
+from flopbook.render.fit import Fitted, split
 from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from flopbook.models.workload import WorkloadResult
 
 
-SHARES = {"mfu", "mbu", "margin"}
+SHARES = WORKLOAD_SHARES
 
 
 # ---- workload --------------------------------------------------------------------------
@@ -104,26 +106,46 @@ def verdict_text(v: ClaimVerdict) -> Text:
     return Text(v.label, style=_STYLE[v.verdict])
 
 
-def claims_table(verdicts: list[ClaimVerdict], title: str = "") -> Table:
-    table = Table(
-        title=title or "Claims",
-        show_lines=True,
-        caption_justify="left",
-        caption="The expression is what flopbook computes; the claim is what was "
-        "said. Verdicts compare means where a figure is a range.",
+def claims_table(verdicts: list[ClaimVerdict], title: str = "") -> Fitted:
+    """A row a claim; where its words would fold mid-word (80 columns), a block a claim
+    instead, each field on a line of its own."""
+    caption = (
+        "The expression is what flopbook computes; the claim is what was said. Verdicts "
+        "compare means where a figure is a range."
     )
-    for col in ("claim", "expression", "claimed", "tolerance", "verdict", "why / note"):
-        table.add_column(col, overflow="fold")
-    for v in verdicts:
-        table.add_row(
-            v.claim + (f"\n[{v.source}]" if v.source else ""),
-            f"{v.expression}\n= {quantity_text(v.model)}",
-            f"{v.claimed_text}\n= {quantity_text(v.claimed)}",
-            str(v.tolerance),
+    # the file's words are text, never rich markup (a source "[see notes]" stays)
+    rows = [
+        (
+            Text(v.claim + (f"\n[{v.source}]" if v.source else "")),
+            Text(f"{v.expression}\n= {quantity_text(v.model)}"),
+            Text(f"{v.claimed_text}\n= {quantity_text(v.claimed)}"),
+            Text(str(v.tolerance)),
             verdict_text(v),
-            _why(v),
+            Text(_why(v)),
         )
-    return table
+        for v in verdicts
+    ]
+    heads = ("claim", "expression", "claimed", "tolerance", "verdict", "why / note")
+    wide = Table(title=title or "Claims", show_lines=True, caption_justify="left", caption=caption)
+    for col in heads:
+        wide.add_column(col, overflow="fold")
+    for row in rows:
+        wide.add_row(*row)
+
+    def narrow(console: Any, width: int) -> list[Table]:
+        t = Table(title=title or "Claims", caption_justify="left", caption=caption)
+        t.add_column("", style="bold", no_wrap=True)
+        t.add_column("", overflow="fold")
+        for i, row in enumerate(rows):
+            if i:
+                t.add_section()
+            for head, cell in zip(heads, row, strict=True):
+                if cell.plain:
+                    t.add_row(head, cell)
+        t.show_header = False
+        return [t]
+
+    return Fitted(wide, narrow)
 
 
 def _why(v: ClaimVerdict) -> str:
@@ -171,31 +193,58 @@ def claims_csv(verdicts: list[ClaimVerdict]) -> str:
 # ---- compare ---------------------------------------------------------------------------
 
 
-def comparison_tables(c: Comparison) -> list[Table]:
+def comparison_tables(c: Comparison) -> list[Any]:
+    """The chips side by side, a row each; where that does not fit the terminal, turned
+    round (a column a chip, split over as many tables as it takes); then the match."""
     hourly = any(r.hourly for r in c.rows)
     per = "$ / PFLOP/s-hour" if hourly else "$ / PFLOP/s"
-    t = Table(
-        title=f"Cost and power per dense {c.precision.split('_')[0].upper()} FLOP",
-        caption="Peak rates are dense (no sparsity). 'vs ref' is the cost per FLOP "
-        f"relative to {c.reference}.",
-        caption_justify="left",
-    )
-    for col in ("chip", "peak", "TDP", "price", per, "vs ref", "W / PFLOP/s", "price from"):
-        t.add_column(
-            col, overflow="fold", justify="left" if col in ("chip", "price from") else "right"
-        )
+    title = f"Cost and power per dense {c.precision.split('_')[0].upper()} FLOP"
+    fields = ("peak", "TDP", "price", per, "vs ref", "W / PFLOP/s")
+    cells: dict[str, tuple[str, ...]] = {}
     for r in c.rows:
         ratio = c.ratio(r.chip)
-        t.add_row(
-            r.chip,
+        cells[r.chip] = (
             quantity_text(r.peak, "TFLOP/s"),
             quantity_text(r.tdp, "W"),
             _price(r.price),
             _bare(r.cost_per_pflop),
             "—" if ratio is None else f"{ratio:.2f}×",
             _bare(r.watts_per_pflop),
-            _short(r.price_source),
         )
+    # where each price came from is said under the table, a line a chip: as a column it
+    # took half of an 80-column terminal and folded the figures beside it mid-unit
+    caption = "\n".join(
+        [
+            "Peak rates are dense (no sparsity). 'vs ref' is the cost per FLOP relative to "
+            f"{c.reference}.",
+            *(f"{r.chip} price: {r.price_source}" for r in c.rows),
+        ]
+    )
+    wide = Table(title=title, caption=caption, caption_justify="left")
+    for col in ("chip", *fields):
+        # a figure is never folded (``$2.690/G`` over ``PU-hour``), nor a chip's name
+        wide.add_column(col, justify="left" if col == "chip" else "right", no_wrap=True)
+    for chip, row in cells.items():
+        wide.add_row(chip, *row)
+
+    def turned(chips: list[str], *, first: bool, last: bool) -> Table:
+        t = Table(
+            title=title if first else None,
+            caption=caption if last else None,
+            caption_justify="left",
+        )
+        t.add_column("", style="bold", overflow="fold")
+        for chip in chips:
+            t.add_column(chip, justify="right", no_wrap=True)
+        for i, field in enumerate(fields):
+            t.add_row(field, *(cells[chip][i] for chip in chips))
+        return t
+
+    def narrow(console: Any, width: int) -> list[Table]:
+        tables = split(console, width, list(cells), lambda g: turned(g, first=True, last=False))
+        groups = [[str(col.header) for col in t.columns[1:]] for t in tables]
+        return [turned(g, first=i == 0, last=i == len(groups) - 1) for i, g in enumerate(groups)]
+
     n = quantity_text(c.reference_count).replace(" GPU", "")
     m = Table(
         title=f"Matching {n} {c.reference} in dense FLOP/s (TDP only)", caption_justify="left"
@@ -211,7 +260,7 @@ def comparison_tables(c: Comparison) -> list[Table]:
             _money(x.money),
             _money(x.reference_money),
         )
-    return [t, m]
+    return [Fitted(wide, narrow), m]
 
 
 def _bare(x: Any) -> str:
@@ -219,23 +268,16 @@ def _bare(x: Any) -> str:
 
     if x is None:
         return "—"
-    return numbers.summary(summarize(x), "", sig=SIG)
+    # an interval on a line of its own, so that the table fits 80 columns
+    return numbers.summary(summarize(x), "", sig=SIG, sep="\n")
 
 
 def _price(x: Any) -> str:
     if x is None:
         return "—"
 
-    return summary_text(summarize(x))  # $2.000/GPU-hour, $30.00k/GPU: the denominator kept
-
-
-def _short(source: str) -> str:
-    # the full source is in --format json; a table shows where it starts
-    if len(source) <= 70:
-        return source
-    short = source[:67].rstrip() + "…"
-    # a stale catalog price says so even when its source is cut short
-    return short + " STALE" if "STALE" in source and "STALE" not in short else short
+    # $2.000/GPU-hour, $30.00k/GPU: the denominator kept; an interval on its own line
+    return summary_text(summarize(x), sep="\n")
 
 
 def _money(x: Any) -> str:

@@ -371,7 +371,10 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
             formulas[TOTAL] = None
         summaries = {c: result.summary(m.key, c) for c in result.all_columns}
         kind: LineKind = "intensive" if isinstance(m, Ratio) else "extensive"
-        lines.append(Line(m.key, m.label, m.unit, kind, m.doc, formulas, values, summaries))
+        # a fleet output without a unit is a share (margin, break-even utilisation): 64.2%
+        line = Line(m.key, m.label, m.unit, kind, m.doc, formulas, values, summaries)
+        line.percent = m.unit == ""
+        lines.append(line)
     # the unit conversions the formulas use, each a named constant on the Inputs sheet
     used = {n for line in lines for text in line.formulas.values() for n in _conversions_in(text)}
     for name in _conversions_in(" ".join(sorted(used))):

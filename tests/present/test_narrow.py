@@ -1,0 +1,50 @@
+"""At 80 columns every table keeps its figures whole: a table too wide is turned round or
+stacked, never folded inside a number or a unit; the words of a file stay words."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from flopbook.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, width: int = 80) -> str:
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(app, ["--width", str(width), *args], env={"COLUMNS": ""})
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code in (0, 1), result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= width
+    return result.stdout
+
+
+def test_compare_at_80_columns_turns_its_table_round():
+    out = run("compare", "H100", "H20", "Ascend 910C", "B200", "--price-kind", "owned")
+    for figure in ("$2.063/GPU-hour", "$0.7756/GPU-hour", "2,250 TFLOP/s", "Ascend910C"):
+        assert figure in out, figure
+    wide = run("compare", "H100", "H20", "--price-kind", "owned", width=160)
+    assert "│ H100 " in wide and "$2.063/GPU-hour" in wide  # a row a chip when it fits
+
+
+def test_claims_at_80_columns_are_a_block_each():
+    out = run("check", "examples/claims.yaml")
+    for words in ("1 TFLOP/token", "2.788M GPU*hour * 2 USD/GPU/hour", "= $5.576M"):
+        assert words in out, words
+    # a source that reads like a style tag is text, not markup
+    assert "[a published claim, corrected by Corry Wang, 2025-07-06]" in out
+
+
+def test_fleet_shares_read_as_percentages_under_their_label():
+    out = run("fleet", "examples/neocloud.yaml", width=200)
+    margin = next(line for line in out.splitlines() if "Margin (share of revenue)" in line)
+    assert "[share]" in margin and "1.5%" in margin
+    out = run("breakeven", "examples/neocloud.yaml", width=200)
+    tokens = next(line for line in out.splitlines() if "Tokens served per year" in line)
+    assert "[tokens / year]" in tokens and "22.5T token/year" in tokens
