@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, create_model
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from flopbook.catalog import Chip
 from flopbook.catalog import chip as find_chip
@@ -35,6 +35,7 @@ from flopbook.catalog.custom import custom_chip
 from flopbook.catalog.schema import date_start
 from flopbook.distributions import check_correlation, correlate
 from flopbook.errors import InputError, InputWarning
+from flopbook.formula.shape import file_shape
 from flopbook.models.fleet import (
     ASSUMPTION_FIELDS,
     COHORT_FIELDS,
@@ -47,7 +48,6 @@ from flopbook.models.fleet import (
 from flopbook.scenario import (
     CorrelationFile,
     Document,
-    InputValue,
     Path_,
     _dotted,
     _guard,
@@ -64,28 +64,25 @@ EXAMPLES = {
     for n, spec in {**ASSUMPTION_FIELDS, **SKU_FIELDS}.items()
 }
 
-_ASSUMPTION_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in ASSUMPTION_FIELDS}
-_ASSUMPTION_MODEL_FIELDS["capital_cost"] = (str | None, None)
-AssumptionsFile = create_model(
-    "AssumptionsFile", __config__=ConfigDict(extra="forbid"), **_ASSUMPTION_MODEL_FIELDS
+# The shapes are made from the fleet's field specs (flopbook.formula.shape): a field added to
+# the specs is a field of the files; each value is read once, by the model
+AssumptionsFile = file_shape(
+    "AssumptionsFile", ASSUMPTION_FIELDS, more={"capital_cost": (str | None, None)}, meta=False
 )
-
-_SKU_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in SKU_FIELDS}
-_SKU_MODEL_FIELDS["count"] = (InputValue | None, None)  # or the cohorts' counts
-_COHORT_MODEL_FIELDS: dict[str, Any] = {n: (InputValue | None, None) for n in COHORT_FIELDS}
-_COHORT_MODEL_FIELDS["name"] = (StrictStr | None, None)
-CohortFile = create_model(
-    "CohortFile", __config__=ConfigDict(extra="forbid"), **_COHORT_MODEL_FIELDS
+CohortFile = file_shape(
+    "CohortFile", COHORT_FIELDS, more={"name": (StrictStr | None, None)}, meta=False
 )
-SkuFile = create_model(
+SkuFile = file_shape(
     "SkuFile",
-    __config__=ConfigDict(extra="forbid"),
-    # a catalog name, or a custom chip's mapping (checked by flopbook.catalog.custom)
-    chip=(StrictStr | dict[str, Any], ...),
-    name=(StrictStr | None, None),
-    assumptions=(AssumptionsFile | None, None),
-    cohorts=(list[CohortFile] | None, None),  # type: ignore[valid-type]
-    **_SKU_MODEL_FIELDS,
+    SKU_FIELDS,
+    more={
+        # a catalog name, or a custom chip's mapping (checked by flopbook.catalog.custom)
+        "chip": (StrictStr | dict[str, Any], ...),
+        "name": (StrictStr | None, None),
+        "assumptions": (AssumptionsFile | None, None),
+        "cohorts": (list[CohortFile] | None, None),  # type: ignore[valid-type]
+    },
+    meta=False,
 )
 
 

@@ -31,7 +31,7 @@ META: dict[str, Any] = {
 
 def file_shape(
     name: str,
-    fields: Mapping[str, FieldSpec],
+    fields: Mapping[str, FieldSpec] | Iterable[str],
     *,
     kind: str | Iterable[str] | None = None,
     value: Any = InputValue,
@@ -40,9 +40,9 @@ def file_shape(
     meta: bool = True,
 ) -> type[BaseModel]:
     """A pydantic model of a file: ``kind:`` (one of ``kind``; any text when None), the
-    :data:`META` fields, one field per spec (of type ``value``, required where named in
-    ``required``, else optional), and ``more`` (fields that are not inputs: a chip, the
-    years)."""
+    :data:`META` fields, one field per spec (``fields``: the specs by name, or their names;
+    of type ``value``, required where named in ``required``, else optional), and ``more``
+    (fields that are not inputs: a chip, the years)."""
     needed = set(required)
     inputs: dict[str, Any] = {
         n: (value, ...) if n in needed else (value | None, None) for n in fields
@@ -51,12 +51,9 @@ def file_shape(
     if kind is not None:
         kinds = (kind,) if isinstance(kind, str) else tuple(kind)
         head["kind"] = (Literal[kinds], ...)  # type: ignore[valid-type]
+    # ``more`` may give an input a shape of its own (a mapping, a list)
+    shaped = {**head, **(META if meta else {}), **inputs, **(more or {})}
     made: type[BaseModel] = create_model(  # type: ignore[call-overload]
-        name,
-        __config__=ConfigDict(extra="forbid"),
-        **head,
-        **(META if meta else {}),
-        **inputs,
-        **(more or {}),
+        name, __config__=ConfigDict(extra="forbid"), **shaped
     )
     return made
