@@ -32,7 +32,7 @@ RUNS = 21
 # every start. The bytecode goes to a folder of its own, never into the source tree.
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "flopbook-bench-pycache")
-HEAVY = ("numpy", "pint", "scipy", "formulas", "pandas", "PIL", "pebble")
+HEAVY = ("numpy", "pint", "scipy", "formulas", "pandas", "PIL", "pebble", "pydantic", "rich")
 PROBE = (
     "import sys, atexit\n"
     "atexit.register(lambda: print(' '.join(m for m in {heavy!r} if m in sys.modules),"
@@ -87,8 +87,9 @@ def main() -> None:
         heavy = loaded(probe) if probe else ""
         out.append((name, wall, cpu, heavy or "none"))
     load_after = os.getloadavg()[0]
-    audit_wall = out[-1][1]
+    audit_wall, audit_cpu = out[-1][1], out[-1][2]
     verdict = "meets" if audit_wall <= 0.3 else "MISSES"
+    cpu_verdict = "within" if audit_cpu <= 0.3 else "over"
     table = "\n".join(
         f"| {n} | {w * 1000:.0f} ms | {c * 1000:.0f} ms | {h} |" for n, w, c, h in out
     )
@@ -101,17 +102,20 @@ row). Run: `python benchmarks/audit_startup.py`.
 |---|---|---|---|
 {table}
 
-Target: the small workbook audited in <= 300 ms: {verdict} ({audit_wall * 1000:.0f} ms).
+Target: the small workbook audited in <= 300 ms: {verdict} ({audit_wall * 1000:.0f} ms wall;
+its CPU time, which waits for no other process, {audit_cpu * 1000:.0f} ms, {cpu_verdict} 300 ms).
 Where the time goes: `python -X importtime -c "from flopbook.cli import main; main()" audit
 examples/deepseek-semianalysis.xlsx 2> imports.txt`. Suggested sums are computed without
 the formulas package (`flopbook.audit.arith`), label units are read without pint
 (`flopbook.audit.units.BASE_UNITS`, held to pint's registry by a test), NumPy loads only
 with the formulas package, JSON is written without the catalog (`flopbook.render.jsontext`),
 the process pool loads only for several workbooks, and the command imports openpyxl without
-Pillow (and NumPy). What is left is the command line's own start-up (the `--help` row),
-typer's parsing of the options (it builds a pydantic validator for each, loading pydantic),
-openpyxl, and the audit's own modules. Bytecode is written (to a folder of its own), as an
-installed copy has it.
+Pillow (and NumPy). Only the audit's own command module is imported and built
+(`flopbook.cli.COMMANDS`), and its option values are read without building typer's pydantic
+validators (`flopbook.cli.values`), so pydantic is not loaded. What is left is typer's own
+import (the `--help` row), openpyxl's (about 300 modules, which the workbook reader and the
+formula tokenizer need), and the audit's own modules. Bytecode is written (to a folder of its
+own), as an installed copy has it.
 """
     update_section("Audit start-up", body)
     print(body)

@@ -19,7 +19,6 @@ Targets: 2 workers at >= 1.7x the throughput of 1; (Dask with 1 worker - bare) /
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 import tempfile
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT / "tests" / "audit"))  # the workbook generator
 sys.path.insert(0, str(Path(__file__).parent))
 
 from audit_batch import generate  # noqa: E402
+from dask_cluster import client_of, workers_cpu  # noqa: E402
 from results import machine, update_section  # noqa: E402
 
 from flopbook.audit import batch, inventory  # noqa: E402
@@ -45,30 +45,10 @@ def bare(paths: list[str], settings: batch.Settings) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def worker_cpu() -> float:
-    """CPU seconds of this process so far (run on each worker)."""
-    import resource
-
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
 def on_dask(
     paths: list[str], settings: batch.Settings, workers: int, out: Path
 ) -> tuple[float, float, float, list[dict]]:
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with client_of(workers) as client:
         client.run(inventory._warm_worker)
         journal = inventory.Journal(out, [])
         rows: list[dict] = []
@@ -79,14 +59,13 @@ def on_dask(
 
         # each worker reads one workbook first (openpyxl's first read loads its parts)
         client.run(batch.audit_one, paths[0], settings)
-        cpu = sum(client.run(worker_cpu).values())
+        cpu = workers_cpu(client)
         here = time.process_time()  # this process: the client, and the scheduler it runs
         start = time.perf_counter()
         inventory.run(client, paths, settings, sink)
         journal.close()
         seconds = time.perf_counter() - start
-        workers = sum(client.run(worker_cpu).values()) - cpu
-        return seconds, workers, time.process_time() - here, rows
+        return seconds, workers_cpu(client) - cpu, time.process_time() - here, rows
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ tables identical, number for number.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
 
+from dask_cluster import client_of, workers_cpu  # noqa: E402
 from results import machine, update_section  # noqa: E402
 
 from flopbook.sweep import CHUNK, Sweep, run_points, vary  # noqa: E402
@@ -35,34 +35,14 @@ OUTPUTS = ["tco_per_year", "cost_per_gpu_hour"]
 
 
 def timed(sweep: Sweep, samples: int, workers: int):  # noqa: ANN201 - (seconds, CPU, frame)
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with client_of(workers) as client:
         # each worker imports the models and reads the catalog once: not part of the sweep
         client.run(run_points, sweep.job(samples), [(0, sweep.points()[0][0])])
-        cpu = sum(client.run(worker_cpu).values())
+        cpu = workers_cpu(client)
         start = time.perf_counter()
         frame = sweep.run(samples=samples, client=client)
         seconds = time.perf_counter() - start
-        return seconds, sum(client.run(worker_cpu).values()) - cpu, frame
-
-
-def worker_cpu() -> float:
-    """CPU seconds of this process so far (run on each worker)."""
-    import resource
-
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+        return seconds, workers_cpu(client) - cpu, frame
 
 
 def main() -> None:

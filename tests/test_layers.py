@@ -30,6 +30,7 @@ HEAVY = {
     "numpy",  # the audit reads workbooks without it; only recalculation needs it
     "dask",  # dask, distributed and pyarrow: a cluster and Parquet files, for inventory
     "distributed",  # audits and sweeps only
+    "tornado",  # Dask's event loop, loaded with distributed: a local cluster's periodic watch
     "pyarrow",
 }
 

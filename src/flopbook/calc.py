@@ -65,7 +65,16 @@ FUNCTIONS = {
     "if_positive": 3,
     # floor(x): the whole number at or below a plain number (sequences that fit)
     "floor": 1,
+    # mean(x): the mean over the samples (a figure that is a ratio of means, not a mean of
+    # ratios); one value where x is one value
+    "mean": 1,
+    # a declared kind's totals over its items (a payer's years): the sum, the lowest, the
+    # highest, the product and the number of items that have the formula; only a total
+    # reads them
+    **dict.fromkeys(("sum_of", "lowest_of", "highest_of", "product_of", "count_of"), 1),
 }
+# The functions that total a formula over a kind's items (see flopbook.formula.totals)
+AGGREGATES = ("sum_of", "lowest_of", "highest_of", "product_of", "count_of")
 # Catalog figures read per GPU in expressions (TFLOP/s/GPU), like the prices (USD/GPU/hour).
 PER_GPU = ("fp8_dense", "bf16_dense", "tf32_dense", "fp32")
 
@@ -628,6 +637,14 @@ def call(name: str, args: list[pint.Quantity[Any]]) -> pint.Quantity[Any]:
         then, otherwise = _one_unit(name, args[1], args[2])
         test = np.asarray(args[0].magnitude, dtype=float)
         return Quantity(np.where(test > 0, then.magnitude, otherwise.magnitude), then.units)
+    if name == "mean":
+        (x,) = args
+        return Quantity(float(np.mean(np.asarray(x.magnitude, dtype=float))), x.units)
+    if name in AGGREGATES:
+        raise CalcError(
+            f"{name} totals a model's items (a payer's years); here there is one value",
+            hint="write the value itself",
+        )
     if name == "floor":
         # whole things (sequences, GPUs) from a plain number
         (x,) = args

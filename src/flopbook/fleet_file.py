@@ -103,6 +103,8 @@ class FleetFile(BaseModel):
     dollars_of: Any = None
     # the calendar years of the yearly cash flows: {start: 2024, end: 2028}
     period: Any = None
+    # a loan on the capex, or a lease: {debt: 60%, debt_rate: 8%, debt_term: 4 years}
+    financing: Any = None
     assumptions: AssumptionsFile | None = None  # type: ignore[valid-type]
     skus: list[SkuFile] = Field(min_length=1)  # type: ignore[valid-type]
     correlations: list[CorrelationFile] | None = None
@@ -172,6 +174,7 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
             description=spec.description,
             dollars_of=spec.dollars_of,
             period=spec.period,
+            financing=spec.financing,
         ),
     )
     if spec.correlations:

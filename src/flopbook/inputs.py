@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pint
 
+from flopbook import published
 from flopbook.catalog.schema import date_start
 from flopbook.distributions import distribution_samples, is_distribution
 from flopbook.errors import InputError, UnitMismatchError
@@ -99,6 +100,8 @@ def read_input(spec: FieldSpec, raw: Given | None, *, key: str | None = None) ->
     """Coerce what a user wrote for ``spec`` into an :class:`Input` (see module doc)."""
     if isinstance(raw, Input):
         return read_input(spec, raw.value, key=key) if raw.name != spec.name else raw
+    # {year: 2023} or {operator: google}: the published figure, with its source and note
+    raw = published.resolve(spec.name, raw)
     source = note = None
     value = raw
     if isinstance(raw, dict) and not is_distribution(raw):

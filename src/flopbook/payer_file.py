@@ -11,8 +11,9 @@ that name the file, the line and the field (documented field by field in docs/fu
     performance_fee: 20%
     reinvest_share: 70%
 
-The shape is checked with pydantic (known fields, required fields), every value by the model
-with its units and bounds; either way a mistake is one :class:`~flopbook.errors.InputError`.
+The shape is made from the payers' field specs and checked with pydantic (known fields,
+required fields), every value once, by the model, with its units and bounds; either way a
+mistake is one :class:`~flopbook.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from flopbook.errors import InputError
-from flopbook.models.funding import COMPANY_FIELDS, FUND_FIELDS, Company, Fund
+from flopbook.formula.shape import file_shape
+from flopbook.models.funding import COMMON_FIELDS, COMPANY_FIELDS, FUND_FIELDS, Company, Fund
 from flopbook.scenario import Document, _dotted
 
 __all__ = ["load_payer", "payer_from_document"]
@@ -35,51 +37,43 @@ T = TypeVar("T")
 Path_ = tuple[str | int, ...]
 
 # Values are Any here: the model reads each one (a value, a range, a list, a mapping by year)
-# and says precisely what is wrong with it.
+# and says precisely what is wrong with it. The shapes are made from the models' field specs
+# (flopbook.formula.shape): a field added to a payer's specs is a field of its files.
+_YEARS: dict[str, Any] = {"first_year": (Any, ...), "last_year": (Any, ...)}
 
+FundFile = file_shape(
+    "FundFile",
+    {**COMMON_FIELDS, **FUND_FIELDS},
+    kind="fund",
+    value=Any,
+    required=("returns", "management_fee"),
+    more=_YEARS,
+)
 
-class _Common(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = ""
-    description: str = ""
-    source: str | None = None
-    note: str | None = None
-    first_year: Any
-    last_year: Any
-    fx_rate: Any = None
+RoundFile = file_shape(
+    "RoundFile",
+    {"amount": COMPANY_FIELDS["amount"]},
+    value=Any,
+    required=("amount",),
+    more={
+        "year": (Any, ...),
+        "label": (str | None, None),
+        "source": (str | None, None),
+        "note": (str | None, None),
+    },
+    meta=False,
+)
 
+CompanyFile = file_shape(
+    "CompanyFile",
+    {**COMMON_FIELDS, **{k: v for k, v in COMPANY_FIELDS.items() if k != "amount"}},
+    kind="company",
+    value=Any,
+    required=("revenue",),
+    more={**_YEARS, "funding_rounds": (list[RoundFile], [])},  # type: ignore[valid-type]
+)
 
-class FundFile(_Common):
-    kind: Literal["fund"]
-    aum_start: Any = None
-    aum: Any = None
-    flows: Any = None
-    returns: Any
-    management_fee: Any
-    performance_fee: Any = 0
-    operating_costs: Any = 0
-    reinvest_share: Any = 1
-
-
-class RoundFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    year: Any
-    amount: Any
-    label: str | None = None
-    source: str | None = None
-    note: str | None = None
-
-
-class CompanyFile(_Common):
-    kind: Literal["company"]
-    revenue: Any
-    operating_margin: Any = None
-    operating_cash_flow: Any = None
-    capex_share: Any = None
-    funding_rounds: list[RoundFile] = []
-
-
-_FILES: dict[str, type[_Common]] = {"fund": FundFile, "company": CompanyFile}
+_FILES: dict[str, type[BaseModel]] = {"fund": FundFile, "company": CompanyFile}
 _EXAMPLES = {
     "kind": "write kind: fund or kind: company",
     "first_year": "write e.g. first_year: 2017",
@@ -150,11 +144,11 @@ def payer_from_document(doc: Document, path: Path_ = ()) -> Fund | Company:
             field=_dotted((*path, "kind")),
             hint=f"did you mean {near[0]}?" if near else _EXAMPLES["kind"],
         )
-    spec = _validate(doc, _FILES[kind], path)
-    fields = spec.model_dump(exclude={"kind", "description", "source", "note"})
-    if isinstance(spec, FundFile):
+    spec: Any = _validate(doc, _FILES[kind], path)
+    # a field left out (or written as null) takes the model's default
+    fields = spec.model_dump(exclude={"kind", "description", "source", "note"}, exclude_none=True)
+    if kind == "fund":
         return _guard(doc, path, lambda: Fund(**fields))
-    assert isinstance(spec, CompanyFile)
     fields["funding_rounds"] = [r.model_dump(exclude_none=True) for r in spec.funding_rounds]
     return _guard(doc, path, lambda: Company(**fields))
 

@@ -35,13 +35,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flopbook import safe_yaml
+from flopbook import cluster, safe_yaml
 from flopbook.draws import DEFAULT_SEED, sampling
 from flopbook.errors import InputError, suggest
 from flopbook.model_file import READERS, model_from_document
 from flopbook.model_file import kind_of as file_kind
-from flopbook.models.funding import PAYER_ROWS
-from flopbook.models.registry import KINDS
+from flopbook.models.registry import KINDS, declared
 from flopbook.quantity import Summary, _parse_point
 from flopbook.scenario import Document
 
@@ -83,19 +82,20 @@ def kind_of(doc: Document) -> str:
 def run_model(doc: Document) -> Callable[[str], Summary | None]:
     """Run the model a document describes: each output's summary by key (None where the
     model does not give it)."""
-    kind, model = model_from_document(doc)
+    _, model = model_from_document(doc)
     result = model.run()
-    has = getattr(result, "has", None)  # a workload's result holds only the rows it computed
+    found = declared(result)  # every kind swept is declared: its outputs by one Result
+    has = getattr(result, "has", None)  # a workload's result holds rows beyond it (HFU)
 
     def get(key: str) -> Summary | None:
-        if has is not None and not has(key):
-            return None
-        if kind in ("fund", "company") and (
-            key not in result.rows or PAYER_ROWS[key].kind != "flow"
-        ):
-            return None  # a payer's output is a flow's total over the years: stocks do not add
-        found: Summary | None = result.summary(key)
-        return found
+        if found is not None and key in found.kind.output:
+            # the Total: a sum of the items, or a payer's flow added up over its years;
+            # none for what does not add up (a payer's stocks and shares)
+            return found.summary(key)
+        if has is not None and has(key):
+            summary: Summary | None = result.summary(key)
+            return summary
+        return None
 
     return get
 
@@ -527,7 +527,12 @@ def _run_tasks(
 
     futures = client.map(_located, [job] * len(tasks), tasks, pure=False)
     sizes = {f.key: len(t) for f, t in zip(futures, tasks, strict=True)}
-    for fut in as_completed(futures):
+
+    def left() -> str:
+        return f"{total - done:,} of {total:,} point(s) are not run yet"
+
+    hint = "start workers (`dask worker ADDRESS`) and run the sweep again"
+    for fut in cluster.as_finished(client, as_completed(futures), left=left, hint=hint):
         finished(fut.result(), sizes[fut.key])
         fut.release()
     return rows

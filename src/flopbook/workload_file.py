@@ -18,23 +18,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel
 
 from flopbook.errors import InputError
+from flopbook.formula.shape import file_shape
 from flopbook.models.workload import INFERENCE_FIELDS, TRAINING_FIELDS, Inference, Training
-from flopbook.scenario import Document, InputValue
+from flopbook.scenario import Document
 
 if TYPE_CHECKING:
     from flopbook.models.workload import WorkloadResult
 
 T = TypeVar("T")
 
-_COMMON: dict[str, Any] = {
-    "kind": (str, ...),
-    "name": (str, ""),
-    "description": (str, ""),
-    "source": (str | None, None),
-    "note": (str | None, None),
+# besides the inputs (the models' field specs, flopbook.formula.shape): the chip and the
+# precision its peak is read at
+_CHIP: dict[str, Any] = {
     "chip": (str | None, None),
     "precision": (str | None, None),
 }
@@ -54,20 +52,14 @@ _TRAINING_EXTRA: dict[str, Any] = {
 }
 
 
-def _file_model(
-    name: str, fields: dict[str, Any], more: dict[str, Any] | None = None
-) -> type[BaseModel]:
-    extra = {n: (InputValue | None, None) for n in fields}
-    made: type[BaseModel] = create_model(  # type: ignore[call-overload]
-        name, __config__=ConfigDict(extra="forbid"), **_COMMON, **extra, **(more or {})
-    )
-    return made
-
-
 def _models() -> dict[str, type[BaseModel]]:
     return {
-        "training": _file_model("TrainingFile", TRAINING_FIELDS, _TRAINING_EXTRA),
-        "inference": _file_model("InferenceFile", INFERENCE_FIELDS, _ARCHITECTURE),
+        "training": file_shape(
+            "TrainingFile", TRAINING_FIELDS, kind="training", more={**_CHIP, **_TRAINING_EXTRA}
+        ),
+        "inference": file_shape(
+            "InferenceFile", INFERENCE_FIELDS, kind="inference", more={**_CHIP, **_ARCHITECTURE}
+        ),
     }
 
 

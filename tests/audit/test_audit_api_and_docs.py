@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from flopbook.audit.rules import CODES, rule
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "audit.md"
+RULES = Path(__file__).resolve().parents[2] / "src" / "flopbook" / "audit" / "rules"
 
 
 def test_flopbook_audit_is_callable(deepseek_xlsx) -> None:
@@ -32,7 +35,33 @@ def test_every_rule_is_documented_with_its_title() -> None:
 def test_every_rule_docstring_shows_bad_and_fix() -> None:
     for code in CODES:
         doc = type(rule(code)).__doc__ or ""
-        assert doc.startswith(f"{code} — ") and "Bad" in doc and "Fix" in doc, code
+        assert doc.startswith(f"{code} — {rule(code).title.lower()}."), code
+        example = re.search(r"```\n(.*?)```", doc, re.S)
+        assert example and "<-" in example.group(1) and "fix" in example.group(1), code
+
+
+def test_the_rules_part_of_the_docs_is_written_from_the_rules() -> None:
+    from flopbook.audit.ruledocs import rewrite
+
+    text = DOCS.read_text()
+    assert rewrite(text) == text, "run: python scripts/audit_docs.py"
+
+
+def test_a_rule_runs_after_every_rule_whose_findings_it_reads() -> None:
+    import ast
+
+    from flopbook.audit.rules import run_order
+
+    for code in CODES:
+        source = (RULES / f"{code}.py").read_text()
+        body = ast.parse(source).body[1:]  # the code, without the module docstring
+        named = set(re.findall(r'"(FB\d{3})"', "\n".join(ast.unparse(n) for n in body)))
+        after = set(rule(code).after)
+        assert named - {code} <= after, (code, named - after)
+        assert all(CODES.index(a) < CODES.index(code) for a in after), code
+    assert run_order({"FB2": ("FB1",), "FB1": (), "FB0": ("FB2",)}) == ["FB1", "FB2", "FB0"]
+    with pytest.raises(ValueError, match="FB3, which is not a rule"):
+        run_order({"FB1": ("FB3",)})
 
 
 def test_every_option_is_documented(run_cli) -> None:

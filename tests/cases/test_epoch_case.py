@@ -36,3 +36,17 @@ def test_the_case_is_epochs_arithmetic():
 def test_a_month_of_training_start_moves_the_cost_about_2_percent():
     a, b = epoch_by_hand(dt.date(2023, 3, 1)), epoch_by_hand(dt.date(2023, 4, 1))
     assert 0.02 < 1 - b / a < 0.03
+
+
+def test_llama_65b_is_epochs_arithmetic_on_the_generic_a100():
+    # Epoch AI's data file LLaMA-65B under "NVIDIA A100" (released 2020-03-01): acquired at
+    # release + 90 days, 2020-05-30; training start = 2023-02-24 - 21 days - 60 days
+    price, acquired, start = 24875.0, dt.date(2020, 5, 30), dt.date(2022, 12, 5)
+    years = (start - acquired).days / 365.25
+    chip_hours = 1_022_362
+    hardware = price * 10 ** (-0.14 * years) * 0.14 * math.log(10) / 8766 * chip_hours
+    energy = 0.4 * (6.5 / 8) / 0.4 * 0.75 * 1.1 * chip_hours * 0.0806
+    by_hand = hardware / (1 - 0.19) + energy
+    (check,) = case("epoch-llama-65b").checks
+    assert check.model == pytest.approx(by_hand, rel=1e-3)
+    assert check.ok and check.category == "restatement" and check.published == 578026

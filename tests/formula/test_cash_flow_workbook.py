@@ -50,11 +50,29 @@ def cohort_fleets(draw: st.DrawFn) -> Fleet:
         "cost_of_capital": draw(st.sampled_from(["0%", "8%", "12%"])),
         "useful_life": f"{draw(st.integers(1, 6))} years",
     }
-    return Fleet(skus, assumptions, period={"start": first, "end": first + years - 1})
+    financing = None
+    how = draw(st.sampled_from(["none", "debt", "lease"]))
+    if how == "debt":
+        financing = {
+            "debt": draw(st.sampled_from(["0%", "50%", "100%", "20k USD/GPU"])),
+            "debt_rate": draw(st.sampled_from(["0%", "6%", "11%"])),
+            "debt_term": f"{draw(st.integers(1, 7))} years",
+            "debt_balloon": draw(st.sampled_from(["0%", "30%", "100%"])),
+        }
+    elif how == "lease":
+        financing = {"lease": f"{draw(st.integers(2, 15))}k USD/GPU/year"}
+        if draw(st.booleans()):
+            financing["lease_term"] = f"{draw(st.integers(1, 5))} years"
+    return Fleet(
+        skus,
+        assumptions,
+        period={"start": first, "end": first + years - 1},
+        financing=financing,
+    )
 
 
 @settings(
-    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(fleet=cohort_fleets())
 def test_the_formulas_package_recalculates_the_cash_flows_to_the_engine(tmp_path, fleet):
@@ -75,3 +93,6 @@ def test_the_formulas_package_recalculates_the_cash_flows_to_the_engine(tmp_path
     block = report.blocks[1]
     npv = block.line("npv").values["Total"]
     assert close(npv, float(result.cash_flows.npv().to("USD").magnitude[0]))
+    if result.cash_flows.has_debt:
+        equity = block.line("npv_equity").values["Total"]
+        assert close(equity, float(result.cash_flows.equity_npv().to("USD").magnitude[0]))

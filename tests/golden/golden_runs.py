@@ -28,6 +28,7 @@ def runs() -> dict[str, list[str]]:
         "depreciation",
     ]
     out["example-neocloud"] = ["fleet", "examples/neocloud.yaml"]
+    out["example-neocloud-financed"] = ["fleet", "examples/neocloud-financed.yaml"]
     out["example-breakeven"] = ["breakeven", "examples/neocloud.yaml"]
     out["example-training"] = ["workload", "examples/training.yaml"]
     out["example-inference"] = ["workload", "examples/inference.yaml"]

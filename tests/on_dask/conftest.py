@@ -1,14 +1,15 @@
 """One small Dask cluster for the tests of this folder: two single-threaded worker processes
-on the loopback address, no dashboard, a task retried once after its worker dies (as
-``--scheduler local`` sets up); tests reach it at its tcp:// address."""
+on the loopback address, no dashboard, a task retried once after its worker dies, its ended
+workers started again (``flopbook.cluster.local_cluster``, as ``--scheduler local`` sets up);
+tests reach it at its tcp:// address."""
 
 from __future__ import annotations
-
-import logging
 
 import pytest
 
 pytest.importorskip("distributed", reason="the distributed extra is not installed")
+
+WORKERS = 2
 
 
 @pytest.fixture(scope="package")
@@ -16,29 +17,14 @@ def dask_cluster():
     yield from local_cluster()
 
 
-def local_cluster():
+def local_cluster(workers: int = WORKERS):
     """A cluster and its client, closed when the generator is."""
-    import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    from flopbook.cluster import ALLOWED_FAILURES
+    from flopbook.cluster import local_cluster as start
 
-    with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
-        cluster = LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            memory_limit="2GiB",
-            silence_logs=logging.ERROR,
-        )
-    client = Client(cluster)
-    try:
+    with start(workers, memory_limit="2GiB", dashboard=False) as cluster, Client(cluster) as client:
         yield cluster, client
-    finally:
-        client.close()
-        cluster.close()
 
 
 @pytest.fixture

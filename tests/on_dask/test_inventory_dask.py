@@ -18,6 +18,8 @@ pq = pytest.importorskip("pyarrow.parquet")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "audit"))
 from test_audit_cli_settings import clean, plan  # noqa: E402
 
+from on_dask.conftest import WORKERS, local_cluster  # noqa: E402
+
 SLOW_ROWS = 60_000  # a workbook whose audit takes seconds: past a 2 s limit on any machine
 
 
@@ -144,15 +146,13 @@ def test_an_existing_out_needs_resume_or_force(run_cli, tmp_path) -> None:
     assert out.read_bytes() == b"earlier results"
 
 
-def test_a_workbook_that_kills_its_worker_is_reported_alone(tmp_path, dask_cluster) -> None:
-    """A crash inside a library (here: the process exits while reading one workbook) takes
-    its worker down; the task is split, the other workbooks are audited, the batch ends."""
+def crash_on(ending: str):
+    """A worker plugin under which auditing a workbook whose name ends so exits the worker's
+    process (as a crash inside a library would)."""
     from distributed.diagnostics.plugin import WorkerPlugin
 
-    from flopbook.audit import batch, inventory
-
-    class CrashOn(WorkerPlugin):  # defined here: sent to the workers whole, by value
-        name = "crash-on-crash-xlsx"
+    class CrashOn(WorkerPlugin):  # defined in a function: sent to the workers whole, by value
+        name = "crash-on-" + ending
 
         def setup(self, worker):  # also on every worker the nanny restarts
             import os
@@ -162,7 +162,7 @@ def test_a_workbook_that_kills_its_worker_is_reported_alone(tmp_path, dask_clust
             real = b._audit
 
             def audit(path, settings):
-                if path.endswith("crash.xlsx"):
+                if path.endswith(ending):
                     os._exit(70)
                 return real(path, settings)
 
@@ -173,23 +173,87 @@ def test_a_workbook_that_kills_its_worker_is_reported_alone(tmp_path, dask_clust
 
             b._audit = self.real
 
+    return CrashOn()
+
+
+def statuses(rows: list[dict]) -> dict[str, str]:
+    return {Path(r["path"]).name: r["status"] for r in rows if r["row"] == "file"}
+
+
+def back_to_full(client, tmp_path: Path) -> None:
+    """The cluster has all its workers again, and a following job runs on them."""
+    from flopbook.audit import batch, inventory
+
+    client.wait_for_workers(WORKERS, timeout=300)  # fails (a TimeoutError) if one is not back
+    d = tmp_path / "after"
+    d.mkdir()
+    for i in range(4):
+        numbered(d / f"after{i}.xlsx", i)
+    rows: list[dict] = []
+    settings = batch.Settings(use_config=False, time_limit=60)
+    inventory.run(client, sorted(str(p) for p in d.iterdir()), settings, rows.extend, per_task=1)
+    assert set(statuses(rows).values()) == {"ok"} and len(statuses(rows)) == 4
+
+
+def test_a_workbook_that_kills_its_worker_is_reported_alone(tmp_path, dask_cluster) -> None:
+    """A crash inside a library (here: the process exits while reading one workbook) takes
+    its worker down; the task is split, the other workbooks are audited, the batch ends, and
+    the cluster has its workers again afterwards."""
+    from flopbook.audit import batch, inventory
+
     _, client = dask_cluster
     for i in range(3):
         numbered(tmp_path / f"book{i}.xlsx", i)
     clean(tmp_path / "crash.xlsx")
+    clean(tmp_path / "second-crash.xlsx")  # more workers ended, one soon after another
     paths = sorted(str(p) for p in tmp_path.glob("*.xlsx"))
-    client.register_plugin(CrashOn())
+    plugin = crash_on("crash.xlsx")
+    client.register_plugin(plugin)
     rows: list[dict] = []
     try:
         settings = batch.Settings(use_config=False, time_limit=60)
         inventory.run(client, paths, settings, rows.extend, per_task=4)
     finally:
-        client.unregister_worker_plugin(CrashOn.name)
-    status = {Path(r["path"]).name: r["status"] for r in rows if r["row"] == "file"}
-    assert status == {"book0.xlsx": "ok", "book1.xlsx": "ok", "book2.xlsx": "ok",
-                      "crash.xlsx": "crashed"}  # fmt: skip
+        client.unregister_worker_plugin(plugin.name)
+    assert statuses(rows) == {"book0.xlsx": "ok", "book1.xlsx": "ok", "book2.xlsx": "ok",
+                              "crash.xlsx": "crashed", "second-crash.xlsx": "crashed"}  # fmt: skip
     crashed = next(r for r in rows if r["status"] == "crashed")
     assert "the worker auditing it stopped" in crashed["reason"] and crashed["sha256"]
+    back_to_full(client, tmp_path)
+
+
+def test_a_cluster_with_no_worker_left_stops_the_run_in_one_line(
+    run_cli, tmp_path, monkeypatch
+) -> None:
+    """With no worker at all (all ended, none started again), the run stops with one line
+    saying how many workbooks are left and how to go on, and keeps what it wrote."""
+    from flopbook import cluster
+    from flopbook.audit import batch, inventory
+
+    for i in range(3):
+        numbered(tmp_path / f"book{i}.xlsx", i)
+    paths = sorted(str(p) for p in tmp_path.glob("*.xlsx"))
+    empty = local_cluster(workers=0)
+    dead, client = next(empty)
+    try:
+        settings = batch.Settings(use_config=False, time_limit=60)
+        with pytest.raises(cluster.NoWorkers) as caught:
+            inventory.run(client, paths, settings, [].extend, wait=0.5)
+        assert "3 of 3 workbook(s) are not audited yet" in str(caught.value)
+        assert str(caught.value).count("\n") == 0
+
+        monkeypatch.setattr(cluster, "NO_WORKERS_WAIT", 0.5)
+        out = tmp_path / "results.parquet"
+        code, _, err = run_cli("audit", tmp_path, "--scheduler", dead.scheduler_address,
+                               "--out", out)  # fmt: skip
+        assert code == 2
+        head, error = err.splitlines()  # the line saying where it runs, then the error
+        assert "on 0 Dask worker(s)" in head
+        assert error.startswith("flopbook: error: --scheduler: no Dask worker has been left for")
+        assert "3 of 3 workbook(s)" in error and "--resume" in error and "results.jsonl" in error
+        assert out.with_suffix(".jsonl").exists() and not out.exists()
+    finally:
+        empty.close()
 
 
 def test_a_local_cluster_listens_on_loopback_and_shows_its_dashboard(run_cli, tmp_path) -> None:
@@ -243,8 +307,8 @@ def test_a_workbook_stuck_past_its_limit_ends_its_worker(tmp_path, dask_cluster)
         inventory.run(client, paths, settings, rows.extend, per_task=1)
     finally:
         client.unregister_worker_plugin(StuckOn.name)
-    status = {Path(r["path"]).name: r["status"] for r in rows if r["row"] == "file"}
-    assert status == {"book.xlsx": "ok", "stuck.xlsx": "crashed"}
+    assert statuses(rows) == {"book.xlsx": "ok", "stuck.xlsx": "crashed"}
     assert (
         "ran on past the time limit" in next(r for r in rows if r["status"] == "crashed")["reason"]
     )
+    back_to_full(client, tmp_path)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flopbook import cluster
 from flopbook.audit import batch
 from flopbook.audit.batch import BookAudit, Settings
 
@@ -373,6 +374,8 @@ def run(
     on_done: Callable[[str, int, int], None] | None = None,
     *,
     per_task: int = PER_TASK,
+    hint: str = "start workers and run it again",
+    wait: float | None = None,
 ) -> None:
     """Audit every path on ``client``'s cluster; ``sink`` gets each workbook's rows as its
     task finishes, in whatever order tasks finish.
@@ -383,6 +386,10 @@ def run(
     limit and its own rows. A task whose worker died is split, each of its workbooks a task
     alone, and a workbook alone is tried ALONE_TRIES more times, so that only the workbook
     that kills its worker every time is reported as crashed.
+
+    A cluster left with no worker for ``wait`` seconds (default
+    :data:`flopbook.cluster.NO_WORKERS_WAIT`) stops the run with
+    :class:`flopbook.cluster.NoWorkers`, saying how many workbooks are left, then ``hint``.
     """
     # Dask's scheduler interface: only runs on a cluster need it
     from distributed import as_completed
@@ -396,7 +403,11 @@ def run(
     done = 0
     tries: dict[str, int] = {}
     queue = as_completed(futures)
-    for fut in queue:
+
+    def left() -> str:
+        return f"{len(paths) - done:,} of {len(paths):,} workbook(s) are not audited yet"
+
+    for fut in cluster.as_finished(client, queue, left=left, hint=hint, wait=wait):
         group = where.pop(fut.key)
         try:
             found = fut.result()

@@ -14,13 +14,14 @@ from flopbook.cases.spec import CaseFileBase, CheckMeta
 from flopbook.errors import InputError
 from flopbook.fleet_file import fleet_from_document
 from flopbook.labels import unit_from_label
+from flopbook.models.fleet import Fleet
 from flopbook.numbers import compact_usd
 from flopbook.quantity import magnitudes, q, registry, unit_name
 
 if TYPE_CHECKING:
     import pint
 
-    from flopbook.models.fleet import Fleet, FleetResult
+    from flopbook.models.fleet import FleetResult
     from flopbook.scenario import Document
 
 
@@ -34,6 +35,9 @@ class CheckSpec(CheckMeta):
     only: str | None = None  # a SKU filter for fleet.<metric>
     column: str = "Total"
     capital_cost: Literal["depreciation", "annuity"] | None = None
+    # the fleet rerun with some shared assumptions replaced (e.g. utilisation: 70%), so one
+    # case can hold the same cluster at several utilisations against one published price
+    assumptions: dict[str, Any] = Field(default_factory=dict)
     source: str  # a key of `sources`
     tolerance: str | None = "3%"  # None: shown as a comparison, not a test
     derived: bool = False
@@ -268,6 +272,23 @@ def run_published_table(doc: Document) -> CaseResult:
     return out
 
 
+def _with_assumptions(fleet: Fleet, overrides: dict[str, Any], doc: Document, i: int) -> Fleet:
+    """The fleet with some shared assumptions replaced, for one check."""
+    try:
+        merged = fleet.assumptions.merged(overrides)
+    except InputError as exc:
+        raise doc.error(exc, ("checks", i, "assumptions")) from None
+    # the SKUs are already restated to the fleet's dollars: no dollars_of again
+    return Fleet(
+        fleet.skus,
+        merged,
+        name=fleet.name,
+        description=fleet.description,
+        period=fleet.period,
+        financing=fleet.financing or None,
+    )
+
+
 def _check(
     c: CheckSpec,
     fleet: Fleet,
@@ -283,6 +304,8 @@ def _check(
     unit = f"{published.units:~P}"
     kind, _, rest = c.model.partition(".")
     if kind == "fleet":
+        if c.assumptions:
+            fleet = _with_assumptions(fleet, c.assumptions, doc, i)
         value = fleet.run(only=c.only, capital_cost=c.capital_cost).get(rest, c.column)
         if value is None:
             raise doc.error(

@@ -1,7 +1,9 @@
 """The ``flopbook`` command. Thin: parse the arguments, call the library, render.
 
-Only typer is imported here; each command imports what it needs when it runs, so that
-``flopbook --help`` answers quickly (see benchmarks/).
+Only typer is imported here. A command's module is imported, and registers the command on
+`app`, when that command runs or the help lists it (`COMMANDS`); each command imports what
+it needs when it runs. So ``flopbook audit`` starts without the other commands (see
+benchmarks/audit_startup.py).
 """
 
 from __future__ import annotations
@@ -9,12 +11,109 @@ from __future__ import annotations
 import importlib
 import sys
 import warnings
+from collections.abc import Iterator, MutableMapping
+from typing import Any
 
 import typer
+import typer.core
+import typer.main
 
+from flopbook.cli.values import read_quickly
 from flopbook.errors import FlopbookError, InputWarning
 
+COMMANDS = {
+    "audit": "audit",
+    "calc": "calc",
+    "case": "case",
+    "catalog": "catalog",
+    "check": "check",
+    "compare": "compare",
+    "fleet": "fleet",
+    "breakeven": "fleet",
+    "fund": "fund",
+    "report": "report",
+    "serve": "serve",
+    "sweep": "sweep",
+    "workload": "workload",
+}
+"""Each command and the module of flopbook.cli that registers it on `app`, in the order
+``flopbook --help`` lists them. A new command adds its line here."""
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The group's commands, each imported and built (its options turned into typer's
+    parameters) the first time it is asked for: ``flopbook audit`` loads the audit's module
+    only, ``flopbook --help`` every one."""
+
+    def __init__(self, built: MutableMapping[str, Any]) -> None:
+        # typer built the commands already imported; each is built again, the same way, on use
+        self._built = {name: c for name, c in built.items() if name not in COMMANDS}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built and name in COMMANDS:
+            importlib.import_module(f"{__name__}.{COMMANDS[name]}")
+            for info in app.registered_commands:
+                if info.name == name:
+                    if info.cls in (None, typer.core.TyperCommand):
+                        info.cls = _Command
+                    self._built[name] = typer.main.get_command_from_info(
+                        info,
+                        pretty_exceptions_short=app.pretty_exceptions_short,
+                        rich_markup_mode=app.rich_markup_mode,
+                    )
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (n for n in self._built if n not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS) + sum(1 for n in self._built if n not in COMMANDS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self._built
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose option values are read without pydantic where they can be
+    (cli/values.py)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        read_quickly(self.params)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        read_quickly([option] if option is not None else [])
+        return option
+
+
+class _Group(typer.core.TyperGroup):
+    """flopbook's group: its commands load on use (click's "lazy subcommands" pattern), and
+    its own option values are read as a command's are."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _Commands(self.commands)
+        read_quickly(self.params)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names, without building the commands
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        read_quickly([option] if option is not None else [])
+        return option
+
+
 app = typer.Typer(
+    cls=_Group,
     name="flopbook",
     help="AI compute economics, right by construction: unit-safe, sourced fleet and "
     "workload models, and an auditor for the spreadsheets that get them wrong.\n\n"
@@ -57,23 +156,6 @@ def _options(
     from flopbook.cli import common
 
     common.WIDTH = width
-
-
-# Commands register themselves on `app` when their module is imported.
-from flopbook.cli import (  # noqa: E402,F401
-    audit,
-    calc,
-    case,
-    catalog,
-    check,
-    compare,
-    fleet,
-    fund,
-    report,
-    serve,
-    sweep,
-    workload,
-)
 
 
 def main() -> None:

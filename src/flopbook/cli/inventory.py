@@ -105,6 +105,19 @@ def check_out(out: Path, resume: bool, force: bool) -> Path:
     return target
 
 
+def _resume_hint(out: Path | None) -> str:
+    """What to do when the cluster is left with no worker."""
+    if out is None:
+        return "start workers and run it again, with --out FILE.parquet to keep what finishes"
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.audit.inventory import journal_path
+
+    return (
+        f"what finished is in {journal_path(out).name}: start workers and run the same "
+        "command with --resume"
+    )
+
+
 def audit_inventory(
     books: list[Path],
     settings: Any,
@@ -156,7 +169,7 @@ def audit_inventory(
                     file=sys.stderr,
                 )
             with progress_bar("Auditing") as update:
-                inventory.run(client, todo, settings, sink, update)
+                inventory.run(client, todo, settings, sink, update, hint=_resume_hint(out))
     except BaseException:
         if journal is not None:
             journal.abandon()

@@ -26,6 +26,7 @@ formula cannot read itself.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,14 +35,26 @@ from typing import TYPE_CHECKING, Literal
 
 import pint
 
-from flopbook.calc import FUNCTIONS, parse
+from flopbook.calc import AGGREGATES, FUNCTIONS, parse
 from flopbook.quantity import registry
 
 if TYPE_CHECKING:
     from flopbook.calc import Expression
     from flopbook.inputs import FieldSpec
 
-__all__ = ["Case", "Constant", "Form", "Formula", "Kind", "Ratio", "extensive", "ratio", "step"]
+__all__ = [
+    "Case",
+    "Constant",
+    "Form",
+    "Formula",
+    "Kind",
+    "Ratio",
+    "Total",
+    "extensive",
+    "ratio",
+    "step",
+    "total",
+]
 
 _CONDITION = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s+(given|missing|is\s+[A-Za-z_]+)\s*$")
 
@@ -140,6 +153,47 @@ class Constant:
     source: str
 
 
+@dataclass(frozen=True)
+class Total:
+    """A figure of the whole run that is not a sum of items: an expression over totals of
+    the kind's formulas across its items, ``lowest_of(ratio)`` (the lowest over the years),
+    ``highest_of``, ``product_of`` and ``count_of`` (the items that have it), with numbers,
+    constants, units and the language's functions around them. ``of`` names the output whose
+    Total it is (the coverage is the ratio line's), if any."""
+
+    key: str
+    label: str
+    unit: str
+    expression: str
+    doc: str = ""
+    of: str | None = None
+
+    @cached_property
+    def parsed(self) -> Expression:
+        return parse(self.expression)
+
+    def aggregated(self) -> list[str]:
+        """The formulas the total reads, in the order first read."""
+        return list(
+            dict.fromkeys(
+                a.id
+                for n in ast.walk(self.parsed.tree)
+                if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Name)
+                and n.func.id in AGGREGATES
+                for a in n.args
+                if isinstance(a, ast.Name)
+            )
+        )
+
+
+def total(
+    key: str, label: str, unit: str, expression: str, doc: str = "", *, of: str | None = None
+) -> Total:
+    """A total over the items that is not their sum (``"lowest_of(ratio)"``)."""
+    return Total(key, label, unit, expression, doc, of)
+
+
 Output = Formula | Ratio
 
 
@@ -199,6 +253,14 @@ class Kind:
     # items in order (a payer's years): input -> the formula whose value in the item before
     # it takes (``nav_prev`` is last year's ``nav``); absent in the first item
     carried: Mapping[str, str] = field(default_factory=dict)
+    # figures of the whole run that are not sums of items (the lowest ratio over the years)
+    totals: tuple[Total, ...] = ()
+    # whether an extensive output without a declared Total is the sum of its items (False:
+    # a payer's years, where a stock or a share does not add up; its flows declare theirs)
+    sums: bool = True
+    # a file may name it (``kind: <name>``) and be run from the declaration alone, with no
+    # reader, report block or sensitivity of its own (flopbook.models.declared)
+    readable: bool = False
 
     def __repr__(self) -> str:
         return f"<Kind {self.name}: {len(self.outputs)} outputs, {len(self.inputs)} inputs>"
@@ -211,6 +273,15 @@ class Kind:
     @cached_property
     def output(self) -> dict[str, Output]:
         return {o.key: o for o in self.outputs}
+
+    @cached_property
+    def total(self) -> dict[str, Total]:
+        """The declared totals by key."""
+        return {t.key: t for t in self.totals}
+
+    def total_of(self, output: str) -> Total | None:
+        """The declared total that is ``output``'s Total (None: the default one)."""
+        return next((t for t in self.totals if t.of == output), None)
 
     @cached_property
     def constant(self) -> dict[str, Constant]:
@@ -255,6 +326,8 @@ class Kind:
                             f"{self.name}.{f.key}: {n!r} is not an input, a "
                             f"formula, a constant or a unit"
                         )
+        for t in self.totals:
+            self._check_total(t)
         for name, formula in self.carried.items():
             if name not in self.inputs or formula not in self.formulas:
                 raise ValueError(f"{self.name}: {name} carries {formula!r}, not a formula")
@@ -266,6 +339,27 @@ class Kind:
         # formulas that read each other are refused when a form is compiled: a solver reads
         # its unknown from the others, and which one is unknown depends on the form
         return True
+
+    def _check_total(self, t: Total) -> None:
+        """A total reads formulas only inside an aggregate (one formula each), and else
+        constants, units and functions."""
+        inside = set()
+        for n in ast.walk(t.parsed.tree):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in AGGREGATES:
+                arg = n.args[0]
+                if not isinstance(arg, ast.Name) or arg.id not in self.formulas:
+                    raise ValueError(f"{self.name}.{t.key}: {n.func.id} takes one formula's name")
+                inside.add(id(arg))
+        for n in ast.walk(t.parsed.tree):
+            if isinstance(n, ast.Name) and id(n) not in inside:
+                called = n.id in FUNCTIONS
+                if not called and n.id not in self.constant and not _is_unit(n.id):
+                    raise ValueError(
+                        f"{self.name}.{t.key}: {n.id!r} outside an aggregate "
+                        "(sum_of, lowest_of, highest_of, product_of, count_of)"
+                    )
+        if t.of is not None and t.of not in self.output:
+            raise ValueError(f"{self.name}.{t.key}: totals {t.of!r}, not an output")
 
 
 def _is_unit(name: str) -> bool:

@@ -15,15 +15,23 @@ __all__ = ["formula_table", "markers", "rewrite"]
 
 def formula_table(kind: Kind, total: Callable[[Output], str] | None = None) -> str:
     """Markdown: each output with its unit and formula; then the steps the formulas read.
-    ``total`` says how an output's total is made (default: the sum of the items, or the
-    ratio of the totals)."""
+    ``total`` says how an output's total is made (default: its declared total, else the sum
+    of the items, or the ratio of the totals, or none for a kind that does not sum)."""
     lines = ["| output | unit | formula | total |", "|---|---|---|---|"]
     for o in kind.outputs:
-        made = total(o) if total else "ratio of totals" if isinstance(o, Ratio) else "sum of items"
+        made = total(o) if total else _total(kind, o)
         lines.append(f"| `{o.key}` | {o.unit} | {_cases(o)} | {made} |")
     if kind.steps:
         lines += ["", "Steps the formulas read (not reported on their own):", ""]
         lines += [f"- `{s.key}` ({s.unit}): {_cases(s)}" for s in kind.steps]
+    whole = [t for t in kind.totals if t.of is None]
+    if whole:
+        lines += ["", "Totals of the whole run:", ""]
+        lines += [
+            f"- `{t.key}` ({t.unit or 'a number'}): `{t.expression}`"
+            + (f"; {t.doc}" if t.doc else "")
+            for t in whole
+        ]
     if kind.carried:
         lines += ["", "Values from the year before (absent in the first year):", ""]
         lines += [f"- `{n}`: last year's `{f}`" for n, f in kind.carried.items()]
@@ -33,6 +41,16 @@ def formula_table(kind: Kind, total: Callable[[Output], str] | None = None) -> s
             f"- `{c.name}` = {c.value:g} {c.unit}: {c.label} ({c.source})" for c in kind.constants
         ]
     return "\n".join(lines) + "\n"
+
+
+def _total(kind: Kind, o: Output) -> str:
+    """How an output's Total is made: declared, not added, a ratio of totals or a sum."""
+    declared = kind.total_of(o.key)
+    if declared is not None:
+        return f"`{declared.expression}`"
+    if isinstance(o, Ratio):
+        return "ratio of totals"
+    return "sum of items" if kind.sums else "not added"
 
 
 def _cases(o: Formula | Ratio) -> str:

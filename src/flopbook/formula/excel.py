@@ -16,16 +16,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from flopbook.calc import parse
+from flopbook.calc import AGGREGATES, parse
 from flopbook.formula.conversions import factor_formula
+from flopbook.formula.declaration import Form
 from flopbook.quantity import parsed_unit, registry
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pint
 
-    from flopbook.formula.declaration import Form, Kind
+    from flopbook.formula.declaration import Kind, Total
 
-__all__ = ["Ref", "excel_formula", "expression_formula"]
+__all__ = ["Ref", "excel_formula", "expression_formula", "total_formula"]
 
 # how tightly a piece of formula text binds: an atom, a power, a product, a sum
 _ATOM, _POWER, _PRODUCT, _SUM = 0, 1, 2, 3
@@ -80,6 +83,40 @@ def expression_formula(text: str, refs: Mapping[str, Ref], unit: str) -> str:
     found = writer.node("", parse(text).tree.body)
     assert found is not None, "every name is a ref or a unit"
     return writer.convert(found, registry().Unit(unit)).text
+
+
+_AGGREGATE_FUNCTIONS = {
+    "sum_of": "SUM",
+    "lowest_of": "MIN",
+    "highest_of": "MAX",
+    "product_of": "PRODUCT",
+    "count_of": "COUNT",
+}
+
+
+def total_formula(
+    kind: Kind,
+    t: Total,
+    cells: Mapping[str, Sequence[str]],
+    *,
+    constant: Callable[[str], str] = str,
+) -> str | None:
+    """A declared total (:class:`~flopbook.formula.declaration.Total`) as an Excel formula
+    in its unit: each aggregate over the cells of its formula, first to last (``cells``:
+    formula key -> the cells of the items where the workbook has it; blanks between are
+    skipped by Excel as by the engine). None where an aggregate has no cell."""
+    writer = _TotalWriter(kind, Form(), {}, {}, constant, registry())
+    writer.ranges = cells
+    try:
+        found = writer.node(t.key, t.parsed.tree.body)
+    except _NoCells:
+        return None
+    assert found is not None, "a total reads no input"
+    return writer.convert(found, registry().Unit(t.unit)).text
+
+
+class _NoCells(Exception):
+    """An aggregate over no cell."""
 
 
 class _Writer:
@@ -232,6 +269,11 @@ class _Writer:
                 assert test is not None
                 return _Text(f"IF({test.text}>0,{a.text},{b.text})", unit, _ATOM)
             return _Text(f"{name[:3].upper()}({a.text},{b.text})", unit, _ATOM)
+        if name == "mean":
+            # a workbook cell holds one value: its mean is itself
+            (x,) = args
+            assert x is not None
+            return x
         if name == "floor":
             x = self.convert(args[0], self.ureg.Unit(""))  # type: ignore[arg-type]
             return _Text(f"INT({x.text})", self.ureg.Unit(""), _ATOM)
@@ -245,3 +287,24 @@ def _is_zero(node: ast.AST) -> bool:
 def _wrap(t: _Text, binds: int) -> str:
     """``t``'s text, in parentheses if it binds less tightly than ``binds`` allows."""
     return f"({t.text})" if t.binds > binds else t.text
+
+
+class _TotalWriter(_Writer):
+    """Writes a total: an aggregate is a function over its formula's cells."""
+
+    ranges: Mapping[str, Sequence[str]] = {}
+
+    def call(self, key: str, node: ast.Call) -> _Text | None:
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        if name not in AGGREGATES:
+            return super().call(key, node)
+        assert self.kind is not None and isinstance(node.args[0], ast.Name)
+        formula = node.args[0].id
+        found = self.ranges.get(formula, ())
+        if not found:
+            if name == "count_of":
+                return _Text("0", self.ureg.Unit(""), _ATOM)
+            raise _NoCells
+        span = found[0] if len(found) == 1 else f"{found[0]}:{found[-1]}"
+        unit = "" if name in ("count_of", "product_of") else self.kind.formulas[formula].unit
+        return _Text(f"{_AGGREGATE_FUNCTIONS[name]}({span})", self.ureg.Unit(unit), _ATOM)

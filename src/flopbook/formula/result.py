@@ -18,12 +18,14 @@ import numpy as np
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Form, Kind, Output, Ratio
 from flopbook.formula.samples import compiled
+from flopbook.formula.totals import Items, evaluate_total
 from flopbook.quantity import Quantity, is_point, parsed_unit, summarize, unit_name
 
 if TYPE_CHECKING:
     import pandas as pd
     import pint
 
+    from flopbook.inputs import Input
     from flopbook.quantity import Summary
 
 __all__ = ["TOTAL", "ItemOutputs", "Result"]
@@ -97,6 +99,10 @@ class Result:
         self.kind = kind
         self.name = name
         self.columns = columns
+        # each item's inputs as given (with their sources), where the result was run from
+        # them: what a report lays out and a sensitivity reruns (flopbook.models.declared)
+        self.inputs: dict[str, dict[str, Input]] = {}
+        self.choices: dict[str, dict[str, str]] = {}  # each item's choices (a cost basis)
         self._extensive = items
         self._partial: dict[str, list[str]] = {}
         self._summaries: dict[tuple[str, str], Summary | None] = {}
@@ -134,15 +140,46 @@ class Result:
         if (key, column) not in self._summaries:
             value = self.get(key, column)
             self._summaries[key, column] = (
-                None if value is None else summarize(value, self.output(key).unit)
+                None if value is None else summarize(value, self.unit(key, column) or None)
             )
         return self._summaries[key, column]
+
+    def unit(self, key: str, column: str = TOTAL) -> str:
+        """The unit of ``key``'s figure in ``column``: the output's, or for the Total its
+        declared total's (a payer's cash per year adds up to dollars over the years)."""
+        declared = self.kind.total_of(key) if column == TOTAL else None
+        return declared.unit if declared is not None else self.output(key).unit
+
+    def label(self, key: str, column: str = TOTAL) -> str:
+        """The label of ``key``'s figure in ``column`` (a declared total's in the Total)."""
+        declared = self.kind.total_of(key) if column == TOTAL else None
+        return declared.label if declared is not None else self.output(key).label
+
+    def total(self, key: str) -> pint.Quantity | None:
+        """A declared total of the whole run by its key (a fund's compound net return; an
+        output's declared Total by the total's key too)."""
+        if key not in self.kind.total:
+            raise UnknownNameError(
+                f"unknown total {key!r}", hint=suggest(key, tuple(self.kind.total))
+            )
+        found = self.kind.total[key]
+        if found.of is not None:
+            return self.get(found.of)
+        return evaluate_total(self.kind, found, self._in_order())
+
+    def _in_order(self) -> list[Items]:
+        return [_AsItem(self._extensive[c]) for c in self.columns]
 
     def formula(self, key: str, column: str = TOTAL) -> str:
         """The formula behind a figure, as declared: an item's own case of it, or for the
         total a sum of the items (extensive) or the ratio of the totals (intensive)."""
         m = self.output(key)
         if column == TOTAL:
+            declared = self.kind.total_of(key)
+            if declared is not None:
+                return declared.expression
+            if not self.kind.sums and not isinstance(m, Ratio):
+                return "not added"
             if isinstance(m, Ratio):
                 return f"total {m.numerator} / total {m.denominator}"
             return f"sum of {key} over " + ", ".join(self.columns)
@@ -246,6 +283,17 @@ class Result:
 
     def _row(self, key: str) -> dict[str, pint.Quantity | None]:
         m, columns, extensive = self.kind.output[key], self.columns, self._extensive
+        declared = self.kind.total_of(key)
+        if declared is not None or (not self.kind.sums and not isinstance(m, Ratio)):
+            row = {c: extensive[c][m.key] for c in columns}
+            found = None
+            if declared is not None:
+                found = evaluate_total(self.kind, declared, self._in_order())
+            cells = {
+                c: (None if v is None else _in_unit(v, m.unit, inplace=False))
+                for c, v in row.items()
+            }
+            return {**cells, TOTAL: found}
         if not isinstance(m, Ratio):
             row = {c: extensive[c][m.key] for c in columns}
             row[TOTAL] = self._total(m.key, row)
@@ -277,6 +325,18 @@ class Result:
         if missing and present:
             self._partial[key] = missing
         return _sum(present)
+
+
+class _AsItem:
+    """An item's values read by key, as a declared total reads them."""
+
+    def __init__(self, values: Mapping[str, pint.Quantity | None]) -> None:
+        self.values = values
+
+    def value(self, key: str) -> pint.Quantity | None:
+        if isinstance(self.values, ItemOutputs):
+            return self.values.value(key)
+        return self.values.get(key)
 
 
 class _Rows(Mapping[str, dict[str, "pint.Quantity | None"]]):

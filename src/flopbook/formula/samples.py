@@ -458,6 +458,16 @@ class Compiled:
             return timed, self.ureg.Unit(unit)
         if name in ("maximum", "minimum", "if_positive"):
             return self._choice(key, expr, name, node, args)  # type: ignore[arg-type]
+        if name == "mean":
+            ((mf, mu),) = args  # type: ignore[misc]
+
+            def mean(run: _Evaluation) -> Poly:
+                x = mf(run)
+                if x.point() is not None:
+                    return x
+                return Poly({(): float(np.mean(x.array()))}, run.arrays)
+
+            return mean, mu
         if name == "floor":
             ((xf, xu),) = args  # type: ignore[misc]
             x_factor = self._factor(xu, self.ureg.Unit(""), key, expr.text)

@@ -13,6 +13,15 @@ and is sold for its straight-line book value (capex x (1 - (1 - residual) x year
 life)) in the year it leaves service or at the end of the period, whichever is first. Year
 ``y`` is discounted by (1 + cost of capital)^-(y - first year): the first year's flows are
 not discounted, as in a spreadsheet's IRR.
+
+Financing (a fleet's ``financing:``, :func:`read_financing`) adds the owner's side. A loan
+of a share of each cohort's capex (or an amount per GPU) is drawn in the year the cohort is
+bought and repaid in the following whole years of its term: the amortising part in equal
+payments of principal and interest, the balloon part (100%: a bullet loan) with interest
+each year and in one sum at the end; what is still owed when the period ends is repaid in
+its last year, as the hardware is valued then. Equity's cash flow is the project's plus the
+loan drawn, less interest and principal. A leased cohort pays no capex and sells nothing: it
+pays the lease per GPU and year while it is in service (for the lease's term, if given).
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ from scipy.optimize import brentq
 from flopbook.errors import InputError
 from flopbook.formula.declaration import Form, Kind, extensive, step
 from flopbook.formula.result import ItemOutputs, Result
-from flopbook.inputs import FieldSpec
+from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.quantity import Quantity, summarize, unit_name
 
 if TYPE_CHECKING:
@@ -43,12 +52,84 @@ __all__ = [
     "npv",
     "payback",
     "payback_parts",
+    "read_financing",
     "with_years",
 ]
 
 
 def _spec(name: str, label: str, unit: str, doc: str) -> FieldSpec:
     return FieldSpec(name, label, (unit,), "", doc)
+
+
+# The financing of a fleet: a loan on its capex, or a lease instead of buying.
+FINANCING_FIELDS = {
+    f.name: f
+    for f in [
+        FieldSpec(
+            "debt",
+            "Debt",
+            ("", "USD/GPU"),
+            "60%",
+            "borrowed: a share of each cohort's capex, or an amount per GPU",
+            low=0,
+            share=True,
+        ),
+        FieldSpec(
+            "debt_rate",
+            "Interest rate",
+            ("",),
+            "8%",
+            "interest on the loan, a year",
+            low=0,
+            high=1,
+            share=True,
+        ),
+        FieldSpec(
+            "debt_term",
+            "Loan term",
+            ("year",),
+            "4 years",
+            "whole years over which the loan is repaid, from the year after it is drawn",
+            bare_unit="year",
+            low=1,
+            high=30,
+        ),
+        FieldSpec(
+            "debt_balloon",
+            "Balloon",
+            ("",),
+            "0%",
+            "share of the loan repaid in one sum at the end of the term (100%: a bullet "
+            "loan; 0%: equal payments of principal and interest)",
+            low=0,
+            high=1,
+            share=True,
+        ),
+        FieldSpec(
+            "lease",
+            "Lease payment",
+            ("USD/GPU/year",),
+            "9k USD/GPU/year",
+            "leased, not bought: the payment per GPU (per month is accepted, e.g. "
+            "750 USD/GPU/month); no capex is paid and nothing is sold",
+            low=0,
+        ),
+        FieldSpec(
+            "lease_term",
+            "Lease term",
+            ("year",),
+            "3 years",
+            "years the lease is paid from acquisition (default: while in service)",
+            bare_unit="year",
+            low=0,
+            low_inclusive=False,
+            high=30,
+        ),
+    ]
+}
+FINANCING_DEFAULTS = {"debt_rate": "8%", "debt_term": "4 years", "debt_balloon": "0%"}
+"""What a loan takes when the financing does not say (flopbook defaults: a round rate, the
+default useful life, equal payments)."""
 
 
 # The per-cohort inputs: the fleet's own figures for the SKU (one steady year) and its dates.
@@ -75,7 +156,7 @@ COHORT_INPUTS = {
         _spec("useful_life", "Useful life", "year", "years over which capex is written off"),
         _spec("residual_value", "Residual value", "", "share of capex left at end of life"),
     ]
-}
+} | FINANCING_FIELDS
 YEAR_INPUTS = {
     f.name: f
     for f in [
@@ -134,6 +215,73 @@ CASH_FLOW = Kind(
             "discount_factor(cost_of_capital, calendar_year - period_start)",
             "(1 + cost of capital)^-(year - first year)",
         ),
+        # a lease is paid while the cohort is in service, for its term if it has one
+        step(
+            "lease_years",
+            "year",
+            {
+                "lease_term given": "overlap(start, minimum(end_of_service, start + lease_term),"
+                " calendar_year, calendar_year + 1 year)",
+                "otherwise": "years_in_service",
+            },
+            "the part of this year in service and within the lease's term",
+        ),
+        # the loan: drawn in the calendar year the cohort is bought, repaid in the whole
+        # years after it (loan year 1 to the term)
+        step(
+            "debt_amount",
+            "USD",
+            {"debt is share": "capex * debt", "debt is amount": "gpus * debt"},
+            "capex x debt share, or GPUs x debt per GPU",
+        ),
+        step(
+            "loan_start",
+            "year",
+            "floor(start / year) * year",
+            "the start of the calendar year the loan is drawn",
+        ),
+        step(
+            "loan_year",
+            "year",
+            "calendar_year - loan_start",
+            "years since the loan was drawn (1 in the first year of repayment)",
+        ),
+        step(
+            "in_term",
+            "",
+            "overlap(loan_start + 1 year, loan_start + 1 year + debt_term,"
+            " calendar_year, calendar_year + 1 year) / year",
+            "1 in the years the loan is repaid, else 0",
+        ),
+        step(
+            "payment",
+            "USD",
+            "debt_amount * (1 - debt_balloon) * annuity_factor(debt_rate, debt_term) * year",
+            "the yearly payment on the amortising part: amount x r / (1 - (1 + r)^-term)",
+        ),
+        # of an equal payment, the principal is its value discounted back to the last year
+        step(
+            "principal_share",
+            "",
+            "discount_factor(debt_rate, debt_term - loan_year + 1 year)",
+            "(1 + r)^-(term - loan year + 1): the share of the payment that repays principal",
+        ),
+        # what is still owed after this year's payment: the rest of the equal payments at
+        # their present value, and the balloon
+        step(
+            "owed",
+            "USD",
+            "if_positive(debt_term - loan_year, payment / (annuity_factor(debt_rate,"
+            " maximum(debt_term - loan_year, 1 year)) * year) + debt_amount * debt_balloon, 0)",
+            "the loan still owed after this year's payment",
+        ),
+        # a leased cohort pays the lease where an owned one pays capex and sells at the end
+        step(
+            "earned",
+            "USD",
+            {"revenue given": "revenue_earned", "otherwise": "0 * opex_paid"},
+            "revenue, or nothing without a rental price",
+        ),
     ),
     outputs=(
         extensive(
@@ -147,8 +295,15 @@ CASH_FLOW = Kind(
             "capex_paid",
             "Capex paid",
             "USD",
-            "capex * starts_in(start, calendar_year)",
-            "capex, in the year the cohort is acquired",
+            {"lease missing": "capex * starts_in(start, calendar_year)"},
+            "capex, in the year the cohort is acquired (none when leased)",
+        ),
+        extensive(
+            "lease_paid",
+            "Lease payments",
+            "USD",
+            {"lease given": "gpus * lease * lease_years"},
+            "GPUs x lease payment x the part of the year leased",
         ),
         extensive(
             "opex_paid",
@@ -175,7 +330,7 @@ CASH_FLOW = Kind(
             "sale",
             "Sale or value at the end",
             "USD",
-            "book_value * ends_in(sold_at, calendar_year)",
+            {"lease missing": "book_value * ends_in(sold_at, calendar_year)"},
             "book value, in the year the cohort leaves service or the period ends",
         ),
         extensive(
@@ -183,10 +338,11 @@ CASH_FLOW = Kind(
             "Net cash flow",
             "USD",
             {
+                "lease given": "earned - lease_paid - opex_paid",
                 "revenue given": "revenue_earned + sale - capex_paid - opex_paid",
                 "otherwise": "sale - capex_paid - opex_paid",
             },
-            "revenue + sale - capex - opex",
+            "revenue + sale - capex - opex (a leased cohort: revenue - lease - opex)",
         ),
         extensive(
             "present_value",
@@ -194,6 +350,49 @@ CASH_FLOW = Kind(
             "USD",
             "cash_flow * discount",
             "net cash flow x (1 + cost of capital)^-(year - first year)",
+        ),
+        extensive(
+            "debt_drawn",
+            "Loan drawn",
+            "USD",
+            {"debt given": "debt_amount * starts_in(start, calendar_year)"},
+            "the loan, in the year the cohort is acquired",
+        ),
+        extensive(
+            "interest_paid",
+            "Interest",
+            "USD",
+            {
+                "debt given": "(payment * (1 - principal_share)"
+                " + debt_amount * debt_balloon * debt_rate) * in_term"
+            },
+            "the interest part of the equal payment, and interest on the balloon",
+        ),
+        extensive(
+            "principal_repaid",
+            "Principal repaid",
+            "USD",
+            {
+                "debt given": "payment * principal_share * in_term"
+                " + debt_amount * debt_balloon * starts_in(loan_start + debt_term, calendar_year)"
+                " + owed * ends_in(period_end, calendar_year)"
+            },
+            "principal of the equal payment; the balloon at the end of the term; what is "
+            "still owed, in the period's last year",
+        ),
+        extensive(
+            "equity_cash_flow",
+            "Cash flow to equity",
+            "USD",
+            {"debt given": "cash_flow + debt_drawn - interest_paid - principal_repaid"},
+            "net cash flow + loan drawn - interest - principal",
+        ),
+        extensive(
+            "equity_present_value",
+            "Present value to equity",
+            "USD",
+            {"debt given": "equity_cash_flow * discount"},
+            "cash flow to equity x (1 + cost of capital)^-(year - first year)",
         ),
     ),
 )
@@ -247,6 +446,60 @@ def read_period(raw: Any, field: str = "period") -> Period:
             "is longer than 40 years", field=f"{field}.end", hint="shorten it to 40 years or less"
         )
     return Period(years["start"], years["end"])
+
+
+_DEBT = ("debt", "debt_rate", "debt_term", "debt_balloon")
+_LEASE = ("lease", "lease_term")
+
+
+def read_financing(raw: Any, field: str = "financing") -> dict[str, Input]:
+    """``{debt: 60%, debt_rate: 8%, debt_term: 4 years, debt_balloon: 0%}`` (a loan; the
+    rate, term and balloon have defaults) or ``{lease: 9k USD/GPU/year, lease_term: 3
+    years}`` (a lease instead of buying), each value read like any input."""
+    example = "write e.g. financing: {debt: 60%, debt_rate: 8%, debt_term: 4 years}"
+    if not isinstance(raw, Mapping) or not raw:
+        raise InputError("needs debt or a lease", field=field, hint=example)
+    unknown = sorted(str(k) for k in raw if k not in FINANCING_FIELDS)
+    if unknown:
+        from_key = unknown[0]
+        raise InputError(
+            f"unknown field {from_key!r}",
+            field=f"{field}.{from_key}",
+            hint="financing takes " + ", ".join(FINANCING_FIELDS),
+        )
+    if "debt" in raw and "lease" in raw:
+        raise InputError(
+            "gives both debt and a lease",
+            field=f"{field}.lease",
+            hint="a leased fleet buys nothing to borrow against: keep one",
+        )
+    kind, names = ("lease", _LEASE) if "lease" in raw else ("debt", _DEBT)
+    if kind not in raw:
+        raise InputError("needs debt or a lease", field=f"{field}.debt", hint=example)
+    stray = [k for k in raw if k not in names]
+    if stray:
+        raise InputError(
+            f"{stray[0]} belongs to {'a loan' if kind == 'lease' else 'a lease'}",
+            field=f"{field}.{stray[0]}",
+            hint=f"a {'lease' if kind == 'lease' else 'loan'} takes " + ", ".join(names),
+        )
+    out: dict[str, Input] = {}
+    for name in names:
+        if name in raw:
+            value = raw[name]
+        elif name in FINANCING_DEFAULTS:
+            value = {"value": FINANCING_DEFAULTS[name], "source": "flopbook default"}
+        else:
+            continue
+        out[name] = read_input(FINANCING_FIELDS[name], value, key=f"{field}.{name}")
+    debt = out.get("debt")
+    if debt is not None and debt.is_share() and float(np.max(debt.value.to("").magnitude)) > 1:
+        raise InputError(
+            "borrows more than the capex",
+            field=f"{field}.debt",
+            hint="give a share of capex up to 100%, or an amount per GPU (20k USD/GPU)",
+        )
+    return out
 
 
 class CashFlows:
@@ -305,9 +558,10 @@ class CashFlows:
     def known(self, key: str) -> bool:
         return self.get(key, self.columns[0]) is not None
 
-    def flows(self) -> np.ndarray:
-        """The net cash flow of each year (rows) for each sample (columns), in USD."""
-        values = [self.get("cash_flow", c) for c in self.columns]
+    def flows(self, key: str = "cash_flow") -> np.ndarray:
+        """The net cash flow (or ``equity_cash_flow``) of each year (rows) for each sample
+        (columns), in USD."""
+        values = [self.get(key, c) for c in self.columns]
         rows = [np.atleast_1d(v.to("USD").magnitude) for v in values if v is not None]
         n = max(r.size for r in rows)
         return np.vstack([np.broadcast_to(r, n) for r in rows])
@@ -321,11 +575,20 @@ class CashFlows:
         assert found is not None, "every cohort has a present value"
         return found
 
-    def irr(self) -> tuple[np.ndarray, str | None]:
-        """The IRR of each sample (NaN where none), and why it is undefined if it is."""
+    @property
+    def has_debt(self) -> bool:
+        return self.known("equity_cash_flow")
+
+    def equity_npv(self) -> pint.Quantity | None:
+        """The NPV of the cash flows to equity at the cost of capital (None without debt)."""
+        return self.get("equity_present_value")
+
+    def irr(self, key: str = "cash_flow") -> tuple[np.ndarray, str | None]:
+        """The IRR of each sample (NaN where none), and why it is undefined if it is; of the
+        project's cash flows, or equity's (``equity_cash_flow``)."""
         if not self.has_revenue:
             return np.array([np.nan]), "no IRR without revenue: give the SKUs a rental_price"
-        flows = self.flows()
+        flows = self.flows(key)
         rates = np.array([irr(flows[:, i]) for i in range(flows.shape[1])])
         if np.all(np.isnan(rates)):
             return rates, _no_irr(flows[:, 0])
@@ -340,6 +603,8 @@ class CashFlows:
     def rows_dict(self) -> list[dict[str, Any]]:
         rows = []
         for o in CASH_FLOW.outputs:
+            if not self.known(o.key):
+                continue  # no cohort has what the line needs (a loan line without a loan)
             cells = {}
             for c in self.all_columns:
                 v = self.get(o.key, c)
@@ -352,7 +617,16 @@ class CashFlows:
     def to_dict(self) -> dict[str, Any]:
         rates, why = self.irr()
         years = self.payback()
-        return {
+        equity: dict[str, Any] | None = None
+        npv_equity = self.equity_npv()
+        if npv_equity is not None:
+            equity_rates, equity_why = self.irr("equity_cash_flow")
+            equity = {
+                "npv": summarize(npv_equity, "USD").as_dict(),
+                "irr": _summary_or_none(equity_rates, ""),
+                "irr_undefined": equity_why,
+            }
+        out = {
             "period": {"start": self.period.first, "end": self.period.last},
             "cohorts": self.cohorts,
             "columns": self.all_columns,
@@ -367,6 +641,9 @@ class CashFlows:
             else "no payback: the cumulative cash flow does not turn positive in the period "
             "and stay so",
         }
+        if equity is not None:
+            out["equity"] = equity
+        return out
 
 
 def with_years(form: Form) -> Form:

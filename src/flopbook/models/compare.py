@@ -95,6 +95,15 @@ COMPARE = Kind(
             "",
             "(price / peak) / (reference_price / reference_peak)",
         ),
+        # the headline ratio: of the mean costs per FLOP (what a reader gets by dividing the
+        # two printed means), not the mean of the ratios
+        extensive(
+            "cost_vs_reference",
+            "Mean cost per FLOP over the reference's",
+            "",
+            "mean(price / peak) / mean(reference_price / reference_peak)",
+            "the ratio of the mean costs per FLOP",
+        ),
         extensive("watts_per_pflop", "Power per PFLOP/s", "W/(PFLOP/s)", "tdp / peak"),
         # how many of this chip give the reference's dense FLOP/s, their power and money
         extensive("match_count", "GPUs to match", "GPU", "count * reference_peak / peak"),
@@ -188,10 +197,13 @@ class Comparison:
 
     def ratio(self, chip: str) -> float | None:
         """Cost per FLOP of ``chip`` relative to the reference (1 = same)."""
-        a, b = self.row(self.reference).cost_per_pflop, self.row(chip).cost_per_pflop
-        if a is None or b is None:
+        a, b = self.row(self.reference), self.row(chip)
+        if a.price is None or b.price is None:
             return None
-        return float(magnitudes(b, f"{a.units}").mean() / magnitudes(a).mean())
+        out = chip_outputs(b.price, b.peak, b.tdp, reference_price=a.price, reference_peak=a.peak)[
+            "cost_vs_reference"
+        ]
+        return None if out is None else float(magnitudes(out).mean())
 
     def to_dataframe(self) -> Any:
         """One row per chip, every figure a float column named with its unit

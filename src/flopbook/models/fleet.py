@@ -30,7 +30,7 @@ from flopbook.formula.declaration import Form, Formula, Kind, Ratio, extensive, 
 from flopbook.formula.result import TOTAL as TOTAL  # re-exported: the column of totals
 from flopbook.formula.result import ItemOutputs, Result
 from flopbook.inputs import FieldSpec, Input, read_input
-from flopbook.models.cash_flow import CashFlows, Period, read_period
+from flopbook.models.cash_flow import CashFlows, Period, read_financing, read_period
 from flopbook.models.constant_dollars import restate_factor
 from flopbook.models.finance import CAPITAL_COST_METHODS
 from flopbook.quantity import Quantity, summarize
@@ -153,13 +153,23 @@ ASSUMPTION_FIELDS: dict[str, FieldSpec] = {
             low=0,
             share=True,
         ),
-        FieldSpec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
+        FieldSpec(
+            "pue",
+            "PUE",
+            ("",),
+            "1.3",
+            "facility power / IT power; or an operator's published figure, "
+            "{operator: google} (data/pue.yaml)",
+            low=1,
+            high=3,
+        ),
         FieldSpec(
             "electricity_price",
             "Electricity price",
             ("USD/kWh",),
             "0.08 USD/kWh",
-            "price paid per kWh of facility power",
+            "price paid per kWh of facility power; or a year's US average, {year: 2023} "
+            "(data/electricity_prices.yaml)",
             low=0,
         ),
         FieldSpec(
@@ -911,12 +921,14 @@ class FleetResult(Result):
         assumptions: Assumptions | None = None,
         skus: list[Sku] | None = None,
         period: Period | None = None,
+        financing: Mapping[str, Input] | None = None,
     ) -> None:
         super().__init__(FLEET, columns, extensive, name=name)
         self.capital_cost = capital_cost
         self.assumptions = assumptions
         self.skus = skus or []
         self.period = period
+        self.financing = dict(financing or {})
         self._cash_flows: CashFlows | None = None
 
     @property
@@ -970,7 +982,10 @@ def cash_flow_inputs(result: FleetResult, column: str) -> tuple[dict[str, pint.Q
             values[key] = sku.inputs[key].value
     values["useful_life"] = a["useful_life"]
     values["residual_value"] = a["residual_value"]
-    form = Form(given=frozenset(values), shares=frozenset({"residual_value"}))
+    # the fleet's loan or lease, the same for every cohort
+    values.update({n: i.value for n, i in result.financing.items()})
+    shares = {"residual_value", *(n for n, i in result.financing.items() if i.is_share())}
+    form = Form(given=frozenset(values), shares=frozenset(shares))
     return values, form
 
 
@@ -1136,6 +1151,7 @@ class Fleet:
         description: str = "",
         dollars_of: Any = None,
         period: Any = None,
+        financing: Any = None,
     ) -> None:
         self.name = name
         self.description = description
@@ -1175,6 +1191,20 @@ class Fleet:
         )
         if self.period is not None:
             _check_in_period(self.skus, self.period)
+        # a loan or a lease: {debt: 60%, debt_rate: 8%} or {lease: 9k USD/GPU/year}
+        self.financing: dict[str, Input] = (
+            {}
+            if financing is None
+            else dict(financing)
+            if financing and all(isinstance(v, Input) for v in financing.values())
+            else read_financing(financing)
+        )
+        if self.financing and self.period is None:
+            raise InputError(
+                "financing shows in the yearly cash flows, and the fleet has no period",
+                field="financing",
+                hint="add e.g. period: {start: 2025, end: 2029}",
+            )
 
     def subset(self, only: str | Iterable[str] | None) -> Fleet:
         """The SKUs whose name, chip, alias or architecture matches one of ``only``
@@ -1199,7 +1229,12 @@ class Fleet:
         kept = [s for s in self.skus if any(s.matches(t) for t in terms)]
         # already restated: the kept SKUs' prices are in dollars_of's dollars
         return Fleet(
-            kept, self.assumptions, name=self.name, description=self.description, period=self.period
+            kept,
+            self.assumptions,
+            name=self.name,
+            description=self.description,
+            period=self.period,
+            financing=self.financing or None,
         )
 
     def run(
@@ -1222,6 +1257,7 @@ class Fleet:
             assumptions=base,
             skus=fleet.skus,
             period=fleet.period,
+            financing=fleet.financing,
         )
 
     def with_inputs(self, values: Mapping[str, Any]) -> Fleet:
@@ -1250,7 +1286,9 @@ class Fleet:
             )
             replaced = dataclasses.replace(old, value=quantity)
             parts = path.split(".")
-            if parts[0] == "assumptions":
+            if parts[0] == "financing":
+                new.financing = {**new.financing, parts[1]: replaced}
+            elif parts[0] == "assumptions":
                 new.assumptions.inputs[parts[1]] = replaced
                 # SKU overrides are merged onto the given assumptions: count this one in
                 new.assumptions.given.add(parts[1])
@@ -1263,7 +1301,9 @@ class Fleet:
         return new
 
     def inputs(self) -> list[tuple[str, Input]]:
-        """Every input with its place: ``("skus.H800.count", Input)``, assumptions last."""
+        """Every input with its place: ``("skus.H800.count", Input)``, then the assumptions
+        and the financing."""
         rows = [(f"skus.{s.name}.{n}", i) for s in self.skus for n, i in s.inputs.items()]
         rows += [(f"assumptions.{n}", i) for n, i in self.assumptions.inputs.items()]
+        rows += [(f"financing.{n}", i) for n, i in self.financing.items()]
         return rows

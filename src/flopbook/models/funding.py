@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from flopbook.errors import InputError
-from flopbook.formula.declaration import Constant, Kind, extensive, step
-from flopbook.formula.result import ItemOutputs
+from flopbook.formula.declaration import Constant, Formula, Kind, Total, extensive, step, total
+from flopbook.formula.result import ItemOutputs, Result
 from flopbook.formula.series import in_order
 from flopbook.frames import by_year_frame
 from flopbook.inputs import FieldSpec, Given, Input, Yearly, read_input
@@ -364,9 +365,89 @@ ONE_YEAR = Constant(
     "definition: a fee is charged as a share of assets each year",
 )
 
+
+def _years_added(outputs: tuple[Formula, ...]) -> tuple[Total, ...]:
+    """A payer's amounts per year add up over its years (a yearly amount times one year);
+    its stocks and shares do not (the kind does not sum them)."""
+    return tuple(
+        total(
+            f"{o.key}_total",
+            f"{o.label}, all years",
+            "USD",
+            f"sum_of({o.key}) * one_year",
+            "each year's amount (a yearly amount times one year), added up",
+            of=o.key,
+        )
+        for o in outputs
+        if o.unit == "USD/year"
+    )
+
+
 # A fund's year, written once (flopbook.formula): the engine evaluates it over samples year by
 # year, the workbook writes it as one column per year. Shares and returns are plain numbers
 # for the year.
+_FUND_OUTPUTS = (
+    extensive(
+        "aum",
+        "AUM (start of year)",
+        "USD",
+        {
+            "aum given": "aum",
+            # last year's closing assets plus this year's flows; redemptions cannot take
+            # out more than the fund holds
+            "aum_prev given": "maximum(aum_prev * net_growth_prev + flows, 0)",
+            "otherwise": "maximum(aum_start + flows, 0)",
+        },
+        "given by year, or last year's closing assets plus this year's flows",
+    ),
+    extensive("gross_return", "Gross return", "", "returns", "the year's return before fees"),
+    extensive(
+        "net_return",
+        "Net return",
+        "",
+        "net_growth - 1",
+        "gross return less management and performance fees",
+    ),
+    extensive(
+        "management_fees",
+        "Management fees",
+        "USD/year",
+        "management_fee * aum / one_year",
+        "management fee x AUM at the start of the year",
+    ),
+    extensive(
+        "performance_fees",
+        "Performance fees",
+        "USD/year",
+        "performance_share * aum",
+        "performance fee x gains above the high-water mark (after the management fee)",
+    ),
+    extensive(
+        "revenue",
+        "Revenue",
+        "USD/year",
+        "management_fees + performance_fees",
+        "the fund's fee income: management + performance fees",
+    ),
+    extensive(
+        "operating_costs",
+        "Operating costs",
+        "USD/year",
+        {
+            "operating_costs is share": "operating_costs * revenue",
+            "otherwise": "operating_costs",
+        },
+        "the fund's own running costs",
+    ),
+    extensive(
+        "cash_available",
+        "Cash available",
+        "USD/year",
+        "maximum(minimum(reinvest_share * revenue, revenue - operating_costs), 0)",
+        "min(reinvest share x fee income, fee income - operating costs), never below 0",
+    ),
+)
+
 FUND = Kind(
     name="fund",
     label="Fund",
@@ -387,67 +468,7 @@ FUND = Kind(
     },
     headlines=("cash_available",),
     constants=(ONE_YEAR,),
-    outputs=(
-        extensive(
-            "aum",
-            "AUM (start of year)",
-            "USD",
-            {
-                "aum given": "aum",
-                # last year's closing assets plus this year's flows; redemptions cannot take
-                # out more than the fund holds
-                "aum_prev given": "maximum(aum_prev * net_growth_prev + flows, 0)",
-                "otherwise": "maximum(aum_start + flows, 0)",
-            },
-            "given by year, or last year's closing assets plus this year's flows",
-        ),
-        extensive("gross_return", "Gross return", "", "returns", "the year's return before fees"),
-        extensive(
-            "net_return",
-            "Net return",
-            "",
-            "net_growth - 1",
-            "gross return less management and performance fees",
-        ),
-        extensive(
-            "management_fees",
-            "Management fees",
-            "USD/year",
-            "management_fee * aum / one_year",
-            "management fee x AUM at the start of the year",
-        ),
-        extensive(
-            "performance_fees",
-            "Performance fees",
-            "USD/year",
-            "performance_share * aum",
-            "performance fee x gains above the high-water mark (after the management fee)",
-        ),
-        extensive(
-            "revenue",
-            "Revenue",
-            "USD/year",
-            "management_fees + performance_fees",
-            "the fund's fee income: management + performance fees",
-        ),
-        extensive(
-            "operating_costs",
-            "Operating costs",
-            "USD/year",
-            {
-                "operating_costs is share": "operating_costs * revenue",
-                "otherwise": "operating_costs",
-            },
-            "the fund's own running costs",
-        ),
-        extensive(
-            "cash_available",
-            "Cash available",
-            "USD/year",
-            "maximum(minimum(reinvest_share * revenue, revenue - operating_costs), 0)",
-            "min(reinvest share x fee income, fee income - operating costs), never below 0",
-        ),
-    ),
+    outputs=_FUND_OUTPUTS,
     steps=(
         step("growth", "", "1 + returns - management_fee", "growth per unit before the fee"),
         # the gain per unit above the high-water mark (its ratio to the value per unit), after
@@ -485,12 +506,58 @@ FUND = Kind(
             label="High-water mark, end of year",
         ),
     ),
+    sums=False,
+    totals=(
+        *_years_added(_FUND_OUTPUTS),
+        total(
+            "annualised_net_return",
+            "Net return to investors, a year (compound)",
+            "",
+            "product_of(net_growth) ** (1 / count_of(net_growth)) - 1",
+            "the years' net growth multiplied together, to the power 1 / years, less 1",
+        ),
+    ),
 )
 
 _OWN_CASH = "minimum(capex_budget, maximum(operating_cash_flow, 0))"
 
 # A company's year, written once: its own cash is the capex budget, capped by its operating
 # cash flow when that is known; funding rounds add in the year they were raised.
+_COMPANY_OUTPUTS = (
+    extensive("revenue", "Revenue", "USD/year", "revenue", "the company's revenue"),
+    extensive(
+        "operating_cash_flow",
+        "Operating cash flow",
+        "USD/year",
+        {
+            "operating_cash_flow given": "operating_cash_flow",
+            "operating_margin given": "operating_margin * revenue",
+        },
+        "operating margin x revenue, or as given",
+    ),
+    extensive(
+        "capex_budget",
+        "Capex budget",
+        "USD/year",
+        {"capex_share given": "capex_share * revenue"},
+        "capex share x revenue",
+    ),
+    extensive(
+        "funding_rounds",
+        "Funding rounds",
+        "USD/year",
+        "funding_rounds",
+        "money raised from outside, as given",
+    ),
+    extensive(
+        "cash_available",
+        "Cash available",
+        "USD/year",
+        "own_cash + funding_rounds",
+        "the capex budget (at most the operating cash flow) plus funding rounds",
+    ),
+)
+
 COMPANY = Kind(
     name="company",
     label="Company",
@@ -508,40 +575,10 @@ COMPANY = Kind(
     },
     shared_inputs={},
     headlines=("cash_available",),
-    outputs=(
-        extensive("revenue", "Revenue", "USD/year", "revenue", "the company's revenue"),
-        extensive(
-            "operating_cash_flow",
-            "Operating cash flow",
-            "USD/year",
-            {
-                "operating_cash_flow given": "operating_cash_flow",
-                "operating_margin given": "operating_margin * revenue",
-            },
-            "operating margin x revenue, or as given",
-        ),
-        extensive(
-            "capex_budget",
-            "Capex budget",
-            "USD/year",
-            {"capex_share given": "capex_share * revenue"},
-            "capex share x revenue",
-        ),
-        extensive(
-            "funding_rounds",
-            "Funding rounds",
-            "USD/year",
-            "funding_rounds",
-            "money raised from outside, as given",
-        ),
-        extensive(
-            "cash_available",
-            "Cash available",
-            "USD/year",
-            "own_cash + funding_rounds",
-            "the capex budget (at most the operating cash flow) plus funding rounds",
-        ),
-    ),
+    outputs=_COMPANY_OUTPUTS,
+    constants=(ONE_YEAR,),
+    sums=False,
+    totals=_years_added(_COMPANY_OUTPUTS),
     steps=(
         step(
             "own_cash",
@@ -579,14 +616,32 @@ PAYER_ROWS: dict[str, Row] = _payer_rows()
 
 @dataclass
 class PayerResult:
-    """A payer's yearly figures: each row is one quantity (samples) per year."""
+    """A payer's yearly figures, a view of its declaration's :class:`Result` (one column a
+    year): each row is one quantity (samples) per year, each flow's total the declared one."""
 
     name: str
     kind: Literal["fund", "company"]
     years: list[int]
-    rows: dict[str, list[pint.Quantity[Any]]]
+    result: Result
     inputs: list[tuple[str, Input]] = field(default_factory=list)
     fx_rate: Input | None = None
+
+    @cached_property
+    def rows(self) -> dict[str, list[pint.Quantity[Any]]]:
+        """Each output known in every year, year by year (a company without a margin or a
+        cash flow has no operating cash flow row)."""
+        rows: dict[str, list[pint.Quantity[Any]]] = {}
+        for key in self.result.kind.output:
+            values = [self.result.values[key][c] for c in self.result.columns]
+            known = [v for v in values if v is not None]
+            if len(known) == len(values):
+                rows[key] = known
+        return rows
+
+    @property
+    def items(self) -> list[ItemOutputs]:
+        """The declaration evaluated year by year."""
+        return [self.result._extensive[c] for c in self.result.columns]  # type: ignore[misc]
 
     def row(self, key: str) -> list[pint.Quantity[Any]]:
         if key not in self.rows:
@@ -618,7 +673,12 @@ class PayerResult:
         return [Quantity(r, "USD") for r in running]
 
     def total(self, key: str) -> pint.Quantity[Any]:
-        return self.cumulative(key)[-1]
+        """A flow's years added up (USD): its declared total."""
+        if self.result.kind.total_of(key) is None or key not in self.rows:
+            self.cumulative(key)  # says why: not a flow, or no such row
+        value = self.result.get(key)
+        assert value is not None, "a row known in every year has its total"
+        return value
 
     def summary(self, key: str, year: int | None = None) -> Summary:
         """Mean and percentiles of a row in one year, or of its total over all years."""
@@ -673,10 +733,11 @@ class PayerResult:
 
     def annualised_net_return(self) -> pint.Quantity[Any]:
         """The investors' compound yearly return over all the years (funds only)."""
-        growth = np.prod(
-            [1 + np.asarray(r.to("").magnitude) for r in self.row("net_return")], axis=0
-        )
-        return Quantity(np.maximum(growth, 0) ** (1 / len(self.years)) - 1, "")
+        if self.kind != "fund":
+            raise InputError("a company has no net return", hint="only funds have one")
+        value = self.result.total("annualised_net_return")
+        assert value is not None, "every year of a fund has its net growth"
+        return value
 
 
 # ---- the fund --------------------------------------------------------------------------
@@ -790,30 +851,20 @@ class Fund:
         return out
 
     def run(self) -> PayerResult:
-        rows = _known_rows(FUND, in_order(FUND, self.years_inputs()))
+        items = in_order(FUND, self.years_inputs())
+        columns = [str(y) for y in self.years]
+        result = Result(FUND, columns, dict(zip(columns, items, strict=True)), name=self.name)
         return PayerResult(
             self.name,
             "fund",
             list(self.years),
-            rows,
+            result,
             inputs=self._input_rows(),
             fx_rate=self.fx_rate,
         )
 
     def _input_rows(self) -> list[tuple[str, Input]]:
         return _payer_input_rows(self.fx_rate, self.inputs, self.years)
-
-
-def _known_rows(kind: Kind, items: list[ItemOutputs]) -> dict[str, list[pint.Quantity[Any]]]:
-    """Each output known in every year, year by year (a company without a margin or a cash
-    flow has no operating cash flow row)."""
-    rows: dict[str, list[pint.Quantity[Any]]] = {}
-    for o in kind.outputs:
-        values = [item[o.key] for item in items]
-        known = [v for v in values if v is not None]
-        if len(known) == len(values):
-            rows[o.key] = known
-    return rows
 
 
 def _plain(raw: Any) -> Any:
@@ -957,12 +1008,14 @@ class Company:
         return out
 
     def run(self) -> PayerResult:
-        rows = _known_rows(COMPANY, in_order(COMPANY, self.years_inputs()))
+        items = in_order(COMPANY, self.years_inputs())
+        columns = [str(y) for y in self.years]
+        result = Result(COMPANY, columns, dict(zip(columns, items, strict=True)), name=self.name)
         return PayerResult(
             self.name,
             "company",
             list(self.years),
-            rows,
+            result,
             inputs=self._input_rows(),
             fx_rate=self.fx_rate,
         )

@@ -24,8 +24,10 @@ import numpy as np
 
 from flopbook import safe_yaml
 from flopbook.errors import InputError
-from flopbook.formula.declaration import Kind, extensive
+from flopbook.formula.declaration import Kind, extensive, total
+from flopbook.formula.result import Result
 from flopbook.formula.series import in_order
+from flopbook.formula.totals import totals
 from flopbook.frames import records_frame
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.comparables import Basis, Placement, place
@@ -94,6 +96,7 @@ VERDICT = Kind(
         "cumulative_spend_prev": "cumulative_spend",
     },
     constants=(ONE_YEAR,),
+    sums=False,  # running totals and ratios do not add up over the years
     outputs=(
         extensive(
             "cumulative_cash",
@@ -135,7 +138,40 @@ VERDICT = Kind(
             "negative: money from outside was needed by then",
         ),
     ),
+    totals=(
+        total(
+            "coverage",
+            "Coverage",
+            "",
+            "lowest_of(ratio)",
+            "the lowest cumulative ratio over the years with spending",
+            of="ratio",
+        ),
+        total(
+            "outside_money",
+            "Money needed from outside",
+            "USD",
+            "maximum(-lowest_of(balance), 0)",
+            "the deepest shortfall of cumulative cash against cumulative spending",
+            of="balance",
+        ),
+    ),
 )
+
+
+def verdict_totals(items: list[ItemOutputs], samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """:data:`VERDICT`'s totals over its years, per sample: the coverage (infinite where no
+    year has spending to cover) and the money needed from outside (USD)."""
+    found = totals(VERDICT, items)
+
+    def samples_of(key: str, missing: float) -> np.ndarray:
+        value = found[key]
+        if value is None:
+            return np.full(samples, missing)
+        m = np.asarray(value.magnitude, dtype=float)
+        return np.broadcast_to(np.where(np.isnan(m), missing, m), (samples,)).copy()
+
+    return samples_of("coverage", np.inf), samples_of("outside_money", 0.0)
 
 
 def verdict_years(
@@ -367,6 +403,15 @@ class FundingVerdict:
     placements: list[Placement] = field(default_factory=list)
 
     @property
+    def result(self) -> Result:
+        """The declaration's rows over the years (the shared Result; its Totals are the
+        coverage and the money needed from outside)."""
+        if len(self.items) != len(self.years):  # made without judge(): no declared rows
+            raise AttributeError("this verdict has no declared rows")
+        columns = [str(y) for y in self.years]
+        return Result(VERDICT, columns, dict(zip(columns, self.items, strict=True)))
+
+    @property
     def words(self) -> str:
         return self.band.words
 
@@ -590,12 +635,11 @@ def judge(
 
     items, declared = verdict_years(cash, spend, spends)
     cum_s, balance = declared["cumulative_spend"], declared["balance"]
-    coverage = declared["ratio"].min(axis=0)
+    coverage, outside = verdict_totals(items, n)
     # a shortfall smaller than a millionth of the spending is rounding, not a shortfall
     short = balance < -1e-6 * np.maximum(cum_s, 1.0)
     first = np.argmax(short, axis=0)
     runs_out = np.where(short.any(axis=0), np.asarray(years, dtype=float)[first], np.nan)
-    outside = np.maximum(-balance.min(axis=0), 0.0)
 
     idx = bands.band_index(coverage)
     probs = {b.key: float(np.mean(idx == i)) for i, b in enumerate(bands.bands)}

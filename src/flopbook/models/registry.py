@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from flopbook.errors import UnknownNameError, suggest
 from flopbook.formula.declaration import Kind
+from flopbook.formula.result import Result
 from flopbook.models.cash_flow import CASH_FLOW, NOT_SUMMED
 from flopbook.models.compare import COMPARE
 from flopbook.models.fleet import FLEET
-from flopbook.models.funding import COMPANY, FUND, PAYER_ROWS
+from flopbook.models.funding import COMPANY, FUND
 from flopbook.models.funding_verdict import VERDICT
 from flopbook.models.inference import INFERENCE
 from flopbook.models.workload import TRAINING
@@ -20,25 +21,11 @@ from flopbook.models.workload import TRAINING
 if TYPE_CHECKING:
     from flopbook.formula.declaration import Output
 
-__all__ = ["DOC_PAGES", "KINDS", "kind", "name_of"]
+__all__ = ["DOC_PAGES", "KINDS", "declared", "kind", "name_of"]
 
 KINDS: dict[str, Kind] = {
     k.name: k for k in (FLEET, CASH_FLOW, TRAINING, INFERENCE, FUND, COMPANY, VERDICT, COMPARE)
 }
-
-
-def _payer_total(output: Output) -> str:
-    return "sum of years" if PAYER_ROWS[output.key].kind == "flow" else "not added"
-
-
-_VERDICT_TOTALS = {
-    "ratio": "the lowest over the years with spending: the coverage",
-    "balance": "the money needed from outside: max(-lowest, 0)",
-}
-
-
-def _verdict_total(output: Output) -> str:
-    return _VERDICT_TOTALS.get(output.key, "not added")
 
 
 # kind -> (the docs page that holds its formula table, how its totals are made when not the
@@ -53,9 +40,9 @@ DOC_PAGES: dict[str, tuple[str, Callable[[Output], str] | None]] = {
             else "sum of cohorts, then of years"
         ),
     ),
-    "fund": ("funding.md", _payer_total),
-    "company": ("funding.md", _payer_total),
-    "funding_verdict": ("funding.md", _verdict_total),
+    "fund": ("funding.md", None),
+    "company": ("funding.md", None),
+    "funding_verdict": ("funding.md", None),
     "compare": ("workload.md", lambda output: "per chip"),
     "inference": ("workload.md", lambda output: "one service"),
 }
@@ -68,9 +55,22 @@ def kind(name: str) -> Kind:
     return KINDS[name]
 
 
+def declared(result: Any) -> Result | None:
+    """Any model's result as the shared :class:`~flopbook.formula.result.Result` of its
+    declaration: the result itself (a fleet's), or the Result it is a view of (a payer's,
+    a workload's, a verdict's); None for one that is not declared."""
+    if isinstance(result, Result):
+        return result
+    found = getattr(result, "result", None)
+    return found if isinstance(found, Result) else None
+
+
 def name_of(result: Any) -> str:
-    """The kind of any model's result, by name: a declared kind's (``fleet``), or the kind a
-    result not yet on one declaration names itself (``inference``); else its class name."""
+    """The kind of any model's result, by name: its declaration's (``fleet``), or the kind
+    a result names itself; else its class name."""
+    found = declared(result)
+    if found is not None:
+        return found.kind.name
     named = getattr(result, "kind", None)
     if isinstance(named, Kind):
         return named.name

@@ -27,11 +27,12 @@ import numpy as np
 from flopbook.catalog import chip
 from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.formula.declaration import Constant, Form, Kind, extensive
-from flopbook.formula.result import ItemOutputs
+from flopbook.formula.result import ItemOutputs, Result
 from flopbook.frames import records_frame
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.architecture import preset
 from flopbook.models.fleet import default_assumptions
+from flopbook.models.gpu_hour import GPU_HOUR_FIELDS
 from flopbook.models.inference import (
     ARCHITECTURE_ROWS,
     ECONOMICS_ROWS,
@@ -85,98 +86,88 @@ def _spec(
 _POSITIVE = {"low": 0, "low_inclusive": False}
 
 TRAINING_FIELDS: dict[str, FieldSpec] = {
-    f.name: f
-    for f in [
-        _spec(
-            "params",
-            "Active parameters",
-            ("",),
-            "37B",
-            "parameters used per token (the active ones for a mixture of experts)",
-            **_POSITIVE,
-        ),
-        _spec(
-            "tokens",
-            "Training tokens",
-            ("token",),
-            "14.8T token",
-            "tokens trained on",
-            bare_unit="token",
-            **_POSITIVE,
-        ),
-        _spec(
-            "flops",
-            "Training FLOPs",
-            ("FLOP",),
-            "3.3e24 FLOP",
-            "total training compute, instead of params and tokens",
-            bare_unit="FLOP",
-            **_POSITIVE,
-        ),
-        _spec(
-            "gpu_hours",
-            "GPU-hours",
-            ("GPU*hour",),
-            "2.788M GPU*hour",
-            "accelerator time used (solved when not given)",
-            bare_unit="GPU*hour",
-            **_POSITIVE,
-        ),
-        _spec(
-            "peak",
-            "Peak rate per GPU",
-            ("TFLOP/s",),
-            "989 TFLOP/s",
-            "dense peak at the training precision; overrides the catalog",
-            **_POSITIVE,
-        ),
-        _spec(
-            "mfu",
-            "MFU",
-            ("",),
-            "35%",
-            "model FLOPs utilisation: achieved / peak FLOP/s, in (0, 1]",
-            low=0,
-            low_inclusive=False,
-            high=1,
-        ),
-        _spec(
-            "gpus",
-            "GPUs",
-            ("GPU",),
-            "2048 GPU",
-            "GPUs running at once (for wall-clock time)",
-            bare_unit="GPU",
-            **_POSITIVE,
-        ),
-        _spec(
-            "price",
-            "Price per GPU-hour",
-            ("USD/GPU/hour",),
-            "2 USD/GPU/hour",
-            "a rental price or an owned cost per GPU-hour",
-            low=0,
-        ),
-        _spec(
-            "power",
-            "IT power per GPU",
-            ("W",),
-            "1050 W",
-            "GPU plus its share of the server; default: catalog TDP x (1 + server overhead)",
-            bare_unit="W",
-            low=0,
-        ),
-        _spec("pue", "PUE", ("",), "1.3", "facility power / IT power", low=1, high=3),
-        _spec(
-            "seq_len",
-            "Sequence length",
-            ("token",),
-            "8192 token",
-            "tokens per training sequence, for the attention FLOPs (with model)",
-            bare_unit="token",
-            **_POSITIVE,
-        ),
-    ]
+    **{
+        f.name: f
+        for f in [
+            _spec(
+                "params",
+                "Active parameters",
+                ("",),
+                "37B",
+                "parameters used per token (the active ones for a mixture of experts)",
+                **_POSITIVE,
+            ),
+            _spec(
+                "tokens",
+                "Training tokens",
+                ("token",),
+                "14.8T token",
+                "tokens trained on",
+                bare_unit="token",
+                **_POSITIVE,
+            ),
+            _spec(
+                "flops",
+                "Training FLOPs",
+                ("FLOP",),
+                "3.3e24 FLOP",
+                "total training compute, instead of params and tokens",
+                bare_unit="FLOP",
+                **_POSITIVE,
+            ),
+            _spec(
+                "gpu_hours",
+                "GPU-hours",
+                ("GPU*hour",),
+                "2.788M GPU*hour",
+                "accelerator time used (solved when not given)",
+                bare_unit="GPU*hour",
+                **_POSITIVE,
+            ),
+            _spec(
+                "peak",
+                "Peak rate per GPU",
+                ("TFLOP/s",),
+                "989 TFLOP/s",
+                "dense peak at the training precision; overrides the catalog",
+                **_POSITIVE,
+            ),
+            _spec(
+                "mfu",
+                "MFU",
+                ("",),
+                "35%",
+                "model FLOPs utilisation: achieved / peak FLOP/s, in (0, 1]",
+                low=0,
+                low_inclusive=False,
+                high=1,
+            ),
+            _spec(
+                "gpus",
+                "GPUs",
+                ("GPU",),
+                "2048 GPU",
+                "GPUs running at once (for wall-clock time)",
+                bare_unit="GPU",
+                **_POSITIVE,
+            ),
+        ]
+    },
+    **GPU_HOUR_FIELDS,
+    **{
+        f.name: f
+        for f in [
+            _spec(
+                "seq_len",
+                "Sequence length",
+                ("token",),
+                "8192 token",
+                "tokens per training sequence, for the attention FLOPs (with model)",
+                bare_unit="token",
+                **_POSITIVE,
+            ),
+        ]
+    },
 }
 
 # A training run's formulas, written once (flopbook.formula): FLOPs = GPU-hours x peak x
@@ -307,6 +298,9 @@ class WorkloadResult:
     architecture_inputs: dict[str, pint.Quantity] = field(default_factory=dict)
     # the Training or Inference that made it, to run again with other inputs (sensitivity)
     workload: Any = field(default=None, repr=False, compare=False)
+    # the declaration's outputs for this one item (the shared Result): what reports,
+    # sensitivity and the web read of any kind alike
+    result: Result | None = field(default=None, repr=False, compare=False)
 
     def add(
         self,
@@ -647,6 +641,8 @@ class Training:
         out.add("wall_clock", "Wall-clock time", solved["wall_clock"], "day", "GPU-hours / GPUs")
         out.add("cost", "Cost", solved["cost"], "USD", "GPU-hours × price per GPU-hour")
         out.add("energy", "Energy", solved["energy"], "MWh", "GPU-hours × IT power per GPU × PUE")
+        column = self.name or "training"
+        out.result = Result(TRAINING, [column], {column: solved}, name=self.name)
         out.inputs = ins.rows()
         out.workload = self
         return out
@@ -905,6 +901,8 @@ class Inference:
                 o = INFERENCE.output[key]
                 out.add(key, o.label, value, o.unit, outputs.formula(key))
         out.notes.append(f"Decode is {_bound(values)}-bound (for most samples).")
+        column = self.name or "inference"
+        out.result = Result(INFERENCE, [column], {column: outputs}, name=self.name)
         out.architecture_inputs = dict(derived)
         out.inputs = ins.rows()
         out.workload = self

@@ -331,10 +331,26 @@ def cash_flow_table(flows: CashFlows, title: str | None = None) -> Table:
             else (d["payback_undefined"] or "—")
         )
     )
+    equity = d.get("equity")
+    if equity:
+        notes.append(f"NPV to equity at {rate:.1%}: " + _summary_text(equity["npv"], "USD"))
+        notes.append(
+            "IRR to equity: "
+            + (
+                _summary_text(equity["irr"], "%")
+                if equity["irr"]
+                else equity["irr_undefined"] or "—"
+            )
+        )
     notes.append(
         "Capex is paid in the year a cohort is acquired; a cohort is sold at book value when "
         "it is retired or the period ends; year y is discounted by (1 + r)^-(y - first year)."
     )
+    if equity:
+        notes.append(
+            "The loan is drawn with the capex and repaid in the whole years after it; what is "
+            "still owed when the period ends is repaid in its last year."
+        )
     if sampled:
         notes.append("Uncertain inputs: mean (5th–95th percentile).")
     table = Table(title=title, caption="\n".join(notes), caption_justify="left", show_lines=sampled)
@@ -342,6 +358,8 @@ def cash_flow_table(flows: CashFlows, title: str | None = None) -> Table:
     for c in flows.all_columns:
         table.add_column(c, justify="right", style="bold" if c == TOTAL else None, no_wrap=True)
     for o in CASH_FLOW.outputs:
+        if not flows.known(o.key):
+            continue  # no cohort has what the line needs (a lease line without a lease)
         cells = [
             numbers.summary(flows.summary(o.key, c), o.unit, sep="\n") for c in flows.all_columns
         ]

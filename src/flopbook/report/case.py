@@ -76,6 +76,7 @@ class _Ref:
     column: str
     table: Any  # the case's published table, for table.<row> references
     capital_cost: str | None = None  # the check's own choice, if it makes one
+    assumptions: str = ""  # the assumptions the check replaces, in words ("utilisation 70%")
 
 
 def _table_formula(ref: _Ref, row: str, which: str) -> str | None:
@@ -111,18 +112,18 @@ def _check_row(check: Check, ref: _Ref | None, blocks: list[Block], results: lis
     unit = check.unit
     kind, _, rest = ref.model.partition(".") if ref is not None else ("", "", "")
     note = check.note
-    if (
-        ref is not None
-        and kind == "fleet"
-        and ref.capital_cost not in (None, *(r.capital_cost for r in results[:1]))
-    ):
+    how = []
+    if ref is not None and ref.capital_cost not in (None, *(r.capital_cost for r in results[:1])):
+        how.append(f"{ref.capital_cost} as its capital cost")
+    if ref is not None and ref.assumptions:
+        how.append(ref.assumptions)
+    if ref is not None and kind == "fleet" and how:
         # the case reran the fleet another way; the calculations hold only the first
         note = "; ".join(
             x
             for x in (
                 note,
-                f"a value: the fleet with {ref.capital_cost} as its "
-                "capital cost, which the calculations do not hold",
+                f"a value: the fleet with {' and '.join(how)}, which the calculations do not hold",
             )
             if x
         )
@@ -215,7 +216,14 @@ def case_report(result: CaseResult, *, charts: bool = True) -> Report:
     if spec is not None and len(spec.checks) == len(result.checks):
         table = getattr(spec, "published_table", None)
         refs = [
-            _Ref(c.model, c.only, c.column, table, getattr(c, "capital_cost", None))
+            _Ref(
+                c.model,
+                c.only,
+                c.column,
+                table,
+                getattr(c, "capital_cost", None),
+                ", ".join(f"{k} {v}" for k, v in (getattr(c, "assumptions", None) or {}).items()),
+            )
             if c.label == check.label
             else None
             for c, check in zip(spec.checks, result.checks, strict=True)

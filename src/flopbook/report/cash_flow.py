@@ -48,6 +48,9 @@ def _refs(result: FleetResult, column: str, book: InputBook, fleet: int) -> dict
         place = f"skus.{column}.assumptions.{k}"
         row = book.row(place) if book.has(place) else book.row(f"assumptions.{k}")
         refs[k] = Ref(row.name, item.a.inputs[k].value.units)
+    for k, inp in result.financing.items():  # the fleet's loan or lease
+        unit: Any = inp.value.units
+        refs[k] = Ref(book.row(f"financing.{k}").name, unit)
     assert result.assumptions is not None
     rate: Any = result.assumptions.inputs["cost_of_capital"].value.units
     refs["cost_of_capital"] = Ref(book.row("assumptions.cost_of_capital").name, rate)
@@ -151,12 +154,20 @@ def cash_flow_block(
         "Year y is discounted by (1 + cost of capital)^-(y - first year), as IRR() takes its "
         "first value undiscounted.",
     ]
+    if flows.has_debt:
+        notes.append(
+            "The loan is drawn in the year a cohort is acquired and repaid in the whole years "
+            "after it; what is still owed when the period ends is repaid in its last year. "
+            "Cash flow to equity = net cash flow + loan drawn - interest - principal."
+        )
     d = flows.to_dict()
     for why in (d["irr_undefined"], d["payback_undefined"]):
         if why:
             notes.append(why[0].upper() + why[1:] + ".")
     highlights = [o.key for o in CASH_FLOW.outputs if cohort_lines[o.key]]
-    highlights += [ln.key for ln in lines if ln.key in ("npv", "irr", "payback")]
+    highlights += [
+        ln.key for ln in lines if ln.key in ("npv", "irr", "npv_equity", "irr_equity", "payback")
+    ]
     return Block(
         "Cash flows by year",
         columns,
@@ -205,6 +216,41 @@ def _results(at: CashFlows, flows: CashFlows, years: list[str]) -> list[Line]:
                 percent=True,
             )
         )
+    if point.get("equity") is not None:
+        equity, at_point = d["equity"], point["equity"]
+        npv_equity = flows.equity_npv()
+        assert npv_equity is not None, "a fleet with a loan has equity's present values"
+        out.append(
+            Line(
+                "npv_equity",
+                "NPV to equity at the cost of capital",
+                "USD",
+                "single",
+                "the sum of the years' present values to equity",
+                {**none, TOTAL: f"{{equity_present_value@{TOTAL}}}"},
+                {**none, TOTAL: at_point["npv"]["value"]},
+                {**none, TOTAL: summarize(npv_equity, "USD")},
+            )
+        )
+        if at_point["irr"] is not None:
+            rates, _ = flows.irr("equity_cash_flow")
+            kept = rates[~np.isnan(rates)]
+            out.append(
+                Line(
+                    "irr_equity",
+                    "IRR to equity",
+                    "",
+                    "single",
+                    "the rate at which the NPV of the yearly cash flows to equity is zero",
+                    {
+                        **none,
+                        TOTAL: f"IRR({{equity_cash_flow@{first}}}:{{equity_cash_flow@{last}}})",
+                    },
+                    {**none, TOTAL: at_point["irr"]["value"]},
+                    {**none, TOTAL: summarize(Quantity(kept, ""), "") if equity["irr"] else None},
+                    percent=True,
+                )
+            )
     cum: dict[str, str | None] = {
         y: ("{cash_flow}" if i == 0 else f"{{cumulative@{years[i - 1]}}}+{{cash_flow}}")
         for i, y in enumerate(years)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, cast
 from flopbook.formula.conversions import CONVERSIONS
 from flopbook.formula.declaration import Ratio
 from flopbook.formula.excel import Ref, excel_formula
+from flopbook.models.cash_flow import FINANCING_FIELDS
 from flopbook.models.fleet import (
     ASSUMPTION_FIELDS,
     FLEET,
@@ -82,6 +83,14 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
         shared[n] = book.add(
             f"assumptions.{n}", n, spec.label, base.inputs[n], default=n not in base.given
         ).name
+    for n, inp in result.financing.items():
+        book.add(
+            f"financing.{n}",
+            n,
+            FINANCING_FIELDS[n].label,
+            inp,
+            default=inp.source == "flopbook default",
+        )
     names: dict[str, _SkuNames] = {}
     for s in result.skus:
         sku = _SkuNames()
@@ -153,9 +162,11 @@ def point_result(result: FleetResult, book: InputBook) -> FleetResult:
             if "capital_cost" in s.assumptions:
                 overrides["capital_cost"] = s.assumptions["capital_cost"]
         skus.append(Sku(chip=s.chip, name=s.name, assumptions=overrides, **fields))
-    return Fleet(skus, point_base, name=result.name, period=result.period).run(
-        capital_cost=result.capital_cost
+    financing = {n: used(f"financing.{n}", i) for n, i in result.financing.items()}
+    fleet = Fleet(
+        skus, point_base, name=result.name, period=result.period, financing=financing or None
     )
+    return fleet.run(capital_cost=result.capital_cost)
 
 
 # Input lines at the top of each block: the SKU's own inputs (and any assumption a SKU
@@ -352,6 +363,10 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
                     f"SUM({_cells(den.key, defined, cols)})",
                     factor,
                 )
+        if all(v is None for v in values.values()):
+            # no SKU gives what the line needs (revenue without a rental price): a row of
+            # blanks would only say so, in the workbook and the HTML alike
+            continue
         if values[TOTAL] is None:
             formulas[TOTAL] = None
         summaries = {c: result.summary(m.key, c) for c in result.all_columns}
@@ -380,7 +395,7 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
         title or result.name or "Fleet",
         cols + [TOTAL],
         lines,
-        list(HIGHLIGHTS),
+        [k for k in HIGHLIGHTS if any(line.key == k for line in lines)],
         notes,
         sampled=result.sampled,
         engine=point,

@@ -8,8 +8,9 @@ formula by the payer's exchange rate, never silently.
 
 The verdict's block is written from :data:`flopbook.models.funding_verdict.VERDICT` the same
 way (cumulative cash against cumulative spending, the ratio and the balance); its totals, the
-coverage (the lowest ratio) and the money needed from outside, are the workbook's MIN and MAX
-over those rows, as :func:`~flopbook.models.funding_verdict.judge` takes them.
+coverage (the lowest ratio) and the money needed from outside, are the declaration's totals
+(``lowest_of(ratio)``), written as MIN over those rows, as the engine evaluates them; so is a
+fund's compound net return (``product_of(net_growth)``).
 
 What stays a value, and why: the verdict's words and the probability of each band are read
 from the Monte Carlo samples (the most probable band over all samples), which no formula of
@@ -26,28 +27,30 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from flopbook.formula.conversions import CONVERSIONS
-from flopbook.formula.excel import Ref, excel_formula
+from flopbook.formula.excel import Ref, excel_formula, total_formula
 from flopbook.formula.series import form_of, in_order
+from flopbook.formula.totals import evaluate_total
 from flopbook.models.funding import (
     COMMON_FIELDS,
     COMPANY,
     COMPANY_FIELDS,
     FUND,
     FUND_FIELDS,
-    PAYER_ROWS,
     Company,
     Fund,
 )
 from flopbook.models.funding_verdict import VERDICT, judge
 from flopbook.quantity import Quantity, is_point, magnitudes, registry, summarize
+from flopbook.report.declared import formula_order
 from flopbook.report.document import Block, Line, LineKind
 from flopbook.report.inputs import InputBook, at_value
 
 if TYPE_CHECKING:
-    from flopbook.formula.declaration import Form, Kind
+    from flopbook.formula.declaration import Form, Kind, Total
     from flopbook.formula.result import ItemOutputs
     from flopbook.models.funding import PayerResult
     from flopbook.models.funding_verdict import FundingVerdict, Spending
+    from flopbook.quantity import Summary
 
 TOTAL = "Total"
 
@@ -131,28 +134,6 @@ def _line(
 _PER_UNIT = ("net_growth", "nav", "hwm")
 
 
-def _order(kind: Kind, forms: list[Form]) -> list[str]:
-    """The formulas with a line, each after the ones it reads in its year (carried values
-    come from the year before, so they do not order a year's lines)."""
-    out: list[str] = []
-
-    def visit(key: str) -> None:
-        if key in out or key in seen:
-            return
-        seen.add(key)
-        for form in forms:
-            for name in kind.reads(key, form):
-                if kind.formula_reads(key, name):
-                    visit(name)
-        if kind.formulas[key].shown:
-            out.append(key)
-
-    seen: set[str] = set()
-    for key in kind.formulas:
-        visit(key)
-    return out
-
-
 def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
     """The payer's yearly table with live formulas, one column per year, written from its
     declaration (models/funding.py FUND, COMPANY); its inputs are registered in ``book``."""
@@ -164,22 +145,26 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
     cols = [str(y) for y in result.years]
     lines, refs = _input_lines(kind, result.years, names, book)
     forms = _carry(kind, items, cols, refs)
-    totals: list[Line] = []
-    for key in _order(kind, forms):
+    for key in formula_order(kind, forms):
         lines.append(_formula_line(kind, key, items, forms, refs, cols, book))
         if key in point.rows:
             lines[-1].summaries = {
                 c: summarize(v, kind.formulas[key].unit or None)
                 for c, v in zip(cols, result.row(key), strict=True)
             }
-            if PAYER_ROWS[key].kind == "flow":
-                totals.append(_total_line(key, result, point, cols, book))
-    if result.kind == "fund":
-        lines.append(_annualised_line(result, point, cols))
     for name in CONVERSIONS:  # each conversion a formula uses has its named row
         if any(re.search(rf"\b{name}\b", x or "") for ln in lines for x in ln.formulas.values()):
             book.constant(name)
-    lines += totals
+    # the declared totals, each a line of its own: a fund's compound net return, then each
+    # amount's years added up ("all years")
+    shown = {ln.key: ln for ln in lines}
+    for t in sorted(kind.totals, key=lambda t: t.of is not None):
+        if t.of is not None and t.of not in point.rows:
+            continue  # not known in every year (a company without a cash flow)
+        line = _total_line(kind, t, point.items, shown, cols, book, own_line=True)
+        assert line is not None
+        line.summaries = {TOTAL: _total_summary(kind, t, result.items)}
+        lines.append(line)
     return Block(
         title or result.name or "Payer",
         [*cols, TOTAL],
@@ -283,43 +268,44 @@ def _formula_line(
 
 
 def _total_line(
-    key: str, result: PayerResult, point: PayerResult, cols: list[str], book: InputBook
-) -> Line:
-    """A flow's years added up: each year's amount (a yearly amount times one year)."""
-    line = _line(
-        f"{key}_total",
-        f"{PAYER_ROWS[key].label}, all years",
-        "USD",
-        "each year's amount (a yearly amount times one year), added up",
-        {
-            **{c: None for c in cols},
-            TOTAL: f"SUM({{{key}@{cols[0]}}}:{{{key}@{cols[-1]}}})*{book.constant('one_year')}",
-        },
-        {**{c: None for c in cols}, TOTAL: float(magnitudes(point.total(key), "USD")[0])},
+    kind: Kind,
+    t: Total,
+    items: list[ItemOutputs],
+    lines: dict[str, Line],
+    cols: list[str],
+    book: InputBook,
+    *,
+    own_line: bool = False,
+) -> Line | None:
+    """A declared total (:class:`~flopbook.formula.declaration.Total`) as a live formula
+    over the cells of the formulas it reads, with the engine's value at the report's values:
+    written in the Total column of the output it totals (``t.of``), or as a line of its own
+    (returned; always with ``own_line``)."""
+    cells = {
+        key: [f"{{{key}@{c}}}" for c in cols if lines[key].formulas.get(c) is not None]
+        for key in t.aggregated()
+    }
+    text = total_formula(kind, t, cells, constant=lambda n: book.kind_constant(kind.constant[n]))
+    value = evaluate_total(kind, t, items)
+    number = None if text is None or value is None else float(magnitudes(value, t.unit or None)[0])
+    if t.of is not None and not own_line:
+        line = lines[t.of]
+        line.formulas[TOTAL], line.values[TOTAL] = text, number
+        return None
+    return _line(
+        t.key,
+        t.label,
+        t.unit,
+        t.doc,
+        {**{c: None for c in cols}, TOTAL: text},
+        {**{c: None for c in cols}, TOTAL: number},
+        percent=t.unit == "",
     )
-    line.summaries = {TOTAL: result.summary(key)}
-    return line
 
 
-def _annualised_line(result: PayerResult, point: PayerResult, cols: list[str]) -> Line:
-    first, last = cols[0], cols[-1]
-    line = _line(
-        "annualised_net_return",
-        "Net return to investors, a year (compound)",
-        "",
-        "the final NAV to the power 1 / years, less 1",
-        {
-            **{c: None for c in cols},
-            TOTAL: f"MAX({{nav@{last}}},0)^(1/COUNT({{nav@{first}}}:{{nav@{last}}}))-1",
-        },
-        {
-            **{c: None for c in cols},
-            TOTAL: float(magnitudes(point.annualised_net_return(), "")[0]),
-        },
-        percent=True,
-    )
-    line.summaries = {TOTAL: summarize(result.annualised_net_return(), "")}
-    return line
+def _total_summary(kind: Kind, t: Total, items: list[ItemOutputs]) -> Summary | None:
+    value = evaluate_total(kind, t, items)
+    return None if value is None else summarize(value, t.unit or None)
 
 
 def _usd_value(value: float, unit: str, names: _PayerNames, book: InputBook) -> float:
@@ -452,13 +438,10 @@ def verdict_block(
     for t, c in enumerate(cols):
         if not point.cumulative_spend[t, 0] > 0:  # no spending so far at these values: no ratio
             ratio.formulas[c], ratio.values[c] = None, None
-    covered = [c for c in cols if ratio.formulas[c] is not None]
-    if covered:
-        ratio.formulas[TOTAL] = f"MIN({{ratio@{covered[0]}}}:{{ratio@{covered[-1]}}})"
-        ratio.values[TOTAL] = float(point.coverage[0])
-    balance = declared["balance"]
-    balance.formulas[TOTAL] = f"MAX(-MIN({{balance@{cols[0]}}}:{{balance@{cols[-1]}}}),0)"
-    balance.values[TOTAL] = float(point.outside_money[0])
+    # the coverage and the money needed from outside: the declared totals, in the Total
+    # column of the lines they total
+    for made in VERDICT.totals:
+        _total_line(VERDICT, made, point.items, declared, cols, book)
     lines += declared.values()
     lines.append(
         _line(

@@ -4,7 +4,8 @@ on one declaration names itself).
 
 A model kind joins reports by one function that turns its result into a
 :class:`~flopbook.report.document.Block`, named in :data:`BLOCKS`; its charts are optional
-(:data:`CHARTS`).
+(:data:`CHARTS`). A declared kind run from its inputs alone needs neither: its block is laid
+out from its declaration (:func:`~flopbook.report.declared.declared_block`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from flopbook.errors import InputError
-from flopbook.models.registry import name_of
+from flopbook.models.registry import declared, name_of
 from flopbook.report.charts import fleet_charts
+from flopbook.report.declared import declared_block
 from flopbook.report.document import Block, Chart
 from flopbook.report.fleet import fleet_blocks
 from flopbook.report.funding import funding_blocks, payer_block
@@ -46,8 +48,12 @@ def _function(table: dict[str, Callable[..., Any]], result: Any) -> Callable[...
 
 
 def blocks_for(result: Any, book: InputBook, title: str = "") -> list[Block]:
-    """The report blocks of any result kind named in :data:`BLOCKS`."""
+    """The report blocks of any result kind named in :data:`BLOCKS`, or of any declared
+    kind run from its inputs (laid out from its declaration)."""
     make = _function(BLOCKS, result)
+    found = declared(result)
+    if make is None and found is not None and found.inputs:
+        make = declared_block
     if make is None:
         raise InputError(
             f"no report for a {name_of(result)} yet", hint="reports cover: " + ", ".join(BLOCKS)

@@ -20,9 +20,9 @@ import numpy as np
 from flopbook.distributions import empirical_ppf
 from flopbook.errors import InputError, suggest
 from flopbook.formula.result import Result
+from flopbook.models.declared import run_declared
 from flopbook.models.fleet import Fleet
-from flopbook.models.funding import PAYER_ROWS
-from flopbook.models.registry import kind, name_of
+from flopbook.models.registry import declared, kind, name_of
 from flopbook.quantity import Quantity, is_point, magnitudes
 from flopbook.report.document import Chart
 from flopbook.report.funding import point_payer
@@ -45,35 +45,19 @@ MAX_DISTRIBUTIONS = 2  # per result: a report is read, not scrolled
 Found = list[tuple[str, str, str, np.ndarray]]  # (key, label, unit, samples)
 
 
-def _declared(subject: Result) -> Found:
-    """Any declared kind: its headline outputs (Kind.headlines)."""
+def _declared(subject: Result, headlines: tuple[str, ...] | None = None) -> Found:
+    """Any declared kind: its headline outputs (Kind.headlines, unless given)."""
     found: Found = []
-    for key in subject.kind.headlines:
+    for key in subject.kind.headlines if headlines is None else headlines:
         value = subject.get(key)
         if value is not None and not is_point(value):
-            m = subject.output(key)
-            found.append((key, m.label, m.unit, magnitudes(value, m.unit)))
+            unit = subject.unit(key)
+            found.append((key, subject.label(key), unit, magnitudes(value, unit or None)))
     return found
 
 
 def _workload_samples(subject: Any) -> Found:
-    rows = {r.key: r for r in subject.rows}
-    found: Found = []
-    for key in _WORKLOAD_HEADLINES[subject.kind]:
-        r = rows.get(key)
-        if r is not None and not is_point(r.value):
-            found.append((key, r.label, r.unit, magnitudes(r.value, r.unit or None)))
-    return found
-
-
-def _payer_samples(subject: Any) -> Found:
-    found: Found = []
-    for key in kind(subject.kind).headlines:  # the payer's declaration names them
-        total = subject.total(key)
-        if not is_point(total):
-            label = f"{PAYER_ROWS[key].label}, all years"
-            found.append((key, label, "USD", magnitudes(total, "USD")))
-    return found
+    return _declared(subject.result, _WORKLOAD_HEADLINES[subject.kind])
 
 
 def _verdict_samples(subject: Any) -> Found:
@@ -153,12 +137,11 @@ def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
 
 
 def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
-    if output == "annualised_net_return":
-        label, unit = "Net return to investors, a year", ""
-    elif output in PAYER_ROWS and PAYER_ROWS[output].kind == "flow" and output in subject.rows:
-        label, unit = f"{PAYER_ROWS[output].label}, all years", "USD"
-    else:
+    declared = subject.result.kind
+    found = declared.total.get(output) or declared.total_of(output)
+    if found is None or output not in (*subject.rows, *declared.total):
         return None
+    label, unit = found.label, found.unit
     inputs = dict(subject.inputs)
     uncertain = {n: magnitudes(i.value) for n, i in inputs.items() if not is_point(i.value)}
 
@@ -176,10 +159,8 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
                 used.setdefault(key, {})[int(year)] = inp
             else:
                 used[key] = inp
-        run = point_payer(subject, used)
-        value = (
-            run.annualised_net_return() if output == "annualised_net_return" else run.total(output)
-        )
+        value = point_payer(subject, used).result.total(found.key)
+        assert value is not None, "an output known in every year has its total"
         return magnitudes(value, unit or None)
 
     units = {n: f"{inputs[n].value.units:~P}" for n in uncertain}
@@ -187,11 +168,10 @@ def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
 
 
 def _payer_outputs(subject: Any) -> list[str]:
-    """What a payer's sensitivity can rank: its flows' totals over the years (from its
-    declaration), and a fund's compound net return."""
-    flows = [o.key for o in kind(subject.kind).outputs if PAYER_ROWS[o.key].kind == "flow"]
-    extra = ["annualised_net_return"] if subject.kind == "fund" else []
-    return [k for k in flows if k in subject.rows] + extra
+    """What a payer's sensitivity can rank: its declared totals, each output's (its flows
+    added up over the years) by the output's key."""
+    totals = subject.result.kind.totals
+    return [t.of or t.key for t in totals if t.of is None or t.of in subject.rows]
 
 
 @dataclass(frozen=True)
@@ -210,8 +190,8 @@ UNCERTAINTY: dict[str, _Uncertainty] = {
     "fleet": _Uncertainty(_declared, lambda s: list(s.kind.output), _fleet),
     "training": _Uncertainty(_workload_samples, lambda s: [r.key for r in s.rows], _workload),
     "inference": _Uncertainty(_workload_samples, lambda s: [r.key for r in s.rows], _workload),
-    "fund": _Uncertainty(_payer_samples, _payer_outputs, _payer),
-    "company": _Uncertainty(_payer_samples, _payer_outputs, _payer),
+    "fund": _Uncertainty(lambda s: _declared(s.result), _payer_outputs, _payer),
+    "company": _Uncertainty(lambda s: _declared(s.result), _payer_outputs, _payer),
     "funding_verdict": _Uncertainty(
         _verdict_samples, lambda s: _payer_outputs(s.payer), lambda s, o: _payer(s.payer, o)
     ),
@@ -220,12 +200,63 @@ UNCERTAINTY: dict[str, _Uncertainty] = {
 
 def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:
     known = UNCERTAINTY.get(name_of(subject))
-    return known.adapter(subject, output) if known else None
+    if known is None:
+        return _rerun(subject, output)
+    return known.adapter(subject, output)
 
 
 def _outputs(subject: Any) -> list[str]:
     known = UNCERTAINTY.get(name_of(subject))
-    return known.outputs(subject) if known else []
+    if known is None:
+        found = declared(subject)
+        return [*found.kind.output, *found.kind.total] if found and found.inputs else []
+    return known.outputs(subject)
+
+
+def _rerun(subject: Any, output: str) -> tuple[Any, ...] | None:
+    """Any declared kind run from its inputs: its declaration rerun on arrays of them."""
+    found = declared(subject)
+    if found is None or not found.inputs:
+        return None
+    kind = found.kind
+    if output not in kind.output and output not in kind.total:
+        return None
+    single = len(found.inputs) == 1
+    where: dict[str, tuple[str, str]] = {}  # sensitivity name -> (item, input)
+    for column, item in found.inputs.items():
+        for name, inp in item.items():
+            if not is_point(inp.value):
+                where[name if single else f"{column}.{name}"] = (column, name)
+
+    def given(key: str) -> Any:
+        column, name = where[key]
+        return found.inputs[column][name]
+
+    uncertain = {k: magnitudes(given(k).value) for k in where}
+    units = {k: f"{given(k).value.units:~P}" for k in where}
+    labels = {
+        k: kind.inputs[n].label if single else f"{c}: {kind.inputs[n].label}"
+        for k, (c, n) in where.items()
+    }
+    if output in kind.total and kind.total[output].of is None:
+        label, unit = kind.total[output].label, kind.total[output].unit
+    else:
+        label, unit = found.label(output), found.unit(output)
+
+    def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
+        drawn: dict[str, dict[str, Any]] = {}
+        for k, v in values.items():
+            column, name = where[k]
+            drawn.setdefault(column, {})[name] = Quantity(
+                np.asarray(v, dtype=float), given(k).value.units
+            )
+        run = run_declared(kind, found.inputs, drawn, choices=found.choices)
+        value = run.total(output) if output in kind.total else run.get(output)
+        if value is None:
+            raise InputError(f"{label} is unknown for these inputs")
+        return magnitudes(value, unit or None)
+
+    return ("model", model, uncertain, label, unit, labels, units, "Total")
 
 
 def sensitivity_of(

@@ -18,9 +18,8 @@ from starlette.responses import HTMLResponse, Response
 
 from flopbook.errors import InputError
 from flopbook.files import write_atomically
-from flopbook.formula.result import Result
-from flopbook.models.funding import PAYER_ROWS
-from flopbook.models.registry import name_of
+from flopbook.formula.result import TOTAL
+from flopbook.models.registry import declared, name_of
 from flopbook.quantity import is_point, magnitudes
 from flopbook.render.charts import samples_figure, tornado_figure
 from flopbook.render.html import sensitivity_html
@@ -214,22 +213,22 @@ async def edit_field(request: Request) -> Response:
 
 
 def _output_samples(run: Any, key: str) -> tuple[np.ndarray, str, str] | None:
-    """(samples, label, unit) of one output of a run's result, read from the result."""
+    """(samples, label, unit) of one output of a run's result, read from its declaration's
+    Result: the Total, or for a kind whose items are years in order, the last year's."""
     result = run.result
-    if isinstance(result, Result):
-        m = result.output(key)
-        value = result.get(key)
+    found = declared(result)
+    if found is not None and key in found.kind.output:
+        column = found.columns[-1] if found.kind.carried else TOTAL
+        value = found.get(key, column)
         if value is None or is_point(value):
             return None
-        return magnitudes(value, m.unit), m.label, m.unit
-    if name_of(result) in ("fund", "company") and key in result.rows:
-        # a payer's figures are by year: the last year's
-        year = result.years[-1]
-        value, row = result.at(key, year), PAYER_ROWS[key]
-        if is_point(value):
-            return None
-        return magnitudes(value, row.unit or None), f"{row.label}, {year}", row.unit
-    if name_of(result) in ("training", "inference"):
+        unit, label = found.unit(key, column), found.label(key, column)
+        return (
+            magnitudes(value, unit or None),
+            (label if column == TOTAL else f"{label}, {column}"),
+            unit,
+        )
+    if name_of(result) in ("training", "inference"):  # rows beyond the declaration's (HFU)
         rows = {r.key: r for r in result.rows}
         if key in rows and not is_point(rows[key].value):
             r = rows[key]

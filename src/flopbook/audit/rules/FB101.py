@@ -1,22 +1,29 @@
 """FB101 — range omits adjacent data.
 
-A total whose range stops short of numbers that sit in the same row (or column) block: the
-classic "added a column and the formula didn't pick it up".
+A total whose range stops short of numbers in the same row or column block: the column added
+after the formula was written.
 
-Bad::
+```
+    A                B      C      D      E      F
+5   Server CapEx $m  200    750    350    300    =SUM(B5:D5)     <- leaves out E5
+fix                                              =SUM(B5:E5)
+```
 
-        A                B      C      D      E      F
-    5   Server CapEx $m  200    750    350    300    =SUM(B5:D5)     <- leaves out E5
-
-Fix::
-
-    5   Server CapEx $m  200    750    350    300    =SUM(B5:E5)
-
-Not flagged: a range that ends at a blank, a label or a subtotal; a column total is
-extended away from itself (upward, or downward when it sits above its range; a row total
-left of its range, to the right) only as far as the totals beside it reach; a total labelled as
-partial (Subtotal, YTD, H1, "excl.", "only") is flagged only when it stops short of the cells
-right before it.
+Severity: error. Only a total on the line it adds (a row total in its row, a column total
+in its column) is compared with that line, and it is extended toward itself: the cells
+between its range and the total, across blank gaps; a row total also to the left of its
+range; a column total also upward, as far as the totals beside it in its row begin (they
+say where the block starts: `=SUM(C3:C4)` between `=SUM(B2:B4)` and `=SUM(D2:D4)` leaves out
+C2), and only when every cell up to there is of its kind; in the same way a column total
+above its range downward, and a row total left of its range to the right, as far as the
+totals beside it reach. The missed cells must be of the same kind as the range's (typed
+numbers, or the same formula copied) and in the same unit. Not flagged: a total placed
+elsewhere (it picks its cells on purpose: a site's units, a summary of some rows);
+identifier, code and year columns (a student number is never added); a range that ends at a
+label, a subtotal or another unit; a total alone, or one whose neighbours start where it
+starts or disagree among themselves, is not extended away from itself (above a block of
+costs there may be revenue); a total labelled as partial (Subtotal, YTD, H1, "excl.",
+"only") only when it stops short of the cells right before it.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ class FB101(Rule):
     title = "Range omits adjacent data"
     severity = "error"
     confidence = 0.85
+    finds = "a total that stops short of the cells between its range and itself"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -129,14 +137,7 @@ class FB101(Rule):
             f"stops short of {missed}: number(s) in the same block that it leaves out"
             f" (likely a {kind} added after the formula was written)."
         )
-        return self.finding(
-            sheet,
-            pos,
-            message,
-            suggestion=suggestion,
-            before=sheet.values.get(pos),
-            after=ctx.evaluate(sheet, suggestion),
-        )
+        return self.suggest(ctx, sheet, pos, message, suggestion)
 
 
 def _siblings_reach(found: dict, pos: Pos, agg) -> int | None:  # noqa: ANN001

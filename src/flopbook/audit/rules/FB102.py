@@ -1,21 +1,19 @@
 """FB102 — intensive quantity summed.
 
-A total that adds a row (or column) whose label says it is a per-unit figure, a price, an
-average, a rate or a percentage. Such figures never add across items; their total is an
-average weighted by the items' counts (SUMPRODUCT / SUM), with the count row named.
+A total that adds a row or column whose label says it is a per-unit figure, a price, an
+average, a rate or a percentage. The fix is a weighted average with the weight (the count
+row) named; without a count nearby, AVERAGE, which is right only if every item counts the
+same.
 
-Bad::
+```
+    A                          B      C      D      E      F
+3   Number of GPUs             10000  30000  10000  10000  =SUM(B3:E3)
+4   Server CapEx per GPU $k    20     25     35     30     =SUM(B4:E4)     <- "110"
+fix                                                        =SUMPRODUCT(B4:E4,B3:E3)/SUM(B3:E3)
+```
 
-        A                          B      C      D      E      F
-    3   Number of GPUs             10000  30000  10000  10000  =SUM(B3:E3)
-    4   Server CapEx per GPU $k    20     25     35     30     =SUM(B4:E4)     <- 110 "$k"
-
-Fix::
-
-    4   Server CapEx per GPU $k    20     25     35     30     =SUMPRODUCT(B4:E4,B3:E3)/SUM(B3:E3)
-
-Where no count row is found nearby the suggestion is AVERAGE, right only if every item
-carries the same weight.
+Not flagged: yearly or hourly flows ("Opex per year", "$/hr" of a cluster add across items),
+shares and mixes (they add up to the whole), run-rates.
 """
 
 from __future__ import annotations
@@ -37,6 +35,7 @@ class FB102(Rule):
     title = "Intensive quantity summed"
     severity = "error"
     confidence = 0.75
+    finds = "a total that adds per-unit figures (prices, rates, shares)"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -68,13 +67,12 @@ class FB102(Rule):
                     f"Adds up {label!r} ({span}), a per-unit figure (a price, average, "
                     f"rate or share); its total is a weighted average — {how}."
                 )
-                yield self.finding(
+                yield self.suggest(
+                    ctx,
                     sheet,
                     pos,
                     message,
-                    suggestion=suggestion,
-                    before=sheet.values.get(pos),
-                    after=ctx.evaluate(sheet, suggestion),
+                    suggestion,
                     confidence=0.8 if weights is not None else 0.6,
                 )
 

@@ -1,23 +1,21 @@
 """FB103 — inconsistent formula.
 
-A formula that breaks the pattern of its row or column: its neighbours on both sides hold
-the same formula (compared in relative R1C1 form, so =C5*C4 and =D5*D4 are the same), and it
-holds another.
+A formula that breaks the pattern of its row or column: both neighbours hold the same formula
+in relative R1C1 form (so `=C5*C4` and `=D5*D4` are the same), and it holds another.
 
-Bad::
+```
+    A          B        C        D        E
+6   Opex $m    =B3*B5   =C3*C5   =C3*D5   =E3*E5      <- D6 reads C3
+fix                              =D3*D5
+```
 
-        A            B          C          D          E
-    6   Opex $m      =B3*B5     =C3*C5     =C3*D5     =E3*E5      <- D6 reads C3
-
-Fix::
-
-    6   Opex $m      =B3*B5     =C3*C5     =D3*D5     =E3*E5
-
-Not flagged: the first or last cell of a run (totals often sit there); a cell that agrees
-with its neighbours in the other direction; a total that treats the same cells another way
-(a weighted average among sums); a subtotal of the cells just above it or left of it; a
-cell another rule already explains (FB101, FB102, FB106) or a number typed into the run
-(FB104).
+Severity: warning. Also flagged: the cell just past a run's first or last cell holding the
+run's formula with one reference moved (`=B9*C8` after `=B8*C8` …), and a total at the foot
+of a block of figures that adds the same rows of another column (`=SUM(C2:C9)` under column
+D). Not flagged: a cell that agrees with its neighbours in the other direction; where one run
+meets the next; runs of bare references (`=Sheet2!B7`); a total treating the same cells
+another way (a weighted average among sums); a subtotal of the cells just above or left of
+it; cells another rule explains.
 """
 
 from __future__ import annotations
@@ -49,6 +47,11 @@ class FB103(Rule):
     title = "Inconsistent formula"
     severity = "warning"
     confidence = 0.7
+    finds = (
+        "a formula that breaks its row's or column's run, ends included; a total adding "
+        "another column"
+    )
+    after = tuple(sorted(EXPLAINED_AT_ENDS))
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -75,14 +78,7 @@ class FB103(Rule):
                         f"this cell computes {sheet.shape(pos)}; copied from its "
                         f"neighbours it would read {suggestion}."
                     )
-                    yield self.finding(
-                        sheet,
-                        pos,
-                        message,
-                        suggestion=suggestion,
-                        before=sheet.values.get(pos),
-                        after=ctx.evaluate(sheet, suggestion),
-                    )
+                    yield self.suggest(ctx, sheet, pos, message, suggestion)
                     flagged.add(pos)
                     break
             yield from self._run_ends(ctx, sheet, flagged)
@@ -121,20 +117,15 @@ class FB103(Rule):
                             f"moved; copied from the run it would read {suggestion}."
                         )
                         flagged.add(pos)
-                        yield self.finding(
-                            sheet,
-                            pos,
-                            message,
-                            suggestion=suggestion,
-                            before=sheet.values.get(pos),
-                            after=ctx.evaluate(sheet, suggestion),
-                        )
+                        yield self.suggest(ctx, sheet, pos, message, suggestion)
 
     def _wrong_column(self, ctx: Context, sheet: Sheet, flagged: set[Pos]) -> Iterator[Finding]:
         """A total right below a block of numbers that adds the same rows of another column
         (=SUM(C2:C9) at the foot of column D)."""
         for pos, agg in aggregates(sheet).items():
-            if pos in flagged or agg.function == "AVERAGE" or ctx.codes_at(sheet, pos):
+            if pos in flagged or agg.function == "AVERAGE":
+                continue
+            if ctx.codes_at(sheet, pos) & EXPLAINED_AT_ENDS:
                 continue
             ref = agg.ref
             r, c = pos
@@ -161,15 +152,7 @@ class FB103(Rule):
                 f"Closes the block of figures above it ({new}) but adds {ref.text}, "
                 f"the same rows of another column; it would read {suggestion}."
             )
-            yield self.finding(
-                sheet,
-                pos,
-                message,
-                suggestion=suggestion,
-                before=sheet.values.get(pos),
-                after=ctx.evaluate(sheet, suggestion),
-                confidence=0.75,
-            )
+            yield self.suggest(ctx, sheet, pos, message, suggestion, confidence=0.75)
 
 
 def _one_reference_moved(sheet: Sheet, pos: Pos, other: Pos) -> bool:

@@ -1,21 +1,16 @@
 """FB104 — hard-coded number in a formula block.
 
-A number typed over a formula (or into one) in a run of copied formulas: the cell no longer
-follows its inputs, and nothing shows it.
+A number typed over a formula, or typed into one, in a run of copied formulas.
 
-Bad::
+```
+    A           B          C          D          E
+5   Capex $m    =B3*B4     =C3*C4     750        =E3*E4     <- D5 typed
+7   Tax $m      =B5*$B$1   =C5*0.25   =D5*$B$1              <- C7: the rate typed in
+fix             D5: =D3*D4;  C7: =C5*$B$1
+```
 
-        A              B         C         D         E
-    5   Capex $m       =B3*B4    =C3*C4    750       =E3*E4       <- D5 typed
-    7   Opex $m        =B5*$B$1  =C5*0.05  =D5*$B$1               <- C7: the rate typed in
-
-Fix::
-
-    5   Capex $m       =B3*B4    =C3*C4    =D3*D4    =E3*E4
-    7   Opex $m        =B5*$B$1  =C5*$B$1  =D5*$B$1
-
-Not flagged: a line of typed inputs that crosses a block of formulas (a row of inputs
-between two rows of formulas), unless the formulas around it are totals.
+Not flagged: a line of typed inputs crossing a block of formulas (a row of inputs between two
+rows of formulas), unless the formulas around it are totals.
 """
 
 from __future__ import annotations
@@ -35,6 +30,7 @@ class FB104(Rule):
     title = "Hard-coded number in a formula block"
     severity = "error"
     confidence = 0.9
+    finds = "a number typed over, or into, a formula between two copies of it"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -65,15 +61,7 @@ class FB104(Rule):
             f"hold {brk.shape} (relative form). It will not follow its inputs; "
             f"the formula copied here reads {suggestion}."
         )
-        return self.finding(
-            sheet,
-            pos,
-            message,
-            suggestion=suggestion,
-            before=sheet.values.get(pos),
-            after=ctx.evaluate(sheet, suggestion),
-            confidence=0.9 if typed else 0.8,
-        )
+        return self.suggest(ctx, sheet, pos, message, suggestion, confidence=0.9 if typed else 0.8)
 
 
 def _typed_numbers_between_formulas(sheet: Sheet) -> list[Pos]:

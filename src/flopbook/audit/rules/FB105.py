@@ -1,25 +1,28 @@
 """FB105 — unit or period mismatch.
 
-Units are read from labels ("$m", "$/hr", "per year", "kW", "%", "(4y)") and carried
-through formulas. Flagged: a sum whose terms are in different units (a stock plus a flow,
-$k plus $m), and a result whose unit contradicts its own label.
+Units are read from labels (`$m`, `$k`, `$bn`, `$/hr`, `per year`, `annual`, `kW`, `MWh`,
+`%`, `(4y)`) and carried through formulas: products multiply units, sums need equal units.
+Counts of things (GPUs, tokens, nodes) are plain numbers. Flagged: a sum of a stock and a
+flow, or of `$k` and `$m`; a result whose unit contradicts its own label.
 
-Bad::
+```
+    A                            B
+5   Server CapEx $m              1300
+7   Cost of operation (4y) $m    764
+8   TCO (4y Ownership) $m/hr     =B5+B7      <- dollars, labelled dollars per hour
+9   Opex per year $m             191
+10  Cost $m                      =B5+B9      <- a stock plus a yearly flow
+fix  8: relabel "TCO (4y Ownership) $m" (or =(B5+B7)/4 labelled $m/yr); 10: =B5+4*B9
+```
 
-        A                            B
-    5   Server CapEx $m              1300
-    7   Cost of operation (4y) $m    764
-    8   TCO (4y Ownership) $m/hr     =B5+B7        <- dollars, labelled dollars per hour
-    9   Opex per year $m             191
-    10  Cost $m                      =B5+B9        <- a stock plus a yearly flow
-
-Fix::
-
-    8   TCO (4y Ownership) $m        =B5+B7        (or per year: =(B5+B7)/4, labelled $m/yr)
-    10  Cost (4y) $m                 =B5+4*B9
-
-A number typed into a product (=B9*4, =B3*B4/1000) may carry a period or a scale, so a
-label that differs only by time or scale from such a product is not flagged.
+Severity: error. Units that are not known are unknown, not "a plain number": a cell without a
+unit in its labels, a formula of typed numbers only, and a product with a typed number in it
+(`=B9*4`, `=B2*8760`: the number may be a period, hours in a year, a price) leave the unit
+unknown, and nothing unknown is compared — so `=B5+4*B9` for a 4-year cost is not flagged. A
+power of ten (`/1000`, `*1e6`) changes only the scale. Messages give units as the labels
+wrote them (`$m/year`, `$k × GPU`) or in words, never as dimensions. A label contradicted by
+every formula in its row is reported once, at the label; a rate per year alone ("Annual
+growth") is a plain number in a yearly model.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ class FB105(Rule):
     title = "Unit or period mismatch"
     severity = "error"
     confidence = 0.75
+    finds = "a sum of different units, or a label its formula contradicts"
+    after = tuple(sorted(EXPLAINED))
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():

@@ -1,22 +1,21 @@
 """FB106 — total double-counts a subtotal.
 
-A total whose range takes in both the detail rows and a subtotal of those same rows, so the
-detail is counted twice.
+A total whose range takes in both the detail and a subtotal of that same detail.
 
-Bad::
+```
+    A                  B
+2   Rent               10
+3   Power              20
+4   Opex subtotal      =SUM(B2:B3)
+5   GPUs               300
+6   Network            50
+7   Capex subtotal     =SUM(B5:B6)
+8   Total              =SUM(B2:B7)        <- 760: B2:B3 and B5:B6 counted twice
+fix                    =B4+B7             <- 380 (or SUM of the detail only)
+```
 
-        A                  B
-    2   Rent               10
-    3   Power              20
-    4   Opex subtotal      =SUM(B2:B3)
-    5   GPUs               300
-    6   Network            50
-    7   Capex subtotal     =SUM(B5:B6)
-    8   Total              =SUM(B2:B7)        <- 760, adds B2:B3 and B5:B6 twice
-
-Fix::
-
-    8   Total              =B4+B7             <- 380 (or SUM of the detail rows only)
+When the subtotals cover all the detail the fix adds the subtotals; otherwise it adds the
+detail cells only (`=SUM(B2:D2,F2)`).
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ class FB106(Rule):
     title = "Total double-counts a subtotal"
     severity = "error"
     confidence = 0.9
+    finds = "a total that adds a subtotal and the cells it adds"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -80,14 +80,7 @@ class FB106(Rule):
                     f"Total over {ref.text} adds the subtotal(s) {names} and also the "
                     f"cells they add, counting them twice; {how}: {suggestion}."
                 )
-                yield self.finding(
-                    sheet,
-                    pos,
-                    message,
-                    suggestion=suggestion,
-                    before=sheet.values.get(pos),
-                    after=ctx.evaluate(sheet, suggestion),
-                )
+                yield self.suggest(ctx, sheet, pos, message, suggestion)
 
 
 def _runs(cells: list[tuple[int, int]], horizontal: bool) -> list[str]:

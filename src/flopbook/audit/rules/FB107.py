@@ -1,21 +1,32 @@
-"""FB107 — arithmetic on an empty or text cell, and error values.
+"""FB107 — empty or text cell in arithmetic, or an error value.
 
-Arithmetic on an empty cell quietly counts it as 0; on text it fails (#VALUE!) or, for
-numbers stored as text, works by accident. A formula that shows an error (#REF!, #DIV/0!,
-#VALUE!, #N/A) when saved is flagged where the error starts, not in every cell it spreads to.
+Arithmetic on an empty cell counts it as 0; on text it fails or works by accident. Formulas
+that showed an error when saved (#REF!, #DIV/0!, #VALUE!, #N/A, #NAME?) are reported where the
+error starts, not in every cell it spreads to.
 
-Bad::
-
-        A              B
-    2   GPUs           10000
-    3   Price $k       n/a
-    4   Capex $m       =B2*B3/1000        <- text in arithmetic: #VALUE!
-    5   Opex $m        =B4*B9             <- B9 is empty: 0
-    6   Margin         =B7/B8             <- #DIV/0!
-    7   Old            =#REF!*2           <- a deleted cell
-
-Fix: point the formula at the cell that holds the number, fill the input, or guard the
+```
+    A            B
+2   GPUs         10000
+3   Price $k     n/a
+4   Capex $m     =B2*B3/1000     <- text in arithmetic: #VALUE!
+5   Opex $m      =B4*B9          <- B9 is empty: 0
+6   Margin       =B7/B8          <- #DIV/0!
+7   Old          =#REF!*2        <- a deleted cell
+fix: point the formula at the cell that holds the number, fill the input, or guard the
 division (=IF(B8=0, 0, B7/B8)).
+```
+
+Blank cells, calmly: a blank added into a sum (`=B3+B4+B5`, `SUM`) is no finding — that is
+how sparse tables are written. A blank *factor* (in a product or a quotient, or in brackets
+a formula multiplies) is a **warning** where the other copies of the formula along its row or
+column read numbers there, or where it is a fixed assumption (`$B$2`, with a label) every
+copy reads — then one finding for the assumption, the other cells listed as related. A lone
+blank factor is a **note** (a template's input still to fill). A `#REF!` is an error; an
+error value where it starts is an error, and a template's block of `#DIV/0!` from empty
+inputs is one **warning** for the block.
+
+Not flagged: blanks and labels inside SUM ranges (SUM skips them), formulas guarded with IF,
+IFERROR, ISBLANK, N.
 """
 
 from __future__ import annotations
@@ -54,6 +65,8 @@ class FB107(Rule):
     title = "Empty or text cell in arithmetic, or an error value"
     severity = "error"
     confidence = 0.9
+    finds = "a `#REF!`; an error value where it starts; a blank factor the run's other copies fill"
+    severities = "error / warning / note"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         book = ctx.book

@@ -1,26 +1,25 @@
 """FB108 — number typed where the formula belongs.
 
-A typed number in a row or column whose other cells compute it with one formula (a run, in
-relative R1C1 form, gaps allowed). The commonest error in real workbooks: the value was
-pasted over the formula, or typed from a calculator, and no longer follows its inputs.
+Severity: warning when the typed number equals what the line's formula gives there (right
+today, wrong once an input changes); error when it lies between the line's formulas and
+differs from them. The commonest error in real workbooks.
 
-Bad::
+A row or column whose cells compute one formula (the same in relative R1C1 form, gaps
+allowed) and one cell of it — the first, the last, or one beyond a gap — holding a typed
+number instead.
 
-        A          B          C          D
-    1   Item       Revenue    Cost       Margin
-    2   North      120        80         =B2-C2
-    3   South      200        150        50           <- typed: equals =B3-C3 today
-    4   East       90         70         =B4-C4
-    5   West       60         20         =B5-C5
+```
+    A        B          C        D
+1   Item     Revenue    Cost     Margin
+2   North    120        80       =B2-C2
+3   East     90         70       =B3-C3
+4   South    200        150      50            <- typed: equals =B4-C4 today
+fix          D4: =B4-C4
+```
 
-Fix::
-
-    3   South      200        150        =B3-C3
-
-Flagged as a warning when the typed number equals what the run's formula gives at that cell
-(right today, wrong once an input changes), and as an error when it lies between cells of
-the run and differs from it. Not flagged: identifier, code and year columns; a number that
-matches nothing and lies outside the run (an input above a block of formulas); text.
+Not flagged: identifier, code and year columns; the cells a subtotal adds; a typed number
+that matches nothing outside the formulas' span (an input above a block); a copy that would
+read only empty cells. A typed number right between two copies of the formula is FB104.
 """
 
 from __future__ import annotations
@@ -55,6 +54,9 @@ class FB108(Rule):
     title = "Number typed where the formula belongs"
     severity = "warning"
     confidence = 0.85
+    finds = "a number typed where its row's or column's formula belongs"
+    severities = "warning (error if it differs)"
+    after = tuple(sorted(EXPLAINED))
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():

@@ -1,21 +1,17 @@
 """FB109 — double minus between references.
 
-``--`` between two references subtracts a negation, so it adds: ``=B5--B6`` is ``B5+B6``.
-Almost always a slip of the keyboard for ``=B5-B6`` (or a copy of ``-B6`` pasted after a
-minus).
+Severity: warning. `--` between two references subtracts a negation, so it adds:
+`=B5--B6` is `B5+B6`, almost always a slip for `=B5-B6`.
 
-Bad::
+```
+    A             B
+5   Revenue $m    120
+6   Costs $m      80
+7   Profit $m     =B5--B6       <- 200, not 40
+fix               B7: =B5-B6
+```
 
-        A              B
-    5   Revenue $m     120
-    6   Costs $m       80
-    7   Profit $m      =B5--B6        <- 200, not 40
-
-Fix::
-
-    7   Profit $m      =B5-B6
-
-Not flagged: ``--`` at the start of a formula or of an argument (``=SUMPRODUCT(--(A1:A5>0))``
+Not flagged: `--` at the start of a formula or an argument (`=SUMPRODUCT(--(A1:A5>0))`
 turns TRUE/FALSE into 1/0 on purpose).
 """
 
@@ -34,6 +30,7 @@ class FB109(Rule):
     title = "Double minus between references"
     severity = "warning"
     confidence = 0.7
+    finds = "`--` between references"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -59,14 +56,7 @@ class FB109(Rule):
                     f"adds {right}. If {right} was meant to be subtracted, write "
                     f"{suggestion}."
                 )
-                yield self.finding(
-                    sheet,
-                    pos,
-                    message,
-                    suggestion=suggestion,
-                    before=sheet.values.get(pos),
-                    after=ctx.evaluate(sheet, suggestion),
-                )
+                yield self.suggest(ctx, sheet, pos, message, suggestion)
 
 
 def _double_minus(p) -> int | None:  # noqa: ANN001

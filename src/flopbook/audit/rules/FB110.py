@@ -1,22 +1,18 @@
 """FB110 — unweighted average of per-unit figures.
 
-A plain AVERAGE of a row (or column) of per-unit figures — a price per GPU, a cost per
-token, a utilisation — when the sheet also holds how many units each item has. The plain
-average counts a model with 1,000 GPUs the same as one with 30,000; the fleet's figure is
-the average weighted by the counts.
+Severity: warning. A plain `AVERAGE` of per-unit figures (a price per GPU, a cost per token,
+a utilisation) while the sheet holds how many units each item has: the plain average counts
+a model with 1,000 GPUs the same as one with 30,000, while the average over all units is
+weighted by those counts.
 
-Bad::
+```
+    A                          B      C      D      E      F
+3   Number of GPUs             10000  30000  10000  10000
+4   Server CapEx per GPU $k    20     25     35     30     =AVERAGE(B4:E4)      <- 27.5
+fix                            F4: =SUMPRODUCT(B4:E4,B3:E3)/SUM(B3:E3)           <- 26.7
+```
 
-        A                          B      C      D      E
-    3   Number of GPUs             10000  30000  10000  10000
-    4   Server CapEx per GPU $k    20     25     35     30     =AVERAGE(B4:E4)   <- 27.5
-
-Fix::
-
-    4   Server CapEx per GPU $k    20  25  35  30  =SUMPRODUCT(B4:E4,B3:E3)/SUM(B3:E3)  <- 26.7
-
-Not flagged: an average where no count row (or column) covering the same items is found —
-then every item may well count the same.
+Not flagged: an average with no count row or column covering the same items.
 """
 
 from __future__ import annotations
@@ -36,6 +32,7 @@ class FB110(Rule):
     title = "Unweighted average of per-unit figures"
     severity = "warning"
     confidence = 0.6
+    finds = "a plain AVERAGE of per-unit figures beside their counts"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():
@@ -62,11 +59,4 @@ class FB110(Rule):
                     f"same, while {wname!r} ({w}) says how many units each has; the "
                     f"average over all units is {suggestion}."
                 )
-                yield self.finding(
-                    sheet,
-                    pos,
-                    message,
-                    suggestion=suggestion,
-                    before=sheet.values.get(pos),
-                    after=ctx.evaluate(sheet, suggestion),
-                )
+                yield self.suggest(ctx, sheet, pos, message, suggestion)

@@ -1,22 +1,19 @@
 """FB111 — per-period total adds mixed scales.
 
-A total whose label says it is per year (or per month, per hour) while the lines it adds are
-flows over different periods or in different scales: a monthly rent added to a yearly power
-bill, $k a year added to $m a year. Each line must be brought to the total's unit first.
+Severity: error. A total labelled per year (per month, per hour) whose lines are flows over
+other periods or in other scales: a monthly rent added to a yearly bill, `$k/year` added to
+`$m/year`.
 
-Bad::
+```
+    A                        B
+2   Rent $k/month            40
+3   Power $k/year            900
+4   Total cost per year $k   =SUM(B2:B3)     <- adds 40 a month as 40 a year
+fix                          B4: =B2*12+B3
+```
 
-        A                        B
-    2   Rent $k/month            40
-    3   Power $k/year            900
-    4   Total cost per year $k   =SUM(B2:B3)      <- 940: adds 40 a month as 40 a year
-
-Fix::
-
-    4   Total cost per year $k   =B2*12+B3        <- 1,380
-
-Not flagged: a total whose lines are all in one unit; lines without a unit in their labels
-(their scale is unknown, not wrong); a stock added to a flow (FB105 says that).
+Not flagged: lines without a unit in their labels (unknown, not wrong); a stock added to a
+flow (FB105).
 """
 
 from __future__ import annotations
@@ -43,6 +40,8 @@ class FB111(Rule):
     title = "Per-period total adds mixed scales"
     severity = "error"
     confidence = 0.75
+    finds = "a per-period total adding lines over other periods or scales"
+    after = tuple(sorted(EXPLAINED))
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():

@@ -1,28 +1,22 @@
 """FB112 — range runs past the data into blank rows.
 
-A total whose range goes on past the last line of its block into rows (or columns) that are
-blank across the whole sheet. Nothing is wrong today; but whatever is typed there later —
-a note, a year, a line of another table — is added without a word, and the range no longer
-says which lines the total covers.
+Severity: warning (confidence 0.5, 0.4 for a spacer: nothing is wrong today). A total whose
+range goes on past its block into rows or columns blank across the whole sheet, where
+anything typed later (a note, a year, a line of another table) is added without a word, and
+the range no longer says which lines the total covers.
 
-Bad::
+```
+    A        B
+2   Rent     10
+3   Power    20
+4-6          (blank rows)
+7   Total    =SUM(B2:B5)       <- takes in rows 4 and 5, blank
+fix          =SUM(B2:B3)
+```
 
-        A            B
-    2   Rent         10
-    3   Power        20
-    4                                   <- blank row
-    5                                   <- blank row
-    6   Total        =SUM(B2:B4)  ...   (and further below, a note typed in B5 is not added)
-    9   Grand total  =SUM(B2:B8)        <- takes in rows 4-8, blank
-
-Fix::
-
-    9   Grand total  =SUM(B2:B3)
-
-A range that takes in only the one blank line right before its total (a spacer some keep
-so that rows inserted above the total are added) is flagged with less confidence, and says
-so. Not flagged: blank cells of lines
-that hold data elsewhere in their row.
+The one blank spacer line right before the total (kept by some so that rows inserted above
+it are added) is flagged with less confidence, and the message says so. Not flagged: blank
+cells of lines that hold data elsewhere in their row.
 """
 
 from __future__ import annotations
@@ -43,6 +37,8 @@ class FB112(Rule):
     title = "Range runs past the data into blank rows"
     severity = "warning"
     confidence = 0.5
+    finds = "a range that runs past its data into blank rows"
+    after = tuple(sorted(EXPLAINED))
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for sheet in ctx.book.sheets.values():

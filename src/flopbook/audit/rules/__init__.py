@@ -1,13 +1,19 @@
-"""The audit's rules, one per file, each with a stable code (FB101 …).
+"""The audit's rules, one module per code (FB101 …), found here by their file names.
 
-A rule is a class with ``code``, ``title``, ``severity`` and ``check(ctx)`` yielding
-findings; its docstring shows the bad pattern and the fix. Adding a rule is adding one file
-here, one line in CODES, and one case file in tests/audit/rules/cases/.
+A rule is a class named for its code, with ``code``, ``title``, ``severity``, ``finds`` (one
+line for the table of rules) and ``check(ctx)`` yielding findings. Its module's docstring
+is its documentation: the section of docs/audit.md that ``python scripts/audit_docs.py``
+writes (a test checks that the page is current). ``after`` names the rules whose findings it
+reads, to stay quiet where they already explained a cell; they run before it. Adding a rule
+is adding its module here and its case file in tests/audit/rules/cases/.
 """
 
 from __future__ import annotations
 
+import graphlib
 import importlib
+import pkgutil
+import re
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,22 +24,6 @@ from flopbook.audit.recompute import evaluate
 
 if TYPE_CHECKING:
     from flopbook.audit.workbook import Pos, Sheet, Workbook
-
-# Order matters: later rules stay quiet where an earlier one already explained a cell.
-CODES = [
-    "FB101",
-    "FB102",
-    "FB106",
-    "FB104",
-    "FB108",
-    "FB103",
-    "FB105",
-    "FB107",
-    "FB109",
-    "FB110",
-    "FB111",
-    "FB112",
-]
 
 
 class Context:
@@ -66,6 +56,9 @@ class Rule:
     # how often a finding of this rule is a real error, 0-1 (from the real-workbook
     # benchmark, benchmarks/audit_real.py); a finding may say more or less of itself
     confidence: ClassVar[float] = 0.8
+    finds: ClassVar[str]  # what it finds, in a few words: its line in the table of rules
+    severities: ClassVar[str | None] = None  # the table's word when findings vary (FB107)
+    after: ClassVar[tuple[str, ...]] = ()  # rules whose findings it reads: they run first
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -113,11 +106,56 @@ class Rule:
             self.confidence if confidence is None else confidence,
         )
 
+    def suggest(
+        self,
+        ctx: Context,
+        sheet: Sheet,
+        pos: Pos,
+        message: str,
+        suggestion: str,
+        **more: Any,
+    ) -> Finding:
+        """A finding whose fix is the formula ``suggestion`` in the cell's place: ``before``
+        is what the cell showed when saved, ``after`` what the suggestion gives from the saved
+        values it reads. ``more`` as for :meth:`finding` (confidence, related …)."""
+        return self.finding(
+            sheet,
+            pos,
+            message,
+            suggestion=suggestion,
+            before=sheet.values.get(pos),
+            after=ctx.evaluate(sheet, suggestion),
+            **more,
+        )
+
 
 def rule(code: str) -> Rule:
-    module = importlib.import_module(f"flopbook.audit.rules.{code}")
-    return getattr(module, code)()
+    module = importlib.import_module(f"{__name__}.{code}")
+    return getattr(module, code)()  # type: ignore[no-any-return]
 
 
 def all_rules() -> list[Rule]:
     return [rule(code) for code in CODES]
+
+
+def run_order(needs: dict[str, tuple[str, ...]]) -> list[str]:
+    """The codes of ``needs`` (each rule's ``after``) in the order the rules run: each after
+    the rules it reads, otherwise by code."""
+    for code, before in needs.items():
+        unknown = [c for c in before if c not in needs]
+        if unknown:
+            raise ValueError(f"{code} runs after {unknown[0]}, which is not a rule")
+    sorter = graphlib.TopologicalSorter(needs)
+    sorter.prepare()  # a cycle is a CycleError here, when the package is first imported
+    order: list[str] = []
+    ready: list[str] = []
+    while sorter.is_active():
+        ready = sorted([*ready, *sorter.get_ready()])
+        order.append(ready.pop(0))
+        sorter.done(order[-1])
+    return order
+
+
+_FOUND = sorted(m.name for m in pkgutil.iter_modules(__path__) if re.fullmatch(r"FB\d{3}", m.name))
+CODES = run_order({code: rule(code).after for code in _FOUND})
+"""Every rule's code, in the order the rules run."""
