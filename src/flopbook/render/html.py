@@ -48,6 +48,8 @@ td.num .note { white-space:normal; display:inline-block; max-width:22em; text-al
 .range { color:var(--muted); font-size:12.5px; white-space:normal; }
 table.years { font-size:14px; } table.years td, table.years th { padding:4px 7px; }
 table.years th[scope=row] { min-width:150px; }
+/* a year's interval may break after its dash, so that eight years and a Total fit 1280 px */
+table.years td.num .range { white-space:normal; }
 th[scope=row] .note { white-space:nowrap; }
 td.total, th.total { font-weight:600; background:#fafbfc; }
 td.flag { color:var(--bad); font-weight:600; } .ok { color:var(--good); font-weight:600; }
