@@ -43,7 +43,6 @@ def page_text(path: Path) -> str:
     t = path.read_text(encoding="utf-8")
     t = re.sub(r"<(style|svg|script)\b.*?</\1>", "", t, flags=re.S)
     t = re.sub(r"<img[^>]*>", "[chart]", t)
-    t = t.replace("<wbr>", "")  # a place a line may break, inside a word
     t = re.sub(r"</(tr|p|h\d|li|caption|summary)>|<br>", "\n", t)
     t = html.unescape(re.sub(r"<[^>]+>", " ", t))
     lines = (re.sub(r"[ \t]+", " ", line).strip() for line in t.splitlines())

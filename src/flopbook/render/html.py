@@ -45,7 +45,7 @@ th[scope=row] { text-align:left; font-weight:600; min-width:170px; }
 thead th { background:var(--band); text-align:left; position:sticky; top:0; }
 td.num, th.num { text-align:right; white-space:pre; }
 td.num .note { white-space:normal; display:inline-block; max-width:22em; text-align:left; }
-.range { color:var(--muted); font-size:12.5px; white-space:normal; }
+.range { color:var(--muted); font-size:12.5px; }
 table.years { font-size:14px; } table.years td, table.years th { padding:4px 7px; }
 table.years th[scope=row] { min-width:150px; }
 /* a year's interval may break after its dash, so that eight years and a Total fit 1280 px */
@@ -167,10 +167,7 @@ def _shown(text: str) -> str:
     value, _, interval = text.partition("\n")
     if not interval:
         return _text(value)
-    # the interval may break after its dash, so that a year table with wide ends
-    # ($303.8M–1.012B) still fits a laptop screen
-    shown = _text(interval).replace("–", "–<wbr>")
-    return f'{_text(value)}<br><span class="range">{shown}</span>'
+    return f'{_text(value)}<br><span class="range">{_text(interval)}</span>'
 
 
 def _block(block: Block) -> str:
