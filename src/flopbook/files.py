@@ -20,21 +20,32 @@ from pathlib import Path
 
 from flopbook.errors import InputError
 
-SUFFIXES = {"xlsx": (".xlsx",), "html": (".html", ".htm"), "out": (".parquet", ".csv")}
+# The endings of the files other than reports (a report file's are in its row of
+# flopbook.render.report_files, which passes them): the audit's corrected workbook, and a
+# sweep's or an inventory's table.
+SUFFIXES = {"xlsx": (".xlsx",), "out": (".parquet", ".csv")}
 
 
 def check_target(
-    path: str | Path, kind: str, *, force: bool = False, protect: tuple[str | Path, ...] = ()
+    path: str | Path,
+    kind: str,
+    *,
+    force: bool = False,
+    protect: tuple[str | Path, ...] = (),
+    suffixes: tuple[str, ...] | None = None,
 ) -> Path:
-    """The target as a Path, or an InputError saying why it cannot be written."""
+    """The target as a Path, or an InputError saying why it cannot be written; ``kind``
+    names the option (``--html``), and the name must end in ``suffixes`` (default: the
+    kind's in :data:`SUFFIXES`)."""
     p = Path(path).expanduser()
     where = str(path)
     option = f"--{kind}"
-    if p.suffix.lower() not in SUFFIXES[kind]:
+    endings = suffixes or SUFFIXES[kind]
+    if p.suffix.lower() not in endings:
         raise InputError(
-            f"{option} needs a file name ending in {' or '.join(SUFFIXES[kind])}",
+            f"{option} needs a file name ending in {' or '.join(endings)}",
             file=where,
-            hint=f"e.g. {option} report{SUFFIXES[kind][0]}",
+            hint=f"e.g. {option} report{endings[0]}",
         )
     folder = p.absolute().parent
     if not folder.exists():

@@ -48,3 +48,27 @@ def test_fleet_shares_read_as_percentages_under_their_label():
     out = run("breakeven", "examples/neocloud.yaml", width=200)
     tokens = next(line for line in out.splitlines() if "Tokens served per year" in line)
     assert "[tokens / year]" in tokens and "22.5T token/year" in tokens
+
+
+def _no_cropped_row(out: str) -> None:
+    # a table row cropped at the edge ends without its border
+    rows = [line for line in out.splitlines() if line[:1] in "┏┃┡│├└"]
+    assert all(line.rstrip()[-1:] in "┓┃┩│┤┘" for line in rows), out
+
+
+def test_breakeven_and_cash_flows_at_80_columns_split_with_the_total_whole():
+    out = run("breakeven", "examples/neocloud.yaml")
+    _no_cropped_row(out)
+    assert "90.0T token/year" in out  # the Total column, in a table of its own
+    out = run("fleet", "examples/neocloud.yaml")
+    _no_cropped_row(out)
+    cash = out[out.index("Cash flows by year") :]
+    assert "GPUs in service" in cash and "$157M" in cash  # labels kept, the Total whole
+
+
+def test_sensitivity_tables_at_80_columns_drop_their_bars_not_figures():
+    args = ("fleet", "examples/fleet.yaml", "--sensitivity", "cost_per_gpu_hour", "-n", "300")
+    out = run(*args)
+    _no_cropped_row(out)
+    assert "…" not in out and "$34." in out
+    assert "█" in run(*args, width=200)

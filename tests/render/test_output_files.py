@@ -9,6 +9,7 @@ import pytest
 
 from flopbook.errors import InputError
 from flopbook.files import check_target, write_atomically
+from flopbook.render.reports import check_report_target
 
 
 def test_missing_folder(tmp_path):
@@ -20,8 +21,8 @@ def test_existing_file_needs_force(tmp_path):
     out = tmp_path / "out.html"
     out.write_text("mine")
     with pytest.raises(InputError, match="already exists.*--force"):
-        check_target(out, "html")
-    assert check_target(out, "html", force=True) == out
+        check_report_target(out, "html")
+    assert check_report_target(out, "html", force=True) == out
 
 
 def test_wrong_suffix_and_folders(tmp_path):
@@ -29,10 +30,10 @@ def test_wrong_suffix_and_folders(tmp_path):
         check_target(tmp_path / "out.xls", "xlsx")
     (tmp_path / "d.html").mkdir()
     with pytest.raises(InputError, match="is a folder"):
-        check_target(tmp_path / "d.html", "html", force=True)
+        check_report_target(tmp_path / "d.html", "html", force=True)
     (tmp_path / "file").write_text("")
     with pytest.raises(InputError, match="not a folder"):
-        check_target(tmp_path / "file" / "out.html", "html")
+        check_report_target(tmp_path / "file" / "out.html", "html")
 
 
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc")
@@ -58,7 +59,7 @@ def test_input_is_never_overwritten(tmp_path):
     scenario = tmp_path / "fleet.html"
     scenario.write_text("skus: []")
     with pytest.raises(InputError, match="never overwrites its input"):
-        check_target(scenario, "html", force=True, protect=(scenario,))
+        check_report_target(scenario, "html", force=True, protect=(scenario,))
 
 
 def test_a_failed_write_leaves_nothing(tmp_path):

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, emit
+from flopbook.cli.common import Format, FormatOpt, Output, SamplesOpt, SeedOpt, emit, write
 from flopbook.errors import InputError, InputWarning
 
 
@@ -58,7 +58,6 @@ def calc_command(
     from flopbook.calc import evaluate, to_unit
     from flopbook.numbers import readable, summary_text
     from flopbook.quantity import sampling, summarize
-    from flopbook.render import data
 
     with sampling(samples, seed):
         chips = custom_chips(chip or [])
@@ -75,9 +74,8 @@ def calc_command(
         else:
             value = readable(value)  # 3,500 s·W reads as 0.9722 Wh, MW·h·USD/kWh as USD
     s = summarize(value)
-    if fmt is Format.json:
-        emit(data.to_json({"expression": expression, **s.as_dict()}))
-    elif fmt is Format.csv:
+
+    def csv() -> str:
         # imported on use, so that `flopbook --help` stays fast
         from flopbook.safe_text import CsvWriter
 
@@ -85,9 +83,16 @@ def calc_command(
         w = CsvWriter(buf)
         w.writerow(["expression", "mean", "p5", "p50", "p95", "unit"])
         w.writerow([expression, *(f"{x:.10g}" for x in (s.mean, s.p5, s.p50, s.p95)), s.unit])
-        emit(buf.getvalue())
-    else:
-        emit(f"{expression} = {summary_text(s, own=to is not None)}")
+        return buf.getvalue()
+
+    write(
+        fmt,
+        Output(
+            show=lambda: emit(f"{expression} = {summary_text(s, own=to is not None)}"),
+            data=lambda: {"expression": expression, **s.as_dict()},
+            csv=csv,
+        ),
+    )
 
 
 def custom_chips(texts: list[str]) -> dict:

@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.cli.common import (
+    Format,
+    FormatOpt,
+    Output,
+    SamplesOpt,
+    SeedOpt,
+    console,
+    emit,
+    write,
+)
 
 
 @app.command("case")
@@ -27,21 +36,23 @@ def case_command(
     from flopbook.cases import case, cases
     from flopbook.quantity import sampling
     from flopbook.render import cases as render_cases
-    from flopbook.render import data
 
     if name is None:
         listing = cases()
-        if fmt is Format.json:
-            emit(data.to_json([{"name": c.name, "title": c.title} for c in listing]))
-        else:
+
+        def show() -> None:
             for c in listing:
                 emit(f"{c.name:28} {c.title}")
+
+        write(fmt, Output(show, data=lambda: [{"name": c.name, "title": c.title} for c in listing]))
         return
     with sampling(samples, seed):
         result = case(name)
-    if fmt is Format.json:
-        emit(data.to_json(result.to_dict()))
-    elif fmt is Format.csv:
-        emit(render_cases.checks_csv(result))
-    else:
-        render_cases.print_case(result, console())
+    write(
+        fmt,
+        Output(
+            show=lambda: render_cases.print_case(result, console()),
+            data=result.to_dict,
+            csv=lambda: render_cases.checks_csv(result),
+        ),
+    )

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, console, emit
+from flopbook.cli.common import Format, FormatOpt, Output, console, write
 from flopbook.errors import InputError
 
 
@@ -71,32 +71,26 @@ def catalog_command(
                 field="--prices",
                 hint="name the chip, e.g. flopbook catalog H100 --prices",
             )
-        if fmt is Format.table:
-            console().print(table.catalog_table(cat))
-        elif fmt is Format.json:
-            emit(data.to_json([data.catalog_entry_dict(c.entry) for c in cat]))
-        else:
-            emit(data.catalog_csv(cat))
-        return
-    found = cat.get(chip)
-    if prices:
-        if fmt is Format.table:
-            console().print(table.price_table(found, at))
-        elif fmt is Format.json:
-            emit(data.to_json(data.price_series_dict(found, at)))
-        else:
-            emit(data.price_series_csv(found, at))
-        return
-    if fmt is Format.table:
-        console().print(table.chip_table(found, at))
-    elif fmt is Format.json:
-        emit(
-            data.to_json(
-                {
-                    **data.catalog_entry_dict(found.entry),
-                    "prices_used": [p.as_dict() for p in found.price_picks(at)],
-                }
-            )
+        output = Output(
+            show=lambda: console().print(table.catalog_table(cat)),
+            data=lambda: [data.catalog_entry_dict(c.entry) for c in cat],
+            csv=lambda: data.catalog_csv(cat),
+        )
+    elif prices:
+        found = cat.get(chip)
+        output = Output(
+            show=lambda: console().print(table.price_table(found, at)),
+            data=lambda: data.price_series_dict(found, at),
+            csv=lambda: data.price_series_csv(found, at),
         )
     else:
-        emit(data.catalog_csv([found]))
+        found = cat.get(chip)
+        output = Output(
+            show=lambda: console().print(table.chip_table(found, at)),
+            data=lambda: {
+                **data.catalog_entry_dict(found.entry),
+                "prices_used": [p.as_dict() for p in found.price_picks(at)],
+            },
+            csv=lambda: data.catalog_csv([found]),
+        )
+    write(fmt, output)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.cli.common import Format, FormatOpt, Output, SamplesOpt, SeedOpt, console, write
 
 
 @app.command("check")
@@ -30,19 +30,24 @@ def check_command(
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.claims import read_claims
     from flopbook.quantity import sampling
-    from flopbook.render import data
     from flopbook.render.workload import claims_csv, claims_table
 
     with sampling(samples, seed):
         spec, verdicts = read_claims(claims)
-    if fmt is Format.json:
-        emit(data.to_json({"title": spec.title, "claims": [v.as_dict() for v in verdicts]}))
-    elif fmt is Format.csv:
-        emit(claims_csv(verdicts))
-    else:
+
+    def show() -> None:
         out = console()
         out.print(claims_table(verdicts, spec.title))
         held = sum(v.holds for v in verdicts)
         out.print(f"{held} of {len(verdicts)} claims hold.")
+
+    write(
+        fmt,
+        Output(
+            show,
+            data=lambda: {"title": spec.title, "claims": [v.as_dict() for v in verdicts]},
+            csv=lambda: claims_csv(verdicts),
+        ),
+    )
     if not all(v.holds for v in verdicts):
         raise typer.Exit(1)

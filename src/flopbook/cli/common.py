@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -85,6 +87,58 @@ def text_width() -> int | None:
 
 def emit(text: str) -> None:
     typer.echo(text, nl=not text.endswith("\n"))
+
+
+# ---- the one place a command's result is written, in the format asked for -------------
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a command has to say, in each form a format reads: ``show`` prints it for
+    people (tables, lines), ``data`` gives it as plain data (JSON: numbers with their units
+    and text), ``csv`` as CSV text. A command without a form of its own for a format (a
+    listing has no CSV) shows it as for people."""
+
+    show: Callable[[], None]
+    data: Callable[[], Any] | None = None
+    csv: Callable[[], str] | None = None
+
+
+def _people(out: Output) -> None:
+    out.show()
+
+
+def _json(out: Output) -> None:
+    if out.data is None:
+        return out.show()
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.render.data import to_json
+
+    emit(to_json(out.data()))
+    return None
+
+
+def _csv(out: Output) -> None:
+    if out.csv is None:
+        return out.show()
+    emit(out.csv())
+    return None
+
+
+# Every command but the audit writes through this table: a new --format is a member of
+# Format and its writer here. The audit, which reports on several workbooks at once and
+# adds sarif, keeps its own formats (cli/audit.py).
+WRITERS: dict[Format, Callable[[Output], None]] = {
+    Format.table: _people,
+    Format.text: _people,
+    Format.json: _json,
+    Format.csv: _csv,
+}
+
+
+def write(fmt: Format, out: Output) -> None:
+    """``out`` in the format ``fmt``."""
+    WRITERS[fmt](out)
 
 
 def option_errors(option: str) -> Any:

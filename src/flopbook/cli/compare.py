@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.cli.common import Format, FormatOpt, Output, SamplesOpt, SeedOpt, console, write
 from flopbook.errors import InputError
 
 _OPTIONS = {
@@ -76,7 +76,6 @@ def compare_command(
     from flopbook.cli.common import option_errors
     from flopbook.models.compare import compare
     from flopbook.quantity import q, sampling
-    from flopbook.render import data
     from flopbook.render.workload import comparison_csv, comparison_tables
 
     prices = {}
@@ -112,13 +111,12 @@ def compare_command(
             if named is None:
                 raise
             raise InputError(exc.message, field=named, hint=exc.hint) from None
-    if fmt is Format.json:
-        emit(data.to_json(result.to_dict()))
-    elif fmt is Format.csv:
-        emit(comparison_csv(result))
-    else:
+
+    def show() -> None:
         out = console()
         for t in comparison_tables(result):
             out.print(t)
         for note in result.notes:
             out.print(f"Note: {note}", style="dim")
+
+    write(fmt, Output(show, data=result.to_dict, csv=lambda: comparison_csv(result)))

@@ -13,11 +13,12 @@ from flopbook.cli import app
 from flopbook.cli.common import (
     Format,
     FormatOpt,
+    Output,
     SamplesOpt,
     SeedOpt,
     chart_names,
     console,
-    emit,
+    write,
     write_charts,
 )
 from flopbook.errors import InputError
@@ -176,34 +177,27 @@ def _plot(result, output, found, directory: Path) -> None:  # noqa: ANN001
 
 def _render(result, found, fmt: Format, all_rows: bool) -> None:  # noqa: ANN001
     # imported on use, so that `flopbook --help` stays fast
-    from flopbook.render import data
+    from flopbook.render import data, table
     from flopbook.render import sensitivity as render_sensitivity
 
-    if found is None:
-        render_fleet(result, fmt, all_rows=all_rows)
-    elif fmt is Format.table:
-        render_fleet(result, fmt, all_rows=all_rows)
+    def show() -> None:
         c = console()
-        c.print(render_sensitivity.tornado_table(found))
-        c.print(render_sensitivity.sobol_table(found))
-    elif fmt is Format.json:
-        emit(data.to_json({**result.to_dict(), "sensitivity": found.to_dict()}))
-    else:
-        emit(render_sensitivity.sensitivity_csv(found))
-
-
-def render_fleet(result, fmt: Format, *, all_rows: bool = False, title: str | None = None) -> None:  # noqa: ANN001
-    # imported on use, so that `flopbook --help` stays fast
-    from flopbook.render import data, table
-
-    if fmt is Format.table:
-        console().print(table.FittedFleetTable(result, all_rows=all_rows, title=title))
+        c.print(table.FittedFleetTable(result, all_rows=all_rows))
         if result.cash_flows is not None:
-            console().print(table.cash_flow_table(result.cash_flows, "Cash flows by year"))
-    elif fmt is Format.json:
-        emit(data.to_json(result.to_dict()))
+            c.print(table.cash_flow_table(result.cash_flows, "Cash flows by year"))
+        if found is not None:
+            c.print(render_sensitivity.tornado_table(found))
+            c.print(render_sensitivity.sobol_table(found))
+
+    if found is None:
+        output = Output(show, data=result.to_dict, csv=lambda: data.fleet_csv(result))
     else:
-        emit(data.fleet_csv(result))
+        output = Output(
+            show,
+            data=lambda: {**result.to_dict(), "sensitivity": found.to_dict()},
+            csv=lambda: render_sensitivity.sensitivity_csv(found),
+        )
+    write(fmt, output)
 
 
 @app.command("breakeven")
@@ -258,22 +252,22 @@ def breakeven_command(
         if result.get(output) is None:
             output = "breakeven_utilisation_api"
         found = _sensitivity(fleet, output, only, None, samples, s.seed) if sensitivity else None
-    keys = table.BREAKEVEN_ROWS
-    if fmt is Format.json:
-        rows = [r for r in result.rows_dict() if r["metric"] in keys]
+
+    def payload() -> dict:
+        rows = [r for r in result.rows_dict() if r["metric"] in table.BREAKEVEN_ROWS]
         out = {"name": result.name, "columns": result.all_columns, "metrics": rows}
         out["verdict"] = table.breakeven_verdict(result)
         if found is not None:
             out["sensitivity"] = found.to_dict()
-        emit(data.to_json(out))
-        return
-    if fmt is not Format.table and fmt is not Format.text:
-        emit(data.fleet_csv(result))
-        return
-    c = console()
-    c.print(table.breakeven_table(result))
-    for line in table.breakeven_verdict(result):
-        c.print(line)
-    if found is not None:
-        c.print(render_sensitivity.tornado_table(found))
-        c.print(render_sensitivity.sobol_table(found))
+        return out
+
+    def show() -> None:
+        c = console()
+        c.print(table.breakeven_table(result))
+        for line in table.breakeven_verdict(result):
+            c.print(line)
+        if found is not None:
+            c.print(render_sensitivity.tornado_table(found))
+            c.print(render_sensitivity.sobol_table(found))
+
+    write(fmt, Output(show, data=payload, csv=lambda: data.fleet_csv(result)))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.cli.common import Format, FormatOpt, Output, SamplesOpt, SeedOpt, console, write
 from flopbook.errors import InputError
 
 
@@ -75,7 +75,6 @@ def fund_command(
     from flopbook.models.funding_verdict import Spending, judge
     from flopbook.payer_file import load_payer
     from flopbook.quantity import sampling
-    from flopbook.render import data
     from flopbook.render import funding as render
 
     with sampling(samples, seed):
@@ -111,9 +110,11 @@ def fund_command(
                     else exc.hint,
                 ) from None
         verdict = judge(result, spending) if spending else None
-    if fmt is Format.json:
-        emit(data.to_json(render.funding_dict(result, verdict)))
-    elif fmt is Format.csv:
-        emit(render.funding_csv(result, verdict))
-    else:
-        render.print_funding(result, verdict, console())
+    write(
+        fmt,
+        Output(
+            show=lambda: render.print_funding(result, verdict, console()),
+            data=lambda: render.funding_dict(result, verdict),
+            csv=lambda: render.funding_csv(result, verdict),
+        ),
+    )

@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, emit
+from flopbook.cli.common import Format, FormatOpt, Output, SamplesOpt, SeedOpt, emit, write
 from flopbook.errors import InputError
+
+# plain data, no imports: the options --xlsx and --html are made from its rows
+from flopbook.render.report_files import REPORT_FILES, nothing_to_write_hint
+
+
+def _with_report_files(command: Callable[..., None]) -> Callable[..., None]:
+    """``command`` with an option for each kind of report file (``--xlsx``, ``--html``),
+    made from its row of REPORT_FILES, after ``--case``; the command takes them as
+    ``**files``."""
+    sig = inspect.signature(command, eval_str=True)
+    params = [p for p in sig.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    at = [p.name for p in params].index("case") + 1
+    options = [
+        inspect.Parameter(
+            f.option,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=None,
+            annotation=Annotated[Path | None, typer.Option(f"--{f.option}", help=f.help)],
+        )
+        for f in REPORT_FILES
+    ]
+    command.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=[*params[:at], *options, *params[at:]]
+    )
+    return command
 
 
 @app.command("report")
+@_with_report_files
 def report_command(
     scenario: Annotated[
         Path | None,
@@ -27,22 +55,6 @@ def report_command(
             "--case",
             help="A reference case instead of a scenario, e.g. "
             "deepseek-semianalysis (`flopbook case` lists them).",
-        ),
-    ] = None,
-    xlsx: Annotated[
-        Path | None,
-        typer.Option(
-            "--xlsx",
-            help="Write a workbook with live formulas (Inputs, "
-            "Calculations, Results) to this .xlsx file. E.g. --xlsx out/fleet.xlsx",
-        ),
-    ] = None,
-    html: Annotated[
-        Path | None,
-        typer.Option(
-            "--html",
-            help="Write a self-contained HTML report (tables, charts, "
-            "sources) to this .html file. E.g. --html out/fleet.html",
         ),
     ] = None,
     force: Annotated[
@@ -90,6 +102,7 @@ def report_command(
     fmt: FormatOpt = Format.table,
     samples: SamplesOpt = 10_000,
     seed: SeedOpt = None,
+    **files: Any,
 ) -> None:
     """Write a scenario or a case as a workbook and/or HTML.
 
@@ -102,13 +115,17 @@ def report_command(
             "give a scenario file or --case NAME (one of the two)",
             hint="e.g. flopbook report --case deepseek-semianalysis --xlsx deepseek.xlsx",
         )
-    if xlsx is None and html is None:
-        raise InputError("nothing to write", hint="give --xlsx OUT.xlsx and/or --html OUT.html")
+    given = {f.option: files[f.option] for f in REPORT_FILES if files.get(f.option) is not None}
+    if not given:
+        raise InputError("nothing to write", hint=nothing_to_write_hint())
+    # the report draws its charts only for a file that shows them (the page)
+    charts = any(f.charts for f in REPORT_FILES if f.option in given)
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli.common import option_errors, require_path
 
-    for option, given in (("--xlsx", xlsx), ("--html", html), ("--fleet", fleet)):
-        require_path(given, option)
+    for f in REPORT_FILES:
+        require_path(files.get(f.option), f"--{f.option}")
+    require_path(fleet, "--fleet")
     if sensitivity is not None and not sensitivity.strip():
         raise InputError(
             "is empty",
@@ -128,16 +145,14 @@ def report_command(
         )
 
     # imported on use, so that `flopbook --help` stays fast
-    from flopbook.files import check_target
     from flopbook.quantity import sampling
-    from flopbook.render.reports import write_reports
+    from flopbook.render.reports import check_report_target, write_reports
     from flopbook.report import build_report
 
     protect = tuple(p for p in (scenario, fleet) if p is not None)
     # Refuse a bad output path before the (slower) model run, and again just before writing.
-    for path, kind in ((xlsx, "xlsx"), (html, "html")):
-        if path is not None:
-            check_target(path, kind, force=force, protect=protect)
+    for option, path in given.items():
+        check_report_target(path, option, force=force, protect=protect)
     with sampling(samples, seed):
         if case is not None:
             # imported on use, so that `flopbook --help` stays fast
@@ -148,9 +163,7 @@ def report_command(
                     "--capex, --fleet and --year apply to a payer file, not to a case",
                     hint="a case fixes its own spending",
                 )
-            report = build_report(
-                run_case(case), origin=f"flopbook case {case}", charts=html is not None
-            )
+            report = build_report(run_case(case), origin=f"flopbook case {case}", charts=charts)
         else:
             assert scenario is not None
             report = _scenario_report(
@@ -160,24 +173,20 @@ def report_command(
                 capex=capex,
                 year=year,
                 fleet=fleet,
-                charts=html is not None,
+                charts=charts,
             )
         if sensitivity is not None:
             # imported on use, so that `flopbook --help` stays fast
             from flopbook.report.uncertainty import add_sensitivity
 
-            add_sensitivity(
-                report, sensitivity, samples=samples, seed=seed, charts=html is not None
-            )
-    written = write_reports(report, xlsx=xlsx, html=html, force=force, protect=protect)
-    if fmt is Format.json:
-        # imported on use, so that `flopbook --help` stays fast
-        from flopbook.render.data import to_json
+            add_sensitivity(report, sensitivity, samples=samples, seed=seed, charts=charts)
+    written = write_reports(report, force=force, protect=protect, **given)
 
-        emit(to_json({"written": [str(p) for p in written]}))
-    else:
+    def show() -> None:
         for p in written:
             emit(str(p))
+
+    write(fmt, Output(show, data=lambda: {"written": [str(p) for p in written]}))
 
 
 _WORKLOADS = ("training", "inference")

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, SamplesOpt, SeedOpt, console, emit
+from flopbook.cli.common import Format, FormatOpt, Output, SamplesOpt, SeedOpt, console, write
 from flopbook.errors import InputError
 
 
@@ -202,15 +202,14 @@ def sweep_command(
             print(f"flopbook: wrote {path}", file=sys.stderr)
     if out is not None:
         return
-    if fmt is Format.table:
-        console().print(render.table(frame, labels))
-    elif fmt is Format.csv:
-        emit(render.csv_text(frame))
-    else:
-        # imported on use, so that `flopbook --help` stays fast
-        from flopbook.render import data
-
-        emit(data.to_json(render.json_records(frame)))
+    write(
+        fmt,
+        Output(
+            show=lambda: console().print(render.table(frame, labels)),
+            data=lambda: render.json_records(frame),
+            csv=lambda: render.csv_text(frame),
+        ),
+    )
 
 
 def _check_plot(plot: Path, force: bool, scenario: Path) -> None:

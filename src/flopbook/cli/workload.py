@@ -12,12 +12,13 @@ from flopbook.cli import app
 from flopbook.cli.common import (
     Format,
     FormatOpt,
+    Output,
     SamplesOpt,
     SeedOpt,
     chart_names,
     console,
-    emit,
     require_path,
+    write,
     write_charts,
 )
 from flopbook.errors import InputError, suggest
@@ -69,9 +70,8 @@ def workload_command(
     # a run may be priced from a fleet file and timed as wall-clock x GPUs (flopbook.owned)
     from flopbook.owned import run_document, workload_from_document
     from flopbook.quantity import sampling
-    from flopbook.render import data
     from flopbook.render import sensitivity as render_sensitivity
-    from flopbook.render.workload import inputs_table, workload_csv, workload_table
+    from flopbook.render.workload import workload_csv
     from flopbook.scenario import Document
 
     require_path(plot, "--plot")
@@ -100,25 +100,34 @@ def workload_command(
             found = _sensitivity(workload_from_document(doc), sensitivity, samples, s.seed)
     if plot is not None:
         _plot(result, output, found, plot)
-    if fmt is Format.json:
-        payload = result.to_dict()
+
+    def payload() -> dict:
+        out = result.to_dict()
         if found is not None:
-            payload["sensitivity"] = found.to_dict()
-        emit(data.to_json(payload))
-    elif fmt is Format.csv:
+            out["sensitivity"] = found.to_dict()
+        return out
+
+    def csv() -> str:
         if found is not None:
-            emit(render_sensitivity.sensitivity_csv(found))
-        else:
-            emit(workload_csv(result))
-    else:
-        out = console()
-        out.print(workload_table(result))
-        out.print(inputs_table(result))
-        for note in result.notes:
-            out.print(f"Note: {note}", style="bold yellow")
-        if found is not None:
-            out.print(render_sensitivity.tornado_table(found))
-            out.print(render_sensitivity.sobol_table(found))
+            return str(render_sensitivity.sensitivity_csv(found))
+        return str(workload_csv(result))
+
+    write(fmt, Output(lambda: _show(result, found), data=payload, csv=csv))
+
+
+def _show(result, found) -> None:  # noqa: ANN001 - a workload result and its sensitivity
+    # imported on use, so that `flopbook --help` stays fast
+    from flopbook.render import sensitivity as render_sensitivity
+    from flopbook.render.workload import inputs_table, workload_table
+
+    out = console()
+    out.print(workload_table(result))
+    out.print(inputs_table(result))
+    for note in result.notes:
+        out.print(f"Note: {note}", style="bold yellow")
+    if found is not None:
+        out.print(render_sensitivity.tornado_table(found))
+        out.print(render_sensitivity.sobol_table(found))
 
 
 def _sensitivity(workload, output: str, samples: int, seed: int):  # noqa: ANN001, ANN202

@@ -8,16 +8,28 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.measure import Measurement
+from rich.table import Table
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-    from rich.table import Table
 
 
 def fits(console: Console, width: int, renderable: RenderableType) -> bool:
-    """True when ``renderable`` needs no more than ``width`` columns."""
+    """True when ``renderable`` needs no more than ``width`` columns: a table's columns
+    that never wrap (figures) at their widest cell, the others at their longest word."""
     wide = console.options.update_width(10_000)
-    return Measurement.get(console, wide, renderable).minimum <= width
+    if not isinstance(renderable, Table):
+        return Measurement.get(console, wide, renderable).minimum <= width
+    t = renderable
+    pad = t.padding[1] + t.padding[3]
+    total = 0
+    for column in t.columns:
+        cells = [column.header, *column.cells]
+        sizes = [Measurement.get(console, wide, c) for c in cells if c is not None]
+        need = max((m.maximum if column.no_wrap else m.minimum for m in sizes), default=0)
+        total += max(need, column.min_width or 0) + pad
+    edges = len(t.columns) + 1 if t.box is not None and t.show_edge else len(t.columns) - 1
+    return total + max(edges, 0) <= width
 
 
 def split(
@@ -31,6 +43,29 @@ def split(
             groups.append([])
         groups[-1].append(c)
     return [build(g) for g in groups]
+
+
+class Columns:
+    """A table of items and a Total that, where it does not fit, is split over several, each
+    with the row labels: ``build(columns, first, last)`` makes the table of some columns
+    (the title on the first, the caption under the last). No column is cropped."""
+
+    def __init__(self, columns: Sequence[str], build: Callable[[list[str], bool, bool], Table]):
+        self.columns, self.build = list(columns), build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        whole = self.build(self.columns, True, True)
+        if fits(console, width, whole):
+            yield whole
+            return
+        groups: list[list[str]] = [[]]
+        for c in self.columns:
+            if groups[-1] and not fits(console, width, self.build([*groups[-1], c], True, True)):
+                groups.append([])
+            groups[-1].append(c)
+        for i, g in enumerate(groups):
+            yield self.build(g, i == 0, i == len(groups) - 1)
 
 
 class Fitted:

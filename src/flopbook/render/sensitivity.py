@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flopbook import numbers
+from flopbook.render.fit import Fitted
 from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
@@ -17,7 +18,14 @@ if TYPE_CHECKING:
 _BAR = 24  # characters of the widest tornado bar
 
 
-def tornado_table(s: Sensitivity) -> Table:
+def tornado_table(s: Sensitivity) -> Fitted:
+    """Each input from its P5 to its P95, the output at each end and the swing, with a bar;
+    where that does not fit the terminal, the bar and the output's name in the heads go
+    (the title names it), so that no figure is cropped."""
+    return Fitted(_tornado(s, bars=True), lambda console, width: [_tornado(s, bars=False)])
+
+
+def _tornado(s: Sensitivity, *, bars: bool) -> Table:
     t = s.tornado
     unit = t.unit
     table = Table(
@@ -28,24 +36,31 @@ def tornado_table(s: Sensitivity) -> Table:
     )
     table.add_column("input", style="bold", min_width=16, max_width=36, overflow="fold")
     table.add_column("input P5 – P95", justify="right", no_wrap=True)
-    table.add_column(f"{t.label} at P5", justify="right", no_wrap=True)
+    table.add_column(f"{t.label} at P5" if bars else "at P5", justify="right", no_wrap=True)
     table.add_column("at P95", justify="right", no_wrap=True)
     table.add_column("swing", justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True, overflow="crop", max_width=_BAR)
+    if bars:
+        table.add_column("", no_wrap=True, overflow="crop", max_width=_BAR)
     widest = max((b.swing for b in t.bars), default=0) or 1
     for b in t.bars:
-        table.add_row(
+        cells: list[str | Text] = [
             _named(b.label, b.input),
             numbers.interval(b.low, b.high, b.unit),
             numbers.value(b.output_low, unit),
             numbers.value(b.output_high, unit),
             numbers.value(b.swing, unit),
-            "█" * max(1, round(_BAR * b.swing / widest)),
-        )
+        ]
+        bar = ["█" * max(1, round(_BAR * b.swing / widest))] if bars else []
+        table.add_row(*cells, *bar)
     return table
 
 
-def sobol_table(s: Sensitivity) -> Table:
+def sobol_table(s: Sensitivity) -> Fitted:
+    """The Sobol indices of each input, with a bar; the bar goes where it does not fit."""
+    return Fitted(_sobol(s, bars=True), lambda console, width: [_sobol(s, bars=False)])
+
+
+def _sobol(s: Sensitivity, *, bars: bool) -> Table:
     r = s.sobol
     table = Table(
         title=f"Share of the variance of {r.label} — Sobol indices",
@@ -57,13 +72,15 @@ def sobol_table(s: Sensitivity) -> Table:
     table.add_column("input", style="bold", min_width=16, max_width=36, overflow="fold")
     table.add_column("first order", justify="right", no_wrap=True)
     table.add_column("total", justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
+    if bars:
+        table.add_column("", no_wrap=True)
     for i in r.indices:
+        bar = ["█" * max(0, round(_BAR * min(1.0, max(0.0, i.total))))] if bars else []
         table.add_row(
             _named(i.label, i.input),
             f"{i.first:.3f} ± {i.first_conf:.3f}",
             f"{i.total:.3f} ± {i.total_conf:.3f}",
-            "█" * max(0, round(_BAR * min(1.0, max(0.0, i.total)))),
+            *bar,
         )
     return table
 

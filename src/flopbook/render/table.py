@@ -16,6 +16,7 @@ from flopbook.models.cash_flow import CASH_FLOW
 from flopbook.models.fleet import METRIC_BY_KEY, METRICS, TOTAL
 from flopbook.quantity import parse_range, q, unit_name
 from flopbook.render.cells import SHARE_ROWS, metric_cell
+from flopbook.render.fit import Columns
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -309,9 +310,20 @@ def _sourced_row(table: Table, label: str, f) -> None:  # noqa: ANN001 - a Sourc
         )
 
 
-def cash_flow_table(flows: CashFlows, title: str | None = None) -> Table:
+def cash_flow_table(flows: CashFlows, title: str | None = None) -> Columns:
     """The yearly cash flows: one column per year and the sum over the years; NPV, IRR and
-    payback below, or why one is undefined."""
+    payback below, or why one is undefined. Split over several tables by years where it does
+    not fit the terminal."""
+
+    def build(columns: list[str], first: bool, last: bool) -> Table:
+        return _cash_flow_table(flows, title if first else None, columns, caption=last)
+
+    return Columns(flows.all_columns, build)
+
+
+def _cash_flow_table(
+    flows: CashFlows, title: str | None, columns: list[str], *, caption: bool
+) -> Table:
     sampled = any(
         s is not None and s.get("p5") is not None
         for row in flows.rows_dict()
@@ -353,16 +365,19 @@ def cash_flow_table(flows: CashFlows, title: str | None = None) -> Table:
         )
     if sampled:
         notes.append("Uncertain inputs: mean (5th–95th percentile).")
-    table = Table(title=title, caption="\n".join(notes), caption_justify="left", show_lines=sampled)
+    table = Table(
+        title=title,
+        caption="\n".join(notes) if caption else None,
+        caption_justify="left",
+        show_lines=sampled,
+    )
     table.add_column("", style="bold", min_width=18, max_width=30, overflow="fold")
-    for c in flows.all_columns:
+    for c in columns:
         table.add_column(c, justify="right", style="bold" if c == TOTAL else None, no_wrap=True)
     for o in CASH_FLOW.outputs:
         if not flows.known(o.key):
             continue  # no cohort has what the line needs (a lease line without a lease)
-        cells = [
-            numbers.summary(flows.summary(o.key, c), o.unit, sep="\n") for c in flows.all_columns
-        ]
+        cells = [numbers.summary(flows.summary(o.key, c), o.unit, sep="\n") for c in columns]
         table.add_row(_row_label(o.label, o.key, o.unit), *cells)
     return table
 
@@ -404,10 +419,21 @@ def _row_label(label: str, key: str, unit: str) -> str:
     return escape(f"{label} [{'share' if key in SHARE_ROWS else numbers.unit_label(unit)}]")
 
 
-def breakeven_table(result: FleetResult, title: str | None = None) -> Table:
+def breakeven_table(result: FleetResult, title: str | None = None) -> Columns:
     """Owned vs rented vs API for the same work, per SKU and in total, with the utilisation
-    at which owning breaks even against each."""
+    at which owning breaks even against each; split by SKUs where it does not fit, the
+    Total last and whole."""
     columns = result.all_columns if len(result.columns) > 1 else result.columns
+
+    def build(group: list[str], first: bool, last: bool) -> Table:
+        return _breakeven_table(result, title if first else "", group, caption=last)
+
+    return Columns(columns, build)
+
+
+def _breakeven_table(
+    result: FleetResult, title: str | None, columns: list[str], *, caption: bool
+) -> Table:
     notes = [
         "Owned: the fleet's TCO per year, whatever its utilisation. Rented: the same used "
         "GPU-hours at the rental price. API: the tokens they serve at the API price.",
@@ -418,7 +444,7 @@ def breakeven_table(result: FleetResult, title: str | None = None) -> Table:
         notes.append("Uncertain inputs: mean (5th–95th percentile).")
     table = Table(
         title=title if title is not None else (result.name or None),
-        caption="\n".join(notes),
+        caption="\n".join(notes) if caption else None,
         caption_justify="left",
         show_lines=result.sampled,
     )
