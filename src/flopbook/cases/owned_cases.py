@@ -14,13 +14,13 @@ from flopbook.cases.workload_cases import (
     WorkloadCaseFile,
     _cell,
     _checks,
+    _load,
     _result,
 )
 from flopbook.errors import InputError
 from flopbook.fleet_file import fleet_from_document
 from flopbook.models.workload import Training
 from flopbook.owned import owned_price
-from flopbook.workload_file import validate
 
 if TYPE_CHECKING:
     from flopbook.cases.result import CaseResult
@@ -34,14 +34,7 @@ class OwnedRunCaseFile(WorkloadCaseFile):
 
 def run_owned_training_case(doc: Document) -> CaseResult:
     """The cluster's owned cost per GPU-hour, times the run's GPU-hours."""
-    spec = validate(doc, OwnedRunCaseFile)
-    sources = spec.source_map()
-    for i, c in enumerate(spec.checks):
-        if c.source not in sources:
-            raise doc.error(
-                InputError(f"unknown source {c.source!r}", hint="use a key of sources:"),
-                ("checks", i, "source"),
-            )
+    spec, sources = _load(doc, OwnedRunCaseFile)
     fleet = fleet_from_document(doc, ("fleet",))
     result = fleet.run()
     price = owned_price(result)

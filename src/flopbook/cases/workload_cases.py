@@ -8,7 +8,7 @@ the tolerance (``null``: shown as a comparison, not a test).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -64,9 +64,15 @@ class WorkloadCaseFile(CaseFileBase):
 
 # ---- shared ----------------------------------------------------------------------------
 
+_Shape = TypeVar("_Shape", bound=WorkloadCaseFile)
 
-def _load(doc: Document) -> tuple[WorkloadCaseFile, dict[str, Source]]:
-    spec = validate(doc, WorkloadCaseFile)
+
+def _load(
+    doc: Document,
+    shape: type[_Shape] = WorkloadCaseFile,
+) -> tuple[_Shape, dict[str, Source]]:
+    """The case file read in ``shape``, with every check's source a key of its sources."""
+    spec = validate(doc, shape)
     sources = spec.source_map()
     for i, c in enumerate(spec.checks):
         if c.source not in sources:
