@@ -378,11 +378,9 @@ class Compiled:
             e_factor = self._factor(ru, self.ureg.Unit(""), key, expr.text)
 
             def raised(run: _Evaluation) -> Poly:
-                base, exp = lf(run).scaled(b_factor), rf(run).scaled(e_factor)
-                b, e = base.point(), exp.point()
-                if b is not None and e is not None:
-                    return Poly({(): float(np.power(b, e))}, run.arrays)
-                return run.arrays.atom(np.power(base.array(), exp.array()))
+                return _elementwise(
+                    run, [lf(run).scaled(b_factor), rf(run).scaled(e_factor)], np.power
+                )
 
             return raised, self.ureg.Unit("")
         raise ValueError(f"{self.kind.name}.{key}: unsupported operator")
@@ -413,14 +411,9 @@ class Compiled:
             n_factor = self._factor(nu, self.ureg.Unit("year"), key, expr.text)
 
             def annuity(run: _Evaluation) -> Poly:
-                rate, life = rf(run).scaled(r_factor), nf(run).scaled(n_factor)
-                r, n = rate.point(), life.point()
-                if r is not None and n is not None:  # the common case: one number
-                    value = 1 / n if r == 0 else r / (1 - (1 + r) ** -n)
-                    return Poly({(): value}, run.arrays)
-                ra, na = rate.array(), life.array()
-                safe = np.where(ra == 0, 1.0, ra)
-                return run.arrays.atom(np.where(ra == 0, 1 / na, safe / (1 - (1 + safe) ** -na)))
+                return _elementwise(
+                    run, [rf(run).scaled(r_factor), nf(run).scaled(n_factor)], _annuity_factor
+                )
 
             return annuity, self.ureg.Unit("1/year")
         if name == "decline_factor":
@@ -429,11 +422,11 @@ class Compiled:
             n_factor = self._factor(nu, self.ureg.Unit("year"), key, expr.text)
 
             def decline(run: _Evaluation) -> Poly:
-                rate, age = rf(run).scaled(r_factor), nf(run).scaled(n_factor)
-                r, n = rate.point(), age.point()
-                if r is not None and n is not None:
-                    return Poly({(): 10.0 ** (-r * n)}, run.arrays)
-                return run.arrays.atom(10.0 ** (-rate.array() * age.array()))
+                return _elementwise(
+                    run,
+                    [rf(run).scaled(r_factor), nf(run).scaled(n_factor)],
+                    lambda r, n: 10.0 ** (-r * n),
+                )
 
             return decline, self.ureg.Unit("")
         if name in _TIME_FUNCTIONS:
@@ -449,10 +442,7 @@ class Compiled:
 
             def timed(run: _Evaluation) -> Poly:
                 values = [f(run).scaled(k) for f, k in zip(fns, factors, strict=True)]
-                points = [v.point() for v in values]
-                if all(p is not None for p in points):
-                    return Poly({(): float(apply(*points))}, run.arrays)
-                return run.arrays.atom(np.asarray(apply(*(v.array() for v in values)), float))
+                return _elementwise(run, values, apply)
 
             unit = "year" if name == "overlap" else ""
             return timed, self.ureg.Unit(unit)
@@ -473,11 +463,7 @@ class Compiled:
             x_factor = self._factor(xu, self.ureg.Unit(""), key, expr.text)
 
             def whole(run: _Evaluation) -> Poly:
-                x = xf(run).scaled(x_factor)
-                p = x.point()
-                if p is not None:
-                    return Poly({(): float(np.floor(p))}, run.arrays)
-                return run.arrays.atom(np.floor(x.array()))
+                return _elementwise(run, [xf(run).scaled(x_factor)], np.floor)
 
             return whole, self.ureg.Unit("")
         raise ValueError(f"{self.kind.name}.{key}: unknown function {name!r}")
@@ -511,13 +497,24 @@ class Compiled:
         pick = np.maximum if name == "maximum" else np.minimum
 
         def extreme(run: _Evaluation) -> Poly:
-            a, b = af(run), bf(run).scaled(factor)
-            pa, pb = a.point(), b.point()
-            if pa is not None and pb is not None:
-                return Poly({(): float(pick(pa, pb))}, run.arrays)
-            return run.arrays.atom(pick(a.array(), b.array()))
+            return _elementwise(run, [af(run), bf(run).scaled(factor)], pick)
 
         return extreme, unit
+
+
+def _elementwise(run: _Evaluation, values: list[Poly], fn: Callable[..., Any]) -> Poly:
+    """``fn`` of the values, element by element: one number when every value is one (no
+    arrays are made), else an array over the samples."""
+    points = [v.point() for v in values]
+    if all(p is not None for p in points):
+        return Poly({(): float(fn(*points))}, run.arrays)
+    return run.arrays.atom(np.asarray(fn(*(v.array() for v in values)), float))
+
+
+def _annuity_factor(rate: Any, life: Any) -> Any:
+    """rate / (1 - (1 + rate)^-life), and 1 / life at a rate of 0; for numbers and arrays."""
+    safe = np.where(rate == 0, 1.0, rate)
+    return np.where(rate == 0, 1 / life, safe / (1 - (1 + safe) ** -life))
 
 
 def _is_zero(node: ast.AST) -> bool:
