@@ -21,6 +21,7 @@ fleet enters as the fleet's capex and opex (from the fleet model), with its sour
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ from flopbook.models.funding_verdict import VERDICT, judge
 from flopbook.quantity import Quantity, is_point, magnitudes, registry, summarize
 from flopbook.report.declared import formula_order
 from flopbook.report.document import Block, Line, LineKind
+from flopbook.report.hooks import Found, Uncertainty, headline_samples
 from flopbook.report.inputs import InputBook, at_value
 
 if TYPE_CHECKING:
@@ -476,3 +478,64 @@ def verdict_block(
         sampled=verdict.cash.shape[1] > 1,
         engine=point,
     )
+
+
+# ---- uncertainty: a payer's sensitivity reruns the payer, so an exchange rate is ranked too
+
+
+def _rerun(subject: PayerResult, output: str) -> tuple[Any, ...] | None:
+    declared = subject.result.kind
+    found = declared.total.get(output) or declared.total_of(output)
+    if found is None or output not in (*subject.rows, *declared.total):
+        return None
+    label, unit = found.label, found.unit
+    inputs = dict(subject.inputs)
+    uncertain = {n: magnitudes(i.value) for n, i in inputs.items() if not is_point(i.value)}
+
+    def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
+        used: dict[str, Any] = {}
+        for name, inp in subject.inputs:
+            if name in values:
+                inp = replace(
+                    inp, value=Quantity(np.asarray(values[name], dtype=float), inp.value.units)
+                )
+            key, _, year = name.partition(".")
+            if key == "funding_rounds":
+                used.setdefault(key, []).append({"year": int(year), "amount": inp})
+            elif year:
+                used.setdefault(key, {})[int(year)] = inp
+            else:
+                used[key] = inp
+        value = point_payer(subject, used).result.total(found.key)
+        assert value is not None, "an output known in every year has its total"
+        return magnitudes(value, unit or None)
+
+    units = {n: f"{inputs[n].value.units:~P}" for n in uncertain}
+    return ("model", model, uncertain, label, unit, {n: n for n in uncertain}, units, "Total")
+
+
+def _outputs(subject: PayerResult) -> list[str]:
+    """What a payer's sensitivity can rank: its declared totals, each output's (its flows
+    added up over the years) by the output's key."""
+    totals = subject.result.kind.totals
+    return [t.of or t.key for t in totals if t.of is None or t.of in subject.rows]
+
+
+def _verdict_samples(subject: FundingVerdict) -> Found:
+    cov = subject.coverage[np.isfinite(subject.coverage)]
+    if cov.size > 1 and np.ptp(cov) > 0:
+        return [("coverage", "Coverage (cash / spending at the worst year)", "", cov)]
+    return []
+
+
+_PAYER = Uncertainty(lambda s: headline_samples(s.result), _outputs, _rerun)
+
+# registered: report.kinds.BLOCKS and report.uncertainty.UNCERTAINTY gather these
+BLOCKS = {"fund": payer_block, "company": payer_block, "funding_verdict": funding_blocks}
+UNCERTAINTY = {
+    "fund": _PAYER,
+    "company": _PAYER,
+    "funding_verdict": Uncertainty(
+        _verdict_samples, lambda s: _outputs(s.payer), lambda s, o: _rerun(s.payer, o)
+    ),
+}
