@@ -29,11 +29,11 @@ from flopbook.scenario import Document, _guard, _raw
 __all__ = ["READERS", "declared_from_document", "kind_of", "model_from_document", "read_model"]
 
 # kind -> the reader that makes its model (a Fleet, a Training or Inference, a Fund or Company):
-# the READERS of each reader module (fleet_file.py, workload_file.py, payer_file.py: found by
-# the name's ending, _file) and of each module of flopbook.models (a reader beside its kind's
-# declaration)
+# the READERS of each reader module (fleet_file.py, payer_file.py: found by the name's ending,
+# _file; owned.py, which reads a workload priced from a fleet or timed by the wall-clock, and
+# any other as it is) and of each module of flopbook.models (a reader beside its declaration)
 READERS: Gathered[Callable[[Document], Any]] = Gathered(
-    "READERS", "flopbook.*_file", "flopbook.models.*"
+    "READERS", "flopbook.*_file", "flopbook.owned", "flopbook.models.*"
 )
 
 

@@ -127,6 +127,11 @@ def workload_from_document(doc: Document) -> Training | Inference:
     return model
 
 
+# registered: model_file.READERS gathers this; a workload file of any command is read here,
+# so that `flopbook run`, `report` and `sweep` take a price from a fleet and a wall-clock too
+READERS = {"training": workload_from_document, "inference": workload_from_document}
+
+
 def _price_of(doc: Document, spec: dict[str, Any]) -> Input:
     unknown = set(spec) - {"fleet", "sku"}
     if unknown or not isinstance(spec.get("fleet"), str) or not spec["fleet"].strip():

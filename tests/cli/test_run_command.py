@@ -96,3 +96,20 @@ def test_a_kind_declared_in_python_runs_with_no_command_of_its_own(run_cli, tmp_
     )
     code, text, _ = run_cli("run", path)
     assert code == 0 and "Largest bill" in text and "Rental bill" not in text.splitlines()[0]
+
+
+def test_a_run_priced_from_a_fleet_and_timed_by_the_wall_clock(run_cli, tmp_path):
+    # the workloads' reader is flopbook.owned's: the price is the fleet's own cost
+    (tmp_path / "cluster.yaml").write_text((EXAMPLES / "fleet.yaml").read_text())
+    path = tmp_path / "owned.yaml"
+    path.write_text(
+        "kind: training\nchip: H800\ngpus: 2048\nwall_clock: 57 days\n"
+        "price: {fleet: cluster.yaml}\nflops: 3.3e24 FLOP\n"
+    )
+    code, out, err = run_cli("run", path, "-n", "200", "-f", "json")
+    assert code == 0, err
+    ran = {m["metric"]: m["values"]["Total"] for m in json.loads(out)["metrics"]}
+    assert ran["gpu_hours"]["value"] == pytest.approx(57 * 24 * 2048, rel=1e-12)
+    code, out, _ = run_cli("workload", path, "-n", "200", "-f", "json")
+    cost = next(o for o in json.loads(out)["outputs"] if o["key"] == "cost")
+    assert ran["cost"]["value"] == pytest.approx(cost["value"], rel=1e-12)

@@ -11,16 +11,19 @@ block is laid out from its declaration and its sensitivity reruns the declaratio
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from flopbook.errors import InputError
 from flopbook.formula.result import Result
-from flopbook.quantity import is_point, magnitudes
+from flopbook.models.declared import run_declared
+from flopbook.models.registry import declared
+from flopbook.quantity import Quantity, is_point, magnitudes
 
-__all__ = ["Found", "Uncertainty", "headline_samples"]
+__all__ = ["Found", "Uncertainty", "headline_samples", "rerun_declaration"]
 
 Found = list[tuple[str, str, str, np.ndarray]]  # (key, label, unit, samples)
 
@@ -48,3 +51,51 @@ class Uncertainty:
     samples: Callable[[Any], Found]
     outputs: Callable[[Any], list[str]]
     adapter: Callable[[Any, str], tuple[Any, ...] | None]
+
+
+def rerun_declaration(subject: Any, output: str) -> tuple[Any, ...] | None:
+    """Any declared kind run from its inputs (``subject`` or the Result it carries): its
+    declaration rerun on arrays of them, as an :attr:`Uncertainty.adapter` returns it; the
+    sensitivity of a kind that registers none."""
+    found = declared(subject)
+    if found is None or not found.inputs:
+        return None
+    kind = found.kind
+    if output not in kind.output and output not in kind.total:
+        return None
+    single = len(found.inputs) == 1
+    where: dict[str, tuple[str, str]] = {}  # sensitivity name -> (item, input)
+    for column, item in found.inputs.items():
+        for name, inp in item.items():
+            if not is_point(inp.value):
+                where[name if single else f"{column}.{name}"] = (column, name)
+
+    def given(key: str) -> Any:
+        column, name = where[key]
+        return found.inputs[column][name]
+
+    uncertain = {k: magnitudes(given(k).value) for k in where}
+    units = {k: f"{given(k).value.units:~P}" for k in where}
+    labels = {
+        k: kind.inputs[n].label if single else f"{c}: {kind.inputs[n].label}"
+        for k, (c, n) in where.items()
+    }
+    if output in kind.total and kind.total[output].of is None:
+        label, unit = kind.total[output].label, kind.total[output].unit
+    else:
+        label, unit = found.label(output), found.unit(output)
+
+    def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
+        drawn: dict[str, dict[str, Any]] = {}
+        for k, v in values.items():
+            column, name = where[k]
+            drawn.setdefault(column, {})[name] = Quantity(
+                np.asarray(v, dtype=float), given(k).value.units
+            )
+        run = run_declared(kind, found.inputs, drawn, choices=found.choices)
+        value = run.total(output) if output in kind.total else run.get(output)
+        if value is None:
+            raise InputError(f"{label} is unknown for these inputs")
+        return magnitudes(value, unit or None)
+
+    return ("model", model, uncertain, label, unit, labels, units, "Total")

@@ -21,12 +21,10 @@ import numpy as np
 from flopbook.distributions import empirical_ppf
 from flopbook.errors import InputError, suggest
 from flopbook.formula.result import Result
-from flopbook.models.declared import run_declared
 from flopbook.models.registry import declared, name_of
-from flopbook.quantity import Quantity, is_point, magnitudes
 from flopbook.registered import Gathered
 from flopbook.report.document import Chart
-from flopbook.report.hooks import Found, Uncertainty, headline_samples
+from flopbook.report.hooks import Found, Uncertainty, headline_samples, rerun_declaration
 from flopbook.sensitivity import (
     Sensitivity,
     fleet_sensitivity,
@@ -86,7 +84,7 @@ Model = Callable[[Mapping[str, np.ndarray]], np.ndarray]
 def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:
     known = UNCERTAINTY.get(name_of(subject))
     if known is None:
-        return _rerun(subject, output)
+        return rerun_declaration(subject, output)
     return known.adapter(subject, output)
 
 
@@ -96,52 +94,6 @@ def _outputs(subject: Any) -> list[str]:
         found = declared(subject)
         return [*found.kind.output, *found.kind.total] if found and found.inputs else []
     return known.outputs(subject)
-
-
-def _rerun(subject: Any, output: str) -> tuple[Any, ...] | None:
-    """Any declared kind run from its inputs: its declaration rerun on arrays of them."""
-    found = declared(subject)
-    if found is None or not found.inputs:
-        return None
-    kind = found.kind
-    if output not in kind.output and output not in kind.total:
-        return None
-    single = len(found.inputs) == 1
-    where: dict[str, tuple[str, str]] = {}  # sensitivity name -> (item, input)
-    for column, item in found.inputs.items():
-        for name, inp in item.items():
-            if not is_point(inp.value):
-                where[name if single else f"{column}.{name}"] = (column, name)
-
-    def given(key: str) -> Any:
-        column, name = where[key]
-        return found.inputs[column][name]
-
-    uncertain = {k: magnitudes(given(k).value) for k in where}
-    units = {k: f"{given(k).value.units:~P}" for k in where}
-    labels = {
-        k: kind.inputs[n].label if single else f"{c}: {kind.inputs[n].label}"
-        for k, (c, n) in where.items()
-    }
-    if output in kind.total and kind.total[output].of is None:
-        label, unit = kind.total[output].label, kind.total[output].unit
-    else:
-        label, unit = found.label(output), found.unit(output)
-
-    def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
-        drawn: dict[str, dict[str, Any]] = {}
-        for k, v in values.items():
-            column, name = where[k]
-            drawn.setdefault(column, {})[name] = Quantity(
-                np.asarray(v, dtype=float), given(k).value.units
-            )
-        run = run_declared(kind, found.inputs, drawn, choices=found.choices)
-        value = run.total(output) if output in kind.total else run.get(output)
-        if value is None:
-            raise InputError(f"{label} is unknown for these inputs")
-        return magnitudes(value, unit or None)
-
-    return ("model", model, uncertain, label, unit, labels, units, "Total")
 
 
 def sensitivity_of(
