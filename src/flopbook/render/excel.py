@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flopbook import __version__
+from flopbook.render.report_files import ReportFile
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -28,6 +29,16 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
     from flopbook.report.document import InputRow, Report
+
+REPORT_FILE = ReportFile(
+    option="xlsx",
+    suffixes=(".xlsx",),
+    noun="the workbook",
+    help="Write a workbook with live formulas (Inputs, Calculations, Results) to this .xlsx "
+    "file. E.g. --xlsx out/fleet.xlsx",
+    writer="write_workbook",
+    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 # Excel number formats by unit (the value stays in the unit; only its display is scaled).
 NUMBER_FORMATS: dict[str, str] = {

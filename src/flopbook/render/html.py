@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from flopbook import __version__, numbers
 from flopbook.render.charts import chart_svg
+from flopbook.render.report_files import ReportFile
 from flopbook.render.sensitivity import plain
 
 if TYPE_CHECKING:
@@ -22,6 +23,17 @@ if TYPE_CHECKING:
     from flopbook.quantity import Summary
     from flopbook.report.document import Block, Chart, CheckRow, InputRow, Report
     from flopbook.sensitivity import Sensitivity
+
+REPORT_FILE = ReportFile(
+    option="html",
+    suffixes=(".html", ".htm"),
+    noun="the page",
+    help="Write a self-contained HTML report (tables, charts, sources) to this .html file. "
+    "E.g. --html out/fleet.html",
+    writer="write_html",
+    media_type="text/html; charset=utf-8",
+    charts=True,
+)
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 
