@@ -38,6 +38,7 @@ REPORT_FILE = ReportFile(
     "file. E.g. --xlsx out/fleet.xlsx",
     writer="write_workbook",
     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    download="Workbook (.xlsx, live formulas)",
 )
 
 # Excel number formats by unit (the value stays in the unit; only its display is scaled).

@@ -32,6 +32,7 @@ REPORT_FILE = ReportFile(
     "E.g. --html out/fleet.html",
     writer="write_html",
     media_type="text/html; charset=utf-8",
+    download="Report (.html)",
     charts=True,
 )
 

@@ -31,6 +31,7 @@ class ReportFile:
     help: str  # the option's help
     writer: str  # a function (report, path) that writes the file there: "module:function"
     media_type: str = "application/octet-stream"  # what the web app sends it as
+    download: str = ""  # the web app's button for it (default: from noun and ending)
     charts: bool = False  # the file shows charts, which the report draws only for it
 
 
