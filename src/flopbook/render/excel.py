@@ -83,6 +83,9 @@ PERCENT = "0.0%"
 PLAIN = "#,##0.####"
 
 _REF = re.compile(r"\{(?:#(\d+):)?(\w+)(?:@([^}]+))?\}")
+_SAME_SHEET_RANGE = re.compile(
+    r"(?P<sheet>'(?:[^']|'')+')!(?P<a>\$?[A-Z]+\$?\d+):(?P=sheet)!(?P<b>\$?[A-Z]+\$?\d+)"
+)
 _SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 
 
@@ -303,7 +306,8 @@ class _Writer:
             address = _a1(r, c)
             return address if target == sheet else f"{_quote(target)}!{_a1(r, c, True)}"
 
-        return _REF.sub(ref, template)
+        # a range across to another sheet is written once: 'Sheet'!$C$5:$J$5
+        return _SAME_SHEET_RANGE.sub(r"\g<sheet>!\g<a>:\g<b>", _REF.sub(ref, template))
 
     def formula(
         self,
@@ -445,13 +449,12 @@ class _Writer:
             w.see(0, label)
             ws.write_string(r, 1, _unit_label(line.unit), s.text)
             w.see(1, _unit_label(line.unit))
-            fmt = s.number(
-                number_format(
-                    line.unit, line.percent or (line.unit == "" and line.kind == "input")
-                ),
-                bold=bold,
-            )
             for c, column in enumerate(block.columns, start=2):
+                unit = line.unit_in(column)  # a yearly amount's Total is an amount
+                fmt = s.number(
+                    number_format(unit, line.percent or (unit == "" and line.kind == "input")),
+                    bold=bold,
+                )
                 template, value = line.formulas.get(column), line.values.get(column)
                 w.see(c, "0" * 18)
                 if template is None or value is None:
@@ -512,8 +515,8 @@ class _Writer:
                 w.see(0, label)
                 ws.write_string(row, 1, _unit_label(line.unit), s.text)
                 w.see(1, _unit_label(line.unit))
-                fmt = s.number(number_format(line.unit, line.percent))
                 for c, column in enumerate(block.columns, start=2):
+                    fmt = s.number(number_format(line.unit_in(column), line.percent))
                     w.see(c, "0" * 18)
                     value = line.values.get(column)
                     if line.formulas.get(column) is None or value is None:

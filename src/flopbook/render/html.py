@@ -131,11 +131,12 @@ _UNIT_WORDS = {"1/year": "share per year"}
 def _cell(block: Block, key: str, column: str) -> str:
     line = block.line(key)
     summary = line.summaries.get(column)
+    unit = line.unit_in(column)  # a yearly amount's Total is an amount
     if line.kind == "single" or line.percent:
-        return _single(line.values.get(column), summary, line.unit, line.percent)
+        return _single(line.values.get(column), summary, unit, line.percent)
     if summary is None and line.values.get(column) is not None:
-        return numbers.value(line.values[column] or 0.0, line.unit)
-    return numbers.summary(summary, line.unit, sep="\n")
+        return numbers.value(line.values[column] or 0.0, unit)
+    return numbers.summary(summary, unit, sep="\n")
 
 
 def _block_table(block: Block, keys: list[str]) -> str:
