@@ -64,21 +64,30 @@ def rerun_declaration(subject: Any, output: str) -> tuple[Any, ...] | None:
     if output not in kind.output and output not in kind.total:
         return None
     single = len(found.inputs) == 1
-    where: dict[str, tuple[str, str]] = {}  # sensitivity name -> (item, input)
+    columns = list(found.inputs)
+    # sensitivity name -> the (item, input) places it is drawn into: an input shared by every
+    # item (the same Input in each) is one input, drawn into all of them
+    where: dict[str, list[tuple[str, str]]] = {}
     for column, item in found.inputs.items():
         for name, inp in item.items():
-            if not is_point(inp.value):
-                where[name if single else f"{column}.{name}"] = (column, name)
+            if is_point(inp.value):
+                continue
+            shared = all(found.inputs[c].get(name) is inp for c in columns)
+            key = name if single or shared else f"{column}.{name}"
+            if key not in where:
+                where[key] = [(c, name) for c in columns] if shared else [(column, name)]
 
     def given(key: str) -> Any:
-        column, name = where[key]
+        column, name = where[key][0]
         return found.inputs[column][name]
 
     uncertain = {k: magnitudes(given(k).value) for k in where}
     units = {k: f"{given(k).value.units:~P}" for k in where}
     labels = {
-        k: kind.inputs[n].label if single else f"{c}: {kind.inputs[n].label}"
-        for k, (c, n) in where.items()
+        k: kind.inputs[places[0][1]].label
+        if single or len(places) > 1
+        else f"{places[0][0]}: {kind.inputs[places[0][1]].label}"
+        for k, places in where.items()
     }
     if output in kind.total and kind.total[output].of is None:
         label, unit = kind.total[output].label, kind.total[output].unit
@@ -88,10 +97,9 @@ def rerun_declaration(subject: Any, output: str) -> tuple[Any, ...] | None:
     def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
         drawn: dict[str, dict[str, Any]] = {}
         for k, v in values.items():
-            column, name = where[k]
-            drawn.setdefault(column, {})[name] = Quantity(
-                np.asarray(v, dtype=float), given(k).value.units
-            )
+            drawn_value = Quantity(np.asarray(v, dtype=float), given(k).value.units)
+            for column, name in where[k]:
+                drawn.setdefault(column, {})[name] = drawn_value
         run = run_declared(kind, found.inputs, drawn, choices=found.choices)
         value = run.total(output) if output in kind.total else run.get(output)
         if value is None:
