@@ -91,3 +91,42 @@ def test_the_catalog_at_80_columns_keeps_every_name_and_figure_whole():
     assert any("│ H100 " in line and "1,979" in line for line in wide.splitlines())
     narrow = run("catalog", width=60)
     assert "…" not in narrow
+
+
+def test_a_chips_prices_at_80_columns_are_a_block_each_with_every_figure_whole():
+    from flopbook.catalog import catalog
+    from flopbook.render.table import price_text
+
+    out = run("catalog", "H100", "--prices")
+    assert "…" not in out
+    _no_cropped_row(out)
+    lines = out.splitlines()
+    for p, _, _ in catalog().get("H100").price_series(None):
+        # each price on a line of its own in its block, whole
+        assert any(f"│ {price_text(p.value)} " in line for line in lines), p.value
+    wide = run("catalog", "H100", "--prices", width=200)
+    assert "source and note" in wide and any("│ 2023-05 " in line for line in wide.splitlines())
+
+
+def test_a_cases_tables_at_80_columns_turn_round_with_every_figure_whole():
+    from flopbook.cases import case
+    from flopbook.numbers import check_figures
+    from flopbook.quantity import sampling
+
+    for name in ("china-cost-per-flop", "deepseek-semianalysis"):
+        out = run("case", name, "--samples", "200")
+        _no_cropped_row(out)
+        with sampling(200):
+            result = case(name)
+        words = out.split()
+        for grid in result.grids:
+            for _, _, cells in grid.rows:
+                for cell in cells:
+                    for part in cell.replace(" (", "\n(").splitlines():
+                        assert part in out, (name, part)
+        for c in result.checks:
+            assert c.category in words, (name, c.category)
+            for figure in check_figures(c.published, c.model, c.unit):
+                assert figure in words, (name, figure)
+    wide = run("case", "china-cost-per-flop", "--samples", "200", width=200)
+    assert "model / published" in wide and "price that makes 6× hold" in wide

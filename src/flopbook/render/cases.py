@@ -5,7 +5,7 @@ figures."""
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.panel import Panel
 from rich.table import Table
@@ -15,6 +15,7 @@ from flopbook.models.funding import PayerResult
 from flopbook.models.funding_verdict import FundingVerdict
 from flopbook.numbers import check_figures, tolerance, unit_text
 from flopbook.render import funding
+from flopbook.render.fit import Fitted, blocks
 from flopbook.render.table import FittedFleetTable
 from flopbook.safe_text import CsvWriter
 
@@ -24,23 +25,53 @@ if TYPE_CHECKING:
     from flopbook.cases.result import CaseResult, Check, Claim, Grid, Source
 
 
-def grid_table(grid: Grid) -> Table:
+def grid_table(grid: Grid) -> Fitted:
+    """A case's table (as published, or corrected): one row a line where it fits the width;
+    else turned round, a block a line with a row for each column, so that no figure is
+    cropped."""
+    return Fitted(_grid_wide(grid), lambda console, width: [_grid_blocks(grid)])
+
+
+def _grid_cell(grid: Grid, i: int, j: int, cell: str) -> Text:
+    flagged = (i, j) in grid.flagged
+    return Text(cell + (" ✗" if flagged else ""), style="bold red" if flagged else "")
+
+
+def _grid_label(grid: Grid, i: int, label: str) -> Text:
+    flagged = (i, -1) in grid.flagged
+    return Text(label + (" ✗" if flagged else ""), style="bold red" if flagged else "bold")
+
+
+def _grid_wide(grid: Grid) -> Table:
+    # the labels wrap between words; a figure never does (its interval goes under it), so
+    # that the table either fits whole or is turned round
     table = Table(title=grid.title, caption=grid.caption or None, caption_justify="left")
     table.add_column("", style="bold")
     for c in grid.columns:
-        table.add_column(c, justify="right", style="bold" if c == "Total" else None)
+        table.add_column(c, justify="right", style="bold" if c == "Total" else None, no_wrap=True)
     for i, (label, _unit, cells) in enumerate(grid.rows):
-        shown = []
-        for j, cell in enumerate(cells):
-            flagged = (i, j) in grid.flagged
-            shown.append(
-                Text(cell + (" ✗" if flagged else ""), style="bold red" if flagged else "")
-            )
-        row_flag = (i, -1) in grid.flagged
         table.add_row(
-            Text(label + (" ✗" if row_flag else ""), style="bold red" if row_flag else "bold"),
-            *shown,
+            _grid_label(grid, i, label),
+            *(_grid_cell(grid, i, j, c.replace(" (", "\n(")) for j, c in enumerate(cells)),
         )
+    return table
+
+
+def _grid_blocks(grid: Grid) -> Table:
+    table = Table(
+        title=grid.title, caption=grid.caption or None, caption_justify="left", show_header=False
+    )
+    table.add_column("")
+    table.add_column("")
+    table.add_column("", justify="right")
+    for i, (label, _unit, cells) in enumerate(grid.rows):
+        for j, (column, cell) in enumerate(zip(grid.columns, cells, strict=True)):
+            table.add_row(
+                _grid_label(grid, i, label) if j == 0 else "",
+                Text(column, style="bold" if column == "Total" else ""),
+                _grid_cell(grid, i, j, cell.replace(" (", "\n(")),
+                end_section=j == len(cells) - 1,
+            )
     return table
 
 
@@ -67,74 +98,73 @@ def _cite(source: Source, numbered: list[Source], note: str | None) -> Text:
     return Text(f"{mark} {note}" if note else mark)
 
 
-def checks_table(result: CaseResult) -> Table:
-    numbered = footnotes(result)
-    table = Table(
-        title="Published figures against the model",
-        caption_justify="left",
-        caption=Text(
-            "kind: reproduction = against an independent published figure; "
-            "restatement = published arithmetic redone; consistency = the "
-            "model's own round trip or inputs chosen to meet the figure. "
-            "Tolerance is relative, with why it is that wide; a ratio "
-            "without a verdict is a comparison, not a test; [n] is a source "
-            "listed under Sources"
-        ),
-    )
-    for col in (
-        "figure",
-        "kind",
-        "published",
-        "model",
-        "model / published",
-        "tolerance",
-        "",
-        "source",
-    ):
-        table.add_column(
-            col,
-            justify="right" if col in ("published", "model", "model / published") else "left",
-            overflow="fold",
-        )
+_CHECKS_CAPTION = (
+    "kind: reproduction = against an independent published figure; "
+    "restatement = published arithmetic redone; consistency = the "
+    "model's own round trip or inputs chosen to meet the figure. "
+    "Tolerance is relative, with why it is that wide; a ratio "
+    "without a verdict is a comparison, not a test; [n] is a source "
+    "listed under Sources"
+)
+_CHECK_HEADS = ("figure", "kind", "published", "model", "model / published", "tolerance")
+_FIGURES = ("published", "model", "model / published", "probability")
 
+
+def _records(title: str, caption: str, heads: tuple[str, ...], rows: list[list[Any]]) -> Fitted:
+    """A row a record where its words fit whole beside its figures; else a block each."""
+    wide = Table(title=title, caption_justify="left", caption=Text(caption))
+    for col in heads:
+        figure = col in _FIGURES
+        wide.add_column(col, justify="right" if figure else "left", no_wrap=figure, overflow="fold")
+    for row in rows:
+        wide.add_row(*row)
+    named = tuple(h or "verdict" for h in heads)
+    return Fitted(wide, lambda console, width: [blocks(title, Text(caption), named, rows)])
+
+
+def checks_table(result: CaseResult) -> Fitted:
+    numbered = footnotes(result)
+    rows = []
     for c in result.checks:
         published, model = check_figures(c.published, c.model, c.unit)
-        table.add_row(
-            c.label + (" (derived)" if c.derived else ""),
-            c.category,
-            published,
-            model,
-            f"{c.ratio:.3f}",
-            tolerance(c.tolerance) + (f" ({c.tolerance_reason})" if c.tolerance_reason else ""),
-            _verdict(c),
-            _cite(c.source, numbered, c.note),
+        rows.append(
+            [
+                Text(c.label + (" (derived)" if c.derived else "")),
+                Text(c.category or ""),
+                Text(published),
+                Text(model),
+                Text(f"{c.ratio:.3f}"),
+                Text(
+                    tolerance(c.tolerance)
+                    + (f" ({c.tolerance_reason})" if c.tolerance_reason else "")
+                ),
+                _verdict(c),
+                _cite(c.source, numbered, c.note),
+            ]
         )
-    return table
+    heads = (*_CHECK_HEADS, "", "source")
+    return _records("Published figures against the model", _CHECKS_CAPTION, heads, rows)
 
 
-def claims_table(result: CaseResult) -> Table:
+def claims_table(result: CaseResult) -> Fitted:
     numbered = footnotes(result)
-    table = Table(
-        title="Published claims against the model",
-        caption_justify="left",
-        caption=Text(
-            "a claim in words holds when the model gives the same words; "
-            "the probability is the model's for its own answer; [n] is a "
-            "source listed under Sources"
-        ),
-    )
-    for col in ("claim", "published", "model", "probability", "", "source"):
-        table.add_column(col, overflow="fold")
-    for c in result.claims:
-        table.add_row(
-            c.label,
-            c.published,
-            c.model,
-            "—" if c.probability is None else f"{c.probability:.0%}",
+    rows = [
+        [
+            Text(c.label),
+            Text(c.published),
+            Text(c.model),
+            Text("—" if c.probability is None else f"{c.probability:.0%}"),
             Text("ok" if c.ok else "OFF", style="green" if c.ok else "bold red"),
             _cite(c.source, numbered, c.note),
-        )
-    return table
+        ]
+        for c in result.claims
+    ]
+    caption = (
+        "a claim in words holds when the model gives the same words; the probability is "
+        "the model's for its own answer; [n] is a source listed under Sources"
+    )
+    heads = ("claim", "published", "model", "probability", "", "source")
+    return _records("Published claims against the model", caption, heads, rows)
 
 
 def sources_text(result: CaseResult) -> str:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.text import Text
 
 
 def fits(console: Console, width: int, renderable: RenderableType) -> bool:
@@ -88,3 +89,23 @@ class Fitted:
             yield from self.narrow(console, width)
         if self.after is not None:
             yield self.after
+
+
+def blocks(
+    title: str,
+    caption: str | Text | None,
+    heads: Sequence[str],
+    rows: Sequence[Sequence[RenderableType]],
+) -> Table:
+    """``rows`` turned round: a block a row, each of its fields on a line of its own beside
+    its head (an empty field left out), for where a row a line would fold its words."""
+    t = Table(title=title, caption_justify="left", caption=caption, show_header=False)
+    t.add_column("", style="bold", no_wrap=True)
+    t.add_column("", overflow="fold")
+    for i, row in enumerate(rows):
+        if i:
+            t.add_section()
+        for head, cell in zip(heads, row, strict=True):
+            if (cell.plain if hasattr(cell, "plain") else str(cell)).strip():
+                t.add_row(head, cell)
+    return t

@@ -268,46 +268,87 @@ def _kind(kind: str, term: str | None) -> str:
     return kind.replace("_", " ") + (f", {term.replace('_', '-')}" if term else "")
 
 
-def price_table(c: Chip, at: str | None = None) -> Table:
+def price_table(c: Chip, at: str | None = None) -> PriceTable:
     """Every dated price observation of a chip, oldest first within each kind; those more
-    than a year from ``at`` (today by default) are marked stale."""
+    than a year from ``at`` (today by default) are marked stale. Where the sources do not
+    fit beside the figures (80 columns), they follow the table, numbered."""
     when = at or "today"
-    table = Table(
-        title=f"{c.name}: price observations (ages from {when}; '!' = more than "
-        f"{STALE_DAYS} days from it)",
-        show_lines=False,
+    title = (
+        f"{c.name}: price observations (ages from {when}; '!' = more than "
+        f"{STALE_DAYS} days from it)"
     )
-    for col in ("kind", "date", "value", "vendor", "age", "use", "source and note"):
-        table.add_column(
-            col,
-            justify="right" if col in ("value", "age") else "left",
-            overflow="fold" if col == "source and note" else "ellipsis",
-            no_wrap=col in ("value", "date"),
-        )
+    rows: list[tuple[list[str], str]] = []
     for p, age, stale in c.price_series(at):
         use = "default" if p.default else "kept"
         if p.estimate:
             use += ", estimate"
-        table.add_row(
+        figures = [
             _kind(p.kind, p.term),
             p.as_of,
             price_text(p.value),
             p.vendor or "",
             f"{age / 365.25:.1f} y" + (" !" if stale else ""),
             use,
-            p.source + (f"\n{p.note}" if p.note else ""),
-        )
+        ]
+        rows.append((figures, p.source + (f"\n{p.note}" if p.note else "")))
     for pick in c.price_picks(at):
-        table.add_row(
-            _kind(pick.kind, pick.term),
-            "used",
-            numbers.summary_text(pick.summary),
-            "",
-            "",
-            "",
-            pick.describe(),
+        rows.append(
+            (
+                [_kind(pick.kind, pick.term), "used", numbers.summary_text(pick.summary)]
+                + ["", "", ""],
+                pick.describe(),
+            )
         )
-    return table
+    return PriceTable(title, rows)
+
+
+_PRICE_COLUMNS = ("kind", "date", "value", "vendor", "age", "use")
+_SOURCES_AT_LEAST = 30
+"""The narrowest the sources column may be beside the figures; narrower, they follow."""
+
+
+class PriceTable:
+    """The observations as one table where they fit beside their sources; else a block
+    each (kind and date, then the price, its age and use, its source), as `check` shows
+    claims. No figure is cropped."""
+
+    def __init__(self, title: str, rows: list[tuple[list[str], str]]) -> None:
+        self.title, self.rows = title, rows
+
+    def wide(self) -> Table:
+        table = Table(title=escape(self.title), show_lines=False)
+        for col in _PRICE_COLUMNS:
+            table.add_column(
+                col,
+                justify="right" if col in ("value", "age") else "left",
+                no_wrap=col in ("value", "date", "age"),
+            )
+        table.add_column("source and note", overflow="fold")
+        for figures, source in self.rows:
+            table.add_row(*(escape(x) for x in figures), escape(source))
+        return table
+
+    def blocks(self) -> Table:
+        table = Table(title=escape(self.title), show_lines=True)
+        table.add_column("kind, date")
+        table.add_column("price · age · use · vendor; source and note", overflow="fold")
+        for (kind, date, value, vendor, age, use), source in self.rows:
+            about = " · ".join(x for x in (age, use, vendor) if x)
+            table.add_row(
+                escape(f"{kind}\n{date}"),
+                escape("\n".join(x for x in (value, about, source) if x)),
+            )
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wide = self.wide()
+        # the figures' columns whole, and room for the sources beside them
+        figures = self.wide()
+        figures.columns.pop()
+        if fits(console, options.max_width - _SOURCES_AT_LEAST - 3, figures):
+            yield wide
+        else:
+            yield self.blocks()
 
 
 def price_text(text: str | None) -> str:

@@ -13,7 +13,7 @@ from flopbook import numbers
 from flopbook.numbers import SIG, amount, quantity_text, summary_text
 from flopbook.quantity import is_point, summarize
 from flopbook.render.cells import WORKLOAD_SHARES
-from flopbook.render.fit import Fitted, split
+from flopbook.render.fit import Fitted, blocks, split
 from flopbook.safe_text import CsvWriter
 
 if TYPE_CHECKING:
@@ -132,20 +132,7 @@ def claims_table(verdicts: list[ClaimVerdict], title: str = "") -> Fitted:
     for row in rows:
         wide.add_row(*row)
 
-    def narrow(console: Any, width: int) -> list[Table]:
-        t = Table(title=title or "Claims", caption_justify="left", caption=caption)
-        t.add_column("", style="bold", no_wrap=True)
-        t.add_column("", overflow="fold")
-        for i, row in enumerate(rows):
-            if i:
-                t.add_section()
-            for head, cell in zip(heads, row, strict=True):
-                if cell.plain:
-                    t.add_row(head, cell)
-        t.show_header = False
-        return [t]
-
-    return Fitted(wide, narrow)
+    return Fitted(wide, lambda console, width: [blocks(title or "Claims", caption, heads, rows)])
 
 
 def _why(v: ClaimVerdict) -> str:
