@@ -84,6 +84,18 @@ EPOCH_RUNS = {
         "ppi": 116.778,
         "published": 995_819.12,
     },
+    # the training start Epoch AI fix for GPT-4: 2022-08-15 - 2,280 h; OpenAI's PUE is 1.25
+    "epoch-gpt-4": {
+        "price": 24875.0,
+        "acquired": dt.date(2020, 8, 12),
+        "start": dt.date(2022, 5, 12),
+        "chip_hours": 25000 * 2280,
+        "server_kw": 6.5 / 8,
+        "pue": 1.25,
+        "electricity": 0.0806,
+        "ppi": 117.766,
+        "published": 40_695_706.40,
+    },
     "epoch-opt-175b": {
         "price": 24875.0,
         "acquired": dt.date(2021, 2, 14),
