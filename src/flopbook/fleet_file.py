@@ -98,6 +98,8 @@ class FleetFile(BaseModel):
     date: str | None = None
     # the year whose dollars the fleet is stated in: SKU prices_of years are restated to it
     dollars_of: Any = None
+    # the index dollars_of restates by: cpi-u (annual, the default) or ppi-hosting (monthly)
+    price_index: Any = None
     # the calendar years of the yearly cash flows: {start: 2024, end: 2028}
     period: Any = None
     # a loan on the capex, or a lease: {debt: 60%, debt_rate: 8%, debt_term: 4 years}
@@ -170,6 +172,7 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
             name=spec.name,
             description=spec.description,
             dollars_of=spec.dollars_of,
+            price_index=spec.price_index,
             period=spec.period,
             financing=spec.financing,
         ),

@@ -1,11 +1,20 @@
-"""Prices of different years restated in one year's dollars by the shipped US CPI-U."""
+"""Prices of different years (or months) restated in one year's (or month's) dollars by the
+shipped US CPI-U (or the monthly PPI for data processing and hosting)."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flopbook.errors import InputError
-from flopbook.models.constant_dollars import cpi, restate_factor, years
+from flopbook.inputs import decimal_year
+from flopbook.models.constant_dollars import (
+    cpi,
+    month_of,
+    months,
+    ppi_hosting,
+    restate_factor,
+    years,
+)
 from flopbook.models.fleet import Fleet, Sku
 
 YEARS = st.sampled_from(years())
@@ -94,3 +103,73 @@ def test_a_fleet_rebuilt_from_restated_skus_does_not_restate_again():
         assert float(r.get("server_capex", "H100").magnitude.mean()) == pytest.approx(
             100 * 30e3 * 313.689 / 245.120
         )
+
+
+# ---- the monthly PPI for data processing and hosting ------------------------------------
+
+MONTHS = st.sampled_from(months())
+
+
+def test_the_monthly_index_names_its_series_and_source():
+    data = ppi_hosting()
+    assert data["series"] == "PCU518210518210" and "fred.stlouisfed.org" in data["source"]
+    assert data["monthly"]["2023-02"] == pytest.approx(117.529)
+    assert data["monthly"]["2024-12"] == pytest.approx(119.349)
+
+
+@settings(max_examples=60, deadline=None)
+@given(month=MONTHS, day=st.integers(1, 28))
+def test_a_date_names_the_month_it_falls_in(month, day):
+    assert month_of(decimal_year(month)) == month
+    assert month_of(decimal_year(f"{month}-{day:02d}")) == month
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=MONTHS, b=MONTHS, c=MONTHS)
+def test_monthly_restating_round_trips_and_chains(a, b, c):
+    def f(x: str, y: str) -> float:
+        return restate_factor(decimal_year(x), decimal_year(y), field="x", index_name="ppi-hosting")
+
+    assert f(a, b) * f(b, a) == pytest.approx(1, rel=1e-12)
+    assert f(a, b) * f(b, c) == pytest.approx(f(a, c), rel=1e-12)
+
+
+def test_a_february_2023_server_in_december_2024_dollars_by_hand():
+    sku = Sku("A100", count=1, server_cost_per_gpu="24875 USD/GPU", prices_of="2023-02")
+    fleet = Fleet([sku], dollars_of="2024-12", price_index="ppi-hosting")
+    restated = fleet.skus[0].inputs["server_cost_per_gpu"]
+    assert restated.value.magnitude[0] == pytest.approx(24875 * 119.349 / 117.529)
+    assert "from 2023-02 to 2024-12" in restated.note and "PPI" in restated.note
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"prices_of": "2023-02", "dollars_of": 2024}, "annual average: prices_of"),
+        (
+            {"prices_of": "2016-02", "dollars_of": "2024-12", "price_index": "ppi-hosting"},
+            "for 2016-02",
+        ),
+        (
+            {"prices_of": "2023-02", "dollars_of": "2024-12", "price_index": "ppi"},
+            "no price index 'ppi'",
+        ),
+        ({"prices_of": "2023-02", "price_index": "ppi-hosting"}, "no dollars_of"),
+    ],
+)
+def test_a_month_the_index_cannot_restate_is_refused(kwargs, message):
+    prices_of = kwargs.pop("prices_of")
+    sku = Sku("A100", count=1, server_cost_per_gpu="24875 USD/GPU", prices_of=prices_of)
+    with pytest.raises(InputError, match=message):
+        Fleet([sku], **kwargs)
+
+
+def test_an_unknown_index_in_a_file_is_one_line(cli, write):
+    path = write(
+        "name: x\ndollars_of: 2024-12\nprice_index: ppi\nskus:\n"
+        "  - {chip: H100, count: 8, server_cost_per_gpu: 30k USD/GPU, prices_of: 2023-02}\n"
+    )
+    run = cli("fleet", str(path))
+    assert run.code == 2 and run.err.count("\n") == 1 and "ppi-hosting" in run.err
+    fixed = write(path.read_text().replace("price_index: ppi\n", "price_index: ppi-hosting\n"))
+    assert cli("fleet", str(fixed)).code == 0

@@ -31,7 +31,13 @@ from flopbook.formula.result import TOTAL as TOTAL  # re-exported: the column of
 from flopbook.formula.result import ItemOutputs, Result
 from flopbook.inputs import FieldSpec, Input, read_input
 from flopbook.models.cash_flow import CashFlows, Period, read_financing, read_period
-from flopbook.models.constant_dollars import restate_factor
+from flopbook.models.constant_dollars import (
+    check_index,
+    date_label,
+    index_label,
+    is_monthly,
+    restate_factor,
+)
 from flopbook.models.finance import CAPITAL_COST_METHODS
 from flopbook.quantity import Quantity, summarize
 
@@ -297,8 +303,9 @@ SKU_FIELDS: dict[str, FieldSpec] = {
             "Year of the prices' dollars",
             ("year",),
             "2017",
-            "the year whose dollars server_cost_per_gpu, gpu_price and operating_cost "
-            "are in; restated to the fleet's dollars_of by the US CPI-U",
+            "the year (or, with price_index: ppi-hosting, the month) whose dollars "
+            "server_cost_per_gpu, gpu_price and operating_cost are in; restated to the "
+            "fleet's dollars_of by its price_index (the US CPI-U unless it names another)",
             bare_unit="year",
             date=True,
             low=1990,
@@ -434,14 +441,6 @@ class Sku:
                 field=f"skus.{self.name}.gpu_price",
                 hint="keep one: a whole server's cost per GPU, or the GPU price alone",
             )
-        if "prices_of" in self.inputs:
-            years = self.inputs["prices_of"].value.to("year").magnitude
-            if np.any(years != np.round(years)):
-                raise InputError(
-                    "the US CPI-U is an annual average: prices_of needs a whole year",
-                    field=f"skus.{self.name}.prices_of",
-                    hint="give the year of the prices' dollars, e.g. 2024 (not a month)",
-                )
         if "as_of" in self.inputs and "acquired" not in self.inputs:
             raise InputError(
                 "gives as_of but not acquired",
@@ -1025,12 +1024,33 @@ def _check_in_period(skus: list[Sku], period: Period) -> None:
 _PRICES = ("server_cost_per_gpu", "gpu_price", "operating_cost")
 
 
-def _in_dollars_of(skus: list[Sku], dollars_of: Any) -> list[Sku]:
+def _in_dollars_of(skus: list[Sku], dollars_of: Any, price_index: Any = None) -> list[Sku]:
     """The SKUs with their prices restated in ``dollars_of``'s dollars (a SKU that gives no
     ``prices_of`` is taken to be in them already); prices of different years with no base
     year are refused rather than added as if they were the same money."""
     dated = [s for s in skus if "prices_of" in s.inputs]
+    index_name = check_index(price_index)
+    by = index_label(index_name)
+    # checked only when restating: a fleet rebuilt from SKUs already restated to a month
+    # (a subset, the report's point run) gives no dollars_of and restates nothing
+    if dollars_of is not None and not is_monthly(index_name):
+        for s in dated:
+            years = s.inputs["prices_of"].value.to("year").magnitude
+            if np.any(years != np.round(years)):
+                raise InputError(
+                    f"{by} is an annual average: prices_of needs a whole year",
+                    field=f"skus.{s.name}.prices_of",
+                    hint="give the year of the prices' dollars, e.g. 2024 (not a month), or "
+                    "restate by month with the fleet's price_index: ppi-hosting",
+                )
     if dollars_of is None:
+        if price_index is not None:
+            raise InputError(
+                f"price_index: {index_name} names the index to restate prices by, and the "
+                "fleet has no dollars_of",
+                field="dollars_of",
+                hint="add e.g. dollars_of: 2024-12, the month (or year) to restate them to",
+            )
         found = sorted(
             {float(np.mean(s.inputs["prices_of"].value.to("year").magnitude)) for s in dated}
         )
@@ -1063,15 +1083,17 @@ def _in_dollars_of(skus: list[Sku], dollars_of: Any) -> list[Sku]:
             out.append(s)
             continue
         year = float(np.mean(s.inputs["prices_of"].value.to("year").magnitude))
-        factor = restate_factor(year, base_year, field=f"skus.{s.name}.prices_of")
+        factor = restate_factor(
+            year, base_year, field=f"skus.{s.name}.prices_of", index_name=index_name
+        )
+        was, now = date_label(year, index_name), date_label(base_year, index_name)
         restated = copy.copy(s)
         restated.inputs = dict(s.inputs)
         for n in _PRICES:
             if n in s.inputs:
                 old = s.inputs[n]
-                note = (
-                    f"restated from {year:g} to {base_year:g} dollars by the US CPI-U "
-                    f"(x{factor:.4f})" + (f"; {old.note}" if old.note else "")
+                note = f"restated from {was} to {now} dollars by {by} (x{factor:.4f})" + (
+                    f"; {old.note}" if old.note else ""
                 )
                 restated.inputs[n] = dataclasses.replace(
                     old, value=old.value * factor, raw=None, note=note
@@ -1080,7 +1102,7 @@ def _in_dollars_of(skus: list[Sku], dollars_of: Any) -> list[Sku]:
         # (a subset, the report's point run) neither refuses nor restates them again
         dated_input = s.inputs["prices_of"]
         restated.inputs["prices_of"] = dataclasses.replace(
-            dated_input, value=base.value, raw=None, note=f"prices restated from {year:g} dollars"
+            dated_input, value=base.value, raw=None, note=f"prices restated from {was} dollars"
         )
         out.append(restated)
     return out
@@ -1156,10 +1178,12 @@ class Fleet:
         dollars_of: Any = None,
         period: Any = None,
         financing: Any = None,
+        price_index: Any = None,
     ) -> None:
         self.name = name
         self.description = description
         self.dollars_of = dollars_of
+        self.price_index = price_index
         if assumptions is None:
             assumptions = Assumptions()
         elif not isinstance(assumptions, Assumptions):
@@ -1189,7 +1213,7 @@ class Fleet:
                     hint='give each a distinct name, e.g. name: "H100 (hall B)"',
                 )
             seen.add(s.name or "")
-        self.skus = _in_dollars_of(self.skus, dollars_of)
+        self.skus = _in_dollars_of(self.skus, dollars_of, price_index)
         self.period = (
             period if period is None or isinstance(period, Period) else read_period(period)
         )
