@@ -252,3 +252,67 @@ def test_a_bad_operator_or_year_is_one_line_naming_file_and_field(cli, write, te
     assert run.err.count("\n") == 1 and "Traceback" not in run.err
     assert str(path.name) in run.err and field in run.err and says in run.err, run.err
     assert path.read_text(encoding="utf-8") == before
+
+
+# ---- whole servers by chip -------------------------------------------------------------
+
+
+def test_a_chips_server_power_is_its_reference_systems_maximum_over_its_gpus():
+    # DGX H100: 10.2 kW for 8 x 700 W; DGX A100: 6.5 kW for 8 x 400 W, the 103.125% the
+    # Epoch AI cases write by hand
+    assert _value("server_power_overhead", {"chip": "H100"}, "") == pytest.approx(1275 / 700 - 1)
+    assert _value("server_power_overhead", {"chip": "DGX A100"}, "") == pytest.approx(1.03125)
+    note = Assumptions(server_power_overhead={"chip": "b200"}).inputs["server_power_overhead"]
+    assert "14.3 kW" in note.note and "docs.nvidia.com" in note.source
+
+
+def test_a_chips_server_parts_are_its_server_price_over_its_gpus_price():
+    # SemiAnalysis (2023-05): DGX H100 about $270k, its 8 GPUs and baseboard about $195k
+    got = _value("server_overhead_capex", {"chip": "H100"}, "")
+    assert got == pytest.approx(270 / 195 - 1)
+
+
+@settings(max_examples=10, deadline=None)
+@given(index=st.integers(0, 100))
+def test_it_power_per_gpu_from_the_share_is_the_systems_power_per_gpu(index):
+    from flopbook.catalog import chip
+
+    chips = sd.servers_table()["chips"]
+    chip_id = sorted(chips)[index % len(chips)]
+    entry = chips[chip_id]
+    tdp = chip(chip_id).spec("tdp")
+    assert float(magnitudes(tdp, "W")[0]) == entry["gpu_tdp_w"]  # the catalog TDP
+    share = Assumptions(server_power_overhead={"chip": chip_id})["server_power_overhead"]
+    per_gpu = (tdp * (1 + share)).to("kW") * entry["gpus"]
+    assert float(magnitudes(per_gpu, "kW")[0]) == pytest.approx(entry["max_power_kw"], rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "says"),
+    [
+        ("server_power_overhead", {"chip": "H800"}, "H200"),
+        ("server_overhead_capex", {"chip": "A100"}, "H100"),
+        ("server_power_overhead", {"chip": "H100", "system": "x"}, "a lookup takes chip"),
+    ],
+)
+def test_a_chip_without_server_figures_is_a_clear_error(name, raw, says):
+    with pytest.raises(InputError) as found:
+        Assumptions(**{name: raw})
+    assert found.value.field.startswith(name) and says in str(found.value)
+
+
+def test_every_server_row_names_its_sources():
+    table = sd.servers_table()
+    for entry in table["chips"].values():
+        for key in ("power_source", "cost_source"):
+            if key in entry:
+                source = table["sources"][entry[key]]
+                assert source["url"].startswith("http") and source["retrieved"]
+
+
+def test_the_docs_list_the_servers_as_shipped():
+    text = DOCS.read_text(encoding="utf-8")
+    for chip_id, e in sd.servers_table()["chips"].items():
+        assert (
+            f"| `{chip_id}` | {e['system']} | {e['max_power_kw']:g} kW / {e['gpus']} GPUs |" in text
+        )

@@ -26,6 +26,8 @@ from flopbook.errors import InputError, UnknownNameError, suggest
 LOOKUP_KEYS: dict[str, tuple[str, ...]] = {
     "electricity_price": ("year", "sector"),
     "pue": ("operator", "year"),
+    "server_power_overhead": ("chip",),
+    "server_overhead_capex": ("chip",),
 }
 """The assumptions that may be looked up, and the keys each lookup takes."""
 
@@ -44,6 +46,12 @@ def electricity_prices() -> dict[str, Any]:
 def pue_table() -> dict[str, Any]:
     """The shipped PUE table: sources, and each operator's figures by year."""
     return _table("pue.yaml")
+
+
+def servers_table() -> dict[str, Any]:
+    """The shipped whole-server table: each chip's reference system, its maximum power and,
+    where published, its price against its GPUs' price."""
+    return _table("servers.yaml")
 
 
 def is_lookup(name: str, raw: Any) -> bool:
@@ -66,7 +74,9 @@ def resolve(name: str, raw: Any) -> Any:
         )
     if name == "electricity_price":
         return _electricity_price(raw)
-    return _pue(raw)
+    if name == "pue":
+        return _pue(raw)
+    return _server(name, raw)
 
 
 def _year(raw: Any, field: str) -> int:
@@ -269,3 +279,52 @@ def pue_of(operator: str, year: int | None, *, field: str) -> dict[str, Any]:
     return _picked(
         _pue_row(entry, used), f"picked by operator: {op} and the use year ({year})", year, used
     )
+
+
+# ---- whole servers: power and parts beside the GPU, by chip ----------------------------
+
+
+def _server_chip(raw: Any, field: str) -> tuple[str, Mapping[str, Any]]:
+    chips = servers_table()["chips"]
+    key = str(raw).strip().lower().replace(" ", "").replace("-", "")
+    for chip_id, entry in chips.items():
+        if key in (chip_id.lower(), str(entry["system"]).lower().replace(" ", "")):
+            return chip_id, entry
+    raise UnknownNameError(
+        f"no published server figures for chip {raw!r}",
+        field=field,
+        hint=suggest(str(raw), tuple(chips)) + " (data/servers.yaml); or give the share",
+    )
+
+
+def _server(name: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    field = f"{name}.chip"
+    chip_id, entry = _server_chip(raw["chip"], field)
+    sources = servers_table()["sources"]
+    if name == "server_power_overhead":
+        per_gpu = float(entry["max_power_kw"]) * 1000 / int(entry["gpus"])
+        tdp = float(entry["gpu_tdp_w"])
+        share = per_gpu / tdp - 1
+        return {
+            "value": f"{100 * share:.6g}%",
+            "source": _cite(sources[entry["power_source"]]),
+            "note": f"{entry['system']}: {entry['max_power_kw']:g} kW at most for "
+            f"{entry['gpus']} GPUs = {per_gpu:,.1f} W per GPU, {100 * share:.1f}% above "
+            f"the {chip_id}'s {tdp:g} W TDP (a maximum: a typical draw is lower)",
+        }
+    if "server_price_usd" not in entry:
+        raise InputError(
+            f"no published server and GPU prices for {chip_id}",
+            field=field,
+            hint="chips with both: "
+            + ", ".join(c for c, e in servers_table()["chips"].items() if "server_price_usd" in e)
+            + "; or give the share, or the whole server's server_cost_per_gpu",
+        )
+    server, gpus = float(entry["server_price_usd"]), float(entry["gpus_price_usd"])
+    share = server / gpus - 1
+    return {
+        "value": f"{100 * share:.6g}%",
+        "source": _cite(sources[entry["cost_source"]]),
+        "note": f"{entry['system']}: ${server:,.0f} for the server against ${gpus:,.0f} for "
+        f"its {entry['gpus']} GPUs and baseboard, i.e. {100 * share:.1f}% on top of the GPUs",
+    }
