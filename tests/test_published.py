@@ -316,3 +316,27 @@ def test_the_docs_list_the_servers_as_shipped():
         assert (
             f"| `{chip_id}` | {e['system']} | {e['max_power_kw']:g} kW / {e['gpus']} GPUs |" in text
         )
+
+
+def test_skus_of_different_years_show_their_figures_in_json_and_the_report(cli, write):
+    import json
+    from importlib import resources
+
+    jsonschema = pytest.importorskip("jsonschema")
+    path = write(
+        "skus:\n"
+        "  - {chip: H100, name: old, count: 8, gpu_price: 25k USD/GPU,"
+        " acquired: 2016, as_of: 2016}\n"
+        "  - {chip: H100, name: new, count: 8, gpu_price: 25k USD/GPU,"
+        " acquired: 2021, as_of: 2021}\n"
+    )
+    run = cli("fleet", str(path), "--format", "json")
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    schema = resources.files("flopbook").joinpath("schemas", "fleet.json").read_text("utf-8")
+    jsonschema.validate(data, json.loads(schema))
+    got = {(r["sku"], r["name"]): r["value"] for r in data["published_defaults"]}
+    assert got == {("old", "electricity_price"): 0.0676, ("new", "electricity_price"): 0.0718}
+    text = " ".join(cli("fleet", str(path)).out.split())
+    assert "old electricity_price from a published table" in text
+    assert "electricity_price," not in text.split("flopbook defaults used:")[1].split("(")[0]

@@ -1,5 +1,6 @@
 """Inputs looked up in shipped, sourced tables: the US electricity price of a year
-(``data/electricity_prices.yaml``) and an operator's published PUE (``data/pue.yaml``).
+(``data/electricity_prices.yaml``), an operator's published PUE (``data/pue.yaml``) and a
+chip's reference server (``data/servers.yaml``).
 
 A scenario asks for one instead of giving a number::
 
@@ -7,10 +8,17 @@ A scenario asks for one instead of giving a number::
     electricity_price: {year: 2010, sector: commercial}
     pue: {operator: google}                          # Google's latest published figure
     pue: {operator: industry-average, year: 2022}    # the Uptime Institute survey's
+    server_power_overhead: {chip: H100}              # DGX H100 at its maximum: 82.1%
+    server_overhead_capex: {chip: H100}              # DGX H100 against its GPUs: 38.5%
 
 and gets the published figure with its source and note, as if it had written
-``{value: …, source: …, note: …}``. A year or operator not in the table is an error that says
-which are, never an interpolation or a guess.
+``{value: …, source: …, note: …}``. A year, operator or chip not in the table is an error
+that says which are, never an interpolation or a guess.
+
+A fleet that says when it is used (a SKU's ``as_of``) or by whom (``operator:``) and leaves
+the electricity price or PUE unset gets them from here as defaults
+(:func:`electricity_price_of`, :func:`pue_of`): a year the table lacks takes the nearest
+earlier one, with a note saying so.
 """
 
 from __future__ import annotations

@@ -396,6 +396,9 @@ class Assumptions:
             unused.add("decline")  # only the age of a dated SKU reads it
         if skus and all("operating_cost" in s.inputs for s in skus):
             unused.update(("electricity_price", "hosting", "maintenance", "other_opex"))
+        for n in ("electricity_price", "pue"):
+            if skus and all(n in s.published for s in skus):
+                unused.add(n)  # every SKU has its own year's published figure
         return [
             n
             for n in ASSUMPTION_FIELDS
@@ -429,6 +432,8 @@ class Sku:
     fp8_dense: Any = None
     assumptions: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
+    # the assumptions (among ``assumptions``) a published table gave this SKU by its use year
+    published: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.spec_chip: Chip = self.chip if isinstance(self.chip, Chip) else find_chip(self.chip)
@@ -972,6 +977,14 @@ class FleetResult(Result):
                 _input_dict(i, default=n not in self.assumptions.given)
                 for n, i in self.assumptions.inputs.items()
             ]
+        # SKUs used in different years: each one's published figure, with its source
+        own = [
+            {"sku": s.name, **_input_dict(read_input(ASSUMPTION_FIELDS[n], raw), default=True)}
+            for s in self.skus
+            for n, raw in s.published.items()
+        ]
+        if own:
+            out["published_defaults"] = own
         return out
 
     def __repr__(self) -> str:
@@ -1150,6 +1163,7 @@ def dated_defaults(
         if s.name in own:
             s = copy.copy(s)
             s.assumptions = {**s.assumptions, **own[s.name or ""]}
+            s.published = {**s.published, **own[s.name or ""]}
         out.append(s)
     return a, out
 
