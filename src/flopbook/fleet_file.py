@@ -45,6 +45,7 @@ from flopbook.models.fleet import (
     Sku,
     cohort_skus,
 )
+from flopbook.models.registry import refuse_other_kinds
 from flopbook.scenario import (
     CorrelationFile,
     Document,
@@ -53,7 +54,6 @@ from flopbook.scenario import (
     _guard,
     _parse_dotted,
     _raw,
-    refuse_other_kinds,
 )
 
 T = TypeVar("T")
@@ -192,6 +192,10 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
     if spec.correlations:
         fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
     return fleet
+
+
+# registered: model_file.READERS gathers the READERS of every *_file module
+READERS = {"fleet": fleet_from_document}
 
 
 def _given_empty(doc: Document, where: Path_, field: str) -> bool:
