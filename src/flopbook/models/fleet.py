@@ -1230,7 +1230,11 @@ def cohort_skus(
 
 
 class Fleet:
-    """A set of SKUs under shared assumptions; with a ``period``, its yearly cash flows."""
+    """A set of SKUs under shared assumptions; with a ``period``, its yearly cash flows.
+
+    A SKU's ``as_of`` and the fleet's ``operator`` (``"google"``, data/pue.yaml) pick the
+    electricity price and PUE the assumptions leave unset from the published tables
+    (:func:`dated_defaults`)."""
 
     def __init__(
         self,
