@@ -104,6 +104,8 @@ class FleetFile(BaseModel):
     period: Any = None
     # a loan on the capex, or a lease: {debt: 60%, debt_rate: 8%, debt_term: 4 years}
     financing: Any = None
+    # who runs the data centres: the PUE default is that operator's published figure
+    operator: Any = None
     assumptions: AssumptionsFile | None = None  # type: ignore[valid-type]
     skus: list[SkuFile] = Field(min_length=1)  # type: ignore[valid-type]
     correlations: list[CorrelationFile] | None = None
@@ -119,6 +121,7 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
     }
     assumptions = _guard(doc, (*path, "assumptions"), lambda: Assumptions(**given))
     skus = []
+    sku_at: dict[str, Path_] = {}  # each SKU's place in the file, for errors found later
     given_skus: list[Any] = spec.skus  # pydantic models made at run time: no static type
     for i, sku in enumerate(given_skus):
         fields = {k: _raw(getattr(sku, k)) for k in SKU_FIELDS if getattr(sku, k) is not None}
@@ -163,20 +166,32 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
 
                 _guard(doc, (*where, "assumptions"), merged)
         skus.extend(made_skus)
-    fleet = _guard(
-        doc,
-        path,
-        lambda: Fleet(
-            skus,
-            assumptions,
-            name=spec.name,
-            description=spec.description,
-            dollars_of=spec.dollars_of,
-            price_index=spec.price_index,
-            period=spec.period,
-            financing=spec.financing,
-        ),
-    )
+        sku_at.update({m.name or "": where[len(path) :] for m in made_skus})
+
+    def make_fleet() -> Fleet:
+        try:
+            return Fleet(
+                skus,
+                assumptions,
+                name=spec.name,
+                description=spec.description,
+                dollars_of=spec.dollars_of,
+                price_index=spec.price_index,
+                period=spec.period,
+                financing=spec.financing,
+                operator=spec.operator,
+            )
+        except InputError as exc:
+            # "skus.<name>.as_of" (a default picked by the use year): the SKU's own line
+            for name, at in sku_at.items():
+                if (exc.field or "").startswith(f"skus.{name}."):
+                    rest = (exc.field or "")[len(f"skus.{name}.") :].split(".")
+                    raise InputError(
+                        exc.message, field=_dotted((*at, *rest)), hint=exc.hint
+                    ) from None
+            raise
+
+    fleet = _guard(doc, path, make_fleet)
     if spec.correlations:
         fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
     return fleet

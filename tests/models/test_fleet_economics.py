@@ -155,6 +155,9 @@ def test_bad_values_in_a_file_are_one_line_with_exit_2(cli, write):
 
 
 def aged(acquired, as_of, **assumptions):
+    # the price today's fleet pays: a dated SKU would otherwise take its year's published
+    # price (tests/test_published.py), and these tests are about the decline of value
+    assumptions.setdefault("electricity_price", "0.08 USD/kWh")
     sku = Sku(
         "H800", count="2048 GPU", server_cost_per_gpu="35k USD/GPU", acquired=acquired, as_of=as_of
     )

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from flopbook import safe_yaml
+from flopbook import published, safe_yaml
 from flopbook.catalog import Chip, name_key
 from flopbook.catalog import chip as find_chip
 from flopbook.errors import InputError, UnknownNameError, suggest
@@ -354,8 +354,17 @@ def _capital_cost_method(raw: Any) -> str:
 class Assumptions:
     """Shared fleet assumptions; anything not given takes its sourced default."""
 
-    def __init__(self, *, key_prefix: str = "assumptions", **given: Any) -> None:
+    def __init__(
+        self,
+        *,
+        key_prefix: str = "assumptions",
+        published: Mapping[str, Any] | None = None,
+        **given: Any,
+    ) -> None:
         defaults = default_assumptions()
+        # defaults replaced by a published figure the scenario's date or operator picked
+        # (flopbook.published): still defaults, shown with their own source
+        self.published = {n: v for n, v in (published or {}).items() if n not in given}
         unknown = set(given) - set(ASSUMPTION_FIELDS) - {"capital_cost"}
         if unknown:
             name = sorted(unknown)[0]
@@ -366,7 +375,7 @@ class Assumptions:
         self.given = set(given) - {"capital_cost"}
         self.inputs: dict[str, Input] = {}
         for name, spec in ASSUMPTION_FIELDS.items():
-            raw = given.get(name, defaults[name])
+            raw = given.get(name, self.published.get(name, defaults[name]))
             self.inputs[name] = read_input(spec, raw, key=f"{key_prefix}.{name}")
 
     def __getitem__(self, name: str) -> pint.Quantity:
@@ -382,7 +391,7 @@ class Assumptions:
         raw: dict[str, Any] = {n: self.inputs[n] for n in self.given}
         raw.update(overrides)
         raw.setdefault("capital_cost", self.capital_cost)
-        return Assumptions(key_prefix=key_prefix, **raw)
+        return Assumptions(key_prefix=key_prefix, published=self.published, **raw)
 
     def used_defaults(self, skus: Iterable[Sku] = ()) -> list[str]:
         """The defaults in force, less those that no SKU's arithmetic reads."""
@@ -394,7 +403,18 @@ class Assumptions:
             unused.add("decline")  # only the age of a dated SKU reads it
         if skus and all("operating_cost" in s.inputs for s in skus):
             unused.update(("electricity_price", "hosting", "maintenance", "other_opex"))
-        return [n for n in ASSUMPTION_FIELDS if n not in self.given and n not in unused]
+        for n in ("electricity_price", "pue"):
+            if skus and all(n in s.published for s in skus):
+                unused.add(n)  # every SKU has its own year's published figure
+        return [
+            n
+            for n in ASSUMPTION_FIELDS
+            if n not in self.given and n not in unused and n not in self.published
+        ]
+
+    def published_defaults(self) -> list[str]:
+        """The defaults taken from a published table by the scenario's date or operator."""
+        return [n for n in ASSUMPTION_FIELDS if n in self.published and n not in self.given]
 
 
 @dataclass
@@ -419,6 +439,8 @@ class Sku:
     fp8_dense: Any = None
     assumptions: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
+    # the assumptions (among ``assumptions``) a published table gave this SKU by its use year
+    published: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.spec_chip: Chip = self.chip if isinstance(self.chip, Chip) else find_chip(self.chip)
@@ -958,6 +980,14 @@ class FleetResult(Result):
                 _input_dict(i, default=n not in self.assumptions.given)
                 for n, i in self.assumptions.inputs.items()
             ]
+        # SKUs used in different years: each one's published figure, with its source
+        own = [
+            {"sku": s.name, **_input_dict(read_input(ASSUMPTION_FIELDS[n], raw), default=True)}
+            for s in self.skus
+            for n, raw in s.published.items()
+        ]
+        if own:
+            out["published_defaults"] = own
         return out
 
     def __repr__(self) -> str:
@@ -1108,6 +1138,62 @@ def _in_dollars_of(skus: list[Sku], dollars_of: Any, price_index: Any = None) ->
     return out
 
 
+def use_year(sku: Sku) -> int | None:
+    """The calendar year a dated SKU is used in (its as_of; the median of a range)."""
+    if "as_of" not in sku.inputs:
+        return None
+    return int(np.floor(np.median(sku.inputs["as_of"].value.to("year").magnitude)))
+
+
+def dated_defaults(
+    a: Assumptions, skus: list[Sku], operator: str | None
+) -> tuple[Assumptions, list[Sku]]:
+    """The assumptions and SKUs with the electricity price and PUE a scenario leaves unset
+    taken from the published tables (:mod:`flopbook.published`): the electricity price of
+    the SKUs' use year (``as_of``), the PUE of the fleet's ``operator`` (of that year, or
+    its latest). One use year sets the shared default; SKUs used in different years each
+    get their own year's figure. Without ``as_of`` or ``operator`` nothing changes."""
+    picks: dict[str, Any] = {}
+    own: dict[str, dict[str, Any]] = {}
+    for name in ("electricity_price", "pue"):
+        if name in a.given or (name == "pue" and operator is None):
+            continue
+        dated = [(s, y) for s in skus if name not in s.assumptions and (y := use_year(s))]
+        years = {y for _, y in dated}
+
+        def figure(year: int | None, sku: Sku | None, name: str = name) -> dict[str, Any]:
+            field = f"skus.{sku.name}.as_of" if sku is not None else "operator"
+            if name == "electricity_price":
+                assert year is not None
+                return published.electricity_price_of(year, field=field)
+            assert operator is not None
+            return published.pue_of(operator, year, field=field)
+
+        if len(years) == 1:
+            picks[name] = figure(dated[0][1], dated[0][0])
+            continue
+        if name == "pue":
+            picks[name] = figure(None, None)  # undated SKUs: the operator's latest
+        for s, y in dated:
+            own.setdefault(s.name or "", {})[name] = figure(y, s)
+    if not picks and not own:
+        return a, skus
+    if picks:
+        a = copy.copy(a)
+        a.published = {**a.published, **picks}
+        a.inputs = dict(a.inputs)
+        for name, raw in picks.items():
+            a.inputs[name] = read_input(ASSUMPTION_FIELDS[name], raw, key=f"assumptions.{name}")
+    out = []
+    for s in skus:
+        if s.name in own:
+            s = copy.copy(s)
+            s.assumptions = {**s.assumptions, **own[s.name or ""]}
+            s.published = {**s.published, **own[s.name or ""]}
+        out.append(s)
+    return a, out
+
+
 def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
 
     d = {"name": i.name, **summarize(i.value).as_dict(), "source": i.source, "note": i.note}
@@ -1166,7 +1252,11 @@ def cohort_skus(
 
 
 class Fleet:
-    """A set of SKUs under shared assumptions; with a ``period``, its yearly cash flows."""
+    """A set of SKUs under shared assumptions; with a ``period``, its yearly cash flows.
+
+    A SKU's ``as_of`` and the fleet's ``operator`` (``"google"``, data/pue.yaml) pick the
+    electricity price and PUE the assumptions leave unset from the published tables
+    (:func:`dated_defaults`)."""
 
     def __init__(
         self,
@@ -1179,11 +1269,14 @@ class Fleet:
         period: Any = None,
         financing: Any = None,
         price_index: Any = None,
+        operator: Any = None,
     ) -> None:
         self.name = name
         self.description = description
         self.dollars_of = dollars_of
         self.price_index = price_index
+        # who runs the data centres (data/pue.yaml): picks the PUE default
+        self.operator = None if operator is None else published.operator_name(operator)
         if assumptions is None:
             assumptions = Assumptions()
         elif not isinstance(assumptions, Assumptions):
@@ -1214,6 +1307,7 @@ class Fleet:
                 )
             seen.add(s.name or "")
         self.skus = _in_dollars_of(self.skus, dollars_of, price_index)
+        self.assumptions, self.skus = dated_defaults(self.assumptions, self.skus, self.operator)
         self.period = (
             period if period is None or isinstance(period, Period) else read_period(period)
         )
@@ -1263,6 +1357,7 @@ class Fleet:
             description=self.description,
             period=self.period,
             financing=self.financing or None,
+            operator=self.operator,
         )
 
     def run(

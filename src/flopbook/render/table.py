@@ -157,6 +157,16 @@ def _caption(result: FleetResult, sampled: bool) -> str:
             + ", ".join(defaults)
             + " (values and sources: --format json, or docs/scenario.md)."
         )
+    # defaults the scenario's use year or operator took from a published table
+    if result.assumptions is not None:
+        for name in result.assumptions.published_defaults():
+            picked = result.assumptions.inputs[name]
+            lines.append(f"{name} from a published table: {picked.note}. Source: {picked.source}.")
+    for sku in result.skus or []:
+        for name, raw in sku.published.items():
+            lines.append(
+                f"{sku.name} {name} from a published table: {raw['note']}. Source: {raw['source']}."
+            )
     return "\n".join(lines)
 
 

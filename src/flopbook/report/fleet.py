@@ -82,7 +82,12 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
     shared = {}
     for n, spec in ASSUMPTION_FIELDS.items():
         shared[n] = book.add(
-            f"assumptions.{n}", n, spec.label, base.inputs[n], default=n not in base.given
+            f"assumptions.{n}",
+            n,
+            spec.label,
+            base.inputs[n],
+            # a figure a published table gave by use year or operator: not flopbook's own default
+            default=n not in base.given and n not in base.published,
         ).name
     for n, inp in result.financing.items():
         book.add(
