@@ -29,6 +29,8 @@ from flopbook.models.fleet import (
     Assumptions,
     Fleet,
     Sku,
+    financing_of,
+    financing_place,
 )
 from flopbook.quantity import Quantity, magnitudes, registry
 from flopbook.report.cash_flow import cash_flow_block
@@ -99,6 +101,19 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
                 f"skus.{s.name}.{n}", f"{n}_{s.name}", f"{s.name}: {SKU_FIELDS[n].label}", inp
             ).name
             sku.units[sku.own[n]] = cast("pint.Unit", inp.value.units)
+        for n, inp in s.own_financing.items():  # a cohort's own loan or lease
+            book.add(
+                f"skus.{s.name}.financing.{n}",
+                f"{n}_{s.name}",
+                f"{s.name}: {FINANCING_FIELDS[n].label}",
+                inp,
+                default=inp.source == "flopbook default",
+            )
+        lease = financing_place(s, "lease", result.financing)
+        if lease is not None:  # a leased SKU's capital cost is its lease payment
+            sku.own["lease"] = book.row(lease).name
+            given = financing_of(s, result.financing)["lease"]
+            sku.units[sku.own["lease"]] = cast("pint.Unit", given.value.units)
         chip = s.spec_chip
         for n, (unit, label) in _CATALOG_SPECS.items():
             value = chip.spec(n)
@@ -161,7 +176,16 @@ def point_result(result: FleetResult, book: InputBook) -> FleetResult:
             }
             if "capital_cost" in s.assumptions:
                 overrides["capital_cost"] = s.assumptions["capital_cost"]
-        skus.append(Sku(chip=s.chip, name=s.name, assumptions=overrides, **fields))
+        own = {n: used(f"skus.{s.name}.financing.{n}", i) for n, i in s.own_financing.items()}
+        skus.append(
+            Sku(
+                chip=s.chip,
+                name=s.name,
+                assumptions=overrides,
+                financing=own or None,
+                **fields,
+            )
+        )
     financing = {n: used(f"financing.{n}", i) for n, i in result.financing.items()}
     fleet = Fleet(
         skus, point_base, name=result.name, period=result.period, financing=financing or None
@@ -197,7 +221,7 @@ def _refs(
     ureg = registry()
     refs: dict[str, Ref] = {}
     for k, name in n.own.items():
-        line = lines and k != "count"
+        line = lines and k not in ("count", "lease")  # no input line: the defined name
         unit = ureg.Unit(dict(_INPUT_LINES)[k]) if line else n.units[name]
         refs[k] = Ref(f"{{in_{k}}}" if line else name, unit)
     for k, name in n.assumption.items():
