@@ -102,6 +102,7 @@ def test_a_bad_vary_is_one_line_naming_it(run_cli, given, words) -> None:
         (["--output", "tco_per_yr"], "did you mean tco_per_year"),
         (["--points", "8"], "--points: applies with --design sobol"),
         (["--workers", "2"], "--workers: only applies with --scheduler"),
+        (["--worker-wait", "60"], "--worker-wait: only applies with --scheduler"),
         (["--scheduler", "nowhere"], "--scheduler: cannot read 'nowhere'"),
         (["--out", "t.xlsx"], "--out needs a file name ending in .parquet or .csv"),
         (["--plot", "t.jpg"], "--plot: needs a file name ending in .png or .svg"),

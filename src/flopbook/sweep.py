@@ -488,16 +488,19 @@ class Sweep:
         seed: int | None = None,
         client: Any = None,
         progress: Progress | None = None,
+        wait: float | None = None,
     ) -> pd.DataFrame:
         """The tidy table: one row per point and output, the varied inputs first, then the
         output, its unit, and its mean and percentiles. ``client``: a Dask client to run the
-        tasks on (else they run here, one after the other)."""
+        tasks on (else they run here, one after the other); ``wait``: seconds the cluster may
+        have no worker before the run stops (default
+        :data:`flopbook.cluster.NO_WORKERS_WAIT`)."""
         seed = DEFAULT_SEED if seed is None else seed
         made = self.points(design_kind, points, seed)
         job = self.job(samples, seed)
         numbered = [(i, written) for i, (written, _) in enumerate(made)]
         tasks = [numbered[i : i + CHUNK] for i in range(0, len(numbered), CHUNK)]
-        rows = _run_tasks(job, tasks, client, progress, len(made))
+        rows = _run_tasks(job, tasks, client, progress, len(made), wait)
         return _table(self.varies, made, rows, self.outputs)
 
 
@@ -507,6 +510,7 @@ def _run_tasks(
     client: Any,
     progress: Progress | None,
     total: int,
+    wait: float | None = None,
 ) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     done = 0
@@ -532,7 +536,8 @@ def _run_tasks(
         return f"{total - done:,} of {total:,} point(s) are not run yet"
 
     hint = "start workers (`dask worker ADDRESS`) and run the sweep again"
-    for fut in cluster.as_finished(client, as_completed(futures), left=left, hint=hint):
+    queue = as_completed(futures)
+    for fut in cluster.as_finished(client, queue, left=left, hint=hint, wait=wait):
         finished(fut.result(), sizes[fut.key])
         fut.release()
     return rows

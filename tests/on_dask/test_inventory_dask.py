@@ -157,6 +157,8 @@ def test_resume_after_a_killed_run_finishes_the_rest(tmp_path, scheduler, slow_b
     ("args", "field"),
     [
         (["--workers", "2"], "--workers"),
+        (["--worker-wait", "60"], "--worker-wait"),
+        (["--scheduler", "local", "--worker-wait", "0"], "--worker-wait"),
         (["--scheduler", "local", "--jobs", "2"], "--jobs"),
         (["--scheduler", "local", "--resume"], "--resume"),
         (["--scheduler", "udp:/x"], "--scheduler"),
@@ -278,14 +280,15 @@ def test_a_cluster_with_no_worker_left_stops_the_run_in_one_line(
         assert "3 of 3 workbook(s) are not audited yet" in str(caught.value)
         assert str(caught.value).count("\n") == 0
 
-        monkeypatch.setattr(cluster, "NO_WORKERS_WAIT", 0.5)
         out = tmp_path / "results.parquet"
         code, _, err = run_cli("audit", tmp_path, "--scheduler", dead.scheduler_address,
-                               "--out", out)  # fmt: skip
+                               "--out", out, "--worker-wait", "1")  # fmt: skip
         assert code == 2
         head, error = err.splitlines()  # the line saying where it runs, then the error
         assert "on 0 Dask worker(s)" in head
-        assert error.startswith("flopbook: error: --scheduler: no Dask worker has been left for")
+        assert error.startswith(
+            "flopbook: error: --scheduler: no Dask worker has been left for 1 s"
+        )
         assert "3 of 3 workbook(s)" in error and "--resume" in error and "results.jsonl" in error
         assert out.with_suffix(".jsonl").exists() and not out.exists()
     finally:

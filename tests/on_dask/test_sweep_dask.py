@@ -89,6 +89,8 @@ def test_a_sweep_with_no_worker_left_stops_in_one_line(monkeypatch) -> None:
     try:
         with pytest.raises(cluster.NoWorkers) as caught:
             sweep().run(samples=200, client=client)
+        with pytest.raises(cluster.NoWorkers, match="left for 0.2 s"):
+            sweep().run(samples=200, client=client, wait=0.2)  # the wait asked for
     finally:
         empty.close()
     assert "20 of 20 point(s) are not run yet" in str(caught.value)

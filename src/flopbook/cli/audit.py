@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import emit, text_width
+from flopbook.cli.common import WorkerWaitOpt, emit, text_width
 from flopbook.errors import InputError
 
 if TYPE_CHECKING:
@@ -230,6 +230,7 @@ def audit_command(
             show_default=False,
         ),
     ] = None,
+    worker_wait: WorkerWaitOpt = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -286,7 +287,7 @@ def audit_command(
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.cli import inventory
 
-    inventory.check_options(scheduler, workers, memory_limit, out, resume)
+    inventory.check_options(scheduler, workers, memory_limit, out, resume, worker_wait)
     if scheduler is not None:
         if jobs is not None:
             raise InputError(
@@ -304,6 +305,7 @@ def audit_command(
             out=out,
             resume=resume,
             force=force,
+            wait=worker_wait,
         )
     paths, refused = batch.collect(str(b) for b in books)
     several = len(books) > 1 or any(b.is_dir() for b in books)

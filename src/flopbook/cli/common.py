@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from flopbook.cluster import NO_WORKERS_WAIT
 from flopbook.errors import InputError
 
 
@@ -55,6 +56,18 @@ SeedOpt = Annotated[
         max=MAX_SEED,
         help="Random seed; the same seed gives the same numbers. "
         "Default: a fixed seed, so runs repeat. E.g. --seed 7",
+    ),
+]
+WorkerWaitOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--worker-wait",
+        min=1,
+        max=7 * 86_400,
+        help="With --scheduler: seconds the cluster may have no worker (a cluster that "
+        f"scales to zero, workers restarting) before the run stops; default {NO_WORKERS_WAIT:g}. "
+        "E.g. --worker-wait 1800",
+        show_default=False,
     ),
 ]
 

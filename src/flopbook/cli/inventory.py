@@ -23,12 +23,14 @@ def check_options(
     memory_limit: str | None,
     out: Path | None,
     resume: bool,
+    wait: float | None = None,
 ) -> None:
     """The Dask options make sense together (before any work)."""
     if scheduler is None:
         for option, given in (
             ("--workers", workers),
             ("--memory-limit", memory_limit),
+            ("--worker-wait", wait),
             ("--out", out),
             ("--resume", resume or None),
         ):
@@ -128,6 +130,7 @@ def audit_inventory(
     out: Path | None,
     resume: bool,
     force: bool,
+    wait: float | None = None,
 ) -> None:
     """Audit every workbook as a task on the cluster; exit 0, 1 (findings) or 2 (a workbook
     refused, timed out or crashed)."""
@@ -169,7 +172,9 @@ def audit_inventory(
                     file=sys.stderr,
                 )
             with progress_bar("Auditing") as update:
-                inventory.run(client, todo, settings, sink, update, hint=_resume_hint(out))
+                inventory.run(
+                    client, todo, settings, sink, update, hint=_resume_hint(out), wait=wait
+                )
     except BaseException:
         if journal is not None:
             journal.abandon()

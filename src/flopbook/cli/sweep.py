@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 
 from flopbook.cli import app
-from flopbook.cli.common import Format, FormatOpt, Output, SamplesOpt, SeedOpt, console, write
+from flopbook.cli.common import (
+    Format,
+    FormatOpt,
+    Output,
+    SamplesOpt,
+    SeedOpt,
+    WorkerWaitOpt,
+    console,
+    write,
+)
 from flopbook.errors import InputError
 
 
@@ -105,6 +114,7 @@ def sweep_command(
             show_default=False,
         ),
     ] = None,
+    worker_wait: WorkerWaitOpt = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -138,6 +148,10 @@ def sweep_command(
     if scheduler is None and workers is not None:
         raise InputError(
             "only applies with --scheduler local", field="--workers", hint="add --scheduler local"
+        )
+    if scheduler is None and worker_wait is not None:
+        raise InputError(
+            "only applies with --scheduler", field="--worker-wait", hint="add --scheduler local"
         )
     targets = []
     if out is not None:
@@ -185,7 +199,7 @@ def sweep_command(
                     + (f"; dashboard: {link}" if link else ""),
                     file=sys.stderr,
                 )
-                frame = found.run(**run, client=client, progress=update)  # type: ignore[arg-type]
+                frame = found.run(**run, client=client, progress=update, wait=worker_wait)  # type: ignore[arg-type]
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.render import sweep as render
 
