@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from flopbook.errors import InputError
 from flopbook.models.cash_flow import irr, npv
 from flopbook.models.fleet import Fleet
+from flopbook.sensitivity import input_label
 
 
 def fleet(cohorts, financing=None, *, rate="12%", end=2030, price="2.2 USD/GPU/hour"):
@@ -367,3 +368,27 @@ def test_a_range_in_a_cohorts_financing_is_an_input_that_can_be_replaced():
     fixed = f.with_inputs({"skus.H100 2024.financing.debt": 0.5}).run()
     capex = first(fixed.get("capex"))
     assert total(fixed.cash_flows, "debt_drawn") == pytest.approx(0.5 * capex)
+
+
+def test_only_the_leased_cohort_of_a_fleet_with_a_cost_of_equity(cli, write):
+    text = COHORT_FILE.replace(
+        "{debt: 70%, debt_rate: 6%, debt_term: 3 years}", "{lease: 9k USD/GPU/year}"
+    )
+    out = cli("fleet", str(write(text, "f.yaml")), "--only", "H100 2025")
+    assert out.code == 0, out.err
+    assert "Lease payments" in out.out and "to equity" not in out.out
+
+
+def test_a_lease_moves_the_lessees_tco_in_the_sensitivity(cli, write):
+    assert input_label("financing.lease") == "Lease payment"
+    assert input_label("skus.H100 2025.financing.debt_rate") == "H100 2025 interest rate"
+    text = """
+name: leased
+period: {start: 2024, end: 2026}
+financing: {lease: 8k to 10k USD/GPU/year}
+skus:
+  - {chip: H100, server_cost_per_gpu: 35k USD/GPU, count: 100}
+"""
+    out = cli("fleet", str(write(text, "leased.yaml")), "--sensitivity", "tco_per_year")
+    assert out.code == 0, out.err
+    assert "Lease payment" in out.out

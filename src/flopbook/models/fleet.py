@@ -1323,6 +1323,9 @@ class Fleet:
                     + " (a chip, SKU name or architecture such as Hopper)",
                 )
         kept = [s for s in self.skus if any(s.matches(t) for t in terms)]
+        financing = dict(self.financing)
+        if not any("debt" in financing_of(s, financing) for s in kept):
+            financing.pop("cost_of_equity", None)  # the cohorts kept borrow nothing
         # already restated: the kept SKUs' prices are in dollars_of's dollars
         return Fleet(
             kept,
@@ -1330,7 +1333,7 @@ class Fleet:
             name=self.name,
             description=self.description,
             period=self.period,
-            financing=self.financing or None,
+            financing=financing or None,
         )
 
     def run(

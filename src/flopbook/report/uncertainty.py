@@ -117,7 +117,14 @@ def _fleet(subject: Any, output: str) -> tuple[Any, ...] | None:
         return None
     return (
         "fleet",
-        Fleet(subject.skus, subject.assumptions, name=subject.name),
+        # with its period and financing: a leased SKU's TCO is its lease and opex
+        Fleet(
+            subject.skus,
+            subject.assumptions,
+            name=subject.name,
+            period=subject.period,
+            financing=subject.financing or None,
+        ),
         subject.capital_cost,
     )
 
