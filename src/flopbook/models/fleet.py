@@ -1008,6 +1008,8 @@ class FleetResult(Result):
             "capital_cost": self.capital_cost,
             "metrics": self.rows_dict(),
         }
+        if self.leased:  # their capital cost is the lease payment: the lessee's TCO
+            out["leased"] = self.leased
         if self.cash_flows is not None:
             out["cash_flows"] = self.cash_flows.to_dict()
         if self.assumptions is not None:

@@ -413,6 +413,12 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
             else " (an annuity at the cost of capital)."
         ),
     ]
+    if result.leased:
+        notes.append(
+            "Leased (" + ", ".join(result.leased) + "): the capital cost is the lease payment "
+            "(GPUs x lease), so TCO and cost per GPU-hour are the lessee's; capex, depreciation "
+            "and annuity are the hardware's own."
+        )
     for key, missing in result.partial.items():
         notes.append(f"{key}: the total covers the SKUs that have it (not {', '.join(missing)}).")
     return Block(
