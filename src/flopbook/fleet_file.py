@@ -46,6 +46,7 @@ from flopbook.models.fleet import (
     Sku,
     cohort_skus,
 )
+from flopbook.models.registry import refuse_other_kinds
 from flopbook.scenario import (
     CorrelationFile,
     Document,
@@ -54,7 +55,6 @@ from flopbook.scenario import (
     _guard,
     _parse_dotted,
     _raw,
-    refuse_other_kinds,
 )
 
 T = TypeVar("T")
@@ -194,6 +194,10 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
     if spec.correlations:
         fleet = _correlated(doc, (*path, "correlations"), fleet, spec.correlations)
     return fleet
+
+
+# registered: model_file.READERS gathers the READERS of every *_file module
+READERS = {"fleet": fleet_from_document}
 
 
 def _given_empty(doc: Document, where: Path_, field: str) -> bool:

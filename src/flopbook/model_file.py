@@ -5,7 +5,8 @@
 (:class:`~flopbook.scenario.Document`); its kind picks the file shape, which stays beside its
 model (:mod:`flopbook.fleet_file`, :mod:`flopbook.workload_file`, :mod:`flopbook.payer_file`)
 and checks each value once, with the model's field specs. A command that takes a file of any
-kind (``flopbook report``) reads it here, and a new kind's reader joins :data:`READERS`.
+kind (``flopbook report``) reads it here; a kind's reader registers in the ``READERS`` of
+its module, which :data:`READERS` gathers.
 
     >>> from flopbook.model_file import read_model
     >>> kind, model = read_model("examples/high-flyer.yaml")   # ("fund", Fund(...))
@@ -18,25 +19,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 from flopbook.errors import InputError, suggest
-from flopbook.fleet_file import fleet_from_document
 from flopbook.formula.shape import file_shape
 from flopbook.models.declared import DeclaredModel
 from flopbook.models.registry import KINDS
 from flopbook.models.registry import kind as registry_kind
-from flopbook.payer_file import payer_from_document
+from flopbook.registered import Gathered
 from flopbook.scenario import Document, _guard, _raw
-from flopbook.workload_file import workload_from_document
 
 __all__ = ["READERS", "declared_from_document", "kind_of", "model_from_document", "read_model"]
 
-# kind -> the reader that makes its model (a Fleet, a Training or Inference, a Fund or Company)
-READERS: dict[str, Callable[[Document], Any]] = {
-    "fleet": fleet_from_document,
-    "training": workload_from_document,
-    "inference": workload_from_document,
-    "fund": payer_from_document,
-    "company": payer_from_document,
-}
+# kind -> the reader that makes its model (a Fleet, a Training or Inference, a Fund or Company):
+# the READERS of each reader module (fleet_file.py, workload_file.py, payer_file.py: found by
+# the name's ending, _file) and of each module of flopbook.models (a reader beside its kind's
+# declaration)
+READERS: Gathered[Callable[[Document], Any]] = Gathered(
+    "READERS", "flopbook.*_file", "flopbook.models.*"
+)
 
 
 def _readable() -> tuple[str, ...]:

@@ -153,6 +153,10 @@ def payer_from_document(doc: Document, path: Path_ = ()) -> Fund | Company:
     return _guard(doc, path, lambda: Company(**fields))
 
 
+# registered: model_file.READERS gathers the READERS of every *_file module
+READERS = {"fund": payer_from_document, "company": payer_from_document}
+
+
 def load_payer(path: str | Path) -> Fund | Company:
     """Read a payer file; any mistake is an InputError naming file, line and field."""
     return payer_from_document(Document.read(path))

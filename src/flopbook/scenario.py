@@ -307,28 +307,3 @@ def _parse_dotted(field: str) -> Path_:
             parts.append(name)
         parts.extend(int(i) for i in indices if i)
     return tuple(parts)
-
-
-# Files of other kinds, and the command that reads each: a user who passes one to the wrong
-# command is told where it goes rather than that its fields are unknown.
-OTHER_KINDS = {"training": "workload", "inference": "workload", "fund": "fund", "company": "fund"}
-
-
-def refuse_other_kinds(doc: Document, command: str) -> None:
-    """An InputError when the document is a file for another command."""
-    kind = doc.data.get("kind")
-    if isinstance(kind, str) and kind in OTHER_KINDS and OTHER_KINDS[kind] != command:
-        article = "an" if kind[0] in "aeiou" else "a"
-        raise InputError(
-            f"this is {article} {kind} file, not one for `flopbook {command}`",
-            file=doc.file,
-            line=doc.line(("kind",)),
-            hint=f"run: flopbook {OTHER_KINDS[kind]} {doc.file}",
-        )
-    if "claims" in doc.data and command != "check":
-        raise InputError(
-            f"this is a claims file, not one for `flopbook {command}`",
-            file=doc.file,
-            line=doc.line(("claims",)),
-            hint=f"run: flopbook check {doc.file}",
-        )

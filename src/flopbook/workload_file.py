@@ -100,6 +100,10 @@ def workload_from_document(doc: Document) -> Training | Inference:
     return cls(**values)
 
 
+# registered: model_file.READERS gathers the READERS of every *_file module
+READERS = {"training": workload_from_document, "inference": workload_from_document}
+
+
 def run_document(doc: Document) -> WorkloadResult:
     """Run the workload a document describes; errors are located in the file."""
     return run_located(doc, workload_from_document(doc))

@@ -23,6 +23,7 @@ BASE = {
     "fleet": ["{fleet}"],
     "fund": ["{payer}", "--capex", "1B USD"],
     "report": ["{fleet}", "--html", "page.html"],
+    "run": ["{payer}"],
     "serve": ["--no-browser"],  # every nonsense option stops it before it serves
     "sweep": ["{fleet}", "--vary", "assumptions.pue=1.1:1.2:2"],
     "workload": ["{training}"],
@@ -95,6 +96,7 @@ def test_every_option_with_nonsense(flopbook, command: str, option: str, value: 
         "fleet",
         "breakeven",
         "report",
+        "run",
         "workload",
         "check",
         "fund",

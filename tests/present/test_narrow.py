@@ -72,3 +72,22 @@ def test_sensitivity_tables_at_80_columns_drop_their_bars_not_figures():
     _no_cropped_row(out)
     assert "…" not in out and "$34." in out
     assert "█" in run(*args, width=200)
+
+
+def test_the_catalog_at_80_columns_keeps_every_name_and_figure_whole():
+    from flopbook.catalog import catalog
+
+    out = run("catalog")
+    assert "…" not in out
+    _no_cropped_row(out)
+    words = out.split()
+    for chip in catalog():
+        # a name may wrap between its words, never inside one
+        assert all(w in words for w in chip.name.split()), chip.name
+        assert chip.id in words
+    assert "1,979" in words and "TFLOP/s" in words  # the H100's FP8, its unit in the header
+    # a wider screen gets one table, a row a chip; --width is the width
+    wide = run("catalog", width=200)
+    assert any("│ H100 " in line and "1,979" in line for line in wide.splitlines())
+    narrow = run("catalog", width=60)
+    assert "…" not in narrow

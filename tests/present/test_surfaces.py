@@ -1,13 +1,14 @@
 """One golden file per surface for one scenario of each kind: the terminal at 80 and at 140
-columns, CSV and the HTML page's text. Each was read by a person before it was committed;
-``FLOPBOOK_REGENERATE=1 pytest tests/present/test_surfaces.py`` rewrites them after a change
-meant to show (read the diff).
+columns, CSV and the HTML page's text; the catalog at 80 and 140 columns. Each was read by a
+person before it was committed; ``FLOPBOOK_REGENERATE=1 pytest tests/present/test_surfaces.py``
+rewrites them after a change meant to show (read the diff).
 
 The JSON of the same runs is in tests/golden/ (numbers compared to 1e-9)."""
 
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 from pathlib import Path
@@ -76,3 +77,24 @@ def test_html(kind, tmp_path):
     page = tmp_path / f"{kind}.html"
     run(["report", *rest, "--html", str(page)])
     check(f"{kind}.html.txt", page_text(page))
+
+
+# A few chips of the catalog, chosen for their layout (the longest name, a long
+# architecture, figures missing), not the whole of it: a chip added to the catalog changes
+# no golden file.
+CATALOG_CHIPS = ("MI300A", "Trainium2", "TPUv7", "GB200", "H100", "MI308X")
+
+
+@pytest.mark.parametrize("width", [80, 140])
+def test_catalog_terminal(width):
+    from rich.console import Console
+
+    from flopbook.catalog import catalog
+    from flopbook.render.table import CatalogTable
+
+    cat = catalog()
+    out = Console(width=width, record=True, file=io.StringIO(), highlight=False)
+    out.print(CatalogTable([cat.get(c) for c in CATALOG_CHIPS]))
+    text = out.export_text()
+    assert max(len(line) for line in text.splitlines()) <= width
+    check(f"catalog-{width}.txt", text)

@@ -32,6 +32,7 @@ COMMANDS = {
     "breakeven": "fleet",
     "fund": "fund",
     "report": "report",
+    "run": "run",
     "serve": "serve",
     "sweep": "sweep",
     "workload": "workload",

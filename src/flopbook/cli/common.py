@@ -109,8 +109,9 @@ def emit(text: str) -> None:
 class Output:
     """What a command has to say, in each form a format reads: ``show`` prints it for
     people (tables, lines), ``data`` gives it as plain data (JSON: numbers with their units
-    and text), ``csv`` as CSV text. A command without a form of its own for a format (a
-    listing has no CSV) shows it as for people."""
+    and text), ``csv`` as CSV text. A command without a CSV form of its own (a listing, the
+    files a report wrote) is written as CSV from its data, a row per record; one with
+    neither data nor CSV shows it as for people."""
 
     show: Callable[[], None]
     data: Callable[[], Any] | None = None
@@ -132,10 +133,15 @@ def _json(out: Output) -> None:
 
 
 def _csv(out: Output) -> None:
-    if out.csv is None:
-        return out.show()
-    emit(out.csv())
-    return None
+    if out.csv is not None:
+        emit(out.csv())
+    elif out.data is not None:
+        # imported on use, so that `flopbook --help` stays fast
+        from flopbook.render.csvtext import records_csv
+
+        emit(records_csv(out.data()))
+    else:
+        out.show()
 
 
 # Every command but the audit writes through this table: a new --format is a member of

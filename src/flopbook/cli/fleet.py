@@ -96,8 +96,9 @@ def fleet_command(
     from flopbook.files import check_folder
     from flopbook.fleet_file import fleet_from_document
     from flopbook.models.fleet import _capital_cost_method, metric
+    from flopbook.models.registry import refuse_other_kinds
     from flopbook.quantity import sampling
-    from flopbook.scenario import Document, refuse_other_kinds
+    from flopbook.scenario import Document
 
     require_path(plot, "--plot")
     if sensitivity is not None and not sensitivity.strip():
@@ -230,10 +231,11 @@ def breakeven_command(
     # imported on use, so that `flopbook --help` stays fast
     from flopbook.distributions import require_memory
     from flopbook.fleet_file import fleet_from_document
+    from flopbook.models.registry import refuse_other_kinds
     from flopbook.quantity import sampling
     from flopbook.render import data, table
     from flopbook.render import sensitivity as render_sensitivity
-    from flopbook.scenario import Document, refuse_other_kinds
+    from flopbook.scenario import Document
 
     doc = Document.read(scenario)
     refuse_other_kinds(doc, "fleet")

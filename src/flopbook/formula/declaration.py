@@ -261,6 +261,9 @@ class Kind:
     # a file may name it (``kind: <name>``) and be run from the declaration alone, with no
     # reader, report block or sensitivity of its own (flopbook.models.declared)
     readable: bool = False
+    # the command that runs a file of this kind, when it has one of its own (``workload``):
+    # a file of it given to another such command is sent there
+    command: str | None = None
 
     def __repr__(self) -> str:
         return f"<Kind {self.name}: {len(self.outputs)} outputs, {len(self.inputs)} inputs>"

@@ -440,6 +440,18 @@ CASH_FLOW = Kind(
 # Outputs whose sum over the years means nothing (GPUs are a stock, not a flow)
 NOT_SUMMED = frozenset({"gpus_in_service"})
 
+KINDS = (CASH_FLOW,)  # registered: models.registry.KINDS gathers every module's
+DOC_PAGES = {
+    "cash_flow": (
+        "scenario.md",
+        lambda output: (
+            "sum of cohorts; not added over years"
+            if output.key in NOT_SUMMED
+            else "sum of cohorts, then of years"
+        ),
+    )
+}
+
 
 @dataclass(frozen=True)
 class Period:

@@ -123,6 +123,9 @@ COMPARE = Kind(
     ),
 )
 
+KINDS = (COMPARE,)  # registered: models.registry.KINDS gathers every module's
+DOC_PAGES = {"compare": ("workload.md", lambda output: "per chip")}
+
 
 def chip_outputs(
     price: pint.Quantity[Any] | None,

@@ -854,7 +854,11 @@ FLEET = Kind(
             "TCO per year / dense FP8 capacity used",
         ),
     ),
+    command="fleet",
 )
+
+KINDS = (FLEET,)  # registered: models.registry.KINDS gathers every module's
+DOC_PAGES = {"fleet": ("scenario.md", None)}
 
 # A metric of the fleet table: an extensive formula or a ratio of two (see FLEET).
 Metric = Formula | Ratio

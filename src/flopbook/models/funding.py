@@ -517,6 +517,7 @@ FUND = Kind(
             "the years' net growth multiplied together, to the power 1 / years, less 1",
         ),
     ),
+    command="fund",
 )
 
 _OWN_CASH = "minimum(capex_budget, maximum(operating_cash_flow, 0))"
@@ -592,7 +593,11 @@ COMPANY = Kind(
             "the capex budget, at most the operating cash flow; without a budget, the cash flow",
         ),
     ),
+    command="fund",
 )
+
+KINDS = (FUND, COMPANY)  # registered: models.registry.KINDS gathers every module's
+DOC_PAGES = {"fund": ("funding.md", None), "company": ("funding.md", None)}
 
 
 def _row_kind(unit: str) -> Literal["flow", "stock", "share"]:

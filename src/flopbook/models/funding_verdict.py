@@ -158,6 +158,9 @@ VERDICT = Kind(
     ),
 )
 
+KINDS = (VERDICT,)  # registered: models.registry.KINDS gathers every module's
+DOC_PAGES = {"funding_verdict": ("funding.md", None)}
+
 
 def verdict_totals(items: list[ItemOutputs], samples: int) -> tuple[np.ndarray, np.ndarray]:
     """:data:`VERDICT`'s totals over its years, per sample: the coverage (infinite where no

@@ -902,7 +902,11 @@ INFERENCE = Kind(
         extensive("cost_per_day", "Cost per day", "USD/day", "cost * requests"),
         extensive("revenue_per_day", "Revenue per day", "USD/day", "revenue * requests"),
     ),
+    command="workload",
 )
+
+KINDS = (INFERENCE,)  # registered: models.registry.KINDS gathers every module's
+DOC_PAGES = {"inference": ("workload.md", lambda output: "one service")}
 
 # Rows a result shows, in order: with parameter counts only, and with the architecture.
 SIMPLE_ROWS = ("flops_per_token", "prefill_rate", "decode_rate")

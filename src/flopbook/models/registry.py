@@ -1,51 +1,35 @@
 """The declared model kinds, by name. Callers look a kind up here (``kind("fleet")``) or read
-it from a result (``result.kind``) instead of branching on class names; adding a kind is
-adding its declaration to :data:`KINDS`."""
+it from a result (``result.kind``) instead of branching on class names.
+
+A kind registers where it is declared: the module of ``flopbook.models`` that declares it
+names it in its ``KINDS`` (``KINDS = (FUND, COMPANY)``), and the docs page of its formula
+table in its ``DOC_PAGES``; the tables here gather those of every module
+(:class:`~flopbook.registered.Gathered`), so adding a kind is writing its module."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flopbook.errors import UnknownNameError, suggest
+from flopbook.errors import InputError, UnknownNameError, suggest
 from flopbook.formula.declaration import Kind
 from flopbook.formula.result import Result
-from flopbook.models.cash_flow import CASH_FLOW, NOT_SUMMED
-from flopbook.models.compare import COMPARE
-from flopbook.models.fleet import FLEET
-from flopbook.models.funding import COMPANY, FUND
-from flopbook.models.funding_verdict import VERDICT
-from flopbook.models.inference import INFERENCE
-from flopbook.models.workload import TRAINING
+from flopbook.registered import Gathered
 
 if TYPE_CHECKING:
     from flopbook.formula.declaration import Output
+    from flopbook.scenario import Document
 
-__all__ = ["DOC_PAGES", "KINDS", "declared", "kind", "name_of"]
+__all__ = ["DOC_PAGES", "KINDS", "declared", "kind", "name_of", "refuse_other_kinds"]
 
-KINDS: dict[str, Kind] = {
-    k.name: k for k in (FLEET, CASH_FLOW, TRAINING, INFERENCE, FUND, COMPANY, VERDICT, COMPARE)
-}
-
+KINDS: Gathered[Kind] = Gathered("KINDS", "flopbook.models.*", key=lambda k: k.name)
+"""Every declared kind by name, from the ``KINDS`` of each module of flopbook.models."""
 
 # kind -> (the docs page that holds its formula table, how its totals are made when not the
 # sum of items); scripts/formula_docs.py writes the tables, tests/test_docs.py checks them
-DOC_PAGES: dict[str, tuple[str, Callable[[Output], str] | None]] = {
-    "fleet": ("scenario.md", None),
-    "cash_flow": (
-        "scenario.md",
-        lambda output: (
-            "sum of cohorts; not added over years"
-            if output.key in NOT_SUMMED
-            else "sum of cohorts, then of years"
-        ),
-    ),
-    "fund": ("funding.md", None),
-    "company": ("funding.md", None),
-    "funding_verdict": ("funding.md", None),
-    "compare": ("workload.md", lambda output: "per chip"),
-    "inference": ("workload.md", lambda output: "one service"),
-}
+DOC_PAGES: Gathered[tuple[str, Callable[[Output], str] | None]] = Gathered(
+    "DOC_PAGES", "flopbook.models.*"
+)
 
 
 def kind(name: str) -> Kind:
@@ -77,3 +61,26 @@ def name_of(result: Any) -> str:
     if isinstance(named, str):
         return named
     return type(result).__name__
+
+
+def refuse_other_kinds(doc: Document, command: str) -> None:
+    """An InputError when the document is a file for another command: a user who passes
+    one to the wrong command is told where it goes (the command its kind declares) rather
+    than that its fields are unknown."""
+    name = doc.data.get("kind")
+    other = KINDS[name].command if isinstance(name, str) and name in KINDS else None
+    if other is not None and other != command:
+        article = "an" if str(name)[0] in "aeiou" else "a"
+        raise InputError(
+            f"this is {article} {name} file, not one for `flopbook {command}`",
+            file=doc.file,
+            line=doc.line(("kind",)),
+            hint=f"run: flopbook {other} {doc.file}",
+        )
+    if "claims" in doc.data and command != "check":
+        raise InputError(
+            f"this is a claims file, not one for `flopbook {command}`",
+            file=doc.file,
+            line=doc.line(("claims",)),
+            hint=f"run: flopbook check {doc.file}",
+        )

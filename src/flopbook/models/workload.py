@@ -219,7 +219,10 @@ TRAINING = Kind(
         extensive("cost", "Cost", "USD", {"price given": "gpu_hours * price"}),
         extensive("energy", "Energy", "MWh", {"power given": "gpu_hours / GPU * power * pue"}),
     ),
+    command="workload",
 )
+
+KINDS = (TRAINING,)  # registered: models.registry.KINDS gathers every module's
 
 # ---- formulas --------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flopbook import __version__
+from flopbook.render.report_files import ReportFile
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -28,6 +29,17 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
     from flopbook.report.document import InputRow, Report
+
+REPORT_FILE = ReportFile(
+    option="xlsx",
+    suffixes=(".xlsx",),
+    noun="the workbook",
+    help="Write a workbook with live formulas (Inputs, Calculations, Results) to this .xlsx "
+    "file. E.g. --xlsx out/fleet.xlsx",
+    writer="write_workbook",
+    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    download="Workbook (.xlsx, live formulas)",
+)
 
 # Excel number formats by unit (the value stays in the unit; only its display is scaled).
 NUMBER_FORMATS: dict[str, str] = {
@@ -71,6 +83,9 @@ PERCENT = "0.0%"
 PLAIN = "#,##0.####"
 
 _REF = re.compile(r"\{(?:#(\d+):)?(\w+)(?:@([^}]+))?\}")
+_SAME_SHEET_RANGE = re.compile(
+    r"(?P<sheet>'(?:[^']|'')+')!(?P<a>\$?[A-Z]+\$?\d+):(?P=sheet)!(?P<b>\$?[A-Z]+\$?\d+)"
+)
 _SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
 
 
@@ -291,7 +306,8 @@ class _Writer:
             address = _a1(r, c)
             return address if target == sheet else f"{_quote(target)}!{_a1(r, c, True)}"
 
-        return _REF.sub(ref, template)
+        # a range across to another sheet is written once: 'Sheet'!$C$5:$J$5
+        return _SAME_SHEET_RANGE.sub(r"\g<sheet>!\g<a>:\g<b>", _REF.sub(ref, template))
 
     def formula(
         self,
@@ -433,13 +449,12 @@ class _Writer:
             w.see(0, label)
             ws.write_string(r, 1, _unit_label(line.unit), s.text)
             w.see(1, _unit_label(line.unit))
-            fmt = s.number(
-                number_format(
-                    line.unit, line.percent or (line.unit == "" and line.kind == "input")
-                ),
-                bold=bold,
-            )
             for c, column in enumerate(block.columns, start=2):
+                unit = line.unit_in(column)  # a yearly amount's Total is an amount
+                fmt = s.number(
+                    number_format(unit, line.percent or (unit == "" and line.kind == "input")),
+                    bold=bold,
+                )
                 template, value = line.formulas.get(column), line.values.get(column)
                 w.see(c, "0" * 18)
                 if template is None or value is None:
@@ -500,8 +515,8 @@ class _Writer:
                 w.see(0, label)
                 ws.write_string(row, 1, _unit_label(line.unit), s.text)
                 w.see(1, _unit_label(line.unit))
-                fmt = s.number(number_format(line.unit, line.percent))
                 for c, column in enumerate(block.columns, start=2):
+                    fmt = s.number(number_format(line.unit_in(column), line.percent))
                     w.see(c, "0" * 18)
                     value = line.values.get(column)
                     if line.formulas.get(column) is None or value is None:

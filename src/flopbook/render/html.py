@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from flopbook import __version__, numbers
 from flopbook.render.charts import chart_svg
+from flopbook.render.report_files import ReportFile
 from flopbook.render.sensitivity import plain
 
 if TYPE_CHECKING:
@@ -22,6 +23,18 @@ if TYPE_CHECKING:
     from flopbook.quantity import Summary
     from flopbook.report.document import Block, Chart, CheckRow, InputRow, Report
     from flopbook.sensitivity import Sensitivity
+
+REPORT_FILE = ReportFile(
+    option="html",
+    suffixes=(".html", ".htm"),
+    noun="the page",
+    help="Write a self-contained HTML report (tables, charts, sources) to this .html file. "
+    "E.g. --html out/fleet.html",
+    writer="write_html",
+    media_type="text/html; charset=utf-8",
+    download="Report (.html)",
+    charts=True,
+)
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 
@@ -118,11 +131,12 @@ _UNIT_WORDS = {"1/year": "share per year"}
 def _cell(block: Block, key: str, column: str) -> str:
     line = block.line(key)
     summary = line.summaries.get(column)
+    unit = line.unit_in(column)  # a yearly amount's Total is an amount
     if line.kind == "single" or line.percent:
-        return _single(line.values.get(column), summary, line.unit, line.percent)
+        return _single(line.values.get(column), summary, unit, line.percent)
     if summary is None and line.values.get(column) is not None:
-        return numbers.value(line.values[column] or 0.0, line.unit)
-    return numbers.summary(summary, line.unit, sep="\n")
+        return numbers.value(line.values[column] or 0.0, unit)
+    return numbers.summary(summary, unit, sep="\n")
 
 
 def _block_table(block: Block, keys: list[str]) -> str:

@@ -16,7 +16,7 @@ from flopbook.models.cash_flow import CASH_FLOW
 from flopbook.models.fleet import METRIC_BY_KEY, METRICS, TOTAL
 from flopbook.quantity import parse_range, q, unit_name
 from flopbook.render.cells import SHARE_ROWS, metric_cell
-from flopbook.render.fit import Columns
+from flopbook.render.fit import Columns, fits, split
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -167,37 +167,71 @@ def _caption(result: FleetResult, sampled: bool) -> str:
     return "\n".join(lines)
 
 
-def catalog_table(cat: Catalog) -> Table:
-    table = Table(
-        title="Accelerator catalog (dense peak rates; `flopbook catalog NAME` for sources)"
-    )
-    for col in ("id", "name", "arch", "BF16", "FP8", "HBM", "HBM BW", "TDP", "available"):
-        table.add_column(col, justify="left" if col in ("id", "name", "arch") else "right")
-    for c in cat:
-        table.add_row(
-            c.id,
-            c.name,
-            c.architecture,
-            *(
-                _spec(c, key, unit)
-                for key, unit in (
-                    ("bf16_dense", "TFLOP/s"),
-                    ("fp8_dense", "TFLOP/s"),
-                    ("hbm_capacity", "GB"),
-                    ("hbm_bandwidth", "TB/s"),
-                    ("tdp", "W"),
-                )
-            ),
-            c.entry.dates.available.value or "",
-        )
-    return table
+_CATALOG_TITLE = "Accelerator catalog (dense peak rates; `flopbook catalog NAME` for sources)"
+# what a chip is (words, which may wrap between them) and its figures (never wrapped), each
+# with its unit in the header so that a figure's cell holds only the number
+_CATALOG_WORDS = ("name", "arch", "available")
+_CATALOG_FIGURES = (
+    ("BF16", "bf16_dense", "TFLOP/s"),
+    ("FP8", "fp8_dense", "TFLOP/s"),
+    ("HBM", "hbm_capacity", "GB"),
+    ("HBM BW", "hbm_bandwidth", "TB/s"),
+    ("TDP", "tdp", "W"),
+)
+
+
+def catalog_table(cat: Catalog) -> CatalogTable:
+    """The catalog as one table where it fits the width; else what each chip is, then its
+    figures, each table led by the chip's id (and split further on a narrower screen). A
+    name wraps between its words; no name or figure is cropped."""
+    return CatalogTable(list(cat))
+
+
+class CatalogTable:
+    def __init__(self, chips: list[Chip]) -> None:
+        self.chips = chips
+
+    def build(self, columns: list[str], title: str = _CATALOG_TITLE) -> Table:
+        figures = {label: (key, unit) for label, key, unit in _CATALOG_FIGURES}
+        table = Table(title=title or None)
+        table.add_column("id", no_wrap=True)
+        for col in columns:
+            if col in figures:
+                table.add_column(f"{col}\n{figures[col][1]}", justify="right", no_wrap=True)
+            else:
+                table.add_column(col, no_wrap=col == "available")
+        for c in self.chips:
+            cells = {
+                "name": c.name,
+                "arch": c.architecture,
+                "available": c.entry.dates.available.value or "",
+            }
+            row = [
+                _spec(c, *figures[col]) if col in figures else escape(cells[col]) for col in columns
+            ]
+            table.add_row(escape(c.id), *row)
+        return table
+
+    def tables(self, console: Console, width: int) -> list[Table]:
+        every = [*_CATALOG_WORDS, *(label for label, _, _ in _CATALOG_FIGURES)]
+        whole = self.build(every)
+        if fits(console, width, whole):
+            return [whole]
+        parts = []
+        for group in (list(_CATALOG_WORDS), [label for label, _, _ in _CATALOG_FIGURES]):
+            parts += split(console, width, group, lambda cols: self.build(cols, title=""))
+        parts[0].title = _CATALOG_TITLE
+        return parts
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.tables(console, options.max_width)
 
 
 def _spec(c: Chip, key: str, unit: str) -> str:
     value = c.spec(key)
     if value is None:
         return "—"
-    return f"{float(value.to(unit).magnitude.mean()):,.4g} {unit}"
+    return f"{float(value.to(unit).magnitude.mean()):,.4g}"
 
 
 def chip_table(c: Chip, at: str | None = None) -> Table:

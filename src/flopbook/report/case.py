@@ -132,7 +132,7 @@ def _check_row(check: Check, ref: _Ref | None, blocks: list[Block], results: lis
         if i is not None and rest in {ln.key for ln in blocks[i].lines}:
             line = blocks[i].line(rest)
             if line.values.get(ref.column) is not None:
-                formula, unit = f"{{#{i}:{rest}@{ref.column}}}", line.unit
+                formula, unit = f"{{#{i}:{rest}@{ref.column}}}", line.unit_in(ref.column)
     elif ref is not None and kind == "table" and results:
         row, _, which = rest.rpartition(".")
         formula = _table_formula(ref, row, which)

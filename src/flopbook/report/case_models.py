@@ -152,14 +152,20 @@ def funding_case(result: CaseResult, book: InputBook) -> CaseBlocks:
         if parts == ["payer", "annualised_net_return"]:
             ref = ("annualised_net_return", TOTAL)
         elif len(parts) == 3 and parts[:2] == ["payer", "total"]:
-            ref = (f"{parts[2]}_total", TOTAL)
+            ref = (parts[2], TOTAL)  # an amount's years added up: its line's Total
         elif len(parts) == 3 and parts[0] == "payer" and parts[2].isdigit():
             ref = (parts[1], parts[2])
         if ref is not None:
             line = first.line(ref[0])
             value = line.values.get(ref[1])
+            formula = f"{{#0:{ref[0]}@{ref[1]}}}"
+            if line.total_unit is not None and ref[1] == TOTAL and line.formulas.get(TOTAL):
+                # an amount's years added up: the Total's own formula over the year cells,
+                # so that the check reads as an amount (USD), which a reference to a cell
+                # in a row of amounts a year (USD/year) would not
+                formula = _in_block(line.formulas[TOTAL] or "", 0)
             if value is not None:
-                out.refs[check.label] = (f"{{#0:{ref[0]}@{ref[1]}}}", value, line.unit)
+                out.refs[check.label] = (formula, value, line.unit_in(ref[1]))
         elif len(parts) == 3 and parts[0] == "scenario" and parts[2] == "capex":
             names = capex_names[int(parts[1]) - 1]
             out.refs[check.label] = (
@@ -168,6 +174,14 @@ def funding_case(result: CaseResult, book: InputBook) -> CaseBlocks:
                 "USD",
             )
     return out
+
+
+def _in_block(template: str, block: int) -> str:
+    """A block's formula, its ``{line@column}`` references made references into ``block``
+    (``{#block:line@column}``), to be written on another sheet."""
+    return re.sub(
+        r"\{(?!#)(\w+)(@[^}]+)?\}", lambda m: f"{{#{block}:{m[1]}{m[2] or ''}}}", template
+    )
 
 
 # deepseek-inference-day: each input in one unit, so that the formulas' conversions are fixed

@@ -1,4 +1,5 @@
-"""The charts a report of a model kind shows beside its tables (:data:`~flopbook.report.CHARTS`).
+"""The charts a report of a model kind shows beside its tables (``CHARTS``, gathered by
+:data:`flopbook.report.kinds.CHARTS`).
 
 A chart here is a request: its title, its caption, and the figure of
 :mod:`flopbook.render.charts` that draws it from the result when the page is rendered.
@@ -24,3 +25,7 @@ def fleet_charts(result: FleetResult, title: str = "") -> list[Chart]:
             data={"result": result},
         )
     ]
+
+
+# registered: report.kinds.CHARTS gathers this
+CHARTS = {"fleet": fleet_charts}

@@ -22,6 +22,8 @@ import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from flopbook.formula.result import TOTAL
+
 if TYPE_CHECKING:
     from flopbook.cases.result import Claim, Discrepancy, Grid, Source
     from flopbook.quantity import Summary
@@ -67,6 +69,13 @@ class Line:
     values: dict[str, float | None] = field(default_factory=dict)  # at the values used
     summaries: dict[str, Summary | None] = field(default_factory=dict)  # with uncertainty
     percent: bool = False  # a share, shown as a percentage
+    # the Total column's unit where it is not the line's: a yearly amount's years added up
+    # are an amount (USD), not an amount a year
+    total_unit: str | None = None
+
+    def unit_in(self, column: str) -> str:
+        """The unit of the line's figure in ``column``."""
+        return self.total_unit if column == TOTAL and self.total_unit is not None else self.unit
 
 
 @dataclass

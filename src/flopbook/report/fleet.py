@@ -13,7 +13,7 @@ are the same ratio taken of the totals (a weighted average), never a sum.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flopbook.formula.conversions import CONVERSIONS
 from flopbook.formula.declaration import Ratio
@@ -35,6 +35,7 @@ from flopbook.models.fleet import (
 from flopbook.quantity import Quantity, magnitudes, registry
 from flopbook.report.cash_flow import cash_flow_block
 from flopbook.report.document import Block, Line, LineKind
+from flopbook.report.hooks import Uncertainty, headline_samples
 from flopbook.report.inputs import InputBook, at_value, factor_formula
 
 if TYPE_CHECKING:
@@ -439,3 +440,26 @@ def fleet_blocks(result: FleetResult, book: InputBook, title: str = "") -> list[
     if result.cash_flows is None:
         return [block]
     return [block, cash_flow_block(result, block.engine, book, fleet=0)]
+
+
+def _rerun(subject: FleetResult, output: str) -> tuple[Any, ...] | None:
+    """The fleet's sensitivity reruns its model (flopbook.sensitivity.fleet_sensitivity)."""
+    if output not in subject.kind.output:
+        return None
+    return (
+        "fleet",
+        # with its period and financing: a leased SKU's TCO is its lease and opex
+        Fleet(
+            subject.skus,
+            subject.assumptions,
+            name=subject.name,
+            period=subject.period,
+            financing=subject.financing or None,
+        ),
+        subject.capital_cost,
+    )
+
+
+# registered: report.kinds.BLOCKS and report.uncertainty.UNCERTAINTY gather these
+BLOCKS = {"fleet": fleet_blocks}
+UNCERTAINTY = {"fleet": Uncertainty(headline_samples, lambda s: list(s.kind.output), _rerun)}

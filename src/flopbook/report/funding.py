@@ -21,6 +21,7 @@ fleet enters as the fleet's capex and opex (from the fleet model), with its sour
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ from flopbook.models.funding_verdict import VERDICT, judge
 from flopbook.quantity import Quantity, is_point, magnitudes, registry, summarize
 from flopbook.report.declared import formula_order
 from flopbook.report.document import Block, Line, LineKind
+from flopbook.report.hooks import Found, Uncertainty, headline_samples
 from flopbook.report.inputs import InputBook, at_value
 
 if TYPE_CHECKING:
@@ -155,23 +157,31 @@ def payer_block(result: PayerResult, book: InputBook, title: str = "") -> Block:
     for name in CONVERSIONS:  # each conversion a formula uses has its named row
         if any(re.search(rf"\b{name}\b", x or "") for ln in lines for x in ln.formulas.values()):
             book.constant(name)
-    # the declared totals, each a line of its own: a fund's compound net return, then each
-    # amount's years added up ("all years")
+    # the declared totals: each amount's years added up in the Total column of its line (an
+    # amount, not an amount a year), and a fund's compound net return, a line of its own
     shown = {ln.key: ln for ln in lines}
-    for t in sorted(kind.totals, key=lambda t: t.of is not None):
+    for t in kind.totals:
         if t.of is not None and t.of not in point.rows:
             continue  # not known in every year (a company without a cash flow)
-        line = _total_line(kind, t, point.items, shown, cols, book, own_line=True)
-        assert line is not None
-        line.summaries = {TOTAL: _total_summary(kind, t, result.items)}
-        lines.append(line)
+        line = _total_line(kind, t, point.items, shown, cols, book)
+        if line is None:  # written in the Total column of the line of t.of
+            assert t.of is not None
+            line = shown[t.of]
+            if t.unit != line.unit:
+                line.total_unit = t.unit
+        else:
+            lines.append(line)
+        line.summaries[TOTAL] = _total_summary(kind, t, result.items)
     return Block(
         title or result.name or "Payer",
         [*cols, TOTAL],
         lines,
         # the results: the outputs and their totals (not the inputs, not the steps)
         [ln.key for ln in lines if ln.kind != "input" and not _is_step(kind, ln.key)],
-        ["The lines 'all years' add the amounts of each year; shares and assets are not added."],
+        [
+            "The Total of a yearly amount adds its years (an amount in $, not $ a year); "
+            "shares and assets are not added."
+        ],
         sampled=any(not is_point(i.value) for _, i in result.inputs),
         engine=point,
     )
@@ -399,6 +409,14 @@ def verdict_block(
     lines[-1].summaries = {
         c: summarize(Quantity(verdict.cash[t], "USD/year")) for t, c in enumerate(cols)
     }
+    # its Total, the payer's cash over the years, is the payer's table's Total too
+    paid = payer.line("cash_available")
+    if paid.formulas.get(TOTAL) is not None:
+        cash = lines[-1]
+        cash.formulas[TOTAL] = f"{{#{payer_index}:cash_available@{TOTAL}}}"
+        cash.values[TOTAL] = paid.values.get(TOTAL)
+        cash.summaries[TOTAL] = paid.summaries.get(TOTAL)
+        cash.total_unit = paid.unit_in(TOTAL)
     spend: dict[str, str | None] = {}
     for y, c in zip(years, cols, strict=True):
         terms = [cap for s, cap, _ in named if s.year == y]
@@ -409,16 +427,18 @@ def verdict_block(
         if spend[c] is None:
             spend_values[c] = None  # nothing bought or running that year
     one_year = book.constant("one_year")
+    # the Total of the spending adds its years (an amount, not an amount a year)
     lines.append(
         _line(
             "spend",
             "Spending (capex in the year bought, then opex each year)",
             "USD/year",
-            "the purchases' capex and running costs",
-            {**spend, TOTAL: None},
-            {**spend_values, TOTAL: None},
+            "the purchases' capex and running costs; the Total adds the years",
+            {**spend, TOTAL: f"SUM({{spend@{cols[0]}}}:{{spend@{cols[-1]}}})*{one_year}"},
+            {**spend_values, TOTAL: float(point.spend.sum())},
         )
     )
+    lines[-1].total_unit = "USD"
     # the running totals, the ratio and the balance: written from the declaration (VERDICT)
     ureg = registry()
     refs = [
@@ -443,19 +463,6 @@ def verdict_block(
     for made in VERDICT.totals:
         _total_line(VERDICT, made, point.items, declared, cols, book)
     lines += declared.values()
-    lines.append(
-        _line(
-            "spend_total",
-            "Spending, all years",
-            "USD",
-            "each year's spending (a yearly amount times one year), added up",
-            {
-                **{c: None for c in cols},
-                TOTAL: f"SUM({{spend@{cols[0]}}}:{{spend@{cols[-1]}}})*{one_year}",
-            },
-            {**{c: None for c in cols}, TOTAL: float(point.spend.sum())},
-        )
-    )
     probs = ", ".join(
         f"{b.words} {verdict.band_probabilities[b.key]:.0%}" for b in verdict.bands.bands
     )
@@ -471,8 +478,69 @@ def verdict_block(
         title or "Funding verdict",
         [*cols, TOTAL],
         lines,
-        ["cash", "spend", "ratio", "balance", "spend_total"],
+        ["cash", "spend", "ratio", "balance"],
         notes,
         sampled=verdict.cash.shape[1] > 1,
         engine=point,
     )
+
+
+# ---- uncertainty: a payer's sensitivity reruns the payer, so an exchange rate is ranked too
+
+
+def _rerun(subject: PayerResult, output: str) -> tuple[Any, ...] | None:
+    declared = subject.result.kind
+    found = declared.total.get(output) or declared.total_of(output)
+    if found is None or output not in (*subject.rows, *declared.total):
+        return None
+    label, unit = found.label, found.unit
+    inputs = dict(subject.inputs)
+    uncertain = {n: magnitudes(i.value) for n, i in inputs.items() if not is_point(i.value)}
+
+    def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
+        used: dict[str, Any] = {}
+        for name, inp in subject.inputs:
+            if name in values:
+                inp = replace(
+                    inp, value=Quantity(np.asarray(values[name], dtype=float), inp.value.units)
+                )
+            key, _, year = name.partition(".")
+            if key == "funding_rounds":
+                used.setdefault(key, []).append({"year": int(year), "amount": inp})
+            elif year:
+                used.setdefault(key, {})[int(year)] = inp
+            else:
+                used[key] = inp
+        value = point_payer(subject, used).result.total(found.key)
+        assert value is not None, "an output known in every year has its total"
+        return magnitudes(value, unit or None)
+
+    units = {n: f"{inputs[n].value.units:~P}" for n in uncertain}
+    return ("model", model, uncertain, label, unit, {n: n for n in uncertain}, units, "Total")
+
+
+def _outputs(subject: PayerResult) -> list[str]:
+    """What a payer's sensitivity can rank: its declared totals, each output's (its flows
+    added up over the years) by the output's key."""
+    totals = subject.result.kind.totals
+    return [t.of or t.key for t in totals if t.of is None or t.of in subject.rows]
+
+
+def _verdict_samples(subject: FundingVerdict) -> Found:
+    cov = subject.coverage[np.isfinite(subject.coverage)]
+    if cov.size > 1 and np.ptp(cov) > 0:
+        return [("coverage", "Coverage (cash / spending at the worst year)", "", cov)]
+    return []
+
+
+_PAYER = Uncertainty(lambda s: headline_samples(s.result), _outputs, _rerun)
+
+# registered: report.kinds.BLOCKS and report.uncertainty.UNCERTAINTY gather these
+BLOCKS = {"fund": payer_block, "company": payer_block, "funding_verdict": funding_blocks}
+UNCERTAINTY = {
+    "fund": _PAYER,
+    "company": _PAYER,
+    "funding_verdict": Uncertainty(
+        _verdict_samples, lambda s: _outputs(s.payer), lambda s, o: _rerun(s.payer, o)
+    ),
+}

@@ -3,47 +3,37 @@
 on one declaration names itself).
 
 A model kind joins reports by one function that turns its result into a
-:class:`~flopbook.report.document.Block`, named in :data:`BLOCKS`; its charts are optional
-(:data:`CHARTS`). A declared kind run from its inputs alone needs neither: its block is laid
-out from its declaration (:func:`~flopbook.report.declared.declared_block`).
+:class:`~flopbook.report.document.Block`, which its module (``report/<kind>.py``) names in
+its ``BLOCKS``; its charts, in its ``CHARTS``, are optional. :data:`BLOCKS` and
+:data:`CHARTS` gather those of every module of flopbook.report
+(:mod:`flopbook.report.hooks`). A declared kind run from its inputs alone needs neither:
+its block is laid out from its declaration (:func:`~flopbook.report.declared.declared_block`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flopbook.errors import InputError
 from flopbook.models.registry import declared, name_of
-from flopbook.report.charts import fleet_charts
+from flopbook.registered import Gathered
 from flopbook.report.declared import declared_block
 from flopbook.report.document import Block, Chart
-from flopbook.report.fleet import fleet_blocks
-from flopbook.report.funding import funding_blocks, payer_block
 from flopbook.report.inputs import InputBook
 from flopbook.report.uncertainty import distribution_charts
-from flopbook.report.workload import workload_block
 
 __all__ = ["BLOCKS", "CHARTS", "block_for", "blocks_for", "charts_for"]
 
 # kind name -> function(result, book: InputBook, title: str) -> Block (or a list of blocks,
 # for a result that holds another, as a verdict holds its payer)
-BLOCKS: dict[str, Callable[..., Block | list[Block]]] = {
-    "fleet": fleet_blocks,
-    "training": workload_block,
-    "inference": workload_block,
-    "fund": payer_block,
-    "company": payer_block,
-    "funding_verdict": funding_blocks,
-}
+BLOCKS: Gathered[Callable[..., Block | list[Block]]] = Gathered("BLOCKS", "flopbook.report.*")
 
 # kind name -> function(result, title: str) -> list[Chart]
-CHARTS: dict[str, Callable[..., list[Chart]]] = {
-    "fleet": fleet_charts,
-}
+CHARTS: Gathered[Callable[..., list[Chart]]] = Gathered("CHARTS", "flopbook.report.*")
 
 
-def _function(table: dict[str, Callable[..., Any]], result: Any) -> Callable[..., Any] | None:
+def _function(table: Mapping[str, Callable[..., Any]], result: Any) -> Callable[..., Any] | None:
     return table.get(name_of(result))
 
 

@@ -3,16 +3,17 @@ are ranges, and on request (``--sensitivity OUTPUT``) a tornado and Sobol indice
 
 The distributions are the model's own samples (read, never recomputed). Sensitivity reruns
 the same model that made the report through :func:`flopbook.sensitivity.tornado` and
-:func:`flopbook.sensitivity.sobol_indices`: for a fleet through
-:func:`flopbook.sensitivity.fleet_sensitivity`; for a workload and a payer by running the
-model on arrays of input values (every model here works on sample arrays).
+:func:`flopbook.sensitivity.sobol_indices`: a declared kind run from its inputs by rerunning
+its declaration on arrays of them; a kind with logic of its own as the ``UNCERTAINTY`` its
+report module registers says (:class:`~flopbook.report.hooks.Uncertainty`: a fleet through
+:func:`flopbook.sensitivity.fleet_sensitivity`, a workload and a payer by running the model
+on arrays of input values; every model here works on sample arrays).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,20 +22,17 @@ from flopbook.distributions import empirical_ppf
 from flopbook.errors import InputError, suggest
 from flopbook.formula.result import Result
 from flopbook.models.declared import run_declared
-from flopbook.models.fleet import Fleet
-from flopbook.models.registry import declared, kind, name_of
+from flopbook.models.registry import declared, name_of
 from flopbook.quantity import Quantity, is_point, magnitudes
+from flopbook.registered import Gathered
 from flopbook.report.document import Chart
-from flopbook.report.funding import point_payer
-from flopbook.report.workload import _fields
+from flopbook.report.hooks import Found, Uncertainty, headline_samples
 from flopbook.sensitivity import (
     Sensitivity,
     fleet_sensitivity,
     sobol_indices,
     tornado,
     uncertain_inputs,
-    workload_inputs,
-    workload_model,
 )
 
 if TYPE_CHECKING:
@@ -42,42 +40,16 @@ if TYPE_CHECKING:
 
 MAX_DISTRIBUTIONS = 2  # per result: a report is read, not scrolled
 
-Found = list[tuple[str, str, str, np.ndarray]]  # (key, label, unit, samples)
-
-
-def _declared(subject: Result, headlines: tuple[str, ...] | None = None) -> Found:
-    """Any declared kind: its headline outputs (Kind.headlines, unless given)."""
-    found: Found = []
-    for key in subject.kind.headlines if headlines is None else headlines:
-        value = subject.get(key)
-        if value is not None and not is_point(value):
-            unit = subject.unit(key)
-            found.append((key, subject.label(key), unit, magnitudes(value, unit or None)))
-    return found
-
-
-def _workload_samples(subject: Any) -> Found:
-    return _declared(subject.result, _WORKLOAD_HEADLINES[subject.kind])
-
-
-def _verdict_samples(subject: Any) -> Found:
-    cov = subject.coverage[np.isfinite(subject.coverage)]
-    if cov.size > 1 and np.ptp(cov) > 0:
-        return [("coverage", "Coverage (cash / spending at the worst year)", "", cov)]
-    return []
-
-
-# the workload kinds' declarations name the outputs a report draws
-_WORKLOAD_HEADLINES = {
-    "training": kind("training").headlines,
-    "inference": ("cost_per_million_output", "cost_per_day", "energy"),
-}
+# kind name (models.registry.name_of) -> its uncertainty, from the UNCERTAINTY of each module
+# of flopbook.report (report/<kind>.py registers its kind's); a declared kind's distributions
+# come from its declaration, whatever its name
+UNCERTAINTY: Gathered[Uncertainty] = Gathered("UNCERTAINTY", "flopbook.report.*")
 
 
 def _samples(subject: Any) -> Found:
     """(key, label, unit, samples) of a result's uncertain headline outputs."""
     if isinstance(subject, Result):  # any declared kind, on the one Result type
-        found = _declared(subject)
+        found = headline_samples(subject)
     else:
         known = UNCERTAINTY.get(name_of(subject))
         found = known.samples(subject) if known else []
@@ -109,100 +81,6 @@ def distribution_charts(subject: Any, title: str = "") -> list[Chart]:
 
 
 Model = Callable[[Mapping[str, np.ndarray]], np.ndarray]
-
-
-def _fleet(subject: Any, output: str) -> tuple[Any, ...] | None:
-
-    if output not in subject.kind.output:
-        return None
-    return (
-        "fleet",
-        # with its period and financing: a leased SKU's TCO is its lease and opex
-        Fleet(
-            subject.skus,
-            subject.assumptions,
-            name=subject.name,
-            period=subject.period,
-            financing=subject.financing or None,
-        ),
-        subject.capital_cost,
-    )
-
-
-def _workload(subject: Any, output: str) -> tuple[Any, ...] | None:
-    rows = {r.key: r for r in subject.rows}
-    if output not in rows or subject.workload is None:
-        return None
-    # the workload run again with the uncertain inputs replaced, as `flopbook workload
-    # --sensitivity` does: a batch chosen by tpot is chosen again for every sample
-    uncertain = {n: v for n, (v, _) in workload_inputs(subject).items()}
-    units = {n: u for n, (_, u) in workload_inputs(subject).items()}
-    model = workload_model(subject.workload, output, units)
-    labels = {n: _fields(subject.kind)[n].label for n in uncertain}
-    row = rows[output]
-    return ("model", model, uncertain, row.label, row.unit, labels, units, "Value")
-
-
-def _payer(subject: Any, output: str) -> tuple[Any, ...] | None:
-    declared = subject.result.kind
-    found = declared.total.get(output) or declared.total_of(output)
-    if found is None or output not in (*subject.rows, *declared.total):
-        return None
-    label, unit = found.label, found.unit
-    inputs = dict(subject.inputs)
-    uncertain = {n: magnitudes(i.value) for n, i in inputs.items() if not is_point(i.value)}
-
-    def model(values: Mapping[str, np.ndarray]) -> np.ndarray:
-        used: dict[str, Any] = {}
-        for name, inp in subject.inputs:
-            if name in values:
-                inp = replace(
-                    inp, value=Quantity(np.asarray(values[name], dtype=float), inp.value.units)
-                )
-            key, _, year = name.partition(".")
-            if key == "funding_rounds":
-                used.setdefault(key, []).append({"year": int(year), "amount": inp})
-            elif year:
-                used.setdefault(key, {})[int(year)] = inp
-            else:
-                used[key] = inp
-        value = point_payer(subject, used).result.total(found.key)
-        assert value is not None, "an output known in every year has its total"
-        return magnitudes(value, unit or None)
-
-    units = {n: f"{inputs[n].value.units:~P}" for n in uncertain}
-    return ("model", model, uncertain, label, unit, {n: n for n in uncertain}, units, "Total")
-
-
-def _payer_outputs(subject: Any) -> list[str]:
-    """What a payer's sensitivity can rank: its declared totals, each output's (its flows
-    added up over the years) by the output's key."""
-    totals = subject.result.kind.totals
-    return [t.of or t.key for t in totals if t.of is None or t.of in subject.rows]
-
-
-@dataclass(frozen=True)
-class _Uncertainty:
-    """How a kind's results show their uncertainty: the headline distributions, the outputs
-    a sensitivity can rank, and how it reruns the model for one of them."""
-
-    samples: Callable[[Any], Found]
-    outputs: Callable[[Any], list[str]]
-    adapter: Callable[[Any, str], tuple[Any, ...] | None]
-
-
-# kind name (models.registry.name_of) -> its uncertainty; a declared kind's distributions
-# come from its declaration, whatever its name
-UNCERTAINTY: dict[str, _Uncertainty] = {
-    "fleet": _Uncertainty(_declared, lambda s: list(s.kind.output), _fleet),
-    "training": _Uncertainty(_workload_samples, lambda s: [r.key for r in s.rows], _workload),
-    "inference": _Uncertainty(_workload_samples, lambda s: [r.key for r in s.rows], _workload),
-    "fund": _Uncertainty(lambda s: _declared(s.result), _payer_outputs, _payer),
-    "company": _Uncertainty(lambda s: _declared(s.result), _payer_outputs, _payer),
-    "funding_verdict": _Uncertainty(
-        _verdict_samples, lambda s: _payer_outputs(s.payer), lambda s, o: _payer(s.payer, o)
-    ),
-}
 
 
 def _adapter(subject: Any, output: str) -> tuple[Any, ...] | None:

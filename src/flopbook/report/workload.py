@@ -33,7 +33,9 @@ from flopbook.models.workload import (
 )
 from flopbook.quantity import Quantity, is_point, magnitudes, registry
 from flopbook.report.document import Block, Line
+from flopbook.report.hooks import Uncertainty, headline_samples
 from flopbook.report.inputs import InputBook, at_value, summary_of
+from flopbook.sensitivity import workload_inputs, workload_model
 
 VALUE = "Value"
 
@@ -300,3 +302,27 @@ def workload_block(
         sampled=sampled,
         engine=point,
     )
+
+
+def _rerun(subject: WorkloadResult, output: str) -> tuple[Any, ...] | None:
+    rows = {r.key: r for r in subject.rows}
+    if output not in rows or subject.workload is None:
+        return None
+    # the workload run again with the uncertain inputs replaced, as `flopbook workload
+    # --sensitivity` does: a batch chosen by tpot is chosen again for every sample
+    uncertain = {n: v for n, (v, _) in workload_inputs(subject).items()}
+    units = {n: u for n, (_, u) in workload_inputs(subject).items()}
+    model = workload_model(subject.workload, output, units)
+    labels = {n: _fields(subject.kind)[n].label for n in uncertain}
+    row = rows[output]
+    return ("model", model, uncertain, row.label, row.unit, labels, units, "Value")
+
+
+# the distributions drawn are the declaration's headlines (TRAINING's, INFERENCE's)
+_UNCERTAINTY = Uncertainty(
+    lambda s: headline_samples(s.result), lambda s: [r.key for r in s.rows], _rerun
+)
+
+# registered: report.kinds.BLOCKS and report.uncertainty.UNCERTAINTY gather these
+BLOCKS = {"training": workload_block, "inference": workload_block}
+UNCERTAINTY = {"training": _UNCERTAINTY, "inference": _UNCERTAINTY}

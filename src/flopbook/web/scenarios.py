@@ -244,7 +244,7 @@ def _row(line: Line, block: Block) -> Row:
     for column in block.columns:
         s = line.summaries.get(column)
         x = line.values.get(column)
-        unit = line.unit
+        unit = line.unit_in(column)  # a yearly amount's Total is an amount
         if s is not None and not s.point:
             cells[column] = {
                 stat: numbers.value(getattr(s, stat), unit) for stat in ("mean", "p5", "p50", "p95")

@@ -27,6 +27,7 @@ from flopbook.report.document import Chart
 from flopbook.report.uncertainty import distribution_charts, sensitivity_of
 from flopbook.safe_yaml import MAX_BYTES, read_text
 from flopbook.scenario import Document
+from flopbook.web.downloads import DOWNLOADS
 from flopbook.web.form import MAX_FIELDS, FormField, edit, form_fields
 from flopbook.web.guard import Folder
 from flopbook.web.pages import ENV, compute, error_fragment, page, problem
@@ -123,6 +124,7 @@ async def home(request: Request) -> Response:
         failure=failure,
         failure_html=error_fragment(failure, text) if failure else "",
         fields=_fields(text, name, run),
+        downloads=DOWNLOADS,
         files=folder_of(request).scenarios(),
         starts=case_scenarios(),
         samples=SAMPLES,
