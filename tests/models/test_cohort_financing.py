@@ -392,3 +392,21 @@ skus:
     out = cli("fleet", str(write(text, "leased.yaml")), "--sensitivity", "tco_per_year")
     assert out.code == 0, out.err
     assert "Lease payment" in out.out
+
+
+def test_a_cohort_lease_in_a_leased_fleet_changes_only_its_term():
+    cohorts = [
+        {"acquired": 2024, "count": "100 GPU"},
+        {
+            "acquired": 2024,
+            "count": "100 GPU",
+            "name": "short",
+            "financing": {"lease_term": "1 year"},
+        },
+    ]
+    flows = fleet(cohorts, {"lease": "9k USD/GPU/year", "lease_term": "3 years"}).run().cash_flows
+    assert by_year(flows, "lease_paid", "H100 2024")[:4] == pytest.approx([9e5] * 3 + [0])
+    assert by_year(flows, "lease_paid", "short")[:2] == pytest.approx([9e5, 0])
+    with pytest.raises(InputError, match="needs lease") as found:
+        fleet([{"acquired": 2024, "count": "9 GPU", "financing": {"lease_term": "1 year"}}])
+    assert found.value.field == "skus.H100 2024.financing.lease"

@@ -546,11 +546,12 @@ def read_financing(raw: Any, field: str = "financing", *, cohort: bool = False) 
             field=f"{field}.lease",
             hint="a leased fleet buys nothing to borrow against: keep one",
         )
-    kind, names = ("lease", _LEASE) if "lease" in raw else ("debt", _DEBT)
+    kind = _kind(raw)
+    names = _LEASE if kind == "lease" else _DEBT
     if kind not in raw and not cohort:
-        # a cohort's loan may give only its own rate, term or balloon: the amount is then
-        # the fleet's (checked by the fleet, which knows whether it has a loan)
-        raise InputError("needs debt or a lease", field=f"{field}.debt", hint=example)
+        # a cohort's loan may give only its own rate, term or balloon (a lease its term):
+        # the rest is then the fleet's (checked by the fleet, which knows what it has)
+        raise InputError("needs debt or a lease", field=f"{field}.{kind}", hint=example)
     stray = [k for k in raw if k not in names]
     if stray:
         raise InputError(
@@ -581,31 +582,38 @@ def loan_or_lease(financing: Mapping[str, Input]) -> dict[str, Input]:
     return {n: i for n, i in financing.items() if n not in _FLEET_ONLY}
 
 
+def _kind(financing: Mapping[str, Any]) -> str:
+    """``"lease"`` for a financing that names a lease field, else ``"debt"`` (a loan)."""
+    return "lease" if any(n in financing for n in _LEASE) else "debt"
+
+
 def own_over_fleet(
-    own: Mapping[str, Input], fleet: Mapping[str, Input], field: str
+    own: Mapping[str, Input], fleet: Mapping[str, Any], field: str
 ) -> dict[str, Input]:
     """A cohort's own financing as it stands beside the fleet's: a cohort's loan in a fleet
-    with a loan keeps only what it gives (the rest, defaults included, is the fleet's loan's);
-    a lease, or a loan where the fleet has none, stands alone and must say what it borrows."""
-    is_loan = "lease" not in own
-    if is_loan and "debt" in fleet:
+    with a loan (or lease with a lease) keeps only what it gives, the rest, defaults
+    included, being the fleet's; otherwise it stands alone and must say what it borrows (or
+    leases at)."""
+    kind = _kind(own)
+    if kind in fleet:
         return {n: i for n, i in own.items() if i.source != DEFAULT_SOURCE}
-    if is_loan and "debt" not in own:
+    if kind not in own:
+        what, example = ("loan", "60%") if kind == "debt" else ("lease", "9k USD/GPU/year")
         raise InputError(
-            "a cohort's loan needs debt: the fleet has no loan to take it from",
-            field=f"{field}.debt",
-            hint="give the share or amount borrowed, e.g. debt: 60%",
+            f"a cohort's {what} needs {kind}: the fleet has no {what} to take it from",
+            field=f"{field}.{kind}",
+            hint=f"give it, e.g. {kind}: {example}",
         )
     return dict(own)
 
 
 def in_force(own: Mapping[str, Input], fleet: Mapping[str, Input]) -> dict[str, Input]:
-    """The loan or lease in force for a cohort: its own (over the fleet's loan, when both are
-    loans), else the fleet's."""
+    """The loan or lease in force for a cohort: its own (over the fleet's, when both are
+    loans or both leases), else the fleet's."""
     base = loan_or_lease(fleet)
     if not own:
         return base
-    if "lease" not in own and "debt" in base:
+    if _kind(own) in base:
         return {**base, **own}
     return dict(own)
 
