@@ -36,6 +36,7 @@ from flopbook.catalog.schema import date_start
 from flopbook.distributions import check_correlation, correlate
 from flopbook.errors import InputError, InputWarning
 from flopbook.formula.shape import file_shape
+from flopbook.models.cash_flow import own_over_fleet, read_financing
 from flopbook.models.fleet import (
     ASSUMPTION_FIELDS,
     COHORT_FIELDS,
@@ -69,8 +70,12 @@ EXAMPLES = {
 AssumptionsFile = file_shape(
     "AssumptionsFile", ASSUMPTION_FIELDS, more={"capital_cost": (str | None, None)}, meta=False
 )
+# a cohort's own loan or lease, read by flopbook.models.cash_flow.read_financing
 CohortFile = file_shape(
-    "CohortFile", COHORT_FIELDS, more={"name": (StrictStr | None, None)}, meta=False
+    "CohortFile",
+    COHORT_FIELDS,
+    more={"name": (StrictStr | None, None), "financing": (Any, None)},
+    meta=False,
 )
 SkuFile = file_shape(
     "SkuFile",
@@ -81,6 +86,8 @@ SkuFile = file_shape(
         "name": (StrictStr | None, None),
         "assumptions": (AssumptionsFile | None, None),
         "cohorts": (list[CohortFile] | None, None),  # type: ignore[valid-type]
+        # a loan or lease for every cohort of the SKU, in place of the fleet's
+        "financing": (Any, None),
     },
     meta=False,
 )
@@ -120,6 +127,12 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
         for k, v in (spec.assumptions or AssumptionsFile()).model_dump(exclude_none=True).items()
     }
     assumptions = _guard(doc, (*path, "assumptions"), lambda: Assumptions(**given))
+    # read first: a cohort's own loan takes what it does not give from the fleet's
+    financing: dict[str, Any] = (
+        {}
+        if spec.financing is None
+        else _guard(doc, (*path, "financing"), lambda: read_financing(spec.financing))
+    )
     skus = []
     sku_at: dict[str, Path_] = {}  # each SKU's place in the file, for errors found later
     given_skus: list[Any] = spec.skus  # pydantic models made at run time: no static type
@@ -127,6 +140,10 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
         fields = {k: _raw(getattr(sku, k)) for k in SKU_FIELDS if getattr(sku, k) is not None}
         overrides = sku.assumptions.model_dump(exclude_none=True) if sku.assumptions else {}
         where = (*path, "skus", i)
+        if sku.financing is not None:
+            fields["financing"] = _own_financing(
+                doc, (*where, "financing"), sku.financing, financing
+            )
         chip: Any = sku.chip
         if isinstance(chip, dict):
             chip = custom_chip_of(doc, (*where, "chip"), chip)
@@ -154,7 +171,7 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
                 where,
             )
         made_skus = (
-            _cohorts_of(doc, where, sku, chip, fields, overrides)
+            _cohorts_of(doc, where, sku, chip, fields, overrides, financing)
             if sku.cohorts is not None
             else [_guard_sku(doc, where, make)]
         )
@@ -178,7 +195,7 @@ def fleet_from_document(doc: Document, path: Path_ = ()) -> Fleet:
                 dollars_of=spec.dollars_of,
                 price_index=spec.price_index,
                 period=spec.period,
-                financing=spec.financing,
+                financing=financing or None,
                 operator=spec.operator,
             )
         except InputError as exc:
@@ -219,6 +236,7 @@ def _cohorts_of(
     chip: Any,
     fields: dict[str, Any],
     overrides: dict[str, Any],
+    financing: dict[str, Any],
 ) -> list[Sku]:
     """One SKU per purchase cohort; a mistake in a cohort names the cohort's line."""
     if "count" in fields:
@@ -250,6 +268,10 @@ def _cohorts_of(
                     ),
                     (*where, "cohorts", j),
                 )
+        if "financing" in given:
+            given["financing"] = _own_financing(
+                doc, (*where, "cohorts", j, "financing"), given["financing"], financing
+            )
 
         def make(c: Any = cohort, given: dict[str, Any] = given) -> Sku:
             own = dict(fields)
@@ -263,6 +285,17 @@ def _cohorts_of(
 
         out.append(_guard_sku(doc, (*where, "cohorts", j), make))
     return out
+
+
+def _own_financing(doc: Document, path: Path_, raw: Any, fleet: dict[str, Any]) -> dict[str, Any]:
+    """A SKU's or cohort's own loan or lease, read where it is written (a mistake names
+    its line and field), as it stands beside the fleet's."""
+
+    def read() -> dict[str, Any]:
+        own = read_financing(raw, field="financing", cohort=True)
+        return own_over_fleet(own, fleet, "financing")
+
+    return _guard(doc, path, read)
 
 
 def custom_chip_of(doc: Document, path: Path_, raw: Mapping[str, Any]) -> Any:
@@ -391,7 +424,7 @@ def _guard_sku(doc: Document, where: Path_, make: Callable[[], T]) -> T:
         # A SKU reports "count", "skus.<name>" (the whole SKU) or "skus.<name>.<field>…";
         # the catalog reports no field (an unknown chip).
         field = exc.field or ""
-        fields = "|".join([*SKU_FIELDS, "assumptions", "chip", "name"])
+        fields = "|".join([*SKU_FIELDS, "assumptions", "chip", "name", "financing"])
         nested = re.match(rf"^skus\..+?\.((?:{fields})(?:\..+)?)$", field)
         if "unknown chip" in exc.message:
             path: Path_ = (*where, "chip")

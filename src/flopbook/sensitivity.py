@@ -30,6 +30,7 @@ from flopbook.distributions import QuantileFunction, empirical_ppf, require_memo
 from flopbook.errors import InputError, suggest
 from flopbook.frames import records_frame
 from flopbook.inputs import Input
+from flopbook.models.cash_flow import FINANCING_FIELDS
 from flopbook.models.fleet import ASSUMPTION_FIELDS, SKU_FIELDS, TOTAL, metric
 from flopbook.quantity import Quantity, current_sampling, is_point, magnitudes, unit_name
 
@@ -275,6 +276,11 @@ def input_label(path: str) -> str:
         return f"{parts[1]} {_lower_first(SKU_FIELDS[parts[2]].label)}"
     if parts[0] == "assumptions" and len(parts) == 2 and parts[1] in ASSUMPTION_FIELDS:
         return ASSUMPTION_FIELDS[parts[1]].label
+    if parts[-2:-1] == ["financing"] and parts[-1] in FINANCING_FIELDS:
+        label = FINANCING_FIELDS[parts[-1]].label
+        if parts[0] == "skus" and len(parts) == 4:  # a cohort's own loan or lease
+            return f"{parts[1]} {_lower_first(label)}"
+        return label if len(parts) == 2 else path
     return path
 
 

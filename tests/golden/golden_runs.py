@@ -29,6 +29,10 @@ def runs() -> dict[str, list[str]]:
     ]
     out["example-neocloud"] = ["fleet", "examples/neocloud.yaml"]
     out["example-neocloud-financed"] = ["fleet", "examples/neocloud-financed.yaml"]
+    out["example-neocloud-cohort-financing"] = [
+        "fleet",
+        "examples/neocloud-cohort-financing.yaml",
+    ]
     out["example-breakeven"] = ["breakeven", "examples/neocloud.yaml"]
     out["example-training"] = ["workload", "examples/training.yaml"]
     out["example-inference"] = ["workload", "examples/inference.yaml"]

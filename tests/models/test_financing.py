@@ -161,7 +161,7 @@ def test_a_fully_debt_financed_fleet_at_the_debt_rate():
         ({"debt_rate": "8%"}, "financing.debt", "needs debt or a lease"),
         ({"lease": "9k USD/GPU/year", "debt_term": "3 years"}, "financing.debt_term", "a loan"),
         ({"debt": "60%", "colour": "red"}, "financing.colour", "unknown field"),
-        ({"debt": "60%", "debt_rate": "-2%"}, "debt_rate", "at least"),
+        ({"debt": "60%", "debt_rate": "-100%"}, "debt_rate", "above"),
         ({"debt": "60%", "debt_term": "0 years"}, "debt_term", "at least"),
         ({}, "financing", "needs debt or a lease"),
     ],

@@ -22,6 +22,11 @@ each year and in one sum at the end; what is still owed when the period ends is 
 its last year, as the hardware is valued then. Equity's cash flow is the project's plus the
 loan drawn, less interest and principal. A leased cohort pays no capex and sells nothing: it
 pays the lease per GPU and year while it is in service (for the lease's term, if given).
+A cohort may carry a loan or lease of its own (drawn in its purchase year, at its own rate,
+term and balloon); the fleet's ``financing:`` is the default for cohorts without one. When
+any cohort borrows, every cohort has a cash flow to equity (a cohort without a loan: its
+net cash flow), discounted at the fleet's ``cost_of_equity`` (the cost of capital if it
+gives none).
 """
 
 from __future__ import annotations
@@ -49,6 +54,9 @@ __all__ = [
     "CashFlows",
     "Period",
     "irr",
+    "in_force",
+    "loan_or_lease",
+    "own_over_fleet",
     "npv",
     "payback",
     "payback_parts",
@@ -79,8 +87,9 @@ FINANCING_FIELDS = {
             "Interest rate",
             ("",),
             "8%",
-            "interest on the loan, a year",
-            low=0,
+            "interest on the loan, a year (above -100%: a real rate may be negative)",
+            low=-1,
+            low_inclusive=False,
             high=1,
             share=True,
         ),
@@ -125,8 +134,20 @@ FINANCING_FIELDS = {
             low_inclusive=False,
             high=30,
         ),
+        FieldSpec(
+            "cost_of_equity",
+            "Cost of equity",
+            ("",),
+            "15%",
+            "the yearly rate the cash flow to equity is discounted at (default: the cost of "
+            "capital); the fleet's, not a cohort's",
+            low=0,
+            high=1,
+            share=True,
+        ),
     ]
 }
+DEFAULT_SOURCE = "flopbook default"
 FINANCING_DEFAULTS = {"debt_rate": "8%", "debt_term": "4 years", "debt_balloon": "0%"}
 """What a loan takes when the financing does not say (flopbook defaults: a round rate, the
 default useful life, equal payments)."""
@@ -164,6 +185,13 @@ YEAR_INPUTS = {
         _spec("period_start", "First year", "year", "the start of the period's first year"),
         _spec("period_end", "End of the period", "year", "the end of the period's last year"),
         _spec("cost_of_capital", "Cost of capital", "", "the yearly discount rate"),
+        _spec(
+            "cost_of_equity",
+            "Cost of equity",
+            "",
+            "the yearly discount rate of the cash flow to equity (the cost of capital if the "
+            "financing gives none)",
+        ),
     ]
 }
 
@@ -173,6 +201,8 @@ CASH_FLOW = Kind(
     doc="A fleet's yearly capex, opex, revenue, sales and cash flow over a period.",
     item_inputs=COHORT_INPUTS,
     shared_inputs=YEAR_INPUTS,
+    # whether any cohort of the fleet borrows: then every cohort has a cash flow to equity
+    choices={"fleet_borrows": ("yes", "no")},
     headlines=("cash_flow", "present_value"),
     steps=(
         # a SKU without a date was bought at the start of the period
@@ -214,6 +244,12 @@ CASH_FLOW = Kind(
             "",
             "discount_factor(cost_of_capital, calendar_year - period_start)",
             "(1 + cost of capital)^-(year - first year)",
+        ),
+        step(
+            "equity_discount",
+            "",
+            "discount_factor(cost_of_equity, calendar_year - period_start)",
+            "(1 + cost of equity)^-(year - first year)",
         ),
         # a lease is paid while the cohort is in service, for its term if it has one
         step(
@@ -384,15 +420,19 @@ CASH_FLOW = Kind(
             "equity_cash_flow",
             "Cash flow to equity",
             "USD",
-            {"debt given": "cash_flow + debt_drawn - interest_paid - principal_repaid"},
-            "net cash flow + loan drawn - interest - principal",
+            {
+                "debt given": "cash_flow + debt_drawn - interest_paid - principal_repaid",
+                "fleet_borrows is yes": "cash_flow",
+            },
+            "net cash flow + loan drawn - interest - principal (a cohort without a loan: its "
+            "net cash flow)",
         ),
         extensive(
             "equity_present_value",
             "Present value to equity",
             "USD",
-            {"debt given": "equity_cash_flow * discount"},
-            "cash flow to equity x (1 + cost of capital)^-(year - first year)",
+            {"fleet_borrows is yes": "equity_cash_flow * equity_discount"},
+            "cash flow to equity x (1 + cost of equity)^-(year - first year)",
         ),
     ),
 )
@@ -462,32 +502,56 @@ def read_period(raw: Any, field: str = "period") -> Period:
 
 _DEBT = ("debt", "debt_rate", "debt_term", "debt_balloon")
 _LEASE = ("lease", "lease_term")
+_FLEET_ONLY = ("cost_of_equity",)
 
 
-def read_financing(raw: Any, field: str = "financing") -> dict[str, Input]:
+def read_financing(raw: Any, field: str = "financing", *, cohort: bool = False) -> dict[str, Input]:
     """``{debt: 60%, debt_rate: 8%, debt_term: 4 years, debt_balloon: 0%}`` (a loan; the
     rate, term and balloon have defaults) or ``{lease: 9k USD/GPU/year, lease_term: 3
-    years}`` (a lease instead of buying), each value read like any input."""
+    years}`` (a lease instead of buying), each value read like any input. The fleet's may
+    add ``cost_of_equity`` (or give only that, when its cohorts carry their own loans); a
+    ``cohort``'s may not: equity's discount rate is the fleet's. A cohort's loan may leave
+    out ``debt`` (the fleet's loan's, see :func:`own_over_fleet`)."""
     example = "write e.g. financing: {debt: 60%, debt_rate: 8%, debt_term: 4 years}"
+    known = [n for n in FINANCING_FIELDS if not (cohort and n in _FLEET_ONLY)]
     if not isinstance(raw, Mapping) or not raw:
         raise InputError("needs debt or a lease", field=field, hint=example)
-    unknown = sorted(str(k) for k in raw if k not in FINANCING_FIELDS)
+    if cohort:
+        for name in _FLEET_ONLY:
+            if name in raw:
+                raise InputError(
+                    f"{name} is the fleet's, not a cohort's",
+                    field=f"{field}.{name}",
+                    hint=f"move it to the fleet's financing: {{{name}: 15%}}",
+                )
+    unknown = sorted(str(k) for k in raw if k not in known)
     if unknown:
         from_key = unknown[0]
         raise InputError(
             f"unknown field {from_key!r}",
             field=f"{field}.{from_key}",
-            hint="financing takes " + ", ".join(FINANCING_FIELDS),
+            hint="financing takes " + ", ".join(known),
         )
+    out: dict[str, Input] = {
+        n: read_input(FINANCING_FIELDS[n], raw[n], key=f"{field}.{n}")
+        for n in _FLEET_ONLY
+        if n in raw
+    }
+    raw = {k: v for k, v in raw.items() if k not in _FLEET_ONLY}
+    if not raw and out:
+        return out  # only the cost of equity: the cohorts carry the loans
     if "debt" in raw and "lease" in raw:
         raise InputError(
             "gives both debt and a lease",
             field=f"{field}.lease",
             hint="a leased fleet buys nothing to borrow against: keep one",
         )
-    kind, names = ("lease", _LEASE) if "lease" in raw else ("debt", _DEBT)
-    if kind not in raw:
-        raise InputError("needs debt or a lease", field=f"{field}.debt", hint=example)
+    kind = _kind(raw)
+    names = _LEASE if kind == "lease" else _DEBT
+    if kind not in raw and not cohort:
+        # a cohort's loan may give only its own rate, term or balloon (a lease its term):
+        # the rest is then the fleet's (checked by the fleet, which knows what it has)
+        raise InputError("needs debt or a lease", field=f"{field}.{kind}", hint=example)
     stray = [k for k in raw if k not in names]
     if stray:
         raise InputError(
@@ -495,12 +559,11 @@ def read_financing(raw: Any, field: str = "financing") -> dict[str, Input]:
             field=f"{field}.{stray[0]}",
             hint=f"a {'lease' if kind == 'lease' else 'loan'} takes " + ", ".join(names),
         )
-    out: dict[str, Input] = {}
     for name in names:
         if name in raw:
             value = raw[name]
         elif name in FINANCING_DEFAULTS:
-            value = {"value": FINANCING_DEFAULTS[name], "source": "flopbook default"}
+            value = {"value": FINANCING_DEFAULTS[name], "source": DEFAULT_SOURCE}
         else:
             continue
         out[name] = read_input(FINANCING_FIELDS[name], value, key=f"{field}.{name}")
@@ -514,6 +577,47 @@ def read_financing(raw: Any, field: str = "financing") -> dict[str, Input]:
     return out
 
 
+def loan_or_lease(financing: Mapping[str, Input]) -> dict[str, Input]:
+    """The loan or lease of a financing, without the fleet's cost of equity."""
+    return {n: i for n, i in financing.items() if n not in _FLEET_ONLY}
+
+
+def _kind(financing: Mapping[str, Any]) -> str:
+    """``"lease"`` for a financing that names a lease field, else ``"debt"`` (a loan)."""
+    return "lease" if any(n in financing for n in _LEASE) else "debt"
+
+
+def own_over_fleet(
+    own: Mapping[str, Input], fleet: Mapping[str, Any], field: str
+) -> dict[str, Input]:
+    """A cohort's own financing as it stands beside the fleet's: a cohort's loan in a fleet
+    with a loan (or lease with a lease) keeps only what it gives, the rest, defaults
+    included, being the fleet's; otherwise it stands alone and must say what it borrows (or
+    leases at)."""
+    kind = _kind(own)
+    if kind in fleet:
+        return {n: i for n, i in own.items() if i.source != DEFAULT_SOURCE}
+    if kind not in own:
+        what, example = ("loan", "60%") if kind == "debt" else ("lease", "9k USD/GPU/year")
+        raise InputError(
+            f"a cohort's {what} needs {kind}: the fleet has no {what} to take it from",
+            field=f"{field}.{kind}",
+            hint=f"give it, e.g. {kind}: {example}",
+        )
+    return dict(own)
+
+
+def in_force(own: Mapping[str, Input], fleet: Mapping[str, Input]) -> dict[str, Input]:
+    """The loan or lease in force for a cohort: its own (over the fleet's, when both are
+    loans or both leases), else the fleet's."""
+    base = loan_or_lease(fleet)
+    if not own:
+        return base
+    if _kind(own) in base:
+        return {**base, **own}
+    return dict(own)
+
+
 class CashFlows:
     """The yearly table: for each output, each year's total over the cohorts, and the sum
     over the years; NPV (the sum of present values), IRR and payback."""
@@ -523,12 +627,16 @@ class CashFlows:
         period: Period,
         cohorts: Sequence[tuple[str, Mapping[str, pint.Quantity], Form]],
         cost_of_capital: pint.Quantity,
+        cost_of_equity: pint.Quantity | None = None,
     ) -> None:
         self.period = period
         self.columns = [str(y) for y in period.years]
         self.cohorts = [name for name, _, _ in cohorts]
         self.forms = {name: form for name, _, form in cohorts}
+        self.values = {name: values for name, values, _ in cohorts}
         self.cost_of_capital = cost_of_capital
+        # None: equity is discounted at the cost of capital
+        self.cost_of_equity = cost_of_equity
         self.by_year: dict[str, Result] = {}
         for y in period.years:
             shared = {
@@ -536,6 +644,7 @@ class CashFlows:
                 "period_start": Quantity(float(period.first), "year"),
                 "period_end": Quantity(float(period.last + 1), "year"),
                 "cost_of_capital": cost_of_capital,
+                "cost_of_equity": cost_of_capital if cost_of_equity is None else cost_of_equity,
             }
             items = {
                 name: ItemOutputs(CASH_FLOW, {**values, **shared}, with_years(form))
@@ -592,8 +701,44 @@ class CashFlows:
         return self.known("equity_cash_flow")
 
     def equity_npv(self) -> pint.Quantity | None:
-        """The NPV of the cash flows to equity at the cost of capital (None without debt)."""
+        """The NPV of the cash flows to equity at the cost of equity (the cost of capital
+        when none is given; None without debt)."""
         return self.get("equity_present_value")
+
+    def equity_rate(self) -> pint.Quantity:
+        """The rate equity's cash flows are discounted at."""
+        return self.cost_of_capital if self.cost_of_equity is None else self.cost_of_equity
+
+    def _interest_weights(self) -> pint.Quantity | None:
+        """The sum over the cohorts of what each draws x its loan rate (None: no loan)."""
+        weighted = None
+        for name in self.cohorts:
+            rate = self.values[name].get("debt_rate")
+            amount = self._cohort_total("debt_drawn", name)
+            if rate is not None and amount is not None:
+                weighted = amount * rate if weighted is None else weighted + amount * rate
+        return weighted
+
+    def wacc(self) -> pint.Quantity | None:
+        """The weighted average cost of capital the financing implies, before tax, at book
+        weights when bought: (each loan x its rate + (capex - loans) x cost of equity) /
+        capex over the owned cohorts (None without a loan or a cost of equity of its own)."""
+        weighted = self._interest_weights()
+        capex, drawn = self.get("capex_paid"), self.get("debt_drawn")
+        if weighted is None or capex is None or drawn is None or self.cost_of_equity is None:
+            return None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return ((weighted + (capex - drawn) * self.cost_of_equity) / capex).to("")
+
+    def _cohort_total(self, key: str, cohort: str) -> pint.Quantity | None:
+        values = [self.by_year[c].get(key, cohort) for c in self.columns]
+        present = [v for v in values if v is not None]
+        if not present:
+            return None
+        total = present[0]
+        for v in present[1:]:
+            total = total + v
+        return total
 
     def irr(self, key: str = "cash_flow") -> tuple[np.ndarray, str | None]:
         """The IRR of each sample (NaN where none), and why it is undefined if it is; of the
@@ -638,6 +783,11 @@ class CashFlows:
                 "irr": _summary_or_none(equity_rates, ""),
                 "irr_undefined": equity_why,
             }
+            if self.cost_of_equity is not None:
+                equity["cost_of_equity"] = summarize(self.cost_of_equity, "").as_dict()
+                wacc = self.wacc()
+                if wacc is not None:
+                    equity["wacc"] = summarize(wacc, "").as_dict()
         out = {
             "period": {"start": self.period.first, "end": self.period.last},
             "cohorts": self.cohorts,
@@ -662,7 +812,7 @@ def with_years(form: Form) -> Form:
     """A cohort's form with the yearly inputs given (each year gives all four)."""
     return Form(
         given=form.given | frozenset(YEAR_INPUTS),
-        shares=form.shares | frozenset({"cost_of_capital"}),
+        shares=form.shares | frozenset({"cost_of_capital", "cost_of_equity"}),
         choices=form.choices,
     )
 

@@ -30,7 +30,15 @@ from flopbook.formula.declaration import Form, Formula, Kind, Ratio, extensive, 
 from flopbook.formula.result import TOTAL as TOTAL  # re-exported: the column of totals
 from flopbook.formula.result import ItemOutputs, Result
 from flopbook.inputs import FieldSpec, Input, read_input
-from flopbook.models.cash_flow import CashFlows, Period, read_financing, read_period
+from flopbook.models.cash_flow import (
+    FINANCING_FIELDS,
+    CashFlows,
+    Period,
+    in_force,
+    own_over_fleet,
+    read_financing,
+    read_period,
+)
 from flopbook.models.constant_dollars import (
     check_index,
     date_label,
@@ -438,7 +446,10 @@ class Sku:
     bf16_dense: Any = None
     fp8_dense: Any = None
     assumptions: dict[str, Any] = field(default_factory=dict)
+    # a loan or lease of its own, in place of the fleet's: {debt: 70%, debt_rate: 6%}
+    financing: Any = None
     inputs: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
+    own_financing: dict[str, Input] = field(default_factory=dict, init=False, repr=False)
     # the assumptions (among ``assumptions``) a published table gave this SKU by its use year
     published: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
@@ -487,6 +498,15 @@ class Sku:
                 field=f"skus.{self.name}.assumptions.capital_cost",
                 hint="move it to the shared assumptions:",
             )
+        if self.financing is not None:
+            given = self.financing
+            self.own_financing = (
+                dict(given)
+                if isinstance(given, Mapping)
+                and given
+                and all(isinstance(v, Input) for v in given.values())
+                else read_financing(given, field=f"{prefix}.financing", cohort=True)
+            )
         self.power_rating()  # a chip without a TDP needs one here, where the error can point
 
     def value(self, name: str) -> pint.Quantity | None:
@@ -533,7 +553,8 @@ FLEET = Kind(
     name="fleet",
     label="Fleet",
     doc="Capex, power, opex, capital cost and TCO of a set of GPU SKUs.",
-    item_inputs=SKU_FIELDS,
+    # a leased SKU's lease payment (its own financing's, or the fleet's) is its capital cost
+    item_inputs=SKU_FIELDS | {"lease": FINANCING_FIELDS["lease"]},
     shared_inputs=ASSUMPTION_FIELDS,
     choices={"capital_cost": CAPITAL_COST_METHODS},
     headlines=("tco_per_year", "capex"),
@@ -689,10 +710,12 @@ FLEET = Kind(
             "Capital cost per year",
             "USD/year",
             {
+                "lease given": "gpus * lease",
                 "capital_cost is annuity": "annuity",
                 "otherwise": "depreciation",
             },
-            "depreciation or annuity, as chosen",
+            "depreciation or annuity, as chosen; a leased SKU: GPUs x lease payment (the "
+            "lessee's cost, in place of the hardware's)",
         ),
         extensive(
             "tco_per_year", "TCO per year", "USD/year", "capital_cost + opex", "capital cost + opex"
@@ -890,18 +913,31 @@ class SkuMetrics(ItemOutputs):
 
     KEYS = tuple(k for k, f in FLEET.formulas.items() if f.kind == "extensive")
 
-    def __init__(self, sku: Sku, a: Assumptions, shared: dict[Any, Any] | None = None) -> None:
+    def __init__(
+        self,
+        sku: Sku,
+        a: Assumptions,
+        shared: dict[Any, Any] | None = None,
+        financing: Mapping[str, Input] | None = None,
+    ) -> None:
         self.sku = sku
         self.a = a
-        values = sku_values(sku, a)
+        # the loan or lease in force for the SKU: its own, else the fleet's
+        self.financing = dict(financing or {})
+        values = sku_values(sku, a, self.financing)
         super().__init__(FLEET, values, sku_form(sku, a, values))
 
 
-def sku_values(sku: Sku, a: Assumptions) -> dict[str, pint.Quantity]:
-    """The inputs one SKU's formulas read: its own, the assumptions in force for it, and the
-    catalog's TDP and dense peaks where the SKU does not give them."""
+def sku_values(
+    sku: Sku, a: Assumptions, financing: Mapping[str, Input] | None = None
+) -> dict[str, pint.Quantity]:
+    """The inputs one SKU's formulas read: its own, the assumptions in force for it, the
+    catalog's TDP and dense peaks where the SKU does not give them, and its lease payment
+    if it is leased."""
     values = {n: i.value for n, i in a.inputs.items()}
     values.update({n: i.value for n, i in sku.inputs.items() if n != "prices_of"})
+    if financing and "lease" in financing:
+        values["lease"] = financing["lease"].value
     values["tdp"] = sku.power_rating()
     for precision in ("bf16_dense", "fp8_dense"):
         peak = sku.peak(precision)  # type: ignore[arg-type]
@@ -921,9 +957,28 @@ def sku_form(sku: Sku, a: Assumptions, values: Mapping[str, pint.Quantity]) -> F
     )
 
 
-def sku_extensives(sku: Sku, a: Assumptions, shared: dict[Any, Any] | None = None) -> SkuMetrics:
+def sku_extensives(
+    sku: Sku,
+    a: Assumptions,
+    shared: dict[Any, Any] | None = None,
+    financing: Mapping[str, Input] | None = None,
+) -> SkuMetrics:
     """The extensive metrics of one SKU, computed as they are read."""
-    return SkuMetrics(sku, a, shared)
+    return SkuMetrics(sku, a, shared, financing)
+
+
+def financing_of(sku: Sku, fleet: Mapping[str, Input]) -> dict[str, Input]:
+    """The loan or lease in force for one SKU (a cohort): its own (over the fleet's loan,
+    field by field, when both are loans), else the fleet's."""
+    return in_force(sku.own_financing, fleet)
+
+
+def financing_place(sku: Sku, name: str, fleet: Mapping[str, Input]) -> str | None:
+    """The place (as :meth:`Fleet.inputs` names it) of the SKU's loan or lease field
+    ``name``: its own financing's, else the fleet's (None when neither gives it)."""
+    if name not in financing_of(sku, fleet):
+        return None
+    return f"skus.{sku.name}.financing.{name}" if name in sku.own_financing else f"financing.{name}"
 
 
 def _mag(value: pint.Quantity, unit: str) -> Any:
@@ -957,6 +1012,11 @@ class FleetResult(Result):
         self._cash_flows: CashFlows | None = None
 
     @property
+    def leased(self) -> list[str]:
+        """The SKUs (cohorts) that are leased: their capital cost is the lease payment."""
+        return [c for c in self.columns if "lease" in getattr(self._extensive[c], "financing", {})]
+
+    @property
     def cash_flows(self) -> CashFlows | None:
         """The yearly cash flows over the fleet's period (None without a period)."""
         if self.period is None:
@@ -973,6 +1033,8 @@ class FleetResult(Result):
             "capital_cost": self.capital_cost,
             "metrics": self.rows_dict(),
         }
+        if self.leased:  # their capital cost is the lease payment: the lessee's TCO
+            out["leased"] = self.leased
         if self.cash_flows is not None:
             out["cash_flows"] = self.cash_flows.to_dict()
         if self.assumptions is not None:
@@ -1015,10 +1077,16 @@ def cash_flow_inputs(result: FleetResult, column: str) -> tuple[dict[str, pint.Q
             values[key] = sku.inputs[key].value
     values["useful_life"] = a["useful_life"]
     values["residual_value"] = a["residual_value"]
-    # the fleet's loan or lease, the same for every cohort
-    values.update({n: i.value for n, i in result.financing.items()})
-    shares = {"residual_value", *(n for n, i in result.financing.items() if i.is_share())}
-    form = Form(given=frozenset(values), shares=frozenset(shares))
+    # the cohort's own loan or lease, else the fleet's
+    financing = item.financing
+    values.update({n: i.value for n, i in financing.items()})
+    shares = {"residual_value", *(n for n, i in financing.items() if i.is_share())}
+    borrows = any("debt" in result._extensive[c].financing for c in result.columns)
+    form = Form(
+        given=frozenset(values),
+        shares=frozenset(shares),
+        choices=(("fleet_borrows", "yes" if borrows else "no"),),
+    )
     return values, form
 
 
@@ -1026,7 +1094,13 @@ def cash_flows_of(result: FleetResult, period: Period) -> CashFlows:
     """The fleet's cash flows year by year over ``period`` (see :mod:`.cash_flow`)."""
     assert result.assumptions is not None
     cohorts = [(c, *cash_flow_inputs(result, c)) for c in result.columns]
-    return CashFlows(period, cohorts, result.assumptions["cost_of_capital"])
+    equity = result.financing.get("cost_of_equity")
+    return CashFlows(
+        period,
+        cohorts,
+        result.assumptions["cost_of_capital"],
+        None if equity is None else equity.value,
+    )
 
 
 def _check_in_period(skus: list[Sku], period: Period) -> None:
@@ -1202,7 +1276,15 @@ def _input_dict(i: Input, default: bool = False) -> dict[str, Any]:
     return d
 
 
-COHORT_FIELDS = ("count", "acquired", "retired", "server_cost_per_gpu", "gpu_price", "prices_of")
+COHORT_FIELDS = (
+    "count",
+    "acquired",
+    "retired",
+    "server_cost_per_gpu",
+    "gpu_price",
+    "prices_of",
+    "financing",
+)
 
 
 def cohort_skus(
@@ -1321,11 +1403,27 @@ class Fleet:
             if financing and all(isinstance(v, Input) for v in financing.values())
             else read_financing(financing)
         )
-        if self.financing and self.period is None:
+        # a cohort's loan in a fleet with a loan keeps what it gives; the rest is the fleet's
+        for i, s in enumerate(self.skus):
+            if s.own_financing:
+                kept = own_over_fleet(s.own_financing, self.financing, f"skus.{s.name}.financing")
+                if kept != s.own_financing:
+                    self.skus[i] = copy.copy(s)
+                    self.skus[i].own_financing = kept
+        own = next((s for s in self.skus if s.own_financing), None)
+        if (self.financing or own is not None) and self.period is None:
             raise InputError(
                 "financing shows in the yearly cash flows, and the fleet has no period",
-                field="financing",
+                field="financing" if self.financing else f"skus.{own.name}.financing",
                 hint="add e.g. period: {start: 2025, end: 2029}",
+            )
+        if "cost_of_equity" in self.financing and not any(
+            "debt" in financing_of(s, self.financing) for s in self.skus
+        ):
+            raise InputError(
+                "a cost of equity discounts the cash flow to equity, and nothing is borrowed",
+                field="financing.cost_of_equity",
+                hint="give the fleet or a cohort a loan (debt: 60%), or drop cost_of_equity",
             )
 
     def subset(self, only: str | Iterable[str] | None) -> Fleet:
@@ -1349,6 +1447,9 @@ class Fleet:
                     + " (a chip, SKU name or architecture such as Hopper)",
                 )
         kept = [s for s in self.skus if any(s.matches(t) for t in terms)]
+        financing = dict(self.financing)
+        if not any("debt" in financing_of(s, financing) for s in kept):
+            financing.pop("cost_of_equity", None)  # the cohorts kept borrow nothing
         # already restated: the kept SKUs' prices are in dollars_of's dollars
         return Fleet(
             kept,
@@ -1356,7 +1457,7 @@ class Fleet:
             name=self.name,
             description=self.description,
             period=self.period,
-            financing=self.financing or None,
+            financing=financing or None,
             operator=self.operator,
         )
 
@@ -1371,7 +1472,7 @@ class Fleet:
         shared: dict[Any, Any] = {}
         for s in fleet.skus:
             a = base.merged(s.assumptions, key_prefix=f"skus.{s.name}.assumptions")
-            extensive[s.name] = sku_extensives(s, a, shared)
+            extensive[s.name] = sku_extensives(s, a, shared, financing_of(s, fleet.financing))
         return FleetResult(
             [s.name or "" for s in fleet.skus],
             extensive,
@@ -1411,6 +1512,11 @@ class Fleet:
             parts = path.split(".")
             if parts[0] == "financing":
                 new.financing = {**new.financing, parts[1]: replaced}
+            elif parts[0] == "skus" and parts[-2] == "financing":
+                name = ".".join(parts[1:-2])
+                sku = copy.copy(skus[name])
+                sku.own_financing = {**sku.own_financing, parts[-1]: replaced}
+                skus[name] = sku
             elif parts[0] == "assumptions":
                 new.assumptions.inputs[parts[1]] = replaced
                 # SKU overrides are merged onto the given assumptions: count this one in
@@ -1427,6 +1533,11 @@ class Fleet:
         """Every input with its place: ``("skus.H800.count", Input)``, then the assumptions
         and the financing."""
         rows = [(f"skus.{s.name}.{n}", i) for s in self.skus for n, i in s.inputs.items()]
+        rows += [
+            (f"skus.{s.name}.financing.{n}", i)
+            for s in self.skus
+            for n, i in s.own_financing.items()
+        ]
         rows += [(f"assumptions.{n}", i) for n, i in self.assumptions.inputs.items()]
         rows += [(f"financing.{n}", i) for n, i in self.financing.items()]
         return rows

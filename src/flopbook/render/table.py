@@ -73,13 +73,15 @@ def fleet_table(
             table.add_column(TOTAL, justify="right", style="bold", no_wrap=True)
         else:
             table.add_column(c, justify="right", min_width=9)
+    # a leased SKU's capital cost is its lease: the line that is in its TCO is shown
+    in_tco = "capital_cost" if result.leased else result.capital_cost
     for m in METRICS:
-        if not all_rows and m.key not in SHORT_ROWS:
+        if not all_rows and m.key not in SHORT_ROWS and m.key != in_tco:
             continue
         if m.key in OPTIONAL_ROWS and result.get(m.key) is None:
             continue  # revenue and margin need a rental price
         label = m.label
-        if m.key == result.capital_cost:
+        if m.key == in_tco:
             label += " ◂ in TCO"
         if m.kind == "intensive":
             label += " (avg)"
@@ -141,6 +143,11 @@ def _caption(result: FleetResult, sampled: bool) -> str:
             else " at the cost of capital."
         ),
     ]
+    if result.leased:
+        lines.append(
+            "Leased (" + ", ".join(result.leased) + "): the capital cost is the lease payment, "
+            "the lessee's cost; depreciation and annuity are the hardware's own."
+        )
     if sampled:
         lines.append("Uncertain inputs: mean (5th–95th percentile).")
     for key, missing in result.partial.items():
@@ -430,7 +437,12 @@ def _cash_flow_table(
     )
     equity = d.get("equity")
     if equity:
-        notes.append(f"NPV to equity at {rate:.1%}: " + _summary_text(equity["npv"], "USD"))
+        own = equity.get("cost_of_equity")
+        equity_rate = rate if own is None else own["value"]
+        where = "" if own is None else " (cost of equity)"
+        notes.append(
+            f"NPV to equity at {equity_rate:.1%}{where}: " + _summary_text(equity["npv"], "USD")
+        )
         notes.append(
             "IRR to equity: "
             + (
@@ -439,6 +451,11 @@ def _cash_flow_table(
                 else equity["irr_undefined"] or "—"
             )
         )
+        if equity.get("wacc"):
+            notes.append(
+                "WACC implied (before tax, loan and equity at their shares of capex): "
+                + _summary_text(equity["wacc"], "%")
+            )
     notes.append(
         "Capex is paid in the year a cohort is acquired; a cohort is sold at book value when "
         "it is retired or the period ends; year y is discounted by (1 + r)^-(y - first year)."

@@ -17,7 +17,7 @@ import numpy as np
 
 from flopbook.formula.excel import Ref, excel_formula
 from flopbook.models.cash_flow import CASH_FLOW, NOT_SUMMED, payback_parts, with_years
-from flopbook.models.fleet import METRIC_BY_KEY, TOTAL
+from flopbook.models.fleet import METRIC_BY_KEY, TOTAL, financing_place
 from flopbook.quantity import Quantity, magnitudes, registry, summarize
 from flopbook.report.document import Block, Line
 
@@ -48,12 +48,20 @@ def _refs(result: FleetResult, column: str, book: InputBook, fleet: int) -> dict
         place = f"skus.{column}.assumptions.{k}"
         row = book.row(place) if book.has(place) else book.row(f"assumptions.{k}")
         refs[k] = Ref(row.name, item.a.inputs[k].value.units)
-    for k, inp in result.financing.items():  # the fleet's loan or lease
+    for k, inp in item.financing.items():  # the cohort's own loan or lease, else the fleet's
         unit: Any = inp.value.units
-        refs[k] = Ref(book.row(f"financing.{k}").name, unit)
+        found = financing_place(item.sku, k, result.financing)
+        assert found is not None, "a financing in force has its row"
+        refs[k] = Ref(book.row(found).name, unit)
     assert result.assumptions is not None
     rate: Any = result.assumptions.inputs["cost_of_capital"].value.units
     refs["cost_of_capital"] = Ref(book.row("assumptions.cost_of_capital").name, rate)
+    # equity is discounted at the fleet's cost of equity, or at the cost of capital
+    if "cost_of_equity" in result.financing:
+        equity: Any = result.financing["cost_of_equity"].value.units
+        refs["cost_of_equity"] = Ref(book.row("financing.cost_of_equity").name, equity)
+    else:
+        refs["cost_of_equity"] = refs["cost_of_capital"]
     return refs
 
 
@@ -110,8 +118,12 @@ def cash_flow_block(
         )
     ]
     cohort_lines: dict[str, list[str]] = {o.key: [] for o in CASH_FLOW.outputs}
+    rates: dict[str, str] = {}  # a cohort's loan-drawn line -> its loan rate's defined name
     for i, c in enumerate(result.columns):
         refs = {**_refs(result, c, book, fleet), **shared}
+        if "debt_rate" in refs:
+            rates[f"debt_drawn_{i}"] = refs["debt_rate"].text
+        equity_rate = refs["cost_of_equity"].text
         form = with_years(at.forms[c])
         cells = {o.key: Ref(f"{{{o.key}_{i}}}", ureg.Unit(o.unit)) for o in CASH_FLOW.outputs}
         for o in CASH_FLOW.outputs:
@@ -147,6 +159,8 @@ def cash_flow_block(
             formulas[TOTAL] = f"SUM({{{o.key}@{years[0]}}}:{{{o.key}@{years[-1]}}})"
         lines.append(Line(o.key, o.label, o.unit, "extensive", o.doc, formulas, values, summaries))
     lines += _results(at, flows, years)
+    if at.wacc() is not None:
+        lines.append(_wacc(at, flows, rates, equity_rate))
     notes = [
         "Each year's column adds the cohorts' lines; the Total adds the years (GPUs in "
         "service, a stock, has none). Capex is paid in the year a cohort is acquired; it is "
@@ -166,7 +180,9 @@ def cash_flow_block(
             notes.append(why[0].upper() + why[1:] + ".")
     highlights = [o.key for o in CASH_FLOW.outputs if cohort_lines[o.key]]
     highlights += [
-        ln.key for ln in lines if ln.key in ("npv", "irr", "npv_equity", "irr_equity", "payback")
+        ln.key
+        for ln in lines
+        if ln.key in ("npv", "irr", "npv_equity", "irr_equity", "wacc", "payback")
     ]
     return Block(
         "Cash flows by year",
@@ -176,6 +192,27 @@ def cash_flow_block(
         notes,
         sampled=result.sampled,
         engine=at,
+    )
+
+
+def _wacc(at: CashFlows, flows: CashFlows, rates: dict[str, str], equity: str) -> Line:
+    """The WACC the financing implies: each cohort's loan at its rate, the rest of the
+    capex at the cost of equity, over the capex."""
+    none: dict[str, Any] = {y: None for y in at.columns}
+    loans = "+".join(f"{{{k}@{TOTAL}}}*{rate}" for k, rate in rates.items())
+    capex, drawn = f"{{capex_paid@{TOTAL}}}", f"{{debt_drawn@{TOTAL}}}"
+    wacc, point = flows.wacc(), at.wacc()
+    assert wacc is not None and point is not None
+    return Line(
+        "wacc",
+        "WACC implied (before tax)",
+        "",
+        "single",
+        "(loan x its rate + (capex - loan) x cost of equity) / capex, over the owned cohorts",
+        {**none, TOTAL: f"({loans}+({capex}-{drawn})*{equity})/{capex}"},
+        {**none, TOTAL: float(magnitudes(point, "")[0])},
+        {**none, TOTAL: summarize(wacc, "")},
+        percent=True,
     )
 
 
@@ -223,7 +260,8 @@ def _results(at: CashFlows, flows: CashFlows, years: list[str]) -> list[Line]:
         out.append(
             Line(
                 "npv_equity",
-                "NPV to equity at the cost of capital",
+                "NPV to equity at the cost of "
+                + ("capital" if flows.cost_of_equity is None else "equity"),
                 "USD",
                 "single",
                 "the sum of the years' present values to equity",

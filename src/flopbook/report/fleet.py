@@ -29,6 +29,8 @@ from flopbook.models.fleet import (
     Assumptions,
     Fleet,
     Sku,
+    financing_of,
+    financing_place,
 )
 from flopbook.quantity import Quantity, magnitudes, registry
 from flopbook.report.cash_flow import cash_flow_block
@@ -105,6 +107,19 @@ def _register(result: FleetResult, book: InputBook) -> tuple[dict[str, _SkuNames
                 f"skus.{s.name}.{n}", f"{n}_{s.name}", f"{s.name}: {SKU_FIELDS[n].label}", inp
             ).name
             sku.units[sku.own[n]] = cast("pint.Unit", inp.value.units)
+        for n, inp in s.own_financing.items():  # a cohort's own loan or lease
+            book.add(
+                f"skus.{s.name}.financing.{n}",
+                f"{n}_{s.name}",
+                f"{s.name}: {FINANCING_FIELDS[n].label}",
+                inp,
+                default=inp.source == "flopbook default",
+            )
+        lease = financing_place(s, "lease", result.financing)
+        if lease is not None:  # a leased SKU's capital cost is its lease payment
+            sku.own["lease"] = book.row(lease).name
+            given = financing_of(s, result.financing)["lease"]
+            sku.units[sku.own["lease"]] = cast("pint.Unit", given.value.units)
         chip = s.spec_chip
         for n, (unit, label) in _CATALOG_SPECS.items():
             value = chip.spec(n)
@@ -167,7 +182,16 @@ def point_result(result: FleetResult, book: InputBook) -> FleetResult:
             }
             if "capital_cost" in s.assumptions:
                 overrides["capital_cost"] = s.assumptions["capital_cost"]
-        skus.append(Sku(chip=s.chip, name=s.name, assumptions=overrides, **fields))
+        own = {n: used(f"skus.{s.name}.financing.{n}", i) for n, i in s.own_financing.items()}
+        skus.append(
+            Sku(
+                chip=s.chip,
+                name=s.name,
+                assumptions=overrides,
+                financing=own or None,
+                **fields,
+            )
+        )
     financing = {n: used(f"financing.{n}", i) for n, i in result.financing.items()}
     fleet = Fleet(
         skus, point_base, name=result.name, period=result.period, financing=financing or None
@@ -203,7 +227,7 @@ def _refs(
     ureg = registry()
     refs: dict[str, Ref] = {}
     for k, name in n.own.items():
-        line = lines and k != "count"
+        line = lines and k not in ("count", "lease")  # no input line: the defined name
         unit = ureg.Unit(dict(_INPUT_LINES)[k]) if line else n.units[name]
         refs[k] = Ref(f"{{in_{k}}}" if line else name, unit)
     for k, name in n.assumption.items():
@@ -395,6 +419,12 @@ def fleet_block(result: FleetResult, book: InputBook, title: str = "") -> Block:
             else " (an annuity at the cost of capital)."
         ),
     ]
+    if result.leased:
+        notes.append(
+            "Leased (" + ", ".join(result.leased) + "): the capital cost is the lease payment "
+            "(GPUs x lease), so TCO and cost per GPU-hour are the lessee's; capex, depreciation "
+            "and annuity are the hardware's own."
+        )
     for key, missing in result.partial.items():
         notes.append(f"{key}: the total covers the SKUs that have it (not {', '.join(missing)}).")
     return Block(
@@ -423,7 +453,14 @@ def _rerun(subject: FleetResult, output: str) -> tuple[Any, ...] | None:
         return None
     return (
         "fleet",
-        Fleet(subject.skus, subject.assumptions, name=subject.name),
+        # with its period and financing: a leased SKU's TCO is its lease and opex
+        Fleet(
+            subject.skus,
+            subject.assumptions,
+            name=subject.name,
+            period=subject.period,
+            financing=subject.financing or None,
+        ),
         subject.capital_cost,
     )
 
