@@ -27,33 +27,9 @@ def epoch_by_hand(start: dt.date) -> float:
     return hardware + interconnect + energy
 
 
-def test_the_case_is_epochs_arithmetic():
-    result = case("epoch-llama-2-70b")
-    (check,) = result.checks
-    # flopbook turns each date into a decimal year by its own year's days, Epoch AI count days
-    # / 365.25 between them: 2.0411 against 2.0397 years of decline, 0.05% of the cost
-    start = dt.date(2023, 3, 1)
-    assert check.model == pytest.approx(epoch_by_hand(start), rel=1e-3)
-    assert check.ok and check.category == "restatement"
-
-
 def test_a_month_of_training_start_moves_the_cost_about_2_percent():
     a, b = epoch_by_hand(dt.date(2023, 3, 1)), epoch_by_hand(dt.date(2023, 4, 1))
     assert 0.02 < 1 - b / a < 0.03
-
-
-def test_llama_65b_is_epochs_arithmetic_on_the_generic_a100():
-    # Epoch AI's data file LLaMA-65B under "NVIDIA A100" (released 2020-03-01): acquired at
-    # release + 90 days, 2020-05-30; training start = 2023-02-24 - 21 days - 60 days
-    price, acquired, start = 24875.0, dt.date(2020, 5, 30), dt.date(2022, 12, 5)
-    years = (start - acquired).days / 365.25
-    chip_hours = 1_022_362
-    hardware = price * 10 ** (-0.14 * years) * 0.14 * math.log(10) / 8766 * chip_hours
-    energy = 0.4 * (6.5 / 8) / 0.4 * 0.75 * 1.1 * chip_hours * 0.0806
-    by_hand = hardware / (1 - 0.19) + energy
-    (check,) = case("epoch-llama-65b").checks
-    assert check.model == pytest.approx(by_hand, rel=1e-3)
-    assert check.ok and check.category == "restatement" and check.published == 578026
 
 
 # ---- the runs Epoch AI restate to December 2024 by the monthly PPI ------------------------
@@ -110,11 +86,11 @@ EPOCH_RUNS = {
 }
 DECEMBER_2024 = 119.349
 
-# the two runs whose cases predate the monthly index: Epoch AI's own inputs (not the cases'),
-# to show what the cases' 0.983x and 0.997x leave out
+# the two runs first cased without the monthly index (then 0.983x and 0.997x): Epoch AI's
+# own inputs, which the cases now take
 EARLIER_RUNS = {
     # 2,048 x 500 h (not Meta's 1,022,362), generic A100 row, February 2023 dollars
-    "LLaMA-65B": {
+    "epoch-llama-65b": {
         **EPOCH_RUNS["epoch-opt-175b"],
         "acquired": dt.date(2020, 5, 30),
         "start": dt.date(2022, 12, 5),
@@ -125,7 +101,7 @@ EARLIER_RUNS = {
         "published": 578_026.30,
     },
     # the data's 1,720,320 chip-hours; start 2023-07-18 - 1,728 h - 60 days; July 2023 dollars
-    "Llama 2-70B": {
+    "epoch-llama-2-70b": {
         **EPOCH_RUNS["epoch-opt-175b"],
         "start": dt.date(2023, 3, 8),
         "chip_hours": 1_720_320,
@@ -134,6 +110,7 @@ EARLIER_RUNS = {
         "published": 1_102_561.19,
     },
 }
+EPOCH_RUNS.update(EARLIER_RUNS)
 
 
 def epoch_restated(run: dict, *, energy_restated: bool = True) -> float:
@@ -148,10 +125,10 @@ def epoch_restated(run: dict, *, energy_restated: bool = True) -> float:
     return hardware * factor + energy * (factor if energy_restated else 1)
 
 
-@pytest.mark.parametrize("name", sorted(EPOCH_RUNS) + sorted(EARLIER_RUNS))
+@pytest.mark.parametrize("name", sorted(EPOCH_RUNS))
 def test_their_inputs_through_their_arithmetic_give_their_figure(name):
     # the gap explained: with these inputs Epoch AI's steps land on their published cost
-    run = {**EPOCH_RUNS, **EARLIER_RUNS}[name]
+    run = EPOCH_RUNS[name]
     assert epoch_restated(run) == pytest.approx(run["published"], rel=1e-4)
 
 
@@ -159,8 +136,10 @@ def test_their_inputs_through_their_arithmetic_give_their_figure(name):
 def test_the_case_is_that_arithmetic_less_the_energy_restatement(name):
     run = EPOCH_RUNS[name]
     (check,) = case(name).checks
-    # what is left is the energy not restated and flopbook's day counts (under 0.03%)
-    assert check.model == pytest.approx(epoch_restated(run, energy_restated=False), rel=3e-4)
+    # what is left is the energy not restated and flopbook's day counts: each date a decimal
+    # year by its own year's days, against Epoch AI's days / 365.25 (Llama 2-70B: 2.0411
+    # against 2.0397 years of decline, 0.04% of the cost)
+    assert check.model == pytest.approx(epoch_restated(run, energy_restated=False), rel=6e-4)
     assert check.ok and check.category == "restatement" and check.tolerance == 0.01
     assert check.published == pytest.approx(run["published"], abs=1)
 
