@@ -31,7 +31,7 @@ gives none).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -662,14 +662,7 @@ class CashFlows:
             return self.by_year[column].get(key)
         if key in NOT_SUMMED:
             return None
-        values = [self.by_year[c].get(key) for c in self.columns]
-        present = [v for v in values if v is not None]
-        if not present:
-            return None
-        total = present[0]
-        for v in present[1:]:
-            total = total + v
-        return total
+        return _sum_present(self.by_year[c].get(key) for c in self.columns)
 
     def summary(self, key: str, column: str = "Total") -> Summary | None:
         v = self.get(key, column)
@@ -731,14 +724,7 @@ class CashFlows:
             return ((weighted + (capex - drawn) * self.cost_of_equity) / capex).to("")
 
     def _cohort_total(self, key: str, cohort: str) -> pint.Quantity | None:
-        values = [self.by_year[c].get(key, cohort) for c in self.columns]
-        present = [v for v in values if v is not None]
-        if not present:
-            return None
-        total = present[0]
-        for v in present[1:]:
-            total = total + v
-        return total
+        return _sum_present(self.by_year[c].get(key, cohort) for c in self.columns)
 
     def irr(self, key: str = "cash_flow") -> tuple[np.ndarray, str | None]:
         """The IRR of each sample (NaN where none), and why it is undefined if it is; of the
@@ -888,3 +874,16 @@ def payback_parts(flows: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         crossing = np.where(before < 0, -before / flows, 0.0)
     return np.where(cum < 0, 1.0, crossing)
+
+
+def _sum_present(values: Iterable[pint.Quantity | None]) -> pint.Quantity | None:
+    """The sum of the years that have the amount (None when none has): a year without it,
+    before a cohort is bought or after it is retired, adds nothing rather than a zero of
+    some unit."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    total = present[0]
+    for v in present[1:]:
+        total = total + v
+    return total
