@@ -40,6 +40,20 @@ def test_a_2017_server_in_2024_dollars_by_hand():
     assert skus[0].inputs["server_cost_per_gpu"].value.magnitude[0] == 30e3  # not modified
 
 
+def test_what_a_sku_earns_is_restated_with_what_it_costs():
+    factor = 313.689 / 245.120
+    sku = Sku("H100", count=8, server_cost_per_gpu="30k USD/GPU", rental_price="2 USD/GPU/hour",
+              api_price="1 USD/Mtoken",
+              operating_cost="500 USD/GPU/year", prices_of=2017)  # fmt: skip
+    (restated,) = Fleet([sku], dollars_of=2024).skus
+    for name, written in (("rental_price", 2.0), ("api_price", 1.0), ("operating_cost", 500.0)):
+        value = restated.inputs[name].value.magnitude
+        assert float(value.mean() if hasattr(value, "mean") else value) == pytest.approx(
+            written * factor
+        ), name
+        assert "restated from 2017 to 2024" in (restated.inputs[name].note or "")
+
+
 @settings(max_examples=40, deadline=None)
 @given(a=YEARS, b=YEARS, c=YEARS)
 def test_restating_round_trips_and_chains(a, b, c):

@@ -1125,7 +1125,8 @@ def _check_in_period(skus: list[Sku], period: Period) -> None:
             )
 
 
-_PRICES = ("server_cost_per_gpu", "gpu_price", "operating_cost")
+# every money amount a SKU gives: what it costs, and what it earns (rented or sold as tokens)
+_PRICES = ("server_cost_per_gpu", "gpu_price", "operating_cost", "rental_price", "api_price")
 
 
 def _in_dollars_of(skus: list[Sku], dollars_of: Any, price_index: Any = None) -> list[Sku]:
