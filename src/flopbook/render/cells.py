@@ -20,7 +20,7 @@ SHARE_ROWS = ("breakeven_utilisation", "breakeven_utilisation_api", "margin_shar
 # Workload figures that are shares (MFU 38.20%)
 WORKLOAD_SHARES = frozenset({"mfu", "mbu", "margin"})
 # A fleet's yearly cash flows: its internal rate of return
-CASH_FLOW_SHARES = ("irr",)
+CASH_FLOW_SHARES = ("irr", "cost_of_equity", "wacc")
 
 
 def metric_cell(key: str, unit: str, s: Summary | None, *, sep: str = " ") -> str:
